@@ -1,0 +1,109 @@
+package models
+
+import "testing"
+
+func TestMaskPhone(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"13812345678", "138****5678"},
+		{"+85291234567", "+852****4567"},
+		{"+8613812345678", "+861******5678"},
+		{"1234567", "*****67"},
+		{"12", "**"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := MaskPhone(tt.in); got != tt.want {
+			t.Errorf("MaskPhone(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestMaskEmail(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"ming@example.com", "m***@example.com"},
+		{"m@example.com", "m***@example.com"},
+		{"李明@例子.中国", "李***@例子.中国"},
+		{"@example.com", "***"},
+		{"no-at-sign", "***"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := MaskEmail(tt.in); got != tt.want {
+			t.Errorf("MaskEmail(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestTalentForViewer(t *testing.T) {
+	owner := &User{ID: "000000000000000000000001", Role: RoleCreator}
+	other := &User{ID: "000000000000000000000002", Role: RoleCreator}
+	org := &User{ID: "000000000000000000000003", Role: RoleOrg}
+	bureau := &User{ID: "000000000000000000000004", Role: RoleBureau}
+	admin := &User{ID: "000000000000000000000005", Role: RoleAdmin}
+	contact := Contact{Email: "ming@example.com", Phone: "13812345678"}
+	masked := Contact{Email: "m***@example.com", Phone: "138****5678"}
+
+	tests := []struct {
+		name       string
+		visibility Visibility
+		viewer     *User
+		accepted   bool
+		wantSeen   bool
+		wantMasked bool
+	}{
+		{"public, anonymous", VisibilityPublic, nil, false, true, true},
+		{"public, another creator", VisibilityPublic, other, false, true, true},
+		{"public, owner", VisibilityPublic, owner, false, true, false},
+		{"public, org not accepted", VisibilityPublic, org, false, true, true},
+		{"public, org accepted", VisibilityPublic, org, true, true, false},
+		{"public, bureau", VisibilityPublic, bureau, false, true, false},
+		{"public, admin", VisibilityPublic, admin, false, true, true},
+		{"orgs, anonymous", VisibilityOrgs, nil, false, false, false},
+		{"orgs, another creator", VisibilityOrgs, other, false, false, false},
+		{"orgs, another creator accepted flag ignored", VisibilityOrgs, other, true, false, false},
+		{"orgs, org", VisibilityOrgs, org, false, true, true},
+		{"orgs, bureau", VisibilityOrgs, bureau, false, true, false},
+		{"orgs, owner", VisibilityOrgs, owner, false, true, false},
+		{"private, org accepted", VisibilityPrivate, org, true, false, false},
+		{"private, bureau", VisibilityPrivate, bureau, false, false, false},
+		{"private, admin", VisibilityPrivate, admin, false, true, true},
+		{"private, owner", VisibilityPrivate, owner, false, true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tal := &Talent{ID: owner.ID, OwnerID: owner.ID, Visibility: tt.visibility, Contact: contact}
+			got, ok := tal.ForViewer(tt.viewer, tt.accepted)
+			if ok != tt.wantSeen {
+				t.Fatalf("seen = %v, want %v", ok, tt.wantSeen)
+			}
+			if !ok {
+				return
+			}
+			want := contact
+			if tt.wantMasked {
+				want = masked
+			}
+			if got.Contact != want || got.ContactMasked != tt.wantMasked {
+				t.Errorf("contact = %+v masked=%v, want %+v masked=%v", got.Contact, got.ContactMasked, want, tt.wantMasked)
+			}
+			if tal.Contact != contact {
+				t.Errorf("ForViewer modified the original: %+v", tal.Contact)
+			}
+		})
+	}
+}
+
+func TestValidID(t *testing.T) {
+	for id, want := range map[string]bool{
+		"65f0c0ffee00000000000001": true,
+		"65F0C0FFEE00000000000001": false,
+		"65f0c0ffee0000000000001":  false,
+		"65f0c0ffee000000000000zz": false,
+		"../../etc/passwd":         false,
+		"":                         false,
+	} {
+		if got := ValidID(id); got != want {
+			t.Errorf("ValidID(%q) = %v, want %v", id, got, want)
+		}
+	}
+}

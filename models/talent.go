@@ -1,0 +1,319 @@
+package models
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Visibility says who may see a talent profile.
+type Visibility string
+
+// Visibilities: public to anyone, orgs to organisation, bureau and admin
+// users only, private to the creator alone (and admins, who moderate).
+const (
+	VisibilityPublic  Visibility = "public"
+	VisibilityOrgs    Visibility = "orgs"
+	VisibilityPrivate Visibility = "private"
+)
+
+// Origin is where a talent comes from, for the import statistics.
+type Origin string
+
+// Origins: overseas includes Hong Kong, Macao and Taiwan.
+const (
+	OriginOverseas Origin = "overseas"
+	OriginDomestic Origin = "domestic"
+)
+
+// Level is Shenzhen's high-level talent class; only A, B and C count as
+// high-end toward the import target. Empty means unclassified.
+type Level string
+
+// The high-end levels.
+const (
+	LevelA Level = "A"
+	LevelB Level = "B"
+	LevelC Level = "C"
+)
+
+// Contact is the personal data of a profile: never indexed, never logged,
+// masked for viewers the creator has not accepted.
+type Contact struct {
+	Email string `json:"email"`
+	Phone string `json:"phone"`
+}
+
+// Work is one portfolio item.
+type Work struct {
+	Title       string   `json:"title"`
+	URL         string   `json:"url"`
+	Description string   `json:"description"`
+	Year        int      `json:"year"`
+	Tags        []string `json:"tags"`
+}
+
+// Talent is a creator's profile. Its ID is the owner's user ID: one profile
+// per creator, looked up by _id.
+type Talent struct {
+	ID              string     `json:"id"`
+	OwnerID         string     `json:"owner_id"`
+	Name            string     `json:"name"`
+	Headline        string     `json:"headline"`
+	Bio             string     `json:"bio"`
+	Skills          []string   `json:"skills"`
+	Tools           []string   `json:"tools"`
+	Industries      []string   `json:"industries"`
+	District        string     `json:"district"`
+	Origin          Origin     `json:"origin"`
+	YearsExperience int        `json:"years_experience"`
+	Level           Level      `json:"level"`
+	Available       bool       `json:"available"`
+	Visibility      Visibility `json:"visibility"`
+	Contact         Contact    `json:"contact"`
+	// ContactMasked tells the client that Contact holds masked values.
+	ContactMasked bool      `json:"contact_masked"`
+	Works         []Work    `json:"works"`
+	Languages     []string  `json:"languages"`
+	Version       int64     `json:"version"`
+	CreatedAt     time.Time `json:"created_at"`
+	UpdatedAt     time.Time `json:"updated_at"`
+}
+
+// ContactInput is the contact part of a profile as a client sends it.
+type ContactInput struct {
+	Email string `json:"email" validate:"omitempty,max=254,email"`
+	Phone string `json:"phone" validate:"omitempty,phone"`
+}
+
+// WorkInput is a portfolio item as a client sends it.
+type WorkInput struct {
+	Title       string   `json:"title" validate:"required,singleline,max=200"`
+	URL         string   `json:"url" validate:"omitempty,httpurl"`
+	Description string   `json:"description" validate:"multiline,max=2000"`
+	Year        int      `json:"year" validate:"omitempty,gte=1950,lte=2100"`
+	Tags        []string `json:"tags" validate:"max=20,dive,required,singleline,max=40"`
+}
+
+// TalentInput is the body of POST /talents. Server-owned fields (id,
+// owner_id, version, times) are absent, so a client cannot set them.
+type TalentInput struct {
+	Name            string       `json:"name" validate:"required,singleline,max=100"`
+	Headline        string       `json:"headline" validate:"singleline,max=200"`
+	Bio             string       `json:"bio" validate:"multiline,max=5000"`
+	Skills          []string     `json:"skills" validate:"max=50,unique,dive,required,singleline,max=50"`
+	Tools           []string     `json:"tools" validate:"max=50,unique,dive,required,singleline,max=50"`
+	Industries      []string     `json:"industries" validate:"max=14,unique,dive,industry"`
+	District        string       `json:"district" validate:"omitempty,district"`
+	Origin          Origin       `json:"origin" validate:"omitempty,oneof=overseas domestic"`
+	YearsExperience int          `json:"years_experience" validate:"gte=0,lte=70"`
+	Level           Level        `json:"level" validate:"omitempty,oneof=A B C"`
+	Available       *bool        `json:"available"`
+	Visibility      Visibility   `json:"visibility" validate:"omitempty,oneof=public orgs private"`
+	Contact         ContactInput `json:"contact"`
+	Works           []WorkInput  `json:"works" validate:"max=50,dive"`
+	Languages       []string     `json:"languages" validate:"max=10,unique,dive,langtag"`
+}
+
+// TalentUpdate is the body of PATCH /talents/{id}: a nil field is left as
+// it is; a list or object that is present replaces the stored one whole.
+type TalentUpdate struct {
+	Name            *string       `json:"name"`
+	Headline        *string       `json:"headline"`
+	Bio             *string       `json:"bio"`
+	Skills          *[]string     `json:"skills"`
+	Tools           *[]string     `json:"tools"`
+	Industries      *[]string     `json:"industries"`
+	District        *string       `json:"district"`
+	Origin          *Origin       `json:"origin"`
+	YearsExperience *int          `json:"years_experience"`
+	Level           *Level        `json:"level"`
+	Available       *bool         `json:"available"`
+	Visibility      *Visibility   `json:"visibility"`
+	Contact         *ContactInput `json:"contact"`
+	Works           *[]WorkInput  `json:"works"`
+	Languages       *[]string     `json:"languages"`
+}
+
+// Normalize trims text and drops empty list entries, so that what is stored
+// is what validation saw.
+func (in *TalentInput) Normalize() {
+	in.Name = strings.TrimSpace(in.Name)
+	in.Headline = strings.TrimSpace(in.Headline)
+	in.Bio = strings.TrimSpace(in.Bio)
+	in.Skills = cleanList(in.Skills)
+	in.Tools = cleanList(in.Tools)
+	in.Industries = cleanList(in.Industries)
+	in.District = strings.TrimSpace(in.District)
+	in.Languages = cleanList(in.Languages)
+	in.Contact.Email = NormalizeEmail(in.Contact.Email)
+	in.Contact.Phone = strings.Join(strings.FieldsFunc(in.Contact.Phone, func(r rune) bool { return r == ' ' || r == '-' }), "")
+	for i := range in.Works {
+		w := &in.Works[i]
+		w.Title = strings.TrimSpace(w.Title)
+		w.URL = strings.TrimSpace(w.URL)
+		w.Description = strings.TrimSpace(w.Description)
+		w.Tags = cleanList(w.Tags)
+	}
+}
+
+// cleanList trims entries, drops empty ones and case-insensitive duplicates,
+// keeping the first spelling and the order.
+func cleanList(in []string) []string {
+	out := make([]string, 0, len(in))
+	for _, s := range in {
+		s = strings.TrimSpace(s)
+		if s == "" || slices.ContainsFunc(out, func(o string) bool { return strings.EqualFold(o, s) }) {
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// NewTalent builds the profile that a valid, normalised input describes.
+func NewTalent(ownerID string, in TalentInput) *Talent {
+	t := &Talent{ID: ownerID, OwnerID: ownerID}
+	t.apply(in)
+	return t
+}
+
+func (t *Talent) apply(in TalentInput) {
+	t.Name = in.Name
+	t.Headline = in.Headline
+	t.Bio = in.Bio
+	t.Skills = in.Skills
+	t.Tools = in.Tools
+	t.Industries = in.Industries
+	t.District = in.District
+	t.Origin = in.Origin
+	t.YearsExperience = in.YearsExperience
+	t.Level = in.Level
+	t.Available = in.Available == nil || *in.Available
+	t.Visibility = in.Visibility
+	if t.Visibility == "" {
+		// Visible to organisations unless the creator says otherwise: the
+		// platform exists to be found by them, and not by the whole web.
+		t.Visibility = VisibilityOrgs
+	}
+	t.Contact = Contact(in.Contact)
+	t.Works = make([]Work, len(in.Works))
+	for i, w := range in.Works {
+		t.Works[i] = Work(w)
+	}
+	t.Languages = in.Languages
+}
+
+// Input returns the profile as the input that would create it, so that an
+// update can be validated exactly like a create.
+func (t *Talent) Input() TalentInput {
+	avail := t.Available
+	in := TalentInput{
+		Name: t.Name, Headline: t.Headline, Bio: t.Bio,
+		Skills: slices.Clone(t.Skills), Tools: slices.Clone(t.Tools), Industries: slices.Clone(t.Industries),
+		District: t.District, Origin: t.Origin, YearsExperience: t.YearsExperience, Level: t.Level,
+		Available: &avail, Visibility: t.Visibility, Contact: ContactInput(t.Contact),
+		Works: make([]WorkInput, len(t.Works)), Languages: slices.Clone(t.Languages),
+	}
+	for i, w := range t.Works {
+		w.Tags = slices.Clone(w.Tags)
+		in.Works[i] = WorkInput(w)
+	}
+	return in
+}
+
+// Apply returns in with the fields of u that are set.
+func (u TalentUpdate) Apply(in TalentInput) TalentInput {
+	set := func(dst *string, src *string) {
+		if src != nil {
+			*dst = *src
+		}
+	}
+	setList := func(dst *[]string, src *[]string) {
+		if src != nil {
+			*dst = slices.Clone(*src)
+		}
+	}
+	set(&in.Name, u.Name)
+	set(&in.Headline, u.Headline)
+	set(&in.Bio, u.Bio)
+	setList(&in.Skills, u.Skills)
+	setList(&in.Tools, u.Tools)
+	setList(&in.Industries, u.Industries)
+	set(&in.District, u.District)
+	if u.Origin != nil {
+		in.Origin = *u.Origin
+	}
+	if u.YearsExperience != nil {
+		in.YearsExperience = *u.YearsExperience
+	}
+	if u.Level != nil {
+		in.Level = *u.Level
+	}
+	if u.Available != nil {
+		in.Available = u.Available
+	}
+	if u.Visibility != nil {
+		in.Visibility = *u.Visibility
+	}
+	if u.Contact != nil {
+		in.Contact = *u.Contact
+	}
+	if u.Works != nil {
+		in.Works = slices.Clone(*u.Works)
+	}
+	setList(&in.Languages, u.Languages)
+	return in
+}
+
+// ApplyInput replaces the editable fields of t with those of a valid,
+// normalised input.
+func (t *Talent) ApplyInput(in TalentInput) { t.apply(in) }
+
+// TalentExport is everything the platform holds about a creator (GET
+// /talents/{id}/export).
+type TalentExport struct {
+	GeneratedAt time.Time  `json:"generated_at"`
+	Account     *User      `json:"account"`
+	Profile     *Talent    `json:"profile"`
+	Sessions    []*Session `json:"sessions"`
+}
+
+// TalentService manages talent profiles on behalf of an actor (nil for an
+// anonymous visitor).
+type TalentService interface {
+	// Create stores the actor's profile. Returns CodeForbidden unless the
+	// actor is a creator, CodeConflict if they have one, CodeValidation.
+	Create(ctx context.Context, actor *User, in TalentInput) (*Talent, error)
+	// Get returns a profile as actor may see it (contact masked unless
+	// allowed). Returns CodeNotFound also when actor may not see it.
+	Get(ctx context.Context, actor *User, id string) (*Talent, error)
+	// Update applies u to the owner's profile; ifVersion 0 means any
+	// version. Returns CodeNotFound, CodeForbidden, CodeValidation,
+	// CodePreconditionFailed.
+	Update(ctx context.Context, actor *User, id string, u TalentUpdate, ifVersion int64) (*Talent, error)
+	// Delete removes a profile (owner or admin). Returns CodeNotFound,
+	// CodeForbidden, CodePreconditionFailed.
+	Delete(ctx context.Context, actor *User, id string, ifVersion int64) error
+	// Export returns everything held about the creator of profile id, for
+	// its owner only.
+	Export(ctx context.Context, actor *User, id string) (*TalentExport, error)
+}
+
+// TalentStore persists talent profiles.
+type TalentStore interface {
+	// CreateTalent stores t (ID set to the owner's ID) and sets its version
+	// and times. Returns CodeConflict if the owner has a profile.
+	CreateTalent(ctx context.Context, t *Talent) error
+	// Talent returns the profile with id, or CodeNotFound.
+	Talent(ctx context.Context, id string) (*Talent, error)
+	// UpdateTalent applies fn to the stored profile and saves it with the
+	// next version, as one write that no concurrent write can interleave.
+	// ifVersion 0 accepts any version. Returns CodeNotFound,
+	// CodePreconditionFailed, or fn's error (nothing is written then).
+	UpdateTalent(ctx context.Context, id string, ifVersion int64, fn func(*Talent) error) (*Talent, error)
+	// DeleteTalent removes the profile. Returns CodeNotFound,
+	// CodePreconditionFailed.
+	DeleteTalent(ctx context.Context, id string, ifVersion int64) error
+}

@@ -1,0 +1,176 @@
+package models
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// Role is what a user is on the platform (DOMAIN.md "The people who use it").
+type Role string
+
+// The four roles. Only creator and org can be chosen at registration; bureau
+// and admin accounts are created by an admin.
+const (
+	RoleCreator Role = "creator"
+	RoleOrg     Role = "org"
+	RoleBureau  Role = "bureau"
+	RoleAdmin   Role = "admin"
+)
+
+// User is an account. The password hash never leaves the store.
+type User struct {
+	ID        string    `json:"id"`
+	Email     string    `json:"email"`
+	Name      string    `json:"name"`
+	Role      Role      `json:"role"`
+	OrgID     string    `json:"org_id"`
+	Version   int64     `json:"version"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// Is reports whether u is signed in with one of roles.
+func (u *User) Is(roles ...Role) bool {
+	if u == nil {
+		return false
+	}
+	for _, r := range roles {
+		if u.Role == r {
+			return true
+		}
+	}
+	return false
+}
+
+// RegisterInput is the body of POST /auth/register.
+type RegisterInput struct {
+	Email    string `json:"email" validate:"required,max=254,email"`
+	Password string `json:"password" validate:"required,min=10,max=256"`
+	Name     string `json:"name" validate:"required,singleline,max=100"`
+	Role     Role   `json:"role" validate:"required,oneof=creator org"`
+}
+
+// Normalize trims the name and normalises the email.
+func (in *RegisterInput) Normalize() {
+	in.Email = NormalizeEmail(in.Email)
+	in.Name = strings.TrimSpace(in.Name)
+}
+
+// NewUserInput is the body of POST /admin/users.
+type NewUserInput struct {
+	Email    string `json:"email" validate:"required,max=254,email"`
+	Password string `json:"password" validate:"required,min=10,max=256"`
+	Name     string `json:"name" validate:"required,singleline,max=100"`
+	Role     Role   `json:"role" validate:"required,oneof=bureau admin"`
+}
+
+// Normalize trims the name and normalises the email.
+func (in *NewUserInput) Normalize() {
+	in.Email = NormalizeEmail(in.Email)
+	in.Name = strings.TrimSpace(in.Name)
+}
+
+// LoginInput is the body of POST /auth/login. The email is not checked for
+// format: a malformed one simply matches no account.
+type LoginInput struct {
+	Email    string `json:"email" validate:"required,max=254"`
+	Password string `json:"password" validate:"required,max=256"`
+}
+
+// NormalizeEmail is the form under which an email is stored and looked up:
+// trimmed and lower-cased, so that Ming@Example.com and ming@example.com are
+// one account.
+func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// Session is a signed-in client. Its ID is the SHA-256 of the bearer token,
+// so a leaked sessions collection does not leak usable tokens.
+type Session struct {
+	ID         string    `json:"-"`
+	UserID     string    `json:"user_id"`
+	CreatedAt  time.Time `json:"created_at"`
+	ExpiresAt  time.Time `json:"expires_at"`
+	ClientAddr string    `json:"client_addr"`
+	UserAgent  string    `json:"user_agent"`
+}
+
+// Auth is the answer to a successful register or login.
+type Auth struct {
+	Token     string    `json:"token"`
+	ExpiresAt time.Time `json:"expires_at"`
+	User      *User     `json:"user"`
+}
+
+// ClientInfo describes the client of a request, for rate limits and the
+// session list.
+type ClientInfo struct {
+	Addr      string
+	UserAgent string
+}
+
+// Limit is the state of one rate-limit counter.
+type Limit struct {
+	Count   int
+	ResetAt time.Time
+}
+
+// AccountService manages accounts and sessions.
+type AccountService interface {
+	// Register creates a creator or org account and signs it in.
+	// Returns CodeValidation or CodeConflict (email taken).
+	Register(ctx context.Context, in RegisterInput, client ClientInfo) (*Auth, error)
+	// Login signs a user in. Returns CodeUnauthenticated for a wrong email or
+	// password and CodeRateLimited after too many failures for the account
+	// or the client address.
+	Login(ctx context.Context, in LoginInput, client ClientInfo) (*Auth, error)
+	// Logout revokes the session of token. Revoking an unknown token is not
+	// an error.
+	Logout(ctx context.Context, token string) error
+	// Authenticate returns the user of a live session token, or
+	// CodeUnauthenticated.
+	Authenticate(ctx context.Context, token string) (*User, error)
+	// CreateUser creates a bureau or admin account. Returns CodeForbidden
+	// unless actor is an admin, CodeValidation, CodeConflict.
+	CreateUser(ctx context.Context, actor *User, in NewUserInput) (*User, error)
+	// BootstrapAdmin creates the first admin unless an admin exists already.
+	// It reports whether it created one.
+	BootstrapAdmin(ctx context.Context, email, password string) (bool, error)
+}
+
+// UserStore persists accounts.
+type UserStore interface {
+	// CreateUser stores u with its password hash and claims its email; it
+	// sets u.ID, u.Version and the times. Returns CodeConflict if the email
+	// is taken.
+	CreateUser(ctx context.Context, u *User, passwordHash string) error
+	// User returns the user with id, or CodeNotFound.
+	User(ctx context.Context, id string) (*User, error)
+	// UserByEmail returns the user with the normalised email and their
+	// password hash, or CodeNotFound.
+	UserByEmail(ctx context.Context, email string) (*User, string, error)
+	// AdminExists reports whether an admin account has ever been created.
+	AdminExists(ctx context.Context) (bool, error)
+	// MarkAdminExists records that an admin account exists.
+	MarkAdminExists(ctx context.Context) error
+}
+
+// SessionStore persists sessions.
+type SessionStore interface {
+	// CreateSession stores s.
+	CreateSession(ctx context.Context, s *Session) error
+	// Session returns the session with id (expired or not), or CodeNotFound.
+	Session(ctx context.Context, id string) (*Session, error)
+	// DeleteSession removes a session; removing a missing one is not an error.
+	DeleteSession(ctx context.Context, id string) error
+}
+
+// LimitStore keeps rate-limit counters that every server process shares.
+type LimitStore interface {
+	// LimitHit counts one event under key in a fixed window that starts at
+	// the first event, and returns the counter after it.
+	LimitHit(ctx context.Context, key string, window time.Duration) (Limit, error)
+	// LimitGet returns the live counter of key (zero when none or expired).
+	LimitGet(ctx context.Context, key string) (Limit, error)
+	// LimitReset clears the counter of key.
+	LimitReset(ctx context.Context, key string) error
+}

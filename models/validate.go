@@ -1,0 +1,157 @@
+package models
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"reflect"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/go-playground/validator/v10"
+)
+
+// validate is the one validator of the process. It is configured once at init
+// and only read afterwards; validator instances are safe for concurrent use.
+var validate = newValidator()
+
+func newValidator() *validator.Validate {
+	v := validator.New(validator.WithRequiredStructEnabled())
+	// Report JSON names, never Go names, so that messages match what the
+	// client sent.
+	v.RegisterTagNameFunc(func(f reflect.StructField) string {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			return ""
+		}
+		if name == "" {
+			return f.Name
+		}
+		return name
+	})
+	must := func(err error) {
+		if err != nil {
+			panic(err)
+		}
+	}
+	must(v.RegisterValidation("singleline", func(fl validator.FieldLevel) bool { return cleanText(fl.Field().String(), false) }))
+	must(v.RegisterValidation("multiline", func(fl validator.FieldLevel) bool { return cleanText(fl.Field().String(), true) }))
+	must(v.RegisterValidation("district", func(fl validator.FieldLevel) bool { return IsDistrict(fl.Field().String()) }))
+	must(v.RegisterValidation("industry", func(fl validator.FieldLevel) bool { return IsIndustry(fl.Field().String()) }))
+	must(v.RegisterValidation("phone", func(fl validator.FieldLevel) bool { return phoneRE.MatchString(fl.Field().String()) }))
+	must(v.RegisterValidation("httpurl", func(fl validator.FieldLevel) bool { return isHTTPURL(fl.Field().String()) }))
+	must(v.RegisterValidation("langtag", func(fl validator.FieldLevel) bool { return langRE.MatchString(fl.Field().String()) }))
+	return v
+}
+
+var (
+	// A mainland mobile number (11 digits starting 1[3-9]) or an
+	// international number in E.164 form.
+	phoneRE = regexp.MustCompile(`^(1[3-9][0-9]{9}|\+[1-9][0-9]{6,14})$`)
+	// A BCP 47-like language tag: "zh", "en", "zh-Hant", "yue".
+	langRE = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,2}$`)
+)
+
+// cleanText rejects text that renders differently from what it stores:
+// invalid UTF-8, control characters, bidirectional overrides and invisible
+// separators that are used to spoof names. Multi-line text may hold
+// newlines and tabs.
+func cleanText(s string, multiline bool) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		switch {
+		case multiline && (r == '\n' || r == '\r' || r == '\t'):
+		case unicode.IsControl(r):
+			return false
+		case r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069, r == 0x200E, r == 0x200F, r == 0x061C:
+			return false // bidirectional controls
+		case r == 0x200B, r == 0xFEFF, r == 0x2060, r == 0x00AD:
+			return false // zero-width space, BOM, word joiner, soft hyphen
+		}
+	}
+	return true
+}
+
+func isHTTPURL(s string) bool {
+	if len(s) > 2048 || !cleanText(s, false) || strings.ContainsAny(s, " \t") {
+		return false
+	}
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.User == nil
+}
+
+// Validate checks v against its `validate` tags and returns nil or an *Error
+// with code CodeValidation whose Fields are keyed by JSON path.
+func Validate(v any) error {
+	err := validate.Struct(v)
+	if err == nil {
+		return nil
+	}
+	var verrs validator.ValidationErrors
+	if !errors.As(err, &verrs) {
+		return Internal("models.Validate", err)
+	}
+	fields := make(map[string]string, len(verrs))
+	for _, fe := range verrs {
+		path := fe.Namespace()
+		// Drop the root struct name: "TalentInput.contact.email" → "contact.email".
+		if _, rest, ok := strings.Cut(path, "."); ok {
+			path = rest
+		}
+		if _, dup := fields[path]; !dup {
+			fields[path] = message(fe)
+		}
+	}
+	return &Error{Code: CodeValidation, Message: "some fields are invalid", Fields: fields}
+}
+
+func message(fe validator.FieldError) string {
+	isList := fe.Kind() == reflect.Slice || fe.Kind() == reflect.Map
+	unit := "characters"
+	if isList {
+		unit = "items"
+	}
+	switch fe.Tag() {
+	case "required":
+		return "is required"
+	case "email":
+		return "must be a valid email address"
+	case "max":
+		if fe.Kind() == reflect.Int || fe.Kind() == reflect.Int64 {
+			return "must be at most " + fe.Param()
+		}
+		return fmt.Sprintf("must have at most %s %s", fe.Param(), unit)
+	case "min":
+		if fe.Kind() == reflect.Int || fe.Kind() == reflect.Int64 {
+			return "must be at least " + fe.Param()
+		}
+		return fmt.Sprintf("must have at least %s %s", fe.Param(), unit)
+	case "gte":
+		return "must be at least " + fe.Param()
+	case "lte":
+		return "must be at most " + fe.Param()
+	case "oneof":
+		return "must be one of: " + strings.Join(strings.Fields(fe.Param()), ", ")
+	case "singleline":
+		return "must be a single line of visible text (no control, bidirectional or zero-width characters)"
+	case "multiline":
+		return "must be visible text (no control, bidirectional or zero-width characters)"
+	case "district":
+		return "must be a district key of the taxonomy"
+	case "industry":
+		return "must be an industry key of the taxonomy"
+	case "phone":
+		return "must be a mobile number like 13812345678 or an international number like +85291234567"
+	case "httpurl":
+		return "must be an http or https URL"
+	case "langtag":
+		return "must be a language tag like zh or en"
+	case "unique":
+		return "must not repeat values"
+	}
+	return "is invalid (" + fe.Tag() + ")"
+}
