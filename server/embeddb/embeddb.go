@@ -1,0 +1,195 @@
+// Package embeddb runs the embedded default database: FerretDB with its
+// SQLite handler, in-process on loopback, so that talenthub needs no MongoDB
+// server to run or to test.
+//
+// It also owns the repair of a measured FerretDB defect (DESIGN.md "Data"):
+// FerretDB's own _id index is on the expression _ferretdb_sjson->"_id" but
+// its queries filter on _ferretdb_sjson->'$._id', so SQLite cannot use the
+// index and every findOne by _id scans the table. RepairIndexes adds an
+// index on the expression the queries use, for every collection.
+//
+// Only main and test helpers import this package.
+package embeddb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+	_ "modernc.org/sqlite" // the driver FerretDB itself registers; imported for the repair connection
+)
+
+// idIndexSuffix names the repair index: <table>_thub_id_path.
+const idIndexSuffix = "_thub_id_path"
+
+// Server is a running embedded database.
+type Server struct {
+	dir    string
+	uri    string
+	logger *slog.Logger
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// Start starts FerretDB on 127.0.0.1 on a free port, with its SQLite files in
+// dir (created if missing). The server runs until Close.
+func Start(ctx context.Context, dir string, logger *slog.Logger) (*Server, error) {
+	if logger == nil {
+		logger = slog.Default()
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("embeddb: %w", err)
+	}
+	if err := os.MkdirAll(abs, 0o750); err != nil {
+		return nil, fmt.Errorf("embeddb: create %s: %w", abs, err)
+	}
+	sqliteURL := (&url.URL{Scheme: "file", Path: abs + "/"}).String()
+
+	// FerretDB logs every connection at info level; only its errors matter here.
+	fdbLogger := slog.New(levelFilter{logger.Handler().WithGroup("ferretdb"), slog.LevelError})
+
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
+		Handler:   "sqlite",
+		SQLiteURL: sqliteURL,
+		Logger:    fdbLogger,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("embeddb: start FerretDB on %s: %w", abs, err)
+	}
+
+	// The server outlives the start-up context: it stops on Close only.
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	s := &Server{dir: abs, logger: logger, cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(s.done)
+		_ = f.Run(runCtx)
+	}()
+	// MongoDBURI waits until the listener is bound.
+	s.uri = f.MongoDBURI()
+	return s, nil
+}
+
+// URI returns the mongodb:// address of the server.
+func (s *Server) URI() string { return s.uri }
+
+// Dir returns the directory that holds the SQLite files.
+func (s *Server) Dir() string { return s.dir }
+
+// Close stops the server and waits until its files are closed.
+func (s *Server) Close() error {
+	s.cancel()
+	select {
+	case <-s.done:
+		return nil
+	case <-time.After(30 * time.Second):
+		return errors.New("embeddb: FerretDB did not stop within 30s")
+	}
+}
+
+// DatabaseFile returns the SQLite file that holds database name.
+func (s *Server) DatabaseFile(name string) string {
+	return filepath.Join(s.dir, name+".sqlite")
+}
+
+// OpenSQL opens the SQLite file of database name beside FerretDB, for the
+// repair and for tests that inspect query plans. The caller closes it.
+func (s *Server) OpenSQL(name string) (*sql.DB, error) {
+	path := s.DatabaseFile(name)
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("embeddb: database %q: %w", name, err)
+	}
+	u := url.URL{Scheme: "file", Path: path, RawQuery: "_pragma=busy_timeout(10000)"}
+	db, err := sql.Open("sqlite", u.String())
+	if err != nil {
+		return nil, fmt.Errorf("embeddb: open %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// Tables returns the SQLite table of every collection of database name.
+func Tables(ctx context.Context, db *sql.DB) (map[string]string, error) {
+	rows, err := db.QueryContext(ctx, `SELECT name, table_name FROM _ferretdb_collections`)
+	if err != nil {
+		return nil, fmt.Errorf("embeddb: list collections: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var coll, table string
+		if err := rows.Scan(&coll, &table); err != nil {
+			return nil, fmt.Errorf("embeddb: list collections: %w", err)
+		}
+		out[coll] = table
+	}
+	return out, rows.Err()
+}
+
+// RepairIndexes adds the _id expression index to every collection of
+// database name that lacks it, and returns how many it created. It is
+// idempotent and cheap when nothing is missing; call it after the
+// collections exist (the store creates them at open).
+func (s *Server) RepairIndexes(ctx context.Context, name string) (int, error) {
+	db, err := s.OpenSQL(name)
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	tables, err := Tables(ctx, db)
+	if err != nil {
+		return 0, err
+	}
+	created := 0
+	for coll, table := range tables {
+		index := table + idIndexSuffix
+		var exists int
+		err := db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = ?`, index).Scan(&exists)
+		if err != nil {
+			return created, fmt.Errorf("embeddb: check index of %s: %w", coll, err)
+		}
+		if exists > 0 {
+			continue
+		}
+		// The expression must be spelled exactly as FerretDB's queries spell
+		// it (metadata.IDColumn) for SQLite to use the index.
+		q := fmt.Sprintf(`CREATE INDEX IF NOT EXISTS %s ON %s (_ferretdb_sjson->'$._id')`, quoteIdent(index), quoteIdent(table))
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			return created, fmt.Errorf("embeddb: index %s: %w", coll, err)
+		}
+		created++
+		s.logger.Debug("embeddb: added _id index", "database", name, "collection", coll)
+	}
+	return created, nil
+}
+
+// IDIndexName returns the name of the repair index of a table.
+func IDIndexName(table string) string { return table + idIndexSuffix }
+
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+// levelFilter drops records below a level.
+type levelFilter struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (h levelFilter) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.min && h.Handler.Enabled(ctx, l)
+}
+
+func (h levelFilter) WithAttrs(a []slog.Attr) slog.Handler {
+	return levelFilter{h.Handler.WithAttrs(a), h.min}
+}
+
+func (h levelFilter) WithGroup(g string) slog.Handler {
+	return levelFilter{h.Handler.WithGroup(g), h.min}
+}

@@ -1,0 +1,98 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/bson/primitive"
+
+	"github.com/szdc/talenthub/models"
+)
+
+type sessionDoc struct {
+	ID         string             `bson:"_id"` // SHA-256 of the token, hex
+	UserID     primitive.ObjectID `bson:"user_id"`
+	CreatedAt  time.Time          `bson:"created_at"`
+	ExpiresAt  time.Time          `bson:"expires_at"`
+	ClientAddr string             `bson:"client_addr"`
+	UserAgent  string             `bson:"user_agent"`
+}
+
+func toSession(d *sessionDoc) *models.Session {
+	return &models.Session{ID: d.ID, UserID: d.UserID.Hex(), CreatedAt: d.CreatedAt, ExpiresAt: d.ExpiresAt, ClientAddr: d.ClientAddr, UserAgent: d.UserAgent}
+}
+
+func toSessionDoc(ss *models.Session) (*sessionDoc, error) {
+	uid, err := objectID(ss.UserID)
+	if err != nil {
+		return nil, err
+	}
+	return &sessionDoc{ID: ss.ID, UserID: uid, CreatedAt: ss.CreatedAt, ExpiresAt: ss.ExpiresAt, ClientAddr: ss.ClientAddr, UserAgent: ss.UserAgent}, nil
+}
+
+// CreateSession implements models.SessionStore.
+func (s *Store) CreateSession(ctx context.Context, ss *models.Session) error {
+	ss.CreatedAt = ss.CreatedAt.UTC().Truncate(time.Millisecond)
+	ss.ExpiresAt = ss.ExpiresAt.UTC().Truncate(time.Millisecond)
+	d, err := toSessionDoc(ss)
+	if err != nil {
+		return err
+	}
+	_, err = s.sessions.InsertOne(ctx, d)
+	return translate("store.CreateSession", err)
+}
+
+// Session implements models.SessionStore.
+func (s *Store) Session(ctx context.Context, id string) (*models.Session, error) {
+	var d sessionDoc
+	if err := s.sessions.FindOne(ctx, idFilter(id)).Decode(&d); err != nil {
+		return nil, translate("store.Session", err)
+	}
+	return toSession(&d), nil
+}
+
+// DeleteSession implements models.SessionStore.
+func (s *Store) DeleteSession(ctx context.Context, id string) error {
+	_, err := s.sessions.DeleteOne(ctx, idFilter(id))
+	return translate("store.DeleteSession", err)
+}
+
+// UserSessions returns the sessions of a user. It filters on a field other
+// than _id, which the embedded database answers by a scan: it serves the
+// personal-data export, not a hot path.
+func (s *Store) UserSessions(ctx context.Context, userID string) ([]*models.Session, error) {
+	uid, err := objectID(userID)
+	if err != nil {
+		return nil, err
+	}
+	cur, err := s.sessions.Find(ctx, bson.D{{Key: "user_id", Value: uid}})
+	if err != nil {
+		return nil, translate("store.UserSessions", err)
+	}
+	var docs []sessionDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, translate("store.UserSessions", err)
+	}
+	out := make([]*models.Session, len(docs))
+	for i := range docs {
+		out[i] = toSession(&docs[i])
+	}
+	return out, nil
+}
+
+// PurgeExpired deletes expired sessions and rate-limit counters and returns
+// how many it deleted. A maintenance task: it scans on the embedded
+// database.
+func (s *Store) PurgeExpired(ctx context.Context) (int64, error) {
+	var total int64
+	filter := bson.D{{Key: "expires_at", Value: bson.D{{Key: "$lt", Value: s.nowUTC()}}}}
+	for _, coll := range []string{collSessions, collLimits} {
+		res, err := s.db.Collection(coll).DeleteMany(ctx, filter)
+		if err != nil {
+			return total, translate("store.PurgeExpired", err)
+		}
+		total += res.DeletedCount
+	}
+	return total, nil
+}

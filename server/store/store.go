@@ -1,0 +1,280 @@
+// Package store keeps talenthub's records in MongoDB through the official
+// driver (v1). It works unchanged on a real MongoDB and on the embedded
+// FerretDB, whose defects (DESIGN.md "Data") shape it:
+//
+//   - every hot lookup is an exact {_id} filter, the only filter FerretDB
+//     hands to SQLite; natural keys are made into _ids for that reason
+//     (a session's token hash, a normalised email, a talent's owner);
+//   - single-document updates are not atomic on FerretDB, so on the embedded
+//     database every read-modify-write of one document holds a per-document
+//     lock (SerializeWrites). On MongoDB the same code is an optimistic
+//     compare-and-swap on the document's version instead.
+//
+// bson documents are separate types from the models, crossed by named
+// converters (toTalent, toTalentDoc), and driver errors become models errors
+// here and nowhere else. The package imports models and the driver only.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"sync"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+	"go.mongodb.org/mongo-driver/x/mongo/driver/topology"
+
+	"github.com/szdc/talenthub/models"
+)
+
+// Options configure Open.
+type Options struct {
+	// URI is the mongodb:// address.
+	URI string
+	// Database is the database name.
+	Database string
+	// SerializeWrites takes a per-document lock around every
+	// read-modify-write. Required on the embedded database, where one
+	// process owns the data; unnecessary on MongoDB.
+	SerializeWrites bool
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+	// ServerSelectionTimeout bounds how long an operation waits for an
+	// unreachable database before failing with CodeUnavailable. 5s if zero.
+	ServerSelectionTimeout time.Duration
+}
+
+// Store is a talenthub database. It is safe for concurrent use.
+type Store struct {
+	client *mongo.Client
+	db     *mongo.Database
+	now    func() time.Time
+	locks  *docLocks // nil on MongoDB
+
+	users, emails, sessions, talents, limits, meta *mongo.Collection
+}
+
+// Compile-time checks that Store implements the store interfaces.
+var (
+	_ models.UserStore    = (*Store)(nil)
+	_ models.SessionStore = (*Store)(nil)
+	_ models.LimitStore   = (*Store)(nil)
+	_ models.TalentStore  = (*Store)(nil)
+)
+
+// Open connects to the database, checks that it answers, and creates the
+// collections and indexes that are missing.
+func Open(ctx context.Context, opts Options) (*Store, error) {
+	if opts.Database == "" {
+		return nil, errors.New("store: no database name")
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.ServerSelectionTimeout == 0 {
+		opts.ServerSelectionTimeout = 5 * time.Second
+	}
+	client, err := mongo.Connect(ctx, options.Client().
+		ApplyURI(opts.URI).
+		SetAppName("talenthub").
+		SetServerSelectionTimeout(opts.ServerSelectionTimeout))
+	if err != nil {
+		return nil, fmt.Errorf("store: connect: %w", err)
+	}
+	s := &Store{client: client, db: client.Database(opts.Database), now: opts.Now}
+	if opts.SerializeWrites {
+		s.locks = &docLocks{seed: maphash.MakeSeed()}
+	}
+	s.users = s.db.Collection(collUsers)
+	s.emails = s.db.Collection(collUserEmails)
+	s.sessions = s.db.Collection(collSessions)
+	s.talents = s.db.Collection(collTalents)
+	s.limits = s.db.Collection(collLimits)
+	s.meta = s.db.Collection(collMeta)
+
+	if err := s.Ping(ctx); err != nil {
+		_ = client.Disconnect(context.WithoutCancel(ctx))
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	if err := s.ensureSchema(ctx); err != nil {
+		_ = client.Disconnect(context.WithoutCancel(ctx))
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close disconnects from the database.
+func (s *Store) Close(ctx context.Context) error {
+	return s.client.Disconnect(ctx)
+}
+
+// Ping checks that the database answers; it returns CodeUnavailable if not.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.db.RunCommand(ctx, bson.D{{Key: "ping", Value: 1}}).Err(); err != nil {
+		return &models.Error{Code: models.CodeUnavailable, Message: "the database does not answer", Op: "store.Ping", Err: err}
+	}
+	return nil
+}
+
+// Database returns the name of the database.
+func (s *Store) Database() string { return s.db.Name() }
+
+// Drop deletes the whole database. Tests use it to clean up.
+func (s *Store) Drop(ctx context.Context) error { return s.db.Drop(ctx) }
+
+// nowUTC returns the clock at the millisecond precision of BSON dates, so
+// that what an API call answers equals what a later read returns.
+func (s *Store) nowUTC() time.Time { return s.now().UTC().Truncate(time.Millisecond) }
+
+// Meta is embedded in every document: the version that every write
+// increments and the times. It is exported only because the bson codec
+// skips unexported embedded structs.
+type Meta struct {
+	Version   int64     `bson:"version"`
+	CreatedAt time.Time `bson:"created_at"`
+	UpdatedAt time.Time `bson:"updated_at"`
+}
+
+func (m *Meta) meta() *Meta { return m }
+
+type versioned interface{ meta() *Meta }
+
+// idFilter is the only filter shape FerretDB answers from SQLite.
+func idFilter(id any) bson.D { return bson.D{{Key: "_id", Value: id}} }
+
+// casFilter selects the document only if it still has the version read.
+// Under the per-document lock of the embedded database the version cannot
+// have moved, and the plain {_id} filter is the one FerretDB can answer
+// without a scan.
+func (s *Store) casFilter(id any, version int64) bson.D {
+	if s.locks != nil {
+		return idFilter(id)
+	}
+	return bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}}
+}
+
+// casRetries bounds how often an unconditional update retries after losing
+// a race on MongoDB.
+const casRetries = 8
+
+// update reads the document id of coll, lets fn change it, and writes it
+// back with the next version, as one step that no other write of the same
+// document can interleave. ifVersion 0 accepts any version. It returns the
+// document as written.
+func update[T any, P interface {
+	*T
+	versioned
+}](ctx context.Context, s *Store, op string, coll *mongo.Collection, id any, ifVersion int64, fn func(P) error) (P, error) {
+	unlock := s.locks.lock(coll.Name(), id)
+	defer unlock()
+	for range casRetries {
+		var doc T
+		if err := coll.FindOne(ctx, idFilter(id)).Decode(&doc); err != nil {
+			return nil, translate(op, err)
+		}
+		p := P(&doc)
+		m := p.meta()
+		read := m.Version
+		if ifVersion != 0 && read != ifVersion {
+			return nil, stale(read)
+		}
+		if err := fn(p); err != nil {
+			return nil, err
+		}
+		m.Version = read + 1
+		m.UpdatedAt = s.nowUTC()
+		res, err := coll.ReplaceOne(ctx, s.casFilter(id, read), p)
+		if err != nil {
+			return nil, translate(op, err)
+		}
+		if res.MatchedCount == 1 {
+			return p, nil
+		}
+		// Another process wrote between our read and write (MongoDB only).
+		if ifVersion != 0 {
+			return nil, models.Errorf(models.CodePreconditionFailed, "the record was changed by someone else; reload it and try again")
+		}
+	}
+	return nil, models.Errorf(models.CodeConflict, "the record is being changed by others; try again")
+}
+
+// remove deletes the document id of coll if it has version ifVersion (any
+// version when 0).
+func remove(ctx context.Context, s *Store, op string, coll *mongo.Collection, id any, ifVersion int64) error {
+	unlock := s.locks.lock(coll.Name(), id)
+	defer unlock()
+	var m Meta
+	if err := coll.FindOne(ctx, idFilter(id), options.FindOne().SetProjection(bson.D{{Key: "version", Value: 1}})).Decode(&m); err != nil {
+		return translate(op, err)
+	}
+	if ifVersion != 0 && m.Version != ifVersion {
+		return stale(m.Version)
+	}
+	res, err := coll.DeleteOne(ctx, s.casFilter(id, m.Version))
+	if err != nil {
+		return translate(op, err)
+	}
+	if res.DeletedCount == 0 {
+		return models.Errorf(models.CodePreconditionFailed, "the record was changed by someone else; reload it and try again")
+	}
+	return nil
+}
+
+func stale(current int64) error {
+	return models.Errorf(models.CodePreconditionFailed, "the record is at version %d; reload it and try again", current)
+}
+
+// docLocks serialises writes per document on the embedded database. It is
+// striped: two documents may share a stripe, so a caller must never hold
+// two locks at once (it could deadlock on itself).
+type docLocks struct {
+	seed    maphash.Seed
+	stripes [1024]sync.Mutex
+}
+
+// lock locks the stripe of (coll, id) and returns its unlock. On a nil
+// docLocks (MongoDB) it does nothing.
+func (l *docLocks) lock(coll string, id any) func() {
+	if l == nil {
+		return func() {}
+	}
+	var h maphash.Hash
+	h.SetSeed(l.seed)
+	h.WriteString(coll)
+	h.WriteByte(0)
+	fmt.Fprint(&h, id)
+	m := &l.stripes[h.Sum64()%uint64(len(l.stripes))]
+	m.Lock()
+	return m.Unlock
+}
+
+// translate turns a driver error into a models error. It is the only place
+// that knows driver errors.
+func translate(op string, err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, mongo.ErrNoDocuments):
+		return &models.Error{Code: models.CodeNotFound, Message: "not found", Op: op, Err: err}
+	case mongo.IsDuplicateKeyError(err):
+		return &models.Error{Code: models.CodeConflict, Message: "already exists", Op: op, Err: err}
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled), mongo.IsTimeout(err):
+		return &models.Error{Code: models.CodeUnavailable, Message: "the database did not answer in time", Op: op, Err: err}
+	case mongo.IsNetworkError(err), errors.Is(err, mongo.ErrClientDisconnected), isServerSelection(err):
+		return &models.Error{Code: models.CodeUnavailable, Message: "the database is unavailable", Op: op, Err: err}
+	}
+	var me *models.Error
+	if errors.As(err, &me) {
+		return err
+	}
+	return models.Internal(op, err)
+}
+
+func isServerSelection(err error) bool {
+	var sse topology.ServerSelectionError
+	return errors.As(err, &sse)
+}

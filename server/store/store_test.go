@@ -1,0 +1,336 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/szdc/talenthub/models"
+	"github.com/szdc/talenthub/server/embeddb"
+	"github.com/szdc/talenthub/server/store"
+	"github.com/szdc/talenthub/server/store/storetest"
+)
+
+func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
+
+func wantCode(t *testing.T, err error, code models.Code) {
+	t.Helper()
+	if got := models.ErrorCode(err); got != code {
+		t.Fatalf("error = %v (code %q), want code %q", err, got, code)
+	}
+}
+
+func newUser(t *testing.T, s *store.Store, email string, role models.Role) *models.User {
+	t.Helper()
+	u := &models.User{Email: email, Name: "N " + email, Role: role}
+	if err := s.CreateUser(context.Background(), u, "hash-of-"+email); err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func TestUsers(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.MustOpen(t)
+
+	u := newUser(t, s, "ming@example.com", models.RoleCreator)
+	if !models.ValidID(u.ID) || u.Version != 1 || u.CreatedAt.IsZero() {
+		t.Fatalf("created user = %+v", u)
+	}
+	got, err := s.User(ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *got != *u {
+		t.Fatalf("User = %+v, want %+v", got, u)
+	}
+	byEmail, hash, err := s.UserByEmail(ctx, "ming@example.com")
+	if err != nil || byEmail.ID != u.ID || hash != "hash-of-ming@example.com" {
+		t.Fatalf("UserByEmail = %+v, %q, %v", byEmail, hash, err)
+	}
+
+	err = s.CreateUser(ctx, &models.User{Email: "ming@example.com", Name: "Other", Role: models.RoleOrg}, "h")
+	wantCode(t, err, models.CodeConflict)
+	if models.ErrorFields(err)["email"] == "" {
+		t.Errorf("conflict does not name the email field: %v", err)
+	}
+
+	_, err = s.User(ctx, "65f0c0ffee00000000000001")
+	wantCode(t, err, models.CodeNotFound)
+	_, err = s.User(ctx, "not-an-id")
+	wantCode(t, err, models.CodeNotFound)
+	_, _, err = s.UserByEmail(ctx, "nobody@example.com")
+	wantCode(t, err, models.CodeNotFound)
+}
+
+func TestAdminMarker(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.MustOpen(t)
+	if ok, err := s.AdminExists(ctx); err != nil || ok {
+		t.Fatalf("fresh database: AdminExists = %v, %v", ok, err)
+	}
+	for range 2 { // idempotent
+		if err := s.MarkAdminExists(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ok, err := s.AdminExists(ctx); err != nil || !ok {
+		t.Fatalf("AdminExists = %v, %v", ok, err)
+	}
+}
+
+func TestSessions(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.MustOpen(t)
+	u := newUser(t, s, "a@example.com", models.RoleCreator)
+	ss := &models.Session{ID: "abc123", UserID: u.ID, CreatedAt: time.Now(), ExpiresAt: time.Now().Add(time.Hour), ClientAddr: "127.0.0.1"}
+	if err := s.CreateSession(ctx, ss); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Session(ctx, "abc123")
+	if err != nil || got.UserID != u.ID || !got.ExpiresAt.Equal(ss.ExpiresAt) {
+		t.Fatalf("Session = %+v, %v", got, err)
+	}
+	wantCode(t, s.CreateSession(ctx, ss), models.CodeConflict)
+	list, err := s.UserSessions(ctx, u.ID)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("UserSessions = %v, %v", list, err)
+	}
+	if err := s.DeleteSession(ctx, "abc123"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Session(ctx, "abc123")
+	wantCode(t, err, models.CodeNotFound)
+	if err := s.DeleteSession(ctx, "abc123"); err != nil {
+		t.Fatalf("deleting a missing session: %v", err)
+	}
+}
+
+func TestPurgeExpired(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	s := storetest.MustOpen(t, func(o *store.Options) { o.Now = func() time.Time { return now } })
+	u := newUser(t, s, "a@example.com", models.RoleCreator)
+	for id, exp := range map[string]time.Time{"old": now.Add(-time.Minute), "live": now.Add(time.Minute)} {
+		if err := s.CreateSession(ctx, &models.Session{ID: id, UserID: u.ID, CreatedAt: now, ExpiresAt: exp}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := s.PurgeExpired(ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("PurgeExpired = %d, %v", n, err)
+	}
+	if _, err := s.Session(ctx, "live"); err != nil {
+		t.Fatalf("live session purged: %v", err)
+	}
+}
+
+func talentFor(u *models.User) *models.Talent {
+	in := models.TalentInput{Name: "李明", Skills: []string{"原画"}, Contact: models.ContactInput{Phone: "13812345678"},
+		Works: []models.WorkInput{{Title: "山海", Tags: []string{"原画"}}}}
+	in.Normalize()
+	return models.NewTalent(u.ID, in)
+}
+
+func TestTalentCRUD(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.MustOpen(t)
+	u := newUser(t, s, "a@example.com", models.RoleCreator)
+
+	tal := talentFor(u)
+	if err := s.CreateTalent(ctx, tal); err != nil {
+		t.Fatal(err)
+	}
+	if tal.Version != 1 {
+		t.Fatalf("version = %d", tal.Version)
+	}
+	wantCode(t, s.CreateTalent(ctx, talentFor(u)), models.CodeConflict)
+
+	got, err := s.Talent(ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Name != "李明" || got.Contact.Phone != "13812345678" || len(got.Works) != 1 || got.Works[0].Tags[0] != "原画" ||
+		!got.CreatedAt.Equal(tal.CreatedAt) || got.OwnerID != u.ID {
+		t.Fatalf("Talent = %+v", got)
+	}
+
+	up, err := s.UpdateTalent(ctx, u.ID, 1, func(t *models.Talent) error { t.Headline = "原画师"; return nil })
+	if err != nil || up.Version != 2 || up.Headline != "原画师" || !up.CreatedAt.Equal(tal.CreatedAt) {
+		t.Fatalf("UpdateTalent = %+v, %v", up, err)
+	}
+	// A stale version changes nothing.
+	_, err = s.UpdateTalent(ctx, u.ID, 1, func(t *models.Talent) error { t.Headline = "lost"; return nil })
+	wantCode(t, err, models.CodePreconditionFailed)
+	// An error from fn changes nothing.
+	boom := errors.New("boom")
+	if _, err := s.UpdateTalent(ctx, u.ID, 0, func(t *models.Talent) error { t.Headline = "lost"; return boom }); !errors.Is(err, boom) {
+		t.Fatalf("fn error = %v", err)
+	}
+	got, _ = s.Talent(ctx, u.ID)
+	if got.Headline != "原画师" || got.Version != 2 {
+		t.Fatalf("after refused updates: %q v%d", got.Headline, got.Version)
+	}
+
+	_, err = s.UpdateTalent(ctx, "65f0c0ffee00000000000001", 0, func(*models.Talent) error { return nil })
+	wantCode(t, err, models.CodeNotFound)
+
+	wantCode(t, s.DeleteTalent(ctx, u.ID, 1), models.CodePreconditionFailed)
+	if err := s.DeleteTalent(ctx, u.ID, 2); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Talent(ctx, u.ID)
+	wantCode(t, err, models.CodeNotFound)
+	wantCode(t, s.DeleteTalent(ctx, u.ID, 0), models.CodeNotFound)
+}
+
+// The embedded database loses concurrent updates of one document unless the
+// store serialises them (DESIGN.md "Data" 3). Conditional updates of the
+// same version must have exactly one winner.
+func TestConcurrentConditionalUpdatesHaveOneWinner(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.MustOpen(t)
+	u := newUser(t, s, "a@example.com", models.RoleCreator)
+	if err := s.CreateTalent(ctx, talentFor(u)); err != nil {
+		t.Fatal(err)
+	}
+	const n = 50
+	var wins, stale atomic.Int64
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			_, err := s.UpdateTalent(ctx, u.ID, 1, func(t *models.Talent) error { t.YearsExperience = i + 1; return nil })
+			switch models.ErrorCode(err) {
+			case "":
+				wins.Add(1)
+			case models.CodePreconditionFailed:
+				stale.Add(1)
+			default:
+				t.Errorf("update %d: %v", i, err)
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	if wins.Load() != 1 || stale.Load() != n-1 {
+		t.Fatalf("winners = %d, stale = %d; want 1 and %d", wins.Load(), stale.Load(), n-1)
+	}
+	got, _ := s.Talent(ctx, u.ID)
+	if got.Version != 2 {
+		t.Fatalf("version = %d, want 2", got.Version)
+	}
+}
+
+// Unconditional read-modify-writes must not lose each other's changes.
+func TestConcurrentIncrementsAreNotLost(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.MustOpen(t)
+	u := newUser(t, s, "a@example.com", models.RoleCreator)
+	if err := s.CreateTalent(ctx, talentFor(u)); err != nil {
+		t.Fatal(err)
+	}
+	const n = 100
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() {
+			if _, err := s.UpdateTalent(ctx, u.ID, 0, func(t *models.Talent) error { t.YearsExperience++; return nil }); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	got, _ := s.Talent(ctx, u.ID)
+	if got.YearsExperience != n || got.Version != n+1 {
+		t.Fatalf("years = %d version = %d; want %d and %d", got.YearsExperience, got.Version, n, n+1)
+	}
+}
+
+func TestLimits(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	var mu sync.Mutex
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	s := storetest.MustOpen(t, func(o *store.Options) { o.Now = clock })
+
+	if l, err := s.LimitGet(ctx, "k"); err != nil || l.Count != 0 {
+		t.Fatalf("fresh LimitGet = %+v, %v", l, err)
+	}
+	const n = 40
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() {
+			if _, err := s.LimitHit(ctx, "k", time.Minute); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	l, err := s.LimitGet(ctx, "k")
+	if err != nil || l.Count != n || !l.ResetAt.Equal(now.Add(time.Minute)) {
+		t.Fatalf("after %d concurrent hits: %+v, %v", n, l, err)
+	}
+
+	mu.Lock()
+	now = now.Add(time.Minute)
+	mu.Unlock()
+	if l, _ := s.LimitGet(ctx, "k"); l.Count != 0 {
+		t.Fatalf("expired window still counts %d", l.Count)
+	}
+	if l, _ := s.LimitHit(ctx, "k", time.Minute); l.Count != 1 {
+		t.Fatalf("new window starts at %d", l.Count)
+	}
+	if err := s.LimitReset(ctx, "k"); err != nil {
+		t.Fatal(err)
+	}
+	if l, _ := s.LimitGet(ctx, "k"); l.Count != 0 {
+		t.Fatalf("after reset: %d", l.Count)
+	}
+	if err := s.LimitReset(ctx, "never"); err != nil {
+		t.Fatalf("reset of a missing key: %v", err)
+	}
+}
+
+func TestOpenIsIdempotentAndRepairCoversEveryCollection(t *testing.T) {
+	ctx := context.Background()
+	opts := storetest.Options(t)
+	for range 2 {
+		s, err := store.Open(ctx, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = s.Close(ctx) })
+	}
+	srv := storetest.Embedded()
+	if srv == nil {
+		t.Skip("the _id repair is specific to the embedded database")
+	}
+	if _, err := srv.RepairIndexes(ctx, opts.Database); err != nil {
+		t.Fatal(err)
+	}
+	db, err := srv.OpenSQL(opts.Database)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	tables, err := embeddb.Tables(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, coll := range store.Collections() {
+		table, ok := tables[coll]
+		if !ok {
+			t.Errorf("collection %s was not created at open", coll)
+			continue
+		}
+		var n int
+		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type='index' AND name=?`, embeddb.IDIndexName(table)).Scan(&n); err != nil || n != 1 {
+			t.Errorf("collection %s lacks the _id repair index (%d, %v)", coll, n, err)
+		}
+	}
+}

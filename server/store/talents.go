@@ -1,0 +1,163 @@
+package store
+
+import (
+	"context"
+
+	"go.mongodb.org/mongo-driver/bson/primitive"
+
+	"github.com/szdc/talenthub/models"
+)
+
+type talentDoc struct {
+	ID              primitive.ObjectID `bson:"_id"` // the owner's user id
+	Name            string             `bson:"name"`
+	Headline        string             `bson:"headline"`
+	Bio             string             `bson:"bio"`
+	Skills          []string           `bson:"skills"`
+	Tools           []string           `bson:"tools"`
+	Industries      []string           `bson:"industries"`
+	District        string             `bson:"district"`
+	Origin          string             `bson:"origin"`
+	YearsExperience int                `bson:"years_experience"`
+	Level           string             `bson:"level"`
+	Available       bool               `bson:"available"`
+	Visibility      string             `bson:"visibility"`
+	Contact         contactDoc         `bson:"contact"`
+	Works           []workDoc          `bson:"works"`
+	Languages       []string           `bson:"languages"`
+	Meta         `bson:",inline"`
+}
+
+type contactDoc struct {
+	Email string `bson:"email"`
+	Phone string `bson:"phone"`
+}
+
+type workDoc struct {
+	Title       string   `bson:"title"`
+	URL         string   `bson:"url"`
+	Description string   `bson:"description"`
+	Year        int      `bson:"year"`
+	Tags        []string `bson:"tags"`
+}
+
+func toTalent(d *talentDoc) *models.Talent {
+	t := &models.Talent{
+		ID: d.ID.Hex(), OwnerID: d.ID.Hex(), Name: d.Name, Headline: d.Headline, Bio: d.Bio,
+		Skills: nonNil(d.Skills), Tools: nonNil(d.Tools), Industries: nonNil(d.Industries),
+		District: d.District, Origin: models.Origin(d.Origin), YearsExperience: d.YearsExperience,
+		Level: models.Level(d.Level), Available: d.Available, Visibility: models.Visibility(d.Visibility),
+		Contact:   models.Contact{Email: d.Contact.Email, Phone: d.Contact.Phone},
+		Works:     make([]models.Work, len(d.Works)),
+		Languages: nonNil(d.Languages),
+		Version:   d.Version, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
+	}
+	for i, w := range d.Works {
+		t.Works[i] = models.Work{Title: w.Title, URL: w.URL, Description: w.Description, Year: w.Year, Tags: nonNil(w.Tags)}
+	}
+	return t
+}
+
+func toTalentDoc(t *models.Talent) (*talentDoc, error) {
+	id, err := objectID(t.ID)
+	if err != nil {
+		return nil, err
+	}
+	d := &talentDoc{
+		ID: id, Name: t.Name, Headline: t.Headline, Bio: t.Bio,
+		Skills: nonNil(t.Skills), Tools: nonNil(t.Tools), Industries: nonNil(t.Industries),
+		District: t.District, Origin: string(t.Origin), YearsExperience: t.YearsExperience,
+		Level: string(t.Level), Available: t.Available, Visibility: string(t.Visibility),
+		Contact:   contactDoc{Email: t.Contact.Email, Phone: t.Contact.Phone},
+		Works:     make([]workDoc, len(t.Works)),
+		Languages: nonNil(t.Languages),
+		Meta:   Meta{Version: t.Version, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt},
+	}
+	for i, w := range t.Works {
+		d.Works[i] = workDoc{Title: w.Title, URL: w.URL, Description: w.Description, Year: w.Year, Tags: nonNil(w.Tags)}
+	}
+	return d, nil
+}
+
+// nonNil keeps lists as [] rather than null, in the database and in JSON.
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// CreateTalent implements models.TalentStore.
+func (s *Store) CreateTalent(ctx context.Context, t *models.Talent) error {
+	const op = "store.CreateTalent"
+	now := s.nowUTC()
+	t.Version, t.CreatedAt, t.UpdatedAt = 1, now, now
+	d, err := toTalentDoc(t)
+	if err != nil {
+		return err
+	}
+	if _, err := s.talents.InsertOne(ctx, d); err != nil {
+		err = translate(op, err)
+		if models.IsCode(err, models.CodeConflict) {
+			return &models.Error{Code: models.CodeConflict, Message: "you already have a talent profile; update it instead", Op: op}
+		}
+		return err
+	}
+	return nil
+}
+
+// Talent implements models.TalentStore.
+func (s *Store) Talent(ctx context.Context, id string) (*models.Talent, error) {
+	oid, err := objectID(id)
+	if err != nil {
+		return nil, err
+	}
+	var d talentDoc
+	if err := s.talents.FindOne(ctx, idFilter(oid)).Decode(&d); err != nil {
+		return nil, notFoundAs(translate("store.Talent", err), "talent profile")
+	}
+	return toTalent(&d), nil
+}
+
+// UpdateTalent implements models.TalentStore.
+func (s *Store) UpdateTalent(ctx context.Context, id string, ifVersion int64, fn func(*models.Talent) error) (*models.Talent, error) {
+	const op = "store.UpdateTalent"
+	oid, err := objectID(id)
+	if err != nil {
+		return nil, err
+	}
+	d, err := update(ctx, s, op, s.talents, oid, ifVersion, func(d *talentDoc) error {
+		t := toTalent(d)
+		if err := fn(t); err != nil {
+			return err
+		}
+		t.ID, t.Version, t.CreatedAt = d.ID.Hex(), d.Version, d.CreatedAt
+		next, err := toTalentDoc(t)
+		if err != nil {
+			return err
+		}
+		*d = *next
+		return nil
+	})
+	if err != nil {
+		return nil, notFoundAs(err, "talent profile")
+	}
+	return toTalent(d), nil
+}
+
+// DeleteTalent implements models.TalentStore.
+func (s *Store) DeleteTalent(ctx context.Context, id string, ifVersion int64) error {
+	oid, err := objectID(id)
+	if err != nil {
+		return err
+	}
+	return notFoundAs(remove(ctx, s, "store.DeleteTalent", s.talents, oid, ifVersion), "talent profile")
+}
+
+// notFoundAs names the missing thing in a not-found error.
+func notFoundAs(err error, what string) error {
+	if models.IsCode(err, models.CodeNotFound) {
+		return &models.Error{Code: models.CodeNotFound, Message: what + " not found", Err: err}
+	}
+	return err
+}

@@ -1,0 +1,135 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/bson/primitive"
+	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"github.com/szdc/talenthub/models"
+)
+
+type userDoc struct {
+	ID           primitive.ObjectID `bson:"_id"`
+	Email        string             `bson:"email"`
+	Name         string             `bson:"name"`
+	Role         string             `bson:"role"`
+	OrgID        string             `bson:"org_id,omitempty"`
+	PasswordHash string             `bson:"password_hash"`
+	Meta      `bson:",inline"`
+}
+
+// emailDoc claims a normalised email for one user. Its _id is the email, so
+// the unique _id index is what makes emails unique, and login is an _id
+// lookup.
+type emailDoc struct {
+	ID        string             `bson:"_id"`
+	UserID    primitive.ObjectID `bson:"user_id"`
+	CreatedAt time.Time          `bson:"created_at"`
+}
+
+func toUser(d *userDoc) *models.User {
+	return &models.User{
+		ID: d.ID.Hex(), Email: d.Email, Name: d.Name, Role: models.Role(d.Role), OrgID: d.OrgID,
+		Version: d.Version, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
+	}
+}
+
+func toUserDoc(u *models.User, passwordHash string) (*userDoc, error) {
+	id, err := objectID(u.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &userDoc{
+		ID: id, Email: u.Email, Name: u.Name, Role: string(u.Role), OrgID: u.OrgID, PasswordHash: passwordHash,
+		Meta: Meta{Version: u.Version, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt},
+	}, nil
+}
+
+// objectID parses a hex ID; a malformed one is not found, since no record
+// can have it.
+func objectID(id string) (primitive.ObjectID, error) {
+	if !models.ValidID(id) {
+		return primitive.NilObjectID, models.Errorf(models.CodeNotFound, "no record has id %q", id)
+	}
+	return primitive.ObjectIDFromHex(id)
+}
+
+// CreateUser implements models.UserStore. The user is written before the
+// email claim: a crash in between leaves an unreachable user record, never
+// a claim that blocks the email forever.
+func (s *Store) CreateUser(ctx context.Context, u *models.User, passwordHash string) error {
+	const op = "store.CreateUser"
+	now := s.nowUTC()
+	u.ID = primitive.NewObjectIDFromTimestamp(now).Hex()
+	u.Version, u.CreatedAt, u.UpdatedAt = 1, now, now
+	doc, err := toUserDoc(u, passwordHash)
+	if err != nil {
+		return err
+	}
+	if _, err := s.users.InsertOne(ctx, doc); err != nil {
+		return translate(op, err)
+	}
+	_, err = s.emails.InsertOne(ctx, emailDoc{ID: u.Email, UserID: doc.ID, CreatedAt: now})
+	if err != nil {
+		_, _ = s.users.DeleteOne(context.WithoutCancel(ctx), idFilter(doc.ID))
+		if models.IsCode(translate(op, err), models.CodeConflict) {
+			return &models.Error{Code: models.CodeConflict, Message: "this email is already registered", Op: op,
+				Fields: map[string]string{"email": "is already registered"}}
+		}
+		return translate(op, err)
+	}
+	return nil
+}
+
+// User implements models.UserStore.
+func (s *Store) User(ctx context.Context, id string) (*models.User, error) {
+	oid, err := objectID(id)
+	if err != nil {
+		return nil, err
+	}
+	var d userDoc
+	if err := s.users.FindOne(ctx, idFilter(oid)).Decode(&d); err != nil {
+		return nil, translate("store.User", err)
+	}
+	return toUser(&d), nil
+}
+
+// UserByEmail implements models.UserStore.
+func (s *Store) UserByEmail(ctx context.Context, email string) (*models.User, string, error) {
+	const op = "store.UserByEmail"
+	var claim emailDoc
+	if err := s.emails.FindOne(ctx, idFilter(email)).Decode(&claim); err != nil {
+		return nil, "", translate(op, err)
+	}
+	var d userDoc
+	if err := s.users.FindOne(ctx, idFilter(claim.UserID)).Decode(&d); err != nil {
+		return nil, "", translate(op, err)
+	}
+	return toUser(&d), d.PasswordHash, nil
+}
+
+const adminMarker = "admin_exists"
+
+// AdminExists implements models.UserStore with a marker document, so that
+// start-up does not scan the users.
+func (s *Store) AdminExists(ctx context.Context) (bool, error) {
+	err := s.meta.FindOne(ctx, idFilter(adminMarker)).Err()
+	if models.IsCode(translate("", err), models.CodeNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, translate("store.AdminExists", err)
+	}
+	return true, nil
+}
+
+// MarkAdminExists implements models.UserStore.
+func (s *Store) MarkAdminExists(ctx context.Context) error {
+	_, err := s.meta.UpdateOne(ctx, idFilter(adminMarker),
+		bson.D{{Key: "$setOnInsert", Value: bson.D{{Key: "at", Value: s.nowUTC()}}}},
+		options.Update().SetUpsert(true))
+	return translate("store.MarkAdminExists", err)
+}
