@@ -12,7 +12,7 @@ type limitDoc struct {
 	ID        string    `bson:"_id"`
 	Count     int       `bson:"count"`
 	ExpiresAt time.Time `bson:"expires_at"`
-	Meta   `bson:",inline"`
+	Meta      `bson:",inline"`
 }
 
 // LimitHit implements models.LimitStore.

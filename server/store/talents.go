@@ -25,7 +25,7 @@ type talentDoc struct {
 	Contact         contactDoc         `bson:"contact"`
 	Works           []workDoc          `bson:"works"`
 	Languages       []string           `bson:"languages"`
-	Meta         `bson:",inline"`
+	Meta            `bson:",inline"`
 }
 
 type contactDoc struct {
@@ -71,7 +71,7 @@ func toTalentDoc(t *models.Talent) (*talentDoc, error) {
 		Contact:   contactDoc{Email: t.Contact.Email, Phone: t.Contact.Phone},
 		Works:     make([]workDoc, len(t.Works)),
 		Languages: nonNil(t.Languages),
-		Meta:   Meta{Version: t.Version, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt},
+		Meta:      Meta{Version: t.Version, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt},
 	}
 	for i, w := range t.Works {
 		d.Works[i] = workDoc{Title: w.Title, URL: w.URL, Description: w.Description, Year: w.Year, Tags: nonNil(w.Tags)}

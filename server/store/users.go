@@ -18,7 +18,7 @@ type userDoc struct {
 	Role         string             `bson:"role"`
 	OrgID        string             `bson:"org_id,omitempty"`
 	PasswordHash string             `bson:"password_hash"`
-	Meta      `bson:",inline"`
+	Meta         `bson:",inline"`
 }
 
 // emailDoc claims a normalised email for one user. Its _id is the email, so
