@@ -1,0 +1,85 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/caarlos0/env/v11"
+)
+
+// config is talenthub's configuration, read from the environment (API.md
+// "Running"; the README has the full table).
+type config struct {
+	Addr          string `env:"ADDR" envDefault:":8080"`
+	DataDir       string `env:"DATA_DIR" envDefault:"./data"`
+	MongoURI      string `env:"MONGODB_URI"`
+	MongoDatabase string `env:"MONGODB_DATABASE" envDefault:"talenthub"`
+	AdminEmail    string `env:"ADMIN_EMAIL"`
+	AdminPassword string `env:"ADMIN_PASSWORD"`
+
+	SessionTTL      time.Duration `env:"SESSION_TTL" envDefault:"720h"`
+	RequestTimeout  time.Duration `env:"REQUEST_TIMEOUT" envDefault:"10s"`
+	ShutdownTimeout time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"15s"`
+	LogLevel        slog.Level    `env:"LOG_LEVEL" envDefault:"info"`
+}
+
+// loadConfig reads the configuration through getenv, so that tests pass
+// their own environment.
+func loadConfig(getenv func(string) string) (config, error) {
+	var cfg config
+	params, err := env.GetFieldParams(&cfg)
+	if err != nil {
+		return cfg, err
+	}
+	vars := map[string]string{}
+	for _, p := range params {
+		if v := getenv(p.Key); v != "" {
+			vars[p.Key] = v
+		}
+	}
+	if err := env.ParseWithOptions(&cfg, env.Options{Environment: vars}); err != nil {
+		return cfg, fmt.Errorf("configuration: %w", err)
+	}
+	if cfg.MongoDatabase == "" || strings.ContainsAny(cfg.MongoDatabase, `/\. "$`) {
+		return cfg, fmt.Errorf("configuration: MONGODB_DATABASE %q is not a valid database name", cfg.MongoDatabase)
+	}
+	if (cfg.AdminEmail == "") != (cfg.AdminPassword == "") {
+		return cfg, fmt.Errorf("configuration: set both ADMIN_EMAIL and ADMIN_PASSWORD, or neither")
+	}
+	return cfg, nil
+}
+
+// logAttrs is the effective configuration for the start-up log, with
+// secrets masked.
+func (c config) logAttrs() []any {
+	uri := "(embedded)"
+	if c.MongoURI != "" {
+		uri = maskURI(c.MongoURI)
+	}
+	pw := ""
+	if c.AdminPassword != "" {
+		pw = "***"
+	}
+	return []any{
+		"addr", c.Addr, "data_dir", c.DataDir, "mongodb_uri", uri, "mongodb_database", c.MongoDatabase,
+		"admin_email", c.AdminEmail, "admin_password", pw, "session_ttl", c.SessionTTL.String(),
+		"request_timeout", c.RequestTimeout.String(), "shutdown_timeout", c.ShutdownTimeout.String(), "log_level", c.LogLevel.String(),
+	}
+}
+
+// maskURI hides the password of a connection string.
+func maskURI(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(unparseable URI)"
+	}
+	if u.User != nil {
+		if _, has := u.User.Password(); has {
+			u.User = url.UserPassword(u.User.Username(), "***")
+		}
+	}
+	return u.String()
+}

@@ -1,0 +1,224 @@
+// Command talenthub serves the talenthub platform: the HTTP API and the web
+// UI over MongoDB, or over an embedded database when no MONGODB_URI is set.
+//
+// main only calls run; run wires the concrete stores, services and server
+// together, and is what the end-to-end tests call.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/szdc/talenthub/server"
+	"github.com/szdc/talenthub/server/embeddb"
+	"github.com/szdc/talenthub/server/service"
+	"github.com/szdc/talenthub/server/store"
+	"github.com/szdc/talenthub/web"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "talenthub:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `usage: talenthub [serve]
+
+Commands:
+  serve   serve the API and web UI (the default)
+
+Configuration comes from the environment; see README.md.
+`
+
+// run runs talenthub until ctx ends.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("talenthub", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	fs.Usage = func() { fmt.Fprint(stdout, usage) }
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	cmd := fs.Arg(0)
+	if cmd == "" {
+		cmd = "serve"
+	}
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(stdout, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	switch cmd {
+	case "serve":
+		return serve(ctx, cfg, logger, stdout)
+	}
+	fmt.Fprint(stdout, usage)
+	return fmt.Errorf("unknown command %q", cmd)
+}
+
+// database is an open store and, on the embedded default, its server.
+type database struct {
+	store    *store.Store
+	embedded *embeddb.Server
+}
+
+func (d *database) Close() {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_ = d.store.Close(ctx)
+	if d.embedded != nil {
+		_ = d.embedded.Close()
+	}
+}
+
+// openDatabase opens MONGODB_URI, or starts the embedded database under
+// DATA_DIR/db when it is empty.
+func openDatabase(ctx context.Context, cfg config, logger *slog.Logger) (*database, error) {
+	d := &database{}
+	opts := store.Options{URI: cfg.MongoURI, Database: cfg.MongoDatabase}
+	if cfg.MongoURI == "" {
+		emb, err := embeddb.Start(ctx, filepath.Join(cfg.DataDir, "db"), logger)
+		if err != nil {
+			return nil, err
+		}
+		d.embedded = emb
+		opts.URI = emb.URI()
+		opts.SerializeWrites = true
+	}
+	s, err := store.Open(ctx, opts)
+	if err != nil {
+		if d.embedded != nil {
+			_ = d.embedded.Close()
+		}
+		return nil, err
+	}
+	d.store = s
+	if d.embedded != nil {
+		if _, err := d.embedded.RepairIndexes(ctx, cfg.MongoDatabase); err != nil {
+			d.Close()
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Writer) error {
+	logger.Info("starting talenthub", cfg.logAttrs()...)
+	started := time.Now()
+	db, err := openDatabase(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	accounts := service.NewAccounts(db.store, db.store, db.store, service.AccountsConfig{SessionTTL: cfg.SessionTTL, Logger: logger})
+	talents := service.NewTalents(db.store, nil)
+
+	adminNote, err := bootstrapAdmin(ctx, cfg, accounts, db.store)
+	if err != nil {
+		return err
+	}
+
+	srv := server.New(server.Config{
+		Accounts: accounts, Talents: talents, Ready: db.store.Ping,
+		Logger: logger, RequestTimeout: cfg.RequestTimeout,
+	})
+	web.Register(srv.App())
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+
+	go janitor(ctx, db.store, logger)
+
+	where := "embedded database in " + filepath.Join(cfg.DataDir, "db")
+	if cfg.MongoURI != "" {
+		where = "MongoDB " + maskURI(cfg.MongoURI)
+	}
+	fmt.Fprintf(stdout, "talenthub listening on http://%s (%s, ready in %s)\n", displayAddr(ln.Addr()), where, time.Since(started).Round(time.Millisecond))
+	fmt.Fprintln(stdout, adminNote)
+
+	select {
+	case err := <-served:
+		return fmt.Errorf("server stopped: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down", "timeout", cfg.ShutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+// bootstrapAdmin creates the admin of ADMIN_EMAIL/ADMIN_PASSWORD if no
+// admin exists, and returns the sign-in hint to print.
+func bootstrapAdmin(ctx context.Context, cfg config, accounts *service.Accounts, st *store.Store) (string, error) {
+	if cfg.AdminEmail != "" {
+		created, err := accounts.BootstrapAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword)
+		if err != nil {
+			return "", fmt.Errorf("bootstrap admin: %w", err)
+		}
+		if created {
+			return fmt.Sprintf("admin account created: sign in as %s with ADMIN_PASSWORD", cfg.AdminEmail), nil
+		}
+	}
+	exists, err := st.AdminExists(ctx)
+	if err != nil {
+		return "", err
+	}
+	if exists {
+		return "admin: sign in with the admin account (ADMIN_EMAIL/ADMIN_PASSWORD only create one when none exists)", nil
+	}
+	return "no admin account yet: restart with ADMIN_EMAIL=you@example.com ADMIN_PASSWORD='a long password' to create one", nil
+}
+
+// janitor purges expired sessions and rate-limit counters now and then.
+func janitor(ctx context.Context, st *store.Store, logger *slog.Logger) {
+	t := time.NewTicker(6 * time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := st.PurgeExpired(ctx); err != nil {
+				logger.Warn("purge expired sessions", "error", err)
+			} else if n > 0 {
+				logger.Info("purged expired sessions and counters", "count", n)
+			}
+		}
+	}
+}
+
+// displayAddr turns a listener address into one a browser can open.
+func displayAddr(a net.Addr) string {
+	tcp, ok := a.(*net.TCPAddr)
+	if !ok {
+		return a.String()
+	}
+	if tcp.IP == nil || tcp.IP.IsUnspecified() {
+		return fmt.Sprintf("localhost:%d", tcp.Port)
+	}
+	return tcp.String()
+}

@@ -1,0 +1,143 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/szdc/talenthub/models"
+)
+
+// serverOwned are fields that only the server sets. A client that sends
+// one is told so, rather than just "unknown field".
+var serverOwned = map[string]bool{
+	"id": true, "_id": true, "owner_id": true, "user_id": true, "org_id": true, "status": true, "version": true,
+	"created_at": true, "updated_at": true, "verified_at": true, "verified_by": true, "contact_masked": true,
+}
+
+// decode reads a JSON request body into v, a typed struct: user JSON never
+// becomes a bson document, so operators like {"$ne": ""} are just a wrong
+// type. It refuses other content types (415), invalid UTF-8, unknown and
+// server-owned fields, and trailing data (400).
+func decode(c *fiber.Ctx, v any) error {
+	ct := c.Get(fiber.HeaderContentType)
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil || mt != fiber.MIMEApplicationJSON {
+		return models.Errorf(models.CodeUnsupportedMediaType, "send the body as application/json")
+	}
+	body := c.Body()
+	if len(bytes.TrimSpace(body)) == 0 {
+		return models.Errorf(models.CodeBadRequest, "the request body is empty; send a JSON object")
+	}
+	if !utf8.Valid(body) {
+		return models.Errorf(models.CodeBadRequest, "the request body is not valid UTF-8")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonError(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return models.Errorf(models.CodeBadRequest, "unexpected data after the JSON object")
+	}
+	return nil
+}
+
+func jsonError(err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return models.Errorf(models.CodeBadRequest, "malformed JSON at byte %d: %s", syn.Offset, syn.Error())
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return models.Errorf(models.CodeBadRequest, "malformed JSON: the body ends too early")
+	case errors.As(err, &typ):
+		if typ.Field == "" {
+			return models.Errorf(models.CodeBadRequest, "the body must be a JSON %s", jsonType(typ.Type.Kind().String()))
+		}
+		msg := "must be " + aJSONType(typ.Type.Kind().String())
+		return &models.Error{Code: models.CodeBadRequest, Message: "field " + strconv.Quote(typ.Field) + " " + msg,
+			Fields: map[string]string{typ.Field: msg}}
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		name, _ = strconv.Unquote(name)
+		if serverOwned[strings.ToLower(name)] {
+			return &models.Error{Code: models.CodeBadRequest, Message: "field " + strconv.Quote(name) + " is set by the server and cannot be sent",
+				Fields: map[string]string{name: "is set by the server"}}
+		}
+		return &models.Error{Code: models.CodeBadRequest, Message: "unknown field " + strconv.Quote(name),
+			Fields: map[string]string{name: "is not a field of this request"}}
+	}
+	return models.Errorf(models.CodeBadRequest, "malformed JSON")
+}
+
+func jsonType(kind string) string {
+	switch kind {
+	case "string":
+		return "string"
+	case "bool":
+		return "boolean"
+	case "slice", "array":
+		return "array"
+	case "struct", "map":
+		return "object"
+	case "ptr":
+		return "value"
+	}
+	return "number"
+}
+
+func aJSONType(kind string) string {
+	t := jsonType(kind)
+	if t == "array" || t == "object" {
+		return "an " + t
+	}
+	if t == "integer" {
+		return "an integer"
+	}
+	return "a " + t
+}
+
+// ifMatch reads the If-Match header: "" or * means any version; otherwise a
+// version number, bare or as an ETag ("3", W/"3").
+func ifMatch(c *fiber.Ctx) (int64, error) {
+	h := strings.TrimSpace(c.Get(fiber.HeaderIfMatch))
+	if h == "" || h == "*" {
+		return 0, nil
+	}
+	h = strings.TrimPrefix(h, "W/")
+	h = strings.Trim(h, `"`)
+	v, err := strconv.ParseInt(h, 10, 64)
+	if err != nil || v < 1 {
+		return 0, models.Errorf(models.CodeBadRequest, "If-Match must be a version number like \"3\"")
+	}
+	return v, nil
+}
+
+// setVersion sends an object's version as its ETag.
+func setVersion(c *fiber.Ctx, version int64) {
+	c.Set(fiber.HeaderETag, `"`+strconv.FormatInt(version, 10)+`"`)
+}
+
+// idParam returns the :id of the path, or a 400 when it cannot be an id.
+func idParam(c *fiber.Ctx) (string, error) {
+	id := c.Params("id")
+	if !models.ValidID(id) {
+		return "", models.Errorf(models.CodeBadRequest, "malformed id %q: ids are 24 hexadecimal digits", truncateForMessage(id))
+	}
+	return id, nil
+}
+
+func truncateForMessage(s string) string {
+	if len(s) > 40 {
+		s = s[:40] + "…"
+	}
+	return strings.ToValidUTF8(s, "")
+}

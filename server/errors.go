@@ -1,0 +1,116 @@
+package server
+
+import (
+	"errors"
+	"log/slog"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/szdc/talenthub/models"
+)
+
+// statuses is the one table from error codes to HTTP statuses.
+var statuses = map[models.Code]int{
+	models.CodeBadRequest:           fiber.StatusBadRequest,
+	models.CodeUnauthenticated:      fiber.StatusUnauthorized,
+	models.CodeForbidden:            fiber.StatusForbidden,
+	models.CodeNotFound:             fiber.StatusNotFound,
+	models.CodeMethodNotAllowed:     fiber.StatusMethodNotAllowed,
+	models.CodeConflict:             fiber.StatusConflict,
+	models.CodePreconditionFailed:   fiber.StatusPreconditionFailed,
+	models.CodeTooLarge:             fiber.StatusRequestEntityTooLarge,
+	models.CodeUnsupportedMediaType: fiber.StatusUnsupportedMediaType,
+	models.CodeValidation:           fiber.StatusUnprocessableEntity,
+	models.CodeRateLimited:          fiber.StatusTooManyRequests,
+	models.CodeUnavailable:          fiber.StatusServiceUnavailable,
+	models.CodeInternal:             fiber.StatusInternalServerError,
+}
+
+// fiberCodes names the errors Fiber and fasthttp raise themselves.
+var fiberCodes = map[int]models.Code{
+	fiber.StatusBadRequest:            models.CodeBadRequest,
+	fiber.StatusNotFound:              models.CodeNotFound,
+	fiber.StatusMethodNotAllowed:      models.CodeMethodNotAllowed,
+	fiber.StatusRequestEntityTooLarge: models.CodeTooLarge,
+	fiber.StatusRequestTimeout:        models.CodeUnavailable,
+	fiber.StatusUnsupportedMediaType:  models.CodeUnsupportedMediaType,
+	fiber.StatusTooManyRequests:       models.CodeRateLimited,
+	fiber.StatusServiceUnavailable:    models.CodeUnavailable,
+	fiber.StatusUnauthorized:          models.CodeUnauthenticated,
+	fiber.StatusForbidden:             models.CodeForbidden,
+}
+
+var fiberMessages = map[models.Code]string{
+	models.CodeNotFound:         "no such route",
+	models.CodeMethodNotAllowed: "this route does not accept that method",
+	models.CodeTooLarge:         "the request body is larger than the limit",
+	models.CodeBadRequest:       "malformed request",
+}
+
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code      models.Code       `json:"code"`
+	Message   string            `json:"message"`
+	Fields    map[string]string `json:"fields,omitempty"`
+	RequestID string            `json:"request_id,omitempty"`
+}
+
+// asModelsError turns any error into a models error: Fiber's own errors by
+// their status, anything unknown into an internal error.
+func asModelsError(err error) error {
+	var fe *fiber.Error
+	if errors.As(err, &fe) {
+		code, ok := fiberCodes[fe.Code]
+		if !ok {
+			code = models.CodeInternal
+		}
+		msg := fiberMessages[code]
+		if msg == "" {
+			msg = fe.Message
+		}
+		return &models.Error{Code: code, Message: msg, Err: err}
+	}
+	return err
+}
+
+// errorHandler is Fiber's ErrorHandler: errors raised outside the
+// middleware chain (an oversized body, say) reach it directly.
+func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
+	s.writeError(c, err)
+	return nil
+}
+
+// writeError answers with the error shape of API.md. Internal errors are
+// logged with the request id; the client gets no detail of them.
+func (s *Server) writeError(c *fiber.Ctx, err error) {
+	err = asModelsError(err)
+	code := models.ErrorCode(err)
+	status, ok := statuses[code]
+	if !ok {
+		status, code = fiber.StatusInternalServerError, models.CodeInternal
+	}
+	rid := requestIDOf(c)
+	if code == models.CodeInternal {
+		s.log.ErrorContext(c.UserContext(), "internal error", "request_id", rid, "method", c.Method(), "path", c.Path(), "error", err)
+	} else if code == models.CodeUnavailable {
+		s.log.WarnContext(c.UserContext(), "unavailable", "request_id", rid, "path", c.Path(), "error", err)
+	}
+	var me *models.Error
+	if errors.As(err, &me) && me.RetryAfter > 0 {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(me.RetryAfter.Seconds()+0.999)))
+	}
+	if code == models.CodeUnauthenticated {
+		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="talenthub"`)
+	}
+	if code == models.CodeUnavailable {
+		c.Set(fiber.HeaderRetryAfter, "1")
+	}
+	body := errorBody{Error: errorDetail{Code: code, Message: models.ErrorMessage(err), Fields: models.ErrorFields(err), RequestID: rid}}
+	if jerr := c.Status(status).JSON(body); jerr != nil {
+		s.log.Error("write error response", slog.Any("error", jerr))
+	}
+}

@@ -1,0 +1,160 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/szdc/talenthub/models"
+)
+
+const (
+	localRequestID = "request_id"
+	localUser      = "user"
+	localToken     = "token"
+	headerReqID    = "X-Request-ID"
+)
+
+// requestID takes the client's X-Request-ID when it is short and plain,
+// and makes one otherwise; the answer carries it back.
+func (s *Server) requestID(c *fiber.Ctx) error {
+	rid := c.Get(headerReqID)
+	if !plainID(rid) {
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		rid = hex.EncodeToString(b[:])
+	}
+	c.Locals(localRequestID, rid)
+	c.Set(headerReqID, rid)
+	return c.Next()
+}
+
+func plainID(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+func requestIDOf(c *fiber.Ctx) string {
+	rid, _ := c.Locals(localRequestID).(string)
+	return rid
+}
+
+// accessLog answers errors with the error shape (so the logged status is
+// the one sent) and logs one line per request. It logs the path but not
+// the query, which may hold search terms or emails.
+func (s *Server) accessLog(c *fiber.Ctx) error {
+	start := time.Now()
+	if err := c.Next(); err != nil {
+		s.writeError(c, err)
+	}
+	attrs := []any{
+		"request_id", requestIDOf(c),
+		"method", c.Method(),
+		"path", c.Path(),
+		"status", c.Response().StatusCode(),
+		"duration_ms", float64(time.Since(start).Microseconds()) / 1000,
+		"bytes", len(c.Response().Body()),
+	}
+	if u := userOf(c); u != nil {
+		attrs = append(attrs, "user_id", u.ID)
+	}
+	s.log.InfoContext(c.UserContext(), "request", attrs...)
+	return nil
+}
+
+// recoverPanics turns a panic in a handler into a 500 with the error shape;
+// the stack goes to the log with the request id.
+func (s *Server) recoverPanics(c *fiber.Ctx) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.log.ErrorContext(c.UserContext(), "panic", "request_id", requestIDOf(c), "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			err = models.Internal("server.panic", fmt.Errorf("panic: %v", r))
+		}
+	}()
+	return c.Next()
+}
+
+func (s *Server) securityHeaders(c *fiber.Ctx) error {
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set("X-Frame-Options", "DENY")
+	c.Set("Referrer-Policy", "same-origin")
+	if strings.HasPrefix(c.Path(), "/api/") {
+		c.Set(fiber.HeaderCacheControl, "no-store")
+	}
+	return c.Next()
+}
+
+// deadline gives every request a context that ends after RequestTimeout,
+// so that a slow database fails the request instead of holding it.
+func (s *Server) deadline(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(c.UserContext(), s.cfg.RequestTimeout)
+	defer cancel()
+	c.SetUserContext(ctx)
+	return c.Next()
+}
+
+// authenticate resolves a bearer token into the signed-in user. A request
+// without one is anonymous; a request with a bad one is refused, even on
+// routes that anonymous visitors may use, so that a client learns at once
+// that its session is gone.
+func (s *Server) authenticate(c *fiber.Ctx) error {
+	h := c.Get(fiber.HeaderAuthorization)
+	if h == "" {
+		return c.Next()
+	}
+	scheme, token, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
+		return models.Errorf(models.CodeUnauthenticated, "the Authorization header must be \"Bearer <token>\"")
+	}
+	token = strings.TrimSpace(token)
+	u, err := s.cfg.Accounts.Authenticate(c.UserContext(), token)
+	if err != nil {
+		return err
+	}
+	c.Locals(localUser, u)
+	c.Locals(localToken, token)
+	return c.Next()
+}
+
+func userOf(c *fiber.Ctx) *models.User {
+	u, _ := c.Locals(localUser).(*models.User)
+	return u
+}
+
+func (s *Server) requireUser(c *fiber.Ctx) error {
+	if userOf(c) == nil {
+		return models.Errorf(models.CodeUnauthenticated, "sign in first")
+	}
+	return c.Next()
+}
+
+func (s *Server) requireRole(roles ...models.Role) fiber.Handler {
+	names := make([]string, len(roles))
+	for i, r := range roles {
+		names[i] = string(r)
+	}
+	msg := "only " + strings.Join(names, " or ") + " users can do this"
+	return func(c *fiber.Ctx) error {
+		u := userOf(c)
+		if u == nil {
+			return models.Errorf(models.CodeUnauthenticated, "sign in first")
+		}
+		if !u.Is(roles...) {
+			return models.Errorf(models.CodeForbidden, "%s", msg)
+		}
+		return c.Next()
+	}
+}

@@ -1,0 +1,94 @@
+// Package server is talenthub's HTTP API: a Fiber app with every route in
+// routes.go, thin handlers that decode, call a models service and encode,
+// the middleware (request ids, access log, deadlines, authentication), and
+// the one error handler that turns every failure into the error shape of
+// API.md.
+//
+// It speaks models interfaces only: it never imports the MongoDB driver,
+// Bleve or FerretDB. main wires the concrete services in.
+package server
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/szdc/talenthub/models"
+)
+
+// Config holds what the server needs. Services are required; the rest
+// have defaults.
+type Config struct {
+	Accounts models.AccountService
+	Talents  models.TalentService
+	// Ready reports whether the service can take traffic (the database
+	// answers); /readyz calls it.
+	Ready func(ctx context.Context) error
+	// Logger receives the access log and internal errors.
+	Logger *slog.Logger
+	// RequestTimeout bounds the work of one request (10s).
+	RequestTimeout time.Duration
+	// BodyLimit is the largest request body accepted (1 MiB).
+	BodyLimit int
+}
+
+// Server is the HTTP server.
+type Server struct {
+	cfg Config
+	app *fiber.App
+	log *slog.Logger
+}
+
+// New builds the server and its routes.
+func New(cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = 10 * time.Second
+	}
+	if cfg.BodyLimit <= 0 {
+		cfg.BodyLimit = 1 << 20
+	}
+	if cfg.Ready == nil {
+		cfg.Ready = func(context.Context) error { return nil }
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger}
+	s.app = fiber.New(fiber.Config{
+		AppName:               "talenthub",
+		ErrorHandler:          s.errorHandler,
+		BodyLimit:             cfg.BodyLimit,
+		DisableStartupMessage: true,
+		// Strings from the request outlive handlers (logs, services);
+		// fasthttp would otherwise reuse their bytes.
+		Immutable:     true,
+		CaseSensitive: true,
+		// Without a read timeout, graceful shutdown waits forever for idle
+		// keep-alive connections.
+		ReadTimeout:  30 * time.Second,
+		WriteTimeout: 60 * time.Second,
+		IdleTimeout:  90 * time.Second,
+	})
+	s.routes()
+	return s
+}
+
+// App returns the Fiber app, for tests (app.Test) and for mounting the web
+// UI on the same server.
+func (s *Server) App() *fiber.App { return s.app }
+
+// Serve serves on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error { return s.app.Listener(ln) }
+
+// Shutdown stops accepting connections and waits for in-flight requests,
+// at most until ctx ends.
+func (s *Server) Shutdown(ctx context.Context) error {
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		return s.app.Shutdown()
+	}
+	return s.app.ShutdownWithTimeout(time.Until(deadline))
+}

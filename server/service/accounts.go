@@ -1,0 +1,304 @@
+package service
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/szdc/talenthub/models"
+)
+
+// AccountsConfig tunes the account service. Zero values take the defaults.
+type AccountsConfig struct {
+	// SessionTTL is how long a session lives (30 days).
+	SessionTTL time.Duration
+	// MaxConcurrentHashes caps parallel password hashing (2).
+	MaxConcurrentHashes int
+	// Login failures allowed per account, and per client address, within
+	// LoginWindow before further attempts are refused (5, 50, 15 minutes).
+	// The address limit is higher because offices share an address.
+	MaxFailuresPerAccount int
+	MaxFailuresPerAddr    int
+	LoginWindow           time.Duration
+	// Now is the clock (time.Now).
+	Now    func() time.Time
+	Logger *slog.Logger
+}
+
+// Accounts implements models.AccountService.
+type Accounts struct {
+	users    models.UserStore
+	sessions models.SessionStore
+	limits   models.LimitStore
+	hasher   *hasher
+	cfg      AccountsConfig
+
+	// dummyHash is verified against when an email is unknown, so that a
+	// wrong email takes as long as a wrong password and does not reveal
+	// which emails have accounts.
+	dummyOnce sync.Once
+	dummyHash string
+}
+
+var _ models.AccountService = (*Accounts)(nil)
+
+// NewAccounts returns the account service over its stores.
+func NewAccounts(users models.UserStore, sessions models.SessionStore, limits models.LimitStore, cfg AccountsConfig) *Accounts {
+	if cfg.SessionTTL <= 0 {
+		cfg.SessionTTL = 30 * 24 * time.Hour
+	}
+	if cfg.MaxConcurrentHashes <= 0 {
+		cfg.MaxConcurrentHashes = 2
+	}
+	if cfg.MaxFailuresPerAccount <= 0 {
+		cfg.MaxFailuresPerAccount = 5
+	}
+	if cfg.MaxFailuresPerAddr <= 0 {
+		cfg.MaxFailuresPerAddr = 50
+	}
+	if cfg.LoginWindow <= 0 {
+		cfg.LoginWindow = 15 * time.Minute
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	return &Accounts{users: users, sessions: sessions, limits: limits, hasher: newHasher(cfg.MaxConcurrentHashes), cfg: cfg}
+}
+
+// Register implements models.AccountService.
+func (a *Accounts) Register(ctx context.Context, in models.RegisterInput, client models.ClientInfo) (*models.Auth, error) {
+	in.Normalize()
+	if err := models.Validate(in); err != nil {
+		return nil, err
+	}
+	u := &models.User{Email: in.Email, Name: in.Name, Role: in.Role}
+	if err := a.createUser(ctx, u, in.Password); err != nil {
+		return nil, err
+	}
+	a.cfg.Logger.InfoContext(ctx, "account registered", "user_id", u.ID, "role", u.Role)
+	return a.startSession(ctx, u, client)
+}
+
+func (a *Accounts) createUser(ctx context.Context, u *models.User, password string) error {
+	hash, err := a.hasher.hash(ctx, password)
+	if err != nil {
+		return err
+	}
+	return a.users.CreateUser(ctx, u, hash)
+}
+
+func (a *Accounts) startSession(ctx context.Context, u *models.User, client models.ClientInfo) (*models.Auth, error) {
+	token, id, err := newToken()
+	if err != nil {
+		return nil, err
+	}
+	now := a.cfg.Now()
+	s := &models.Session{ID: id, UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(a.cfg.SessionTTL),
+		ClientAddr: client.Addr, UserAgent: truncate(client.UserAgent, 256)}
+	if err := a.sessions.CreateSession(ctx, s); err != nil {
+		return nil, err
+	}
+	return &models.Auth{Token: token, ExpiresAt: s.ExpiresAt, User: u}, nil
+}
+
+func (a *Accounts) loginKeys(email, addr string) (account, address string) {
+	return "login:acct:" + email, "login:addr:" + addr
+}
+
+// Login implements models.AccountService.
+func (a *Accounts) Login(ctx context.Context, in models.LoginInput, client models.ClientInfo) (*models.Auth, error) {
+	if err := models.Validate(in); err != nil {
+		return nil, err
+	}
+	email := models.NormalizeEmail(in.Email)
+	acctKey, addrKey := a.loginKeys(email, client.Addr)
+
+	// Refuse before hashing: a blocked client costs two _id lookups, not a
+	// hash, and even the right password does not get through.
+	for _, l := range []struct {
+		key string
+		max int
+	}{{acctKey, a.cfg.MaxFailuresPerAccount}, {addrKey, a.cfg.MaxFailuresPerAddr}} {
+		lim, err := a.limits.LimitGet(ctx, l.key)
+		if err != nil {
+			return nil, err
+		}
+		if lim.Count >= l.max {
+			return nil, a.rateLimited(lim)
+		}
+	}
+
+	u, hash, err := a.users.UserByEmail(ctx, email)
+	if err != nil && !models.IsCode(err, models.CodeNotFound) {
+		return nil, err
+	}
+	if err != nil {
+		hash = a.dummy(ctx)
+	}
+	ok, verr := a.hasher.verify(ctx, in.Password, hash)
+	if verr != nil && u != nil {
+		return nil, verr
+	}
+	if u == nil || !ok {
+		var last models.Limit
+		for _, key := range []string{acctKey, addrKey} {
+			lim, err := a.limits.LimitHit(ctx, key, a.cfg.LoginWindow)
+			if err != nil {
+				return nil, err
+			}
+			if key == acctKey {
+				last = lim
+			}
+		}
+		a.cfg.Logger.InfoContext(ctx, "login failed", "client_addr", client.Addr, "failures", last.Count)
+		return nil, models.Errorf(models.CodeUnauthenticated, "wrong email or password")
+	}
+	if err := a.limits.LimitReset(ctx, acctKey); err != nil {
+		return nil, err
+	}
+	return a.startSession(ctx, u, client)
+}
+
+func (a *Accounts) rateLimited(lim models.Limit) error {
+	wait := max(time.Second, lim.ResetAt.Sub(a.cfg.Now()).Round(time.Second))
+	return &models.Error{Code: models.CodeRateLimited, RetryAfter: wait,
+		Message: fmt.Sprintf("too many failed sign-ins; try again in %s", wait)}
+}
+
+func (a *Accounts) dummy(ctx context.Context) string {
+	a.dummyOnce.Do(func() {
+		// Not bound to this request: the hash is shared by later ones. On
+		// failure it stays empty and verify fails, which is what an unknown
+		// email needs anyway.
+		a.dummyHash, _ = a.hasher.hash(context.WithoutCancel(ctx), "not the password of anyone")
+	})
+	return a.dummyHash
+}
+
+// Logout implements models.AccountService.
+func (a *Accounts) Logout(ctx context.Context, token string) error {
+	return a.sessions.DeleteSession(ctx, tokenID(token))
+}
+
+// Authenticate implements models.AccountService.
+func (a *Accounts) Authenticate(ctx context.Context, token string) (*models.User, error) {
+	unauth := models.Errorf(models.CodeUnauthenticated, "your session has ended; sign in again")
+	if !wellFormedToken(token) {
+		return nil, models.Errorf(models.CodeUnauthenticated, "malformed token")
+	}
+	s, err := a.sessions.Session(ctx, tokenID(token))
+	if models.IsCode(err, models.CodeNotFound) {
+		return nil, unauth
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !a.cfg.Now().Before(s.ExpiresAt) {
+		_ = a.sessions.DeleteSession(ctx, s.ID)
+		return nil, unauth
+	}
+	u, err := a.users.User(ctx, s.UserID)
+	if models.IsCode(err, models.CodeNotFound) {
+		return nil, unauth
+	}
+	return u, err
+}
+
+// CreateUser implements models.AccountService.
+func (a *Accounts) CreateUser(ctx context.Context, actor *models.User, in models.NewUserInput) (*models.User, error) {
+	if !actor.Is(models.RoleAdmin) {
+		return nil, models.Errorf(models.CodeForbidden, "only an admin can create bureau and admin accounts")
+	}
+	in.Normalize()
+	if err := models.Validate(in); err != nil {
+		return nil, err
+	}
+	u := &models.User{Email: in.Email, Name: in.Name, Role: in.Role}
+	if err := a.createUser(ctx, u, in.Password); err != nil {
+		return nil, err
+	}
+	if u.Role == models.RoleAdmin {
+		if err := a.users.MarkAdminExists(ctx); err != nil {
+			return nil, err
+		}
+	}
+	a.cfg.Logger.InfoContext(ctx, "account created by admin", "user_id", u.ID, "role", u.Role, "actor_id", actor.ID)
+	return u, nil
+}
+
+// BootstrapAdmin implements models.AccountService.
+func (a *Accounts) BootstrapAdmin(ctx context.Context, email, password string) (bool, error) {
+	exists, err := a.users.AdminExists(ctx)
+	if err != nil || exists {
+		return false, err
+	}
+	in := models.NewUserInput{Email: email, Password: password, Name: "Administrator", Role: models.RoleAdmin}
+	in.Normalize()
+	u, _, err := a.users.UserByEmail(ctx, in.Email)
+	switch {
+	case err == nil && u.Role == models.RoleAdmin:
+		// Created before a crash that lost the marker.
+		return false, a.users.MarkAdminExists(ctx)
+	case err == nil:
+		return false, fmt.Errorf("ADMIN_EMAIL %s belongs to a %s account; choose another email", in.Email, u.Role)
+	case !models.IsCode(err, models.CodeNotFound):
+		return false, err
+	}
+	if err := models.Validate(in); err != nil {
+		return false, fmt.Errorf("ADMIN_EMAIL/ADMIN_PASSWORD: %v %v", models.ErrorMessage(err), models.ErrorFields(err))
+	}
+	u = &models.User{Email: in.Email, Name: in.Name, Role: models.RoleAdmin}
+	if err := a.createUser(ctx, u, in.Password); err != nil {
+		return false, err
+	}
+	return true, a.users.MarkAdminExists(ctx)
+}
+
+// tokenBytes is the entropy of a session token.
+const tokenBytes = 32
+
+// newToken returns a random bearer token and the ID under which its
+// session is stored: the SHA-256 of the token, so the sessions collection
+// holds nothing a thief could present.
+func newToken() (token, id string, err error) {
+	b := make([]byte, tokenBytes)
+	if _, err := rand.Read(b); err != nil {
+		return "", "", models.Internal("service.newToken", err)
+	}
+	token = base64.RawURLEncoding.EncodeToString(b)
+	return token, tokenID(token), nil
+}
+
+func tokenID(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+func wellFormedToken(token string) bool {
+	if len(token) != base64.RawURLEncoding.EncodedLen(tokenBytes) {
+		return false
+	}
+	_, err := base64.RawURLEncoding.DecodeString(token)
+	return err == nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
