@@ -52,6 +52,10 @@ func Start(ctx context.Context, dir string, logger *slog.Logger) (*Server, error
 	if err := os.MkdirAll(abs, 0o750); err != nil {
 		return nil, fmt.Errorf("embeddb: create %s: %w", abs, err)
 	}
+	unlock, err := lockDir(abs)
+	if err != nil {
+		return nil, err
+	}
 	sqliteURL := (&url.URL{Scheme: "file", Path: abs + "/"}).String()
 
 	// FerretDB logs every connection at info level; only its errors matter here.
@@ -64,6 +68,7 @@ func Start(ctx context.Context, dir string, logger *slog.Logger) (*Server, error
 		Logger:    fdbLogger,
 	})
 	if err != nil {
+		unlock()
 		return nil, fmt.Errorf("embeddb: start FerretDB on %s: %w", abs, err)
 	}
 
@@ -72,6 +77,7 @@ func Start(ctx context.Context, dir string, logger *slog.Logger) (*Server, error
 	s := &Server{dir: abs, logger: logger, cancel: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(s.done)
+		defer unlock()
 		_ = f.Run(runCtx)
 	}()
 	// MongoDBURI waits until the listener is bound.

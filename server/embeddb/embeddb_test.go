@@ -185,3 +185,22 @@ func BenchmarkFindOneByID(b *testing.B) {
 	}
 	b.Run("repaired", find)
 }
+
+func TestSecondServerOnTheSameDirIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	srv, err := embeddb.Start(context.Background(), dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := embeddb.Start(context.Background(), dir, nil); err == nil || !strings.Contains(err.Error(), "in use") {
+		t.Fatalf("second Start on one dir: %v", err)
+	}
+	if err := srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	again, err := embeddb.Start(context.Background(), dir, nil)
+	if err != nil {
+		t.Fatalf("Start after Close: %v", err)
+	}
+	_ = again.Close()
+}
