@@ -1,0 +1,199 @@
+package service_test
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/szdc/talenthub/models"
+	"github.com/szdc/talenthub/server/service"
+	"github.com/szdc/talenthub/server/store"
+	"github.com/szdc/talenthub/server/store/storetest"
+)
+
+func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
+
+// clock is a settable clock shared by the store and the service.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+func setup(t *testing.T, cfg service.AccountsConfig) (*service.Accounts, *store.Store, *clock) {
+	t.Helper()
+	clk := &clock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
+	st := storetest.MustOpen(t, func(o *store.Options) { o.Now = clk.Now })
+	cfg.Now = clk.Now
+	cfg.Logger = slog.New(slog.DiscardHandler)
+	return service.NewAccounts(st, st, st, cfg), st, clk
+}
+
+var client = models.ClientInfo{Addr: "203.0.113.7", UserAgent: "test"}
+
+func register(t *testing.T, a *service.Accounts, email string) *models.Auth {
+	t.Helper()
+	auth, err := a.Register(context.Background(), models.RegisterInput{Email: email, Password: "correct horse", Name: "N", Role: models.RoleCreator}, client)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return auth
+}
+
+func TestSessionExpiry(t *testing.T) {
+	ctx := context.Background()
+	a, _, clk := setup(t, service.AccountsConfig{SessionTTL: time.Hour})
+	auth := register(t, a, "a@example.com")
+	if u, err := a.Authenticate(ctx, auth.Token); err != nil || u.Email != "a@example.com" {
+		t.Fatalf("Authenticate = %v, %v", u, err)
+	}
+	clk.Add(time.Hour)
+	if _, err := a.Authenticate(ctx, auth.Token); !models.IsCode(err, models.CodeUnauthenticated) {
+		t.Fatalf("expired session: %v", err)
+	}
+}
+
+func TestTokensAreStoredHashed(t *testing.T) {
+	ctx := context.Background()
+	a, st, _ := setup(t, service.AccountsConfig{})
+	auth := register(t, a, "a@example.com")
+	if _, err := st.Session(ctx, auth.Token); !models.IsCode(err, models.CodeNotFound) {
+		t.Fatalf("the raw token is a session id: %v", err)
+	}
+	sessions, err := st.UserSessions(ctx, auth.User.ID)
+	if err != nil || len(sessions) != 1 || strings.Contains(sessions[0].ID, auth.Token) || len(sessions[0].ID) != 64 {
+		t.Fatalf("sessions = %+v, %v", sessions, err)
+	}
+	for _, bad := range []string{"", "x", strings.Repeat("A", 42), strings.Repeat("*", 43)} {
+		if _, err := a.Authenticate(ctx, bad); !models.IsCode(err, models.CodeUnauthenticated) {
+			t.Errorf("Authenticate(%q) = %v", bad, err)
+		}
+	}
+}
+
+func TestLoginLimits(t *testing.T) {
+	ctx := context.Background()
+	a, _, clk := setup(t, service.AccountsConfig{MaxFailuresPerAccount: 3, MaxFailuresPerAddr: 5, LoginWindow: 10 * time.Minute})
+	register(t, a, "a@example.com")
+	register(t, a, "b@example.com")
+	login := func(email, pw, addr string) error {
+		_, err := a.Login(ctx, models.LoginInput{Email: email, Password: pw}, models.ClientInfo{Addr: addr})
+		return err
+	}
+
+	// Per account: three failures from anywhere lock the account, and the
+	// right password is refused too until the window ends.
+	for i, addr := range []string{"198.51.100.1", "198.51.100.2", "198.51.100.3"} {
+		if err := login("a@example.com", "wrong", addr); !models.IsCode(err, models.CodeUnauthenticated) {
+			t.Fatalf("failure %d: %v", i, err)
+		}
+	}
+	err := login("a@example.com", "correct horse", "198.51.100.4")
+	if !models.IsCode(err, models.CodeRateLimited) {
+		t.Fatalf("locked account: %v", err)
+	}
+	var me *models.Error
+	if !asError(err, &me) || me.RetryAfter <= 0 || me.RetryAfter > 10*time.Minute {
+		t.Fatalf("retry after: %+v", me)
+	}
+	if err := login("b@example.com", "correct horse", "198.51.100.4"); err != nil {
+		t.Fatalf("another account is affected: %v", err)
+	}
+	clk.Add(10 * time.Minute)
+	if err := login("a@example.com", "correct horse", "198.51.100.4"); err != nil {
+		t.Fatalf("after the window: %v", err)
+	}
+
+	// Per address: five failures from one address across accounts, unknown
+	// ones included, block that address only.
+	for i, email := range []string{"x1@example.com", "x2@example.com", "x3@example.com", "b@example.com", "x4@example.com"} {
+		if err := login(email, "wrong", "192.0.2.9"); !models.IsCode(err, models.CodeUnauthenticated) {
+			t.Fatalf("address failure %d: %v", i, err)
+		}
+	}
+	if err := login("b@example.com", "correct horse", "192.0.2.9"); !models.IsCode(err, models.CodeRateLimited) {
+		t.Fatalf("blocked address: %v", err)
+	}
+	if err := login("b@example.com", "correct horse", "192.0.2.10"); err != nil {
+		t.Fatalf("other address: %v", err)
+	}
+
+	// A success clears the account's count of failures.
+	if err := login("b@example.com", "wrong", "192.0.2.11"); err == nil {
+		t.Fatal("wrong password accepted")
+	}
+	if err := login("b@example.com", "correct horse", "192.0.2.11"); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		_ = login("b@example.com", "wrong", "192.0.2.12")
+	}
+	if err := login("b@example.com", "correct horse", "192.0.2.13"); err != nil {
+		t.Fatalf("failures before a success were still counted: %v", err)
+	}
+}
+
+func TestBootstrapAdmin(t *testing.T) {
+	ctx := context.Background()
+	a, st, _ := setup(t, service.AccountsConfig{})
+
+	if _, err := a.BootstrapAdmin(ctx, "root@example.com", "short"); err == nil {
+		t.Fatal("a short admin password was accepted")
+	}
+	created, err := a.BootstrapAdmin(ctx, "Root@Example.com", "correct horse battery")
+	if err != nil || !created {
+		t.Fatalf("BootstrapAdmin = %v, %v", created, err)
+	}
+	auth, err := a.Login(ctx, models.LoginInput{Email: "root@example.com", Password: "correct horse battery"}, client)
+	if err != nil || auth.User.Role != models.RoleAdmin {
+		t.Fatalf("admin login: %+v, %v", auth, err)
+	}
+	// Once an admin exists, the environment creates no other.
+	created, err = a.BootstrapAdmin(ctx, "second@example.com", "correct horse battery")
+	if err != nil || created {
+		t.Fatalf("second bootstrap = %v, %v", created, err)
+	}
+	if _, _, err := st.UserByEmail(ctx, "second@example.com"); !models.IsCode(err, models.CodeNotFound) {
+		t.Fatalf("second admin exists: %v", err)
+	}
+}
+
+func TestBootstrapAdminRefusesAnotherRolesEmail(t *testing.T) {
+	ctx := context.Background()
+	a, _, _ := setup(t, service.AccountsConfig{})
+	register(t, a, "taken@example.com")
+	if _, err := a.BootstrapAdmin(ctx, "taken@example.com", "correct horse battery"); err == nil || !strings.Contains(err.Error(), "creator") {
+		t.Fatalf("bootstrap onto a creator account: %v", err)
+	}
+}
+
+func TestConcurrentLoginsThroughOneHashingSlot(t *testing.T) {
+	ctx := context.Background()
+	a, _, _ := setup(t, service.AccountsConfig{MaxConcurrentHashes: 1})
+	register(t, a, "a@example.com")
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for range 8 {
+		wg.Go(func() {
+			_, err := a.Login(ctx, models.LoginInput{Email: "a@example.com", Password: "correct horse"}, models.ClientInfo{Addr: "10.1.1.1"})
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
