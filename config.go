@@ -1,9 +1,11 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
+	"reflect"
 	"strings"
 	"time"
 
@@ -41,7 +43,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		}
 	}
 	if err := env.ParseWithOptions(&cfg, env.Options{Environment: vars}); err != nil {
-		return cfg, fmt.Errorf("configuration: %w", err)
+		return cfg, configError(err, vars)
 	}
 	if cfg.MongoDatabase == "" || strings.ContainsAny(cfg.MongoDatabase, `/\. "$`) {
 		return cfg, fmt.Errorf("configuration: MONGODB_DATABASE %q is not a valid database name", cfg.MongoDatabase)
@@ -50,6 +52,26 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return cfg, fmt.Errorf("configuration: set both ADMIN_EMAIL and ADMIN_PASSWORD, or neither")
 	}
 	return cfg, nil
+}
+
+// configError names the variable at fault, not the Go field.
+func configError(err error, vars map[string]string) error {
+	var agg env.AggregateError
+	if !errors.As(err, &agg) {
+		return fmt.Errorf("configuration: %w", err)
+	}
+	msgs := make([]string, 0, len(agg.Errors))
+	for _, e := range agg.Errors {
+		var pe env.ParseError
+		if errors.As(e, &pe) {
+			f, _ := reflect.TypeFor[config]().FieldByName(pe.Name)
+			key, _, _ := strings.Cut(f.Tag.Get("env"), ",")
+			msgs = append(msgs, fmt.Sprintf("%s=%q is not a valid %s", key, vars[key], pe.Type))
+			continue
+		}
+		msgs = append(msgs, e.Error())
+	}
+	return fmt.Errorf("configuration: %s", strings.Join(msgs, "; "))
 }
 
 // logAttrs is the effective configuration for the start-up log, with

@@ -1,0 +1,233 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer collects run's output and signals when it prints the address.
+type syncBuffer struct {
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	addrs chan string
+}
+
+var listenRE = regexp.MustCompile(`listening on (http://\S+)`)
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	sc := bufio.NewScanner(bytes.NewReader(p))
+	for sc.Scan() {
+		if m := listenRE.FindStringSubmatch(sc.Text()); m != nil {
+			b.addrs <- m[1]
+		}
+	}
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// instance is one run() of talenthub.
+type instance struct {
+	base   string
+	out    *syncBuffer
+	cancel context.CancelFunc
+	done   chan error
+}
+
+func start(t *testing.T, env map[string]string) *instance {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &syncBuffer{addrs: make(chan string, 1)}
+	in := &instance{out: out, cancel: cancel, done: make(chan error, 1)}
+	getenv := func(k string) string { return env[k] }
+	go func() { in.done <- run(ctx, nil, getenv, out) }()
+	select {
+	case in.base = <-out.addrs:
+	case err := <-in.done:
+		t.Fatalf("run returned before listening: %v\n%s", err, out.String())
+	case <-time.After(60 * time.Second):
+		cancel()
+		t.Fatalf("run did not listen within 60s:\n%s", out.String())
+	}
+	return in
+}
+
+// stop cancels run as SIGTERM would and checks that it returns cleanly.
+func (in *instance) stop(t *testing.T) {
+	t.Helper()
+	in.cancel()
+	select {
+	case err := <-in.done:
+		if err != nil {
+			t.Fatalf("run returned %v\n%s", err, in.out.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("run did not stop within 30s")
+	}
+}
+
+func (in *instance) call(t *testing.T, method, path, token string, body any) (int, map[string]any) {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		j, _ := json.Marshal(body)
+		rd = bytes.NewReader(j)
+	}
+	req, err := http.NewRequest(method, in.base+path, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var out map[string]any
+	raw, _ := io.ReadAll(res.Body)
+	if len(raw) > 0 && json.Unmarshal(raw, &out) != nil {
+		out = map[string]any{"raw": string(raw)}
+	}
+	return res.StatusCode, out
+}
+
+func str(m map[string]any, path ...string) string {
+	var v any = m
+	for _, p := range path {
+		mm, _ := v.(map[string]any)
+		v = mm[p]
+	}
+	s, _ := v.(string)
+	return s
+}
+
+func TestEndToEnd(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{
+		"ADDR":           "127.0.0.1:0",
+		"DATA_DIR":       dir,
+		"ADMIN_EMAIL":    "admin@example.com",
+		"ADMIN_PASSWORD": "correct horse battery staple",
+	}
+	a := start(t, env)
+	out := a.out.String()
+	if !strings.Contains(out, "admin account created: sign in as admin@example.com") {
+		t.Errorf("start-up does not say how to sign in as admin:\n%s", out)
+	}
+	if strings.Contains(out, "correct horse battery staple") {
+		t.Errorf("the admin password is in the log")
+	}
+
+	if code, _ := a.call(t, "GET", "/healthz", "", nil); code != 200 {
+		t.Fatalf("healthz %d", code)
+	}
+	if code, _ := a.call(t, "GET", "/readyz", "", nil); code != 200 {
+		t.Fatalf("readyz %d", code)
+	}
+	code, reg := a.call(t, "POST", "/api/v1/auth/register", "", map[string]any{"email": "ming@example.com", "password": "correct horse", "name": "李明", "role": "creator"})
+	if code != 201 {
+		t.Fatalf("register %d %v", code, reg)
+	}
+	creator, id := str(reg, "token"), str(reg, "user", "id")
+	code, got := a.call(t, "POST", "/api/v1/talents", creator, map[string]any{
+		"name": "李明", "headline": "原画师", "skills": []string{"原画"}, "visibility": "public",
+		"contact": map[string]any{"phone": "13812345678"},
+		"works":   []map[string]any{{"title": "山海", "url": "https://example.com/1", "year": 2025}},
+	})
+	if code != 201 {
+		t.Fatalf("create profile %d %v", code, got)
+	}
+	code, reg = a.call(t, "POST", "/api/v1/auth/register", "", map[string]any{"email": "hr@studio.example", "password": "correct horse", "name": "HR", "role": "org"})
+	if code != 201 {
+		t.Fatalf("register org %d %v", code, reg)
+	}
+	org := str(reg, "token")
+	code, got = a.call(t, "GET", "/api/v1/talents/"+id, org, nil)
+	if code != 200 || str(got, "contact", "phone") != "138****5678" || str(got, "headline") != "原画师" {
+		t.Fatalf("read as another user: %d %v", code, got)
+	}
+	code, adm := a.call(t, "POST", "/api/v1/auth/login", "", map[string]any{"email": "admin@example.com", "password": "correct horse battery staple"})
+	if code != 200 || str(adm, "user", "role") != "admin" {
+		t.Fatalf("admin login %d %v", code, adm)
+	}
+	a.stop(t)
+
+	// The same DATA_DIR after a restart: the profile and the sessions are
+	// still there, and no second admin is made.
+	env["ADMIN_EMAIL"], env["ADMIN_PASSWORD"] = "other-admin@example.com", "another long password"
+	b := start(t, env)
+	defer b.stop(t)
+	code, got = b.call(t, "GET", "/api/v1/talents/"+id, org, nil)
+	if code != 200 || str(got, "name") != "李明" || str(got, "contact", "phone") != "138****5678" {
+		t.Fatalf("after restart: %d %v", code, got)
+	}
+	code, got = b.call(t, "GET", "/api/v1/talents/"+id, creator, nil)
+	if code != 200 || str(got, "contact", "phone") != "13812345678" {
+		t.Fatalf("owner after restart: %d %v", code, got)
+	}
+	if code, _ := b.call(t, "POST", "/api/v1/auth/login", "", map[string]any{"email": "other-admin@example.com", "password": "another long password"}); code != 401 {
+		t.Fatalf("a second admin was bootstrapped: %d", code)
+	}
+	if !strings.Contains(b.out.String(), "sign in with the admin account") {
+		t.Errorf("restart does not mention the existing admin:\n%s", b.out.String())
+	}
+}
+
+func TestRunRejectsBadConfigAndCommands(t *testing.T) {
+	var out bytes.Buffer
+	getenv := func(k string) string {
+		return map[string]string{"ADMIN_EMAIL": "only@example.com", "DATA_DIR": t.TempDir()}[k]
+	}
+	if err := run(context.Background(), nil, getenv, &out); err == nil || !strings.Contains(err.Error(), "ADMIN_PASSWORD") {
+		t.Fatalf("half an admin: %v", err)
+	}
+	none := func(string) string { return "" }
+	if err := run(context.Background(), []string{"frobnicate"}, none, &out); err == nil || !strings.Contains(err.Error(), "frobnicate") {
+		t.Fatalf("unknown command: %v", err)
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"-h"}, none, &out); err != nil || !strings.Contains(out.String(), "usage") {
+		t.Fatalf("-h: %v %q", err, out.String())
+	}
+	bad := func(k string) string { return map[string]string{"REQUEST_TIMEOUT": "soon"}[k] }
+	if err := run(context.Background(), nil, bad, &out); err == nil || !strings.Contains(err.Error(), "REQUEST_TIMEOUT") {
+		t.Fatalf("bad duration: %v", err)
+	}
+}
+
+func TestConfigLogMasksSecrets(t *testing.T) {
+	cfg, err := loadConfig(func(k string) string {
+		return map[string]string{"MONGODB_URI": "mongodb://app:s3cret@db.example:27017/?replicaSet=rs0", "ADMIN_EMAIL": "a@example.com", "ADMIN_PASSWORD": "hunter2hunter2"}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := fmt.Sprint(cfg.logAttrs()...)
+	if strings.Contains(line, "s3cret") || strings.Contains(line, "hunter2") {
+		t.Fatalf("secrets in the config log: %s", line)
+	}
+	if !strings.Contains(line, "db.example:27017") || cfg.Addr != ":8080" || cfg.DataDir != "./data" || cfg.MongoDatabase != "talenthub" {
+		t.Fatalf("config = %+v", cfg)
+	}
+}
