@@ -27,3 +27,9 @@ func (s *Server) handleReadyz(c *fiber.Ctx) error {
 	}
 	return c.JSON(fiber.Map{"status": "ready"})
 }
+
+func (s *Server) handleOpenAPI(c *fiber.Ctx) error {
+	c.Type("json", "utf-8")
+	c.Set(fiber.HeaderCacheControl, "public, max-age=300")
+	return c.Send(s.openapi)
+}

@@ -71,6 +71,7 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 	if u := userOf(c); u != nil {
 		attrs = append(attrs, "user_id", u.ID)
 	}
+	s.metrics.observe(c, time.Since(start))
 	s.log.InfoContext(c.UserContext(), "request", attrs...)
 	return nil
 }

@@ -9,8 +9,10 @@ func (s *Server) routes() {
 
 	app.Get("/healthz", s.handleHealthz)
 	app.Get("/readyz", s.handleReadyz)
+	app.Get("/metrics", s.authenticate, s.handleMetrics)
 
 	api := app.Group("/api/v1", s.authenticate)
+	api.Get("/openapi.json", s.handleOpenAPI)
 
 	api.Post("/auth/register", s.handleRegister)
 	api.Post("/auth/login", s.handleLogin)

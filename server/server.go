@@ -17,6 +17,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/szdc/talenthub/models"
+	"github.com/szdc/talenthub/server/openapi"
 )
 
 // Config holds what the server needs. Services are required; the rest
@@ -37,9 +38,11 @@ type Config struct {
 
 // Server is the HTTP server.
 type Server struct {
-	cfg Config
-	app *fiber.App
-	log *slog.Logger
+	cfg     Config
+	app     *fiber.App
+	log     *slog.Logger
+	metrics *metrics
+	openapi []byte
 }
 
 // New builds the server and its routes.
@@ -56,7 +59,12 @@ func New(cfg Config) *Server {
 	if cfg.Ready == nil {
 		cfg.Ready = func(context.Context) error { return nil }
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger}
+	doc, err := openapi.JSON()
+	if err != nil {
+		// The document is embedded and validated by the tests.
+		panic(err)
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, metrics: newMetrics(), openapi: doc}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "talenthub",
 		ErrorHandler:          s.errorHandler,

@@ -116,6 +116,7 @@ func (e *env) call(method, path, token string, body any, headers ...string) resp
 	defer res.Body.Close()
 	raw, _ := io.ReadAll(res.Body)
 	r := resp{status: res.StatusCode, header: res.Header, raw: string(raw)}
+	validateAgainstContract(e.t, method, path, req.Header, res.StatusCode, res.Header, raw)
 	if len(raw) > 0 {
 		if err := json.Unmarshal(raw, &r.body); err != nil {
 			e.t.Fatalf("%s %s: answer is not JSON (%v): %q", method, path, err, raw)
@@ -537,4 +538,38 @@ func TestBodyTooLarge(t *testing.T) {
 	okSize := `{"name":"` + strings.Repeat("a", 1<<19) + `"}`
 	r = e.call("POST", "/api/v1/talents", creator, okSize)
 	check(t, "body under the limit", r, 422, "validation_failed")
+}
+
+func TestMetrics(t *testing.T) {
+	e := newEnv(t)
+	admin, _ := e.staff("admin@example.com", models.RoleAdmin)
+	creator, id := e.register("c@example.com", models.RoleCreator)
+	e.call("GET", "/api/v1/talents/"+id, creator, nil)
+	e.call("GET", "/no/such/path/65f0c0ffee00000000000001", "", nil)
+
+	check(t, "metrics for a non-admin off loopback", e.call("GET", "/metrics", creator, nil), 403, "forbidden")
+	req := httptest.NewRequest("GET", "/metrics", nil)
+	req.Header.Set("Authorization", "Bearer "+admin)
+	res, err := e.app.Test(req, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(res.Body)
+	text := string(raw)
+	if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/plain") {
+		t.Fatalf("metrics: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	for _, want := range []string{
+		`talenthub_http_requests_total{method="GET",route="/api/v1/talents/:id",status="404"} 1`,
+		`talenthub_http_requests_total{method="POST",route="/api/v1/auth/register",status="201"} 1`,
+		`route="unmatched",status="404"`,
+		"go_goroutines",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+	if strings.Contains(text, id) {
+		t.Errorf("an object id became a metric label")
+	}
 }
