@@ -86,7 +86,7 @@ func TestContractValidationCatchesDrift(t *testing.T) {
 		status int
 		body   string
 	}{
-		{200, `{"id":"x"}`},                                     // missing required fields
+		{200, `{"id":"x"}`}, // missing required fields
 		{418, `{"error":{"code":"internal","message":"x"}}`},    // undeclared status
 		{401, `{"error":{"code":"nope","message":"x"}}`},        // unknown error code
 		{401, `{"error":{"code":"unauthenticated"},"extra":1}`}, // no message, extra field
