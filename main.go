@@ -153,8 +153,9 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	if cfg.MongoURI != "" {
 		where = "MongoDB " + maskURI(cfg.MongoURI)
 	}
-	fmt.Fprintf(stdout, "talenthub listening on http://%s (%s, ready in %s)\n", displayAddr(ln.Addr()), where, time.Since(started).Round(time.Millisecond))
-	fmt.Fprintln(stdout, adminNote)
+	// One write, so that a reader who sees the address sees the note too.
+	fmt.Fprintf(stdout, "talenthub listening on http://%s (%s, ready in %s)\n%s\n",
+		displayAddr(ln.Addr()), where, time.Since(started).Round(time.Millisecond), adminNote)
 
 	select {
 	case err := <-served:
