@@ -2,6 +2,8 @@ package models
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"slices"
 	"strings"
 	"time"
@@ -316,4 +318,20 @@ type TalentStore interface {
 	// DeleteTalent removes the profile. Returns CodeNotFound,
 	// CodePreconditionFailed.
 	DeleteTalent(ctx context.Context, id string, ifVersion int64) error
+}
+
+// Erasure is a creator's request to erase their data, kept until every
+// step is done so that an interrupted erasure resumes.
+type Erasure struct {
+	TalentID string    `json:"talent_id"`
+	By       string    `json:"by"`
+	At       time.Time `json:"at"`
+}
+
+// Pseudonym is what replaces an erased talent's ID in the recruitment
+// records that stay for the statistics: stable, so the person still counts
+// at most once a year, and not the ID of anything.
+func Pseudonym(talentID string) string {
+	sum := sha256.Sum256([]byte("talenthub erased talent " + talentID))
+	return "erased-" + hex.EncodeToString(sum[:12])
 }

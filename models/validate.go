@@ -1,6 +1,7 @@
 package models
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/url"
@@ -38,8 +39,27 @@ func newValidator() *validator.Validate {
 	}
 	must(v.RegisterValidation("singleline", func(fl validator.FieldLevel) bool { return cleanText(fl.Field().String(), false) }))
 	must(v.RegisterValidation("multiline", func(fl validator.FieldLevel) bool { return cleanText(fl.Field().String(), true) }))
-	must(v.RegisterValidation("district", func(fl validator.FieldLevel) bool { return IsDistrict(fl.Field().String()) }))
-	must(v.RegisterValidation("industry", func(fl validator.FieldLevel) bool { return IsIndustry(fl.Field().String()) }))
+	// Taxonomy keys are checked against the taxonomy the caller passes in
+	// the context (Taxonomy.Validate), so that admins can extend them.
+	taxo := func(tag string, list func(*Taxonomy) []Term) {
+		must(v.RegisterValidationCtx(tag, func(ctx context.Context, fl validator.FieldLevel) bool {
+			return accepts(list(taxonomyFrom(ctx)), fl.Field().String())
+		}))
+	}
+	taxo("district", func(t *Taxonomy) []Term { return t.Districts })
+	taxo("industry", func(t *Taxonomy) []Term { return t.Industries })
+	taxo("base_kind", func(t *Taxonomy) []Term { return t.BaseKinds })
+	taxo("org_kind", func(t *Taxonomy) []Term { return t.OrgKinds })
+	taxo("org_flag", func(t *Taxonomy) []Term { return t.OrgFlags })
+	taxo("project_kind", func(t *Taxonomy) []Term { return t.ProjectKinds })
+	must(v.RegisterValidation("level", func(fl validator.FieldLevel) bool {
+		switch Level(fl.Field().String()) {
+		case "", LevelA, LevelB, LevelC:
+			return true
+		}
+		return false
+	}))
+	must(v.RegisterValidation("date", func(fl validator.FieldLevel) bool { _, err := ParseDate(fl.Field().String()); return err == nil }))
 	must(v.RegisterValidation("phone", func(fl validator.FieldLevel) bool { return phoneRE.MatchString(fl.Field().String()) }))
 	must(v.RegisterValidation("httpurl", func(fl validator.FieldLevel) bool { return isHTTPURL(fl.Field().String()) }))
 	must(v.RegisterValidation("langtag", func(fl validator.FieldLevel) bool { return langRE.MatchString(fl.Field().String()) }))
@@ -84,10 +104,13 @@ func isHTTPURL(s string) bool {
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.User == nil
 }
 
-// Validate checks v against its `validate` tags and returns nil or an *Error
-// with code CodeValidation whose Fields are keyed by JSON path.
-func Validate(v any) error {
-	err := validate.Struct(v)
+// Validate checks v against its `validate` tags, taxonomy keys against the
+// default taxonomy, and returns nil or an *Error with code CodeValidation
+// whose Fields are keyed by JSON path.
+func Validate(v any) error { return validateCtx(context.Background(), v) }
+
+func validateCtx(ctx context.Context, v any) error {
+	err := validate.StructCtx(ctx, v)
 	if err == nil {
 		return nil
 	}
@@ -144,6 +167,24 @@ func message(fe validator.FieldError) string {
 		return "must be a district key of the taxonomy"
 	case "industry":
 		return "must be an industry key of the taxonomy"
+	case "base_kind":
+		return "must be a base kind of the taxonomy"
+	case "org_kind":
+		return "must be an organisation kind of the taxonomy"
+	case "org_flag":
+		return "must be an organisation flag of the taxonomy"
+	case "project_kind":
+		return "must be a project kind of the taxonomy"
+	case "date":
+		return "must be a date like 2025-03-01"
+	case "level":
+		return "must be A, B, C or empty"
+	case "len":
+		return "must have " + fe.Param() + " characters"
+	case "hexadecimal":
+		return "must be an id of 24 hexadecimal digits"
+	case "required_without":
+		return "is required unless " + fe.Param() + " is given"
 	case "phone":
 		return "must be a mobile number like 13812345678 or an international number like +85291234567"
 	case "httpurl":

@@ -8,6 +8,8 @@ import (
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"github.com/szdc/talenthub/models"
 )
 
 // The collections of talenthub.
@@ -17,12 +19,17 @@ const (
 	collSessions   = "sessions"    // _id: SHA-256 of the token
 	collTalents    = "talents"     // _id: the owner's user id
 	collLimits     = "login_limits"
-	collMeta       = "meta"
+	collMeta       = "meta"        // markers and the taxonomy
+	collConsents   = "consents"    // _id: talent_id:org_id
+	collChanges    = "changes"     // the change feed
+	collErasures   = "erasures"    // erasures of creators' data, until complete
 )
 
 // collections lists every collection, so that Open creates them all and the
 // embedded database's _id repair can index each one.
-var collections = []string{collUsers, collUserEmails, collSessions, collTalents, collLimits, collMeta}
+var collections = []string{collUsers, collUserEmails, collSessions, collTalents, collLimits, collMeta,
+	models.CollOrgs, models.CollBases, models.CollProjects, models.CollApplications, collConsents,
+	models.CollRecruitments, models.CollAudit, collChanges, collErasures}
 
 // indexes declares every secondary index, in one place. Most lookups are by
 // _id and need none; these serve expiry and maintenance queries.
@@ -33,6 +40,21 @@ var indexes = map[string][]mongo.IndexModel{
 	},
 	collLimits: {
 		{Keys: bson.D{{Key: "expires_at", Value: 1}}, Options: options.Index().SetName("expires_at")},
+	},
+	// Uniqueness that the embedded database does enforce: one application
+	// per talent and project, one report per talent, organisation and date.
+	models.CollApplications: {
+		{Keys: bson.D{{Key: "project_id", Value: 1}, {Key: "talent_id", Value: 1}}, Options: options.Index().SetName("project_talent").SetUnique(true)},
+		{Keys: bson.D{{Key: "talent_id", Value: 1}}, Options: options.Index().SetName("talent_id")},
+	},
+	models.CollRecruitments: {
+		{Keys: bson.D{{Key: "talent_id", Value: 1}, {Key: "org_id", Value: 1}, {Key: "date", Value: 1}}, Options: options.Index().SetName("talent_org_date").SetUnique(true)},
+	},
+	collConsents: {
+		{Keys: bson.D{{Key: "talent_id", Value: 1}}, Options: options.Index().SetName("talent_id")},
+	},
+	models.CollAudit: {
+		{Keys: bson.D{{Key: "resource_id", Value: 1}}, Options: options.Index().SetName("resource_id")},
 	},
 }
 
@@ -57,8 +79,8 @@ func (s *Store) ensureSchema(ctx context.Context) error {
 			return fmt.Errorf("store: create collection %s: %w", name, translate("store.ensureSchema", err))
 		}
 	}
-	for name, models := range indexes {
-		if err := s.ensureIndexes(ctx, s.db.Collection(name), models); err != nil {
+	for name, specs := range indexes {
+		if err := s.ensureIndexes(ctx, s.db.Collection(name), specs); err != nil {
 			return fmt.Errorf("store: create indexes of %s: %w", name, err)
 		}
 	}
@@ -68,16 +90,16 @@ func (s *Store) ensureSchema(ctx context.Context) error {
 // ensureIndexes creates the indexes of coll that do not exist yet, one at a
 // time: FerretDB 1.24 panics (and drops the connection) when one
 // createIndexes command names several indexes that already exist.
-func (s *Store) ensureIndexes(ctx context.Context, coll *mongo.Collection, models []mongo.IndexModel) error {
-	specs, err := coll.Indexes().ListSpecifications(ctx)
+func (s *Store) ensureIndexes(ctx context.Context, coll *mongo.Collection, specs []mongo.IndexModel) error {
+	existing, err := coll.Indexes().ListSpecifications(ctx)
 	if err != nil {
 		return translate("store.ensureIndexes", err)
 	}
 	have := map[string]bool{}
-	for _, spec := range specs {
+	for _, spec := range existing {
 		have[spec.Name] = true
 	}
-	for _, m := range models {
+	for _, m := range specs {
 		if name := m.Options.Name; name != nil && have[*name] {
 			continue
 		}

@@ -20,10 +20,12 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"log/slog"
 	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/bson/primitive"
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
 	"go.mongodb.org/mongo-driver/x/mongo/driver/topology"
@@ -46,6 +48,8 @@ type Options struct {
 	// ServerSelectionTimeout bounds how long an operation waits for an
 	// unreachable database before failing with CodeUnavailable. 5s if zero.
 	ServerSelectionTimeout time.Duration
+	// Logger receives the store's warnings (slog.Default() if nil).
+	Logger *slog.Logger
 }
 
 // Store is a talenthub database. It is safe for concurrent use.
@@ -54,8 +58,14 @@ type Store struct {
 	db     *mongo.Database
 	now    func() time.Time
 	locks  *docLocks // nil on MongoDB
+	log    *slog.Logger
 
 	users, emails, sessions, talents, limits, meta *mongo.Collection
+	orgs, bases, projects, applications, consents *mongo.Collection
+	recruitments, audit, changes, erasures        *mongo.Collection
+
+	observersMu sync.RWMutex
+	observers   []func(context.Context, models.Change)
 }
 
 // Compile-time checks that Store implements the store interfaces.
@@ -78,6 +88,9 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if opts.ServerSelectionTimeout == 0 {
 		opts.ServerSelectionTimeout = 5 * time.Second
 	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
 	client, err := mongo.Connect(ctx, options.Client().
 		ApplyURI(opts.URI).
 		SetAppName("talenthub").
@@ -85,7 +98,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: connect: %w", err)
 	}
-	s := &Store{client: client, db: client.Database(opts.Database), now: opts.Now}
+	s := &Store{client: client, db: client.Database(opts.Database), now: opts.Now, log: opts.Logger}
 	if opts.SerializeWrites {
 		s.locks = &docLocks{seed: maphash.MakeSeed()}
 	}
@@ -95,6 +108,15 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	s.talents = s.db.Collection(collTalents)
 	s.limits = s.db.Collection(collLimits)
 	s.meta = s.db.Collection(collMeta)
+	s.orgs = s.db.Collection(models.CollOrgs)
+	s.bases = s.db.Collection(models.CollBases)
+	s.projects = s.db.Collection(models.CollProjects)
+	s.applications = s.db.Collection(models.CollApplications)
+	s.consents = s.db.Collection(collConsents)
+	s.recruitments = s.db.Collection(models.CollRecruitments)
+	s.audit = s.db.Collection(models.CollAudit)
+	s.changes = s.db.Collection(collChanges)
+	s.erasures = s.db.Collection(collErasures)
 
 	if err := s.Ping(ctx); err != nil {
 		_ = client.Disconnect(context.WithoutCancel(ctx))
@@ -224,6 +246,112 @@ func remove(ctx context.Context, s *Store, op string, coll *mongo.Collection, id
 	return nil
 }
 
+// modelDoc is a bson document that converts to and from its model.
+type modelDoc[M any] interface {
+	versioned
+	// model returns the model of the document, version and times included.
+	model() *M
+	// setModel sets every field from m but _id and Meta.
+	setModel(m *M) error
+}
+
+// updateModel is update for documents of the change feed: fn changes the
+// model, the document follows, and the change is recorded.
+func updateModel[D any, P interface {
+	*D
+	modelDoc[M]
+}, M any](ctx context.Context, s *Store, op string, coll *mongo.Collection, id any, ifVersion int64, fn func(*M) error) (*M, error) {
+	d, err := update(ctx, s, op, coll, id, ifVersion, func(d P) error {
+		m := d.model()
+		if err := fn(m); err != nil {
+			return err
+		}
+		return d.setModel(m)
+	})
+	if err != nil {
+		return nil, err
+	}
+	m := d.model()
+	s.changed(ctx, coll.Name(), idText(id), d.meta().Version, false, m)
+	return m, nil
+}
+
+// insertModel stores a new document of the change feed with version 1 and
+// records the change.
+func insertModel[D any, P interface {
+	*D
+	modelDoc[M]
+}, M any](ctx context.Context, s *Store, op string, coll *mongo.Collection, id any, m *M, setID func(P)) (*M, error) {
+	now := s.nowUTC()
+	d := P(new(D))
+	if err := d.setModel(m); err != nil {
+		return nil, err
+	}
+	setID(d)
+	*d.meta() = Meta{Version: 1, CreatedAt: now, UpdatedAt: now}
+	if _, err := coll.InsertOne(ctx, d); err != nil {
+		return nil, translate(op, err)
+	}
+	out := d.model()
+	s.changed(ctx, coll.Name(), idText(id), 1, false, out)
+	return out, nil
+}
+
+// removeModel deletes a document of the change feed and records the
+// deletion (the tombstone that followers apply).
+func removeModel(ctx context.Context, s *Store, op string, coll *mongo.Collection, id any, ifVersion int64) error {
+	if err := remove(ctx, s, op, coll, id, ifVersion); err != nil {
+		return err
+	}
+	s.changed(ctx, coll.Name(), idText(id), 0, true, nil)
+	return nil
+}
+
+// findModel reads one document by _id and returns its model.
+func findModel[M any, D any, P interface {
+	*D
+	modelDoc[M]
+}](ctx context.Context, coll *mongo.Collection, op, what string, id any) (*M, error) {
+	d := P(new(D))
+	if err := coll.FindOne(ctx, idFilter(id)).Decode(d); err != nil {
+		return nil, notFoundAs(translate(op, err), what)
+	}
+	return d.model(), nil
+}
+
+// findAll returns the models of every document of coll matching filter.
+// Filters other than {_id} scan on the embedded database: for exports,
+// erasures and maintenance, never for a hot path.
+func findAll[M any, D any, P interface {
+	*D
+	modelDoc[M]
+}](ctx context.Context, coll *mongo.Collection, op string, filter bson.D) ([]*M, error) {
+	cur, err := coll.Find(ctx, filter)
+	if err != nil {
+		return nil, translate(op, err)
+	}
+	defer cur.Close(ctx)
+	out := []*M{}
+	for cur.Next(ctx) {
+		d := P(new(D))
+		if err := cur.Decode(d); err != nil {
+			return nil, translate(op, err)
+		}
+		out = append(out, d.model())
+	}
+	return out, translate(op, cur.Err())
+}
+
+func optionsUpsert() *options.ReplaceOptions { return options.Replace().SetUpsert(true) }
+
+// idText is the string form of a document id.
+func idText(id any) string {
+	if oid, ok := id.(primitive.ObjectID); ok {
+		return oid.Hex()
+	}
+	return fmt.Sprint(id)
+}
+
 func stale(current int64) error {
 	return models.Errorf(models.CodePreconditionFailed, "the record is at version %d; reload it and try again", current)
 }
@@ -272,6 +400,12 @@ func translate(op string, err error) error {
 		return err
 	}
 	return models.Internal(op, err)
+}
+
+// isDuplicate reports whether err is a translated unique-index violation.
+func isDuplicate(err error) bool {
+	var me *models.Error
+	return errors.As(err, &me) && me.Err != nil && mongo.IsDuplicateKeyError(me.Err)
 }
 
 func isServerSelection(err error) bool {

@@ -58,26 +58,26 @@ func toTalent(d *talentDoc) *models.Talent {
 	return t
 }
 
-func toTalentDoc(t *models.Talent) (*talentDoc, error) {
-	id, err := objectID(t.ID)
-	if err != nil {
-		return nil, err
-	}
-	d := &talentDoc{
-		ID: id, Name: t.Name, Headline: t.Headline, Bio: t.Bio,
+// setModel implements modelDoc: every field from t but _id and Meta.
+func (d *talentDoc) setModel(t *models.Talent) error {
+	*d = talentDoc{
+		ID: d.ID, Name: t.Name, Headline: t.Headline, Bio: t.Bio,
 		Skills: nonNil(t.Skills), Tools: nonNil(t.Tools), Industries: nonNil(t.Industries),
 		District: t.District, Origin: string(t.Origin), YearsExperience: t.YearsExperience,
 		Level: string(t.Level), Available: t.Available, Visibility: string(t.Visibility),
 		Contact:   contactDoc{Email: t.Contact.Email, Phone: t.Contact.Phone},
 		Works:     make([]workDoc, len(t.Works)),
 		Languages: nonNil(t.Languages),
-		Meta:      Meta{Version: t.Version, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt},
+		Meta:      d.Meta,
 	}
 	for i, w := range t.Works {
 		d.Works[i] = workDoc{Title: w.Title, URL: w.URL, Description: w.Description, Year: w.Year, Tags: nonNil(w.Tags)}
 	}
-	return d, nil
+	return nil
 }
+
+func (d *talentDoc) model() *models.Talent { return toTalent(d) }
+func (d *talentDoc) anyModel() any         { return toTalent(d) }
 
 // nonNil keeps lists as [] rather than null, in the database and in JSON.
 func nonNil(s []string) []string {
@@ -90,19 +90,18 @@ func nonNil(s []string) []string {
 // CreateTalent implements models.TalentStore.
 func (s *Store) CreateTalent(ctx context.Context, t *models.Talent) error {
 	const op = "store.CreateTalent"
-	now := s.nowUTC()
-	t.Version, t.CreatedAt, t.UpdatedAt = 1, now, now
-	d, err := toTalentDoc(t)
+	oid, err := objectID(t.ID)
 	if err != nil {
 		return err
 	}
-	if _, err := s.talents.InsertOne(ctx, d); err != nil {
-		err = translate(op, err)
-		if models.IsCode(err, models.CodeConflict) {
-			return &models.Error{Code: models.CodeConflict, Message: "you already have a talent profile; update it instead", Op: op}
-		}
+	out, err := insertModel[talentDoc](ctx, s, op, s.talents, oid, t, func(d *talentDoc) { d.ID = oid })
+	if models.IsCode(err, models.CodeConflict) {
+		return &models.Error{Code: models.CodeConflict, Message: "you already have a talent profile; update it instead", Op: op}
+	}
+	if err != nil {
 		return err
 	}
+	*t = *out
 	return nil
 }
 
@@ -110,48 +109,28 @@ func (s *Store) CreateTalent(ctx context.Context, t *models.Talent) error {
 func (s *Store) Talent(ctx context.Context, id string) (*models.Talent, error) {
 	oid, err := objectID(id)
 	if err != nil {
-		return nil, err
+		return nil, notFoundAs(err, "talent profile")
 	}
-	var d talentDoc
-	if err := s.talents.FindOne(ctx, idFilter(oid)).Decode(&d); err != nil {
-		return nil, notFoundAs(translate("store.Talent", err), "talent profile")
-	}
-	return toTalent(&d), nil
+	return findModel[models.Talent, talentDoc](ctx, s.talents, "store.Talent", "talent profile", oid)
 }
 
 // UpdateTalent implements models.TalentStore.
 func (s *Store) UpdateTalent(ctx context.Context, id string, ifVersion int64, fn func(*models.Talent) error) (*models.Talent, error) {
-	const op = "store.UpdateTalent"
 	oid, err := objectID(id)
-	if err != nil {
-		return nil, err
-	}
-	d, err := update(ctx, s, op, s.talents, oid, ifVersion, func(d *talentDoc) error {
-		t := toTalent(d)
-		if err := fn(t); err != nil {
-			return err
-		}
-		t.ID, t.Version, t.CreatedAt = d.ID.Hex(), d.Version, d.CreatedAt
-		next, err := toTalentDoc(t)
-		if err != nil {
-			return err
-		}
-		*d = *next
-		return nil
-	})
 	if err != nil {
 		return nil, notFoundAs(err, "talent profile")
 	}
-	return toTalent(d), nil
+	t, err := updateModel[talentDoc](ctx, s, "store.UpdateTalent", s.talents, oid, ifVersion, fn)
+	return t, notFoundAs(err, "talent profile")
 }
 
 // DeleteTalent implements models.TalentStore.
 func (s *Store) DeleteTalent(ctx context.Context, id string, ifVersion int64) error {
 	oid, err := objectID(id)
 	if err != nil {
-		return err
+		return notFoundAs(err, "talent profile")
 	}
-	return notFoundAs(remove(ctx, s, "store.DeleteTalent", s.talents, oid, ifVersion), "talent profile")
+	return notFoundAs(removeModel(ctx, s, "store.DeleteTalent", s.talents, oid, ifVersion), "talent profile")
 }
 
 // notFoundAs names the missing thing in a not-found error.

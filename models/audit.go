@@ -1,0 +1,62 @@
+package models
+
+import (
+	"context"
+	"time"
+)
+
+// AuditEntry records a state change that matters to counting or to personal
+// data: who did what to which object, when, before and after.
+type AuditEntry struct {
+	ID           string         `json:"id"`
+	At           time.Time      `json:"at"`
+	ActorID      string         `json:"actor_id"`
+	ActorRole    Role           `json:"actor_role"`
+	Action       string         `json:"action"`
+	ResourceType string         `json:"resource_type"`
+	ResourceID   string         `json:"resource_id"`
+	Before       map[string]any `json:"before,omitempty"`
+	After        map[string]any `json:"after,omitempty"`
+	Reason       string         `json:"reason,omitempty"`
+}
+
+// Audited actions.
+const (
+	AuditOrgDecide           = "org.decide"
+	AuditOrgMemberAdd        = "org.member_add"
+	AuditBaseDecide          = "base.decide"
+	AuditRecruitmentReport   = "recruitment.report"
+	AuditRecruitmentDecide   = "recruitment.decide"
+	AuditRecruitmentCorrect  = "recruitment.correct"
+	AuditRecruitmentWithdraw = "recruitment.withdraw"
+	AuditContactAccept       = "contact.accept"
+	AuditContactReveal       = "contact.reveal"
+	AuditTalentErase         = "talent.erase"
+	AuditUserCreate          = "user.create"
+	AuditTaxonomyReplace     = "taxonomy.replace"
+)
+
+// AuditFilter selects audit entries for GET /audit.
+type AuditFilter struct {
+	Action       []string
+	ResourceType []string
+	ResourceID   []string
+	ActorID      []string
+	Page         Page
+}
+
+// AuditService reads the audit trail (bureau, admin).
+type AuditService interface {
+	List(ctx context.Context, actor *User, f AuditFilter) (*List[*AuditEntry], error)
+}
+
+// AuditStore persists the audit trail.
+type AuditStore interface {
+	// Audit appends an entry (ID and At set if empty).
+	Audit(ctx context.Context, e *AuditEntry) error
+	AuditEntry(ctx context.Context, id string) (*AuditEntry, error)
+	// TalentReveals returns the contact reveals of a talent (export).
+	TalentReveals(ctx context.Context, talentID string) ([]*AuditEntry, error)
+	// DeleteTalentReveals removes them (erasure).
+	DeleteTalentReveals(ctx context.Context, talentID string) error
+}

@@ -1,0 +1,198 @@
+package models
+
+import "slices"
+
+// Kind names a type of resource for authorization.
+type Kind string
+
+// Resource kinds.
+const (
+	KindTalent      Kind = "talent"
+	KindOrg         Kind = "org"
+	KindBase        Kind = "base"
+	KindProject     Kind = "project"
+	KindApplication Kind = "application"
+	KindRecruitment Kind = "recruitment"
+	KindAudit       Kind = "audit"
+	KindUsers       Kind = "users"
+	KindTaxonomy    Kind = "taxonomy"
+)
+
+// Action is what a principal wants to do to a resource.
+type Action string
+
+// Actions.
+const (
+	ActRead          Action = "read"
+	ActUpdate        Action = "update"
+	ActDelete        Action = "delete"
+	ActExport        Action = "export"
+	ActVerify        Action = "verify"
+	ActCorrect       Action = "correct"
+	ActAddMember     Action = "add_member"
+	ActListMembers   Action = "list_members"
+	ActPostProject   Action = "post_project"
+	ActRegisterBase  Action = "register_base"
+	ActReport        Action = "report"
+	ActApply         Action = "apply"
+	ActInvite        Action = "invite"
+	ActMoveAsOrg     Action = "move_as_org"
+	ActMoveAsCreator Action = "move_as_creator"
+	ActCreateStaff   Action = "create_staff"
+)
+
+// Resource describes an object for authorization: who owns it and what
+// state it is in. Build it with the Resource methods of the models.
+type Resource struct {
+	Kind Kind
+	// OwnerID is the user who owns it: a profile's creator, an
+	// application's talent.
+	OwnerID string
+	// OrgIDs are the organisations it belongs to: the organisation itself,
+	// a base's operators, a project's, application's or record's org.
+	OrgIDs []string
+	// Visibility of a talent profile.
+	Visibility Visibility
+	// Status of an organisation or base (verification).
+	Status Status
+}
+
+// Resource describes the profile for Authorize.
+func (t *Talent) Resource() Resource {
+	return Resource{Kind: KindTalent, OwnerID: t.OwnerID, Visibility: t.Visibility}
+}
+
+// Resource describes the organisation for Authorize.
+func (o *Org) Resource() Resource {
+	return Resource{Kind: KindOrg, OrgIDs: []string{o.ID}, Status: o.Status}
+}
+
+// Resource describes the base for Authorize.
+func (b *Base) Resource() Resource {
+	return Resource{Kind: KindBase, OrgIDs: b.OperatorOrgIDs, Status: b.Status}
+}
+
+// Resource describes the project for Authorize.
+func (p *Project) Resource() Resource { return Resource{Kind: KindProject, OrgIDs: []string{p.OrgID}} }
+
+// Resource describes the application for Authorize.
+func (a *Application) Resource() Resource {
+	return Resource{Kind: KindApplication, OwnerID: a.TalentID, OrgIDs: []string{a.OrgID}}
+}
+
+// Resource describes the record for Authorize.
+func (r *Recruitment) Resource() Resource {
+	return Resource{Kind: KindRecruitment, OrgIDs: []string{r.OrgID}}
+}
+
+// member reports whether p belongs to one of the organisations of r.
+func (r Resource) member(p *User) bool {
+	return p != nil && p.Role == RoleOrg && p.OrgID != "" && slices.Contains(r.OrgIDs, p.OrgID)
+}
+
+// Authorize is the one place that decides who may do what to which
+// object. It returns nil when p (nil for an anonymous visitor) may take act
+// on r; CodeNotFound when p may not even see r, so that its existence does
+// not leak; CodeUnauthenticated when an anonymous visitor needs to sign in;
+// CodeForbidden when p sees r but may not take act. State rules (a closed
+// project, a decided record) are the services' and answer CodeConflict.
+func Authorize(p *User, act Action, r Resource) error {
+	if !CanSee(p, r) {
+		if p == nil {
+			return Errorf(CodeUnauthenticated, "sign in first")
+		}
+		return Errorf(CodeNotFound, "%s not found", r.Kind)
+	}
+	if act == ActRead {
+		return nil
+	}
+	if p == nil {
+		return Errorf(CodeUnauthenticated, "sign in first")
+	}
+	if allowed(p, act, r) {
+		return nil
+	}
+	return Errorf(CodeForbidden, "you may not %s this %s", act, r.Kind)
+}
+
+// CanSee reports whether p may see r at all. Lists are built to contain
+// only what CanSee allows.
+func CanSee(p *User, r Resource) bool {
+	switch r.Kind {
+	case KindTalent:
+		return CanViewTalent(p, &Talent{OwnerID: r.OwnerID, Visibility: r.Visibility})
+	case KindTaxonomy:
+		return true
+	case KindOrg, KindBase:
+		// The directory shows verified ones to everyone signed in; pending
+		// and rejected ones only to their members and to the staff.
+		if p == nil {
+			return false
+		}
+		return r.Status == StatusVerified || r.member(p) || p.Is(RoleBureau, RoleAdmin)
+	case KindProject:
+		return p != nil
+	case KindApplication:
+		// Only the two parties: an application is the creator's business and
+		// the organisation's, not the platform's.
+		return p != nil && (p.ID == r.OwnerID || r.member(p))
+	case KindRecruitment:
+		return p.Is(RoleBureau, RoleAdmin) || r.member(p)
+	case KindAudit:
+		return p.Is(RoleBureau, RoleAdmin)
+	case KindUsers:
+		return p != nil
+	}
+	return false
+}
+
+func allowed(p *User, act Action, r Resource) bool {
+	switch r.Kind {
+	case KindTalent:
+		switch act {
+		case ActUpdate, ActExport:
+			return p.ID == r.OwnerID
+		case ActDelete:
+			return p.ID == r.OwnerID || p.Role == RoleAdmin
+		}
+	case KindOrg:
+		switch act {
+		case ActVerify:
+			return p.Role == RoleBureau
+		case ActAddMember:
+			return r.member(p)
+		case ActListMembers:
+			return r.member(p) || p.Is(RoleBureau, RoleAdmin)
+		case ActPostProject, ActRegisterBase, ActReport:
+			return r.member(p) && r.Status == StatusVerified
+		}
+	case KindBase:
+		return act == ActVerify && p.Role == RoleBureau
+	case KindProject:
+		switch act {
+		case ActUpdate, ActDelete, ActInvite:
+			return r.member(p)
+		case ActApply:
+			return p.Role == RoleCreator
+		}
+	case KindApplication:
+		switch act {
+		case ActMoveAsOrg:
+			return r.member(p)
+		case ActMoveAsCreator:
+			return p.ID == r.OwnerID
+		}
+	case KindRecruitment:
+		switch act {
+		case ActVerify, ActCorrect:
+			return p.Role == RoleBureau
+		case ActDelete:
+			return r.member(p)
+		}
+	case KindUsers:
+		return act == ActCreateStaff && p.Role == RoleAdmin
+	case KindTaxonomy:
+		return act == ActUpdate && p.Role == RoleAdmin
+	}
+	return false
+}

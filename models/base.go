@@ -1,0 +1,81 @@
+package models
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// Base kinds (keys of the taxonomy that the targets count).
+const (
+	BaseInnovation  = "innovation"
+	BaseTraining    = "training"
+	BaseThemePark   = "theme_park"
+	BaseCooperation = "cooperation"
+	BaseIncubator   = "incubator"
+)
+
+// Base is an innovation base, training base, theme park, cooperation base or
+// incubator, operated by one or more organisations and verified by the
+// bureau.
+type Base struct {
+	ID             string    `json:"id"`
+	Name           string    `json:"name"`
+	Kind           string    `json:"kind"`
+	District       string    `json:"district"`
+	Industries     []string  `json:"industries"`
+	OperatorOrgIDs []string  `json:"operator_org_ids"`
+	EstablishedOn  string    `json:"established_on"`
+	Capacity       int       `json:"capacity"`
+	Status         Status    `json:"status"`
+	Decision       *Decision `json:"decision"`
+	RegisteredBy   string    `json:"registered_by"`
+	Version        int64     `json:"version"`
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
+}
+
+// BaseInput is the body of POST /bases.
+type BaseInput struct {
+	Name           string   `json:"name" validate:"required,singleline,max=200"`
+	Kind           string   `json:"kind" validate:"required,base_kind"`
+	District       string   `json:"district" validate:"required,district"`
+	Industries     []string `json:"industries" validate:"max=14,unique,dive,industry"`
+	OperatorOrgIDs []string `json:"operator_org_ids" validate:"required,min=1,max=20,unique,dive,len=24,hexadecimal"`
+	EstablishedOn  string   `json:"established_on" validate:"omitempty,date"`
+	Capacity       int      `json:"capacity" validate:"gte=0,lte=1000000"`
+}
+
+// Normalize trims and cleans the input.
+func (in *BaseInput) Normalize() {
+	in.Name = strings.TrimSpace(in.Name)
+	in.Industries = cleanList(in.Industries)
+	in.OperatorOrgIDs = cleanList(in.OperatorOrgIDs)
+}
+
+// BaseFilter selects bases for GET /bases.
+type BaseFilter struct {
+	Kind     []string
+	District []string
+	Status   []Status
+	OrgID    []string
+	Page     Page
+}
+
+// BaseService manages bases.
+type BaseService interface {
+	// Create registers a base; the actor must be a member of a verified
+	// operator. Returns CodeForbidden, CodeValidation.
+	Create(ctx context.Context, actor *User, in BaseInput) (*Base, error)
+	Get(ctx context.Context, actor *User, id string) (*Base, error)
+	List(ctx context.Context, actor *User, f BaseFilter) (*List[*Base], error)
+	// Decide verifies or rejects a pending base (bureau).
+	Decide(ctx context.Context, actor *User, id string, in DecisionInput) (*Base, error)
+}
+
+// BaseStore persists bases.
+type BaseStore interface {
+	CreateBase(ctx context.Context, b *Base) error
+	Base(ctx context.Context, id string) (*Base, error)
+	UpdateBase(ctx context.Context, id string, ifVersion int64, fn func(*Base) error) (*Base, error)
+}

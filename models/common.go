@@ -1,0 +1,100 @@
+package models
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// DateLayout is how dates travel and are stored: YYYY-MM-DD. Stored as
+// text, dates sort correctly and carry no time zone to get wrong.
+const DateLayout = "2006-01-02"
+
+// ParseDate parses a YYYY-MM-DD date.
+func ParseDate(s string) (time.Time, error) {
+	t, err := time.Parse(DateLayout, s)
+	if err != nil || t.Format(DateLayout) != s {
+		return time.Time{}, fmt.Errorf("%q is not a date like 2025-03-01", s)
+	}
+	return t, nil
+}
+
+// DateYear returns the calendar year of a valid YYYY-MM-DD date, 0 if it is
+// not one.
+func DateYear(s string) int {
+	t, err := ParseDate(s)
+	if err != nil {
+		return 0
+	}
+	return t.Year()
+}
+
+// Status is the verification state of an organisation, a base or a
+// recruitment report.
+type Status string
+
+// Verification states. Organisations and bases start pending; recruitment
+// reports start reported.
+const (
+	StatusPending  Status = "pending"
+	StatusReported Status = "reported"
+	StatusVerified Status = "verified"
+	StatusRejected Status = "rejected"
+)
+
+// Decision records who verified or rejected something, when, and why.
+type Decision struct {
+	By     string    `json:"by"`
+	At     time.Time `json:"at"`
+	Reason string    `json:"reason"`
+}
+
+// DecisionInput is the body of every /verify route.
+type DecisionInput struct {
+	Decision Status `json:"decision" validate:"required,oneof=verified rejected"`
+	Reason   string `json:"reason" validate:"required_if=Decision rejected,multiline,max=1000"`
+}
+
+// Normalize trims the reason.
+func (in *DecisionInput) Normalize() { in.Reason = strings.TrimSpace(in.Reason) }
+
+// Page selects a page of a list: page from 1, per_page at most 100.
+type Page struct {
+	Page    int `json:"page"`
+	PerPage int `json:"per_page"`
+}
+
+// MaxPerPage bounds every list.
+const MaxPerPage = 100
+
+// NewPage checks and defaults paging parameters (0 means the default).
+func NewPage(page, perPage int) (Page, error) {
+	if page == 0 {
+		page = 1
+	}
+	if perPage == 0 {
+		perPage = 20
+	}
+	fields := map[string]string{}
+	if page < 1 || page > 10000 {
+		fields["page"] = "must be between 1 and 10000"
+	}
+	if perPage < 1 || perPage > MaxPerPage {
+		fields["per_page"] = fmt.Sprintf("must be between 1 and %d", MaxPerPage)
+	}
+	if len(fields) > 0 {
+		return Page{}, &Error{Code: CodeBadRequest, Message: "bad paging parameters", Fields: fields}
+	}
+	return Page{Page: page, PerPage: perPage}, nil
+}
+
+// Offset is the number of items before the page.
+func (p Page) Offset() int { return (p.Page - 1) * p.PerPage }
+
+// List is one page of a list answer.
+type List[T any] struct {
+	Items   []T `json:"items"`
+	Total   int `json:"total"`
+	Page    int `json:"page"`
+	PerPage int `json:"per_page"`
+}

@@ -1,0 +1,169 @@
+package models
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+)
+
+// ProjectKind is what a project offers.
+type ProjectKind string
+
+// Project kinds.
+const (
+	ProjectJob           ProjectKind = "job"
+	ProjectIncubation    ProjectKind = "incubation"
+	ProjectTraining      ProjectKind = "training"
+	ProjectCollaboration ProjectKind = "collaboration"
+)
+
+// ProjectStatus is open (taking applications) or closed.
+type ProjectStatus string
+
+// Project states.
+const (
+	ProjectOpen   ProjectStatus = "open"
+	ProjectClosed ProjectStatus = "closed"
+)
+
+// Project is a job, incubation cohort, training course or collaboration
+// posted by an organisation.
+type Project struct {
+	ID          string        `json:"id"`
+	OrgID       string        `json:"org_id"`
+	Title       string        `json:"title"`
+	Description string        `json:"description"`
+	Kind        ProjectKind   `json:"kind"`
+	Skills      []string      `json:"skills"`
+	Industries  []string      `json:"industries"`
+	District    string        `json:"district"`
+	Openings    int           `json:"openings"`
+	Deadline    string        `json:"deadline"`
+	Status      ProjectStatus `json:"status"`
+	CreatedBy   string        `json:"created_by"`
+	Version     int64         `json:"version"`
+	CreatedAt   time.Time     `json:"created_at"`
+	UpdatedAt   time.Time     `json:"updated_at"`
+}
+
+// Open reports whether the project takes applications on the given day.
+func (p *Project) Open(today string) bool {
+	return p.Status == ProjectOpen && (p.Deadline == "" || p.Deadline >= today)
+}
+
+// ProjectInput is the body of POST /projects.
+type ProjectInput struct {
+	Title       string      `json:"title" validate:"required,singleline,max=200"`
+	Description string      `json:"description" validate:"multiline,max=10000"`
+	Kind        ProjectKind `json:"kind" validate:"required,project_kind"`
+	Skills      []string    `json:"skills" validate:"max=50,unique,dive,required,singleline,max=50"`
+	Industries  []string    `json:"industries" validate:"max=14,unique,dive,industry"`
+	District    string      `json:"district" validate:"omitempty,district"`
+	Openings    int         `json:"openings" validate:"gte=0,lte=100000"`
+	Deadline    string      `json:"deadline" validate:"omitempty,date"`
+}
+
+// ProjectUpdate is the body of PATCH /projects/{id}.
+type ProjectUpdate struct {
+	Title       *string        `json:"title"`
+	Description *string        `json:"description"`
+	Kind        *ProjectKind   `json:"kind"`
+	Skills      *[]string      `json:"skills"`
+	Industries  *[]string      `json:"industries"`
+	District    *string        `json:"district"`
+	Openings    *int           `json:"openings"`
+	Deadline    *string        `json:"deadline"`
+	Status      *ProjectStatus `json:"status" validate:"omitempty,oneof=open closed"`
+}
+
+// Normalize trims and cleans the input.
+func (in *ProjectInput) Normalize() {
+	in.Title = strings.TrimSpace(in.Title)
+	in.Description = strings.TrimSpace(in.Description)
+	in.Skills = cleanList(in.Skills)
+	in.Industries = cleanList(in.Industries)
+}
+
+// Input returns the project as the input that would create it.
+func (p *Project) Input() ProjectInput {
+	return ProjectInput{Title: p.Title, Description: p.Description, Kind: p.Kind, Skills: slices.Clone(p.Skills),
+		Industries: slices.Clone(p.Industries), District: p.District, Openings: p.Openings, Deadline: p.Deadline}
+}
+
+// Apply returns in with the fields of u that are set (Status aside).
+func (u ProjectUpdate) Apply(in ProjectInput) ProjectInput {
+	if u.Title != nil {
+		in.Title = *u.Title
+	}
+	if u.Description != nil {
+		in.Description = *u.Description
+	}
+	if u.Kind != nil {
+		in.Kind = *u.Kind
+	}
+	if u.Skills != nil {
+		in.Skills = slices.Clone(*u.Skills)
+	}
+	if u.Industries != nil {
+		in.Industries = slices.Clone(*u.Industries)
+	}
+	if u.District != nil {
+		in.District = *u.District
+	}
+	if u.Openings != nil {
+		in.Openings = *u.Openings
+	}
+	if u.Deadline != nil {
+		in.Deadline = *u.Deadline
+	}
+	return in
+}
+
+// ApplyInput sets the editable fields of p from a valid, normalised input.
+func (p *Project) ApplyInput(in ProjectInput) {
+	p.Title, p.Description, p.Kind = in.Title, in.Description, in.Kind
+	p.Skills, p.Industries, p.District = nonNilList(in.Skills), nonNilList(in.Industries), in.District
+	p.Openings, p.Deadline = in.Openings, in.Deadline
+}
+
+func nonNilList(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// ProjectFilter selects projects for GET /projects.
+type ProjectFilter struct {
+	Q          string
+	Kind       []string
+	District   []string
+	Industries []string
+	Skills     []string
+	OrgID      []string
+	Status     []string
+	Sort       string // relevance (default), newest, deadline
+	Page       Page
+}
+
+// ProjectService manages projects.
+type ProjectService interface {
+	// Create posts a project for the actor's verified organisation.
+	Create(ctx context.Context, actor *User, in ProjectInput) (*Project, error)
+	Get(ctx context.Context, actor *User, id string) (*Project, error)
+	List(ctx context.Context, actor *User, f ProjectFilter) (*List[*Project], error)
+	// Update edits or closes a project (members of the owning org).
+	Update(ctx context.Context, actor *User, id string, u ProjectUpdate, ifVersion int64) (*Project, error)
+	// Delete removes a project that has no applications; others are closed
+	// instead (CodeConflict).
+	Delete(ctx context.Context, actor *User, id string, ifVersion int64) error
+}
+
+// ProjectStore persists projects.
+type ProjectStore interface {
+	CreateProject(ctx context.Context, p *Project) error
+	Project(ctx context.Context, id string) (*Project, error)
+	UpdateProject(ctx context.Context, id string, ifVersion int64, fn func(*Project) error) (*Project, error)
+	DeleteProject(ctx context.Context, id string, ifVersion int64) error
+}

@@ -1,0 +1,75 @@
+package store
+
+import (
+	"context"
+
+	"go.mongodb.org/mongo-driver/bson/primitive"
+
+	"github.com/szdc/talenthub/models"
+)
+
+type baseDoc struct {
+	ID             primitive.ObjectID `bson:"_id"`
+	Name           string             `bson:"name"`
+	Kind           string             `bson:"kind"`
+	District       string             `bson:"district"`
+	Industries     []string           `bson:"industries"`
+	OperatorOrgIDs []string           `bson:"operator_org_ids"`
+	EstablishedOn  string             `bson:"established_on"`
+	Capacity       int                `bson:"capacity"`
+	Status         string             `bson:"status"`
+	Decision       *decisionDoc       `bson:"decision,omitempty"`
+	RegisteredBy   string             `bson:"registered_by"`
+	Meta           `bson:",inline"`
+}
+
+func toBase(d *baseDoc) *models.Base {
+	return &models.Base{
+		ID: d.ID.Hex(), Name: d.Name, Kind: d.Kind, District: d.District, Industries: nonNil(d.Industries),
+		OperatorOrgIDs: nonNil(d.OperatorOrgIDs), EstablishedOn: d.EstablishedOn, Capacity: d.Capacity,
+		Status: models.Status(d.Status), Decision: toDecision(d.Decision), RegisteredBy: d.RegisteredBy,
+		Version: d.Version, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
+	}
+}
+
+func (d *baseDoc) setModel(b *models.Base) error {
+	*d = baseDoc{
+		ID: d.ID, Name: b.Name, Kind: b.Kind, District: b.District, Industries: nonNil(b.Industries),
+		OperatorOrgIDs: nonNil(b.OperatorOrgIDs), EstablishedOn: b.EstablishedOn, Capacity: b.Capacity,
+		Status: string(b.Status), Decision: toDecisionDoc(b.Decision), RegisteredBy: b.RegisteredBy, Meta: d.Meta,
+	}
+	return nil
+}
+
+func (d *baseDoc) model() *models.Base { return toBase(d) }
+func (d *baseDoc) anyModel() any       { return toBase(d) }
+
+// CreateBase implements models.BaseStore.
+func (s *Store) CreateBase(ctx context.Context, b *models.Base) error {
+	oid := primitive.NewObjectIDFromTimestamp(s.nowUTC())
+	out, err := insertModel[baseDoc](ctx, s, "store.CreateBase", s.bases, oid, b, func(d *baseDoc) { d.ID = oid })
+	if err != nil {
+		return err
+	}
+	*b = *out
+	return nil
+}
+
+// Base implements models.BaseStore.
+func (s *Store) Base(ctx context.Context, id string) (*models.Base, error) {
+	oid, err := objectID(id)
+	if err != nil {
+		return nil, notFoundAs(err, "base")
+	}
+	return findModel[models.Base, baseDoc](ctx, s.bases, "store.Base", "base", oid)
+}
+
+// UpdateBase implements models.BaseStore.
+func (s *Store) UpdateBase(ctx context.Context, id string, ifVersion int64, fn func(*models.Base) error) (*models.Base, error) {
+	oid, err := objectID(id)
+	if err != nil {
+		return nil, notFoundAs(err, "base")
+	}
+	b, err := updateModel[baseDoc](ctx, s, "store.UpdateBase", s.bases, oid, ifVersion, fn)
+	return b, notFoundAs(err, "base")
+}

@@ -1,0 +1,186 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/bson/primitive"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"github.com/szdc/talenthub/models"
+)
+
+// changeDoc is one entry of the change feed. Its _id is an ObjectID, so the
+// feed is ordered by time of writing and a follower can step through it.
+type changeDoc struct {
+	ID      primitive.ObjectID `bson:"_id"`
+	Coll    string             `bson:"coll"`
+	DocID   string             `bson:"doc_id"`
+	Version int64              `bson:"version"`
+	Deleted bool               `bson:"deleted"`
+	At      time.Time          `bson:"at"`
+}
+
+var _ models.FeedSource = (*Store)(nil)
+
+// Observe registers fn to be called, in the writing goroutine, after every
+// write to a collection of the change feed, with the document written. The
+// search index registers here so that the process that takes a write
+// indexes it before it answers. Register before serving.
+func (s *Store) Observe(fn func(context.Context, models.Change)) {
+	s.observersMu.Lock()
+	defer s.observersMu.Unlock()
+	s.observers = append(s.observers, fn)
+}
+
+// changed records a change in the feed and tells the observers. The
+// document is already written: if recording fails, the reconciliation of
+// followers (which compares versions) still finds the change, so the
+// write is not undone or reported as failed.
+func (s *Store) changed(ctx context.Context, coll, id string, version int64, deleted bool, doc any) {
+	now := s.nowUTC()
+	c := changeDoc{ID: primitive.NewObjectIDFromTimestamp(now), Coll: coll, DocID: id, Version: version, Deleted: deleted, At: now}
+	if _, err := s.changes.InsertOne(context.WithoutCancel(ctx), c); err != nil {
+		s.log.WarnContext(ctx, "change feed: record lost; followers will reconcile", "coll", coll, "id", id, "error", err)
+	}
+	s.observersMu.RLock()
+	obs := s.observers
+	s.observersMu.RUnlock()
+	change := models.Change{Seq: c.ID.Hex(), Coll: coll, ID: id, Version: version, Deleted: deleted, At: now, Doc: doc}
+	for _, fn := range obs {
+		fn(ctx, change)
+	}
+}
+
+// ChangesAfter implements models.FeedSource. On the embedded database the
+// range filter scans the feed collection, which PruneChanges keeps short.
+func (s *Store) ChangesAfter(ctx context.Context, seq string, limit int) ([]models.Change, error) {
+	filter := bson.D{}
+	if seq != "" {
+		after, err := primitive.ObjectIDFromHex(seq)
+		if err != nil {
+			return nil, fmt.Errorf("store: bad feed sequence %q: %w", seq, err)
+		}
+		filter = bson.D{{Key: "_id", Value: bson.D{{Key: "$gt", Value: after}}}}
+	}
+	cur, err := s.changes.Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, translate("store.ChangesAfter", err)
+	}
+	var docs []changeDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, translate("store.ChangesAfter", err)
+	}
+	out := make([]models.Change, len(docs))
+	for i, d := range docs {
+		out[i] = models.Change{Seq: d.ID.Hex(), Coll: d.Coll, ID: d.DocID, Version: d.Version, Deleted: d.Deleted, At: d.At}
+	}
+	return out, nil
+}
+
+// PruneChanges deletes feed entries older than before, and returns how many.
+func (s *Store) PruneChanges(ctx context.Context, before time.Time) (int64, error) {
+	res, err := s.changes.DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$lt", Value: primitive.NewObjectIDFromTimestamp(before)}}}})
+	if err != nil {
+		return 0, translate("store.PruneChanges", err)
+	}
+	return res.DeletedCount, nil
+}
+
+// modelOf is satisfied by every feed document.
+type modelOf interface{ anyModel() any }
+
+// feedColl returns a feed collection and a constructor of its documents.
+func (s *Store) feedColl(coll string) (*mongo.Collection, func() modelOf, error) {
+	switch coll {
+	case models.CollTalents:
+		return s.talents, func() modelOf { return new(talentDoc) }, nil
+	case models.CollOrgs:
+		return s.orgs, func() modelOf { return new(orgDoc) }, nil
+	case models.CollBases:
+		return s.bases, func() modelOf { return new(baseDoc) }, nil
+	case models.CollProjects:
+		return s.projects, func() modelOf { return new(projectDoc) }, nil
+	case models.CollApplications:
+		return s.applications, func() modelOf { return new(applicationDoc) }, nil
+	case models.CollRecruitments:
+		return s.recruitments, func() modelOf { return new(recruitmentDoc) }, nil
+	case models.CollAudit:
+		return s.audit, func() modelOf { return new(auditDoc) }, nil
+	}
+	return nil, nil, fmt.Errorf("store: %q is not a feed collection", coll)
+}
+
+// feedID turns a feed id back into the _id it came from: every feed
+// collection is keyed by ObjectID.
+func feedID(id string) any {
+	if oid, err := primitive.ObjectIDFromHex(id); err == nil {
+		return oid
+	}
+	return id
+}
+
+// Doc implements models.FeedSource.
+func (s *Store) Doc(ctx context.Context, coll, id string) (any, error) {
+	c, newDoc, err := s.feedColl(coll)
+	if err != nil {
+		return nil, err
+	}
+	d := newDoc()
+	if err := c.FindOne(ctx, idFilter(feedID(id))).Decode(d); err != nil {
+		return nil, translate("store.Doc", err)
+	}
+	return d.anyModel(), nil
+}
+
+// Docs implements models.FeedSource.
+func (s *Store) Docs(ctx context.Context, coll string, fn func(any) error) error {
+	c, newDoc, err := s.feedColl(coll)
+	if err != nil {
+		return err
+	}
+	cur, err := c.Find(ctx, bson.D{}, options.Find().SetBatchSize(1000))
+	if err != nil {
+		return translate("store.Docs", err)
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		d := newDoc()
+		if err := cur.Decode(d); err != nil {
+			return translate("store.Docs", err)
+		}
+		if err := fn(d.anyModel()); err != nil {
+			return err
+		}
+	}
+	return translate("store.Docs", cur.Err())
+}
+
+// Versions implements models.FeedSource.
+func (s *Store) Versions(ctx context.Context, coll string, fn func(models.DocVersion) error) error {
+	c, _, err := s.feedColl(coll)
+	if err != nil {
+		return err
+	}
+	cur, err := c.Find(ctx, bson.D{}, options.Find().SetProjection(bson.D{{Key: "version", Value: 1}}).SetBatchSize(5000))
+	if err != nil {
+		return translate("store.Versions", err)
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var d struct {
+			ID      any   `bson:"_id"`
+			Version int64 `bson:"version"`
+		}
+		if err := cur.Decode(&d); err != nil {
+			return translate("store.Versions", err)
+		}
+		if err := fn(models.DocVersion{ID: idText(d.ID), Version: d.Version}); err != nil {
+			return err
+		}
+	}
+	return translate("store.Versions", cur.Err())
+}

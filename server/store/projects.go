@@ -1,0 +1,100 @@
+package store
+
+import (
+	"context"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/bson/primitive"
+
+	"github.com/szdc/talenthub/models"
+)
+
+type projectDoc struct {
+	ID          primitive.ObjectID `bson:"_id"`
+	OrgID       string             `bson:"org_id"`
+	Title       string             `bson:"title"`
+	Description string             `bson:"description"`
+	Kind        string             `bson:"kind"`
+	Skills      []string           `bson:"skills"`
+	Industries  []string           `bson:"industries"`
+	District    string             `bson:"district"`
+	Openings    int                `bson:"openings"`
+	Deadline    string             `bson:"deadline"`
+	Status      string             `bson:"status"`
+	CreatedBy   string             `bson:"created_by"`
+	Meta        `bson:",inline"`
+}
+
+func toProject(d *projectDoc) *models.Project {
+	return &models.Project{
+		ID: d.ID.Hex(), OrgID: d.OrgID, Title: d.Title, Description: d.Description, Kind: models.ProjectKind(d.Kind),
+		Skills: nonNil(d.Skills), Industries: nonNil(d.Industries), District: d.District, Openings: d.Openings,
+		Deadline: d.Deadline, Status: models.ProjectStatus(d.Status), CreatedBy: d.CreatedBy,
+		Version: d.Version, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
+	}
+}
+
+func (d *projectDoc) setModel(p *models.Project) error {
+	*d = projectDoc{
+		ID: d.ID, OrgID: p.OrgID, Title: p.Title, Description: p.Description, Kind: string(p.Kind),
+		Skills: nonNil(p.Skills), Industries: nonNil(p.Industries), District: p.District, Openings: p.Openings,
+		Deadline: p.Deadline, Status: string(p.Status), CreatedBy: p.CreatedBy, Meta: d.Meta,
+	}
+	return nil
+}
+
+func (d *projectDoc) model() *models.Project { return toProject(d) }
+func (d *projectDoc) anyModel() any          { return toProject(d) }
+
+// CreateProject implements models.ProjectStore.
+func (s *Store) CreateProject(ctx context.Context, p *models.Project) error {
+	oid := primitive.NewObjectIDFromTimestamp(s.nowUTC())
+	out, err := insertModel[projectDoc](ctx, s, "store.CreateProject", s.projects, oid, p, func(d *projectDoc) { d.ID = oid })
+	if err != nil {
+		return err
+	}
+	*p = *out
+	return nil
+}
+
+// Project implements models.ProjectStore.
+func (s *Store) Project(ctx context.Context, id string) (*models.Project, error) {
+	oid, err := objectID(id)
+	if err != nil {
+		return nil, notFoundAs(err, "project")
+	}
+	return findModel[models.Project, projectDoc](ctx, s.projects, "store.Project", "project", oid)
+}
+
+// UpdateProject implements models.ProjectStore.
+func (s *Store) UpdateProject(ctx context.Context, id string, ifVersion int64, fn func(*models.Project) error) (*models.Project, error) {
+	oid, err := objectID(id)
+	if err != nil {
+		return nil, notFoundAs(err, "project")
+	}
+	p, err := updateModel[projectDoc](ctx, s, "store.UpdateProject", s.projects, oid, ifVersion, fn)
+	return p, notFoundAs(err, "project")
+}
+
+// DeleteProject implements models.ProjectStore.
+func (s *Store) DeleteProject(ctx context.Context, id string, ifVersion int64) error {
+	oid, err := objectID(id)
+	if err != nil {
+		return notFoundAs(err, "project")
+	}
+	return notFoundAs(removeModel(ctx, s, "store.DeleteProject", s.projects, oid, ifVersion), "project")
+}
+
+// ProjectHasApplications implements models.ApplicationStore. It filters on
+// project_id: indexed on MongoDB, a scan on the embedded database; it
+// serves the rare deletion of a project.
+func (s *Store) ProjectHasApplications(ctx context.Context, projectID string) (bool, error) {
+	err := s.applications.FindOne(ctx, bson.D{{Key: "project_id", Value: projectID}}).Err()
+	switch err = translate("store.ProjectHasApplications", err); {
+	case models.IsCode(err, models.CodeNotFound):
+		return false, nil
+	case err != nil:
+		return false, err
+	}
+	return true, nil
+}
