@@ -61,8 +61,8 @@ type Store struct {
 	log    *slog.Logger
 
 	users, emails, sessions, talents, limits, meta *mongo.Collection
-	orgs, bases, projects, applications, consents *mongo.Collection
-	recruitments, audit, changes, erasures        *mongo.Collection
+	orgs, bases, projects, applications, consents  *mongo.Collection
+	recruitments, audit, changes, erasures         *mongo.Collection
 
 	observersMu sync.RWMutex
 	observers   []func(context.Context, models.Change)

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"time"
 
-
 	"github.com/szdc/talenthub/models"
 )
 
@@ -72,4 +71,3 @@ func (s *Store) ReplaceTaxonomy(ctx context.Context, t *models.Taxonomy, ifVersi
 	}
 	return toTaxonomy(d)
 }
-
