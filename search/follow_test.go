@@ -1,0 +1,191 @@
+package search_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/szdc/talenthub/models"
+	"github.com/szdc/talenthub/search"
+	"github.com/szdc/talenthub/server/store"
+	"github.com/szdc/talenthub/server/store/storetest"
+)
+
+func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
+
+func newOrg(t *testing.T, st *store.Store, name string) *models.Org {
+	t.Helper()
+	o := &models.Org{Name: name, Kind: models.OrgEnterprise, District: "nanshan", Status: models.StatusPending, CreatedBy: "x"}
+	if err := st.CreateOrg(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
+func orgs(t *testing.T, ix *search.Index, status string) []string {
+	t.Helper()
+	q := models.ListQuery{Coll: models.CollOrgs, Page: models.Page{Page: 1, PerPage: 100}}
+	if status != "" {
+		q.All = []models.AnyOf{models.Terms("status", status)}
+	}
+	ids, _, err := ix.List(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
+// Another process's writes (no observer here) reach the index through the
+// change feed: creates, updates and deletes.
+func TestCatchUpFollowsTheFeed(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.MustOpen(t)
+	ix, err := search.Open(ctx, search.Options{Source: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+
+	a := newOrg(t, st, "A")
+	newOrg(t, st, "B")
+	if got := orgs(t, ix, ""); len(got) != 0 {
+		t.Fatalf("indexed before catching up: %v", got)
+	}
+	if n, err := ix.CatchUp(ctx); err != nil || n != 2 {
+		t.Fatalf("CatchUp = %d, %v", n, err)
+	}
+	if got := orgs(t, ix, "pending"); len(got) != 2 {
+		t.Fatalf("after catch-up: %v", got)
+	}
+	if _, err := st.UpdateOrg(ctx, a.ID, 0, func(o *models.Org) error { o.Status = models.StatusVerified; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ix.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := orgs(t, ix, "verified"); len(got) != 1 || got[0] != a.ID {
+		t.Fatalf("after update: %v", got)
+	}
+	// Re-reading the overlap window applies nothing twice.
+	if n, err := ix.CatchUp(ctx); err != nil || n != 0 {
+		t.Fatalf("idle CatchUp = %d, %v", n, err)
+	}
+	if !ix.CaughtUp(time.Minute) {
+		t.Error("not caught up after a catch-up")
+	}
+	if err := st.DeleteTalent(ctx, "65f0c0ffee00000000000001", 0); !models.IsCode(err, models.CodeNotFound) {
+		t.Fatalf("delete of a missing profile: %v", err)
+	}
+}
+
+// The process that writes indexes at once, through its observer.
+func TestObserverIndexesLocalWritesAtOnce(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.MustOpen(t)
+	ix, err := search.Open(ctx, search.Options{Source: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	st.Observe(ix.Observe)
+	a := newOrg(t, st, "A")
+	if got := orgs(t, ix, "pending"); len(got) != 1 || got[0] != a.ID {
+		t.Fatalf("local write not indexed at once: %v", got)
+	}
+}
+
+// A write whose feed entry was lost (a crash between the write and its
+// record) is found by reconciliation, which compares versions.
+func TestReconcileFindsLostChanges(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.MustOpen(t)
+	ix, err := search.Open(ctx, search.Options{Source: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	a := newOrg(t, st, "A")
+	b := newOrg(t, st, "B")
+	if _, err := ix.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Lose every feed entry from now on, then change A and delete nothing.
+	if _, err := st.UpdateOrg(ctx, a.ID, 0, func(o *models.Org) error { o.Status = models.StatusVerified; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	c := newOrg(t, st, "C")
+	if _, err := st.PruneChanges(ctx, time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ix.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := orgs(t, ix, "verified"); len(got) != 0 {
+		t.Fatalf("the lost change was applied without reconciliation: %v", got)
+	}
+	n, err := ix.Reconcile(ctx)
+	if err != nil || n != 2 {
+		t.Fatalf("Reconcile = %d, %v; want 2 fixed (A's update, C's creation)", n, err)
+	}
+	if got := orgs(t, ix, "verified"); len(got) != 1 || got[0] != a.ID {
+		t.Fatalf("after reconcile: %v", got)
+	}
+	if got := orgs(t, ix, ""); len(got) != 3 {
+		t.Fatalf("after reconcile, all: %v (b=%s c=%s)", got, b.ID, c.ID)
+	}
+	if n, err := ix.Reconcile(ctx); err != nil || n != 0 {
+		t.Fatalf("second Reconcile = %d, %v", n, err)
+	}
+}
+
+// A new index is built from the database; a broken or deleted one is
+// quarantined and rebuilt.
+func TestOpenRebuildsAndQuarantines(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.MustOpen(t)
+	a := newOrg(t, st, "A")
+	dir := filepath.Join(t.TempDir(), "index")
+
+	ix, err := search.Open(ctx, search.Options{Dir: dir, Source: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := orgs(t, ix, ""); len(got) != 1 || got[0] != a.ID {
+		t.Fatalf("built index: %v", got)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	// Corrupt it: the index metadata becomes garbage.
+	if err := os.WriteFile(filepath.Join(dir, "index_meta.json"), []byte("{not json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ix, err = search.Open(ctx, search.Options{Dir: dir, Source: st})
+	if err != nil {
+		t.Fatalf("a broken index was not rebuilt: %v", err)
+	}
+	if got := orgs(t, ix, ""); len(got) != 1 {
+		t.Fatalf("rebuilt index: %v", got)
+	}
+	_ = ix.Close()
+	broken, _ := filepath.Glob(dir + ".broken-*")
+	if len(broken) != 1 {
+		t.Fatalf("quarantined copies: %v", broken)
+	}
+
+	// Deleted entirely: rebuilt too.
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	ix, err = search.Open(ctx, search.Options{Dir: dir, Source: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := orgs(t, ix, ""); len(got) != 1 {
+		t.Fatalf("index rebuilt after deletion: %v", got)
+	}
+	_ = ix.Close()
+}

@@ -1,0 +1,356 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/szdc/talenthub/models"
+)
+
+// Internal keys the index keeps about itself.
+var (
+	keyMapping = []byte("mapping_version")
+	keyCursor  = []byte("feed_cursor")
+	keyOpen    = []byte("open") // "1" while a process has it open
+)
+
+// Options configure an Index.
+type Options struct {
+	// Dir holds the index; empty keeps it in memory (tests).
+	Dir string
+	// Source is the database the index follows.
+	Source models.FeedSource
+	// Overlap is how far before its cursor a catch-up re-reads the feed,
+	// for changes stamped earlier than they landed (10s).
+	Overlap time.Duration
+	// Retention is how long the feed keeps changes; a follower further
+	// behind reconciles instead of catching up (10 min).
+	Retention time.Duration
+	Logger    *slog.Logger
+	// Now is the clock (time.Now).
+	Now func() time.Time
+}
+
+// Index is the Bleve index of the feed's documents.
+type Index struct {
+	bi   bleve.Index
+	opts Options
+	log  *slog.Logger
+
+	// mu serialises catch-up, reconciliation and rebuild with each other.
+	mu sync.Mutex
+	// recent remembers the feed entries already applied, so that re-reading
+	// the overlap window costs no index lookups.
+	recentMu sync.Mutex
+	recent   map[string]struct{}
+	recentQ  []string
+
+	caughtUp  atomic.Int64 // unix nanos of the last complete catch-up
+	needRecon atomic.Bool
+}
+
+// Open opens the index in opts.Dir, or creates it. A broken index is moved
+// aside (quarantined) and a new one rebuilt from the database; so is an
+// index built with another mapping. After an unclean stop the index is
+// marked for reconciliation (Reconcile), which Follow runs.
+func Open(ctx context.Context, opts Options) (*Index, error) {
+	if opts.Overlap <= 0 {
+		opts.Overlap = 10 * time.Second
+	}
+	if opts.Retention <= 0 {
+		opts.Retention = 10 * time.Minute
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	ix := &Index{opts: opts, log: opts.Logger, recent: map[string]struct{}{}}
+
+	if opts.Dir == "" {
+		bi, err := bleve.NewMemOnly(newMapping())
+		if err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		ix.bi = bi
+		return ix, ix.rebuildIfSource(ctx)
+	}
+
+	bi, err := bleve.Open(opts.Dir)
+	fresh := false
+	switch {
+	case errors.Is(err, bleve.ErrorIndexPathDoesNotExist):
+		fresh = true
+	case err != nil:
+		ix.log.Warn("search: index is unreadable; quarantining it and rebuilding", "dir", opts.Dir, "error", err)
+		if err := quarantine(opts.Dir); err != nil {
+			return nil, err
+		}
+		fresh = true
+	default:
+		v, verr := bi.GetInternal(keyMapping)
+		if verr != nil || string(v) != mappingVersion {
+			ix.log.Info("search: index has another mapping; rebuilding", "have", string(v), "want", mappingVersion)
+			_ = bi.Close()
+			if err := quarantine(opts.Dir); err != nil {
+				return nil, err
+			}
+			fresh = true
+		} else {
+			ix.bi = bi
+		}
+	}
+	if fresh {
+		if err := os.MkdirAll(filepath.Dir(opts.Dir), 0o750); err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		bi, err := bleve.New(opts.Dir, newMapping())
+		if err != nil {
+			return nil, fmt.Errorf("search: create index: %w", err)
+		}
+		ix.bi = bi
+		if err := ix.rebuildIfSource(ctx); err != nil {
+			_ = bi.Close()
+			return nil, err
+		}
+	} else if open, _ := ix.bi.GetInternal(keyOpen); string(open) == "1" {
+		ix.log.Info("search: the index was not closed cleanly; it will be reconciled with the database")
+		ix.needRecon.Store(true)
+	}
+	if err := ix.bi.SetInternal(keyOpen, []byte("1")); err != nil {
+		_ = ix.bi.Close()
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	return ix, nil
+}
+
+// quarantine moves a broken index aside, keeping it for inspection.
+func quarantine(dir string) error {
+	to := fmt.Sprintf("%s.broken-%s", dir, time.Now().UTC().Format("20060102T150405"))
+	if err := os.Rename(dir, to); err != nil {
+		return fmt.Errorf("search: quarantine %s: %w", dir, err)
+	}
+	return nil
+}
+
+func (ix *Index) rebuildIfSource(ctx context.Context) error {
+	if err := ix.bi.SetInternal(keyMapping, []byte(mappingVersion)); err != nil {
+		return fmt.Errorf("search: %w", err)
+	}
+	if ix.opts.Source == nil {
+		return nil
+	}
+	return ix.Rebuild(ctx)
+}
+
+// Close marks the index cleanly closed and closes it.
+func (ix *Index) Close() error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	_ = ix.bi.SetInternal(keyOpen, []byte("0"))
+	return ix.bi.Close()
+}
+
+// Observe applies a change made by this process, with its document, before
+// the write is answered, so that a creator finds their change at once. It
+// is registered with the store.
+func (ix *Index) Observe(ctx context.Context, c models.Change) {
+	var err error
+	if c.Deleted {
+		err = ix.bi.Delete(docID(c.Coll, c.ID))
+	} else if c.Doc != nil {
+		err = ix.index(ix.bi, c.Doc)
+	}
+	if err != nil {
+		ix.log.WarnContext(ctx, "search: index a local change", "coll", c.Coll, "id", c.ID, "error", err)
+	}
+	// The change is not remembered as applied: a catch-up running at the
+	// same time may have read the document before this write and index the
+	// older version after it; the follower then sees, by version, that the
+	// feed entry of this change still needs applying.
+}
+
+// indexer is what index writes to: the index itself or a batch.
+type indexer interface {
+	Index(id string, data any) error
+}
+
+func (ix *Index) index(to indexer, doc any) error {
+	coll, id, _, fields, err := indexDoc(doc)
+	if err != nil {
+		return err
+	}
+	fields[typeField] = coll
+	return to.Index(docID(coll, id), fields)
+}
+
+func (ix *Index) remember(seq string) {
+	if seq == "" {
+		return
+	}
+	ix.recentMu.Lock()
+	defer ix.recentMu.Unlock()
+	if _, ok := ix.recent[seq]; ok {
+		return
+	}
+	ix.recent[seq] = struct{}{}
+	ix.recentQ = append(ix.recentQ, seq)
+	const keep = 200_000
+	if len(ix.recentQ) > keep {
+		for _, old := range ix.recentQ[:keep/2] {
+			delete(ix.recent, old)
+		}
+		ix.recentQ = append([]string(nil), ix.recentQ[keep/2:]...)
+	}
+}
+
+func (ix *Index) seen(seq string) bool {
+	ix.recentMu.Lock()
+	defer ix.recentMu.Unlock()
+	_, ok := ix.recent[seq]
+	return ok
+}
+
+// version returns the indexed version of a document, 0 if it is absent.
+func (ix *Index) version(coll, id string) (int64, error) {
+	doc, err := ix.bi.Document(docID(coll, id))
+	if err != nil || doc == nil {
+		return 0, err
+	}
+	var v int64
+	doc.VisitFields(func(f index.Field) {
+		if f.Name() == "version" {
+			if nf, ok := f.(index.NumericField); ok {
+				if n, err := nf.Number(); err == nil {
+					v = int64(n)
+				}
+			}
+		}
+	})
+	return v, nil
+}
+
+// Count returns how many documents of coll the index holds.
+func (ix *Index) Count(ctx context.Context, coll string) (int, error) {
+	_, total, err := ix.List(ctx, models.ListQuery{Coll: coll, Page: models.Page{Page: 1, PerPage: 1}})
+	return total, err
+}
+
+// List implements models.Lister.
+func (ix *Index) List(ctx context.Context, q models.ListQuery) ([]string, int, error) {
+	if _, ok := fields[q.Coll]; !ok {
+		return nil, 0, fmt.Errorf("search: unknown collection %q", q.Coll)
+	}
+	bq, err := buildQuery(q)
+	if err != nil {
+		return nil, 0, err
+	}
+	if q.Page.PerPage == 0 {
+		q.Page = models.Page{Page: 1, PerPage: 20}
+	}
+	req := bleve.NewSearchRequestOptions(bq, q.Page.PerPage, q.Page.Offset(), false)
+	sort := q.Sort
+	if len(sort) == 0 {
+		sort = []string{"-created_at", "_id"}
+	}
+	for _, s := range sort {
+		f := strings.TrimPrefix(s, "-")
+		if _, ok := fields[q.Coll][f]; !ok && f != "_id" && f != "_score" {
+			return nil, 0, fmt.Errorf("search: cannot sort %s by %q", q.Coll, f)
+		}
+	}
+	req.SortBy(sort)
+	res, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, 0, &models.Error{Code: models.CodeUnavailable, Message: "the search took too long", Err: err}
+		}
+		return nil, 0, fmt.Errorf("search: %w", err)
+	}
+	ids := make([]string, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		_, id := splitID(h.ID)
+		ids = append(ids, id)
+	}
+	return ids, int(res.Total), nil
+}
+
+// buildQuery turns a ListQuery into a Bleve query: every condition is a
+// term, range or match query on a field the mapping declares.
+func buildQuery(q models.ListQuery) (query.Query, error) {
+	known := fields[q.Coll]
+	must := []query.Query{termQuery(typeField, q.Coll)}
+	for _, any := range q.All {
+		if len(any) == 0 {
+			continue
+		}
+		or := make([]query.Query, 0, len(any))
+		for _, m := range any {
+			if m.Field == "_id" {
+				or = append(or, query.NewDocIDQuery([]string{docID(q.Coll, m.Value)}))
+				continue
+			}
+			if known[m.Field] != kw && known[m.Field] != flag {
+				return nil, fmt.Errorf("search: %s has no keyword field %q", q.Coll, m.Field)
+			}
+			if known[m.Field] == flag {
+				bq := query.NewBoolFieldQuery(m.Value == "true")
+				bq.SetField(m.Field)
+				or = append(or, bq)
+				continue
+			}
+			or = append(or, termQuery(m.Field, m.Value))
+		}
+		must = append(must, query.NewDisjunctionQuery(or))
+	}
+	for _, r := range q.Ranges {
+		if known[r.Field] != num {
+			return nil, fmt.Errorf("search: %s has no numeric field %q", q.Coll, r.Field)
+		}
+		incl, excl := true, false
+		rq := query.NewNumericRangeInclusiveQuery(r.Min, r.Max, &incl, &excl)
+		rq.SetField(r.Field)
+		must = append(must, rq)
+	}
+	if q.Text != "" {
+		tf := textFields(q.Coll)
+		if len(tf) == 0 {
+			return nil, fmt.Errorf("search: %s has no text", q.Coll)
+		}
+		or := make([]query.Query, 0, len(tf))
+		for _, f := range tf {
+			mq := query.NewMatchQuery(q.Text)
+			mq.SetField(f)
+			mq.SetOperator(query.MatchQueryOperatorAnd)
+			or = append(or, mq)
+		}
+		must = append(must, query.NewDisjunctionQuery(or))
+	}
+	bq := query.NewBooleanQuery(must, nil, nil)
+	for _, m := range q.Not {
+		if known[m.Field] != kw {
+			return nil, fmt.Errorf("search: %s has no keyword field %q", q.Coll, m.Field)
+		}
+		bq.AddMustNot(termQuery(m.Field, m.Value))
+	}
+	return bq, nil
+}
+
+func termQuery(field, value string) query.Query {
+	tq := query.NewTermQuery(value)
+	tq.SetField(field)
+	return tq
+}
