@@ -75,8 +75,26 @@ func TestCatchUpFollowsTheFeed(t *testing.T) {
 	if !ix.CaughtUp(time.Minute) {
 		t.Error("not caught up after a catch-up")
 	}
-	if err := st.DeleteTalent(ctx, "65f0c0ffee00000000000001", 0); !models.IsCode(err, models.CodeNotFound) {
-		t.Fatalf("delete of a missing profile: %v", err)
+	// A deletion is a tombstone in the feed.
+	p := &models.Project{OrgID: a.ID, Title: "T", Kind: models.ProjectJob, Status: models.ProjectOpen}
+	if err := st.CreateProject(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	projects := func() int {
+		_, n, err := ix.List(ctx, models.ListQuery{Coll: models.CollProjects})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if _, err := ix.CatchUp(ctx); err != nil || projects() != 1 {
+		t.Fatalf("project not indexed: %v", err)
+	}
+	if err := st.DeleteProject(ctx, p.ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ix.CatchUp(ctx); err != nil || projects() != 0 {
+		t.Fatalf("deleted project still indexed: %v", err)
 	}
 }
 
