@@ -26,6 +26,20 @@ type config struct {
 	RequestTimeout  time.Duration `env:"REQUEST_TIMEOUT" envDefault:"10s"`
 	ShutdownTimeout time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"15s"`
 	LogLevel        slog.Level    `env:"LOG_LEVEL" envDefault:"info"`
+	// FeedRetention is how long the change feed keeps entries; 0 means 10
+	// minutes on the embedded database (one process) and 24 hours on
+	// MongoDB (followers in other processes may be down for a while).
+	FeedRetention time.Duration `env:"FEED_RETENTION"`
+}
+
+func (c config) feedRetention() time.Duration {
+	switch {
+	case c.FeedRetention > 0:
+		return c.FeedRetention
+	case c.MongoURI == "":
+		return 10 * time.Minute
+	}
+	return 24 * time.Hour
 }
 
 // loadConfig reads the configuration through getenv, so that tests pass

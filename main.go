@@ -19,6 +19,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/szdc/talenthub/models"
+	"github.com/szdc/talenthub/search"
 	"github.com/szdc/talenthub/server"
 	"github.com/szdc/talenthub/server/embeddb"
 	"github.com/szdc/talenthub/server/service"
@@ -100,6 +102,7 @@ func openDatabase(ctx context.Context, cfg config, logger *slog.Logger) (*databa
 		opts.URI = emb.URI()
 		opts.SerializeWrites = true
 	}
+	opts.Logger = logger
 	s, err := store.Open(ctx, opts)
 	if err != nil {
 		if d.embedded != nil {
@@ -126,17 +129,47 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	}
 	defer db.Close()
 
-	accounts := service.NewAccounts(db.store, db.store, db.store, service.AccountsConfig{SessionTTL: cfg.SessionTTL, Logger: logger})
-	talents := service.NewTalents(db.store, nil)
+	ix, err := search.Open(ctx, search.Options{
+		Dir: filepath.Join(cfg.DataDir, "index"), Source: db.store, Logger: logger, Retention: cfg.feedRetention(),
+	})
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	// The process that takes a write indexes it before it answers.
+	db.store.Observe(ix.Observe)
+	if _, err := ix.CatchUp(ctx); err != nil {
+		return fmt.Errorf("search: catch up: %w", err)
+	}
 
-	adminNote, err := bootstrapAdmin(ctx, cfg, accounts, db.store)
+	svc := service.New(db.store, ix, service.AccountsConfig{SessionTTL: cfg.SessionTTL}, nil, logger)
+	if err := svc.Taxonomies.Seed(ctx); err != nil {
+		return fmt.Errorf("seed the taxonomy: %w", err)
+	}
+	if n, err := svc.Talents.ResumeErasures(ctx); err != nil {
+		return fmt.Errorf("resume erasures: %w", err)
+	} else if n > 0 {
+		logger.Info("finished interrupted erasures", "count", n)
+	}
+
+	adminNote, err := bootstrapAdmin(ctx, cfg, svc.Accounts, db.store)
 	if err != nil {
 		return err
 	}
 
+	ready := func(ctx context.Context) error {
+		if err := db.store.Ping(ctx); err != nil {
+			return err
+		}
+		if !ix.CaughtUp(30 * time.Second) {
+			return models.Errorf(models.CodeUnavailable, "the search index is catching up")
+		}
+		return nil
+	}
 	srv := server.New(server.Config{
-		Accounts: accounts, Talents: talents, Ready: db.store.Ping,
-		Logger: logger, RequestTimeout: cfg.RequestTimeout,
+		Accounts: svc.Accounts, Talents: svc.Talents, Orgs: svc.Orgs, Bases: svc.Bases, Projects: svc.Projects,
+		Applications: svc.Applications, Recruitments: svc.Recruitments, Audit: svc.Audit, Taxonomies: svc.Taxonomies,
+		Ready: ready, Logger: logger, RequestTimeout: cfg.RequestTimeout,
 	})
 	web.Register(srv.App())
 
@@ -147,7 +180,8 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 
-	go janitor(ctx, db.store, logger)
+	go janitor(ctx, db.store, cfg.feedRetention(), logger)
+	go ix.Follow(ctx, time.Second, time.Hour)
 
 	where := "embedded database in " + filepath.Join(cfg.DataDir, "db")
 	if cfg.MongoURI != "" {
@@ -194,20 +228,29 @@ func bootstrapAdmin(ctx context.Context, cfg config, accounts *service.Accounts,
 	return "no admin account yet: restart with ADMIN_EMAIL=you@example.com ADMIN_PASSWORD='a long password' to create one", nil
 }
 
-// janitor purges expired sessions and rate-limit counters now and then.
-func janitor(ctx context.Context, st *store.Store, logger *slog.Logger) {
-	t := time.NewTicker(6 * time.Hour)
+// janitor prunes the change feed every minute (keeping retention) and
+// purges expired sessions and rate-limit counters every six hours.
+func janitor(ctx context.Context, st *store.Store, retention time.Duration, logger *slog.Logger) {
+	t := time.NewTicker(time.Minute)
 	defer t.Stop()
+	lastPurge := time.Now()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if n, err := st.PurgeExpired(ctx); err != nil {
-				logger.Warn("purge expired sessions", "error", err)
-			} else if n > 0 {
-				logger.Info("purged expired sessions and counters", "count", n)
-			}
+		}
+		if _, err := st.PruneChanges(ctx, time.Now().Add(-retention)); err != nil {
+			logger.Warn("prune the change feed", "error", err)
+		}
+		if time.Since(lastPurge) < 6*time.Hour {
+			continue
+		}
+		lastPurge = time.Now()
+		if n, err := st.PurgeExpired(ctx); err != nil {
+			logger.Warn("purge expired sessions", "error", err)
+		} else if n > 0 {
+			logger.Info("purged expired sessions and counters", "count", n)
 		}
 	}
 }

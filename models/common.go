@@ -29,6 +29,13 @@ func DateYear(s string) int {
 	return t.Year()
 }
 
+// ChinaTime is Shenzhen's time zone (UTC+8, no daylight saving): the day a
+// date names is a day there.
+var ChinaTime = time.FixedZone("CST", 8*60*60)
+
+// Today returns the date of now in Shenzhen.
+func Today(now time.Time) string { return now.In(ChinaTime).Format(DateLayout) }
+
 // Status is the verification state of an organisation, a base or a
 // recruitment report.
 type Status string

@@ -276,10 +276,14 @@ func (t *Talent) ApplyInput(in TalentInput) { t.apply(in) }
 // TalentExport is everything the platform holds about a creator (GET
 // /talents/{id}/export).
 type TalentExport struct {
-	GeneratedAt time.Time  `json:"generated_at"`
-	Account     *User      `json:"account"`
-	Profile     *Talent    `json:"profile"`
-	Sessions    []*Session `json:"sessions"`
+	GeneratedAt     time.Time      `json:"generated_at"`
+	Account         *User          `json:"account"`
+	Profile         *Talent        `json:"profile"`
+	Sessions        []*Session     `json:"sessions"`
+	Applications    []*Application `json:"applications"`
+	ContactConsents []Consent      `json:"contact_consents"`
+	ContactReveals  []*AuditEntry  `json:"contact_reveals"`
+	Recruitments    []*Recruitment `json:"recruitments"`
 }
 
 // TalentService manages talent profiles on behalf of an actor (nil for an
@@ -295,9 +299,13 @@ type TalentService interface {
 	// version. Returns CodeNotFound, CodeForbidden, CodeValidation,
 	// CodePreconditionFailed.
 	Update(ctx context.Context, actor *User, id string, u TalentUpdate, ifVersion int64) (*Talent, error)
-	// Delete removes a profile (owner or admin). Returns CodeNotFound,
-	// CodeForbidden, CodePreconditionFailed.
+	// Delete erases a profile and the creator's personal data everywhere
+	// (owner or admin). Returns CodeNotFound, CodeForbidden,
+	// CodePreconditionFailed.
 	Delete(ctx context.Context, actor *User, id string, ifVersion int64) error
+	// DeleteAccount deletes the actor's own account, erasing a creator's
+	// data first.
+	DeleteAccount(ctx context.Context, actor *User) error
 	// Export returns everything held about the creator of profile id, for
 	// its owner only.
 	Export(ctx context.Context, actor *User, id string) (*TalentExport, error)

@@ -152,6 +152,11 @@ type UserStore interface {
 	AdminExists(ctx context.Context) (bool, error)
 	// MarkAdminExists records that an admin account exists.
 	MarkAdminExists(ctx context.Context) error
+	// SetUserOrg sets the organisation of user id (empty to leave it) if
+	// check, given the user as stored, returns nil; one serialised write.
+	SetUserOrg(ctx context.Context, id, orgID string, check func(*User) error) (*User, error)
+	// DeleteUser removes an account, its email claim and its sessions.
+	DeleteUser(ctx context.Context, id string) error
 }
 
 // SessionStore persists sessions.

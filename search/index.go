@@ -293,12 +293,12 @@ func (ix *Index) List(ctx context.Context, q models.ListQuery) ([]string, int, e
 func buildQuery(q models.ListQuery) (query.Query, error) {
 	known := fields[q.Coll]
 	must := []query.Query{termQuery(typeField, q.Coll)}
-	for _, any := range q.All {
-		if len(any) == 0 {
+	for _, cond := range q.All {
+		if len(cond) == 0 {
 			continue
 		}
-		or := make([]query.Query, 0, len(any))
-		for _, m := range any {
+		or := make([]query.Query, 0, len(cond))
+		for _, m := range cond {
 			if m.Field == "_id" {
 				or = append(or, query.NewDocIDQuery([]string{docID(q.Coll, m.Value)}))
 				continue

@@ -14,11 +14,13 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/szdc/talenthub/models"
+	"github.com/szdc/talenthub/search"
 	"github.com/szdc/talenthub/server"
 	"github.com/szdc/talenthub/server/service"
 	"github.com/szdc/talenthub/server/store"
@@ -32,20 +34,52 @@ type env struct {
 	t     *testing.T
 	app   *fiber.App
 	store *store.Store
-	logs  *bytes.Buffer
+	logs  *lockedBuffer
+}
+
+// configOf is the server configuration over every service.
+func configOf(svc *service.All, ready func(context.Context) error, logger *slog.Logger) server.Config {
+	return server.Config{
+		Accounts: svc.Accounts, Talents: svc.Talents, Orgs: svc.Orgs, Bases: svc.Bases, Projects: svc.Projects,
+		Applications: svc.Applications, Recruitments: svc.Recruitments, Audit: svc.Audit, Taxonomies: svc.Taxonomies,
+		Ready: ready, Logger: logger,
+	}
+}
+
+// lockedBuffer is a log sink that handlers may write from many goroutines.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	st := storetest.MustOpen(t)
-	logs := &bytes.Buffer{}
+	logs := &lockedBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, nil))
-	srv := server.New(server.Config{
-		Accounts: service.NewAccounts(st, st, st, service.AccountsConfig{Logger: logger}),
-		Talents:  service.NewTalents(st, nil),
-		Ready:    st.Ping,
-		Logger:   logger,
-	})
+	ix, err := search.Open(context.Background(), search.Options{Source: st, Logger: logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ix.Close() })
+	st.Observe(ix.Observe)
+	svc := service.New(st, ix, service.AccountsConfig{}, nil, logger)
+	if err := svc.Taxonomies.Seed(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	srv := server.New(configOf(svc, st.Ping, logger))
 	srv.App().Get("/test/panic", func(*fiber.Ctx) error { panic("secret detail 42") })
 	return &env{t: t, app: srv.App(), store: st, logs: logs}
 }
@@ -467,14 +501,10 @@ func TestHealth(t *testing.T) {
 	check(t, "healthz", e.call("GET", "/healthz", "", nil), 200, "")
 	check(t, "readyz", e.call("GET", "/readyz", "", nil), 200, "")
 
-	down := server.New(server.Config{
-		Accounts: service.NewAccounts(e.store, e.store, e.store, service.AccountsConfig{}),
-		Talents:  service.NewTalents(e.store, nil),
-		Ready: func(context.Context) error {
-			return &models.Error{Code: models.CodeUnavailable, Message: "the database does not answer", Err: errors.New("dial tcp: refused")}
-		},
-		Logger: slog.New(slog.DiscardHandler),
-	})
+	svc := service.New(e.store, nil, service.AccountsConfig{}, nil, slog.New(slog.DiscardHandler))
+	down := server.New(configOf(svc, func(context.Context) error {
+		return &models.Error{Code: models.CodeUnavailable, Message: "the database does not answer", Err: errors.New("dial tcp: refused")}
+	}, slog.New(slog.DiscardHandler)))
 	d := &env{t: t, app: down.App()}
 	r := d.call("GET", "/readyz", "", nil)
 	check(t, "readyz when the database is down", r, 503, "unavailable")

@@ -7,29 +7,14 @@ import (
 	"github.com/szdc/talenthub/models"
 )
 
-// TalentStores is what the talent service needs from storage.
-type TalentStores interface {
-	models.TalentStore
-	models.UserStore
-	// UserSessions lists a user's sessions, for the personal-data export.
-	UserSessions(ctx context.Context, userID string) ([]*models.Session, error)
-}
-
-// Talents implements models.TalentService.
-type Talents struct {
-	store TalentStores
-	now   func() time.Time
-}
+// Talents implements models.TalentService, including the creator's rights
+// over their data: consent-gated contact, export and erasure.
+type Talents struct{ Deps }
 
 var _ models.TalentService = (*Talents)(nil)
 
 // NewTalents returns the talent-profile service.
-func NewTalents(store TalentStores, now func() time.Time) *Talents {
-	if now == nil {
-		now = time.Now
-	}
-	return &Talents{store: store, now: now}
-}
+func NewTalents(d Deps) *Talents { d.defaults(); return &Talents{d} }
 
 func signedIn(actor *models.User) error {
 	if actor == nil {
@@ -47,62 +32,68 @@ func (s *Talents) Create(ctx context.Context, actor *models.User, in models.Tale
 		return nil, models.Errorf(models.CodeForbidden, "only creators have talent profiles")
 	}
 	in.Normalize()
-	if err := models.Validate(in); err != nil {
+	if err := s.validate(ctx, in); err != nil {
 		return nil, err
 	}
 	t := models.NewTalent(actor.ID, in)
-	if err := s.store.CreateTalent(ctx, t); err != nil {
+	if err := s.Store.CreateTalent(ctx, t); err != nil {
 		return nil, err
 	}
 	return t, nil
 }
 
-// Get implements models.TalentService.
+// Get implements models.TalentService. An organisation member sees the
+// contact only if the creator accepted contact from their organisation,
+// and every such reveal is written to the audit trail first: if that
+// fails, the contact stays masked.
 func (s *Talents) Get(ctx context.Context, actor *models.User, id string) (*models.Talent, error) {
-	t, err := s.store.Talent(ctx, id)
+	t, err := s.Store.Talent(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	// Contact consent between organisations and creators arrives with the
-	// pipeline; until then no organisation is "accepted".
-	v, ok := t.ForViewer(actor, false)
-	if !ok {
-		return nil, notFound()
+	if err := models.Authorize(actor, models.ActRead, t.Resource()); err != nil {
+		if models.IsCode(err, models.CodeUnauthenticated) {
+			return nil, notFound()
+		}
+		return nil, err
 	}
+	accepted := false
+	if actor.Is(models.RoleOrg) && actor.OrgID != "" && actor.ID != t.OwnerID {
+		if accepted, err = s.Store.ContactAccepted(ctx, t.ID, actor.OrgID); err != nil {
+			return nil, err
+		}
+	}
+	if accepted && (t.Contact.Email != "" || t.Contact.Phone != "") {
+		e := &models.AuditEntry{At: s.now(), ActorID: actor.ID, ActorRole: actor.Role, Action: models.AuditContactReveal,
+			ResourceType: string(models.KindTalent), ResourceID: t.ID, After: map[string]any{"org_id": actor.OrgID}}
+		if err := s.Store.Audit(ctx, e); err != nil {
+			s.Logger.ErrorContext(ctx, "contact reveal not logged; contact stays masked", "talent_id", t.ID, "error", err)
+			accepted = false
+		}
+	}
+	v, _ := t.ForViewer(actor, accepted)
 	return v, nil
 }
 
 func notFound() error { return models.Errorf(models.CodeNotFound, "talent profile not found") }
 
-// own loads profile id and checks that actor may write it: the owner, or
-// for deletion also an admin. Someone who may not even see the profile is
-// told it does not exist.
-func (s *Talents) own(ctx context.Context, actor *models.User, id string, adminToo bool) (*models.Talent, error) {
-	if err := signedIn(actor); err != nil {
-		return nil, err
-	}
-	t, err := s.store.Talent(ctx, id)
+// Update implements models.TalentService.
+func (s *Talents) Update(ctx context.Context, actor *models.User, id string, u models.TalentUpdate, ifVersion int64) (*models.Talent, error) {
+	t, err := s.Store.Talent(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if actor.ID == t.OwnerID || adminToo && actor.Role == models.RoleAdmin {
-		return t, nil
-	}
-	if !models.CanViewTalent(actor, t) {
-		return nil, notFound()
-	}
-	return nil, models.Errorf(models.CodeForbidden, "only the owner can change this profile")
-}
-
-// Update implements models.TalentService.
-func (s *Talents) Update(ctx context.Context, actor *models.User, id string, u models.TalentUpdate, ifVersion int64) (*models.Talent, error) {
-	if _, err := s.own(ctx, actor, id, false); err != nil {
+	if err := models.Authorize(actor, models.ActUpdate, t.Resource()); err != nil {
 		return nil, err
 	}
-	return s.store.UpdateTalent(ctx, id, ifVersion, func(t *models.Talent) error {
+	tax, err := s.taxonomy(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.Store.UpdateTalent(ctx, id, ifVersion, func(t *models.Talent) error {
 		in := u.Apply(t.Input())
 		in.Normalize()
-		if err := models.Validate(in); err != nil {
+		if err := tax.Validate(in); err != nil {
 			return err
 		}
 		t.ApplyInput(in)
@@ -110,27 +101,155 @@ func (s *Talents) Update(ctx context.Context, actor *models.User, id string, u m
 	})
 }
 
-// Delete implements models.TalentService.
+// Delete implements models.TalentService: it erases the creator's personal
+// data everywhere (see Erase).
 func (s *Talents) Delete(ctx context.Context, actor *models.User, id string, ifVersion int64) error {
-	if _, err := s.own(ctx, actor, id, true); err != nil {
+	t, err := s.Store.Talent(ctx, id)
+	if err != nil {
 		return err
 	}
-	return s.store.DeleteTalent(ctx, id, ifVersion)
+	if err := models.Authorize(actor, models.ActDelete, t.Resource()); err != nil {
+		return err
+	}
+	if ifVersion != 0 && t.Version != ifVersion {
+		return models.Errorf(models.CodePreconditionFailed, "the profile is at version %d; reload it and try again", t.Version)
+	}
+	return s.Erase(ctx, models.Erasure{TalentID: id, By: actor.ID, At: s.now()}, actor)
+}
+
+// Erase removes a creator's personal data: applications, contact consents
+// and reveals, and the profile; the recruitment records naming them stay
+// for the statistics with the talent's id replaced by a stable pseudonym
+// and the name removed. Without transactions this is many writes, so the
+// erasure is recorded first and every step is idempotent: an erasure cut
+// short by a crash is finished by ResumeErasures at the next start.
+func (s *Talents) Erase(ctx context.Context, e models.Erasure, actor *models.User) error {
+	// The work must finish even if the client goes away.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
+	defer cancel()
+	if err := s.Store.BeginErasure(ctx, e); err != nil {
+		return err
+	}
+	apps, err := s.Store.TalentApplications(ctx, e.TalentID)
+	if err != nil {
+		return err
+	}
+	for _, a := range apps {
+		if err := s.Store.DeleteApplication(ctx, a.ID); err != nil && !models.IsCode(err, models.CodeNotFound) {
+			return err
+		}
+	}
+	if err := s.Store.DeleteTalentConsents(ctx, e.TalentID); err != nil {
+		return err
+	}
+	if err := s.Store.DeleteTalentReveals(ctx, e.TalentID); err != nil {
+		return err
+	}
+	recs, err := s.Store.TalentRecruitments(ctx, e.TalentID)
+	if err != nil {
+		return err
+	}
+	pseudonym := models.Pseudonym(e.TalentID)
+	for _, r := range recs {
+		_, err := s.Store.UpdateRecruitment(ctx, r.ID, 0, func(r *models.Recruitment) error {
+			r.TalentID, r.TalentName, r.Erased = pseudonym, "", true
+			return nil
+		})
+		if err != nil && !models.IsCode(err, models.CodeNotFound) {
+			return err
+		}
+	}
+	if err := s.Store.DeleteTalent(ctx, e.TalentID, 0); err != nil && !models.IsCode(err, models.CodeNotFound) {
+		return err
+	}
+	s.audit(ctx, actor, models.AuditTalentErase, models.KindTalent, pseudonym, nil,
+		map[string]any{"applications": len(apps), "recruitments_pseudonymised": len(recs)}, "")
+	return s.Store.EndErasure(ctx, e.TalentID)
+}
+
+// ResumeErasures finishes the erasures that a crash interrupted.
+func (s *Talents) ResumeErasures(ctx context.Context) (int, error) {
+	pending, err := s.Store.PendingErasures(ctx)
+	if err != nil {
+		return 0, err
+	}
+	for _, e := range pending {
+		actor, err := s.Store.User(ctx, e.By)
+		if err != nil {
+			actor = &models.User{ID: e.By}
+		}
+		if err := s.Erase(ctx, e, actor); err != nil {
+			return 0, err
+		}
+	}
+	return len(pending), nil
 }
 
 // Export implements models.TalentService.
 func (s *Talents) Export(ctx context.Context, actor *models.User, id string) (*models.TalentExport, error) {
-	t, err := s.own(ctx, actor, id, false)
+	t, err := s.Store.Talent(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.store.User(ctx, t.OwnerID)
-	if err != nil {
+	if err := models.Authorize(actor, models.ActExport, t.Resource()); err != nil {
 		return nil, err
 	}
-	sessions, err := s.store.UserSessions(ctx, t.OwnerID)
-	if err != nil {
+	x := &models.TalentExport{GeneratedAt: s.now(), Profile: t}
+	if x.Account, err = s.Store.User(ctx, t.OwnerID); err != nil {
 		return nil, err
 	}
-	return &models.TalentExport{GeneratedAt: s.now().UTC(), Account: u, Profile: t, Sessions: sessions}, nil
+	if x.Sessions, err = s.Store.UserSessions(ctx, t.OwnerID); err != nil {
+		return nil, err
+	}
+	if x.Applications, err = s.Store.TalentApplications(ctx, t.ID); err != nil {
+		return nil, err
+	}
+	if x.ContactConsents, err = s.Store.TalentConsents(ctx, t.ID); err != nil {
+		return nil, err
+	}
+	if x.ContactReveals, err = s.Store.TalentReveals(ctx, t.ID); err != nil {
+		return nil, err
+	}
+	if x.Recruitments, err = s.Store.TalentRecruitments(ctx, t.ID); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// DeleteAccount deletes the actor's account: a creator's data is erased
+// first (Erase), then the account, its email and its sessions.
+func (s *Talents) DeleteAccount(ctx context.Context, actor *models.User) error {
+	if err := signedIn(actor); err != nil {
+		return err
+	}
+	if actor.Role == models.RoleAdmin {
+		return models.Errorf(models.CodeForbidden, "admin accounts cannot delete themselves")
+	}
+	if actor.Role == models.RoleCreator {
+		_, err := s.Store.Talent(ctx, actor.ID)
+		switch {
+		case err == nil:
+			if err := s.Erase(ctx, models.Erasure{TalentID: actor.ID, By: actor.ID, At: s.now()}, actor); err != nil {
+				return err
+			}
+		case !models.IsCode(err, models.CodeNotFound):
+			return err
+		}
+	}
+	if actor.OrgID != "" {
+		_, err := s.Store.UpdateOrg(ctx, actor.OrgID, 0, func(o *models.Org) error {
+			kept := o.MemberIDs[:0]
+			for _, m := range o.MemberIDs {
+				if m != actor.ID {
+					kept = append(kept, m)
+				}
+			}
+			o.MemberIDs = kept
+			return nil
+		})
+		if err != nil && !models.IsCode(err, models.CodeNotFound) {
+			return err
+		}
+	}
+	return s.Store.DeleteUser(ctx, actor.ID)
 }

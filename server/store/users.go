@@ -133,3 +133,24 @@ func (s *Store) MarkAdminExists(ctx context.Context) error {
 		options.Update().SetUpsert(true))
 	return translate("store.MarkAdminExists", err)
 }
+
+// DeleteUser implements models.UserStore: the email claim first, so that a
+// crash leaves an unreachable user rather than a reachable half-deleted one.
+func (s *Store) DeleteUser(ctx context.Context, id string) error {
+	const op = "store.DeleteUser"
+	u, err := s.User(ctx, id)
+	if err != nil {
+		return err
+	}
+	if _, err := s.emails.DeleteOne(ctx, idFilter(u.Email)); err != nil {
+		return translate(op, err)
+	}
+	oid, _ := objectID(id)
+	if _, err := s.sessions.DeleteMany(ctx, bson.D{{Key: "user_id", Value: oid}}); err != nil {
+		return translate(op, err)
+	}
+	if err := remove(ctx, s, op, s.users, oid, 0); err != nil && !models.IsCode(err, models.CodeNotFound) {
+		return err
+	}
+	return nil
+}

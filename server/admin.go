@@ -1,0 +1,74 @@
+package server
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/szdc/talenthub/models"
+)
+
+func (s *Server) handleAuditList(c *fiber.Ctx) error {
+	q := parseQuery(c, "action", "resource_type", "resource_id", "actor_id")
+	f := models.AuditFilter{Action: q.list("action"), ResourceType: q.list("resource_type"), ResourceID: q.list("resource_id"),
+		ActorID: q.list("actor_id"), Page: q.page()}
+	if err := q.err(); err != nil {
+		return err
+	}
+	list, err := s.cfg.Audit.List(c.UserContext(), userOf(c), f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(list)
+}
+
+func (s *Server) handleTaxonomyGet(c *fiber.Ctx) error {
+	t, err := s.cfg.Taxonomies.Get(c.UserContext())
+	if err != nil {
+		return err
+	}
+	setVersion(c, t.Version)
+	return c.JSON(t)
+}
+
+func (s *Server) handleTaxonomyReplace(c *fiber.Ctx) error {
+	version, err := ifMatch(c)
+	if err != nil {
+		return err
+	}
+	var in taxonomyInput
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	t, err := s.cfg.Taxonomies.Replace(c.UserContext(), userOf(c), in.taxonomy(), version)
+	if err != nil {
+		return err
+	}
+	setVersion(c, t.Version)
+	return c.JSON(t)
+}
+
+// taxonomyInput is the body of PUT /taxonomies: the vocabularies without
+// the server-owned version and time.
+type taxonomyInput struct {
+	Industries    []models.Term `json:"industries"`
+	Districts     []models.Term `json:"districts"`
+	BusinessForms []models.Term `json:"business_forms"`
+	BaseKinds     []models.Term `json:"base_kinds"`
+	OrgKinds      []models.Term `json:"org_kinds"`
+	OrgFlags      []models.Term `json:"org_flags"`
+	ProjectKinds  []models.Term `json:"project_kinds"`
+	Origins       []models.Term `json:"origins"`
+	Levels        []models.Term `json:"levels"`
+}
+
+func (in taxonomyInput) taxonomy() models.Taxonomy {
+	return models.Taxonomy{Industries: in.Industries, Districts: in.Districts, BusinessForms: in.BusinessForms,
+		BaseKinds: in.BaseKinds, OrgKinds: in.OrgKinds, OrgFlags: in.OrgFlags, ProjectKinds: in.ProjectKinds,
+		Origins: in.Origins, Levels: in.Levels}
+}
+
+func (s *Server) handleAccountDelete(c *fiber.Ctx) error {
+	if err := s.cfg.Talents.DeleteAccount(c.UserContext(), userOf(c)); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}

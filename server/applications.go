@@ -1,0 +1,78 @@
+package server
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/szdc/talenthub/models"
+)
+
+func stageNames() []string {
+	out := make([]string, len(models.Stages))
+	for i, s := range models.Stages {
+		out[i] = string(s)
+	}
+	return out
+}
+
+func (s *Server) handleApplicationCreate(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	var in models.ApplicationInput
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	a, err := s.cfg.Applications.Create(c.UserContext(), userOf(c), id, in)
+	if err != nil {
+		return err
+	}
+	return created(c, "/api/v1/applications/"+a.ID, a.Version, a)
+}
+
+func (s *Server) handleApplicationList(c *fiber.Ctx) error {
+	q := parseQuery(c, "project_id", "stage")
+	f := models.ApplicationFilter{ProjectID: q.list("project_id"), Stage: q.enum("stage", stageNames()...), Page: q.page()}
+	if err := q.err(); err != nil {
+		return err
+	}
+	list, err := s.cfg.Applications.List(c.UserContext(), userOf(c), f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(list)
+}
+
+func (s *Server) handleApplicationGet(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	a, err := s.cfg.Applications.Get(c.UserContext(), userOf(c), id)
+	if err != nil {
+		return err
+	}
+	setVersion(c, a.Version)
+	return c.JSON(a)
+}
+
+func (s *Server) handleApplicationUpdate(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	version, err := ifMatch(c)
+	if err != nil {
+		return err
+	}
+	var u models.ApplicationUpdate
+	if err := decode(c, &u); err != nil {
+		return err
+	}
+	a, err := s.cfg.Applications.Update(c.UserContext(), userOf(c), id, u, version)
+	if err != nil {
+		return err
+	}
+	setVersion(c, a.Version)
+	return c.JSON(a)
+}

@@ -1,0 +1,100 @@
+package server
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/szdc/talenthub/models"
+)
+
+var statusNames = []string{string(models.StatusPending), string(models.StatusVerified), string(models.StatusRejected)}
+
+func (s *Server) handleOrgCreate(c *fiber.Ctx) error {
+	var in models.OrgInput
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	o, err := s.cfg.Orgs.Create(c.UserContext(), userOf(c), in)
+	if err != nil {
+		return err
+	}
+	return created(c, "/api/v1/orgs/"+o.ID, o.Version, o)
+}
+
+func (s *Server) handleOrgList(c *fiber.Ctx) error {
+	q := parseQuery(c, "kind", "district", "status", "flag")
+	f := models.OrgFilter{Kind: q.list("kind"), District: q.list("district"),
+		Status: stringsOf[models.Status](q.enum("status", statusNames...)), Flag: q.list("flag"), Page: q.page()}
+	if err := q.err(); err != nil {
+		return err
+	}
+	list, err := s.cfg.Orgs.List(c.UserContext(), userOf(c), f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(list)
+}
+
+func (s *Server) handleOrgGet(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	o, err := s.cfg.Orgs.Get(c.UserContext(), userOf(c), id)
+	if err != nil {
+		return err
+	}
+	setVersion(c, o.Version)
+	return c.JSON(o)
+}
+
+func (s *Server) handleOrgVerify(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	var in models.DecisionInput
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	o, err := s.cfg.Orgs.Decide(c.UserContext(), userOf(c), id, in)
+	if err != nil {
+		return err
+	}
+	setVersion(c, o.Version)
+	return c.JSON(o)
+}
+
+func (s *Server) handleOrgMemberAdd(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	var in models.MemberInput
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	m, err := s.cfg.Orgs.AddMember(c.UserContext(), userOf(c), id, in)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(m)
+}
+
+func (s *Server) handleOrgMembers(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	ms, err := s.cfg.Orgs.Members(c.UserContext(), userOf(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": ms, "total": len(ms)})
+}
+
+// created answers 201 with the object, its location and version.
+func created(c *fiber.Ctx, location string, version int64, v any) error {
+	setVersion(c, version)
+	c.Location(location)
+	return c.Status(fiber.StatusCreated).JSON(v)
+}

@@ -1,0 +1,156 @@
+package service
+
+import (
+	"context"
+
+	"github.com/szdc/talenthub/models"
+)
+
+// Applications implements models.ApplicationService: the pipeline.
+type Applications struct{ Deps }
+
+var _ models.ApplicationService = (*Applications)(nil)
+
+// NewApplications returns the pipeline service.
+func NewApplications(d Deps) *Applications { d.defaults(); return &Applications{d} }
+
+// Create implements models.ApplicationService.
+func (s *Applications) Create(ctx context.Context, actor *models.User, projectID string, in models.ApplicationInput) (*models.Application, error) {
+	p, err := s.Store.Project(ctx, projectID)
+	if err != nil {
+		return nil, err
+	}
+	if err := models.Authorize(actor, models.ActRead, p.Resource()); err != nil {
+		return nil, err
+	}
+	in.Normalize()
+	if err := models.Validate(in); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	a := &models.Application{ProjectID: p.ID, ProjectTitle: p.Title, OrgID: p.OrgID, Message: in.Message}
+	if in.TalentID == "" {
+		// A creator applies.
+		if err := models.Authorize(actor, models.ActApply, p.Resource()); err != nil {
+			return nil, models.Errorf(models.CodeForbidden, "only creators apply; an organisation invites with talent_id")
+		}
+		t, err := s.Store.Talent(ctx, actor.ID)
+		if models.IsCode(err, models.CodeNotFound) {
+			return nil, models.Errorf(models.CodeConflict, "create your talent profile before applying")
+		}
+		if err != nil {
+			return nil, err
+		}
+		a.TalentID, a.TalentName, a.Stage, a.InitiatedBy = t.ID, t.Name, models.StageApplied, models.SideCreator
+		a.History = []models.Move{{At: now, By: actor.ID, Side: models.SideCreator, Action: "apply", To: models.StageApplied}}
+		if in.AcceptContact {
+			a.ContactAccepted = true
+			a.History = append(a.History, models.Move{At: now, By: actor.ID, Side: models.SideCreator, Action: "accept_contact"})
+		}
+	} else {
+		// The organisation invites.
+		if err := models.Authorize(actor, models.ActInvite, p.Resource()); err != nil {
+			return nil, err
+		}
+		if in.AcceptContact {
+			return nil, fieldError("accept_contact", "only the creator can accept contact")
+		}
+		t, err := s.Store.Talent(ctx, in.TalentID)
+		if models.IsCode(err, models.CodeNotFound) || err == nil && !models.CanViewTalent(actor, t) {
+			return nil, fieldError("talent_id", "no such talent profile")
+		}
+		if err != nil {
+			return nil, err
+		}
+		a.TalentID, a.TalentName, a.Stage, a.InitiatedBy = t.ID, t.Name, models.StageInvited, models.SideOrg
+		a.History = []models.Move{{At: now, By: actor.ID, Side: models.SideOrg, Action: "invite", To: models.StageInvited}}
+	}
+	if !p.Open(models.Today(now)) {
+		return nil, models.Errorf(models.CodeConflict, "the project is closed to applications")
+	}
+	if err := s.Store.CreateApplication(ctx, a); err != nil {
+		return nil, err
+	}
+	if a.ContactAccepted {
+		s.consent(ctx, actor, a)
+	}
+	return a, nil
+}
+
+// consent records that the creator accepted contact from the application's
+// organisation.
+func (s *Applications) consent(ctx context.Context, actor *models.User, a *models.Application) {
+	c := models.Consent{TalentID: a.TalentID, OrgID: a.OrgID, ApplicationID: a.ID, At: s.now()}
+	if err := s.Store.AcceptContact(ctx, c); err != nil {
+		// The application records the acceptance too; the consent is
+		// written again on the next acceptance.
+		s.Logger.ErrorContext(ctx, "record contact consent", "application_id", a.ID, "error", err)
+		return
+	}
+	s.audit(ctx, actor, models.AuditContactAccept, models.KindTalent, a.TalentID, nil,
+		map[string]any{"org_id": a.OrgID, "application_id": a.ID}, "")
+}
+
+// Get implements models.ApplicationService.
+func (s *Applications) Get(ctx context.Context, actor *models.User, id string) (*models.Application, error) {
+	a, err := s.Store.Application(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := models.Authorize(actor, models.ActRead, a.Resource()); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// List implements models.ApplicationService.
+func (s *Applications) List(ctx context.Context, actor *models.User, f models.ApplicationFilter) (*models.List[*models.Application], error) {
+	if err := signedIn(actor); err != nil {
+		return nil, err
+	}
+	var own models.AnyOf
+	switch {
+	case actor.Role == models.RoleCreator:
+		own = models.Terms("talent_id", actor.ID)
+	case actor.Role == models.RoleOrg && actor.OrgID != "":
+		own = models.Terms("org_id", actor.OrgID)
+	case actor.Role == models.RoleOrg:
+		return &models.List[*models.Application]{Items: []*models.Application{}, Page: f.Page.Page, PerPage: f.Page.PerPage}, nil
+	default:
+		return nil, models.Errorf(models.CodeForbidden, "applications are seen by their creator and organisation only")
+	}
+	q := models.ListQuery{Coll: models.CollApplications, Page: f.Page, Sort: []string{"-updated_at", "_id"}, All: []models.AnyOf{
+		own, models.Terms("project_id", f.ProjectID...), models.Terms("stage", f.Stage...),
+	}}
+	return listPage(ctx, s.Lister, q, s.Store.Application, func(a *models.Application) bool { return models.CanSee(actor, a.Resource()) })
+}
+
+// Update implements models.ApplicationService.
+func (s *Applications) Update(ctx context.Context, actor *models.User, id string, u models.ApplicationUpdate, ifVersion int64) (*models.Application, error) {
+	a, err := s.Store.Application(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	side, act := models.SideOrg, models.ActMoveAsOrg
+	if actor != nil && actor.ID == a.TalentID {
+		side, act = models.SideCreator, models.ActMoveAsCreator
+	}
+	if err := models.Authorize(actor, act, a.Resource()); err != nil {
+		return nil, err
+	}
+	u.Normalize()
+	if err := models.Validate(u); err != nil {
+		return nil, err
+	}
+	wasAccepted := a.ContactAccepted
+	a, err = s.Store.UpdateApplication(ctx, id, ifVersion, func(a *models.Application) error {
+		return a.Apply(side, actor.ID, u, s.now())
+	})
+	if err != nil {
+		return nil, err
+	}
+	if a.ContactAccepted && !wasAccepted {
+		s.consent(ctx, actor, a)
+	}
+	return a, nil
+}

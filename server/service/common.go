@@ -1,0 +1,142 @@
+package service
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/szdc/talenthub/models"
+)
+
+// Deps are what the domain services share: the database (through the
+// models store interfaces), the index for lists, the taxonomy, the clock
+// and the logger.
+type Deps struct {
+	Store  Stores
+	Lister models.Lister
+	Tax    *Taxonomies
+	Now    func() time.Time
+	Logger *slog.Logger
+}
+
+// Stores is every store interface the domain services use; *store.Store
+// implements it.
+type Stores interface {
+	models.UserStore
+	models.SessionStore
+	models.LimitStore
+	models.TalentStore
+	models.OrgStore
+	models.BaseStore
+	models.ProjectStore
+	models.ApplicationStore
+	models.RecruitmentStore
+	models.AuditStore
+	models.TaxonomyStore
+	UserSessions(ctx context.Context, userID string) ([]*models.Session, error)
+	BeginErasure(ctx context.Context, e models.Erasure) error
+	EndErasure(ctx context.Context, talentID string) error
+	PendingErasures(ctx context.Context) ([]models.Erasure, error)
+}
+
+func (d *Deps) defaults() {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+}
+
+func (d *Deps) now() time.Time { return d.Now().UTC().Truncate(time.Millisecond) }
+
+// taxonomy returns the current taxonomy for validation.
+func (d *Deps) taxonomy(ctx context.Context) (*models.Taxonomy, error) {
+	if d.Tax == nil {
+		t := models.DefaultTaxonomy()
+		return &t, nil
+	}
+	return d.Tax.Get(ctx)
+}
+
+// validate checks in against its tags and the current taxonomy.
+func (d *Deps) validate(ctx context.Context, in any) error {
+	t, err := d.taxonomy(ctx)
+	if err != nil {
+		return err
+	}
+	return t.Validate(in)
+}
+
+// audit appends an entry to the audit trail. The state change it records is
+// already written, and carries its own who/when; a failure to audit is
+// logged loudly rather than turned into a failure of the change.
+func (d *Deps) audit(ctx context.Context, actor *models.User, action string, kind models.Kind, id string, before, after map[string]any, reason string) {
+	e := &models.AuditEntry{Action: action, ResourceType: string(kind), ResourceID: id, Before: before, After: after, Reason: reason, At: d.now()}
+	if actor != nil {
+		e.ActorID, e.ActorRole = actor.ID, actor.Role
+	}
+	if err := d.Store.Audit(context.WithoutCancel(ctx), e); err != nil {
+		d.Logger.ErrorContext(ctx, "audit entry lost", "action", action, "resource_id", id, "error", err)
+	}
+}
+
+// fetchPage reads the documents of a page of ids, in order, a few at a
+// time, dropping the ones deleted or no longer visible since they were
+// indexed.
+func fetchPage[T any](ctx context.Context, ids []string, get func(context.Context, string) (T, error), visible func(T) bool) ([]T, error) {
+	items := make([]T, len(ids))
+	keep := make([]bool, len(ids))
+	errs := make([]error, len(ids))
+	sem := make(chan struct{}, 4)
+	var wg sync.WaitGroup
+	for i, id := range ids {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			v, err := get(ctx, id)
+			if models.IsCode(err, models.CodeNotFound) {
+				return
+			}
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			items[i], keep[i] = v, visible(v)
+		}()
+	}
+	wg.Wait()
+	out := make([]T, 0, len(ids))
+	for i := range ids {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		if keep[i] {
+			out = append(out, items[i])
+		}
+	}
+	return out, nil
+}
+
+// listPage runs a list query and reads its page.
+func listPage[T any](ctx context.Context, lister models.Lister, q models.ListQuery, get func(context.Context, string) (T, error), visible func(T) bool) (*models.List[T], error) {
+	ids, total, err := lister.List(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	items, err := fetchPage(ctx, ids, get, visible)
+	if err != nil {
+		return nil, err
+	}
+	return &models.List[T]{Items: items, Total: total, Page: q.Page.Page, PerPage: q.Page.PerPage}, nil
+}
+
+// staff reports whether u is a bureau officer or an admin.
+func staff(u *models.User) bool { return u.Is(models.RoleBureau, models.RoleAdmin) }
+
+func fieldError(field, msg string) error {
+	return &models.Error{Code: models.CodeValidation, Message: "some fields are invalid", Fields: map[string]string{field: msg}}
+}

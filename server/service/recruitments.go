@@ -1,0 +1,276 @@
+package service
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/szdc/talenthub/models"
+)
+
+// Recruitments implements models.RecruitmentService.
+type Recruitments struct{ Deps }
+
+var _ models.RecruitmentService = (*Recruitments)(nil)
+
+// NewRecruitments returns the recruitment service.
+func NewRecruitments(d Deps) *Recruitments { d.defaults(); return &Recruitments{d} }
+
+// recordFields are the fields of a record that counting depends on: what
+// audit entries and corrections show before and after.
+func recordFields(r *models.Recruitment) map[string]any {
+	return map[string]any{"status": string(r.Status), "date": r.Date, "origin": string(r.Origin), "level": string(r.Level),
+		"high_end": r.HighEnd, "district": r.District, "industry": r.Industry}
+}
+
+// Report implements models.RecruitmentService.
+func (s *Recruitments) Report(ctx context.Context, actor *models.User, in models.RecruitmentInput) (*models.Recruitment, error) {
+	own, err := s.memberOrg(ctx, actor, models.ActReport, "report recruitments")
+	if err != nil {
+		return nil, err
+	}
+	if err := s.validate(ctx, in); err != nil {
+		return nil, err
+	}
+	r := &models.Recruitment{OrgID: in.OrgID, TalentID: in.TalentID, Date: in.Date, Origin: in.Origin, Level: in.Level,
+		District: in.District, Industry: in.Industry, ProjectID: in.ProjectID, ApplicationID: in.ApplicationID,
+		Status: models.StatusReported, ReportedBy: actor.ID}
+	var project *models.Project
+	if in.ApplicationID != "" {
+		// A hire in the pipeline: one step, the rest from the application.
+		a, err := s.Store.Application(ctx, in.ApplicationID)
+		if models.IsCode(err, models.CodeNotFound) || err == nil && a.OrgID != own.ID {
+			return nil, fieldError("application_id", "no such application of your organisation")
+		}
+		if err != nil {
+			return nil, err
+		}
+		if a.Stage != models.StageHired {
+			return nil, models.Errorf(models.CodeConflict, "only a hired application can be reported (this one is %s)", a.Stage)
+		}
+		for field, v := range map[string]string{"talent_id": in.TalentID, "project_id": in.ProjectID} {
+			want := map[string]string{"talent_id": a.TalentID, "project_id": a.ProjectID}[field]
+			if v != "" && v != want {
+				return nil, fieldError(field, "differs from the application's")
+			}
+		}
+		r.TalentID, r.ProjectID = a.TalentID, a.ProjectID
+		if r.OrgID == "" {
+			r.OrgID = own.ID
+		}
+		if r.Date == "" {
+			r.Date = models.Today(s.now())
+		}
+	}
+	if r.OrgID != own.ID {
+		return nil, models.Errorf(models.CodeForbidden, "you can report recruitments for your own organisation only")
+	}
+	t, err := s.Store.Talent(ctx, r.TalentID)
+	if models.IsCode(err, models.CodeNotFound) {
+		return nil, fieldError("talent_id", "no such talent profile")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if r.ProjectID != "" {
+		project, err = s.Store.Project(ctx, r.ProjectID)
+		if models.IsCode(err, models.CodeNotFound) || err == nil && project.OrgID != own.ID {
+			return nil, fieldError("project_id", "no such project of your organisation")
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	fillFromProfile(r, t, project)
+	missing := map[string]string{}
+	if r.Origin == "" {
+		missing["origin"] = "is required (the talent's profile does not say)"
+	}
+	if r.District == "" {
+		missing["district"] = "is required (neither the profile nor the project says)"
+	}
+	if r.Industry == "" {
+		missing["industry"] = "is required (neither the project nor the profile says)"
+	}
+	if len(missing) > 0 {
+		return nil, &models.Error{Code: models.CodeValidation, Message: "some fields are invalid", Fields: missing}
+	}
+	r.TalentName = t.Name
+	if err := s.Store.CreateRecruitment(ctx, r); err != nil {
+		return nil, err
+	}
+	s.audit(ctx, actor, models.AuditRecruitmentReport, models.KindRecruitment, r.ID, nil, recordFields(r), "")
+	return r, nil
+}
+
+// fillFromProfile defaults the fields a report left empty from the talent's
+// profile and the project.
+func fillFromProfile(r *models.Recruitment, t *models.Talent, p *models.Project) {
+	if r.Origin == "" {
+		r.Origin = t.Origin
+	}
+	if r.Level == "" {
+		r.Level = t.Level
+	}
+	if r.District == "" {
+		r.District = t.District
+		if p != nil && p.District != "" {
+			r.District = p.District
+		}
+	}
+	if r.Industry == "" {
+		switch {
+		case p != nil && len(p.Industries) > 0:
+			r.Industry = p.Industries[0]
+		case len(t.Industries) > 0:
+			r.Industry = t.Industries[0]
+		}
+	}
+}
+
+// Get implements models.RecruitmentService.
+func (s *Recruitments) Get(ctx context.Context, actor *models.User, id string) (*models.Recruitment, error) {
+	r, err := s.Store.Recruitment(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := models.Authorize(actor, models.ActRead, r.Resource()); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// List implements models.RecruitmentService.
+func (s *Recruitments) List(ctx context.Context, actor *models.User, f models.RecruitmentFilter) (*models.List[*models.Recruitment], error) {
+	if err := signedIn(actor); err != nil {
+		return nil, err
+	}
+	var own models.AnyOf
+	switch {
+	case staff(actor):
+	case actor.Role == models.RoleOrg && actor.OrgID != "":
+		own = models.Terms("org_id", actor.OrgID)
+	default:
+		return nil, models.Errorf(models.CodeForbidden, "recruitment records are seen by the bureau, admins and the reporting organisation")
+	}
+	q := models.ListQuery{Coll: models.CollRecruitments, Page: f.Page, Sort: []string{"-date", "-created_at", "_id"}, All: []models.AnyOf{
+		own, models.Terms("status", f.Status...), models.Terms("district", f.District...), models.Terms("industry", f.Industry...),
+		models.Terms("origin", f.Origin...), models.Terms("org_id", f.OrgID...),
+	}}
+	if f.Year != 0 {
+		lo, hi := float64(f.Year), float64(f.Year+1)
+		q.Ranges = []models.Range{{Field: "year", Min: &lo, Max: &hi}}
+	}
+	return listPage(ctx, s.Lister, q, s.Store.Recruitment, func(r *models.Recruitment) bool { return models.CanSee(actor, r.Resource()) })
+}
+
+// Decide implements models.RecruitmentService.
+func (s *Recruitments) Decide(ctx context.Context, actor *models.User, id string, in models.DecisionInput) (*models.Recruitment, error) {
+	r, err := s.Store.Recruitment(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := models.Authorize(actor, models.ActVerify, r.Resource()); err != nil {
+		return nil, err
+	}
+	in.Normalize()
+	if err := models.Validate(in); err != nil {
+		return nil, err
+	}
+	var before map[string]any
+	r, err = s.Store.UpdateRecruitment(ctx, id, 0, func(r *models.Recruitment) error {
+		if r.Status != models.StatusReported {
+			return models.Errorf(models.CodeConflict, "the record is already %s; change it with a correction", r.Status)
+		}
+		before = recordFields(r)
+		r.Status = in.Decision
+		r.Decision = &models.Decision{By: actor.ID, At: s.now(), Reason: in.Reason}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.audit(ctx, actor, models.AuditRecruitmentDecide, models.KindRecruitment, r.ID, before, recordFields(r), in.Reason)
+	return r, nil
+}
+
+// Correct implements models.RecruitmentService.
+func (s *Recruitments) Correct(ctx context.Context, actor *models.User, id string, in models.CorrectionInput, ifVersion int64) (*models.Recruitment, error) {
+	r, err := s.Store.Recruitment(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := models.Authorize(actor, models.ActCorrect, r.Resource()); err != nil {
+		return nil, err
+	}
+	if err := s.validate(ctx, in); err != nil {
+		return nil, err
+	}
+	var before, after map[string]any
+	r, err = s.Store.UpdateRecruitment(ctx, id, ifVersion, func(r *models.Recruitment) error {
+		if r.Status == models.StatusReported {
+			return models.Errorf(models.CodeConflict, "the record is not decided yet; verify or reject it first")
+		}
+		before = recordFields(r)
+		set := func(dst *string, v *string) {
+			if v != nil {
+				*dst = *v
+			}
+		}
+		set(&r.Date, in.Date)
+		set(&r.District, in.District)
+		set(&r.Industry, in.Industry)
+		if in.Origin != nil {
+			r.Origin = *in.Origin
+		}
+		if in.Level != nil {
+			r.Level = *in.Level
+		}
+		if in.HighEnd != nil {
+			r.HighEnd = *in.HighEnd
+		}
+		if in.Status != nil {
+			r.Status = *in.Status
+		}
+		after = recordFields(r)
+		changedBefore, changedAfter := map[string]any{}, map[string]any{}
+		for k, v := range after {
+			if fmt.Sprint(before[k]) != fmt.Sprint(v) {
+				changedBefore[k], changedAfter[k] = before[k], v
+			}
+		}
+		if len(changedAfter) == 0 {
+			return &models.Error{Code: models.CodeValidation, Message: "the correction changes nothing",
+				Fields: map[string]string{"reason": "a correction must change at least one field"}}
+		}
+		before, after = changedBefore, changedAfter
+		r.Corrections = append(r.Corrections, models.Correction{At: s.now(), By: actor.ID, Reason: in.Reason, Before: before, After: after})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.audit(ctx, actor, models.AuditRecruitmentCorrect, models.KindRecruitment, r.ID, before, after, in.Reason)
+	return r, nil
+}
+
+// Withdraw implements models.RecruitmentService.
+func (s *Recruitments) Withdraw(ctx context.Context, actor *models.User, id string, ifVersion int64) error {
+	r, err := s.Store.Recruitment(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := models.Authorize(actor, models.ActDelete, r.Resource()); err != nil {
+		return err
+	}
+	if r.Status != models.StatusReported {
+		return models.Errorf(models.CodeConflict, "a %s record cannot be withdrawn; ask the bureau for a correction", r.Status)
+	}
+	if ifVersion == 0 {
+		ifVersion = r.Version
+	}
+	if err := s.Store.DeleteRecruitment(ctx, id, ifVersion); err != nil {
+		return err
+	}
+	s.audit(ctx, actor, models.AuditRecruitmentWithdraw, models.KindRecruitment, r.ID, recordFields(r), nil, "")
+	return nil
+}
