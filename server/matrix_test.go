@@ -289,7 +289,6 @@ func rows(w *world) []row {
 		{"GET", "/api/v1/taxonomies", "", fixed("/api/v1/taxonomies", nil), [nRoles]int{ok, ok, ok, ok, ok, ok, ok}},
 		{"PUT", "/api/v1/taxonomies", "unchanged", func(w *world, _ role) target {
 			t := models.DefaultTaxonomy()
-			t.Version, t.UpdatedAt = 0, t.UpdatedAt
 			return target{path: "/api/v1/taxonomies", body: map[string]any{"industries": t.Industries, "districts": t.Districts,
 				"business_forms": t.BusinessForms, "base_kinds": t.BaseKinds, "org_kinds": t.OrgKinds, "org_flags": t.OrgFlags,
 				"project_kinds": t.ProjectKinds, "origins": t.Origins, "levels": t.Levels}}
