@@ -146,12 +146,12 @@ func TestProjects(t *testing.T) {
 	check(t, "invalid edit", e.call("PATCH", "/api/v1/projects/"+id, w.tokens[member], map[string]any{"kind": "gig"}), 422, "validation_failed")
 
 	for q, want := range map[string]int{
-		"?kind=job&org_id=" + w.o1.ID:    2,
-		"?skills=原画":                     1,
-		"?q=concept":                      1,
-		"?q=concept%20art":                1,
-		"?q=concept%20sculpture":          0,
-		"?status=closed":                  0,
+		"?kind=job&org_id=" + w.o1.ID:        2,
+		"?skills=原画":                         1,
+		"?q=concept":                         1,
+		"?q=concept%20art":                   1,
+		"?q=concept%20sculpture":             0,
+		"?status=closed":                     0,
 		"?district=nanshan&industries=games": 1,
 	} {
 		r := e.call("GET", "/api/v1/projects"+q, w.tokens[creator2], nil)
@@ -195,7 +195,9 @@ func TestPipelineAndContactConsent(t *testing.T) {
 	check(t, "invite someone who applied", e.call("POST", "/api/v1/projects/"+pid+"/applications", M1, map[string]any{"talent_id": w.talentA}), 409, "conflict")
 	check(t, "creator without a profile", e.call("POST", "/api/v1/projects/"+pid+"/applications", func() string { tok, _ := w.throwaway(creator); return tok }(), map[string]any{}), 409, "conflict")
 
-	move := func(tok string, body map[string]any) resp { return e.call("PATCH", "/api/v1/applications/"+app, tok, body) }
+	move := func(tok string, body map[string]any) resp {
+		return e.call("PATCH", "/api/v1/applications/"+app, tok, body)
+	}
 	check(t, "creator cannot shortlist", move(A, map[string]any{"stage": "shortlisted"}), 409, "conflict")
 	check(t, "skip a stage", move(M1, map[string]any{"stage": "offered"}), 409, "conflict")
 	check(t, "other org", move(M2, map[string]any{"stage": "shortlisted"}), 404, "not_found")

@@ -31,13 +31,13 @@ var roleNames = [nRoles]string{"anonymous", "creator", "another creator", "org m
 
 // world is the fixture the matrix runs in.
 type world struct {
-	e      *env
-	tokens [nRoles]string
-	users  [nRoles]*models.User
-	o1, o2 *models.Org
+	e                *env
+	tokens           [nRoles]string
+	users            [nRoles]*models.User
+	o1, o2           *models.Org
 	talentA, talentB string
-	p1                *models.Project
-	seq               atomic.Int64
+	p1               *models.Project
+	seq              atomic.Int64
 }
 
 func (w *world) ctx() context.Context { return context.Background() }
