@@ -231,3 +231,5 @@ func TestConfigLogMasksSecrets(t *testing.T) {
 		t.Fatalf("config = %+v", cfg)
 	}
 }
+
+func stringify(v any) string { return fmt.Sprint(v) }
