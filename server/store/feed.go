@@ -184,3 +184,40 @@ func (s *Store) Versions(ctx context.Context, coll string, fn func(models.DocVer
 	}
 	return translate("store.Versions", cur.Err())
 }
+
+// BulkInsert stores new documents of a feed collection (models such as
+// *models.Application, with their IDs set) in batches, without feed
+// entries: it is for seeding and benchmarks, after which the index is
+// rebuilt. Versions start at 1.
+func (s *Store) BulkInsert(ctx context.Context, coll string, docs []any) error {
+	c, newDoc, err := s.feedColl(coll)
+	if err != nil {
+		return err
+	}
+	now := s.nowUTC()
+	batch := make([]any, 0, 1000)
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		_, err := c.InsertMany(ctx, batch, options.InsertMany().SetOrdered(false))
+		batch = batch[:0]
+		return translate("store.BulkInsert", err)
+	}
+	for _, m := range docs {
+		d, ok := newDoc().(interface{ fromModel(any, time.Time) error })
+		if !ok {
+			return fmt.Errorf("store: %s documents cannot be bulk inserted", coll)
+		}
+		if err := d.fromModel(m, now); err != nil {
+			return err
+		}
+		batch = append(batch, d)
+		if len(batch) == cap(batch) {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return flush()
+}
