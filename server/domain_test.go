@@ -239,8 +239,18 @@ func TestPipelineAndContactConsent(t *testing.T) {
 	if r.body["total"] != 1.0 || !strings.Contains(r.raw, w.users[member].ID) {
 		t.Fatalf("reveal log: %s", r.raw)
 	}
+	// A bureau officer sees contact too, and that is logged as well; the
+	// owner's own reads are not reveals.
+	e.call("GET", "/api/v1/talents/"+w.talentA, A, nil)
+	if r := e.call("GET", "/api/v1/talents/"+w.talentA, w.tokens[bureau], nil); r.str("contact", "phone") != "13812345678" {
+		t.Fatalf("bureau: %s", r.raw)
+	}
+	r = e.call("GET", "/api/v1/audit?action=contact.reveal&resource_id="+w.talentA, w.tokens[bureau], nil)
+	if r.body["total"] != 2.0 || !strings.Contains(r.raw, w.users[bureau].ID) {
+		t.Fatalf("reveal log after the bureau's read: %s", r.raw)
+	}
 	r = e.call("GET", "/api/v1/talents/"+w.talentA+"/export", A, nil)
-	if reveals, _ := r.body["contact_reveals"].([]any); len(reveals) != 1 {
+	if reveals, _ := r.body["contact_reveals"].([]any); len(reveals) != 2 {
 		t.Fatalf("export reveals: %v", r.body["contact_reveals"])
 	}
 

@@ -43,9 +43,10 @@ func (s *Talents) Create(ctx context.Context, actor *models.User, in models.Tale
 }
 
 // Get implements models.TalentService. An organisation member sees the
-// contact only if the creator accepted contact from their organisation,
-// and every such reveal is written to the audit trail first: if that
-// fails, the contact stays masked.
+// contact only if the creator accepted contact from their organisation;
+// every reveal to someone other than the owner (an accepted organisation,
+// a bureau officer) is written to the audit trail first, and if that
+// fails the contact stays masked.
 func (s *Talents) Get(ctx context.Context, actor *models.User, id string) (*models.Talent, error) {
 	t, err := s.Store.Talent(ctx, id)
 	if err != nil {
@@ -63,12 +64,19 @@ func (s *Talents) Get(ctx context.Context, actor *models.User, id string) (*mode
 			return nil, err
 		}
 	}
-	if accepted && (t.Contact.Email != "" || t.Contact.Phone != "") {
+	reveals := actor != nil && actor.ID != t.OwnerID && models.CanSeeContact(actor, t, accepted)
+	if reveals && (t.Contact.Email != "" || t.Contact.Phone != "") {
+		after := map[string]any{}
+		if actor.OrgID != "" {
+			after["org_id"] = actor.OrgID
+		}
 		e := &models.AuditEntry{At: s.now(), ActorID: actor.ID, ActorRole: actor.Role, Action: models.AuditContactReveal,
-			ResourceType: string(models.KindTalent), ResourceID: t.ID, After: map[string]any{"org_id": actor.OrgID}}
+			ResourceType: string(models.KindTalent), ResourceID: t.ID, After: after}
 		if err := s.Store.Audit(ctx, e); err != nil {
 			s.Logger.ErrorContext(ctx, "contact reveal not logged; contact stays masked", "talent_id", t.ID, "error", err)
-			accepted = false
+			v, _ := t.ForViewer(actor, false)
+			v.Contact, v.ContactMasked = models.MaskContact(t.Contact), true
+			return v, nil
 		}
 	}
 	v, _ := t.ForViewer(actor, accepted)
