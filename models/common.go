@@ -105,3 +105,27 @@ type List[T any] struct {
 	Page    int `json:"page"`
 	PerPage int `json:"per_page"`
 }
+
+// GetVersion returns the version of a user, for ETags.
+func (u *User) GetVersion() int64 { return u.Version }
+
+// GetVersion returns the version of a profile, for ETags.
+func (t *Talent) GetVersion() int64 { return t.Version }
+
+// GetVersion returns the version of an organisation, for ETags.
+func (o *Org) GetVersion() int64 { return o.Version }
+
+// GetVersion returns the version of a base, for ETags.
+func (b *Base) GetVersion() int64 { return b.Version }
+
+// GetVersion returns the version of a project, for ETags.
+func (p *Project) GetVersion() int64 { return p.Version }
+
+// GetVersion returns the version of an application, for ETags.
+func (a *Application) GetVersion() int64 { return a.Version }
+
+// GetVersion returns the version of a record, for ETags.
+func (r *Recruitment) GetVersion() int64 { return r.Version }
+
+// GetVersion returns the version of the taxonomy, for ETags.
+func (t *Taxonomy) GetVersion() int64 { return t.Version }

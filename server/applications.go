@@ -27,7 +27,9 @@ func (s *Server) handleApplicationCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return created(c, "/api/v1/applications/"+a.ID, a.Version, a)
+	setVersion(c, a.Version)
+	c.Location("/api/v1/applications/" + a.ID)
+	return c.Status(fiber.StatusCreated).JSON(a)
 }
 
 func (s *Server) handleApplicationList(c *fiber.Ctx) error {
@@ -41,38 +43,4 @@ func (s *Server) handleApplicationList(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(list)
-}
-
-func (s *Server) handleApplicationGet(c *fiber.Ctx) error {
-	id, err := idParam(c)
-	if err != nil {
-		return err
-	}
-	a, err := s.cfg.Applications.Get(c.UserContext(), userOf(c), id)
-	if err != nil {
-		return err
-	}
-	setVersion(c, a.Version)
-	return c.JSON(a)
-}
-
-func (s *Server) handleApplicationUpdate(c *fiber.Ctx) error {
-	id, err := idParam(c)
-	if err != nil {
-		return err
-	}
-	version, err := ifMatch(c)
-	if err != nil {
-		return err
-	}
-	var u models.ApplicationUpdate
-	if err := decode(c, &u); err != nil {
-		return err
-	}
-	a, err := s.cfg.Applications.Update(c.UserContext(), userOf(c), id, u, version)
-	if err != nil {
-		return err
-	}
-	setVersion(c, a.Version)
-	return c.JSON(a)
 }

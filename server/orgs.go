@@ -8,18 +8,6 @@ import (
 
 var statusNames = []string{string(models.StatusPending), string(models.StatusVerified), string(models.StatusRejected)}
 
-func (s *Server) handleOrgCreate(c *fiber.Ctx) error {
-	var in models.OrgInput
-	if err := decode(c, &in); err != nil {
-		return err
-	}
-	o, err := s.cfg.Orgs.Create(c.UserContext(), userOf(c), in)
-	if err != nil {
-		return err
-	}
-	return created(c, "/api/v1/orgs/"+o.ID, o.Version, o)
-}
-
 func (s *Server) handleOrgList(c *fiber.Ctx) error {
 	q := parseQuery(c, "kind", "district", "status", "flag")
 	f := models.OrgFilter{Kind: q.list("kind"), District: q.list("district"),
@@ -32,36 +20,6 @@ func (s *Server) handleOrgList(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(list)
-}
-
-func (s *Server) handleOrgGet(c *fiber.Ctx) error {
-	id, err := idParam(c)
-	if err != nil {
-		return err
-	}
-	o, err := s.cfg.Orgs.Get(c.UserContext(), userOf(c), id)
-	if err != nil {
-		return err
-	}
-	setVersion(c, o.Version)
-	return c.JSON(o)
-}
-
-func (s *Server) handleOrgVerify(c *fiber.Ctx) error {
-	id, err := idParam(c)
-	if err != nil {
-		return err
-	}
-	var in models.DecisionInput
-	if err := decode(c, &in); err != nil {
-		return err
-	}
-	o, err := s.cfg.Orgs.Decide(c.UserContext(), userOf(c), id, in)
-	if err != nil {
-		return err
-	}
-	setVersion(c, o.Version)
-	return c.JSON(o)
 }
 
 func (s *Server) handleOrgMemberAdd(c *fiber.Ctx) error {
@@ -90,11 +48,4 @@ func (s *Server) handleOrgMembers(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(fiber.Map{"items": ms, "total": len(ms)})
-}
-
-// created answers 201 with the object, its location and version.
-func created(c *fiber.Ctx, location string, version int64, v any) error {
-	setVersion(c, version)
-	c.Location(location)
-	return c.Status(fiber.StatusCreated).JSON(v)
 }
