@@ -1,0 +1,458 @@
+// Package figures keeps the bureau's figures in memory, exact and cheap to
+// read: recruitment counts toward the targets by year and breakdown, and the
+// verified bases and organisations the base and brand targets count. It is
+// rebuilt from the records at start and kept current by the change feed,
+// like the search index, so that every process holds the same figures and
+// no request aggregates a collection (the embedded database would scan it).
+//
+// Counting rules (DOMAIN.md "Targets", with what it leaves open decided here):
+//   - a recruitment record counts when it is verified and high-end (level A,
+//     B or C, or flagged high-end by the bureau);
+//   - its year is the calendar year of its date as written (Shenzhen dates);
+//   - a talent counts at most once a year: among a talent's counting records
+//     of a year, the earliest (by date, then id) decides the month, district,
+//     industry, origin and level the talent is counted under, so every
+//     breakdown sums to the total;
+//   - a rejected or corrected record stops counting (or moves) at once; an
+//     erased talent's records keep counting under their pseudonym;
+//   - a base counts once when verified, whatever its number of operators, in
+//     the years from its verification on; an organisation likewise.
+//
+// It imports models only; main wires it to the store and the feed.
+package figures
+
+import (
+	"cmp"
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/szdc/talenthub/models"
+)
+
+// dims are the recruitment breakdowns kept per year (month aside).
+var dims = []string{models.ByDistrict, models.ByIndustry, models.ByOrigin, models.ByLevel, models.ByDistrictIndustry}
+
+// rec is a recruitment record as the figures need it.
+type rec struct {
+	m       *models.Recruitment
+	year    int
+	counts  bool // verified and high-end
+	pending bool // reported and high-end
+}
+
+func newRec(r *models.Recruitment) *rec {
+	return &rec{m: r, year: models.DateYear(r.Date),
+		counts:  r.Status == models.StatusVerified && r.IsHighEnd(),
+		pending: r.Status == models.StatusReported && r.IsHighEnd()}
+}
+
+// levelKey is the level a record is counted under; a record flagged
+// high-end without a level is "flagged".
+func levelKey(r *models.Recruitment) string {
+	if r.Level == "" {
+		return "flagged"
+	}
+	return string(r.Level)
+}
+
+// attribution is what a counted talent contributes to the breakdowns of a
+// year, kept so that it can be taken back when the talent's records change.
+type attribution struct {
+	recID, date string
+	keys        map[string]string // dimension → key
+	month, yday int
+}
+
+func attributionOf(r *models.Recruitment) attribution {
+	t, _ := models.ParseDate(r.Date)
+	return attribution{recID: r.ID, date: r.Date, month: int(t.Month()), yday: t.YearDay(), keys: map[string]string{
+		models.ByDistrict: r.District, models.ByIndustry: r.Industry, models.ByOrigin: string(r.Origin),
+		models.ByLevel: levelKey(r), models.ByDistrictIndustry: r.District + "/" + r.Industry,
+	}}
+}
+
+// year holds one calendar year's recruitment figures.
+type year struct {
+	counting map[string]map[string]*rec // talent → its counting records
+	pending  map[string]map[string]*rec // talent → its reported high-end records
+	attr     map[string]attribution     // talent → where it is counted
+	total    int
+	byMonth  [13]int
+	byDay    [367]int
+	byDim    map[string]map[string]int
+}
+
+func newYear() *year {
+	y := &year{counting: map[string]map[string]*rec{}, pending: map[string]map[string]*rec{}, attr: map[string]attribution{}, byDim: map[string]map[string]int{}}
+	for _, d := range dims {
+		y.byDim[d] = map[string]int{}
+	}
+	return y
+}
+
+func (y *year) add(a attribution, n int) {
+	y.total += n
+	y.byMonth[a.month] += n
+	y.byDay[a.yday] += n
+	for d, k := range a.keys {
+		y.byDim[d][k] += n
+		if y.byDim[d][k] == 0 {
+			delete(y.byDim[d], k)
+		}
+	}
+}
+
+// reattribute recounts one talent in the year: the earliest counting
+// record decides where it counts.
+func (y *year) reattribute(talent string) {
+	if old, ok := y.attr[talent]; ok {
+		y.add(old, -1)
+		delete(y.attr, talent)
+	}
+	var best *rec
+	for _, r := range y.counting[talent] {
+		if best == nil || cmp.Or(cmp.Compare(r.m.Date, best.m.Date), cmp.Compare(r.m.ID, best.m.ID)) < 0 {
+			best = r
+		}
+	}
+	if best != nil {
+		a := attributionOf(best.m)
+		y.attr[talent] = a
+		y.add(a, 1)
+	}
+}
+
+// baseRow and orgRow are the bases and organisations the targets count.
+type baseRow struct{ m *models.Base }
+type orgRow struct{ m *models.Org }
+
+// Figures is the in-memory aggregate. It is safe for concurrent use.
+type Figures struct {
+	src models.FeedSource
+	now func() time.Time
+	log *slog.Logger
+
+	mu       sync.RWMutex
+	recs     map[string]*rec
+	years    map[int]*year
+	bases    map[string]baseRow
+	orgs     map[string]orgRow
+	decided  [2]int // verified, rejected records (for the forecast)
+	asOf     time.Time
+	cursor   string
+	seen     map[string]struct{}
+	seenQ    []string
+	overlap  time.Duration
+	loadedAt time.Time
+}
+
+// New returns empty figures following src; call Load before use.
+func New(src models.FeedSource, now func() time.Time, logger *slog.Logger) *Figures {
+	if now == nil {
+		now = time.Now
+	}
+	if logger == nil {
+		logger = slog.Default()
+	}
+	f := &Figures{src: src, now: now, log: logger, overlap: 10 * time.Second}
+	f.reset()
+	return f
+}
+
+func (f *Figures) reset() {
+	f.recs, f.years = map[string]*rec{}, map[int]*year{}
+	f.bases, f.orgs = map[string]baseRow{}, map[string]orgRow{}
+	f.decided = [2]int{}
+	f.seen, f.seenQ = map[string]struct{}{}, nil
+}
+
+// Load rebuilds the figures from every record, base and organisation.
+func (f *Figures) Load(ctx context.Context) error {
+	start, began := f.now(), time.Now()
+	recs, bases, orgs, err := ReadAll(ctx, f.src)
+	if err != nil {
+		return err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.reset()
+	for _, r := range recs {
+		f.setRec(r.ID, r)
+	}
+	for _, b := range bases {
+		f.bases[b.ID] = baseRow{b}
+	}
+	for _, o := range orgs {
+		f.orgs[o.ID] = orgRow{o}
+	}
+	f.cursor = models.SeqAt(start.Add(-f.overlap))
+	f.asOf, f.loadedAt = start.UTC(), start.UTC()
+	f.log.Info("figures loaded", "records", len(recs), "bases", len(bases), "orgs", len(orgs),
+		"took", time.Since(began).Round(time.Millisecond).String())
+	return nil
+}
+
+// ReadAll reads every recruitment record, base and organisation.
+func ReadAll(ctx context.Context, src models.FeedSource) ([]*models.Recruitment, []*models.Base, []*models.Org, error) {
+	var recs []*models.Recruitment
+	var bases []*models.Base
+	var orgs []*models.Org
+	err := src.Docs(ctx, models.CollRecruitments, func(d any) error { recs = append(recs, d.(*models.Recruitment)); return nil })
+	if err == nil {
+		err = src.Docs(ctx, models.CollBases, func(d any) error { bases = append(bases, d.(*models.Base)); return nil })
+	}
+	if err == nil {
+		err = src.Docs(ctx, models.CollOrgs, func(d any) error { orgs = append(orgs, d.(*models.Org)); return nil })
+	}
+	return recs, bases, orgs, err
+}
+
+func (f *Figures) yearOf(n int) *year {
+	y, ok := f.years[n]
+	if !ok {
+		y = newYear()
+		f.years[n] = y
+	}
+	return y
+}
+
+// setRec replaces record id with r (nil deletes it) and recounts the talents
+// and years it touches. Call with f.mu held.
+func (f *Figures) setRec(id string, r *models.Recruitment) {
+	type key struct {
+		year   int
+		talent string
+	}
+	touched := map[key]bool{}
+	if old, ok := f.recs[id]; ok {
+		y := f.yearOf(old.year)
+		t := old.m.TalentID
+		delete(y.counting[t], id)
+		if len(y.counting[t]) == 0 {
+			delete(y.counting, t)
+		}
+		delete(y.pending[t], id)
+		if len(y.pending[t]) == 0 {
+			delete(y.pending, t)
+		}
+		f.countDecision(old.m, -1)
+		delete(f.recs, id)
+		touched[key{old.year, t}] = true
+	}
+	if r != nil {
+		nr := newRec(r)
+		f.recs[id] = nr
+		y := f.yearOf(nr.year)
+		t := r.TalentID
+		if nr.counts {
+			if y.counting[t] == nil {
+				y.counting[t] = map[string]*rec{}
+			}
+			y.counting[t][id] = nr
+		}
+		if nr.pending {
+			if y.pending[t] == nil {
+				y.pending[t] = map[string]*rec{}
+			}
+			y.pending[t][id] = nr
+		}
+		f.countDecision(r, 1)
+		touched[key{nr.year, t}] = true
+	}
+	for k := range touched {
+		f.yearOf(k.year).reattribute(k.talent)
+	}
+}
+
+func (f *Figures) countDecision(r *models.Recruitment, n int) {
+	switch r.Status {
+	case models.StatusVerified:
+		f.decided[0] += n
+	case models.StatusRejected:
+		f.decided[1] += n
+	}
+}
+
+// apply sets one document (nil doc: deleted) of a collection the figures
+// follow. Call with f.mu held.
+func (f *Figures) apply(coll, id string, doc any) {
+	switch coll {
+	case models.CollRecruitments:
+		r, _ := doc.(*models.Recruitment)
+		f.setRec(id, r)
+	case models.CollBases:
+		if b, ok := doc.(*models.Base); ok {
+			f.bases[id] = baseRow{b}
+		} else {
+			delete(f.bases, id)
+		}
+	case models.CollOrgs:
+		if o, ok := doc.(*models.Org); ok {
+			f.orgs[id] = orgRow{o}
+		} else {
+			delete(f.orgs, id)
+		}
+	}
+}
+
+func follows(coll string) bool {
+	return coll == models.CollRecruitments || coll == models.CollBases || coll == models.CollOrgs
+}
+
+// version returns the version the figures hold of a document (0: none).
+func (f *Figures) version(coll, id string) int64 {
+	switch coll {
+	case models.CollRecruitments:
+		if r, ok := f.recs[id]; ok {
+			return r.m.Version
+		}
+	case models.CollBases:
+		if b, ok := f.bases[id]; ok {
+			return b.m.Version
+		}
+	case models.CollOrgs:
+		if o, ok := f.orgs[id]; ok {
+			return o.m.Version
+		}
+	}
+	return 0
+}
+
+// Observe applies a change made by this process, with its document, before
+// the write is answered. It is registered with the store.
+func (f *Figures) Observe(_ context.Context, c models.Change) {
+	if !follows(c.Coll) {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if c.Deleted {
+		f.apply(c.Coll, c.ID, nil)
+	} else if c.Doc != nil && f.version(c.Coll, c.ID) < c.Version {
+		f.apply(c.Coll, c.ID, c.Doc)
+	}
+	f.asOf = f.now().UTC()
+}
+
+// CatchUp applies the feed's changes since the cursor (re-reading an
+// overlap window), bringing every document it names to the database's
+// state, and returns how many it applied.
+func (f *Figures) CatchUp(ctx context.Context) (int, error) {
+	f.mu.RLock()
+	from := ""
+	if f.cursor != "" {
+		from = models.SeqAt(models.SeqTime(f.cursor).Add(-f.overlap))
+	}
+	f.mu.RUnlock()
+	applied := 0
+	for {
+		changes, err := f.src.ChangesAfter(ctx, from, 1000)
+		if err != nil {
+			return applied, err
+		}
+		for _, c := range changes {
+			if !follows(c.Coll) || f.wasSeen(c.Seq) {
+				continue
+			}
+			f.mu.RLock()
+			have := f.version(c.Coll, c.ID)
+			f.mu.RUnlock()
+			if !c.Deleted && have >= c.Version {
+				f.markSeen(c.Seq)
+				continue
+			}
+			doc, err := f.src.Doc(ctx, c.Coll, c.ID)
+			if models.IsCode(err, models.CodeNotFound) {
+				doc, err = nil, nil
+			}
+			if err != nil {
+				return applied, err
+			}
+			f.mu.Lock()
+			// The database's state now, unless a local write overtook it.
+			if doc == nil || f.version(c.Coll, c.ID) < versionOf(doc) {
+				f.apply(c.Coll, c.ID, doc)
+				applied++
+			}
+			f.mu.Unlock()
+			f.markSeen(c.Seq)
+		}
+		if len(changes) > 0 {
+			last := changes[len(changes)-1].Seq
+			f.mu.Lock()
+			if last > f.cursor {
+				f.cursor = last
+			}
+			f.mu.Unlock()
+			from = last
+		}
+		if len(changes) < 1000 {
+			break
+		}
+	}
+	f.mu.Lock()
+	f.asOf = f.now().UTC()
+	f.mu.Unlock()
+	return applied, nil
+}
+
+func versionOf(doc any) int64 {
+	switch d := doc.(type) {
+	case *models.Recruitment:
+		return d.Version
+	case *models.Base:
+		return d.Version
+	case *models.Org:
+		return d.Version
+	}
+	return 0
+}
+
+func (f *Figures) wasSeen(seq string) bool {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	_, ok := f.seen[seq]
+	return ok
+}
+
+func (f *Figures) markSeen(seq string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if _, ok := f.seen[seq]; ok {
+		return
+	}
+	f.seen[seq] = struct{}{}
+	f.seenQ = append(f.seenQ, seq)
+	if len(f.seenQ) > 100_000 {
+		for _, s := range f.seenQ[:50_000] {
+			delete(f.seen, s)
+		}
+		f.seenQ = append([]string(nil), f.seenQ[50_000:]...)
+	}
+}
+
+// Follow catches up every interval until ctx ends. A follower that fell
+// further behind than the feed keeps (retention) reloads.
+func (f *Figures) Follow(ctx context.Context, interval, retention time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		f.mu.RLock()
+		behind := f.cursor != "" && f.now().Sub(models.SeqTime(f.cursor)) > retention
+		f.mu.RUnlock()
+		if behind {
+			if err := f.Load(ctx); err != nil && ctx.Err() == nil {
+				f.log.Warn("figures: reload", "error", err)
+			}
+		} else if _, err := f.CatchUp(ctx); err != nil && ctx.Err() == nil {
+			f.log.Warn("figures: catch up with the change feed", "error", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

@@ -1,0 +1,451 @@
+package figures
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/szdc/talenthub/models"
+)
+
+// AsOf is the time up to which the figures are known to be current: the
+// last catch-up with the feed or the last local change.
+func (f *Figures) AsOf() time.Time {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	return f.asOf
+}
+
+// today returns now in Shenzhen.
+func (f *Figures) today() time.Time { return f.now().In(models.ChinaTime) }
+
+// Recruitment returns a year's breakdown of counted talents by dim.
+func (f *Figures) Recruitment(yr int, by string) (models.Breakdown, error) {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	return f.recruitment(yr, by)
+}
+
+func (f *Figures) recruitment(yr int, by string) (models.Breakdown, error) {
+	b := models.Breakdown{AsOf: f.asOf, Year: yr, By: by, Groups: []models.Group{}}
+	y := f.years[yr]
+	if y == nil {
+		y = newYear()
+	}
+	b.Total = y.total
+	switch by {
+	case models.ByMonth:
+		for m := 1; m <= 12; m++ {
+			b.Groups = append(b.Groups, models.Group{Key: fmt.Sprintf("%02d", m), Count: y.byMonth[m]})
+		}
+		return b, nil
+	case models.ByDistrict, models.ByIndustry, models.ByOrigin, models.ByLevel, models.ByDistrictIndustry:
+		for k, n := range y.byDim[by] {
+			g := models.Group{Key: k, Count: n}
+			if by == models.ByDistrictIndustry {
+				g.District, g.Industry = splitPair(k)
+			}
+			b.Groups = append(b.Groups, g)
+		}
+		sortGroups(b.Groups)
+		return b, nil
+	}
+	return b, badDim(by, models.RecruitmentDims)
+}
+
+func splitPair(k string) (string, string) {
+	for i := 0; i < len(k); i++ {
+		if k[i] == '/' {
+			return k[:i], k[i+1:]
+		}
+	}
+	return k, ""
+}
+
+func sortGroups(g []models.Group) {
+	slices.SortFunc(g, func(a, b models.Group) int { return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Key, b.Key)) })
+}
+
+func badDim(by string, allowed []string) error {
+	return &models.Error{Code: models.CodeBadRequest, Message: fmt.Sprintf("by must be one of %v", allowed),
+		Fields: map[string]string{"by": fmt.Sprintf("must be one of %v", allowed)}}
+}
+
+// BaseDims are the breakdowns of GET /stats/bases.
+var BaseDims = []string{models.ByKind, models.ByDistrict}
+
+// Bases returns the verified bases by kind or district: each base once.
+func (f *Figures) Bases(by string) (models.Breakdown, error) {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	return f.basesBy(by)
+}
+
+func (f *Figures) basesBy(by string) (models.Breakdown, error) {
+	if by != models.ByKind && by != models.ByDistrict {
+		return models.Breakdown{}, badDim(by, BaseDims)
+	}
+	counts := map[string]int{}
+	total := 0
+	for _, b := range f.bases {
+		if b.m.Status != models.StatusVerified {
+			continue
+		}
+		total++
+		if by == models.ByKind {
+			counts[b.m.Kind]++
+		} else {
+			counts[b.m.District]++
+		}
+	}
+	out := models.Breakdown{AsOf: f.asOf, By: by, Total: total, Groups: []models.Group{}}
+	for k, n := range counts {
+		out.Groups = append(out.Groups, models.Group{Key: k, Count: n})
+	}
+	sortGroups(out.Groups)
+	return out, nil
+}
+
+// decidedBy reports whether a verification happened by the end of yr (in
+// Shenzhen), or at all when yr is this year or later.
+func (f *Figures) decidedBy(d *models.Decision, yr int) bool {
+	if d == nil {
+		return false
+	}
+	return d.At.In(models.ChinaTime).Year() <= yr
+}
+
+// elapsed is the share of a year's count expected by now: 1 for past years,
+// 0 for future ones; for this year, the share earlier years had reached by
+// this day (their seasonality), or the share of days gone when there is no
+// history.
+func (f *Figures) elapsed(yr int) float64 {
+	now := f.today()
+	switch {
+	case yr < now.Year():
+		return 1
+	case yr > now.Year():
+		return 0
+	}
+	day := now.YearDay()
+	var shares []float64
+	for n, y := range f.years {
+		if n >= yr || y.total == 0 {
+			continue
+		}
+		cum := 0
+		for d := 1; d <= day && d <= 366; d++ {
+			cum += y.byDay[d]
+		}
+		shares = append(shares, float64(cum)/float64(y.total))
+	}
+	linear := float64(day) / float64(time.Date(yr, 12, 31, 0, 0, 0, 0, time.UTC).YearDay())
+	if len(shares) == 0 {
+		return linear
+	}
+	sum := 0.0
+	for _, s := range shares {
+		sum += s
+	}
+	if mean := sum / float64(len(shares)); mean > 0 {
+		return mean
+	}
+	return linear
+}
+
+// verifyRate is the share of decided records that were verified (1 when
+// nothing is decided yet): how many pending reports are expected to count.
+func (f *Figures) verifyRate() float64 {
+	if d := f.decided[0] + f.decided[1]; d > 0 {
+		return float64(f.decided[0]) / float64(d)
+	}
+	return 1
+}
+
+func round1(x float64) float64 { return math.Round(x*10) / 10 }
+
+// Targets returns the progress of every target in a year, from one
+// consistent state of the figures.
+func (f *Figures) Targets(ts []models.Target, yr int) []models.TargetStatus {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	return f.targets(ts, yr)
+}
+
+func (f *Figures) targets(ts []models.Target, yr int) []models.TargetStatus {
+	out := make([]models.TargetStatus, 0, len(ts))
+	for _, t := range ts {
+		s := models.TargetStatus{Target: t, Year: yr, InPeriod: t.Period.Contains(yr), AsOf: f.asOf}
+		switch t.Kind {
+		case models.KindTalentsPerYear:
+			f.talentTarget(&s)
+		case models.KindBases:
+			f.baseTarget(&s)
+		case models.KindBasesPerOrg:
+			f.perOrgTarget(&s)
+		case models.KindOrgsFlagged:
+			f.flaggedTarget(&s)
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func (f *Figures) talentTarget(s *models.TargetStatus) {
+	s.Unit = "talents"
+	y := f.years[s.Year]
+	if y == nil {
+		y = newYear()
+	}
+	actual := y.total
+	if s.Origin != "" {
+		actual = y.byDim[models.ByOrigin][string(s.Origin)]
+	}
+	pending := 0
+	for talent, rs := range y.pending {
+		if _, counted := y.attr[talent]; counted {
+			continue
+		}
+		if s.Origin == "" || slices.ContainsFunc(mapValues(rs), func(r *rec) bool { return r.m.Origin == s.Origin }) {
+			pending++
+		}
+	}
+	s.Actual = float64(actual)
+	s.Percent = round1(s.Actual / s.Goal * 100)
+	expected := float64(actual) + float64(pending)*f.verifyRate()
+	switch thisYear := f.today().Year(); {
+	case s.Year < thisYear:
+		s.Forecast = float64(actual)
+	case s.Year > thisYear:
+		s.Forecast = math.Round(expected)
+	default:
+		// By the pace so far; when history says the year is already done
+		// by this day, the count so far (with pending reports) is the
+		// forecast.
+		s.Forecast = math.Round(expected / max(f.elapsed(s.Year), 1e-9))
+	}
+	s.OnTrack = s.Forecast >= s.Goal
+}
+
+func mapValues(m map[string]*rec) []*rec {
+	out := make([]*rec, 0, len(m))
+	for _, r := range m {
+		out = append(out, r)
+	}
+	return out
+}
+
+// baseCounts reports whether base b counts for target t (kind, operators).
+func (f *Figures) baseCounts(t *models.Target, b *models.Base) bool {
+	if b.Kind != t.BaseKind {
+		return false
+	}
+	if len(t.OperatorKinds) == 0 {
+		return true
+	}
+	for _, id := range b.OperatorOrgIDs {
+		if o, ok := f.orgs[id]; ok && slices.Contains(t.OperatorKinds, o.m.Kind) {
+			return true
+		}
+	}
+	return false
+}
+
+func (f *Figures) baseTarget(s *models.TargetStatus) {
+	s.Unit = "bases"
+	thisYear := f.today().Year()
+	atStart, inYear, pending := 0, 0, 0
+	verified, rejected := 0, 0
+	for _, b := range f.bases {
+		switch b.m.Status {
+		case models.StatusVerified:
+			verified++
+		case models.StatusRejected:
+			rejected++
+		}
+		if !f.baseCounts(&s.Target, b.m) {
+			continue
+		}
+		switch {
+		case b.m.Status == models.StatusVerified && f.decidedBy(b.m.Decision, s.Year-1):
+			atStart++
+		case b.m.Status == models.StatusVerified && f.decidedBy(b.m.Decision, s.Year):
+			inYear++
+		case b.m.Status == models.StatusPending:
+			pending++
+		}
+	}
+	rate := 1.0
+	if verified+rejected > 0 {
+		rate = float64(verified) / float64(verified+rejected)
+	}
+	s.Actual = float64(atStart + inYear)
+	s.Percent = round1(s.Actual / s.Goal * 100)
+	s.Forecast = s.Actual
+	if s.Year >= thisYear {
+		if e := f.elapsed(s.Year); e > 0 {
+			s.Forecast = math.Round(float64(atStart) + (float64(inYear)+float64(pending)*rate)/e)
+		} else {
+			s.Forecast = math.Round(s.Actual + float64(pending)*rate)
+		}
+	}
+	s.OnTrack = s.Actual >= s.Goal || s.Forecast >= s.Goal
+}
+
+func (f *Figures) perOrgTarget(s *models.TargetStatus) {
+	s.Unit = "organisations reaching the goal"
+	counts := map[string]int{}
+	pendingCounts := map[string]int{}
+	for _, b := range f.bases {
+		if b.m.Kind != s.BaseKind {
+			continue
+		}
+		for _, id := range b.m.OperatorOrgIDs {
+			switch {
+			case b.m.Status == models.StatusVerified && f.decidedBy(b.m.Decision, s.Year):
+				counts[id]++
+			case b.m.Status == models.StatusPending:
+				pendingCounts[id]++
+			}
+		}
+	}
+	byIndustry := map[string]*models.IndustryProgress{}
+	reached, willReach := 0, 0
+	s.Orgs = []models.OrgProgress{}
+	for _, o := range f.orgs {
+		if o.m.Status != models.StatusVerified || !f.decidedBy(o.m.Decision, s.Year) || !o.m.HasFlag(s.OrgFlag) ||
+			s.OrgKind != "" && o.m.Kind != s.OrgKind {
+			continue
+		}
+		n := counts[o.m.ID]
+		ok := float64(n) >= s.Goal
+		if ok {
+			reached++
+		}
+		if float64(n+pendingCounts[o.m.ID]) >= s.Goal {
+			willReach++
+		}
+		s.Orgs = append(s.Orgs, models.OrgProgress{OrgID: o.m.ID, Name: o.m.Name, Industries: o.m.Industries, Count: n, Reached: ok})
+		for _, ind := range o.m.Industries {
+			p := byIndustry[ind]
+			if p == nil {
+				p = &models.IndustryProgress{Industry: ind}
+				byIndustry[ind] = p
+			}
+			p.Orgs++
+			if ok {
+				p.Reached++
+			}
+		}
+	}
+	slices.SortFunc(s.Orgs, func(a, b models.OrgProgress) int {
+		return cmp.Or(cmp.Compare(a.Count, b.Count), cmp.Compare(a.Name, b.Name), cmp.Compare(a.OrgID, b.OrgID))
+	})
+	s.ByIndustry = []models.IndustryProgress{}
+	for _, p := range byIndustry {
+		s.ByIndustry = append(s.ByIndustry, *p)
+	}
+	slices.SortFunc(s.ByIndustry, func(a, b models.IndustryProgress) int { return cmp.Compare(a.Industry, b.Industry) })
+	s.Actual = float64(reached)
+	if n := len(s.Orgs); n > 0 {
+		s.Percent = round1(float64(reached) / float64(n) * 100)
+		s.Forecast = float64(willReach)
+		s.OnTrack = willReach == n
+	}
+}
+
+func (f *Figures) flaggedTarget(s *models.TargetStatus) {
+	s.Unit = "organisations"
+	actual, pending := 0, 0
+	for _, o := range f.orgs {
+		if !o.m.HasFlag(s.OrgFlag) || s.OrgKind != "" && o.m.Kind != s.OrgKind {
+			continue
+		}
+		switch {
+		case o.m.Status == models.StatusVerified && f.decidedBy(o.m.Decision, s.Year):
+			actual++
+		case o.m.Status == models.StatusPending:
+			pending++
+		}
+	}
+	s.Actual = float64(actual)
+	s.Percent = round1(s.Actual / s.Goal * 100)
+	s.Forecast = s.Actual
+	if s.Year >= f.today().Year() {
+		s.Forecast = s.Actual + float64(pending)
+	}
+	s.OnTrack = s.Actual >= s.Goal || s.Forecast >= s.Goal
+}
+
+// Lagging lists the districts and industries whose count is behind their
+// share of the year's goal by now. A key's share is its share of the
+// previous year's count; with no previous year, every key seen this year
+// has an equal share.
+func (f *Figures) Lagging(goal float64, yr int) models.Lagging {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	l := models.Lagging{AsOf: f.asOf, Year: yr, Goal: goal, Elapsed: round1(f.elapsed(yr)*1000) / 1000}
+	e := f.elapsed(yr)
+	cur, prev := f.years[yr], f.years[yr-1]
+	if cur == nil {
+		cur = newYear()
+	}
+	rows := func(dim string) []models.LagRow {
+		shares := map[string]float64{}
+		if prev != nil && prev.total > 0 {
+			for k, n := range prev.byDim[dim] {
+				shares[k] = float64(n) / float64(prev.total)
+			}
+		} else if len(cur.byDim[dim]) > 0 {
+			for k := range cur.byDim[dim] {
+				shares[k] = 1 / float64(len(cur.byDim[dim]))
+			}
+		}
+		out := []models.LagRow{}
+		for k, share := range shares {
+			expected := goal * share * e
+			actual := cur.byDim[dim][k]
+			if float64(actual) < expected {
+				out = append(out, models.LagRow{Key: k, Actual: actual, Share: round1(share*1000) / 1000,
+					Expected: round1(expected), Shortfall: round1(expected - float64(actual))})
+			}
+		}
+		slices.SortFunc(out, func(a, b models.LagRow) int { return cmp.Or(cmp.Compare(b.Shortfall, a.Shortfall), cmp.Compare(a.Key, b.Key)) })
+		return out
+	}
+	l.Districts, l.Industries = rows(models.ByDistrict), rows(models.ByIndustry)
+	return l
+}
+
+// Report gathers, from one state of the figures, everything a recruitment
+// report of a year shows.
+func (f *Figures) Report(ts []models.Target, yr int) *models.Report {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	r := &models.Report{AsOf: f.asOf, Year: yr, Targets: f.targets(ts, yr)}
+	for _, by := range models.RecruitmentDims {
+		b, _ := f.recruitment(yr, by)
+		r.Breakdowns = append(r.Breakdowns, b)
+	}
+	for _, by := range BaseDims {
+		b, _ := f.basesBy(by)
+		r.Bases = append(r.Bases, b)
+	}
+	y := f.years[yr]
+	for _, rc := range f.recs {
+		if rc.year != yr {
+			continue
+		}
+		counted := false
+		if y != nil {
+			counted = y.attr[rc.m.TalentID].recID == rc.m.ID
+		}
+		r.Records = append(r.Records, models.ReportRecord{Recruitment: *rc.m, Counts: counted})
+	}
+	slices.SortFunc(r.Records, func(a, b models.ReportRecord) int {
+		return cmp.Or(cmp.Compare(a.Date, b.Date), cmp.Compare(a.ID, b.ID))
+	})
+	return r
+}

@@ -1,0 +1,200 @@
+package figures
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/szdc/talenthub/models"
+)
+
+// Recount recomputes every recruitment and base figure from the raw
+// records, by a path independent of the live aggregate (no incremental
+// updates: group, pick, count), brings the live figures up to date with
+// the feed, and lists every difference. With no writes in between, there
+// must be none.
+func (f *Figures) Recount(ctx context.Context) (*models.RecountResult, error) {
+	start := time.Now()
+	recs, bases, orgs, err := ReadAll(ctx, f.src)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := f.CatchUp(ctx); err != nil {
+		return nil, err
+	}
+	want := computeRecruitment(recs)
+	res := &models.RecountResult{Records: len(recs), Bases: len(bases), Orgs: len(orgs), Differences: []string{}}
+	diff := func(format string, args ...any) { res.Differences = append(res.Differences, fmt.Sprintf(format, args...)) }
+
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	// The raw documents and the live ones are the same set, at the same
+	// versions.
+	check := func(coll string, raw map[string]int64, live map[string]int64) {
+		for id, v := range raw {
+			if lv, ok := live[id]; !ok {
+				diff("%s %s is missing from the live figures", coll, id)
+			} else if lv != v {
+				diff("%s %s is at version %d live, %d in the database", coll, id, lv, v)
+			}
+			res.Checked++
+		}
+		for id := range live {
+			if _, ok := raw[id]; !ok {
+				diff("%s %s is in the live figures but not in the database", coll, id)
+			}
+		}
+	}
+	raw, live := map[string]int64{}, map[string]int64{}
+	for _, r := range recs {
+		raw[r.ID] = r.Version
+	}
+	for id, r := range f.recs {
+		live[id] = r.m.Version
+	}
+	check("recruitment", raw, live)
+	raw, live = map[string]int64{}, map[string]int64{}
+	for _, b := range bases {
+		raw[b.ID] = b.Version
+	}
+	for id, b := range f.bases {
+		live[id] = b.m.Version
+	}
+	check("base", raw, live)
+	raw, live = map[string]int64{}, map[string]int64{}
+	for _, o := range orgs {
+		raw[o.ID] = o.Version
+	}
+	for id, o := range f.orgs {
+		live[id] = o.m.Version
+	}
+	check("organisation", raw, live)
+
+	// Every figure of every year.
+	years := map[int]bool{}
+	for y := range want {
+		years[y] = true
+	}
+	for y, agg := range f.years {
+		if agg.total > 0 {
+			years[y] = true
+		}
+	}
+	for y := range years {
+		w := want[y]
+		if w == nil {
+			w = &expected{byDim: map[string]map[string]int{}}
+		}
+		got := f.years[y]
+		if got == nil {
+			got = newYear()
+		}
+		res.Checked++
+		if got.total != w.total {
+			diff("%d: total %d live, %d recounted", y, got.total, w.total)
+		}
+		for m := 1; m <= 12; m++ {
+			res.Checked++
+			if got.byMonth[m] != w.byMonth[m] {
+				diff("%d-%02d: %d live, %d recounted", y, m, got.byMonth[m], w.byMonth[m])
+			}
+		}
+		for _, d := range dims {
+			keys := map[string]bool{}
+			for k := range got.byDim[d] {
+				keys[k] = true
+			}
+			for k := range w.byDim[d] {
+				keys[k] = true
+			}
+			for k := range keys {
+				res.Checked++
+				if got.byDim[d][k] != w.byDim[d][k] {
+					diff("%d %s %q: %d live, %d recounted", y, d, k, got.byDim[d][k], w.byDim[d][k])
+				}
+			}
+		}
+	}
+	// Bases by kind and district, each verified base once.
+	for _, by := range BaseDims {
+		live, _ := f.basesBy(by)
+		counts := map[string]int{}
+		total := 0
+		for _, b := range bases {
+			if b.Status != models.StatusVerified {
+				continue
+			}
+			total++
+			if by == models.ByKind {
+				counts[b.Kind]++
+			} else {
+				counts[b.District]++
+			}
+		}
+		res.Checked++
+		if live.Total != total {
+			diff("bases: total %d live, %d recounted", live.Total, total)
+		}
+		for _, g := range live.Groups {
+			res.Checked++
+			if counts[g.Key] != g.Count {
+				diff("bases by %s %q: %d live, %d recounted", by, g.Key, g.Count, counts[g.Key])
+			}
+			delete(counts, g.Key)
+		}
+		for k, n := range counts {
+			diff("bases by %s %q: missing live, %d recounted", by, k, n)
+		}
+	}
+	slices.Sort(res.Differences)
+	res.TookMS = time.Since(start).Milliseconds()
+	return res, nil
+}
+
+// expected is one year's figures as the recount computes them.
+type expected struct {
+	total   int
+	byMonth [13]int
+	byDim   map[string]map[string]int
+}
+
+// computeRecruitment counts every year from scratch: per year and talent,
+// the earliest verified high-end record.
+func computeRecruitment(recs []*models.Recruitment) map[int]*expected {
+	type key struct {
+		year   int
+		talent string
+	}
+	best := map[key]*models.Recruitment{}
+	for _, r := range recs {
+		if r.Status != models.StatusVerified || !r.IsHighEnd() {
+			continue
+		}
+		k := key{models.DateYear(r.Date), r.TalentID}
+		if b, ok := best[k]; !ok || cmp.Or(cmp.Compare(r.Date, b.Date), cmp.Compare(r.ID, b.ID)) < 0 {
+			best[k] = r
+		}
+	}
+	out := map[int]*expected{}
+	for k, r := range best {
+		e := out[k.year]
+		if e == nil {
+			e = &expected{byDim: map[string]map[string]int{}}
+			for _, d := range dims {
+				e.byDim[d] = map[string]int{}
+			}
+			out[k.year] = e
+		}
+		e.total++
+		t, _ := models.ParseDate(r.Date)
+		e.byMonth[t.Month()]++
+		e.byDim[models.ByDistrict][r.District]++
+		e.byDim[models.ByIndustry][r.Industry]++
+		e.byDim[models.ByOrigin][string(r.Origin)]++
+		e.byDim[models.ByLevel][levelKey(r)]++
+		e.byDim[models.ByDistrictIndustry][r.District+"/"+r.Industry]++
+	}
+	return out
+}
