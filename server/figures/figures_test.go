@@ -14,7 +14,9 @@ import (
 // (the real source) is exercised by the service and end-to-end tests.
 type memSource struct{ docs map[string]map[string]any }
 
-func (m *memSource) ChangesAfter(context.Context, string, int) ([]models.Change, error) { return nil, nil }
+func (m *memSource) ChangesAfter(context.Context, string, int) ([]models.Change, error) {
+	return nil, nil
+}
 func (m *memSource) Doc(_ context.Context, coll, id string) (any, error) {
 	if d, ok := m.docs[coll][id]; ok {
 		return d, nil
@@ -29,7 +31,9 @@ func (m *memSource) Docs(_ context.Context, coll string, fn func(any) error) err
 	}
 	return nil
 }
-func (m *memSource) Versions(context.Context, string, func(models.DocVersion) error) error { return nil }
+func (m *memSource) Versions(context.Context, string, func(models.DocVersion) error) error {
+	return nil
+}
 
 var now = time.Date(2025, 7, 2, 4, 0, 0, 0, time.UTC) // 2025-07-02 12:00 in Shenzhen
 
@@ -192,8 +196,8 @@ func TestRejectedOrCorrectedRecordsStopCountingAtOnce(t *testing.T) {
 		t.Fatal(x.total(2025))
 	}
 	x.change(a, func(r *models.Recruitment) { r.Status = models.StatusRejected }) // revoked
-	x.change(b, func(r *models.Recruitment) { r.Level = "" })                    // not high-end after all
-	x.change(c, func(r *models.Recruitment) { r.Date = "2026-03-01" })           // moved to next year
+	x.change(b, func(r *models.Recruitment) { r.Level = "" })                     // not high-end after all
+	x.change(c, func(r *models.Recruitment) { r.Date = "2026-03-01" })            // moved to next year
 	if x.total(2025) != 0 || x.total(2026) != 1 {
 		t.Fatalf("2025: %d, 2026: %d", x.total(2025), x.total(2026))
 	}

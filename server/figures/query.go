@@ -412,7 +412,9 @@ func (f *Figures) Lagging(goal float64, yr int) models.Lagging {
 					Expected: round1(expected), Shortfall: round1(expected - float64(actual))})
 			}
 		}
-		slices.SortFunc(out, func(a, b models.LagRow) int { return cmp.Or(cmp.Compare(b.Shortfall, a.Shortfall), cmp.Compare(a.Key, b.Key)) })
+		slices.SortFunc(out, func(a, b models.LagRow) int {
+			return cmp.Or(cmp.Compare(b.Shortfall, a.Shortfall), cmp.Compare(a.Key, b.Key))
+		})
 		return out
 	}
 	l.Districts, l.Industries = rows(models.ByDistrict), rows(models.ByIndustry)

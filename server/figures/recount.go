@@ -26,7 +26,9 @@ func (f *Figures) Recount(ctx context.Context) (*models.RecountResult, error) {
 	}
 	want := computeRecruitment(recs)
 	res := &models.RecountResult{Records: len(recs), Bases: len(bases), Orgs: len(orgs), Differences: []string{}}
-	diff := func(format string, args ...any) { res.Differences = append(res.Differences, fmt.Sprintf(format, args...)) }
+	diff := func(format string, args ...any) {
+		res.Differences = append(res.Differences, fmt.Sprintf(format, args...))
+	}
 
 	f.mu.RLock()
 	defer f.mu.RUnlock()
