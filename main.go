@@ -23,6 +23,7 @@ import (
 	"github.com/szdc/talenthub/search"
 	"github.com/szdc/talenthub/server"
 	"github.com/szdc/talenthub/server/embeddb"
+	"github.com/szdc/talenthub/server/figures"
 	"github.com/szdc/talenthub/server/service"
 	"github.com/szdc/talenthub/server/store"
 	"github.com/szdc/talenthub/web"
@@ -37,10 +38,12 @@ func main() {
 	}
 }
 
-const usage = `usage: talenthub [serve]
+const usage = `usage: talenthub [serve | recount [--server URL]]
 
 Commands:
-  serve   serve the API and web UI (the default)
+  serve     serve the API and web UI (the default)
+  recount   recompute every figure from the raw records and report any
+            difference from the live figures (exit status 1 if any)
 
 Configuration comes from the environment; see README.md.
 `
@@ -68,6 +71,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	switch cmd {
 	case "serve":
 		return serve(ctx, cfg, logger, stdout)
+	case "recount":
+		return recount(ctx, cfg, logger, stdout, fs.Args()[1:])
 	}
 	fmt.Fprint(stdout, usage)
 	return fmt.Errorf("unknown command %q", cmd)
@@ -142,9 +147,18 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 		return fmt.Errorf("search: catch up: %w", err)
 	}
 
-	svc := service.New(db.store, ix, service.AccountsConfig{SessionTTL: cfg.SessionTTL}, nil, logger)
+	fig := figures.New(db.store, nil, logger)
+	if err := fig.Load(ctx); err != nil {
+		return fmt.Errorf("load the figures: %w", err)
+	}
+	db.store.Observe(fig.Observe)
+
+	svc := service.New(db.store, ix, fig, service.AccountsConfig{SessionTTL: cfg.SessionTTL}, nil, logger)
 	if err := svc.Taxonomies.Seed(ctx); err != nil {
 		return fmt.Errorf("seed the taxonomy: %w", err)
+	}
+	if err := svc.Stats.SeedTargets(ctx); err != nil {
+		return fmt.Errorf("seed the targets: %w", err)
 	}
 	if n, err := svc.Talents.ResumeErasures(ctx); err != nil {
 		return fmt.Errorf("resume erasures: %w", err)
@@ -169,7 +183,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	srv := server.New(server.Config{
 		Accounts: svc.Accounts, Talents: svc.Talents, Orgs: svc.Orgs, Bases: svc.Bases, Projects: svc.Projects,
 		Applications: svc.Applications, Recruitments: svc.Recruitments, Audit: svc.Audit, Taxonomies: svc.Taxonomies,
-		Ready: ready, Logger: logger, RequestTimeout: cfg.RequestTimeout,
+		Stats: svc.Stats, Ready: ready, Logger: logger, RequestTimeout: cfg.RequestTimeout,
 	})
 	web.Register(srv.App())
 
@@ -182,6 +196,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 
 	go janitor(ctx, db.store, cfg.feedRetention(), logger)
 	go ix.Follow(ctx, time.Second, time.Hour)
+	go fig.Follow(ctx, time.Second, cfg.feedRetention())
 
 	where := "embedded database in " + filepath.Join(cfg.DataDir, "db")
 	if cfg.MongoURI != "" {

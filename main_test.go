@@ -233,3 +233,26 @@ func TestConfigLogMasksSecrets(t *testing.T) {
 }
 
 func stringify(v any) string { return fmt.Sprint(v) }
+
+// recount on a stopped embedded database, and against a running server.
+func TestRecountCommand(t *testing.T) {
+	env := map[string]string{"ADDR": "127.0.0.1:0", "DATA_DIR": t.TempDir(), "ADMIN_EMAIL": "admin@example.com", "ADMIN_PASSWORD": "correct horse battery staple"}
+	getenv := func(k string) string { return env[k] }
+	a := start(t, env)
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"recount", "--server", a.base}, getenv, &out); err != nil {
+		t.Fatalf("remote recount: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "no differences") {
+		t.Fatalf("remote recount: %s", out.String())
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"recount"}, getenv, &out); err == nil || !strings.Contains(err.Error(), "--server") {
+		t.Fatalf("local recount while the server runs: %v", err)
+	}
+	a.stop(t)
+	out.Reset()
+	if err := run(context.Background(), []string{"recount"}, getenv, &out); err != nil || !strings.Contains(out.String(), "no differences") {
+		t.Fatalf("local recount: %v\n%s", err, out.String())
+	}
+}

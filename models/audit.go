@@ -34,6 +34,7 @@ const (
 	AuditTalentErase         = "talent.erase"
 	AuditUserCreate          = "user.create"
 	AuditTaxonomyReplace     = "taxonomy.replace"
+	AuditTargetSet           = "target.set"
 )
 
 // AuditFilter selects audit entries for GET /audit.

@@ -16,6 +16,7 @@ const (
 	KindAudit       Kind = "audit"
 	KindUsers       Kind = "users"
 	KindTaxonomy    Kind = "taxonomy"
+	KindStats       Kind = "stats"
 )
 
 // Action is what a principal wants to do to a resource.
@@ -138,7 +139,7 @@ func CanSee(p *User, r Resource) bool {
 		return p != nil && (p.ID == r.OwnerID || r.member(p))
 	case KindRecruitment:
 		return p.Is(RoleBureau, RoleAdmin) || r.member(p)
-	case KindAudit:
+	case KindAudit, KindStats:
 		return p.Is(RoleBureau, RoleAdmin)
 	case KindUsers:
 		return p != nil
@@ -191,7 +192,8 @@ func allowed(p *User, act Action, r Resource) bool {
 		}
 	case KindUsers:
 		return act == ActCreateStaff && p.Role == RoleAdmin
-	case KindTaxonomy:
+	case KindTaxonomy, KindStats:
+		// Targets, taxonomies and recounts are the platform operator's.
 		return act == ActUpdate && p.Role == RoleAdmin
 	}
 	return false

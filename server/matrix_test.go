@@ -286,6 +286,15 @@ func rows(w *world) []row {
 		}, [nRoles]int{401, 404, 404, no, 404, 403, 403}},
 
 		{"GET", "/api/v1/audit", "", fixed("/api/v1/audit", nil), [nRoles]int{401, 403, 403, 403, 403, ok, ok}},
+		{"GET", "/api/v1/targets", "", fixed("/api/v1/targets?year=2025", nil), [nRoles]int{401, 403, 403, 403, 403, ok, ok}},
+		{"PUT", "/api/v1/targets/:metric", "", fixed("/api/v1/targets/theme_parks", map[string]any{"kind": "bases", "label_zh": "主题园区", "label_en": "Theme parks",
+			"period": map[string]any{"from": 2022, "to": 2025}, "goal": 12, "base_kind": "theme_park"}), [nRoles]int{401, 403, 403, 403, 403, 403, ok}},
+		{"GET", "/api/v1/stats/recruitment", "", fixed("/api/v1/stats/recruitment?year=2025&by=district", nil), [nRoles]int{401, 403, 403, 403, 403, ok, ok}},
+		{"GET", "/api/v1/stats/bases", "", fixed("/api/v1/stats/bases?by=kind", nil), [nRoles]int{401, 403, 403, 403, 403, ok, ok}},
+		{"GET", "/api/v1/stats/lagging", "", fixed("/api/v1/stats/lagging?year=2025", nil), [nRoles]int{401, 403, 403, 403, 403, ok, ok}},
+		{"GET", "/api/v1/reports/recruitment.xlsx", "", fixed("/api/v1/reports/recruitment.xlsx?year=2025", nil), [nRoles]int{401, 403, 403, 403, 403, ok, ok}},
+		{"GET", "/api/v1/reports/recruitment.csv", "", fixed("/api/v1/reports/recruitment.csv?year=2025", nil), [nRoles]int{401, 403, 403, 403, 403, ok, ok}},
+		{"POST", "/api/v1/admin/recount", "", fixed("/api/v1/admin/recount", nil), [nRoles]int{401, 403, 403, 403, 403, 403, ok}},
 		{"GET", "/api/v1/taxonomies", "", fixed("/api/v1/taxonomies", nil), [nRoles]int{ok, ok, ok, ok, ok, ok, ok}},
 		{"PUT", "/api/v1/taxonomies", "unchanged", func(w *world, _ role) target {
 			t := models.DefaultTaxonomy()

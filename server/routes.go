@@ -57,6 +57,15 @@ func (s *Server) routes() {
 	api.Post("/recruitments/:id/corrections", s.requireUser, change(s.cfg.Recruitments.Correct))
 	api.Delete("/recruitments/:id", s.requireUser, remove(s.cfg.Recruitments.Withdraw))
 
+	api.Get("/targets", s.requireUser, s.handleTargets)
+	api.Put("/targets/:metric", s.requireUser, s.handleTargetPut)
+	api.Get("/stats/recruitment", s.requireUser, s.handleStatsRecruitment)
+	api.Get("/stats/bases", s.requireUser, s.handleStatsBases)
+	api.Get("/stats/lagging", s.requireUser, s.handleStatsLagging)
+	api.Get("/reports/recruitment.xlsx", s.requireUser, s.handleReport("xlsx"))
+	api.Get("/reports/recruitment.csv", s.requireUser, s.handleReport("csv"))
+	api.Post("/admin/recount", s.requireUser, s.handleRecount)
+
 	api.Get("/audit", s.requireUser, s.handleAuditList)
 	api.Get("/taxonomies", s.handleTaxonomyGet)
 	api.Put("/taxonomies", s.requireUser, s.handleTaxonomyReplace)

@@ -32,6 +32,7 @@ type Config struct {
 	Recruitments models.RecruitmentService
 	Audit        models.AuditService
 	Taxonomies   models.TaxonomyService
+	Stats        models.StatsService
 	// Ready reports whether the service can take traffic (the database
 	// answers); /readyz calls it.
 	Ready func(ctx context.Context) error

@@ -22,6 +22,7 @@ import (
 	"github.com/szdc/talenthub/models"
 	"github.com/szdc/talenthub/search"
 	"github.com/szdc/talenthub/server"
+	"github.com/szdc/talenthub/server/figures"
 	"github.com/szdc/talenthub/server/service"
 	"github.com/szdc/talenthub/server/store"
 	"github.com/szdc/talenthub/server/store/storetest"
@@ -43,7 +44,7 @@ func configOf(svc *service.All, ready func(context.Context) error, logger *slog.
 	return server.Config{
 		Accounts: svc.Accounts, Talents: svc.Talents, Orgs: svc.Orgs, Bases: svc.Bases, Projects: svc.Projects,
 		Applications: svc.Applications, Recruitments: svc.Recruitments, Audit: svc.Audit, Taxonomies: svc.Taxonomies,
-		Ready: ready, Logger: logger,
+		Stats: svc.Stats, Ready: ready, Logger: logger,
 	}
 }
 
@@ -76,8 +77,16 @@ func newEnv(t *testing.T) *env {
 	}
 	t.Cleanup(func() { _ = ix.Close() })
 	st.Observe(ix.Observe)
-	svc := service.New(st, ix, service.AccountsConfig{}, nil, logger)
+	fig := figures.New(st, nil, logger)
+	if err := fig.Load(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	st.Observe(fig.Observe)
+	svc := service.New(st, ix, fig, service.AccountsConfig{}, nil, logger)
 	if err := svc.Taxonomies.Seed(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.Stats.SeedTargets(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	srv := server.New(configOf(svc, st.Ping, logger))
@@ -502,7 +511,7 @@ func TestHealth(t *testing.T) {
 	check(t, "healthz", e.call("GET", "/healthz", "", nil), 200, "")
 	check(t, "readyz", e.call("GET", "/readyz", "", nil), 200, "")
 
-	svc := service.New(e.store, nil, service.AccountsConfig{}, nil, slog.New(slog.DiscardHandler))
+	svc := service.New(e.store, nil, nil, service.AccountsConfig{}, nil, slog.New(slog.DiscardHandler))
 	down := server.New(configOf(svc, func(context.Context) error {
 		return &models.Error{Code: models.CodeUnavailable, Message: "the database does not answer", Err: errors.New("dial tcp: refused")}
 	}, slog.New(slog.DiscardHandler)))

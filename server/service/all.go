@@ -18,10 +18,12 @@ type All struct {
 	Recruitments *Recruitments
 	Audit        *Audit
 	Taxonomies   *Taxonomies
+	Stats        *Stats
 }
 
-// New wires every service. now and logger may be nil.
-func New(st Stores, lister models.Lister, acc AccountsConfig, now func() time.Time, logger *slog.Logger) *All {
+// New wires every service. figures, now and logger may be nil (tests that
+// need no statistics).
+func New(st Stores, lister models.Lister, figures Figures, acc AccountsConfig, now func() time.Time, logger *slog.Logger) *All {
 	if acc.Now == nil {
 		acc.Now = now
 	}
@@ -40,5 +42,6 @@ func New(st Stores, lister models.Lister, acc AccountsConfig, now func() time.Ti
 		Recruitments: NewRecruitments(d),
 		Audit:        NewAudit(d),
 		Taxonomies:   tax,
+		Stats:        NewStats(d, figures, st),
 	}
 }

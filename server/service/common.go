@@ -34,6 +34,7 @@ type Stores interface {
 	models.RecruitmentStore
 	models.AuditStore
 	models.TaxonomyStore
+	models.TargetStore
 	UserSessions(ctx context.Context, userID string) ([]*models.Session, error)
 	BeginErasure(ctx context.Context, e models.Erasure) error
 	EndErasure(ctx context.Context, talentID string) error

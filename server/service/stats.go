@@ -1,0 +1,218 @@
+package service
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/szdc/talenthub/models"
+)
+
+// Figures is what the statistics read: the in-memory figures
+// (server/figures).
+type Figures interface {
+	Targets(ts []models.Target, year int) []models.TargetStatus
+	Recruitment(year int, by string) (models.Breakdown, error)
+	Bases(by string) (models.Breakdown, error)
+	Lagging(goal float64, year int) models.Lagging
+	Report(ts []models.Target, year int) *models.Report
+	Recount(ctx context.Context) (*models.RecountResult, error)
+}
+
+// Stats implements models.StatsService.
+type Stats struct {
+	Deps
+	figures Figures
+	targets models.TargetStore
+
+	mu     sync.Mutex
+	cached []models.Target
+	at     time.Time
+}
+
+var _ models.StatsService = (*Stats)(nil)
+
+// NewStats returns the statistics service.
+func NewStats(d Deps, figures Figures, targets models.TargetStore) *Stats {
+	d.defaults()
+	return &Stats{Deps: d, figures: figures, targets: targets}
+}
+
+// SeedTargets stores the plan's targets that are missing.
+func (s *Stats) SeedTargets(ctx context.Context) error {
+	return s.targets.SeedTargets(ctx, models.DefaultTargets())
+}
+
+// allTargets returns the targets, cached for a few seconds (every read of
+// the dashboard needs them; an admin's edit reaches every process soon).
+func (s *Stats) allTargets(ctx context.Context) ([]models.Target, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cached != nil && s.Now().Sub(s.at) < 5*time.Second {
+		return s.cached, nil
+	}
+	ts, err := s.targets.Targets(ctx)
+	if err != nil {
+		return nil, err
+	}
+	order := map[string]int{}
+	for i, t := range models.DefaultTargets() {
+		order[t.Metric] = i + 1
+	}
+	sortTargets(ts, order)
+	s.cached, s.at = ts, s.Now()
+	return ts, nil
+}
+
+// sortTargets puts the plan's targets first, in the plan's order, then the
+// others by metric.
+func sortTargets(ts []models.Target, order map[string]int) {
+	rank := func(t models.Target) int {
+		if r, ok := order[t.Metric]; ok {
+			return r
+		}
+		return len(order) + 1
+	}
+	slices.SortFunc(ts, func(a, b models.Target) int {
+		return cmp.Or(cmp.Compare(rank(a), rank(b)), cmp.Compare(a.Metric, b.Metric))
+	})
+}
+
+// may checks act on the figures: reading is for the bureau and admins,
+// changing targets and recounting for admins. The figures are no secret
+// object, so a refusal is 403 rather than 404.
+func (s *Stats) may(actor *models.User, act models.Action) error {
+	err := models.Authorize(actor, act, models.Resource{Kind: models.KindStats})
+	if models.IsCode(err, models.CodeNotFound) {
+		return models.Errorf(models.CodeForbidden, "the figures are for the bureau and admins")
+	}
+	return err
+}
+
+func (s *Stats) canRead(actor *models.User) error { return s.may(actor, models.ActRead) }
+
+// year defaults to this year in Shenzhen.
+func (s *Stats) year(y int) int {
+	if y == 0 {
+		return s.Now().In(models.ChinaTime).Year()
+	}
+	return y
+}
+
+// Targets implements models.StatsService.
+func (s *Stats) Targets(ctx context.Context, actor *models.User, year int) ([]models.TargetStatus, error) {
+	if err := s.canRead(actor); err != nil {
+		return nil, err
+	}
+	ts, err := s.allTargets(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.figures.Targets(ts, s.year(year)), nil
+}
+
+// SetTarget implements models.StatsService.
+func (s *Stats) SetTarget(ctx context.Context, actor *models.User, metric string, in models.TargetInput, ifVersion int64) (*models.Target, error) {
+	if err := s.may(actor, models.ActUpdate); err != nil {
+		return nil, err
+	}
+	if !models.MetricKey(metric) {
+		return nil, models.Errorf(models.CodeBadRequest, "a metric is 2-40 lower-case letters, digits or _")
+	}
+	if err := s.validate(ctx, in); err != nil {
+		return nil, err
+	}
+	ts, err := s.allTargets(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range ts {
+		if t.Metric == metric && t.Kind != in.Kind {
+			return nil, models.Errorf(models.CodeConflict, "%s counts %s; the kind of a metric cannot change", metric, t.Kind)
+		}
+	}
+	t := &models.Target{Metric: metric, Kind: in.Kind, LabelZH: in.LabelZH, LabelEN: in.LabelEN, Period: in.Period, Goal: in.Goal,
+		BaseKind: in.BaseKind, OperatorKinds: in.OperatorKinds, OrgKind: in.OrgKind, OrgFlag: in.OrgFlag, Origin: in.Origin}
+	t, err = s.targets.PutTarget(ctx, t, ifVersion)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	s.cached = nil
+	s.mu.Unlock()
+	s.audit(ctx, actor, models.AuditTargetSet, models.KindStats, metric, nil,
+		map[string]any{"goal": t.Goal, "period_from": t.Period.From, "period_to": t.Period.To, "kind": string(t.Kind)}, "")
+	return t, nil
+}
+
+// Recruitment implements models.StatsService.
+func (s *Stats) Recruitment(ctx context.Context, actor *models.User, year int, by string) (*models.Breakdown, error) {
+	if err := s.canRead(actor); err != nil {
+		return nil, err
+	}
+	if by == "" {
+		by = models.ByMonth
+	}
+	b, err := s.figures.Recruitment(s.year(year), by)
+	if err != nil {
+		return nil, err
+	}
+	return &b, nil
+}
+
+// Bases implements models.StatsService.
+func (s *Stats) Bases(ctx context.Context, actor *models.User, by string) (*models.Breakdown, error) {
+	if err := s.canRead(actor); err != nil {
+		return nil, err
+	}
+	if by == "" {
+		by = models.ByKind
+	}
+	b, err := s.figures.Bases(by)
+	if err != nil {
+		return nil, err
+	}
+	return &b, nil
+}
+
+// Lagging implements models.StatsService: measured against the goal of the
+// talents_imported target.
+func (s *Stats) Lagging(ctx context.Context, actor *models.User, year int) (*models.Lagging, error) {
+	if err := s.canRead(actor); err != nil {
+		return nil, err
+	}
+	ts, err := s.allTargets(ctx)
+	if err != nil {
+		return nil, err
+	}
+	goal := 0.0
+	for _, t := range ts {
+		if t.Metric == "talents_imported" {
+			goal = t.Goal
+		}
+	}
+	l := s.figures.Lagging(goal, s.year(year))
+	return &l, nil
+}
+
+// Report implements models.StatsService.
+func (s *Stats) Report(ctx context.Context, actor *models.User, year int) (*models.Report, error) {
+	if err := s.canRead(actor); err != nil {
+		return nil, err
+	}
+	ts, err := s.allTargets(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.figures.Report(ts, s.year(year)), nil
+}
+
+// Recount implements models.StatsService (admins).
+func (s *Stats) Recount(ctx context.Context, actor *models.User) (*models.RecountResult, error) {
+	if err := s.may(actor, models.ActUpdate); err != nil {
+		return nil, err
+	}
+	return s.figures.Recount(ctx)
+}

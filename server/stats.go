@@ -1,0 +1,128 @@
+package server
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/szdc/talenthub/models"
+	"github.com/szdc/talenthub/server/report"
+)
+
+func (s *Server) handleTargets(c *fiber.Ctx) error {
+	q := parseQuery(c, "year")
+	year := q.number("year", 2000, 2100)
+	if err := q.err(); err != nil {
+		return err
+	}
+	ts, err := s.cfg.Stats.Targets(c.UserContext(), userOf(c), year)
+	if err != nil {
+		return err
+	}
+	out := fiber.Map{"items": ts, "total": len(ts)}
+	if len(ts) > 0 {
+		out["year"], out["as_of"] = ts[0].Year, ts[0].AsOf
+	}
+	return c.JSON(out)
+}
+
+func (s *Server) handleTargetPut(c *fiber.Ctx) error {
+	version, err := ifMatch(c)
+	if err != nil {
+		return err
+	}
+	var in models.TargetInput
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	t, err := s.cfg.Stats.SetTarget(c.UserContext(), userOf(c), c.Params("metric"), in, version)
+	if err != nil {
+		return err
+	}
+	setVersion(c, t.Version)
+	return c.JSON(t)
+}
+
+func (s *Server) handleStatsRecruitment(c *fiber.Ctx) error {
+	q := parseQuery(c, "year", "by")
+	year := q.number("year", 2000, 2100)
+	by := q.c.Query("by")
+	if err := q.err(); err != nil {
+		return err
+	}
+	b, err := s.cfg.Stats.Recruitment(c.UserContext(), userOf(c), year, by)
+	if err != nil {
+		return err
+	}
+	return c.JSON(b)
+}
+
+func (s *Server) handleStatsBases(c *fiber.Ctx) error {
+	q := parseQuery(c, "by")
+	by := q.c.Query("by")
+	if err := q.err(); err != nil {
+		return err
+	}
+	b, err := s.cfg.Stats.Bases(c.UserContext(), userOf(c), by)
+	if err != nil {
+		return err
+	}
+	return c.JSON(b)
+}
+
+func (s *Server) handleStatsLagging(c *fiber.Ctx) error {
+	q := parseQuery(c, "year")
+	year := q.number("year", 2000, 2100)
+	if err := q.err(); err != nil {
+		return err
+	}
+	l, err := s.cfg.Stats.Lagging(c.UserContext(), userOf(c), year)
+	if err != nil {
+		return err
+	}
+	return c.JSON(l)
+}
+
+// handleReport renders the year's report as xlsx or csv, from one snapshot.
+func (s *Server) handleReport(format string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		q := parseQuery(c, "year")
+		year := q.number("year", 2000, 2100)
+		if err := q.err(); err != nil {
+			return err
+		}
+		r, err := s.cfg.Stats.Report(c.UserContext(), userOf(c), year)
+		if err != nil {
+			return err
+		}
+		tax, err := s.cfg.Taxonomies.Get(c.UserContext())
+		if err != nil {
+			return err
+		}
+		var buf bytes.Buffer
+		name := fmt.Sprintf("recruitment-%d.%s", r.Year, format)
+		switch format {
+		case "xlsx":
+			err = report.XLSX(&buf, r, tax)
+			c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+		default:
+			err = report.CSV(&buf, r, tax)
+			c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+		}
+		if err != nil {
+			return models.Internal("server.report", err)
+		}
+		c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"`, name))
+		c.Set("X-As-Of", r.AsOf.UTC().Format("2006-01-02T15:04:05.000Z07:00"))
+		return c.Send(buf.Bytes())
+	}
+}
+
+func (s *Server) handleRecount(c *fiber.Ctx) error {
+	res, err := s.cfg.Stats.Recount(c.UserContext(), userOf(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
+}
