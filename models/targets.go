@@ -218,7 +218,9 @@ type StatsService interface {
 	Recruitment(ctx context.Context, actor *User, year int, by string) (*Breakdown, error)
 	Bases(ctx context.Context, actor *User, by string) (*Breakdown, error)
 	Lagging(ctx context.Context, actor *User, year int) (*Lagging, error)
-	Report(ctx context.Context, actor *User, year int) (*Report, error)
+	// Report gathers a year's report from one snapshot; the record list
+	// only when records is set.
+	Report(ctx context.Context, actor *User, year int, records bool) (*Report, error)
 	Recount(ctx context.Context, actor *User) (*RecountResult, error)
 }
 

@@ -92,7 +92,7 @@ func (s *Server) handleReport(format string) fiber.Handler {
 		if err := q.err(); err != nil {
 			return err
 		}
-		r, err := s.cfg.Stats.Report(c.UserContext(), userOf(c), year)
+		r, err := s.cfg.Stats.Report(c.UserContext(), userOf(c), year, format == "xlsx")
 		if err != nil {
 			return err
 		}

@@ -422,8 +422,9 @@ func (f *Figures) Lagging(goal float64, yr int) models.Lagging {
 }
 
 // Report gathers, from one state of the figures, everything a recruitment
-// report of a year shows.
-func (f *Figures) Report(ts []models.Target, yr int) *models.Report {
+// report of a year shows; the record list only when records is set (it
+// is the costly part: every record of the year).
+func (f *Figures) Report(ts []models.Target, yr int, records bool) *models.Report {
 	f.mu.RLock()
 	defer f.mu.RUnlock()
 	r := &models.Report{AsOf: f.asOf, Year: yr, Targets: f.targets(ts, yr)}
@@ -434,6 +435,9 @@ func (f *Figures) Report(ts []models.Target, yr int) *models.Report {
 	for _, by := range BaseDims {
 		b, _ := f.basesBy(by)
 		r.Bases = append(r.Bases, b)
+	}
+	if !records {
+		return r
 	}
 	y := f.years[yr]
 	for _, rc := range f.recs {

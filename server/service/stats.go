@@ -17,7 +17,7 @@ type Figures interface {
 	Recruitment(year int, by string) (models.Breakdown, error)
 	Bases(by string) (models.Breakdown, error)
 	Lagging(goal float64, year int) models.Lagging
-	Report(ts []models.Target, year int) *models.Report
+	Report(ts []models.Target, year int, records bool) *models.Report
 	Recount(ctx context.Context) (*models.RecountResult, error)
 }
 
@@ -198,7 +198,7 @@ func (s *Stats) Lagging(ctx context.Context, actor *models.User, year int) (*mod
 }
 
 // Report implements models.StatsService.
-func (s *Stats) Report(ctx context.Context, actor *models.User, year int) (*models.Report, error) {
+func (s *Stats) Report(ctx context.Context, actor *models.User, year int, records bool) (*models.Report, error) {
 	if err := s.canRead(actor); err != nil {
 		return nil, err
 	}
@@ -206,7 +206,7 @@ func (s *Stats) Report(ctx context.Context, actor *models.User, year int) (*mode
 	if err != nil {
 		return nil, err
 	}
-	return s.figures.Report(ts, s.year(year)), nil
+	return s.figures.Report(ts, s.year(year), records), nil
 }
 
 // Recount implements models.StatsService (admins).
