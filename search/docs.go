@@ -2,6 +2,7 @@ package search
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/szdc/talenthub/models"
@@ -32,6 +33,13 @@ func indexDoc(doc any) (coll, id string, version int64, fields map[string]any, e
 		f := meta(d.Version, d.CreatedAt, d.UpdatedAt)
 		f["name"], f["headline"], f["bio"] = d.Name, d.Headline, d.Bio
 		f["skills"], f["tools"], f["industries"] = d.Skills, d.Tools, d.Industries
+		f["skills_text"], f["tools_text"] = strings.Join(d.Skills, "\n"), strings.Join(d.Tools, "\n")
+		f["skills_key"], f["tools_key"] = keys(d.Skills), keys(d.Tools)
+		var works []string
+		for _, w := range d.Works {
+			works = append(works, w.Title, w.Description, strings.Join(w.Tags, " "))
+		}
+		f["works"] = strings.Join(works, "\n")
 		f["district"], f["origin"], f["level"] = d.District, string(d.Origin), string(d.Level)
 		f["available"], f["visibility"], f["years_experience"] = d.Available, string(d.Visibility), d.YearsExperience
 		return models.CollTalents, d.ID, d.Version, f, nil
@@ -49,6 +57,7 @@ func indexDoc(doc any) (coll, id string, version int64, fields map[string]any, e
 		f := meta(d.Version, d.CreatedAt, d.UpdatedAt)
 		f["title"], f["description"], f["kind"], f["org_id"] = d.Title, d.Description, string(d.Kind), d.OrgID
 		f["skills"], f["industries"], f["district"] = d.Skills, d.Industries, d.District
+		f["skills_text"], f["skills_key"] = strings.Join(d.Skills, "\n"), keys(d.Skills)
 		f["status"], f["deadline"] = string(d.Status), d.Deadline
 		return models.CollProjects, d.ID, d.Version, f, nil
 	case *models.Application:

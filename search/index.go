@@ -38,6 +38,8 @@ type Options struct {
 	// Retention is how long the feed keeps changes; a follower further
 	// behind reconciles instead of catching up (10 min).
 	Retention time.Duration
+	// Analysis chooses the analyser of free text (words by default).
+	Analysis Analysis
 	Logger    *slog.Logger
 	// Now is the clock (time.Now).
 	Now func() time.Time
@@ -78,10 +80,18 @@ func Open(ctx context.Context, opts Options) (*Index, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.Analysis == "" {
+		opts.Analysis = AnalysisWords
+	}
 	ix := &Index{opts: opts, log: opts.Logger, recent: map[string]struct{}{}}
+	im, err := newMapping(opts.Analysis)
+	if err != nil {
+		return nil, fmt.Errorf("search: mapping: %w", err)
+	}
+	version := ix.mappingVersion()
 
 	if opts.Dir == "" {
-		bi, err := bleve.NewMemOnly(newMapping())
+		bi, err := bleve.NewMemOnly(im)
 		if err != nil {
 			return nil, fmt.Errorf("search: %w", err)
 		}
@@ -102,8 +112,8 @@ func Open(ctx context.Context, opts Options) (*Index, error) {
 		fresh = true
 	default:
 		v, verr := bi.GetInternal(keyMapping)
-		if verr != nil || string(v) != mappingVersion {
-			ix.log.Info("search: index has another mapping; rebuilding", "have", string(v), "want", mappingVersion)
+		if verr != nil || string(v) != version {
+			ix.log.Info("search: index has another mapping, dictionary or synonym table; rebuilding", "have", string(v), "want", version)
 			_ = bi.Close()
 			if err := quarantine(opts.Dir); err != nil {
 				return nil, err
@@ -117,7 +127,7 @@ func Open(ctx context.Context, opts Options) (*Index, error) {
 		if err := os.MkdirAll(filepath.Dir(opts.Dir), 0o750); err != nil {
 			return nil, fmt.Errorf("search: %w", err)
 		}
-		bi, err := bleve.New(opts.Dir, newMapping())
+		bi, err := bleve.New(opts.Dir, im)
 		if err != nil {
 			return nil, fmt.Errorf("search: create index: %w", err)
 		}
@@ -146,8 +156,13 @@ func quarantine(dir string) error {
 	return nil
 }
 
+// mappingVersion identifies what an index was built with.
+func (ix *Index) mappingVersion() string {
+	return mappingVersion + ":" + string(ix.opts.Analysis) + ":" + analysisVersion()
+}
+
 func (ix *Index) rebuildIfSource(ctx context.Context) error {
-	if err := ix.bi.SetInternal(keyMapping, []byte(mappingVersion)); err != nil {
+	if err := ix.bi.SetInternal(keyMapping, []byte(ix.mappingVersion())); err != nil {
 		return fmt.Errorf("search: %w", err)
 	}
 	if ix.opts.Source == nil {
@@ -254,7 +269,7 @@ func (ix *Index) List(ctx context.Context, q models.ListQuery) ([]string, int, e
 	if _, ok := fields[q.Coll]; !ok {
 		return nil, 0, fmt.Errorf("search: unknown collection %q", q.Coll)
 	}
-	bq, err := buildQuery(q)
+	bq, err := ix.buildQuery(q)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -290,7 +305,7 @@ func (ix *Index) List(ctx context.Context, q models.ListQuery) ([]string, int, e
 
 // buildQuery turns a ListQuery into a Bleve query: every condition is a
 // term, range or match query on a field the mapping declares.
-func buildQuery(q models.ListQuery) (query.Query, error) {
+func (ix *Index) buildQuery(q models.ListQuery) (query.Query, error) {
 	known := fields[q.Coll]
 	must := []query.Query{termQuery(typeField, q.Coll)}
 	for _, cond := range q.All {
@@ -325,21 +340,22 @@ func buildQuery(q models.ListQuery) (query.Query, error) {
 		rq.SetField(r.Field)
 		must = append(must, rq)
 	}
+	var not []query.Query
 	if q.Text != "" {
-		tf := textFields(q.Coll)
-		if len(tf) == 0 {
-			return nil, fmt.Errorf("search: %s has no text", q.Coll)
+		parsed, err := ParseText(q.Text)
+		if err != nil {
+			return nil, err
 		}
-		or := make([]query.Query, 0, len(tf))
-		for _, f := range tf {
-			mq := query.NewMatchQuery(q.Text)
-			mq.SetField(f)
-			mq.SetOperator(query.MatchQueryOperatorAnd)
-			or = append(or, mq)
+		tq, nq, err := ix.textQuery(q.Coll, parsed)
+		if err != nil {
+			return nil, err
 		}
-		must = append(must, query.NewDisjunctionQuery(or))
+		if tq != nil {
+			must = append(must, tq)
+		}
+		not = append(not, nq...)
 	}
-	bq := query.NewBooleanQuery(must, nil, nil)
+	bq := query.NewBooleanQuery(must, nil, not)
 	for _, m := range q.Not {
 		if known[m.Field] != kw {
 			return nil, fmt.Errorf("search: %s has no keyword field %q", q.Coll, m.Field)

@@ -1,46 +1,50 @@
 // Package search is talenthub's Bleve index: the documents of the change
 // feed (profiles, organisations, bases, projects, applications, recruitment
-// records, audit entries) indexed for lists, filters and search, kept in
-// sync with MongoDB by following the change feed, rebuilt from it when
-// needed. It never holds contact data or ID numbers.
+// records, audit entries) indexed for search, lists, filters and facets,
+// kept in sync with MongoDB by following the change feed, rebuilt from it
+// when needed. It never holds contact data or ID numbers.
 //
-// It imports models and Bleve only; main wires it to the store.
+// It imports models, Bleve and its analysis (gse) only; main wires it to the
+// store.
 package search
 
 import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
-	"github.com/blevesearch/bleve/v2/analysis/analyzer/standard"
 	"github.com/blevesearch/bleve/v2/mapping"
 
 	"github.com/szdc/talenthub/models"
 )
 
 // mappingVersion changes whenever the mapping does; an index built with
-// another version is rebuilt at open.
-const mappingVersion = "1"
+// another version (or another dictionary or synonym table) is rebuilt at
+// open.
+const mappingVersion = "2"
 
 // typeField names the collection of every indexed document.
 const typeField = "_type"
 
-// field kinds of the mapping.
+// Field kinds.
 const (
-	kw   = "keyword"  // exact terms, for filters, facets and sorting
-	txt  = "text"     // analysed words, for q
-	num  = "number"   // numeric, for ranges and sorting
-	date = "datetime" // times, for sorting
+	kw   = "keyword"  // exact terms: filters, facets, sorting
+	key  = "key"      // exact terms folded (lower case, Simplified): skill and tool filters
+	txt  = "text"     // analysed words: free text (q)
+	hl   = "text+hl"  // analysed and stored with positions: free text with highlights
+	num  = "number"   // numbers: ranges, sorting
+	date = "datetime" // times: sorting
 	flag = "bool"
 )
 
-// fields is the whole mapping on one screen: for each collection, each
-// indexed field and its kind. Nothing else is indexed (dynamic mapping is
-// off), so a field added to a model reaches the index only by being added
-// here — contact data never does.
+// fields is the whole mapping on one screen: each collection's indexed
+// fields and their kinds. Nothing else is indexed (dynamic mapping is off),
+// so a field reaches the index only by being named here: contact data
+// never does.
 var fields = map[string]map[string]string{
 	models.CollTalents: {
-		"name": txt, "headline": txt, "bio": txt, "skills": kw, "tools": kw, "industries": kw, "district": kw,
-		"origin": kw, "level": kw, "available": flag, "visibility": kw, "years_experience": num,
-		"version": num, "created_at": date, "updated_at": date,
+		"name": txt, "headline": hl, "bio": hl, "works": hl, "skills_text": hl, "tools_text": hl,
+		"skills": kw, "tools": kw, "skills_key": key, "tools_key": key,
+		"industries": kw, "district": kw, "origin": kw, "level": kw, "available": flag, "visibility": kw,
+		"years_experience": num, "version": num, "created_at": date, "updated_at": date,
 	},
 	models.CollOrgs: {
 		"name": txt, "kind": kw, "district": kw, "industries": kw, "flags": kw, "status": kw, "member_ids": kw,
@@ -51,8 +55,8 @@ var fields = map[string]map[string]string{
 		"version": num, "created_at": date, "updated_at": date,
 	},
 	models.CollProjects: {
-		"title": txt, "description": txt, "kind": kw, "org_id": kw, "skills": kw, "industries": kw, "district": kw,
-		"status": kw, "deadline": kw, "version": num, "created_at": date, "updated_at": date,
+		"title": hl, "description": hl, "skills_text": hl, "kind": kw, "org_id": kw, "skills": kw, "skills_key": key,
+		"industries": kw, "district": kw, "status": kw, "deadline": kw, "version": num, "created_at": date, "updated_at": date,
 	},
 	models.CollApplications: {
 		"project_id": kw, "org_id": kw, "talent_id": kw, "stage": kw, "initiated_by": kw,
@@ -68,21 +72,36 @@ var fields = map[string]map[string]string{
 	},
 }
 
-// textFields are the fields that free text (q) searches, per collection.
-func textFields(coll string) []string {
-	var out []string
-	for f, k := range fields[coll] {
-		if k == txt {
-			out = append(out, f)
-		}
-	}
-	return out
+// textFields are the free-text fields of a collection with their boosts:
+// a word in a headline or a skill says more than one in a bio.
+var textFields = map[string]map[string]float64{
+	models.CollTalents:  {"name": 1.5, "headline": 3, "skills_text": 3, "tools_text": 2, "bio": 1, "works": 1},
+	models.CollProjects: {"title": 3, "skills_text": 3, "description": 1},
+	models.CollOrgs:     {"name": 1},
+	models.CollBases:    {"name": 1},
 }
 
-func newMapping() mapping.IndexMapping {
+// Analysis chooses the analyser of free text.
+type Analysis string
+
+// The two analysers measured against each other (BENCHMARKS.md): words
+// (gse segmentation, the default) and Bleve's CJK bigrams.
+const (
+	AnalysisWords   Analysis = "words"
+	AnalysisBigrams Analysis = "bigrams"
+)
+
+func newMapping(a Analysis) (mapping.IndexMapping, error) {
 	im := bleve.NewIndexMapping()
+	if err := addAnalyzers(im); err != nil {
+		return nil, err
+	}
+	text := textAnalyzer
+	if a == AnalysisBigrams {
+		text = bigramAnalyzer
+	}
 	im.TypeField = typeField
-	im.DefaultAnalyzer = standard.Name
+	im.DefaultAnalyzer = keyword.Name
 	im.DefaultMapping = bleve.NewDocumentDisabledMapping()
 	for coll, fs := range fields {
 		dm := bleve.NewDocumentStaticMapping()
@@ -95,9 +114,14 @@ func newMapping() mapping.IndexMapping {
 			case kw:
 				fm = bleve.NewKeywordFieldMapping()
 				fm.Analyzer = keyword.Name
-			case txt:
+			case key:
+				fm = bleve.NewKeywordFieldMapping()
+				fm.Analyzer = keyAnalyzer
+			case txt, hl:
 				fm = bleve.NewTextFieldMapping()
-				fm.Analyzer = standard.Name
+				fm.Analyzer = text
+				// Highlights need the text and its term vectors.
+				fm.Store, fm.IncludeTermVectors = kind == hl, kind == hl
 			case num:
 				fm = bleve.NewNumericFieldMapping()
 			case date:
@@ -105,13 +129,15 @@ func newMapping() mapping.IndexMapping {
 			case flag:
 				fm = bleve.NewBooleanFieldMapping()
 			}
-			// Only the version is read back (to skip changes already
-			// applied); the documents themselves come from MongoDB.
-			fm.Store = name == "version"
+			if kind != hl {
+				// Only the version is read back among these (to skip
+				// changes already applied); documents come from MongoDB.
+				fm.Store = name == "version"
+			}
 			fm.IncludeInAll = false
 			dm.AddFieldMappingsAt(name, fm)
 		}
 		im.AddDocumentMapping(coll, dm)
 	}
-	return im
+	return im, nil
 }

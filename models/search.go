@@ -1,0 +1,97 @@
+package models
+
+import (
+	"context"
+	"time"
+)
+
+// TalentSearch is GET /talents: free text and filters (API.md "Search
+// parameters"). Visibility is set by the service from the caller's role,
+// never by the client.
+type TalentSearch struct {
+	Q          string
+	Skills     []string
+	Tools      []string
+	Industries []string
+	District   []string
+	Origin     []string
+	Level      []string
+	Available  *bool
+	MinYears   *int
+	MaxYears   *int
+	Visibility []Visibility
+	Sort       string // relevance (default), newest, experience
+	Page       Page
+}
+
+// ProjectSearch is GET /projects.
+type ProjectSearch struct {
+	Q          string
+	Kind       []string
+	District   []string
+	Industries []string
+	Skills     []string
+	OrgID      []string
+	Status     []string
+	Sort       string // relevance (default), newest, deadline
+	Page       Page
+}
+
+// FacetCount is one value of a facet and how many results have it.
+type FacetCount struct {
+	Key   string `json:"key"`
+	Count int    `json:"count"`
+}
+
+// SearchHit is one result of a search: the document's id, its relevance and
+// the highlighted fragments of the text that matched.
+type SearchHit struct {
+	ID         string
+	Score      float64
+	Highlights map[string][]string
+}
+
+// SearchPage is one page of search results with the facets of all results.
+type SearchPage struct {
+	Hits   []SearchHit
+	Total  int
+	Facets map[string][]FacetCount
+	Took   time.Duration
+}
+
+// Searcher answers searches and finds match candidates (the search index).
+type Searcher interface {
+	SearchTalents(ctx context.Context, q TalentSearch) (*SearchPage, error)
+	SearchProjects(ctx context.Context, q ProjectSearch) (*SearchPage, error)
+	// TalentCandidates finds talents for a project: visible to
+	// organisations, available, matching its words or skills, best first.
+	TalentCandidates(ctx context.Context, p *Project, limit int) ([]SearchHit, error)
+	// ProjectCandidates finds open projects for a talent, best first.
+	ProjectCandidates(ctx context.Context, t *Talent, today string, limit int) ([]SearchHit, error)
+	// SimilarTalents finds profiles like t (visible to organisations).
+	SimilarTalents(ctx context.Context, t *Talent, limit int) ([]SearchHit, error)
+}
+
+// TalentHit is a profile in a search answer, with its highlights.
+type TalentHit struct {
+	*Talent
+	Score      float64             `json:"score"`
+	Highlights map[string][]string `json:"highlights"`
+}
+
+// ProjectHit is a project in a search answer, with its highlights.
+type ProjectHit struct {
+	*Project
+	Score      float64             `json:"score"`
+	Highlights map[string][]string `json:"highlights"`
+}
+
+// SearchResult is the answer of a search route.
+type SearchResult[T any] struct {
+	Items   []T                     `json:"items"`
+	Total   int                     `json:"total"`
+	Page    int                     `json:"page"`
+	PerPage int                     `json:"per_page"`
+	Facets  map[string][]FacetCount `json:"facets"`
+	TookMS  float64                 `json:"took_ms"`
+}

@@ -1,0 +1,166 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/szdc/talenthub/models"
+)
+
+// phraseClause matches the words of a skill or title on coll: all its
+// concepts (synonyms included), or the skill exactly as a key.
+func (ix *Index) phraseClause(coll, s string) (query.Query, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil, nil
+	}
+	terms, err := ix.concepts(s)
+	if err != nil || len(terms) == 0 {
+		return nil, err
+	}
+	all := make([]query.Query, len(terms))
+	for i, t := range terms {
+		all[i] = anyField(coll, t)
+	}
+	exact := termQuery("skills_key", Fold(s))
+	return query.NewDisjunctionQuery([]query.Query{query.NewConjunctionQuery(all), exact}), nil
+}
+
+// wordsClauses are the clauses of free words (a title, a headline), each
+// word on its own: any of them may match.
+func (ix *Index) wordsClauses(coll, text string) ([]query.Query, error) {
+	p, err := ParseText(truncateRunes(text, maxQueryRunes))
+	if err != nil {
+		return nil, nil // free text of a profile is not a query: ignore what cannot parse
+	}
+	var out []query.Query
+	for _, w := range p.Words {
+		terms, err := ix.concepts(w)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range terms {
+			out = append(out, anyField(coll, t))
+		}
+	}
+	return out, nil
+}
+
+func truncateRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) > n {
+		return string(r[:n])
+	}
+	return s
+}
+
+// candidates runs a "should" query: filters that must hold, clauses of which
+// at least one must match, best first.
+func (ix *Index) candidates(ctx context.Context, must []query.Query, should []query.Query, not []query.Query, limit int) ([]models.SearchHit, error) {
+	if len(should) > 200 {
+		should = should[:200]
+	}
+	bq := query.NewBooleanQuery(must, should, not)
+	if len(should) > 0 {
+		bq.SetMinShould(1)
+	}
+	req := bleve.NewSearchRequestOptions(bq, limit, 0, false)
+	req.SortBy([]string{"-_score", "_id"})
+	ctx, cancel := context.WithTimeout(ctx, searchBudget)
+	defer cancel()
+	res, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("search: candidates: %w", err)
+	}
+	out := make([]models.SearchHit, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		_, id := splitID(h.ID)
+		out = append(out, models.SearchHit{ID: id, Score: h.Score})
+	}
+	return out, nil
+}
+
+// TalentCandidates implements models.Searcher.
+func (ix *Index) TalentCandidates(ctx context.Context, p *models.Project, limit int) ([]models.SearchHit, error) {
+	must := []query.Query{termQuery(typeField, models.CollTalents)}
+	must = filter(must, "visibility", []string{string(models.VisibilityPublic), string(models.VisibilityOrgs)})
+	avail := query.NewBoolFieldQuery(true)
+	avail.SetField("available")
+	must = append(must, avail)
+	var should []query.Query
+	for _, s := range p.Skills {
+		c, err := ix.phraseClause(models.CollTalents, s)
+		if err != nil {
+			return nil, err
+		}
+		if c != nil {
+			c.(*query.DisjunctionQuery).SetBoost(2)
+			should = append(should, c)
+		}
+	}
+	words, err := ix.wordsClauses(models.CollTalents, p.Title)
+	if err != nil {
+		return nil, err
+	}
+	should = append(should, words...)
+	for _, ind := range p.Industries {
+		should = append(should, termQuery("industries", ind))
+	}
+	return ix.candidates(ctx, must, should, nil, limit)
+}
+
+// ProjectCandidates implements models.Searcher. The deadline is left to the
+// caller, which knows what "today" is.
+func (ix *Index) ProjectCandidates(ctx context.Context, t *models.Talent, _ string, limit int) ([]models.SearchHit, error) {
+	must := []query.Query{termQuery(typeField, models.CollProjects), termQuery("status", string(models.ProjectOpen))}
+	var should []query.Query
+	for _, s := range append(append([]string{}, t.Skills...), t.Tools...) {
+		c, err := ix.phraseClause(models.CollProjects, s)
+		if err != nil {
+			return nil, err
+		}
+		if c != nil {
+			should = append(should, c)
+		}
+	}
+	words, err := ix.wordsClauses(models.CollProjects, t.Headline)
+	if err != nil {
+		return nil, err
+	}
+	should = append(should, words...)
+	for _, ind := range t.Industries {
+		should = append(should, termQuery("industries", ind))
+	}
+	return ix.candidates(ctx, must, should, nil, limit)
+}
+
+// SimilarTalents implements models.Searcher: "more like this" from the
+// profile's skills, tools, industries and headline.
+func (ix *Index) SimilarTalents(ctx context.Context, t *models.Talent, limit int) ([]models.SearchHit, error) {
+	must := []query.Query{termQuery(typeField, models.CollTalents)}
+	must = filter(must, "visibility", []string{string(models.VisibilityPublic), string(models.VisibilityOrgs)})
+	var should []query.Query
+	for _, s := range append(append([]string{}, t.Skills...), t.Tools...) {
+		c, err := ix.phraseClause(models.CollTalents, s)
+		if err != nil {
+			return nil, err
+		}
+		if c != nil {
+			should = append(should, c)
+		}
+	}
+	words, err := ix.wordsClauses(models.CollTalents, t.Headline)
+	if err != nil {
+		return nil, err
+	}
+	should = append(should, words...)
+	for _, ind := range t.Industries {
+		should = append(should, termQuery("industries", ind))
+	}
+	self := query.NewDocIDQuery([]string{docID(models.CollTalents, t.ID)})
+	return ix.candidates(ctx, must, should, []query.Query{self}, limit)
+}

@@ -1,0 +1,274 @@
+package search
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/szdc/talenthub/models"
+)
+
+// The query language is built here, in code, from what a user typed: plain
+// words (all must match, ranked), "quoted phrases" (as written), -words
+// (excluded). Nothing a user types reaches Bleve's query-string syntax, and
+// there are no regexps, wildcards or fuzzy terms.
+
+// Limits of one query.
+const (
+	maxQueryRunes = 200
+	maxWords      = 12
+	maxPhrases    = 5
+	maxExcluded   = 10
+	maxClauses    = 40
+)
+
+// Parsed is a user's free text.
+type Parsed struct {
+	Words    []string
+	Phrases  []string
+	Excluded []string
+}
+
+// Empty reports whether nothing was asked.
+func (p Parsed) Empty() bool { return len(p.Words)+len(p.Phrases) == 0 }
+
+func badQuery(format string, args ...any) error {
+	msg := fmt.Sprintf(format, args...)
+	return &models.Error{Code: models.CodeBadRequest, Message: msg, Fields: map[string]string{"q": msg}}
+}
+
+// ParseText splits a query into words, phrases and exclusions, refusing
+// queries too long or too complex to answer quickly.
+func ParseText(q string) (Parsed, error) {
+	var p Parsed
+	if !utf8.ValidString(q) {
+		return p, badQuery("the query is not valid UTF-8")
+	}
+	if n := utf8.RuneCountInString(q); n > maxQueryRunes {
+		return p, badQuery("the query has %d characters; at most %d", n, maxQueryRunes)
+	}
+	for _, r := range q {
+		if unicode.IsControl(r) && r != '\t' {
+			return p, badQuery("the query holds control characters")
+		}
+	}
+	rest := q
+	for {
+		i := strings.IndexAny(rest, "\"“”")
+		if i < 0 {
+			break
+		}
+		before := rest[:i]
+		_, w := utf8.DecodeRuneInString(rest[i:])
+		after := rest[i+w:]
+		j := strings.IndexAny(after, "\"“”")
+		phrase := after
+		if j >= 0 {
+			phrase = after[:j]
+			_, w2 := utf8.DecodeRuneInString(after[j:])
+			rest = before + " " + after[j+w2:]
+		} else {
+			rest = before
+		}
+		if phrase = strings.TrimSpace(phrase); phrase != "" {
+			p.Phrases = append(p.Phrases, phrase)
+		}
+	}
+	for _, w := range strings.FieldsFunc(rest, func(r rune) bool {
+		return unicode.IsSpace(r) || strings.ContainsRune(",，、;；。", r)
+	}) {
+		if strings.HasPrefix(w, "-") || strings.HasPrefix(w, "－") {
+			if w = strings.TrimLeft(w, "-－"); w != "" {
+				p.Excluded = append(p.Excluded, w)
+			}
+			continue
+		}
+		p.Words = append(p.Words, w)
+	}
+	switch {
+	case len(p.Words) > maxWords:
+		return p, badQuery("the query has %d words; at most %d", len(p.Words), maxWords)
+	case len(p.Phrases) > maxPhrases:
+		return p, badQuery("the query has %d phrases; at most %d", len(p.Phrases), maxPhrases)
+	case len(p.Excluded) > maxExcluded:
+		return p, badQuery("the query excludes %d words; at most %d", len(p.Excluded), maxExcluded)
+	case p.Empty() && len(p.Excluded) > 0:
+		return p, badQuery("say what to look for, not only what to exclude")
+	}
+	return p, nil
+}
+
+// concepts analyses one word of a query into the terms that must all
+// match: a synonym group's canonical token wherever a variant was typed,
+// and each word otherwise. Sub-words are left out: 原画师 asks for 原画师
+// (or its synonyms), not for every 画师.
+func (ix *Index) concepts(word string) ([]string, error) {
+	an := ix.bi.Mapping().AnalyzerNamed(textAnalyzer)
+	if an == nil {
+		return nil, fmt.Errorf("search: no analyser %s", textAnalyzer)
+	}
+	tokens := an.Analyze([]byte(word))
+	var base, canon []*analysis.Token
+	for _, t := range tokens {
+		switch {
+		case strings.HasPrefix(string(t.Term), canonicalPrefix):
+			canon = append(canon, t)
+		case t.Type != analysis.Shingle:
+			base = append(base, t)
+		}
+	}
+	// The longest canonical span first, so "unreal engine 5" wins over "unreal".
+	sort.SliceStable(canon, func(i, j int) bool { return canon[i].End-canon[i].Start > canon[j].End-canon[j].Start })
+	var out []string
+	covered := map[*analysis.Token]bool{}
+	for _, c := range canon {
+		take := false
+		for _, b := range base {
+			if !covered[b] && b.Start >= c.Start && b.End <= c.End {
+				covered[b], take = true, true
+			}
+		}
+		// A canonical token may also come from a sub-word alone.
+		if (take || len(base) == 0) && !slices.Contains(out, string(c.Term)) {
+			out = append(out, string(c.Term))
+		}
+	}
+	for _, b := range base {
+		if !covered[b] {
+			out = append(out, string(b.Term))
+		}
+	}
+	return out, nil
+}
+
+// anyField matches term in any text field of coll, with the field's boost.
+func anyField(coll, term string) query.Query {
+	fs := textFields[coll]
+	names := make([]string, 0, len(fs))
+	for f := range fs {
+		names = append(names, f)
+	}
+	sort.Strings(names)
+	or := make([]query.Query, 0, len(names))
+	for _, f := range names {
+		tq := query.NewTermQuery(term)
+		tq.SetField(f)
+		tq.SetBoost(fs[f])
+		or = append(or, tq)
+	}
+	return query.NewDisjunctionQuery(or)
+}
+
+// phraseAnyField matches a phrase in any text field of coll.
+func phraseAnyField(coll, phrase string) query.Query {
+	fs := textFields[coll]
+	names := make([]string, 0, len(fs))
+	for f := range fs {
+		names = append(names, f)
+	}
+	sort.Strings(names)
+	or := make([]query.Query, 0, len(names))
+	for _, f := range names {
+		pq := query.NewMatchPhraseQuery(phrase)
+		pq.SetField(f)
+		pq.SetBoost(fs[f])
+		or = append(or, pq)
+	}
+	return query.NewDisjunctionQuery(or)
+}
+
+// conceptPhrase matches analysed terms at consecutive positions in any text
+// field of coll.
+func conceptPhrase(coll string, terms []string) query.Query {
+	fs := textFields[coll]
+	names := make([]string, 0, len(fs))
+	for f := range fs {
+		names = append(names, f)
+	}
+	sort.Strings(names)
+	or := make([]query.Query, 0, len(names))
+	for _, f := range names {
+		if len(terms) == 1 {
+			tq := query.NewTermQuery(terms[0])
+			tq.SetField(f)
+			tq.SetBoost(fs[f])
+			or = append(or, tq)
+			continue
+		}
+		pq := query.NewPhraseQuery(terms, f)
+		pq.SetBoost(fs[f])
+		or = append(or, pq)
+	}
+	return query.NewDisjunctionQuery(or)
+}
+
+// textQuery builds the query of parsed text on coll: what must match, and
+// what must not.
+func (ix *Index) textQuery(coll string, p Parsed) (query.Query, []query.Query, error) {
+	if len(textFields[coll]) == 0 {
+		return nil, nil, fmt.Errorf("search: %s has no free text", coll)
+	}
+	var must, not []query.Query
+	clauses := 0
+	if ix.opts.Analysis == AnalysisBigrams {
+		for _, w := range p.Words {
+			must = append(must, phraseAnyField(coll, w))
+			clauses++
+		}
+	} else if len(p.Words) > 0 {
+		// The words are analysed together, so that a synonym of several
+		// words ("motion capture") is one concept.
+		terms, err := ix.concepts(strings.Join(p.Words, " "))
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, t := range terms {
+			must = append(must, anyField(coll, t))
+		}
+		clauses += len(terms)
+	}
+	for _, ph := range p.Phrases {
+		q := phraseAnyField(coll, ph)
+		if ix.opts.Analysis != AnalysisBigrams {
+			// A phrase matches as written, or as its concepts in order
+			// ("level design" finds 关卡设计).
+			terms, err := ix.concepts(ph)
+			if err != nil {
+				return nil, nil, err
+			}
+			if len(terms) > 0 {
+				q = query.NewDisjunctionQuery([]query.Query{q, conceptPhrase(coll, terms)})
+			}
+		}
+		must = append(must, q)
+		clauses++
+	}
+	for _, w := range p.Excluded {
+		terms := []string{w}
+		if ix.opts.Analysis != AnalysisBigrams {
+			var err error
+			if terms, err = ix.concepts(w); err != nil {
+				return nil, nil, err
+			}
+			for _, t := range terms {
+				not = append(not, anyField(coll, t))
+			}
+		} else {
+			not = append(not, phraseAnyField(coll, w))
+		}
+		clauses += len(terms)
+	}
+	if clauses > maxClauses {
+		return nil, nil, badQuery("the query is too complex (%d terms); at most %d", clauses, maxClauses)
+	}
+	if len(must) == 0 {
+		return nil, not, nil
+	}
+	return query.NewConjunctionQuery(must), not, nil
+}
