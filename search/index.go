@@ -40,7 +40,7 @@ type Options struct {
 	Retention time.Duration
 	// Analysis chooses the analyser of free text (words by default).
 	Analysis Analysis
-	Logger    *slog.Logger
+	Logger   *slog.Logger
 	// Now is the clock (time.Now).
 	Now func() time.Time
 }
