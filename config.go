@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/caarlos0/env/v11"
+
+	"github.com/szdc/talenthub/models"
 )
 
 // config is talenthub's configuration, read from the environment (API.md
@@ -30,6 +32,10 @@ type config struct {
 	// minutes on the embedded database (one process) and 24 hours on
 	// MongoDB (followers in other processes may be down for a while).
 	FeedRetention time.Duration `env:"FEED_RETENTION"`
+	// MatchWeights weigh the factors of match scores: "skills=0.4,text=0.2,…".
+	MatchWeights string `env:"MATCH_WEIGHTS"`
+	// SynonymsFile replaces the search's embedded synonym table.
+	SynonymsFile string `env:"SYNONYMS_FILE"`
 }
 
 func (c config) feedRetention() time.Duration {
@@ -61,6 +67,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if cfg.MongoDatabase == "" || strings.ContainsAny(cfg.MongoDatabase, `/\. "$`) {
 		return cfg, fmt.Errorf("configuration: MONGODB_DATABASE %q is not a valid database name", cfg.MongoDatabase)
+	}
+	if _, err := models.ParseMatchWeights(cfg.MatchWeights); err != nil {
+		return cfg, fmt.Errorf("configuration: %w", err)
 	}
 	if (cfg.AdminEmail == "") != (cfg.AdminPassword == "") {
 		return cfg, fmt.Errorf("configuration: set both ADMIN_EMAIL and ADMIN_PASSWORD, or neither")

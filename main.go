@@ -134,6 +134,16 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	}
 	defer db.Close()
 
+	if cfg.SynonymsFile != "" {
+		text, err := os.ReadFile(cfg.SynonymsFile)
+		if err != nil {
+			return fmt.Errorf("SYNONYMS_FILE: %w", err)
+		}
+		if err := search.UseSynonyms(string(text)); err != nil {
+			return fmt.Errorf("SYNONYMS_FILE %s: %w", cfg.SynonymsFile, err)
+		}
+	}
+	weights, _ := models.ParseMatchWeights(cfg.MatchWeights) // checked with the configuration
 	ix, err := search.Open(ctx, search.Options{
 		Dir: filepath.Join(cfg.DataDir, "index"), Source: db.store, Logger: logger, Retention: cfg.feedRetention(),
 	})
@@ -153,7 +163,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	}
 	db.store.Observe(fig.Observe)
 
-	svc := service.New(db.store, ix, fig, service.AccountsConfig{SessionTTL: cfg.SessionTTL}, nil, logger)
+	svc := service.New(db.store, ix, fig, service.AccountsConfig{SessionTTL: cfg.SessionTTL}, weights, nil, logger)
 	if err := svc.Taxonomies.Seed(ctx); err != nil {
 		return fmt.Errorf("seed the taxonomy: %w", err)
 	}

@@ -134,25 +134,16 @@ func nonNilList(s []string) []string {
 	return s
 }
 
-// ProjectFilter selects projects for GET /projects.
-type ProjectFilter struct {
-	Q          string
-	Kind       []string
-	District   []string
-	Industries []string
-	Skills     []string
-	OrgID      []string
-	Status     []string
-	Sort       string // relevance (default), newest, deadline
-	Page       Page
-}
-
 // ProjectService manages projects.
 type ProjectService interface {
 	// Create posts a project for the actor's verified organisation.
 	Create(ctx context.Context, actor *User, in ProjectInput) (*Project, error)
 	Get(ctx context.Context, actor *User, id string) (*Project, error)
-	List(ctx context.Context, actor *User, f ProjectFilter) (*List[*Project], error)
+	// Search finds projects by free text and filters, with facets and
+	// highlights.
+	Search(ctx context.Context, actor *User, q ProjectSearch) (*SearchResult[ProjectHit], error)
+	// Matches ranks talents for a project (the owning organisation).
+	Matches(ctx context.Context, actor *User, id string, page Page) (*List[TalentMatch], error)
 	// Update edits or closes a project (members of the owning org).
 	Update(ctx context.Context, actor *User, id string, u ProjectUpdate, ifVersion int64) (*Project, error)
 	// Delete removes a project that has no applications; others are closed

@@ -309,6 +309,13 @@ type TalentService interface {
 	// Export returns everything held about the creator of profile id, for
 	// its owner only.
 	Export(ctx context.Context, actor *User, id string) (*TalentExport, error)
+	// Search finds profiles (org, bureau, admin), contact masked.
+	Search(ctx context.Context, actor *User, q TalentSearch) (*SearchResult[TalentHit], error)
+	// Matches ranks open projects for the owner's profile.
+	Matches(ctx context.Context, actor *User, id string, page Page) (*List[ProjectMatch], error)
+	// Similar finds profiles like profile id ("more like this"; org,
+	// bureau, admin).
+	Similar(ctx context.Context, actor *User, id string, page Page) (*List[TalentHit], error)
 }
 
 // TalentStore persists talent profiles.

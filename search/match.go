@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
@@ -163,4 +164,16 @@ func (ix *Index) SimilarTalents(ctx context.Context, t *models.Talent, limit int
 	}
 	self := query.NewDocIDQuery([]string{docID(models.CollTalents, t.ID)})
 	return ix.candidates(ctx, must, should, []query.Query{self}, limit)
+}
+
+// SkillKey implements models.Searcher: a skill's concepts, sorted and
+// joined (原畫 / "Concept Art" / 原画师 → the same key).
+func (ix *Index) SkillKey(skill string) string {
+	terms, err := ix.concepts(skill)
+	if err != nil || len(terms) == 0 {
+		return Fold(strings.TrimSpace(skill))
+	}
+	terms = append([]string(nil), terms...)
+	sort.Strings(terms)
+	return strings.Join(terms, " ")
 }

@@ -216,6 +216,9 @@ func rows(w *world) []row {
 			return target{path: "/api/v1/talents/" + u.ID, tokens: map[role]string{creator: tok}}
 		}, [nRoles]int{401, no, 404, 403, 403, 403, no}},
 		{"GET", "/api/v1/talents/:id/export", "", fixed("/api/v1/talents/"+A+"/export", nil), [nRoles]int{401, ok, 404, 403, 403, 403, 403}},
+		{"GET", "/api/v1/talents", "", fixed("/api/v1/talents?q=A", nil), [nRoles]int{401, 403, 403, ok, ok, ok, ok}},
+		{"GET", "/api/v1/talents/:id/matches", "", fixed("/api/v1/talents/"+A+"/matches", nil), [nRoles]int{401, ok, 404, 403, 403, 403, 403}},
+		{"GET", "/api/v1/talents/:id/similar", "orgs-visible profile", fixed("/api/v1/talents/"+A+"/similar", nil), [nRoles]int{401, 403, 404, ok, ok, ok, ok}},
 
 		{"POST", "/api/v1/orgs", "a throwaway account", throwaway("/api/v1/orgs", map[string]any{"name": "New", "kind": "enterprise", "district": "futian"}), [nRoles]int{401, 403, 403, cr, cr, 403, 403}},
 		{"GET", "/api/v1/orgs", "", fixed("/api/v1/orgs", nil), [nRoles]int{401, ok, ok, ok, ok, ok, ok}},
@@ -244,6 +247,7 @@ func rows(w *world) []row {
 		{"POST", "/api/v1/projects", "", fixed("/api/v1/projects", map[string]any{"title": "Job", "kind": "job"}), [nRoles]int{401, 403, 403, cr, cr, 403, 403}},
 		{"GET", "/api/v1/projects", "", fixed("/api/v1/projects", nil), [nRoles]int{401, ok, ok, ok, ok, ok, ok}},
 		{"GET", "/api/v1/projects/:id", "", fixed("/api/v1/projects/"+w.p1.ID, nil), [nRoles]int{401, ok, ok, ok, ok, ok, ok}},
+		{"GET", "/api/v1/projects/:id/matches", "O1's project", fixed("/api/v1/projects/"+w.p1.ID+"/matches", nil), [nRoles]int{401, 403, 403, ok, 403, 403, 403}},
 		{"PATCH", "/api/v1/projects/:id", "O1's project", func(w *world, _ role) target {
 			return target{path: "/api/v1/projects/" + w.project().ID, body: map[string]any{"status": "closed"}}
 		}, [nRoles]int{401, 403, 403, ok, 403, 403, 403}},

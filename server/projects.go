@@ -6,17 +6,34 @@ import (
 	"github.com/szdc/talenthub/models"
 )
 
-func (s *Server) handleProjectList(c *fiber.Ctx) error {
+func (s *Server) handleProjectSearch(c *fiber.Ctx) error {
 	q := parseQuery(c, "q", "kind", "district", "industries", "skills", "org_id", "status", "sort")
-	f := models.ProjectFilter{Q: q.text("q", 200), Kind: q.list("kind"), District: q.list("district"),
+	f := models.ProjectSearch{Q: q.text("q", 200), Kind: q.list("kind"), District: q.list("district"),
 		Industries: q.list("industries"), Skills: q.list("skills"), OrgID: q.list("org_id"),
 		Status: q.enum("status", string(models.ProjectOpen), string(models.ProjectClosed)), Sort: q.c.Query("sort"), Page: q.page()}
 	if err := q.err(); err != nil {
 		return err
 	}
-	list, err := s.cfg.Projects.List(c.UserContext(), userOf(c), f)
+	res, err := s.cfg.Projects.Search(c.UserContext(), userOf(c), f)
 	if err != nil {
 		return err
 	}
-	return c.JSON(list)
+	return c.JSON(res)
+}
+
+func (s *Server) handleProjectMatches(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	q := parseQuery(c)
+	page := q.page()
+	if err := q.err(); err != nil {
+		return err
+	}
+	res, err := s.cfg.Projects.Matches(c.UserContext(), userOf(c), id, page)
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
 }

@@ -22,10 +22,13 @@ func (s *Server) routes() {
 	api.Post("/admin/users", s.requireRole(models.RoleAdmin), s.handleAdminUserCreate)
 
 	api.Post("/talents", s.requireRole(models.RoleCreator), create(s.cfg.Talents.Create, func(t *models.Talent) string { return "/api/v1/talents/" + t.ID }))
+	api.Get("/talents", s.requireUser, s.handleTalentSearch)
 	api.Get("/talents/:id", get(s.cfg.Talents.Get))
 	api.Patch("/talents/:id", s.requireUser, change(s.cfg.Talents.Update))
 	api.Delete("/talents/:id", s.requireUser, remove(s.cfg.Talents.Delete))
 	api.Get("/talents/:id/export", s.requireUser, s.handleTalentExport)
+	api.Get("/talents/:id/matches", s.requireUser, s.handleTalentMatches)
+	api.Get("/talents/:id/similar", s.requireUser, s.handleTalentSimilar)
 
 	api.Post("/orgs", s.requireUser, create(s.cfg.Orgs.Create, func(o *models.Org) string { return "/api/v1/orgs/" + o.ID }))
 	api.Get("/orgs", s.requireUser, s.handleOrgList)
@@ -40,11 +43,12 @@ func (s *Server) routes() {
 	api.Post("/bases/:id/verify", s.requireUser, act(s.cfg.Bases.Decide))
 
 	api.Post("/projects", s.requireUser, create(s.cfg.Projects.Create, func(p *models.Project) string { return "/api/v1/projects/" + p.ID }))
-	api.Get("/projects", s.requireUser, s.handleProjectList)
+	api.Get("/projects", s.requireUser, s.handleProjectSearch)
 	api.Get("/projects/:id", s.requireUser, get(s.cfg.Projects.Get))
 	api.Patch("/projects/:id", s.requireUser, change(s.cfg.Projects.Update))
 	api.Delete("/projects/:id", s.requireUser, remove(s.cfg.Projects.Delete))
 	api.Post("/projects/:id/applications", s.requireUser, s.handleApplicationCreate)
+	api.Get("/projects/:id/matches", s.requireUser, s.handleProjectMatches)
 
 	api.Get("/applications", s.requireUser, s.handleApplicationList)
 	api.Get("/applications/:id", s.requireUser, get(s.cfg.Applications.Get))

@@ -68,7 +68,7 @@ func BenchmarkStatsAt100k(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Logf("figures loaded from 100k records, 1000 bases, 200 organisations in %s", time.Since(start).Round(time.Millisecond))
-	svc := service.New(st, nil, fig, service.AccountsConfig{}, nil, logger)
+	svc := service.New(st, nil, fig, service.AccountsConfig{}, models.MatchWeights{}, nil, logger)
 	if err := svc.Taxonomies.Seed(ctx); err != nil {
 		b.Fatal(err)
 	}

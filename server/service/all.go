@@ -7,6 +7,12 @@ import (
 	"github.com/szdc/talenthub/models"
 )
 
+// Index is the search index: lists and searches.
+type Index interface {
+	models.Lister
+	models.Searcher
+}
+
 // All holds every service, wired over one store and one index.
 type All struct {
 	Accounts     *Accounts
@@ -23,7 +29,12 @@ type All struct {
 
 // New wires every service. figures, now and logger may be nil (tests that
 // need no statistics).
-func New(st Stores, lister models.Lister, figures Figures, acc AccountsConfig, now func() time.Time, logger *slog.Logger) *All {
+func New(st Stores, index Index, figures Figures, acc AccountsConfig, weights models.MatchWeights, now func() time.Time, logger *slog.Logger) *All {
+	var lister models.Lister
+	var searcher models.Searcher
+	if index != nil {
+		lister, searcher = index, index
+	}
 	if acc.Now == nil {
 		acc.Now = now
 	}
@@ -31,7 +42,7 @@ func New(st Stores, lister models.Lister, figures Figures, acc AccountsConfig, n
 		acc.Logger = logger
 	}
 	tax := NewTaxonomies(st, st, now)
-	d := Deps{Store: st, Lister: lister, Tax: tax, Now: now, Logger: logger}
+	d := Deps{Store: st, Lister: lister, Searcher: searcher, Weights: weights, Tax: tax, Now: now, Logger: logger}
 	return &All{
 		Accounts:     NewAccounts(st, st, st, acc),
 		Talents:      NewTalents(d),

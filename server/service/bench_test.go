@@ -51,7 +51,7 @@ func BenchmarkListProjectApplications(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer ix.Close()
-	svc := service.New(st, ix, nil, service.AccountsConfig{}, nil, logger)
+	svc := service.New(st, ix, nil, service.AccountsConfig{}, models.MatchWeights{}, nil, logger)
 	page, _ := models.NewPage(1, 20)
 
 	b.Run("index", func(b *testing.B) {

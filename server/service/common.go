@@ -13,11 +13,13 @@ import (
 // models store interfaces), the index for lists, the taxonomy, the clock
 // and the logger.
 type Deps struct {
-	Store  Stores
-	Lister models.Lister
-	Tax    *Taxonomies
-	Now    func() time.Time
-	Logger *slog.Logger
+	Store    Stores
+	Lister   models.Lister
+	Searcher models.Searcher
+	Weights  models.MatchWeights
+	Tax      *Taxonomies
+	Now      func() time.Time
+	Logger   *slog.Logger
 }
 
 // Stores is every store interface the domain services use; *store.Store
@@ -42,6 +44,9 @@ type Stores interface {
 }
 
 func (d *Deps) defaults() {
+	if d.Weights == (models.MatchWeights{}) {
+		d.Weights = models.DefaultMatchWeights()
+	}
 	if d.Now == nil {
 		d.Now = time.Now
 	}

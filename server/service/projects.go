@@ -44,31 +44,6 @@ func (s *Projects) Get(ctx context.Context, actor *models.User, id string) (*mod
 	return p, nil
 }
 
-// List implements models.ProjectService.
-func (s *Projects) List(ctx context.Context, actor *models.User, f models.ProjectFilter) (*models.List[*models.Project], error) {
-	if err := signedIn(actor); err != nil {
-		return nil, err
-	}
-	q := models.ListQuery{Coll: models.CollProjects, Page: f.Page, Text: f.Q, All: []models.AnyOf{
-		models.Terms("kind", f.Kind...), models.Terms("district", f.District...), models.Terms("industries", f.Industries...),
-		models.Terms("skills", f.Skills...), models.Terms("org_id", f.OrgID...), models.Terms("status", f.Status...),
-	}}
-	switch f.Sort {
-	case "newest":
-		q.Sort = []string{"-created_at", "_id"}
-	case "deadline":
-		q.Sort = []string{"deadline", "_id"}
-	case "", "relevance":
-		if f.Q != "" {
-			q.Sort = []string{"-_score", "-created_at", "_id"}
-		}
-	default:
-		return nil, &models.Error{Code: models.CodeBadRequest, Message: "sort must be relevance, newest or deadline",
-			Fields: map[string]string{"sort": "must be relevance, newest or deadline"}}
-	}
-	return listPage(ctx, s.Lister, q, s.Store.Project, func(*models.Project) bool { return true })
-}
-
 // Update implements models.ProjectService.
 func (s *Projects) Update(ctx context.Context, actor *models.User, id string, u models.ProjectUpdate, ifVersion int64) (*models.Project, error) {
 	p, err := s.Store.Project(ctx, id)

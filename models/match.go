@@ -1,0 +1,171 @@
+package models
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// MatchWeights weigh the factors of a match score. They are configuration
+// (MATCH_WEIGHTS); a factor that does not apply to a pair (a project that
+// names no industry) is left out and the others share its weight.
+type MatchWeights struct {
+	Skills       float64 `json:"skills"`
+	Text         float64 `json:"text"`
+	Industry     float64 `json:"industry"`
+	District     float64 `json:"district"`
+	Availability float64 `json:"availability"`
+	Experience   float64 `json:"experience"`
+}
+
+// DefaultMatchWeights favour skills, then what the text says.
+func DefaultMatchWeights() MatchWeights {
+	return MatchWeights{Skills: 0.40, Text: 0.20, Industry: 0.15, District: 0.10, Availability: 0.10, Experience: 0.05}
+}
+
+// ParseMatchWeights reads "skills=0.4,text=0.2,…"; unnamed factors keep
+// their defaults.
+func ParseMatchWeights(s string) (MatchWeights, error) {
+	w := DefaultMatchWeights()
+	if strings.TrimSpace(s) == "" {
+		return w, nil
+	}
+	fields := map[string]*float64{"skills": &w.Skills, "text": &w.Text, "industry": &w.Industry, "district": &w.District,
+		"availability": &w.Availability, "experience": &w.Experience}
+	for _, part := range strings.Split(s, ",") {
+		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
+		f, known := fields[strings.TrimSpace(k)]
+		n, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		if !ok || !known || err != nil || n < 0 || n > 100 {
+			return w, fmt.Errorf("MATCH_WEIGHTS: %q is not factor=weight with a factor of skills, text, industry, district, availability, experience", part)
+		}
+		*f = n
+	}
+	return w, nil
+}
+
+// Reason is one factor of a match score: its share of the score, how well
+// the pair did on it (0-1), and why.
+type Reason struct {
+	Factor string  `json:"factor"`
+	Weight float64 `json:"weight"`
+	Score  float64 `json:"score"`
+	Detail string  `json:"detail"`
+}
+
+// TalentMatch is a talent ranked for a project.
+type TalentMatch struct {
+	Talent        *Talent  `json:"talent"`
+	Score         float64  `json:"score"`
+	Reasons       []Reason `json:"reasons"`
+	MatchedSkills []string `json:"matched_skills"`
+	MissingSkills []string `json:"missing_skills"`
+}
+
+// ProjectMatch is a project ranked for a talent.
+type ProjectMatch struct {
+	Project       *Project `json:"project"`
+	Score         float64  `json:"score"`
+	Reasons       []Reason `json:"reasons"`
+	MatchedSkills []string `json:"matched_skills"`
+	MissingSkills []string `json:"missing_skills"`
+}
+
+// MatchInput is what a score is computed from: the pair, how relevant the
+// search found the text (0-1, relative to the best candidate), and how
+// skills compare (a key that folds script, case, inflection and synonyms).
+type MatchInput struct {
+	Project   *Project
+	Talent    *Talent
+	Text      float64
+	SkillKey  func(string) string
+	ForTalent bool // ranking projects for a talent: the talent's own availability and experience do not discriminate
+}
+
+// Score computes a match score in [0,1] with its reasons, and the
+// project's skills the talent has and lacks.
+func Score(in MatchInput, w MatchWeights) (float64, []Reason, []string, []string) {
+	p, t := in.Project, in.Talent
+	var reasons []Reason
+	add := func(factor string, weight, score float64, detail string) {
+		if weight > 0 {
+			reasons = append(reasons, Reason{Factor: factor, Weight: weight, Score: math.Round(score*1000) / 1000, Detail: detail})
+		}
+	}
+	have := map[string]bool{}
+	for _, s := range append(slices.Clone(t.Skills), t.Tools...) {
+		have[in.SkillKey(s)] = true
+	}
+	matched, missing := []string{}, []string{}
+	for _, s := range p.Skills {
+		if have[in.SkillKey(s)] {
+			matched = append(matched, s)
+		} else {
+			missing = append(missing, s)
+		}
+	}
+	if len(p.Skills) > 0 {
+		detail := fmt.Sprintf("has %d of the %d skills asked", len(matched), len(p.Skills))
+		if len(matched) > 0 {
+			detail += ": " + strings.Join(matched, ", ")
+		}
+		if len(missing) > 0 {
+			detail += "; lacks " + strings.Join(missing, ", ")
+		}
+		add("skills", w.Skills, float64(len(matched))/float64(len(p.Skills)), detail)
+	}
+	add("text", w.Text, in.Text, fmt.Sprintf("the profile's text matches the project's at %.0f%% of the best match", in.Text*100))
+	if len(p.Industries) > 0 {
+		common := []string{}
+		for _, i := range p.Industries {
+			if slices.Contains(t.Industries, i) {
+				common = append(common, i)
+			}
+		}
+		score, detail := 0.0, "works in none of the project's industries"
+		if len(common) > 0 {
+			score, detail = 1, "works in "+strings.Join(common, ", ")
+		}
+		add("industry", w.Industry, score, detail)
+	}
+	if p.District != "" {
+		score, detail := 0.0, fmt.Sprintf("in %s, the project in %s", orDash(t.District), p.District)
+		switch {
+		case t.District == p.District:
+			score, detail = 1, "in the project's district, "+p.District
+		case t.District == "":
+			score, detail = 0.5, "district not given"
+		}
+		add("district", w.District, score, detail)
+	}
+	if !in.ForTalent {
+		if t.Available {
+			add("availability", w.Availability, 1, "available for new work")
+		} else {
+			add("availability", w.Availability, 0, "not available at the moment")
+		}
+		years := float64(t.YearsExperience)
+		add("experience", w.Experience, math.Min(years/10, 1), fmt.Sprintf("%d years of experience", t.YearsExperience))
+	}
+	total, score := 0.0, 0.0
+	for _, r := range reasons {
+		total += r.Weight
+	}
+	for i := range reasons {
+		reasons[i].Weight = math.Round(reasons[i].Weight/total*1000) / 1000
+		score += reasons[i].Weight * reasons[i].Score
+	}
+	if total == 0 {
+		return 0, reasons, matched, missing
+	}
+	return math.Min(1, math.Round(score*1000)/1000), reasons, matched, missing
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

@@ -1,0 +1,225 @@
+package service
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"time"
+
+	"github.com/szdc/talenthub/models"
+)
+
+// candidates is how many profiles or projects the index proposes before
+// they are scored: enough for a few pages of matches.
+const candidates = 100
+
+// masked is the form of a profile in a list: contact masked, whoever asks
+// (the owner sees it whole on the profile itself).
+func masked(t *models.Talent) *models.Talent {
+	c := *t
+	c.Contact, c.ContactMasked = models.MaskContact(t.Contact), true
+	return &c
+}
+
+// Search implements models.TalentService.
+func (s *Talents) Search(ctx context.Context, actor *models.User, q models.TalentSearch) (*models.SearchResult[models.TalentHit], error) {
+	if err := signedIn(actor); err != nil {
+		return nil, err
+	}
+	if !actor.Is(models.RoleOrg, models.RoleBureau, models.RoleAdmin) {
+		return nil, models.Errorf(models.CodeForbidden, "talent search is for organisations, the bureau and admins")
+	}
+	// What these roles may see (models.CanViewTalent): never private ones.
+	q.Visibility = []models.Visibility{models.VisibilityPublic, models.VisibilityOrgs}
+	page, err := s.Searcher.SearchTalents(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(page.Hits))
+	for i, h := range page.Hits {
+		ids[i] = h.ID
+	}
+	ts, err := fetchPage(ctx, ids, s.Store.Talent, func(t *models.Talent) bool { return models.CanViewTalent(actor, t) })
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]models.SearchHit{}
+	for _, h := range page.Hits {
+		byID[h.ID] = h
+	}
+	out := &models.SearchResult[models.TalentHit]{Items: []models.TalentHit{}, Total: page.Total, Page: q.Page.Page, PerPage: q.Page.PerPage,
+		Facets: page.Facets, TookMS: ms(page.Took)}
+	for _, t := range ts {
+		h := byID[t.ID]
+		out.Items = append(out.Items, models.TalentHit{Talent: masked(t), Score: h.Score, Highlights: nonNilHighlights(h.Highlights)})
+	}
+	return out, nil
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func nonNilHighlights(h map[string][]string) map[string][]string {
+	if h == nil {
+		return map[string][]string{}
+	}
+	return h
+}
+
+// Search implements models.ProjectService.
+func (s *Projects) Search(ctx context.Context, actor *models.User, q models.ProjectSearch) (*models.SearchResult[models.ProjectHit], error) {
+	if err := signedIn(actor); err != nil {
+		return nil, err
+	}
+	page, err := s.Searcher.SearchProjects(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(page.Hits))
+	for i, h := range page.Hits {
+		ids[i] = h.ID
+	}
+	ps, err := fetchPage(ctx, ids, s.Store.Project, func(*models.Project) bool { return true })
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]models.SearchHit{}
+	for _, h := range page.Hits {
+		byID[h.ID] = h
+	}
+	out := &models.SearchResult[models.ProjectHit]{Items: []models.ProjectHit{}, Total: page.Total, Page: q.Page.Page, PerPage: q.Page.PerPage,
+		Facets: page.Facets, TookMS: ms(page.Took)}
+	for _, p := range ps {
+		h := byID[p.ID]
+		out.Items = append(out.Items, models.ProjectHit{Project: p, Score: h.Score, Highlights: nonNilHighlights(h.Highlights)})
+	}
+	return out, nil
+}
+
+// relative scales search scores to the best one, for the text factor.
+func relative(hits []models.SearchHit) map[string]float64 {
+	best := 0.0
+	for _, h := range hits {
+		best = max(best, h.Score)
+	}
+	out := map[string]float64{}
+	for _, h := range hits {
+		if best > 0 {
+			out[h.ID] = h.Score / best
+		}
+	}
+	return out
+}
+
+func pageOf[T any](items []T, page models.Page) *models.List[T] {
+	from := min(page.Offset(), len(items))
+	to := min(from+page.PerPage, len(items))
+	return &models.List[T]{Items: items[from:to], Total: len(items), Page: page.Page, PerPage: page.PerPage}
+}
+
+// Matches implements models.ProjectService: talents for a project, for its
+// organisation. Only available profiles visible to organisations.
+func (s *Projects) Matches(ctx context.Context, actor *models.User, id string, page models.Page) (*models.List[models.TalentMatch], error) {
+	p, err := s.Store.Project(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := models.Authorize(actor, models.ActUpdate, p.Resource()); err != nil {
+		return nil, err
+	}
+	hits, err := s.Searcher.TalentCandidates(ctx, p, candidates)
+	if err != nil {
+		return nil, err
+	}
+	rel := relative(hits)
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	ts, err := fetchPage(ctx, ids, s.Store.Talent, func(t *models.Talent) bool {
+		return t.Available && t.Visibility != models.VisibilityPrivate
+	})
+	if err != nil {
+		return nil, err
+	}
+	matches := make([]models.TalentMatch, 0, len(ts))
+	for _, t := range ts {
+		score, reasons, matched, missing := models.Score(models.MatchInput{Project: p, Talent: t, Text: rel[t.ID], SkillKey: s.Searcher.SkillKey}, s.Weights)
+		matches = append(matches, models.TalentMatch{Talent: masked(t), Score: score, Reasons: reasons, MatchedSkills: matched, MissingSkills: missing})
+	}
+	slices.SortStableFunc(matches, func(a, b models.TalentMatch) int {
+		return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.Talent.ID, b.Talent.ID))
+	})
+	return pageOf(matches, page), nil
+}
+
+// Matches implements models.TalentService: open projects for the owner.
+func (s *Talents) Matches(ctx context.Context, actor *models.User, id string, page models.Page) (*models.List[models.ProjectMatch], error) {
+	t, err := s.Store.Talent(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := models.Authorize(actor, models.ActExport, t.Resource()); err != nil {
+		return nil, err
+	}
+	today := models.Today(s.Now())
+	hits, err := s.Searcher.ProjectCandidates(ctx, t, today, candidates)
+	if err != nil {
+		return nil, err
+	}
+	rel := relative(hits)
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	ps, err := fetchPage(ctx, ids, s.Store.Project, func(p *models.Project) bool { return p.Open(today) })
+	if err != nil {
+		return nil, err
+	}
+	matches := make([]models.ProjectMatch, 0, len(ps))
+	for _, p := range ps {
+		score, reasons, matched, missing := models.Score(models.MatchInput{Project: p, Talent: t, Text: rel[p.ID], SkillKey: s.Searcher.SkillKey, ForTalent: true}, s.Weights)
+		matches = append(matches, models.ProjectMatch{Project: p, Score: score, Reasons: reasons, MatchedSkills: matched, MissingSkills: missing})
+	}
+	slices.SortStableFunc(matches, func(a, b models.ProjectMatch) int {
+		return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.Project.ID, b.Project.ID))
+	})
+	return pageOf(matches, page), nil
+}
+
+// Similar implements models.TalentService.
+func (s *Talents) Similar(ctx context.Context, actor *models.User, id string, page models.Page) (*models.List[models.TalentHit], error) {
+	t, err := s.Store.Talent(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := models.Authorize(actor, models.ActRead, t.Resource()); err != nil {
+		if models.IsCode(err, models.CodeUnauthenticated) {
+			return nil, notFound()
+		}
+		return nil, err
+	}
+	if !actor.Is(models.RoleOrg, models.RoleBureau, models.RoleAdmin) {
+		return nil, models.Errorf(models.CodeForbidden, "similar profiles are for organisations, the bureau and admins")
+	}
+	hits, err := s.Searcher.SimilarTalents(ctx, t, candidates)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	scores := map[string]float64{}
+	for _, h := range hits {
+		ids = append(ids, h.ID)
+		scores[h.ID] = h.Score
+	}
+	from := min(page.Offset(), len(ids))
+	to := min(from+page.PerPage, len(ids))
+	ts, err := fetchPage(ctx, ids[from:to], s.Store.Talent, func(t *models.Talent) bool { return models.CanViewTalent(actor, t) })
+	if err != nil {
+		return nil, err
+	}
+	items := make([]models.TalentHit, 0, len(ts))
+	for _, t := range ts {
+		items = append(items, models.TalentHit{Talent: masked(t), Score: scores[t.ID], Highlights: map[string][]string{}})
+	}
+	return &models.List[models.TalentHit]{Items: items, Total: len(ids), Page: page.Page, PerPage: page.PerPage}, nil
+}
