@@ -1,10 +1,12 @@
 package store
 
 import (
+	"context"
 	"fmt"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson/primitive"
+	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"github.com/szdc/talenthub/models"
 )
@@ -90,3 +92,38 @@ func (d *auditDoc) fromModel(m any, now time.Time) error {
 // NewID returns a fresh id, for callers that build documents for
 // BulkInsert.
 func NewID() string { return primitive.NewObjectID().Hex() }
+
+// BulkInsertUsers stores accounts with one password hash and their email
+// claims, in batches, for seeding.
+func (s *Store) BulkInsertUsers(ctx context.Context, users []*models.User, passwordHash string) error {
+	now := s.nowUTC()
+	var docs, claims []any
+	flush := func() error {
+		if len(docs) == 0 {
+			return nil
+		}
+		if _, err := s.users.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false)); err != nil {
+			return translate("store.BulkInsertUsers", err)
+		}
+		if _, err := s.emails.InsertMany(ctx, claims, options.InsertMany().SetOrdered(false)); err != nil {
+			return translate("store.BulkInsertUsers", err)
+		}
+		docs, claims = docs[:0], claims[:0]
+		return nil
+	}
+	for _, u := range users {
+		u.Version, u.CreatedAt, u.UpdatedAt = 1, now, now
+		d, err := toUserDoc(u, passwordHash)
+		if err != nil {
+			return err
+		}
+		docs = append(docs, d)
+		claims = append(claims, emailDoc{ID: u.Email, UserID: d.ID, CreatedAt: now})
+		if len(docs) == 1000 {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return flush()
+}

@@ -1,0 +1,173 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"runtime"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/szdc/talenthub/models"
+	"github.com/szdc/talenthub/scripts/seed"
+	"github.com/szdc/talenthub/search"
+	"github.com/szdc/talenthub/server"
+	"github.com/szdc/talenthub/server/service"
+	"github.com/szdc/talenthub/server/store"
+	"github.com/szdc/talenthub/server/store/storetest"
+)
+
+// searchClasses are the query classes measured, as GET /talents queries.
+var searchClasses = []struct{ name, query string }{
+	{"single-word", "q=" + url.QueryEscape("原画")},
+	{"two-words", "q=" + url.QueryEscape("原画 角色设计")},
+	{"english", "q=" + url.QueryEscape("unreal engine")},
+	{"phrase", "q=" + url.QueryEscape(`"concept art"`)},
+	{"filters", "district=nanshan&industries=games&available=true&min_years=3"},
+	{"word+filters", "q=" + url.QueryEscape("动画师") + "&district=nanshan,futian&level=B,C"},
+	{"facets-all", ""},
+}
+
+func toSearch(raw string) models.TalentSearch {
+	v, _ := url.ParseQuery(raw)
+	s := models.TalentSearch{Q: v.Get("q"), Visibility: []models.Visibility{models.VisibilityPublic, models.VisibilityOrgs}, Page: models.Page{Page: 1, PerPage: 20}}
+	split := func(k string) []string {
+		if v.Get(k) == "" {
+			return nil
+		}
+		return slices.Collect(func(yield func(string) bool) {
+			for _, x := range splitComma(v.Get(k)) {
+				if !yield(x) {
+					return
+				}
+			}
+		})
+	}
+	s.District, s.Industries, s.Level = split("district"), split("industries"), split("level")
+	if v.Get("available") == "true" {
+		t := true
+		s.Available = &t
+	}
+	if v.Get("min_years") != "" {
+		n := 3
+		s.MinYears = &n
+	}
+	return s
+}
+
+func splitComma(s string) []string {
+	var out []string
+	start := 0
+	for i := 0; i <= len(s); i++ {
+		if i == len(s) || s[i] == ',' {
+			out = append(out, s[start:i])
+			start = i + 1
+		}
+	}
+	return out
+}
+
+// BenchmarkSearchAt100k: 100,000 generated profiles in the embedded
+// database, indexed from it (the rebuild rate is logged), then each query
+// class over HTTP on loopback and in-process against the index, in one run:
+//
+//	go test -run '^$' -bench SearchAt100k -benchtime 200x -v -timeout 60m ./server
+func BenchmarkSearchAt100k(b *testing.B) {
+	const n = 100_000
+	ctx := context.Background()
+	st := storetest.MustOpen(b)
+	logger := slog.New(slog.DiscardHandler)
+	gen := seed.New(1, time.Now())
+	docs := make([]any, n)
+	for i := range docs {
+		docs[i] = gen.Talent(gen.ID())
+	}
+	t0 := time.Now()
+	if err := st.BulkInsert(ctx, models.CollTalents, docs); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("inserted %d profiles into the embedded database in %s (%.0f/s)", n, time.Since(t0).Round(time.Millisecond), n/time.Since(t0).Seconds())
+
+	var m0, m1 runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&m0)
+	t0 = time.Now()
+	ix, err := search.Open(ctx, search.Options{Dir: b.TempDir() + "/index", Source: st, Logger: logger})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ix.Close()
+	took := time.Since(t0)
+	runtime.GC()
+	runtime.ReadMemStats(&m1)
+	b.Logf("index rebuilt from the database: %d profiles in %s (%.0f/s); heap after %.0f MiB (+%.0f MiB)",
+		n, took.Round(time.Millisecond), n/took.Seconds(), float64(m1.HeapAlloc)/(1<<20), (float64(m1.HeapAlloc)-float64(m0.HeapAlloc))/(1<<20))
+
+	svc := service.New(st, ix, nil, service.AccountsConfig{}, models.MatchWeights{}, nil, logger)
+	srv := server.New(configOf(svc, st.Ping, logger))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	go func() { _ = srv.Serve(ln) }()
+	defer srv.App().Shutdown()
+	org := &models.User{ID: store.NewID(), Role: models.RoleOrg}
+	if _, err := svc.Accounts.CreateUser(ctx, &models.User{Role: models.RoleAdmin}, models.NewUserInput{Email: "b@sz.gov.cn", Password: "correct horse battery", Name: "B", Role: models.RoleBureau}); err != nil {
+		b.Fatal(err)
+	}
+	auth, err := svc.Accounts.Login(ctx, models.LoginInput{Email: "b@sz.gov.cn", Password: "correct horse battery"}, models.ClientInfo{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	_ = org
+	base := "http://" + ln.Addr().String() + "/api/v1/talents?"
+	client := &http.Client{}
+	report := func(b *testing.B, lat []time.Duration) {
+		slices.Sort(lat)
+		b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+	}
+	for _, c := range searchClasses {
+		b.Run("http/"+c.name, func(b *testing.B) {
+			var lat []time.Duration
+			for b.Loop() {
+				req, _ := http.NewRequest("GET", base+c.query, nil)
+				req.Header.Set("Authorization", "Bearer "+auth.Token)
+				t0 := time.Now()
+				res, err := client.Do(req)
+				if err != nil {
+					b.Fatal(err)
+				}
+				_, _ = io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				lat = append(lat, time.Since(t0))
+				if res.StatusCode != 200 {
+					b.Fatalf("%s: %d", c.query, res.StatusCode)
+				}
+			}
+			report(b, lat)
+		})
+		b.Run("bleve/"+c.name, func(b *testing.B) {
+			q := toSearch(c.query)
+			var lat []time.Duration
+			total := 0
+			for b.Loop() {
+				t0 := time.Now()
+				p, err := ix.SearchTalents(ctx, q)
+				if err != nil {
+					b.Fatal(err)
+				}
+				lat = append(lat, time.Since(t0))
+				total = p.Total
+			}
+			report(b, lat)
+			b.ReportMetric(float64(total), "matches")
+		})
+	}
+	fmt.Fprint(io.Discard)
+}
