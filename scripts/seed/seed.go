@@ -120,7 +120,7 @@ func (g *Generator) Org(id, creator string) *models.Org {
 	kind := pick(g, orgKinds)
 	o := &models.Org{ID: id, Name: pick(g, orgNames) + pick(g, orgSuffixes), Kind: kind, District: pick(g, districts[:16]),
 		Industries: g.some([]string{"games", "esports", "animation", "online_av", "digital_art", "creative_design", "film_tv", "vr_ar"}, 1, 2),
-		Flags: []string{}, Status: models.StatusVerified, MemberIDs: []string{creator}, CreatedBy: creator}
+		Flags:      []string{}, Status: models.StatusVerified, MemberIDs: []string{creator}, CreatedBy: creator}
 	if kind == models.OrgEnterprise {
 		switch g.rng.IntN(6) {
 		case 0:
