@@ -70,6 +70,9 @@ type Searcher interface {
 	ProjectCandidates(ctx context.Context, t *Talent, today string, limit int) ([]SearchHit, error)
 	// SimilarTalents finds profiles like t (visible to organisations).
 	SimilarTalents(ctx context.Context, t *Talent, limit int) ([]SearchHit, error)
+	// Highlight returns fragments of fields (name → text) where the words
+	// of query q matched, matches wrapped in <mark> and the rest escaped.
+	Highlight(q string, fields map[string]string) map[string][]string
 	// SkillKey is the form under which two skills compare equal: folded,
 	// stemmed, and a synonym group's name for any of its variants.
 	SkillKey(skill string) string

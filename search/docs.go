@@ -31,15 +31,9 @@ func indexDoc(doc any) (coll, id string, version int64, fields map[string]any, e
 	switch d := doc.(type) {
 	case *models.Talent:
 		f := meta(d.Version, d.CreatedAt, d.UpdatedAt)
-		f["name"], f["headline"], f["bio"] = d.Name, d.Headline, d.Bio
+		f["text"] = talentText(d)
 		f["skills"], f["tools"], f["industries"] = d.Skills, d.Tools, d.Industries
-		f["skills_text"], f["tools_text"] = strings.Join(d.Skills, "\n"), strings.Join(d.Tools, "\n")
 		f["skills_key"], f["tools_key"] = keys(d.Skills), keys(d.Tools)
-		var works []string
-		for _, w := range d.Works {
-			works = append(works, w.Title, w.Description, strings.Join(w.Tags, " "))
-		}
-		f["works"] = strings.Join(works, "\n")
 		f["district"], f["origin"], f["level"] = d.District, string(d.Origin), string(d.Level)
 		f["available"], f["visibility"], f["years_experience"] = d.Available, string(d.Visibility), d.YearsExperience
 		return models.CollTalents, d.ID, d.Version, f, nil
@@ -55,9 +49,10 @@ func indexDoc(doc any) (coll, id string, version int64, fields map[string]any, e
 		return models.CollBases, d.ID, d.Version, f, nil
 	case *models.Project:
 		f := meta(d.Version, d.CreatedAt, d.UpdatedAt)
-		f["title"], f["description"], f["kind"], f["org_id"] = d.Title, d.Description, string(d.Kind), d.OrgID
+		f["text"] = projectText(d)
+		f["kind"], f["org_id"] = string(d.Kind), d.OrgID
 		f["skills"], f["industries"], f["district"] = d.Skills, d.Industries, d.District
-		f["skills_text"], f["skills_key"] = strings.Join(d.Skills, "\n"), keys(d.Skills)
+		f["skills_key"] = keys(d.Skills)
 		f["status"], f["deadline"] = string(d.Status), d.Deadline
 		return models.CollProjects, d.ID, d.Version, f, nil
 	case *models.Application:
@@ -78,4 +73,21 @@ func indexDoc(doc any) (coll, id string, version int64, fields map[string]any, e
 		return models.CollAudit, d.ID, 1, f, nil
 	}
 	return "", "", 0, nil, fmt.Errorf("search: cannot index %T", doc)
+}
+
+// talentText is a profile's searchable text: the headline and skills twice
+// (they say more than a bio), then the tools, name, bio and works. Never
+// the contact.
+func talentText(t *models.Talent) string {
+	parts := []string{t.Headline, t.Headline, strings.Join(t.Skills, "\n"), strings.Join(t.Skills, "\n"),
+		strings.Join(t.Tools, "\n"), t.Name, t.Bio}
+	for _, w := range t.Works {
+		parts = append(parts, w.Title, w.Description, strings.Join(w.Tags, " "))
+	}
+	return strings.Join(parts, "\n")
+}
+
+// projectText is a project's searchable text, title and skills twice.
+func projectText(p *models.Project) string {
+	return strings.Join([]string{p.Title, p.Title, strings.Join(p.Skills, "\n"), strings.Join(p.Skills, "\n"), p.Description}, "\n")
 }

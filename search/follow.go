@@ -24,28 +24,32 @@ func (ix *Index) Rebuild(ctx context.Context) error {
 	}
 	n := 0
 	for _, coll := range models.FeedCollections {
-		b := ix.bi.NewBatch()
+		b := ix.newBatch()
 		err := ix.opts.Source.Docs(ctx, coll, func(doc any) error {
 			if err := ix.index(b, doc); err != nil {
 				return err
 			}
 			n++
+			if ix.opts.Progress != nil && n%batchSize == 0 {
+				ix.opts.Progress(n)
+			}
 			if b.Size() >= batchSize {
-				if err := ix.bi.Batch(b); err != nil {
-					return err
-				}
-				b.Reset()
+				return ix.commit(b)
 			}
 			return nil
 		})
 		if err == nil && b.Size() > 0 {
-			err = ix.bi.Batch(b)
+			err = ix.commit(b)
 		}
 		if err != nil {
 			return fmt.Errorf("search: rebuild %s: %w", coll, err)
 		}
 	}
 	ix.needRecon.Store(false)
+	if ix.opts.Progress != nil {
+		ix.opts.Progress(n)
+	}
+	ix.rebuilt = n
 	ix.log.Info("search: index rebuilt", "documents", n, "took", time.Since(start).Round(time.Millisecond).String())
 	return nil
 }
@@ -112,7 +116,7 @@ func (ix *Index) CatchUp(ctx context.Context) (int, error) {
 		if err != nil {
 			return applied, err
 		}
-		b := ix.bi.NewBatch()
+		b := ix.newBatch()
 		var seqs []string
 		for _, c := range changes {
 			if ix.seen(c.Seq) {
@@ -131,10 +135,10 @@ func (ix *Index) CatchUp(ctx context.Context) (int, error) {
 			last := changes[len(changes)-1].Seq
 			if last > cursor {
 				cursor = last
-				b.SetInternal(keyCursor, []byte(cursor))
+				b.b.SetInternal(keyCursor, []byte(cursor))
 			}
 			if b.Size() > 0 || len(seqs) > 0 {
-				if err := ix.bi.Batch(b); err != nil {
+				if err := ix.commit(b); err != nil {
 					return applied, fmt.Errorf("search: %w", err)
 				}
 			}
@@ -152,7 +156,7 @@ func (ix *Index) CatchUp(ctx context.Context) (int, error) {
 }
 
 // applyFromSource brings one document of the index to the database's state.
-func (ix *Index) applyFromSource(ctx context.Context, b *bleve.Batch, c models.Change) (bool, error) {
+func (ix *Index) applyFromSource(ctx context.Context, b *batch, c models.Change) (bool, error) {
 	if !c.Deleted {
 		have, err := ix.version(c.Coll, c.ID)
 		if err != nil {
@@ -165,7 +169,7 @@ func (ix *Index) applyFromSource(ctx context.Context, b *bleve.Batch, c models.C
 	doc, err := ix.opts.Source.Doc(ctx, c.Coll, c.ID)
 	switch {
 	case models.IsCode(err, models.CodeNotFound):
-		b.Delete(docID(c.Coll, c.ID))
+		b.Delete(c.Coll, c.ID)
 		return true, nil
 	case err != nil:
 		return false, err
@@ -187,14 +191,12 @@ func (ix *Index) Reconcile(ctx context.Context) (int, error) {
 		if err != nil {
 			return fixed, err
 		}
-		b := ix.bi.NewBatch()
+		b := ix.newBatch()
 		flush := func() error {
 			if b.Size() == 0 {
 				return nil
 			}
-			err := ix.bi.Batch(b)
-			b.Reset()
-			return err
+			return ix.commit(b)
 		}
 		err = ix.opts.Source.Versions(ctx, coll, func(dv models.DocVersion) error {
 			have, ok := indexed[dv.ID]
@@ -223,7 +225,7 @@ func (ix *Index) Reconcile(ctx context.Context) (int, error) {
 		}
 		// What is indexed but no longer in the database.
 		for id := range indexed {
-			b.Delete(docID(coll, id))
+			b.Delete(coll, id)
 			fixed++
 		}
 		if err := flush(); err != nil {
@@ -260,3 +262,6 @@ func (ix *Index) versions(ctx context.Context, coll string) (map[string]int64, e
 		after = []string{res.Hits[len(res.Hits)-1].ID}
 	}
 }
+
+// Rebuilt is how many documents the last rebuild indexed.
+func (ix *Index) Rebuilt() int { return ix.rebuilt }

@@ -40,6 +40,8 @@ type Options struct {
 	Retention time.Duration
 	// Analysis chooses the analyser of free text (words by default).
 	Analysis Analysis
+	// Progress, if set, is told how many documents a rebuild has indexed.
+	Progress func(done int)
 	Logger   *slog.Logger
 	// Now is the clock (time.Now).
 	Now func() time.Time
@@ -61,6 +63,13 @@ type Index struct {
 
 	caughtUp  atomic.Int64 // unix nanos of the last complete catch-up
 	needRecon atomic.Bool
+
+	// commitMu orders commits with the kept facet counts (facets.go).
+	commitMu   sync.RWMutex
+	facets     *facetTable
+	facetCache facetCache
+	generation atomic.Uint64
+	rebuilt    int // documents of the last rebuild
 }
 
 // Open opens the index in opts.Dir, or creates it. A broken index is moved
@@ -83,7 +92,7 @@ func Open(ctx context.Context, opts Options) (*Index, error) {
 	if opts.Analysis == "" {
 		opts.Analysis = AnalysisWords
 	}
-	ix := &Index{opts: opts, log: opts.Logger, recent: map[string]struct{}{}}
+	ix := &Index{opts: opts, log: opts.Logger, recent: map[string]struct{}{}, facets: newFacetTable()}
 	im, err := newMapping(opts.Analysis)
 	if err != nil {
 		return nil, fmt.Errorf("search: mapping: %w", err)
@@ -183,11 +192,15 @@ func (ix *Index) Close() error {
 // the write is answered, so that a creator finds their change at once. It
 // is registered with the store.
 func (ix *Index) Observe(ctx context.Context, c models.Change) {
+	bt := ix.newBatch()
 	var err error
 	if c.Deleted {
-		err = ix.bi.Delete(docID(c.Coll, c.ID))
+		bt.Delete(c.Coll, c.ID)
 	} else if c.Doc != nil {
-		err = ix.index(ix.bi, c.Doc)
+		err = ix.index(bt, c.Doc)
+	}
+	if err == nil && bt.Size() > 0 {
+		err = ix.commit(bt)
 	}
 	if err != nil {
 		ix.log.WarnContext(ctx, "search: index a local change", "coll", c.Coll, "id", c.ID, "error", err)
@@ -198,18 +211,20 @@ func (ix *Index) Observe(ctx context.Context, c models.Change) {
 	// feed entry of this change still needs applying.
 }
 
-// indexer is what index writes to: the index itself or a batch.
-type indexer interface {
-	Index(id string, data any) error
-}
-
-func (ix *Index) index(to indexer, doc any) error {
+// index adds a document to a batch, with its facet row.
+func (ix *Index) index(bt *batch, doc any) error {
 	coll, id, _, fields, err := indexDoc(doc)
 	if err != nil {
 		return err
 	}
 	fields[typeField] = coll
-	return to.Index(docID(coll, id), fields)
+	if err := bt.Index(docID(coll, id), fields); err != nil {
+		return err
+	}
+	if c, rid, row := facetRowOf(doc); row != nil {
+		bt.note(c, rid, row)
+	}
+	return nil
 }
 
 func (ix *Index) remember(seq string) {

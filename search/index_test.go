@@ -50,7 +50,7 @@ func TestIndexedFieldsAreDeclaredAndContactIsNot(t *testing.T) {
 				t.Errorf("%s: personal field %q is indexed", coll, name)
 			}
 		}
-		if err := ix.index(ix.bi, d); err != nil {
+		if err := ix.put(t, d); err != nil {
 			t.Fatal(err)
 		}
 		doc, err := ix.bi.Document(docID(coll, id))
@@ -85,7 +85,7 @@ func TestListFiltersSortsAndPages(t *testing.T) {
 		if i%5 == 0 {
 			o.Flags = []string{models.FlagLeading}
 		}
-		if err := ix.index(ix.bi, o); err != nil {
+		if err := ix.put(t, o); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -159,7 +159,7 @@ func TestRanges(t *testing.T) {
 	ix := memIndex(t)
 	for i, d := range []string{"2024-12-31", "2025-01-01", "2025-12-31", "2026-01-01"} {
 		r := &models.Recruitment{ID: hex24(i + 1), Date: d, Status: models.StatusVerified, Version: 1}
-		if err := ix.index(ix.bi, r); err != nil {
+		if err := ix.put(t, r); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -168,4 +168,14 @@ func TestRanges(t *testing.T) {
 	if err != nil || total != 2 || ids[0] != hex24(2) || ids[1] != hex24(3) {
 		t.Fatalf("2025: %v %d %v", ids, total, err)
 	}
+}
+
+// put indexes one document at once (a batch of one).
+func (ix *Index) put(t testing.TB, doc any) error {
+	t.Helper()
+	bt := ix.newBatch()
+	if err := ix.index(bt, doc); err != nil {
+		return err
+	}
+	return ix.commit(bt)
 }

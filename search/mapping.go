@@ -9,6 +9,8 @@
 package search
 
 import (
+	"slices"
+
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -19,7 +21,7 @@ import (
 // mappingVersion changes whenever the mapping does; an index built with
 // another version (or another dictionary or synonym table) is rebuilt at
 // open.
-const mappingVersion = "2"
+const mappingVersion = "3"
 
 // typeField names the collection of every indexed document.
 const typeField = "_type"
@@ -29,7 +31,6 @@ const (
 	kw   = "keyword"  // exact terms: filters, facets, sorting
 	key  = "key"      // exact terms folded (lower case, Simplified): skill and tool filters
 	txt  = "text"     // analysed words: free text (q)
-	hl   = "text+hl"  // analysed and stored with positions: free text with highlights
 	num  = "number"   // numbers: ranges, sorting
 	date = "datetime" // times: sorting
 	flag = "bool"
@@ -41,8 +42,7 @@ const (
 // never does.
 var fields = map[string]map[string]string{
 	models.CollTalents: {
-		"name": txt, "headline": hl, "bio": hl, "works": hl, "skills_text": hl, "tools_text": hl,
-		"skills": kw, "tools": kw, "skills_key": key, "tools_key": key,
+		"text": txt, "skills": kw, "tools": kw, "skills_key": key, "tools_key": key,
 		"industries": kw, "district": kw, "origin": kw, "level": kw, "available": flag, "visibility": kw,
 		"years_experience": num, "version": num, "created_at": date, "updated_at": date,
 	},
@@ -55,7 +55,7 @@ var fields = map[string]map[string]string{
 		"version": num, "created_at": date, "updated_at": date,
 	},
 	models.CollProjects: {
-		"title": hl, "description": hl, "skills_text": hl, "kind": kw, "org_id": kw, "skills": kw, "skills_key": key,
+		"text": txt, "kind": kw, "org_id": kw, "skills": kw, "skills_key": key,
 		"industries": kw, "district": kw, "status": kw, "deadline": kw, "version": num, "created_at": date, "updated_at": date,
 	},
 	models.CollApplications: {
@@ -72,11 +72,15 @@ var fields = map[string]map[string]string{
 	},
 }
 
-// textFields are the free-text fields of a collection with their boosts:
-// a word in a headline or a skill says more than one in a bio.
+// textFields are the free-text fields of a collection with their boosts.
+// Profiles and projects put all their text in one field: a query term is
+// then one postings list, not one per field (measured: the per-field
+// disjunctions made a single word cost several times more at 100k), and a
+// headline or a skill weighs more by being indexed twice (docs.go).
+// Highlights are drawn from the documents themselves (highlight.go).
 var textFields = map[string]map[string]float64{
-	models.CollTalents:  {"name": 1.5, "headline": 3, "skills_text": 3, "tools_text": 2, "bio": 1, "works": 1},
-	models.CollProjects: {"title": 3, "skills_text": 3, "description": 1},
+	models.CollTalents:  {"text": 1},
+	models.CollProjects: {"text": 1},
 	models.CollOrgs:     {"name": 1},
 	models.CollBases:    {"name": 1},
 }
@@ -117,11 +121,11 @@ func newMapping(a Analysis) (mapping.IndexMapping, error) {
 			case key:
 				fm = bleve.NewKeywordFieldMapping()
 				fm.Analyzer = keyAnalyzer
-			case txt, hl:
+			case txt:
 				fm = bleve.NewTextFieldMapping()
 				fm.Analyzer = text
-				// Highlights need the text and its term vectors.
-				fm.Store, fm.IncludeTermVectors = kind == hl, kind == hl
+				// Positions, for phrases.
+				fm.IncludeTermVectors = true
 			case num:
 				fm = bleve.NewNumericFieldMapping()
 			case date:
@@ -129,11 +133,10 @@ func newMapping(a Analysis) (mapping.IndexMapping, error) {
 			case flag:
 				fm = bleve.NewBooleanFieldMapping()
 			}
-			if kind != hl {
-				// Only the version is read back among these (to skip
-				// changes already applied); documents come from MongoDB.
-				fm.Store = name == "version"
-			}
+			// Read back: the version (to skip changes already applied) and
+			// the facets (to keep the browse counts, facets.go); documents
+			// themselves come from MongoDB.
+			fm.Store = name == "version" || slices.Contains(facetFields[coll], name)
 			fm.IncludeInAll = false
 			dm.AddFieldMappingsAt(name, fm)
 		}

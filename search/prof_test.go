@@ -32,7 +32,7 @@ func profIndex(t testing.TB) *Index {
 		t.Fatal(err)
 	}
 	gen := seed.New(1, time.Now())
-	b := ix.bi.NewBatch()
+	b := ix.newBatch()
 	for range 100_000 {
 		tal := gen.Talent(gen.ID())
 		tal.Version = 1
@@ -40,13 +40,12 @@ func profIndex(t testing.TB) *Index {
 			t.Fatal(err)
 		}
 		if b.Size() >= 1000 {
-			if err := ix.bi.Batch(b); err != nil {
+			if err := ix.commit(b); err != nil {
 				t.Fatal(err)
 			}
-			b.Reset()
 		}
 	}
-	if err := ix.bi.Batch(b); err != nil {
+	if err := ix.commit(b); err != nil {
 		t.Fatal(err)
 	}
 	return ix
@@ -56,7 +55,11 @@ func BenchmarkProfSearch(b *testing.B) {
 	ix := profIndex(b)
 	defer ix.Close()
 	q := models.TalentSearch{Q: os.Getenv("PROF_Q"), Visibility: []models.Visibility{models.VisibilityPublic, models.VisibilityOrgs}, Page: models.Page{Page: 1, PerPage: 20}}
+	cold := os.Getenv("PROF_COLD") != ""
 	for b.Loop() {
+		if cold {
+			ix.ResetFacetCache()
+		}
 		if _, err := ix.SearchTalents(context.Background(), q); err != nil {
 			b.Fatal(err)
 		}

@@ -109,9 +109,16 @@ func ParseText(q string) (Parsed, error) {
 // and each word otherwise. Sub-words are left out: 原画师 asks for 原画师
 // (or its synonyms), not for every 画师.
 func (ix *Index) concepts(word string) ([]string, error) {
+	terms, _, err := ix.conceptsCovered(word)
+	return terms, err
+}
+
+// conceptsCovered is concepts, also telling whether synonym groups covered
+// every word (then the concepts say all the words do).
+func (ix *Index) conceptsCovered(word string) ([]string, bool, error) {
 	an := ix.bi.Mapping().AnalyzerNamed(textAnalyzer)
 	if an == nil {
-		return nil, fmt.Errorf("search: no analyser %s", textAnalyzer)
+		return nil, false, fmt.Errorf("search: no analyser %s", textAnalyzer)
 	}
 	tokens := an.Analyze([]byte(word))
 	var base, canon []*analysis.Token
@@ -139,12 +146,14 @@ func (ix *Index) concepts(word string) ([]string, error) {
 			out = append(out, string(c.Term))
 		}
 	}
+	all := len(base) > 0
 	for _, b := range base {
 		if !covered[b] {
 			out = append(out, string(b.Term))
+			all = false
 		}
 	}
-	return out, nil
+	return out, all, nil
 }
 
 // anyField matches term in any text field of coll, with the field's boost.
@@ -237,12 +246,18 @@ func (ix *Index) textQuery(coll string, p Parsed) (query.Query, []query.Query, e
 		q := phraseAnyField(coll, ph)
 		if ix.opts.Analysis != AnalysisBigrams {
 			// A phrase matches as written, or as its concepts in order
-			// ("level design" finds 关卡设计).
-			terms, err := ix.concepts(ph)
+			// ("level design" finds 关卡设计). When synonym groups cover
+			// all its words, the concepts alone say it: text with the
+			// written words has their concepts too, and a positional phrase
+			// costs far more than a term.
+			terms, covered, err := ix.conceptsCovered(ph)
 			if err != nil {
 				return nil, nil, err
 			}
-			if len(terms) > 0 {
+			switch {
+			case covered:
+				q = conceptPhrase(coll, terms)
+			case len(terms) > 0:
 				q = query.NewDisjunctionQuery([]query.Query{q, conceptPhrase(coll, terms)})
 			}
 		}

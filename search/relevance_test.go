@@ -67,7 +67,7 @@ func relevanceIndex(t testing.TB, a Analysis) (*Index, map[string]string) {
 	}
 	t.Cleanup(func() { _ = ix.Close() })
 	back := map[string]string{}
-	b := ix.bi.NewBatch()
+	b := ix.newBatch()
 	for i, p := range profiles {
 		id := fmt.Sprintf("%024x", i+1)
 		back[id] = p.ID
@@ -79,7 +79,7 @@ func relevanceIndex(t testing.TB, a Analysis) (*Index, map[string]string) {
 			t.Fatal(err)
 		}
 	}
-	if err := ix.bi.Batch(b); err != nil {
+	if err := ix.commit(b); err != nil {
 		t.Fatal(err)
 	}
 	return ix, back

@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -9,7 +10,6 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/szdc/talenthub/models"
@@ -69,7 +69,6 @@ func numRange(field string, min, max *int) query.Query {
 
 // SearchTalents implements models.Searcher.
 func (ix *Index) SearchTalents(ctx context.Context, q models.TalentSearch) (*models.SearchPage, error) {
-	must := []query.Query{termQuery(typeField, models.CollTalents)}
 	vis := make([]string, len(q.Visibility))
 	for i, v := range q.Visibility {
 		vis[i] = string(v)
@@ -77,7 +76,14 @@ func (ix *Index) SearchTalents(ctx context.Context, q models.TalentSearch) (*mod
 	if len(vis) == 0 {
 		return nil, errors.New("search: a talent search needs the visibilities the caller may see")
 	}
-	must = filter(must, "visibility", vis)
+	// Only profiles have a visibility: the filter scopes the search to them
+	// without a (costly, every-document) type clause.
+	must := filter(nil, "visibility", vis)
+	browse := q.Q == ""
+	for _, f := range [][]string{q.Skills, q.Tools, q.Industries, q.District, q.Origin, q.Level} {
+		browse = browse && len(f) == 0
+	}
+	browse = browse && q.Available == nil && q.MinYears == nil && q.MaxYears == nil
 	must = filter(must, "skills_key", keys(q.Skills))
 	must = filter(must, "tools_key", keys(q.Tools))
 	must = filter(must, "industries", q.Industries)
@@ -92,19 +98,26 @@ func (ix *Index) SearchTalents(ctx context.Context, q models.TalentSearch) (*mod
 	if q.MinYears != nil || q.MaxYears != nil {
 		must = append(must, numRange("years_experience", q.MinYears, q.MaxYears))
 	}
+	// Ties in relevance keep the index's order: a secondary sort field would
+	// be read for every match.
 	sortBy := map[string][]string{
-		"": {"-_score", "-updated_at", "_id"}, "relevance": {"-_score", "-updated_at", "_id"},
-		"newest": {"-created_at", "_id"}, "experience": {"-years_experience", "-_score", "_id"},
+		"": {"-_score"}, "relevance": {"-_score"},
+		"newest": {"-created_at", "_id"}, "experience": {"-years_experience", "-_score"},
 	}[q.Sort]
 	if sortBy == nil {
 		return nil, badSort("relevance, newest or experience")
 	}
-	return ix.search(ctx, models.CollTalents, q.Q, must, sortBy, q.Page)
+	var scopes []string
+	if browse {
+		scopes = vis
+	}
+	return ix.search(ctx, models.CollTalents, q.Q, must, sortBy, q.Page, scopes)
 }
 
 // SearchProjects implements models.Searcher.
 func (ix *Index) SearchProjects(ctx context.Context, q models.ProjectSearch) (*models.SearchPage, error) {
 	must := []query.Query{termQuery(typeField, models.CollProjects)}
+	browse := q.Q == "" && len(q.Kind)+len(q.District)+len(q.Industries)+len(q.Skills)+len(q.OrgID)+len(q.Status) == 0
 	must = filter(must, "kind", q.Kind)
 	must = filter(must, "district", q.District)
 	must = filter(must, "industries", q.Industries)
@@ -112,22 +125,28 @@ func (ix *Index) SearchProjects(ctx context.Context, q models.ProjectSearch) (*m
 	must = filter(must, "org_id", q.OrgID)
 	must = filter(must, "status", q.Status)
 	sortBy := map[string][]string{
-		"": {"-_score", "-created_at", "_id"}, "relevance": {"-_score", "-created_at", "_id"},
+		"": {"-_score"}, "relevance": {"-_score"},
 		"newest": {"-created_at", "_id"}, "deadline": {"deadline", "_id"},
 	}[q.Sort]
 	if sortBy == nil {
 		return nil, badSort("relevance, newest or deadline")
 	}
-	return ix.search(ctx, models.CollProjects, q.Q, must, sortBy, q.Page)
+	var scopes []string
+	if browse {
+		scopes = []string{""}
+	}
+	return ix.search(ctx, models.CollProjects, q.Q, must, sortBy, q.Page, scopes)
 }
 
 func badSort(allowed string) error {
 	return &models.Error{Code: models.CodeBadRequest, Message: "sort must be " + allowed, Fields: map[string]string{"sort": "must be " + allowed}}
 }
 
-// search runs a search of coll: filters, the parsed text, facets and
-// highlights, within the time budget.
-func (ix *Index) search(ctx context.Context, coll, text string, must []query.Query, sortBy []string, page models.Page) (*models.SearchPage, error) {
+// search runs a search of coll: filters and the parsed text, a page of hits
+// and the facets, within the time budget. A browse (browseScopes set: no
+// words, no filters) takes its facets from the kept counts; other searches
+// from Bleve, cached until the index changes.
+func (ix *Index) search(ctx context.Context, coll, text string, must []query.Query, sortBy []string, page models.Page, browseScopes []string) (*models.SearchPage, error) {
 	start := time.Now()
 	if page.PerPage == 0 {
 		page = models.Page{Page: 1, PerPage: 20}
@@ -151,16 +170,29 @@ func (ix *Index) search(ctx context.Context, coll, text string, must []query.Que
 		}
 		not = nq
 	}
-	req := bleve.NewSearchRequestOptions(query.NewBooleanQuery(must, nil, not), page.PerPage, page.Offset(), false)
+	bq := query.NewBooleanQuery(must, nil, not)
+	req := bleve.NewSearchRequestOptions(bq, page.PerPage, page.Offset(), false)
 	req.SortBy(sortBy)
-	for _, f := range facets[coll] {
-		req.AddFacet(f, bleve.NewFacetRequest(f, facetSize))
-	}
-	if text != "" {
-		req.Highlight = bleve.NewHighlightWithStyle("html")
-		for f, kind := range fields[coll] {
-			if kind == hl {
-				req.Highlight.AddField(f)
+
+	var cached map[string][]models.FacetCount
+	var key string
+	gen := ix.generation.Load()
+	if browseScopes != nil {
+		if err := ix.initFacets(coll); err != nil {
+			return nil, fmt.Errorf("search: facets: %w", err)
+		}
+		if len(sortBy) == 1 && sortBy[0] == "-_score" {
+			// Nothing to rank and the kept counts know the total: Bleve may
+			// stop at the first page instead of visiting every document.
+			req.Score = bleve.ScoreNone
+		}
+	} else {
+		raw, _ := json.Marshal(bq)
+		key = joinKey(coll, string(raw))
+		var ok bool
+		if cached, ok = ix.facetCache.get(key, gen); !ok {
+			for _, f := range facets[coll] {
+				req.AddFacet(f, bleve.NewFacetRequest(f, facetSize))
 			}
 		}
 	}
@@ -173,33 +205,33 @@ func (ix *Index) search(ctx context.Context, coll, text string, must []query.Que
 		}
 		return nil, fmt.Errorf("search: %w", err)
 	}
-	out := &models.SearchPage{Total: int(res.Total), Facets: map[string][]models.FacetCount{}, Took: time.Since(start)}
+	out := &models.SearchPage{Total: int(res.Total), Facets: map[string][]models.FacetCount{}}
 	for _, h := range res.Hits {
 		_, id := splitID(h.ID)
-		out.Hits = append(out.Hits, models.SearchHit{ID: id, Score: h.Score, Highlights: fragments(h)})
+		out.Hits = append(out.Hits, models.SearchHit{ID: id, Score: h.Score})
 	}
-	for name, fr := range res.Facets {
-		counts := []models.FacetCount{}
-		if fr.Terms != nil {
-			for _, t := range fr.Terms.Terms() {
-				counts = append(counts, models.FacetCount{Key: t.Term, Count: t.Count})
+	switch {
+	case browseScopes != nil:
+		ix.commitMu.RLock()
+		out.Total, out.Facets = ix.facets.browse(coll, browseScopes, facets[coll])
+		ix.commitMu.RUnlock()
+	case cached != nil:
+		out.Facets = cached
+	default:
+		for name, fr := range res.Facets {
+			counts := []models.FacetCount{}
+			if fr.Terms != nil {
+				for _, t := range fr.Terms.Terms() {
+					counts = append(counts, models.FacetCount{Key: t.Term, Count: t.Count})
+				}
 			}
+			sort.SliceStable(counts, func(i, j int) bool {
+				return counts[i].Count > counts[j].Count || counts[i].Count == counts[j].Count && counts[i].Key < counts[j].Key
+			})
+			out.Facets[name] = counts
 		}
-		sort.SliceStable(counts, func(i, j int) bool {
-			return counts[i].Count > counts[j].Count || counts[i].Count == counts[j].Count && counts[i].Key < counts[j].Key
-		})
-		out.Facets[name] = counts
+		ix.facetCache.put(key, gen, out.Facets)
 	}
+	out.Took = time.Since(start)
 	return out, nil
-}
-
-// fragments returns a hit's highlighted fragments by field, with the
-// internal field names mapped to the API's.
-func fragments(h *search.DocumentMatch) map[string][]string {
-	out := map[string][]string{}
-	for f, frags := range h.Fragments {
-		name := strings.TrimSuffix(f, "_text")
-		out[name] = append(out[name], frags...)
-	}
-	return out
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/szdc/talenthub/models"
@@ -51,18 +52,25 @@ func (s *Talents) Search(ctx context.Context, actor *models.User, q models.Talen
 		Facets: page.Facets, TookMS: ms(page.Took)}
 	for _, t := range ts {
 		h := byID[t.ID]
-		out.Items = append(out.Items, models.TalentHit{Talent: masked(t), Score: h.Score, Highlights: nonNilHighlights(h.Highlights)})
+		out.Items = append(out.Items, models.TalentHit{Talent: masked(t), Score: h.Score, Highlights: s.highlights(q.Q, t)})
 	}
 	return out, nil
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
-func nonNilHighlights(h map[string][]string) map[string][]string {
-	if h == nil {
+// highlights marks where the words of q matched in a profile's text; never
+// in its contact.
+func (s *Talents) highlights(q string, t *models.Talent) map[string][]string {
+	if q == "" {
 		return map[string][]string{}
 	}
-	return h
+	var works []string
+	for _, w := range t.Works {
+		works = append(works, w.Title, w.Description)
+	}
+	return s.Searcher.Highlight(q, map[string]string{"name": t.Name, "headline": t.Headline, "bio": t.Bio,
+		"skills": strings.Join(t.Skills, "、"), "tools": strings.Join(t.Tools, "、"), "works": strings.Join(works, " ")})
 }
 
 // Search implements models.ProjectService.
@@ -90,7 +98,11 @@ func (s *Projects) Search(ctx context.Context, actor *models.User, q models.Proj
 		Facets: page.Facets, TookMS: ms(page.Took)}
 	for _, p := range ps {
 		h := byID[p.ID]
-		out.Items = append(out.Items, models.ProjectHit{Project: p, Score: h.Score, Highlights: nonNilHighlights(h.Highlights)})
+		hl := map[string][]string{}
+		if q.Q != "" {
+			hl = s.Searcher.Highlight(q.Q, map[string]string{"title": p.Title, "description": p.Description, "skills": strings.Join(p.Skills, "、")})
+		}
+		out.Items = append(out.Items, models.ProjectHit{Project: p, Score: h.Score, Highlights: hl})
 	}
 	return out, nil
 }
