@@ -38,12 +38,17 @@ func main() {
 	}
 }
 
-const usage = `usage: talenthub [serve | recount [--server URL]]
+const usage = `usage: talenthub [serve | seed [flags] | reindex | recount [--server URL]]
 
 Commands:
   serve     serve the API and web UI (the default)
+  seed      fill the database with generated data (talenthub seed -h)
+  reindex   rebuild the search index from the database
   recount   recompute every figure from the raw records and report any
             difference from the live figures (exit status 1 if any)
+
+seed and reindex open the database themselves: stop the server first when
+it runs on the embedded database.
 
 Configuration comes from the environment; see README.md.
 `
@@ -73,6 +78,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return serve(ctx, cfg, logger, stdout)
 	case "recount":
 		return recount(ctx, cfg, logger, stdout, fs.Args()[1:])
+	case "seed":
+		return seedCmd(ctx, cfg, logger, stdout, fs.Args()[1:])
+	case "reindex":
+		return reindex(ctx, cfg, logger, stdout)
 	}
 	fmt.Fprint(stdout, usage)
 	return fmt.Errorf("unknown command %q", cmd)

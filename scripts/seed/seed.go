@@ -259,3 +259,6 @@ func (g *Generator) Recruitment(id string, t *models.Talent, orgID string, year 
 	}
 	return r
 }
+
+// Password is the password of every seeded account.
+const Password = "talenthub-demo"
