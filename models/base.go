@@ -55,6 +55,7 @@ func (in *BaseInput) Normalize() {
 
 // BaseFilter selects bases for GET /bases.
 type BaseFilter struct {
+	Q        string // words of the name (the directory's search)
 	Kind     []string
 	District []string
 	Status   []Status

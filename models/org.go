@@ -73,6 +73,7 @@ type Member struct {
 
 // OrgFilter selects organisations for GET /orgs.
 type OrgFilter struct {
+	Q        string // words of the name (the directory's search)
 	Kind     []string
 	District []string
 	Status   []Status

@@ -7,8 +7,8 @@ import (
 )
 
 func (s *Server) handleBaseList(c *fiber.Ctx) error {
-	q := parseQuery(c, "kind", "district", "status", "org_id")
-	f := models.BaseFilter{Kind: q.list("kind"), District: q.list("district"),
+	q := parseQuery(c, "q", "kind", "district", "status", "org_id")
+	f := models.BaseFilter{Q: q.text("q", 200), Kind: q.list("kind"), District: q.list("district"),
 		Status: stringsOf[models.Status](q.enum("status", statusNames...)), OrgID: q.list("org_id"), Page: q.page()}
 	if err := q.err(); err != nil {
 		return err

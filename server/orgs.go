@@ -9,8 +9,8 @@ import (
 var statusNames = []string{string(models.StatusPending), string(models.StatusVerified), string(models.StatusRejected)}
 
 func (s *Server) handleOrgList(c *fiber.Ctx) error {
-	q := parseQuery(c, "kind", "district", "status", "flag")
-	f := models.OrgFilter{Kind: q.list("kind"), District: q.list("district"),
+	q := parseQuery(c, "q", "kind", "district", "status", "flag")
+	f := models.OrgFilter{Q: q.text("q", 200), Kind: q.list("kind"), District: q.list("district"),
 		Status: stringsOf[models.Status](q.enum("status", statusNames...)), Flag: q.list("flag"), Page: q.page()}
 	if err := q.err(); err != nil {
 		return err

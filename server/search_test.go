@@ -231,3 +231,32 @@ func TestProjectSearchAndMatches(t *testing.T) {
 		t.Errorf("similar to zh: %v", sim)
 	}
 }
+
+// TestDirectorySearch: organisations and bases are found by the words of
+// their names, in either script, within what the caller may see.
+func TestDirectorySearch(t *testing.T) {
+	w := newWorld(t)
+	e := w.e
+	_, u := w.throwaway(member)
+	o, err := e.svc.Orgs.Create(w.ctx(), u, models.OrgInput{Name: "深圳飞鱼动画孵化器", Kind: models.OrgIncubator, District: "futian", Industries: []string{"animation"}})
+	w.must(err)
+	B := w.tokens[bureau]
+	r := e.call("GET", "/api/v1/orgs?q="+url.QueryEscape("動畫"), B, nil)
+	check(t, "org by a word of its name", r, 200, "")
+	if r.body["total"] != 1.0 || items(r)[0]["id"] != o.ID {
+		t.Fatalf("動畫 orgs: %s", r.raw)
+	}
+	r = e.call("GET", "/api/v1/orgs?q="+url.QueryEscape("动画")+"&status=verified", B, nil)
+	check(t, "pending org filtered out", r, 200, "")
+	if r.body["total"] != 0.0 {
+		t.Fatalf("a pending org listed as verified: %s", r.raw)
+	}
+	b := w.base(models.StatusVerified)
+	r = e.call("GET", "/api/v1/bases?q="+url.QueryEscape(b.Name), w.tokens[creator], nil)
+	check(t, "base by name", r, 200, "")
+	if r.body["total"] != 1.0 || items(r)[0]["id"] != b.ID {
+		t.Fatalf("base %s: %s", b.Name, r.raw)
+	}
+	check(t, "overlong q", e.call("GET", "/api/v1/orgs?q="+strings.Repeat("画", 201), B, nil), 400, "bad_request")
+	check(t, "unbalanced quote", e.call("GET", "/api/v1/bases?q="+url.QueryEscape(`"`), B, nil), 200, "")
+}

@@ -86,7 +86,7 @@ func (s *Bases) List(ctx context.Context, actor *models.User, f models.BaseFilte
 	if err := signedIn(actor); err != nil {
 		return nil, err
 	}
-	q := models.ListQuery{Coll: models.CollBases, Page: f.Page, All: []models.AnyOf{
+	q := models.ListQuery{Coll: models.CollBases, Page: f.Page, Text: f.Q, All: []models.AnyOf{
 		scope(actor, "operator_org_ids"), models.Terms("kind", f.Kind...), models.Terms("district", f.District...),
 		models.Terms("status", f.Status...), models.Terms("operator_org_ids", f.OrgID...),
 	}}

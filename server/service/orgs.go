@@ -95,7 +95,7 @@ func (s *Orgs) List(ctx context.Context, actor *models.User, f models.OrgFilter)
 	if err := signedIn(actor); err != nil {
 		return nil, err
 	}
-	q := models.ListQuery{Coll: models.CollOrgs, Page: f.Page, All: []models.AnyOf{
+	q := models.ListQuery{Coll: models.CollOrgs, Page: f.Page, Text: f.Q, All: []models.AnyOf{
 		scope(actor, "_id"), models.Terms("kind", f.Kind...), models.Terms("district", f.District...),
 		models.Terms("status", f.Status...), models.Terms("flags", f.Flag...),
 	}}
