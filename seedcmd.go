@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -98,6 +99,92 @@ func rebuildIndex(ctx context.Context, cfg config, st *store.Store, logger *slog
 	return n, time.Since(start), ix.Close()
 }
 
+// seedChunk is how many talents are generated, stored and indexed at a
+// time: memory stays flat whatever --talents says.
+const seedChunk = 2000
+
+// talentRef is what later records need of a seeded talent.
+type talentRef struct {
+	id, name, district, industry string
+	origin                       models.Origin
+	level                        models.Level
+	visibility                   models.Visibility
+}
+
+func (r talentRef) talent() *models.Talent {
+	return &models.Talent{ID: r.id, Name: r.name, District: r.district, Industries: []string{r.industry}, Origin: r.origin,
+		Level: r.level, Visibility: r.visibility}
+}
+
+// seeder writes generated records to the database and, on the embedded
+// database, indexes them in a goroutine of its own: each takes about a
+// core, so the index works on one chunk while the database takes the next.
+type seeder struct {
+	st      *store.Store
+	hash    string
+	ix      *search.Index // nil on MongoDB: servers learn of the records through the feed
+	queue   chan []any
+	done    chan error
+	pending sync.WaitGroup // chunks queued and not yet indexed
+}
+
+func newSeeder(ctx context.Context, st *store.Store, hash string, ix *search.Index) *seeder {
+	s := &seeder{st: st, hash: hash, ix: ix}
+	if ix != nil {
+		s.queue, s.done = make(chan []any, 1), make(chan error, 1)
+		go func() {
+			var err error
+			for docs := range s.queue {
+				if err == nil {
+					err = ix.Add(ctx, docs)
+				}
+				s.pending.Done()
+			}
+			s.done <- err
+		}()
+	}
+	return s
+}
+
+// put stores documents of a feed collection, and their accounts first if
+// any, then hands them to the indexer. BulkInsert has set their versions
+// and times by then, so the index holds exactly what the database does.
+func (s *seeder) put(ctx context.Context, coll string, users []*models.User, docs []any) error {
+	if len(users) > 0 {
+		if err := s.st.BulkInsertUsers(ctx, users, s.hash); err != nil {
+			return fmt.Errorf("seed accounts: %w", err)
+		}
+	}
+	if err := s.st.BulkInsert(ctx, coll, docs); err != nil {
+		return fmt.Errorf("seed %s: %w", coll, err)
+	}
+	if s.queue != nil {
+		s.pending.Add(1)
+		select {
+		case s.queue <- docs:
+		case err := <-s.done:
+			s.pending.Done()
+			// The indexer stopped early: say why.
+			s.queue = nil
+			return fmt.Errorf("seed: index: %w", err)
+		}
+	}
+	return nil
+}
+
+// drain waits until every chunk handed over so far is indexed.
+func (s *seeder) drain() { s.pending.Wait() }
+
+// wait lets the indexer finish and reports its error.
+func (s *seeder) wait() error {
+	if s.queue == nil {
+		return nil
+	}
+	close(s.queue)
+	s.queue = nil
+	return <-s.done
+}
+
 // seedCmd fills the database with generated data.
 func seedCmd(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Writer, args []string) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
@@ -115,11 +202,19 @@ func seedCmd(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Wri
 		}
 		return err
 	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("seed: unexpected argument %q", fs.Arg(0))
+	}
 	if *demo {
 		*talents, *orgs, *projects, *applications, *recruitments = 60, 12, 30, 60, 40
 	}
 	if *talents < 1 || *talents > 5_000_000 {
 		return fmt.Errorf("--talents must be between 1 and 5000000")
+	}
+	for name, v := range map[string]int{"--orgs": *orgs, "--projects": *projects, "--applications": *applications, "--recruitments": *recruitments} {
+		if v < 0 || v > 5_000_000 {
+			return fmt.Errorf("%s must be between 0 and 5000000", name)
+		}
 	}
 	if *orgs == 0 {
 		*orgs = max(12, *talents/50)
@@ -138,134 +233,189 @@ func seedCmd(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Wri
 		return err
 	}
 	defer db.Close()
-	st := db.store
+	// Seeded accounts are numbered from 1: a second seed would collide
+	// with the first half-way through. Refuse before writing anything.
+	for _, email := range []string{"org1@seed.talenthub.example", "creator1@seed.talenthub.example"} {
+		_, _, err := db.store.UserByEmail(ctx, email)
+		if err == nil {
+			return fmt.Errorf("seed: this database already holds seeded data (%s exists); seed an empty one (another DATA_DIR or MONGODB_DATABASE)", email)
+		}
+		if !models.IsCode(err, models.CodeNotFound) {
+			return err
+		}
+	}
 	begin := time.Now()
 	gen := seed.New(*seedN, begin)
 	hash, err := service.HashPassword(ctx, seed.Password)
 	if err != nil {
 		return err
 	}
+	var ix *search.Index
+	if db.embedded != nil {
+		// The index of DATA_DIR is opened (and, if missing, built from
+		// what the database already holds) and kept current as we go.
+		ix, err = search.Open(ctx, search.Options{Dir: filepath.Join(cfg.DataDir, "index"), Source: db.store, Logger: logger})
+		if err != nil {
+			return err
+		}
+		defer ix.Close()
+	}
+	sd := newSeeder(ctx, db.store, hash, ix)
+	defer sd.wait()
 
-	// Organisations, each with a member account.
+	// Organisations with a member account each, then bases and projects.
 	var orgUsers []*models.User
-	orgDocs := make([]any, 0, *orgs)
-	var orgList []*models.Org
+	var orgDocs, verified []*models.Org
 	for i := range *orgs {
 		u := &models.User{ID: gen.ID(), Email: fmt.Sprintf("org%d@seed.talenthub.example", i+1), Name: gen.Name(), Role: models.RoleOrg}
 		o := gen.Org(gen.ID(), u.ID)
 		u.OrgID = o.ID
 		orgUsers = append(orgUsers, u)
 		orgDocs = append(orgDocs, o)
-		orgList = append(orgList, o)
-	}
-	// Talents, each with its creator account.
-	var creators []*models.User
-	talentDocs := make([]any, 0, *talents)
-	var talentList []*models.Talent
-	for i := range *talents {
-		id := gen.ID()
-		t := gen.Talent(id)
-		creators = append(creators, &models.User{ID: id, Email: fmt.Sprintf("creator%d@seed.talenthub.example", i+1), Name: t.Name, Role: models.RoleCreator})
-		talentDocs = append(talentDocs, t)
-		talentList = append(talentList, t)
-	}
-	var verifiedOrgs []*models.Org
-	for _, o := range orgList {
 		if o.Status == models.StatusVerified {
-			verifiedOrgs = append(verifiedOrgs, o)
+			verified = append(verified, o)
 		}
 	}
-	if len(verifiedOrgs) == 0 {
+	if len(verified) == 0 {
 		return errors.New("seed: no verified organisation was generated; use more --orgs")
 	}
-	baseDocs := []any{}
-	for range max(1, *orgs/2) {
-		ops := []string{verifiedOrgs[len(baseDocs)%len(verifiedOrgs)].ID}
-		if len(baseDocs)%4 == 0 && len(verifiedOrgs) > 1 {
-			ops = append(ops, verifiedOrgs[(len(baseDocs)+1)%len(verifiedOrgs)].ID)
+	var baseDocs []*models.Base
+	for i := range max(1, *orgs/2) {
+		ops := []string{verified[i%len(verified)].ID}
+		if i%4 == 0 && len(verified) > 1 {
+			ops = append(ops, verified[(i+1)%len(verified)].ID)
 		}
 		baseDocs = append(baseDocs, gen.Base(gen.ID(), ops))
 	}
-	var projectList []*models.Project
-	projectDocs := []any{}
+	var projectDocs []*models.Project
 	for i := range *projects {
-		o := verifiedOrgs[i%len(verifiedOrgs)]
-		p := gen.Project(gen.ID(), o.ID, o.CreatedBy)
-		projectDocs = append(projectDocs, p)
-		projectList = append(projectList, p)
+		o := verified[i%len(verified)]
+		projectDocs = append(projectDocs, gen.Project(gen.ID(), o.ID, o.CreatedBy))
 	}
-	appDocs := []any{}
-	seen := map[string]bool{}
-	for i := 0; len(appDocs) < *applications && i < *applications*3; i++ {
-		p := projectList[(i*7919)%len(projectList)]
-		t := talentList[(i*104729)%len(talentList)]
-		if seen[p.ID+t.ID] || t.Visibility == models.VisibilityPrivate {
-			continue
-		}
-		seen[p.ID+t.ID] = true
-		appDocs = append(appDocs, gen.Application(gen.ID(), p, t, p.CreatedBy))
+	t0 := time.Now()
+	if err := sd.put(ctx, models.CollOrgs, orgUsers, anys(orgDocs)); err != nil {
+		return err
 	}
-	recDocs := []any{}
-	recSeen := map[string]bool{}
-	for i := 0; len(recDocs) < *recruitments && i < *recruitments*3; i++ {
-		t := talentList[(i*15485863)%len(talentList)]
-		o := verifiedOrgs[i%len(verifiedOrgs)]
-		r := gen.Recruitment(gen.ID(), t, o.ID, 2022+i%5)
-		k := r.TalentID + r.OrgID + r.Date
-		if recSeen[k] {
-			continue
-		}
-		recSeen[k] = true
-		recDocs = append(recDocs, r)
+	if err := sd.put(ctx, models.CollBases, nil, anys(baseDocs)); err != nil {
+		return err
+	}
+	if err := sd.put(ctx, models.CollProjects, nil, anys(projectDocs)); err != nil {
+		return err
 	}
 
-	// The database.
-	t0 := time.Now()
-	p := newProgress(stdout, "database", 7)
-	steps := []struct {
-		name string
-		do   func() error
-	}{
-		{"accounts", func() error { return st.BulkInsertUsers(ctx, append(orgUsers, creators...), hash) }},
-		{models.CollOrgs, func() error { return st.BulkInsert(ctx, models.CollOrgs, orgDocs) }},
-		{models.CollTalents, func() error { return st.BulkInsert(ctx, models.CollTalents, talentDocs) }},
-		{models.CollBases, func() error { return st.BulkInsert(ctx, models.CollBases, baseDocs) }},
-		{models.CollProjects, func() error { return st.BulkInsert(ctx, models.CollProjects, projectDocs) }},
-		{models.CollApplications, func() error { return st.BulkInsert(ctx, models.CollApplications, appDocs) }},
-		{models.CollRecruitments, func() error { return st.BulkInsert(ctx, models.CollRecruitments, recDocs) }},
-	}
-	for i, s := range steps {
-		if err := s.do(); err != nil {
-			return fmt.Errorf("seed %s: %w", s.name, err)
-		}
-		p.set(i + 1)
-	}
-	p.finish()
-	dbTook := time.Since(t0)
-	if *demo {
-		member := ""
-		for _, u := range orgUsers {
-			if u.OrgID == verifiedOrgs[0].ID {
-				member = u.Email
+	// Talents with their creator accounts, a chunk at a time.
+	p := newProgress(stdout, "talents", *talents)
+	refs := make([]talentRef, 0, *talents)
+	var firstCreator string
+	tTalents := time.Now()
+	for done := 0; done < *talents; {
+		n := min(seedChunk, *talents-done)
+		users := make([]*models.User, 0, n)
+		docs := make([]any, 0, n)
+		for i := range n {
+			id := gen.ID()
+			t := gen.Talent(id)
+			users = append(users, &models.User{ID: id, Email: fmt.Sprintf("creator%d@seed.talenthub.example", done+i+1), Name: t.Name, Role: models.RoleCreator})
+			docs = append(docs, t)
+			ind := "games"
+			if len(t.Industries) > 0 {
+				ind = t.Industries[0]
 			}
+			refs = append(refs, talentRef{id: t.ID, name: t.Name, district: t.District, industry: ind, origin: t.Origin, level: t.Level, visibility: t.Visibility})
 		}
-		if err := demoAccounts(ctx, st, hash, stdout, creators[0].Email, talentList[0].Name, member, verifiedOrgs[0].Name); err != nil {
+		if firstCreator == "" {
+			firstCreator = users[0].Email
+		}
+		if err := sd.put(ctx, models.CollTalents, users, docs); err != nil {
+			return err
+		}
+		done += n
+		p.set(done)
+	}
+	sd.drain()
+	p.finish()
+	talentsTook := time.Since(tTalents)
+
+	// Applications and recruitment records, a chunk at a time too.
+	var nApps, nRecs int
+	seen := map[string]bool{}
+	var chunk []any
+	flush := func(coll string, force bool) error {
+		if len(chunk) == 0 || (!force && len(chunk) < seedChunk) {
+			return nil
+		}
+		err := sd.put(ctx, coll, nil, chunk)
+		chunk = nil
+		return err
+	}
+	for i := 0; nApps < *applications && i < *applications*3; i++ {
+		pr := projectDocs[(i*7919)%len(projectDocs)]
+		t := refs[(i*104729)%len(refs)]
+		if seen[pr.ID+t.id] || t.visibility == models.VisibilityPrivate {
+			continue
+		}
+		seen[pr.ID+t.id] = true
+		chunk = append(chunk, gen.Application(gen.ID(), pr, t.talent(), pr.CreatedBy))
+		nApps++
+		if err := flush(models.CollApplications, false); err != nil {
 			return err
 		}
 	}
-	// The index, rebuilt from the database so that the next start opens it.
-	n, ixTook, err := rebuildIndex(ctx, cfg, st, logger, stdout)
-	if err != nil {
+	if err := flush(models.CollApplications, true); err != nil {
 		return err
 	}
-	total := time.Since(begin)
+	clear(seen)
+	for i := 0; nRecs < *recruitments && i < *recruitments*3; i++ {
+		t := refs[(i*15485863)%len(refs)]
+		o := verified[i%len(verified)]
+		r := gen.Recruitment(gen.ID(), t.talent(), o.ID, 2022+i%5)
+		k := r.TalentID + r.OrgID + r.Date
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		chunk = append(chunk, r)
+		nRecs++
+		if err := flush(models.CollRecruitments, false); err != nil {
+			return err
+		}
+	}
+	if err := flush(models.CollRecruitments, true); err != nil {
+		return err
+	}
+	if *demo {
+		member := ""
+		for _, u := range orgUsers {
+			if u.OrgID == verified[0].ID {
+				member = u.Email
+			}
+		}
+		if err := demoAccounts(ctx, db.store, hash, stdout, firstCreator, refs[0].name, member, verified[0].Name); err != nil {
+			return err
+		}
+	}
+	if err := sd.wait(); err != nil {
+		return fmt.Errorf("seed: index: %w", err)
+	}
+	took := time.Since(t0)
 	fmt.Fprintf(stdout, "seeded %d talents, %d organisations, %d bases, %d projects, %d applications, %d recruitment records (seed %d)\n",
-		len(talentDocs), len(orgDocs), len(baseDocs), len(projectDocs), len(appDocs), len(recDocs), *seedN)
-	fmt.Fprintf(stdout, "database %s, index %s (%d documents, %.0f/s); %.0f talents/s into the database and the index together\n",
-		dbTook.Round(time.Millisecond), ixTook.Round(time.Millisecond), n, float64(n)/ixTook.Seconds(),
-		float64(len(talentDocs))/total.Seconds())
+		len(refs), len(orgDocs), len(baseDocs), len(projectDocs), nApps, nRecs, *seedN)
+	where := "the database and the index together"
+	if db.embedded == nil {
+		where = "the database and its change feed (running servers index them from the feed)"
+	}
+	fmt.Fprintf(stdout, "talents: %.0f/s into %s (%s); everything: %s\n",
+		float64(len(refs))/talentsTook.Seconds(), where, talentsTook.Round(time.Millisecond), took.Round(time.Millisecond))
 	fmt.Fprintf(stdout, "every seeded account signs in with the password %q (creator1@seed.talenthub.example, org1@seed.talenthub.example …)\n", seed.Password)
 	return nil
+}
+
+func anys[T any](xs []*T) []any {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		out[i] = x
+	}
+	return out
 }
 
 // demoAccounts adds a bureau officer and says whom a newcomer can sign in

@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/szdc/talenthub/scripts/seed"
+	"github.com/szdc/talenthub/search"
 )
 
 // TestSeedAndReindex seeds a demo set through run(), starts the server on
@@ -26,6 +29,10 @@ func TestSeedAndReindex(t *testing.T) {
 			t.Fatalf("seed output lacks %q:\n%s", want, out.String())
 		}
 	}
+
+	// The index the seed wrote holds exactly the database's documents and
+	// versions: a reconciliation finds nothing to fix.
+	indexMatchesDatabase(t, env)
 
 	a := start(t, env)
 	signIn := func(email string) string { return login(t, a, email) }
@@ -70,10 +77,20 @@ func TestSeedAndReindex(t *testing.T) {
 	}
 	b.stop(t)
 
+	// A second seed would collide with the first: refused before writing.
+	out.Reset()
+	if err := run(context.Background(), []string{"seed", "--talents", "5"}, getenv, &out); err == nil || !strings.Contains(err.Error(), "already holds seeded data") {
+		t.Fatalf("second seed: %v", err)
+	}
+	indexMatchesDatabase(t, env)
+
 	// Bad flags are refused with a message, and change nothing.
 	out.Reset()
 	if err := run(context.Background(), []string{"seed", "--talents", "0"}, getenv, &out); err == nil || !strings.Contains(err.Error(), "--talents") {
 		t.Fatalf("seed --talents 0: %v", err)
+	}
+	if err := run(context.Background(), []string{"seed", "--orgs", "-3"}, getenv, &out); err == nil || !strings.Contains(err.Error(), "--orgs") {
+		t.Fatalf("seed --orgs -3: %v", err)
 	}
 }
 
@@ -84,4 +101,33 @@ func login(t *testing.T, in *instance, email string) string {
 		t.Fatalf("login %s: %d %v", email, code, body)
 	}
 	return str(body, "token")
+}
+
+// indexMatchesDatabase opens DATA_DIR's database and index as a server
+// would and checks that reconciling them changes nothing.
+func indexMatchesDatabase(t *testing.T, env map[string]string) {
+	t.Helper()
+	ctx := context.Background()
+	cfg, err := loadConfig(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	logger := slog.New(slog.DiscardHandler)
+	db, err := openDatabase(ctx, cfg, logger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ix, err := search.Open(ctx, search.Options{Dir: filepath.Join(cfg.DataDir, "index"), Source: db.store, Logger: logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if ix.Rebuilt() != 0 {
+		t.Fatalf("the seeded index was rebuilt at open (%d documents)", ix.Rebuilt())
+	}
+	fixed, err := ix.Reconcile(ctx)
+	if err != nil || fixed != 0 {
+		t.Fatalf("reconciling the seeded index with the database fixed %d documents (%v)", fixed, err)
+	}
 }

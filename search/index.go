@@ -393,3 +393,24 @@ func termQuery(field, value string) query.Query {
 	tq.SetField(field)
 	return tq
 }
+
+// Add indexes documents written in bulk without a change feed entry (the
+// seed command on the embedded database, which no other process can be
+// using), in batches, each committed before Add returns.
+func (ix *Index) Add(ctx context.Context, docs []any) error {
+	for start := 0; start < len(docs); start += batchSize {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		bt := ix.newBatch()
+		for _, d := range docs[start:min(start+batchSize, len(docs))] {
+			if err := ix.index(bt, d); err != nil {
+				return fmt.Errorf("search: %w", err)
+			}
+		}
+		if err := ix.commit(bt); err != nil {
+			return fmt.Errorf("search: %w", err)
+		}
+	}
+	return nil
+}

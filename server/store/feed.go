@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -186,9 +187,10 @@ func (s *Store) Versions(ctx context.Context, coll string, fn func(models.DocVer
 }
 
 // BulkInsert stores new documents of a feed collection (models such as
-// *models.Application, with their IDs set) in batches, without feed
-// entries: it is for seeding and benchmarks, after which the index is
-// rebuilt. Versions start at 1.
+// *models.Application, with their IDs set) in batches, for seeding and
+// benchmarks. Each model is updated to what was stored (version 1, the
+// times). On MongoDB each document also gets a feed entry; on the embedded
+// database none, and the caller indexes them.
 func (s *Store) BulkInsert(ctx context.Context, coll string, docs []any) error {
 	c, newDoc, err := s.feedColl(coll)
 	if err != nil {
@@ -196,12 +198,17 @@ func (s *Store) BulkInsert(ctx context.Context, coll string, docs []any) error {
 	}
 	now := s.nowUTC()
 	batch := make([]any, 0, 1000)
+	var changes []any
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
 		}
 		_, err := c.InsertMany(ctx, batch, options.InsertMany().SetOrdered(false))
 		batch = batch[:0]
+		if err == nil && len(changes) > 0 {
+			_, err = s.changes.InsertMany(ctx, changes, options.InsertMany().SetOrdered(false))
+			changes = changes[:0]
+		}
 		return translate("store.BulkInsert", err)
 	}
 	for _, m := range docs {
@@ -212,7 +219,19 @@ func (s *Store) BulkInsert(ctx context.Context, coll string, docs []any) error {
 		if err := d.fromModel(m, now); err != nil {
 			return err
 		}
+		// The caller's model becomes what is stored (version 1, times),
+		// so that it can be indexed as it is.
+		stored := reflect.ValueOf(d.(modelOf).anyModel())
+		reflect.ValueOf(m).Elem().Set(stored.Elem())
 		batch = append(batch, d)
+		if s.locks == nil {
+			// On MongoDB other processes may be serving: they learn of
+			// the documents through the feed. (On the embedded database
+			// none can be, and a feed this long would make its range
+			// reads slow: the caller indexes the documents itself.)
+			id := stored.Elem().FieldByName("ID").String()
+			changes = append(changes, changeDoc{ID: primitive.NewObjectIDFromTimestamp(now), Coll: coll, DocID: id, Version: 1, At: now})
+		}
 		if len(batch) == cap(batch) {
 			if err := flush(); err != nil {
 				return err
