@@ -102,6 +102,8 @@ func (s *Store) SetUserOrg(ctx context.Context, id, orgID string, check func(*mo
 	if err != nil {
 		return nil, notFoundAs(err, "user")
 	}
+	s.auth.dropUser(id)
+	defer s.auth.dropUser(id)
 	d, err := update(ctx, s, "store.SetUserOrg", s.users, oid, 0, func(d *userDoc) error {
 		if err := check(toUser(d)); err != nil {
 			return err

@@ -45,15 +45,23 @@ func (s *Store) CreateSession(ctx context.Context, ss *models.Session) error {
 
 // Session implements models.SessionStore.
 func (s *Store) Session(ctx context.Context, id string) (*models.Session, error) {
+	ss, gen, ok := cacheGet(s.auth, s.auth.sessionsMap(), id)
+	if ok {
+		return ss, nil
+	}
 	var d sessionDoc
 	if err := s.sessions.FindOne(ctx, idFilter(id)).Decode(&d); err != nil {
 		return nil, translate("store.Session", err)
 	}
-	return toSession(&d), nil
+	ss = toSession(&d)
+	cachePut(s.auth, s.auth.sessionsMap(), id, ss, gen)
+	return ss, nil
 }
 
 // DeleteSession implements models.SessionStore.
 func (s *Store) DeleteSession(ctx context.Context, id string) error {
+	s.auth.dropSession(id)
+	defer s.auth.dropSession(id)
 	_, err := s.sessions.DeleteOne(ctx, idFilter(id))
 	return translate("store.DeleteSession", err)
 }

@@ -50,6 +50,10 @@ type Options struct {
 	ServerSelectionTimeout time.Duration
 	// Logger receives the store's warnings (slog.Default() if nil).
 	Logger *slog.Logger
+	// AuthCacheTTL is how long a session or user read is reused (see
+	// authCache): 30s if zero with SerializeWrites (one process sees
+	// every write), 2s if zero otherwise; negative turns the cache off.
+	AuthCacheTTL time.Duration
 }
 
 // Store is a talenthub database. It is safe for concurrent use.
@@ -63,6 +67,8 @@ type Store struct {
 	users, emails, sessions, talents, limits, meta *mongo.Collection
 	orgs, bases, projects, applications, consents  *mongo.Collection
 	recruitments, audit, changes, erasures         *mongo.Collection
+
+	auth *authCache
 
 	observersMu sync.RWMutex
 	observers   []func(context.Context, models.Change)
@@ -101,6 +107,14 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	s := &Store{client: client, db: client.Database(opts.Database), now: opts.Now, log: opts.Logger}
 	if opts.SerializeWrites {
 		s.locks = &docLocks{seed: maphash.MakeSeed()}
+	}
+	switch {
+	case opts.AuthCacheTTL > 0:
+		s.auth = newAuthCache(opts.AuthCacheTTL)
+	case opts.AuthCacheTTL == 0 && opts.SerializeWrites:
+		s.auth = newAuthCache(30 * time.Second)
+	case opts.AuthCacheTTL == 0:
+		s.auth = newAuthCache(2 * time.Second)
 	}
 	s.users = s.db.Collection(collUsers)
 	s.emails = s.db.Collection(collUserEmails)

@@ -334,3 +334,83 @@ func TestOpenIsIdempotentAndRepairCoversEveryCollection(t *testing.T) {
 		}
 	}
 }
+
+// TestAuthCacheFollowsWrites: sessions and users are served from a cache
+// after the first read, but a logout, a change of membership or a deleted
+// account is seen by the very next read; and on a short time-to-live a
+// change made behind the store's back (another process) is seen once it
+// has passed.
+func TestAuthCacheFollowsWrites(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.MustOpen(t)
+	u := newUser(t, s, "cache@example.com", models.RoleOrg)
+	for _, id := range []string{"s1", "s2"} {
+		if err := s.CreateSession(ctx, &models.Session{ID: id, UserID: u.ID, CreatedAt: time.Now(), ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Session(ctx, id); err != nil { // now cached
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.User(ctx, u.ID); err != nil { // now cached
+		t.Fatal(err)
+	}
+	if err := s.DeleteSession(ctx, "s1"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := s.Session(ctx, "s1")
+	wantCode(t, err, models.CodeNotFound)
+
+	orgID := store.NewID()
+	if _, err := s.SetUserOrg(ctx, u.ID, orgID, func(*models.User) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.User(ctx, u.ID); err != nil || got.OrgID != orgID {
+		t.Fatalf("after joining an organisation the cached user says %+v, %v", got, err)
+	}
+	// What callers get is theirs to change.
+	got, _ := s.User(ctx, u.ID)
+	got.Role = models.RoleAdmin
+	if again, _ := s.User(ctx, u.ID); again.Role != models.RoleOrg {
+		t.Fatal("a caller's change reached the cache")
+	}
+
+	if err := s.DeleteUser(ctx, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Session(ctx, "s2")
+	wantCode(t, err, models.CodeNotFound)
+	_, err = s.User(ctx, u.ID)
+	wantCode(t, err, models.CodeNotFound)
+
+	// Another process's logout: a second store on the same database with a
+	// short time-to-live sees it after that time, not before.
+	opts := storetest.Options(t)
+	a, err := store.Open(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close(ctx)
+	opts.AuthCacheTTL = time.Second
+	b, err := store.Open(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close(ctx)
+	v := newUser(t, a, "other@example.com", models.RoleCreator)
+	if err := a.CreateSession(ctx, &models.Session{ID: "s3", UserID: v.ID, CreatedAt: time.Now(), ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Session(ctx, "s3"); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.DeleteSession(ctx, "s3"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Session(ctx, "s3"); err != nil {
+		t.Fatalf("within the time-to-live the other store should still answer from its cache: %v", err)
+	}
+	time.Sleep(1100 * time.Millisecond)
+	_, err = b.Session(ctx, "s3")
+	wantCode(t, err, models.CodeNotFound)
+}

@@ -90,11 +90,17 @@ func (s *Store) User(ctx context.Context, id string) (*models.User, error) {
 	if err != nil {
 		return nil, err
 	}
+	u, gen, ok := cacheGet(s.auth, s.auth.usersMap(), id)
+	if ok {
+		return u, nil
+	}
 	var d userDoc
 	if err := s.users.FindOne(ctx, idFilter(oid)).Decode(&d); err != nil {
 		return nil, translate("store.User", err)
 	}
-	return toUser(&d), nil
+	u = toUser(&d)
+	cachePut(s.auth, s.auth.usersMap(), id, u, gen)
+	return u, nil
 }
 
 // UserByEmail implements models.UserStore.
@@ -138,6 +144,8 @@ func (s *Store) MarkAdminExists(ctx context.Context) error {
 // crash leaves an unreachable user rather than a reachable half-deleted one.
 func (s *Store) DeleteUser(ctx context.Context, id string) error {
 	const op = "store.DeleteUser"
+	s.auth.dropUser(id)
+	defer s.auth.dropUser(id)
 	u, err := s.User(ctx, id)
 	if err != nil {
 		return err
