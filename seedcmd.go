@@ -241,7 +241,7 @@ func seedCmd(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Wri
 	defer db.Close()
 	// Seeded accounts are numbered from 1: a second seed would collide
 	// with the first half-way through. Refuse before writing anything.
-	for _, email := range []string{"org1@seed.talenthub.example", "creator1@seed.talenthub.example"} {
+	for _, email := range []string{seed.OrgEmail(1), seed.CreatorEmail(1)} {
 		_, _, err := db.store.UserByEmail(ctx, email)
 		if err == nil {
 			return fmt.Errorf("seed: this database already holds seeded data (%s exists); seed an empty one (another DATA_DIR or MONGODB_DATABASE)", email)
@@ -273,7 +273,7 @@ func seedCmd(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Wri
 	var orgUsers []*models.User
 	var orgDocs, verified []*models.Org
 	for i := range *orgs {
-		u := &models.User{ID: gen.ID(), Email: fmt.Sprintf("org%d@seed.talenthub.example", i+1), Name: gen.Name(), Role: models.RoleOrg}
+		u := &models.User{ID: gen.ID(), Email: seed.OrgEmail(i + 1), Name: gen.Name(), Role: models.RoleOrg}
 		o := gen.Org(gen.ID(), u.ID)
 		u.OrgID = o.ID
 		orgUsers = append(orgUsers, u)
@@ -321,7 +321,7 @@ func seedCmd(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Wri
 		for i := range n {
 			id := gen.ID()
 			t := gen.Talent(id)
-			users = append(users, &models.User{ID: id, Email: fmt.Sprintf("creator%d@seed.talenthub.example", done+i+1), Name: t.Name, Role: models.RoleCreator})
+			users = append(users, &models.User{ID: id, Email: seed.CreatorEmail(done + i + 1), Name: t.Name, Role: models.RoleCreator})
 			docs = append(docs, t)
 			ind := "games"
 			if len(t.Industries) > 0 {
@@ -389,6 +389,10 @@ func seedCmd(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Wri
 	if err := flush(models.CollRecruitments, true); err != nil {
 		return err
 	}
+	bureau := &models.User{ID: store.NewID(), Email: seed.BureauEmail, Name: "示范科员", Role: models.RoleBureau}
+	if err := db.store.BulkInsertUsers(ctx, []*models.User{bureau}, hash); err != nil {
+		return fmt.Errorf("seed accounts: %w", err)
+	}
 	if *demo {
 		member := ""
 		for _, u := range orgUsers {
@@ -396,9 +400,8 @@ func seedCmd(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Wri
 				member = u.Email
 			}
 		}
-		if err := demoAccounts(ctx, db.store, hash, stdout, firstCreator, refs[0].name, member, verified[0].Name); err != nil {
-			return err
-		}
+		fmt.Fprintf(stdout, "demo accounts, password %q:\n  creator  %s (profile of %s)\n  org      %s (%s, verified)\n  bureau   %s\n",
+			seed.Password, firstCreator, refs[0].name, member, verified[0].Name, bureau.Email)
 	}
 	if err := sd.wait(); err != nil {
 		return fmt.Errorf("seed: index: %w", err)
@@ -413,7 +416,7 @@ func seedCmd(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Wri
 	fmt.Fprintf(stdout, "talents: %.0f/s into %s (%s); everything: %s (database busy %s, index busy %s, side by side)\n",
 		float64(len(refs))/talentsTook.Seconds(), where, talentsTook.Round(time.Millisecond), took.Round(time.Millisecond),
 		sd.dbBusy.Round(time.Millisecond), sd.ixBusy.Round(time.Millisecond))
-	fmt.Fprintf(stdout, "every seeded account signs in with the password %q (creator1@seed.talenthub.example, org1@seed.talenthub.example …)\n", seed.Password)
+	fmt.Fprintf(stdout, "every seeded account signs in with the password %q (creator1@seed.talenthub.example, org1@seed.talenthub.example …, %s)\n", seed.Password, seed.BureauEmail)
 	return nil
 }
 
@@ -423,16 +426,4 @@ func anys[T any](xs []*T) []any {
 		out[i] = x
 	}
 	return out
-}
-
-// demoAccounts adds a bureau officer and says whom a newcomer can sign in
-// as.
-func demoAccounts(ctx context.Context, st *store.Store, hash string, stdout io.Writer, creator, talent, member, org string) error {
-	bureau := &models.User{ID: store.NewID(), Email: "bureau@demo.talenthub.example", Name: "示范科员", Role: models.RoleBureau}
-	if err := st.BulkInsertUsers(ctx, []*models.User{bureau}, hash); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "demo accounts, password %q:\n  creator  %s (profile of %s)\n  org      %s (%s, verified)\n  bureau   %s\n",
-		seed.Password, creator, talent, member, org, bureau.Email)
-	return nil
 }

@@ -24,7 +24,7 @@ func TestSeedAndReindex(t *testing.T) {
 	if err := run(context.Background(), []string{"seed", "--demo", "--seed", "3"}, getenv, &out); err != nil {
 		t.Fatalf("seed: %v\n%s", err, out.String())
 	}
-	for _, want := range []string{"seeded 60 talents, 12 organisations", "bureau@demo.talenthub.example", seed.Password} {
+	for _, want := range []string{"seeded 60 talents, 12 organisations", seed.BureauEmail, seed.Password} {
 		if !strings.Contains(out.String(), want) {
 			t.Fatalf("seed output lacks %q:\n%s", want, out.String())
 		}
@@ -36,7 +36,7 @@ func TestSeedAndReindex(t *testing.T) {
 
 	a := start(t, env)
 	signIn := func(email string) string { return login(t, a, email) }
-	bureau := signIn("bureau@demo.talenthub.example")
+	bureau := signIn(seed.BureauEmail)
 	org := signIn("org1@seed.talenthub.example")
 	creator := signIn("creator1@seed.talenthub.example")
 	if creator == "" || org == "" {
@@ -71,7 +71,7 @@ func TestSeedAndReindex(t *testing.T) {
 		t.Fatalf("reindex output: %s", out.String())
 	}
 	b := start(t, env)
-	code, body = b.call(t, "GET", "/api/v1/talents?per_page=5", login(t, b, "bureau@demo.talenthub.example"), nil)
+	code, body = b.call(t, "GET", "/api/v1/talents?per_page=5", login(t, b, seed.BureauEmail), nil)
 	if code != 200 || fmt.Sprint(body["total"]) != total {
 		t.Fatalf("after reindex the bureau sees %v talents, before %s: %d", body["total"], total, code)
 	}

@@ -262,3 +262,13 @@ func (g *Generator) Recruitment(id string, t *models.Talent, orgID string, year 
 
 // Password is the password of every seeded account.
 const Password = "talenthub-demo"
+
+// Accounts of seeded data: creators and organisation members are numbered
+// from 1 (CreatorEmail(1), OrgEmail(1)); one bureau officer.
+const BureauEmail = "bureau@seed.talenthub.example"
+
+// CreatorEmail is the email of the i-th seeded creator (from 1).
+func CreatorEmail(i int) string { return fmt.Sprintf("creator%d@seed.talenthub.example", i) }
+
+// OrgEmail is the email of the member of the i-th seeded organisation.
+func OrgEmail(i int) string { return fmt.Sprintf("org%d@seed.talenthub.example", i) }
