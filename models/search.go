@@ -46,8 +46,11 @@ type FacetCount struct {
 // SearchHit is one result of a search: the document's id, its relevance and
 // the highlighted fragments of the text that matched.
 type SearchHit struct {
-	ID         string
-	Score      float64
+	ID    string
+	Score float64
+	// Version is the document's version as the index holds it: a reader
+	// may reuse a copy of that version instead of reading the database.
+	Version    int64
 	Highlights map[string][]string
 }
 

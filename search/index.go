@@ -70,6 +70,11 @@ type Index struct {
 	facetCache facetCache
 	generation atomic.Uint64
 	rebuilt    int // documents of the last rebuild
+
+	// skillKeys remembers SkillKey's answers: a match scores a hundred
+	// candidates with a few skills each, and skills repeat.
+	skillKeys sync.Map
+	skillN    atomic.Int64
 }
 
 // Open opens the index in opts.Dir, or creates it. A broken index is moved

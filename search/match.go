@@ -70,6 +70,7 @@ func (ix *Index) candidates(ctx context.Context, must []query.Query, should []qu
 		bq.SetMinShould(1)
 	}
 	req := bleve.NewSearchRequestOptions(bq, limit, 0, false)
+	req.Fields = []string{"version"}
 	req.SortBy([]string{"-_score", "_id"})
 	ctx, cancel := context.WithTimeout(ctx, searchBudget)
 	defer cancel()
@@ -80,7 +81,7 @@ func (ix *Index) candidates(ctx context.Context, must []query.Query, should []qu
 	out := make([]models.SearchHit, 0, len(res.Hits))
 	for _, h := range res.Hits {
 		_, id := splitID(h.ID)
-		out = append(out, models.SearchHit{ID: id, Score: h.Score})
+		out = append(out, models.SearchHit{ID: id, Score: h.Score, Version: hitVersion(h)})
 	}
 	return out, nil
 }
@@ -169,11 +170,21 @@ func (ix *Index) SimilarTalents(ctx context.Context, t *models.Talent, limit int
 // SkillKey implements models.Searcher: a skill's concepts, sorted and
 // joined (原畫 / "Concept Art" / 原画师 → the same key).
 func (ix *Index) SkillKey(skill string) string {
-	terms, err := ix.concepts(skill)
-	if err != nil || len(terms) == 0 {
-		return Fold(strings.TrimSpace(skill))
+	if k, ok := ix.skillKeys.Load(skill); ok {
+		return k.(string)
 	}
-	terms = append([]string(nil), terms...)
-	sort.Strings(terms)
-	return strings.Join(terms, " ")
+	key := Fold(strings.TrimSpace(skill))
+	if terms, err := ix.concepts(skill); err == nil && len(terms) > 0 {
+		terms = append([]string(nil), terms...)
+		sort.Strings(terms)
+		key = strings.Join(terms, " ")
+	}
+	// Bounded: skills are free text, and a flood of distinct ones must
+	// not grow the map without end.
+	if ix.skillN.Add(1) > 50_000 {
+		ix.skillKeys.Clear()
+		ix.skillN.Store(0)
+	}
+	ix.skillKeys.Store(skill, key)
+	return key
 }

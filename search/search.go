@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	blevesearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/szdc/talenthub/models"
@@ -172,6 +173,7 @@ func (ix *Index) search(ctx context.Context, coll, text string, must []query.Que
 	}
 	bq := query.NewBooleanQuery(must, nil, not)
 	req := bleve.NewSearchRequestOptions(bq, page.PerPage, page.Offset(), false)
+	req.Fields = []string{"version"}
 	req.SortBy(sortBy)
 
 	var cached map[string][]models.FacetCount
@@ -208,7 +210,7 @@ func (ix *Index) search(ctx context.Context, coll, text string, must []query.Que
 	out := &models.SearchPage{Total: int(res.Total), Facets: map[string][]models.FacetCount{}}
 	for _, h := range res.Hits {
 		_, id := splitID(h.ID)
-		out.Hits = append(out.Hits, models.SearchHit{ID: id, Score: h.Score})
+		out.Hits = append(out.Hits, models.SearchHit{ID: id, Score: h.Score, Version: hitVersion(h)})
 	}
 	switch {
 	case browseScopes != nil:
@@ -234,4 +236,12 @@ func (ix *Index) search(ctx context.Context, coll, text string, must []query.Que
 	}
 	out.Took = time.Since(start)
 	return out, nil
+}
+
+// hitVersion is the stored version of a hit (0 if absent).
+func hitVersion(h *blevesearch.DocumentMatch) int64 {
+	if v, ok := h.Fields["version"].(float64); ok {
+		return int64(v)
+	}
+	return 0
 }

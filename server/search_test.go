@@ -260,3 +260,42 @@ func TestDirectorySearch(t *testing.T) {
 	check(t, "overlong q", e.call("GET", "/api/v1/orgs?q="+strings.Repeat("画", 201), B, nil), 400, "bad_request")
 	check(t, "unbalanced quote", e.call("GET", "/api/v1/bases?q="+url.QueryEscape(`"`), B, nil), 200, "")
 }
+
+// TestSearchShowsEachChangeAtOnce: search and matches reuse documents read
+// for earlier answers; an edit, a switch to private and an edited project
+// must still show in the very next answer.
+func TestSearchShowsEachChangeAtOnce(t *testing.T) {
+	w, ids := searchWorld(t)
+	e, O := w.e, w.tokens[member]
+	headline := func() string {
+		r := e.call("GET", "/api/v1/talents?q="+url.QueryEscape("原画")+"&district=futian", O, nil)
+		check(t, "search", r, 200, "")
+		for _, it := range items(r) {
+			if it["id"] == ids["tw"] {
+				return it["headline"].(string)
+			}
+		}
+		return "(not found)"
+	}
+	for range 2 { // the second answer comes from what the first read
+		if h := headline(); h != "遊戲原畫師" {
+			t.Fatalf("headline %q", h)
+		}
+	}
+	tl, err := e.store.Talent(w.ctx(), ids["tw"])
+	w.must(err)
+	owner, err := e.store.User(w.ctx(), tl.OwnerID)
+	w.must(err)
+	nh := "资深原画师（已更新）"
+	_, err = e.svc.Talents.Update(w.ctx(), owner, ids["tw"], models.TalentUpdate{Headline: &nh}, 0)
+	w.must(err)
+	if h := headline(); h != nh {
+		t.Fatalf("after the edit the search shows %q", h)
+	}
+	private := models.VisibilityPrivate
+	_, err = e.svc.Talents.Update(w.ctx(), owner, ids["tw"], models.TalentUpdate{Visibility: &private}, 0)
+	w.must(err)
+	if h := headline(); h != "(not found)" {
+		t.Fatalf("a profile made private is still found: %q", h)
+	}
+}

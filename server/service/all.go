@@ -42,7 +42,7 @@ func New(st Stores, index Index, figures Figures, acc AccountsConfig, weights mo
 		acc.Logger = logger
 	}
 	tax := NewTaxonomies(st, st, now)
-	d := Deps{Store: st, Lister: lister, Searcher: searcher, Weights: weights, Tax: tax, Now: now, Logger: logger}
+	d := Deps{Store: st, Lister: lister, Searcher: searcher, Weights: weights, Tax: tax, Now: now, Logger: logger, docs: newDocCache()}
 	return &All{
 		Accounts:     NewAccounts(st, st, st, acc),
 		Talents:      NewTalents(d),

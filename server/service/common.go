@@ -20,6 +20,8 @@ type Deps struct {
 	Tax      *Taxonomies
 	Now      func() time.Time
 	Logger   *slog.Logger
+	// docs is shared by the services that New wires together.
+	docs *docCache
 }
 
 // Stores is every store interface the domain services use; *store.Store
@@ -52,6 +54,9 @@ func (d *Deps) defaults() {
 	}
 	if d.Logger == nil {
 		d.Logger = slog.Default()
+	}
+	if d.docs == nil {
+		d.docs = newDocCache()
 	}
 }
 

@@ -36,11 +36,7 @@ func (s *Talents) Search(ctx context.Context, actor *models.User, q models.Talen
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]string, len(page.Hits))
-	for i, h := range page.Hits {
-		ids[i] = h.ID
-	}
-	ts, err := fetchPage(ctx, ids, s.Store.Talent, func(t *models.Talent) bool { return models.CanViewTalent(actor, t) })
+	ts, err := fetchHits(ctx, page.Hits, &s.docs.talents, s.Store.Talent, talentVersion, func(t *models.Talent) bool { return models.CanViewTalent(actor, t) })
 	if err != nil {
 		return nil, err
 	}
@@ -82,11 +78,7 @@ func (s *Projects) Search(ctx context.Context, actor *models.User, q models.Proj
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]string, len(page.Hits))
-	for i, h := range page.Hits {
-		ids[i] = h.ID
-	}
-	ps, err := fetchPage(ctx, ids, s.Store.Project, func(*models.Project) bool { return true })
+	ps, err := fetchHits(ctx, page.Hits, &s.docs.projects, s.Store.Project, projectVersion, func(*models.Project) bool { return true })
 	if err != nil {
 		return nil, err
 	}
@@ -143,11 +135,7 @@ func (s *Projects) Matches(ctx context.Context, actor *models.User, id string, p
 		return nil, err
 	}
 	rel := relative(hits)
-	ids := make([]string, len(hits))
-	for i, h := range hits {
-		ids[i] = h.ID
-	}
-	ts, err := fetchPage(ctx, ids, s.Store.Talent, func(t *models.Talent) bool {
+	ts, err := fetchHits(ctx, hits, &s.docs.talents, s.Store.Talent, talentVersion, func(t *models.Talent) bool {
 		return t.Available && t.Visibility != models.VisibilityPrivate
 	})
 	if err != nil {
@@ -179,11 +167,7 @@ func (s *Talents) Matches(ctx context.Context, actor *models.User, id string, pa
 		return nil, err
 	}
 	rel := relative(hits)
-	ids := make([]string, len(hits))
-	for i, h := range hits {
-		ids[i] = h.ID
-	}
-	ps, err := fetchPage(ctx, ids, s.Store.Project, func(p *models.Project) bool { return p.Open(today) })
+	ps, err := fetchHits(ctx, hits, &s.docs.projects, s.Store.Project, projectVersion, func(p *models.Project) bool { return p.Open(today) })
 	if err != nil {
 		return nil, err
 	}
@@ -217,15 +201,13 @@ func (s *Talents) Similar(ctx context.Context, actor *models.User, id string, pa
 	if err != nil {
 		return nil, err
 	}
-	var ids []string
 	scores := map[string]float64{}
 	for _, h := range hits {
-		ids = append(ids, h.ID)
 		scores[h.ID] = h.Score
 	}
-	from := min(page.Offset(), len(ids))
-	to := min(from+page.PerPage, len(ids))
-	ts, err := fetchPage(ctx, ids[from:to], s.Store.Talent, func(t *models.Talent) bool { return models.CanViewTalent(actor, t) })
+	from := min(page.Offset(), len(hits))
+	to := min(from+page.PerPage, len(hits))
+	ts, err := fetchHits(ctx, hits[from:to], &s.docs.talents, s.Store.Talent, talentVersion, func(t *models.Talent) bool { return models.CanViewTalent(actor, t) })
 	if err != nil {
 		return nil, err
 	}
@@ -233,5 +215,5 @@ func (s *Talents) Similar(ctx context.Context, actor *models.User, id string, pa
 	for _, t := range ts {
 		items = append(items, models.TalentHit{Talent: masked(t), Score: scores[t.ID], Highlights: map[string][]string{}})
 	}
-	return &models.List[models.TalentHit]{Items: items, Total: len(ids), Page: page.Page, PerPage: page.PerPage}, nil
+	return &models.List[models.TalentHit]{Items: items, Total: len(hits), Page: page.Page, PerPage: page.PerPage}, nil
 }
