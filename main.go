@@ -262,29 +262,29 @@ func bootstrapAdmin(ctx context.Context, cfg config, accounts *service.Accounts,
 	return "no admin account yet: restart with ADMIN_EMAIL=you@example.com ADMIN_PASSWORD='a long password' to create one", nil
 }
 
-// janitor prunes the change feed every minute (keeping retention) and
+// janitor prunes the change feed at start and every 30 s (keeping
+// retention: on the embedded database every read of the feed scans it) and
 // purges expired sessions and rate-limit counters every six hours.
 func janitor(ctx context.Context, st *store.Store, retention time.Duration, logger *slog.Logger) {
-	t := time.NewTicker(time.Minute)
+	t := time.NewTicker(30 * time.Second)
 	defer t.Stop()
 	lastPurge := time.Now()
 	for {
+		if _, err := st.PruneChanges(ctx, time.Now().Add(-retention)); err != nil && ctx.Err() == nil {
+			logger.Warn("prune the change feed", "error", err)
+		}
+		if time.Since(lastPurge) >= 6*time.Hour {
+			lastPurge = time.Now()
+			if n, err := st.PurgeExpired(ctx); err != nil {
+				logger.Warn("purge expired sessions", "error", err)
+			} else if n > 0 {
+				logger.Info("purged expired sessions and counters", "count", n)
+			}
+		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-		}
-		if _, err := st.PruneChanges(ctx, time.Now().Add(-retention)); err != nil {
-			logger.Warn("prune the change feed", "error", err)
-		}
-		if time.Since(lastPurge) < 6*time.Hour {
-			continue
-		}
-		lastPurge = time.Now()
-		if n, err := st.PurgeExpired(ctx); err != nil {
-			logger.Warn("purge expired sessions", "error", err)
-		} else if n > 0 {
-			logger.Info("purged expired sessions and counters", "count", n)
 		}
 	}
 }

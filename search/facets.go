@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -160,8 +161,8 @@ func (bt *batch) Delete(coll, id string) {
 func (bt *batch) Size() int { return bt.b.Size() }
 
 // commit writes the batch, adjusts the kept counts by the old and new rows
-// of its documents, and moves the index generation on (which retires the
-// cached facets).
+// of its documents, and moves the generation of the collections it touched
+// on (which retires their cached facets).
 func (ix *Index) commit(bt *batch) error {
 	ix.commitMu.Lock()
 	defer ix.commitMu.Unlock()
@@ -191,7 +192,15 @@ func (ix *Index) commit(bt *batch) error {
 			ix.facets.add(d.coll, d.now, 1)
 		}
 	}
-	ix.generation.Add(1)
+	// Only the collections the batch touched: an application or an audit
+	// entry must not retire the cached facets of profile searches.
+	touched := map[string]bool{}
+	for _, ch := range bt.rows {
+		touched[ch.coll] = true
+	}
+	for coll := range touched {
+		ix.generationOf(coll).Add(1)
+	}
 	bt.b.Reset()
 	clear(bt.rows)
 	return nil
@@ -313,4 +322,12 @@ func (ix *Index) ResetFacetCache() {
 	ix.facetCache.mu.Lock()
 	defer ix.facetCache.mu.Unlock()
 	ix.facetCache.entries, ix.facetCache.order = nil, nil
+}
+
+// generationOf is the counter of a faceted collection's changes.
+func (ix *Index) generationOf(coll string) *atomic.Uint64 {
+	if coll == models.CollProjects {
+		return &ix.generations[1]
+	}
+	return &ix.generations[0]
 }

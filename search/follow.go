@@ -118,6 +118,10 @@ func (ix *Index) Follow(ctx context.Context, interval, reconcileEvery time.Durat
 	}
 }
 
+// NeedsReconcile reports whether the index may have missed changes and
+// waits for Reconcile (Follow runs it).
+func (ix *Index) NeedsReconcile() bool { return ix.needRecon.Load() }
+
 // CaughtUp reports whether the last catch-up completed within maxAge.
 func (ix *Index) CaughtUp(maxAge time.Duration) bool {
 	last := ix.caughtUp.Load()
@@ -137,7 +141,15 @@ func (ix *Index) CatchUp(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("search: %w", err)
 	}
 	cursor := string(raw)
-	if cursor != "" && ix.opts.Now().Sub(models.SeqTime(cursor)) > ix.opts.Retention {
+	// Entries the index has not read may have been pruned only if its
+	// last complete read is older than the retention (or, before the
+	// first read of this process, its cursor is). An idle feed leaves the
+	// cursor old without anything being missed.
+	since := time.Unix(0, ix.caughtUp.Load())
+	if ix.caughtUp.Load() == 0 && cursor != "" {
+		since = models.SeqTime(cursor)
+	}
+	if (ix.caughtUp.Load() != 0 || cursor != "") && ix.opts.Now().Sub(since) > ix.opts.Retention-min(ix.opts.Overlap, ix.opts.Retention/2) {
 		// The feed no longer holds what we missed.
 		ix.needRecon.Store(true)
 	}
@@ -220,6 +232,7 @@ func (ix *Index) applyFromSource(ctx context.Context, b *batch, c models.Change)
 func (ix *Index) Reconcile(ctx context.Context) (int, error) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	start := ix.opts.Now()
 	fixed := 0
 	for _, coll := range models.FeedCollections {
 		indexed, err := ix.versions(ctx, coll)
@@ -267,6 +280,16 @@ func (ix *Index) Reconcile(ctx context.Context) (int, error) {
 			return fixed, fmt.Errorf("search: reconcile %s: %w", coll, err)
 		}
 	}
+	// Every document now is as the database had it at start or later:
+	// the feed before then needs no reading.
+	if raw, err := ix.bi.GetInternal(keyCursor); err == nil {
+		if at := models.SeqAt(start.Add(-ix.opts.Overlap)); string(raw) < at {
+			if err := ix.bi.SetInternal(keyCursor, []byte(at)); err != nil {
+				return fixed, fmt.Errorf("search: %w", err)
+			}
+		}
+	}
+	ix.caughtUp.Store(start.UnixNano())
 	ix.needRecon.Store(false)
 	return fixed, nil
 }

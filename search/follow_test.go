@@ -207,3 +207,44 @@ func TestOpenRebuildsAndQuarantines(t *testing.T) {
 	}
 	_ = ix.Close()
 }
+
+// An idle feed is not a missed feed: following a feed with no entries for
+// longer than the retention needs no reconciliation (measured before the
+// fix: an idle server reconciled every second once the last write was
+// older than the retention); a follower that stopped reading for longer
+// than the retention does need one, once.
+func TestIdleFeedNeedsNoReconcile(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.MustOpen(t)
+	now := time.Now()
+	clock := func() time.Time { return now }
+	ix, err := search.Open(ctx, search.Options{Source: st, Now: clock, Retention: time.Minute, Overlap: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	newOrg(t, st, "A")
+	for range 20 { // ten idle minutes, read every 30 s
+		if _, err := ix.CatchUp(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if ix.NeedsReconcile() {
+			t.Fatalf("after %s of an idle feed the index asks for a reconciliation", now.Sub(time.Now()).Round(time.Second))
+		}
+		now = now.Add(30 * time.Second)
+	}
+	now = now.Add(2 * time.Minute) // stopped reading for longer than the feed keeps
+	if _, err := ix.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !ix.NeedsReconcile() {
+		t.Fatal("a follower that stopped reading for longer than the retention does not reconcile")
+	}
+	if _, err := ix.Reconcile(ctx); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(time.Second)
+	if _, err := ix.CatchUp(ctx); err != nil || ix.NeedsReconcile() {
+		t.Fatalf("after reconciling, the next read asks again (%v)", err)
+	}
+}

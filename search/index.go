@@ -65,11 +65,11 @@ type Index struct {
 	needRecon atomic.Bool
 
 	// commitMu orders commits with the kept facet counts (facets.go).
-	commitMu   sync.RWMutex
-	facets     *facetTable
-	facetCache facetCache
-	generation atomic.Uint64
-	rebuilt    int // documents of the last rebuild
+	commitMu    sync.RWMutex
+	facets      *facetTable
+	facetCache  facetCache
+	generations [2]atomic.Uint64 // profiles, projects: see generationOf
+	rebuilt     int              // documents of the last rebuild
 
 	// skillKeys remembers SkillKey's answers: a match scores a hundred
 	// candidates with a few skills each, and skills repeat.

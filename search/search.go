@@ -178,7 +178,7 @@ func (ix *Index) search(ctx context.Context, coll, text string, must []query.Que
 
 	var cached map[string][]models.FacetCount
 	var key string
-	gen := ix.generation.Load()
+	gen := ix.generationOf(coll).Load()
 	if browseScopes != nil {
 		if err := ix.initFacets(coll); err != nil {
 			return nil, fmt.Errorf("search: facets: %w", err)
@@ -189,6 +189,11 @@ func (ix *Index) search(ctx context.Context, coll, text string, must []query.Que
 			req.Score = bleve.ScoreNone
 		}
 	} else {
+		if text == "" && len(sortBy) == 1 && sortBy[0] == "-_score" {
+			// Filters only: nothing to rank, so no scoring of every
+			// match (the order is the index's, as for ties).
+			req.Score = bleve.ScoreNone
+		}
 		raw, _ := json.Marshal(bq)
 		key = joinKey(coll, string(raw))
 		var ok bool

@@ -146,6 +146,7 @@ type Figures struct {
 	seenQ    []string
 	overlap  time.Duration
 	loadedAt time.Time
+	readAt   time.Time // the last complete read of the feed (or load)
 }
 
 // New returns empty figures following src; call Load before use.
@@ -188,7 +189,7 @@ func (f *Figures) Load(ctx context.Context) error {
 		f.orgs[o.ID] = orgRow{o}
 	}
 	f.cursor = models.SeqAt(start.Add(-f.overlap))
-	f.asOf, f.loadedAt = start.UTC(), start.UTC()
+	f.asOf, f.loadedAt, f.readAt = start.UTC(), start.UTC(), start.UTC()
 	f.log.Info("figures loaded", "records", len(recs), "bases", len(bases), "orgs", len(orgs),
 		"took", time.Since(began).Round(time.Millisecond).String())
 	return nil
@@ -394,6 +395,7 @@ func (f *Figures) CatchUp(ctx context.Context) (int, error) {
 	}
 	f.mu.Lock()
 	f.asOf = f.now().UTC()
+	f.readAt = f.asOf
 	f.mu.Unlock()
 	return applied, nil
 }
@@ -433,16 +435,22 @@ func (f *Figures) markSeen(seq string) {
 	}
 }
 
+// behind reports whether entries the figures have not read may have been
+// pruned: only if the last complete read is older than the feed keeps. An
+// idle feed leaves the cursor old without anything missed.
+func (f *Figures) behind(retention time.Duration) bool {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	return !f.readAt.IsZero() && f.now().Sub(f.readAt) > retention-min(f.overlap, retention/2)
+}
+
 // Follow catches up every interval until ctx ends. A follower that fell
 // further behind than the feed keeps (retention) reloads.
 func (f *Figures) Follow(ctx context.Context, interval, retention time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		f.mu.RLock()
-		behind := f.cursor != "" && f.now().Sub(models.SeqTime(f.cursor)) > retention
-		f.mu.RUnlock()
-		if behind {
+		if f.behind(retention) {
 			if err := f.Load(ctx); err != nil && ctx.Err() == nil {
 				f.log.Warn("figures: reload", "error", err)
 			}

@@ -381,3 +381,29 @@ func TestRecountFindsDrift(t *testing.T) {
 		t.Fatalf("drift not found: %+v", res)
 	}
 }
+
+// An idle feed is not a missed one: read every 30 s for ten minutes with no
+// entries, the figures are never behind a one-minute retention (before the
+// fix they reloaded everything once the last entry was older than it); left
+// unread for longer than the retention, they are.
+func TestIdleFeedIsNotBehind(t *testing.T) {
+	clock := now
+	src := &memSource{docs: map[string]map[string]any{models.CollRecruitments: {}, models.CollBases: {}, models.CollOrgs: {}}}
+	f := New(src, func() time.Time { return clock }, slog.New(slog.DiscardHandler))
+	if err := f.Load(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for range 20 {
+		clock = clock.Add(30 * time.Second)
+		if f.behind(time.Minute) {
+			t.Fatalf("behind after %s of an idle feed", clock.Sub(now))
+		}
+		if _, err := f.CatchUp(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	clock = clock.Add(2 * time.Minute)
+	if !f.behind(time.Minute) {
+		t.Fatal("not behind after two minutes without reading a one-minute feed")
+	}
+}
