@@ -190,8 +190,11 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 		return err
 	}
 
+	watch := newDBWatch(db.store.Ping, logger)
 	ready := func(ctx context.Context) error {
-		if err := db.store.Ping(ctx); err != nil {
+		// The watch pings four times a second: a probe costs the database
+		// nothing and never waits for it.
+		if err := watch.err(); err != nil {
 			return err
 		}
 		if !ix.CaughtUp(30 * time.Second) {
@@ -202,7 +205,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	srv := server.New(server.Config{
 		Accounts: svc.Accounts, Talents: svc.Talents, Orgs: svc.Orgs, Bases: svc.Bases, Projects: svc.Projects,
 		Applications: svc.Applications, Recruitments: svc.Recruitments, Audit: svc.Audit, Taxonomies: svc.Taxonomies,
-		Stats: svc.Stats, Ready: ready, Logger: logger, RequestTimeout: cfg.RequestTimeout,
+		Stats: svc.Stats, Ready: ready, Gate: watch.Gate, Logger: logger, RequestTimeout: cfg.RequestTimeout,
 	})
 	web.Register(srv.App())
 
@@ -213,6 +216,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 
+	go watch.run(ctx)
 	go janitor(ctx, db.store, cfg.feedRetention(), logger)
 	go ix.Follow(ctx, time.Second, time.Hour)
 	go fig.Follow(ctx, time.Second, cfg.feedRetention())

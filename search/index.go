@@ -171,7 +171,7 @@ func Open(ctx context.Context, opts Options) (*Index, error) {
 
 // quarantine moves a broken index aside, keeping it for inspection.
 func quarantine(dir string) error {
-	to := fmt.Sprintf("%s.broken-%s", dir, time.Now().UTC().Format("20060102T150405"))
+	to := fmt.Sprintf("%s.broken-%s", dir, time.Now().UTC().Format("20060102T150405.000000000"))
 	if err := os.Rename(dir, to); err != nil {
 		return fmt.Errorf("search: quarantine %s: %w", dir, err)
 	}

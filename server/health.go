@@ -13,10 +13,10 @@ func (s *Server) handleHealthz(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"status": "ok"})
 }
 
-// handleReadyz answers 503 within 3 seconds when the database does not, so
+// handleReadyz answers 503 within 2 seconds when the database does not, so
 // a load balancer can take the process out of rotation without waiting.
 func (s *Server) handleReadyz(c *fiber.Ctx) error {
-	ctx, cancel := context.WithTimeout(c.UserContext(), 3*time.Second)
+	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
 	defer cancel()
 	if err := s.cfg.Ready(ctx); err != nil {
 		msg := "not ready"

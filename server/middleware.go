@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"runtime/debug"
 	"strings"
@@ -100,6 +101,31 @@ func (s *Server) securityHeaders(c *fiber.Ctx) error {
 
 // deadline gives every request a context that ends after RequestTimeout,
 // so that a slow database fails the request instead of holding it.
+// gate refuses API requests while the database is down, and ends the
+// requests in flight when it goes down, instead of letting them wait for
+// their deadline.
+func (s *Server) gate(c *fiber.Ctx) error {
+	if s.cfg.Gate == nil {
+		return c.Next()
+	}
+	up, ok := s.cfg.Gate()
+	if !ok {
+		return &models.Error{Code: models.CodeUnavailable, Message: "the database is unavailable; try again shortly"}
+	}
+	ctx, cancel := context.WithCancelCause(c.UserContext())
+	defer cancel(nil)
+	stop := context.AfterFunc(up, func() { cancel(errDatabaseDown) })
+	defer stop()
+	c.SetUserContext(ctx)
+	err := c.Next()
+	if err != nil && errors.Is(context.Cause(ctx), errDatabaseDown) {
+		return &models.Error{Code: models.CodeUnavailable, Message: "the database became unavailable during the request; try again shortly", Err: err}
+	}
+	return err
+}
+
+var errDatabaseDown = errors.New("the database became unavailable")
+
 func (s *Server) deadline(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), s.cfg.RequestTimeout)
 	defer cancel()

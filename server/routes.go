@@ -11,7 +11,7 @@ func (s *Server) routes() {
 	app.Get("/readyz", s.handleReadyz)
 	app.Get("/metrics", s.authenticate, s.handleMetrics)
 
-	api := app.Group("/api/v1", s.authenticate)
+	api := app.Group("/api/v1", s.gate, s.authenticate)
 	api.Get("/openapi.json", s.handleOpenAPI)
 
 	api.Post("/auth/register", s.handleRegister)

@@ -36,6 +36,11 @@ type Config struct {
 	// Ready reports whether the service can take traffic (the database
 	// answers); /readyz calls it.
 	Ready func(ctx context.Context) error
+	// Gate, if set, says whether the database is reachable now, with a
+	// context that ends when it stops being. While it is down, API
+	// requests are answered 503 at once rather than waiting for it; the
+	// requests in flight when it goes down end with 503 then.
+	Gate func() (up context.Context, ok bool)
 	// Logger receives the access log and internal errors.
 	Logger *slog.Logger
 	// RequestTimeout bounds the work of one request (10s).
