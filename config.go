@@ -27,6 +27,10 @@ type config struct {
 	SessionTTL      time.Duration `env:"SESSION_TTL" envDefault:"720h"`
 	RequestTimeout  time.Duration `env:"REQUEST_TIMEOUT" envDefault:"10s"`
 	ShutdownTimeout time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"15s"`
+	// ShutdownDrain is how long a stopping server keeps answering, with
+	// /readyz 503 and connections closed after each answer, before it
+	// stops accepting (part of SHUTDOWN_TIMEOUT).
+	ShutdownDrain time.Duration `env:"SHUTDOWN_DRAIN" envDefault:"1s"`
 	LogLevel        slog.Level    `env:"LOG_LEVEL" envDefault:"info"`
 	// FeedRetention is how long the change feed keeps entries; 0 means 2
 	// minutes on the embedded database (one process, whose followers read

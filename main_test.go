@@ -55,7 +55,12 @@ func start(t *testing.T, env map[string]string) *instance {
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &syncBuffer{addrs: make(chan string, 1)}
 	in := &instance{out: out, cancel: cancel, done: make(chan error, 1)}
-	getenv := func(k string) string { return env[k] }
+	getenv := func(k string) string {
+		if k == "SHUTDOWN_DRAIN" && env[k] == "" {
+			return "0s" // tests that stop the server do not wait for a load balancer
+		}
+		return env[k]
+	}
 	go func() { in.done <- run(ctx, nil, getenv, out) }()
 	select {
 	case in.base = <-out.addrs:

@@ -16,6 +16,9 @@ func (s *Server) handleHealthz(c *fiber.Ctx) error {
 // handleReadyz answers 503 within 2 seconds when the database does not, so
 // a load balancer can take the process out of rotation without waiting.
 func (s *Server) handleReadyz(c *fiber.Ctx) error {
+	if s.draining.Load() {
+		return &models.Error{Code: models.CodeUnavailable, Message: "shutting down"}
+	}
 	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
 	defer cancel()
 	if err := s.cfg.Ready(ctx); err != nil {

@@ -90,6 +90,9 @@ func (s *Server) recoverPanics(c *fiber.Ctx) (err error) {
 }
 
 func (s *Server) securityHeaders(c *fiber.Ctx) error {
+	if s.draining.Load() {
+		c.Context().SetConnectionClose()
+	}
 	c.Set("X-Content-Type-Options", "nosniff")
 	c.Set("X-Frame-Options", "DENY")
 	c.Set("Referrer-Policy", "same-origin")

@@ -12,6 +12,7 @@ import (
 	"context"
 	"log/slog"
 	"net"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -56,6 +57,8 @@ type Server struct {
 	log     *slog.Logger
 	metrics *metrics
 	openapi []byte
+
+	draining atomic.Bool
 }
 
 // New builds the server and its routes.
@@ -106,6 +109,13 @@ func (s *Server) Serve(ln net.Listener) error { return s.app.Listener(ln) }
 
 // Shutdown stops accepting connections and waits for in-flight requests,
 // at most until ctx ends.
+// Drain starts a graceful stop: /readyz answers 503, so that a load
+// balancer stops sending, and every answer closes its connection, so that
+// no client sends another request down a connection about to close (the
+// race that cuts requests off when idle keep-alive connections are closed
+// under load). Shutdown follows.
+func (s *Server) Drain() { s.draining.Store(true) }
+
 func (s *Server) Shutdown(ctx context.Context) error {
 	deadline, ok := ctx.Deadline()
 	if !ok {
