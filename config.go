@@ -31,7 +31,7 @@ type config struct {
 	// /readyz 503 and connections closed after each answer, before it
 	// stops accepting (part of SHUTDOWN_TIMEOUT).
 	ShutdownDrain time.Duration `env:"SHUTDOWN_DRAIN" envDefault:"1s"`
-	LogLevel        slog.Level    `env:"LOG_LEVEL" envDefault:"info"`
+	LogLevel      slog.Level    `env:"LOG_LEVEL" envDefault:"info"`
 	// FeedRetention is how long the change feed keeps entries; 0 means 2
 	// minutes on the embedded database (one process, whose followers read
 	// every second, and where every read scans the feed: measured under
