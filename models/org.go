@@ -61,7 +61,7 @@ func (in *OrgInput) Normalize() {
 
 // MemberInput is the body of POST /orgs/{id}/members.
 type MemberInput struct {
-	Email string `json:"email" validate:"required,max=254,email"`
+	Email string `json:"email" validate:"required,max=254,singleline,email"`
 }
 
 // Member is a member of an organisation as its fellow members see it.

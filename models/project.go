@@ -60,7 +60,7 @@ type ProjectInput struct {
 	Skills      []string    `json:"skills" validate:"max=50,unique,dive,required,singleline,max=50"`
 	Industries  []string    `json:"industries" validate:"max=14,unique,dive,industry"`
 	District    string      `json:"district" validate:"omitempty,district"`
-	Openings    int         `json:"openings" validate:"gte=0,lte=100000"`
+	Openings    int         `json:"openings" validate:"gte=1,lte=100000"`
 	Deadline    string      `json:"deadline" validate:"omitempty,date"`
 }
 
@@ -79,6 +79,9 @@ type ProjectUpdate struct {
 
 // Normalize trims and cleans the input.
 func (in *ProjectInput) Normalize() {
+	if in.Openings == 0 {
+		in.Openings = 1 // not given; JSON cannot tell 0 from absent here
+	}
 	in.Title = strings.TrimSpace(in.Title)
 	in.Description = strings.TrimSpace(in.Description)
 	in.Skills = cleanList(in.Skills)

@@ -85,7 +85,7 @@ type Talent struct {
 
 // ContactInput is the contact part of a profile as a client sends it.
 type ContactInput struct {
-	Email string `json:"email" validate:"omitempty,max=254,email"`
+	Email string `json:"email" validate:"omitempty,max=254,singleline,email"`
 	Phone string `json:"phone" validate:"omitempty,phone"`
 }
 

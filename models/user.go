@@ -45,7 +45,7 @@ func (u *User) Is(roles ...Role) bool {
 
 // RegisterInput is the body of POST /auth/register.
 type RegisterInput struct {
-	Email    string `json:"email" validate:"required,max=254,email"`
+	Email    string `json:"email" validate:"required,max=254,singleline,email"`
 	Password string `json:"password" validate:"required,min=10,max=256"`
 	Name     string `json:"name" validate:"required,singleline,max=100"`
 	Role     Role   `json:"role" validate:"required,oneof=creator org"`
@@ -59,7 +59,7 @@ func (in *RegisterInput) Normalize() {
 
 // NewUserInput is the body of POST /admin/users.
 type NewUserInput struct {
-	Email    string `json:"email" validate:"required,max=254,email"`
+	Email    string `json:"email" validate:"required,max=254,singleline,email"`
 	Password string `json:"password" validate:"required,min=10,max=256"`
 	Name     string `json:"name" validate:"required,singleline,max=100"`
 	Role     Role   `json:"role" validate:"required,oneof=bureau admin"`

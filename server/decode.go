@@ -39,6 +39,14 @@ func decode(c *fiber.Ctx, v any) error {
 	if !utf8.Valid(body) {
 		return models.Errorf(models.CodeBadRequest, "the request body is not valid UTF-8")
 	}
+	// Every body of the API is an object: null would decode into a zero
+	// struct, an empty change or an empty creation.
+	if bytes.TrimLeft(body, " \t\r\n")[0] != '{' {
+		return models.Errorf(models.CodeBadRequest, "the request body must be a JSON object")
+	}
+	if err := checkJSON(body); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -48,6 +56,67 @@ func decode(c *fiber.Ctx, v any) error {
 		return models.Errorf(models.CodeBadRequest, "unexpected data after the JSON object")
 	}
 	return nil
+}
+
+// maxJSONDepth bounds the nesting of a request body: no request of the API
+// nests deeper than a few levels.
+const maxJSONDepth = 16
+
+// checkJSON refuses what decoding into a struct would silently accept: a
+// key given twice in one object (the last would win, so a filter could
+// check one value and the write use another; keys match fields regardless
+// of case, so "Email" and "email" are the same key) and needless depth.
+func checkJSON(body []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	type frame struct {
+		object bool
+		keys   map[string]bool
+		expect bool // in an object, the next string token is a key
+	}
+	var stack []*frame
+	for {
+		tok, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return jsonError(err)
+		}
+		var top *frame
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		if top != nil && top.object && top.expect {
+			if key, ok := tok.(string); ok {
+				k := strings.ToLower(key)
+				if top.keys[k] {
+					return &models.Error{Code: models.CodeBadRequest, Message: "field " + strconv.Quote(key) + " appears more than once",
+						Fields: map[string]string{key: "appears more than once"}}
+				}
+				top.keys[k] = true
+				top.expect = false
+				continue
+			}
+		}
+		// A value (or the end of a container) follows: in an object, a key
+		// comes next.
+		switch d := tok.(type) {
+		case json.Delim:
+			switch d {
+			case '{', '[':
+				if len(stack) >= maxJSONDepth {
+					return models.Errorf(models.CodeBadRequest, "the JSON is nested more than %d levels deep", maxJSONDepth)
+				}
+				stack = append(stack, &frame{object: d == '{', keys: map[string]bool{}, expect: d == '{'})
+				continue
+			case '}', ']':
+				stack = stack[:len(stack)-1]
+			}
+		}
+		if len(stack) > 0 && stack[len(stack)-1].object {
+			stack[len(stack)-1].expect = true
+		}
+	}
 }
 
 func jsonError(err error) error {

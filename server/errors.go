@@ -65,11 +65,17 @@ func asModelsError(err error) error {
 	var fe *fiber.Error
 	if errors.As(err, &fe) {
 		code, ok := fiberCodes[fe.Code]
-		if !ok {
+		switch {
+		case ok:
+		case fe.Code >= 400 && fe.Code < 500:
+			// Another refusal of the HTTP layer (431 headers too
+			// large, say): the client's fault, not ours.
+			code = models.CodeBadRequest
+		default:
 			code = models.CodeInternal
 		}
 		msg := fiberMessages[code]
-		if msg == "" {
+		if msg == "" || !ok {
 			msg = fe.Message
 		}
 		return &models.Error{Code: code, Message: msg, Err: err}

@@ -129,6 +129,15 @@ func (s *Server) gate(c *fiber.Ctx) error {
 
 var errDatabaseDown = errors.New("the database became unavailable")
 
+// bodyLimit refuses bodies over the limit (the HTTP layer reads up to eight
+// times as much, so that the client reads this answer).
+func (s *Server) bodyLimit(c *fiber.Ctx) error {
+	if len(c.Request().Body()) > s.cfg.BodyLimit {
+		return &models.Error{Code: models.CodeTooLarge, Message: fmt.Sprintf("the request body is larger than %d bytes", s.cfg.BodyLimit)}
+	}
+	return c.Next()
+}
+
 func (s *Server) deadline(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), s.cfg.RequestTimeout)
 	defer cancel()

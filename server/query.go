@@ -27,14 +27,20 @@ func parseQuery(c *fiber.Ctx, allowed ...string) *query {
 	for _, a := range append(allowed, listParams...) {
 		ok[a] = true
 	}
+	seen := map[string]bool{}
 	c.Context().QueryArgs().VisitAll(func(k, v []byte) {
 		key := string(k)
 		switch {
+		case seen[key] && ok[key]:
+			// One would be used and the other ignored: say so rather
+			// than guess (lists take commas).
+			q.errs[key] = "is given more than once; separate several values with commas"
 		case !ok[key]:
 			q.errs[truncateForMessage(key)] = "is not a parameter of this list"
 		case !utf8.Valid(v) || len(v) > 2000:
 			q.errs[key] = "is not valid UTF-8 text of at most 2000 bytes"
 		}
+		seen[key] = true
 	})
 	return q
 }

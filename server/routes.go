@@ -5,7 +5,7 @@ import "github.com/szdc/talenthub/models"
 // routes registers every route of the API in one place.
 func (s *Server) routes() {
 	app := s.app
-	app.Use(s.requestID, s.accessLog, s.recoverPanics, s.securityHeaders, s.deadline)
+	app.Use(s.requestID, s.accessLog, s.recoverPanics, s.securityHeaders, s.bodyLimit, s.deadline)
 
 	app.Get("/healthz", s.handleHealthz)
 	app.Get("/readyz", s.handleReadyz)

@@ -82,9 +82,14 @@ func New(cfg Config) *Server {
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, metrics: newMetrics(), openapi: doc}
 	s.app = fiber.New(fiber.Config{
-		AppName:               "talenthub",
-		ErrorHandler:          s.errorHandler,
-		BodyLimit:             cfg.BodyLimit,
+		AppName:      "talenthub",
+		ErrorHandler: s.errorHandler,
+		// The HTTP layer reads bodies up to eight times the limit and the
+		// bodyLimit middleware refuses what is over it with the error
+		// shape. A body the HTTP layer itself refuses makes it close the
+		// connection while the client is still sending, which the client
+		// sees as a reset instead of a 413.
+		BodyLimit:             max(8<<20, 8*cfg.BodyLimit),
 		DisableStartupMessage: true,
 		// Strings from the request outlive handlers (logs, services);
 		// fasthttp would otherwise reuse their bytes.
