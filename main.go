@@ -154,7 +154,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	}
 	weights, _ := models.ParseMatchWeights(cfg.MatchWeights) // checked with the configuration
 	ix, err := search.Open(ctx, search.Options{
-		Dir: filepath.Join(cfg.DataDir, "index"), Source: db.store, Logger: logger, Retention: cfg.feedRetention(),
+		Dir: filepath.Join(cfg.DataDir, "index"), Source: db.store, Logger: logger,
 	})
 	if err != nil {
 		return err
@@ -219,7 +219,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	go watch.run(ctx)
 	go janitor(ctx, db.store, cfg.feedRetention(), logger)
 	go ix.Follow(ctx, time.Second, time.Hour)
-	go fig.Follow(ctx, time.Second, cfg.feedRetention())
+	go fig.Follow(ctx, time.Second)
 
 	where := "embedded database in " + filepath.Join(cfg.DataDir, "db")
 	if cfg.MongoURI != "" {
@@ -272,14 +272,22 @@ func bootstrapAdmin(ctx context.Context, cfg config, accounts *service.Accounts,
 	return "no admin account yet: restart with ADMIN_EMAIL=you@example.com ADMIN_PASSWORD='a long password' to create one", nil
 }
 
-// janitor prunes the change feed at start and every 30 s (keeping
-// retention: on the embedded database every read of the feed scans it) and
-// purges expired sessions and rate-limit counters every six hours.
+// janitor prunes the change feed every 30 s (keeping retention: on the
+// embedded database every read of the feed scans it) and purges expired
+// sessions and rate-limit counters every six hours. The first prune waits
+// 30 s, so that after a long stop the followers move their cursors past
+// the old entries before the prune watermark does (otherwise they would
+// take the prune for a gap and reconcile everything).
 func janitor(ctx context.Context, st *store.Store, retention time.Duration, logger *slog.Logger) {
 	t := time.NewTicker(30 * time.Second)
 	defer t.Stop()
 	lastPurge := time.Now()
 	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
 		if _, err := st.PruneChanges(ctx, time.Now().Add(-retention)); err != nil && ctx.Err() == nil {
 			logger.Warn("prune the change feed", "error", err)
 		}
@@ -290,11 +298,6 @@ func janitor(ctx context.Context, st *store.Store, retention time.Duration, logg
 			} else if n > 0 {
 				logger.Info("purged expired sessions and counters", "count", n)
 			}
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
 		}
 	}
 }

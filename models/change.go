@@ -55,6 +55,11 @@ type FeedSource interface {
 	// Versions calls fn with the ID and version of every document of coll,
 	// for reconciliation.
 	Versions(ctx context.Context, coll string, fn func(DocVersion) error) error
+	// PrunedBefore returns the time before which the feed has been pruned
+	// (zero if never). A follower whose cursor is older may have missed
+	// entries and must reconcile; one whose cursor is newer has missed
+	// nothing, however old its cursor (an idle feed, a stopped process).
+	PrunedBefore(ctx context.Context) (time.Time, error)
 }
 
 // SeqAt returns the smallest feed sequence of the given second: feed

@@ -141,16 +141,16 @@ func (ix *Index) CatchUp(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("search: %w", err)
 	}
 	cursor := string(raw)
-	// Entries the index has not read may have been pruned only if its
-	// last complete read is older than the retention (or, before the
-	// first read of this process, its cursor is). An idle feed leaves the
-	// cursor old without anything being missed.
-	since := time.Unix(0, ix.caughtUp.Load())
-	if ix.caughtUp.Load() == 0 && cursor != "" {
-		since = models.SeqTime(cursor)
+	readAt := ix.opts.Now()
+	// Entries after the cursor may be gone only if the feed was pruned
+	// past it (the cursor moves on while the feed is idle, below, so an
+	// idle feed or a stopped process whose feed nobody pruned costs
+	// nothing).
+	pruned, err := ix.opts.Source.PrunedBefore(ctx)
+	if err != nil {
+		return 0, err
 	}
-	if (ix.caughtUp.Load() != 0 || cursor != "") && ix.opts.Now().Sub(since) > ix.opts.Retention-min(ix.opts.Overlap, ix.opts.Retention/2) {
-		// The feed no longer holds what we missed.
+	if cursor != "" && pruned.After(models.SeqTime(cursor).Add(-ix.opts.Overlap)) {
 		ix.needRecon.Store(true)
 	}
 	from := ""
@@ -196,6 +196,15 @@ func (ix *Index) CatchUp(ctx context.Context) (int, error) {
 		}
 		if len(changes) < batchSize {
 			break
+		}
+	}
+	// Every entry stamped before the read began, less the overlap, had
+	// landed when it began (the overlap's assumption) and was read: the
+	// cursor may move there even if the feed was idle. Stored when it
+	// moved 30 s or more, to spare the index a write every second.
+	if idle := models.SeqAt(readAt.Add(-ix.opts.Overlap)); idle > cursor && models.SeqTime(idle).Sub(models.SeqTime(cursor)) >= 30*time.Second {
+		if err := ix.bi.SetInternal(keyCursor, []byte(idle)); err != nil {
+			return applied, fmt.Errorf("search: %w", err)
 		}
 	}
 	ix.caughtUp.Store(ix.opts.Now().UnixNano())

@@ -208,37 +208,45 @@ func TestOpenRebuildsAndQuarantines(t *testing.T) {
 	_ = ix.Close()
 }
 
-// An idle feed is not a missed feed: following a feed with no entries for
-// longer than the retention needs no reconciliation (measured before the
-// fix: an idle server reconciled every second once the last write was
-// older than the retention); a follower that stopped reading for longer
-// than the retention does need one, once.
+// An idle feed is not a missed feed: a follower that reads an idle feed for
+// longer than the feed keeps entries, while it is pruned, needs no
+// reconciliation (before: an idle server reconciled every second once its
+// last entry was older than the retention, and a restart after a long
+// stop or a seed reconciled everything: six minutes at 1M profiles); one
+// whose unread entries were pruned needs one, once.
 func TestIdleFeedNeedsNoReconcile(t *testing.T) {
 	ctx := context.Background()
 	st := storetest.MustOpen(t)
 	now := time.Now()
 	clock := func() time.Time { return now }
-	ix, err := search.Open(ctx, search.Options{Source: st, Now: clock, Retention: time.Minute, Overlap: 10 * time.Second})
+	ix, err := search.Open(ctx, search.Options{Source: st, Now: clock, Overlap: 10 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer ix.Close()
 	newOrg(t, st, "A")
-	for range 20 { // ten idle minutes, read every 30 s
+	for i := range 20 { // ten idle minutes, read every 30 s, pruned to two minutes
 		if _, err := ix.CatchUp(ctx); err != nil {
 			t.Fatal(err)
 		}
 		if ix.NeedsReconcile() {
-			t.Fatalf("after %s of an idle feed the index asks for a reconciliation", now.Sub(time.Now()).Round(time.Second))
+			t.Fatalf("after %d idle reads the index asks for a reconciliation", i)
 		}
 		now = now.Add(30 * time.Second)
+		if _, err := st.PruneChanges(ctx, now.Add(-2*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
 	}
-	now = now.Add(2 * time.Minute) // stopped reading for longer than the feed keeps
+	// A follower that stopped reading while the feed was pruned past it.
+	now = now.Add(10 * time.Minute)
+	if _, err := st.PruneChanges(ctx, now.Add(-2*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := ix.CatchUp(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if !ix.NeedsReconcile() {
-		t.Fatal("a follower that stopped reading for longer than the retention does not reconcile")
+		t.Fatal("a follower whose unread entries were pruned does not reconcile")
 	}
 	if _, err := ix.Reconcile(ctx); err != nil {
 		t.Fatal(err)

@@ -35,9 +35,6 @@ type Options struct {
 	// Overlap is how far before its cursor a catch-up re-reads the feed,
 	// for changes stamped earlier than they landed (10s).
 	Overlap time.Duration
-	// Retention is how long the feed keeps changes; a follower further
-	// behind reconciles instead of catching up (10 min).
-	Retention time.Duration
 	// Analysis chooses the analyser of free text (words by default).
 	Analysis Analysis
 	// Progress, if set, is told how many documents a rebuild has indexed.
@@ -84,9 +81,6 @@ type Index struct {
 func Open(ctx context.Context, opts Options) (*Index, error) {
 	if opts.Overlap <= 0 {
 		opts.Overlap = 10 * time.Second
-	}
-	if opts.Retention <= 0 {
-		opts.Retention = 10 * time.Minute
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()

@@ -44,6 +44,10 @@ type Config struct {
 	Orgs     int           // how many seeded organisations exist
 	Seed     uint64        // for the choice of requests
 	Timeout  time.Duration // per request; 10s if zero
+	// Mix is "all" (the default: browse, search, match, apply, move,
+	// verify by creators, organisations and the bureau) or "search"
+	// (organisations searching profiles and projects only).
+	Mix string
 }
 
 func (c *Config) check() error {
@@ -72,6 +76,13 @@ func (c *Config) check() error {
 	}
 	if c.Timeout == 0 {
 		c.Timeout = 10 * time.Second
+	}
+	switch c.Mix {
+	case "":
+		c.Mix = "all"
+	case "all", "search":
+	default:
+		return fmt.Errorf("load: mix must be all or search, not %q", c.Mix)
 	}
 	return nil
 }
@@ -248,6 +259,9 @@ func (r *runner) signIn(ctx context.Context) ([]*client, int, error) {
 	if r.cfg.Clients < 3 {
 		nBureau = 0
 	}
+	if r.cfg.Mix == "search" {
+		nOrg, nBureau = r.cfg.Clients, 0
+	}
 	var out []*client
 	failed := 0
 	for i := range r.cfg.Clients {
@@ -346,6 +360,19 @@ func (r *runner) step(ctx context.Context, c *client) {
 			r.call(ctx, c, "apply", "POST", "/api/v1/projects/"+pick(r.projects)+"/applications", map[string]string{"message": "您好，我想申请。"}, 201, 409, 404)
 		}
 	case "org":
+		if r.cfg.Mix == "search" {
+			switch n := c.rng.IntN(10); {
+			case n < 5:
+				r.get(ctx, c, "search talents", "/api/v1/talents?q="+q)
+			case n < 7:
+				r.get(ctx, c, "filter talents", "/api/v1/talents?district="+pick(districts)+"&available=true&min_years=3")
+			case n < 9:
+				r.get(ctx, c, "search projects", "/api/v1/projects?q="+q)
+			default:
+				r.get(ctx, c, "browse talents", "/api/v1/talents?page="+strconv.Itoa(1+c.rng.IntN(5)))
+			}
+			return
+		}
 		switch n := c.rng.IntN(10); {
 		case n < 4:
 			r.get(ctx, c, "search talents", "/api/v1/talents?q="+q)

@@ -146,7 +146,6 @@ type Figures struct {
 	seenQ    []string
 	overlap  time.Duration
 	loadedAt time.Time
-	readAt   time.Time // the last complete read of the feed (or load)
 }
 
 // New returns empty figures following src; call Load before use.
@@ -189,7 +188,7 @@ func (f *Figures) Load(ctx context.Context) error {
 		f.orgs[o.ID] = orgRow{o}
 	}
 	f.cursor = models.SeqAt(start.Add(-f.overlap))
-	f.asOf, f.loadedAt, f.readAt = start.UTC(), start.UTC(), start.UTC()
+	f.asOf, f.loadedAt = start.UTC(), start.UTC()
 	f.log.Info("figures loaded", "records", len(recs), "bases", len(bases), "orgs", len(orgs),
 		"took", time.Since(began).Round(time.Millisecond).String())
 	return nil
@@ -341,6 +340,7 @@ func (f *Figures) Observe(_ context.Context, c models.Change) {
 // overlap window), bringing every document it names to the database's
 // state, and returns how many it applied.
 func (f *Figures) CatchUp(ctx context.Context) (int, error) {
+	readAt := f.now()
 	f.mu.RLock()
 	from := ""
 	if f.cursor != "" {
@@ -395,7 +395,12 @@ func (f *Figures) CatchUp(ctx context.Context) (int, error) {
 	}
 	f.mu.Lock()
 	f.asOf = f.now().UTC()
-	f.readAt = f.asOf
+	// Entries stamped before the read began, less the overlap, had landed
+	// and were read: the cursor moves there even if the feed was idle,
+	// so that pruning behind an idle follower does not look like a gap.
+	if idle := models.SeqAt(readAt.Add(-f.overlap)); idle > f.cursor {
+		f.cursor = idle
+	}
 	f.mu.Unlock()
 	return applied, nil
 }
@@ -436,21 +441,28 @@ func (f *Figures) markSeen(seq string) {
 }
 
 // behind reports whether entries the figures have not read may have been
-// pruned: only if the last complete read is older than the feed keeps. An
-// idle feed leaves the cursor old without anything missed.
-func (f *Figures) behind(retention time.Duration) bool {
+// pruned: whether the feed was pruned past the cursor.
+func (f *Figures) behind(ctx context.Context) (bool, error) {
+	pruned, err := f.src.PrunedBefore(ctx)
+	if err != nil {
+		return false, err
+	}
 	f.mu.RLock()
 	defer f.mu.RUnlock()
-	return !f.readAt.IsZero() && f.now().Sub(f.readAt) > retention-min(f.overlap, retention/2)
+	return f.cursor != "" && pruned.After(models.SeqTime(f.cursor).Add(-f.overlap)), nil
 }
 
-// Follow catches up every interval until ctx ends. A follower that fell
-// further behind than the feed keeps (retention) reloads.
-func (f *Figures) Follow(ctx context.Context, interval, retention time.Duration) {
+// Follow catches up every interval until ctx ends. A follower whose unread
+// entries were pruned reloads.
+func (f *Figures) Follow(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		if f.behind(retention) {
+		if behind, err := f.behind(ctx); err != nil {
+			if ctx.Err() == nil {
+				f.log.Warn("figures: read the feed's watermark", "error", err)
+			}
+		} else if behind {
 			if err := f.Load(ctx); err != nil && ctx.Err() == nil {
 				f.log.Warn("figures: reload", "error", err)
 			}

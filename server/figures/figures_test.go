@@ -12,7 +12,12 @@ import (
 
 // memSource is a FeedSource over maps, for the counting rules. The store
 // (the real source) is exercised by the service and end-to-end tests.
-type memSource struct{ docs map[string]map[string]any }
+type memSource struct {
+	docs   map[string]map[string]any
+	pruned time.Time
+}
+
+func (m *memSource) PrunedBefore(context.Context) (time.Time, error) { return m.pruned, nil }
 
 func (m *memSource) ChangesAfter(context.Context, string, int) ([]models.Change, error) {
 	return nil, nil
@@ -383,27 +388,31 @@ func TestRecountFindsDrift(t *testing.T) {
 }
 
 // An idle feed is not a missed one: read every 30 s for ten minutes with no
-// entries, the figures are never behind a one-minute retention (before the
-// fix they reloaded everything once the last entry was older than it); left
-// unread for longer than the retention, they are.
+// entries while the feed is pruned to one minute, the figures are never
+// behind (before the fix they reloaded everything once the last entry was
+// older than the retention); left unread while it is pruned past them,
+// they are.
 func TestIdleFeedIsNotBehind(t *testing.T) {
+	ctx := context.Background()
 	clock := now
 	src := &memSource{docs: map[string]map[string]any{models.CollRecruitments: {}, models.CollBases: {}, models.CollOrgs: {}}}
 	f := New(src, func() time.Time { return clock }, slog.New(slog.DiscardHandler))
-	if err := f.Load(context.Background()); err != nil {
+	if err := f.Load(ctx); err != nil {
 		t.Fatal(err)
 	}
 	for range 20 {
 		clock = clock.Add(30 * time.Second)
-		if f.behind(time.Minute) {
-			t.Fatalf("behind after %s of an idle feed", clock.Sub(now))
+		src.pruned = clock.Add(-time.Minute)
+		if behind, err := f.behind(ctx); err != nil || behind {
+			t.Fatalf("behind after %s of an idle feed (%v)", clock.Sub(now), err)
 		}
-		if _, err := f.CatchUp(context.Background()); err != nil {
+		if _, err := f.CatchUp(ctx); err != nil {
 			t.Fatal(err)
 		}
 	}
-	clock = clock.Add(2 * time.Minute)
-	if !f.behind(time.Minute) {
-		t.Fatal("not behind after two minutes without reading a one-minute feed")
+	clock = clock.Add(5 * time.Minute)
+	src.pruned = clock.Add(-time.Minute)
+	if behind, _ := f.behind(ctx); !behind {
+		t.Fatal("not behind after the feed was pruned past the unread cursor")
 	}
 }

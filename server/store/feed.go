@@ -82,13 +82,37 @@ func (s *Store) ChangesAfter(ctx context.Context, seq string, limit int) ([]mode
 	return out, nil
 }
 
-// PruneChanges deletes feed entries older than before, and returns how many.
+const prunedMarker = "feed_pruned"
+
+// PruneChanges deletes feed entries older than before, and returns how
+// many. The watermark is raised first: a follower must never find entries
+// gone without the watermark saying so.
 func (s *Store) PruneChanges(ctx context.Context, before time.Time) (int64, error) {
+	before = before.UTC().Truncate(time.Second)
+	if _, err := s.meta.UpdateOne(ctx, idFilter(prunedMarker), bson.D{{Key: "$max", Value: bson.D{{Key: "before", Value: before}}}},
+		options.Update().SetUpsert(true)); err != nil {
+		return 0, translate("store.PruneChanges", err)
+	}
 	res, err := s.changes.DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$lt", Value: primitive.NewObjectIDFromTimestamp(before)}}}})
 	if err != nil {
 		return 0, translate("store.PruneChanges", err)
 	}
 	return res.DeletedCount, nil
+}
+
+// PrunedBefore implements models.FeedSource.
+func (s *Store) PrunedBefore(ctx context.Context) (time.Time, error) {
+	var d struct {
+		Before time.Time `bson:"before"`
+	}
+	err := s.meta.FindOne(ctx, idFilter(prunedMarker)).Decode(&d)
+	if models.IsCode(translate("", err), models.CodeNotFound) {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, translate("store.PrunedBefore", err)
+	}
+	return d.Before, nil
 }
 
 // modelOf is satisfied by every feed document.

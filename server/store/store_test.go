@@ -414,3 +414,22 @@ func TestAuthCacheFollowsWrites(t *testing.T) {
 	_, err = b.Session(ctx, "s3")
 	wantCode(t, err, models.CodeNotFound)
 }
+
+// The feed's prune watermark only rises, and says how far entries may be
+// gone.
+func TestPrunedBeforeWatermark(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.MustOpen(t)
+	if w, err := s.PrunedBefore(ctx); err != nil || !w.IsZero() {
+		t.Fatalf("a fresh feed: %v, %v", w, err)
+	}
+	t1 := time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
+	for _, at := range []time.Time{t1, t1.Add(-time.Hour)} {
+		if _, err := s.PruneChanges(ctx, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if w, err := s.PrunedBefore(ctx); err != nil || !w.Equal(t1) {
+		t.Fatalf("watermark %v (%v), want %v: it must never go back", w, err, t1)
+	}
+}
