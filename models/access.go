@@ -84,14 +84,17 @@ func MaskPhone(p string) string {
 	if strings.HasPrefix(p, "+") {
 		prefix, p = "+", p[1:]
 	}
-	n := len(p)
+	// By characters, not bytes: a number stored with full-width digits
+	// must not be cut inside one (found by FuzzMaskContact).
+	r := []rune(p)
+	n := len(r)
 	if n <= 7 {
 		if n <= 2 {
 			return prefix + strings.Repeat("*", n)
 		}
-		return prefix + strings.Repeat("*", n-2) + p[n-2:]
+		return prefix + strings.Repeat("*", n-2) + string(r[n-2:])
 	}
-	return prefix + p[:3] + strings.Repeat("*", n-7) + p[n-4:]
+	return prefix + string(r[:3]) + strings.Repeat("*", n-7) + string(r[n-4:])
 }
 
 // MaskEmail keeps the first character of the local part and the domain:

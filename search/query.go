@@ -58,6 +58,14 @@ func ParseText(q string) (Parsed, error) {
 			return p, badQuery("the query holds control characters")
 		}
 	}
+	// Tabs and other spaces are word breaks like a space, in phrases too
+	// (a phrase kept a tab before FuzzParseText found it).
+	q = strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return ' '
+		}
+		return r
+	}, q)
 	rest := q
 	for {
 		i := strings.IndexAny(rest, "\"“”")
