@@ -214,6 +214,10 @@ type RecountResult struct {
 // StatsService answers the bureau's figures (bureau and admin).
 type StatsService interface {
 	Targets(ctx context.Context, actor *User, year int) ([]TargetStatus, error)
+	// Progress is the public view of the targets (anyone, signed in or
+	// not): each target's goal, count and percent for the year, without
+	// the per-organisation detail.
+	Progress(ctx context.Context, year int) ([]TargetStatus, error)
 	SetTarget(ctx context.Context, actor *User, metric string, in TargetInput, ifVersion int64) (*Target, error)
 	Recruitment(ctx context.Context, actor *User, year int, by string) (*Breakdown, error)
 	Bases(ctx context.Context, actor *User, by string) (*Breakdown, error)

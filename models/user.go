@@ -25,9 +25,33 @@ type User struct {
 	Name      string    `json:"name"`
 	Role      Role      `json:"role"`
 	OrgID     string    `json:"org_id"`
+	// Language is the user's language of the web UI: "zh-CN" (the
+	// default, also when empty) or "en".
+	Language  string    `json:"language"`
 	Version   int64     `json:"version"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// Languages of the UI.
+const (
+	LangZH = "zh-CN"
+	LangEN = "en"
+)
+
+// UserUpdate is the body of PATCH /me: a user changes their own name and
+// language.
+type UserUpdate struct {
+	Name     *string `json:"name" validate:"omitempty,singleline,max=100"`
+	Language *string `json:"language" validate:"omitempty,oneof=zh-CN en"`
+}
+
+// Normalize trims the name.
+func (u *UserUpdate) Normalize() {
+	if u.Name != nil {
+		n := strings.TrimSpace(*u.Name)
+		u.Name = &n
+	}
 }
 
 // Is reports whether u is signed in with one of roles.
@@ -132,6 +156,10 @@ type AccountService interface {
 	// CreateUser creates a bureau or admin account. Returns CodeForbidden
 	// unless actor is an admin, CodeValidation, CodeConflict.
 	CreateUser(ctx context.Context, actor *User, in NewUserInput) (*User, error)
+	// UpdateMe changes the signed-in user's own name or language. Returns
+	// CodeValidation (an empty name, an unknown language),
+	// CodePreconditionFailed when ifVersion is set and stale.
+	UpdateMe(ctx context.Context, actor *User, u UserUpdate, ifVersion int64) (*User, error)
 	// BootstrapAdmin creates the first admin unless an admin exists already.
 	// It reports whether it created one.
 	BootstrapAdmin(ctx context.Context, email, password string) (bool, error)
@@ -157,6 +185,9 @@ type UserStore interface {
 	SetUserOrg(ctx context.Context, id, orgID string, check func(*User) error) (*User, error)
 	// DeleteUser removes an account, its email claim and its sessions.
 	DeleteUser(ctx context.Context, id string) error
+	// UpdateUser applies fn to user id as stored, in one serialised write
+	// (ifVersion > 0: only at that version, else CodePreconditionFailed).
+	UpdateUser(ctx context.Context, id string, ifVersion int64, fn func(*User) error) (*User, error)
 }
 
 // SessionStore persists sessions.

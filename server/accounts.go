@@ -48,6 +48,23 @@ func (s *Server) handleMe(c *fiber.Ctx) error {
 	return c.JSON(u)
 }
 
+func (s *Server) handleMeUpdate(c *fiber.Ctx) error {
+	var in models.UserUpdate
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	v, err := ifMatch(c)
+	if err != nil {
+		return err
+	}
+	u, err := s.cfg.Accounts.UpdateMe(c.UserContext(), userOf(c), in, v)
+	if err != nil {
+		return err
+	}
+	setVersion(c, u.Version)
+	return c.JSON(u)
+}
+
 func (s *Server) handleAdminUserCreate(c *fiber.Ctx) error {
 	var in models.NewUserInput
 	if err := decode(c, &in); err != nil {

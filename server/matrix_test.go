@@ -194,6 +194,8 @@ func rows(w *world) []row {
 		}, [nRoles]int{ok, ok, ok, ok, ok, ok, ok}},
 		{"POST", "/api/v1/auth/logout", "a throwaway session", throwaway("/api/v1/auth/logout", nil), [nRoles]int{401, no, no, no, no, no, no}},
 		{"GET", "/api/v1/me", "", fixed("/api/v1/me", nil), [nRoles]int{401, ok, ok, ok, ok, ok, ok}},
+		{"GET", "/api/v1/progress", "", fixed("/api/v1/progress?year=2025", nil), [nRoles]int{ok, ok, ok, ok, ok, ok, ok}},
+		{"PATCH", "/api/v1/me", "a throwaway account", throwaway("/api/v1/me", map[string]any{"language": "en"}), [nRoles]int{401, ok, ok, ok, ok, ok, ok}},
 		{"DELETE", "/api/v1/me", "a throwaway account", throwaway("/api/v1/me", nil), [nRoles]int{401, no, no, no, no, no, 403}},
 		{"POST", "/api/v1/admin/users", "", func(w *world, _ role) target {
 			return target{path: "/api/v1/admin/users", body: map[string]any{"email": fmt.Sprintf("b%d@sz.gov.cn", w.next()), "password": "correct horse battery", "name": "B", "role": "bureau"}}

@@ -18,6 +18,7 @@ func (s *Server) routes() {
 	api.Post("/auth/login", s.handleLogin)
 	api.Post("/auth/logout", s.requireUser, s.handleLogout)
 	api.Get("/me", s.requireUser, s.handleMe)
+	api.Patch("/me", s.requireUser, s.handleMeUpdate)
 	api.Delete("/me", s.requireUser, s.handleAccountDelete)
 	api.Post("/admin/users", s.requireRole(models.RoleAdmin), s.handleAdminUserCreate)
 
@@ -62,6 +63,7 @@ func (s *Server) routes() {
 	api.Delete("/recruitments/:id", s.requireUser, remove(s.cfg.Recruitments.Withdraw))
 
 	api.Get("/targets", s.requireUser, s.handleTargets)
+	api.Get("/progress", s.handleProgress)
 	api.Put("/targets/:metric", s.requireUser, s.handleTargetPut)
 	api.Get("/stats/recruitment", s.requireUser, s.handleStatsRecruitment)
 	api.Get("/stats/bases", s.requireUser, s.handleStatsBases)

@@ -614,3 +614,27 @@ func TestMetrics(t *testing.T) {
 		t.Errorf("an object id became a metric label")
 	}
 }
+
+// TestUpdateMe: a user changes their own name and language (the web UI's
+// toggle sticks through it); nothing else of the account can change this
+// way, and bad values change nothing.
+func TestUpdateMe(t *testing.T) {
+	e := newEnv(t)
+	token, _ := e.register("me@example.com", models.RoleCreator)
+	r := e.call("PATCH", "/api/v1/me", token, map[string]any{"language": "en", "name": " 李 明 "})
+	check(t, "update", r, 200, "")
+	if r.str("language") != "en" || r.str("name") != "李 明" {
+		t.Fatalf("after the update: %s", r.raw)
+	}
+	if e.call("GET", "/api/v1/me", token, nil).str("language") != "en" {
+		t.Fatal("the language did not stick")
+	}
+	check(t, "unknown language", e.call("PATCH", "/api/v1/me", token, map[string]any{"language": "fr"}), 422, "validation_failed")
+	check(t, "empty name", e.call("PATCH", "/api/v1/me", token, map[string]any{"name": "  "}), 422, "validation_failed")
+	check(t, "role", e.call("PATCH", "/api/v1/me", token, map[string]any{"role": "admin"}), 400, "bad_request")
+	check(t, "email", e.call("PATCH", "/api/v1/me", token, map[string]any{"email": "x@example.com"}), 400, "bad_request")
+	me := e.call("GET", "/api/v1/me", token, nil)
+	if me.str("role") != "creator" || me.str("email") != "me@example.com" || me.str("name") != "李 明" {
+		t.Fatalf("a refused update changed the account: %s", me.raw)
+	}
+}

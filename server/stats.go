@@ -11,12 +11,25 @@ import (
 )
 
 func (s *Server) handleTargets(c *fiber.Ctx) error {
+	return s.targetsAnswer(c, func(year int) ([]models.TargetStatus, error) {
+		return s.cfg.Stats.Targets(c.UserContext(), userOf(c), year)
+	})
+}
+
+// handleProgress is the public view of the targets.
+func (s *Server) handleProgress(c *fiber.Ctx) error {
+	return s.targetsAnswer(c, func(year int) ([]models.TargetStatus, error) {
+		return s.cfg.Stats.Progress(c.UserContext(), year)
+	})
+}
+
+func (s *Server) targetsAnswer(c *fiber.Ctx, get func(year int) ([]models.TargetStatus, error)) error {
 	q := parseQuery(c, "year")
 	year := q.number("year", 2000, 2100)
 	if err := q.err(); err != nil {
 		return err
 	}
-	ts, err := s.cfg.Stats.Targets(c.UserContext(), userOf(c), year)
+	ts, err := get(year)
 	if err != nil {
 		return err
 	}

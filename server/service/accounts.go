@@ -302,3 +302,26 @@ func truncate(s string, n int) string {
 }
 
 func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+// UpdateMe implements models.AccountService.
+func (a *Accounts) UpdateMe(ctx context.Context, actor *models.User, u models.UserUpdate, ifVersion int64) (*models.User, error) {
+	if err := signedIn(actor); err != nil {
+		return nil, err
+	}
+	u.Normalize()
+	if u.Name != nil && *u.Name == "" {
+		return nil, &models.Error{Code: models.CodeValidation, Message: "the name cannot be empty", Fields: map[string]string{"name": "is required"}}
+	}
+	if err := models.Validate(u); err != nil {
+		return nil, err
+	}
+	return a.users.UpdateUser(ctx, actor.ID, ifVersion, func(cur *models.User) error {
+		if u.Name != nil {
+			cur.Name = *u.Name
+		}
+		if u.Language != nil {
+			cur.Language = *u.Language
+		}
+		return nil
+	})
+}

@@ -113,6 +113,19 @@ func (s *Stats) Targets(ctx context.Context, actor *models.User, year int) ([]mo
 	return s.figures.Targets(ts, s.year(year)), nil
 }
 
+// Progress implements models.StatsService.
+func (s *Stats) Progress(ctx context.Context, year int) ([]models.TargetStatus, error) {
+	ts, err := s.allTargets(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := s.figures.Targets(ts, s.year(year))
+	for i := range out {
+		out[i].Orgs, out[i].ByIndustry = nil, nil
+	}
+	return out, nil
+}
+
 // SetTarget implements models.StatsService.
 func (s *Stats) SetTarget(ctx context.Context, actor *models.User, metric string, in models.TargetInput, ifVersion int64) (*models.Target, error) {
 	if err := s.may(actor, models.ActUpdate); err != nil {

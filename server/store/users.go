@@ -17,6 +17,7 @@ type userDoc struct {
 	Name         string             `bson:"name"`
 	Role         string             `bson:"role"`
 	OrgID        string             `bson:"org_id,omitempty"`
+	Language     string             `bson:"language,omitempty"`
 	PasswordHash string             `bson:"password_hash"`
 	Meta         `bson:",inline"`
 }
@@ -32,7 +33,7 @@ type emailDoc struct {
 
 func toUser(d *userDoc) *models.User {
 	return &models.User{
-		ID: d.ID.Hex(), Email: d.Email, Name: d.Name, Role: models.Role(d.Role), OrgID: d.OrgID,
+		ID: d.ID.Hex(), Email: d.Email, Name: d.Name, Role: models.Role(d.Role), OrgID: d.OrgID, Language: d.Language,
 		Version: d.Version, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
 	}
 }
@@ -43,7 +44,7 @@ func toUserDoc(u *models.User, passwordHash string) (*userDoc, error) {
 		return nil, err
 	}
 	return &userDoc{
-		ID: id, Email: u.Email, Name: u.Name, Role: string(u.Role), OrgID: u.OrgID, PasswordHash: passwordHash,
+		ID: id, Email: u.Email, Name: u.Name, Role: string(u.Role), OrgID: u.OrgID, Language: u.Language, PasswordHash: passwordHash,
 		Meta: Meta{Version: u.Version, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt},
 	}, nil
 }
@@ -161,4 +162,28 @@ func (s *Store) DeleteUser(ctx context.Context, id string) error {
 		return err
 	}
 	return nil
+}
+
+// UpdateUser implements models.UserStore. The email, role and organisation
+// are not the caller's to change here: fn sees a copy and only the name and
+// language are written back.
+func (s *Store) UpdateUser(ctx context.Context, id string, ifVersion int64, fn func(*models.User) error) (*models.User, error) {
+	oid, err := objectID(id)
+	if err != nil {
+		return nil, notFoundAs(err, "user")
+	}
+	s.auth.dropUser(id)
+	defer s.auth.dropUser(id)
+	d, err := update(ctx, s, "store.UpdateUser", s.users, oid, ifVersion, func(d *userDoc) error {
+		u := toUser(d)
+		if err := fn(u); err != nil {
+			return err
+		}
+		d.Name, d.Language = u.Name, u.Language
+		return nil
+	})
+	if err != nil {
+		return nil, notFoundAs(err, "user")
+	}
+	return toUser(d), nil
 }
