@@ -20,11 +20,11 @@ const (
 
 // User is an account. The password hash never leaves the store.
 type User struct {
-	ID        string    `json:"id"`
-	Email     string    `json:"email"`
-	Name      string    `json:"name"`
-	Role      Role      `json:"role"`
-	OrgID     string    `json:"org_id"`
+	ID    string `json:"id"`
+	Email string `json:"email"`
+	Name  string `json:"name"`
+	Role  Role   `json:"role"`
+	OrgID string `json:"org_id"`
 	// Language is the user's language of the web UI: "zh-CN" (the
 	// default, also when empty) or "en".
 	Language  string    `json:"language"`
