@@ -151,6 +151,20 @@ func (s *Server) deadline(c *fiber.Ctx) error {
 // that its session is gone.
 func (s *Server) authenticate(c *fiber.Ctx) error {
 	h := c.Get(fiber.HeaderAuthorization)
+	if h == "" && (c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead) {
+		// The web UI's session cookie (package web, "th_session") works
+		// for reading: its downloads (the XLSX and CSV reports) are plain
+		// links. Writes need the bearer header, so a cross-site form can
+		// never use the cookie. A cookie that no longer signs in is
+		// ignored, as the UI ignores it.
+		if tok := c.Cookies("th_session"); tok != "" {
+			if u, err := s.cfg.Accounts.Authenticate(c.UserContext(), tok); err == nil {
+				c.Locals(localUser, u)
+				c.Locals(localToken, tok)
+			}
+		}
+		return c.Next()
+	}
 	if h == "" {
 		return c.Next()
 	}

@@ -1,0 +1,244 @@
+package web
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/szdc/talenthub/models"
+)
+
+// adminData is the admin's page.
+type adminData struct {
+	Targets  []models.TargetStatus
+	Vocabs   []vocab
+	Tax      *models.Taxonomy
+	Reindex  ReindexStatus
+	Recount  *models.RecountResult
+	Created  *models.User
+	Editable bool
+}
+
+// vocab is one vocabulary of the taxonomy as the admin edits it: a line
+// per term, "key | 中文 | English", with " | retired" for a retired one.
+type vocab struct {
+	Name  string
+	Lines string
+}
+
+var vocabNames = []string{"industries", "districts", "business_forms", "base_kinds", "org_kinds", "org_flags", "project_kinds", "origins", "levels"}
+
+func vocabText(terms []models.Term) string {
+	var b strings.Builder
+	for _, t := range terms {
+		fmt.Fprintf(&b, "%s | %s | %s", t.Key, t.ZH, t.EN)
+		if t.Retired {
+			b.WriteString(" | retired")
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+func (w *Web) adminHome(c *fiber.Ctx, p *page) (string, error) {
+	p.Title = w.tr.t(p.Lang, "admin.title")
+	d, err := w.adminData(c, p)
+	if err != nil {
+		return "", err
+	}
+	p.Data = d
+	if p.Form == nil {
+		p.Form = map[string]string{"role": string(models.RoleBureau)}
+	}
+	return "admin", nil
+}
+
+func (w *Web) adminData(c *fiber.Ctx, p *page) (*adminData, error) {
+	d := &adminData{Tax: p.Tax}
+	var err error
+	if d.Targets, err = w.cfg.Stats.Targets(c.UserContext(), p.User, p.Year); err != nil {
+		return nil, err
+	}
+	for _, n := range vocabNames {
+		d.Vocabs = append(d.Vocabs, vocab{Name: n, Lines: vocabText(vocabulary(p.Tax, n))})
+	}
+	if w.cfg.Maintenance != nil {
+		d.Reindex = w.cfg.Maintenance.ReindexStatus()
+	}
+	return d, nil
+}
+
+func (w *Web) adminUserCreate(c *fiber.Ctx, p *page) (string, error) {
+	p.Form = formOf(c)
+	in := models.NewUserInput{Email: p.Form["email"], Password: p.Form["password"], Name: p.Form["name"], Role: models.Role(p.Form["role"])}
+	u, err := w.cfg.Accounts.CreateUser(c.UserContext(), p.User, in)
+	if err != nil {
+		if w.formErrors(p, err) {
+			delete(p.Form, "password")
+			status := p.Status
+			name, err := w.adminHome(c, p)
+			p.Status = status
+			return name, err
+		}
+		return "", err
+	}
+	name, err := w.adminHome(c, p)
+	if err == nil {
+		p.Data.(*adminData).Created = u
+		p.Form = map[string]string{"role": string(models.RoleBureau)}
+	}
+	return name, err
+}
+
+// adminTargetSave changes a target's goal, period and labels.
+func (w *Web) adminTargetSave(c *fiber.Ctx, p *page) (string, error) {
+	metric := c.Params("metric")
+	ts, err := w.cfg.Stats.Targets(c.UserContext(), p.User, p.Year)
+	if err != nil {
+		return "", err
+	}
+	var cur *models.TargetStatus
+	for i := range ts {
+		if ts[i].Metric == metric {
+			cur = &ts[i]
+		}
+	}
+	if cur == nil {
+		return "", models.Errorf(models.CodeNotFound, "no such target")
+	}
+	goal, _ := strconv.ParseFloat(strings.TrimSpace(c.FormValue("goal")), 64)
+	in := models.TargetInput{Kind: cur.Kind, LabelZH: c.FormValue("label_zh"), LabelEN: c.FormValue("label_en"),
+		Period: models.Period{From: atoi(c.FormValue("from")), To: atoi(c.FormValue("to"))}, Goal: goal, BaseKind: cur.BaseKind,
+		OperatorKinds: cur.OperatorKinds, OrgKind: cur.OrgKind, OrgFlag: cur.OrgFlag, Origin: cur.Origin}
+	if _, err := w.cfg.Stats.SetTarget(c.UserContext(), p.User, metric, in, int64(atoi(c.FormValue("version")))); err != nil {
+		if w.formErrors(p, err) {
+			p.Errors["target."+metric] = p.Errors["_"]
+			status := p.Status
+			name, err := w.adminHome(c, p)
+			p.Status = status
+			return name, err
+		}
+		return "", err
+	}
+	return w.redirect(c, "/admin#targets", "flash.saved")
+}
+
+// parseVocab reads "key | 中文 | English [| retired]" lines.
+func parseVocab(text string) ([]models.Term, error) {
+	var out []models.Term
+	for n, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		parts := strings.Split(line, "|")
+		for i := range parts {
+			parts[i] = strings.TrimSpace(parts[i])
+		}
+		if len(parts) < 3 || len(parts) > 4 || (len(parts) == 4 && parts[3] != "retired") {
+			return nil, fmt.Errorf("line %d: write key | 中文 | English, and | retired for a retired term", n+1)
+		}
+		out = append(out, models.Term{Key: parts[0], ZH: parts[1], EN: parts[2], Retired: len(parts) == 4})
+	}
+	return out, nil
+}
+
+func (w *Web) adminTaxonomySave(c *fiber.Ctx, p *page) (string, error) {
+	t := *p.Tax
+	errs := map[string]string{}
+	for _, n := range vocabNames {
+		terms, err := parseVocab(c.FormValue("vocab." + n))
+		if err != nil {
+			errs["vocab."+n] = err.Error()
+			continue
+		}
+		switch n {
+		case "industries":
+			t.Industries = terms
+		case "districts":
+			t.Districts = terms
+		case "business_forms":
+			t.BusinessForms = terms
+		case "base_kinds":
+			t.BaseKinds = terms
+		case "org_kinds":
+			t.OrgKinds = terms
+		case "org_flags":
+			t.OrgFlags = terms
+		case "project_kinds":
+			t.ProjectKinds = terms
+		case "origins":
+			t.Origins = terms
+		case "levels":
+			t.Levels = terms
+		}
+	}
+	var err error
+	if len(errs) == 0 {
+		_, err = w.cfg.Taxonomies.Replace(c.UserContext(), p.User, t, int64(atoi(c.FormValue("version"))))
+	} else {
+		err = &models.Error{Code: models.CodeValidation, Message: "some lines cannot be read", Fields: errs}
+	}
+	if err != nil {
+		if w.formErrors(p, err) {
+			status := p.Status
+			name, rerr := w.adminHome(c, p)
+			// Keep what the admin typed.
+			if d, ok := p.Data.(*adminData); ok {
+				for i := range d.Vocabs {
+					d.Vocabs[i].Lines = c.FormValue("vocab." + d.Vocabs[i].Name)
+				}
+			}
+			p.Errors["taxonomy"] = p.Errors["_"]
+			p.Status = status
+			return name, rerr
+		}
+		return "", err
+	}
+	return w.redirect(c, "/admin#taxonomies", "flash.saved")
+}
+
+func (w *Web) adminReindex(c *fiber.Ctx, p *page) (string, error) {
+	if w.cfg.Maintenance == nil {
+		return "", models.Errorf(models.CodeUnavailable, "reindexing is not available here")
+	}
+	if err := w.cfg.Maintenance.StartReindex(); err != nil && !models.IsCode(err, models.CodeConflict) {
+		return "", err
+	}
+	return w.adminReindexStatus(c, p)
+}
+
+// adminReindexStatus answers the progress of a rebuild (htmx polls it).
+func (w *Web) adminReindexStatus(c *fiber.Ctx, p *page) (string, error) {
+	if !isHTMX(c) {
+		return w.redirect(c, "/admin#maintenance", "")
+	}
+	d := &adminData{}
+	if w.cfg.Maintenance != nil {
+		d.Reindex = w.cfg.Maintenance.ReindexStatus()
+	}
+	p.Data = d
+	return "admin_reindex", nil
+}
+
+func (w *Web) adminRecount(c *fiber.Ctx, p *page) (string, error) {
+	res, err := w.cfg.Stats.Recount(c.UserContext(), p.User)
+	if err != nil {
+		return "", err
+	}
+	p.Title = w.tr.t(p.Lang, "admin.title")
+	if isHTMX(c) {
+		p.Data = &adminData{Recount: res}
+		return "admin_recount", nil
+	}
+	d, err := w.adminData(c, p)
+	if err != nil {
+		return "", err
+	}
+	d.Recount = res
+	p.Data = d
+	p.Form = map[string]string{"role": string(models.RoleBureau)}
+	return "admin", nil
+}

@@ -1,0 +1,415 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/szdc/talenthub/models"
+)
+
+// listOf splits a text field of several values (commas, Chinese commas,
+// enumeration commas or lines) into trimmed, non-empty values.
+func listOf(s string) []string {
+	f := func(r rune) bool { return r == ',' || r == '，' || r == '、' || r == '\n' || r == ';' || r == '；' }
+	var out []string
+	for _, v := range strings.FieldsFunc(s, f) {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// valuesOf returns every value of a repeated form field (checkboxes).
+func valuesOf(c *fiber.Ctx, name string) []string {
+	var out []string
+	for _, v := range c.Context().PostArgs().PeekMulti(name) {
+		if s := strings.TrimSpace(string(v)); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func atoi(s string) int {
+	n, _ := strconv.Atoi(strings.TrimSpace(s))
+	return n
+}
+
+// profileData is the profile editor's page.
+type profileData struct {
+	Talent *models.Talent // nil before the first save
+}
+
+// myProfile returns the creator's profile, or nil if there is none yet.
+func (w *Web) myProfile(c *fiber.Ctx, u *models.User) (*models.Talent, error) {
+	t, err := w.cfg.Talents.Get(c.UserContext(), u, u.ID)
+	if models.IsCode(err, models.CodeNotFound) {
+		return nil, nil
+	}
+	return t, err
+}
+
+// profileForm fills the form from a profile.
+func profileForm(t *models.Talent, u *models.User) map[string]string {
+	if t == nil {
+		return map[string]string{"name": u.Name, "visibility": string(models.VisibilityOrgs), "available": "on", "languages": "zh"}
+	}
+	f := map[string]string{
+		"name": t.Name, "headline": t.Headline, "bio": t.Bio, "skills": strings.Join(t.Skills, ", "), "tools": strings.Join(t.Tools, ", "),
+		"industries": strings.Join(t.Industries, ","), "district": t.District, "origin": string(t.Origin),
+		"years_experience": strconv.Itoa(t.YearsExperience), "level": string(t.Level), "visibility": string(t.Visibility),
+		"contact.email": t.Contact.Email, "contact.phone": t.Contact.Phone, "languages": strings.Join(t.Languages, ","),
+	}
+	if t.Available {
+		f["available"] = "on"
+	}
+	return f
+}
+
+func (w *Web) profileForm(c *fiber.Ctx, p *page) (string, error) {
+	p.Title = w.tr.t(p.Lang, "profile.title")
+	t, err := w.myProfile(c, p.User)
+	if err != nil {
+		return "", err
+	}
+	p.Data = profileData{Talent: t}
+	p.Form = profileForm(t, p.User)
+	return "profile", nil
+}
+
+// profileInput reads the profile form.
+func profileInput(c *fiber.Ctx, f map[string]string) models.TalentInput {
+	avail := f["available"] != ""
+	return models.TalentInput{
+		Name: f["name"], Headline: f["headline"], Bio: f["bio"], Skills: listOf(f["skills"]), Tools: listOf(f["tools"]),
+		Industries: valuesOf(c, "industries"), District: f["district"], Origin: models.Origin(f["origin"]),
+		YearsExperience: atoi(f["years_experience"]), Level: models.Level(f["level"]), Available: &avail,
+		Visibility: models.Visibility(f["visibility"]), Contact: models.ContactInput{Email: f["contact.email"], Phone: f["contact.phone"]},
+		Languages: valuesOf(c, "languages"),
+	}
+}
+
+func (w *Web) profileSave(c *fiber.Ctx, p *page) (string, error) {
+	p.Title = w.tr.t(p.Lang, "profile.title")
+	cur, err := w.myProfile(c, p.User)
+	if err != nil {
+		return "", err
+	}
+	p.Form = formOf(c)
+	in := profileInput(c, p.Form)
+	if in.Skills == nil {
+		in.Skills = []string{}
+	}
+	if cur == nil {
+		_, err = w.cfg.Talents.Create(c.UserContext(), p.User, in)
+	} else {
+		works := cur.Input().Works
+		_, err = w.cfg.Talents.Update(c.UserContext(), p.User, cur.ID, models.TalentUpdate{
+			Name: &in.Name, Headline: &in.Headline, Bio: &in.Bio, Skills: &in.Skills, Tools: &in.Tools, Industries: &in.Industries,
+			District: &in.District, Origin: &in.Origin, YearsExperience: &in.YearsExperience, Level: &in.Level, Available: in.Available,
+			Visibility: &in.Visibility, Contact: &in.Contact, Works: &works, Languages: &in.Languages,
+		}, atoi(p.Form["version"]))
+	}
+	if err != nil {
+		if w.formErrors(p, err) {
+			p.Data = profileData{Talent: cur}
+			return "profile", nil
+		}
+		return "", err
+	}
+	return w.redirect(c, "/me/profile", "flash.saved")
+}
+
+// changeWorks applies fn to the portfolio and saves the profile.
+func (w *Web) changeWorks(c *fiber.Ctx, p *page, fn func(works []models.WorkInput) ([]models.WorkInput, error)) (string, error) {
+	cur, err := w.myProfile(c, p.User)
+	if err != nil {
+		return "", err
+	}
+	if cur == nil {
+		return w.redirect(c, "/me/profile", "flash.profile_first")
+	}
+	works, err := fn(cur.Input().Works)
+	if err == nil {
+		_, err = w.cfg.Talents.Update(c.UserContext(), p.User, cur.ID, models.TalentUpdate{Works: &works}, 0)
+	}
+	if err != nil {
+		if w.formErrors(p, err) {
+			p.Title = w.tr.t(p.Lang, "profile.title")
+			p.Data = profileData{Talent: cur}
+			work := p.Form
+			p.Form = profileForm(cur, p.User)
+			for k, v := range work {
+				p.Form["work."+k] = v
+			}
+			return "profile", nil
+		}
+		return "", err
+	}
+	return w.redirect(c, "/me/profile#works", "flash.saved")
+}
+
+func workOf(f map[string]string) models.WorkInput {
+	return models.WorkInput{Title: f["title"], URL: f["url"], Description: f["description"], Year: atoi(f["year"]), Tags: listOf(f["tags"])}
+}
+
+// workIndex reads the :i of a work route.
+func workIndex(c *fiber.Ctx, n int) (int, error) {
+	i, err := strconv.Atoi(c.Params("i"))
+	if err != nil || i < 0 || i >= n {
+		return 0, models.Errorf(models.CodeNotFound, "no such work")
+	}
+	return i, nil
+}
+
+func (w *Web) workAdd(c *fiber.Ctx, p *page) (string, error) {
+	p.Form = formOf(c)
+	return w.changeWorks(c, p, func(works []models.WorkInput) ([]models.WorkInput, error) {
+		return append(works, workOf(p.Form)), nil
+	})
+}
+
+func (w *Web) workEdit(c *fiber.Ctx, p *page) (string, error) {
+	p.Form = formOf(c)
+	return w.changeWorks(c, p, func(works []models.WorkInput) ([]models.WorkInput, error) {
+		i, err := workIndex(c, len(works))
+		if err != nil {
+			return nil, err
+		}
+		works[i] = workOf(p.Form)
+		return works, nil
+	})
+}
+
+func (w *Web) workDelete(c *fiber.Ctx, p *page) (string, error) {
+	return w.changeWorks(c, p, func(works []models.WorkInput) ([]models.WorkInput, error) {
+		i, err := workIndex(c, len(works))
+		if err != nil {
+			return nil, err
+		}
+		return append(works[:i], works[i+1:]...), nil
+	})
+}
+
+// workMove moves a work up or down, or to a position (drag and drop).
+func (w *Web) workMove(c *fiber.Ctx, p *page) (string, error) {
+	return w.changeWorks(c, p, func(works []models.WorkInput) ([]models.WorkInput, error) {
+		i, err := workIndex(c, len(works))
+		if err != nil {
+			return nil, err
+		}
+		to := i
+		switch c.FormValue("dir") {
+		case "up":
+			to = i - 1
+		case "down":
+			to = i + 1
+		default:
+			to = atoi(c.FormValue("to"))
+		}
+		if to < 0 || to >= len(works) || to == i {
+			return works, nil
+		}
+		wk := works[i]
+		works = append(works[:i], works[i+1:]...)
+		works = append(works[:to], append([]models.WorkInput{wk}, works[to:]...)...)
+		return works, nil
+	})
+}
+
+func (w *Web) myMatches(c *fiber.Ctx, p *page) (string, error) {
+	p.Title = w.tr.t(p.Lang, "matches.title")
+	t, err := w.myProfile(c, p.User)
+	if err != nil {
+		return "", err
+	}
+	if t == nil {
+		p.Data = (*models.List[models.ProjectMatch])(nil)
+		return "my_matches", nil
+	}
+	list, err := w.cfg.Talents.Matches(c.UserContext(), p.User, t.ID, pageOf(c, 20))
+	if err != nil {
+		return "", err
+	}
+	p.Data = list
+	return "my_matches", nil
+}
+
+// pageOf reads ?page= for a list of perPage.
+func pageOf(c *fiber.Ctx, perPage int) models.Page {
+	n := atoi(c.Query("page"))
+	if n < 1 || n > 500 {
+		n = 1
+	}
+	return models.Page{Page: n, PerPage: perPage}
+}
+
+func (w *Web) myApplications(c *fiber.Ctx, p *page) (string, error) {
+	p.Title = w.tr.t(p.Lang, "applications.title")
+	list, err := w.cfg.Applications.List(c.UserContext(), p.User, models.ApplicationFilter{Page: pageOf(c, 20)})
+	if err != nil {
+		return "", err
+	}
+	p.Data = list
+	return "my_applications", nil
+}
+
+// myApplicationAct withdraws, or accepts an invitation or the sharing of
+// contact details.
+func (w *Web) myApplicationAct(c *fiber.Ctx, p *page) (string, error) {
+	var u models.ApplicationUpdate
+	switch c.FormValue("action") {
+	case "withdraw":
+		u.Stage = models.StageWithdrawn
+	case "accept":
+		u.AcceptContact = true
+	default:
+		return "", models.Errorf(models.CodeBadRequest, "unknown action")
+	}
+	if _, err := w.cfg.Applications.Update(c.UserContext(), p.User, c.Params("id"), u, atoi(c.FormValue("version"))); err != nil {
+		return "", err
+	}
+	return w.redirect(c, "/me/applications", "flash.saved")
+}
+
+func (w *Web) privacy(c *fiber.Ctx, p *page) (string, error) {
+	p.Title = w.tr.t(p.Lang, "privacy.title")
+	return "privacy", nil
+}
+
+// exportData downloads everything the platform holds about the creator.
+func (w *Web) exportData(c *fiber.Ctx) error {
+	u := userOf(c)
+	x, err := w.cfg.Talents.Export(c.UserContext(), u, u.ID)
+	if err != nil {
+		return w.renderError(c, w.newPage(c), err)
+	}
+	b, err := json.MarshalIndent(x, "", "  ")
+	if err != nil {
+		return w.renderError(c, w.newPage(c), err)
+	}
+	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="talenthub-%s.json"`, u.ID))
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Type("json", "utf-8")
+	return c.Send(b)
+}
+
+// deleteAccount erases the creator's data after a typed confirmation.
+func (w *Web) deleteAccount(c *fiber.Ctx, p *page) (string, error) {
+	p.Title = w.tr.t(p.Lang, "privacy.title")
+	p.Form = formOf(c)
+	if strings.TrimSpace(p.Form["confirm"]) != w.tr.t(p.Lang, "privacy.confirm_word") {
+		p.Errors = map[string]string{"confirm": w.tr.t(p.Lang, "privacy.confirm_wrong")}
+		p.Status = 422
+		return "privacy", nil
+	}
+	if err := w.cfg.Talents.DeleteAccount(c.UserContext(), p.User); err != nil {
+		return "", err
+	}
+	w.cookie(c, sessionCookie, "", -1)
+	return w.redirect(c, "/", "flash.deleted")
+}
+
+// projectSearchData is the project search page.
+type projectSearchData struct {
+	Result *models.SearchResult[models.ProjectHit]
+	Query  map[string]string
+	Pages  []int
+	Page   int
+}
+
+func (w *Web) projectSearch(c *fiber.Ctx, p *page) (string, error) {
+	p.Title = w.tr.t(p.Lang, "projects.title")
+	qv := queryOf(c, "q", "kind", "district", "industries", "sort")
+	q := models.ProjectSearch{Q: qv["q"], Kind: nonEmpty(qv["kind"]), District: nonEmpty(qv["district"]),
+		Industries: nonEmpty(qv["industries"]), Status: []string{string(models.ProjectOpen)}, Sort: qv["sort"], Page: pageOf(c, 20)}
+	res, err := w.cfg.Projects.Search(c.UserContext(), p.User, q)
+	if err != nil {
+		if models.IsCode(err, models.CodeBadRequest) {
+			p.Errors = map[string]string{"q": models.ErrorMessage(err)}
+			res = &models.SearchResult[models.ProjectHit]{}
+		} else {
+			return "", err
+		}
+	}
+	p.Data = projectSearchData{Result: res, Query: qv, Pages: pages(res.Total, 20), Page: q.Page.Page}
+	return "projects", nil
+}
+
+func nonEmpty(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}
+
+// queryOf reads query parameters; one given several times (checkboxes)
+// becomes a comma list, as the services take them.
+func queryOf(c *fiber.Ctx, names ...string) map[string]string {
+	out := map[string]string{}
+	for _, n := range names {
+		var vs []string
+		for _, v := range c.Context().QueryArgs().PeekMulti(n) {
+			if s := strings.TrimSpace(string(v)); s != "" {
+				vs = append(vs, s)
+			}
+		}
+		if len(vs) > 0 {
+			out[n] = strings.Join(vs, ",")
+		}
+	}
+	return out
+}
+
+// pages numbers the pages of a list (at most 50).
+func pages(total, perPage int) []int {
+	n := min((total+perPage-1)/perPage, 50)
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i + 1
+	}
+	return out
+}
+
+// projectViewData is one project's page.
+type projectViewData struct {
+	Project *models.Project
+	Org     *models.Org
+	Applied bool
+}
+
+func (w *Web) projectView(c *fiber.Ctx, p *page) (string, error) {
+	pr, err := w.cfg.Projects.Get(c.UserContext(), p.User, c.Params("id"))
+	if err != nil {
+		return "", err
+	}
+	p.Title = pr.Title
+	d := projectViewData{Project: pr}
+	if o, err := w.cfg.Orgs.Get(c.UserContext(), p.User, pr.OrgID); err == nil {
+		d.Org = o
+	}
+	if p.User.Is(models.RoleCreator) {
+		apps, err := w.cfg.Applications.List(c.UserContext(), p.User, models.ApplicationFilter{ProjectID: []string{pr.ID}, Page: models.Page{Page: 1, PerPage: 1}})
+		if err == nil && apps.Total > 0 {
+			d.Applied = true
+		}
+	}
+	p.Data = d
+	return "project", nil
+}
+
+func (w *Web) apply(c *fiber.Ctx, p *page) (string, error) {
+	in := models.ApplicationInput{Message: c.FormValue("message"), AcceptContact: c.FormValue("accept_contact") != ""}
+	if _, err := w.cfg.Applications.Create(c.UserContext(), p.User, c.Params("id"), in); err != nil {
+		if models.IsCode(err, models.CodeConflict) {
+			return w.redirect(c, "/me/applications", "flash.already_applied")
+		}
+		return "", err
+	}
+	return w.redirect(c, "/me/applications", "flash.applied")
+}

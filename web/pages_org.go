@@ -1,0 +1,491 @@
+package web
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/szdc/talenthub/models"
+)
+
+// orgHomeData is the organisation's page.
+type orgHomeData struct {
+	Org     *models.Org
+	Members []models.Member
+	Bases   []*models.Base
+}
+
+func (w *Web) orgHome(c *fiber.Ctx, p *page) (string, error) {
+	p.Title = w.tr.t(p.Lang, "org.title")
+	if p.Form == nil {
+		p.Form = map[string]string{}
+	}
+	if p.User.OrgID == "" {
+		p.Data = orgHomeData{}
+		return "org", nil
+	}
+	o, err := w.cfg.Orgs.Get(c.UserContext(), p.User, p.User.OrgID)
+	if err != nil {
+		return "", err
+	}
+	d := orgHomeData{Org: o}
+	if d.Members, err = w.cfg.Orgs.Members(c.UserContext(), p.User, o.ID); err != nil {
+		return "", err
+	}
+	bases, err := w.cfg.Bases.List(c.UserContext(), p.User, models.BaseFilter{OrgID: []string{o.ID}, Page: models.Page{Page: 1, PerPage: 100}})
+	if err != nil {
+		return "", err
+	}
+	d.Bases = bases.Items
+	p.Data = d
+	return "org", nil
+}
+
+func (w *Web) orgRegister(c *fiber.Ctx, p *page) (string, error) {
+	p.Form = formOf(c)
+	in := models.OrgInput{Name: p.Form["name"], Kind: p.Form["kind"], District: p.Form["district"],
+		Industries: valuesOf(c, "industries"), Flags: valuesOf(c, "flags")}
+	if _, err := w.cfg.Orgs.Create(c.UserContext(), p.User, in); err != nil {
+		if w.formErrors(p, err) {
+			status := p.Status
+			name, err := w.orgHome(c, p)
+			p.Status = status
+			return name, err
+		}
+		return "", err
+	}
+	return w.redirect(c, "/org", "flash.org_registered")
+}
+
+func (w *Web) orgMemberAdd(c *fiber.Ctx, p *page) (string, error) {
+	p.Form = formOf(c)
+	if _, err := w.cfg.Orgs.AddMember(c.UserContext(), p.User, p.User.OrgID, models.MemberInput{Email: p.Form["member_email"]}); err != nil {
+		if w.formErrors(p, err) {
+			if msg, ok := p.Errors["email"]; ok {
+				p.Errors["member_email"] = msg
+			} else {
+				p.Errors["member_email"] = p.Errors["_"]
+			}
+			status := p.Status
+			name, err := w.orgHome(c, p)
+			p.Status = status
+			return name, err
+		}
+		return "", err
+	}
+	return w.redirect(c, "/org#members", "flash.member_added")
+}
+
+func (w *Web) baseRegister(c *fiber.Ctx, p *page) (string, error) {
+	p.Form = formOf(c)
+	in := models.BaseInput{Name: p.Form["base_name"], Kind: p.Form["base_kind"], District: p.Form["base_district"],
+		Industries: valuesOf(c, "base_industries"), OperatorOrgIDs: []string{p.User.OrgID}, EstablishedOn: p.Form["established_on"],
+		Capacity: atoi(p.Form["capacity"])}
+	if _, err := w.cfg.Bases.Create(c.UserContext(), p.User, in); err != nil {
+		if w.formErrors(p, err) {
+			for k, v := range map[string]string{"name": "base_name", "kind": "base_kind", "district": "base_district", "industries": "base_industries"} {
+				if msg, ok := p.Errors[k]; ok {
+					p.Errors[v] = msg
+					delete(p.Errors, k)
+				}
+			}
+			status := p.Status
+			name, err := w.orgHome(c, p)
+			p.Status = status
+			return name, err
+		}
+		return "", err
+	}
+	return w.redirect(c, "/org#bases", "flash.base_registered")
+}
+
+// orgProjectsData lists the organisation's projects.
+type orgProjectsData struct {
+	Org      *models.Org
+	Projects []models.ProjectHit
+	Total    int
+}
+
+func (w *Web) orgProjects(c *fiber.Ctx, p *page) (string, error) {
+	p.Title = w.tr.t(p.Lang, "org_projects.title")
+	d := orgProjectsData{}
+	if p.User.OrgID != "" {
+		o, err := w.cfg.Orgs.Get(c.UserContext(), p.User, p.User.OrgID)
+		if err != nil {
+			return "", err
+		}
+		d.Org = o
+		res, err := w.cfg.Projects.Search(c.UserContext(), p.User, models.ProjectSearch{OrgID: []string{o.ID}, Sort: "newest", Page: models.Page{Page: 1, PerPage: 100}})
+		if err != nil {
+			return "", err
+		}
+		d.Projects, d.Total = res.Items, res.Total
+	}
+	p.Data = d
+	return "org_projects", nil
+}
+
+func projectFormOf(pr *models.Project) map[string]string {
+	if pr == nil {
+		return map[string]string{"kind": string(models.ProjectJob), "openings": "1"}
+	}
+	return map[string]string{"title": pr.Title, "description": pr.Description, "kind": string(pr.Kind), "skills": strings.Join(pr.Skills, ", "),
+		"industries": strings.Join(pr.Industries, ","), "district": pr.District, "openings": strconv.Itoa(pr.Openings), "deadline": pr.Deadline,
+		"version": strconv.FormatInt(pr.Version, 10)}
+}
+
+func projectInputOf(c *fiber.Ctx, f map[string]string) models.ProjectInput {
+	return models.ProjectInput{Title: f["title"], Description: f["description"], Kind: models.ProjectKind(f["kind"]), Skills: listOf(f["skills"]),
+		Industries: valuesOf(c, "industries"), District: f["district"], Openings: atoi(f["openings"]), Deadline: f["deadline"]}
+}
+
+func (w *Web) projectNew(c *fiber.Ctx, p *page) (string, error) {
+	p.Title = w.tr.t(p.Lang, "project_form.new")
+	p.Form = projectFormOf(nil)
+	return "project_form", nil
+}
+
+func (w *Web) projectCreate(c *fiber.Ctx, p *page) (string, error) {
+	p.Title = w.tr.t(p.Lang, "project_form.new")
+	p.Form = formOf(c)
+	pr, err := w.cfg.Projects.Create(c.UserContext(), p.User, projectInputOf(c, p.Form))
+	if err != nil {
+		if w.formErrors(p, err) {
+			return "project_form", nil
+		}
+		return "", err
+	}
+	return w.redirect(c, "/org/projects/"+pr.ID+"/matches", "flash.project_created")
+}
+
+func (w *Web) projectEdit(c *fiber.Ctx, p *page) (string, error) {
+	pr, err := w.ownProject(c, p)
+	if err != nil {
+		return "", err
+	}
+	p.Title = w.tr.t(p.Lang, "project_form.edit")
+	p.Form = projectFormOf(pr)
+	p.Data = pr
+	return "project_form", nil
+}
+
+// ownProject returns the project of the route if the user may change it.
+func (w *Web) ownProject(c *fiber.Ctx, p *page) (*models.Project, error) {
+	return w.ownProjectID(c, p, c.Params("id"))
+}
+
+func (w *Web) ownProjectID(c *fiber.Ctx, p *page, id string) (*models.Project, error) {
+	pr, err := w.cfg.Projects.Get(c.UserContext(), p.User, id)
+	if err != nil {
+		return nil, err
+	}
+	if pr.OrgID != p.User.OrgID {
+		return nil, models.Errorf(models.CodeForbidden, "not your organisation's project")
+	}
+	return pr, nil
+}
+
+func (w *Web) projectUpdate(c *fiber.Ctx, p *page) (string, error) {
+	pr, err := w.ownProject(c, p)
+	if err != nil {
+		return "", err
+	}
+	p.Title = w.tr.t(p.Lang, "project_form.edit")
+	p.Form = formOf(c)
+	in := projectInputOf(c, p.Form)
+	if in.Skills == nil {
+		in.Skills = []string{}
+	}
+	if in.Industries == nil {
+		in.Industries = []string{}
+	}
+	_, err = w.cfg.Projects.Update(c.UserContext(), p.User, pr.ID, models.ProjectUpdate{Title: &in.Title, Description: &in.Description, Kind: &in.Kind,
+		Skills: &in.Skills, Industries: &in.Industries, District: &in.District, Openings: &in.Openings, Deadline: &in.Deadline}, int64(atoi(p.Form["version"])))
+	if err != nil {
+		if w.formErrors(p, err) {
+			p.Data = pr
+			return "project_form", nil
+		}
+		return "", err
+	}
+	return w.redirect(c, "/org/projects", "flash.saved")
+}
+
+// projectStatus closes or reopens a project.
+func (w *Web) projectStatus(c *fiber.Ctx, p *page) (string, error) {
+	st := models.ProjectStatus(c.FormValue("status"))
+	if _, err := w.cfg.Projects.Update(c.UserContext(), p.User, c.Params("id"), models.ProjectUpdate{Status: &st}, 0); err != nil {
+		return "", err
+	}
+	return w.redirect(c, "/org/projects", "flash.saved")
+}
+
+// applicationsOf returns a project's applications by talent (the first
+// 100, which the pages say).
+func (w *Web) applicationsOf(c *fiber.Ctx, u *models.User, projectID string) (map[string]*models.Application, []*models.Application, int, error) {
+	list, err := w.cfg.Applications.List(c.UserContext(), u, models.ApplicationFilter{ProjectID: []string{projectID}, Page: models.Page{Page: 1, PerPage: 100}})
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	by := map[string]*models.Application{}
+	for _, a := range list.Items {
+		by[a.TalentID] = a
+	}
+	return by, list.Items, list.Total, nil
+}
+
+// matchesData is a project's matches.
+type matchesData struct {
+	Project *models.Project
+	List    *models.List[models.TalentMatch]
+	Apps    map[string]*models.Application
+	Pages   []int
+	Page    int
+}
+
+func (w *Web) projectMatches(c *fiber.Ctx, p *page) (string, error) {
+	pr, err := w.ownProject(c, p)
+	if err != nil {
+		return "", err
+	}
+	p.Title = w.tr.t(p.Lang, "project_matches.title")
+	list, err := w.cfg.Projects.Matches(c.UserContext(), p.User, pr.ID, pageOf(c, 20))
+	if err != nil {
+		return "", err
+	}
+	apps, _, _, err := w.applicationsOf(c, p.User, pr.ID)
+	if err != nil {
+		return "", err
+	}
+	p.Data = matchesData{Project: pr, List: list, Apps: apps, Pages: pages(list.Total, 20), Page: list.Page}
+	return "project_matches", nil
+}
+
+// invite invites a talent to a project (from the matches, a profile or a
+// search); if the talent applied already, it shortlists the application.
+func (w *Web) invite(c *fiber.Ctx, p *page) (string, error) {
+	id := c.Params("id")
+	if id == "" {
+		id = c.FormValue("project") // the profile page's form
+	}
+	pr, err := w.ownProjectID(c, p, id)
+	if err != nil {
+		return "", err
+	}
+	talentID := c.FormValue("talent_id")
+	back := c.FormValue("back")
+	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") {
+		back = "/org/projects/" + pr.ID + "/matches"
+	}
+	apps, _, _, err := w.applicationsOf(c, p.User, pr.ID)
+	if err != nil {
+		return "", err
+	}
+	if a := apps[talentID]; a != nil {
+		if a.Stage != models.StageApplied {
+			return w.redirect(c, back, "flash.already_in_pipeline")
+		}
+		if _, err := w.cfg.Applications.Update(c.UserContext(), p.User, a.ID, models.ApplicationUpdate{Stage: models.StageShortlisted}, 0); err != nil {
+			return "", err
+		}
+		return w.redirect(c, back, "flash.shortlisted")
+	}
+	if _, err := w.cfg.Applications.Create(c.UserContext(), p.User, pr.ID, models.ApplicationInput{TalentID: talentID, Message: c.FormValue("message")}); err != nil {
+		return "", err
+	}
+	return w.redirect(c, back, "flash.invited")
+}
+
+// pipelineData is a project's board.
+type pipelineData struct {
+	Project *models.Project
+	Columns []column
+	Total   int
+}
+
+type column struct {
+	Stage models.Stage
+	Cards []card
+}
+
+type card struct {
+	App   *models.Application
+	Moves []models.Stage // where the organisation may move it
+}
+
+// boardStages are the board's columns, in pipeline order.
+var boardStages = []models.Stage{models.StageApplied, models.StageInvited, models.StageShortlisted, models.StageInterviewing,
+	models.StageOffered, models.StageHired, models.StageRejected, models.StageWithdrawn}
+
+func (w *Web) board(c *fiber.Ctx, p *page, pr *models.Project) error {
+	_, apps, total, err := w.applicationsOf(c, p.User, pr.ID)
+	if err != nil {
+		return err
+	}
+	d := pipelineData{Project: pr, Total: total}
+	for _, st := range boardStages {
+		col := column{Stage: st}
+		for _, a := range apps {
+			if a.Stage != st {
+				continue
+			}
+			cd := card{App: a}
+			for _, to := range boardStages {
+				if models.CheckMove(models.SideOrg, a.Stage, to) == nil {
+					cd.Moves = append(cd.Moves, to)
+				}
+			}
+			col.Cards = append(col.Cards, cd)
+		}
+		d.Columns = append(d.Columns, col)
+	}
+	p.Data = d
+	return nil
+}
+
+func (w *Web) pipeline(c *fiber.Ctx, p *page) (string, error) {
+	pr, err := w.ownProject(c, p)
+	if err != nil {
+		return "", err
+	}
+	p.Title = w.tr.t(p.Lang, "pipeline.title")
+	if err := w.board(c, p, pr); err != nil {
+		return "", err
+	}
+	return "pipeline", nil
+}
+
+// move moves an application (a button, or a card dropped on a column) and
+// answers the board again: the whole page, or for htmx only the board.
+func (w *Web) move(c *fiber.Ctx, p *page) (string, error) {
+	a, err := w.cfg.Applications.Get(c.UserContext(), p.User, c.Params("id"))
+	if err != nil {
+		return "", err
+	}
+	pr, err := w.cfg.Projects.Get(c.UserContext(), p.User, a.ProjectID)
+	if err != nil {
+		return "", err
+	}
+	p.Title = w.tr.t(p.Lang, "pipeline.title")
+	u := models.ApplicationUpdate{Stage: models.Stage(c.FormValue("stage")), Note: c.FormValue("note")}
+	if _, err := w.cfg.Applications.Update(c.UserContext(), p.User, a.ID, u, 0); err != nil {
+		if !models.IsCode(err, models.CodeConflict) && !models.IsCode(err, models.CodeValidation) {
+			return "", err
+		}
+		// Another member moved it first, or the move is not allowed:
+		// say so on the board as it now is.
+		p.Errors = map[string]string{"_": w.tr.t(p.Lang, "pipeline.move_refused")}
+		p.Status = fiber.StatusConflict
+	}
+	if !isHTMX(c) && p.Errors == nil {
+		return w.redirect(c, "/org/projects/"+pr.ID+"/pipeline", "flash.moved")
+	}
+	if err := w.board(c, p, pr); err != nil {
+		return "", err
+	}
+	return "pipeline", nil
+}
+
+func (w *Web) orgRecruitments(c *fiber.Ctx, p *page) (string, error) {
+	p.Title = w.tr.t(p.Lang, "org_recruitments.title")
+	list, err := w.cfg.Recruitments.List(c.UserContext(), p.User, models.RecruitmentFilter{Page: pageOf(c, 50)})
+	if err != nil {
+		return "", err
+	}
+	p.Data = list
+	return "org_recruitments", nil
+}
+
+func (w *Web) recruitmentNew(c *fiber.Ctx, p *page) (string, error) {
+	p.Title = w.tr.t(p.Lang, "recruitment_form.title")
+	p.Form = map[string]string{"talent_id": c.Query("talent_id"), "date": models.Today(w.cfg.Now())}
+	return "recruitment_form", nil
+}
+
+// recruitmentReport reports a hire: in one step from a hired application,
+// or from the form for one made outside the platform.
+func (w *Web) recruitmentReport(c *fiber.Ctx, p *page) (string, error) {
+	p.Title = w.tr.t(p.Lang, "recruitment_form.title")
+	p.Form = formOf(c)
+	in := models.RecruitmentInput{ApplicationID: p.Form["application_id"]}
+	if in.ApplicationID == "" {
+		in = models.RecruitmentInput{TalentID: p.Form["talent_id"], OrgID: p.User.OrgID, Date: p.Form["date"], Origin: models.Origin(p.Form["origin"]),
+			Level: models.Level(p.Form["level"]), District: p.Form["district"], Industry: p.Form["industry"]}
+	}
+	if _, err := w.cfg.Recruitments.Report(c.UserContext(), p.User, in); err != nil {
+		if in.ApplicationID == "" && w.formErrors(p, err) {
+			return "recruitment_form", nil
+		}
+		if in.ApplicationID != "" && models.IsCode(err, models.CodeConflict) {
+			return w.redirect(c, "/org/recruitments", "flash.already_reported")
+		}
+		return "", err
+	}
+	return w.redirect(c, "/org/recruitments", "flash.reported")
+}
+
+// talentSearchData is the talent search page.
+type talentSearchData struct {
+	Result *models.SearchResult[models.TalentHit]
+	Query  map[string]string
+	Pages  []int
+	Page   int
+	Facets []string
+}
+
+func (w *Web) talentSearch(c *fiber.Ctx, p *page) (string, error) {
+	p.Title = w.tr.t(p.Lang, "talents.title")
+	qv := queryOf(c, "q", "skills", "industries", "district", "origin", "level", "available", "min_years", "sort")
+	q := models.TalentSearch{Q: qv["q"], Skills: nonEmpty(qv["skills"]), Industries: nonEmpty(qv["industries"]),
+		District: nonEmpty(qv["district"]), Origin: nonEmpty(qv["origin"]), Level: nonEmpty(qv["level"]),
+		Sort: qv["sort"], Page: pageOf(c, 20)}
+	if qv["available"] == "true" {
+		t := true
+		q.Available = &t
+	}
+	if s := qv["min_years"]; s != "" {
+		n := atoi(s)
+		q.MinYears = &n
+	}
+	d := talentSearchData{Query: qv, Facets: []string{"district", "industries", "skills", "origin", "level"}}
+	res, err := w.cfg.Talents.Search(c.UserContext(), p.User, q)
+	if err != nil {
+		if !models.IsCode(err, models.CodeBadRequest) {
+			return "", err
+		}
+		p.Errors = map[string]string{"q": models.ErrorMessage(err)}
+		res = &models.SearchResult[models.TalentHit]{}
+	}
+	d.Result, d.Pages, d.Page = res, pages(res.Total, 20), q.Page.Page
+	p.Data = d
+	return "talents", nil
+}
+
+// talentViewData is a profile's page.
+type talentViewData struct {
+	Talent   *models.Talent
+	Similar  *models.List[models.TalentHit]
+	Projects []models.ProjectHit // the organisation's open projects, to invite to
+}
+
+func (w *Web) talentView(c *fiber.Ctx, p *page) (string, error) {
+	t, err := w.cfg.Talents.Get(c.UserContext(), p.User, c.Params("id"))
+	if err != nil {
+		return "", err
+	}
+	p.Title = t.Name
+	d := talentViewData{Talent: t}
+	if sim, err := w.cfg.Talents.Similar(c.UserContext(), p.User, t.ID, models.Page{Page: 1, PerPage: 6}); err == nil {
+		d.Similar = sim
+	}
+	if p.User.Is(models.RoleOrg) && p.User.OrgID != "" {
+		res, err := w.cfg.Projects.Search(c.UserContext(), p.User, models.ProjectSearch{OrgID: []string{p.User.OrgID},
+			Status: []string{string(models.ProjectOpen)}, Sort: "newest", Page: models.Page{Page: 1, PerPage: 50}})
+		if err == nil {
+			d.Projects = res.Items
+		}
+	}
+	p.Data = d
+	return "talent", nil
+}

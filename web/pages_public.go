@@ -1,0 +1,203 @@
+package web
+
+import (
+	"net/url"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/szdc/talenthub/models"
+)
+
+// formOf reads the posted form into a map (several values of one name
+// joined by commas), to fill the form again after an error.
+func formOf(c *fiber.Ctx) map[string]string {
+	out := map[string]string{}
+	c.Context().PostArgs().VisitAll(func(k, v []byte) {
+		key := string(k)
+		if key == csrfField {
+			return
+		}
+		if prev, ok := out[key]; ok && prev != "" {
+			out[key] = prev + "," + string(v)
+		} else {
+			out[key] = string(v)
+		}
+	})
+	return out
+}
+
+// formErrors turns a service error into messages next to the fields (by
+// their JSON names) and one for the form ("_"). It reports false for an
+// error that is not the user's to fix (then the error page shows).
+func (w *Web) formErrors(p *page, err error) bool {
+	switch models.ErrorCode(err) {
+	case models.CodeValidation, models.CodeConflict, models.CodeBadRequest, models.CodeUnauthenticated, models.CodeRateLimited,
+		models.CodePreconditionFailed, models.CodeForbidden:
+	default:
+		return false
+	}
+	p.Errors = map[string]string{}
+	for k, v := range models.ErrorFields(err) {
+		p.Errors[k] = w.fieldMessage(p.Lang, v)
+	}
+	p.Errors["_"] = models.ErrorMessage(err)
+	if p.Lang == models.LangZH {
+		p.Errors["_"] = w.tr.t(p.Lang, "form.code."+string(models.ErrorCode(err)))
+	}
+	p.Status = statusOf[models.ErrorCode(err)]
+	return true
+}
+
+// fieldMessages are the validator's messages that the UI translates, by
+// prefix; a number after the prefix fills {{.N}}.
+var fieldMessages = []struct{ prefix, key string }{
+	{"is required", "form.field.required"},
+	{"must be a valid email address", "form.field.email"},
+	{"must be at most ", "form.field.max"},
+	{"must be at least ", "form.field.min"},
+	{"must be one of", "form.field.oneof"},
+	{"must be a single line", "form.field.singleline"},
+	{"must be visible text", "form.field.multiline"},
+	{"must be a date", "form.field.date"},
+	{"is already registered", "form.field.registered"},
+	{"must be a district", "form.field.taxonomy"},
+	{"must be an industry", "form.field.taxonomy"},
+	{"must be a base kind", "form.field.taxonomy"},
+	{"must be an organisation", "form.field.taxonomy"},
+	{"must be a project kind", "form.field.taxonomy"},
+	{"must be A, B, C", "form.field.level"},
+}
+
+// fieldMessage translates the validator's messages for a field where it
+// has them; others show as they are.
+func (w *Web) fieldMessage(lang, msg string) string {
+	if lang != models.LangZH {
+		return msg
+	}
+	for _, m := range fieldMessages {
+		if rest, ok := strings.CutPrefix(msg, m.prefix); ok {
+			return w.tr.t(lang, m.key, "N", strings.TrimSpace(rest))
+		}
+	}
+	return msg
+}
+
+func (w *Web) home(c *fiber.Ctx, p *page) (string, error) {
+	p.Title = w.tr.t(p.Lang, "home.title")
+	ts, err := w.cfg.Stats.Progress(c.UserContext(), p.Year)
+	if err != nil {
+		return "", err
+	}
+	p.Data = ts
+	return "home", nil
+}
+
+func (w *Web) signupForm(c *fiber.Ctx, p *page) (string, error) {
+	p.Title = w.tr.t(p.Lang, "signup.title")
+	p.Form = map[string]string{"role": c.Query("role", "creator")}
+	return "signup", nil
+}
+
+func (w *Web) signup(c *fiber.Ctx, p *page) (string, error) {
+	p.Title = w.tr.t(p.Lang, "signup.title")
+	p.Form = formOf(c)
+	in := models.RegisterInput{Email: p.Form["email"], Password: p.Form["password"], Name: p.Form["name"], Role: models.Role(p.Form["role"])}
+	if p.Form["password"] != p.Form["password2"] {
+		p.Errors = map[string]string{"password2": w.tr.t(p.Lang, "signup.passwords_differ")}
+		p.Status = 422
+		return "signup", nil
+	}
+	auth, err := w.cfg.Accounts.Register(c.UserContext(), in, clientOf(c))
+	if err != nil {
+		if w.formErrors(p, err) {
+			delete(p.Form, "password")
+			delete(p.Form, "password2")
+			return "signup", nil
+		}
+		return "", err
+	}
+	w.startSession(c, auth, p.Lang)
+	if auth.User.Role == models.RoleOrg {
+		return w.redirect(c, "/org", "flash.welcome")
+	}
+	return w.redirect(c, "/me/profile", "flash.welcome")
+}
+
+// startSession keeps the token in the cookie and the language the visitor
+// chose before signing in, if the account has none.
+func (w *Web) startSession(c *fiber.Ctx, auth *models.Auth, lang string) {
+	w.cookie(c, sessionCookie, auth.Token, auth.ExpiresAt.Sub(w.cfg.Now()))
+	if auth.User.Language == "" && lang == models.LangEN {
+		if _, err := w.cfg.Accounts.UpdateMe(c.UserContext(), auth.User, models.UserUpdate{Language: &lang}, 0); err != nil {
+			w.log.WarnContext(c.UserContext(), "web: keep the language", "error", err)
+		}
+	}
+}
+
+func (w *Web) signinForm(c *fiber.Ctx, p *page) (string, error) {
+	p.Title = w.tr.t(p.Lang, "signin.title")
+	p.Form = map[string]string{"next": c.Query("next")}
+	return "signin", nil
+}
+
+func (w *Web) signin(c *fiber.Ctx, p *page) (string, error) {
+	p.Title = w.tr.t(p.Lang, "signin.title")
+	p.Form = formOf(c)
+	auth, err := w.cfg.Accounts.Login(c.UserContext(), models.LoginInput{Email: p.Form["email"], Password: p.Form["password"]}, clientOf(c))
+	if err != nil {
+		if w.formErrors(p, err) {
+			delete(p.Form, "password")
+			return "signin", nil
+		}
+		return "", err
+	}
+	w.startSession(c, auth, p.Lang)
+	next, _ := url.QueryUnescape(safeNext(p.Form["next"]))
+	if next == "/" || next == "" {
+		next = homeOf(auth.User)
+	}
+	return w.redirect(c, next, "")
+}
+
+// homeOf is where a role starts.
+func homeOf(u *models.User) string {
+	switch u.Role {
+	case models.RoleCreator:
+		return "/me/profile"
+	case models.RoleOrg:
+		return "/org"
+	case models.RoleBureau:
+		return "/bureau"
+	case models.RoleAdmin:
+		return "/admin"
+	}
+	return "/"
+}
+
+func (w *Web) signout(c *fiber.Ctx, p *page) (string, error) {
+	if tok, _ := c.Locals(localToken).(string); tok != "" {
+		if err := w.cfg.Accounts.Logout(c.UserContext(), tok); err != nil {
+			return "", err
+		}
+	}
+	w.cookie(c, sessionCookie, "", -1)
+	return w.redirect(c, "/", "flash.signed_out")
+}
+
+// setLanguage switches the UI's language: a cookie for every visitor, the
+// account's setting for a signed-in one, so that it follows them.
+func (w *Web) setLanguage(c *fiber.Ctx, p *page) (string, error) {
+	lang := c.FormValue("lang")
+	if lang != models.LangEN {
+		lang = models.LangZH
+	}
+	w.cookie(c, langCookie, lang, 365*24*60*60*1e9)
+	if u := p.User; u != nil && u.Language != lang {
+		if _, err := w.cfg.Accounts.UpdateMe(c.UserContext(), u, models.UserUpdate{Language: &lang}, 0); err != nil {
+			return "", err
+		}
+	}
+	next, _ := url.QueryUnescape(safeNext(c.FormValue("next")))
+	return w.redirect(c, next, "")
+}
