@@ -153,8 +153,9 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 		}
 	}
 	weights, _ := models.ParseMatchWeights(cfg.MatchWeights) // checked with the configuration
+	reindex := &reindexer{ctx: ctx, log: logger}
 	ix, err := search.Open(ctx, search.Options{
-		Dir: filepath.Join(cfg.DataDir, "index"), Source: db.store, Logger: logger,
+		Dir: filepath.Join(cfg.DataDir, "index"), Source: db.store, Logger: logger, Progress: reindex.progress,
 	})
 	if err != nil {
 		return err
@@ -207,7 +208,13 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 		Applications: svc.Applications, Recruitments: svc.Recruitments, Audit: svc.Audit, Taxonomies: svc.Taxonomies,
 		Stats: svc.Stats, Ready: ready, Gate: watch.Gate, Logger: logger, RequestTimeout: cfg.RequestTimeout,
 	})
-	web.Register(srv.App())
+	reindex.rebuild, reindex.reconcile = ix.Rebuild, ix.Reconcile
+	ui := web.Register(srv.App(), web.Config{
+		Accounts: svc.Accounts, Talents: svc.Talents, Orgs: svc.Orgs, Bases: svc.Bases, Projects: svc.Projects,
+		Applications: svc.Applications, Recruitments: svc.Recruitments, Audit: svc.Audit, Taxonomies: svc.Taxonomies,
+		Stats: svc.Stats, Maintenance: reindex, SessionTTL: cfg.SessionTTL, Logger: logger,
+	})
+	srv.SetPageErrors(web.IsPage, ui.RenderError)
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

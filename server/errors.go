@@ -86,6 +86,12 @@ func asModelsError(err error) error {
 // errorHandler is Fiber's ErrorHandler: errors raised outside the
 // middleware chain (an oversized body, say) reach it directly.
 func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
+	if s.renderPage != nil && s.isPage(c.Path()) {
+		// The page logs what it does not show.
+		if rerr := s.renderPage(c, asModelsError(err)); rerr == nil {
+			return nil
+		}
+	}
 	s.writeError(c, err)
 	return nil
 }

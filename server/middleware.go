@@ -59,7 +59,7 @@ func requestIDOf(c *fiber.Ctx) string {
 func (s *Server) accessLog(c *fiber.Ctx) error {
 	start := time.Now()
 	if err := c.Next(); err != nil {
-		s.writeError(c, err)
+		_ = s.errorHandler(c, err)
 	}
 	attrs := []any{
 		"request_id", requestIDOf(c),

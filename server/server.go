@@ -59,6 +59,17 @@ type Server struct {
 	openapi []byte
 
 	draining atomic.Bool
+
+	// pages, if set, renders the errors of the web UI's paths as pages.
+	isPage     func(path string) bool
+	renderPage func(c *fiber.Ctx, err error) error
+}
+
+// SetPageErrors makes the errors of paths for which isPage holds (an
+// unknown page, a panic in a page handler) render with render, the web
+// UI's error page, instead of the API's JSON. Call it before Serve.
+func (s *Server) SetPageErrors(isPage func(path string) bool, render func(c *fiber.Ctx, err error) error) {
+	s.isPage, s.renderPage = isPage, render
 }
 
 // New builds the server and its routes.

@@ -113,7 +113,7 @@ func (w *Web) profileSave(c *fiber.Ctx, p *page) (string, error) {
 			Name: &in.Name, Headline: &in.Headline, Bio: &in.Bio, Skills: &in.Skills, Tools: &in.Tools, Industries: &in.Industries,
 			District: &in.District, Origin: &in.Origin, YearsExperience: &in.YearsExperience, Level: &in.Level, Available: in.Available,
 			Visibility: &in.Visibility, Contact: &in.Contact, Works: &works, Languages: &in.Languages,
-		}, atoi(p.Form["version"]))
+		}, int64(atoi(p.Form["version"])))
 	}
 	if err != nil {
 		if w.formErrors(p, err) {
@@ -271,7 +271,7 @@ func (w *Web) myApplicationAct(c *fiber.Ctx, p *page) (string, error) {
 	default:
 		return "", models.Errorf(models.CodeBadRequest, "unknown action")
 	}
-	if _, err := w.cfg.Applications.Update(c.UserContext(), p.User, c.Params("id"), u, atoi(c.FormValue("version"))); err != nil {
+	if _, err := w.cfg.Applications.Update(c.UserContext(), p.User, c.Params("id"), u, int64(atoi(c.FormValue("version")))); err != nil {
 		return "", err
 	}
 	return w.redirect(c, "/me/applications", "flash.saved")

@@ -275,7 +275,7 @@ func (w *Web) invite(c *fiber.Ctx, p *page) (string, error) {
 	}
 	talentID := c.FormValue("talent_id")
 	back := c.FormValue("back")
-	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") {
+	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") || strings.Contains(back, "\\") {
 		back = "/org/projects/" + pr.ID + "/matches"
 	}
 	apps, _, _, err := w.applicationsOf(c, p.User, pr.ID)
@@ -376,7 +376,7 @@ func (w *Web) move(c *fiber.Ctx, p *page) (string, error) {
 		// Another member moved it first, or the move is not allowed:
 		// say so on the board as it now is.
 		p.Errors = map[string]string{"_": w.tr.t(p.Lang, "pipeline.move_refused")}
-		p.Status = fiber.StatusConflict
+		p.Status = fiber.StatusConflict // htmx swaps 4xx too (layout.html)
 	}
 	if !isHTMX(c) && p.Errors == nil {
 		return w.redirect(c, "/org/projects/"+pr.ID+"/pipeline", "flash.moved")

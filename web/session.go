@@ -56,6 +56,11 @@ func (w *Web) cookie(c *fiber.Ctx, name, value string, maxAge time.Duration) {
 // the CSRF cookie exists, and refuses a state-changing request whose CSRF
 // token does not match it.
 func (w *Web) session(c *fiber.Ctx) error {
+	if !IsPage(c.Path()) {
+		// The group's middleware sees every path the API did not answer
+		// (an unknown API path): it stays the API's.
+		return c.Next()
+	}
 	w.loadSession(c)
 	switch c.Method() {
 	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
@@ -67,7 +72,11 @@ func (w *Web) session(c *fiber.Ctx) error {
 	}
 	want := c.Cookies(csrfCookie)
 	if want == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(want)) != 1 {
-		return w.renderError(c, w.newPage(c), &models.Error{Code: models.CodeForbidden, Message: "CSRF token missing or wrong"})
+		// Said as it is: most often a page left open across a restart of
+		// the browser (the cookie is a session cookie).
+		p := w.newPage(c)
+		p.Status, p.Title, p.Message = fiber.StatusForbidden, w.tr.t(p.Lang, "error.title"), w.tr.t(p.Lang, "error.csrf")
+		return w.render(c, p, "error")
 	}
 	return c.Next()
 }

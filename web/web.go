@@ -213,7 +213,7 @@ func (w *Web) renderError(c *fiber.Ctx, p *page, err error) error {
 	status, ok := statusOf[code]
 	if !ok {
 		status = 500
-		w.log.ErrorContext(c.UserContext(), "web: internal error", "path", c.Path(), "error", err)
+		w.log.ErrorContext(c.UserContext(), "web: internal error", "method", c.Method(), "path", c.Path(), "request_id", c.GetRespHeader(fiber.HeaderXRequestID), "error", err)
 	}
 	if status == 401 && !isHTMX(c) {
 		return c.Redirect("/signin?next="+safeNext(c.OriginalURL()), fiber.StatusSeeOther)
@@ -239,5 +239,8 @@ func (w *Web) renderError(c *fiber.Ctx, p *page, err error) error {
 // handlers (an unknown path, a method a route does not take), for the
 // server's error handler.
 func (w *Web) RenderError(c *fiber.Ctx, err error) error {
+	if c.Locals(localLang) == nil {
+		w.loadSession(c) // the error came before the session middleware
+	}
 	return w.renderError(c, w.newPage(c), err)
 }
