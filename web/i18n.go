@@ -3,10 +3,10 @@ package web
 import (
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"html/template"
 	"io/fs"
 	"math"
+	"net/url"
 	"path"
 	"slices"
 	"strconv"
@@ -66,7 +66,9 @@ func (w *Web) funcs(lang string) template.FuncMap {
 	return template.FuncMap{
 		"t": func(id string, pairs ...any) string { return w.tr.t(lang, id, pairs...) },
 		// label shows a taxonomy key in the page's language.
-		"label": func(tax *models.Taxonomy, vocab, key string) string { return termLabel(tax, vocab, key, en) },
+		"label": func(tax *models.Taxonomy, vocab string, key any) string {
+			return termLabel(tax, vocab, fmt.Sprint(key), en)
+		},
 		"terms": func(tax *models.Taxonomy, vocab string) []models.Term { return activeTerms(tax, vocab) },
 		// opts are the active terms of a vocabulary as select options.
 		"opts": func(tax *models.Taxonomy, vocab string) []option {
@@ -119,7 +121,7 @@ func (w *Web) funcs(lang string) template.FuncMap {
 		"pct": func(v any) string {
 			return strconv.FormatFloat(toFloat(v), 'f', 1, 64) + "%"
 		},
-		"pct100": func(v any) string { return strconv.FormatFloat(math.Min(toFloat(v), 100), 'f', 0, 64) },
+		"pct100":    func(v any) string { return strconv.FormatFloat(math.Min(toFloat(v), 100), 'f', 0, 64) },
 		"has":       func(xs []string, x string) bool { return slices.Contains(xs, x) },
 		"hasPrefix": strings.HasPrefix,
 		"mul100":    func(v any) float64 { return toFloat(v) * 100 },
@@ -132,9 +134,9 @@ func (w *Web) funcs(lang string) template.FuncMap {
 			v.Set(key, fmt.Sprint(value))
 			return v.Encode()
 		},
-		"join":   strings.Join,
-		"add":    func(a, b int) int { return a + b },
-		"sub":    func(a, b int) int { return a - b },
+		"join": strings.Join,
+		"add":  func(a, b int) int { return a + b },
+		"sub":  func(a, b int) int { return a - b },
 		"seq": func(n int) []int {
 			out := make([]int, n)
 			for i := range out {

@@ -1,0 +1,295 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/xuri/excelize/v2"
+
+	"github.com/szdc/talenthub/server/report"
+)
+
+const journeyPassword = "a long journey password"
+
+// TestBrowserJourneys walks the issue's journeys in headless Chromium
+// against run(): a creator builds a profile and switches to English; an
+// organisation registers, is verified, posts a project, finds the creator by
+// searching 原画, shortlists them from the matches, moves them to hired on
+// the board (by drag and drop and by buttons) and reports the hire; the
+// bureau verifies it and sees one more on the dashboard's gauge and in the
+// XLSX. Every page it sees must log no error and request nothing from
+// elsewhere.
+func TestBrowserJourneys(t *testing.T) {
+	began := time.Now()
+	a := start(t, map[string]string{
+		"ADDR": "127.0.0.1:0", "DATA_DIR": t.TempDir(),
+		"ADMIN_EMAIL": "admin@example.com", "ADMIN_PASSWORD": journeyPassword,
+	})
+	defer a.stop(t)
+	defer serverErrors(t, a)
+	b := newBrowser(t, a.base)
+	defer b.check()
+
+	// ---- The admin opens a bureau officer's account. ----
+	admin := b.user("admin")
+	b.visit(admin, "/signin")
+	b.run(admin, "admin signs in", fill("#f-email", "admin@example.com"), fill("#f-password", journeyPassword))
+	b.submit(admin, "#signin-submit", "/admin")
+	b.run(admin, "create an officer", fill("#user-form #f-name", "王审核"), fill("#user-form #f-email", "officer@example.com"),
+		fill("#user-form #f-password", journeyPassword), fill("#user-form #f-role", "bureau"))
+	b.submit(admin, "#user-submit", "/admin/users")
+	if got := b.text(admin, "#user-created"); !strings.Contains(got, "officer@example.com") {
+		t.Fatalf("the admin page does not confirm the new account: %q", got)
+	}
+
+	// ---- A creator signs up and builds a profile with a work. ----
+	cr := b.user("creator")
+	b.visit(cr, "/")
+	b.shot(cr, "home")
+	b.submit(cr, "#cta-creator", "/signup")
+	// A refused form keeps what was typed and says what is wrong, by the
+	// field.
+	b.run(cr, "sign up with differing passwords", typed("#f-name", "林小画"), fill("#f-email", "lin@example.com"),
+		fill("#f-password", journeyPassword), fill("#f-password2", journeyPassword+"!"))
+	b.submit(cr, "#signup-submit", "/signup")
+	if msg := b.text(cr, "#e-password2"); msg == "" || b.eval(cr, `document.querySelector("#f-email").value`) != "lin@example.com" {
+		t.Fatalf("a refused sign-up should keep the input and explain: %q", msg)
+	}
+	b.shot(cr, "signup-error")
+	b.run(cr, "sign up", fill("#f-password", journeyPassword), fill("#f-password2", journeyPassword))
+	b.submit(cr, "#signup-submit", "/me/profile")
+	if got := b.text(cr, ".flash"); got != "欢迎！" {
+		t.Errorf("welcome flash: %q", got)
+	}
+	b.run(cr, "fill the profile",
+		fill("#f-headline", "游戏原画师，擅长角色与场景设计"),
+		fill("#f-bio", "八年手游与主机游戏原画经验，负责过多款二次元游戏的角色设计。"),
+		fill("#f-skills", "原画, 角色设计, 场景设计"), fill("#f-tools", "Photoshop, Blender"),
+		click(`input[name="industries"][value="games"]`), click(`input[name="industries"][value="animation"]`),
+		fill("#f-district", "nanshan"), fill("#f-origin", "overseas"), fill("#f-years_experience", "8"), fill("#f-level", "B"),
+		click(`input[name="visibility"][value="public"]`),
+		fill(`[id="f-contact.email"]`, "lin.art@example.com"), fill(`[id="f-contact.phone"]`, "13912345678"))
+	b.tick(cr, `input[name="available"]`)
+	b.submit(cr, "#profile-save", "/me/profile")
+	if got := b.text(cr, ".flash"); got != "已保存。" {
+		t.Fatalf("profile not saved: flash %q, alert %q", got, b.text(cr, ".alert"))
+	}
+	for i, w := range []string{"《星海》角色原画", "赛博深圳场景概念图"} {
+		b.run(cr, "open the work form", click("#work-add-open"))
+		b.run(cr, "add a work", fill("#w-new-title", w), fill("#w-new-year", strconv.Itoa(2023+i)),
+			fill("#w-new-url", "https://art.example.com/"+strconv.Itoa(i)), fill("#w-new-description", "为项目绘制的主视觉与角色设定"),
+			fill("#w-new-tags", "原画, 角色"))
+		b.submit(cr, "#work-add-submit", "/me/profile")
+	}
+	works := func() string {
+		return b.eval(cr, `[...document.querySelectorAll("ol.works li.work summary strong")].map(e => e.innerText).join("|")`)
+	}
+	if got := works(); got != "《星海》角色原画|赛博深圳场景概念图" {
+		t.Fatalf("works after adding: %q", got)
+	}
+	// Reorder by dragging the second work onto the first, then back with
+	// the keyboard-reachable arrow.
+	b.run(cr, "drag a work", chromedp.DragAndDrop(chromedp.CSS(`li.work[data-index="1"]`), chromedp.CSS(`li.work[data-index="0"] summary`)))
+	b.waitPath(cr, "/me/profile")
+	b.until(cr, "reordered by drag", `document.querySelector("ol.works li.work summary strong").innerText === "赛博深圳场景概念图"`)
+	b.submit(cr, `li.work[data-index="0"] .work-actions form:nth-child(2) button`, "/me/profile")
+	if got := works(); got != "《星海》角色原画|赛博深圳场景概念图" {
+		t.Fatalf("works after moving down: %q", got)
+	}
+	b.shot(cr, "profile")
+	talentPath := b.eval(cr, `document.querySelector(".page-head a[href^='/talents/']").getAttribute("href")`)
+	b.visit(cr, talentPath)
+	if got := b.text(cr, ".works-view"); !strings.Contains(got, "《星海》角色原画") {
+		t.Fatalf("the public profile does not show the work: %q", got)
+	}
+	// Switching to English sticks: on this page, on the next, after
+	// signing in again.
+	b.submit(cr, "#lang-toggle", talentPath)
+	if lang := b.eval(cr, `document.documentElement.lang`); lang != "en" {
+		t.Fatalf("after the toggle the page is %q", lang)
+	}
+	b.visit(cr, "/me/profile")
+	if got := b.text(cr, "h1"); got != "My profile" {
+		t.Fatalf("English profile heading: %q", got)
+	}
+	b.shot(cr, "profile-en")
+
+	// ---- An organisation registers and the bureau verifies it. ----
+	org := b.user("org")
+	b.visit(org, "/")
+	b.submit(org, "#cta-org", "/signup")
+	b.run(org, "org signs up", fill("#f-name", "陈经理"), fill("#f-email", "chen@starlight.example.com"),
+		fill("#f-password", journeyPassword), fill("#f-password2", journeyPassword))
+	b.submit(org, "#signup-submit", "/org")
+	b.run(org, "register the organisation", fill("#f-name", "深圳星河游戏孵化器"), fill("#f-kind", "incubator"),
+		fill("#f-district", "nanshan"), click(`input[name="industries"][value="games"]`))
+	b.submit(org, "#org-submit", "/org")
+	if got := b.text(org, "#org-status"); got != "待审核" {
+		t.Fatalf("a new organisation's status: %q", got)
+	}
+
+	bu := b.user("bureau")
+	b.visit(bu, "/signin")
+	b.run(bu, "officer signs in", fill("#f-email", "officer@example.com"), fill("#f-password", journeyPassword))
+	b.submit(bu, "#signin-submit", "/bureau")
+	before := gauge(t, b.eval(bu, `document.querySelector('[data-metric="talents_imported"]').dataset.actual`))
+	b.visit(bu, "/bureau/verify")
+	b.shot(bu, "verify")
+	b.submit(bu, `#queue-orgs tr[id^="orgs-"] button.approve`, "/bureau/verify")
+	b.visit(org, "/org")
+	if got := b.text(org, "#org-status"); got != "已认定" {
+		t.Fatalf("status after verification: %q", got)
+	}
+	b.shot(org, "org")
+
+	// ---- It posts a project, searches 原画, and the creator applies. ----
+	b.visit(org, "/org/projects/new")
+	b.run(org, "post a project", fill("#f-title", "二次元手游角色原画师"),
+		fill("#f-description", "为新开发的二次元手游设计主要角色，负责角色原画与三视图。"),
+		fill("#f-kind", "job"), fill("#f-district", "nanshan"), fill("#f-skills", "原画, 角色设计"),
+		click(`input[name="industries"][value="games"]`), fill("#f-openings", "2"), fill("#f-deadline", "2027-03-31"))
+	matchesPath := b.submit(org, "#project-submit", `^/org/projects/[^/]+/matches$`)
+	projectID := strings.Split(matchesPath, "/")[3]
+
+	b.visit(org, "/talents")
+	b.run(org, "search 原画", typed("#q", "原画"), click("#talent-search-submit"))
+	// htmx swaps the results in and puts the query in the address.
+	b.until(org, "search results", `location.search.includes("q=") && document.querySelector("#results .hit mark")`)
+	if got := b.text(org, "#results .hit h2"); got != "林小画" {
+		t.Errorf("the first hit for 原画: %q", got)
+	}
+	if strings.Contains(b.text(org, "#results"), "13912345678") {
+		t.Errorf("the phone number shows in the search results")
+	}
+	b.shot(org, "talent-search")
+
+	b.visit(cr, "/me/matches")
+	b.until(cr, "the project in my matches", `document.querySelector(".match h2") && document.querySelector(".match h2").innerText.includes("二次元手游角色原画师")`)
+	b.shot(cr, "my-matches-en")
+	b.submit(cr, ".match a.button", "/projects/"+projectID)
+	b.run(cr, "apply", fill("#message", "很想参与这个项目！"), click(`input[name="accept_contact"]`))
+	b.submit(cr, "#apply-submit", "/me/applications")
+	if got := b.text(cr, ".application .badge"); got != "Applied" {
+		t.Fatalf("the application's stage: %q", got)
+	}
+
+	// ---- The organisation shortlists from the matches and hires. ----
+	b.visit(org, matchesPath)
+	b.shot(org, "project-matches")
+	if got := b.text(org, ".match .skills"); !strings.Contains(got, "原画") {
+		t.Errorf("the match does not name the matched skills: %q", got)
+	}
+	b.submit(org, ".match button.shortlist", matchesPath)
+	if got := b.text(org, ".match .badge"); got != "入围" {
+		t.Fatalf("stage after shortlisting: %q", got)
+	}
+	b.visit(org, "/org/projects/"+projectID+"/pipeline")
+	b.run(org, "drag the card to interviewing", chromedp.DragAndDrop(chromedp.CSS(".cardlet[data-app]"), chromedp.CSS(`.column[data-stage="interviewing"] h2`)))
+	b.until(org, "card moved by drag", `document.querySelector('.column[data-stage="interviewing"] .cardlet')`)
+	b.run(org, "move to offered", click(".cardlet button.move-offered"))
+	b.until(org, "card offered", `document.querySelector('.column[data-stage="offered"] .cardlet')`)
+	b.run(org, "move to hired", click(".cardlet button.move-hired"))
+	b.until(org, "card hired", `document.querySelector('.column[data-stage="hired"] .cardlet .report-hire')`)
+	b.shot(org, "pipeline")
+	b.submit(org, ".report-hire", "/org/recruitments")
+	if got := b.text(org, ".flash"); !strings.Contains(got, "已上报") {
+		t.Fatalf("reporting the hire: %q", got)
+	}
+	b.shot(org, "recruitments")
+
+	// ---- The bureau verifies the hire; the gauge and the XLSX count it. ----
+	b.visit(bu, "/bureau/verify")
+	b.submit(bu, `#queue-recruitments tr[id^="recruitments-"] button.approve`, "/bureau/verify")
+	b.visit(bu, "/bureau")
+	b.until(bu, "gauges drawn", `document.querySelector('[data-chart="gauge"][data-ready] svg')`)
+	after := gauge(t, b.eval(bu, `document.querySelector('[data-metric="talents_imported"]').dataset.actual`))
+	if after != before+1 {
+		t.Fatalf("the talent gauge went from %v to %v, want one more", before, after)
+	}
+	b.shot(bu, "dashboard")
+	href := b.eval(bu, `document.querySelector("#download-xlsx").getAttribute("href")`)
+	if n := xlsxTalents(t, b, bu, href); n != after {
+		t.Fatalf("the XLSX counts %v talents imported, the dashboard %v", n, after)
+	}
+
+	// ---- A form posted without its CSRF token is refused and changes nothing. ----
+	projects := b.eval(org, `fetch("/org/projects").then(r => r.text()).then(t => String((t.match(/<tr id="project-/g) || []).length))`)
+	b.eval(org, `(() => { const f = document.createElement("form"); f.method = "post"; f.action = "/org/projects/new";
+		for (const [k, v] of [["title", "伪造的项目"], ["kind", "job"]]) { const i = document.createElement("input"); i.name = k; i.value = v; f.appendChild(i); }
+		document.body.appendChild(f); f.submit(); return "" })()`)
+	b.waitPath(org, "/org/projects/new")
+	if got := b.text(org, ".error-page"); !strings.Contains(got, "403") {
+		t.Fatalf("a CSRF-less post was not refused: %q", got)
+	}
+	if again := b.eval(org, `fetch("/org/projects").then(r => r.text()).then(t => String((t.match(/<tr id="project-/g) || []).length))`); again != projects {
+		t.Fatalf("projects before the forged post %s, after %s", projects, again)
+	}
+	if got := b.eval(org, `fetch("/org/projects/new", {method: "POST", body: new URLSearchParams({title: "x"})}).then(r => String(r.status))`); got != "403" {
+		t.Fatalf("a CSRF-less fetch got %s", got)
+	}
+
+	b.check()
+	t.Logf("journeys took %s; screenshots in %s", time.Since(began).Round(time.Millisecond), b.dir)
+}
+
+func gauge(t *testing.T, s string) float64 {
+	t.Helper()
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		t.Fatalf("gauge value %q: %v", s, err)
+	}
+	return f
+}
+
+// xlsxTalents downloads the report as the page's link does and reads the
+// talents_imported figure of its summary sheet.
+func xlsxTalents(t *testing.T, b *browser, ctx context.Context, href string) float64 {
+	t.Helper()
+	res, err := b.get(ctx, href)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	book, err := io.ReadAll(res.Body)
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("download %s: %d %v", href, res.StatusCode, err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(book))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(report.SheetSummary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range rows {
+		if len(row) > 4 && row[1] == "talents_imported" {
+			n, err := strconv.ParseFloat(row[4], 64)
+			if err != nil {
+				t.Fatalf("summary row %v: %v", row, err)
+			}
+			return n
+		}
+	}
+	t.Fatalf("no talents_imported row in the summary: %v", rows)
+	return 0
+}
+
+// serverErrors shows the server's logged errors when a test failed.
+func serverErrors(t *testing.T, a *instance) {
+	if !t.Failed() {
+		return
+	}
+	for _, l := range strings.Split(a.out.String(), "\n") {
+		if strings.Contains(l, "level=ERROR") || strings.Contains(l, "level=WARN") {
+			t.Log(l)
+		}
+	}
+}

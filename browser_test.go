@@ -1,0 +1,329 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	cdplog "github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// The browser tests drive Debian's Chromium, headless, against run() on
+// port 0. They skip where Chromium is absent, except under CI=true, where
+// .ci/run installs it and they must run.
+
+func chromiumPath() string {
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "headless-shell"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// browser is one Chromium; each user of a test gets their own browser
+// context (cookies apart) in it.
+type browser struct {
+	t    *testing.T
+	base string
+	root context.Context
+	dir  string // screenshots
+
+	mu       sync.Mutex
+	problems []string
+}
+
+func newBrowser(t *testing.T, base string) *browser {
+	t.Helper()
+	path := chromiumPath()
+	if path == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("CI=true but Chromium is not installed (.ci/run installs the chromium package)")
+		}
+		t.Skip("browser tests skipped: Chromium not found (apt-get install chromium fonts-wqy-microhei)")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("lang", "zh-CN"),
+		chromedp.WindowSize(1280, 900),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	root, cancelRoot := chromedp.NewContext(alloc)
+	t.Cleanup(func() { cancelRoot(); cancelAlloc() })
+	if err := chromedp.Do(root); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	dir := os.Getenv("SCREENSHOT_DIR")
+	if dir == "" {
+		dir = filepath.Join("test-artifacts", "screenshots")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return &browser{t: t, base: base, root: root, dir: dir}
+}
+
+func (b *browser) problem(who, format string, args ...any) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.problems = append(b.problems, who+": "+fmt.Sprintf(format, args...))
+}
+
+// check fails the test for every console error, uncaught exception, failed
+// asset and request to anywhere but the server seen so far.
+func (b *browser) check() {
+	b.t.Helper()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, p := range b.problems {
+		b.t.Error(p)
+	}
+	b.problems = nil
+}
+
+var statusInLog = regexp.MustCompile(`status of (\d{3})`)
+
+// user opens a new browser context for one person, watching its console
+// and its network.
+func (b *browser) user(who string) context.Context {
+	b.t.Helper()
+	ctx, cancel := chromedp.NewContext(b.root, chromedp.WithNewBrowserContext())
+	b.t.Cleanup(cancel)
+	if err := chromedp.Do(ctx); err != nil {
+		b.t.Fatalf("%s: open a tab: %v", who, err)
+	}
+	// The listener runs in the tab's message loop: it only records, and
+	// answers dialogs from another goroutine.
+	err := chromedp.Listen(ctx, func(ev any) {
+		switch e := ev.(type) {
+		case *runtime.EventConsoleAPICalled:
+			if e.Type == runtime.ConsoleAPICalledTypeError || e.Type == runtime.ConsoleAPICalledTypeAssert {
+				var parts []string
+				for _, a := range e.Args {
+					parts = append(parts, string(a.Value)+a.Description)
+				}
+				b.problem(who, "console.%s: %s", e.Type, strings.Join(parts, " "))
+			}
+		case *runtime.EventExceptionThrown:
+			d := e.ExceptionDetails
+			msg := d.Text
+			if d.Exception != nil {
+				msg += " " + d.Exception.Description
+			}
+			b.problem(who, "uncaught exception at %s:%d: %s", d.URL, d.LineNumber, msg)
+		case *cdplog.EventEntryAdded:
+			if e.Entry.Level != cdplog.EntryLevelError {
+				return
+			}
+			// The UI answers a refused form with its page and a 4xx
+			// status (422, 403, 409) on purpose; the tests check those
+			// pages. An asset that fails, a 5xx, or anything else (a
+			// CSP violation) is a fault.
+			if m := statusInLog.FindStringSubmatch(e.Entry.Text); m != nil && e.Entry.Source == cdplog.EntrySourceNetwork {
+				code, _ := strconv.Atoi(m[1])
+				if code < 500 && !strings.Contains(e.Entry.URL, "/static/") {
+					return
+				}
+			}
+			b.problem(who, "log %s: %s (%s)", e.Entry.Source, e.Entry.Text, e.Entry.URL)
+		case *network.EventRequestWillBeSent:
+			u := e.Request.URL
+			if u != b.base && !strings.HasPrefix(u, b.base+"/") && !strings.HasPrefix(u, "data:") && !strings.HasPrefix(u, "blob:") && !strings.HasPrefix(u, "about:") {
+				b.problem(who, "request leaves the server: %s", u)
+			}
+		case *page.EventJavascriptDialogOpening:
+			go func() {
+				_, _ = chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: true})
+			}()
+		}
+	})
+	if err == nil {
+		_, err = chromedp.Call(ctx, network.Enable, network.EnableParams{})
+	}
+	if err == nil {
+		_, err = chromedp.Call(ctx, cdplog.Enable, cdp.Empty{})
+	}
+	if err == nil {
+		_, err = chromedp.Call(ctx, runtime.Enable, cdp.Empty{})
+	}
+	if err != nil {
+		b.t.Fatalf("%s: watch the tab: %v", who, err)
+	}
+	return ctx
+}
+
+// run runs actions with a deadline, failing the test with what was being
+// done.
+func (b *browser) run(ctx context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(tctx, actions...); err != nil {
+		loc, _ := chromedp.Run(ctx, chromedp.Location())
+		b.shot(ctx, "failed-"+strings.ReplaceAll(what, " ", "_"))
+		b.t.Fatalf("%s (at %s): %v", what, loc, err)
+	}
+}
+
+// visit opens a page and waits for it to be loaded and its scripts run.
+func (b *browser) visit(ctx context.Context, path string) {
+	b.t.Helper()
+	b.run(ctx, "visit "+path, chromedp.Navigate(b.base+path), chromedp.WaitReady(chromedp.CSS("body")))
+}
+
+// submit clicks sel and waits for the browser to arrive at path (the
+// answer of a form post is a redirect), or at a path matching it when it
+// starts with ^; it returns the path.
+func (b *browser) submit(ctx context.Context, sel, path string) string {
+	b.t.Helper()
+	// A marker on the old document tells the new one apart, even at the
+	// same path.
+	b.run(ctx, "click "+sel, chromedp.Evaluate[chromedp.Void](`window.__old = true`), click(sel))
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		old, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.__old === true`))
+		if err == nil && !old {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return b.waitPath(ctx, path)
+}
+
+func (b *browser) waitPath(ctx context.Context, path string) string {
+	b.t.Helper()
+	var re *regexp.Regexp
+	if strings.HasPrefix(path, "^") {
+		re = regexp.MustCompile(path)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	var got string
+	for time.Now().Before(deadline) {
+		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.pathname + "|" + document.readyState`))
+		if err == nil {
+			var ready string
+			got, ready, _ = strings.Cut(s, "|")
+			if ready == "complete" && (got == path || re != nil && re.MatchString(got)) {
+				return got
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	b.shot(ctx, "failed-wait"+strings.ReplaceAll(path, "/", "_"))
+	b.t.Fatalf("did not arrive at %s (at %s)", path, got)
+	return ""
+}
+
+func (b *browser) text(ctx context.Context, sel string) string {
+	b.t.Helper()
+	return strings.TrimSpace(b.eval(ctx, fmt.Sprintf(`(document.querySelector(%q) || {}).innerText || ""`, sel)))
+}
+
+func (b *browser) has(ctx context.Context, sel string) bool {
+	b.t.Helper()
+	return b.eval(ctx, fmt.Sprintf(`String(document.querySelectorAll(%q).length)`, sel)) != "0"
+}
+
+// eval evaluates a JavaScript expression whose value is a string.
+func (b *browser) eval(ctx context.Context, expr string) string {
+	b.t.Helper()
+	tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	s, err := chromedp.Run(tctx, chromedp.Evaluate[string](expr, chromedp.EvalAwaitPromise))
+	if err != nil {
+		b.t.Fatalf("evaluate %s: %v", expr, err)
+	}
+	return s
+}
+
+// until waits for a JavaScript condition to hold (an htmx swap, a poll).
+func (b *browser) until(ctx context.Context, what, cond string) {
+	b.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("!!("+cond+")"))
+		if err == nil && ok {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	b.shot(ctx, "failed-"+strings.ReplaceAll(what, " ", "_"))
+	b.t.Fatalf("%s: %s never held", what, cond)
+}
+
+// shot saves a full-page PNG of what the browser shows.
+func (b *browser) shot(ctx context.Context, name string) {
+	tctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	png, err := chromedp.Run(tctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		b.t.Logf("screenshot %s: %v", name, err)
+		return
+	}
+	if err := os.WriteFile(filepath.Join(b.dir, name+".png"), png, 0o644); err != nil {
+		b.t.Logf("screenshot %s: %v", name, err)
+	}
+}
+
+func fill(sel, value string) chromedp.Action[chromedp.Void] {
+	return chromedp.SetValue(chromedp.CSS(sel), value)
+}
+func click(sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.Click(chromedp.CSS(sel), chromedp.NodeVisible)
+}
+func typed(sel, value string) chromedp.Action[chromedp.Void] {
+	return chromedp.SendKeys(chromedp.CSS(sel), value, chromedp.NodeVisible)
+}
+
+// cookie returns a cookie of the browser context (the session, to fetch a
+// download the way the browser would).
+func (b *browser) cookie(ctx context.Context, name string) string {
+	b.t.Helper()
+	res, err := chromedp.Call(ctx, network.GetCookies, network.GetCookiesParams{URLs: []string{b.base}})
+	if err != nil {
+		b.t.Fatalf("read cookies: %v", err)
+	}
+	for _, c := range res.Cookies {
+		if c.Name == name {
+			return c.Value
+		}
+	}
+	return ""
+}
+
+// get fetches path with the browser's session, as a download link does.
+func (b *browser) get(ctx context.Context, path string) (*http.Response, error) {
+	req, err := http.NewRequest("GET", b.base+path, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.AddCookie(&http.Cookie{Name: "th_session", Value: b.cookie(ctx, "th_session")})
+	return http.DefaultClient.Do(req)
+}
+
+// tick makes sure a checkbox is ticked, clicking it if it is not.
+func (b *browser) tick(ctx context.Context, sel string) {
+	b.t.Helper()
+	if b.eval(ctx, fmt.Sprintf(`String(document.querySelector(%q).checked)`, sel)) != "true" {
+		b.run(ctx, "tick "+sel, click(sel))
+	}
+}
