@@ -3,7 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
+	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -234,8 +238,101 @@ func TestBrowserJourneys(t *testing.T) {
 		t.Fatalf("a CSRF-less fetch got %s", got)
 	}
 
+	// ---- The admin rebuilds the index and recounts, watching progress. ----
+	b.visit(admin, "/admin")
+	b.run(admin, "start a rebuild", click("#reindex-start"))
+	b.until(admin, "rebuild done", `document.querySelector("#reindex-done")`)
+	b.run(admin, "recount", click("#recount-start"))
+	b.until(admin, "recount clean", `document.querySelector("#recount-clean")`)
+	b.shot(admin, "admin")
+
+	// ---- Every page of every role, in both languages. ----
+	anon := b.user("anonymous")
+	pages := map[string][]string{
+		"anonymous": {"/", "/signin", "/signup"},
+		"creator":   {"/me/profile", "/me/matches", "/me/applications", "/me/privacy", "/projects", "/projects/" + projectID, talentPath},
+		"org": {"/org", "/org/projects", "/org/projects/new", "/org/projects/" + projectID + "/edit", matchesPath,
+			"/org/projects/" + projectID + "/pipeline", "/org/recruitments", "/org/recruitments/new", "/talents?q=原画", talentPath},
+		"bureau": {"/bureau", "/bureau/verify", "/bureau/audit", "/talents"},
+		"admin":  {"/admin", "/bureau", "/bureau/audit"},
+	}
+	users := map[string]context.Context{"anonymous": anon, "creator": cr, "org": org, "bureau": bu, "admin": admin}
+	keyLike := untranslatedPattern(t)
+	for _, who := range []string{"anonymous", "creator", "org", "bureau", "admin"} {
+		ctx := users[who]
+		for round := 0; round < 2; round++ {
+			lang := b.eval(ctx, `document.documentElement.lang || "zh-CN"`)
+			for i, path := range pages[who] {
+				b.visit(ctx, path)
+				if b.has(ctx, ".error-page") {
+					t.Errorf("%s %s (%s): error page %q", who, path, lang, b.text(ctx, ".error-page"))
+				}
+				if got := b.eval(ctx, `document.documentElement.lang`); got != lang {
+					t.Errorf("%s %s: language %q, want %q", who, path, got, lang)
+				}
+				if m := keyLike.FindAllString(b.eval(ctx, `document.body.innerText`), 5); m != nil {
+					t.Errorf("%s %s (%s): untranslated %v", who, path, lang, m)
+				}
+				b.shot(ctx, fmt.Sprintf("%s-%02d-%s", who, i, lang))
+			}
+			b.submit(ctx, "#lang-toggle", strings.SplitN(pages[who][len(pages[who])-1], "?", 2)[0])
+		}
+	}
+
+	// ---- At a phone's width nothing overflows the page. ----
+	for who, path := range map[string]string{"anonymous": "/", "creator": "/me/profile", "org": "/org/projects/" + projectID + "/pipeline", "bureau": "/bureau"} {
+		ctx := users[who]
+		b.run(ctx, "phone width", chromedp.EmulateViewport(390, 844))
+		b.visit(ctx, path)
+		if w := b.eval(ctx, `String(document.documentElement.scrollWidth)`); w > "391" && len(w) >= 3 {
+			t.Errorf("%s at 390px is %spx wide", path, w)
+		}
+		b.shot(ctx, "phone-"+who)
+		b.run(ctx, "desktop width", chromedp.ResetViewport())
+	}
+
+	// ---- The creator downloads their data and deletes the account. ----
+	res, err := b.get(cr, "/me/export.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	export, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.Contains(string(export), "《星海》角色原画") {
+		t.Fatalf("export: %d %.200s", res.StatusCode, export)
+	}
+	b.visit(cr, "/me/privacy")
+	word := b.eval(cr, `document.querySelector("label[for=f-confirm]").innerText.match(/[“"](.+)[”"]/)[1]`)
+	b.run(cr, "confirm the deletion", fill("#f-confirm", word))
+	b.submit(cr, "#delete-form button", "/")
+	b.visit(cr, "/me/profile")
+	b.waitPath(cr, "/signin")
+
 	b.check()
 	t.Logf("journeys took %s; screenshots in %s", time.Since(began).Round(time.Millisecond), b.dir)
+}
+
+// untranslatedPattern matches a message id shown as text: a prefix of the
+// locale's ids, a dot and a name.
+func untranslatedPattern(t *testing.T) *regexp.Regexp {
+	t.Helper()
+	raw, err := os.ReadFile("web/locales/en.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]string
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatal(err)
+	}
+	prefixes := map[string]bool{}
+	for k := range m {
+		prefixes[regexp.QuoteMeta(strings.SplitN(k, ".", 2)[0])] = true
+	}
+	var alt []string
+	for p := range prefixes {
+		alt = append(alt, p)
+	}
+	return regexp.MustCompile(`\b(?:` + strings.Join(alt, "|") + `)\.[a-z_]+\b`)
 }
 
 func gauge(t *testing.T, s string) float64 {

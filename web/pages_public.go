@@ -106,6 +106,9 @@ func (w *Web) signup(c *fiber.Ctx, p *page) (string, error) {
 	if p.Form["password"] != p.Form["password2"] {
 		p.Errors = map[string]string{"password2": w.tr.t(p.Lang, "signup.passwords_differ")}
 		p.Status = 422
+		// A password is never sent back into a page.
+		delete(p.Form, "password")
+		delete(p.Form, "password2")
 		return "signup", nil
 	}
 	auth, err := w.cfg.Accounts.Register(c.UserContext(), in, clientOf(c))

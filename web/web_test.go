@@ -74,7 +74,7 @@ func usedKeys(t *testing.T) map[string]bool {
 	keys := map[string]bool{}
 	literal := []*regexp.Regexp{
 		regexp.MustCompile(`\bt "([a-z0-9_.]+)"`),                         // templates
-		regexp.MustCompile(`tr\.t\([^,()]+, "([a-z0-9_.]*[a-z0-9_])"`),             // Go
+		regexp.MustCompile(`tr\.t\([^,()]+, "([a-z0-9_.]*[a-z0-9_])"`),    // Go
 		regexp.MustCompile(`"((?:flash|form\.field|error)\.[a-z0-9_]+)"`), // flash and error keys in Go
 	}
 	err := fs.WalkDir(files, "templates", func(p string, d fs.DirEntry, err error) error {
@@ -116,6 +116,9 @@ func usedKeys(t *testing.T) map[string]bool {
 		"action":     {"apply", "invite", "move", "accept_invitation", "accept_contact"},
 		"vocab":      vocabNames,
 		"language":   {"zh", "en", "yue", "ja", "ko", "fr", "de"},
+		"audit_action": {"org.decide", "org.member_add", "base.decide", "recruitment.report", "recruitment.decide", "recruitment.correct",
+			"recruitment.withdraw", "contact.accept", "contact.reveal", "talent.erase", "user.create", "taxonomy.replace", "target.set"},
+		"resource": {"talent", "org", "base", "project", "application", "recruitment", "audit", "users", "taxonomy", "stats", "target"},
 	}
 	for prefix, values := range built {
 		for _, v := range values {
