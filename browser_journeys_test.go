@@ -150,6 +150,24 @@ func TestBrowserJourneys(t *testing.T) {
 	if got := b.text(org, "#org-status"); got != "已认定" {
 		t.Fatalf("status after verification: %q", got)
 	}
+	// A base: registered, rejected without a reason (refused, said by the
+	// row), then with one, which the organisation sees.
+	b.run(org, "open the base form", click("#bases summary"))
+	b.run(org, "register a base", fill("#f-base_name", "星河游戏人才培训基地"), fill("#f-base_kind", "training"),
+		fill("#f-base_district", "nanshan"), click(`input[name="base_industries"][value="games"]`),
+		fill("#f-established_on", "2024-05-01"), fill("#f-capacity", "120"))
+	b.submit(org, "#bases form button[type=submit]", "/org")
+	b.visit(bu, "/bureau/verify")
+	b.submit(bu, `#queue-bases tr[id^="bases-"] button.reject`, "/bureau/verify/bases/"+b.eval(bu, `document.querySelector('#queue-bases tr[id^="bases-"]').id.slice(6)`))
+	if got := b.text(bu, "#queue-bases .error"); got == "" {
+		t.Fatalf("a rejection without a reason was not refused by its row")
+	}
+	b.run(bu, "give a reason", fill(`#queue-bases input[name="reason"]`, "场地证明材料不全"))
+	b.submit(bu, `#queue-bases tr[id^="bases-"] button.reject`, "/bureau/verify")
+	b.visit(org, "/org")
+	if got := b.text(org, `#bases tbody tr`); !strings.Contains(got, "未通过") || !strings.Contains(got, "场地证明材料不全") {
+		t.Fatalf("the organisation does not see the rejection and its reason: %q", got)
+	}
 	b.shot(org, "org")
 
 	// ---- It posts a project, searches 原画, and the creator applies. ----
