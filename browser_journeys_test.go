@@ -235,6 +235,29 @@ func TestBrowserJourneys(t *testing.T) {
 		t.Fatalf("the talent gauge went from %v to %v, want one more", before, after)
 	}
 	b.shot(bu, "dashboard")
+	// Every figure on the page is the API's.
+	year := b.eval(bu, `document.querySelector("#year").value`)
+	res, err := b.get(bu, "/api/v1/targets?year="+year)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var api struct {
+		Items []struct {
+			Metric string  `json:"metric"`
+			Actual float64 `json:"actual"`
+		} `json:"items"`
+	}
+	err = json.NewDecoder(res.Body).Decode(&api)
+	res.Body.Close()
+	if err != nil || len(api.Items) == 0 {
+		t.Fatalf("GET /api/v1/targets: %d %v", res.StatusCode, err)
+	}
+	for _, it := range api.Items {
+		onPage := gauge(t, b.eval(bu, fmt.Sprintf(`document.querySelector('[data-metric=%q]').dataset.actual`, it.Metric)))
+		if onPage != it.Actual {
+			t.Errorf("%s: the dashboard shows %v, the API %v", it.Metric, onPage, it.Actual)
+		}
+	}
 	href := b.eval(bu, `document.querySelector("#download-xlsx").getAttribute("href")`)
 	if n := xlsxTalents(t, b, bu, href); n != after {
 		t.Fatalf("the XLSX counts %v talents imported, the dashboard %v", n, after)
@@ -248,6 +271,9 @@ func TestBrowserJourneys(t *testing.T) {
 	b.waitPath(org, "/org/projects/new")
 	if got := b.text(org, ".error-page"); !strings.Contains(got, "403") {
 		t.Fatalf("a CSRF-less post was not refused: %q", got)
+	}
+	if projects != "1" {
+		t.Fatalf("the organisation's project list shows %s projects, want 1", projects)
 	}
 	if again := b.eval(org, `fetch("/org/projects").then(r => r.text()).then(t => String((t.match(/<tr id="project-/g) || []).length))`); again != projects {
 		t.Fatalf("projects before the forged post %s, after %s", projects, again)
@@ -263,6 +289,21 @@ func TestBrowserJourneys(t *testing.T) {
 	b.run(admin, "recount", click("#recount-start"))
 	b.until(admin, "recount clean", `document.querySelector("#recount-clean")`)
 	b.shot(admin, "admin")
+	// A target's goal and the vocabularies, edited and saved.
+	b.run(admin, "change a goal", fill("#goal-talents_imported", "1200"))
+	b.submit(admin, "#target-talents_imported button[type=submit]", "/admin")
+	if got := b.eval(admin, `document.querySelector("#goal-talents_imported").value`); got != "1200" {
+		t.Fatalf("the goal after saving: %q (%s)", got, b.text(admin, ".alert"))
+	}
+	b.run(admin, "add an industry", chromedp.Evaluate[chromedp.Void](`(() => { const v = document.querySelector("#v-industries"); v.value += "\nmetaverse | 元宇宙 | Metaverse\n"; })()`))
+	b.submit(admin, "#taxonomy-submit", "/admin")
+	if got := b.text(admin, ".flash"); got != "已保存。" {
+		t.Fatalf("saving the vocabularies: %q %q", got, b.text(admin, ".alert"))
+	}
+	b.visit(admin, "/talents")
+	if !b.has(admin, `#results`) {
+		t.Fatalf("no talent search for the admin")
+	}
 
 	// ---- Every page of every role, in both languages. ----
 	anon := b.user("anonymous")
@@ -310,7 +351,7 @@ func TestBrowserJourneys(t *testing.T) {
 	}
 
 	// ---- The creator downloads their data and deletes the account. ----
-	res, err := b.get(cr, "/me/export.json")
+	res, err = b.get(cr, "/me/export.json")
 	if err != nil {
 		t.Fatal(err)
 	}
