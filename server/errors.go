@@ -86,7 +86,10 @@ func asModelsError(err error) error {
 // errorHandler is Fiber's ErrorHandler: errors raised outside the
 // middleware chain (an oversized body, say) reach it directly.
 func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
-	if s.renderPage != nil && s.isPage(c.Path()) {
+	// Only a request that entered the app (it has a request id) gets a
+	// page: an error of the HTTP layer itself (a body it cannot read)
+	// comes with a request it has already reset.
+	if s.renderPage != nil && requestIDOf(c) != "" && s.isPage(c.Path()) {
 		// The page logs what it does not show.
 		if rerr := s.renderPage(c, asModelsError(err)); rerr == nil {
 			return nil

@@ -108,9 +108,10 @@ func Register(app *fiber.App, cfg Config) *Web {
 	return w
 }
 
-// IsPage reports whether a path is the UI's (not the API's or the probes').
+// IsPage reports whether a path is one of the UI's pages (not the API's,
+// the probes' or an asset's).
 func IsPage(path string) bool {
-	for _, p := range []string{"/api/", "/healthz", "/readyz", "/metrics"} {
+	for _, p := range []string{"/api/", "/healthz", "/readyz", "/metrics", "/static/"} {
 		if strings.HasPrefix(path, p) {
 			return false
 		}
