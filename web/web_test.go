@@ -305,6 +305,23 @@ func TestPostWithoutCSRFIsRefused(t *testing.T) {
 	}
 }
 
+func TestCookiesAreSecureBehindTLS(t *testing.T) {
+	app, _ := newTestApp(t)
+	req := httptest.NewRequest("GET", "/", nil)
+	req.Header.Set("X-Forwarded-Proto", "https")
+	res, err := app.Test(req, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ck := cookieOf(res, csrfCookie); ck == nil || !ck.Secure {
+		t.Errorf("behind TLS the CSRF cookie is not Secure: %+v", ck)
+	}
+	res, _ = do(t, app, call{method: "GET", path: "/"})
+	if ck := cookieOf(res, csrfCookie); ck == nil || ck.Secure {
+		t.Errorf("over plain HTTP (development) the cookie is Secure and would be dropped: %+v", ck)
+	}
+}
+
 func TestLanguageToggleSticksToTheAccount(t *testing.T) {
 	app, acc := newTestApp(t)
 	tok := strings.Repeat("c", 43)
