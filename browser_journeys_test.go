@@ -207,6 +207,9 @@ func TestBrowserJourneys(t *testing.T) {
 	if got := b.text(org, ".match .skills"); !strings.Contains(got, "原画") {
 		t.Errorf("the match does not name the matched skills: %q", got)
 	}
+	if got := b.eval(org, `document.querySelector(".match .reasons").textContent`); !strings.Contains(got, "项目要求 2 项技能，具备其中 2 项") || !strings.Contains(got, "同在南山区") {
+		t.Errorf("the match's reasons are not explained in Chinese: %q", got)
+	}
 	b.submit(org, ".match button.shortlist", matchesPath)
 	if got := b.text(org, ".match .badge"); got != "入围" {
 		t.Fatalf("stage after shortlisting: %q", got)

@@ -161,6 +161,9 @@ func (w *Web) funcs(lang string) template.FuncMap {
 		// mark shows a highlight fragment: the index marks matches with
 		// <mark>; everything else of it is escaped here.
 		"mark": func(s string) template.HTML { return safeMarks(s) },
+		"why": func(tax *models.Taxonomy, r models.Reason, t *models.Talent, p *models.Project, matched, missing []string) string {
+			return w.why(lang, tax, r, t, p, matched, missing)
+		},
 	}
 }
 

@@ -222,6 +222,13 @@ func (w *Web) workMove(c *fiber.Ctx, p *page) (string, error) {
 	})
 }
 
+// myMatchesData is the creator's matches and the profile they were
+// matched with (the reasons speak of both).
+type myMatchesData struct {
+	List   *models.List[models.ProjectMatch]
+	Talent *models.Talent
+}
+
 func (w *Web) myMatches(c *fiber.Ctx, p *page) (string, error) {
 	p.Title = w.tr.t(p.Lang, "matches.title")
 	t, err := w.myProfile(c, p.User)
@@ -229,14 +236,14 @@ func (w *Web) myMatches(c *fiber.Ctx, p *page) (string, error) {
 		return "", err
 	}
 	if t == nil {
-		p.Data = (*models.List[models.ProjectMatch])(nil)
+		p.Data = myMatchesData{}
 		return "my_matches", nil
 	}
 	list, err := w.cfg.Talents.Matches(c.UserContext(), p.User, t.ID, pageOf(c, 20))
 	if err != nil {
 		return "", err
 	}
-	p.Data = list
+	p.Data = myMatchesData{List: list, Talent: t}
 	return "my_matches", nil
 }
 

@@ -66,7 +66,7 @@
       yAxis: { type: 'value', minInterval: 1 },
       series: [
         { name: t.labels.actual, type: 'line', data: t.actual, areaStyle: { opacity: 0.12 }, symbolSize: 6,
-          markLine: { silent: true, symbol: 'none', lineStyle: { color: '#2e8b57' }, label: { formatter: t.labels.goal + ' {c}' }, data: [{ yAxis: t.goal }] } },
+          markLine: { silent: true, symbol: 'none', lineStyle: { color: '#2e8b57' }, label: { position: 'insideEndTop', formatter: t.labels.goal + ' {c}' }, data: [{ yAxis: t.goal }] } },
         { name: t.labels.pace, type: 'line', data: t.pace.map(function (x) { return Math.round(x); }), showSymbol: false, lineStyle: { type: 'dashed' } },
         { name: t.labels.forecast, type: 'line', data: forecast, showSymbol: false, connectNulls: false, lineStyle: { type: 'dotted', width: 2 } }
       ]
