@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,9 +19,11 @@ import (
 	"github.com/szdc/talenthub/server/service"
 	"github.com/szdc/talenthub/server/store"
 	"github.com/szdc/talenthub/server/store/storetest"
+	"github.com/szdc/talenthub/web"
 )
 
-// BenchmarkStatsAt100k measures /targets, /stats and the reports over HTTP
+// BenchmarkStatsAt100k measures /targets, /stats, the reports and the
+// dashboard page over HTTP
 // on loopback with 100,000 verified records (2024-2025) and 1,000 bases on
 // the embedded database, and the figures read in-process beside them:
 //
@@ -76,6 +79,12 @@ func BenchmarkStatsAt100k(b *testing.B) {
 		b.Fatal(err)
 	}
 	srv := server.New(configOf(svc, st.Ping, logger))
+	// The web UI on the same server, as main mounts it: its dashboard reads
+	// the same figures through the same services.
+	ui := web.Register(srv.App(), web.Config{Accounts: svc.Accounts, Talents: svc.Talents, Orgs: svc.Orgs, Bases: svc.Bases,
+		Projects: svc.Projects, Applications: svc.Applications, Recruitments: svc.Recruitments, Audit: svc.Audit,
+		Taxonomies: svc.Taxonomies, Stats: svc.Stats, Logger: logger})
+	srv.SetPageErrors(web.IsPage, ui.RenderError)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		b.Fatal(err)
@@ -95,7 +104,11 @@ func BenchmarkStatsAt100k(b *testing.B) {
 
 	get := func(b *testing.B, path string) {
 		req, _ := http.NewRequest("GET", base+path, nil)
-		req.Header.Set("Authorization", "Bearer "+auth.Token)
+		if strings.HasPrefix(path, "/api/") {
+			req.Header.Set("Authorization", "Bearer "+auth.Token)
+		} else {
+			req.AddCookie(&http.Cookie{Name: "th_session", Value: auth.Token})
+		}
 		res, err := client.Do(req)
 		if err != nil {
 			b.Fatal(err)
@@ -138,6 +151,10 @@ func BenchmarkStatsAt100k(b *testing.B) {
 			b.Fatal(err)
 		}
 	})
+	// The pages: the bureau's dashboard makes the calls of the rows above
+	// (targets, six breakdowns, lagging, bases) and renders them.
+	measure("page/bureau?year=2025", func(b *testing.B) { get(b, "/bureau?year=2025") })
+	measure("page/home", func(b *testing.B) { get(b, "/") })
 	measure("http/reports/recruitment.xlsx", func(b *testing.B) { get(b, "/api/v1/reports/recruitment.xlsx?year=2025") })
 	measure("http/reports/recruitment.csv", func(b *testing.B) { get(b, "/api/v1/reports/recruitment.csv?year=2025") })
 }
