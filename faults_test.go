@@ -124,7 +124,7 @@ func (p *proxy) relay(src, dst net.Conn) {
 }
 
 // TestDatabaseUnreachable: when the database stops answering (refused
-// connections, then a silent network path), /readyz and the API answer 503
+// connections, then a silent network path), /readyz, the API and the pages answer 503
 // with the error shape within 3 seconds and nothing hangs; when it answers
 // again, so does the API, without a restart.
 func TestDatabaseUnreachable(t *testing.T) {
@@ -158,16 +158,32 @@ func TestDatabaseUnreachable(t *testing.T) {
 		_ = json.Unmarshal(raw, &m)
 		return res.StatusCode, m, nil
 	}
+	// The web UI, signed in with the same session in its cookie.
+	getPage := func(path string) (int, string, error) {
+		req, _ := http.NewRequest("GET", in.base+path, nil)
+		req.AddCookie(&http.Cookie{Name: "th_session", Value: token})
+		res, err := client.Do(req)
+		if err != nil {
+			return 0, "", err
+		}
+		defer res.Body.Close()
+		raw, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(raw), nil
+	}
 	waitFor := func(what string, want int, within time.Duration) time.Duration {
 		t.Helper()
 		t0 := time.Now()
 		for {
 			cr, _, err1 := get("/readyz")
 			ca, body, err2 := get("/api/v1/me")
-			if err1 != nil || err2 != nil {
-				t.Fatalf("%s: a request hung or failed: %v %v", what, err1, err2)
+			cp, page, err3 := getPage("/")
+			if err1 != nil || err2 != nil || err3 != nil {
+				t.Fatalf("%s: a request hung or failed: %v %v %v", what, err1, err2, err3)
 			}
-			if cr == want && ca == want {
+			if cr == want && ca == want && cp == want {
+				if want == 503 && !strings.Contains(page, "服务暂时不可用") {
+					t.Fatalf("%s: the home page's 503 is not the friendly page: %.300s", what, page)
+				}
 				if want == 503 {
 					e, _ := body["error"].(map[string]any)
 					if e["code"] != "unavailable" || e["request_id"] == "" {

@@ -1,11 +1,26 @@
 package server
 
-import "github.com/szdc/talenthub/models"
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/szdc/talenthub/models"
+)
 
 // routes registers every route of the API in one place.
 func (s *Server) routes() {
 	app := s.app
 	app.Use(s.requestID, s.accessLog, s.recoverPanics, s.securityHeaders, s.bodyLimit, s.deadline)
+	// The web UI's pages (mounted after these routes) pass the same gate as
+	// the API: while the database is down they answer 503 at once.
+	app.Use(func(c *fiber.Ctx) error {
+		p := c.Path()
+		if strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/static/") || p == "/healthz" || p == "/readyz" || p == "/metrics" {
+			return c.Next()
+		}
+		return s.gate(c)
+	})
 
 	app.Get("/healthz", s.handleHealthz)
 	app.Get("/readyz", s.handleReadyz)

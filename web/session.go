@@ -61,7 +61,7 @@ func (w *Web) session(c *fiber.Ctx) error {
 		// (an unknown API path): it stays the API's.
 		return c.Next()
 	}
-	w.loadSession(c)
+	w.loadSession(c, true)
 	switch c.Method() {
 	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
 		return c.Next()
@@ -81,8 +81,8 @@ func (w *Web) session(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-func (w *Web) loadSession(c *fiber.Ctx) {
-	if token := c.Cookies(sessionCookie); token != "" {
+func (w *Web) loadSession(c *fiber.Ctx, authenticate bool) {
+	if token := c.Cookies(sessionCookie); token != "" && authenticate {
 		u, err := w.cfg.Accounts.Authenticate(c.UserContext(), token)
 		if err == nil {
 			c.Locals(localUser, u)

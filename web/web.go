@@ -241,7 +241,9 @@ func (w *Web) renderError(c *fiber.Ctx, p *page, err error) error {
 // server's error handler.
 func (w *Web) RenderError(c *fiber.Ctx, err error) error {
 	if c.Locals(localLang) == nil {
-		w.loadSession(c) // the error came before the session middleware
+		// The error came before the session middleware. While the database
+		// is down the page is rendered without asking it who is signed in.
+		w.loadSession(c, !models.IsCode(err, models.CodeUnavailable))
 	}
 	return w.renderError(c, w.newPage(c), err)
 }
