@@ -364,6 +364,9 @@ func TestBrowserJourneys(t *testing.T) {
 		t.Fatalf("export: %d %.200s", res.StatusCode, export)
 	}
 	b.visit(cr, "/me/privacy")
+	if got := b.text(cr, "#shared"); !strings.Contains(got, "深圳星河游戏孵化器") || !strings.Contains(got, "二次元手游角色原画师") {
+		t.Errorf("the privacy page does not say who sees the contact details: %q", got)
+	}
 	word := b.eval(cr, `document.querySelector("label[for=f-confirm]").innerText.match(/[“"](.+)[”"]/)[1]`)
 	b.run(cr, "confirm the deletion", fill("#f-confirm", word))
 	b.submit(cr, "#delete-form button", "/")

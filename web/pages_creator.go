@@ -227,6 +227,7 @@ func (w *Web) workMove(c *fiber.Ctx, p *page) (string, error) {
 type myMatchesData struct {
 	List   *models.List[models.ProjectMatch]
 	Talent *models.Talent
+	Pages  []int
 }
 
 func (w *Web) myMatches(c *fiber.Ctx, p *page) (string, error) {
@@ -243,7 +244,7 @@ func (w *Web) myMatches(c *fiber.Ctx, p *page) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	p.Data = myMatchesData{List: list, Talent: t}
+	p.Data = myMatchesData{List: list, Talent: t, Pages: pages(list.Total, 20)}
 	return "my_matches", nil
 }
 
@@ -262,7 +263,7 @@ func (w *Web) myApplications(c *fiber.Ctx, p *page) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	p.Data = list
+	p.Data = paged[*models.Application]{List: list, Pages: pages(list.Total, 20)}
 	return "my_applications", nil
 }
 
@@ -284,8 +285,47 @@ func (w *Web) myApplicationAct(c *fiber.Ctx, p *page) (string, error) {
 	return w.redirect(c, "/me/applications", "flash.saved")
 }
 
+// privacyData is the privacy page: the organisations the creator let see
+// their contact details, through which projects.
+type privacyData struct {
+	Shared []sharedWith
+}
+
+type sharedWith struct {
+	Org      string
+	Projects []string
+}
+
 func (w *Web) privacy(c *fiber.Ctx, p *page) (string, error) {
 	p.Title = w.tr.t(p.Lang, "privacy.title")
+	d := privacyData{}
+	byOrg := map[string]int{}
+	for n := 1; ; n++ {
+		list, err := w.cfg.Applications.List(c.UserContext(), p.User, models.ApplicationFilter{Page: models.Page{Page: n, PerPage: 100}})
+		if err != nil {
+			return "", err
+		}
+		for _, a := range list.Items {
+			if !a.ContactAccepted {
+				continue
+			}
+			i, ok := byOrg[a.OrgID]
+			if !ok {
+				name := a.OrgID
+				if o, err := w.cfg.Orgs.Get(c.UserContext(), p.User, a.OrgID); err == nil {
+					name = o.Name
+				}
+				i = len(d.Shared)
+				byOrg[a.OrgID] = i
+				d.Shared = append(d.Shared, sharedWith{Org: name})
+			}
+			d.Shared[i].Projects = append(d.Shared[i].Projects, a.ProjectTitle)
+		}
+		if n*100 >= list.Total || len(list.Items) == 0 {
+			break
+		}
+	}
+	p.Data = d
 	return "privacy", nil
 }
 
@@ -374,6 +414,12 @@ func queryOf(c *fiber.Ctx, names ...string) map[string]string {
 }
 
 // pages numbers the pages of a list (at most 50).
+// paged is a list with the numbers of its pages, for the pager.
+type paged[T any] struct {
+	*models.List[T]
+	Pages []int
+}
+
 func pages(total, perPage int) []int {
 	n := min((total+perPage-1)/perPage, 50)
 	out := make([]int, n)

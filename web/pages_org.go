@@ -393,7 +393,7 @@ func (w *Web) orgRecruitments(c *fiber.Ctx, p *page) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	p.Data = list
+	p.Data = paged[*models.Recruitment]{List: list, Pages: pages(list.Total, 50)}
 	return "org_recruitments", nil
 }
 
