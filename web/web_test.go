@@ -385,6 +385,16 @@ func TestSafeMarksEscapesAllButMark(t *testing.T) {
 	}
 }
 
+func TestAuditChanges(t *testing.T) {
+	got := auditChanges(map[string]any{"status": "pending", "goal": 1000.0}, map[string]any{"status": "verified", "goal": 1200.0, "member_id": "u1"})
+	if want := "goal: 1000 → 1200; member_id: u1; status: pending → verified"; got != want {
+		t.Errorf("auditChanges = %q, want %q", got, want)
+	}
+	if got := auditChanges(map[string]any{"x": strings.Repeat("长", 100)}, nil); got != "x: "+strings.Repeat("长", 80)+"… → —" {
+		t.Errorf("a long value is not cut: %q", got)
+	}
+}
+
 func TestGroupDigits(t *testing.T) {
 	for _, c := range []struct {
 		f    float64
