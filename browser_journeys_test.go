@@ -190,6 +190,12 @@ func TestBrowserJourneys(t *testing.T) {
 		t.Errorf("the phone number shows in the search results")
 	}
 	b.shot(org, "talent-search")
+	// A facet narrows the results at once and stays in the address.
+	b.run(org, "tick a facet", click(`#results input[name="industries"][value="games"]`))
+	b.until(org, "facet applied", `location.search.includes("industries=games") && document.querySelector('#results input[name="industries"][value="games"]').checked`)
+	if got := b.text(org, "#result-count"); got != "共 1 条结果" {
+		t.Errorf("results with the facet: %q", got)
+	}
 
 	b.visit(cr, "/me/matches")
 	b.until(cr, "the project in my matches", `document.querySelector(".match h2") && document.querySelector(".match h2").innerText.includes("二次元手游角色原画师")`)
@@ -232,7 +238,7 @@ func TestBrowserJourneys(t *testing.T) {
 	b.visit(bu, "/bureau/verify")
 	b.submit(bu, `#queue-recruitments tr[id^="recruitments-"] button.approve`, "/bureau/verify")
 	b.visit(bu, "/bureau")
-	b.until(bu, "gauges drawn", `document.querySelector('[data-chart="gauge"][data-ready] svg')`)
+	b.until(bu, "charts drawn", `document.querySelectorAll('[data-chart][data-ready] svg').length === document.querySelectorAll('[data-chart]:not([hidden])').length`)
 	after := gauge(t, b.eval(bu, `document.querySelector('[data-metric="talents_imported"]').dataset.actual`))
 	if after != before+1 {
 		t.Fatalf("the talent gauge went from %v to %v, want one more", before, after)
