@@ -106,6 +106,13 @@ func TestBrowserJourneys(t *testing.T) {
 	if got := works(); got != "《星海》角色原画|赛博深圳场景概念图" {
 		t.Fatalf("works after moving down: %q", got)
 	}
+	// Edit a work in place.
+	b.run(cr, "open a work", click(`li.work[data-index="1"] summary`))
+	b.run(cr, "edit the work", fill("#w-1-title", "赛博深圳场景概念图（终稿）"))
+	b.submit(cr, `li.work[data-index="1"] form.form-grid button[type=submit]`, "/me/profile")
+	if got := works(); got != "《星海》角色原画|赛博深圳场景概念图（终稿）" {
+		t.Fatalf("works after editing: %q", got)
+	}
 	b.shot(cr, "profile")
 	talentPath := b.eval(cr, `document.querySelector(".page-head a[href^='/talents/']").getAttribute("href")`)
 	b.visit(cr, talentPath)
@@ -357,6 +364,24 @@ func TestBrowserJourneys(t *testing.T) {
 		}
 		b.shot(ctx, "phone-"+who)
 		b.run(ctx, "desktop width", chromedp.ResetViewport())
+	}
+
+	// ---- The organisation edits its project, closes it and reopens it. ----
+	b.visit(org, "/org/projects/"+projectID+"/edit")
+	b.run(org, "edit the project", fill("#f-openings", "3"))
+	b.submit(org, "#project-submit", "/org/projects")
+	b.visit(org, "/projects/"+projectID)
+	if got := b.text(org, "dl.facts"); !strings.Contains(got, "3") {
+		t.Fatalf("openings after editing: %q", got)
+	}
+	b.visit(org, "/org/projects")
+	b.submit(org, "#project-"+projectID+" .row-actions form button", "/org/projects")
+	if got := b.text(org, "#project-"+projectID+" .badge"); got != "Closed" && got != "已关闭" {
+		t.Fatalf("status after closing: %q", got)
+	}
+	b.submit(org, "#project-"+projectID+" .row-actions form button", "/org/projects")
+	if got := b.text(org, "#project-"+projectID+" .badge"); got != "Open" && got != "招募中" {
+		t.Fatalf("status after reopening: %q", got)
 	}
 
 	// ---- The creator downloads their data and deletes the account. ----
