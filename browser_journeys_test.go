@@ -371,7 +371,7 @@ func TestBrowserJourneys(t *testing.T) {
 	b.run(org, "edit the project", fill("#f-openings", "3"))
 	b.submit(org, "#project-submit", "/org/projects")
 	b.visit(org, "/projects/"+projectID)
-	if got := b.text(org, "dl.facts"); !strings.Contains(got, "3") {
+	if got := b.eval(org, `[...document.querySelectorAll("dl.facts dt")].find(d => /招募人数|Openings/.test(d.innerText)).nextElementSibling.innerText`); got != "3" {
 		t.Fatalf("openings after editing: %q", got)
 	}
 	b.visit(org, "/org/projects")
