@@ -241,6 +241,30 @@ func TestBrowserJourneys(t *testing.T) {
 	}
 	b.shot(org, "recruitments")
 
+	// ---- An invitation from the profile page, accepted by the creator. ----
+	b.visit(org, "/org/projects/new")
+	b.run(org, "post a second project", fill("#f-title", "赛博城市场景原画外包"), fill("#f-kind", "collaboration"),
+		fill("#f-skills", "场景设计"), click(`input[name="industries"][value="games"]`))
+	second := strings.Split(b.submit(org, "#project-submit", `^/org/projects/[^/]+/matches$`), "/")[3]
+	b.visit(org, talentPath)
+	b.run(org, "choose the project", fill("#invite-project", second))
+	b.submit(org, "#invite-form button", talentPath)
+	if got := b.text(org, ".flash"); got != "已发出邀请。" {
+		t.Fatalf("inviting: %q", got)
+	}
+	b.visit(cr, "/me/applications")
+	card := `.application:has(a[href="/projects/` + second + `"])`
+	if got := b.text(cr, card+" .badge"); got != "Invited" {
+		t.Fatalf("the invitation's stage for the creator: %q", got)
+	}
+	b.submit(cr, card+` form:not([data-confirm]) button`, "/me/applications")
+	if got := b.text(cr, card+" .badge"); got != "Shortlisted" {
+		t.Fatalf("after accepting the invitation: %q", got)
+	}
+	if got := b.eval(cr, `document.querySelector('`+card+` .history').textContent`); !strings.Contains(got, "Accepted the invitation") {
+		t.Errorf("the history does not show the acceptance: %q", got)
+	}
+
 	// ---- The bureau verifies the hire; the gauge and the XLSX count it. ----
 	b.visit(bu, "/bureau/verify")
 	b.submit(bu, `#queue-recruitments tr[id^="recruitments-"] button.approve`, "/bureau/verify")
@@ -288,8 +312,8 @@ func TestBrowserJourneys(t *testing.T) {
 	if got := b.text(org, ".error-page"); !strings.Contains(got, "403") {
 		t.Fatalf("a CSRF-less post was not refused: %q", got)
 	}
-	if projects != "1" {
-		t.Fatalf("the organisation's project list shows %s projects, want 1", projects)
+	if projects != "2" {
+		t.Fatalf("the organisation's project list shows %s projects, want 2", projects)
 	}
 	if again := b.eval(org, `fetch("/org/projects").then(r => r.text()).then(t => String((t.match(/<tr id="project-/g) || []).length))`); again != projects {
 		t.Fatalf("projects before the forged post %s, after %s", projects, again)
