@@ -372,6 +372,9 @@ func TestBrowserJourneys(t *testing.T) {
 				if m := keyLike.FindAllString(b.eval(ctx, `document.body.innerText`), 5); m != nil {
 					t.Errorf("%s %s (%s): untranslated %v", who, path, lang, m)
 				}
+				for _, v := range b.accessibility(ctx) {
+					t.Errorf("%s %s (%s): accessibility: %s", who, path, lang, v)
+				}
 				b.shot(ctx, fmt.Sprintf("%s-%02d-%s", who, i, lang))
 			}
 			b.submit(ctx, "#lang-toggle", strings.SplitN(pages[who][len(pages[who])-1], "?", 2)[0])

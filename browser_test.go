@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -326,4 +327,32 @@ func (b *browser) tick(ctx context.Context, sel string) {
 	if b.eval(ctx, fmt.Sprintf(`String(document.querySelector(%q).checked)`, sel)) != "true" {
 		b.run(ctx, "tick "+sel, click(sel))
 	}
+}
+
+// axeSource is axe-core (MPL-2.0, testdata/axe-core-4.14.1), the
+// accessibility checker, evaluated into pages through DevTools: the page's
+// Content-Security-Policy does not apply there.
+var axeSource = sync.OnceValues(func() (string, error) {
+	b, err := os.ReadFile(filepath.Join("testdata", "axe-core-4.14.1", "axe.min.js"))
+	return string(b), err
+})
+
+// accessibility runs axe's WCAG 2 A and AA rules on the page and returns
+// its violations, "impact rule: first nodes" each.
+func (b *browser) accessibility(ctx context.Context) []string {
+	b.t.Helper()
+	src, err := axeSource()
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](src)); err != nil {
+		b.t.Fatalf("load axe: %v", err)
+	}
+	out := b.eval(ctx, `axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, resultTypes: ["violations"]})
+		.then(r => JSON.stringify(r.violations.map(v => v.impact + " " + v.id + ": " + v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(", "))))`)
+	var violations []string
+	if err := json.Unmarshal([]byte(out), &violations); err != nil {
+		b.t.Fatalf("axe answered %q: %v", out, err)
+	}
+	return violations
 }
