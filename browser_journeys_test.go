@@ -352,11 +352,11 @@ func TestBrowserJourneys(t *testing.T) {
 	anon := b.user("anonymous")
 	pages := map[string][]string{
 		"anonymous": {"/", "/signin", "/signup"},
-		"creator":   {"/me/profile", "/me/matches", "/me/applications", "/me/privacy", "/projects", "/projects/" + projectID, talentPath},
+		"creator":   {"/me/profile", "/me/matches", "/me/applications", "/me/privacy", "/projects", "/projects/" + projectID, "/account", talentPath},
 		"org": {"/org", "/org/projects", "/org/projects/new", "/org/projects/" + projectID + "/edit", matchesPath,
-			"/org/projects/" + projectID + "/pipeline", "/org/recruitments", "/org/recruitments/new", "/talents?q=原画", talentPath},
-		"bureau": {"/bureau", "/bureau/verify", "/bureau/audit", "/talents"},
-		"admin":  {"/admin", "/bureau", "/bureau/audit"},
+			"/org/projects/" + projectID + "/pipeline", "/org/recruitments", "/org/recruitments/new", "/account", "/talents?q=原画", talentPath},
+		"bureau": {"/bureau", "/bureau/verify", "/bureau/audit", "/talents", "/account"},
+		"admin":  {"/admin", "/bureau", "/bureau/audit", "/account"},
 	}
 	users := map[string]context.Context{"anonymous": anon, "creator": cr, "org": org, "bureau": bu, "admin": admin}
 	keyLike := untranslatedPattern(t)
@@ -413,6 +413,22 @@ func TestBrowserJourneys(t *testing.T) {
 	if got := b.text(org, "#project-"+projectID+" .badge"); got != "Open" && got != "招募中" {
 		t.Fatalf("status after reopening: %q", got)
 	}
+
+	// ---- The organisation's manager changes the password. ----
+	b.visit(org, "/account")
+	b.run(org, "a wrong current password", fill("#f-current_password", "not my password"),
+		fill("#f-new_password", "a brand new password"), fill("#f-new_password2", "a brand new password"))
+	b.submit(org, "#password-save", "/account/password")
+	if got := b.text(org, "#e-current_password"); got == "" || b.eval(org, `document.querySelector("#f-new_password").value`) != "" {
+		t.Fatalf("a wrong current password: error %q, or a password sent back into the page", got)
+	}
+	b.run(org, "the right one", fill("#f-current_password", journeyPassword),
+		fill("#f-new_password", "a brand new password"), fill("#f-new_password2", "a brand new password"))
+	b.submit(org, "#password-save", "/account")
+	b.submit(org, "#signout", "/")
+	b.visit(org, "/signin")
+	b.run(org, "sign in with the new password", fill("#f-email", "chen@starlight.example.com"), fill("#f-password", "a brand new password"))
+	b.submit(org, "#signin-submit", "/org")
 
 	// ---- The creator downloads their data and deletes the account. ----
 	res, err = b.get(cr, "/me/export.json")

@@ -39,6 +39,12 @@ const (
 	LangEN = "en"
 )
 
+// PasswordChange is the body of POST /me/password.
+type PasswordChange struct {
+	CurrentPassword string `json:"current_password" validate:"required,max=256"`
+	NewPassword     string `json:"new_password" validate:"required,min=10,max=256"`
+}
+
 // UserUpdate is the body of PATCH /me: a user changes their own name and
 // language.
 type UserUpdate struct {
@@ -160,6 +166,12 @@ type AccountService interface {
 	// CodeValidation (an empty name, an unknown language),
 	// CodePreconditionFailed when ifVersion is set and stale.
 	UpdateMe(ctx context.Context, actor *User, u UserUpdate, ifVersion int64) (*User, error)
+	// ChangePassword replaces the actor's password after checking the
+	// current one, and ends every other session of the account (the one
+	// of token stays). A wrong current password is CodeValidation on
+	// current_password and counts as a failed sign-in (CodeRateLimited
+	// after too many).
+	ChangePassword(ctx context.Context, actor *User, token string, in PasswordChange, client ClientInfo) error
 	// BootstrapAdmin creates the first admin unless an admin exists already.
 	// It reports whether it created one.
 	BootstrapAdmin(ctx context.Context, email, password string) (bool, error)
@@ -188,6 +200,8 @@ type UserStore interface {
 	// UpdateUser applies fn to user id as stored, in one serialised write
 	// (ifVersion > 0: only at that version, else CodePreconditionFailed).
 	UpdateUser(ctx context.Context, id string, ifVersion int64, fn func(*User) error) (*User, error)
+	// SetPassword replaces the password hash of user id.
+	SetPassword(ctx context.Context, id, passwordHash string) error
 }
 
 // SessionStore persists sessions.
@@ -198,6 +212,9 @@ type SessionStore interface {
 	Session(ctx context.Context, id string) (*Session, error)
 	// DeleteSession removes a session; removing a missing one is not an error.
 	DeleteSession(ctx context.Context, id string) error
+	// DeleteUserSessions removes every session of a user but the one with
+	// id except (empty: all).
+	DeleteUserSessions(ctx context.Context, userID, except string) error
 }
 
 // LimitStore keeps rate-limit counters that every server process shares.

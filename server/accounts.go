@@ -48,6 +48,18 @@ func (s *Server) handleMe(c *fiber.Ctx) error {
 	return c.JSON(u)
 }
 
+func (s *Server) handlePasswordChange(c *fiber.Ctx) error {
+	var in models.PasswordChange
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	token, _ := c.Locals(localToken).(string)
+	if err := s.cfg.Accounts.ChangePassword(c.UserContext(), userOf(c), token, in, clientInfo(c)); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
 func (s *Server) handleMeUpdate(c *fiber.Ctx) error {
 	var in models.UserUpdate
 	if err := decode(c, &in); err != nil {

@@ -197,6 +197,8 @@ func rows(w *world) []row {
 		{"GET", "/api/v1/progress", "", fixed("/api/v1/progress?year=2025", nil), [nRoles]int{ok, ok, ok, ok, ok, ok, ok}},
 		{"PATCH", "/api/v1/me", "a throwaway account", throwaway("/api/v1/me", map[string]any{"language": "en"}), [nRoles]int{401, ok, ok, ok, ok, ok, ok}},
 		{"DELETE", "/api/v1/me", "a throwaway account", throwaway("/api/v1/me", nil), [nRoles]int{401, no, no, no, no, no, 403}},
+		{"POST", "/api/v1/me/password", "a throwaway account", throwaway("/api/v1/me/password",
+			map[string]any{"current_password": "correct horse battery", "new_password": "a new long password"}), [nRoles]int{401, no, no, no, no, no, no}},
 		{"POST", "/api/v1/admin/users", "", func(w *world, _ role) target {
 			return target{path: "/api/v1/admin/users", body: map[string]any{"email": fmt.Sprintf("b%d@sz.gov.cn", w.next()), "password": "correct horse battery", "name": "B", "role": "bureau"}}
 		}, [nRoles]int{401, 403, 403, 403, 403, 403, cr}},

@@ -34,6 +34,7 @@ func (s *Server) routes() {
 	api.Post("/auth/logout", s.requireUser, s.handleLogout)
 	api.Get("/me", s.requireUser, s.handleMe)
 	api.Patch("/me", s.requireUser, s.handleMeUpdate)
+	api.Post("/me/password", s.requireUser, s.handlePasswordChange)
 	api.Delete("/me", s.requireUser, s.handleAccountDelete)
 	api.Post("/admin/users", s.requireRole(models.RoleAdmin), s.handleAdminUserCreate)
 

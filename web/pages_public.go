@@ -3,6 +3,7 @@ package web
 import (
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -203,4 +204,62 @@ func (w *Web) setLanguage(c *fiber.Ctx, p *page) (string, error) {
 	}
 	next, _ := url.QueryUnescape(safeNext(c.FormValue("next")))
 	return w.redirect(c, next, "")
+}
+
+// account is every user's own page: name, language, password.
+func (w *Web) account(c *fiber.Ctx, p *page) (string, error) {
+	p.Title = w.tr.t(p.Lang, "account.title")
+	if p.Form == nil {
+		p.Form = map[string]string{"name": p.User.Name, "language": p.User.Language}
+		if p.Form["language"] == "" {
+			p.Form["language"] = p.Lang
+		}
+	}
+	return "account", nil
+}
+
+func (w *Web) accountSave(c *fiber.Ctx, p *page) (string, error) {
+	p.Form = formOf(c)
+	name, lang := p.Form["name"], p.Form["language"]
+	u, err := w.cfg.Accounts.UpdateMe(c.UserContext(), p.User, models.UserUpdate{Name: &name, Language: &lang}, 0)
+	if err != nil {
+		if w.formErrors(p, err) {
+			status := p.Status
+			n, err := w.account(c, p)
+			p.Status = status
+			return n, err
+		}
+		return "", err
+	}
+	w.cookie(c, langCookie, u.Language, 365*24*time.Hour)
+	return w.redirect(c, "/account", "flash.saved")
+}
+
+// passwordChange changes the password; the other sessions of the account
+// end, this one stays.
+func (w *Web) passwordChange(c *fiber.Ctx, p *page) (string, error) {
+	f := formOf(c)
+	fail := func(errs map[string]string, status int) (string, error) {
+		p.Errors, p.Status = errs, status
+		p.Form = nil // the names and languages as stored; no password is sent back
+		n, err := w.account(c, p)
+		p.Status = status
+		return n, err
+	}
+	if f["new_password"] != f["new_password2"] {
+		return fail(map[string]string{"new_password2": w.tr.t(p.Lang, "signup.passwords_differ"), "_": w.tr.t(p.Lang, "form.has_errors")}, 422)
+	}
+	tok, _ := c.Locals(localToken).(string)
+	err := w.cfg.Accounts.ChangePassword(c.UserContext(), p.User, tok, models.PasswordChange{CurrentPassword: f["current_password"], NewPassword: f["new_password"]}, clientOf(c))
+	if err != nil {
+		if w.formErrors(p, err) {
+			errs := p.Errors
+			if errs["current_password"] != "" {
+				errs["current_password"] = w.tr.t(p.Lang, "account.wrong_password")
+			}
+			return fail(errs, p.Status)
+		}
+		return "", err
+	}
+	return w.redirect(c, "/account", "flash.password_changed")
 }

@@ -20,6 +20,9 @@ func (w *Web) routes(app *fiber.App) {
 	r.Post("/signin", w.view(w.signin))
 	r.Post("/signout", w.view(w.signout))
 	r.Post("/lang", w.view(w.setLanguage))
+	r.Get("/account", anyone, w.view(w.account))
+	r.Post("/account", anyone, w.view(w.accountSave))
+	r.Post("/account/password", anyone, w.view(w.passwordChange))
 
 	// Creators.
 	r.Get("/me/profile", creator, w.view(w.profileForm))

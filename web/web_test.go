@@ -118,7 +118,8 @@ func usedKeys(t *testing.T) map[string]bool {
 		"language":   {"zh", "en", "yue", "ja", "ko", "fr", "de"},
 		"audit_action": {"org.decide", "org.member_add", "base.decide", "recruitment.report", "recruitment.decide", "recruitment.correct",
 			"recruitment.withdraw", "contact.accept", "contact.reveal", "talent.erase", "user.create", "taxonomy.replace", "target.set"},
-		"resource": {"talent", "org", "base", "project", "application", "recruitment", "audit", "users", "taxonomy", "stats", "target"},
+		"ui_language": {"zh-CN", "en"},
+		"resource":    {"talent", "org", "base", "project", "application", "recruitment", "audit", "users", "taxonomy", "stats", "target"},
 	}
 	for prefix, values := range built {
 		for _, v := range values {

@@ -325,3 +325,55 @@ func (a *Accounts) UpdateMe(ctx context.Context, actor *models.User, u models.Us
 		return nil
 	})
 }
+
+// ChangePassword implements models.AccountService. A wrong current password
+// counts against the same limits as a failed sign-in, so that a stolen
+// session cannot be used to guess the password faster than the sign-in
+// form allows.
+func (a *Accounts) ChangePassword(ctx context.Context, actor *models.User, token string, in models.PasswordChange, client models.ClientInfo) error {
+	if err := signedIn(actor); err != nil {
+		return err
+	}
+	if err := models.Validate(in); err != nil {
+		return err
+	}
+	acctKey, addrKey := a.loginKeys(models.NormalizeEmail(actor.Email), client.Addr)
+	for _, l := range []struct {
+		key string
+		max int
+	}{{acctKey, a.cfg.MaxFailuresPerAccount}, {addrKey, a.cfg.MaxFailuresPerAddr}} {
+		lim, err := a.limits.LimitGet(ctx, l.key)
+		if err != nil {
+			return err
+		}
+		if lim.Count >= l.max {
+			return a.rateLimited(lim)
+		}
+	}
+	_, hash, err := a.users.UserByEmail(ctx, models.NormalizeEmail(actor.Email))
+	if err != nil {
+		return err
+	}
+	ok, err := a.hasher.verify(ctx, in.CurrentPassword, hash)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		for _, key := range []string{acctKey, addrKey} {
+			if _, err := a.limits.LimitHit(ctx, key, a.cfg.LoginWindow); err != nil {
+				return err
+			}
+		}
+		return &models.Error{Code: models.CodeValidation, Message: "the current password is wrong",
+			Fields: map[string]string{"current_password": "is not your current password"}}
+	}
+	newHash, err := a.hasher.hash(ctx, in.NewPassword)
+	if err != nil {
+		return err
+	}
+	if err := a.users.SetPassword(ctx, actor.ID, newHash); err != nil {
+		return err
+	}
+	// Whoever else was signed in with the old password is signed out.
+	return a.sessions.DeleteUserSessions(ctx, actor.ID, tokenID(token))
+}

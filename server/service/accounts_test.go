@@ -197,3 +197,60 @@ func TestConcurrentLoginsThroughOneHashingSlot(t *testing.T) {
 		}
 	}
 }
+
+// TestChangePassword: the current password is checked (and a wrong one
+// counts as a failed sign-in), the new one signs in and the old one no
+// longer does, and every other session of the account ends while the one
+// that changed it stays.
+func TestChangePassword(t *testing.T) {
+	ctx := context.Background()
+	a, _, _ := setup(t, service.AccountsConfig{MaxFailuresPerAccount: 5, MaxFailuresPerAddr: 50, LoginWindow: 10 * time.Minute})
+	here := register(t, a, "a@example.com")
+	there, err := a.Login(ctx, models.LoginInput{Email: "a@example.com", Password: "correct horse"}, client)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := register(t, a, "b@example.com")
+	change := func(current, next string) error {
+		return a.ChangePassword(ctx, here.User, here.Token, models.PasswordChange{CurrentPassword: current, NewPassword: next}, client)
+	}
+	if err := change("correct horse", "short"); !models.IsCode(err, models.CodeValidation) || models.ErrorFields(err)["new_password"] == "" {
+		t.Fatalf("a too short new password: %v", err)
+	}
+	if err := change("wrong horse", "a much longer password"); !models.IsCode(err, models.CodeValidation) || models.ErrorFields(err)["current_password"] == "" {
+		t.Fatalf("a wrong current password: %v", err)
+	}
+	if _, err := a.Login(ctx, models.LoginInput{Email: "a@example.com", Password: "a much longer password"}, client); !models.IsCode(err, models.CodeUnauthenticated) {
+		t.Fatalf("a refused change changed the password: %v", err)
+	}
+	if err := change("correct horse", "a much longer password"); err != nil {
+		t.Fatalf("change: %v", err)
+	}
+	if _, err := a.Login(ctx, models.LoginInput{Email: "a@example.com", Password: "correct horse"}, client); !models.IsCode(err, models.CodeUnauthenticated) {
+		t.Errorf("the old password still signs in: %v", err)
+	}
+	if _, err := a.Login(ctx, models.LoginInput{Email: "a@example.com", Password: "a much longer password"}, client); err != nil {
+		t.Errorf("the new password does not sign in: %v", err)
+	}
+	if _, err := a.Authenticate(ctx, here.Token); err != nil {
+		t.Errorf("the session that changed the password ended: %v", err)
+	}
+	if _, err := a.Authenticate(ctx, there.Token); !models.IsCode(err, models.CodeUnauthenticated) {
+		t.Errorf("another session of the account survived the change: %v", err)
+	}
+	if _, err := a.Authenticate(ctx, other.Token); err != nil {
+		t.Errorf("another account's session ended: %v", err)
+	}
+	// Wrong current passwords count against the sign-in limit (5 here; the
+	// successful sign-in above reset the account's count): then the
+	// account is locked for both.
+	for range 5 {
+		_ = change("wrong", "another long password")
+	}
+	if err := change("a much longer password", "another long password"); !models.IsCode(err, models.CodeRateLimited) {
+		t.Errorf("after five wrong passwords the change is not limited: %v", err)
+	}
+	if _, err := a.Login(ctx, models.LoginInput{Email: "a@example.com", Password: "a much longer password"}, client); !models.IsCode(err, models.CodeRateLimited) {
+		t.Errorf("after five wrong passwords sign-in is not limited: %v", err)
+	}
+}

@@ -66,6 +66,25 @@ func (s *Store) DeleteSession(ctx context.Context, id string) error {
 	return translate("store.DeleteSession", err)
 }
 
+// DeleteUserSessions implements models.SessionStore. It reads the user's
+// sessions first (a scan on the embedded database: a password change is
+// rare) so that each one also leaves the session cache.
+func (s *Store) DeleteUserSessions(ctx context.Context, userID, except string) error {
+	sessions, err := s.UserSessions(ctx, userID)
+	if err != nil {
+		return err
+	}
+	for _, ss := range sessions {
+		if ss.ID == except {
+			continue
+		}
+		if err := s.DeleteSession(ctx, ss.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // UserSessions returns the sessions of a user. It filters on a field other
 // than _id, which the embedded database answers by a scan: it serves the
 // personal-data export, not a hot path.

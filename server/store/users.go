@@ -164,6 +164,21 @@ func (s *Store) DeleteUser(ctx context.Context, id string) error {
 	return nil
 }
 
+// SetPassword implements models.UserStore.
+func (s *Store) SetPassword(ctx context.Context, id, passwordHash string) error {
+	oid, err := objectID(id)
+	if err != nil {
+		return notFoundAs(err, "user")
+	}
+	s.auth.dropUser(id)
+	defer s.auth.dropUser(id)
+	_, err = update(ctx, s, "store.SetPassword", s.users, oid, 0, func(d *userDoc) error {
+		d.PasswordHash = passwordHash
+		return nil
+	})
+	return notFoundAs(err, "user")
+}
+
 // UpdateUser implements models.UserStore. The email, role and organisation
 // are not the caller's to change here: fn sees a copy and only the name and
 // language are written back.
