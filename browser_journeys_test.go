@@ -271,6 +271,10 @@ func TestBrowserJourneys(t *testing.T) {
 	// ---- The bureau verifies the hire; the gauge and the XLSX count it. ----
 	b.visit(bu, "/bureau/verify")
 	b.submit(bu, `#queue-recruitments tr[id^="recruitments-"] button.approve`, "/bureau/verify")
+	b.visit(bu, "/bureau/audit")
+	if got := b.text(bu, "table"); !strings.Contains(got, "王审核") || !strings.Contains(got, "认定引进") {
+		t.Errorf("the audit trail does not name who decided the hire: %q", got)
+	}
 	b.visit(bu, "/bureau")
 	b.until(bu, "charts drawn", `document.querySelectorAll('[data-chart][data-ready] svg').length === document.querySelectorAll('[data-chart]:not([hidden])').length`)
 	after := gauge(t, b.eval(bu, `document.querySelector('[data-metric="talents_imported"]').dataset.actual`))

@@ -172,6 +172,9 @@ type AccountService interface {
 	// current_password and counts as a failed sign-in (CodeRateLimited
 	// after too many).
 	ChangePassword(ctx context.Context, actor *User, token string, in PasswordChange, client ClientInfo) error
+	// Names returns the names of the users with ids (those that exist), for
+	// the bureau's and admins' audit trail; CodeForbidden for anyone else.
+	Names(ctx context.Context, actor *User, ids []string) (map[string]string, error)
 	// BootstrapAdmin creates the first admin unless an admin exists already.
 	// It reports whether it created one.
 	BootstrapAdmin(ctx context.Context, email, password string) (bool, error)

@@ -205,6 +205,14 @@ func (w *Web) auditTrail(c *fiber.Ctx, p *page) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	p.Data = map[string]any{"List": list, "Pages": pages(list.Total, 50), "Query": queryOf(c, "action", "resource_id")}
+	ids := make([]string, 0, len(list.Items))
+	for _, e := range list.Items {
+		ids = append(ids, e.ActorID)
+	}
+	names, err := w.cfg.Accounts.Names(c.UserContext(), p.User, ids)
+	if err != nil {
+		return "", err
+	}
+	p.Data = map[string]any{"List": list, "Pages": pages(list.Total, 50), "Query": queryOf(c, "action", "resource_id"), "Names": names}
 	return "audit", nil
 }

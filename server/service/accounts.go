@@ -377,3 +377,29 @@ func (a *Accounts) ChangePassword(ctx context.Context, actor *models.User, token
 	// Whoever else was signed in with the old password is signed out.
 	return a.sessions.DeleteUserSessions(ctx, actor.ID, tokenID(token))
 }
+
+// Names implements models.AccountService. Each name is one _id lookup,
+// cached like every user read; an erased or unknown user has none.
+func (a *Accounts) Names(ctx context.Context, actor *models.User, ids []string) (map[string]string, error) {
+	if err := signedIn(actor); err != nil {
+		return nil, err
+	}
+	if !actor.Is(models.RoleBureau, models.RoleAdmin) {
+		return nil, models.Errorf(models.CodeForbidden, "only the bureau and admins see who did what")
+	}
+	out := make(map[string]string, len(ids))
+	for _, id := range ids {
+		if _, done := out[id]; done || id == "" {
+			continue
+		}
+		u, err := a.users.User(ctx, id)
+		if models.IsCode(err, models.CodeNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out[id] = u.Name
+	}
+	return out, nil
+}

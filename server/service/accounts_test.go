@@ -254,3 +254,17 @@ func TestChangePassword(t *testing.T) {
 		t.Errorf("after five wrong passwords sign-in is not limited: %v", err)
 	}
 }
+
+func TestNamesForTheAuditTrail(t *testing.T) {
+	ctx := context.Background()
+	a, _, _ := setup(t, service.AccountsConfig{})
+	c := register(t, a, "c@example.com")
+	bureau := &models.User{ID: "b", Role: models.RoleBureau}
+	names, err := a.Names(ctx, bureau, []string{c.User.ID, c.User.ID, "000000000000000000000000", ""})
+	if err != nil || len(names) != 1 || names[c.User.ID] != "N" {
+		t.Fatalf("Names = %v, %v", names, err)
+	}
+	if _, err := a.Names(ctx, c.User, []string{c.User.ID}); !models.IsCode(err, models.CodeForbidden) {
+		t.Errorf("a creator reads names: %v", err)
+	}
+}
