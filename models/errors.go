@@ -30,6 +30,38 @@ const (
 	CodeInternal             Code = "internal"
 )
 
+// HTTPStatus is the one table from error codes to HTTP statuses, for the
+// API and the web UI alike; an unknown code is a 500.
+func (c Code) HTTPStatus() int {
+	switch c {
+	case CodeBadRequest:
+		return 400
+	case CodeUnauthenticated:
+		return 401
+	case CodeForbidden:
+		return 403
+	case CodeNotFound:
+		return 404
+	case CodeMethodNotAllowed:
+		return 405
+	case CodeConflict:
+		return 409
+	case CodePreconditionFailed:
+		return 412
+	case CodeTooLarge:
+		return 413
+	case CodeUnsupportedMediaType:
+		return 415
+	case CodeValidation:
+		return 422
+	case CodeRateLimited:
+		return 429
+	case CodeUnavailable:
+		return 503
+	}
+	return 500
+}
+
 // Error is the one error type of talenthub. Message is safe to show to the
 // client for every code but CodeInternal, whose details go to the log only.
 type Error struct {

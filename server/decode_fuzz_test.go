@@ -31,7 +31,7 @@ func FuzzDecode(f *testing.F) {
 		var in models.TalentInput
 		err := decode(c, &in)
 		if err != nil {
-			if code := models.ErrorCode(err); statuses[code] < 400 || statuses[code] >= 500 {
+			if code := models.ErrorCode(err); code.HTTPStatus() < 400 || code.HTTPStatus() >= 500 {
 				t.Fatalf("decode(%q): %v (code %q), want a 4xx", body, err, code)
 			}
 			return

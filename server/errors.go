@@ -10,23 +10,6 @@ import (
 	"github.com/szdc/talenthub/models"
 )
 
-// statuses is the one table from error codes to HTTP statuses.
-var statuses = map[models.Code]int{
-	models.CodeBadRequest:           fiber.StatusBadRequest,
-	models.CodeUnauthenticated:      fiber.StatusUnauthorized,
-	models.CodeForbidden:            fiber.StatusForbidden,
-	models.CodeNotFound:             fiber.StatusNotFound,
-	models.CodeMethodNotAllowed:     fiber.StatusMethodNotAllowed,
-	models.CodeConflict:             fiber.StatusConflict,
-	models.CodePreconditionFailed:   fiber.StatusPreconditionFailed,
-	models.CodeTooLarge:             fiber.StatusRequestEntityTooLarge,
-	models.CodeUnsupportedMediaType: fiber.StatusUnsupportedMediaType,
-	models.CodeValidation:           fiber.StatusUnprocessableEntity,
-	models.CodeRateLimited:          fiber.StatusTooManyRequests,
-	models.CodeUnavailable:          fiber.StatusServiceUnavailable,
-	models.CodeInternal:             fiber.StatusInternalServerError,
-}
-
 // fiberCodes names the errors Fiber and fasthttp raise themselves.
 var fiberCodes = map[int]models.Code{
 	fiber.StatusBadRequest:            models.CodeBadRequest,
@@ -104,9 +87,9 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 func (s *Server) writeError(c *fiber.Ctx, err error) {
 	err = asModelsError(err)
 	code := models.ErrorCode(err)
-	status, ok := statuses[code]
-	if !ok {
-		status, code = fiber.StatusInternalServerError, models.CodeInternal
+	status := code.HTTPStatus()
+	if status == fiber.StatusInternalServerError {
+		code = models.CodeInternal
 	}
 	rid := requestIDOf(c)
 	if code == models.CodeInternal {

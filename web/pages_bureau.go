@@ -186,7 +186,7 @@ func (w *Web) decide(c *fiber.Ctx, p *page) (string, error) {
 			if models.IsCode(err, models.CodeConflict) {
 				p.Errors[id] = w.tr.t(p.Lang, "verify.already_decided")
 			}
-			p.Status = statusOf[models.ErrorCode(err)]
+			p.Status = models.ErrorCode(err).HTTPStatus()
 			return name, rerr
 		}
 		return "", err

@@ -46,7 +46,7 @@ func (w *Web) formErrors(p *page, err error) bool {
 	if p.Lang == models.LangZH {
 		p.Errors["_"] = w.tr.t(p.Lang, "form.code."+string(models.ErrorCode(err)))
 	}
-	p.Status = statusOf[models.ErrorCode(err)]
+	p.Status = models.ErrorCode(err).HTTPStatus()
 	return true
 }
 

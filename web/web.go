@@ -200,20 +200,11 @@ func (w *Web) render(c *fiber.Ctx, p *page, name string) error {
 
 func isHTMX(c *fiber.Ctx) bool { return c.Get("HX-Request") == "true" }
 
-// statusOf maps an error code to an HTTP status, as the API does.
-var statusOf = map[models.Code]int{
-	models.CodeBadRequest: 400, models.CodeUnauthenticated: 401, models.CodeForbidden: 403, models.CodeNotFound: 404,
-	models.CodeMethodNotAllowed: 405, models.CodeConflict: 409, models.CodePreconditionFailed: 412, models.CodeTooLarge: 413,
-	models.CodeUnsupportedMediaType: 415, models.CodeValidation: 422, models.CodeRateLimited: 429, models.CodeUnavailable: 503,
-}
-
 // renderError renders an error page in the user's language. Internal
 // errors are logged and shown without detail.
 func (w *Web) renderError(c *fiber.Ctx, p *page, err error) error {
-	code := models.ErrorCode(err)
-	status, ok := statusOf[code]
-	if !ok {
-		status = 500
+	status := models.ErrorCode(err).HTTPStatus()
+	if status == 500 {
 		w.log.ErrorContext(c.UserContext(), "web: internal error", "method", c.Method(), "path", c.Path(), "request_id", c.GetRespHeader(fiber.HeaderXRequestID), "error", err)
 	}
 	if status == 401 && !isHTMX(c) {

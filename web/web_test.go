@@ -126,10 +126,11 @@ func usedKeys(t *testing.T) map[string]bool {
 			keys[prefix+"."+v] = true
 		}
 	}
-	for code := range statusOf {
+	for _, code := range []models.Code{models.CodeBadRequest, models.CodeUnauthenticated, models.CodeForbidden, models.CodeNotFound,
+		models.CodeMethodNotAllowed, models.CodeConflict, models.CodePreconditionFailed, models.CodeTooLarge, models.CodeUnsupportedMediaType,
+		models.CodeValidation, models.CodeRateLimited, models.CodeUnavailable, models.CodeInternal} {
 		keys["form.code."+string(code)] = true
 	}
-	keys["form.code.internal"] = true
 	return keys
 }
 
