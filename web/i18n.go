@@ -193,28 +193,37 @@ func activeTerms(tax *models.Taxonomy, vocab string) []models.Term {
 }
 
 func vocabulary(tax *models.Taxonomy, vocab string) []models.Term {
+	if v := vocabularyOf(tax, vocab); v != nil {
+		return *v
+	}
+	return nil
+}
+
+// vocabularyOf is the named vocabulary of a taxonomy, to read or to
+// replace; nil for an unknown name.
+func vocabularyOf(tax *models.Taxonomy, vocab string) *[]models.Term {
 	if tax == nil {
 		return nil
 	}
 	switch vocab {
 	case "industries":
-		return tax.Industries
+		return &tax.Industries
 	case "districts":
-		return tax.Districts
+		return &tax.Districts
 	case "base_kinds":
-		return tax.BaseKinds
+		return &tax.BaseKinds
 	case "org_kinds":
-		return tax.OrgKinds
+		return &tax.OrgKinds
 	case "org_flags":
-		return tax.OrgFlags
+		return &tax.OrgFlags
 	case "project_kinds":
-		return tax.ProjectKinds
+		return &tax.ProjectKinds
 	case "origins":
-		return tax.Origins
+		return &tax.Origins
 	case "levels":
-		return tax.Levels
+		return &tax.Levels
 	case "business_forms":
-		return tax.BusinessForms
+		return &tax.BusinessForms
 	}
 	return nil
 }

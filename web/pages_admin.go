@@ -77,10 +77,7 @@ func (w *Web) adminUserCreate(c *fiber.Ctx, p *page) (string, error) {
 	if err != nil {
 		if w.formErrors(p, err) {
 			delete(p.Form, "password")
-			status := p.Status
-			name, err := w.adminHome(c, p)
-			p.Status = status
-			return name, err
+			return w.adminHome(c, p)
 		}
 		return "", err
 	}
@@ -115,10 +112,7 @@ func (w *Web) adminTargetSave(c *fiber.Ctx, p *page) (string, error) {
 	if _, err := w.cfg.Stats.SetTarget(c.UserContext(), p.User, metric, in, int64(atoi(c.FormValue("version")))); err != nil {
 		if w.formErrors(p, err) {
 			p.Errors["target."+metric] = p.Errors["_"]
-			status := p.Status
-			name, err := w.adminHome(c, p)
-			p.Status = status
-			return name, err
+			return w.adminHome(c, p)
 		}
 		return "", err
 	}
@@ -154,26 +148,7 @@ func (w *Web) adminTaxonomySave(c *fiber.Ctx, p *page) (string, error) {
 			errs["vocab."+n] = err.Error()
 			continue
 		}
-		switch n {
-		case "industries":
-			t.Industries = terms
-		case "districts":
-			t.Districts = terms
-		case "business_forms":
-			t.BusinessForms = terms
-		case "base_kinds":
-			t.BaseKinds = terms
-		case "org_kinds":
-			t.OrgKinds = terms
-		case "org_flags":
-			t.OrgFlags = terms
-		case "project_kinds":
-			t.ProjectKinds = terms
-		case "origins":
-			t.Origins = terms
-		case "levels":
-			t.Levels = terms
-		}
+		*vocabularyOf(&t, n) = terms
 	}
 	var err error
 	if len(errs) == 0 {
@@ -183,7 +158,6 @@ func (w *Web) adminTaxonomySave(c *fiber.Ctx, p *page) (string, error) {
 	}
 	if err != nil {
 		if w.formErrors(p, err) {
-			status := p.Status
 			name, rerr := w.adminHome(c, p)
 			// Keep what the admin typed.
 			if d, ok := p.Data.(*adminData); ok {
@@ -192,7 +166,6 @@ func (w *Web) adminTaxonomySave(c *fiber.Ctx, p *page) (string, error) {
 				}
 			}
 			p.Errors["taxonomy"] = p.Errors["_"]
-			p.Status = status
 			return name, rerr
 		}
 		return "", err

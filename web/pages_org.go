@@ -48,10 +48,7 @@ func (w *Web) orgRegister(c *fiber.Ctx, p *page) (string, error) {
 		Industries: valuesOf(c, "industries"), Flags: valuesOf(c, "flags")}
 	if _, err := w.cfg.Orgs.Create(c.UserContext(), p.User, in); err != nil {
 		if w.formErrors(p, err) {
-			status := p.Status
-			name, err := w.orgHome(c, p)
-			p.Status = status
-			return name, err
+			return w.orgHome(c, p)
 		}
 		return "", err
 	}
@@ -67,10 +64,7 @@ func (w *Web) orgMemberAdd(c *fiber.Ctx, p *page) (string, error) {
 			} else {
 				p.Errors["member_email"] = p.Errors["_"]
 			}
-			status := p.Status
-			name, err := w.orgHome(c, p)
-			p.Status = status
-			return name, err
+			return w.orgHome(c, p)
 		}
 		return "", err
 	}
@@ -90,10 +84,7 @@ func (w *Web) baseRegister(c *fiber.Ctx, p *page) (string, error) {
 					delete(p.Errors, k)
 				}
 			}
-			status := p.Status
-			name, err := w.orgHome(c, p)
-			p.Status = status
-			return name, err
+			return w.orgHome(c, p)
 		}
 		return "", err
 	}
@@ -275,7 +266,7 @@ func (w *Web) invite(c *fiber.Ctx, p *page) (string, error) {
 	}
 	talentID := c.FormValue("talent_id")
 	back := c.FormValue("back")
-	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") || strings.Contains(back, "\\") {
+	if localPath(back) != back {
 		back = "/org/projects/" + pr.ID + "/matches"
 	}
 	apps, _, _, err := w.applicationsOf(c, p.User, pr.ID)

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"net/url"
 	"strings"
 	"time"
 
@@ -157,7 +156,7 @@ func (w *Web) signin(c *fiber.Ctx, p *page) (string, error) {
 		return "", err
 	}
 	w.startSession(c, auth, p.Lang)
-	next, _ := url.QueryUnescape(safeNext(p.Form["next"]))
+	next := localPath(p.Form["next"])
 	if next == "/" || next == "" {
 		next = homeOf(auth.User)
 	}
@@ -202,7 +201,7 @@ func (w *Web) setLanguage(c *fiber.Ctx, p *page) (string, error) {
 			return "", err
 		}
 	}
-	next, _ := url.QueryUnescape(safeNext(c.FormValue("next")))
+	next := localPath(c.FormValue("next"))
 	return w.redirect(c, next, "")
 }
 
@@ -224,10 +223,7 @@ func (w *Web) accountSave(c *fiber.Ctx, p *page) (string, error) {
 	u, err := w.cfg.Accounts.UpdateMe(c.UserContext(), p.User, models.UserUpdate{Name: &name, Language: &lang}, 0)
 	if err != nil {
 		if w.formErrors(p, err) {
-			status := p.Status
-			n, err := w.account(c, p)
-			p.Status = status
-			return n, err
+			return w.account(c, p)
 		}
 		return "", err
 	}
@@ -242,9 +238,7 @@ func (w *Web) passwordChange(c *fiber.Ctx, p *page) (string, error) {
 	fail := func(errs map[string]string, status int) (string, error) {
 		p.Errors, p.Status = errs, status
 		p.Form = nil // the names and languages as stored; no password is sent back
-		n, err := w.account(c, p)
-		p.Status = status
-		return n, err
+		return w.account(c, p)
 	}
 	if f["new_password"] != f["new_password2"] {
 		return fail(map[string]string{"new_password2": w.tr.t(p.Lang, "signup.passwords_differ"), "_": w.tr.t(p.Lang, "form.has_errors")}, 422)

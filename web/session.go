@@ -120,7 +120,7 @@ func (w *Web) signedIn(roles ...models.Role) fiber.Handler {
 				c.Set("HX-Redirect", "/signin")
 				return c.SendStatus(fiber.StatusUnauthorized)
 			}
-			return c.Redirect("/signin?next="+safeNext(c.OriginalURL()), fiber.StatusSeeOther)
+			return c.Redirect(signinURL(c), fiber.StatusSeeOther)
 		}
 		if len(roles) > 0 && !u.Is(roles...) {
 			return w.renderError(c, w.newPage(c), &models.Error{Code: models.CodeForbidden, Message: "not for this role"})
@@ -129,12 +129,18 @@ func (w *Web) signedIn(roles ...models.Role) fiber.Handler {
 	}
 }
 
-// safeNext keeps a post-sign-in destination on this site.
-func safeNext(next string) string {
+// localPath keeps a destination on this site: a path, never "//host" or
+// "/\\host" (which browsers read as another host); anything else is "/".
+func localPath(next string) string {
 	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") {
 		return "/"
 	}
-	return url.QueryEscape(next)
+	return next
+}
+
+// signinURL is the sign-in page that comes back to the page asked for.
+func signinURL(c *fiber.Ctx) string {
+	return "/signin?next=" + url.QueryEscape(localPath(c.OriginalURL()))
 }
 
 // redirect answers a form post with a 303 and a message for the next page.

@@ -208,7 +208,7 @@ func (w *Web) renderError(c *fiber.Ctx, p *page, err error) error {
 		w.log.ErrorContext(c.UserContext(), "web: internal error", "method", c.Method(), "path", c.Path(), "request_id", c.GetRespHeader(fiber.HeaderXRequestID), "error", err)
 	}
 	if status == 401 && !isHTMX(c) {
-		return c.Redirect("/signin?next="+safeNext(c.OriginalURL()), fiber.StatusSeeOther)
+		return c.Redirect(signinURL(c), fiber.StatusSeeOther)
 	}
 	p.Status = status
 	p.Title = w.tr.t(p.Lang, "error.title")

@@ -423,3 +423,14 @@ func TestParseVocab(t *testing.T) {
 		t.Errorf("vocabText: %q", got)
 	}
 }
+
+func TestLocalPathKeepsDestinationsOnThisSite(t *testing.T) {
+	for in, want := range map[string]string{
+		"/org/projects?page=2": "/org/projects?page=2", "/": "/", "": "/", "//evil.example.com/x": "/",
+		"https://evil.example.com": "/", `/\evil.example.com`: "/", "javascript:alert(1)": "/", "org": "/",
+	} {
+		if got := localPath(in); got != want {
+			t.Errorf("localPath(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
