@@ -214,7 +214,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 		Applications: svc.Applications, Recruitments: svc.Recruitments, Audit: svc.Audit, Taxonomies: svc.Taxonomies,
 		Stats: svc.Stats, Maintenance: reindex, SessionTTL: cfg.SessionTTL, Logger: logger,
 	})
-	srv.SetPageErrors(web.IsPage, ui.RenderError)
+	srv.SetPages(web.IsPage, ui.RenderError)
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -1,8 +1,6 @@
 package server
 
 import (
-	"strings"
-
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/szdc/talenthub/models"
@@ -15,8 +13,7 @@ func (s *Server) routes() {
 	// The web UI's pages (mounted after these routes) pass the same gate as
 	// the API: while the database is down they answer 503 at once.
 	app.Use(func(c *fiber.Ctx) error {
-		p := c.Path()
-		if strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/static/") || p == "/healthz" || p == "/readyz" || p == "/metrics" {
+		if s.isPage == nil || !s.isPage(c.Path()) {
 			return c.Next()
 		}
 		return s.gate(c)

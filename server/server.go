@@ -60,15 +60,17 @@ type Server struct {
 
 	draining atomic.Bool
 
-	// pages, if set, renders the errors of the web UI's paths as pages.
+	// The web UI's paths, if set: they pass the database gate, and their
+	// errors render as pages.
 	isPage     func(path string) bool
 	renderPage func(c *fiber.Ctx, err error) error
 }
 
-// SetPageErrors makes the errors of paths for which isPage holds (an
-// unknown page, a panic in a page handler) render with render, the web
-// UI's error page, instead of the API's JSON. Call it before Serve.
-func (s *Server) SetPageErrors(isPage func(path string) bool, render func(c *fiber.Ctx, err error) error) {
+// SetPages tells the server which paths are the web UI's pages: they pass
+// the same database gate as the API, and their errors (an unknown page, a
+// panic in a page handler) render with render, the UI's error page,
+// instead of the API's JSON. Call it before Serve.
+func (s *Server) SetPages(isPage func(path string) bool, render func(c *fiber.Ctx, err error) error) {
 	s.isPage, s.renderPage = isPage, render
 }
 

@@ -84,7 +84,7 @@ func BenchmarkStatsAt100k(b *testing.B) {
 	ui := web.Register(srv.App(), web.Config{Accounts: svc.Accounts, Talents: svc.Talents, Orgs: svc.Orgs, Bases: svc.Bases,
 		Projects: svc.Projects, Applications: svc.Applications, Recruitments: svc.Recruitments, Audit: svc.Audit,
 		Taxonomies: svc.Taxonomies, Stats: svc.Stats, Logger: logger})
-	srv.SetPageErrors(web.IsPage, ui.RenderError)
+	srv.SetPages(web.IsPage, ui.RenderError)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		b.Fatal(err)

@@ -130,7 +130,7 @@ func (w *Web) signedIn(roles ...models.Role) fiber.Handler {
 }
 
 // localPath keeps a destination on this site: a path, never "//host" or
-// "/\\host" (which browsers read as another host); anything else is "/".
+// "/\host" (which browsers read as another host); anything else is "/".
 func localPath(next string) string {
 	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") {
 		return "/"
