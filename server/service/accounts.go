@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/szdc/talenthub/models"
 )
@@ -124,17 +125,8 @@ func (a *Accounts) Login(ctx context.Context, in models.LoginInput, client model
 
 	// Refuse before hashing: a blocked client costs two _id lookups, not a
 	// hash, and even the right password does not get through.
-	for _, l := range []struct {
-		key string
-		max int
-	}{{acctKey, a.cfg.MaxFailuresPerAccount}, {addrKey, a.cfg.MaxFailuresPerAddr}} {
-		lim, err := a.limits.LimitGet(ctx, l.key)
-		if err != nil {
-			return nil, err
-		}
-		if lim.Count >= l.max {
-			return nil, a.rateLimited(lim)
-		}
+	if err := a.checkLimits(ctx, acctKey, addrKey); err != nil {
+		return nil, err
 	}
 
 	u, hash, err := a.users.UserByEmail(ctx, email)
@@ -149,15 +141,9 @@ func (a *Accounts) Login(ctx context.Context, in models.LoginInput, client model
 		return nil, verr
 	}
 	if u == nil || !ok {
-		var last models.Limit
-		for _, key := range []string{acctKey, addrKey} {
-			lim, err := a.limits.LimitHit(ctx, key, a.cfg.LoginWindow)
-			if err != nil {
-				return nil, err
-			}
-			if key == acctKey {
-				last = lim
-			}
+		last, err := a.recordFailure(ctx, acctKey, addrKey)
+		if err != nil {
+			return nil, err
 		}
 		a.cfg.Logger.InfoContext(ctx, "login failed", "client_addr", client.Addr, "failures", last.Count)
 		return nil, models.Errorf(models.CodeUnauthenticated, "wrong email or password")
@@ -166,6 +152,35 @@ func (a *Accounts) Login(ctx context.Context, in models.LoginInput, client model
 		return nil, err
 	}
 	return a.startSession(ctx, u, client)
+}
+
+// checkLimits refuses a client or account with too many failed sign-ins
+// in the window.
+func (a *Accounts) checkLimits(ctx context.Context, acctKey, addrKey string) error {
+	for _, l := range []struct {
+		key string
+		max int
+	}{{acctKey, a.cfg.MaxFailuresPerAccount}, {addrKey, a.cfg.MaxFailuresPerAddr}} {
+		lim, err := a.limits.LimitGet(ctx, l.key)
+		if err != nil {
+			return err
+		}
+		if lim.Count >= l.max {
+			return a.rateLimited(lim)
+		}
+	}
+	return nil
+}
+
+// recordFailure counts a failed sign-in against the account and the client
+// address, and returns the account's counter.
+func (a *Accounts) recordFailure(ctx context.Context, acctKey, addrKey string) (models.Limit, error) {
+	acct, err := a.limits.LimitHit(ctx, acctKey, a.cfg.LoginWindow)
+	if err != nil {
+		return acct, err
+	}
+	_, err = a.limits.LimitHit(ctx, addrKey, a.cfg.LoginWindow)
+	return acct, err
 }
 
 func (a *Accounts) rateLimited(lim models.Limit) error {
@@ -295,13 +310,11 @@ func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	for n > 0 && !utf8RuneStart(s[n]) {
+	for n > 0 && !utf8.RuneStart(s[n]) {
 		n--
 	}
 	return s[:n]
 }
-
-func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
 // UpdateMe implements models.AccountService.
 func (a *Accounts) UpdateMe(ctx context.Context, actor *models.User, u models.UserUpdate, ifVersion int64) (*models.User, error) {
@@ -338,17 +351,8 @@ func (a *Accounts) ChangePassword(ctx context.Context, actor *models.User, token
 		return err
 	}
 	acctKey, addrKey := a.loginKeys(models.NormalizeEmail(actor.Email), client.Addr)
-	for _, l := range []struct {
-		key string
-		max int
-	}{{acctKey, a.cfg.MaxFailuresPerAccount}, {addrKey, a.cfg.MaxFailuresPerAddr}} {
-		lim, err := a.limits.LimitGet(ctx, l.key)
-		if err != nil {
-			return err
-		}
-		if lim.Count >= l.max {
-			return a.rateLimited(lim)
-		}
+	if err := a.checkLimits(ctx, acctKey, addrKey); err != nil {
+		return err
 	}
 	_, hash, err := a.users.UserByEmail(ctx, models.NormalizeEmail(actor.Email))
 	if err != nil {
@@ -359,10 +363,8 @@ func (a *Accounts) ChangePassword(ctx context.Context, actor *models.User, token
 		return err
 	}
 	if !ok {
-		for _, key := range []string{acctKey, addrKey} {
-			if _, err := a.limits.LimitHit(ctx, key, a.cfg.LoginWindow); err != nil {
-				return err
-			}
+		if _, err := a.recordFailure(ctx, acctKey, addrKey); err != nil {
+			return err
 		}
 		return &models.Error{Code: models.CodeValidation, Message: "the current password is wrong",
 			Fields: map[string]string{"current_password": "is not your current password"}}

@@ -66,23 +66,18 @@ func (s *Store) DeleteSession(ctx context.Context, id string) error {
 	return translate("store.DeleteSession", err)
 }
 
-// DeleteUserSessions implements models.SessionStore. It reads the user's
-// sessions first (a scan on the embedded database: a password change is
-// rare) so that each one also leaves the session cache.
+// DeleteUserSessions implements models.SessionStore: one delete (a scan
+// on the embedded database; a password change is rare), and the user's
+// sessions leave the cache with the user.
 func (s *Store) DeleteUserSessions(ctx context.Context, userID, except string) error {
-	sessions, err := s.UserSessions(ctx, userID)
+	uid, err := objectID(userID)
 	if err != nil {
 		return err
 	}
-	for _, ss := range sessions {
-		if ss.ID == except {
-			continue
-		}
-		if err := s.DeleteSession(ctx, ss.ID); err != nil {
-			return err
-		}
-	}
-	return nil
+	s.auth.dropUser(userID)
+	defer s.auth.dropUser(userID)
+	_, err = s.sessions.DeleteMany(ctx, bson.D{{Key: "user_id", Value: uid}, {Key: "_id", Value: bson.D{{Key: "$ne", Value: except}}}})
+	return translate("store.DeleteUserSessions", err)
 }
 
 // UserSessions returns the sessions of a user. It filters on a field other
