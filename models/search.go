@@ -73,9 +73,11 @@ type Searcher interface {
 	ProjectCandidates(ctx context.Context, t *Talent, today string, limit int) ([]SearchHit, error)
 	// SimilarTalents finds profiles like t (visible to organisations).
 	SimilarTalents(ctx context.Context, t *Talent, limit int) ([]SearchHit, error)
-	// Highlight returns fragments of fields (name → text) where the words
-	// of query q matched, matches wrapped in <mark> and the rest escaped.
-	Highlight(q string, fields map[string]string) map[string][]string
+	// Highlighter analyses the free text q once and returns what marks,
+	// for one document's fields (name → text), fragments where its words
+	// and phrases matched (<mark>, the rest escaped); a page calls it per
+	// hit.
+	Highlighter(q string) func(fields map[string]string) map[string][]string
 	// SkillKey is the form under which two skills compare equal: folded,
 	// stemmed, and a synonym group's name for any of its variants.
 	SkillKey(skill string) string

@@ -13,13 +13,15 @@ import (
 
 const fragmentContext = 24 // runes of context on each side of a match
 
-// Highlight implements models.Searcher: fragments of fields (name → text)
-// where the words and phrases of q matched.
-func (ix *Index) Highlight(q string, fields map[string]string) map[string][]string {
-	out := map[string][]string{}
+// Highlighter implements models.Searcher: it analyses q once (segmentation
+// and synonyms are the costly part) and returns the function that marks
+// where its words and phrases matched in one document's fields (name →
+// text), for each hit of a page.
+func (ix *Index) Highlighter(q string) func(fields map[string]string) map[string][]string {
+	none := func(map[string]string) map[string][]string { return map[string][]string{} }
 	p, err := ParseText(q)
 	if err != nil || p.Empty() {
-		return out
+		return none
 	}
 	terms := map[string]bool{}
 	words := append([]string{strings.Join(p.Words, " ")}, p.Phrases...)
@@ -29,12 +31,17 @@ func (ix *Index) Highlight(q string, fields map[string]string) map[string][]stri
 		}
 		ts, err := ix.concepts(w)
 		if err != nil {
-			return out
+			return none
 		}
 		for _, t := range ts {
 			terms[t] = true
 		}
 	}
+	return func(fields map[string]string) map[string][]string { return ix.highlight(terms, fields) }
+}
+
+func (ix *Index) highlight(terms map[string]bool, fields map[string]string) map[string][]string {
+	out := map[string][]string{}
 	an := ix.bi.Mapping().AnalyzerNamed(textAnalyzer)
 	names := make([]string, 0, len(fields))
 	for n := range fields {

@@ -46,26 +46,24 @@ func (s *Talents) Search(ctx context.Context, actor *models.User, q models.Talen
 	}
 	out := &models.SearchResult[models.TalentHit]{Items: []models.TalentHit{}, Total: page.Total, Page: q.Page.Page, PerPage: q.Page.PerPage,
 		Facets: page.Facets, TookMS: ms(page.Took)}
+	hl := s.Searcher.Highlighter(q.Q)
 	for _, t := range ts {
 		h := byID[t.ID]
-		out.Items = append(out.Items, models.TalentHit{Talent: masked(t), Score: h.Score, Highlights: s.highlights(q.Q, t)})
+		out.Items = append(out.Items, models.TalentHit{Talent: masked(t), Score: h.Score, Highlights: talentHighlights(hl, t)})
 	}
 	return out, nil
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
-// highlights marks where the words of q matched in a profile's text; never
-// in its contact.
-func (s *Talents) highlights(q string, t *models.Talent) map[string][]string {
-	if q == "" {
-		return map[string][]string{}
-	}
+// talentHighlights marks where the query matched in a profile's text;
+// never in its contact.
+func talentHighlights(hl func(map[string]string) map[string][]string, t *models.Talent) map[string][]string {
 	var works []string
 	for _, w := range t.Works {
 		works = append(works, w.Title, w.Description)
 	}
-	return s.Searcher.Highlight(q, map[string]string{"name": t.Name, "headline": t.Headline, "bio": t.Bio,
+	return hl(map[string]string{"name": t.Name, "headline": t.Headline, "bio": t.Bio,
 		"skills": strings.Join(t.Skills, "、"), "tools": strings.Join(t.Tools, "、"), "works": strings.Join(works, " ")})
 }
 
@@ -88,13 +86,11 @@ func (s *Projects) Search(ctx context.Context, actor *models.User, q models.Proj
 	}
 	out := &models.SearchResult[models.ProjectHit]{Items: []models.ProjectHit{}, Total: page.Total, Page: q.Page.Page, PerPage: q.Page.PerPage,
 		Facets: page.Facets, TookMS: ms(page.Took)}
+	hl := s.Searcher.Highlighter(q.Q)
 	for _, p := range ps {
 		h := byID[p.ID]
-		hl := map[string][]string{}
-		if q.Q != "" {
-			hl = s.Searcher.Highlight(q.Q, map[string]string{"title": p.Title, "description": p.Description, "skills": strings.Join(p.Skills, "、")})
-		}
-		out.Items = append(out.Items, models.ProjectHit{Project: p, Score: h.Score, Highlights: hl})
+		out.Items = append(out.Items, models.ProjectHit{Project: p, Score: h.Score,
+			Highlights: hl(map[string]string{"title": p.Title, "description": p.Description, "skills": strings.Join(p.Skills, "、")})})
 	}
 	return out, nil
 }
