@@ -186,7 +186,7 @@ func TestDatabaseUnreachable(t *testing.T) {
 				}
 				if want == 503 {
 					e, _ := body["error"].(map[string]any)
-					if e["code"] != "unavailable" || e["request_id"] == "" {
+					if rid, _ := e["request_id"].(string); e["code"] != "unavailable" || rid == "" {
 						t.Fatalf("%s: 503 without the error shape: %v", what, body)
 					}
 				}

@@ -397,7 +397,7 @@ func TestHostileRequests(t *testing.T) {
 		}
 		var shape struct {
 			Error struct {
-				Code, Message, RequestID string
+				Code, Message string
 			} `json:"error"`
 		}
 		if code < 400 || json.Unmarshal(raw, &shape) != nil || shape.Error.Code == "" || shape.Error.Message == "" ||

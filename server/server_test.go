@@ -575,8 +575,8 @@ func TestBodyTooLarge(t *testing.T) {
 	r := resp{status: res.StatusCode, header: res.Header, body: body, raw: string(raw)}
 	check(t, "body over 1 MiB", r, 413, "too_large")
 
-	// Just under the limit is decoded (and then validated).
-	okSize := `{"name":"` + strings.Repeat("a", 1<<19) + `"}`
+	// One byte under the limit is decoded (and then validated).
+	okSize := `{"name":"` + strings.Repeat("a", 1<<20-len(`{"name":""}`)-1) + `"}`
 	r = e.call("POST", "/api/v1/talents", creator, okSize)
 	check(t, "body under the limit", r, 422, "validation_failed")
 }
