@@ -40,7 +40,8 @@ type config struct {
 	// while).
 	FeedRetention time.Duration `env:"FEED_RETENTION"`
 	// MatchWeights weigh the factors of match scores: "skills=0.4,text=0.2,…".
-	MatchWeights string `env:"MATCH_WEIGHTS"`
+	MatchWeights string              `env:"MATCH_WEIGHTS"`
+	weights      models.MatchWeights // MatchWeights, parsed
 	// SynonymsFile replaces the search's embedded synonym table.
 	SynonymsFile string `env:"SYNONYMS_FILE"`
 }
@@ -75,7 +76,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if cfg.MongoDatabase == "" || strings.ContainsAny(cfg.MongoDatabase, `/\. "$`) {
 		return cfg, fmt.Errorf("configuration: MONGODB_DATABASE %q is not a valid database name", cfg.MongoDatabase)
 	}
-	if _, err := models.ParseMatchWeights(cfg.MatchWeights); err != nil {
+	if cfg.weights, err = models.ParseMatchWeights(cfg.MatchWeights); err != nil {
 		return cfg, fmt.Errorf("configuration: %w", err)
 	}
 	if (cfg.AdminEmail == "") != (cfg.AdminPassword == "") {

@@ -152,7 +152,6 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 			return fmt.Errorf("SYNONYMS_FILE %s: %w", cfg.SynonymsFile, err)
 		}
 	}
-	weights, _ := models.ParseMatchWeights(cfg.MatchWeights) // checked with the configuration
 	reindex := &reindexer{ctx: ctx, log: logger}
 	ix, err := search.Open(ctx, search.Options{
 		Dir: filepath.Join(cfg.DataDir, "index"), Source: db.store, Logger: logger, Progress: reindex.progress,
@@ -173,7 +172,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	}
 	db.store.Observe(fig.Observe)
 
-	svc := service.New(db.store, ix, fig, service.AccountsConfig{SessionTTL: cfg.SessionTTL}, weights, nil, logger)
+	svc := service.New(db.store, ix, fig, service.AccountsConfig{SessionTTL: cfg.SessionTTL}, cfg.weights, nil, logger)
 	if err := svc.Taxonomies.Seed(ctx); err != nil {
 		return fmt.Errorf("seed the taxonomy: %w", err)
 	}

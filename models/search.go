@@ -70,7 +70,8 @@ type Searcher interface {
 	// organisations, available, matching its words or skills, best first.
 	TalentCandidates(ctx context.Context, p *Project, limit int) ([]SearchHit, error)
 	// ProjectCandidates finds open projects for a talent, best first.
-	ProjectCandidates(ctx context.Context, t *Talent, today string, limit int) ([]SearchHit, error)
+	// The deadline is left to the caller, which knows what "today" is.
+	ProjectCandidates(ctx context.Context, t *Talent, limit int) ([]SearchHit, error)
 	// SimilarTalents finds profiles like t (visible to organisations).
 	SimilarTalents(ctx context.Context, t *Talent, limit int) ([]SearchHit, error)
 	// Highlighter analyses the free text q once and returns what marks,

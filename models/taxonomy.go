@@ -146,12 +146,6 @@ func Label(terms []Term, key, lang string) string {
 	return key
 }
 
-// HasIndustry reports whether key is a live industry.
-func (t *Taxonomy) HasIndustry(key string) bool { return accepts(t.Industries, key) }
-
-// HasDistrict reports whether key is a live district.
-func (t *Taxonomy) HasDistrict(key string) bool { return accepts(t.Districts, key) }
-
 var termKeyRE = regexp.MustCompile(`^[a-z][a-z0-9_]{1,39}$`)
 
 // CheckUpdate validates next as a replacement of t: every key must be well

@@ -24,7 +24,7 @@ func splitID(bid string) (coll, id string) {
 
 // indexDoc turns a model into the fields the mapping indexes. Every field is
 // named explicitly: in particular a talent's contact is never copied.
-func indexDoc(doc any) (coll, id string, version int64, fields map[string]any, err error) {
+func indexDoc(doc any) (coll, id string, fields map[string]any, err error) {
 	meta := func(v int64, created, updated time.Time) map[string]any {
 		return map[string]any{"version": v, "created_at": created, "updated_at": updated}
 	}
@@ -36,17 +36,17 @@ func indexDoc(doc any) (coll, id string, version int64, fields map[string]any, e
 		f["skills_key"], f["tools_key"] = keys(d.Skills), keys(d.Tools)
 		f["district"], f["origin"], f["level"] = d.District, string(d.Origin), string(d.Level)
 		f["available"], f["visibility"], f["years_experience"] = d.Available, string(d.Visibility), d.YearsExperience
-		return models.CollTalents, d.ID, d.Version, f, nil
+		return models.CollTalents, d.ID, f, nil
 	case *models.Org:
 		f := meta(d.Version, d.CreatedAt, d.UpdatedAt)
 		f["name"], f["kind"], f["district"], f["industries"] = d.Name, d.Kind, d.District, d.Industries
 		f["flags"], f["status"], f["member_ids"] = d.Flags, string(d.Status), d.MemberIDs
-		return models.CollOrgs, d.ID, d.Version, f, nil
+		return models.CollOrgs, d.ID, f, nil
 	case *models.Base:
 		f := meta(d.Version, d.CreatedAt, d.UpdatedAt)
 		f["name"], f["kind"], f["district"], f["industries"] = d.Name, d.Kind, d.District, d.Industries
 		f["operator_org_ids"], f["status"] = d.OperatorOrgIDs, string(d.Status)
-		return models.CollBases, d.ID, d.Version, f, nil
+		return models.CollBases, d.ID, f, nil
 	case *models.Project:
 		f := meta(d.Version, d.CreatedAt, d.UpdatedAt)
 		f["text"] = projectText(d)
@@ -54,25 +54,25 @@ func indexDoc(doc any) (coll, id string, version int64, fields map[string]any, e
 		f["skills"], f["industries"], f["district"] = d.Skills, d.Industries, d.District
 		f["skills_key"] = keys(d.Skills)
 		f["status"], f["deadline"] = string(d.Status), d.Deadline
-		return models.CollProjects, d.ID, d.Version, f, nil
+		return models.CollProjects, d.ID, f, nil
 	case *models.Application:
 		f := meta(d.Version, d.CreatedAt, d.UpdatedAt)
 		f["project_id"], f["org_id"], f["talent_id"] = d.ProjectID, d.OrgID, d.TalentID
 		f["stage"], f["initiated_by"] = string(d.Stage), string(d.InitiatedBy)
-		return models.CollApplications, d.ID, d.Version, f, nil
+		return models.CollApplications, d.ID, f, nil
 	case *models.Recruitment:
 		f := meta(d.Version, d.CreatedAt, d.UpdatedAt)
 		f["talent_id"], f["org_id"], f["status"] = d.TalentID, d.OrgID, string(d.Status)
 		f["district"], f["industry"], f["origin"], f["level"] = d.District, d.Industry, string(d.Origin), string(d.Level)
 		f["date"], f["year"], f["high_end"] = d.Date, models.DateYear(d.Date), d.HighEnd
-		return models.CollRecruitments, d.ID, d.Version, f, nil
+		return models.CollRecruitments, d.ID, f, nil
 	case *models.AuditEntry:
 		// Audit entries never change; their time is their version's time.
 		f := meta(1, d.At, d.At)
 		f["action"], f["resource_type"], f["resource_id"], f["actor_id"] = d.Action, d.ResourceType, d.ResourceID, d.ActorID
-		return models.CollAudit, d.ID, 1, f, nil
+		return models.CollAudit, d.ID, f, nil
 	}
-	return "", "", 0, nil, fmt.Errorf("search: cannot index %T", doc)
+	return "", "", nil, fmt.Errorf("search: cannot index %T", doc)
 }
 
 // talentText is a profile's searchable text: the headline and skills twice

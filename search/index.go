@@ -220,7 +220,7 @@ func (ix *Index) Observe(ctx context.Context, c models.Change) {
 
 // index adds a document to a batch, with its facet row.
 func (ix *Index) index(bt *batch, doc any) error {
-	coll, id, _, fields, err := indexDoc(doc)
+	coll, id, fields, err := indexDoc(doc)
 	if err != nil {
 		return err
 	}
@@ -278,12 +278,6 @@ func (ix *Index) version(coll, id string) (int64, error) {
 		}
 	})
 	return v, nil
-}
-
-// Count returns how many documents of coll the index holds.
-func (ix *Index) Count(ctx context.Context, coll string) (int, error) {
-	_, total, err := ix.List(ctx, models.ListQuery{Coll: coll, Page: models.Page{Page: 1, PerPage: 1}})
-	return total, err
 }
 
 // List implements models.Lister.

@@ -38,7 +38,7 @@ func TestIndexedFieldsAreDeclaredAndContactIsNot(t *testing.T) {
 	}
 	ix := memIndex(t)
 	for _, d := range docs {
-		coll, id, _, f, err := indexDoc(d)
+		coll, id, f, err := indexDoc(d)
 		if err != nil {
 			t.Fatal(err)
 		}

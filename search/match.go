@@ -115,9 +115,8 @@ func (ix *Index) TalentCandidates(ctx context.Context, p *models.Project, limit 
 	return ix.candidates(ctx, must, should, nil, limit)
 }
 
-// ProjectCandidates implements models.Searcher. The deadline is left to the
-// caller, which knows what "today" is.
-func (ix *Index) ProjectCandidates(ctx context.Context, t *models.Talent, _ string, limit int) ([]models.SearchHit, error) {
+// ProjectCandidates implements models.Searcher.
+func (ix *Index) ProjectCandidates(ctx context.Context, t *models.Talent, limit int) ([]models.SearchHit, error) {
 	must := []query.Query{termQuery(typeField, models.CollProjects), termQuery("status", string(models.ProjectOpen))}
 	var should []query.Query
 	for _, s := range append(append([]string{}, t.Skills...), t.Tools...) {

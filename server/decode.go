@@ -168,9 +168,6 @@ func aJSONType(kind string) string {
 	if t == "array" || t == "object" {
 		return "an " + t
 	}
-	if t == "integer" {
-		return "an integer"
-	}
 	return "a " + t
 }
 

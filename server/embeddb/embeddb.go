@@ -88,9 +88,6 @@ func Start(ctx context.Context, dir string, logger *slog.Logger) (*Server, error
 // URI returns the mongodb:// address of the server.
 func (s *Server) URI() string { return s.uri }
 
-// Dir returns the directory that holds the SQLite files.
-func (s *Server) Dir() string { return s.dir }
-
 // Close stops the server and waits until its files are closed.
 func (s *Server) Close() error {
 	s.cancel()

@@ -134,18 +134,17 @@ type Figures struct {
 	now func() time.Time
 	log *slog.Logger
 
-	mu       sync.RWMutex
-	recs     map[string]*rec
-	years    map[int]*year
-	bases    map[string]baseRow
-	orgs     map[string]orgRow
-	decided  [2]int // verified, rejected records (for the forecast)
-	asOf     time.Time
-	cursor   string
-	seen     map[string]struct{}
-	seenQ    []string
-	overlap  time.Duration
-	loadedAt time.Time
+	mu      sync.RWMutex
+	recs    map[string]*rec
+	years   map[int]*year
+	bases   map[string]baseRow
+	orgs    map[string]orgRow
+	decided [2]int // verified, rejected records (for the forecast)
+	asOf    time.Time
+	cursor  string
+	seen    map[string]struct{}
+	seenQ   []string
+	overlap time.Duration
 }
 
 // New returns empty figures following src; call Load before use.
@@ -188,7 +187,7 @@ func (f *Figures) Load(ctx context.Context) error {
 		f.orgs[o.ID] = orgRow{o}
 	}
 	f.cursor = models.SeqAt(start.Add(-f.overlap))
-	f.asOf, f.loadedAt = start.UTC(), start.UTC()
+	f.asOf = start.UTC()
 	f.log.Info("figures loaded", "records", len(recs), "bases", len(bases), "orgs", len(orgs),
 		"took", time.Since(began).Round(time.Millisecond).String())
 	return nil

@@ -165,9 +165,6 @@ const (
 // SheetOf returns the sheet name of a recruitment breakdown.
 func SheetOf(by string) string { return dimSheets[by][0] }
 
-// BaseSheetOf returns the sheet name of a base breakdown.
-func BaseSheetOf(by string) string { return baseSheets[by][0] }
-
 // XLSX writes the report as an Excel workbook: a summary of every target,
 // a sheet per breakdown (the monthly one with a column chart), and the
 // list of the year's records with whether each counts.

@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"os"
 	"strings"
@@ -103,7 +104,7 @@ func TestLoginLimits(t *testing.T) {
 		t.Fatalf("locked account: %v", err)
 	}
 	var me *models.Error
-	if !asError(err, &me) || me.RetryAfter <= 0 || me.RetryAfter > 10*time.Minute {
+	if !errors.As(err, &me) || me.RetryAfter <= 0 || me.RetryAfter > 10*time.Minute {
 		t.Fatalf("retry after: %+v", me)
 	}
 	if err := login("b@example.com", "correct horse", "198.51.100.4"); err != nil {

@@ -158,7 +158,7 @@ func (s *Talents) Matches(ctx context.Context, actor *models.User, id string, pa
 		return nil, err
 	}
 	today := models.Today(s.Now())
-	hits, err := s.Searcher.ProjectCandidates(ctx, t, today, candidates)
+	hits, err := s.Searcher.ProjectCandidates(ctx, t, candidates)
 	if err != nil {
 		return nil, err
 	}

@@ -40,7 +40,7 @@ func newAuthCache(ttl time.Duration) *authCache {
 // cacheGet returns a cached value, or the generation to give cachePut
 // after reading the database.
 func cacheGet[T any](c *authCache, m map[string]cachedAt[T], id string) (*T, uint64, bool) {
-	if c == nil || c.ttl <= 0 {
+	if c == nil {
 		return nil, 0, false
 	}
 	c.mu.Lock()
@@ -54,7 +54,7 @@ func cacheGet[T any](c *authCache, m map[string]cachedAt[T], id string) (*T, uin
 }
 
 func cachePut[T any](c *authCache, m map[string]cachedAt[T], id string, v *T, gen uint64) {
-	if c == nil || c.ttl <= 0 {
+	if c == nil {
 		return
 	}
 	c.mu.Lock()
