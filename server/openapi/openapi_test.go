@@ -1,0 +1,37 @@
+package openapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+)
+
+func TestJSONIsTheValidDocumentBuiltOnce(t *testing.T) {
+	a, err := JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(a, &doc); err != nil || doc["openapi"] == nil || doc["paths"] == nil {
+		t.Fatalf("not an OpenAPI document: %v %.100s", err, a)
+	}
+	b, _ := JSON()
+	if &a[0] != &b[0] {
+		t.Errorf("the document was built again")
+	}
+	fresh, err := buildJSON()
+	if err != nil || !bytes.Equal(fresh, a) {
+		t.Errorf("a fresh build differs from the cached one: %v", err)
+	}
+}
+
+// BenchmarkJSONFirstBuild is what JSON saves each later server.New:
+//
+//	go test -run '^$' -bench JSONFirstBuild ./server/openapi
+func BenchmarkJSONFirstBuild(b *testing.B) {
+	for b.Loop() {
+		if _, err := buildJSON(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
