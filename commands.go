@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/szdc/talenthub/models"
+	"github.com/szdc/talenthub/server/embeddb"
 	"github.com/szdc/talenthub/server/figures"
 )
 
@@ -57,7 +58,7 @@ func recount(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Wri
 func recountLocal(ctx context.Context, cfg config, logger *slog.Logger) (*models.RecountResult, error) {
 	db, err := openDatabase(ctx, cfg, logger)
 	if err != nil {
-		if strings.Contains(err.Error(), "in use") {
+		if errors.Is(err, embeddb.ErrInUse) {
 			return nil, fmt.Errorf("%w\n(a server is running on this DATA_DIR: use `talenthub recount --server http://localhost:8080`)", err)
 		}
 		return nil, err

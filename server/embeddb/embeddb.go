@@ -85,6 +85,9 @@ func Start(ctx context.Context, dir string, logger *slog.Logger) (*Server, error
 	return s, nil
 }
 
+// ErrInUse is the error of Start when another process holds the directory.
+var ErrInUse = errors.New("is in use by another process")
+
 // URI returns the mongodb:// address of the server.
 func (s *Server) URI() string { return s.uri }
 

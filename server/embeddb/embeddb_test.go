@@ -2,6 +2,7 @@ package embeddb_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -192,7 +193,7 @@ func TestSecondServerOnTheSameDirIsRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := embeddb.Start(context.Background(), dir, nil); err == nil || !strings.Contains(err.Error(), "in use") {
+	if _, err := embeddb.Start(context.Background(), dir, nil); !errors.Is(err, embeddb.ErrInUse) || !strings.Contains(err.Error(), "in use by another process") {
 		t.Fatalf("second Start on one dir: %v", err)
 	}
 	if err := srv.Close(); err != nil {

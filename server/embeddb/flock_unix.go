@@ -19,7 +19,7 @@ func lockDir(dir string) (func(), error) {
 	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		f.Close()
-		return nil, fmt.Errorf("embeddb: %s is in use by another process (one process owns an embedded database; run several against a real MongoDB): %w", dir, err)
+		return nil, fmt.Errorf("embeddb: %s %w (one process owns an embedded database; run several against a real MongoDB): %w", dir, ErrInUse, err)
 	}
 	return func() {
 		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
