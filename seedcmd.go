@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -125,7 +126,8 @@ type seeder struct {
 	ix      *search.Index // nil on MongoDB: servers learn of the records through the feed
 	queue   chan []any
 	done    chan error
-	pending sync.WaitGroup // chunks queued and not yet indexed
+	failed  atomic.Pointer[error] // the indexer's first error, as soon as it happens
+	pending sync.WaitGroup        // chunks queued and not yet indexed
 	// busy times of each side, to tell which one bounds the rate
 	dbBusy, ixBusy time.Duration
 }
@@ -139,7 +141,9 @@ func newSeeder(ctx context.Context, st *store.Store, hash string, ix *search.Ind
 			for docs := range s.queue {
 				if err == nil {
 					t0 := time.Now()
-					err = ix.Add(ctx, docs)
+					if err = ix.Add(ctx, docs); err != nil {
+						s.failed.Store(&err)
+					}
 					s.ixBusy += time.Since(t0)
 				}
 				s.pending.Done()
@@ -165,15 +169,13 @@ func (s *seeder) put(ctx context.Context, coll string, users []*models.User, doc
 	}
 	s.dbBusy += time.Since(t0)
 	if s.queue != nil {
-		s.pending.Add(1)
-		select {
-		case s.queue <- docs:
-		case err := <-s.done:
-			s.pending.Done()
-			// The indexer stopped early: say why.
-			s.queue = nil
-			return fmt.Errorf("seed: index: %w", err)
+		// An indexer that failed stops the seed at the next chunk rather
+		// than after the last one.
+		if err := s.failed.Load(); err != nil {
+			return fmt.Errorf("seed: index: %w", *err)
 		}
+		s.pending.Add(1)
+		s.queue <- docs
 	}
 	return nil
 }

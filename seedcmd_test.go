@@ -9,8 +9,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/szdc/talenthub/models"
 	"github.com/szdc/talenthub/scripts/seed"
 	"github.com/szdc/talenthub/search"
+	"github.com/szdc/talenthub/server/embeddb"
+	"github.com/szdc/talenthub/server/store"
 )
 
 // TestSeedAndReindex seeds a demo set through run(), starts the server on
@@ -129,5 +132,41 @@ func indexMatchesDatabase(t *testing.T, env map[string]string) {
 	fixed, err := ix.Reconcile(ctx)
 	if err != nil || fixed != 0 {
 		t.Fatalf("reconciling the seeded index with the database fixed %d documents (%v)", fixed, err)
+	}
+}
+
+// TestSeederStopsAtTheIndexersFirstError: when the indexer fails, the next
+// chunk is refused with its error instead of the seed writing every chunk
+// before it says so.
+func TestSeederStopsAtTheIndexersFirstError(t *testing.T) {
+	ctx := context.Background()
+	db, err := embeddb.Start(ctx, t.TempDir(), slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	st, err := store.Open(ctx, store.Options{URI: db.URI(), Database: "seedfail", SerializeWrites: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close(ctx)
+	ix, err := search.Open(ctx, search.Options{Source: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = ix.Close() // every Add now fails
+	sd := newSeeder(ctx, st, "not a hash", ix)
+	chunk := func() []any {
+		return []any{&models.Org{ID: store.NewID(), Name: "机构", Kind: models.OrgEnterprise, District: "nanshan", Status: models.StatusPending}}
+	}
+	if err := sd.put(ctx, models.CollOrgs, nil, chunk()); err != nil {
+		t.Fatalf("the first chunk: %v", err)
+	}
+	sd.drain()
+	if err := sd.put(ctx, models.CollOrgs, nil, chunk()); err == nil || !strings.Contains(err.Error(), "index") {
+		t.Fatalf("a chunk after the indexer failed: %v", err)
+	}
+	if err := sd.wait(); err == nil {
+		t.Fatal("wait does not report the indexer's error")
 	}
 }
