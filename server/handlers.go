@@ -109,3 +109,24 @@ func remove(fn func(context.Context, *models.User, string, int64) error) fiber.H
 		return c.SendStatus(fiber.StatusNoContent)
 	}
 }
+
+// paged reads one object's page of related results (matches, similar
+// profiles): the id, ?page and ?per_page, nothing else.
+func paged[T any](fn func(context.Context, *models.User, string, models.Page) (T, error)) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := idParam(c)
+		if err != nil {
+			return err
+		}
+		q := parseQuery(c)
+		page := q.page()
+		if err := q.err(); err != nil {
+			return err
+		}
+		res, err := fn(c.UserContext(), userOf(c), id, page)
+		if err != nil {
+			return err
+		}
+		return c.JSON(res)
+	}
+}

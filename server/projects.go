@@ -20,20 +20,3 @@ func (s *Server) handleProjectSearch(c *fiber.Ctx) error {
 	}
 	return c.JSON(res)
 }
-
-func (s *Server) handleProjectMatches(c *fiber.Ctx) error {
-	id, err := idParam(c)
-	if err != nil {
-		return err
-	}
-	q := parseQuery(c)
-	page := q.page()
-	if err := q.err(); err != nil {
-		return err
-	}
-	res, err := s.cfg.Projects.Matches(c.UserContext(), userOf(c), id, page)
-	if err != nil {
-		return err
-	}
-	return c.JSON(res)
-}

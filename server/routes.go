@@ -41,8 +41,8 @@ func (s *Server) routes() {
 	api.Patch("/talents/:id", s.requireUser, change(s.cfg.Talents.Update))
 	api.Delete("/talents/:id", s.requireUser, remove(s.cfg.Talents.Delete))
 	api.Get("/talents/:id/export", s.requireUser, s.handleTalentExport)
-	api.Get("/talents/:id/matches", s.requireUser, s.handleTalentMatches)
-	api.Get("/talents/:id/similar", s.requireUser, s.handleTalentSimilar)
+	api.Get("/talents/:id/matches", s.requireUser, paged(s.cfg.Talents.Matches))
+	api.Get("/talents/:id/similar", s.requireUser, paged(s.cfg.Talents.Similar))
 
 	api.Post("/orgs", s.requireUser, create(s.cfg.Orgs.Create, func(o *models.Org) string { return "/api/v1/orgs/" + o.ID }))
 	api.Get("/orgs", s.requireUser, s.handleOrgList)
@@ -62,7 +62,7 @@ func (s *Server) routes() {
 	api.Patch("/projects/:id", s.requireUser, change(s.cfg.Projects.Update))
 	api.Delete("/projects/:id", s.requireUser, remove(s.cfg.Projects.Delete))
 	api.Post("/projects/:id/applications", s.requireUser, s.handleApplicationCreate)
-	api.Get("/projects/:id/matches", s.requireUser, s.handleProjectMatches)
+	api.Get("/projects/:id/matches", s.requireUser, paged(s.cfg.Projects.Matches))
 
 	api.Get("/applications", s.requireUser, s.handleApplicationList)
 	api.Get("/applications/:id", s.requireUser, get(s.cfg.Applications.Get))

@@ -52,37 +52,3 @@ func (s *Server) handleTalentSearch(c *fiber.Ctx) error {
 	}
 	return c.JSON(res)
 }
-
-func (s *Server) handleTalentMatches(c *fiber.Ctx) error {
-	id, err := idParam(c)
-	if err != nil {
-		return err
-	}
-	q := parseQuery(c)
-	page := q.page()
-	if err := q.err(); err != nil {
-		return err
-	}
-	res, err := s.cfg.Talents.Matches(c.UserContext(), userOf(c), id, page)
-	if err != nil {
-		return err
-	}
-	return c.JSON(res)
-}
-
-func (s *Server) handleTalentSimilar(c *fiber.Ctx) error {
-	id, err := idParam(c)
-	if err != nil {
-		return err
-	}
-	q := parseQuery(c)
-	page := q.page()
-	if err := q.err(); err != nil {
-		return err
-	}
-	res, err := s.cfg.Talents.Similar(c.UserContext(), userOf(c), id, page)
-	if err != nil {
-		return err
-	}
-	return c.JSON(res)
-}
