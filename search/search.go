@@ -180,9 +180,6 @@ func (ix *Index) search(ctx context.Context, coll, text string, must []query.Que
 	var key string
 	gen := ix.generationOf(coll).Load()
 	if browseScopes != nil {
-		if err := ix.initFacets(coll); err != nil {
-			return nil, fmt.Errorf("search: facets: %w", err)
-		}
 		if len(sortBy) == 1 && sortBy[0] == "-_score" {
 			// Nothing to rank and the kept counts know the total: Bleve may
 			// stop at the first page instead of visiting every document.
