@@ -164,65 +164,56 @@ func (ix *Index) conceptsCovered(word string) ([]string, bool, error) {
 	return out, all, nil
 }
 
-// anyField matches term in any text field of coll, with the field's boost.
-func anyField(coll, term string) query.Query {
+// perField is one query per text field of coll (in a fixed order), each
+// with the field's boost, any of which may match.
+func perField(coll string, one func(field string) query.BoostableQuery) query.Query {
 	fs := textFields[coll]
-	names := make([]string, 0, len(fs))
-	for f := range fs {
-		names = append(names, f)
-	}
-	sort.Strings(names)
-	or := make([]query.Query, 0, len(names))
-	for _, f := range names {
-		tq := query.NewTermQuery(term)
-		tq.SetField(f)
-		tq.SetBoost(fs[f])
-		or = append(or, tq)
+	or := make([]query.Query, 0, len(fs))
+	for _, f := range sortedFields[coll] {
+		q := one(f)
+		q.SetBoost(fs[f])
+		or = append(or, q)
 	}
 	return query.NewDisjunctionQuery(or)
 }
 
+// sortedFields are the names of textFields, sorted once.
+var sortedFields = func() map[string][]string {
+	out := map[string][]string{}
+	for coll, fs := range textFields {
+		for f := range fs {
+			out[coll] = append(out[coll], f)
+		}
+		sort.Strings(out[coll])
+	}
+	return out
+}()
+
+// anyField matches term in any text field of coll.
+func anyField(coll, term string) query.Query {
+	return perField(coll, func(f string) query.BoostableQuery {
+		tq := query.NewTermQuery(term)
+		tq.SetField(f)
+		return tq
+	})
+}
+
 // phraseAnyField matches a phrase in any text field of coll.
 func phraseAnyField(coll, phrase string) query.Query {
-	fs := textFields[coll]
-	names := make([]string, 0, len(fs))
-	for f := range fs {
-		names = append(names, f)
-	}
-	sort.Strings(names)
-	or := make([]query.Query, 0, len(names))
-	for _, f := range names {
+	return perField(coll, func(f string) query.BoostableQuery {
 		pq := query.NewMatchPhraseQuery(phrase)
 		pq.SetField(f)
-		pq.SetBoost(fs[f])
-		or = append(or, pq)
-	}
-	return query.NewDisjunctionQuery(or)
+		return pq
+	})
 }
 
 // conceptPhrase matches analysed terms at consecutive positions in any text
 // field of coll.
 func conceptPhrase(coll string, terms []string) query.Query {
-	fs := textFields[coll]
-	names := make([]string, 0, len(fs))
-	for f := range fs {
-		names = append(names, f)
+	if len(terms) == 1 {
+		return anyField(coll, terms[0])
 	}
-	sort.Strings(names)
-	or := make([]query.Query, 0, len(names))
-	for _, f := range names {
-		if len(terms) == 1 {
-			tq := query.NewTermQuery(terms[0])
-			tq.SetField(f)
-			tq.SetBoost(fs[f])
-			or = append(or, tq)
-			continue
-		}
-		pq := query.NewPhraseQuery(terms, f)
-		pq.SetBoost(fs[f])
-		or = append(or, pq)
-	}
-	return query.NewDisjunctionQuery(or)
+	return perField(coll, func(f string) query.BoostableQuery { return query.NewPhraseQuery(terms, f) })
 }
 
 // textQuery builds the query of parsed text on coll: what must match, and
