@@ -320,8 +320,7 @@ func (ix *Index) versions(ctx context.Context, coll string) (map[string]int64, e
 		}
 		for _, h := range res.Hits {
 			_, id := splitID(h.ID)
-			v, _ := h.Fields["version"].(float64)
-			out[id] = int64(v)
+			out[id] = hitVersion(h)
 		}
 		if len(res.Hits) < 10_000 {
 			return out, nil

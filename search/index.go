@@ -301,14 +301,8 @@ func (ix *Index) List(ctx context.Context, q models.ListQuery) ([]string, int, e
 	if err != nil {
 		return nil, 0, err
 	}
-	if q.Page.PerPage == 0 {
-		q.Page = models.Page{Page: 1, PerPage: 20}
-	}
-	// Bleve keeps every hit before the page in memory: deep pages are
-	// refused as for searches.
-	if q.Page.Offset()+q.Page.PerPage > maxDepth {
-		return nil, 0, &models.Error{Code: models.CodeBadRequest, Message: fmt.Sprintf("items beyond the first %d cannot be paged to; add filters", maxDepth),
-			Fields: map[string]string{"page": "too deep"}}
+	if q.Page, err = checkPage(q.Page, "items", "add filters"); err != nil {
+		return nil, 0, err
 	}
 	req := bleve.NewSearchRequestOptions(bq, q.Page.PerPage, q.Page.Offset(), false)
 	sort := q.Sort

@@ -143,18 +143,28 @@ func badSort(allowed string) error {
 	return &models.Error{Code: models.CodeBadRequest, Message: "sort must be " + allowed, Fields: map[string]string{"sort": "must be " + allowed}}
 }
 
+// checkPage gives a zero page its default and refuses one deeper than
+// maxDepth: Bleve keeps every hit before the page in memory.
+func checkPage(page models.Page, what, advice string) (models.Page, error) {
+	if page.PerPage == 0 {
+		page = models.Page{Page: 1, PerPage: 20}
+	}
+	if page.Offset()+page.PerPage > maxDepth {
+		return page, &models.Error{Code: models.CodeBadRequest, Message: fmt.Sprintf("%s beyond the first %d cannot be paged to; %s", what, maxDepth, advice),
+			Fields: map[string]string{"page": "too deep"}}
+	}
+	return page, nil
+}
+
 // search runs a search of coll: filters and the parsed text, a page of hits
 // and the facets, within the time budget. A browse (browseScopes set: no
 // words, no filters) takes its facets from the kept counts; other searches
 // from Bleve, cached until the index changes.
 func (ix *Index) search(ctx context.Context, coll, text string, must []query.Query, sortBy []string, page models.Page, browseScopes []string) (*models.SearchPage, error) {
 	start := time.Now()
-	if page.PerPage == 0 {
-		page = models.Page{Page: 1, PerPage: 20}
-	}
-	if page.Offset()+page.PerPage > maxDepth {
-		return nil, &models.Error{Code: models.CodeBadRequest, Message: fmt.Sprintf("results beyond the first %d cannot be paged to; narrow the search", maxDepth),
-			Fields: map[string]string{"page": "too deep"}}
+	page, err := checkPage(page, "results", "narrow the search")
+	if err != nil {
+		return nil, err
 	}
 	var not []query.Query
 	if text != "" {
