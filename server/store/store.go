@@ -243,11 +243,20 @@ func update[T any, P interface {
 func remove(ctx context.Context, s *Store, op string, coll *mongo.Collection, id any, ifVersion int64) error {
 	unlock := s.locks.lock(coll.Name(), id)
 	defer unlock()
+	if ifVersion == 0 {
+		// Any version: no need to read it first (and no race with a
+		// concurrent update to lose on MongoDB).
+		res, err := coll.DeleteOne(ctx, idFilter(id))
+		if err == nil && res.DeletedCount == 0 {
+			err = mongo.ErrNoDocuments
+		}
+		return translate(op, err)
+	}
 	var m Meta
 	if err := coll.FindOne(ctx, idFilter(id), options.FindOne().SetProjection(bson.D{{Key: "version", Value: 1}})).Decode(&m); err != nil {
 		return translate(op, err)
 	}
-	if ifVersion != 0 && m.Version != ifVersion {
+	if m.Version != ifVersion {
 		return stale(m.Version)
 	}
 	res, err := coll.DeleteOne(ctx, s.casFilter(id, m.Version))

@@ -186,6 +186,20 @@ func TestTalentCRUD(t *testing.T) {
 	_, err = s.Talent(ctx, u.ID)
 	wantCode(t, err, models.CodeNotFound)
 	wantCode(t, s.DeleteTalent(ctx, u.ID, 0), models.CodeNotFound)
+
+	// Without a version, whatever version is stored goes.
+	other := talentFor(newUser(t, s, "b@example.com", models.RoleCreator))
+	if err := s.CreateTalent(ctx, other); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UpdateTalent(ctx, other.ID, 0, func(t *models.Talent) error { t.Headline = "v2"; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteTalent(ctx, other.ID, 0); err != nil {
+		t.Fatalf("delete at any version: %v", err)
+	}
+	_, err = s.Talent(ctx, other.ID)
+	wantCode(t, err, models.CodeNotFound)
 }
 
 // The embedded database loses concurrent updates of one document unless the
