@@ -160,6 +160,15 @@ const (
 	ByKind             = "kind"
 )
 
+// PairKey is the key of a district × industry group: "nanshan/games".
+func PairKey(district, industry string) string { return district + "/" + industry }
+
+// SplitPair is the district and industry of a PairKey.
+func SplitPair(key string) (district, industry string) {
+	district, industry, _ = strings.Cut(key, "/")
+	return district, industry
+}
+
 // RecruitmentDims are the breakdowns of GET /stats/recruitment.
 var RecruitmentDims = []string{ByMonth, ByDistrict, ByIndustry, ByOrigin, ByLevel, ByDistrictIndustry}
 

@@ -69,7 +69,7 @@ func attributionOf(r *models.Recruitment) attribution {
 	t, _ := models.ParseDate(r.Date)
 	return attribution{recID: r.ID, date: r.Date, month: int(t.Month()), yday: t.YearDay(), keys: map[string]string{
 		models.ByDistrict: r.District, models.ByIndustry: r.Industry, models.ByOrigin: string(r.Origin),
-		models.ByLevel: levelKey(r), models.ByDistrictIndustry: r.District + "/" + r.Industry,
+		models.ByLevel: levelKey(r), models.ByDistrictIndustry: models.PairKey(r.District, r.Industry),
 	}}
 }
 

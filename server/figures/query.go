@@ -45,7 +45,7 @@ func (f *Figures) recruitment(yr int, by string) (models.Breakdown, error) {
 		for k, n := range y.byDim[by] {
 			g := models.Group{Key: k, Count: n}
 			if by == models.ByDistrictIndustry {
-				g.District, g.Industry = splitPair(k)
+				g.District, g.Industry = models.SplitPair(k)
 			}
 			b.Groups = append(b.Groups, g)
 		}
@@ -53,15 +53,6 @@ func (f *Figures) recruitment(yr int, by string) (models.Breakdown, error) {
 		return b, nil
 	}
 	return b, badDim(by, models.RecruitmentDims)
-}
-
-func splitPair(k string) (string, string) {
-	for i := 0; i < len(k); i++ {
-		if k[i] == '/' {
-			return k[:i], k[i+1:]
-		}
-	}
-	return k, ""
 }
 
 func sortGroups(g []models.Group) {

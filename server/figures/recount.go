@@ -196,7 +196,7 @@ func computeRecruitment(recs []*models.Recruitment) map[int]*expected {
 		e.byDim[models.ByIndustry][r.Industry]++
 		e.byDim[models.ByOrigin][string(r.Origin)]++
 		e.byDim[models.ByLevel][levelKey(r)]++
-		e.byDim[models.ByDistrictIndustry][r.District+"/"+r.Industry]++
+		e.byDim[models.ByDistrictIndustry][models.PairKey(r.District, r.Industry)]++
 	}
 	return out
 }

@@ -62,19 +62,10 @@ func (l labeler) label(dim, key string) string {
 	case models.ByKind:
 		return models.Label(l.t.BaseKinds, key, "zh")
 	case models.ByDistrictIndustry:
-		d, i := splitPair(key)
+		d, i := models.SplitPair(key)
 		return models.Label(l.t.Districts, d, "zh") + " × " + models.Label(l.t.Industries, i, "zh")
 	}
 	return key
-}
-
-func splitPair(k string) (string, string) {
-	for i := 0; i < len(k); i++ {
-		if k[i] == '/' {
-			return k[:i], k[i+1:]
-		}
-	}
-	return k, ""
 }
 
 // asOf is how reports print the time of the figures: Shenzhen time.
