@@ -61,7 +61,7 @@ func TestTwoIndexersConverge(t *testing.T) {
 	}
 	t.Logf("converged in %s", time.Since(written).Round(time.Millisecond))
 
-	// A later change, and its deletion, travel the same way.
+	// A later change travels the same way.
 	if _, err := st.UpdateTalent(ctx, tal.ID, 0, func(t *models.Talent) error { t.Headline = "动画师"; return nil }); err != nil {
 		t.Fatal(err)
 	}
@@ -69,6 +69,34 @@ func TestTwoIndexersConverge(t *testing.T) {
 	for find(b, "animator") != 1 || find(b, "原画") != 0 {
 		if time.Now().After(deadline) {
 			t.Fatal("the update did not reach the other index within 2 s")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+
+	// And a deletion.
+	u2 := &models.User{Email: "d@example.com", Name: "D", Role: models.RoleCreator}
+	if err := st.CreateUser(ctx, u2, "h"); err != nil {
+		t.Fatal(err)
+	}
+	in2 := models.TalentInput{Name: "王五", Headline: "三维建模师", Visibility: models.VisibilityPublic}
+	in2.Normalize()
+	gone := models.NewTalent(u2.ID, in2)
+	if err := st.CreateTalent(ctx, gone); err != nil {
+		t.Fatal(err)
+	}
+	for find(b, "建模") != 1 {
+		if time.Now().After(deadline.Add(2 * time.Second)) {
+			t.Fatal("the second profile did not reach the other index")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err := st.DeleteTalent(ctx, gone.ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	deadline = time.Now().Add(2 * time.Second)
+	for find(b, "建模") != 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the deletion did not reach the other index within 2 s")
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -93,5 +121,26 @@ func TestTwoIndexersConverge(t *testing.T) {
 	}
 	if find(b, "esports") != 1 || find(b, "animator") != 0 {
 		t.Fatal("reconciliation did not bring the lost change")
+	}
+
+	// A lost deletion: the profile stays findable until reconciliation
+	// sees it is no longer in the database.
+	if err := st.DeleteTalent(ctx, tal.ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.PruneChanges(ctx, time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if find(b, "esports") != 1 {
+		t.Fatal("the lost deletion arrived without reconciliation")
+	}
+	if n, err := b.Reconcile(ctx); err != nil || n != 1 {
+		t.Fatalf("Reconcile after a lost deletion = %d, %v", n, err)
+	}
+	if find(b, "esports") != 0 {
+		t.Fatal("reconciliation did not remove the deleted profile")
 	}
 }
