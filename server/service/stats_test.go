@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/szdc/talenthub/models"
 	"github.com/szdc/talenthub/search"
@@ -77,11 +78,13 @@ func TestFiguresUnderAConcurrentStream(t *testing.T) {
 	stop := make(chan struct{})
 	// The other process follows the feed while the stream runs.
 	wg.Go(func() {
+		tick := time.NewTicker(5 * time.Millisecond) // not a busy loop: the machine has two cores
+		defer tick.Stop()
 		for {
 			select {
 			case <-stop:
 				return
-			default:
+			case <-tick.C:
 			}
 			if _, err := other.CatchUp(ctx); err != nil {
 				t.Error(err)
