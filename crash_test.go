@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"os"
@@ -22,8 +21,6 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
-	"go.mongodb.org/mongo-driver/mongo/options"
 )
 
 // The binary, built once per test run: these tests kill and signal a real
@@ -348,21 +345,10 @@ func checkAcknowledged(t *testing.T, base string, ack *acked, run int) {
 func checkNothingHalfMade(t *testing.T, env map[string]string) {
 	t.Helper()
 	ctx := context.Background()
-	cfg, err := loadConfig(func(k string) string { return env[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := openDatabase(ctx, cfg, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, cfg := openStopped(t, env)
 	defer db.Close()
-	client, err := mongo.Connect(ctx, options.Client().ApplyURI(db.embedded.URI()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer client.Disconnect(ctx)
-	d := client.Database(cfg.MongoDatabase)
+	d, disconnect := rawDatabase(t, db, cfg)
+	defer disconnect()
 	users := map[string]string{} // id → email
 	var all []bson.M
 	cur, err := d.Collection("users").Find(ctx, bson.D{})

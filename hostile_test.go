@@ -8,21 +8,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
-	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"github.com/szdc/talenthub/scripts/seed"
-	"github.com/szdc/talenthub/search"
 )
 
 // hostile is one request of the suite.
@@ -47,25 +42,14 @@ var fingerprintCollections = []string{"users", "user_emails", "talents", "orgs",
 func fingerprint(t *testing.T, env map[string]string) string {
 	t.Helper()
 	ctx := context.Background()
-	cfg, err := loadConfig(func(k string) string { return env[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
-	logger := slog.New(slog.DiscardHandler)
-	db, err := openDatabase(ctx, cfg, logger)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, cfg := openStopped(t, env)
 	defer db.Close()
-	client, err := mongo.Connect(ctx, options.Client().ApplyURI(db.embedded.URI()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer client.Disconnect(ctx)
+	raw, disconnect := rawDatabase(t, db, cfg)
+	defer disconnect()
 	h := sha256.New()
 	total := 0
 	for _, coll := range fingerprintCollections {
-		cur, err := client.Database(cfg.MongoDatabase).Collection(coll).Find(ctx, bson.D{})
+		cur, err := raw.Collection(coll).Find(ctx, bson.D{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -80,14 +64,7 @@ func fingerprint(t *testing.T, env map[string]string) string {
 		}
 		total += len(docs)
 	}
-	ix, err := search.Open(ctx, search.Options{Dir: filepath.Join(cfg.DataDir, "index"), Source: db.store, Logger: logger})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	if fixed, err := ix.Reconcile(ctx); err != nil || fixed != 0 {
-		t.Fatalf("the index differs from the database in %d documents (%v)", fixed, err)
-	}
+	indexMatches(t, db, cfg)
 	return fmt.Sprintf("%d documents, sha256 %s", total, hex.EncodeToString(h.Sum(nil))[:16])
 }
 

@@ -9,6 +9,10 @@ import (
 	"strings"
 	"testing"
 
+	"go.mongodb.org/mongo-driver/mongo"
+
+	"go.mongodb.org/mongo-driver/mongo/options"
+
 	"github.com/szdc/talenthub/models"
 	"github.com/szdc/talenthub/scripts/seed"
 	"github.com/szdc/talenthub/search"
@@ -106,32 +110,57 @@ func login(t *testing.T, in *instance, email string) string {
 	return str(body, "token")
 }
 
-// indexMatchesDatabase opens DATA_DIR's database and index as a server
-// would and checks that reconciling them changes nothing.
-func indexMatchesDatabase(t *testing.T, env map[string]string) {
+// openStopped opens the database of a stopped server's DATA_DIR as a
+// server would; the caller closes it (before opening it again: one process
+// at a time owns it).
+func openStopped(t *testing.T, env map[string]string) (*database, config) {
 	t.Helper()
-	ctx := context.Background()
 	cfg, err := loadConfig(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
-	logger := slog.New(slog.DiscardHandler)
-	db, err := openDatabase(ctx, cfg, logger)
+	db, err := openDatabase(context.Background(), cfg, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
+	return db, cfg
+}
+
+// rawDatabase is the driver's view of an opened embedded database, to read
+// the records as they are stored, and how to disconnect it.
+func rawDatabase(t *testing.T, db *database, cfg config) (*mongo.Database, func()) {
+	t.Helper()
+	client, err := mongo.Connect(context.Background(), options.Client().ApplyURI(db.embedded.URI()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return client.Database(cfg.MongoDatabase), func() { _ = client.Disconnect(context.Background()) }
+}
+
+// indexMatchesDatabase opens DATA_DIR's database and index as a server
+// would and checks that reconciling them changes nothing.
+func indexMatchesDatabase(t *testing.T, env map[string]string) {
+	t.Helper()
+	db, cfg := openStopped(t, env)
 	defer db.Close()
-	ix, err := search.Open(ctx, search.Options{Dir: filepath.Join(cfg.DataDir, "index"), Source: db.store, Logger: logger})
+	indexMatches(t, db, cfg)
+}
+
+// indexMatches checks that the index of an opened DATA_DIR was not rebuilt
+// at open and that reconciling it with the database changes nothing.
+func indexMatches(t *testing.T, db *database, cfg config) {
+	t.Helper()
+	ctx := context.Background()
+	ix, err := search.Open(ctx, search.Options{Dir: filepath.Join(cfg.DataDir, "index"), Source: db.store, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer ix.Close()
 	if ix.Rebuilt() != 0 {
-		t.Fatalf("the seeded index was rebuilt at open (%d documents)", ix.Rebuilt())
+		t.Fatalf("the index was rebuilt at open (%d documents)", ix.Rebuilt())
 	}
-	fixed, err := ix.Reconcile(ctx)
-	if err != nil || fixed != 0 {
-		t.Fatalf("reconciling the seeded index with the database fixed %d documents (%v)", fixed, err)
+	if fixed, err := ix.Reconcile(ctx); err != nil || fixed != 0 {
+		t.Fatalf("reconciling the index with the database fixed %d documents (%v)", fixed, err)
 	}
 }
 
