@@ -203,16 +203,10 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 		return nil
 	}
 	srv := server.New(server.Config{
-		Accounts: svc.Accounts, Talents: svc.Talents, Orgs: svc.Orgs, Bases: svc.Bases, Projects: svc.Projects,
-		Applications: svc.Applications, Recruitments: svc.Recruitments, Audit: svc.Audit, Taxonomies: svc.Taxonomies,
-		Stats: svc.Stats, Ready: ready, Gate: watch.Gate, Logger: logger, RequestTimeout: cfg.RequestTimeout,
+		Services: svc.Models(), Ready: ready, Gate: watch.Gate, Logger: logger, RequestTimeout: cfg.RequestTimeout,
 	})
 	reindex.rebuild, reindex.reconcile = ix.Rebuild, ix.Reconcile
-	ui := web.Register(srv.App(), web.Config{
-		Accounts: svc.Accounts, Talents: svc.Talents, Orgs: svc.Orgs, Bases: svc.Bases, Projects: svc.Projects,
-		Applications: svc.Applications, Recruitments: svc.Recruitments, Audit: svc.Audit, Taxonomies: svc.Taxonomies,
-		Stats: svc.Stats, Maintenance: reindex, SessionTTL: cfg.SessionTTL, Logger: logger,
-	})
+	ui := web.Register(srv.App(), web.Config{Services: svc.Models(), Maintenance: reindex, SessionTTL: cfg.SessionTTL, Logger: logger})
 	srv.SetPages(web.IsPage, ui.RenderError)
 
 	ln, err := net.Listen("tcp", cfg.Addr)

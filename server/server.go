@@ -24,16 +24,7 @@ import (
 // Config holds what the server needs. Services are required; the rest
 // have defaults.
 type Config struct {
-	Accounts     models.AccountService
-	Talents      models.TalentService
-	Orgs         models.OrgService
-	Bases        models.BaseService
-	Projects     models.ProjectService
-	Applications models.ApplicationService
-	Recruitments models.RecruitmentService
-	Audit        models.AuditService
-	Taxonomies   models.TaxonomyService
-	Stats        models.StatsService
+	models.Services
 	// Ready reports whether the service can take traffic (the database
 	// answers); /readyz calls it.
 	Ready func(ctx context.Context) error

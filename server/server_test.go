@@ -41,11 +41,7 @@ type env struct {
 
 // configOf is the server configuration over every service.
 func configOf(svc *service.All, ready func(context.Context) error, logger *slog.Logger) server.Config {
-	return server.Config{
-		Accounts: svc.Accounts, Talents: svc.Talents, Orgs: svc.Orgs, Bases: svc.Bases, Projects: svc.Projects,
-		Applications: svc.Applications, Recruitments: svc.Recruitments, Audit: svc.Audit, Taxonomies: svc.Taxonomies,
-		Stats: svc.Stats, Ready: ready, Logger: logger,
-	}
+	return server.Config{Services: svc.Models(), Ready: ready, Logger: logger}
 }
 
 // lockedBuffer is a log sink that handlers may write from many goroutines.

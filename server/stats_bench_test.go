@@ -81,9 +81,7 @@ func BenchmarkStatsAt100k(b *testing.B) {
 	srv := server.New(configOf(svc, st.Ping, logger))
 	// The web UI on the same server, as main mounts it: its dashboard reads
 	// the same figures through the same services.
-	ui := web.Register(srv.App(), web.Config{Accounts: svc.Accounts, Talents: svc.Talents, Orgs: svc.Orgs, Bases: svc.Bases,
-		Projects: svc.Projects, Applications: svc.Applications, Recruitments: svc.Recruitments, Audit: svc.Audit,
-		Taxonomies: svc.Taxonomies, Stats: svc.Stats, Logger: logger})
+	ui := web.Register(srv.App(), web.Config{Services: svc.Models(), Logger: logger})
 	srv.SetPages(web.IsPage, ui.RenderError)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -51,17 +51,8 @@ type ReindexStatus struct {
 
 // Config wires the UI to the services.
 type Config struct {
-	Accounts     models.AccountService
-	Talents      models.TalentService
-	Orgs         models.OrgService
-	Bases        models.BaseService
-	Projects     models.ProjectService
-	Applications models.ApplicationService
-	Recruitments models.RecruitmentService
-	Audit        models.AuditService
-	Taxonomies   models.TaxonomyService
-	Stats        models.StatsService
-	Maintenance  Maintenance
+	models.Services
+	Maintenance Maintenance
 	// SessionTTL is how long a sign-in lasts (the cookie's lifetime).
 	SessionTTL time.Duration
 	Logger     *slog.Logger

@@ -205,7 +205,7 @@ func newTestApp(t *testing.T) (*fiber.App, *fakeAccounts) {
 		"creator-token": {ID: "u1", Email: "c@example.com", Name: "林小画", Role: models.RoleCreator},
 	}}
 	app := fiber.New()
-	w := Register(app, Config{Accounts: acc, Taxonomies: fakeTaxonomies{}, Stats: fakeStats{},
+	w := Register(app, Config{Services: models.Services{Accounts: acc, Taxonomies: fakeTaxonomies{}, Stats: fakeStats{}},
 		Now: func() time.Time { return time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC) }})
 	app.Use(func(c *fiber.Ctx) error { return w.RenderError(c, models.Errorf(models.CodeNotFound, "no such page")) })
 	return app, acc

@@ -27,6 +27,12 @@ type All struct {
 	Stats        *Stats
 }
 
+// Models is the set as the HTTP API and the web UI take it.
+func (a *All) Models() models.Services {
+	return models.Services{Accounts: a.Accounts, Talents: a.Talents, Orgs: a.Orgs, Bases: a.Bases, Projects: a.Projects,
+		Applications: a.Applications, Recruitments: a.Recruitments, Audit: a.Audit, Taxonomies: a.Taxonomies, Stats: a.Stats}
+}
+
 // New wires every service. figures, now and logger may be nil (tests that
 // need no statistics).
 func New(st Stores, index Index, figures Figures, acc AccountsConfig, weights models.MatchWeights, now func() time.Time, logger *slog.Logger) *All {
