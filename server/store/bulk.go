@@ -12,16 +12,16 @@ import (
 )
 
 // fromModel fills a new document from its model for BulkInsert: the model's
-// id, its fields, version 1.
+// id (which idOf reads), its fields, version 1.
 func fromModel[M any, D any, P interface {
 	*D
 	modelDoc[M]
-}](d P, m any, id string, now time.Time, setID func(primitive.ObjectID)) error {
+}](d P, m any, now time.Time, idOf func(*M) string, setID func(primitive.ObjectID)) error {
 	mm, ok := m.(*M)
-	if !ok {
+	if !ok || mm == nil {
 		return fmt.Errorf("store: cannot bulk insert %T here", m)
 	}
-	oid, err := primitive.ObjectIDFromHex(id)
+	oid, err := primitive.ObjectIDFromHex(idOf(mm))
 	if err != nil {
 		return fmt.Errorf("store: bulk insert needs ids: %w", err)
 	}
@@ -34,59 +34,31 @@ func fromModel[M any, D any, P interface {
 }
 
 func (d *talentDoc) fromModel(m any, now time.Time) error {
-	t, _ := m.(*models.Talent)
-	if t == nil {
-		return fmt.Errorf("store: not a talent: %T", m)
-	}
-	return fromModel[models.Talent](d, m, t.ID, now, func(id primitive.ObjectID) { d.ID = id })
+	return fromModel(d, m, now, func(t *models.Talent) string { return t.ID }, func(id primitive.ObjectID) { d.ID = id })
 }
 
 func (d *orgDoc) fromModel(m any, now time.Time) error {
-	o, _ := m.(*models.Org)
-	if o == nil {
-		return fmt.Errorf("store: not an organisation: %T", m)
-	}
-	return fromModel[models.Org](d, m, o.ID, now, func(id primitive.ObjectID) { d.ID = id })
+	return fromModel(d, m, now, func(o *models.Org) string { return o.ID }, func(id primitive.ObjectID) { d.ID = id })
 }
 
 func (d *baseDoc) fromModel(m any, now time.Time) error {
-	b, _ := m.(*models.Base)
-	if b == nil {
-		return fmt.Errorf("store: not a base: %T", m)
-	}
-	return fromModel[models.Base](d, m, b.ID, now, func(id primitive.ObjectID) { d.ID = id })
+	return fromModel(d, m, now, func(b *models.Base) string { return b.ID }, func(id primitive.ObjectID) { d.ID = id })
 }
 
 func (d *projectDoc) fromModel(m any, now time.Time) error {
-	p, _ := m.(*models.Project)
-	if p == nil {
-		return fmt.Errorf("store: not a project: %T", m)
-	}
-	return fromModel[models.Project](d, m, p.ID, now, func(id primitive.ObjectID) { d.ID = id })
+	return fromModel(d, m, now, func(p *models.Project) string { return p.ID }, func(id primitive.ObjectID) { d.ID = id })
 }
 
 func (d *applicationDoc) fromModel(m any, now time.Time) error {
-	a, _ := m.(*models.Application)
-	if a == nil {
-		return fmt.Errorf("store: not an application: %T", m)
-	}
-	return fromModel[models.Application](d, m, a.ID, now, func(id primitive.ObjectID) { d.ID = id })
+	return fromModel(d, m, now, func(a *models.Application) string { return a.ID }, func(id primitive.ObjectID) { d.ID = id })
 }
 
 func (d *recruitmentDoc) fromModel(m any, now time.Time) error {
-	r, _ := m.(*models.Recruitment)
-	if r == nil {
-		return fmt.Errorf("store: not a recruitment record: %T", m)
-	}
-	return fromModel[models.Recruitment](d, m, r.ID, now, func(id primitive.ObjectID) { d.ID = id })
+	return fromModel(d, m, now, func(r *models.Recruitment) string { return r.ID }, func(id primitive.ObjectID) { d.ID = id })
 }
 
 func (d *auditDoc) fromModel(m any, now time.Time) error {
-	e, _ := m.(*models.AuditEntry)
-	if e == nil {
-		return fmt.Errorf("store: not an audit entry: %T", m)
-	}
-	return fromModel[models.AuditEntry](d, m, e.ID, now, func(id primitive.ObjectID) { d.ID = id })
+	return fromModel(d, m, now, func(e *models.AuditEntry) string { return e.ID }, func(id primitive.ObjectID) { d.ID = id })
 }
 
 // NewID returns a fresh id, for callers that build documents for

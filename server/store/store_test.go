@@ -447,3 +447,33 @@ func TestPrunedBeforeWatermark(t *testing.T) {
 		t.Fatalf("watermark %v (%v), want %v: it must never go back", w, err, t1)
 	}
 }
+
+// BulkInsert (the seed's path) refuses a model of another collection, a
+// model without an id and a nil one, and stores nothing of such a batch.
+func TestBulkInsertRefusesWhatItCannotStore(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.MustOpen(t)
+	good := &models.Talent{ID: store.NewID(), Name: "甲", Visibility: models.VisibilityPublic}
+	for name, docs := range map[string][]any{
+		"another collection's model": {good, &models.Org{ID: store.NewID(), Name: "机构"}},
+		"no id":                      {good, &models.Talent{Name: "乙"}},
+		"a nil model":                {good, (*models.Talent)(nil)},
+		"not a model":                {good, "talent"},
+	} {
+		if err := s.BulkInsert(ctx, models.CollTalents, docs); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+		if _, err := s.Talent(ctx, good.ID); !models.IsCode(err, models.CodeNotFound) {
+			t.Errorf("%s: the good model of the refused batch was stored (%v)", name, err)
+		}
+	}
+	if err := s.BulkInsert(ctx, "no_such_collection", []any{good}); err == nil {
+		t.Error("an unknown collection: accepted")
+	}
+	if err := s.BulkInsert(ctx, models.CollTalents, []any{good}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Talent(ctx, good.ID); err != nil || got.Version != 1 || got.Name != "甲" {
+		t.Fatalf("the stored talent: %+v %v", got, err)
+	}
+}
