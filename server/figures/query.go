@@ -199,7 +199,7 @@ func (f *Figures) talentTarget(s *models.TargetStatus) {
 		if _, counted := y.attr[talent]; counted {
 			continue
 		}
-		if s.Origin == "" || slices.ContainsFunc(mapValues(rs), func(r *rec) bool { return r.m.Origin == s.Origin }) {
+		if s.Origin == "" || anyOfOrigin(rs, s.Origin) {
 			pending++
 		}
 	}
@@ -220,12 +220,14 @@ func (f *Figures) talentTarget(s *models.TargetStatus) {
 	s.OnTrack = s.Forecast >= s.Goal
 }
 
-func mapValues(m map[string]*rec) []*rec {
-	out := make([]*rec, 0, len(m))
-	for _, r := range m {
-		out = append(out, r)
+// anyOfOrigin reports whether one of a talent's records has the origin.
+func anyOfOrigin(rs map[string]*rec, o models.Origin) bool {
+	for _, r := range rs {
+		if r.m.Origin == o {
+			return true
+		}
 	}
-	return out
+	return false
 }
 
 // baseCounts reports whether base b counts for target t (kind, operators).
@@ -377,8 +379,8 @@ func (f *Figures) flaggedTarget(s *models.TargetStatus) {
 func (f *Figures) Lagging(goal float64, yr int) models.Lagging {
 	f.mu.RLock()
 	defer f.mu.RUnlock()
-	l := models.Lagging{AsOf: f.asOf, Year: yr, Goal: goal, Elapsed: round1(f.elapsed(yr)*1000) / 1000}
 	e := f.elapsed(yr)
+	l := models.Lagging{AsOf: f.asOf, Year: yr, Goal: goal, Elapsed: round1(e*1000) / 1000}
 	cur, prev := f.years[yr], f.years[yr-1]
 	if cur == nil {
 		cur = newYear()
