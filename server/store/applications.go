@@ -137,14 +137,7 @@ func (s *Store) AcceptContact(ctx context.Context, c models.Consent) error {
 
 // ContactAccepted implements models.ApplicationStore.
 func (s *Store) ContactAccepted(ctx context.Context, talentID, orgID string) (bool, error) {
-	err := translate("store.ContactAccepted", s.consents.FindOne(ctx, idFilter(models.ConsentKey(talentID, orgID))).Err())
-	switch {
-	case models.IsCode(err, models.CodeNotFound):
-		return false, nil
-	case err != nil:
-		return false, err
-	}
-	return true, nil
+	return found("store.ContactAccepted", s.consents.FindOne(ctx, idFilter(models.ConsentKey(talentID, orgID))).Err())
 }
 
 // TalentConsents implements models.ApplicationStore.

@@ -105,12 +105,8 @@ func (s *Store) PrunedBefore(ctx context.Context) (time.Time, error) {
 	var d struct {
 		Before time.Time `bson:"before"`
 	}
-	err := s.meta.FindOne(ctx, idFilter(prunedMarker)).Decode(&d)
-	if models.IsCode(translate("", err), models.CodeNotFound) {
-		return time.Time{}, nil
-	}
-	if err != nil {
-		return time.Time{}, translate("store.PrunedBefore", err)
+	if ok, err := found("store.PrunedBefore", s.meta.FindOne(ctx, idFilter(prunedMarker)).Decode(&d)); !ok {
+		return time.Time{}, err
 	}
 	return d.Before, nil
 }

@@ -50,14 +50,8 @@ func (s *Store) LimitHit(ctx context.Context, key string, window time.Duration) 
 // LimitGet implements models.LimitStore.
 func (s *Store) LimitGet(ctx context.Context, key string) (models.Limit, error) {
 	var d limitDoc
-	err := translate("store.LimitGet", s.limits.FindOne(ctx, idFilter(key)).Decode(&d))
-	switch {
-	case models.IsCode(err, models.CodeNotFound):
-		return models.Limit{}, nil
-	case err != nil:
+	if ok, err := found("store.LimitGet", s.limits.FindOne(ctx, idFilter(key)).Decode(&d)); !ok || !s.nowUTC().Before(d.ExpiresAt) {
 		return models.Limit{}, err
-	case !s.nowUTC().Before(d.ExpiresAt):
-		return models.Limit{}, nil
 	}
 	return models.Limit{Count: d.Count, ResetAt: d.ExpiresAt}, nil
 }

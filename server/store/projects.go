@@ -89,12 +89,5 @@ func (s *Store) DeleteProject(ctx context.Context, id string, ifVersion int64) e
 // project_id: indexed on MongoDB, a scan on the embedded database; it
 // serves the rare deletion of a project.
 func (s *Store) ProjectHasApplications(ctx context.Context, projectID string) (bool, error) {
-	err := s.applications.FindOne(ctx, bson.D{{Key: "project_id", Value: projectID}}).Err()
-	switch err = translate("store.ProjectHasApplications", err); {
-	case models.IsCode(err, models.CodeNotFound):
-		return false, nil
-	case err != nil:
-		return false, err
-	}
-	return true, nil
+	return found("store.ProjectHasApplications", s.applications.FindOne(ctx, bson.D{{Key: "project_id", Value: projectID}}).Err())
 }

@@ -405,6 +405,16 @@ func (l *docLocks) lock(coll string, id any) func() {
 
 // translate turns a driver error into a models error. It is the only place
 // that knows driver errors.
+// found turns the outcome of a lookup into whether something was found:
+// "not found" is an answer, not an error.
+func found(op string, err error) (bool, error) {
+	err = translate(op, err)
+	if models.IsCode(err, models.CodeNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
 func translate(op string, err error) error {
 	switch {
 	case err == nil:

@@ -123,14 +123,7 @@ const adminMarker = "admin_exists"
 // AdminExists implements models.UserStore with a marker document, so that
 // start-up does not scan the users.
 func (s *Store) AdminExists(ctx context.Context) (bool, error) {
-	err := s.meta.FindOne(ctx, idFilter(adminMarker)).Err()
-	if models.IsCode(translate("", err), models.CodeNotFound) {
-		return false, nil
-	}
-	if err != nil {
-		return false, translate("store.AdminExists", err)
-	}
-	return true, nil
+	return found("store.AdminExists", s.meta.FindOne(ctx, idFilter(adminMarker)).Err())
 }
 
 // MarkAdminExists implements models.UserStore.
