@@ -180,14 +180,8 @@ func (s *Talents) Matches(ctx context.Context, actor *models.User, id string, pa
 
 // Similar implements models.TalentService.
 func (s *Talents) Similar(ctx context.Context, actor *models.User, id string, page models.Page) (*models.List[models.TalentHit], error) {
-	t, err := s.Store.Talent(ctx, id)
+	t, err := s.readable(ctx, actor, id)
 	if err != nil {
-		return nil, err
-	}
-	if err := models.Authorize(actor, models.ActRead, t.Resource()); err != nil {
-		if models.IsCode(err, models.CodeUnauthenticated) {
-			return nil, notFound()
-		}
 		return nil, err
 	}
 	if !actor.Is(models.RoleOrg, models.RoleBureau, models.RoleAdmin) {

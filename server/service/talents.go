@@ -42,12 +42,9 @@ func (s *Talents) Create(ctx context.Context, actor *models.User, in models.Tale
 	return t, nil
 }
 
-// Get implements models.TalentService. An organisation member sees the
-// contact only if the creator accepted contact from their organisation;
-// every reveal to someone other than the owner (an accepted organisation,
-// a bureau officer) is written to the audit trail first, and if that
-// fails the contact stays masked.
-func (s *Talents) Get(ctx context.Context, actor *models.User, id string) (*models.Talent, error) {
+// readable reads a profile the actor may see. To an anonymous reader a
+// profile that is not public does not exist (404, not 401).
+func (s *Talents) readable(ctx context.Context, actor *models.User, id string) (*models.Talent, error) {
 	t, err := s.Store.Talent(ctx, id)
 	if err != nil {
 		return nil, err
@@ -56,6 +53,19 @@ func (s *Talents) Get(ctx context.Context, actor *models.User, id string) (*mode
 		if models.IsCode(err, models.CodeUnauthenticated) {
 			return nil, notFound()
 		}
+		return nil, err
+	}
+	return t, nil
+}
+
+// Get implements models.TalentService. An organisation member sees the
+// contact only if the creator accepted contact from their organisation;
+// every reveal to someone other than the owner (an accepted organisation,
+// a bureau officer) is written to the audit trail first, and if that
+// fails the contact stays masked.
+func (s *Talents) Get(ctx context.Context, actor *models.User, id string) (*models.Talent, error) {
+	t, err := s.readable(ctx, actor, id)
+	if err != nil {
 		return nil, err
 	}
 	accepted := false
