@@ -10,36 +10,26 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
 
 // syncBuffer collects run's output and signals when it prints the address.
 type syncBuffer struct {
-	mu    sync.Mutex
-	buf   bytes.Buffer
+	logBuffer
 	addrs chan string
 }
 
 var listenRE = regexp.MustCompile(`listening on (http://\S+)`)
 
 func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
 	sc := bufio.NewScanner(bytes.NewReader(p))
 	for sc.Scan() {
 		if m := listenRE.FindStringSubmatch(sc.Text()); m != nil {
 			b.addrs <- m[1]
 		}
 	}
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
+	return b.logBuffer.Write(p)
 }
 
 // instance is one run() of talenthub.
