@@ -37,16 +37,23 @@ func orgs(t *testing.T, ix *search.Index, status string) []string {
 	return ids
 }
 
+// follower is an in-memory index over a fresh store, closed with the test.
+func follower(t *testing.T) (*store.Store, *search.Index) {
+	t.Helper()
+	st := storetest.MustOpen(t)
+	ix, err := search.Open(context.Background(), search.Options{Source: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ix.Close() })
+	return st, ix
+}
+
 // Another process's writes (no observer here) reach the index through the
 // change feed: creates, updates and deletes.
 func TestCatchUpFollowsTheFeed(t *testing.T) {
 	ctx := context.Background()
-	st := storetest.MustOpen(t)
-	ix, err := search.Open(ctx, search.Options{Source: st})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	st, ix := follower(t)
 
 	a := newOrg(t, st, "A")
 	newOrg(t, st, "B")
@@ -100,13 +107,7 @@ func TestCatchUpFollowsTheFeed(t *testing.T) {
 
 // The process that writes indexes at once, through its observer.
 func TestObserverIndexesLocalWritesAtOnce(t *testing.T) {
-	ctx := context.Background()
-	st := storetest.MustOpen(t)
-	ix, err := search.Open(ctx, search.Options{Source: st})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	st, ix := follower(t)
 	st.Observe(ix.Observe)
 	a := newOrg(t, st, "A")
 	if got := orgs(t, ix, "pending"); len(got) != 1 || got[0] != a.ID {
@@ -118,12 +119,7 @@ func TestObserverIndexesLocalWritesAtOnce(t *testing.T) {
 // record) is found by reconciliation, which compares versions.
 func TestReconcileFindsLostChanges(t *testing.T) {
 	ctx := context.Background()
-	st := storetest.MustOpen(t)
-	ix, err := search.Open(ctx, search.Options{Source: st})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	st, ix := follower(t)
 	a := newOrg(t, st, "A")
 	b := newOrg(t, st, "B")
 	if _, err := ix.CatchUp(ctx); err != nil {
