@@ -96,30 +96,14 @@ func (p *Project) Input() ProjectInput {
 
 // Apply returns in with the fields of u that are set (Status aside).
 func (u ProjectUpdate) Apply(in ProjectInput) ProjectInput {
-	if u.Title != nil {
-		in.Title = *u.Title
-	}
-	if u.Description != nil {
-		in.Description = *u.Description
-	}
-	if u.Kind != nil {
-		in.Kind = *u.Kind
-	}
-	if u.Skills != nil {
-		in.Skills = slices.Clone(*u.Skills)
-	}
-	if u.Industries != nil {
-		in.Industries = slices.Clone(*u.Industries)
-	}
-	if u.District != nil {
-		in.District = *u.District
-	}
-	if u.Openings != nil {
-		in.Openings = *u.Openings
-	}
-	if u.Deadline != nil {
-		in.Deadline = *u.Deadline
-	}
+	setIf(&in.Title, u.Title)
+	setIf(&in.Description, u.Description)
+	setIf(&in.Kind, u.Kind)
+	setListIf(&in.Skills, u.Skills)
+	setListIf(&in.Industries, u.Industries)
+	setIf(&in.District, u.District)
+	setIf(&in.Openings, u.Openings)
+	setIf(&in.Deadline, u.Deadline)
 	return in
 }
 

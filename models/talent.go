@@ -227,46 +227,38 @@ func (t *Talent) Input() TalentInput {
 
 // Apply returns in with the fields of u that are set.
 func (u TalentUpdate) Apply(in TalentInput) TalentInput {
-	set := func(dst *string, src *string) {
-		if src != nil {
-			*dst = *src
-		}
-	}
-	setList := func(dst *[]string, src *[]string) {
-		if src != nil {
-			*dst = slices.Clone(*src)
-		}
-	}
-	set(&in.Name, u.Name)
-	set(&in.Headline, u.Headline)
-	set(&in.Bio, u.Bio)
-	setList(&in.Skills, u.Skills)
-	setList(&in.Tools, u.Tools)
-	setList(&in.Industries, u.Industries)
-	set(&in.District, u.District)
-	if u.Origin != nil {
-		in.Origin = *u.Origin
-	}
-	if u.YearsExperience != nil {
-		in.YearsExperience = *u.YearsExperience
-	}
-	if u.Level != nil {
-		in.Level = *u.Level
-	}
+	setIf(&in.Name, u.Name)
+	setIf(&in.Headline, u.Headline)
+	setIf(&in.Bio, u.Bio)
+	setListIf(&in.Skills, u.Skills)
+	setListIf(&in.Tools, u.Tools)
+	setListIf(&in.Industries, u.Industries)
+	setIf(&in.District, u.District)
+	setIf(&in.Origin, u.Origin)
+	setIf(&in.YearsExperience, u.YearsExperience)
+	setIf(&in.Level, u.Level)
 	if u.Available != nil {
 		in.Available = u.Available
 	}
-	if u.Visibility != nil {
-		in.Visibility = *u.Visibility
-	}
-	if u.Contact != nil {
-		in.Contact = *u.Contact
-	}
-	if u.Works != nil {
-		in.Works = slices.Clone(*u.Works)
-	}
-	setList(&in.Languages, u.Languages)
+	setIf(&in.Visibility, u.Visibility)
+	setIf(&in.Contact, u.Contact)
+	setListIf(&in.Works, u.Works)
+	setListIf(&in.Languages, u.Languages)
 	return in
+}
+
+// setIf sets *dst to *src when a patch has the field.
+func setIf[T any](dst *T, src *T) {
+	if src != nil {
+		*dst = *src
+	}
+}
+
+// setListIf sets *dst to a copy of *src when a patch has the field.
+func setListIf[T any](dst *[]T, src *[]T) {
+	if src != nil {
+		*dst = slices.Clone(*src)
+	}
 }
 
 // ApplyInput replaces the editable fields of t with those of a valid,
