@@ -6,13 +6,14 @@ import (
 	"github.com/szdc/talenthub/models"
 )
 
-func stageNames() []string {
+// stageNames are the stages as the ?stage filter takes them.
+var stageNames = func() []string {
 	out := make([]string, len(models.Stages))
 	for i, s := range models.Stages {
 		out[i] = string(s)
 	}
 	return out
-}
+}()
 
 func (s *Server) handleApplicationCreate(c *fiber.Ctx) error {
 	id, err := idParam(c)
@@ -34,7 +35,7 @@ func (s *Server) handleApplicationCreate(c *fiber.Ctx) error {
 
 func (s *Server) handleApplicationList(c *fiber.Ctx) error {
 	q := parseQuery(c, "project_id", "stage")
-	f := models.ApplicationFilter{ProjectID: q.list("project_id"), Stage: q.enum("stage", stageNames()...), Page: q.page()}
+	f := models.ApplicationFilter{ProjectID: q.list("project_id"), Stage: q.enum("stage", stageNames...), Page: q.page()}
 	if err := q.err(); err != nil {
 		return err
 	}

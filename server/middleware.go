@@ -61,18 +61,19 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 	if err := c.Next(); err != nil {
 		_ = s.errorHandler(c, err)
 	}
+	took := time.Since(start)
 	attrs := []any{
 		"request_id", requestIDOf(c),
 		"method", c.Method(),
 		"path", c.Path(),
 		"status", c.Response().StatusCode(),
-		"duration_ms", float64(time.Since(start).Microseconds()) / 1000,
+		"duration_ms", float64(took.Microseconds()) / 1000,
 		"bytes", len(c.Response().Body()),
 	}
 	if u := userOf(c); u != nil {
 		attrs = append(attrs, "user_id", u.ID)
 	}
-	s.metrics.observe(c, time.Since(start))
+	s.metrics.observe(c, took)
 	s.log.InfoContext(c.UserContext(), "request", attrs...)
 	return nil
 }
