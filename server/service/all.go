@@ -47,7 +47,7 @@ func New(st Stores, index Index, figures Figures, acc AccountsConfig, weights mo
 	if acc.Logger == nil {
 		acc.Logger = logger
 	}
-	tax := NewTaxonomies(st, st, now)
+	tax := NewTaxonomies(st, st, now, logger)
 	d := Deps{Store: st, Lister: lister, Searcher: searcher, Weights: weights, Tax: tax, Now: now, Logger: logger, docs: newDocCache()}
 	return &All{
 		Accounts:     NewAccounts(st, st, st, acc),

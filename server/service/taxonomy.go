@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -16,6 +17,7 @@ type Taxonomies struct {
 	audit models.AuditStore
 	now   func() time.Time
 	ttl   time.Duration
+	log   *slog.Logger
 
 	mu     sync.Mutex
 	cached *models.Taxonomy
@@ -25,11 +27,14 @@ type Taxonomies struct {
 var _ models.TaxonomyService = (*Taxonomies)(nil)
 
 // NewTaxonomies returns the taxonomy service.
-func NewTaxonomies(store models.TaxonomyStore, audit models.AuditStore, now func() time.Time) *Taxonomies {
+func NewTaxonomies(store models.TaxonomyStore, audit models.AuditStore, now func() time.Time, logger *slog.Logger) *Taxonomies {
 	if now == nil {
 		now = time.Now
 	}
-	return &Taxonomies{store: store, audit: audit, now: now, ttl: 5 * time.Second}
+	if logger == nil {
+		logger = slog.Default()
+	}
+	return &Taxonomies{store: store, audit: audit, now: now, ttl: 5 * time.Second, log: logger}
 }
 
 // Seed stores the plan's taxonomy when none is stored yet.
@@ -78,6 +83,9 @@ func (s *Taxonomies) Replace(ctx context.Context, actor *models.User, next model
 	s.mu.Unlock()
 	e := &models.AuditEntry{At: s.now().UTC(), ActorID: actor.ID, ActorRole: actor.Role, Action: models.AuditTaxonomyReplace,
 		ResourceType: string(models.KindTaxonomy), ResourceID: "taxonomy", After: map[string]any{"version": t.Version}}
-	_ = s.audit.Audit(ctx, e)
+	// As Deps.audit does: the change is made; a lost entry is said loudly.
+	if err := s.audit.Audit(context.WithoutCancel(ctx), e); err != nil {
+		s.log.ErrorContext(ctx, "audit entry lost", "action", e.Action, "error", err)
+	}
 	return t, nil
 }
