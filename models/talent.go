@@ -340,5 +340,10 @@ type Erasure struct {
 // at most once a year, and not the ID of anything.
 func Pseudonym(talentID string) string {
 	sum := sha256.Sum256([]byte("talenthub erased talent " + talentID))
-	return "erased-" + hex.EncodeToString(sum[:12])
+	return pseudonymPrefix + hex.EncodeToString(sum[:12])
 }
+
+const pseudonymPrefix = "erased-"
+
+// IsPseudonym reports whether id is a Pseudonym (an erased talent's).
+func IsPseudonym(id string) bool { return strings.HasPrefix(id, pseudonymPrefix) }

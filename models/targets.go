@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 )
@@ -35,6 +36,56 @@ type Period struct {
 
 // Contains reports whether year falls in the period.
 func (p Period) Contains(year int) bool { return year >= p.From && year <= p.To }
+
+// ResultYear is the year the figures open on when none is asked for: this
+// year when a target's period contains it; otherwise the last year of the
+// latest period that is over, whose result is final; otherwise (no target,
+// or every period still ahead) this year.
+func ResultYear(ts []Target, thisYear int) int {
+	last := 0
+	for _, t := range ts {
+		if t.Period.Contains(thisYear) {
+			return thisYear
+		}
+		if t.Period.To < thisYear {
+			last = max(last, t.Period.To)
+		}
+	}
+	if last == 0 {
+		return thisYear
+	}
+	return last
+}
+
+// PeriodsOver reports whether there are targets and the period of every one
+// of them ended before thisYear: the next plan's targets are not set yet.
+func PeriodsOver(ts []Target, thisYear int) bool {
+	for _, t := range ts {
+		if t.Period.To >= thisYear {
+			return false
+		}
+	}
+	return len(ts) > 0
+}
+
+// CountsBase reports whether target t (of kind bases) counts base b when it
+// is verified: b is of the target's kind of base and, when the target names
+// kinds of operator, one of b's operators is of such a kind. kindOf gives an
+// organisation's kind ("" when unknown).
+func (t *Target) CountsBase(b *Base, kindOf func(orgID string) string) bool {
+	if t.Kind != KindBases || b.Kind != t.BaseKind {
+		return false
+	}
+	if len(t.OperatorKinds) == 0 {
+		return true
+	}
+	for _, id := range b.OperatorOrgIDs {
+		if k := kindOf(id); k != "" && slices.Contains(t.OperatorKinds, k) {
+			return true
+		}
+	}
+	return false
+}
 
 // Target is one goal of the plan, as data.
 type Target struct {
@@ -113,6 +164,63 @@ type TargetStatus struct {
 	// first, and the share per industry category.
 	Orgs       []OrgProgress      `json:"orgs,omitempty"`
 	ByIndustry []IndustryProgress `json:"by_industry,omitempty"`
+	// NotCounted (kind bases) are the verified bases of the target's kind
+	// that it does not count in the year, and why: what makes the count
+	// differ from the number of verified bases of that kind.
+	NotCounted []NotCounted `json:"not_counted,omitempty"`
+	// Final is the result over the whole period, once the period is over.
+	Final *PeriodResult `json:"final,omitempty"`
+}
+
+// Met reports whether the status reaches its goal: the count reaches the
+// goal or, for bases_per_org, every organisation concerned reaches it.
+func (s TargetStatus) Met() bool {
+	if s.Kind == KindBasesPerOrg {
+		return s.Percent >= 100
+	}
+	return s.Actual >= s.Goal
+}
+
+// Why a verified base of a target's kind is not counted.
+const (
+	// NotCountedOperator: none of the base's operators is of a kind the
+	// target counts (an innovation base run by an incubator alone).
+	NotCountedOperator = "operator_kind"
+	// NotCountedLater: the base was verified after the end of the year
+	// shown; it counts from the year of its verification.
+	NotCountedLater = "verified_later"
+)
+
+// NotCounted is a verified base that a target does not count, and why.
+type NotCounted struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Reason string `json:"reason"`
+	// OperatorKinds are the kinds of the base's operators (reason
+	// operator_kind); Year the year of its verification (verified_later).
+	OperatorKinds []string `json:"operator_kinds,omitempty"`
+	Year          int      `json:"year,omitempty"`
+}
+
+// PeriodResult is a target's final result over its period.
+type PeriodResult struct {
+	Period Period  `json:"period"`
+	Goal   float64 `json:"goal"`
+	// Actual is the count at the end of the period (for bases_per_org, the
+	// organisations that reach the goal, out of Of); for talents_per_year,
+	// the years of the period that reached the goal, out of Of.
+	Actual float64 `json:"actual"`
+	Of     int     `json:"of,omitempty"`
+	Met    bool    `json:"met"`
+	// Years (talents_per_year) are each year's count against the goal.
+	Years []YearResult `json:"years,omitempty"`
+}
+
+// YearResult is one year's count against a yearly goal.
+type YearResult struct {
+	Year   int     `json:"year"`
+	Actual float64 `json:"actual"`
+	Met    bool    `json:"met"`
 }
 
 // OrgProgress is one organisation's count toward a per-organisation goal.
@@ -173,13 +281,14 @@ func SplitPair(key string) (district, industry string) {
 var RecruitmentDims = []string{ByMonth, ByDistrict, ByIndustry, ByOrigin, ByLevel, ByDistrictIndustry}
 
 // LagRow is one district or industry whose pace is behind the share of the
-// year's goal it needs.
+// year's goal it needs. Expected and Shortfall are whole people
+// (server/figures says how they are rounded).
 type LagRow struct {
 	Key       string  `json:"key"`
 	Actual    int     `json:"actual"`
 	Share     float64 `json:"share"`
-	Expected  float64 `json:"expected"`
-	Shortfall float64 `json:"shortfall"`
+	Expected  int     `json:"expected"`
+	Shortfall int     `json:"shortfall"`
 }
 
 // Lagging is GET /stats/lagging.

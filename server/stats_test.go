@@ -165,6 +165,67 @@ func TestStatsAPI(t *testing.T) {
 	check(t, "lagging", e.call("GET", "/api/v1/stats/lagging?year=2025", B, nil), 200, "")
 }
 
+// The lagging view counts whole people: 2025 is over (the tests run after
+// it), so each of the taxonomy's 12 districts expects 1000 / 12 = 83.3 →
+// 83 people and each of its 14 industries 1000 / 14 = 71.4 → 71 (no 2024
+// to weigh by); the shortfall is that less the count.
+func TestLaggingIsInWholePeople(t *testing.T) {
+	w := statsWorld(t)
+	e, B := w.e, w.tokens[bureau]
+	r := e.call("GET", "/api/v1/stats/lagging?year=2025", B, nil)
+	check(t, "lagging", r, 200, "")
+	rows := func(key string) map[string][2]float64 {
+		out := map[string][2]float64{}
+		for _, x := range r.body[key].([]any) {
+			m := x.(map[string]any)
+			out[m["key"].(string)] = [2]float64{m["expected"].(float64), m["shortfall"].(float64)}
+		}
+		return out
+	}
+	districts := rows("districts")
+	want := map[string][2]float64{"nanshan": {83, 82}, "futian": {83, 81}, "luohu": {83, 82}, "longgang": {83, 83}, "dapeng": {83, 83}}
+	if len(districts) != 12 {
+		t.Errorf("lagging districts %d, want the 12 of the taxonomy: %s", len(districts), r.raw)
+	}
+	for k, v := range want {
+		if districts[k] != v {
+			t.Errorf("%s: expected, shortfall %v, want %v", k, districts[k], v)
+		}
+	}
+	industries := rows("industries")
+	if len(industries) != 14 || industries["animation"] != [2]float64{71, 69} || industries["esports"] != [2]float64{71, 71} {
+		t.Errorf("lagging industries: %v", industries)
+	}
+	// Outside the plan's period there is no goal to lag behind.
+	r = e.call("GET", "/api/v1/stats/lagging?year=2021", B, nil)
+	if len(r.body["districts"].([]any))+len(r.body["industries"].([]any)) != 0 {
+		t.Errorf("2021 lags: %s", r.raw)
+	}
+}
+
+// The plan's period 2022-2025 is over (the tests run after it): every
+// target carries its final result.
+func TestTargetsCarryTheFinalResult(t *testing.T) {
+	w := statsWorld(t)
+	r := w.e.call("GET", "/api/v1/targets?year=2025", w.tokens[bureau], nil)
+	check(t, "targets", r, 200, "")
+	for _, it := range r.body["items"].([]any) {
+		m := it.(map[string]any)
+		f, _ := m["final"].(map[string]any)
+		if f == nil || f["met"] != false {
+			t.Errorf("%s: final %v", m["metric"], m["final"])
+			continue
+		}
+		if m["metric"] == "talents_imported" {
+			years := f["years"].([]any)
+			last := years[len(years)-1].(map[string]any)
+			if len(years) != 4 || last["year"] != 2025.0 || last["actual"] != 4.0 || last["met"] != false || f["actual"] != 0.0 || f["of"] != 4.0 {
+				t.Errorf("talents_imported final: %v", f)
+			}
+		}
+	}
+}
+
 // The reports show the API's numbers to the unit.
 func TestReportsEqualTheAPI(t *testing.T) {
 	w := statsWorld(t)

@@ -16,7 +16,41 @@
 //   - a rejected or corrected record stops counting (or moves) at once; an
 //     erased talent's records keep counting under their pseudonym;
 //   - a base counts once when verified, whatever its number of operators, in
-//     the years from its verification on; an organisation likewise.
+//     the years from its verification on; an organisation likewise. A target
+//     that names kinds of operator (innovation bases: a university, research
+//     institute or enterprise) counts a base when one of its operators is of
+//     such a kind; a base run only by others (an incubator alone) does not
+//     count, and the target lists it as not counted, by name, with the
+//     bases verified after the year shown, so that the count can be told
+//     apart from the number of verified bases of that kind.
+//
+// Districts and industries behind (Lagging). The year's goal is split into
+// a share per key: the keys are the taxonomy's districts (industries) and
+// every key counted this year or the year before; n is their number. Half
+// of the goal is shared equally and half by last year's counts:
+//
+//	share = (last year's count / last year's total + 1/n) / 2
+//
+// (1/n when last year counted nobody), so a key without history still
+// expects its fair half of an equal share and can lag, while the shares sum
+// to 1 and the expected counts to the goal. A key's expected count by now
+// is goal × share × elapsed (elapsed: the share of a year's count that
+// earlier years had reached by this day; 1 for a past year), rounded to the
+// nearest whole person, halves up: a person is not fractional, and rounding
+// neither flags every district for a fraction of a person in the first
+// days of a year (as rounding up would) nor lets a district off a whole
+// person at the year's end (as rounding down would). A key lags when its
+// count is below its expected count; the shortfall is expected − actual, in
+// whole people. A year still ahead has no lagging key, nor has a year
+// outside the goal's period (the statistics service passes no goal then).
+//
+// Final results. Once a target's period is over (it ended before this
+// year), its result over the period is final: for a yearly goal, each
+// year's count against the goal, met when every year met it; for a
+// cumulative goal, the count at the end of the period's last year (bases
+// verified by then), met when it reaches the goal; for a goal per
+// organisation, the organisations that reach it at the end of the period,
+// met when every one does.
 //
 // It imports models only; main wires it to the store and the feed.
 package figures

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -287,6 +288,82 @@ func TestBasesCountOnceWhenVerified(t *testing.T) {
 	x.recountClean()
 }
 
+// The count of a base target differs from the number of verified bases of
+// its kind only by bases it names, with the reason.
+func TestBasesNotCountedAreNamedWithTheReason(t *testing.T) {
+	x := newFixture(t)
+	at := func(y int) *models.Decision { return &models.Decision{At: time.Date(y, 5, 1, 0, 0, 0, 0, time.UTC)} }
+	for id, kind := range map[string]string{"uni": models.OrgUniversity, "inc": models.OrgIncubator, "svc": models.OrgServiceCenter} {
+		x.put(models.CollOrgs, id, &models.Org{ID: id, Name: id, Kind: kind, Status: models.StatusVerified, Decision: at(2023), Version: 1}, 1)
+	}
+	base := func(id, name string, d *models.Decision, ops ...string) {
+		x.put(models.CollBases, id, &models.Base{ID: id, Name: name, Kind: models.BaseInnovation, OperatorOrgIDs: ops,
+			Status: models.StatusVerified, Decision: d, Version: 1}, 1)
+	}
+	base("b1", "大学创新基地", at(2023), "uni")
+	base("b2", "星河孵化创新基地", at(2023), "inc")        // an incubator alone
+	base("b3", "双创中心联合基地", at(2024), "inc", "svc") // neither kind counts
+	base("b4", "联合实验室", at(2024), "inc", "uni")    // the university makes it count
+	base("b5", "新大学基地", at(2025), "uni")           // verified after 2024
+	kinds, _ := x.f.Bases(models.ByKind)
+	innovation := 0
+	for _, g := range kinds.Groups {
+		if g.Key == models.BaseInnovation {
+			innovation = g.Count
+		}
+	}
+	s := x.f.Targets(models.DefaultTargets()[1:2], 2024)[0]
+	var got []string
+	for _, n := range s.NotCounted {
+		got = append(got, fmt.Sprintf("%s %s %v %d", n.Name, n.Reason, n.OperatorKinds, n.Year))
+	}
+	want := []string{"双创中心联合基地 operator_kind [incubator service_center] 0", "星河孵化创新基地 operator_kind [incubator] 0",
+		"新大学基地 verified_later [] 2025"}
+	if s.Actual != 2 || innovation != 5 || strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("2024: %v counted of %d verified, not counted %q, want 2 and %q", s.Actual, innovation, got, want)
+	}
+	if int(s.Actual)+len(s.NotCounted) != innovation {
+		t.Errorf("counted %v + not counted %d != %d verified", s.Actual, len(s.NotCounted), innovation)
+	}
+	// A target without operator kinds names only the later ones.
+	if s := x.f.Targets(models.DefaultTargets()[3:4], 2025)[0]; len(s.NotCounted) != 0 {
+		t.Errorf("theme parks: %+v", s.NotCounted)
+	}
+}
+
+// Once a period is over its result is final: each year against a yearly
+// goal, the count at the end of the last year for the others.
+func TestFinalResultOfAPeriodThatIsOver(t *testing.T) {
+	x := newFixture(t) // today is 2025-07-02
+	done := models.Period{From: 2022, To: 2024}
+	talents := models.Target{Metric: "talents", Kind: models.KindTalentsPerYear, Period: done, Goal: 2}
+	bases := models.Target{Metric: "bases", Kind: models.KindBases, Period: done, Goal: 2, BaseKind: models.BaseThemePark}
+	current := models.Target{Metric: "current", Kind: models.KindBases, Period: models.Period{From: 2022, To: 2025}, Goal: 1, BaseKind: models.BaseThemePark}
+	x.recs(2, "2022-05-01", "nanshan")
+	x.recs(1, "2023-05-01", "nanshan")
+	x.recs(3, "2024-05-01", "nanshan")
+	for i, y := range []int{2023, 2025} {
+		id := fmt.Sprintf("p%d", i)
+		x.put(models.CollBases, id, &models.Base{ID: id, Name: id, Kind: models.BaseThemePark, Status: models.StatusVerified,
+			Decision: &models.Decision{At: time.Date(y, 3, 1, 0, 0, 0, 0, time.UTC)}, Version: 1}, 1)
+	}
+	st := x.f.Targets([]models.Target{talents, bases, current}, 2025)
+	f := st[0].Final
+	if f == nil || f.Actual != 2 || f.Of != 3 || f.Met || len(f.Years) != 3 ||
+		f.Years[0] != (models.YearResult{Year: 2022, Actual: 2, Met: true}) ||
+		f.Years[1] != (models.YearResult{Year: 2023, Actual: 1, Met: false}) ||
+		f.Years[2] != (models.YearResult{Year: 2024, Actual: 3, Met: true}) {
+		t.Errorf("talents, 2 a year in 2022-2024 (2, 1, 3): %+v", f)
+	}
+	// One park verified by the end of 2024 (the other in 2025): 1 of 2.
+	if f := st[1].Final; f == nil || f.Actual != 1 || f.Met || f.Period != done || f.Goal != 2 {
+		t.Errorf("parks, 2 by 2024: %+v", f)
+	}
+	if st[2].Final != nil {
+		t.Errorf("a period that runs to this year has no final result: %+v", st[2].Final)
+	}
+}
+
 func TestForecastAndOnTrack(t *testing.T) {
 	x := newFixture(t)
 	// Half the year gone (2025-07-02), no history: linear pace.
@@ -315,31 +392,90 @@ func TestForecastAndOnTrack(t *testing.T) {
 	}
 }
 
-func TestLagging(t *testing.T) {
+// recs adds n verified level-A records of new talents in a district.
+func (x *fixture) recs(n int, date, district string) {
+	for range n {
+		x.rec(fmt.Sprintf("%s-%d", district, x.n), date, models.StatusVerified, models.LevelA, district)
+	}
+}
+
+func lagRows(rows []models.LagRow) string {
+	var b strings.Builder
+	for _, r := range rows {
+		fmt.Fprintf(&b, "%s %d/%d -%d; ", r.Key, r.Actual, r.Expected, r.Shortfall)
+	}
+	return b.String()
+}
+
+// Worked figures: a goal of 1,000, half the year's count expected by now,
+// five districts of which two imported last year.
+func TestLaggingGivesEveryDistrictAFairShareInWholePeople(t *testing.T) {
 	x := newFixture(t)
-	// 2024: half nanshan, half futian; half the year's count came by July.
-	for i := range 10 {
-		d, date := "nanshan", "2024-03-01"
-		if i%2 == 0 {
-			d = "futian"
+	// 2024: nanshan 6, futian 2; half of each by July, so by 2025-07-02
+	// half the year's count is expected (elapsed 0.5).
+	x.recs(3, "2024-03-01", "nanshan")
+	x.recs(3, "2024-10-01", "nanshan")
+	x.recs(1, "2024-03-01", "futian")
+	x.recs(1, "2024-10-01", "futian")
+	// 2025 so far.
+	x.recs(238, "2025-03-01", "nanshan")
+	x.recs(100, "2025-03-01", "futian")
+	x.recs(49, "2025-03-01", "luohu")
+	x.recs(50, "2025-03-01", "baoan")
+	districts := []string{"nanshan", "futian", "luohu", "baoan", "longgang"}
+	l := x.f.Lagging(1000, 2025, districts, []string{"games", "animation"})
+	// Shares, half equal (1/5 each) and half last year's (6/8, 2/8, 0…):
+	//   nanshan (0.75 + 0.2) / 2 = 0.475 → 1000 × 0.475 × 0.5 = 237.5 → 238
+	//   futian  (0.25 + 0.2) / 2 = 0.225 → 112.5 → 113
+	//   luohu, baoan, longgang (0 + 0.2) / 2 = 0.1 → 50
+	// nanshan (238) and baoan (50) are on pace; longgang, with no history
+	// at all, is 50 short; futian 13; luohu one person.
+	if got, want := lagRows(l.Districts), "longgang 0/50 -50; futian 100/113 -13; luohu 49/50 -1; "; got != want || l.Elapsed != 0.5 {
+		t.Errorf("districts: %s (elapsed %v), want %s", got, l.Elapsed, want)
+	}
+	if l.Districts[0].Share != 0.1 || l.Districts[1].Share != 0.225 {
+		t.Errorf("shares: %+v", l.Districts)
+	}
+	// Industries: every record is games (8 of 8 last year): games (1 + 0.5)
+	// / 2 = 0.75 → 375, reached by 437; animation (0 + 0.5) / 2 = 0.25 →
+	// 125, none yet.
+	if got, want := lagRows(l.Industries), "animation 0/125 -125; "; got != want {
+		t.Errorf("industries: %s, want %s", got, want)
+	}
+	// A year outside the goal (none) or still ahead lags nowhere.
+	if l := x.f.Lagging(0, 2025, districts, nil); len(l.Districts)+len(l.Industries) != 0 {
+		t.Errorf("without a goal: %+v", l)
+	}
+	if l := x.f.Lagging(1000, 2026, districts, nil); len(l.Districts) != 0 {
+		t.Errorf("next year: %+v", l.Districts)
+	}
+}
+
+func TestLaggingWithoutALastYearSharesEqually(t *testing.T) {
+	x := newFixture(t)
+	// No 2024: the pace is the share of days, 183/365 = 0.50137. Four keys:
+	// three districts of the taxonomy and yantian, counted this year
+	// though no longer in it: 1000 × 0.50137 / 4 = 125.34 → 125 each.
+	x.recs(200, "2025-03-01", "nanshan")
+	x.recs(125, "2025-03-01", "yantian")
+	x.recs(124, "2025-03-01", "futian")
+	l := x.f.Lagging(1000, 2025, []string{"nanshan", "futian", "luohu"}, nil)
+	if got, want := lagRows(l.Districts), "luohu 0/125 -125; futian 124/125 -1; "; got != want {
+		t.Errorf("districts: %s, want %s", got, want)
+	}
+	// A past year is over: its whole share is expected. 2024 had nothing
+	// before it and counts nothing: 1000 / 3 = 333.3 → 333 for each.
+	if got, want := lagRows(x.f.Lagging(1000, 2024, []string{"nanshan", "futian", "luohu"}, nil).Districts),
+		"futian 0/333 -333; luohu 0/333 -333; nanshan 0/333 -333; "; got != want {
+		t.Errorf("2024: %s, want %s", got, want)
+	}
+}
+
+func TestWholePeopleRoundsHalvesUp(t *testing.T) {
+	for x, want := range map[float64]int{0: 0, 0.49: 0, 0.5: 1, 62.4999: 62, 62.5: 63, 237.49999999999997: 238, 712.5: 713} {
+		if got := wholePeople(x); got != want {
+			t.Errorf("wholePeople(%v) = %d, want %d", x, got, want)
 		}
-		if i >= 5 {
-			date = "2024-10-01"
-		}
-		x.rec(fmt.Sprintf("a%d", i), date, models.StatusVerified, models.LevelA, d)
-	}
-	// 2025 by July: 400 nanshan, 10 futian; the goal 1000 needs 500 each
-	// by year-end, so about 250 each by now.
-	for i := range 400 {
-		x.rec(fmt.Sprintf("n%d", i), "2025-03-01", models.StatusVerified, models.LevelA, "nanshan")
-	}
-	for i := range 10 {
-		x.rec(fmt.Sprintf("f%d", i), "2025-03-01", models.StatusVerified, models.LevelA, "futian")
-	}
-	l := x.f.Lagging(1000, 2025)
-	if len(l.Districts) != 1 || l.Districts[0].Key != "futian" || l.Districts[0].Actual != 10 || l.Districts[0].Share != 0.5 ||
-		l.Districts[0].Expected != 250 || l.Elapsed != 0.5 {
-		t.Fatalf("lagging districts: %+v (elapsed %v)", l.Districts, l.Elapsed)
 	}
 }
 

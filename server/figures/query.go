@@ -167,21 +167,57 @@ func (f *Figures) Targets(ts []models.Target, yr int) []models.TargetStatus {
 
 func (f *Figures) targets(ts []models.Target, yr int) []models.TargetStatus {
 	out := make([]models.TargetStatus, 0, len(ts))
+	thisYear := f.today().Year()
 	for _, t := range ts {
-		s := models.TargetStatus{Target: t, Year: yr, InPeriod: t.Period.Contains(yr), AsOf: f.asOf}
-		switch t.Kind {
-		case models.KindTalentsPerYear:
-			f.talentTarget(&s)
-		case models.KindBases:
-			f.baseTarget(&s)
-		case models.KindBasesPerOrg:
-			f.perOrgTarget(&s)
-		case models.KindOrgsFlagged:
-			f.flaggedTarget(&s)
+		s := f.target(t, yr)
+		if t.Period.To < thisYear {
+			s.Final = f.final(t)
 		}
 		out = append(out, s)
 	}
 	return out
+}
+
+func (f *Figures) target(t models.Target, yr int) models.TargetStatus {
+	s := models.TargetStatus{Target: t, Year: yr, InPeriod: t.Period.Contains(yr), AsOf: f.asOf}
+	switch t.Kind {
+	case models.KindTalentsPerYear:
+		f.talentTarget(&s)
+	case models.KindBases:
+		f.baseTarget(&s)
+	case models.KindBasesPerOrg:
+		f.perOrgTarget(&s)
+	case models.KindOrgsFlagged:
+		f.flaggedTarget(&s)
+	}
+	return s
+}
+
+// final is a target's result over its period, which is over: for a yearly
+// goal, each year's count against it (met when every year met it); for the
+// others, the count at the end of the period's last year.
+func (f *Figures) final(t models.Target) *models.PeriodResult {
+	r := &models.PeriodResult{Period: t.Period, Goal: t.Goal}
+	if t.Kind == models.KindTalentsPerYear {
+		r.Years = []models.YearResult{}
+		for y := t.Period.From; y <= t.Period.To; y++ {
+			s := f.target(t, y)
+			met := s.Met()
+			r.Years = append(r.Years, models.YearResult{Year: y, Actual: s.Actual, Met: met})
+			if met {
+				r.Actual++
+			}
+		}
+		r.Of = len(r.Years)
+		r.Met = int(r.Actual) == r.Of
+		return r
+	}
+	s := f.target(t, t.Period.To)
+	r.Actual, r.Met = s.Actual, s.Met()
+	if t.Kind == models.KindBasesPerOrg {
+		r.Of = len(s.Orgs)
+	}
+	return r
 }
 
 func (f *Figures) talentTarget(s *models.TargetStatus) {
@@ -230,20 +266,12 @@ func anyOfOrigin(rs map[string]*rec, o models.Origin) bool {
 	return false
 }
 
-// baseCounts reports whether base b counts for target t (kind, operators).
-func (f *Figures) baseCounts(t *models.Target, b *models.Base) bool {
-	if b.Kind != t.BaseKind {
-		return false
+// orgKind is the kind of organisation id ("" when unknown).
+func (f *Figures) orgKind(id string) string {
+	if o, ok := f.orgs[id]; ok {
+		return o.m.Kind
 	}
-	if len(t.OperatorKinds) == 0 {
-		return true
-	}
-	for _, id := range b.OperatorOrgIDs {
-		if o, ok := f.orgs[id]; ok && slices.Contains(t.OperatorKinds, o.m.Kind) {
-			return true
-		}
-	}
-	return false
+	return ""
 }
 
 func (f *Figures) baseTarget(s *models.TargetStatus) {
@@ -251,6 +279,7 @@ func (f *Figures) baseTarget(s *models.TargetStatus) {
 	thisYear := f.today().Year()
 	atStart, inYear, pending := 0, 0, 0
 	verified, rejected := 0, 0
+	s.NotCounted = nil
 	for _, b := range f.bases {
 		switch b.m.Status {
 		case models.StatusVerified:
@@ -258,7 +287,17 @@ func (f *Figures) baseTarget(s *models.TargetStatus) {
 		case models.StatusRejected:
 			rejected++
 		}
-		if !f.baseCounts(&s.Target, b.m) {
+		if !s.CountsBase(b.m, f.orgKind) {
+			if b.m.Status == models.StatusVerified && b.m.Kind == s.BaseKind {
+				nc := models.NotCounted{ID: b.m.ID, Name: b.m.Name, Reason: models.NotCountedOperator, OperatorKinds: []string{}}
+				for _, id := range b.m.OperatorOrgIDs {
+					if k := f.orgKind(id); k != "" && !slices.Contains(nc.OperatorKinds, k) {
+						nc.OperatorKinds = append(nc.OperatorKinds, k)
+					}
+				}
+				slices.Sort(nc.OperatorKinds)
+				s.NotCounted = append(s.NotCounted, nc)
+			}
 			continue
 		}
 		switch {
@@ -266,10 +305,17 @@ func (f *Figures) baseTarget(s *models.TargetStatus) {
 			atStart++
 		case b.m.Status == models.StatusVerified && f.decidedBy(b.m.Decision, s.Year):
 			inYear++
+		case b.m.Status == models.StatusVerified && b.m.Decision != nil:
+			// Verified after the year shown: it counts from its own year.
+			s.NotCounted = append(s.NotCounted, models.NotCounted{ID: b.m.ID, Name: b.m.Name, Reason: models.NotCountedLater,
+				Year: b.m.Decision.At.In(models.ChinaTime).Year()})
 		case b.m.Status == models.StatusPending:
 			pending++
 		}
 	}
+	slices.SortFunc(s.NotCounted, func(a, b models.NotCounted) int {
+		return cmp.Or(cmp.Compare(a.Reason, b.Reason), cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
+	})
 	rate := 1.0
 	if verified+rejected > 0 {
 		rate = float64(verified) / float64(verified+rejected)
@@ -373,36 +419,51 @@ func (f *Figures) flaggedTarget(s *models.TargetStatus) {
 }
 
 // Lagging lists the districts and industries whose count is behind their
-// share of the year's goal by now. A key's share is its share of the
-// previous year's count; with no previous year, every key seen this year
-// has an equal share.
-func (f *Figures) Lagging(goal float64, yr int) models.Lagging {
+// share of the year's goal by now (the rule is in the package comment):
+// districts and industries are the keys of the taxonomy the caller names
+// and every key counted this year or the previous one.
+func (f *Figures) Lagging(goal float64, yr int, districts, industries []string) models.Lagging {
 	f.mu.RLock()
 	defer f.mu.RUnlock()
 	e := f.elapsed(yr)
-	l := models.Lagging{AsOf: f.asOf, Year: yr, Goal: goal, Elapsed: round1(e*1000) / 1000}
+	l := models.Lagging{AsOf: f.asOf, Year: yr, Goal: goal, Elapsed: round1(e*1000) / 1000,
+		Districts: []models.LagRow{}, Industries: []models.LagRow{}}
 	cur, prev := f.years[yr], f.years[yr-1]
 	if cur == nil {
 		cur = newYear()
 	}
-	rows := func(dim string) []models.LagRow {
-		shares := map[string]float64{}
-		if prev != nil && prev.total > 0 {
-			for k, n := range prev.byDim[dim] {
-				shares[k] = float64(n) / float64(prev.total)
-			}
-		} else if len(cur.byDim[dim]) > 0 {
-			for k := range cur.byDim[dim] {
-				shares[k] = 1 / float64(len(cur.byDim[dim]))
-			}
+	if prev == nil {
+		prev = newYear()
+	}
+	if goal <= 0 || e <= 0 {
+		return l
+	}
+	rows := func(dim string, terms []string) []models.LagRow {
+		keys := map[string]bool{}
+		for _, k := range terms {
+			keys[k] = true
 		}
+		for k := range cur.byDim[dim] {
+			keys[k] = true
+		}
+		for k := range prev.byDim[dim] {
+			keys[k] = true
+		}
+		n := len(keys)
 		out := []models.LagRow{}
-		for k, share := range shares {
-			expected := goal * share * e
+		for k := range keys {
+			// share = (last year's share + 1/n) / 2 = (c·n + T) / (2·n·T),
+			// or 1/n without a last year; kept as one fraction so that
+			// whole numbers stay whole before the rounding.
+			num, den := 1.0, float64(n)
+			if t := prev.total; t > 0 {
+				num, den = float64(prev.byDim[dim][k]*n+t), float64(2*n*t)
+			}
+			expected := wholePeople(goal * e * num / den)
 			actual := cur.byDim[dim][k]
-			if float64(actual) < expected {
-				out = append(out, models.LagRow{Key: k, Actual: actual, Share: round1(share*1000) / 1000,
-					Expected: round1(expected), Shortfall: round1(expected - float64(actual))})
+			if actual < expected {
+				out = append(out, models.LagRow{Key: k, Actual: actual, Share: math.Round(num/den*1000) / 1000,
+					Expected: expected, Shortfall: expected - actual})
 			}
 		}
 		slices.SortFunc(out, func(a, b models.LagRow) int {
@@ -410,9 +471,14 @@ func (f *Figures) Lagging(goal float64, yr int) models.Lagging {
 		})
 		return out
 	}
-	l.Districts, l.Industries = rows(models.ByDistrict), rows(models.ByIndustry)
+	l.Districts, l.Industries = rows(models.ByDistrict, districts), rows(models.ByIndustry, industries)
 	return l
 }
+
+// wholePeople rounds an expected count to the nearest whole person, halves
+// up (a billionth of slack absorbs the float error of a product that is a
+// whole half).
+func wholePeople(x float64) int { return int(math.Floor(x + 0.5 + 1e-9)) }
 
 // Report gathers, from one state of the figures, everything a recruitment
 // report of a year shows; the record list only when records is set (it

@@ -16,7 +16,7 @@ type Figures interface {
 	Targets(ts []models.Target, year int) []models.TargetStatus
 	Recruitment(year int, by string) (models.Breakdown, error)
 	Bases(by string) (models.Breakdown, error)
-	Lagging(goal float64, year int) models.Lagging
+	Lagging(goal float64, year int, districts, industries []string) models.Lagging
 	Report(ts []models.Target, year int, records bool) *models.Report
 	Recount(ctx context.Context) (*models.RecountResult, error)
 }
@@ -191,7 +191,9 @@ func (s *Stats) Bases(ctx context.Context, actor *models.User, by string) (*mode
 }
 
 // Lagging implements models.StatsService: measured against the goal of the
-// talents_imported target.
+// talents_imported target when its period contains the year (no goal, so
+// nothing lags, outside it), over every district and industry of the
+// taxonomy.
 func (s *Stats) Lagging(ctx context.Context, actor *models.User, year int) (*models.Lagging, error) {
 	if err := s.canRead(actor); err != nil {
 		return nil, err
@@ -200,13 +202,27 @@ func (s *Stats) Lagging(ctx context.Context, actor *models.User, year int) (*mod
 	if err != nil {
 		return nil, err
 	}
+	year = s.year(year)
 	goal := 0.0
 	for _, t := range ts {
-		if t.Metric == "talents_imported" {
+		if t.Metric == "talents_imported" && t.Period.Contains(year) {
 			goal = t.Goal
 		}
 	}
-	l := s.figures.Lagging(goal, s.year(year))
+	tax, err := s.taxonomy(ctx)
+	if err != nil {
+		return nil, err
+	}
+	keys := func(terms []models.Term) []string {
+		out := make([]string, 0, len(terms))
+		for _, t := range terms {
+			if !t.Retired {
+				out = append(out, t.Key)
+			}
+		}
+		return out
+	}
+	l := s.figures.Lagging(goal, year, keys(tax.Districts), keys(tax.Industries))
 	return &l, nil
 }
 
