@@ -152,9 +152,8 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 			return fmt.Errorf("SYNONYMS_FILE %s: %w", cfg.SynonymsFile, err)
 		}
 	}
-	reindex := &reindexer{ctx: ctx, log: logger}
 	ix, err := search.Open(ctx, search.Options{
-		Dir: filepath.Join(cfg.DataDir, "index"), Source: db.store, Logger: logger, Progress: reindex.progress,
+		Dir: filepath.Join(cfg.DataDir, "index"), Source: db.store, Logger: logger,
 	})
 	if err != nil {
 		return err
@@ -202,11 +201,12 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 		}
 		return nil
 	}
+	maintenance := service.NewReindexer(ctx, ix.RebuildReporting, ix.Reconcile, logger)
 	srv := server.New(server.Config{
 		Services: svc.Models(), Ready: ready, Gate: watch.Gate, Logger: logger, RequestTimeout: cfg.RequestTimeout,
+		Maintenance: maintenance,
 	})
-	reindex.rebuild, reindex.reconcile = ix.Rebuild, ix.Reconcile
-	ui := web.Register(srv.App(), web.Config{Services: svc.Models(), Maintenance: reindex, SessionTTL: cfg.SessionTTL, Logger: logger})
+	ui := web.Register(srv.App(), web.Config{Services: svc.Models(), Maintenance: maintenance, SessionTTL: cfg.SessionTTL, Logger: logger})
 	srv.SetPages(web.IsPage, ui.RenderError)
 
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -221,7 +221,9 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	go ix.Follow(ctx, time.Second, time.Hour)
 	go fig.Follow(ctx, time.Second)
 
-	where := "embedded database in " + filepath.Join(cfg.DataDir, "db")
+	// The embedded database's own address is printed too: an operator (or a
+	// test) may read the records with any MongoDB client while it runs.
+	where := "embedded database in " + filepath.Join(cfg.DataDir, "db") + " at " + db.embedded.URI()
 	if cfg.MongoURI != "" {
 		where = "MongoDB " + maskURI(cfg.MongoURI)
 	}

@@ -72,3 +72,32 @@ func (s *Server) handleAccountDelete(c *fiber.Ctx) error {
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
+
+// reindexStatusURL is where the progress of a rebuild is read.
+const reindexStatusURL = "/api/v1/admin/reindex"
+
+// reindexAnswer is the progress of a rebuild and where to poll it.
+type reindexAnswer struct {
+	models.ReindexStatus
+	StatusURL string `json:"status_url"`
+}
+
+// handleReindexStart starts a rebuild of the search index in the
+// background: 202 with where to follow it, or 409 while one runs.
+func (s *Server) handleReindexStart(c *fiber.Ctx) error {
+	if s.cfg.Maintenance == nil {
+		return models.Errorf(models.CodeUnavailable, "rebuilding the index is not available here")
+	}
+	if err := s.cfg.Maintenance.StartReindex(); err != nil {
+		return err
+	}
+	c.Location(reindexStatusURL)
+	return c.Status(fiber.StatusAccepted).JSON(reindexAnswer{s.cfg.Maintenance.ReindexStatus(), reindexStatusURL})
+}
+
+func (s *Server) handleReindexStatus(c *fiber.Ctx) error {
+	if s.cfg.Maintenance == nil {
+		return models.Errorf(models.CodeUnavailable, "rebuilding the index is not available here")
+	}
+	return c.JSON(reindexAnswer{s.cfg.Maintenance.ReindexStatus(), reindexStatusURL})
+}

@@ -303,6 +303,8 @@ func rows(w *world) []row {
 		{"GET", "/api/v1/reports/recruitment.xlsx", "", fixed("/api/v1/reports/recruitment.xlsx?year=2025", nil), [nRoles]int{401, 403, 403, 403, 403, ok, ok}},
 		{"GET", "/api/v1/reports/recruitment.csv", "", fixed("/api/v1/reports/recruitment.csv?year=2025", nil), [nRoles]int{401, 403, 403, 403, 403, ok, ok}},
 		{"POST", "/api/v1/admin/recount", "", fixed("/api/v1/admin/recount", nil), [nRoles]int{401, 403, 403, 403, 403, 403, ok}},
+		{"GET", "/api/v1/admin/reindex", "", fixed("/api/v1/admin/reindex", nil), [nRoles]int{401, 403, 403, 403, 403, 403, ok}},
+		{"POST", "/api/v1/admin/reindex", "", fixed("/api/v1/admin/reindex", nil), [nRoles]int{401, 403, 403, 403, 403, 403, 202}},
 		{"GET", "/api/v1/taxonomies", "", fixed("/api/v1/taxonomies", nil), [nRoles]int{ok, ok, ok, ok, ok, ok, ok}},
 		{"PUT", "/api/v1/taxonomies", "unchanged", func(w *world, _ role) target {
 			t := models.DefaultTaxonomy()

@@ -84,6 +84,8 @@ func (s *Server) routes() {
 	api.Get("/reports/recruitment.xlsx", s.requireUser, s.handleReport("xlsx"))
 	api.Get("/reports/recruitment.csv", s.requireUser, s.handleReport("csv"))
 	api.Post("/admin/recount", s.requireUser, s.handleRecount)
+	api.Post("/admin/reindex", s.requireRole(models.RoleAdmin), s.handleReindexStart)
+	api.Get("/admin/reindex", s.requireRole(models.RoleAdmin), s.handleReindexStatus)
 
 	api.Get("/audit", s.requireUser, s.handleAuditList)
 	api.Get("/taxonomies", s.handleTaxonomyGet)

@@ -39,6 +39,9 @@ type Config struct {
 	RequestTimeout time.Duration
 	// BodyLimit is the largest request body accepted (1 MiB).
 	BodyLimit int
+	// Maintenance, if set, is the rebuild of the search index that
+	// POST /admin/reindex starts.
+	Maintenance models.Maintenance
 }
 
 // Server is the HTTP server.

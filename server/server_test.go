@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -85,7 +86,9 @@ func newEnv(t *testing.T) *env {
 	if err := svc.Stats.SeedTargets(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	srv := server.New(configOf(svc, st.Ping, logger))
+	cfg := configOf(svc, st.Ping, logger)
+	cfg.Maintenance = service.NewReindexer(context.Background(), ix.RebuildReporting, ix.Reconcile, logger)
+	srv := server.New(cfg)
 	srv.App().Get("/test/panic", func(*fiber.Ctx) error { panic("secret detail 42") })
 	return &env{t: t, app: srv.App(), store: st, logs: logs, svc: svc}
 }
@@ -500,6 +503,45 @@ func TestAdminDeletesProfile(t *testing.T) {
 	check(t, "create", e.call("POST", "/api/v1/talents", owner, profile), 201, "")
 	check(t, "admin deletes", e.call("DELETE", "/api/v1/talents/"+id, admin, nil), 204, "")
 	check(t, "gone", e.call("GET", "/api/v1/talents/"+id, owner, nil), 404, "not_found")
+}
+
+// TestReindexThroughTheAPI: an admin starts a rebuild of the index, is told
+// where to follow it, follows it to its end, and searches find the same
+// profiles afterwards; a second start while one runs is a conflict.
+func TestReindexThroughTheAPI(t *testing.T) {
+	e := newEnv(t)
+	admin, _ := e.staff("admin@example.com", models.RoleAdmin)
+	bureau, _ := e.staff("bureau@example.com", models.RoleBureau)
+	for i := range 5 {
+		tok, _ := e.register(fmt.Sprintf("c%d@example.com", i), models.RoleCreator)
+		check(t, "profile", e.call("POST", "/api/v1/talents", tok, map[string]any{"name": "李明", "skills": []string{"原画"}, "visibility": "public"}), 201, "")
+	}
+	before := e.call("GET", "/api/v1/talents?q=原画", bureau, nil)
+	r := e.call("POST", "/api/v1/admin/reindex", admin, nil)
+	check(t, "start", r, 202, "")
+	if r.header.Get("Location") != "/api/v1/admin/reindex" || r.str("status_url") != "/api/v1/admin/reindex" {
+		t.Fatalf("no status URL: %v %s", r.header, r.raw)
+	}
+	again := e.call("POST", "/api/v1/admin/reindex", admin, nil)
+	if again.status != 202 && again.status != 409 {
+		t.Fatalf("a second start: %d %s", again.status, again.raw)
+	}
+	for {
+		r = e.call("GET", "/api/v1/admin/reindex", admin, nil)
+		check(t, "status", r, 200, "")
+		if r.body["running"] == false {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if r.str("error") != "" || r.body["done"].(float64) < 5 {
+		t.Fatalf("the rebuild ended with %s", r.raw)
+	}
+	after := e.call("GET", "/api/v1/talents?q=原画", bureau, nil)
+	if after.body["total"] != before.body["total"] || after.body["total"].(float64) != 5 {
+		t.Fatalf("search before the rebuild %v, after %v", before.body["total"], after.body["total"])
+	}
+	check(t, "bureau may not", e.call("POST", "/api/v1/admin/reindex", bureau, nil), 403, "forbidden")
 }
 
 func TestHealth(t *testing.T) {

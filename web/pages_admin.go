@@ -15,7 +15,7 @@ type adminData struct {
 	Targets  []models.TargetStatus
 	Vocabs   []vocab
 	Tax      *models.Taxonomy
-	Reindex  ReindexStatus
+	Reindex  models.ReindexStatus
 	Recount  *models.RecountResult
 	Created  *models.User
 	Editable bool

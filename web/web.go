@@ -29,30 +29,10 @@ import (
 //go:embed templates static locales
 var files embed.FS
 
-// Maintenance is what the admin pages start and watch: a rebuild of the
-// search index (main wires it to the index).
-type Maintenance interface {
-	// StartReindex starts a rebuild in the background; CodeConflict if one
-	// is running.
-	StartReindex() error
-	// ReindexStatus says whether a rebuild runs, how many documents it has
-	// indexed, and how the last one ended.
-	ReindexStatus() ReindexStatus
-}
-
-// ReindexStatus is the progress of a rebuild.
-type ReindexStatus struct {
-	Running  bool
-	Done     int
-	Started  time.Time
-	Finished time.Time
-	Err      string
-}
-
 // Config wires the UI to the services.
 type Config struct {
 	models.Services
-	Maintenance Maintenance
+	Maintenance models.Maintenance
 	// SessionTTL is how long a sign-in lasts (the cookie's lifetime).
 	SessionTTL time.Duration
 	Logger     *slog.Logger
