@@ -90,3 +90,38 @@ func TestFacetsStayExact(t *testing.T) {
 	ix.Observe(ctx, models.Change{Coll: models.CollTalents, ID: talents[3].ID, Deleted: true})
 	check("after deleting a profile")
 }
+
+// TestFacetValuesSurviveSegmentMerges: the kept counts read a document's
+// old facet values back from the index when it changes. A field that one
+// collection stores and another does not (an organisation's district) lost
+// the stored values of the first when Bleve merged their segments, so a
+// deleted profile left its district counted and a rebuild doubled every
+// count (found by TestOracle).
+func TestFacetValuesSurviveSegmentMerges(t *testing.T) {
+	ctx := context.Background()
+	ix, err := Open(ctx, Options{Dir: t.TempDir() + "/index"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	tl := &models.Talent{ID: "6b0dae877dcb7f5ed2a368b9", OwnerID: "6b0dae877dcb7f5ed2a368b9", Name: "x", District: "futian",
+		Skills: []string{"unity"}, Visibility: models.VisibilityOrgs, Version: 1}
+	ix.Observe(ctx, models.Change{Coll: models.CollTalents, ID: tl.ID, Version: 1, Doc: tl})
+	for i := range 3 {
+		o := &models.Org{ID: fmt.Sprintf("6b0dae877dcb7f5ed2a368c%d", i), Name: "org", Kind: "incubator", District: "luohu", Status: models.StatusPending, Version: 1}
+		ix.Observe(ctx, models.Change{Coll: models.CollOrgs, ID: o.ID, Version: 1, Doc: o})
+	}
+	forceMerge(t, ix)
+	row, err := ix.storedRow(models.CollTalents, tl.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if row == nil || fmt.Sprint(row.values["district"]) != "[futian]" {
+		t.Fatalf("after a merge the profile's stored facet values are %+v", row)
+	}
+	ix.Observe(ctx, models.Change{Coll: models.CollTalents, ID: tl.ID, Version: 2, Deleted: true})
+	vis := []models.Visibility{models.VisibilityPublic, models.VisibilityOrgs}
+	if got := facetsOf(t, ix, models.TalentSearch{Visibility: vis, Page: models.Page{Page: 1, PerPage: 3}}); len(got) != 0 {
+		t.Fatalf("the deleted profile still counts in the browse facets: %v", got)
+	}
+}

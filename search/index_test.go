@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/szdc/talenthub/models"
@@ -178,4 +180,28 @@ func (ix *Index) put(t testing.TB, doc any) error {
 		return err
 	}
 	return ix.commit(bt)
+}
+
+// forceMerge merges the index's segments into one, as Bleve does by
+// itself in the background sooner or later.
+func forceMerge(t *testing.T, ix *Index) {
+	t.Helper()
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, ok := adv.(*scorch.Scorch)
+	if !ok {
+		t.Fatalf("the index is a %T, not scorch", adv)
+	}
+	for range 100 {
+		if sc.StatsMap()["TotFileSegmentsAtRoot"].(uint64) <= 1 && sc.StatsMap()["TotMemorySegmentsAtRoot"].(uint64) == 0 {
+			return
+		}
+		if err := sc.ForceMerge(context.Background(), &mergeplan.MergePlanOptions{MaxSegmentsPerTier: 1, MaxSegmentSize: 1 << 30,
+			SegmentsPerMergeTask: 10, FloorSegmentSize: 1 << 20}); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }

@@ -9,8 +9,6 @@
 package search
 
 import (
-	"slices"
-
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -21,7 +19,7 @@ import (
 // mappingVersion changes whenever the mapping does; an index built with
 // another version (or another dictionary or synonym table) is rebuilt at
 // open.
-const mappingVersion = "3"
+const mappingVersion = "4"
 
 // typeField names the collection of every indexed document.
 const typeField = "_type"
@@ -95,6 +93,18 @@ const (
 	AnalysisBigrams Analysis = "bigrams"
 )
 
+// storedFields are the names stored in every collection that has them:
+// the facet fields of any collection.
+var storedFields = func() map[string]bool {
+	out := map[string]bool{}
+	for _, fs := range facetFields {
+		for _, f := range fs {
+			out[f] = true
+		}
+	}
+	return out
+}()
+
 func newMapping(a Analysis) (mapping.IndexMapping, error) {
 	im := bleve.NewIndexMapping()
 	if err := addAnalyzers(im); err != nil {
@@ -135,8 +145,12 @@ func newMapping(a Analysis) (mapping.IndexMapping, error) {
 			}
 			// Read back: the version (to skip changes already applied) and
 			// the facets (to keep the browse counts, facets.go); documents
-			// themselves come from MongoDB.
-			fm.Store = name == "version" || slices.Contains(facetFields[coll], name)
+			// themselves come from MongoDB. A field is stored in every
+			// collection or in none: Bleve keeps one set of options per
+			// field name in a segment, and a merge of segments where one
+			// collection stores "district" and another does not dropped
+			// the stored values (TestFacetValuesSurviveSegmentMerges).
+			fm.Store = name == "version" || storedFields[name]
 			fm.IncludeInAll = false
 			dm.AddFieldMappingsAt(name, fm)
 		}

@@ -99,11 +99,12 @@ func (ix *Index) SearchTalents(ctx context.Context, q models.TalentSearch) (*mod
 	if q.MinYears != nil || q.MaxYears != nil {
 		must = append(must, numRange("years_experience", q.MinYears, q.MaxYears))
 	}
-	// Ties in relevance keep the index's order: a secondary sort field would
-	// be read for every match.
+	// Ties are broken by id: the index's own order of equal hits changes
+	// when Bleve merges segments, and pages read before and after a merge
+	// would then repeat some hits and skip others.
 	sortBy := map[string][]string{
-		"": {"-_score"}, "relevance": {"-_score"},
-		"newest": {"-created_at", "_id"}, "experience": {"-years_experience", "-_score"},
+		"": {"-_score", "_id"}, "relevance": {"-_score", "_id"},
+		"newest": {"-created_at", "_id"}, "experience": {"-years_experience", "-_score", "_id"},
 	}[q.Sort]
 	if sortBy == nil {
 		return nil, badSort("relevance, newest or experience")
@@ -126,7 +127,7 @@ func (ix *Index) SearchProjects(ctx context.Context, q models.ProjectSearch) (*m
 	must = filter(must, "org_id", q.OrgID)
 	must = filter(must, "status", q.Status)
 	sortBy := map[string][]string{
-		"": {"-_score"}, "relevance": {"-_score"},
+		"": {"-_score", "_id"}, "relevance": {"-_score", "_id"},
 		"newest": {"-created_at", "_id"}, "deadline": {"deadline", "_id"},
 	}[q.Sort]
 	if sortBy == nil {
@@ -156,10 +157,10 @@ func checkPage(page models.Page, what, advice string) (models.Page, error) {
 	return page, nil
 }
 
-// search runs a search of coll: filters and the parsed text, a page of hits
-// and the facets, within the time budget. A browse (browseScopes set: no
-// words, no filters) takes its facets from the kept counts; other searches
-// from Bleve, cached until the index changes.
+// search runs a search of coll: filters and the parsed text, a page of hits,
+// the exact total and the facets, within the time budget. A browse
+// (browseScopes set: no words, no filters) takes its facets from the kept
+// counts; other searches from Bleve, cached until the index changes.
 func (ix *Index) search(ctx context.Context, coll, text string, must []query.Query, sortBy []string, page models.Page, browseScopes []string) (*models.SearchPage, error) {
 	start := time.Now()
 	page, err := checkPage(page, "results", "narrow the search")
@@ -186,27 +187,24 @@ func (ix *Index) search(ctx context.Context, coll, text string, must []query.Que
 	req.Fields = []string{"version"}
 	req.SortBy(sortBy)
 
+	// With no words there is nothing to rank: the scores are not computed
+	// (every hit scores 0 and the id orders them). The sort always has a
+	// second key, so Bleve visits every match and the total is exact.
+	if text == "" {
+		req.Score = bleve.ScoreNone
+	}
 	var cached map[string][]models.FacetCount
 	var key string
 	gen := ix.generationOf(coll).Load()
-	if browseScopes != nil {
-		if len(sortBy) == 1 && sortBy[0] == "-_score" {
-			// Nothing to rank and the kept counts know the total: Bleve may
-			// stop at the first page instead of visiting every document.
-			req.Score = bleve.ScoreNone
-		}
-	} else {
-		if text == "" && len(sortBy) == 1 && sortBy[0] == "-_score" {
-			// Filters only: nothing to rank, so no scoring of every
-			// match (the order is the index's, as for ties).
-			req.Score = bleve.ScoreNone
-		}
+	if browseScopes == nil {
 		raw, _ := json.Marshal(bq)
 		key = joinKey(coll, string(raw))
 		var ok bool
 		if cached, ok = ix.facetCache.get(key, gen); !ok {
 			for _, f := range facets[coll] {
-				req.AddFacet(f, bleve.NewFacetRequest(f, facetSize))
+				// One more than shown: an empty value (no district) may
+				// take a place, and is not a value one can filter by.
+				req.AddFacet(f, bleve.NewFacetRequest(f, facetSize+1))
 			}
 		}
 	}
@@ -227,7 +225,7 @@ func (ix *Index) search(ctx context.Context, coll, text string, must []query.Que
 	switch {
 	case browseScopes != nil:
 		ix.commitMu.RLock()
-		out.Total, out.Facets = ix.facets.browse(coll, browseScopes, facets[coll])
+		_, out.Facets = ix.facets.browse(coll, browseScopes, facets[coll])
 		ix.commitMu.RUnlock()
 	case cached != nil:
 		out.Facets = cached
@@ -236,12 +234,17 @@ func (ix *Index) search(ctx context.Context, coll, text string, must []query.Que
 			counts := []models.FacetCount{}
 			if fr.Terms != nil {
 				for _, t := range fr.Terms.Terms() {
-					counts = append(counts, models.FacetCount{Key: t.Term, Count: t.Count})
+					if t.Term != "" {
+						counts = append(counts, models.FacetCount{Key: t.Term, Count: t.Count})
+					}
 				}
 			}
 			sort.SliceStable(counts, func(i, j int) bool {
 				return counts[i].Count > counts[j].Count || counts[i].Count == counts[j].Count && counts[i].Key < counts[j].Key
 			})
+			if len(counts) > facetSize {
+				counts = counts[:facetSize]
+			}
 			out.Facets[name] = counts
 		}
 		ix.facetCache.put(key, gen, out.Facets)

@@ -1,0 +1,667 @@
+package main
+
+// What the oracle's people do: each step is a kind of action and the
+// random numbers it draws its choices from, so that a step means the same
+// thing when the steps before it are removed (the shrinker removes them):
+// "the 3rd organisation" is the 3rd the sequence has made, whatever made
+// it. Answers of 4xx are part of life (a deleted profile, a closed
+// project, an illegal move); a 5xx, or a 4xx without the error shape,
+// fails the sequence. What a step changed is the oracle's to check.
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// step is one action of a sequence.
+type step struct {
+	Kind string
+	Seed uint64
+}
+
+func (s step) String() string { return fmt.Sprintf("%s#%x", s.Kind, s.Seed) }
+
+// parseSteps reads steps as String writes them, separated by commas or
+// spaces (-oracle.replay).
+func parseSteps(list string) ([]step, error) {
+	var out []step
+	for _, f := range strings.FieldsFunc(list, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' }) {
+		kind, seed, ok := strings.Cut(f, "#")
+		if !ok {
+			return nil, fmt.Errorf("step %q is not kind#seed", f)
+		}
+		n, err := strconv.ParseUint(seed, 16, 64)
+		if err != nil {
+			return nil, fmt.Errorf("step %q: %w", f, err)
+		}
+		out = append(out, step{kind, n})
+	}
+	return out, nil
+}
+
+// actionWeights: how often each action is drawn.
+var actionWeights = []struct {
+	kind   string
+	weight int
+}{
+	{"creator", 10}, {"edit_talent", 10}, {"visibility", 4}, {"delete_talent", 2}, {"erase_account", 2},
+	{"org", 5}, {"decide_org", 5}, {"base", 5}, {"decide_base", 5},
+	{"project", 7}, {"edit_project", 5}, {"close_project", 3}, {"delete_project", 2},
+	{"apply", 6}, {"invite", 4}, {"move", 8}, {"creator_move", 3},
+	{"report", 9}, {"decide_rec", 7}, {"correct_rec", 4}, {"withdraw_rec", 2},
+	{"taxonomy", 1}, {"target", 2}, {"reindex", 2}, {"recount", 1}, {"restart", 1}, {"crash", 1},
+}
+
+func drawSteps(r *rand.Rand, n int) []step {
+	total := 0
+	for _, a := range actionWeights {
+		total += a.weight
+	}
+	out := make([]step, n)
+	for i := range out {
+		x := r.IntN(total)
+		for _, a := range actionWeights {
+			if x < a.weight {
+				out[i] = step{Kind: a.kind, Seed: r.Uint64()}
+				break
+			}
+			x -= a.weight
+		}
+	}
+	return out
+}
+
+// ouser is an account the sequence made.
+type ouser struct {
+	id, email, role, token, name string
+	gone                         bool // deleted its account
+}
+
+// world is a sequence's server and what the sequence has made.
+type world struct {
+	dir                               string
+	bin                               string
+	srv                               *oServer
+	rng                               *rand.Rand // which kind of process the next start is
+	admin                             *ouser
+	bureau                            *ouser
+	users                             []*ouser
+	orgs, bases, projects, apps, recs []string
+	n                                 int // a counter for unique names
+	logf                              func(format string, args ...any)
+}
+
+func (w *world) start(ctx context.Context) error {
+	inProcess := w.bin == "" || w.rng.IntN(2) == 0
+	s, err := startServer(ctx, w.dir, inProcess, w.bin)
+	if err != nil {
+		return err
+	}
+	w.srv = s
+	return nil
+}
+
+// setup starts the first server and makes the admin's and a bureau
+// officer's sessions.
+func (w *world) setup(ctx context.Context) error {
+	if err := w.start(ctx); err != nil {
+		return err
+	}
+	a, err := w.srv.call("POST", "/api/v1/auth/login", "", map[string]string{"email": oracleAdminEmail, "password": oraclePassword}, false)
+	if err != nil || a.code != 200 {
+		return fmt.Errorf("admin sign-in: %v %s", err, a)
+	}
+	var sess struct {
+		Token string `json:"token"`
+		User  struct {
+			ID string `json:"id"`
+		} `json:"user"`
+	}
+	if err := a.json(&sess); err != nil {
+		return err
+	}
+	w.admin = &ouser{id: sess.User.ID, role: "admin", token: sess.Token, email: oracleAdminEmail}
+	body := map[string]string{"email": "bureau@oracle.example", "password": oraclePassword, "name": "Bureau Officer", "role": "bureau"}
+	if a, err = w.srv.call("POST", "/api/v1/admin/users", w.admin.token, body, false); err != nil || a.code != 201 {
+		return fmt.Errorf("create the bureau officer: %v %s", err, a)
+	}
+	if a, err = w.srv.call("POST", "/api/v1/auth/login", "", map[string]string{"email": "bureau@oracle.example", "password": oraclePassword}, false); err != nil || a.code != 200 {
+		return fmt.Errorf("bureau sign-in: %v %s", err, a)
+	}
+	if err := a.json(&sess); err != nil {
+		return err
+	}
+	w.bureau = &ouser{id: sess.User.ID, role: "bureau", token: sess.Token}
+	return nil
+}
+
+func (w *world) close() {
+	if w.srv != nil {
+		_ = w.srv.stop(false)
+		w.srv = nil
+	}
+}
+
+// Vocabularies the oracle draws from. The words are invented, so that a
+// search for one finds exactly the records that contain it; the skills
+// come in two spellings that must count as one.
+var (
+	oWords     = []string{"zorbak", "quintex", "vemlor", "tarkin", "blorft", "snerk", "krandor", "flimbo", "gorptin", "wuxlet"}
+	oSkills    = []string{"原画", "unity", "maya", "blender", "剪辑", "配音", "houdini", "zbrush", "三维建模", "动画"}
+	oTools     = []string{"photoshop", "nuke", "c4d", "substance", "figma"}
+	oDistricts = []string{"nanshan", "longgang", "futian", "luohu", "baoan", "yantian", "longhua", "outside"}
+	oIndustry  = []string{"games", "esports", "animation", "online_av", "digital_art", "creative_design", "film_tv", "vr_ar"}
+	oOrgKinds  = []string{"incubator", "service_center", "enterprise", "university", "research_institute"}
+	oFlags     = []string{"leading", "sme", "specialized", "brand"}
+	oBaseKinds = []string{"innovation", "training", "theme_park", "cooperation", "incubator"}
+	oProjKinds = []string{"job", "incubation", "training", "collaboration"}
+	oStages    = []string{"shortlisted", "interviewing", "offered", "hired", "rejected", "withdrawn", "applied", "invited"}
+	oLevels    = []string{"", "A", "B", "C"}
+)
+
+func pick[T any](r *rand.Rand, xs []T) T { return xs[r.IntN(len(xs))] }
+
+// some picks up to n distinct values.
+func some[T any](r *rand.Rand, xs []T, n int) []T {
+	k := r.IntN(n + 1)
+	idx := r.Perm(len(xs))[:min(k, len(xs))]
+	out := make([]T, 0, len(idx))
+	for _, i := range idx {
+		out = append(out, xs[i])
+	}
+	return out
+}
+
+// spelled writes an ASCII skill in one of its spellings.
+func spelled(r *rand.Rand, s string) string {
+	if r.IntN(3) == 0 && s != strings.ToUpper(s) {
+		return strings.ToUpper(s[:1]) + s[1:]
+	}
+	return s
+}
+
+func words(r *rand.Rand, n int) string {
+	ws := make([]string, 0, n)
+	for range n {
+		ws = append(ws, pick(r, oWords))
+	}
+	return strings.Join(ws, " ")
+}
+
+// nth picks an entity of a list, most often a recent one.
+func nth(r *rand.Rand, ids []string) (string, bool) {
+	if len(ids) == 0 {
+		return "", false
+	}
+	return ids[r.IntN(len(ids))], true
+}
+
+func (w *world) usersOf(role string) []*ouser {
+	var out []*ouser
+	for _, u := range w.users {
+		if u.role == role && !u.gone {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+func (w *world) register(r *rand.Rand, role string) (*ouser, error) {
+	w.n++
+	u := &ouser{role: role, email: fmt.Sprintf("u%d-%d@oracle.example", w.n, r.IntN(1000)), name: fmt.Sprintf("%s %d", role, w.n)}
+	a, err := w.srv.call("POST", "/api/v1/auth/register", "", map[string]string{"email": u.email, "password": oraclePassword, "name": u.name, "role": role}, false)
+	if err != nil {
+		return nil, err
+	}
+	if a.code != 201 {
+		return nil, nil
+	}
+	var sess struct {
+		Token string `json:"token"`
+		User  struct {
+			ID string `json:"id"`
+		} `json:"user"`
+	}
+	if err := a.json(&sess); err != nil {
+		return nil, err
+	}
+	u.id, u.token = sess.User.ID, sess.Token
+	w.users = append(w.users, u)
+	return u, nil
+}
+
+func talentBody(r *rand.Rand, name string, partial bool) map[string]any {
+	skills := []string{}
+	for _, s := range some(r, oSkills, 4) {
+		skills = append(skills, spelled(r, s))
+	}
+	all := map[string]any{
+		"name": name, "headline": words(r, 1+r.IntN(2)), "bio": words(r, r.IntN(4)),
+		"skills": skills, "tools": some(r, oTools, 2), "industries": some(r, oIndustry, 3),
+		"district": pick(r, append([]string{""}, oDistricts...)), "origin": pick(r, []string{"", "overseas", "domestic"}),
+		"years_experience": r.IntN(25), "level": pick(r, oLevels), "available": r.IntN(3) > 0,
+		"visibility": pick(r, []string{"public", "public", "orgs", "private"}),
+		"contact":    map[string]string{"phone": fmt.Sprintf("138%08d", r.IntN(1e8)), "email": fmt.Sprintf("c%d@mail.example", r.IntN(1e6))},
+		"works":      []map[string]any{{"title": words(r, 2), "description": words(r, r.IntN(3)), "year": 2015 + r.IntN(11)}},
+	}
+	if !partial {
+		return all
+	}
+	out := map[string]any{}
+	for k, v := range all {
+		if k != "name" && r.IntN(3) == 0 {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func projectBody(r *rand.Rand, partial bool) map[string]any {
+	deadline := ""
+	switch r.IntN(4) {
+	case 0:
+		deadline = fmt.Sprintf("2027-%02d-%02d", 1+r.IntN(12), 1+r.IntN(28))
+	case 1:
+		deadline = fmt.Sprintf("2026-%02d-%02d", 1+r.IntN(12), 1+r.IntN(28))
+	case 2:
+		deadline = fmt.Sprintf("2028-%02d-01", 1+r.IntN(12))
+	}
+	skills := []string{}
+	for _, s := range some(r, oSkills, 3) {
+		skills = append(skills, spelled(r, s))
+	}
+	all := map[string]any{
+		"title": words(r, 1+r.IntN(3)), "description": words(r, r.IntN(5)), "kind": pick(r, oProjKinds),
+		"skills": skills, "industries": some(r, oIndustry, 2), "district": pick(r, append([]string{""}, oDistricts...)),
+		"openings": 1 + r.IntN(5), "deadline": deadline,
+	}
+	if !partial {
+		return all
+	}
+	out := map[string]any{}
+	for k, v := range all {
+		if r.IntN(3) == 0 {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func randomDate(r *rand.Rand) string {
+	y := 2022 + r.IntN(5)
+	m := 1 + r.IntN(12)
+	if y == 2026 {
+		m = 1 + r.IntN(11) // not after today
+	}
+	return fmt.Sprintf("%d-%02d-%02d", y, m, 1+r.IntN(28))
+}
+
+// memberOrg is the organisation a user is a member of (read back from the
+// server, which knows it from the member lists).
+func (w *world) memberOrg(u *ouser) string {
+	a, err := w.srv.call("GET", "/api/v1/me", u.token, nil, false)
+	if err != nil || a.code != 200 {
+		return ""
+	}
+	var me struct {
+		OrgID string `json:"org_id"`
+	}
+	_ = a.json(&me)
+	return me.OrgID
+}
+
+// orgMember picks an organisation user with an organisation.
+func (w *world) orgMember(r *rand.Rand) (*ouser, string) {
+	us := w.usersOf("org")
+	for range 4 {
+		if len(us) == 0 {
+			return nil, ""
+		}
+		u := pick(r, us)
+		if org := w.memberOrg(u); org != "" {
+			return u, org
+		}
+	}
+	return nil, ""
+}
+
+func created(a answer, ids *[]string) {
+	if a.code != 201 {
+		return
+	}
+	var v struct {
+		ID string `json:"id"`
+	}
+	if a.json(&v) == nil && v.ID != "" {
+		*ids = append(*ids, v.ID)
+	}
+}
+
+// do performs one step. It returns an error for a failure of the server
+// (5xx, no error shape, transport) or of a restart.
+func (w *world) do(ctx context.Context, s step) error {
+	r := rand.New(rand.NewPCG(s.Seed, 0x7a1e))
+	call := w.srv.call
+	switch s.Kind {
+	case "creator":
+		u, err := w.register(r, "creator")
+		if err != nil || u == nil {
+			return err
+		}
+		_, err = call("POST", "/api/v1/talents", u.token, talentBody(r, u.name, false), false)
+		return err
+	case "edit_talent", "visibility":
+		us := w.usersOf("creator")
+		if len(us) == 0 {
+			return nil
+		}
+		u := pick(r, us)
+		body := talentBody(r, u.name, true)
+		if s.Kind == "visibility" {
+			body = map[string]any{"visibility": pick(r, []string{"public", "orgs", "private"})}
+		}
+		_, err := call("PATCH", "/api/v1/talents/"+u.id, u.token, body, false)
+		return err
+	case "delete_talent":
+		us := w.usersOf("creator")
+		if len(us) == 0 {
+			return nil
+		}
+		u := pick(r, us)
+		who := u.token
+		if r.IntN(3) == 0 {
+			who = w.admin.token
+		}
+		_, err := call("DELETE", "/api/v1/talents/"+u.id, who, nil, false)
+		return err
+	case "erase_account":
+		us := append(w.usersOf("creator"), w.usersOf("org")...)
+		if len(us) == 0 {
+			return nil
+		}
+		u := pick(r, us)
+		a, err := call("DELETE", "/api/v1/me", u.token, nil, false)
+		if err == nil && a.code == 204 {
+			u.gone = true
+		}
+		return err
+	case "org":
+		var u *ouser
+		if cands := w.usersOf("org"); len(cands) > 0 && r.IntN(2) == 0 {
+			u = pick(r, cands)
+		} else {
+			var err error
+			if u, err = w.register(r, "org"); err != nil || u == nil {
+				return err
+			}
+		}
+		w.n++
+		body := map[string]any{"name": fmt.Sprintf("Org %d %s", w.n, pick(r, oWords)), "kind": pick(r, oOrgKinds),
+			"district": pick(r, oDistricts), "industries": some(r, oIndustry, 3), "flags": some(r, oFlags, 2)}
+		a, err := call("POST", "/api/v1/orgs", u.token, body, false)
+		created(a, &w.orgs)
+		return err
+	case "decide_org", "decide_base", "decide_rec":
+		list := map[string][]string{"decide_org": w.orgs, "decide_base": w.bases, "decide_rec": w.recs}[s.Kind]
+		id, ok := nth(r, list)
+		if !ok {
+			return nil
+		}
+		coll := map[string]string{"decide_org": "orgs", "decide_base": "bases", "decide_rec": "recruitments"}[s.Kind]
+		body := map[string]string{"decision": "verified"}
+		if r.IntN(4) == 0 {
+			body = map[string]string{"decision": "rejected", "reason": words(r, 2)}
+		}
+		_, err := call("POST", "/api/v1/"+coll+"/"+id+"/verify", w.bureau.token, body, false)
+		return err
+	case "base":
+		u, org := w.orgMember(r)
+		if u == nil {
+			return nil
+		}
+		ops := []string{org}
+		for _, o := range some(r, w.orgs, 2) {
+			if !slices.Contains(ops, o) {
+				ops = append(ops, o)
+			}
+		}
+		w.n++
+		body := map[string]any{"name": fmt.Sprintf("Base %d %s", w.n, pick(r, oWords)), "kind": pick(r, oBaseKinds),
+			"district": pick(r, oDistricts), "industries": some(r, oIndustry, 2), "operator_org_ids": ops,
+			"established_on": randomDate(r), "capacity": r.IntN(500)}
+		a, err := call("POST", "/api/v1/bases", u.token, body, false)
+		created(a, &w.bases)
+		return err
+	case "project":
+		u, _ := w.orgMember(r)
+		if u == nil {
+			return nil
+		}
+		a, err := call("POST", "/api/v1/projects", u.token, projectBody(r, false), false)
+		created(a, &w.projects)
+		return err
+	case "edit_project", "close_project", "delete_project":
+		id, ok := nth(r, w.projects)
+		if !ok {
+			return nil
+		}
+		u, _ := w.orgMember(r)
+		if u == nil {
+			return nil
+		}
+		switch s.Kind {
+		case "edit_project":
+			_, err := call("PATCH", "/api/v1/projects/"+id, u.token, projectBody(r, true), false)
+			return err
+		case "close_project":
+			_, err := call("PATCH", "/api/v1/projects/"+id, u.token, map[string]any{"status": pick(r, []string{"open", "closed"})}, false)
+			return err
+		}
+		_, err := call("DELETE", "/api/v1/projects/"+id, u.token, nil, false)
+		return err
+	case "apply":
+		us := w.usersOf("creator")
+		id, ok := nth(r, w.projects)
+		if len(us) == 0 || !ok {
+			return nil
+		}
+		a, err := call("POST", "/api/v1/projects/"+id+"/applications", pick(r, us).token, map[string]any{"message": words(r, 3), "accept_contact": r.IntN(2) == 0}, false)
+		created(a, &w.apps)
+		return err
+	case "invite":
+		u, _ := w.orgMember(r)
+		cs := w.usersOf("creator")
+		id, ok := nth(r, w.projects)
+		if u == nil || len(cs) == 0 || !ok {
+			return nil
+		}
+		a, err := call("POST", "/api/v1/projects/"+id+"/applications", u.token, map[string]any{"talent_id": pick(r, cs).id, "message": words(r, 2)}, false)
+		created(a, &w.apps)
+		return err
+	case "move":
+		id, ok := nth(r, w.apps)
+		u, _ := w.orgMember(r)
+		if !ok || u == nil {
+			return nil
+		}
+		_, err := call("PATCH", "/api/v1/applications/"+id, u.token, map[string]any{"stage": pick(r, oStages), "note": words(r, 1)}, false)
+		return err
+	case "creator_move":
+		id, ok := nth(r, w.apps)
+		us := w.usersOf("creator")
+		if !ok || len(us) == 0 {
+			return nil
+		}
+		body := map[string]any{"stage": "withdrawn"}
+		if r.IntN(2) == 0 {
+			body = map[string]any{"accept_contact": true}
+		}
+		_, err := call("PATCH", "/api/v1/applications/"+id, pick(r, us).token, body, false)
+		return err
+	case "report":
+		u, org := w.orgMember(r)
+		var talents []string
+		for _, c := range w.users {
+			if c.role == "creator" {
+				talents = append(talents, c.id)
+			}
+		}
+		if u == nil || len(talents) == 0 {
+			return nil
+		}
+		body := map[string]any{"talent_id": pick(r, talents), "org_id": org, "date": randomDate(r),
+			"origin": pick(r, []string{"overseas", "domestic"}), "level": pick(r, oLevels),
+			"district": pick(r, oDistricts), "industry": pick(r, oIndustry)}
+		a, err := call("POST", "/api/v1/recruitments", u.token, body, false)
+		created(a, &w.recs)
+		return err
+	case "correct_rec":
+		id, ok := nth(r, w.recs)
+		if !ok {
+			return nil
+		}
+		body := map[string]any{"reason": words(r, 2)}
+		for k, v := range map[string]any{"date": randomDate(r), "origin": pick(r, []string{"overseas", "domestic"}),
+			"level": pick(r, oLevels), "high_end": r.IntN(2) == 0, "district": pick(r, oDistricts), "industry": pick(r, oIndustry),
+			"status": pick(r, []string{"verified", "rejected"})} {
+			if r.IntN(3) == 0 {
+				body[k] = v
+			}
+		}
+		_, err := call("POST", "/api/v1/recruitments/"+id+"/corrections", w.bureau.token, body, false)
+		return err
+	case "withdraw_rec":
+		id, ok := nth(r, w.recs)
+		u, _ := w.orgMember(r)
+		if !ok || u == nil {
+			return nil
+		}
+		_, err := call("DELETE", "/api/v1/recruitments/"+id, u.token, nil, false)
+		return err
+	case "taxonomy":
+		return w.editTaxonomy(r)
+	case "target":
+		return w.editTarget(r)
+	case "reindex":
+		return w.reindex(ctx)
+	case "recount":
+		a, err := call("POST", "/api/v1/admin/recount", w.admin.token, nil, false)
+		if err != nil {
+			return err
+		}
+		var res struct {
+			Differences []string `json:"differences"`
+		}
+		if a.code != 200 || a.json(&res) != nil || len(res.Differences) > 0 {
+			return fmt.Errorf("recount: %s", a)
+		}
+		return nil
+	case "restart", "crash":
+		kill := s.Kind == "crash" && !w.srv.inProcess
+		if err := w.srv.stop(kill); err != nil {
+			return fmt.Errorf("%s: %w", s.Kind, err)
+		}
+		w.srv = nil
+		return w.start(ctx)
+	}
+	return fmt.Errorf("unknown step %q", s.Kind)
+}
+
+// editTaxonomy relabels a term or adds one, as an admin does.
+func (w *world) editTaxonomy(r *rand.Rand) error {
+	a, err := w.srv.call("GET", "/api/v1/taxonomies", "", nil, false)
+	if err != nil || a.code != 200 {
+		return err
+	}
+	var tax map[string]any
+	if err := a.json(&tax); err != nil {
+		return err
+	}
+	delete(tax, "version")
+	delete(tax, "updated_at")
+	list := pick(r, []string{"industries", "districts"})
+	terms, _ := tax[list].([]any)
+	if len(terms) > 0 && r.IntN(2) == 0 {
+		t := terms[r.IntN(len(terms))].(map[string]any)
+		t["en"] = fmt.Sprint(t["en"], " ", pick(r, oWords))
+	} else {
+		w.n++
+		terms = append(terms, map[string]any{"key": fmt.Sprintf("oracle_%d", w.n), "zh": fmt.Sprintf("新词%d", w.n), "en": fmt.Sprintf("New term %d", w.n)})
+		tax[list] = terms
+	}
+	_, err = w.srv.call("PUT", "/api/v1/taxonomies", w.admin.token, tax, false)
+	return err
+}
+
+// editTarget changes a goal or a period, or adds a metric.
+func (w *world) editTarget(r *rand.Rand) error {
+	from := 2022 + r.IntN(3)
+	body := map[string]any{"kind": "talents_per_year", "label_zh": "海外人才", "label_en": "Overseas talents",
+		"period": map[string]int{"from": from, "to": from + r.IntN(4)}, "goal": float64(1 + r.IntN(50))}
+	metric := "overseas_talents"
+	switch r.IntN(4) {
+	case 0:
+		body["origin"] = "overseas"
+	case 1:
+		metric = "innovation_bases"
+		body = map[string]any{"kind": "bases", "label_zh": "产学研用创新基地", "label_en": "Innovation bases", "base_kind": "innovation",
+			"operator_kinds": []string{"university", "research_institute", "enterprise"},
+			"period":         map[string]int{"from": 2022, "to": 2025 + r.IntN(2)}, "goal": float64(1 + r.IntN(6))}
+	case 2:
+		metric = "training_bases_per_leading_enterprise"
+		body = map[string]any{"kind": "bases_per_org", "label_zh": "龙头企业人才培训基地", "label_en": "Training bases per leading enterprise",
+			"base_kind": "training", "org_kind": "enterprise", "org_flag": "leading",
+			"period": map[string]int{"from": 2022, "to": 2025}, "goal": float64(1 + r.IntN(3))}
+	case 3:
+		metric = "brands"
+		body = map[string]any{"kind": "orgs_flagged", "label_zh": "品牌", "label_en": "Brands", "org_flag": "brand",
+			"period": map[string]int{"from": 2022, "to": 2025}, "goal": float64(1 + r.IntN(20))}
+	}
+	_, err := w.srv.call("PUT", "/api/v1/targets/"+metric, w.admin.token, body, false)
+	return err
+}
+
+// reindex rebuilds the index through the API and waits for the end.
+func (w *world) reindex(ctx context.Context) error {
+	a, err := w.srv.call("POST", "/api/v1/admin/reindex", w.admin.token, nil, false)
+	if err != nil {
+		return err
+	}
+	if a.code != 202 {
+		return fmt.Errorf("reindex: %s", a)
+	}
+	var st struct {
+		Running   bool   `json:"running"`
+		Error     string `json:"error"`
+		StatusURL string `json:"status_url"`
+	}
+	if err := a.json(&st); err != nil || st.StatusURL == "" {
+		return fmt.Errorf("reindex answer %s", a)
+	}
+	deadline := time.Now().Add(2 * time.Minute)
+	for time.Now().Before(deadline) {
+		if a, err = w.srv.call("GET", st.StatusURL, w.admin.token, nil, false); err != nil {
+			return err
+		}
+		if err := a.json(&st); err != nil {
+			return err
+		}
+		if !st.Running {
+			if st.Error != "" {
+				return fmt.Errorf("reindex failed: %s", st.Error)
+			}
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	return fmt.Errorf("reindex still running after 2 minutes")
+}

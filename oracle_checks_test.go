@@ -1,0 +1,1096 @@
+package main
+
+// The oracle's questions: each is a value (so that the shrinker can ask it
+// again after every step of a shorter sequence) that asks the server what
+// a person would see — a search walked page by page, a list, the targets,
+// a breakdown, an export, a web page — and compares every number and every
+// set in the answer with what the raw records say.
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"math/rand/v2"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/net/html"
+)
+
+// question is one thing the oracle asks.
+type question interface {
+	String() string
+	ask(w *world, s *snapshot) error
+}
+
+// asker is who asks: a role and which of its users (by position, so that
+// it means the same user in a shorter sequence when it can).
+type asker struct {
+	Role string // creator, org (a member), orgless, bureau, admin
+	N    int
+}
+
+func (a asker) String() string { return fmt.Sprintf("%s#%d", a.Role, a.N) }
+
+// user finds the asker among the sequence's users, nil if there is none.
+func (a asker) user(w *world, s *snapshot) (*ouser, viewer) {
+	switch a.Role {
+	case "bureau":
+		return w.bureau, viewer{id: w.bureau.id, role: "bureau"}
+	case "admin":
+		return w.admin, viewer{id: w.admin.id, role: "admin"}
+	}
+	var cands []*ouser
+	for _, u := range w.users {
+		if u.gone {
+			continue
+		}
+		org := s.memberOf(u.id)
+		switch {
+		case a.Role == "creator" && u.role == "creator",
+			a.Role == "org" && u.role == "org" && org != "",
+			a.Role == "orgless" && u.role == "org" && org == "":
+			cands = append(cands, u)
+		}
+	}
+	if len(cands) == 0 {
+		return nil, viewer{}
+	}
+	u := cands[a.N%len(cands)]
+	return u, viewer{id: u.id, role: u.role, orgID: s.memberOf(u.id)}
+}
+
+// ---- searches ----
+
+// talentQuery is a talent search as the API takes it.
+type talentQuery struct {
+	As                                                 asker
+	Q                                                  string
+	Skills, Tools, Industries, District, Origin, Level []string
+	Available                                          string // "", "true", "false"
+	MinYears, MaxYears                                 int    // -1: not given
+	Sort                                               string
+	PerPage                                            int
+	Web                                                bool // the web page rather than the API
+}
+
+func (q talentQuery) String() string {
+	where := "GET /api/v1/talents"
+	if q.Web {
+		where = "the web page /talents"
+	}
+	return fmt.Sprintf("%s?%s as %s, %d per page", where, q.params().Encode(), q.As, q.PerPage)
+}
+
+func (q talentQuery) params() url.Values {
+	v := url.Values{}
+	set := func(k string, xs []string) {
+		if len(xs) > 0 {
+			v.Set(k, strings.Join(xs, ","))
+		}
+	}
+	if q.Q != "" {
+		v.Set("q", q.Q)
+	}
+	set("skills", q.Skills)
+	set("tools", q.Tools)
+	set("industries", q.Industries)
+	set("district", q.District)
+	set("origin", q.Origin)
+	set("level", q.Level)
+	if q.Available != "" {
+		v.Set("available", q.Available)
+	}
+	if q.MinYears >= 0 {
+		v.Set("min_years", strconv.Itoa(q.MinYears))
+	}
+	if q.MaxYears >= 0 {
+		v.Set("max_years", strconv.Itoa(q.MaxYears))
+	}
+	if q.Sort != "" {
+		v.Set("sort", q.Sort)
+	}
+	return v
+}
+
+// textMatches: every plain word present, every -word absent.
+func textMatches(q, text string) bool {
+	for _, f := range strings.Fields(q) {
+		if strings.HasPrefix(f, "-") {
+			if hasWord(text, f[1:]) {
+				return false
+			}
+		} else if !hasWord(text, f) {
+			return false
+		}
+	}
+	return true
+}
+
+func anyFolded(have, want []string) bool {
+	if len(want) == 0 {
+		return true
+	}
+	for _, h := range have {
+		for _, x := range want {
+			if strings.EqualFold(h, x) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func anyOf(have []string, want []string) bool {
+	if len(want) == 0 {
+		return true
+	}
+	for _, h := range have {
+		if slices.Contains(want, h) {
+			return true
+		}
+	}
+	return false
+}
+
+func oneOf(have string, want []string) bool { return len(want) == 0 || slices.Contains(want, have) }
+
+func (q talentQuery) expected(v viewer, s *snapshot) []*rawTalent {
+	var out []*rawTalent
+	for _, t := range s.talents {
+		if !seesTalentInSearch(v, t) || !textMatches(q.Q, t.text()) || !anyFolded(t.Skills, q.Skills) || !anyFolded(t.Tools, q.Tools) ||
+			!anyOf(t.Industries, q.Industries) || !oneOf(t.District, q.District) || !oneOf(t.Origin, q.Origin) || !oneOf(t.Level, q.Level) ||
+			q.Available != "" && strconv.FormatBool(t.Available) != q.Available ||
+			q.MinYears >= 0 && t.YearsExperience < q.MinYears || q.MaxYears >= 0 && t.YearsExperience > q.MaxYears {
+			continue
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+func talentFacets(ts []*rawTalent) map[string][]oGroup {
+	vals := map[string][][]string{}
+	for _, t := range ts {
+		vals["district"] = append(vals["district"], []string{t.District})
+		vals["industries"] = append(vals["industries"], t.Industries)
+		vals["skills"] = append(vals["skills"], t.Skills)
+		vals["origin"] = append(vals["origin"], []string{t.Origin})
+		vals["level"] = append(vals["level"], []string{t.Level})
+	}
+	out := map[string][]oGroup{}
+	for _, f := range []string{"district", "industries", "skills", "origin", "level"} {
+		out[f] = facetCounts(vals[f])
+	}
+	return out
+}
+
+// searchPage is a page of a search or list answer.
+type searchPage struct {
+	Items []struct {
+		ID       string `json:"id"`
+		Name     string `json:"name"`
+		Title    string `json:"title"`
+		Headline string `json:"headline"`
+		Version  int64  `json:"version"`
+		Years    int    `json:"years_experience"`
+		Deadline string `json:"deadline"`
+		Date     string `json:"date"`
+		Masked   bool   `json:"contact_masked"`
+	} `json:"items"`
+	Total   int                 `json:"total"`
+	Page    int                 `json:"page"`
+	PerPage int                 `json:"per_page"`
+	Facets  map[string][]oGroup `json:"facets"`
+}
+
+// walk reads every page of a search or list and checks the pages against
+// each other: the same total and facets on each, full pages but the last,
+// no id twice. It returns the ids in order and the first page.
+func walk(w *world, path string, params url.Values, token string, perPage int) ([]string, *searchPage, error) {
+	var ids []string
+	var first *searchPage
+	seen := map[string]bool{}
+	for page := 1; ; page++ {
+		params.Set("page", strconv.Itoa(page))
+		params.Set("per_page", strconv.Itoa(perPage))
+		a, err := w.srv.call("GET", path+"?"+params.Encode(), token, nil, false)
+		if err != nil {
+			return nil, nil, err
+		}
+		if a.code != 200 {
+			return nil, nil, fmt.Errorf("GET %s page %d: %s", path, page, a)
+		}
+		var p searchPage
+		if err := a.json(&p); err != nil {
+			return nil, nil, err
+		}
+		if first == nil {
+			first = &p
+		} else {
+			if p.Total != first.Total {
+				return nil, nil, fmt.Errorf("page %d says total %d, page 1 said %d", page, p.Total, first.Total)
+			}
+			if fmt.Sprint(p.Facets) != fmt.Sprint(first.Facets) {
+				return nil, nil, fmt.Errorf("page %d has other facets than page 1:\n%v\n%v", page, p.Facets, first.Facets)
+			}
+		}
+		want := min(perPage, max(0, first.Total-(page-1)*perPage))
+		if len(p.Items) != want {
+			return nil, nil, fmt.Errorf("page %d of %d per page has %d items; total %d says %d", page, perPage, len(p.Items), first.Total, want)
+		}
+		for _, it := range p.Items {
+			if seen[it.ID] {
+				return nil, nil, fmt.Errorf("%s appears twice (again on page %d)", it.ID, page)
+			}
+			seen[it.ID] = true
+			ids = append(ids, it.ID)
+		}
+		if page*perPage >= first.Total || page > 200 {
+			break
+		}
+	}
+	// What is past the last page is empty.
+	params.Set("page", strconv.Itoa(len(ids)/perPage+2))
+	if a, err := w.srv.call("GET", path+"?"+params.Encode(), token, nil, false); err != nil {
+		return nil, nil, err
+	} else if a.code == 200 {
+		var p searchPage
+		if err := a.json(&p); err == nil && len(p.Items) != 0 {
+			return nil, nil, fmt.Errorf("a page past the end has %d items", len(p.Items))
+		}
+	}
+	return ids, first, nil
+}
+
+func sameSet(got []string, want []string) error {
+	g, x := slices.Clone(got), slices.Clone(want)
+	slices.Sort(g)
+	slices.Sort(x)
+	if slices.Equal(g, x) {
+		return nil
+	}
+	var missing, extra []string
+	for _, id := range x {
+		if _, ok := slices.BinarySearch(g, id); !ok {
+			missing = append(missing, id)
+		}
+	}
+	for _, id := range g {
+		if _, ok := slices.BinarySearch(x, id); !ok {
+			extra = append(extra, id)
+		}
+	}
+	return fmt.Errorf("got %d ids, expected %d: missing %v, unexpected %v", len(got), len(want), missing, extra)
+}
+
+func compareFacets(got, want map[string][]oGroup) error {
+	for f, w := range want {
+		g := got[f]
+		if g == nil {
+			g = []oGroup{}
+		}
+		if fmt.Sprint(g) != fmt.Sprint(w) {
+			return fmt.Errorf("facet %s: got %v, the records say %v", f, g, w)
+		}
+	}
+	return nil
+}
+
+func (q talentQuery) ask(w *world, s *snapshot) error {
+	u, v := q.As.user(w, s)
+	if u == nil {
+		return nil
+	}
+	want := q.expected(v, s)
+	if q.Web {
+		return webSearch(w, u, "/talents", q.params(), len(want), talentFacets(want))
+	}
+	ids, first, err := walk(w, "/api/v1/talents", q.params(), u.token, q.PerPage)
+	if err != nil {
+		return err
+	}
+	var wantIDs []string
+	for _, t := range want {
+		wantIDs = append(wantIDs, t.ID())
+	}
+	if first.Total != len(want) {
+		return fmt.Errorf("total %d, the records say %d", first.Total, len(want))
+	}
+	if err := sameSet(ids, wantIDs); err != nil {
+		return err
+	}
+	if err := compareFacets(first.Facets, talentFacets(want)); err != nil {
+		return err
+	}
+	switch q.Sort {
+	case "newest":
+		slices.SortFunc(want, func(a, b *rawTalent) int {
+			if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
+				return c
+			}
+			return strings.Compare(a.ID(), b.ID())
+		})
+		var order []string
+		for _, t := range want {
+			order = append(order, t.ID())
+		}
+		if !slices.Equal(ids, order) {
+			return fmt.Errorf("newest first: got %v, expected %v", ids, order)
+		}
+	case "experience":
+		for i := 1; i < len(ids); i++ {
+			if s.talents[ids[i]].YearsExperience > s.talents[ids[i-1]].YearsExperience {
+				return fmt.Errorf("most experienced first: %s (%d years) after %s (%d)", ids[i], s.talents[ids[i]].YearsExperience, ids[i-1], s.talents[ids[i-1]].YearsExperience)
+			}
+		}
+	}
+	return nil
+}
+
+// projectQuery is a project search.
+type projectQuery struct {
+	As                                              asker
+	Q                                               string
+	Kind, District, Industries, Skills, Org, Status []string
+	Sort                                            string
+	PerPage                                         int
+	Web                                             bool
+}
+
+func (q projectQuery) String() string {
+	where := "GET /api/v1/projects"
+	if q.Web {
+		where = "the web page /projects"
+	}
+	return fmt.Sprintf("%s?%s as %s, %d per page", where, q.params().Encode(), q.As, q.PerPage)
+}
+
+func (q projectQuery) params() url.Values {
+	v := url.Values{}
+	for k, xs := range map[string][]string{"kind": q.Kind, "district": q.District, "industries": q.Industries, "skills": q.Skills, "org_id": q.Org, "status": q.Status} {
+		if len(xs) > 0 {
+			v.Set(k, strings.Join(xs, ","))
+		}
+	}
+	if q.Q != "" {
+		v.Set("q", q.Q)
+	}
+	if q.Sort != "" {
+		v.Set("sort", q.Sort)
+	}
+	return v
+}
+
+func (q projectQuery) expected(s *snapshot) []*rawProject {
+	var out []*rawProject
+	for _, p := range s.projects {
+		if textMatches(q.Q, p.text()) && oneOf(p.Kind, q.Kind) && oneOf(p.District, q.District) && anyOf(p.Industries, q.Industries) &&
+			anyFolded(p.Skills, q.Skills) && oneOf(p.OrgID, q.Org) && oneOf(p.Status, q.Status) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func projectFacets(ps []*rawProject) map[string][]oGroup {
+	vals := map[string][][]string{}
+	for _, p := range ps {
+		vals["district"] = append(vals["district"], []string{p.District})
+		vals["industries"] = append(vals["industries"], p.Industries)
+		vals["skills"] = append(vals["skills"], p.Skills)
+		vals["kind"] = append(vals["kind"], []string{p.Kind})
+	}
+	out := map[string][]oGroup{}
+	for _, f := range []string{"district", "industries", "skills", "kind"} {
+		out[f] = facetCounts(vals[f])
+	}
+	return out
+}
+
+func (q projectQuery) ask(w *world, s *snapshot) error {
+	u, _ := q.As.user(w, s)
+	if u == nil {
+		return nil
+	}
+	want := q.expected(s)
+	if q.Web {
+		// The web list shows open projects.
+		var open []*rawProject
+		for _, p := range want {
+			if p.Status == "open" {
+				open = append(open, p)
+			}
+		}
+		return webSearch(w, u, "/projects", q.params(), len(open), nil)
+	}
+	ids, first, err := walk(w, "/api/v1/projects", q.params(), u.token, q.PerPage)
+	if err != nil {
+		return err
+	}
+	var wantIDs []string
+	for _, p := range want {
+		wantIDs = append(wantIDs, p.ID())
+	}
+	if first.Total != len(want) {
+		return fmt.Errorf("total %d, the records say %d", first.Total, len(want))
+	}
+	if err := sameSet(ids, wantIDs); err != nil {
+		return err
+	}
+	if err := compareFacets(first.Facets, projectFacets(want)); err != nil {
+		return err
+	}
+	var cmpf func(a, b *rawProject) int
+	switch q.Sort {
+	case "newest":
+		cmpf = func(a, b *rawProject) int {
+			if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
+				return c
+			}
+			return strings.Compare(a.ID(), b.ID())
+		}
+	case "deadline":
+		// Soonest first; no deadline last.
+		cmpf = func(a, b *rawProject) int {
+			if (a.Deadline == "") != (b.Deadline == "") {
+				if a.Deadline == "" {
+					return 1
+				}
+				return -1
+			}
+			if c := strings.Compare(a.Deadline, b.Deadline); c != 0 {
+				return c
+			}
+			return strings.Compare(a.ID(), b.ID())
+		}
+	}
+	if cmpf != nil {
+		slices.SortFunc(want, cmpf)
+		var order []string
+		for _, p := range want {
+			order = append(order, p.ID())
+		}
+		if !slices.Equal(ids, order) {
+			return fmt.Errorf("sorted by %s: got %v, expected %v", q.Sort, ids, order)
+		}
+	}
+	return nil
+}
+
+// ---- lists ----
+
+// listQuery is a list of organisations, bases, applications, recruitment
+// records or audit entries.
+type listQuery struct {
+	As      asker
+	Coll    string
+	Filters map[string]string
+	PerPage int
+}
+
+func (q listQuery) String() string {
+	return fmt.Sprintf("list %s as %s %v per %d", q.Coll, q.As, q.Filters, q.PerPage)
+}
+
+type listed struct {
+	id       string
+	created  time.Time
+	updated  time.Time
+	date     string
+	visible  bool
+	matching bool
+}
+
+func (q listQuery) ask(w *world, s *snapshot) error {
+	u, v := q.As.user(w, s)
+	if u == nil {
+		return nil
+	}
+	f := func(k string) []string {
+		if q.Filters[k] == "" {
+			return nil
+		}
+		return strings.Split(q.Filters[k], ",")
+	}
+	var rows []listed
+	sortBy := "created"
+	forbidden := false
+	switch q.Coll {
+	case "orgs":
+		for _, o := range s.orgs {
+			rows = append(rows, listed{id: o.ID(), created: o.CreatedAt, visible: seesOrgOrBase(v, o.Status, []string{o.ID()}),
+				matching: oneOf(o.Kind, f("kind")) && oneOf(o.District, f("district")) && oneOf(o.Status, f("status")) && anyOf(o.Flags, f("flag"))})
+		}
+	case "bases":
+		for _, b := range s.bases {
+			rows = append(rows, listed{id: b.ID(), created: b.CreatedAt, visible: seesOrgOrBase(v, b.Status, b.OperatorOrgIDs),
+				matching: oneOf(b.Kind, f("kind")) && oneOf(b.District, f("district")) && oneOf(b.Status, f("status")) && anyOf(b.OperatorOrgIDs, f("org_id"))})
+		}
+	case "applications":
+		sortBy = "updated"
+		forbidden = staffRole(v.role)
+		for _, a := range s.apps {
+			vis := v.role == "creator" && a.TalentID == v.id || v.role == "org" && v.orgID != "" && a.OrgID == v.orgID
+			rows = append(rows, listed{id: a.ID(), created: a.CreatedAt, updated: a.UpdatedAt, visible: vis,
+				matching: oneOf(a.ProjectID, f("project_id")) && oneOf(a.Stage, f("stage"))})
+		}
+	case "recruitments":
+		sortBy = "date"
+		forbidden = !staffRole(v.role) && !(v.role == "org" && v.orgID != "")
+		for _, r := range s.recs {
+			vis := staffRole(v.role) || v.role == "org" && v.orgID != "" && r.OrgID == v.orgID
+			yr := f("year")
+			rows = append(rows, listed{id: r.ID(), created: r.CreatedAt, date: r.Date, visible: vis,
+				matching: (len(yr) == 0 || strconv.Itoa(r.year()) == yr[0]) && oneOf(r.Status, f("status")) && oneOf(r.District, f("district")) &&
+					oneOf(r.Industry, f("industry")) && oneOf(r.Origin, f("origin")) && oneOf(r.OrgID, f("org_id"))})
+		}
+	case "audit":
+		forbidden = !staffRole(v.role)
+		for _, e := range s.audit {
+			rows = append(rows, listed{id: e.ID(), created: e.At, visible: true,
+				matching: oneOf(e.Action, f("action")) && oneOf(e.ResourceType, f("resource_type"))})
+		}
+	}
+	params := url.Values{}
+	for k, x := range q.Filters {
+		if x != "" {
+			params.Set(k, x)
+		}
+	}
+	path := "/api/v1/" + q.Coll
+	if forbidden {
+		a, err := w.srv.call("GET", path, u.token, nil, false)
+		if err != nil {
+			return err
+		}
+		if a.code != 403 {
+			return fmt.Errorf("%s as %s: %s, expected 403", path, v.role, a)
+		}
+		return nil
+	}
+	var want []listed
+	for _, r := range rows {
+		if r.visible && r.matching {
+			want = append(want, r)
+		}
+	}
+	slices.SortFunc(want, func(a, b listed) int {
+		switch sortBy {
+		case "updated":
+			if c := b.updated.Compare(a.updated); c != 0 {
+				return c
+			}
+		case "date":
+			if c := strings.Compare(b.date, a.date); c != 0 {
+				return c
+			}
+			if c := b.created.Compare(a.created); c != 0 {
+				return c
+			}
+		default:
+			if c := b.created.Compare(a.created); c != 0 {
+				return c
+			}
+		}
+		return strings.Compare(a.id, b.id)
+	})
+	var order []string
+	for _, r := range want {
+		order = append(order, r.id)
+	}
+	ids, first, err := walk(w, path, params, u.token, q.PerPage)
+	if err != nil {
+		return err
+	}
+	if first.Total != len(want) {
+		return fmt.Errorf("total %d, the records say %d", first.Total, len(want))
+	}
+	if !slices.Equal(ids, order) {
+		if err := sameSet(ids, order); err != nil {
+			return err
+		}
+		return fmt.Errorf("order: got %v, expected %v", ids, order)
+	}
+	return nil
+}
+
+// ---- figures ----
+
+// figuresQuery asks for a year's targets, every breakdown and the bases,
+// by the API and in both exports.
+type figuresQuery struct {
+	Year   int
+	Export string // "", "csv", "xlsx"
+}
+
+func (q figuresQuery) String() string { return fmt.Sprintf("figures %d %s", q.Year, q.Export) }
+
+type apiTarget struct {
+	Metric   string  `json:"metric"`
+	InPeriod bool    `json:"in_period"`
+	Actual   float64 `json:"actual"`
+	Percent  float64 `json:"percent"`
+	Forecast float64 `json:"forecast"`
+	Unit     string  `json:"unit"`
+	Year     int     `json:"year"`
+}
+
+func (q figuresQuery) ask(w *world, s *snapshot) error {
+	want := map[string]oTarget{}
+	for _, t := range s.targets {
+		want[t.Metric] = s.target(t, q.Year)
+	}
+	yf := s.year(q.Year)
+	switch q.Export {
+	case "csv":
+		return q.csv(w, s, want, yf)
+	case "xlsx":
+		return q.xlsx(w, s, want, yf)
+	}
+	for _, path := range []string{"/api/v1/targets", "/api/v1/progress"} {
+		a, err := w.srv.call("GET", fmt.Sprintf("%s?year=%d", path, q.Year), w.bureau.token, nil, false)
+		if err != nil {
+			return err
+		}
+		var ans struct {
+			Items []apiTarget `json:"items"`
+		}
+		if a.code != 200 || a.json(&ans) != nil {
+			return fmt.Errorf("%s: %s", path, a)
+		}
+		got := ans.Items
+		if len(got) != len(want) {
+			return fmt.Errorf("%s has %d targets, the records %d", path, len(got), len(want))
+		}
+		for _, g := range got {
+			x, ok := want[g.Metric]
+			if !ok {
+				return fmt.Errorf("%s: unknown metric %s", path, g.Metric)
+			}
+			if g.Actual != x.Actual || g.Percent != x.Percent || g.InPeriod != x.InPeriod || path == "/api/v1/targets" && g.Unit != x.Unit {
+				return fmt.Errorf("%s %s %d: actual %v percent %v in period %v unit %q; the records say %v %v %v %q",
+					path, g.Metric, q.Year, g.Actual, g.Percent, g.InPeriod, g.Unit, x.Actual, x.Percent, x.InPeriod, x.Unit)
+			}
+			if q.Year < 2026 && x.Unit == "talents" && g.Forecast != g.Actual && path == "/api/v1/targets" {
+				return fmt.Errorf("%s %d: a past year's forecast %v is not its count %v", g.Metric, q.Year, g.Forecast, g.Actual)
+			}
+		}
+	}
+	for _, dim := range []string{"month", "district", "industry", "origin", "level", "district_industry"} {
+		a, err := w.srv.call("GET", fmt.Sprintf("/api/v1/stats/recruitment?year=%d&by=%s", q.Year, dim), w.bureau.token, nil, false)
+		if err != nil {
+			return err
+		}
+		var b struct {
+			Total  int      `json:"total"`
+			Groups []oGroup `json:"groups"`
+		}
+		if a.code != 200 || a.json(&b) != nil {
+			return fmt.Errorf("stats by %s: %s", dim, a)
+		}
+		total, groups := yf.breakdown(dim)
+		if b.Total != total || fmt.Sprint(b.Groups) != fmt.Sprint(groups) {
+			return fmt.Errorf("stats %d by %s: total %d groups %v; the records say %d %v", q.Year, dim, b.Total, b.Groups, total, groups)
+		}
+	}
+	for _, by := range []string{"kind", "district"} {
+		a, err := w.srv.call("GET", "/api/v1/stats/bases?by="+by, w.bureau.token, nil, false)
+		if err != nil {
+			return err
+		}
+		var b struct {
+			Total  int      `json:"total"`
+			Groups []oGroup `json:"groups"`
+		}
+		if a.code != 200 || a.json(&b) != nil {
+			return fmt.Errorf("bases by %s: %s", by, a)
+		}
+		total, groups := s.baseBreakdown(by)
+		if b.Total != total || fmt.Sprint(b.Groups) != fmt.Sprint(groups) {
+			return fmt.Errorf("bases by %s: total %d groups %v; the records say %d %v", by, b.Total, b.Groups, total, groups)
+		}
+	}
+	return nil
+}
+
+// csvCategory is the CSV's first column of each breakdown.
+var csvCategory = map[string]string{"month": "月份", "district": "区", "industry": "产业门类", "origin": "来源", "level": "人才层次", "district_industry": "区 × 产业门类"}
+
+func (q figuresQuery) csv(w *world, s *snapshot, want map[string]oTarget, yf yearFigures) error {
+	a, err := w.srv.call("GET", fmt.Sprintf("/api/v1/reports/recruitment.csv?year=%d", q.Year), w.bureau.token, nil, false)
+	if err != nil || a.code != 200 {
+		return fmt.Errorf("csv: %v %s", err, a)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(a.body, []byte("\uFEFF")))).ReadAll()
+	if err != nil {
+		return fmt.Errorf("csv: %w", err)
+	}
+	got := map[string]map[string]string{}
+	for _, r := range rows {
+		if len(r) >= 4 {
+			if got[r[0]] == nil {
+				got[r[0]] = map[string]string{}
+			}
+			got[r[0]][r[1]] = r[3]
+			if r[0] == "指标" && len(r) >= 6 {
+				got[r[0]][r[1]] = r[3] + "/" + r[5]
+			}
+		}
+	}
+	for m, x := range want {
+		if g, w := got["指标"][m], num(x.Actual)+"/"+num(x.Percent); g != w {
+			return fmt.Errorf("csv target %s: %s, the records say %s", m, g, w)
+		}
+	}
+	for dim, cat := range csvCategory {
+		total, groups := yf.breakdown(dim)
+		wantRows := map[string]string{"total": strconv.Itoa(total)}
+		for _, g := range groups {
+			wantRows[g.Key] = strconv.Itoa(g.Count)
+		}
+		if fmt.Sprint(got[cat]) != fmt.Sprint(wantRows) {
+			return fmt.Errorf("csv %s: %v, the records say %v", dim, got[cat], wantRows)
+		}
+	}
+	for by, cat := range map[string]string{"kind": "基地基地类型", "district": "基地区"} {
+		total, groups := s.baseBreakdown(by)
+		wantRows := map[string]string{"total": strconv.Itoa(total)}
+		for _, g := range groups {
+			wantRows[g.Key] = strconv.Itoa(g.Count)
+		}
+		if fmt.Sprint(got[cat]) != fmt.Sprint(wantRows) {
+			return fmt.Errorf("csv bases by %s: %v, the records say %v", by, got[cat], wantRows)
+		}
+	}
+	return nil
+}
+
+func num(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
+
+var xlsxSheets = map[string]string{"month": "按月份", "district": "按区", "industry": "按产业", "origin": "按来源", "level": "按层次", "district_industry": "区×产业"}
+
+func (q figuresQuery) xlsx(w *world, s *snapshot, want map[string]oTarget, yf yearFigures) error {
+	a, err := w.srv.call("GET", fmt.Sprintf("/api/v1/reports/recruitment.xlsx?year=%d", q.Year), w.bureau.token, nil, false)
+	if err != nil || a.code != 200 {
+		return fmt.Errorf("xlsx: %v %s", err, a)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(a.body))
+	if err != nil {
+		return fmt.Errorf("xlsx: %w", err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("汇总")
+	if err != nil {
+		return err
+	}
+	found := 0
+	for _, r := range rows {
+		if len(r) < 6 {
+			continue
+		}
+		x, ok := want[r[1]]
+		if !ok {
+			continue
+		}
+		found++
+		if r[4] != num(x.Actual) || r[5] != num(x.Percent) {
+			return fmt.Errorf("xlsx target %s: actual %s percent %s, the records say %v %v", r[1], r[4], r[5], x.Actual, x.Percent)
+		}
+	}
+	if found != len(want) {
+		return fmt.Errorf("xlsx summary has %d of %d targets", found, len(want))
+	}
+	for dim, sheet := range xlsxSheets {
+		rows, err := f.GetRows(sheet)
+		if err != nil {
+			return err
+		}
+		got := map[string]string{}
+		for _, r := range rows[min(3, len(rows)):] {
+			if len(r) >= 3 {
+				got[r[1]] = r[2]
+			}
+		}
+		total, groups := yf.breakdown(dim)
+		wantRows := map[string]string{"total": strconv.Itoa(total)}
+		for _, g := range groups {
+			wantRows[g.Key] = strconv.Itoa(g.Count)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(wantRows) {
+			return fmt.Errorf("xlsx %s: %v, the records say %v", dim, got, wantRows)
+		}
+	}
+	// The record list: every record of the year, once, and which count.
+	recs, err := f.GetRows("记录明细")
+	if err != nil {
+		return err
+	}
+	got := map[string]string{}
+	for _, r := range recs[1:] {
+		if len(r) >= 12 {
+			got[r[0]] = r[11]
+		}
+	}
+	wantRecs := map[string]string{}
+	for _, r := range s.recs {
+		if r.year() != q.Year {
+			continue
+		}
+		wantRecs[r.ID()] = "否"
+		if yf.attributed[r.TalentID] == r {
+			wantRecs[r.ID()] = "是"
+		}
+	}
+	if fmt.Sprint(got) != fmt.Sprint(wantRecs) {
+		return fmt.Errorf("xlsx records: %v, the records say %v", got, wantRecs)
+	}
+	return nil
+}
+
+// ---- web pages ----
+
+var resultCountRE = regexp.MustCompile(`([\d,]+) results?`)
+
+// webSearch reads a search page of the web UI: the count it shows, the
+// pages its pager offers and its facets.
+func webSearch(w *world, u *ouser, path string, params url.Values, total int, facets map[string][]oGroup) error {
+	a, err := w.srv.call("GET", path+"?"+params.Encode(), u.token, nil, true)
+	if err != nil {
+		return err
+	}
+	if a.code != 200 {
+		return fmt.Errorf("web %s: %s", path, a)
+	}
+	doc, err := html.Parse(bytes.NewReader(a.body))
+	if err != nil {
+		return err
+	}
+	count := ""
+	pagerLinks := 0
+	got := map[string][]oGroup{}
+	var visit func(n *html.Node, facet string)
+	visit = func(n *html.Node, facet string) {
+		if n.Type == html.ElementNode {
+			if attr(n, "id") == "result-count" || n.Data == "p" && strings.Contains(attr(n, "class"), "muted") && count == "" && resultCountRE.MatchString(text(n)) {
+				if m := resultCountRE.FindStringSubmatch(text(n)); m != nil {
+					count = strings.ReplaceAll(m[1], ",", "")
+				}
+			}
+			if n.Data == "nav" && strings.Contains(attr(n, "class"), "pager") {
+				for c := n.FirstChild; c != nil; c = c.NextSibling {
+					if c.Type == html.ElementNode && c.Data == "a" {
+						pagerLinks++
+					}
+				}
+			}
+			if n.Data == "label" && facet != "" {
+				var key, cnt string
+				var find func(*html.Node)
+				find = func(m *html.Node) {
+					if m.Type == html.ElementNode && m.Data == "input" {
+						key = attr(m, "value")
+					}
+					if m.Type == html.ElementNode && m.Data == "span" && attr(m, "class") == "count" {
+						cnt = strings.ReplaceAll(text(m), ",", "")
+					}
+					for c := m.FirstChild; c != nil; c = c.NextSibling {
+						find(c)
+					}
+				}
+				find(n)
+				c, _ := strconv.Atoi(cnt)
+				got[facet] = append(got[facet], oGroup{key, c})
+			}
+			if n.Data == "fieldset" && strings.Contains(attr(n, "class"), "facet") {
+				for c := n.FirstChild; c != nil; c = c.NextSibling {
+					if c.Type == html.ElementNode && c.Data == "label" {
+						var name string
+						var find func(*html.Node)
+						find = func(m *html.Node) {
+							if m.Type == html.ElementNode && m.Data == "input" && name == "" {
+								name = attr(m, "name")
+							}
+							for c := m.FirstChild; c != nil; c = c.NextSibling {
+								find(c)
+							}
+						}
+						find(c)
+						visit(c, name)
+					}
+				}
+				return
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			visit(c, facet)
+		}
+	}
+	visit(doc, "")
+	if count != strconv.Itoa(total) {
+		return fmt.Errorf("web %s?%s shows %q results, the records say %d", path, params.Encode(), count, total)
+	}
+	pages := min((total+19)/20, 50)
+	if pages <= 1 {
+		pages = 0
+	}
+	if pagerLinks != pages {
+		return fmt.Errorf("web %s?%s offers %d pages for %d results (20 a page)", path, params.Encode(), pagerLinks, total)
+	}
+	if facets != nil {
+		for f, want := range facets {
+			g := got[f]
+			if g == nil {
+				g = []oGroup{}
+			}
+			if fmt.Sprint(g) != fmt.Sprint(want) {
+				return fmt.Errorf("web %s?%s facet %s: %v, the records say %v", path, params.Encode(), f, g, want)
+			}
+		}
+	}
+	return nil
+}
+
+func attr(n *html.Node, name string) string {
+	for _, a := range n.Attr {
+		if a.Key == name {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+func text(n *html.Node) string {
+	var b strings.Builder
+	var f func(*html.Node)
+	f = func(m *html.Node) {
+		if m.Type == html.TextNode {
+			b.WriteString(m.Data)
+		}
+		for c := m.FirstChild; c != nil; c = c.NextSibling {
+			f(c)
+		}
+	}
+	f(n)
+	return strings.TrimSpace(b.String())
+}
+
+// ---- drawing questions ----
+
+func drawAsker(r *rand.Rand, roles ...string) asker {
+	return asker{Role: pick(r, roles), N: r.IntN(1000)}
+}
+
+var perPages = []int{1, 2, 3, 5, 7, 10, 20, 100}
+
+func drawQuestion(r *rand.Rand) question {
+	vals := func(xs []string, n int) []string {
+		if r.IntN(3) > 0 {
+			return nil
+		}
+		out := some(r, xs, n)
+		for i := range out {
+			out[i] = spelled(r, out[i])
+		}
+		return out
+	}
+	text := func() string {
+		switch r.IntN(6) {
+		case 0:
+			return pick(r, oWords)
+		case 1:
+			return pick(r, oWords) + " " + pick(r, oWords)
+		case 2:
+			return pick(r, oWords) + " -" + pick(r, oWords)
+		}
+		return ""
+	}
+	switch x := r.IntN(20); {
+	case x < 7:
+		q := talentQuery{As: drawAsker(r, "org", "orgless", "bureau", "admin"), Q: text(), Skills: vals(oSkills, 2), Tools: vals(oTools, 2),
+			Industries: vals(oIndustry, 2), District: vals(oDistricts, 2), Origin: vals([]string{"overseas", "domestic"}, 1),
+			Level: vals([]string{"A", "B", "C"}, 2), MinYears: -1, MaxYears: -1,
+			Sort: pick(r, []string{"", "", "relevance", "newest", "experience"}), PerPage: pick(r, perPages), Web: r.IntN(5) == 0}
+		if r.IntN(4) == 0 {
+			q.Available = pick(r, []string{"true", "false"})
+		}
+		if r.IntN(5) == 0 {
+			q.MinYears = r.IntN(15)
+		}
+		if r.IntN(6) == 0 && !q.Web {
+			q.MaxYears = r.IntN(25)
+		}
+		if q.Web {
+			q.Tools, q.Sort = nil, pick(r, []string{"", "newest", "experience"})
+		}
+		return q
+	case x < 11:
+		q := projectQuery{As: drawAsker(r, "creator", "org", "orgless", "bureau"), Q: text(), Kind: vals(oProjKinds, 2), District: vals(oDistricts, 2),
+			Industries: vals(oIndustry, 2), Skills: vals(oSkills, 2), Status: vals([]string{"open", "closed"}, 1),
+			Sort: pick(r, []string{"", "relevance", "newest", "deadline"}), PerPage: pick(r, perPages), Web: r.IntN(5) == 0}
+		if q.Web {
+			q.Skills, q.Status = nil, nil
+		}
+		return q
+	case x < 17:
+		coll := pick(r, []string{"orgs", "bases", "applications", "recruitments", "audit"})
+		filters := map[string]string{}
+		opt := func(k string, xs []string) {
+			if r.IntN(3) == 0 {
+				filters[k] = strings.Join(some(r, xs, 2), ",")
+			}
+		}
+		switch coll {
+		case "orgs":
+			opt("kind", oOrgKinds)
+			opt("district", oDistricts)
+			opt("status", []string{"pending", "verified", "rejected"})
+			opt("flag", oFlags)
+		case "bases":
+			opt("kind", oBaseKinds)
+			opt("district", oDistricts)
+			opt("status", []string{"pending", "verified", "rejected"})
+		case "applications":
+			opt("stage", oStages)
+		case "recruitments":
+			if r.IntN(3) == 0 {
+				filters["year"] = strconv.Itoa(2022 + r.IntN(5))
+			}
+			opt("status", []string{"reported", "verified", "rejected"})
+			opt("district", oDistricts)
+			opt("industry", oIndustry)
+			opt("origin", []string{"overseas", "domestic"})
+		case "audit":
+			opt("resource_type", []string{"org", "base", "recruitment", "talent", "taxonomy", "stats", "users"})
+		}
+		return listQuery{As: drawAsker(r, "creator", "org", "orgless", "bureau", "admin"), Coll: coll, Filters: filters, PerPage: pick(r, perPages)}
+	}
+	return figuresQuery{Year: 2022 + r.IntN(5), Export: pick(r, []string{"", "", "csv", "xlsx"})}
+}
+
+// sweep is every kind of question, for the end of a sequence.
+func sweep() []question {
+	var qs []question
+	for y := 2022; y <= 2026; y++ {
+		qs = append(qs, figuresQuery{Year: y}, figuresQuery{Year: y, Export: "csv"}, figuresQuery{Year: y, Export: "xlsx"})
+	}
+	for _, role := range []string{"org", "orgless", "bureau", "admin"} {
+		qs = append(qs, talentQuery{As: asker{Role: role}, MinYears: -1, MaxYears: -1, PerPage: 3},
+			talentQuery{As: asker{Role: role}, MinYears: -1, MaxYears: -1, PerPage: 20, Web: role != "orgless"})
+	}
+	for _, st := range [][]string{nil, {"open"}, {"closed"}} {
+		qs = append(qs, projectQuery{As: asker{Role: "creator"}, Status: st, PerPage: 4}, projectQuery{As: asker{Role: "org"}, Status: st, PerPage: 20, Sort: "deadline"})
+	}
+	qs = append(qs, projectQuery{As: asker{Role: "creator"}, Web: true, PerPage: 20})
+	for _, coll := range []string{"orgs", "bases", "applications", "recruitments", "audit"} {
+		for _, role := range []string{"creator", "org", "orgless", "bureau"} {
+			qs = append(qs, listQuery{As: asker{Role: role}, Coll: coll, PerPage: 3})
+		}
+	}
+	return qs
+}

@@ -1,0 +1,135 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/szdc/talenthub/models"
+)
+
+// Regression tests of numbers the oracle (TestOracle in the repository's
+// root) found wrong after ordinary sequences of steps.
+
+// openOnDisk is an on-disk index (the in-memory one never merges segments
+// the way a server's does), closed with the test.
+func openOnDisk(t *testing.T) *Index {
+	t.Helper()
+	ix, err := Open(context.Background(), Options{Dir: t.TempDir() + "/index"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ix.Close() })
+	return ix
+}
+
+func addProjects(t *testing.T, ix *Index, n int, status models.ProjectStatus) []string {
+	t.Helper()
+	var ids []string
+	for i := range n {
+		p := &models.Project{ID: fmt.Sprintf("%024x", 0xa0000+i+len(status)*1000), OrgID: "org", Title: "原画", Kind: models.ProjectJob,
+			District: "nanshan", Status: status, Version: 1}
+		// One batch each, as writes come: many small segments to merge.
+		ix.Observe(context.Background(), models.Change{Coll: models.CollProjects, ID: p.ID, Version: 1, Doc: p})
+		ids = append(ids, p.ID)
+	}
+	return ids
+}
+
+// TestFilterOnlySearchTotalIsExact: a search with filters and no words
+// reported its page size as its total once its facets were cached (Bleve
+// stops early when nothing is scored and nothing else needs every match),
+// so the web list lost its pager and the projects past the first page.
+func TestFilterOnlySearchTotalIsExact(t *testing.T) {
+	ix := openOnDisk(t)
+	open := addProjects(t, ix, 25, models.ProjectOpen)
+	addProjects(t, ix, 3, models.ProjectClosed)
+	q := models.ProjectSearch{Status: []string{"open"}, Page: models.Page{Page: 1, PerPage: 20}}
+	for i := range 3 {
+		p, err := ix.SearchProjects(context.Background(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Total != 25 || len(p.Hits) != 20 {
+			t.Fatalf("search %d of the same filter: total %d, %d hits; want 25 and 20", i+1, p.Total, len(p.Hits))
+		}
+	}
+	var got []string
+	for page := 1; page <= 3; page++ {
+		q.Page = models.Page{Page: page, PerPage: 10}
+		p, err := ix.SearchProjects(context.Background(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Total != 25 {
+			t.Fatalf("page %d of 10: total %d", page, p.Total)
+		}
+		for _, h := range p.Hits {
+			got = append(got, h.ID)
+		}
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, open) {
+		t.Fatalf("the three pages hold %v, want every open project %v", got, open)
+	}
+}
+
+// TestPagesAreStableAcrossSegmentMerges: hits that tie (every hit of a
+// search without words) are ordered by id, not by where Bleve keeps them,
+// which changes when it merges segments between two page reads.
+func TestPagesAreStableAcrossSegmentMerges(t *testing.T) {
+	ix := openOnDisk(t)
+	all := addProjects(t, ix, 30, models.ProjectOpen)
+	read := func(page int) []string {
+		p, err := ix.SearchProjects(context.Background(), models.ProjectSearch{Page: models.Page{Page: page, PerPage: 7}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, h := range p.Hits {
+			ids = append(ids, h.ID)
+		}
+		return ids
+	}
+	got := read(1)
+	forceMerge(t, ix)
+	for page := 2; page <= 5; page++ {
+		got = append(got, read(page)...)
+	}
+	if !slices.Equal(got, all) {
+		t.Fatalf("pages read across a merge: %v, want each project once in id order %v", got, all)
+	}
+}
+
+// TestEmptyValuesAreNotFacetValues: a profile without an origin or a
+// district has no value to count, and one cannot filter by "none"; the
+// browse's kept counts skipped them but Bleve's facets showed "" with a
+// count.
+func TestEmptyValuesAreNotFacetValues(t *testing.T) {
+	ix := openOnDisk(t)
+	for i := range 3 {
+		tl := &models.Talent{ID: fmt.Sprintf("%024x", 0xb0000+i), Name: "x", Skills: []string{"maya"}, Visibility: models.VisibilityPublic, Version: 1}
+		if i == 0 {
+			tl.District, tl.Origin = "nanshan", models.OriginDomestic
+		}
+		ix.Observe(context.Background(), models.Change{Coll: models.CollTalents, ID: tl.ID, Version: 1, Doc: tl})
+	}
+	vis := []models.Visibility{models.VisibilityPublic}
+	for _, q := range []models.TalentSearch{{Visibility: vis}, {Visibility: vis, Skills: []string{"maya"}}, {Visibility: vis, Q: "maya"}} {
+		p, err := ix.SearchTalents(context.Background(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range []string{"district", "origin", "level"} {
+			for _, c := range p.Facets[f] {
+				if c.Key == "" {
+					t.Errorf("search %+v: facet %s counts %d profiles under an empty value", q, f, c.Count)
+				}
+			}
+		}
+		if fmt.Sprint(p.Facets["district"]) != "[{nanshan 1}]" {
+			t.Errorf("search %+v: district facet %v", q, p.Facets["district"])
+		}
+	}
+}
