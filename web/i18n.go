@@ -160,8 +160,21 @@ func (w *Web) funcs(lang string) template.FuncMap {
 		},
 		// mark shows a highlight fragment: the index marks matches with
 		// <mark>; everything else of it is escaped here.
-		"mark":    func(s string) template.HTML { return safeMarks(s) },
-		"changes": auditChanges,
+		"mark": func(s string) template.HTML { return safeMarks(s) },
+		// nextPeriod says, when every target's period ended before year,
+		// the last year of the latest one: the next plan's targets are not
+		// set yet (nil otherwise).
+		"nextPeriod": func(ts []models.TargetStatus, year int) map[string]int {
+			plan := make([]models.Target, len(ts))
+			last := 0
+			for i, t := range ts {
+				plan[i], last = t.Target, max(last, t.Period.To)
+			}
+			if !models.PeriodsOver(plan, year) {
+				return nil
+			}
+			return map[string]int{"To": last, "Year": year}
+		},
 		"why": func(tax *models.Taxonomy, r models.Reason, t *models.Talent, p *models.Project, matched, missing []string) string {
 			return w.why(lang, tax, r, t, p, matched, missing)
 		},
@@ -311,42 +324,4 @@ func (w *Web) parseTemplates() error {
 		}
 	}
 	return nil
-}
-
-// auditChanges writes an audit entry's before and after as "key: before →
-// after" pairs, each value cut at 80 characters (a vocabulary can be long).
-func auditChanges(before, after map[string]any) string {
-	keys := map[string]bool{}
-	for k := range before {
-		keys[k] = true
-	}
-	for k := range after {
-		keys[k] = true
-	}
-	sorted := make([]string, 0, len(keys))
-	for k := range keys {
-		sorted = append(sorted, k)
-	}
-	slices.Sort(sorted)
-	show := func(v any) string {
-		s := fmt.Sprint(v)
-		if r := []rune(s); len(r) > 80 {
-			s = string(r[:80]) + "…"
-		}
-		return s
-	}
-	parts := make([]string, 0, len(sorted))
-	for _, k := range sorted {
-		b, hasB := before[k]
-		a, hasA := after[k]
-		switch {
-		case hasB && hasA:
-			parts = append(parts, k+": "+show(b)+" → "+show(a))
-		case hasA:
-			parts = append(parts, k+": "+show(a))
-		default:
-			parts = append(parts, k+": "+show(b)+" → —")
-		}
-	}
-	return strings.Join(parts, "; ")
 }

@@ -2,6 +2,8 @@ package web
 
 import (
 	"fmt"
+	"math"
+	"slices"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -17,6 +19,8 @@ type dashboardData struct {
 	Year       int
 	Years      []int
 	Targets    []models.TargetStatus
+	Gauges     []gauge
+	Finals     []finalResult        // the periods that contain Year and are over
 	Talents    *models.TargetStatus // the talents_imported target, for the trend
 	Months     *models.Breakdown
 	Breakdowns []*models.Breakdown // district, industry, origin, level
@@ -25,25 +29,63 @@ type dashboardData struct {
 	Charts     map[string]any
 }
 
+// gauge is a target's status with the words that explain it.
+type gauge struct {
+	models.TargetStatus
+	Rule       string
+	NotCounted []string
+	Badge      string
+}
+
+// finalResult is the final result of one plan period: its targets.
+type finalResult struct {
+	Period  models.Period
+	Targets []models.TargetStatus
+}
+
 func (w *Web) dashboard(c *fiber.Ctx, p *page) (string, error) {
 	p.Title = w.tr.t(p.Lang, "dashboard.title")
-	year := atoi(c.Query("year"))
-	if year < 2020 || year > p.Year+1 {
-		year = p.Year
-	}
 	ctx := c.UserContext()
-	d := dashboardData{Year: year, Charts: map[string]any{}}
-	for y := 2022; y <= p.Year; y++ {
-		d.Years = append(d.Years, y)
-	}
-	var err error
-	if d.Targets, err = w.cfg.Stats.Targets(ctx, p.User, year); err != nil {
+	ts, err := w.cfg.Stats.Targets(ctx, p.User, p.Year)
+	if err != nil {
 		return "", err
 	}
-	for i := range d.Targets {
-		if d.Targets[i].Kind == models.KindTalentsPerYear && d.Targets[i].Origin == "" {
+	year := atoi(c.Query("year"))
+	if year < 2000 || year > p.Year+1 {
+		// No year asked for: this year if a target's period holds it, else
+		// the last year of the period that is over (its final result).
+		plan := make([]models.Target, len(ts))
+		for i := range ts {
+			plan[i] = ts[i].Target
+		}
+		year = models.ResultYear(plan, p.Year)
+	}
+	if year != p.Year {
+		if ts, err = w.cfg.Stats.Targets(ctx, p.User, year); err != nil {
+			return "", err
+		}
+	}
+	d := dashboardData{Year: year, Targets: ts, Charts: map[string]any{}}
+	first := p.Year
+	for _, t := range ts {
+		first = min(first, t.Period.From)
+	}
+	for y := min(first, year); y <= max(p.Year, year); y++ {
+		d.Years = append(d.Years, y)
+	}
+	for i, t := range d.Targets {
+		if t.Kind == models.KindTalentsPerYear && t.Origin == "" && d.Talents == nil {
 			d.Talents = &d.Targets[i]
-			break
+		}
+		d.Gauges = append(d.Gauges, gauge{TargetStatus: t, Rule: w.targetRule(p.Lang, p.Tax, t), NotCounted: w.notCounted(p.Lang, p.Tax, t),
+			Badge: badge(t, p.Year)})
+		if t.Final != nil && t.Final.Period.Contains(year) {
+			i := slices.IndexFunc(d.Finals, func(f finalResult) bool { return f.Period == t.Final.Period })
+			if i < 0 {
+				d.Finals = append(d.Finals, finalResult{Period: t.Final.Period})
+				i = len(d.Finals) - 1
+			}
+			d.Finals[i].Targets = append(d.Finals[i].Targets, t)
 		}
 	}
 	if d.Months, err = w.cfg.Stats.Recruitment(ctx, p.User, year, models.ByMonth); err != nil {
@@ -65,6 +107,39 @@ func (w *Web) dashboard(c *fiber.Ctx, p *page) (string, error) {
 	d.Charts = w.chartData(p, &d)
 	p.Data = d
 	return "dashboard", nil
+}
+
+// trendScale is the top of the trend's y-axis: the larger of the count so
+// far and the forecast, with a tenth of headroom, rounded up to a readable
+// step. The goal raises it only when it is within twice the data, so that a
+// goal near the count is drawn as its line and a far one does not flatten
+// the data to the axis; with no data yet, the goal sets it.
+func trendScale(top, goal float64) (ymax float64, goalOnScale bool) {
+	switch {
+	case top <= 0 && goal > 0:
+		top = goal
+	case top <= 0:
+		top = 10
+	case goal > 0 && goal <= 2*top:
+		top = max(top, goal)
+	}
+	ymax = niceCeil(top * 1.1)
+	return ymax, goal > 0 && goal <= ymax
+}
+
+// niceCeil rounds x up to a readable step: 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6
+// or 8 times a power of ten (at least 5, for whole people).
+func niceCeil(x float64) float64 {
+	if x <= 5 {
+		return 5
+	}
+	p := math.Pow(10, math.Floor(math.Log10(x)))
+	for _, m := range []float64{1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10} {
+		if x <= m*p+1e-9 {
+			return m * p
+		}
+	}
+	return 10 * p
 }
 
 // chartData is what app.js draws: gauges, the month trend against the pace
@@ -92,20 +167,32 @@ func (w *Web) chartData(p *page, d *dashboardData) map[string]any {
 		last := 12
 		if d.Year == p.Year {
 			last = int(w.cfg.Now().In(models.ChinaTime).Month())
+		} else if d.Year > p.Year {
+			last = 0
 		}
 		var pace []float64
 		for m := 1; m <= 12; m++ {
-			key := fmt.Sprintf("%d-%02d", d.Year, m)
 			months = append(months, strconv.Itoa(m))
-			sum += counts[key]
+			sum += counts[fmt.Sprintf("%02d", m)] // the breakdown's keys
 			if m <= last {
 				cumulative = append(cumulative, sum)
 			}
 			pace = append(pace, d.Talents.Goal*float64(m)/12)
 		}
-		trend = map[string]any{"months": months, "actual": cumulative, "pace": pace, "forecast": d.Talents.Forecast, "goal": d.Talents.Goal,
+		forecast := 0.0
+		if last < 12 {
+			forecast = d.Talents.Forecast
+		}
+		shown := 0
+		if len(cumulative) > 0 {
+			shown = cumulative[len(cumulative)-1]
+		}
+		ymax, onScale := trendScale(max(float64(shown), forecast), d.Talents.Goal)
+		trend = map[string]any{"months": months, "actual": cumulative, "pace": pace, "forecast": forecast, "goal": d.Talents.Goal,
+			"ymax": ymax, "goal_on_scale": onScale,
 			"labels": map[string]string{"actual": w.tr.t(p.Lang, "dashboard.trend_actual"), "pace": w.tr.t(p.Lang, "dashboard.trend_pace"),
-				"forecast": w.tr.t(p.Lang, "dashboard.trend_forecast"), "goal": w.tr.t(p.Lang, "dashboard.goal")}}
+				"forecast": w.tr.t(p.Lang, "dashboard.trend_forecast"), "goal": w.tr.t(p.Lang, "dashboard.goal"),
+				"goal_off_scale": w.tr.t(p.Lang, "dashboard.goal_off_scale", "Goal", groupDigits(d.Talents.Goal, 0))}}
 	}
 	vocab := map[string]string{models.ByDistrict: "districts", models.ByIndustry: "industries", models.ByOrigin: "origins", models.ByLevel: "levels"}
 	bars := map[string]any{}
@@ -200,19 +287,33 @@ func (w *Web) decide(c *fiber.Ctx, p *page) (string, error) {
 
 func (w *Web) auditTrail(c *fiber.Ctx, p *page) (string, error) {
 	p.Title = w.tr.t(p.Lang, "audit.title")
+	ctx := c.UserContext()
 	f := models.AuditFilter{Action: nonEmpty(c.Query("action")), ResourceID: nonEmpty(c.Query("resource_id")), Page: pageOf(c, 50)}
-	list, err := w.cfg.Audit.List(c.UserContext(), p.User, f)
+	list, err := w.cfg.Audit.List(ctx, p.User, f)
 	if err != nil {
 		return "", err
 	}
 	ids := make([]string, 0, len(list.Items))
+	targets := false
 	for _, e := range list.Items {
 		ids = append(ids, e.ActorID)
+		targets = targets || e.Action == models.AuditTargetSet
 	}
-	names, err := w.cfg.Accounts.Names(c.UserContext(), p.User, ids)
+	actors, err := w.cfg.Accounts.Names(ctx, p.User, ids)
 	if err != nil {
 		return "", err
 	}
-	p.Data = map[string]any{"List": list, "Pages": pages(list.Total, 50), "Query": queryOf(c, "action", "resource_id"), "Names": names}
+	names, err := w.cfg.Audit.Names(ctx, p.User, list.Items)
+	if err != nil {
+		return "", err
+	}
+	var ts []models.TargetStatus
+	if targets {
+		if ts, err = w.cfg.Stats.Targets(ctx, p.User, p.Year); err != nil {
+			return "", err
+		}
+	}
+	p.Data = map[string]any{"List": list, "Rows": w.auditRows(p.Lang, p.Tax, list.Items, names, actors, ts), "Pages": pages(list.Total, 50),
+		"Query": queryOf(c, "action", "resource_id")}
 	return "audit", nil
 }

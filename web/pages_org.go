@@ -1,6 +1,7 @@
 package web
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -14,6 +15,9 @@ type orgHomeData struct {
 	Org     *models.Org
 	Members []models.Member
 	Bases   []*models.Base
+	// BaseNotes say, by base id, which targets do not count a verified
+	// base and why.
+	BaseNotes map[string][]string
 }
 
 func (w *Web) orgHome(c *fiber.Ctx, p *page) (string, error) {
@@ -38,8 +42,42 @@ func (w *Web) orgHome(c *fiber.Ctx, p *page) (string, error) {
 		return "", err
 	}
 	d.Bases = bases.Items
+	if d.BaseNotes, err = w.baseNotesOf(c, p, o, d.Bases); err != nil {
+		return "", err
+	}
 	p.Data = d
 	return "org", nil
+}
+
+// baseNotesOf explains, for each verified base of the organisation, the
+// targets that do not count it (an innovation base run by an incubator
+// alone): the operators' kinds are read from the organisations it may see.
+func (w *Web) baseNotesOf(c *fiber.Ctx, p *page, o *models.Org, bases []*models.Base) (map[string][]string, error) {
+	if !slices.ContainsFunc(bases, func(b *models.Base) bool { return b.Status == models.StatusVerified }) {
+		return nil, nil
+	}
+	ts, err := w.cfg.Stats.Progress(c.UserContext(), p.Year)
+	if err != nil {
+		return nil, err
+	}
+	kinds := map[string]string{o.ID: o.Kind}
+	kindOf := func(id string) string {
+		if k, ok := kinds[id]; ok {
+			return k
+		}
+		kinds[id] = ""
+		if other, err := w.cfg.Orgs.Get(c.UserContext(), p.User, id); err == nil {
+			kinds[id] = other.Kind
+		}
+		return kinds[id]
+	}
+	notes := map[string][]string{}
+	for _, b := range bases {
+		if n := w.baseNotes(p.Lang, p.Tax, ts, b, kindOf); len(n) > 0 {
+			notes[b.ID] = n
+		}
+	}
+	return notes, nil
 }
 
 func (w *Web) orgRegister(c *fiber.Ctx, p *page) (string, error) {

@@ -117,7 +117,9 @@ func usedKeys(t *testing.T) map[string]bool {
 		"vocab":      vocabNames,
 		"language":   {"zh", "en", "yue", "ja", "ko", "fr", "de"},
 		"audit_action": {"org.decide", "org.member_add", "base.decide", "recruitment.report", "recruitment.decide", "recruitment.correct",
-			"recruitment.withdraw", "contact.accept", "contact.reveal", "talent.erase", "user.create", "taxonomy.replace", "target.set"},
+			"recruitment.withdraw", "contact.accept", "contact.reveal", "talent.erase", "user.create", "taxonomy.replace", "target.set",
+			"org.verified", "org.rejected", "base.verified", "base.rejected", "recruitment.verified", "recruitment.rejected"},
+		"audit_field": auditFields,
 		"ui_language": {"zh-CN", "en"},
 		"resource":    {"talent", "org", "base", "project", "application", "recruitment", "audit", "users", "taxonomy", "stats", "target"},
 	}
@@ -387,13 +389,38 @@ func TestSafeMarksEscapesAllButMark(t *testing.T) {
 	}
 }
 
-func TestAuditChanges(t *testing.T) {
-	got := auditChanges(map[string]any{"status": "pending", "goal": 1000.0}, map[string]any{"status": "verified", "goal": 1200.0, "member_id": "u1"})
-	if want := "goal: 1000 → 1200; member_id: u1; status: pending → verified"; got != want {
-		t.Errorf("auditChanges = %q, want %q", got, want)
+func TestAuditDiffListsOnlyWhatChanged(t *testing.T) {
+	labels := func(cs []auditChange) string {
+		var out []string
+		for _, c := range cs {
+			out = append(out, c.Label)
+		}
+		return strings.Join(out, ",")
 	}
-	if got := auditChanges(map[string]any{"x": strings.Repeat("长", 100)}, nil); got != "x: "+strings.Repeat("长", 80)+"… → —" {
-		t.Errorf("a long value is not cut: %q", got)
+	rec := func(status, district string) map[string]any {
+		return map[string]any{"status": status, "date": "2025-03-01", "origin": "domestic", "level": "A", "high_end": false,
+			"district": district, "industry": "games"}
+	}
+	for name, c := range map[string]struct {
+		before, after map[string]any
+		want          string
+	}{
+		"a decision":            {rec("reported", "nanshan"), rec("rejected", "nanshan"), "status"},
+		"a correction":          {map[string]any{"district": "nanshan"}, map[string]any{"district": "futian"}, "district"},
+		"a report (set fields)": {nil, rec("reported", "nanshan"), "status,date,origin,level,district,industry"},
+		"a target":              {nil, map[string]any{"goal": 1200.0, "period_to": 2027.0, "kind": "bases"}, "kind,goal,period_to"},
+		"a field added":         {map[string]any{"status": "pending"}, map[string]any{"status": "verified", "member_id": "u1"}, "status,member_id"},
+	} {
+		if got := labels(auditDiff(c.before, c.after)); got != c.want {
+			t.Errorf("%s: %s, want %s", name, got, c.want)
+		}
+	}
+	for action, want := range map[string]string{"org.decide verified": "audit_action.org.verified", "recruitment.decide rejected": "audit_action.recruitment.rejected",
+		"recruitment.correct rejected": "audit_action.recruitment.correct", "base.decide ": "audit_action.base.decide"} {
+		a, st, _ := strings.Cut(action, " ")
+		if got := auditActionKey(&models.AuditEntry{Action: a, After: map[string]any{"status": st}}); got != want {
+			t.Errorf("%s: %s, want %s", action, got, want)
+		}
 	}
 }
 

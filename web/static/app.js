@@ -47,6 +47,11 @@
     };
   }
 
+  // The y-axis fits the data (t.ymax: the count so far or the forecast,
+  // with headroom, from the server); the goal is a horizontal line when it
+  // is on that scale, and a note at the top when it is above it, so that a
+  // far goal does not flatten the count to the axis. The pace line climbs
+  // out of the chart then (clipped).
   function trendOption(t) {
     var last = t.actual.length - 1;
     var forecast = t.months.map(function () { return null; });
@@ -56,19 +61,24 @@
         forecast[i] = Math.round(t.actual[last] + (t.forecast - t.actual[last]) * (i - last) / (11 - last));
       }
     }
+    var goalLine = t.goal_on_scale ? {
+      silent: true, symbol: 'none', lineStyle: { color: '#2e8b57', width: 2 },
+      label: { position: 'insideEndTop', formatter: t.labels.goal + ' {c}' }, data: [{ yAxis: t.goal }]
+    } : undefined;
     return {
       animation: false,
       color: ['#c8102e', '#5b6770', '#1f5fa8'],
       tooltip: { trigger: 'axis' },
       legend: { data: [t.labels.actual, t.labels.pace, t.labels.forecast], bottom: 0 },
-      grid: { left: 48, right: 24, top: 24, bottom: 48 },
+      grid: { left: 48, right: 24, top: 32, bottom: 48 },
+      graphic: t.goal_on_scale ? [] : [{ type: 'text', right: 24, top: 6, silent: true,
+        style: { text: t.labels.goal_off_scale, fill: '#2e8b57', fontSize: 12 } }],
       xAxis: { type: 'category', data: t.months, boundaryGap: false },
-      yAxis: { type: 'value', minInterval: 1 },
+      yAxis: { type: 'value', min: 0, max: t.ymax, minInterval: 1 },
       series: [
-        { name: t.labels.actual, type: 'line', data: t.actual, areaStyle: { opacity: 0.12 }, symbolSize: 6,
-          markLine: { silent: true, symbol: 'none', lineStyle: { color: '#2e8b57' }, label: { position: 'insideEndTop', formatter: t.labels.goal + ' {c}' }, data: [{ yAxis: t.goal }] } },
-        { name: t.labels.pace, type: 'line', data: t.pace.map(function (x) { return Math.round(x); }), showSymbol: false, lineStyle: { type: 'dashed' } },
-        { name: t.labels.forecast, type: 'line', data: forecast, showSymbol: false, connectNulls: false, lineStyle: { type: 'dotted', width: 2 } }
+        { name: t.labels.actual, type: 'line', data: t.actual, areaStyle: { opacity: 0.12 }, symbolSize: 6, markLine: goalLine },
+        { name: t.labels.pace, type: 'line', data: t.pace.map(function (x) { return Math.round(x); }), showSymbol: false, lineStyle: { type: 'dashed' }, clip: true },
+        { name: t.labels.forecast, type: 'line', data: forecast, showSymbol: true, symbolSize: 4, connectNulls: false, lineStyle: { type: 'dotted', width: 2 } }
       ]
     };
   }
