@@ -213,6 +213,25 @@ type searchPage struct {
 // each other: the same total and facets on each, full pages but the last,
 // no id twice. It returns the ids in order and the first page.
 func walk(w *world, path string, params url.Values, token string, perPage int) ([]string, *searchPage, error) {
+	ids, first, _, err := walkItems(w, path, params, token, perPage)
+	return ids, first, err
+}
+
+// itemSeen is what an answer says of one item.
+type itemSeen struct {
+	version     int64
+	name, title string
+	masked      bool
+}
+
+// walkItems is walk that also returns what each item says.
+func walkItems(w *world, path string, params url.Values, token string, perPage int) ([]string, *searchPage, map[string]itemSeen, error) {
+	items := map[string]itemSeen{}
+	ids, first, err := walkPages(w, path, params, token, perPage, items)
+	return ids, first, items, err
+}
+
+func walkPages(w *world, path string, params url.Values, token string, perPage int, items map[string]itemSeen) ([]string, *searchPage, error) {
 	var ids []string
 	var first *searchPage
 	seen := map[string]bool{}
@@ -250,6 +269,7 @@ func walk(w *world, path string, params url.Values, token string, perPage int) (
 			}
 			seen[it.ID] = true
 			ids = append(ids, it.ID)
+			items[it.ID] = itemSeen{version: it.Version, name: it.Name, title: it.Title, masked: it.Masked}
 		}
 		if page*perPage >= first.Total || page > 200 {
 			break
@@ -311,9 +331,14 @@ func (q talentQuery) ask(w *world, s *snapshot) error {
 	if q.Web {
 		return webSearch(w, u, "/talents", q.params(), len(want), talentFacets(want))
 	}
-	ids, first, err := walk(w, "/api/v1/talents", q.params(), u.token, q.PerPage)
+	ids, first, items, err := walkItems(w, "/api/v1/talents", q.params(), u.token, q.PerPage)
 	if err != nil {
 		return err
+	}
+	for id, it := range items {
+		if t := s.talents[id]; t != nil && (it.version != t.Version || it.name != t.Name || !it.masked) {
+			return fmt.Errorf("hit %s: version %d %q masked %v; the database holds version %d %q", id, it.version, it.name, it.masked, t.Version, t.Name)
+		}
 	}
 	var wantIDs []string
 	for _, t := range want {
@@ -429,9 +454,14 @@ func (q projectQuery) ask(w *world, s *snapshot) error {
 		}
 		return webSearch(w, u, "/projects", q.params(), len(open), nil)
 	}
-	ids, first, err := walk(w, "/api/v1/projects", q.params(), u.token, q.PerPage)
+	ids, first, items, err := walkItems(w, "/api/v1/projects", q.params(), u.token, q.PerPage)
 	if err != nil {
 		return err
+	}
+	for id, it := range items {
+		if p := s.projects[id]; p != nil && (it.version != p.Version || it.title != p.Title) {
+			return fmt.Errorf("hit %s: version %d %q; the database holds version %d %q", id, it.version, it.title, p.Version, p.Title)
+		}
 	}
 	var wantIDs []string
 	for _, p := range want {
@@ -616,6 +646,80 @@ func (q listQuery) ask(w *world, s *snapshot) error {
 			return err
 		}
 		return fmt.Errorf("order: got %v, expected %v", ids, order)
+	}
+	return nil
+}
+
+// profileRead reads one profile by id, as GET /talents/{id} and as its web
+// page: present or 404 as its visibility says, its contact masked unless
+// the viewer may see it, and the version the database holds.
+type profileRead struct {
+	As  asker
+	N   int
+	Web bool
+}
+
+func (q profileRead) String() string {
+	return fmt.Sprintf("read profile #%d as %s (web %v)", q.N, q.As, q.Web)
+}
+
+func (q profileRead) ask(w *world, s *snapshot) error {
+	u, v := q.As.user(w, s)
+	if u == nil {
+		return nil
+	}
+	// Profiles that exist, and the ids of those erased since.
+	var ids []string
+	for _, c := range w.users {
+		if c.role == "creator" {
+			ids = append(ids, c.id)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	id := ids[q.N%len(ids)]
+	t := s.talents[id]
+	visible, contact := false, false
+	if t != nil {
+		visible, contact = s.profileAccess(v, t)
+	}
+	if q.Web {
+		a, err := w.srv.call("GET", "/talents/"+id, u.token, nil, true)
+		if err != nil {
+			return err
+		}
+		if visible != (a.code == 200) || !visible && a.code != 404 {
+			return fmt.Errorf("web /talents/%s as %s: %d; the records say visible=%v", id, v.role, a.code, visible)
+		}
+		return nil
+	}
+	a, err := w.srv.call("GET", "/api/v1/talents/"+id, u.token, nil, false)
+	if err != nil {
+		return err
+	}
+	if !visible {
+		if a.code != 404 {
+			return fmt.Errorf("GET /talents/%s as %s: %s; the records say it is not visible (exists %v)", id, v.role, a, t != nil)
+		}
+		return nil
+	}
+	var got struct {
+		Version int64  `json:"version"`
+		Name    string `json:"name"`
+		Masked  bool   `json:"contact_masked"`
+		Contact struct {
+			Phone string `json:"phone"`
+		} `json:"contact"`
+	}
+	if a.code != 200 || a.json(&got) != nil {
+		return fmt.Errorf("GET /talents/%s as %s: %s; the records say visible", id, v.role, a)
+	}
+	if got.Version != t.Version || got.Name != t.Name {
+		return fmt.Errorf("GET /talents/%s: version %d %q, the database holds %d %q", id, got.Version, got.Name, t.Version, t.Name)
+	}
+	if got.Masked == contact || contact != !strings.Contains(got.Contact.Phone, "*") {
+		return fmt.Errorf("GET /talents/%s as %s: contact masked %v (%s); the records say the contact may be seen: %v", id, v.role, got.Masked, got.Contact.Phone, contact)
 	}
 	return nil
 }
@@ -993,7 +1097,11 @@ func drawQuestion(r *rand.Rand) question {
 		if r.IntN(3) > 0 {
 			return nil
 		}
-		out := some(r, xs, n)
+		return some(r, xs, n)
+	}
+	// Skills and tools are typed by people, in any case.
+	typed := func(xs []string, n int) []string {
+		out := vals(xs, n)
 		for i := range out {
 			out[i] = spelled(r, out[i])
 		}
@@ -1010,9 +1118,9 @@ func drawQuestion(r *rand.Rand) question {
 		}
 		return ""
 	}
-	switch x := r.IntN(20); {
+	switch x := r.IntN(21); {
 	case x < 7:
-		q := talentQuery{As: drawAsker(r, "org", "orgless", "bureau", "admin"), Q: text(), Skills: vals(oSkills, 2), Tools: vals(oTools, 2),
+		q := talentQuery{As: drawAsker(r, "org", "orgless", "bureau", "admin"), Q: text(), Skills: typed(oSkills, 2), Tools: typed(oTools, 2),
 			Industries: vals(oIndustry, 2), District: vals(oDistricts, 2), Origin: vals([]string{"overseas", "domestic"}, 1),
 			Level: vals([]string{"A", "B", "C"}, 2), MinYears: -1, MaxYears: -1,
 			Sort: pick(r, []string{"", "", "relevance", "newest", "experience"}), PerPage: pick(r, perPages), Web: r.IntN(5) == 0}
@@ -1031,13 +1139,15 @@ func drawQuestion(r *rand.Rand) question {
 		return q
 	case x < 11:
 		q := projectQuery{As: drawAsker(r, "creator", "org", "orgless", "bureau"), Q: text(), Kind: vals(oProjKinds, 2), District: vals(oDistricts, 2),
-			Industries: vals(oIndustry, 2), Skills: vals(oSkills, 2), Status: vals([]string{"open", "closed"}, 1),
+			Industries: vals(oIndustry, 2), Skills: typed(oSkills, 2), Status: vals([]string{"open", "closed"}, 1),
 			Sort: pick(r, []string{"", "relevance", "newest", "deadline"}), PerPage: pick(r, perPages), Web: r.IntN(5) == 0}
 		if q.Web {
 			q.Skills, q.Status = nil, nil
 		}
 		return q
-	case x < 17:
+	case x < 14:
+		return profileRead{As: drawAsker(r, "creator", "org", "orgless", "bureau", "admin"), N: r.IntN(1000), Web: r.IntN(4) == 0}
+	case x < 18:
 		coll := pick(r, []string{"orgs", "bases", "applications", "recruitments", "audit"})
 		filters := map[string]string{}
 		opt := func(k string, xs []string) {

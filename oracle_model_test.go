@@ -23,7 +23,7 @@ import (
 	"go.mongodb.org/mongo-driver/mongo"
 )
 
-type rawMeta struct {
+type RawMeta struct {
 	Version   int64     `bson:"version"`
 	CreatedAt time.Time `bson:"created_at"`
 	UpdatedAt time.Time `bson:"updated_at"`
@@ -54,7 +54,7 @@ type rawTalent struct {
 		Description string   `bson:"description"`
 		Tags        []string `bson:"tags"`
 	} `bson:"works"`
-	rawMeta `bson:",inline"`
+	RawMeta `bson:",inline"`
 }
 
 func (t *rawTalent) ID() string { return t.OID.Hex() }
@@ -78,7 +78,7 @@ type rawOrg struct {
 	Status     string             `bson:"status"`
 	Decision   *rawDecision       `bson:"decision"`
 	MemberIDs  []string           `bson:"member_ids"`
-	rawMeta    `bson:",inline"`
+	RawMeta    `bson:",inline"`
 }
 
 func (o *rawOrg) ID() string { return o.OID.Hex() }
@@ -91,7 +91,7 @@ type rawBase struct {
 	OperatorOrgIDs []string           `bson:"operator_org_ids"`
 	Status         string             `bson:"status"`
 	Decision       *rawDecision       `bson:"decision"`
-	rawMeta        `bson:",inline"`
+	RawMeta        `bson:",inline"`
 }
 
 func (b *rawBase) ID() string { return b.OID.Hex() }
@@ -107,7 +107,7 @@ type rawProject struct {
 	District    string             `bson:"district"`
 	Deadline    string             `bson:"deadline"`
 	Status      string             `bson:"status"`
-	rawMeta     `bson:",inline"`
+	RawMeta     `bson:",inline"`
 }
 
 func (p *rawProject) ID() string { return p.OID.Hex() }
@@ -122,7 +122,7 @@ type rawApp struct {
 	OrgID     string             `bson:"org_id"`
 	TalentID  string             `bson:"talent_id"`
 	Stage     string             `bson:"stage"`
-	rawMeta   `bson:",inline"`
+	RawMeta   `bson:",inline"`
 }
 
 func (a *rawApp) ID() string { return a.OID.Hex() }
@@ -140,7 +140,7 @@ type rawRec struct {
 	Industry   string             `bson:"industry"`
 	Status     string             `bson:"status"`
 	Erased     bool               `bson:"erased"`
-	rawMeta    `bson:",inline"`
+	RawMeta    `bson:",inline"`
 }
 
 func (r *rawRec) ID() string { return r.OID.Hex() }
@@ -191,6 +191,7 @@ type snapshot struct {
 	recs     map[string]*rawRec
 	audit    map[string]*rawAudit
 	targets  []rawTarget
+	consents map[string]bool // talent_id:org_id
 }
 
 func readAll[T any](ctx context.Context, db *mongo.Database, coll string, id func(*T) string) (map[string]*T, error) {
@@ -232,6 +233,17 @@ func readSnapshot(ctx context.Context, db *mongo.Database) (*snapshot, error) {
 	}
 	if s.audit, err = readAll(ctx, db, "audit", (*rawAudit).ID); err != nil {
 		return nil, err
+	}
+	type consent struct {
+		ID string `bson:"_id"`
+	}
+	cs, err := readAll(ctx, db, "consents", func(c *consent) string { return c.ID })
+	if err != nil {
+		return nil, err
+	}
+	s.consents = map[string]bool{}
+	for id := range cs {
+		s.consents[id] = true
 	}
 	cur, err := db.Collection("targets").Find(ctx, bson.D{})
 	if err != nil {
@@ -485,6 +497,25 @@ func staffRole(role string) bool { return role == "bureau" || role == "admin" }
 // admins.
 func seesTalentInSearch(v viewer, t *rawTalent) bool {
 	return t.Visibility == "public" || t.Visibility == "orgs"
+}
+
+// profileAccess is what a viewer gets of a profile: nothing (404), the
+// profile with its contact masked, or the whole of it. The owner and the
+// bureau see the contact; an organisation's member does once the creator
+// accepted the organisation; admins moderate but see it masked.
+func (s *snapshot) profileAccess(v viewer, t *rawTalent) (visible, contact bool) {
+	switch {
+	case v.id == t.ID():
+		return true, true
+	case t.Visibility == "public":
+		visible = true
+	case t.Visibility == "orgs":
+		visible = v.role == "org" || staffRole(v.role)
+	default:
+		visible = v.role == "admin"
+	}
+	contact = visible && (v.role == "bureau" || v.role == "org" && v.orgID != "" && s.consents[t.ID()+":"+v.orgID])
+	return visible, contact
 }
 
 // seesOrgOrBase: the directory shows verified organisations and bases to

@@ -53,7 +53,13 @@ func indexDoc(doc any) (coll, id string, fields map[string]any, err error) {
 		f["kind"], f["org_id"] = string(d.Kind), d.OrgID
 		f["skills"], f["industries"], f["district"] = d.Skills, d.Industries, d.District
 		f["skills_key"] = keys(d.Skills)
-		f["status"], f["deadline"] = string(d.Status), d.Deadline
+		f["status"] = string(d.Status)
+		if d.Deadline != "" {
+			// Absent rather than empty: sorted by deadline, a project
+			// without one comes after every dated one (Bleve puts a
+			// missing value last, an empty one first).
+			f["deadline"] = d.Deadline
+		}
 		return models.CollProjects, d.ID, f, nil
 	case *models.Application:
 		f := meta(d.Version, d.CreatedAt, d.UpdatedAt)

@@ -133,3 +133,29 @@ func TestEmptyValuesAreNotFacetValues(t *testing.T) {
 		}
 	}
 }
+
+// TestNoDeadlineSortsLast: sorted by deadline, the soonest come first and
+// projects without a deadline last (they came first: an empty keyword
+// sorts before every date).
+func TestNoDeadlineSortsLast(t *testing.T) {
+	ix := openOnDisk(t)
+	var want []string
+	for i, dl := range []string{"", "2027-03-01", "2026-12-24", "", "2027-01-15"} {
+		p := &models.Project{ID: fmt.Sprintf("%024x", 0xc0000+i), OrgID: "org", Title: "原画", Kind: models.ProjectJob, Deadline: dl,
+			Status: models.ProjectOpen, Version: 1}
+		ix.Observe(context.Background(), models.Change{Coll: models.CollProjects, ID: p.ID, Version: 1, Doc: p})
+		want = append(want, p.ID)
+	}
+	want = []string{want[2], want[4], want[1], want[0], want[3]}
+	p, err := ix.SearchProjects(context.Background(), models.ProjectSearch{Sort: "deadline", Page: models.Page{Page: 1, PerPage: 10}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, h := range p.Hits {
+		got = append(got, h.ID)
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("by deadline: %v, want %v", got, want)
+	}
+}
