@@ -333,8 +333,9 @@ type RecountResult struct {
 type StatsService interface {
 	Targets(ctx context.Context, actor *User, year int) ([]TargetStatus, error)
 	// Progress is the public view of the targets (anyone, signed in or
-	// not): each target's goal, count and percent for the year, without
-	// the per-organisation detail.
+	// not): each target's goal, count and percent for the year (and its
+	// final result), without the per-organisation detail and without the
+	// bases not counted.
 	Progress(ctx context.Context, year int) ([]TargetStatus, error)
 	SetTarget(ctx context.Context, actor *User, metric string, in TargetInput, ifVersion int64) (*Target, error)
 	Recruitment(ctx context.Context, actor *User, year int, by string) (*Breakdown, error)

@@ -121,7 +121,7 @@ func (s *Stats) Progress(ctx context.Context, year int) ([]models.TargetStatus, 
 	}
 	out := s.figures.Targets(ts, s.year(year))
 	for i := range out {
-		out[i].Orgs, out[i].ByIndustry = nil, nil
+		out[i].Orgs, out[i].ByIndustry, out[i].NotCounted = nil, nil, nil
 	}
 	return out, nil
 }
