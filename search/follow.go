@@ -15,7 +15,9 @@ const batchSize = 1000
 
 // Rebuild indexes every document of the database anew. Changes made while
 // it runs are caught up afterwards: the cursor is set before it starts.
-func (ix *Index) Rebuild(ctx context.Context) error { return ix.RebuildReporting(ctx, ix.opts.Progress) }
+func (ix *Index) Rebuild(ctx context.Context) error {
+	return ix.RebuildReporting(ctx, ix.opts.Progress)
+}
 
 // RebuildReporting is Rebuild telling progress (if set) how many documents
 // it has indexed.

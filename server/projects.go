@@ -7,10 +7,8 @@ import (
 )
 
 func (s *Server) handleProjectSearch(c *fiber.Ctx) error {
-	q := parseQuery(c, "q", "kind", "district", "industries", "skills", "org_id", "status", "sort")
-	f := models.ProjectSearch{Q: q.text("q", 200), Kind: q.list("kind"), District: q.list("district"),
-		Industries: q.list("industries"), Skills: q.list("skills"), OrgID: q.list("org_id"),
-		Status: q.enum("status", string(models.ProjectOpen), string(models.ProjectClosed)), Sort: q.c.Query("sort"), Page: q.page()}
+	q := parseQuery(c, models.ProjectSearchParams...)
+	f := models.ParseProjectSearch(q.Params)
 	if err := q.err(); err != nil {
 		return err
 	}

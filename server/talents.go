@@ -20,29 +20,8 @@ func (s *Server) handleTalentExport(c *fiber.Ctx) error {
 }
 
 func (s *Server) handleTalentSearch(c *fiber.Ctx) error {
-	q := parseQuery(c, "q", "skills", "tools", "industries", "district", "origin", "level", "available", "min_years", "max_years", "sort")
-	f := models.TalentSearch{Q: q.text("q", 200), Skills: q.list("skills"), Tools: q.list("tools"), Industries: q.list("industries"),
-		District: q.list("district"), Origin: q.enum("origin", string(models.OriginOverseas), string(models.OriginDomestic)),
-		Level: q.enum("level", string(models.LevelA), string(models.LevelB), string(models.LevelC)), Sort: q.c.Query("sort"), Page: q.page()}
-	switch c.Query("available") {
-	case "":
-	case "true":
-		t := true
-		f.Available = &t
-	case "false":
-		v := false
-		f.Available = &v
-	default:
-		q.errs["available"] = "must be true or false"
-	}
-	if c.Query("min_years") != "" {
-		n := q.number("min_years", 0, 70)
-		f.MinYears = &n
-	}
-	if c.Query("max_years") != "" {
-		n := q.number("max_years", 0, 70)
-		f.MaxYears = &n
-	}
+	q := parseQuery(c, models.TalentSearchParams...)
+	f := models.ParseTalentSearch(q.Params)
 	if err := q.err(); err != nil {
 		return err
 	}

@@ -372,19 +372,22 @@ type projectSearchData struct {
 
 func (w *Web) projectSearch(c *fiber.Ctx, p *page) (string, error) {
 	p.Title = w.tr.t(p.Lang, "projects.title")
-	qv := queryOf(c, "q", "kind", "district", "industries", "sort")
-	q := models.ProjectSearch{Q: qv["q"], Kind: nonEmpty(qv["kind"]), District: nonEmpty(qv["district"]),
-		Industries: nonEmpty(qv["industries"]), Status: []string{string(models.ProjectOpen)}, Sort: qv["sort"], Page: pageOf(c, 20)}
+	qv := queryOf(c, models.ProjectSearchParams...)
+	params := models.NewParams(func(name string) string { return qv[name] })
+	q := models.ParseProjectSearch(params)
+	// The list is of the projects one can apply to.
+	q.Status, q.Page.PerPage = []string{string(models.ProjectOpen)}, searchPerPage
 	res, err := w.cfg.Projects.Search(c.UserContext(), p.User, q)
+	if err == nil {
+		err = params.Err()
+	}
 	if err != nil {
-		if models.IsCode(err, models.CodeBadRequest) {
-			p.Errors = map[string]string{"q": models.ErrorMessage(err)}
-			res = &models.SearchResult[models.ProjectHit]{}
-		} else {
+		if !models.IsCode(err, models.CodeBadRequest) || !w.formErrors(p, err) {
 			return "", err
 		}
+		res = &models.SearchResult[models.ProjectHit]{}
 	}
-	p.Data = projectSearchData{Result: res, Query: qv, Pages: pages(res.Total, 20), Page: q.Page.Page}
+	p.Data = projectSearchData{Result: res, Query: qv, Pages: pages(res.Total, searchPerPage), Page: q.Page.Page}
 	return "projects", nil
 }
 
@@ -412,6 +415,9 @@ func queryOf(c *fiber.Ctx, names ...string) map[string]string {
 	}
 	return out
 }
+
+// searchPerPage is how many results a search page of the UI shows.
+const searchPerPage = 20
 
 // pages numbers the pages of a list (at most 50).
 // paged is a list with the numbers of its pages, for the pager.

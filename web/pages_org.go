@@ -465,28 +465,22 @@ type talentSearchData struct {
 
 func (w *Web) talentSearch(c *fiber.Ctx, p *page) (string, error) {
 	p.Title = w.tr.t(p.Lang, "talents.title")
-	qv := queryOf(c, "q", "skills", "industries", "district", "origin", "level", "available", "min_years", "sort")
-	q := models.TalentSearch{Q: qv["q"], Skills: nonEmpty(qv["skills"]), Industries: nonEmpty(qv["industries"]),
-		District: nonEmpty(qv["district"]), Origin: nonEmpty(qv["origin"]), Level: nonEmpty(qv["level"]),
-		Sort: qv["sort"], Page: pageOf(c, 20)}
-	if qv["available"] == "true" {
-		t := true
-		q.Available = &t
-	}
-	if s := qv["min_years"]; s != "" {
-		n := atoi(s)
-		q.MinYears = &n
-	}
+	qv := queryOf(c, models.TalentSearchParams...)
+	params := models.NewParams(func(name string) string { return qv[name] })
+	q := models.ParseTalentSearch(params)
+	q.Page.PerPage = searchPerPage
 	d := talentSearchData{Query: qv, Facets: []string{"district", "industries", "skills", "origin", "level"}}
 	res, err := w.cfg.Talents.Search(c.UserContext(), p.User, q)
+	if err == nil {
+		err = params.Err()
+	}
 	if err != nil {
-		if !models.IsCode(err, models.CodeBadRequest) {
+		if !models.IsCode(err, models.CodeBadRequest) || !w.formErrors(p, err) {
 			return "", err
 		}
-		p.Errors = map[string]string{"q": models.ErrorMessage(err)}
 		res = &models.SearchResult[models.TalentHit]{}
 	}
-	d.Result, d.Pages, d.Page = res, pages(res.Total, 20), q.Page.Page
+	d.Result, d.Pages, d.Page = res, pages(res.Total, searchPerPage), q.Page.Page
 	p.Data = d
 	return "talents", nil
 }
