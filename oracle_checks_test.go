@@ -9,7 +9,9 @@ package main
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
+	"html"
 	"math/rand/v2"
 	"net/url"
 	"regexp"
@@ -19,7 +21,7 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
-	"golang.org/x/net/html"
+	xhtml "golang.org/x/net/html"
 )
 
 // question is one thing the oracle asks.
@@ -803,6 +805,22 @@ func (q figuresQuery) ask(w *world, s *snapshot) error {
 			return fmt.Errorf("stats %d by %s: total %d groups %v; the records say %d %v", q.Year, dim, b.Total, b.Groups, total, groups)
 		}
 	}
+	if q.Year < 2026 {
+		a, err := w.srv.call("GET", fmt.Sprintf("/api/v1/stats/lagging?year=%d", q.Year), w.bureau.token, nil, false)
+		if err != nil {
+			return err
+		}
+		var l struct {
+			Districts  []lagRow `json:"districts"`
+			Industries []lagRow `json:"industries"`
+		}
+		if a.code != 200 || a.json(&l) != nil {
+			return fmt.Errorf("lagging: %s", a)
+		}
+		if d, i := s.lagging(q.Year, "district"), s.lagging(q.Year, "industry"); fmt.Sprint(l.Districts, l.Industries) != fmt.Sprint(d, i) {
+			return fmt.Errorf("lagging %d: districts %v industries %v; the records say %v %v", q.Year, l.Districts, l.Industries, d, i)
+		}
+	}
 	for _, by := range []string{"kind", "district"} {
 		a, err := w.srv.call("GET", "/api/v1/stats/bases?by="+by, w.bureau.token, nil, false)
 		if err != nil {
@@ -818,6 +836,81 @@ func (q figuresQuery) ask(w *world, s *snapshot) error {
 		total, groups := s.baseBreakdown(by)
 		if b.Total != total || fmt.Sprint(b.Groups) != fmt.Sprint(groups) {
 			return fmt.Errorf("bases by %s: total %d groups %v; the records say %d %v", by, b.Total, b.Groups, total, groups)
+		}
+	}
+	return nil
+}
+
+// dashboard reads the bureau's dashboard page of a year: the numbers its
+// charts draw (gauges, the month trend, the bars) and its lagging table.
+type dashboard struct{ Year int }
+
+func (q dashboard) String() string { return fmt.Sprintf("the dashboard of %d", q.Year) }
+
+var chartDataRE = regexp.MustCompile(`(?s)<script type="application/json" id="chart-data">(.*?)</script>`)
+
+func (q dashboard) ask(w *world, s *snapshot) error {
+	a, err := w.srv.call("GET", fmt.Sprintf("/bureau?year=%d", q.Year), w.bureau.token, nil, true)
+	if err != nil {
+		return err
+	}
+	if a.code != 200 {
+		return fmt.Errorf("dashboard: %s", a)
+	}
+	m := chartDataRE.FindSubmatch(a.body)
+	if m == nil {
+		return fmt.Errorf("the dashboard has no chart data")
+	}
+	var charts struct {
+		Gauges []struct {
+			ID      string  `json:"id"`
+			Actual  float64 `json:"actual"`
+			Percent float64 `json:"percent"`
+		} `json:"gauges"`
+		Trend struct {
+			Actual []int `json:"actual"`
+		} `json:"trend"`
+		Bars map[string]struct {
+			Counts []int `json:"counts"`
+		} `json:"bars"`
+	}
+	if err := json.Unmarshal([]byte(html.UnescapeString(string(m[1]))), &charts); err != nil {
+		return fmt.Errorf("chart data: %w", err)
+	}
+	if len(charts.Gauges) != len(s.targets) {
+		return fmt.Errorf("dashboard %d: %d gauges for %d targets", q.Year, len(charts.Gauges), len(s.targets))
+	}
+	for _, g := range charts.Gauges {
+		for _, t := range s.targets {
+			if t.Metric == g.ID {
+				if x := s.target(t, q.Year); g.Actual != x.Actual || g.Percent != x.Percent {
+					return fmt.Errorf("dashboard %d gauge %s: %v (%v%%); the records say %v (%v%%)", q.Year, g.ID, g.Actual, g.Percent, x.Actual, x.Percent)
+				}
+			}
+		}
+	}
+	yf := s.year(q.Year)
+	_, months := yf.breakdown("month")
+	var cum []int
+	sum := 0
+	now := time.Now().In(shenzhen)
+	for i, g := range months {
+		sum += g.Count
+		if q.Year < now.Year() || q.Year == now.Year() && i < int(now.Month()) {
+			cum = append(cum, sum)
+		}
+	}
+	if fmt.Sprint(charts.Trend.Actual) != fmt.Sprint(cum) {
+		return fmt.Errorf("dashboard %d trend: %v; the records say %v", q.Year, charts.Trend.Actual, cum)
+	}
+	for _, dim := range []string{"district", "industry", "origin", "level"} {
+		_, groups := yf.breakdown(dim)
+		var counts []int
+		for _, g := range groups {
+			counts = append(counts, g.Count)
+		}
+		if fmt.Sprint(charts.Bars[dim].Counts) != fmt.Sprint(counts) {
+			return fmt.Errorf("dashboard %d bars by %s: %v; the records say %v", q.Year, dim, charts.Bars[dim].Counts, counts)
 		}
 	}
 	return nil
@@ -971,16 +1064,16 @@ func webSearch(w *world, u *ouser, path string, params url.Values, total int, fa
 	if a.code != 200 {
 		return fmt.Errorf("web %s: %s", path, a)
 	}
-	doc, err := html.Parse(bytes.NewReader(a.body))
+	doc, err := xhtml.Parse(bytes.NewReader(a.body))
 	if err != nil {
 		return err
 	}
 	count := ""
 	pagerLinks := 0
 	got := map[string][]oGroup{}
-	var visit func(n *html.Node, facet string)
-	visit = func(n *html.Node, facet string) {
-		if n.Type == html.ElementNode {
+	var visit func(n *xhtml.Node, facet string)
+	visit = func(n *xhtml.Node, facet string) {
+		if n.Type == xhtml.ElementNode {
 			if attr(n, "id") == "result-count" || n.Data == "p" && strings.Contains(attr(n, "class"), "muted") && count == "" && resultCountRE.MatchString(text(n)) {
 				if m := resultCountRE.FindStringSubmatch(text(n)); m != nil {
 					count = strings.ReplaceAll(m[1], ",", "")
@@ -988,19 +1081,19 @@ func webSearch(w *world, u *ouser, path string, params url.Values, total int, fa
 			}
 			if n.Data == "nav" && strings.Contains(attr(n, "class"), "pager") {
 				for c := n.FirstChild; c != nil; c = c.NextSibling {
-					if c.Type == html.ElementNode && c.Data == "a" {
+					if c.Type == xhtml.ElementNode && c.Data == "a" {
 						pagerLinks++
 					}
 				}
 			}
 			if n.Data == "label" && facet != "" {
 				var key, cnt string
-				var find func(*html.Node)
-				find = func(m *html.Node) {
-					if m.Type == html.ElementNode && m.Data == "input" {
+				var find func(*xhtml.Node)
+				find = func(m *xhtml.Node) {
+					if m.Type == xhtml.ElementNode && m.Data == "input" {
 						key = attr(m, "value")
 					}
-					if m.Type == html.ElementNode && m.Data == "span" && attr(m, "class") == "count" {
+					if m.Type == xhtml.ElementNode && m.Data == "span" && attr(m, "class") == "count" {
 						cnt = strings.ReplaceAll(text(m), ",", "")
 					}
 					for c := m.FirstChild; c != nil; c = c.NextSibling {
@@ -1013,11 +1106,11 @@ func webSearch(w *world, u *ouser, path string, params url.Values, total int, fa
 			}
 			if n.Data == "fieldset" && strings.Contains(attr(n, "class"), "facet") {
 				for c := n.FirstChild; c != nil; c = c.NextSibling {
-					if c.Type == html.ElementNode && c.Data == "label" {
+					if c.Type == xhtml.ElementNode && c.Data == "label" {
 						var name string
-						var find func(*html.Node)
-						find = func(m *html.Node) {
-							if m.Type == html.ElementNode && m.Data == "input" && name == "" {
+						var find func(*xhtml.Node)
+						find = func(m *xhtml.Node) {
+							if m.Type == xhtml.ElementNode && m.Data == "input" && name == "" {
 								name = attr(m, "name")
 							}
 							for c := m.FirstChild; c != nil; c = c.NextSibling {
@@ -1060,7 +1153,7 @@ func webSearch(w *world, u *ouser, path string, params url.Values, total int, fa
 	return nil
 }
 
-func attr(n *html.Node, name string) string {
+func attr(n *xhtml.Node, name string) string {
 	for _, a := range n.Attr {
 		if a.Key == name {
 			return a.Val
@@ -1069,11 +1162,11 @@ func attr(n *html.Node, name string) string {
 	return ""
 }
 
-func text(n *html.Node) string {
+func text(n *xhtml.Node) string {
 	var b strings.Builder
-	var f func(*html.Node)
-	f = func(m *html.Node) {
-		if m.Type == html.TextNode {
+	var f func(*xhtml.Node)
+	f = func(m *xhtml.Node) {
+		if m.Type == xhtml.TextNode {
 			b.WriteString(m.Data)
 		}
 		for c := m.FirstChild; c != nil; c = c.NextSibling {
@@ -1180,6 +1273,9 @@ func drawQuestion(r *rand.Rand) question {
 		}
 		return listQuery{As: drawAsker(r, "creator", "org", "orgless", "bureau", "admin"), Coll: coll, Filters: filters, PerPage: pick(r, perPages)}
 	}
+	if r.IntN(4) == 0 {
+		return dashboard{Year: 2022 + r.IntN(5)}
+	}
 	return figuresQuery{Year: 2022 + r.IntN(5), Export: pick(r, []string{"", "", "csv", "xlsx"})}
 }
 
@@ -1187,7 +1283,7 @@ func drawQuestion(r *rand.Rand) question {
 func sweep() []question {
 	var qs []question
 	for y := 2022; y <= 2026; y++ {
-		qs = append(qs, figuresQuery{Year: y}, figuresQuery{Year: y, Export: "csv"}, figuresQuery{Year: y, Export: "xlsx"})
+		qs = append(qs, figuresQuery{Year: y}, figuresQuery{Year: y, Export: "csv"}, figuresQuery{Year: y, Export: "xlsx"}, dashboard{Year: y})
 	}
 	for _, role := range []string{"org", "orgless", "bureau", "admin"} {
 		qs = append(qs, talentQuery{As: asker{Role: role}, MinYears: -1, MaxYears: -1, PerPage: 3},

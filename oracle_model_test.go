@@ -192,6 +192,8 @@ type snapshot struct {
 	audit    map[string]*rawAudit
 	targets  []rawTarget
 	consents map[string]bool // talent_id:org_id
+	// the taxonomy's live districts and industries
+	districts, industries []string
 }
 
 func readAll[T any](ctx context.Context, db *mongo.Database, coll string, id func(*T) string) (map[string]*T, error) {
@@ -244,6 +246,29 @@ func readSnapshot(ctx context.Context, db *mongo.Database) (*snapshot, error) {
 	s.consents = map[string]bool{}
 	for id := range cs {
 		s.consents[id] = true
+	}
+	var tax struct {
+		JSON string `bson:"json"`
+	}
+	if err := db.Collection("meta").FindOne(ctx, bson.D{{Key: "_id", Value: "taxonomy"}}).Decode(&tax); err != nil {
+		return nil, fmt.Errorf("taxonomy: %w", err)
+	}
+	var terms struct {
+		Districts  []rawTerm `json:"districts"`
+		Industries []rawTerm `json:"industries"`
+	}
+	if err := json.Unmarshal([]byte(tax.JSON), &terms); err != nil {
+		return nil, fmt.Errorf("taxonomy: %w", err)
+	}
+	for _, t := range terms.Districts {
+		if !t.Retired {
+			s.districts = append(s.districts, t.Key)
+		}
+	}
+	for _, t := range terms.Industries {
+		if !t.Retired {
+			s.industries = append(s.industries, t.Key)
+		}
 	}
 	cur, err := db.Collection("targets").Find(ctx, bson.D{})
 	if err != nil {
@@ -469,6 +494,64 @@ func (s *snapshot) baseCounts(t rawTarget, b *rawBase) bool {
 		}
 	}
 	return false
+}
+
+// lagRow is a district or industry behind its share of the year's goal.
+type lagRow struct {
+	Key       string `json:"key"`
+	Actual    int    `json:"actual"`
+	Expected  int    `json:"expected"`
+	Shortfall int    `json:"shortfall"`
+}
+
+// lagging is, for a year over (the whole year has elapsed), the districts
+// or industries whose count is below their fair share of the goal of the
+// talents target, in whole people (halves up). A key's fair share is the
+// mean of its share of last year's count and an equal share among every
+// key (the taxonomy's and those counted this year or last); an equal
+// share when last year counted nobody. Nothing lags in a year outside the
+// target's period.
+func (s *snapshot) lagging(y int, dim string) []lagRow {
+	goal := 0.0
+	for _, t := range s.targets {
+		if t.Metric == "talents_imported" && y >= t.Period.From && y <= t.Period.To {
+			goal = t.Goal
+		}
+	}
+	out := []lagRow{}
+	if goal <= 0 {
+		return out
+	}
+	terms := s.districts
+	if dim == "industry" {
+		terms = s.industries
+	}
+	_, cur := s.year(y).breakdown(dim)
+	prevTotal, prev := s.year(y - 1).breakdown(dim)
+	keys := map[string]bool{}
+	for _, k := range terms {
+		keys[k] = true
+	}
+	curN, prevN := map[string]int{}, map[string]int{}
+	for _, g := range cur {
+		keys[g.Key], curN[g.Key] = true, g.Count
+	}
+	for _, g := range prev {
+		keys[g.Key], prevN[g.Key] = true, g.Count
+	}
+	n := float64(len(keys))
+	for k := range keys {
+		share := 1 / n
+		if prevTotal > 0 {
+			share = (float64(prevN[k])/float64(prevTotal) + 1/n) / 2
+		}
+		expected := int(math.Floor(goal*share + 0.5 + 1e-9))
+		if curN[k] < expected {
+			out = append(out, lagRow{k, curN[k], expected, expected - curN[k]})
+		}
+	}
+	slices.SortFunc(out, func(a, b lagRow) int { return cmp.Or(cmp.Compare(b.Shortfall, a.Shortfall), cmp.Compare(a.Key, b.Key)) })
+	return out
 }
 
 // ---- who sees what ----

@@ -263,7 +263,9 @@ func (ix *Index) initFacets(coll string) error {
 			c[name] = map[string]int{}
 			if fr.Terms != nil {
 				for _, t := range fr.Terms.Terms() {
-					c[name][t.Term] = t.Count
+					if t.Term != "" { // no value, as the adjustments skip it
+						c[name][t.Term] = t.Count
+					}
 				}
 			}
 		}
