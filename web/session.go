@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -129,14 +130,26 @@ func (w *Web) signedIn(roles ...models.Role) fiber.Handler {
 	}
 }
 
-// localPath keeps a destination on this site: a path, never "//host" or
-// "/\host" (which browsers read as another host); anything else is "/".
+// localPath keeps a destination on this site; anything else is "/". It
+// must parse as an address without scheme, host or user, start with one
+// "/", and hold no backslash and no control character, neither as it is
+// nor once its path is decoded: browsers read "/\host" as another host and
+// drop tabs and newlines, so "/<tab>/host" becomes "//host".
 func localPath(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") {
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
 		return "/"
+	}
+	for _, s := range []string{next, u.Path} {
+		if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.ContainsFunc(s, unsafeInPath) {
+			return "/"
+		}
 	}
 	return next
 }
+
+// unsafeInPath reports a backslash or a control character.
+func unsafeInPath(r rune) bool { return r == '\\' || r < 0x20 || r == 0x7f || unicode.IsControl(r) }
 
 // signinURL is the sign-in page that comes back to the page asked for.
 func signinURL(c *fiber.Ctx) string {

@@ -455,6 +455,11 @@ func TestLocalPathKeepsDestinationsOnThisSite(t *testing.T) {
 	for in, want := range map[string]string{
 		"/org/projects?page=2": "/org/projects?page=2", "/": "/", "": "/", "//evil.example.com/x": "/",
 		"https://evil.example.com": "/", `/\evil.example.com`: "/", "javascript:alert(1)": "/", "org": "/",
+		// Browsers drop tabs and newlines from addresses: these become
+		// //evil.example.com. Percent-encoded, a later decoding does so.
+		"/\t/evil.example.com": "/", "/\n/evil.example.com": "/", "/\r/evil.example.com": "/", "/%09/evil.example.com": "/",
+		"/%0a/evil.example.com": "/", "/%5Cevil.example.com": "/", "/%2F/evil.example.com": "/", "/\x7f/x": "/", "/x\x00": "/",
+		"http:/evil.example.com": "/", "/ok?next=//x": "/ok?next=//x", "/talents?q=%E5%8E%9F%E7%94%BB": "/talents?q=%E5%8E%9F%E7%94%BB",
 	} {
 		if got := localPath(in); got != want {
 			t.Errorf("localPath(%q) = %q, want %q", in, got, want)
