@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -134,10 +135,14 @@ func CSV(w io.Writer, r *models.Report, tax *models.Taxonomy) error {
 		}
 		rows = append(rows, []string{cat, "total", "合计", strconv.Itoa(b.Total)})
 	}
-	// Every row as wide as the header, so that the file is one table.
+	// Every row as wide as the header, so that the file is one table; no
+	// cell a spreadsheet would run as a formula.
 	for i, r := range rows {
 		for len(r) < len(CSVHeader) {
 			r = append(r, "")
+		}
+		for j := range r {
+			r[j] = SafeCell(r[j])
 		}
 		rows[i] = r
 	}
@@ -145,6 +150,37 @@ func CSV(w io.Writer, r *models.Report, tax *models.Taxonomy) error {
 		return err
 	}
 	return bw.Flush()
+}
+
+// SafeCell neutralises a CSV cell that a spreadsheet would read as a
+// formula (OWASP, CSV injection): one that starts with =, +, -, @, a tab
+// or a carriage return gets a leading apostrophe, so that it shows as the
+// text it is. A plain number (-3, 0.5) stays a number. Labels and names
+// come from editable taxonomies and targets, so every CSV cell passes
+// here.
+func SafeCell(s string) string {
+	if s == "" || !strings.ContainsRune("=+-@\t\r", rune(s[0])) || plainNumber(s) {
+		return s
+	}
+	return "'" + s
+}
+
+// plainNumber reports whether s is an optional minus, digits and at most
+// one decimal point: what num and strconv.Itoa write.
+func plainNumber(s string) bool {
+	s = strings.TrimPrefix(s, "-")
+	digits, dots := 0, 0
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case r == '.':
+			dots++
+		default:
+			return false
+		}
+	}
+	return digits > 0 && dots <= 1
 }
 
 // Sheet names of the workbook.
