@@ -14,8 +14,8 @@ import (
 	"github.com/szdc/talenthub/models"
 )
 
-// config is talenthub's configuration, read from the environment (API.md
-// "Running"; the README has the full table).
+// config is talenthub's configuration, read from the environment (the
+// README has the full table).
 type config struct {
 	Addr          string `env:"ADDR" envDefault:":8080"`
 	DataDir       string `env:"DATA_DIR" envDefault:"./data"`

@@ -110,7 +110,7 @@ func send(base string, r hostile) (int, []byte, http.Header, error) {
 
 // TestHostileRequests sends more than 400 hostile requests in 19
 // categories to the real server on seeded data: every one is answered 4xx
-// with the error shape of API.md, none 5xx, and the database and the index
+// with the error shape of docs/api.md, none 5xx, and the database and the index
 // are the same before and after the whole suite.
 func TestHostileRequests(t *testing.T) {
 	env := map[string]string{"ADDR": "127.0.0.1:0", "DATA_DIR": t.TempDir()}

@@ -12,7 +12,7 @@ import (
 // each code to one status.
 type Code string
 
-// The error codes of the API contract (API.md "Conventions") plus the few the
+// The error codes of the API contract (docs/api.md "Conventions") plus the few the
 // server needs for its own failures.
 const (
 	CodeBadRequest           Code = "bad_request"

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// TalentSearch is GET /talents: free text and filters (API.md "Search
+// TalentSearch is GET /talents: free text and filters (docs/api.md "Search
 // parameters"). Visibility is set by the service from the caller's role,
 // never by the client.
 type TalentSearch struct {

@@ -108,7 +108,7 @@ type Target struct {
 // GetVersion returns the version of a target, for ETags.
 func (t *Target) GetVersion() int64 { return t.Version }
 
-// DefaultTargets are the targets of the 2022-2025 plan (DOMAIN.md).
+// DefaultTargets are the targets of the 2022-2025 plan (docs/counting.md).
 func DefaultTargets() []Target {
 	plan := Period{From: 2022, To: 2025}
 	return []Target{

@@ -18,7 +18,7 @@ type Term struct {
 	Retired bool   `json:"retired,omitempty"`
 }
 
-// Taxonomy holds the vocabularies of DOMAIN.md "Taxonomies". They are data
+// Taxonomy holds the vocabularies of the action plan (docs/counting.md). They are data
 // (seeded from the plan, editable by admins), not code: records store keys
 // only, so labels can change without touching records.
 type Taxonomy struct {

@@ -6,7 +6,8 @@ import (
 	"time"
 )
 
-// Role is what a user is on the platform (DOMAIN.md "The people who use it").
+// Role is what a user is on the platform: a creator, an organisation
+// member, a bureau officer or an admin.
 type Role string
 
 // The four roles. Only creator and org can be chosen at registration; bureau

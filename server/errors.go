@@ -82,7 +82,7 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	return nil
 }
 
-// writeError answers with the error shape of API.md. Internal errors are
+// writeError answers with the error shape of docs/api.md. Internal errors are
 // logged with the request id; the client gets no detail of them.
 func (s *Server) writeError(c *fiber.Ctx, err error) {
 	err = asModelsError(err)

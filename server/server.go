@@ -2,7 +2,7 @@
 // routes.go, thin handlers that decode, call a models service and encode,
 // the middleware (request ids, access log, deadlines, authentication), and
 // the one error handler that turns every failure into the error shape of
-// API.md.
+// docs/api.md.
 //
 // It speaks models interfaces only: it never imports the MongoDB driver,
 // Bleve or FerretDB. main wires the concrete services in.

@@ -2,7 +2,7 @@
 // SQLite handler, in-process on loopback, so that talenthub needs no MongoDB
 // server to run or to test.
 //
-// It also owns the repair of a measured FerretDB defect (DESIGN.md "Data"):
+// It also owns the repair of a measured FerretDB defect (docs/architecture.md "Data"):
 // FerretDB's own _id index is on the expression _ferretdb_sjson->"_id" but
 // its queries filter on _ferretdb_sjson->'$._id', so SQLite cannot use the
 // index and every findOne by _id scans the table. RepairIndexes adds an

@@ -5,7 +5,7 @@
 // like the search index, so that every process holds the same figures and
 // no request aggregates a collection (the embedded database would scan it).
 //
-// Counting rules (DOMAIN.md "Targets", with what it leaves open decided here):
+// Counting rules (docs/counting.md, with what it leaves open decided here):
 //   - a recruitment record counts when it is verified and high-end (level A,
 //     B or C, or flagged high-end by the bureau);
 //   - its year is the calendar year of its date as written (Shenzhen dates);

@@ -3,6 +3,7 @@ package openapi
 import (
 	"bytes"
 	"encoding/json"
+	"os"
 	"testing"
 )
 
@@ -33,5 +34,21 @@ func BenchmarkJSONFirstBuild(b *testing.B) {
 		if _, err := buildJSON(); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestAPIPageIsGenerated: docs/api.md is what scripts/apidoc makes of the
+// document, so the API's page lists exactly the routes the server has.
+func TestAPIPageIsGenerated(t *testing.T) {
+	doc, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	have, err := os.ReadFile("../../docs/api.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(have) != Markdown(doc) {
+		t.Fatal("docs/api.md differs from the OpenAPI document: run `go run ./scripts/apidoc`")
 	}
 }

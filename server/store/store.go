@@ -1,6 +1,6 @@
 // Package store keeps talenthub's records in MongoDB through the official
 // driver (v1). It works unchanged on a real MongoDB and on the embedded
-// FerretDB, whose defects (DESIGN.md "Data") shape it:
+// FerretDB, whose defects (docs/architecture.md "Data") shape it:
 //
 //   - every hot lookup is an exact {_id} filter, the only filter FerretDB
 //     hands to SQLite; natural keys are made into _ids for that reason

@@ -203,7 +203,7 @@ func TestTalentCRUD(t *testing.T) {
 }
 
 // The embedded database loses concurrent updates of one document unless the
-// store serialises them (DESIGN.md "Data" 3). Conditional updates of the
+// store serialises them (docs/architecture.md "Data", 3). Conditional updates of the
 // same version must have exactly one winner.
 func TestConcurrentConditionalUpdatesHaveOneWinner(t *testing.T) {
 	ctx := context.Background()
