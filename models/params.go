@@ -32,13 +32,15 @@ func (p *Params) List(name string) []string {
 		return nil
 	}
 	var out []string
-	for _, v := range strings.Split(raw, ",") {
+	for v := range strings.SplitSeq(raw, ",") {
 		if v = strings.TrimSpace(v); v != "" {
+			if len(out) == 50 {
+				// Refused at the 51st value, without reading the rest.
+				p.Errs[name] = "has more than 50 values"
+				break
+			}
 			out = append(out, v)
 		}
-	}
-	if len(out) > 50 {
-		p.Errs[name] = "has more than 50 values"
 	}
 	return out
 }

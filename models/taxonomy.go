@@ -148,6 +148,9 @@ func Label(terms []Term, key, lang string) string {
 
 var termKeyRE = regexp.MustCompile(`^[a-z][a-z0-9_]{1,39}$`)
 
+// MaxTerms is the most terms one vocabulary holds (the API documents it).
+const MaxTerms = 200
+
 // CheckUpdate validates next as a replacement of t: every key must be well
 // formed, labelled and unique; keys may be added or retired but never
 // removed (records hold them); origins and levels keep their fixed keys.
@@ -155,6 +158,10 @@ func (t *Taxonomy) CheckUpdate(next *Taxonomy) error {
 	fields := map[string]string{}
 	old, nu := t.lists(), next.lists()
 	for name, list := range nu {
+		if len(*list) > MaxTerms {
+			fields[name] = fmt.Sprintf("has more than %d terms", MaxTerms)
+			continue
+		}
 		seen := map[string]bool{}
 		for i, term := range *list {
 			path := fmt.Sprintf("%s[%d]", name, i)

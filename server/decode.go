@@ -39,6 +39,11 @@ func decode(c *fiber.Ctx, v any) error {
 	if !utf8.Valid(body) {
 		return models.Errorf(models.CodeBadRequest, "the request body is not valid UTF-8")
 	}
+	// encoding/json would store a lone surrogate escape as U+FFFD: text
+	// that is not what the client sent, like invalid UTF-8.
+	if at := unpairedSurrogate(body); at >= 0 {
+		return models.Errorf(models.CodeBadRequest, "the request body has an unpaired surrogate escape (\\u%s) at byte %d: it is not a character", body[at+2:at+6], at)
+	}
 	// Every body of the API is an object: null would decode into a zero
 	// struct, an empty change or an empty creation.
 	if bytes.TrimLeft(body, " \t\r\n")[0] != '{' {
@@ -62,6 +67,68 @@ func decode(c *fiber.Ctx, v any) error {
 // nests deeper than a few levels.
 const maxJSONDepth = 16
 
+// MaxJSONArrayItems bounds every array of a request body, checked while
+// the body is scanned and before it is decoded: no field of the API takes
+// more (each documents its own maxItems in openapi.yaml, at most this).
+const MaxJSONArrayItems = 200
+
+// unpairedSurrogate returns the offset of the first \u escape in a string
+// of body that is half of a UTF-16 surrogate pair without its other half,
+// or -1. Malformed escapes are left to the JSON decoder.
+func unpairedSurrogate(body []byte) int {
+	hex4 := func(i int) rune {
+		if i+4 > len(body) {
+			return -1
+		}
+		var r rune
+		for _, c := range body[i : i+4] {
+			switch {
+			case c >= '0' && c <= '9':
+				r = r<<4 | rune(c-'0')
+			case c >= 'a' && c <= 'f':
+				r = r<<4 | rune(c-'a'+10)
+			case c >= 'A' && c <= 'F':
+				r = r<<4 | rune(c-'A'+10)
+			default:
+				return -1
+			}
+		}
+		return r
+	}
+	high := func(r rune) bool { return r >= 0xD800 && r <= 0xDBFF }
+	low := func(r rune) bool { return r >= 0xDC00 && r <= 0xDFFF }
+	inString := false
+	for i := 0; i < len(body); i++ {
+		c := body[i]
+		if !inString {
+			inString = c == '"'
+			continue
+		}
+		switch c {
+		case '"':
+			inString = false
+		case '\\':
+			if i+1 >= len(body) || body[i+1] != 'u' {
+				i++ // an escaped character
+				continue
+			}
+			r := hex4(i + 2)
+			switch {
+			case high(r):
+				if i+7 < len(body) && body[i+6] == '\\' && body[i+7] == 'u' && low(hex4(i+8)) {
+					i += 11
+					continue
+				}
+				return i
+			case low(r):
+				return i
+			}
+			i += 5
+		}
+	}
+	return -1
+}
+
 // checkJSON refuses what decoding into a struct would silently accept: a
 // key given twice in one object (the last would win, so a filter could
 // check one value and the write use another; keys match fields regardless
@@ -72,6 +139,7 @@ func checkJSON(body []byte) error {
 		object bool
 		keys   map[string]bool
 		expect bool // in an object, the next string token is a key
+		items  int  // in an array, the values so far
 	}
 	var stack []*frame
 	for {
@@ -85,6 +153,11 @@ func checkJSON(body []byte) error {
 		var top *frame
 		if len(stack) > 0 {
 			top = stack[len(stack)-1]
+		}
+		if d, end := tok.(json.Delim); top != nil && !top.object && !(end && (d == ']' || d == '}')) {
+			if top.items++; top.items > MaxJSONArrayItems {
+				return models.Errorf(models.CodeBadRequest, "an array of the body has more than %d items", MaxJSONArrayItems)
+			}
 		}
 		if top != nil && top.object && top.expect {
 			if key, ok := tok.(string); ok {

@@ -14,6 +14,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/legacy"
 
+	"github.com/szdc/talenthub/server"
 	"github.com/szdc/talenthub/server/openapi"
 )
 
@@ -150,4 +151,52 @@ func fiberPath(p string) string {
 		}
 	}
 	return strings.Join(parts, "/")
+}
+
+// TestRequestArraysHaveALimit: every array a request body may hold says
+// its maxItems in the document, at most what the decoder lets through
+// (server.MaxJSONArrayItems, checked before any other work).
+func TestRequestArraysHaveALimit(t *testing.T) {
+	contractRouter(t)
+	seen := map[*openapi3.Schema]bool{}
+	arrays := 0
+	var walk func(where string, s *openapi3.SchemaRef)
+	walk = func(where string, s *openapi3.SchemaRef) {
+		if s == nil || s.Value == nil || seen[s.Value] {
+			return
+		}
+		v := s.Value
+		seen[v] = true
+		if v.Type.Is("array") {
+			arrays++
+			if v.MaxItems == nil {
+				t.Errorf("%s: an array without maxItems", where)
+			} else if *v.MaxItems > server.MaxJSONArrayItems {
+				t.Errorf("%s: maxItems %d is over the decoder's %d", where, *v.MaxItems, server.MaxJSONArrayItems)
+			}
+			walk(where+"[]", v.Items)
+		}
+		for name, p := range v.Properties {
+			walk(where+"."+name, p)
+		}
+		for _, sub := range append(append(append(v.AllOf, v.OneOf...), v.AnyOf...), v.Not) {
+			walk(where, sub)
+		}
+		if v.AdditionalProperties.Schema != nil {
+			walk(where+".*", v.AdditionalProperties.Schema)
+		}
+	}
+	for path, item := range contract.doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			if op.RequestBody == nil || op.RequestBody.Value == nil {
+				continue
+			}
+			for _, mt := range op.RequestBody.Value.Content {
+				walk(method+" "+path, mt.Schema)
+			}
+		}
+	}
+	if arrays < 5 {
+		t.Fatalf("only %d arrays found in request bodies", arrays)
+	}
 }
