@@ -12,8 +12,10 @@ import (
 )
 
 // Two server processes on one database each keep an index: a write through
-// one is searchable in the other within 2 s, through the change feed; a
-// write whose feed record was lost is found by reconciliation.
+// one becomes searchable in the other through the change feed (each reads
+// it every 100 ms; the waits below are guards against never, generous for
+// a busy machine); a write whose feed record was lost is found by
+// reconciliation.
 func TestTwoIndexersConverge(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -54,8 +56,10 @@ func TestTwoIndexersConverge(t *testing.T) {
 		t.Fatal("the writing process does not find its own write at once")
 	}
 	for find(b, "concept art") != 1 {
-		if time.Since(written) > 2*time.Second {
-			t.Fatal("the other process did not find the write within 2 s")
+		// A guard against never, not a speed requirement: followers read
+		// the feed every interval, whatever the machine.
+		if time.Since(written) > time.Minute {
+			t.Fatal("the other process did not find the write within a minute")
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -65,10 +69,10 @@ func TestTwoIndexersConverge(t *testing.T) {
 	if _, err := st.UpdateTalent(ctx, tal.ID, 0, func(t *models.Talent) error { t.Headline = "动画师"; return nil }); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(2 * time.Second)
+	deadline := time.Now().Add(time.Minute)
 	for find(b, "animator") != 1 || find(b, "原画") != 0 {
 		if time.Now().After(deadline) {
-			t.Fatal("the update did not reach the other index within 2 s")
+			t.Fatal("the update did not reach the other index within a minute")
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -85,7 +89,7 @@ func TestTwoIndexersConverge(t *testing.T) {
 		t.Fatal(err)
 	}
 	for find(b, "建模") != 1 {
-		if time.Now().After(deadline.Add(2 * time.Second)) {
+		if time.Now().After(deadline.Add(time.Minute)) {
 			t.Fatal("the second profile did not reach the other index")
 		}
 		time.Sleep(50 * time.Millisecond)
@@ -93,10 +97,10 @@ func TestTwoIndexersConverge(t *testing.T) {
 	if err := st.DeleteTalent(ctx, gone.ID, 0); err != nil {
 		t.Fatal(err)
 	}
-	deadline = time.Now().Add(2 * time.Second)
+	deadline = time.Now().Add(time.Minute)
 	for find(b, "建模") != 0 {
 		if time.Now().After(deadline) {
-			t.Fatal("the deletion did not reach the other index within 2 s")
+			t.Fatal("the deletion did not reach the other index within a minute")
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

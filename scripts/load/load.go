@@ -40,6 +40,11 @@ type Config struct {
 	Clients  int           // concurrent clients
 	Rate     float64       // requests per second from all clients together
 	Duration time.Duration // how long to send
+	// Requests, if set, ends the run once every client has taken its share
+	// of that many steps (a step sends one request, or a few: a move reads
+	// the board first), or when Duration is over: with a seed, the same
+	// requests whatever the machine's speed.
+	Requests int
 	Creators int           // how many seeded creators exist (sign-ins are spread over them)
 	Orgs     int           // how many seeded organisations exist
 	Seed     uint64        // for the choice of requests
@@ -209,7 +214,8 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		go func() {
 			defer wg.Done()
 			next := start.Add(interval * time.Duration(i) / time.Duration(len(clients)))
-			for {
+			share := (cfg.Requests + len(clients) - 1) / len(clients)
+			for sent := 0; cfg.Requests == 0 || sent < share; sent++ {
 				select {
 				case <-runCtx.Done():
 					return
