@@ -192,6 +192,7 @@ type snapshot struct {
 	audit    map[string]*rawAudit
 	targets  []rawTarget
 	consents map[string]bool // talent_id:org_id
+	userOrg  map[string]string // user → the organisation it belongs to
 	// the taxonomy's live districts and industries
 	districts, industries []string
 }
@@ -235,6 +236,18 @@ func readSnapshot(ctx context.Context, db *mongo.Database) (*snapshot, error) {
 	}
 	if s.audit, err = readAll(ctx, db, "audit", (*rawAudit).ID); err != nil {
 		return nil, err
+	}
+	type user struct {
+		ID    primitive.ObjectID `bson:"_id"`
+		OrgID string             `bson:"org_id"`
+	}
+	users, err := readAll(ctx, db, "users", func(u *user) string { return u.ID.Hex() })
+	if err != nil {
+		return nil, err
+	}
+	s.userOrg = map[string]string{}
+	for id, u := range users {
+		s.userOrg[id] = u.OrgID
 	}
 	type consent struct {
 		ID string `bson:"_id"`
@@ -563,15 +576,8 @@ type viewer struct {
 	orgID string // read from the organisations' member lists
 }
 
-// memberOf is the organisation whose member list names the user.
-func (s *snapshot) memberOf(userID string) string {
-	for _, o := range s.orgs {
-		if slices.Contains(o.MemberIDs, userID) {
-			return o.ID()
-		}
-	}
-	return ""
-}
+// memberOf is the organisation the user belongs to (its account says).
+func (s *snapshot) memberOf(userID string) string { return s.userOrg[userID] }
 
 func staffRole(role string) bool { return role == "bureau" || role == "admin" }
 

@@ -13,7 +13,7 @@ import (
 
 // Two server processes on one database each keep an index: a write through
 // one becomes searchable in the other through the change feed (each reads
-// it every 100 ms; the waits below are guards against never, generous for
+// it every 200 ms; the waits below are guards against never, generous for
 // a busy machine); a write whose feed record was lost is found by
 // reconciliation.
 func TestTwoIndexersConverge(t *testing.T) {
