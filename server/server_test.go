@@ -683,3 +683,61 @@ func TestUpdateMe(t *testing.T) {
 		t.Fatalf("a refused update changed the account: %s", me.raw)
 	}
 }
+
+// TestSignInDuringRegistrationFlood: 500 registrations at once, most of an
+// email that has an account and some of new ones, all from one address,
+// and meanwhile a real sign-in: it signs in (not 503). Registrations hash
+// in slots of their own, a taken email is refused before hashing and the
+// address's registrations are limited, so the flood cannot take the
+// sign-in's hashing. How long the sign-in took is logged, not asserted
+// (BenchmarkSignInDuringRegistrationFlood measures it).
+func TestSignInDuringRegistrationFlood(t *testing.T) {
+	e := newEnv(t)
+	e.register("victim@example.com", models.RoleCreator)
+	const flood = 500
+	var started sync.WaitGroup
+	started.Add(flood / 5)
+	statuses := make(chan int, flood)
+	var wg sync.WaitGroup
+	for i := range flood {
+		wg.Go(func() {
+			email := "victim@example.com"
+			if i%5 == 0 {
+				email = fmt.Sprintf("new%d@example.com", i)
+			}
+			body, _ := json.Marshal(map[string]any{"email": email, "password": "flood password 1", "name": "F", "role": "creator"})
+			req := httptest.NewRequest("POST", "/api/v1/auth/register", bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			if i < flood/5 {
+				started.Done()
+			}
+			res, err := e.app.Test(req, -1)
+			if err != nil {
+				statuses <- 0
+				return
+			}
+			_ = res.Body.Close()
+			statuses <- res.StatusCode
+		})
+	}
+	started.Wait()
+	begin := time.Now()
+	r := e.call("POST", "/api/v1/auth/login", "", map[string]any{"email": "victim@example.com", "password": "correct horse battery"})
+	took := time.Since(begin)
+	check(t, "sign-in during the flood", r, 200, "")
+	wg.Wait()
+	close(statuses)
+	count := map[int]int{}
+	for s := range statuses {
+		count[s]++
+	}
+	for s, n := range count {
+		if s != 201 && s != 409 && s != 429 && s != 503 {
+			t.Errorf("%d registrations answered %d", n, s)
+		}
+	}
+	if count[429] == 0 {
+		t.Errorf("500 registrations from one address were not limited: %v", count)
+	}
+	t.Logf("sign-in took %v during a flood of %d registrations (answers %v)", took.Round(time.Millisecond), flood, count)
+}

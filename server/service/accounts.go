@@ -19,8 +19,27 @@ import (
 type AccountsConfig struct {
 	// SessionTTL is how long a session lives (30 days).
 	SessionTTL time.Duration
-	// MaxConcurrentHashes caps parallel password hashing (2).
+	// MaxConcurrentHashes caps parallel password hashing for sign-ins and
+	// signed-in users (changing a password, an admin creating an account)
+	// (2).
 	MaxConcurrentHashes int
+	// MaxConcurrentRegisterHashes caps parallel hashing for registrations
+	// (1). Registrations have slots of their own, so that a flood of them
+	// queues behind itself and never in front of a sign-in.
+	MaxConcurrentRegisterHashes int
+	// MaxConcurrentRegistrations caps the registrations in progress at
+	// once, from their first read of the database to their answer (4);
+	// the others wait in memory. A flood of registrations then holds a
+	// few of the database's connections, not all, and a sign-in's reads
+	// do not queue behind it.
+	MaxConcurrentRegistrations int
+	// MaxRegistrationsPerAddr registrations are allowed per client address
+	// within RegisterWindow (200, an hour); every attempt that passes
+	// validation counts. In-process callers (no address) are not limited.
+	// Generous, because an office shares one address and the repository's
+	// end-to-end tests register their users from loopback.
+	MaxRegistrationsPerAddr int
+	RegisterWindow          time.Duration
 	// Login failures allowed per account, and per client address, within
 	// LoginWindow before further attempts are refused (5, 50, 15 minutes).
 	// The address limit is higher because offices share an address.
@@ -37,8 +56,12 @@ type Accounts struct {
 	users    models.UserStore
 	sessions models.SessionStore
 	limits   models.LimitStore
-	hasher   *hasher
-	cfg      AccountsConfig
+	// hasher hashes for sign-ins and signed-in users; registrations has
+	// the registrations' own slots.
+	hasher        *hasher
+	registrations *hasher
+	registering   chan struct{}
+	cfg           AccountsConfig
 
 	// dummyHash is verified against when an email is unknown, so that a
 	// wrong email takes as long as a wrong password and does not reveal
@@ -57,6 +80,18 @@ func NewAccounts(users models.UserStore, sessions models.SessionStore, limits mo
 	if cfg.MaxConcurrentHashes <= 0 {
 		cfg.MaxConcurrentHashes = 2
 	}
+	if cfg.MaxConcurrentRegisterHashes <= 0 {
+		cfg.MaxConcurrentRegisterHashes = 1
+	}
+	if cfg.MaxConcurrentRegistrations <= 0 {
+		cfg.MaxConcurrentRegistrations = 4
+	}
+	if cfg.MaxRegistrationsPerAddr <= 0 {
+		cfg.MaxRegistrationsPerAddr = 200
+	}
+	if cfg.RegisterWindow <= 0 {
+		cfg.RegisterWindow = time.Hour
+	}
 	if cfg.MaxFailuresPerAccount <= 0 {
 		cfg.MaxFailuresPerAccount = 5
 	}
@@ -72,25 +107,62 @@ func NewAccounts(users models.UserStore, sessions models.SessionStore, limits mo
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	return &Accounts{users: users, sessions: sessions, limits: limits, hasher: newHasher(cfg.MaxConcurrentHashes), cfg: cfg}
+	return &Accounts{users: users, sessions: sessions, limits: limits, hasher: newHasher(cfg.MaxConcurrentHashes),
+		registrations: newHasher(cfg.MaxConcurrentRegisterHashes), registering: make(chan struct{}, cfg.MaxConcurrentRegistrations), cfg: cfg}
 }
 
-// Register implements models.AccountService.
+// Register implements models.AccountService. In order of cost: the input
+// is validated, a place among the registrations in progress taken (see
+// MaxConcurrentRegistrations), the address's registrations counted, the
+// email looked up
+// (a taken one is refused before any hashing: the answer says it is taken
+// anyway), and only then is the password hashed, in the registrations'
+// own slots.
 func (a *Accounts) Register(ctx context.Context, in models.RegisterInput, client models.ClientInfo) (*models.Auth, error) {
 	in.Normalize()
 	if err := models.Validate(in); err != nil {
 		return nil, err
 	}
+	select {
+	case a.registering <- struct{}{}:
+		defer func() { <-a.registering }()
+	case <-ctx.Done():
+		return nil, &models.Error{Code: models.CodeUnavailable, Message: "the server is busy; try again", Err: ctx.Err()}
+	}
+	if client.Addr != "" {
+		lim, err := a.limits.LimitHit(ctx, "register:addr:"+client.Addr, a.cfg.RegisterWindow)
+		if err != nil {
+			return nil, err
+		}
+		if lim.Count > a.cfg.MaxRegistrationsPerAddr {
+			wait := max(time.Second, lim.ResetAt.Sub(a.cfg.Now()).Round(time.Second))
+			return nil, &models.Error{Code: models.CodeRateLimited, RetryAfter: wait,
+				Message: fmt.Sprintf("too many registrations from your address; try again in %s", wait)}
+		}
+	}
+	switch _, _, err := a.users.UserByEmail(ctx, in.Email); {
+	case err == nil:
+		return nil, emailTaken()
+	case !models.IsCode(err, models.CodeNotFound):
+		return nil, err
+	}
 	u := &models.User{Email: in.Email, Name: in.Name, Role: in.Role}
-	if err := a.createUser(ctx, u, in.Password); err != nil {
+	if err := a.createUser(ctx, a.registrations, u, in.Password); err != nil {
 		return nil, err
 	}
 	a.cfg.Logger.InfoContext(ctx, "account registered", "user_id", u.ID, "role", u.Role)
 	return a.startSession(ctx, u, client)
 }
 
-func (a *Accounts) createUser(ctx context.Context, u *models.User, password string) error {
-	hash, err := a.hasher.hash(ctx, password)
+// emailTaken is the answer to registering an email that has an account,
+// as the store gives it when two registrations race.
+func emailTaken() error {
+	return &models.Error{Code: models.CodeConflict, Message: "this email is already registered",
+		Fields: map[string]string{"email": "is already registered"}}
+}
+
+func (a *Accounts) createUser(ctx context.Context, h *hasher, u *models.User, password string) error {
+	hash, err := h.hash(ctx, password)
 	if err != nil {
 		return err
 	}
@@ -238,7 +310,7 @@ func (a *Accounts) CreateUser(ctx context.Context, actor *models.User, in models
 		return nil, err
 	}
 	u := &models.User{Email: in.Email, Name: in.Name, Role: in.Role}
-	if err := a.createUser(ctx, u, in.Password); err != nil {
+	if err := a.createUser(ctx, a.hasher, u, in.Password); err != nil {
 		return nil, err
 	}
 	if u.Role == models.RoleAdmin {
@@ -272,7 +344,7 @@ func (a *Accounts) BootstrapAdmin(ctx context.Context, email, password string) (
 		return false, fmt.Errorf("ADMIN_EMAIL/ADMIN_PASSWORD: %v %v", models.ErrorMessage(err), models.ErrorFields(err))
 	}
 	u = &models.User{Email: in.Email, Name: in.Name, Role: models.RoleAdmin}
-	if err := a.createUser(ctx, u, in.Password); err != nil {
+	if err := a.createUser(ctx, a.hasher, u, in.Password); err != nil {
 		return false, err
 	}
 	return true, a.users.MarkAdminExists(ctx)

@@ -3,6 +3,7 @@ package service_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"strings"
@@ -267,5 +268,71 @@ func TestNamesForTheAuditTrail(t *testing.T) {
 	}
 	if _, err := a.Names(ctx, c.User, []string{c.User.ID}); !models.IsCode(err, models.CodeForbidden) {
 		t.Errorf("a creator reads names: %v", err)
+	}
+}
+
+// TestRegistrationsDoNotStarveSignIn: while registrations hold every
+// hashing slot they may use (a flood of them), a sign-in still signs in,
+// and a registration of an email that has an account is refused at once,
+// without waiting to hash a password it will not store.
+func TestRegistrationsDoNotStarveSignIn(t *testing.T) {
+	a, _, _ := setup(t, service.AccountsConfig{})
+	register(t, a, "a@example.com")
+	release := a.HoldRegistrationHashing()
+	defer release()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := a.Login(ctx, models.LoginInput{Email: "a@example.com", Password: "correct horse"}, client); err != nil {
+		t.Fatalf("sign-in while registrations hash: %v", err)
+	}
+	_, err := a.Register(ctx, models.RegisterInput{Email: "A@example.com", Password: "another password", Name: "N", Role: models.RoleCreator}, client)
+	if !models.IsCode(err, models.CodeConflict) {
+		t.Fatalf("registering a taken email while registrations hash: %v", err)
+	}
+	// The slots are held indeed: a new account waits for one.
+	short, cancel2 := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel2()
+	_, err = a.Register(short, models.RegisterInput{Email: "new@example.com", Password: "another password", Name: "N", Role: models.RoleCreator}, client)
+	if !models.IsCode(err, models.CodeUnavailable) {
+		t.Fatalf("a new registration with every slot held: %v", err)
+	}
+}
+
+// TestRegistrationLimitPerAddress: an address registers at most so many
+// accounts in a window (attempts count, refused ones too); other
+// addresses are not affected, nor in-process callers (no address).
+func TestRegistrationLimitPerAddress(t *testing.T) {
+	ctx := context.Background()
+	a, _, clk := setup(t, service.AccountsConfig{MaxRegistrationsPerAddr: 3, RegisterWindow: time.Hour})
+	reg := func(email, addr string) error {
+		_, err := a.Register(ctx, models.RegisterInput{Email: email, Password: "correct horse", Name: "N", Role: models.RoleCreator}, models.ClientInfo{Addr: addr})
+		return err
+	}
+	if err := reg("r1@example.com", "198.51.100.7"); err != nil {
+		t.Fatal(err)
+	}
+	if err := reg("r1@example.com", "198.51.100.7"); !models.IsCode(err, models.CodeConflict) {
+		t.Fatalf("taken email: %v", err)
+	}
+	if err := reg("r2@example.com", "198.51.100.7"); err != nil {
+		t.Fatal(err)
+	}
+	err := reg("r3@example.com", "198.51.100.7")
+	var me *models.Error
+	if !models.IsCode(err, models.CodeRateLimited) || !errors.As(err, &me) || me.RetryAfter <= 0 || me.RetryAfter > time.Hour {
+		t.Fatalf("fourth registration from one address: %v", err)
+	}
+	if err := reg("r3@example.com", "198.51.100.8"); err != nil {
+		t.Fatalf("another address: %v", err)
+	}
+	for i := range 5 {
+		if err := reg(fmt.Sprintf("inproc%d@example.com", i), ""); err != nil {
+			t.Fatalf("in-process registration %d: %v", i, err)
+		}
+	}
+	clk.Add(time.Hour)
+	if err := reg("r4@example.com", "198.51.100.7"); err != nil {
+		t.Fatalf("after the window: %v", err)
 	}
 }
