@@ -143,6 +143,8 @@ type ClientInfo struct {
 type Limit struct {
 	Count   int
 	ResetAt time.Time
+	// Last is the time of the latest event counted.
+	Last time.Time
 }
 
 // AccountService manages accounts and sessions.
@@ -151,8 +153,11 @@ type AccountService interface {
 	// Returns CodeValidation or CodeConflict (email taken).
 	Register(ctx context.Context, in RegisterInput, client ClientInfo) (*Auth, error)
 	// Login signs a user in. Returns CodeUnauthenticated for a wrong email or
-	// password and CodeRateLimited after too many failures for the account
-	// or the client address.
+	// password, and CodeRateLimited while the client address must wait
+	// after too many failures: its own on the account, or any on an
+	// account under attack when it failed there too, or its own across
+	// accounts. An address that has not failed on the account is never
+	// made to wait for others' failures on it.
 	Login(ctx context.Context, in LoginInput, client ClientInfo) (*Auth, error)
 	// Logout revokes the session of token. Revoking an unknown token is not
 	// an error.

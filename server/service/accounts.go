@@ -40,12 +40,19 @@ type AccountsConfig struct {
 	// end-to-end tests register their users from loopback.
 	MaxRegistrationsPerAddr int
 	RegisterWindow          time.Duration
-	// Login failures allowed per account, and per client address, within
-	// LoginWindow before further attempts are refused (5, 50, 15 minutes).
-	// The address limit is higher because offices share an address.
+	// Failed sign-ins allowed per account, and per client address, within
+	// LoginWindow (5, 50, 15 minutes) before attempts are slowed: past
+	// the allowance an address waits LoginDelay (5 s) after the latest
+	// failure, doubled with every further failure, at most until the
+	// window ends; the right password gets through once the wait is over.
+	// The per-account wait applies only to addresses that failed on the
+	// account in the window, so nobody can lock an owner out by failing
+	// on their account: an address that has not failed goes through. The
+	// address allowance is higher because offices share an address.
 	MaxFailuresPerAccount int
 	MaxFailuresPerAddr    int
 	LoginWindow           time.Duration
+	LoginDelay            time.Duration
 	// Now is the clock (time.Now).
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -100,6 +107,9 @@ func NewAccounts(users models.UserStore, sessions models.SessionStore, limits mo
 	}
 	if cfg.LoginWindow <= 0 {
 		cfg.LoginWindow = 15 * time.Minute
+	}
+	if cfg.LoginDelay <= 0 {
+		cfg.LoginDelay = 5 * time.Second
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -183,8 +193,12 @@ func (a *Accounts) startSession(ctx context.Context, u *models.User, client mode
 	return &models.Auth{Token: token, ExpiresAt: s.ExpiresAt, User: u}, nil
 }
 
-func (a *Accounts) loginKeys(email, addr string) (account, address string) {
-	return "login:acct:" + email, "login:addr:" + addr
+// loginKeys name the counters of failed sign-ins: on the account, on the
+// account from the address, and from the address on any account.
+type loginKeys struct{ acct, pair, addr string }
+
+func (a *Accounts) loginKeys(email, addr string) loginKeys {
+	return loginKeys{acct: "login:acct:" + email, pair: "login:pair:" + addr + "|" + email, addr: "login:addr:" + addr}
 }
 
 // Login implements models.AccountService.
@@ -193,11 +207,11 @@ func (a *Accounts) Login(ctx context.Context, in models.LoginInput, client model
 		return nil, err
 	}
 	email := models.NormalizeEmail(in.Email)
-	acctKey, addrKey := a.loginKeys(email, client.Addr)
+	keys := a.loginKeys(email, client.Addr)
 
-	// Refuse before hashing: a blocked client costs two _id lookups, not a
-	// hash, and even the right password does not get through.
-	if err := a.checkLimits(ctx, acctKey, addrKey); err != nil {
+	// Refuse before hashing: a client that must wait costs a few _id
+	// lookups, not a hash.
+	if err := a.checkLimits(ctx, keys); err != nil {
 		return nil, err
 	}
 
@@ -213,52 +227,83 @@ func (a *Accounts) Login(ctx context.Context, in models.LoginInput, client model
 		return nil, verr
 	}
 	if u == nil || !ok {
-		last, err := a.recordFailure(ctx, acctKey, addrKey)
+		last, err := a.recordFailure(ctx, keys)
 		if err != nil {
 			return nil, err
 		}
 		a.cfg.Logger.InfoContext(ctx, "login failed", "client_addr", client.Addr, "failures", last.Count)
 		return nil, models.Errorf(models.CodeUnauthenticated, "wrong email or password")
 	}
-	if err := a.limits.LimitReset(ctx, acctKey); err != nil {
+	// The address's failures on the account are forgiven; the account's
+	// count stays until its window ends, so that an attacker's next
+	// failures are not free again because the owner signed in.
+	if err := a.limits.LimitReset(ctx, keys.pair); err != nil {
 		return nil, err
 	}
 	return a.startSession(ctx, u, client)
 }
 
-// checkLimits refuses a client or account with too many failed sign-ins
-// in the window.
-func (a *Accounts) checkLimits(ctx context.Context, acctKey, addrKey string) error {
-	for _, l := range []struct {
-		key string
-		max int
-	}{{acctKey, a.cfg.MaxFailuresPerAccount}, {addrKey, a.cfg.MaxFailuresPerAddr}} {
-		lim, err := a.limits.LimitGet(ctx, l.key)
-		if err != nil {
-			return err
-		}
-		if lim.Count >= l.max {
-			return a.rateLimited(lim)
-		}
+// checkLimits makes the client wait if it must (see AccountsConfig): for
+// its own failures across accounts, and for the account's failures if it
+// failed on the account too.
+func (a *Accounts) checkLimits(ctx context.Context, k loginKeys) error {
+	addr, err := a.limits.LimitGet(ctx, k.addr)
+	if err != nil {
+		return err
+	}
+	if wait := a.delay(addr, a.cfg.MaxFailuresPerAddr); wait > 0 {
+		return rateLimited(wait)
+	}
+	acct, err := a.limits.LimitGet(ctx, k.acct)
+	if err != nil || acct.Count < a.cfg.MaxFailuresPerAccount {
+		return err
+	}
+	pair, err := a.limits.LimitGet(ctx, k.pair)
+	if err != nil || pair.Count == 0 {
+		return err
+	}
+	if wait := a.delay(acct, a.cfg.MaxFailuresPerAccount); wait > 0 {
+		return rateLimited(wait)
 	}
 	return nil
 }
 
-// recordFailure counts a failed sign-in against the account and the client
-// address, and returns the account's counter.
-func (a *Accounts) recordFailure(ctx context.Context, acctKey, addrKey string) (models.Limit, error) {
-	acct, err := a.limits.LimitHit(ctx, acctKey, a.cfg.LoginWindow)
+// delay is how long from now a counter of failures with an allowance
+// makes the client wait: LoginDelay after the latest failure, doubled for
+// every failure past the allowance, never past the end of the window.
+func (a *Accounts) delay(l models.Limit, allowance int) time.Duration {
+	if l.Count < allowance {
+		return 0
+	}
+	d := a.cfg.LoginDelay << min(l.Count-allowance, 30)
+	if d <= 0 || d > a.cfg.LoginWindow {
+		d = a.cfg.LoginWindow
+	}
+	until := l.Last.Add(d)
+	if l.ResetAt.Before(until) {
+		until = l.ResetAt
+	}
+	return until.Sub(a.cfg.Now())
+}
+
+// recordFailure counts a failed sign-in against the account, the account
+// from the address and the address, and returns the account's counter.
+func (a *Accounts) recordFailure(ctx context.Context, k loginKeys) (models.Limit, error) {
+	acct, err := a.limits.LimitHit(ctx, k.acct, a.cfg.LoginWindow)
 	if err != nil {
 		return acct, err
 	}
-	_, err = a.limits.LimitHit(ctx, addrKey, a.cfg.LoginWindow)
+	if _, err = a.limits.LimitHit(ctx, k.pair, a.cfg.LoginWindow); err != nil {
+		return acct, err
+	}
+	_, err = a.limits.LimitHit(ctx, k.addr, a.cfg.LoginWindow)
 	return acct, err
 }
 
-func (a *Accounts) rateLimited(lim models.Limit) error {
-	wait := max(time.Second, lim.ResetAt.Sub(a.cfg.Now()).Round(time.Second))
+func rateLimited(wait time.Duration) error {
+	wait = max(time.Second, wait.Round(time.Second))
 	return &models.Error{Code: models.CodeRateLimited, RetryAfter: wait,
-		Message: fmt.Sprintf("too many failed sign-ins; try again in %s", wait)}
+		Message: fmt.Sprintf("too many failed sign-ins from your address; try again in %s", wait)}
 }
 
 func (a *Accounts) dummy(ctx context.Context) string {
@@ -422,8 +467,8 @@ func (a *Accounts) ChangePassword(ctx context.Context, actor *models.User, token
 	if err := models.Validate(in); err != nil {
 		return err
 	}
-	acctKey, addrKey := a.loginKeys(models.NormalizeEmail(actor.Email), client.Addr)
-	if err := a.checkLimits(ctx, acctKey, addrKey); err != nil {
+	keys := a.loginKeys(models.NormalizeEmail(actor.Email), client.Addr)
+	if err := a.checkLimits(ctx, keys); err != nil {
 		return err
 	}
 	_, hash, err := a.users.UserByEmail(ctx, models.NormalizeEmail(actor.Email))
@@ -435,7 +480,7 @@ func (a *Accounts) ChangePassword(ctx context.Context, actor *models.User, token
 		return err
 	}
 	if !ok {
-		if _, err := a.recordFailure(ctx, acctKey, addrKey); err != nil {
+		if _, err := a.recordFailure(ctx, keys); err != nil {
 			return err
 		}
 		return &models.Error{Code: models.CodeValidation, Message: "the current password is wrong",

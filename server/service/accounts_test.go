@@ -83,64 +83,94 @@ func TestTokensAreStoredHashed(t *testing.T) {
 	}
 }
 
+// TestLoginLimits: failed sign-ins slow down the address that fails, by
+// a delay that doubles with every failure over the allowance, counted per
+// account (for the addresses that failed on it) and per address (across
+// accounts); the right password gets through once the delay is over, and
+// from an address that has not failed on the account at once.
 func TestLoginLimits(t *testing.T) {
 	ctx := context.Background()
-	a, _, clk := setup(t, service.AccountsConfig{MaxFailuresPerAccount: 3, MaxFailuresPerAddr: 5, LoginWindow: 10 * time.Minute})
+	a, _, clk := setup(t, service.AccountsConfig{MaxFailuresPerAccount: 3, MaxFailuresPerAddr: 5, LoginWindow: 10 * time.Minute, LoginDelay: 5 * time.Second})
 	register(t, a, "a@example.com")
 	register(t, a, "b@example.com")
 	login := func(email, pw, addr string) error {
 		_, err := a.Login(ctx, models.LoginInput{Email: email, Password: pw}, models.ClientInfo{Addr: addr})
 		return err
 	}
+	waits := func(err error, want time.Duration) {
+		t.Helper()
+		var me *models.Error
+		if !models.IsCode(err, models.CodeRateLimited) || !errors.As(err, &me) || me.RetryAfter != want {
+			t.Fatalf("want a wait of %v: %v (%+v)", want, err, me)
+		}
+	}
 
-	// Per account: three failures from anywhere lock the account, and the
-	// right password is refused too until the window ends.
-	for i, addr := range []string{"198.51.100.1", "198.51.100.2", "198.51.100.3"} {
-		if err := login("a@example.com", "wrong", addr); !models.IsCode(err, models.CodeUnauthenticated) {
+	// An attacker fails three times: its next attempt waits 5 s, even
+	// with the right password.
+	const attacker = "198.51.100.1"
+	for i := range 3 {
+		if err := login("a@example.com", "wrong", attacker); !models.IsCode(err, models.CodeUnauthenticated) {
 			t.Fatalf("failure %d: %v", i, err)
 		}
 	}
-	err := login("a@example.com", "correct horse", "198.51.100.4")
-	if !models.IsCode(err, models.CodeRateLimited) {
-		t.Fatalf("locked account: %v", err)
+	waits(login("a@example.com", "correct horse", attacker), 5*time.Second)
+	// The owner, from an address that has not failed, signs in.
+	if err := login("a@example.com", "correct horse", "198.51.100.4"); err != nil {
+		t.Fatalf("the owner is locked out by someone else's failures: %v", err)
 	}
-	var me *models.Error
-	if !errors.As(err, &me) || me.RetryAfter <= 0 || me.RetryAfter > 10*time.Minute {
-		t.Fatalf("retry after: %+v", me)
+	// An address that fails on the account now waits like the attacker.
+	if err := login("a@example.com", "wrong", "198.51.100.5"); !models.IsCode(err, models.CodeUnauthenticated) {
+		t.Fatal(err)
 	}
-	if err := login("b@example.com", "correct horse", "198.51.100.4"); err != nil {
+	waits(login("a@example.com", "correct horse", "198.51.100.5"), 5*time.Second<<1)
+	// The delay doubles with every failure.
+	clk.Add(10 * time.Second)
+	if err := login("a@example.com", "wrong", attacker); !models.IsCode(err, models.CodeUnauthenticated) {
+		t.Fatal(err)
+	}
+	waits(login("a@example.com", "wrong", attacker), 5*time.Second<<2)
+	clk.Add(19 * time.Second)
+	waits(login("a@example.com", "correct horse", attacker), time.Second)
+	// Slowed, not locked: once the delay is over, the right password
+	// signs in from the attacker's address too.
+	clk.Add(time.Second)
+	if err := login("a@example.com", "correct horse", attacker); err != nil {
+		t.Fatalf("after the delay: %v", err)
+	}
+	if err := login("b@example.com", "correct horse", attacker); err != nil {
 		t.Fatalf("another account is affected: %v", err)
 	}
-	clk.Add(10 * time.Minute)
-	if err := login("a@example.com", "correct horse", "198.51.100.4"); err != nil {
-		t.Fatalf("after the window: %v", err)
-	}
 
-	// Per address: five failures from one address across accounts, unknown
-	// ones included, block that address only.
+	// Per address: five failures from one address across accounts,
+	// unknown ones included, slow that address on every account, and no
+	// other.
+	clk.Add(10 * time.Minute)
 	for i, email := range []string{"x1@example.com", "x2@example.com", "x3@example.com", "b@example.com", "x4@example.com"} {
 		if err := login(email, "wrong", "192.0.2.9"); !models.IsCode(err, models.CodeUnauthenticated) {
 			t.Fatalf("address failure %d: %v", i, err)
 		}
 	}
-	if err := login("b@example.com", "correct horse", "192.0.2.9"); !models.IsCode(err, models.CodeRateLimited) {
-		t.Fatalf("blocked address: %v", err)
-	}
+	waits(login("b@example.com", "correct horse", "192.0.2.9"), 5*time.Second)
 	if err := login("b@example.com", "correct horse", "192.0.2.10"); err != nil {
 		t.Fatalf("other address: %v", err)
 	}
+	clk.Add(5 * time.Second)
+	if err := login("b@example.com", "correct horse", "192.0.2.9"); err != nil {
+		t.Fatalf("the address after its delay: %v", err)
+	}
 
-	// A success clears the account's count of failures.
-	if err := login("b@example.com", "wrong", "192.0.2.11"); err == nil {
-		t.Fatal("wrong password accepted")
+	// A success clears the address's failures on the account: when the
+	// account is then attacked, that address is one that has not failed.
+	clk.Add(10 * time.Minute)
+	for range 2 {
+		_ = login("b@example.com", "wrong", "192.0.2.11")
 	}
 	if err := login("b@example.com", "correct horse", "192.0.2.11"); err != nil {
 		t.Fatal(err)
 	}
-	for range 2 {
-		_ = login("b@example.com", "wrong", "192.0.2.12")
-	}
-	if err := login("b@example.com", "correct horse", "192.0.2.13"); err != nil {
+	_ = login("b@example.com", "wrong", "192.0.2.12")
+	waits(login("b@example.com", "correct horse", "192.0.2.12"), 5*time.Second)
+	if err := login("b@example.com", "correct horse", "192.0.2.11"); err != nil {
 		t.Fatalf("failures before a success were still counted: %v", err)
 	}
 }

@@ -28,7 +28,7 @@ func (s *Store) LimitHit(ctx context.Context, key string, window time.Duration) 
 			return nil
 		})
 		if err == nil {
-			return models.Limit{Count: d.Count, ResetAt: d.ExpiresAt}, nil
+			return models.Limit{Count: d.Count, ResetAt: d.ExpiresAt, Last: d.UpdatedAt}, nil
 		}
 		if !models.IsCode(err, models.CodeNotFound) {
 			return models.Limit{}, err
@@ -38,7 +38,7 @@ func (s *Store) LimitHit(ctx context.Context, key string, window time.Duration) 
 		first := limitDoc{ID: key, Count: 1, ExpiresAt: now.Add(window), Meta: Meta{Version: 1, CreatedAt: now, UpdatedAt: now}}
 		_, err = s.limits.InsertOne(ctx, first)
 		if err == nil {
-			return models.Limit{Count: 1, ResetAt: first.ExpiresAt}, nil
+			return models.Limit{Count: 1, ResetAt: first.ExpiresAt, Last: now}, nil
 		}
 		if err := translate(op, err); !models.IsCode(err, models.CodeConflict) {
 			return models.Limit{}, err
@@ -53,7 +53,7 @@ func (s *Store) LimitGet(ctx context.Context, key string) (models.Limit, error) 
 	if ok, err := found("store.LimitGet", s.limits.FindOne(ctx, idFilter(key)).Decode(&d)); !ok || !s.nowUTC().Before(d.ExpiresAt) {
 		return models.Limit{}, err
 	}
-	return models.Limit{Count: d.Count, ResetAt: d.ExpiresAt}, nil
+	return models.Limit{Count: d.Count, ResetAt: d.ExpiresAt, Last: d.UpdatedAt}, nil
 }
 
 // LimitReset implements models.LimitStore.
