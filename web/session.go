@@ -10,6 +10,7 @@ import (
 	"unicode"
 
 	"github.com/gofiber/fiber/v2"
+	"golang.org/x/text/language"
 
 	"github.com/szdc/talenthub/models"
 )
@@ -53,7 +54,7 @@ func (w *Web) cookie(c *fiber.Ctx, name, value string, maxAge time.Duration) {
 }
 
 // session loads the signed-in user from the session cookie, picks the
-// language (the account's, else the cookie's, else Chinese), makes sure
+// language (the account's, else the cookie's, else the browser's), makes sure
 // the CSRF cookie exists, and refuses a state-changing request whose CSRF
 // token does not match it.
 func (w *Web) session(c *fiber.Ctx) error {
@@ -95,6 +96,9 @@ func (w *Web) loadSession(c *fiber.Ctx, authenticate bool) {
 	lang := c.Cookies(langCookie)
 	if u := userOf(c); u != nil && u.Language != "" {
 		lang = u.Language
+	}
+	if lang == "" {
+		lang = browserLanguage(c.Get(fiber.HeaderAcceptLanguage))
 	}
 	if lang != models.LangEN {
 		lang = models.LangZH
@@ -170,4 +174,26 @@ func (w *Web) redirect(c *fiber.Ctx, to, flashKey string) (string, error) {
 
 func clientOf(c *fiber.Ctx) models.ClientInfo {
 	return models.ClientInfo{Addr: c.IP(), UserAgent: c.Get(fiber.HeaderUserAgent)}
+}
+
+// browserLanguage is the UI's language for a first visit, from the
+// browser's Accept-Language: Chinese when the browser prefers Chinese (any
+// script or region: the UI is in Simplified Chinese) before English,
+// English when it prefers English or names only other languages (an
+// overseas visitor reads English sooner than Chinese), Chinese when it
+// says nothing.
+func browserLanguage(header string) string {
+	tags, _, err := language.ParseAcceptLanguage(header)
+	if err != nil || len(tags) == 0 {
+		return models.LangZH
+	}
+	for _, t := range tags {
+		switch base, _ := t.Base(); base.String() {
+		case "zh":
+			return models.LangZH
+		case "en":
+			return models.LangEN
+		}
+	}
+	return models.LangEN
 }

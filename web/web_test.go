@@ -217,6 +217,7 @@ type call struct {
 	method, path string
 	form         url.Values
 	cookies      map[string]string
+	headers      map[string]string
 }
 
 func do(t *testing.T, app *fiber.App, c call) (*http.Response, string) {
@@ -231,6 +232,9 @@ func do(t *testing.T, app *fiber.App, c call) (*http.Response, string) {
 	}
 	for k, v := range c.cookies {
 		req.AddCookie(&http.Cookie{Name: k, Value: v})
+	}
+	for k, v := range c.headers {
+		req.Header.Set(k, v)
 	}
 	res, err := app.Test(req, -1)
 	if err != nil {
@@ -275,6 +279,33 @@ func TestHomePageInBothLanguages(t *testing.T) {
 	_, body = do(t, app, call{method: "GET", path: "/", cookies: map[string]string{langCookie: "en"}})
 	if !strings.Contains(body, `<html lang="en">`) || !strings.Contains(body, "Progress toward the 2025 targets") {
 		t.Errorf("the English home page:\n%.600s", body)
+	}
+}
+
+// TestFirstVisitFollowsTheBrowsersLanguage: before any choice (no cookie,
+// no account language), the page is in the browser's language: English
+// for an English or any non-Chinese browser (overseas talents are a target
+// group), Chinese for a Chinese one or when the browser says nothing; the
+// toggle's cookie wins over the browser.
+func TestFirstVisitFollowsTheBrowsersLanguage(t *testing.T) {
+	app, _ := newTestApp(t)
+	for header, want := range map[string]string{
+		"":                              "zh-CN",
+		"en-US,en;q=0.9":                "en",
+		"zh-TW,zh;q=0.9,en;q=0.8":       "zh-CN",
+		"fr-FR,fr;q=0.9":                "en",
+		"de-DE,zh-CN;q=0.8,en;q=0.5":    "zh-CN",
+		"ja;q=0.9,en-GB;q=0.8,zh;q=0.7": "en",
+		"garbage;;q=x":                  "zh-CN",
+	} {
+		_, body := do(t, app, call{method: "GET", path: "/", headers: map[string]string{"Accept-Language": header}})
+		if !strings.Contains(body, `<html lang="`+want+`">`) {
+			t.Errorf("Accept-Language %q: want a %s page", header, want)
+		}
+	}
+	_, body := do(t, app, call{method: "GET", path: "/", headers: map[string]string{"Accept-Language": "en-US"}, cookies: map[string]string{langCookie: "zh-CN"}})
+	if !strings.Contains(body, `<html lang="zh-CN">`) {
+		t.Error("the language chosen with the toggle does not win over the browser's")
 	}
 }
 
