@@ -21,7 +21,9 @@ func ValidID(id string) bool {
 }
 
 // CanViewTalent reports whether viewer (nil when anonymous) may see the
-// profile t at all.
+// profile t at all: its owner always; a public profile, anyone; one for
+// "organisations only", those SeesOrgsProfiles allows; a private one,
+// admins (who moderate).
 func CanViewTalent(viewer *User, t *Talent) bool {
 	if viewer != nil && viewer.ID == t.OwnerID {
 		return true
@@ -30,10 +32,28 @@ func CanViewTalent(viewer *User, t *Talent) bool {
 	case VisibilityPublic:
 		return true
 	case VisibilityOrgs:
-		return viewer.Is(RoleOrg, RoleBureau, RoleAdmin)
+		return SeesOrgsProfiles(viewer)
 	default:
 		return viewer.Is(RoleAdmin)
 	}
+}
+
+// SeesOrgsProfiles reports whether viewer sees the profiles whose owners
+// chose "organisations only": members of a verified organisation, the
+// bureau and admins. Anyone may sign up as an organisation and register
+// one, so an organisation account without a verified organisation (none
+// yet, pending, rejected) sees public profiles only.
+func SeesOrgsProfiles(viewer *User) bool {
+	return viewer.InVerifiedOrg() || viewer.Is(RoleBureau, RoleAdmin)
+}
+
+// VisibilitiesFor are the visibilities of the profiles viewer may find in
+// a search or a list of other people's profiles (never private ones).
+func VisibilitiesFor(viewer *User) []Visibility {
+	if SeesOrgsProfiles(viewer) {
+		return []Visibility{VisibilityPublic, VisibilityOrgs}
+	}
+	return []Visibility{VisibilityPublic}
 }
 
 // CanSeeContact reports whether viewer may see the unmasked contact details

@@ -37,7 +37,9 @@ func TestMaskEmail(t *testing.T) {
 func TestTalentForViewer(t *testing.T) {
 	owner := &User{ID: "000000000000000000000001", Role: RoleCreator}
 	other := &User{ID: "000000000000000000000002", Role: RoleCreator}
-	org := &User{ID: "000000000000000000000003", Role: RoleOrg}
+	org := &User{ID: "000000000000000000000003", Role: RoleOrg, OrgID: "000000000000000000000009", OrgVerified: true}
+	pendingOrg := &User{ID: "000000000000000000000006", Role: RoleOrg, OrgID: "000000000000000000000008"}
+	noOrg := &User{ID: "000000000000000000000007", Role: RoleOrg}
 	bureau := &User{ID: "000000000000000000000004", Role: RoleBureau}
 	admin := &User{ID: "000000000000000000000005", Role: RoleAdmin}
 	contact := Contact{Email: "ming@example.com", Phone: "13812345678"}
@@ -62,6 +64,10 @@ func TestTalentForViewer(t *testing.T) {
 		{"orgs, another creator", VisibilityOrgs, other, false, false, false},
 		{"orgs, another creator accepted flag ignored", VisibilityOrgs, other, true, false, false},
 		{"orgs, org", VisibilityOrgs, org, false, true, true},
+		{"orgs, member of an organisation not verified", VisibilityOrgs, pendingOrg, false, false, false},
+		{"orgs, organisation account without organisation", VisibilityOrgs, noOrg, false, false, false},
+		{"orgs, verified flag without organisation", VisibilityOrgs, &User{ID: "000000000000000000000010", Role: RoleOrg, OrgVerified: true}, false, false, false},
+		{"public, member of an organisation not verified", VisibilityPublic, pendingOrg, false, true, true},
 		{"orgs, bureau", VisibilityOrgs, bureau, false, true, false},
 		{"orgs, owner", VisibilityOrgs, owner, false, true, false},
 		{"private, org accepted", VisibilityPrivate, org, true, false, false},

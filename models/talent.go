@@ -12,8 +12,9 @@ import (
 // Visibility says who may see a talent profile.
 type Visibility string
 
-// Visibilities: public to anyone, orgs to organisation, bureau and admin
-// users only, private to the creator alone (and admins, who moderate).
+// Visibilities: public to anyone, orgs to members of verified
+// organisations, the bureau and admins only (SeesOrgsProfiles), private to
+// the creator alone (and admins, who moderate).
 const (
 	VisibilityPublic  Visibility = "public"
 	VisibilityOrgs    Visibility = "orgs"

@@ -28,7 +28,11 @@ type User struct {
 	OrgID string `json:"org_id"`
 	// Language is the user's language of the web UI: "zh-CN" (the
 	// default, also when empty) or "en".
-	Language  string    `json:"language"`
+	Language string `json:"language"`
+	// OrgVerified says that OrgID names a verified organisation, as read
+	// when the user signs in or is authenticated for a request
+	// (AccountService); it is not stored, and never sent.
+	OrgVerified bool      `json:"-"`
 	Version   int64     `json:"version"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
@@ -59,6 +63,11 @@ func (u *UserUpdate) Normalize() {
 		n := strings.TrimSpace(*u.Name)
 		u.Name = &n
 	}
+}
+
+// InVerifiedOrg reports whether u is a member of a verified organisation.
+func (u *User) InVerifiedOrg() bool {
+	return u != nil && u.Role == RoleOrg && u.OrgID != "" && u.OrgVerified
 }
 
 // Is reports whether u is signed in with one of roles.
@@ -162,8 +171,8 @@ type AccountService interface {
 	// Logout revokes the session of token. Revoking an unknown token is not
 	// an error.
 	Logout(ctx context.Context, token string) error
-	// Authenticate returns the user of a live session token, or
-	// CodeUnauthenticated.
+	// Authenticate returns the user of a live session token, with
+	// OrgVerified read from its organisation, or CodeUnauthenticated.
 	Authenticate(ctx context.Context, token string) (*User, error)
 	// CreateUser creates a bureau or admin account. Returns CodeForbidden
 	// unless actor is an admin, CodeValidation, CodeConflict.

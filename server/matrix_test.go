@@ -205,6 +205,15 @@ func rows(w *world) []row {
 
 		{"POST", "/api/v1/talents", "a throwaway account", throwaway("/api/v1/talents", map[string]any{"name": "T"}), [nRoles]int{401, cr, cr, 403, 403, 403, 403}},
 		{"GET", "/api/v1/talents/:id", "orgs-visible profile", fixed("/api/v1/talents/"+A, nil), [nRoles]int{404, ok, 404, ok, ok, ok, ok}},
+		{"GET", "/api/v1/talents/:id", "orgs-visible profile, the org member's organisation pending", func(w *world, _ role) target {
+			tok, u := w.throwaway(member)
+			w.verifiedOrg(u, models.StatusPending)
+			return target{path: "/api/v1/talents/" + A, tokens: map[role]string{member: tok}}
+		}, [nRoles]int{404, ok, 404, 404, ok, ok, ok}},
+		{"GET", "/api/v1/talents/:id", "orgs-visible profile, the org member without organisation", func(w *world, _ role) target {
+			tok, _ := w.throwaway(member)
+			return target{path: "/api/v1/talents/" + A, tokens: map[role]string{member: tok}}
+		}, [nRoles]int{404, ok, 404, 404, ok, ok, ok}},
 		{"GET", "/api/v1/talents/:id", "public profile", fixed("/api/v1/talents/"+w.talentB, nil), [nRoles]int{ok, ok, ok, ok, ok, ok, ok}},
 		{"GET", "/api/v1/talents/:id", "private profile", func(w *world, _ role) target {
 			tok, u := w.throwaway(creator)

@@ -183,7 +183,7 @@ func (e *env) register(email string, role models.Role) (token, id string) {
 func (e *env) staff(email string, role models.Role) (token, id string) {
 	e.t.Helper()
 	ctx := context.Background()
-	acc := service.NewAccounts(e.store, e.store, e.store, service.AccountsConfig{Logger: slog.New(slog.DiscardHandler)})
+	acc := service.NewAccounts(e.store, e.store, e.store, e.store, service.AccountsConfig{Logger: slog.New(slog.DiscardHandler)})
 	root := &models.User{ID: "65f0c0ffee00000000000000", Role: models.RoleAdmin}
 	in := models.NewUserInput{Email: email, Password: "correct horse battery", Name: "Staff", Role: role}
 	if _, err := acc.CreateUser(ctx, root, in); err != nil {
@@ -466,12 +466,19 @@ func TestTalentProfiles(t *testing.T) {
 		t.Fatalf("refused patches changed the profile: %s", r.raw)
 	}
 
-	// Visibility "orgs": organisations, bureau and admin see it; other
-	// creators and anonymous visitors are told it does not exist.
+	// Visibility "orgs": members of verified organisations, bureau and
+	// admin see it; other creators, anonymous visitors and organisation
+	// accounts without a verified organisation are told it does not
+	// exist.
 	check(t, "orgs-only, anonymous", e.call("GET", path, "", nil), 404, "not_found")
 	check(t, "orgs-only, other creator", e.call("GET", path, other, nil), 404, "not_found")
 	check(t, "orgs-only, other creator patch", e.call("PATCH", path, other, map[string]any{"headline": "x"}), 404, "not_found")
-	check(t, "orgs-only, org", e.call("GET", path, org, nil), 200, "")
+	check(t, "orgs-only, org account without organisation", e.call("GET", path, org, nil), 404, "not_found")
+	r = e.call("POST", "/api/v1/orgs", org, map[string]any{"name": "工作室", "kind": "enterprise", "district": "nanshan"})
+	check(t, "register the organisation", r, 201, "")
+	check(t, "orgs-only, member of a pending organisation", e.call("GET", path, org, nil), 404, "not_found")
+	check(t, "verify the organisation", e.call("POST", "/api/v1/orgs/"+r.str("id")+"/verify", bureau, map[string]any{"decision": "verified"}), 200, "")
+	check(t, "orgs-only, member of a verified organisation", e.call("GET", path, org, nil), 200, "")
 	check(t, "private", e.call("PATCH", path, owner, map[string]any{"visibility": "private"}), 200, "")
 	check(t, "private, org", e.call("GET", path, org, nil), 404, "not_found")
 	check(t, "private, bureau", e.call("GET", path, bureau, nil), 404, "not_found")

@@ -63,6 +63,7 @@ type Accounts struct {
 	users    models.UserStore
 	sessions models.SessionStore
 	limits   models.LimitStore
+	orgs     models.OrgStore
 	// hasher hashes for sign-ins and signed-in users; registrations has
 	// the registrations' own slots.
 	hasher        *hasher
@@ -79,8 +80,9 @@ type Accounts struct {
 
 var _ models.AccountService = (*Accounts)(nil)
 
-// NewAccounts returns the account service over its stores.
-func NewAccounts(users models.UserStore, sessions models.SessionStore, limits models.LimitStore, cfg AccountsConfig) *Accounts {
+// NewAccounts returns the account service over its stores (orgs to tell
+// whether an organisation user's organisation is verified).
+func NewAccounts(users models.UserStore, sessions models.SessionStore, limits models.LimitStore, orgs models.OrgStore, cfg AccountsConfig) *Accounts {
 	if cfg.SessionTTL <= 0 {
 		cfg.SessionTTL = 30 * 24 * time.Hour
 	}
@@ -117,7 +119,7 @@ func NewAccounts(users models.UserStore, sessions models.SessionStore, limits mo
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	return &Accounts{users: users, sessions: sessions, limits: limits, hasher: newHasher(cfg.MaxConcurrentHashes),
+	return &Accounts{users: users, sessions: sessions, limits: limits, orgs: orgs, hasher: newHasher(cfg.MaxConcurrentHashes),
 		registrations: newHasher(cfg.MaxConcurrentRegisterHashes), registering: make(chan struct{}, cfg.MaxConcurrentRegistrations), cfg: cfg}
 }
 
@@ -240,6 +242,9 @@ func (a *Accounts) Login(ctx context.Context, in models.LoginInput, client model
 	if err := a.limits.LimitReset(ctx, keys.pair); err != nil {
 		return nil, err
 	}
+	if u, err = a.withOrg(ctx, u); err != nil {
+		return nil, err
+	}
 	return a.startSession(ctx, u, client)
 }
 
@@ -342,7 +347,26 @@ func (a *Accounts) Authenticate(ctx context.Context, token string) (*models.User
 	if models.IsCode(err, models.CodeNotFound) {
 		return nil, unauth
 	}
-	return u, err
+	if err != nil {
+		return nil, err
+	}
+	return a.withOrg(ctx, u)
+}
+
+// withOrg returns a copy of u (which a cache may share) with OrgVerified
+// read from its organisation: one _id lookup per request of an
+// organisation member, so that a verification counts at once.
+func (a *Accounts) withOrg(ctx context.Context, u *models.User) (*models.User, error) {
+	if u.Role != models.RoleOrg || u.OrgID == "" {
+		return u, nil
+	}
+	o, err := a.orgs.Org(ctx, u.OrgID)
+	if err != nil && !models.IsCode(err, models.CodeNotFound) {
+		return nil, err
+	}
+	c := *u
+	c.OrgVerified = err == nil && o.Status == models.StatusVerified
+	return &c, nil
 }
 
 // CreateUser implements models.AccountService.

@@ -38,7 +38,7 @@ func setup(t *testing.T, cfg service.AccountsConfig) (*service.Accounts, *store.
 	st := storetest.MustOpen(t, func(o *store.Options) { o.Now = clk.Now })
 	cfg.Now = clk.Now
 	cfg.Logger = slog.New(slog.DiscardHandler)
-	return service.NewAccounts(st, st, st, cfg), st, clk
+	return service.NewAccounts(st, st, st, st, cfg), st, clk
 }
 
 var client = models.ClientInfo{Addr: "203.0.113.7", UserAgent: "test"}

@@ -50,7 +50,7 @@ func New(st Stores, index Index, figures Figures, acc AccountsConfig, weights mo
 	tax := NewTaxonomies(st, st, now, logger)
 	d := Deps{Store: st, Lister: lister, Searcher: searcher, Weights: weights, Tax: tax, Now: now, Logger: logger, docs: newDocCache()}
 	return &All{
-		Accounts:     NewAccounts(st, st, st, acc),
+		Accounts:     NewAccounts(st, st, st, st, acc),
 		Talents:      NewTalents(d),
 		Orgs:         NewOrgs(d),
 		Bases:        NewBases(d),

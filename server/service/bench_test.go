@@ -100,7 +100,7 @@ func BenchmarkListProjectApplications(b *testing.B) {
 func BenchmarkSignInDuringRegistrationFlood(b *testing.B) {
 	ctx := context.Background()
 	st := storetest.MustOpen(b)
-	a := service.NewAccounts(st, st, st, service.AccountsConfig{Logger: slog.New(slog.DiscardHandler)})
+	a := service.NewAccounts(st, st, st, st, service.AccountsConfig{Logger: slog.New(slog.DiscardHandler)})
 	if _, err := a.Register(ctx, models.RegisterInput{Email: "victim@example.com", Password: "correct horse", Name: "V", Role: models.RoleCreator}, models.ClientInfo{}); err != nil {
 		b.Fatal(err)
 	}

@@ -30,8 +30,9 @@ func (s *Talents) Search(ctx context.Context, actor *models.User, q models.Talen
 	if !actor.Is(models.RoleOrg, models.RoleBureau, models.RoleAdmin) {
 		return nil, models.Errorf(models.CodeForbidden, "talent search is for organisations, the bureau and admins")
 	}
-	// What these roles may see (models.CanViewTalent): never private ones.
-	q.Visibility = []models.Visibility{models.VisibilityPublic, models.VisibilityOrgs}
+	// What the actor may see (models.CanViewTalent): never private ones,
+	// those for organisations only when SeesOrgsProfiles.
+	q.Visibility = models.VisibilitiesFor(actor)
 	page, err := s.Searcher.SearchTalents(ctx, q)
 	if err != nil {
 		return nil, err
@@ -117,7 +118,7 @@ func pageOf[T any](items []T, page models.Page) *models.List[T] {
 }
 
 // Matches implements models.ProjectService: talents for a project, for its
-// organisation. Only available profiles visible to organisations.
+// organisation. Only available profiles the actor may see.
 func (s *Projects) Matches(ctx context.Context, actor *models.User, id string, page models.Page) (*models.List[models.TalentMatch], error) {
 	p, err := s.Store.Project(ctx, id)
 	if err != nil {
@@ -132,7 +133,7 @@ func (s *Projects) Matches(ctx context.Context, actor *models.User, id string, p
 	}
 	rel := relative(hits)
 	ts, err := fetchHits(ctx, hits, &s.docs.talents, s.Store.Talent, talentVersion, func(t *models.Talent) bool {
-		return t.Available && t.Visibility != models.VisibilityPrivate
+		return t.Available && models.CanViewTalent(actor, t)
 	})
 	if err != nil {
 		return nil, err
@@ -190,6 +191,19 @@ func (s *Talents) Similar(ctx context.Context, actor *models.User, id string, pa
 	hits, err := s.Searcher.SimilarTalents(ctx, t, candidates)
 	if err != nil {
 		return nil, err
+	}
+	if !models.SeesOrgsProfiles(actor) {
+		// The index proposes profiles for organisations too: the actor's
+		// total and pages count only those it may see.
+		visible, err := fetchHits(ctx, hits, &s.docs.talents, s.Store.Talent, talentVersion, func(t *models.Talent) bool { return models.CanViewTalent(actor, t) })
+		if err != nil {
+			return nil, err
+		}
+		keep := map[string]bool{}
+		for _, v := range visible {
+			keep[v.ID] = true
+		}
+		hits = slices.DeleteFunc(hits, func(h models.SearchHit) bool { return !keep[h.ID] })
 	}
 	scores := map[string]float64{}
 	for _, h := range hits {
