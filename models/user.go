@@ -33,9 +33,9 @@ type User struct {
 	// when the user signs in or is authenticated for a request
 	// (AccountService); it is not stored, and never sent.
 	OrgVerified bool      `json:"-"`
-	Version   int64     `json:"version"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	Version     int64     `json:"version"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
 }
 
 // Languages of the UI.
