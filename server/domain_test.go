@@ -369,7 +369,7 @@ func TestRecruitmentReports(t *testing.T) {
 			t.Errorf("no message for %s: %s", f, r.raw)
 		}
 	}
-	check(t, "unknown talent", e.call("POST", "/api/v1/recruitments", M1, map[string]any{"talent_id": "65f0c0ffee00000000000001", "org_id": w.o1.ID, "date": "2025-01-01", "origin": "domestic", "district": "nanshan", "industry": "games"}), 422, "validation_failed")
+	check(t, "unknown talent", e.call("POST", "/api/v1/recruitments", M1, map[string]any{"talent_id": "65f0c0ffee00000000000001", "org_id": w.o1.ID, "date": "2025-01-01", "origin": "domestic", "district": "nanshan", "industry": "games"}), 404, "not_found")
 	check(t, "server-owned status", e.call("POST", "/api/v1/recruitments", M1, map[string]any{"talent_id": w.talentA, "org_id": w.o1.ID, "date": "2025-01-02", "origin": "domestic", "district": "nanshan", "industry": "games", "status": "verified"}), 400, "bad_request")
 
 	// The bureau decides once; a decided record changes only by correction.

@@ -96,3 +96,35 @@ func TestOrgsOnlyProfilesNeedAVerifiedOrganisation(t *testing.T) {
 		t.Errorf("/me grew a field")
 	}
 }
+
+// TestHireReportOnlyForProfilesTheOrganisationSees: a hire reported with
+// the talent_id of a profile the organisation may not see is answered as
+// an id that does not exist (404), with the same message, and nothing is
+// recorded or copied.
+func TestHireReportOnlyForProfilesTheOrganisationSees(t *testing.T) {
+	w := newWorld(t)
+	e := w.e
+	_, hidden := w.throwaway(creator)
+	_, err := e.svc.Talents.Create(w.ctx(), hidden, models.TalentInput{Name: "隐身的人", Visibility: models.VisibilityPrivate, Level: models.LevelA,
+		Origin: models.OriginOverseas, District: "nanshan", Industries: []string{"games"}})
+	w.must(err)
+	body := func(talentID string) map[string]any {
+		b := w.reportBody()
+		b.TalentID = talentID
+		return map[string]any{"talent_id": b.TalentID, "org_id": b.OrgID, "date": b.Date, "origin": b.Origin, "district": b.District, "industry": b.Industry}
+	}
+	private := e.call("POST", "/api/v1/recruitments", w.tokens[member], body(hidden.ID))
+	check(t, "a private profile", private, 404, "not_found")
+	made := e.call("POST", "/api/v1/recruitments", w.tokens[member], body("65f0c0ffee00000000000001"))
+	check(t, "an id of nothing", made, 404, "not_found")
+	if private.str("error", "message") != made.str("error", "message") || strings.Contains(private.raw, "隐身") {
+		t.Errorf("the answers tell a hidden profile from no profile: %s / %s", private.raw, made.raw)
+	}
+	// An organisation member whose organisation is pending could not
+	// report anyway; a verified one reports a profile it sees.
+	check(t, "an orgs-only profile", e.call("POST", "/api/v1/recruitments", w.tokens[member], body(w.talentA)), 201, "")
+	r := e.call("GET", "/api/v1/recruitments?per_page=100", w.tokens[bureau], nil)
+	if strings.Contains(r.raw, hidden.ID) || strings.Contains(r.raw, "隐身") || len(ids(r)) != 1 {
+		t.Errorf("a refused report left a record: %s", r.raw)
+	}
+}

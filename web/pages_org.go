@@ -443,6 +443,11 @@ func (w *Web) recruitmentReport(c *fiber.Ctx, p *page) (string, error) {
 			Level: models.Level(p.Form["level"]), District: p.Form["district"], Industry: p.Form["industry"]}
 	}
 	if _, err := w.cfg.Recruitments.Report(c.UserContext(), p.User, in); err != nil {
+		if in.ApplicationID == "" && models.IsCode(err, models.CodeNotFound) {
+			p.Errors = map[string]string{"talent_id": w.tr.t(p.Lang, "recruitment_form.no_talent"), "_": w.tr.t(p.Lang, "form.code.not_found")}
+			p.Status = fiber.StatusNotFound
+			return "recruitment_form", nil
+		}
 		if in.ApplicationID == "" && w.formErrors(p, err) {
 			return "recruitment_form", nil
 		}

@@ -64,9 +64,13 @@ func (s *Recruitments) Report(ctx context.Context, actor *models.User, in models
 	if r.OrgID != own.ID {
 		return nil, models.Errorf(models.CodeForbidden, "you can report recruitments for your own organisation only")
 	}
+	// The profile is read under the rule of reading it (a report copies
+	// its name and defaults): one the organisation may not see is, as an
+	// id of nothing, not found. A hire from the organisation's own
+	// application names a talent who applied or accepted an invitation.
 	t, err := s.Store.Talent(ctx, r.TalentID)
-	if models.IsCode(err, models.CodeNotFound) {
-		return nil, fieldError("talent_id", "no such talent profile")
+	if models.IsCode(err, models.CodeNotFound) || err == nil && in.ApplicationID == "" && !models.CanViewTalent(actor, t) {
+		return nil, notFound()
 	}
 	if err != nil {
 		return nil, err
