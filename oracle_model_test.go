@@ -191,7 +191,7 @@ type snapshot struct {
 	recs     map[string]*rawRec
 	audit    map[string]*rawAudit
 	targets  []rawTarget
-	consents map[string]bool // talent_id:org_id
+	consents map[string]bool   // talent_id:org_id
 	userOrg  map[string]string // user → the organisation it belongs to
 	// the taxonomy's live districts and industries
 	districts, industries []string
