@@ -103,8 +103,6 @@ func (s *Server) securityHeaders(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// deadline gives every request a context that ends after RequestTimeout,
-// so that a slow database fails the request instead of holding it.
 // gate refuses API requests while the database is down, and ends the
 // requests in flight when it goes down, instead of letting them wait for
 // their deadline.
@@ -139,6 +137,8 @@ func (s *Server) bodyLimit(c *fiber.Ctx) error {
 	return c.Next()
 }
 
+// deadline gives every request a context that ends after RequestTimeout,
+// so that a slow database fails the request instead of holding it.
 func (s *Server) deadline(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), s.cfg.RequestTimeout)
 	defer cancel()

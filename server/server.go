@@ -119,8 +119,6 @@ func (s *Server) App() *fiber.App { return s.app }
 // Serve serves on ln until Shutdown.
 func (s *Server) Serve(ln net.Listener) error { return s.app.Listener(ln) }
 
-// Shutdown stops accepting connections and waits for in-flight requests,
-// at most until ctx ends.
 // Drain starts a graceful stop: /readyz answers 503, so that a load
 // balancer stops sending, and every answer closes its connection, so that
 // no client sends another request down a connection about to close (the
@@ -128,6 +126,8 @@ func (s *Server) Serve(ln net.Listener) error { return s.app.Listener(ln) }
 // under load). Shutdown follows.
 func (s *Server) Drain() { s.draining.Store(true) }
 
+// Shutdown stops accepting connections and waits for in-flight requests,
+// at most until ctx ends.
 func (s *Server) Shutdown(ctx context.Context) error {
 	deadline, ok := ctx.Deadline()
 	if !ok {

@@ -419,13 +419,13 @@ func queryOf(c *fiber.Ctx, names ...string) map[string]string {
 // searchPerPage is how many results a search page of the UI shows.
 const searchPerPage = 20
 
-// pages numbers the pages of a list (at most 50).
 // paged is a list with the numbers of its pages, for the pager.
 type paged[T any] struct {
 	*models.List[T]
 	Pages []int
 }
 
+// pages numbers the pages of a list (at most 50).
 func pages(total, perPage int) []int {
 	n := min((total+perPage-1)/perPage, 50)
 	out := make([]int, n)

@@ -403,8 +403,6 @@ func (l *docLocks) lock(coll string, id any) func() {
 	return m.Unlock
 }
 
-// translate turns a driver error into a models error. It is the only place
-// that knows driver errors.
 // found turns the outcome of a lookup into whether something was found:
 // "not found" is an answer, not an error.
 func found(op string, err error) (bool, error) {
@@ -415,6 +413,8 @@ func found(op string, err error) (bool, error) {
 	return err == nil, err
 }
 
+// translate turns a driver error into a models error. It is the only place
+// that knows driver errors.
 func translate(op string, err error) error {
 	switch {
 	case err == nil:
