@@ -64,6 +64,8 @@ type AuditStore interface {
 	AuditEntry(ctx context.Context, id string) (*AuditEntry, error)
 	// TalentReveals returns the contact reveals of a talent (export).
 	TalentReveals(ctx context.Context, talentID string) ([]*AuditEntry, error)
-	// DeleteTalentReveals removes them (erasure).
-	DeleteTalentReveals(ctx context.Context, talentID string) error
+	// DeleteTalentAudit removes, for an erasure, every entry that names
+	// the talent: those about their profile (contact consents and their
+	// withdrawals, reveals) and those they made.
+	DeleteTalentAudit(ctx context.Context, talentID string) error
 }

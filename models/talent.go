@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"slices"
@@ -338,13 +339,26 @@ type Erasure struct {
 
 // Pseudonym is what replaces an erased talent's ID in the recruitment
 // records that stay for the statistics: stable, so the person still counts
-// at most once a year, and not the ID of anything.
-func Pseudonym(talentID string) string {
-	sum := sha256.Sum256([]byte("talenthub erased talent " + talentID))
-	return pseudonymPrefix + hex.EncodeToString(sum[:12])
+// at most once a year, and not the ID of anything. It is keyed with a
+// secret of the database (SecretPseudonym), so that knowing a talent's id
+// does not find their records: HMAC-SHA256 of the id, 128 bits in hex.
+func Pseudonym(key []byte, talentID string) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(talentID))
+	return pseudonymPrefix + hex.EncodeToString(m.Sum(nil)[:16])
 }
+
+// SecretPseudonym names the database's secret that keys Pseudonym.
+const SecretPseudonym = "pseudonym"
 
 const pseudonymPrefix = "erased-"
 
 // IsPseudonym reports whether id is a Pseudonym (an erased talent's).
 func IsPseudonym(id string) bool { return strings.HasPrefix(id, pseudonymPrefix) }
+
+// IsUnkeyedPseudonym reports whether id is a pseudonym of the form made
+// before pseudonyms were keyed (an unkeyed hash of the id, 96 bits), which
+// anyone who knew the id could compute.
+func IsUnkeyedPseudonym(id string) bool {
+	return IsPseudonym(id) && len(id) == len(pseudonymPrefix)+24
+}

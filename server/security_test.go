@@ -1,10 +1,15 @@
 package server_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/szdc/talenthub/models"
+	"github.com/szdc/talenthub/server/service"
 )
 
 // Tests of the holes a security review found (issue 12), through the API.
@@ -126,5 +131,138 @@ func TestHireReportOnlyForProfilesTheOrganisationSees(t *testing.T) {
 	r := e.call("GET", "/api/v1/recruitments?per_page=100", w.tokens[bureau], nil)
 	if strings.Contains(r.raw, hidden.ID) || strings.Contains(r.raw, "隐身") || len(ids(r)) != 1 {
 		t.Errorf("a refused report left a record: %s", r.raw)
+	}
+}
+
+// oldPseudonym is the unkeyed pseudonym of before issue 12: anyone who
+// knew an erased talent's id could compute it and find the records.
+func oldPseudonym(id string) string {
+	sum := sha256.Sum256([]byte("talenthub erased talent " + id))
+	return "erased-" + hex.EncodeToString(sum[:12])
+}
+
+// allAudit reads the whole audit trail as an admin.
+func allAudit(t *testing.T, w *world) string {
+	t.Helper()
+	var b strings.Builder
+	for page := 1; ; page++ {
+		r := w.e.call("GET", fmt.Sprintf("/api/v1/audit?per_page=100&page=%d", page), w.tokens[admin], nil)
+		if r.status != 200 {
+			t.Fatalf("audit: %s", r.raw)
+		}
+		b.WriteString(r.raw)
+		if page*100 >= int(r.body["total"].(float64)) {
+			return b.String()
+		}
+	}
+}
+
+// TestErasureLeavesNoTrail: after a creator erases their data, no audit
+// entry holds their id (contact consents, reveals and their withdrawal
+// included), none links the id to the pseudonym, and the pseudonym is
+// keyed with the database's secret: knowing the id does not find the
+// records. The pseudonym is stable, also across a restart and an
+// erasure resumed after a crash.
+func TestErasureLeavesNoTrail(t *testing.T) {
+	w := newWorld(t)
+	e := w.e
+	tok, u := w.throwaway(creator)
+	_, err := e.svc.Talents.Create(w.ctx(), u, models.TalentInput{Name: "王五", Visibility: models.VisibilityOrgs, Level: models.LevelA,
+		Origin: models.OriginOverseas, District: "nanshan", Industries: []string{"games"}, Contact: models.ContactInput{Phone: "13912345678"}})
+	w.must(err)
+	p := w.project()
+	app := e.call("POST", "/api/v1/projects/"+p.ID+"/applications", tok, map[string]any{"message": "hi", "accept_contact": true})
+	check(t, "apply and share", app, 201, "")
+	check(t, "the organisation reads the contact", e.call("GET", "/api/v1/talents/"+u.ID, w.tokens[member], nil), 200, "")
+	body := w.reportBody()
+	body.TalentID = u.ID
+	r1 := e.call("POST", "/api/v1/recruitments", w.tokens[member], body)
+	check(t, "report", r1, 201, "")
+	body = w.reportBody()
+	body.TalentID = u.ID
+	r2 := e.call("POST", "/api/v1/recruitments", w.tokens[member], body)
+	check(t, "report again", r2, 201, "")
+	if !strings.Contains(allAudit(t, w), u.ID) {
+		t.Fatal("the audit trail does not name the creator before the erasure: the test proves nothing")
+	}
+
+	check(t, "erase", e.call("DELETE", "/api/v1/talents/"+u.ID, tok, nil), 204, "")
+	rec1 := e.call("GET", "/api/v1/recruitments/"+r1.str("id"), w.tokens[bureau], nil)
+	rec2 := e.call("GET", "/api/v1/recruitments/"+r2.str("id"), w.tokens[bureau], nil)
+	pseudonym := rec1.str("talent_id")
+	if !models.IsPseudonym(pseudonym) || rec2.str("talent_id") != pseudonym {
+		t.Fatalf("pseudonyms: %q, %q", pseudonym, rec2.str("talent_id"))
+	}
+	if pseudonym == oldPseudonym(u.ID) {
+		t.Errorf("the pseudonym is the unkeyed hash of the id")
+	}
+	trail := allAudit(t, w)
+	if strings.Contains(trail, u.ID) {
+		t.Errorf("the audit trail still holds the erased creator's id")
+	}
+	if strings.Contains(trail, "王五") || strings.Contains(trail, "13912345678") {
+		t.Errorf("the audit trail still holds the erased creator's data")
+	}
+	if !strings.Contains(trail, models.AuditTalentErase) {
+		t.Errorf("the erasure is not audited")
+	}
+
+	// A restart (services anew over the same database) and an erasure
+	// interrupted by a crash: a record still naming the talent is
+	// finished under the same pseudonym.
+	late := &models.Recruitment{OrgID: w.o1.ID, TalentID: u.ID, TalentName: "王五", Date: "2024-12-31", Origin: models.OriginOverseas,
+		Level: models.LevelA, District: "nanshan", Industry: "games", Status: models.StatusReported, ReportedBy: w.users[member].ID}
+	w.must(e.store.CreateRecruitment(w.ctx(), late))
+	w.must(e.store.BeginErasure(w.ctx(), models.Erasure{TalentID: u.ID, By: u.ID, At: time.Now()}))
+	again := service.New(e.store, nil, nil, service.AccountsConfig{}, models.MatchWeights{}, nil, nil)
+	if n, err := again.Talents.ResumeErasures(w.ctx()); err != nil || n != 1 {
+		t.Fatalf("ResumeErasures = %d, %v", n, err)
+	}
+	got, err := e.store.Recruitment(w.ctx(), late.ID)
+	w.must(err)
+	if got.TalentID != pseudonym || got.TalentName != "" || !got.Erased {
+		t.Errorf("the resumed erasure: %+v, want pseudonym %s", got, pseudonym)
+	}
+	if strings.Contains(allAudit(t, w), u.ID) {
+		t.Errorf("the resumed erasure left the id in the audit trail")
+	}
+}
+
+// TestUnkeyedPseudonymsAreRekeyedOnce: records erased before pseudonyms
+// were keyed get, at the next start, a keyed pseudonym of their old one,
+// the same for every record of one talent; once done, it is not done
+// again.
+func TestUnkeyedPseudonymsAreRekeyedOnce(t *testing.T) {
+	w := newWorld(t)
+	e := w.e
+	old := oldPseudonym("65f0c0ffee0000000000abcd")
+	var recs []*models.Recruitment
+	for _, date := range []string{"2024-02-01", "2024-05-01"} {
+		r := &models.Recruitment{OrgID: w.o1.ID, TalentID: old, Date: date, Origin: models.OriginDomestic, Level: models.LevelB,
+			District: "nanshan", Industry: "games", Status: models.StatusVerified, Erased: true, ReportedBy: w.users[member].ID}
+		w.must(e.store.CreateRecruitment(w.ctx(), r))
+		recs = append(recs, r)
+	}
+	start := func() {
+		svc := service.New(e.store, nil, nil, service.AccountsConfig{}, models.MatchWeights{}, nil, nil)
+		if _, err := svc.Talents.ResumeErasures(w.ctx()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	start()
+	var keyed string
+	for i, r := range recs {
+		got, err := e.store.Recruitment(w.ctx(), r.ID)
+		w.must(err)
+		if !models.IsPseudonym(got.TalentID) || models.IsUnkeyedPseudonym(got.TalentID) || i > 0 && got.TalentID != keyed {
+			t.Fatalf("record %d after the re-keying: %q", i, got.TalentID)
+		}
+		keyed = got.TalentID
+	}
+	start()
+	got, err := e.store.Recruitment(w.ctx(), recs[0].ID)
+	w.must(err)
+	if got.TalentID != keyed {
+		t.Errorf("a second start re-keyed again: %q, was %q", got.TalentID, keyed)
 	}
 }

@@ -114,10 +114,9 @@ func (w *Web) auditRows(lang string, tax *models.Taxonomy, entries []*models.Aud
 				}
 			}
 		}
-		// A talent who erased their data is their pseudonym everywhere,
-		// also as the actor of what they did themselves.
-		if models.Kind(e.ResourceType) == models.KindTalent && models.IsPseudonym(r.Object) &&
-			(e.ActorID == e.ResourceID || models.Pseudonym(e.ActorID) == e.ResourceID) {
+		// A talent who erased their data is their pseudonym: the erasure's
+		// entry names no actor when the creator erased it themselves.
+		if models.Kind(e.ResourceType) == models.KindTalent && models.IsPseudonym(r.Object) && e.ActorID == "" && e.ActorRole == models.RoleCreator {
 			r.Actor = r.Object
 		}
 		for i, c := range r.Changes {

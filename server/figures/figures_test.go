@@ -218,7 +218,7 @@ func TestErasedTalentsKeepCounting(t *testing.T) {
 	x := newFixture(t)
 	r1 := x.rec("t1", "2025-03-01", models.StatusVerified, models.LevelA, "nanshan")
 	r2 := x.rec("t1", "2025-06-01", models.StatusVerified, models.LevelA, "futian")
-	p := models.Pseudonym("t1")
+	p := models.Pseudonym([]byte("a key of the database"), "t1")
 	// (Between these two writes the person counts twice: an erasure is
 	// several writes, and the figures follow each.)
 	x.change(r1, func(r *models.Recruitment) { r.TalentID, r.TalentName, r.Erased = p, "", true })

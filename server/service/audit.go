@@ -83,7 +83,8 @@ func (s *Audit) Names(ctx context.Context, actor *models.User, entries []*models
 }
 
 // name is the display name of one object; CodeNotFound when it is gone
-// (except an erased talent, named by its pseudonym).
+// (an erased talent is named by its pseudonym where an entry names that:
+// nothing derives a pseudonym from an id).
 func (s *Audit) name(ctx context.Context, kind, id string) (string, error) {
 	switch kind {
 	case "talent":
@@ -91,11 +92,6 @@ func (s *Audit) name(ctx context.Context, kind, id string) (string, error) {
 			return id, nil
 		}
 		t, err := s.Store.Talent(ctx, id)
-		if models.IsCode(err, models.CodeNotFound) {
-			// Erased (an erasure deletes the profile): the pseudonym its
-			// records keep.
-			return models.Pseudonym(id), nil
-		}
 		if err != nil {
 			return "", err
 		}

@@ -43,6 +43,13 @@ type Stores interface {
 	BeginErasure(ctx context.Context, e models.Erasure) error
 	EndErasure(ctx context.Context, talentID string) error
 	PendingErasures(ctx context.Context) ([]models.Erasure, error)
+	ErasedRecruitments(ctx context.Context) ([]*models.Recruitment, error)
+	// Secret returns the database's secret called name, made at its
+	// first use.
+	Secret(ctx context.Context, name string) ([]byte, error)
+	// Marked reports whether the marker called name is set; Mark sets it.
+	Marked(ctx context.Context, name string) (bool, error)
+	Mark(ctx context.Context, name string) error
 }
 
 func (d *Deps) defaults() {

@@ -135,12 +135,16 @@ func (s *Talents) Delete(ctx context.Context, actor *models.User, id string, ifV
 	return s.Erase(ctx, models.Erasure{TalentID: id, By: actor.ID, At: s.now()}, actor)
 }
 
-// Erase removes a creator's personal data: applications, contact consents
-// and reveals, and the profile; the recruitment records naming them stay
-// for the statistics with the talent's id replaced by a stable pseudonym
-// and the name removed. Without transactions this is many writes, so the
-// erasure is recorded first and every step is idempotent: an erasure cut
-// short by a crash is finished by ResumeErasures at the next start.
+// Erase removes a creator's personal data: applications, contact consents,
+// the audit entries that name them (consents, withdrawals, reveals) and
+// the profile; the recruitment records naming them stay for the
+// statistics with the talent's id replaced by a stable pseudonym, keyed
+// with the database's secret, and the name removed. The erasure's own
+// audit entry names the pseudonym, and the actor only when it is someone
+// else (an admin): no entry links the id and the pseudonym. Without
+// transactions this is many writes, so the erasure is recorded first and
+// every step is idempotent: an erasure cut short by a crash is finished by
+// ResumeErasures at the next start, under the same pseudonym.
 func (s *Talents) Erase(ctx context.Context, e models.Erasure, actor *models.User) error {
 	// The work must finish even if the client goes away.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
@@ -160,14 +164,15 @@ func (s *Talents) Erase(ctx context.Context, e models.Erasure, actor *models.Use
 	if err := s.Store.DeleteTalentConsents(ctx, e.TalentID); err != nil {
 		return err
 	}
-	if err := s.Store.DeleteTalentReveals(ctx, e.TalentID); err != nil {
-		return err
-	}
 	recs, err := s.Store.TalentRecruitments(ctx, e.TalentID)
 	if err != nil {
 		return err
 	}
-	pseudonym := models.Pseudonym(e.TalentID)
+	key, err := s.Store.Secret(ctx, models.SecretPseudonym)
+	if err != nil {
+		return err
+	}
+	pseudonym := models.Pseudonym(key, e.TalentID)
 	for _, r := range recs {
 		_, err := s.Store.UpdateRecruitment(ctx, r.ID, 0, func(r *models.Recruitment) error {
 			r.TalentID, r.TalentName, r.Erased = pseudonym, "", true
@@ -180,13 +185,72 @@ func (s *Talents) Erase(ctx context.Context, e models.Erasure, actor *models.Use
 	if err := s.Store.DeleteTalent(ctx, e.TalentID, 0); err != nil && !models.IsCode(err, models.CodeNotFound) {
 		return err
 	}
-	s.audit(ctx, actor, models.AuditTalentErase, models.KindTalent, pseudonym, nil,
+	// Last of all: no entry of the trail names the talent any more, the
+	// ones written during the erasure included.
+	if err := s.Store.DeleteTalentAudit(ctx, e.TalentID); err != nil {
+		return err
+	}
+	by := actor
+	if actor == nil || actor.ID == e.TalentID {
+		// The creator erased their own data: the entry says a creator did.
+		by = &models.User{Role: models.RoleCreator}
+	}
+	s.audit(ctx, by, models.AuditTalentErase, models.KindTalent, pseudonym, nil,
 		map[string]any{"applications": len(apps), "recruitments_pseudonymised": len(recs)}, "")
 	return s.Store.EndErasure(ctx, e.TalentID)
 }
 
-// ResumeErasures finishes the erasures that a crash interrupted.
+// unkeyedPseudonymsMarker is set once the records of talents erased
+// before pseudonyms were keyed carry keyed pseudonyms.
+const unkeyedPseudonymsMarker = "pseudonyms_keyed"
+
+// rekeyPseudonyms replaces, once, the unkeyed pseudonyms of records erased
+// before pseudonyms were keyed (anyone who knew the id could compute
+// them) by keyed ones: Pseudonym of the old pseudonym, the same for every
+// record of one talent, so that each still counts once a year. Records
+// already keyed are left alone, so a run cut short is finished by the
+// next.
+func (s *Talents) rekeyPseudonyms(ctx context.Context) error {
+	if done, err := s.Store.Marked(ctx, unkeyedPseudonymsMarker); err != nil || done {
+		return err
+	}
+	key, err := s.Store.Secret(ctx, models.SecretPseudonym)
+	if err != nil {
+		return err
+	}
+	recs, err := s.Store.ErasedRecruitments(ctx)
+	if err != nil {
+		return err
+	}
+	n := 0
+	for _, r := range recs {
+		if !models.IsUnkeyedPseudonym(r.TalentID) {
+			continue
+		}
+		_, err := s.Store.UpdateRecruitment(ctx, r.ID, 0, func(r *models.Recruitment) error {
+			if models.IsUnkeyedPseudonym(r.TalentID) {
+				r.TalentID = models.Pseudonym(key, r.TalentID)
+			}
+			return nil
+		})
+		if err != nil && !models.IsCode(err, models.CodeNotFound) {
+			return err
+		}
+		n++
+	}
+	if n > 0 {
+		s.Logger.InfoContext(ctx, "erased talents' records now carry keyed pseudonyms", "records", n)
+	}
+	return s.Store.Mark(ctx, unkeyedPseudonymsMarker)
+}
+
+// ResumeErasures finishes the erasures that a crash interrupted, after
+// re-keying, once, the pseudonyms of erasures made before pseudonyms were
+// keyed.
 func (s *Talents) ResumeErasures(ctx context.Context) (int, error) {
+	if err := s.rekeyPseudonyms(ctx); err != nil {
+		return 0, err
+	}
 	pending, err := s.Store.PendingErasures(ctx)
 	if err != nil {
 		return 0, err

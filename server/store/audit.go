@@ -104,16 +104,24 @@ func (s *Store) TalentReveals(ctx context.Context, talentID string) ([]*models.A
 	return findAll[models.AuditEntry, auditDoc](ctx, s.audit, "store.TalentReveals", revealsFilter(talentID))
 }
 
-// DeleteTalentReveals implements models.AuditStore. Each deletion goes
-// through the feed, so that followers drop the entries too.
-func (s *Store) DeleteTalentReveals(ctx context.Context, talentID string) error {
-	entries, err := s.TalentReveals(ctx, talentID)
+// DeleteTalentAudit implements models.AuditStore: the entries about the
+// talent's profile (contact consents, their withdrawals, reveals) and
+// those the talent made. Each deletion goes through the feed, so that
+// followers drop the entries too.
+func (s *Store) DeleteTalentAudit(ctx context.Context, talentID string) error {
+	const op = "store.DeleteTalentAudit"
+	about, err := findAll[models.AuditEntry, auditDoc](ctx, s.audit, op,
+		bson.D{{Key: "resource_type", Value: string(models.KindTalent)}, {Key: "resource_id", Value: talentID}})
 	if err != nil {
 		return err
 	}
-	for _, e := range entries {
+	by, err := findAll[models.AuditEntry, auditDoc](ctx, s.audit, op, bson.D{{Key: "actor_id", Value: talentID}})
+	if err != nil {
+		return err
+	}
+	for _, e := range append(about, by...) {
 		oid, _ := primitive.ObjectIDFromHex(e.ID)
-		if err := removeModel(ctx, s, "store.DeleteTalentReveals", s.audit, oid, 0); err != nil && !models.IsCode(err, models.CodeNotFound) {
+		if err := removeModel(ctx, s, op, s.audit, oid, 0); err != nil && !models.IsCode(err, models.CodeNotFound) {
 			return err
 		}
 	}

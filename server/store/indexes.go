@@ -19,7 +19,7 @@ const (
 	collSessions   = "sessions"    // _id: SHA-256 of the token
 	collTalents    = "talents"     // _id: the owner's user id
 	collLimits     = "login_limits"
-	collMeta       = "meta"     // markers and the taxonomy
+	collMeta       = "meta"     // markers, secrets and the taxonomy
 	collConsents   = "consents" // _id: talent_id:org_id
 	collChanges    = "changes"  // the change feed
 	collErasures   = "erasures" // erasures of creators' data, until complete
@@ -55,6 +55,7 @@ var indexes = map[string][]mongo.IndexModel{
 	},
 	models.CollAudit: {
 		{Keys: bson.D{{Key: "resource_id", Value: 1}}, Options: options.Index().SetName("resource_id")},
+		{Keys: bson.D{{Key: "actor_id", Value: 1}}, Options: options.Index().SetName("actor_id")},
 	},
 }
 
@@ -84,8 +85,14 @@ func (s *Store) ensureSchema(ctx context.Context) error {
 			return fmt.Errorf("store: create indexes of %s: %w", name, err)
 		}
 	}
+	// The key of erased talents' pseudonyms exists from the first start.
+	if _, err := s.Secret(ctx, models.SecretPseudonym); err != nil {
+		return fmt.Errorf("store: the pseudonym key: %w", err)
+	}
 	return nil
 }
+
+var errBadSecret = errors.New("a secret of the meta collection is not 32 bytes")
 
 // ensureIndexes creates the indexes of coll that do not exist yet, one at a
 // time: FerretDB 1.24 panics (and drops the connection) when one

@@ -117,6 +117,12 @@ func (s *Store) DeleteRecruitment(ctx context.Context, id string, ifVersion int6
 	return notFoundAs(removeModel(ctx, s, "store.DeleteRecruitment", s.recruitments, oid, ifVersion), "recruitment record")
 }
 
+// ErasedRecruitments returns the records of erased talents (a scan, for
+// the one re-keying of unkeyed pseudonyms).
+func (s *Store) ErasedRecruitments(ctx context.Context) ([]*models.Recruitment, error) {
+	return findAll[models.Recruitment, recruitmentDoc](ctx, s.recruitments, "store.ErasedRecruitments", bson.D{{Key: "erased", Value: true}})
+}
+
 // TalentRecruitments implements models.RecruitmentStore.
 func (s *Store) TalentRecruitments(ctx context.Context, talentID string) ([]*models.Recruitment, error) {
 	return findAll[models.Recruitment, recruitmentDoc](ctx, s.recruitments, "store.TalentRecruitments", bson.D{{Key: "talent_id", Value: talentID}})

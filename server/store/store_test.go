@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -475,5 +476,36 @@ func TestBulkInsertRefusesWhatItCannotStore(t *testing.T) {
 	}
 	if got, err := s.Talent(ctx, good.ID); err != nil || got.Version != 1 || got.Name != "甲" {
 		t.Fatalf("the stored talent: %+v %v", got, err)
+	}
+}
+
+// TestSecretsAreMadeOnceAndKept: the pseudonym key exists from the first
+// open, is 32 bytes, and every later open of the database (another
+// process, a restart) reads the same one; other names get other secrets.
+func TestSecretsAreMadeOnceAndKept(t *testing.T) {
+	ctx := context.Background()
+	opts := storetest.Options(t)
+	var keys [][]byte
+	for range 2 {
+		s, err := store.Open(ctx, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = s.Close(ctx) })
+		k, err := s.Secret(ctx, models.SecretPseudonym)
+		if err != nil || len(k) != 32 {
+			t.Fatalf("Secret = %x, %v", k, err)
+		}
+		keys = append(keys, k)
+		other, err := s.Secret(ctx, "another")
+		if err != nil || bytes.Equal(other, k) {
+			t.Fatalf("another secret = %x, %v", other, err)
+		}
+	}
+	if !bytes.Equal(keys[0], keys[1]) {
+		t.Fatalf("the key changed between two opens: %x, %x", keys[0], keys[1])
+	}
+	if bytes.Equal(keys[0], make([]byte, 32)) {
+		t.Fatal("the key is zeros")
 	}
 }
