@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -119,6 +120,17 @@ func (w *Web) adminTargetSave(c *fiber.Ctx, p *page) (string, error) {
 	return w.redirect(c, "/admin#targets", "flash.saved")
 }
 
+// vocabLineError is a line of a vocabulary that is not "key | 中文 |
+// English [| retired]"; the page says which, in its language.
+type vocabLineError struct{ line int }
+
+func (e vocabLineError) Error() string {
+	return fmt.Sprintf("line %d: write key | 中文 | English, and | retired for a retired term", e.line)
+}
+
+// retiredMarks end the line of a retired term (either language's word).
+var retiredMarks = []string{"retired", "停用"}
+
 // parseVocab reads "key | 中文 | English [| retired]" lines.
 func parseVocab(text string) ([]models.Term, error) {
 	var out []models.Term
@@ -131,8 +143,8 @@ func parseVocab(text string) ([]models.Term, error) {
 		for i := range parts {
 			parts[i] = strings.TrimSpace(parts[i])
 		}
-		if len(parts) < 3 || len(parts) > 4 || (len(parts) == 4 && parts[3] != "retired") {
-			return nil, fmt.Errorf("line %d: write key | 中文 | English, and | retired for a retired term", n+1)
+		if len(parts) < 3 || len(parts) > 4 || (len(parts) == 4 && !slices.Contains(retiredMarks, parts[3])) {
+			return nil, vocabLineError{n + 1}
 		}
 		out = append(out, models.Term{Key: parts[0], ZH: parts[1], EN: parts[2], Retired: len(parts) == 4})
 	}
@@ -145,7 +157,7 @@ func (w *Web) adminTaxonomySave(c *fiber.Ctx, p *page) (string, error) {
 	for _, n := range vocabNames {
 		terms, err := parseVocab(c.FormValue("vocab." + n))
 		if err != nil {
-			errs["vocab."+n] = err.Error()
+			errs["vocab."+n] = w.tr.t(p.Lang, "admin.vocab_line", "N", err.(vocabLineError).line)
 			continue
 		}
 		*vocabularyOf(&t, n) = terms

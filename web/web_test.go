@@ -468,8 +468,8 @@ func TestGroupDigits(t *testing.T) {
 }
 
 func TestParseVocab(t *testing.T) {
-	terms, err := parseVocab("games | 游戏 | Games\n\n old | 旧 | Old | retired \n")
-	if err != nil || len(terms) != 2 || !terms[1].Retired || terms[0].ZH != "游戏" {
+	terms, err := parseVocab("games | 游戏 | Games\n\n old | 旧 | Old | retired \n older | 更旧 | Older | 停用")
+	if err != nil || len(terms) != 3 || !terms[1].Retired || !terms[2].Retired || terms[0].ZH != "游戏" {
 		t.Fatalf("parseVocab: %+v %v", terms, err)
 	}
 	for _, bad := range []string{"games | 游戏", "a | b | c | gone", "a|b|c|retired|x"} {
@@ -477,7 +477,10 @@ func TestParseVocab(t *testing.T) {
 			t.Errorf("parseVocab(%q) accepted", bad)
 		}
 	}
-	if got := vocabText(terms); got != "games | 游戏 | Games\nold | 旧 | Old | retired\n" {
+	if _, err := parseVocab("a | b | c\nx | y"); err == nil || err.(vocabLineError).line != 2 {
+		t.Errorf("the bad line: %v", err)
+	}
+	if got := vocabText(terms[:2]); got != "games | 游戏 | Games\nold | 旧 | Old | retired\n" {
 		t.Errorf("vocabText: %q", got)
 	}
 }

@@ -1,0 +1,142 @@
+package web
+
+import (
+	"encoding/json"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/szdc/talenthub/models"
+)
+
+// TestEveryPageRendersForEveryRole renders every page of the UI for every
+// kind of visitor in both languages, over the real services (no browser):
+// a template error, a missing string or English on a Chinese page fails
+// plain `go test`. A page a visitor may not open answers 303 (sign in
+// first), 403 or 404, never 500.
+func TestEveryPageRendersForEveryRole(t *testing.T) {
+	w := newRealWorld(t)
+	w.clock.set(at(2026, 11, 30))
+	bureau, bureauEmail := w.user("王审核", models.RoleBureau)
+	_, adminEmail := w.user("系统管理员", models.RoleAdmin)
+	org, member, memberEmail := w.org(bureau, "星河数字工作室", models.OrgEnterprise, models.StatusVerified, "")
+	_, orglessEmail := w.user("未注册机构的联系人", models.RoleOrg)
+	creator, creatorEmail := w.user("李明", models.RoleCreator)
+	yes := true
+	tal, err := w.svc.Talents.Create(w.ctx, creator, models.TalentInput{Name: "李明", Headline: "原画师", Skills: []string{"原画", "角色设计"},
+		District: "nanshan", Available: &yes, Visibility: models.VisibilityPublic, Contact: models.ContactInput{Phone: "13812345678"}})
+	w.must(err)
+	proj, err := w.svc.Projects.Create(w.ctx, member, models.ProjectInput{Title: "游戏原画师", Description: "负责角色原画", Kind: models.ProjectJob,
+		Skills: []string{"原画"}, District: "nanshan", Openings: 2})
+	w.must(err)
+	_, err = w.svc.Applications.Create(w.ctx, creator, proj.ID, models.ApplicationInput{Message: "您好"})
+	w.must(err)
+	base, err := w.svc.Bases.Create(w.ctx, member, models.BaseInput{Name: "星河培训基地", Kind: models.BaseTraining, District: "nanshan", OperatorOrgIDs: []string{org.ID}})
+	w.must(err)
+	_, err = w.svc.Bases.Decide(w.ctx, bureau, base.ID, models.DecisionInput{Decision: models.StatusVerified})
+	w.must(err)
+	rec, err := w.svc.Recruitments.Report(w.ctx, member, models.RecruitmentInput{TalentID: tal.ID, OrgID: org.ID, Date: "2025-06-01",
+		Origin: models.OriginDomestic, Level: models.LevelB, District: "nanshan", Industry: "games"})
+	w.must(err)
+	_, err = w.svc.Recruitments.Decide(w.ctx, bureau, rec.ID, models.DecisionInput{Decision: models.StatusVerified})
+	w.must(err)
+
+	tokens := map[string]string{"anonymous": ""}
+	for who, email := range map[string]string{"creator": creatorEmail, "member": memberEmail, "orgless": orglessEmail, "bureau": bureauEmail, "admin": adminEmail} {
+		auth, err := w.svc.Accounts.Login(w.ctx, models.LoginInput{Email: email, Password: testPassword}, models.ClientInfo{Addr: "10.0.0.1"})
+		w.must(err)
+		tokens[who] = auth.Token
+	}
+
+	pages := map[string]string{
+		"/": "/", "/signup": "/signup", "/signin": "/signin", "/account": "/account",
+		"/me/profile": "/me/profile", "/me/matches": "/me/matches", "/me/applications": "/me/applications", "/me/privacy": "/me/privacy",
+		"/me/export.json": "",
+		"/projects": "/projects", "/projects/:id": "/projects/" + proj.ID,
+		"/org": "/org", "/org/projects": "/org/projects", "/org/projects/new": "/org/projects/new",
+		"/org/projects/:id/edit": "/org/projects/" + proj.ID + "/edit", "/org/projects/:id/matches": "/org/projects/" + proj.ID + "/matches",
+		"/org/projects/:id/pipeline": "/org/projects/" + proj.ID + "/pipeline",
+		"/org/recruitments": "/org/recruitments", "/org/recruitments/new": "/org/recruitments/new",
+		"/talents": "/talents", "/talents/:id": "/talents/" + tal.ID,
+		"/bureau": "/bureau", "/bureau/verify": "/bureau/verify", "/bureau/audit": "/bureau/audit",
+		"/admin": "/admin", "/admin/reindex": "/admin/reindex",
+	}
+	// Every page of the route table is here: a page added without a row
+	// fails.
+	for _, r := range w.app.GetRoutes(true) {
+		if r.Method != "GET" || !IsPage(r.Path) || strings.HasPrefix(r.Path, "/static") {
+			continue
+		}
+		if _, ok := pages[r.Path]; !ok {
+			t.Errorf("the page %s is not rendered by this test", r.Path)
+		}
+	}
+	ids := untranslatedIDs(t)
+	rendered := 0
+	for route, path := range pages {
+		if path == "" {
+			continue // a download, not a page
+		}
+		for who, token := range tokens {
+			for _, lang := range []string{models.LangZH, models.LangEN} {
+				res, body := do(t, w.app, call{method: "GET", path: path, cookies: map[string]string{sessionCookie: token, langCookie: lang}})
+				switch res.StatusCode {
+				case 200:
+				case 303, 403, 404:
+					if who != "anonymous" || res.StatusCode != 303 {
+						// A refusal is a page too, in the visitor's language.
+						if res.StatusCode != 303 && !strings.Contains(body, `<html lang="`+lang+`">`) {
+							t.Errorf("%s as %s (%s): %d without the error page", route, who, lang, res.StatusCode)
+						}
+					}
+					continue
+				default:
+					t.Errorf("%s as %s (%s): %d\n%.500s", route, who, lang, res.StatusCode, text(body))
+					continue
+				}
+				rendered++
+				if !strings.Contains(body, `<html lang="`+lang+`">`) {
+					t.Errorf("%s as %s: not a %s page", route, who, lang)
+				}
+				if m := ids.FindString(text(body)); m != "" {
+					t.Errorf("%s as %s (%s) shows the message id %q instead of its text", route, who, lang, m)
+				}
+				if lang == models.LangZH {
+					// What an editor shows as data (the vocabularies with
+					// their English labels, metric keys) is not the page's.
+					data := regexp.MustCompile(`(?s)<textarea.*?</textarea>|<code>.*?</code>`).ReplaceAllString(body, "")
+					if words := slices.DeleteFunc(englishWords(data), func(w string) bool { return w == "JSON" }); len(words) > 0 {
+						t.Errorf("English on the Chinese page %s as %s: %v", route, who, words)
+					}
+				}
+			}
+		}
+	}
+	if rendered < 2*len(pages) {
+		t.Errorf("only %d pages rendered", rendered)
+	}
+	t.Logf("%d pages rendered (%d routes × %d visitors × 2 languages)", rendered, len(pages), len(tokens))
+}
+
+// untranslatedIDs matches a message id shown as text: a prefix of the
+// locale's ids, a dot and a name.
+func untranslatedIDs(t *testing.T) *regexp.Regexp {
+	t.Helper()
+	raw, err := os.ReadFile("locales/en.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]string
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatal(err)
+	}
+	var alt []string
+	for k := range m {
+		if p := regexp.QuoteMeta(strings.SplitN(k, ".", 2)[0]); !slices.Contains(alt, p) {
+			alt = append(alt, p)
+		}
+	}
+	return regexp.MustCompile(`\b(?:` + strings.Join(alt, "|") + `)\.[a-z_]+\b`)
+}
