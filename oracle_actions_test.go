@@ -93,7 +93,6 @@ type world struct {
 	users                             []*ouser
 	orgs, bases, projects, apps, recs []string
 	n                                 int // a counter for unique names
-	logf                              func(format string, args ...any)
 }
 
 func (w *world) start(ctx context.Context) error {

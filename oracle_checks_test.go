@@ -1139,15 +1139,13 @@ func webSearch(w *world, u *ouser, path string, params url.Values, total int, fa
 	if pagerLinks != pages {
 		return fmt.Errorf("web %s?%s offers %d pages for %d results (20 a page)", path, params.Encode(), pagerLinks, total)
 	}
-	if facets != nil {
-		for f, want := range facets {
-			g := got[f]
-			if g == nil {
-				g = []oGroup{}
-			}
-			if fmt.Sprint(g) != fmt.Sprint(want) {
-				return fmt.Errorf("web %s?%s facet %s: %v, the records say %v", path, params.Encode(), f, g, want)
-			}
+	for f, want := range facets {
+		g := got[f]
+		if g == nil {
+			g = []oGroup{}
+		}
+		if fmt.Sprint(g) != fmt.Sprint(want) {
+			return fmt.Errorf("web %s?%s facet %s: %v, the records say %v", path, params.Encode(), f, g, want)
 		}
 	}
 	return nil

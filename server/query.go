@@ -27,7 +27,7 @@ func parseQuery(c *fiber.Ctx, allowed ...string) *query {
 		ok[a] = true
 	}
 	seen := map[string]bool{}
-	c.Context().QueryArgs().VisitAll(func(k, v []byte) {
+	for k, v := range c.Context().QueryArgs().All() {
 		key := string(k)
 		switch {
 		case seen[key] && ok[key]:
@@ -40,7 +40,7 @@ func parseQuery(c *fiber.Ctx, allowed ...string) *query {
 			q.Errs[key] = "is not valid UTF-8 text of at most 2000 bytes"
 		}
 		seen[key] = true
-	})
+	}
 	return q
 }
 

@@ -57,7 +57,7 @@ func statsWorld(t *testing.T) *world {
 	_, err = w.e.svc.Recruitments.Decide(ctx, w.users[bureau], rec.ID, models.DecisionInput{Decision: models.StatusVerified})
 	w.must(err)
 	// A pending report and a rejected one do not count.
-	rec, err = w.e.svc.Recruitments.Report(ctx, w.users[member], models.RecruitmentInput{TalentID: talents[3], OrgID: w.o1.ID, Date: "2025-04-01",
+	_, err = w.e.svc.Recruitments.Report(ctx, w.users[member], models.RecruitmentInput{TalentID: talents[3], OrgID: w.o1.ID, Date: "2025-04-01",
 		Origin: "domestic", Level: "A", District: "nanshan", Industry: "games"})
 	w.must(err)
 	for _, kind := range []string{models.BaseInnovation, models.BaseTraining, models.BaseThemePark} {

@@ -13,17 +13,17 @@ import (
 // joined by commas), to fill the form again after an error.
 func formOf(c *fiber.Ctx) map[string]string {
 	out := map[string]string{}
-	c.Context().PostArgs().VisitAll(func(k, v []byte) {
+	for k, v := range c.Context().PostArgs().All() {
 		key := string(k)
 		if key == csrfField {
-			return
+			continue
 		}
 		if prev, ok := out[key]; ok && prev != "" {
 			out[key] = prev + "," + string(v)
 		} else {
 			out[key] = string(v)
 		}
-	})
+	}
 	return out
 }
 

@@ -47,7 +47,11 @@ func plainValue(v any) any {
 	case bson.M:
 		return plain(x)
 	case bson.D:
-		return plain(x.Map())
+		m := bson.M{}
+		for _, e := range x {
+			m[e.Key] = e.Value
+		}
+		return plain(m)
 	case bson.A:
 		out := make([]any, len(x))
 		for i, e := range x {
