@@ -50,8 +50,8 @@ var orgMoves = map[Stage][]Stage{
 
 // CheckMove decides whether side may move an application from one stage to
 // another. Creators only withdraw (which also declines an invitation or an
-// offer); accepting an invitation is AcceptInvitation. Every other move is
-// CodeConflict.
+// offer); accepting an invitation is ApplicationUpdate.AcceptInvitation.
+// Every other move is CodeConflict.
 func CheckMove(side Side, from, to Stage) error {
 	ok := false
 	switch side {
@@ -71,7 +71,7 @@ type Move struct {
 	At     time.Time `json:"at"`
 	By     string    `json:"by"`
 	Side   Side      `json:"side"`
-	Action string    `json:"action"` // apply, invite, move, accept_contact, accept_invitation
+	Action string    `json:"action"` // apply, invite, move, accept_contact, accept_invitation, withdraw_contact
 	From   Stage     `json:"from,omitempty"`
 	To     Stage     `json:"to,omitempty"`
 	Note   string    `json:"note,omitempty"`
@@ -106,11 +106,14 @@ type ApplicationInput struct {
 
 // ApplicationUpdate is the body of PATCH /applications/{id}: the
 // organisation sets Stage; the creator sets Stage "withdrawn" (withdraw or
-// decline) or AcceptContact (which also accepts an invitation).
+// decline), AcceptInvitation (moves an invitation on, sharing nothing) or
+// AcceptContact (shares the contact details with the organisation,
+// accepting nothing): two separate consents.
 type ApplicationUpdate struct {
-	Stage         Stage  `json:"stage" validate:"omitempty,oneof=applied invited shortlisted interviewing offered hired rejected withdrawn"`
-	AcceptContact bool   `json:"accept_contact"`
-	Note          string `json:"note" validate:"multiline,max=1000"`
+	Stage            Stage  `json:"stage" validate:"omitempty,oneof=applied invited shortlisted interviewing offered hired rejected withdrawn"`
+	AcceptInvitation bool   `json:"accept_invitation"`
+	AcceptContact    bool   `json:"accept_contact"`
+	Note             string `json:"note" validate:"multiline,max=1000"`
 }
 
 // Normalize trims free text.
@@ -123,17 +126,23 @@ func (u *ApplicationUpdate) Normalize() { u.Note = strings.TrimSpace(u.Note) }
 // history. It returns CodeConflict for a move the pipeline does not allow
 // and CodeValidation for an empty update.
 func (a *Application) Apply(side Side, by string, u ApplicationUpdate, at time.Time) error {
-	if u.Stage == "" && !u.AcceptContact {
-		return &Error{Code: CodeValidation, Message: "nothing to do: set stage or accept_contact",
-			Fields: map[string]string{"stage": "is required unless accept_contact is true"}}
+	if u.Stage == "" && !u.AcceptContact && !u.AcceptInvitation {
+		return &Error{Code: CodeValidation, Message: "nothing to do: set stage, accept_invitation or accept_contact",
+			Fields: map[string]string{"stage": "is required unless accept_invitation or accept_contact is true"}}
+	}
+	if u.AcceptInvitation {
+		if side != SideCreator {
+			return Errorf(CodeForbidden, "only the creator can accept an invitation")
+		}
+		if a.Stage != StageInvited || u.Stage != "" {
+			return Errorf(CodeConflict, "only an invitation can be accepted (this application is %s)", a.Stage)
+		}
+		a.History = append(a.History, Move{At: at, By: by, Side: side, Action: "accept_invitation", From: a.Stage, To: StageShortlisted, Note: u.Note})
+		a.Stage = StageShortlisted
 	}
 	if u.AcceptContact {
 		if side != SideCreator {
 			return Errorf(CodeForbidden, "only the creator can accept contact")
-		}
-		if a.Stage == StageInvited && u.Stage == "" {
-			a.History = append(a.History, Move{At: at, By: by, Side: side, Action: "accept_invitation", From: a.Stage, To: StageShortlisted, Note: u.Note})
-			a.Stage = StageShortlisted
 		}
 		if !a.ContactAccepted {
 			a.ContactAccepted = true
@@ -148,6 +157,15 @@ func (a *Application) Apply(side Side, by string, u ApplicationUpdate, at time.T
 		a.Stage = u.Stage
 	}
 	return nil
+}
+
+// WithdrawContact records that the creator withdrew their consent to
+// contact from the application's organisation.
+func (a *Application) WithdrawContact(by string, at time.Time) {
+	if a.ContactAccepted {
+		a.ContactAccepted = false
+		a.History = append(a.History, Move{At: at, By: by, Side: SideCreator, Action: "withdraw_contact"})
+	}
 }
 
 // ApplicationFilter selects applications for GET /applications.
@@ -166,8 +184,18 @@ type ApplicationService interface {
 	// List returns the actor's applications (creator) or those of its
 	// organisation's projects (org).
 	List(ctx context.Context, actor *User, f ApplicationFilter) (*List[*Application], error)
-	// Update moves the application or records contact consent.
+	// Update moves the application, accepts an invitation or records
+	// contact consent.
 	Update(ctx context.Context, actor *User, id string, u ApplicationUpdate, ifVersion int64) (*Application, error)
+	// Consents lists the organisations the actor (a creator) lets see
+	// their contact details. Returns CodeForbidden for other roles.
+	Consents(ctx context.Context, actor *User) ([]Consent, error)
+	// WithdrawConsent ends the actor's consent to contact from an
+	// organisation, at once: its members see the contact masked from
+	// their next read, the applications record the withdrawal, and the
+	// audit trail too. Returns CodeNotFound when there is no such consent,
+	// CodeForbidden for other roles than creator.
+	WithdrawConsent(ctx context.Context, actor *User, orgID string) error
 }
 
 // ApplicationStore persists applications and contact consents.
@@ -189,6 +217,9 @@ type ApplicationStore interface {
 	AcceptContact(ctx context.Context, c Consent) error
 	// ContactAccepted reports whether the talent accepted contact from org.
 	ContactAccepted(ctx context.Context, talentID, orgID string) (bool, error)
+	// WithdrawContact removes the talent's consent to contact from org;
+	// CodeNotFound when there is none.
+	WithdrawContact(ctx context.Context, talentID, orgID string) error
 	// TalentConsents returns the talent's consents (export).
 	TalentConsents(ctx context.Context, talentID string) ([]Consent, error)
 	// DeleteTalentConsents removes the talent's consents (erasure).
@@ -201,6 +232,9 @@ type Consent struct {
 	OrgID         string    `json:"org_id"`
 	ApplicationID string    `json:"application_id"`
 	At            time.Time `json:"at"`
+	// OrgName is the organisation's name, in the creator's list of
+	// consents (not stored).
+	OrgName string `json:"org_name,omitempty"`
 }
 
 // ConsentKey is the natural key of a consent.

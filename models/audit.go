@@ -31,6 +31,7 @@ const (
 	AuditRecruitmentWithdraw = "recruitment.withdraw"
 	AuditContactAccept       = "contact.accept"
 	AuditContactReveal       = "contact.reveal"
+	AuditContactWithdraw     = "contact.withdraw"
 	AuditTalentErase         = "talent.erase"
 	AuditUserCreate          = "user.create"
 	AuditTaxonomyReplace     = "taxonomy.replace"

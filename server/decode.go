@@ -266,8 +266,11 @@ func setVersion(c *fiber.Ctx, version int64) {
 }
 
 // idParam returns the :id of the path, or a 400 when it cannot be an id.
-func idParam(c *fiber.Ctx) (string, error) {
-	id := c.Params("id")
+func idParam(c *fiber.Ctx) (string, error) { return idParamNamed(c, "id") }
+
+// idParamNamed returns the id in the path parameter name, or a 400.
+func idParamNamed(c *fiber.Ctx, name string) (string, error) {
+	id := c.Params(name)
 	if !models.ValidID(id) {
 		return "", models.Errorf(models.CodeBadRequest, "malformed id %q: ids are 24 hexadecimal digits", truncateForMessage(id))
 	}

@@ -254,7 +254,8 @@ func TestPipelineAndContactConsent(t *testing.T) {
 		t.Fatalf("export reveals: %v", r.body["contact_reveals"])
 	}
 
-	// An invitation: the org invites B; B accepts (→ shortlisted, consent) or declines.
+	// An invitation: the org invites B; B accepts (→ shortlisted) and,
+	// separately, shares contact, or declines.
 	r = e.call("POST", "/api/v1/projects/"+pid+"/applications", M1, map[string]any{"talent_id": w.talentB, "message": "诚邀"})
 	check(t, "invite", r, 201, "")
 	inv := r.str("id")
@@ -262,8 +263,8 @@ func TestPipelineAndContactConsent(t *testing.T) {
 		t.Fatalf("invitation: %s", r.raw)
 	}
 	check(t, "org shortlists before acceptance", e.call("PATCH", "/api/v1/applications/"+inv, M1, map[string]any{"stage": "shortlisted"}), 409, "conflict")
-	r = e.call("PATCH", "/api/v1/applications/"+inv, w.tokens[creator2], map[string]any{"accept_contact": true})
-	check(t, "accept invitation", r, 200, "")
+	r = e.call("PATCH", "/api/v1/applications/"+inv, w.tokens[creator2], map[string]any{"accept_invitation": true, "accept_contact": true})
+	check(t, "accept invitation and share contact", r, 200, "")
 	if r.str("stage") != "shortlisted" || r.body["contact_accepted"] != true {
 		t.Fatalf("accepted invitation: %s", r.raw)
 	}

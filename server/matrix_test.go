@@ -89,6 +89,7 @@ func (w *world) verifiedOrg(u *models.User, status models.Status) *models.Org {
 	fresh, err := w.e.store.User(ctx, u.ID)
 	w.must(err)
 	*u = *fresh
+	u.OrgVerified = status == models.StatusVerified // as Authenticate reads it
 	o, err = w.e.store.Org(ctx, o.ID)
 	w.must(err)
 	return o
@@ -284,6 +285,19 @@ func rows(w *world) []row {
 		{"PATCH", "/api/v1/applications/:id", "withdraw", func(w *world, _ role) target {
 			return target{path: "/api/v1/applications/" + w.application().ID, body: map[string]any{"stage": "withdrawn"}}
 		}, [nRoles]int{401, ok, 404, 409, 404, 404, 404}},
+
+		{"GET", "/api/v1/consents", "", fixed("/api/v1/consents", nil), [nRoles]int{401, ok, ok, 403, 403, 403, 403}},
+		{"DELETE", "/api/v1/consents/:org_id", "the creator's consent to O1", func(w *world, r role) target {
+			if r != creator {
+				return target{path: "/api/v1/consents/" + O1}
+			}
+			tok, u := w.throwaway(creator)
+			_, err := w.e.svc.Talents.Create(w.ctx(), u, models.TalentInput{Name: "C", Visibility: models.VisibilityPublic})
+			w.must(err)
+			_, err = w.e.svc.Applications.Create(w.ctx(), u, w.project().ID, models.ApplicationInput{AcceptContact: true})
+			w.must(err)
+			return target{path: "/api/v1/consents/" + O1, tokens: map[role]string{creator: tok}}
+		}, [nRoles]int{401, no, 404, 403, 403, 403, 403}},
 
 		{"POST", "/api/v1/recruitments", "for O1", func(w *world, _ role) target {
 			return target{path: "/api/v1/recruitments", body: w.reportBody()}

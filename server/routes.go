@@ -67,6 +67,8 @@ func (s *Server) routes() {
 	api.Get("/applications", s.requireUser, s.handleApplicationList)
 	api.Get("/applications/:id", s.requireUser, get(s.cfg.Applications.Get))
 	api.Patch("/applications/:id", s.requireUser, change(s.cfg.Applications.Update))
+	api.Get("/consents", s.requireUser, s.handleConsentList)
+	api.Delete("/consents/:org_id", s.requireUser, s.handleConsentWithdraw)
 
 	api.Post("/recruitments", s.requireUser, create(s.cfg.Recruitments.Report, func(r *models.Recruitment) string { return "/api/v1/recruitments/" + r.ID }))
 	api.Get("/recruitments", s.requireUser, s.handleRecruitmentList)

@@ -266,3 +266,86 @@ func TestUnkeyedPseudonymsAreRekeyedOnce(t *testing.T) {
 		t.Errorf("a second start re-keyed again: %q, was %q", got.TalentID, keyed)
 	}
 }
+
+// TestConsentCanBeWithdrawn: a creator lists the organisations they let
+// see their contact details and withdraws a consent: from the next read
+// the organisation sees the contact masked, the applications say so, the
+// withdrawal is audited; the creator may share again later.
+func TestConsentCanBeWithdrawn(t *testing.T) {
+	w := newWorld(t)
+	e := w.e
+	A, M1 := w.tokens[creator], w.tokens[member]
+	app := e.call("POST", "/api/v1/projects/"+w.p1.ID+"/applications", A, map[string]any{"message": "hi", "accept_contact": true})
+	check(t, "apply and share", app, 201, "")
+	if r := e.call("GET", "/api/v1/talents/"+w.talentA, M1, nil); r.str("contact", "phone") != "13812345678" {
+		t.Fatalf("contact after consent: %s", r.raw)
+	}
+	r := e.call("GET", "/api/v1/consents", A, nil)
+	check(t, "list consents", r, 200, "")
+	items, _ := r.body["items"].([]any)
+	if len(items) != 1 || items[0].(map[string]any)["org_id"] != w.o1.ID || items[0].(map[string]any)["org_name"] != w.o1.Name || r.body["total"] != 1.0 {
+		t.Fatalf("consents: %s", r.raw)
+	}
+	check(t, "another creator withdraws", e.call("DELETE", "/api/v1/consents/"+w.o1.ID, w.tokens[creator2], nil), 404, "not_found")
+	check(t, "the organisation withdraws", e.call("DELETE", "/api/v1/consents/"+w.o1.ID, M1, nil), 403, "forbidden")
+	check(t, "a malformed id", e.call("DELETE", "/api/v1/consents/nope", A, nil), 400, "bad_request")
+
+	check(t, "withdraw", e.call("DELETE", "/api/v1/consents/"+w.o1.ID, A, nil), 204, "")
+	r = e.call("GET", "/api/v1/talents/"+w.talentA, M1, nil)
+	if r.str("contact", "phone") != "138****5678" || r.body["contact_masked"] != true {
+		t.Fatalf("contact after withdrawal: %s", r.raw)
+	}
+	if r := e.call("GET", "/api/v1/consents", A, nil); r.body["total"] != 0.0 {
+		t.Fatalf("consents after withdrawal: %s", r.raw)
+	}
+	r = e.call("GET", "/api/v1/applications/"+app.str("id"), A, nil)
+	hist, _ := r.body["history"].([]any)
+	if r.body["contact_accepted"] != false || len(hist) == 0 || hist[len(hist)-1].(map[string]any)["action"] != "withdraw_contact" {
+		t.Fatalf("application after withdrawal: %s", r.raw)
+	}
+	r = e.call("GET", "/api/v1/audit?action=contact.withdraw", w.tokens[bureau], nil)
+	if r.body["total"] != 1.0 || !strings.Contains(r.raw, w.o1.ID) {
+		t.Fatalf("withdrawal audit: %s", r.raw)
+	}
+	check(t, "withdraw twice", e.call("DELETE", "/api/v1/consents/"+w.o1.ID, A, nil), 404, "not_found")
+
+	// Shared again on the application: visible again.
+	check(t, "share again", e.call("PATCH", "/api/v1/applications/"+app.str("id"), A, map[string]any{"accept_contact": true}), 200, "")
+	if r := e.call("GET", "/api/v1/talents/"+w.talentA, M1, nil); r.str("contact", "phone") != "13812345678" {
+		t.Fatalf("contact after sharing again: %s", r.raw)
+	}
+}
+
+// TestAcceptingAnInvitationDoesNotShareContact: accepting an invitation
+// and sharing contact details are separate consents: accepting moves the
+// application on and shares nothing; sharing does not accept.
+func TestAcceptingAnInvitationDoesNotShareContact(t *testing.T) {
+	w := newWorld(t)
+	e := w.e
+	A, M1 := w.tokens[creator], w.tokens[member]
+	inv := e.call("POST", "/api/v1/projects/"+w.p1.ID+"/applications", M1, map[string]any{"talent_id": w.talentA, "message": "诚邀"})
+	check(t, "invite", inv, 201, "")
+	r := e.call("PATCH", "/api/v1/applications/"+inv.str("id"), A, map[string]any{"accept_invitation": true})
+	check(t, "accept the invitation", r, 200, "")
+	if r.str("stage") != "shortlisted" || r.body["contact_accepted"] != false {
+		t.Fatalf("accepted invitation: %s", r.raw)
+	}
+	if r := e.call("GET", "/api/v1/talents/"+w.talentA, M1, nil); r.str("contact", "phone") != "138****5678" {
+		t.Fatalf("accepting an invitation shared the contact: %s", r.raw)
+	}
+	if r := e.call("GET", "/api/v1/consents", A, nil); r.body["total"] != 0.0 {
+		t.Fatalf("accepting an invitation recorded a consent: %s", r.raw)
+	}
+	check(t, "accept it again", e.call("PATCH", "/api/v1/applications/"+inv.str("id"), A, map[string]any{"accept_invitation": true}), 409, "conflict")
+	check(t, "the organisation accepts", e.call("PATCH", "/api/v1/applications/"+inv.str("id"), M1, map[string]any{"accept_invitation": true}), 403, "forbidden")
+
+	// Sharing on a pending invitation shares, and does not accept it.
+	p2 := w.project()
+	inv2 := e.call("POST", "/api/v1/projects/"+p2.ID+"/applications", M1, map[string]any{"talent_id": w.talentA})
+	check(t, "invite again", inv2, 201, "")
+	r = e.call("PATCH", "/api/v1/applications/"+inv2.str("id"), A, map[string]any{"accept_contact": true})
+	check(t, "share only", r, 200, "")
+	if r.str("stage") != "invited" || r.body["contact_accepted"] != true {
+		t.Fatalf("shared on an invitation: %s", r.raw)
+	}
+}

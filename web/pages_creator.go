@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -267,14 +268,16 @@ func (w *Web) myApplications(c *fiber.Ctx, p *page) (string, error) {
 	return "my_applications", nil
 }
 
-// myApplicationAct withdraws, or accepts an invitation or the sharing of
-// contact details.
+// myApplicationAct withdraws, accepts an invitation, or shares contact
+// details: accepting and sharing are separate choices (separate consents).
 func (w *Web) myApplicationAct(c *fiber.Ctx, p *page) (string, error) {
 	var u models.ApplicationUpdate
 	switch c.FormValue("action") {
 	case "withdraw":
 		u.Stage = models.StageWithdrawn
-	case "accept":
+	case "accept_invitation":
+		u.AcceptInvitation = true
+	case "share_contact":
 		u.AcceptContact = true
 	default:
 		return "", models.Errorf(models.CodeBadRequest, "unknown action")
@@ -285,41 +288,45 @@ func (w *Web) myApplicationAct(c *fiber.Ctx, p *page) (string, error) {
 	return w.redirect(c, "/me/applications", "flash.saved")
 }
 
-// privacyData is the privacy page: the organisations the creator let see
-// their contact details, through which projects.
+// privacyData is the privacy page: the organisations the creator lets see
+// their contact details (their consents), through which projects, each
+// with its withdrawal.
 type privacyData struct {
 	Shared []sharedWith
 }
 
 type sharedWith struct {
+	OrgID    string
 	Org      string
+	Since    time.Time
 	Projects []string
 }
 
 func (w *Web) privacy(c *fiber.Ctx, p *page) (string, error) {
 	p.Title = w.tr.t(p.Lang, "privacy.title")
 	d := privacyData{}
+	consents, err := w.cfg.Applications.Consents(c.UserContext(), p.User)
+	if err != nil {
+		return "", err
+	}
 	byOrg := map[string]int{}
-	for n := 1; ; n++ {
+	for _, cs := range consents {
+		name := cs.OrgName
+		if name == "" {
+			name = cs.OrgID
+		}
+		byOrg[cs.OrgID] = len(d.Shared)
+		d.Shared = append(d.Shared, sharedWith{OrgID: cs.OrgID, Org: name, Since: cs.At})
+	}
+	for n := 1; len(consents) > 0; n++ {
 		list, err := w.cfg.Applications.List(c.UserContext(), p.User, models.ApplicationFilter{Page: models.Page{Page: n, PerPage: 100}})
 		if err != nil {
 			return "", err
 		}
 		for _, a := range list.Items {
-			if !a.ContactAccepted {
-				continue
+			if i, ok := byOrg[a.OrgID]; ok && a.ContactAccepted {
+				d.Shared[i].Projects = append(d.Shared[i].Projects, a.ProjectTitle)
 			}
-			i, ok := byOrg[a.OrgID]
-			if !ok {
-				name := a.OrgID
-				if o, err := w.cfg.Orgs.Get(c.UserContext(), p.User, a.OrgID); err == nil {
-					name = o.Name
-				}
-				i = len(d.Shared)
-				byOrg[a.OrgID] = i
-				d.Shared = append(d.Shared, sharedWith{Org: name})
-			}
-			d.Shared[i].Projects = append(d.Shared[i].Projects, a.ProjectTitle)
 		}
 		if n*100 >= list.Total || len(list.Items) == 0 {
 			break
@@ -327,6 +334,17 @@ func (w *Web) privacy(c *fiber.Ctx, p *page) (string, error) {
 	}
 	p.Data = d
 	return "privacy", nil
+}
+
+// consentWithdraw withdraws the creator's consent to contact from an
+// organisation, at once.
+func (w *Web) consentWithdraw(c *fiber.Ctx, p *page) (string, error) {
+	err := w.cfg.Applications.WithdrawConsent(c.UserContext(), p.User, c.Params("org"))
+	if err != nil && !models.IsCode(err, models.CodeNotFound) {
+		return "", err
+	}
+	// Not found: withdrawn already (a second click, another tab).
+	return w.redirect(c, "/me/privacy#shared", "flash.consent_withdrawn")
 }
 
 // exportData downloads everything the platform holds about the creator.

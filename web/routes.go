@@ -35,6 +35,7 @@ func (w *Web) routes(app *fiber.App) {
 	r.Get("/me/applications", creator, w.view(w.myApplications))
 	r.Post("/me/applications/:id", creator, w.view(w.myApplicationAct))
 	r.Get("/me/privacy", creator, w.view(w.privacy))
+	r.Post("/me/consents/:org/withdraw", creator, w.view(w.consentWithdraw))
 	r.Get("/me/export.json", creator, w.exportData)
 	r.Post("/me/delete", creator, w.view(w.deleteAccount))
 	r.Get("/projects", anyone, w.view(w.projectSearch))

@@ -1,7 +1,9 @@
 package service
 
 import (
+	"cmp"
 	"context"
+	"slices"
 
 	"github.com/szdc/talenthub/models"
 )
@@ -153,4 +155,77 @@ func (s *Applications) Update(ctx context.Context, actor *models.User, id string
 		s.consent(ctx, actor, a)
 	}
 	return a, nil
+}
+
+// creatorOnly refuses everyone but a signed-in creator.
+func creatorOnly(actor *models.User, what string) error {
+	if err := signedIn(actor); err != nil {
+		return err
+	}
+	if actor.Role != models.RoleCreator {
+		return models.Errorf(models.CodeForbidden, "only creators have %s", what)
+	}
+	return nil
+}
+
+// Consents implements models.ApplicationService, with each
+// organisation's name (or none, if it is gone).
+func (s *Applications) Consents(ctx context.Context, actor *models.User) ([]models.Consent, error) {
+	if err := creatorOnly(actor, "consents to contact"); err != nil {
+		return nil, err
+	}
+	cs, err := s.Store.TalentConsents(ctx, actor.ID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range cs {
+		o, err := s.Store.Org(ctx, cs[i].OrgID)
+		if err != nil && !models.IsCode(err, models.CodeNotFound) {
+			return nil, err
+		}
+		if err == nil {
+			cs[i].OrgName = o.Name
+		}
+	}
+	slices.SortFunc(cs, func(a, b models.Consent) int { return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.OrgID, b.OrgID)) })
+	return cs, nil
+}
+
+// WithdrawConsent implements models.ApplicationService. The consent goes
+// first: from then on the organisation reads the contact masked. The
+// applications' flags follow; a crash between them leaves an application
+// that says "shared" while nothing is, which the next withdrawal or
+// sharing corrects.
+func (s *Applications) WithdrawConsent(ctx context.Context, actor *models.User, orgID string) error {
+	if err := creatorOnly(actor, "consents to contact"); err != nil {
+		return err
+	}
+	err := s.Store.WithdrawContact(ctx, actor.ID, orgID)
+	if err != nil && !models.IsCode(err, models.CodeNotFound) {
+		return err
+	}
+	gone := err == nil
+	apps, err := s.Store.TalentApplications(ctx, actor.ID)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	for _, a := range apps {
+		if a.OrgID != orgID || !a.ContactAccepted {
+			continue
+		}
+		gone = true
+		_, err := s.Store.UpdateApplication(ctx, a.ID, 0, func(a *models.Application) error {
+			a.WithdrawContact(actor.ID, now)
+			return nil
+		})
+		if err != nil && !models.IsCode(err, models.CodeNotFound) {
+			return err
+		}
+	}
+	if !gone {
+		return models.Errorf(models.CodeNotFound, "you have not shared your contact details with this organisation")
+	}
+	s.audit(ctx, actor, models.AuditContactWithdraw, models.KindTalent, actor.ID, map[string]any{"org_id": orgID}, nil, "")
+	return nil
 }

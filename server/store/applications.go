@@ -140,6 +140,15 @@ func (s *Store) ContactAccepted(ctx context.Context, talentID, orgID string) (bo
 	return found("store.ContactAccepted", s.consents.FindOne(ctx, idFilter(models.ConsentKey(talentID, orgID))).Err())
 }
 
+// WithdrawContact implements models.ApplicationStore.
+func (s *Store) WithdrawContact(ctx context.Context, talentID, orgID string) error {
+	res, err := s.consents.DeleteOne(ctx, idFilter(models.ConsentKey(talentID, orgID)))
+	if err == nil && res.DeletedCount == 0 {
+		return models.Errorf(models.CodeNotFound, "no consent to contact from this organisation")
+	}
+	return translate("store.WithdrawContact", err)
+}
+
 // TalentConsents implements models.ApplicationStore.
 func (s *Store) TalentConsents(ctx context.Context, talentID string) ([]models.Consent, error) {
 	cur, err := s.consents.Find(ctx, bson.D{{Key: "talent_id", Value: talentID}})
