@@ -35,7 +35,7 @@ type hostile struct {
 // Sessions and login counters are left out: a bad sign-in is counted and an
 // expired session is deleted on use, by design.
 var fingerprintCollections = []string{"users", "user_emails", "talents", "orgs", "bases", "projects", "applications",
-	"recruitments", "audit", "consents", "meta", "targets", "erasures"}
+	"recruitments", "audit", "consents", "meta", "targets", "erasures", "org_invitations"}
 
 // fingerprint hashes every document of those collections in _id order, and
 // checks that the index holds exactly their ids and versions.

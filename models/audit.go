@@ -23,7 +23,14 @@ type AuditEntry struct {
 // Audited actions.
 const (
 	AuditOrgDecide           = "org.decide"
-	AuditOrgMemberAdd        = "org.member_add"
+	AuditOrgMemberAdd        = "org.member_add" // before invitations; still in older trails
+	AuditOrgInvite           = "org.invite"
+	AuditOrgInviteCancel     = "org.invite_cancel"
+	AuditOrgInviteDecline    = "org.invite_decline"
+	AuditOrgMemberJoin       = "org.member_join"
+	AuditOrgMemberLeave      = "org.member_leave"
+	AuditOrgMemberRemove     = "org.member_remove"
+	AuditOrgManager          = "org.manager"
 	AuditBaseDecide          = "base.decide"
 	AuditRecruitmentReport   = "recruitment.report"
 	AuditRecruitmentDecide   = "recruitment.decide"

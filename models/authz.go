@@ -30,7 +30,8 @@ const (
 	ActExport        Action = "export"
 	ActVerify        Action = "verify"
 	ActCorrect       Action = "correct"
-	ActAddMember     Action = "add_member"
+	ActAddMember     Action = "add_member" // invite
+	ActManageMembers Action = "manage_members"
 	ActListMembers   Action = "list_members"
 	ActPostProject   Action = "post_project"
 	ActRegisterBase  Action = "register_base"
@@ -56,6 +57,9 @@ type Resource struct {
 	Visibility Visibility
 	// Status of an organisation or base (verification).
 	Status Status
+	// Managers of an organisation (Org.Managers; they manage it while
+	// they are its members).
+	Managers []string
 }
 
 // Resource describes the profile for Authorize.
@@ -65,7 +69,7 @@ func (t *Talent) Resource() Resource {
 
 // Resource describes the organisation for Authorize.
 func (o *Org) Resource() Resource {
-	return Resource{Kind: KindOrg, OrgIDs: []string{o.ID}, Status: o.Status}
+	return Resource{Kind: KindOrg, OrgIDs: []string{o.ID}, Status: o.Status, Managers: o.Managers()}
 }
 
 // Resource describes the base for Authorize.
@@ -161,7 +165,11 @@ func allowed(p *User, act Action, r Resource) bool {
 		case ActVerify:
 			return p.Role == RoleBureau
 		case ActAddMember:
-			return r.member(p)
+			// Only a verified organisation invites: a pending one could
+			// otherwise gather accounts before anyone checked it.
+			return r.member(p) && slices.Contains(r.Managers, p.ID) && r.Status == StatusVerified
+		case ActManageMembers:
+			return r.member(p) && slices.Contains(r.Managers, p.ID)
 		case ActListMembers:
 			return r.member(p) || p.Is(RoleBureau, RoleAdmin)
 		case ActPostProject, ActRegisterBase, ActReport:

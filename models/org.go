@@ -24,6 +24,14 @@ const (
 
 // Org is an organisation: incubator, service centre, enterprise, university,
 // research institute. It is pending until a bureau officer decides.
+//
+// Its members are the organisation accounts whose org_id names it: the one
+// who registered it, and those who accepted an invitation. Its managers
+// are the member who registered it (CreatedBy, always) and the members a
+// manager promoted (ManagerIDs). Managers of a verified organisation
+// invite; managers remove members who are not managers, promote and
+// demote; every member may leave, except the last manager while other
+// members remain.
 type Org struct {
 	ID         string    `json:"id"`
 	Name       string    `json:"name"`
@@ -34,6 +42,7 @@ type Org struct {
 	Status     Status    `json:"status"`
 	Decision   *Decision `json:"decision"`
 	MemberIDs  []string  `json:"member_ids"`
+	ManagerIDs []string  `json:"manager_ids"`
 	CreatedBy  string    `json:"created_by"`
 	Version    int64     `json:"version"`
 	CreatedAt  time.Time `json:"created_at"`
@@ -42,6 +51,21 @@ type Org struct {
 
 // HasFlag reports whether the organisation carries a flag.
 func (o *Org) HasFlag(f string) bool { return slices.Contains(o.Flags, f) }
+
+// Managers are the users who manage the organisation if they are its
+// members: its creator and those promoted.
+func (o *Org) Managers() []string {
+	out := []string{}
+	if o.CreatedBy != "" {
+		out = append(out, o.CreatedBy)
+	}
+	for _, id := range o.ManagerIDs {
+		if !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
 
 // OrgInput is the body of POST /orgs.
 type OrgInput struct {
@@ -59,16 +83,40 @@ func (in *OrgInput) Normalize() {
 	in.Flags = cleanList(in.Flags)
 }
 
-// MemberInput is the body of POST /orgs/{id}/members.
+// MemberInput is the body of POST /orgs/{id}/members: the email of the
+// organisation account to invite.
 type MemberInput struct {
 	Email string `json:"email" validate:"required,max=254,singleline,email"`
 }
 
 // Member is a member of an organisation as its fellow members see it.
 type Member struct {
-	ID    string `json:"id"`
-	Name  string `json:"name"`
-	Email string `json:"email"`
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Email   string `json:"email"`
+	Manager bool   `json:"manager"`
+}
+
+// MemberUpdate is the body of PATCH /orgs/{id}/members/{user_id}: a
+// manager promotes or demotes a member.
+type MemberUpdate struct {
+	Manager *bool `json:"manager" validate:"required"`
+}
+
+// Invitation asks an organisation account to join an organisation; the
+// account accepts or declines it.
+type Invitation struct {
+	OrgID     string    `json:"org_id"`
+	OrgName   string    `json:"org_name"`
+	UserID    string    `json:"user_id"`
+	Email     string    `json:"email"`
+	InvitedBy string    `json:"invited_by"`
+	At        time.Time `json:"at"`
+}
+
+// InvitationAnswer is the body of POST /me/invitations/{org_id}.
+type InvitationAnswer struct {
+	Decision string `json:"decision" validate:"required,oneof=accept decline"`
 }
 
 // OrgFilter selects organisations for GET /orgs.
@@ -94,12 +142,60 @@ type OrgService interface {
 	// Decide verifies or rejects a pending organisation (bureau). Returns
 	// CodeConflict when it is not pending.
 	Decide(ctx context.Context, actor *User, id string, in DecisionInput) (*Org, error)
-	// AddMember makes the org user with the email a member (members only).
-	// Returns CodeNotFound for an unknown email, CodeConflict when that user
-	// is not an org user or already belongs to an organisation.
-	AddMember(ctx context.Context, actor *User, id string, in MemberInput) (*Member, error)
+	// Invite asks the organisation account with the email to join
+	// (managers of a verified organisation; CodeForbidden otherwise).
+	// Inviting again is the same invitation. Every refusal of the email
+	// (no such account, another role, a member of any organisation) is
+	// one CodeValidation, so that it tells nothing of the account;
+	// CodeRateLimited past MaxInvitationsPerDay attempts of the
+	// organisation.
+	Invite(ctx context.Context, actor *User, id string, in MemberInput) (*Invitation, error)
+	// Invitations lists the organisation's pending invitations (members,
+	// bureau, admin).
+	Invitations(ctx context.Context, actor *User, id string) ([]Invitation, error)
+	// CancelInvitation withdraws an invitation (managers); CodeNotFound
+	// when there is none.
+	CancelInvitation(ctx context.Context, actor *User, id, userID string) error
+	// MyInvitations lists the invitations of the actor (an organisation
+	// account; CodeForbidden for other roles).
+	MyInvitations(ctx context.Context, actor *User) ([]Invitation, error)
+	// AnswerInvitation accepts (the actor joins; the answer is the user as
+	// now) or declines (nil) the organisation's invitation. Returns
+	// CodeNotFound without an invitation, CodeConflict when the actor
+	// belongs to an organisation that is not rejected.
+	AnswerInvitation(ctx context.Context, actor *User, id string, in InvitationAnswer) (*User, error)
+	// RemoveMember removes a member: the actor themselves (leaving) or, by
+	// a manager, a member who is not a manager. CodeConflict when the last
+	// manager would leave others without one.
+	RemoveMember(ctx context.Context, actor *User, id, userID string) error
+	// UpdateMember promotes or demotes a member (managers). CodeConflict
+	// for the creator's demotion or the last manager's.
+	UpdateMember(ctx context.Context, actor *User, id, userID string, u MemberUpdate) (*Member, error)
 	// Members lists the members (members, bureau, admin).
 	Members(ctx context.Context, actor *User, id string) ([]Member, error)
+}
+
+// MaxInvitationsPerDay is how many invitations (refused ones included) an
+// organisation may send in 24 hours.
+const MaxInvitationsPerDay = 50
+
+// InvitationStore persists pending invitations, keyed by organisation and
+// user.
+type InvitationStore interface {
+	// PutInvitation stores an invitation; one that exists is kept as it is
+	// and returned.
+	PutInvitation(ctx context.Context, inv Invitation) (*Invitation, error)
+	// Invitation returns the invitation of user to org, or CodeNotFound.
+	Invitation(ctx context.Context, orgID, userID string) (*Invitation, error)
+	// OrgInvitations and UserInvitations list the pending invitations of
+	// an organisation and of a user (small sets; a scan on the embedded
+	// database).
+	OrgInvitations(ctx context.Context, orgID string) ([]Invitation, error)
+	UserInvitations(ctx context.Context, userID string) ([]Invitation, error)
+	// DeleteInvitation removes one; CodeNotFound when there is none.
+	DeleteInvitation(ctx context.Context, orgID, userID string) error
+	// DeleteUserInvitations removes every invitation of a user.
+	DeleteUserInvitations(ctx context.Context, userID string) error
 }
 
 // OrgStore persists organisations.

@@ -62,15 +62,18 @@ func TestOrganisationLifecycle(t *testing.T) {
 	}
 	check(t, "decide twice", e.call("POST", "/api/v1/orgs/"+id+"/verify", w.tokens[bureau], map[string]any{"decision": "rejected", "reason": "x"}), 409, "conflict")
 
-	// Verified: the member posts a project; members add colleagues.
+	// Verified: the member posts a project; its manager invites
+	// colleagues, who join when they accept (TestMembershipIsAnInvitation
+	// has the rest).
 	check(t, "verified org posts", e.call("POST", "/api/v1/projects", mem(), map[string]any{"title": "原画师", "kind": "job"}), 201, "")
 	colleagueTok, colleague := w.throwaway(member)
 	r = e.call("POST", "/api/v1/orgs/"+id+"/members", mem(), map[string]any{"email": strings.ToUpper(colleague.Email)})
-	check(t, "add member", r, 201, "")
-	check(t, "add again", e.call("POST", "/api/v1/orgs/"+id+"/members", mem(), map[string]any{"email": colleague.Email}), 409, "conflict")
-	check(t, "add a creator", e.call("POST", "/api/v1/orgs/"+id+"/members", mem(), map[string]any{"email": w.users[creator].Email}), 409, "conflict")
-	check(t, "add a member of another org", e.call("POST", "/api/v1/orgs/"+id+"/members", mem(), map[string]any{"email": w.users[member2].Email}), 409, "conflict")
-	check(t, "add an unknown email", e.call("POST", "/api/v1/orgs/"+id+"/members", mem(), map[string]any{"email": "nobody@example.com"}), 422, "validation_failed")
+	check(t, "invite a colleague", r, 201, "")
+	check(t, "invite again", e.call("POST", "/api/v1/orgs/"+id+"/members", mem(), map[string]any{"email": colleague.Email}), 201, "")
+	check(t, "invite a creator", e.call("POST", "/api/v1/orgs/"+id+"/members", mem(), map[string]any{"email": w.users[creator].Email}), 422, "validation_failed")
+	check(t, "invite a member of another org", e.call("POST", "/api/v1/orgs/"+id+"/members", mem(), map[string]any{"email": w.users[member2].Email}), 422, "validation_failed")
+	check(t, "invite an unknown email", e.call("POST", "/api/v1/orgs/"+id+"/members", mem(), map[string]any{"email": "nobody@example.com"}), 422, "validation_failed")
+	check(t, "the colleague accepts", e.call("POST", "/api/v1/me/invitations/"+id, colleagueTok, map[string]any{"decision": "accept"}), 200, "")
 	r = e.call("GET", "/api/v1/orgs/"+id+"/members", colleagueTok, nil)
 	check(t, "members", r, 200, "")
 	if !strings.Contains(r.raw, u.ID) || !strings.Contains(r.raw, colleague.ID) || r.body["total"] != 2.0 {
@@ -80,7 +83,7 @@ func TestOrganisationLifecycle(t *testing.T) {
 
 	// The decision is in the audit trail.
 	r = e.call("GET", "/api/v1/audit?resource_id="+id, w.tokens[admin], nil)
-	if !strings.Contains(r.raw, models.AuditOrgDecide) || !strings.Contains(r.raw, models.AuditOrgMemberAdd) {
+	if !strings.Contains(r.raw, models.AuditOrgDecide) || !strings.Contains(r.raw, models.AuditOrgInvite) || !strings.Contains(r.raw, models.AuditOrgMemberJoin) {
 		t.Fatalf("audit: %s", r.raw)
 	}
 }

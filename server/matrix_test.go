@@ -240,10 +240,44 @@ func rows(w *world) []row {
 		{"GET", "/api/v1/orgs/:id", "pending", pendingOrg(""), [nRoles]int{401, 404, 404, ok, 404, ok, ok}},
 		{"POST", "/api/v1/orgs/:id/verify", "pending", pendingOrg("/verify"), [nRoles]int{401, 404, 404, 403, 404, ok, 403}},
 		{"GET", "/api/v1/orgs/:id/members", "", fixed("/api/v1/orgs/"+O1+"/members", nil), [nRoles]int{401, 403, 403, ok, 403, ok, ok}},
-		{"POST", "/api/v1/orgs/:id/members", "", func(w *world, _ role) target {
+		{"POST", "/api/v1/orgs/:id/members", "invite to O1 (its member manages it)", func(w *world, _ role) target {
 			_, u := w.throwaway(member)
 			return target{path: "/api/v1/orgs/" + O1 + "/members", body: map[string]any{"email": u.Email}}
 		}, [nRoles]int{401, 403, 403, cr, 403, 403, 403}},
+		{"POST", "/api/v1/orgs/:id/members", "invite to a pending organisation", func(w *world, _ role) target {
+			tg := pendingOrg("/members")(w, member)
+			_, u := w.throwaway(member)
+			tg.body = map[string]any{"email": u.Email}
+			return tg
+		}, [nRoles]int{401, 404, 404, 403, 404, 403, 403}},
+		{"POST", "/api/v1/orgs/:id/members", "invite to O1 as a member who is not a manager", func(w *world, _ role) target {
+			tok, _ := w.joined()
+			_, u := w.throwaway(member)
+			return target{path: "/api/v1/orgs/" + O1 + "/members", body: map[string]any{"email": u.Email}, tokens: map[role]string{member: tok}}
+		}, [nRoles]int{401, 403, 403, 403, 403, 403, 403}},
+		{"PATCH", "/api/v1/orgs/:id/members/:user_id", "promote a member of O1", func(w *world, _ role) target {
+			_, u := w.joined()
+			return target{path: "/api/v1/orgs/" + O1 + "/members/" + u.ID, body: map[string]any{"manager": true}}
+		}, [nRoles]int{401, 403, 403, ok, 403, 403, 403}},
+		{"DELETE", "/api/v1/orgs/:id/members/:user_id", "remove a member of O1", func(w *world, _ role) target {
+			_, u := w.joined()
+			return target{path: "/api/v1/orgs/" + O1 + "/members/" + u.ID}
+		}, [nRoles]int{401, 403, 403, no, 403, 403, 403}},
+		{"DELETE", "/api/v1/orgs/:id/members/:user_id", "leave O1 (the member acts as itself)", func(w *world, r role) target {
+			tok, u := w.joined()
+			return target{path: "/api/v1/orgs/" + O1 + "/members/" + u.ID, tokens: map[role]string{member: tok}}
+		}, [nRoles]int{401, 403, 403, no, 403, 403, 403}},
+		{"GET", "/api/v1/orgs/:id/invitations", "", fixed("/api/v1/orgs/"+O1+"/invitations", nil), [nRoles]int{401, 403, 403, ok, 403, ok, ok}},
+		{"DELETE", "/api/v1/orgs/:id/invitations/:user_id", "a pending invitation of O1", func(w *world, _ role) target {
+			u := w.invited()
+			return target{path: "/api/v1/orgs/" + O1 + "/invitations/" + u.ID}
+		}, [nRoles]int{401, 403, 403, no, 403, 403, 403}},
+		{"GET", "/api/v1/me/invitations", "", fixed("/api/v1/me/invitations", nil), [nRoles]int{401, 403, 403, ok, ok, 403, 403}},
+		{"POST", "/api/v1/me/invitations/:org_id", "accept O1's invitation (the org member is the invitee)", func(w *world, _ role) target {
+			u := w.invited()
+			tok := w.signIn(u)
+			return target{path: "/api/v1/me/invitations/" + O1, body: map[string]any{"decision": "accept"}, tokens: map[role]string{member: tok}}
+		}, [nRoles]int{401, 403, 403, ok, 404, 403, 403}},
 
 		{"POST", "/api/v1/bases", "operated by O1", fixed("/api/v1/bases", map[string]any{"name": "Base", "kind": "training", "district": "nanshan", "operator_org_ids": []string{O1}}),
 			[nRoles]int{401, 403, 403, cr, 422, 403, 403}},
@@ -336,6 +370,29 @@ func rows(w *world) []row {
 				"project_kinds": t.ProjectKinds, "origins": t.Origins, "levels": t.Levels}}
 		}, [nRoles]int{401, 403, 403, 403, 403, 403, ok}},
 	}
+}
+
+// invited is a fresh organisation account that O1's member invited.
+func (w *world) invited() *models.User {
+	_, u := w.throwaway(member)
+	_, err := w.e.svc.Orgs.Invite(w.ctx(), w.users[member], w.o1.ID, models.MemberInput{Email: u.Email})
+	w.must(err)
+	return u
+}
+
+// joined is a fresh member of O1 (not a manager), signed in.
+func (w *world) joined() (string, *models.User) {
+	u := w.invited()
+	_, err := w.e.svc.Orgs.AnswerInvitation(w.ctx(), u, w.o1.ID, models.InvitationAnswer{Decision: "accept"})
+	w.must(err)
+	return w.signIn(u), u
+}
+
+// signIn signs a throwaway account in again.
+func (w *world) signIn(u *models.User) string {
+	auth, err := w.e.svc.Accounts.Login(w.ctx(), models.LoginInput{Email: u.Email, Password: "correct horse battery"}, models.ClientInfo{})
+	w.must(err)
+	return auth.Token
 }
 
 // throwaway acts as a fresh account of the cell's role, for routes that

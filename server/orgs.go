@@ -22,7 +22,7 @@ func (s *Server) handleOrgList(c *fiber.Ctx) error {
 	return c.JSON(list)
 }
 
-func (s *Server) handleOrgMemberAdd(c *fiber.Ctx) error {
+func (s *Server) handleOrgInvite(c *fiber.Ctx) error {
 	id, err := idParam(c)
 	if err != nil {
 		return err
@@ -31,11 +31,104 @@ func (s *Server) handleOrgMemberAdd(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	m, err := s.cfg.Orgs.AddMember(c.UserContext(), userOf(c), id, in)
+	inv, err := s.cfg.Orgs.Invite(c.UserContext(), userOf(c), id, in)
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(m)
+	return c.Status(fiber.StatusCreated).JSON(inv)
+}
+
+func (s *Server) handleOrgInvitations(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	invs, err := s.cfg.Orgs.Invitations(c.UserContext(), userOf(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": invs, "total": len(invs)})
+}
+
+func (s *Server) handleOrgInvitationCancel(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	userID, err := idParamNamed(c, "user_id")
+	if err != nil {
+		return err
+	}
+	if err := s.cfg.Orgs.CancelInvitation(c.UserContext(), userOf(c), id, userID); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (s *Server) handleMyInvitations(c *fiber.Ctx) error {
+	if err := parseQuery(c).err(); err != nil {
+		return err
+	}
+	invs, err := s.cfg.Orgs.MyInvitations(c.UserContext(), userOf(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": invs, "total": len(invs)})
+}
+
+func (s *Server) handleInvitationAnswer(c *fiber.Ctx) error {
+	orgID, err := idParamNamed(c, "org_id")
+	if err != nil {
+		return err
+	}
+	var in models.InvitationAnswer
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	u, err := s.cfg.Orgs.AnswerInvitation(c.UserContext(), userOf(c), orgID, in)
+	if err != nil {
+		return err
+	}
+	if u == nil {
+		return c.SendStatus(fiber.StatusNoContent)
+	}
+	setVersion(c, u.Version)
+	return c.JSON(u)
+}
+
+func (s *Server) handleOrgMemberRemove(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	userID, err := idParamNamed(c, "user_id")
+	if err != nil {
+		return err
+	}
+	if err := s.cfg.Orgs.RemoveMember(c.UserContext(), userOf(c), id, userID); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (s *Server) handleOrgMemberUpdate(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	userID, err := idParamNamed(c, "user_id")
+	if err != nil {
+		return err
+	}
+	var in models.MemberUpdate
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	m, err := s.cfg.Orgs.UpdateMember(c.UserContext(), userOf(c), id, userID, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(m)
 }
 
 func (s *Server) handleOrgMembers(c *fiber.Ctx) error {

@@ -349,3 +349,139 @@ func TestAcceptingAnInvitationDoesNotShareContact(t *testing.T) {
 		t.Fatalf("shared on an invitation: %s", r.raw)
 	}
 }
+
+// TestMembershipIsAnInvitation: an organisation invites; the invitee
+// accepts or declines. Only managers of verified organisations invite,
+// every refusal is one answer, members leave, managers remove members
+// and promote them.
+func TestMembershipIsAnInvitation(t *testing.T) {
+	w := newWorld(t)
+	e := w.e
+	M, O1 := w.tokens[member], w.o1.ID
+	invite := func(tok, org, email string) resp {
+		return e.call("POST", "/api/v1/orgs/"+org+"/members", tok, map[string]any{"email": email})
+	}
+	me := func(tok string) resp { return e.call("GET", "/api/v1/me", tok, nil) }
+
+	uTok, u := w.throwaway(member)
+	r := invite(M, O1, strings.ToUpper(u.Email))
+	check(t, "invite", r, 201, "")
+	if r.str("org_id") != O1 || r.str("user_id") != u.ID || r.str("email") != u.Email {
+		t.Fatalf("invitation: %s", r.raw)
+	}
+	if me(uTok).str("org_id") != "" {
+		t.Fatalf("an invitation made the invitee a member without their consent")
+	}
+	check(t, "invite again", invite(M, O1, u.Email), 201, "")
+
+	// One answer for every refusal: nobody learns which emails are whose.
+	_, pendingMember := w.throwaway(member)
+	pending := w.verifiedOrg(pendingMember, models.StatusPending)
+	var first resp
+	for i, email := range []string{"nobody@example.com", w.users[creator].Email, w.users[bureau].Email, w.users[admin].Email,
+		w.users[member2].Email, w.users[member].Email, pendingMember.Email} {
+		r := invite(M, O1, email)
+		check(t, "refused "+email, r, 422, "validation_failed")
+		if i == 0 {
+			first = r
+			continue
+		}
+		if r.str("error", "message") != first.str("error", "message") || fmt.Sprint(r.errFields()) != fmt.Sprint(first.errFields()) {
+			t.Errorf("the refusal of %s differs from that of an unknown email: %s / %s", email, r.raw, first.raw)
+		}
+	}
+	_, v := w.throwaway(member)
+	pendingTok := func() string { tok, _ := e.svc.Accounts.Login(w.ctx(), models.LoginInput{Email: pendingMember.Email, Password: "correct horse battery"}, models.ClientInfo{}); return tok.Token }()
+	check(t, "a pending organisation invites", invite(pendingTok, pending.ID, v.Email), 403, "forbidden")
+
+	// The invitee sees the invitation; the organisation's members too.
+	r = e.call("GET", "/api/v1/me/invitations", uTok, nil)
+	check(t, "my invitations", r, 200, "")
+	if r.body["total"] != 1.0 || !strings.Contains(r.raw, w.o1.Name) {
+		t.Fatalf("my invitations: %s", r.raw)
+	}
+	r = e.call("GET", "/api/v1/orgs/"+O1+"/invitations", M, nil)
+	check(t, "the organisation's invitations", r, 200, "")
+	if r.body["total"] != 1.0 || !strings.Contains(r.raw, u.Email) {
+		t.Fatalf("the organisation's invitations: %s", r.raw)
+	}
+
+	// Declined, then invited again and accepted.
+	check(t, "decline", e.call("POST", "/api/v1/me/invitations/"+O1, uTok, map[string]any{"decision": "decline"}), 204, "")
+	if me(uTok).str("org_id") != "" || e.call("GET", "/api/v1/me/invitations", uTok, nil).body["total"] != 0.0 {
+		t.Fatalf("after declining")
+	}
+	check(t, "accept a declined invitation", e.call("POST", "/api/v1/me/invitations/"+O1, uTok, map[string]any{"decision": "accept"}), 404, "not_found")
+	check(t, "invite after the decline", invite(M, O1, u.Email), 201, "")
+	r = e.call("POST", "/api/v1/me/invitations/"+O1, uTok, map[string]any{"decision": "accept"})
+	check(t, "accept", r, 200, "")
+	if r.str("org_id") != O1 || me(uTok).str("org_id") != O1 {
+		t.Fatalf("after accepting: %s", r.raw)
+	}
+	r = e.call("GET", "/api/v1/orgs/"+O1+"/members", M, nil)
+	if !strings.Contains(r.raw, u.ID) || r.body["total"] != 2.0 {
+		t.Fatalf("members: %s", r.raw)
+	}
+	if e.call("GET", "/api/v1/orgs/"+O1+"/invitations", M, nil).body["total"] != 0.0 {
+		t.Errorf("the accepted invitation is still pending")
+	}
+
+	// A member who is not a manager neither invites nor removes.
+	check(t, "a member invites", invite(uTok, O1, v.Email), 403, "forbidden")
+	check(t, "a member removes", e.call("DELETE", "/api/v1/orgs/"+O1+"/members/"+w.users[member].ID, uTok, nil), 403, "forbidden")
+	check(t, "a member promotes themselves", e.call("PATCH", "/api/v1/orgs/"+O1+"/members/"+u.ID, uTok, map[string]any{"manager": true}), 403, "forbidden")
+	// The manager promotes them; they invite; they leave.
+	r = e.call("PATCH", "/api/v1/orgs/"+O1+"/members/"+u.ID, M, map[string]any{"manager": true})
+	check(t, "promote", r, 200, "")
+	if r.body["manager"] != true {
+		t.Fatalf("promoted: %s", r.raw)
+	}
+	vTok := func() string { tok, _ := e.svc.Accounts.Login(w.ctx(), models.LoginInput{Email: v.Email, Password: "correct horse battery"}, models.ClientInfo{}); return tok.Token }()
+	check(t, "a promoted manager invites", invite(uTok, O1, v.Email), 201, "")
+	check(t, "leave", e.call("DELETE", "/api/v1/orgs/"+O1+"/members/"+u.ID, uTok, nil), 204, "")
+	if me(uTok).str("org_id") != "" {
+		t.Fatalf("still a member after leaving")
+	}
+	check(t, "register one's own organisation after leaving", e.call("POST", "/api/v1/orgs", uTok, map[string]any{"name": "自己的工作室", "kind": "enterprise", "district": "futian"}), 201, "")
+
+	// The manager removes a member; cancels an invitation.
+	check(t, "accept", e.call("POST", "/api/v1/me/invitations/"+O1, vTok, map[string]any{"decision": "accept"}), 200, "")
+	check(t, "remove", e.call("DELETE", "/api/v1/orgs/"+O1+"/members/"+v.ID, M, nil), 204, "")
+	if me(vTok).str("org_id") != "" {
+		t.Fatalf("still a member after being removed")
+	}
+	check(t, "remove someone who is not a member", e.call("DELETE", "/api/v1/orgs/"+O1+"/members/"+v.ID, M, nil), 404, "not_found")
+	_, x := w.throwaway(member)
+	check(t, "invite x", invite(M, O1, x.Email), 201, "")
+	check(t, "cancel", e.call("DELETE", "/api/v1/orgs/"+O1+"/invitations/"+x.ID, M, nil), 204, "")
+	if r := e.call("GET", "/api/v1/orgs/"+O1+"/invitations", M, nil); r.body["total"] != 0.0 {
+		t.Errorf("a cancelled invitation is pending: %s", r.raw)
+	}
+
+	// The last manager does not leave others without one; the creator
+	// stays a manager.
+	check(t, "invite v again", invite(M, O1, v.Email), 201, "")
+	check(t, "v accepts", e.call("POST", "/api/v1/me/invitations/"+O1, vTok, map[string]any{"decision": "accept"}), 200, "")
+	check(t, "the last manager leaves", e.call("DELETE", "/api/v1/orgs/"+O1+"/members/"+w.users[member].ID, M, nil), 409, "conflict")
+	check(t, "demote the creator", e.call("PATCH", "/api/v1/orgs/"+O1+"/members/"+w.users[member].ID, M, map[string]any{"manager": false}), 409, "conflict")
+
+	// Every step is in the audit trail.
+	r = e.call("GET", "/api/v1/audit?resource_id="+O1+"&per_page=100", w.tokens[admin], nil)
+	for _, a := range []string{models.AuditOrgInvite, models.AuditOrgInviteDecline, models.AuditOrgMemberJoin, models.AuditOrgMemberLeave,
+		models.AuditOrgMemberRemove, models.AuditOrgInviteCancel, models.AuditOrgManager} {
+		if !strings.Contains(r.raw, `"`+a+`"`) {
+			t.Errorf("the audit trail lacks %s", a)
+		}
+	}
+}
+
+// TestInvitationsAreLimited: an organisation sends at most 50 invitations
+// (refused ones included) a day, so that it cannot probe many emails.
+func TestInvitationsAreLimited(t *testing.T) {
+	w := newWorld(t)
+	for i := range 50 {
+		check(t, "refused", w.e.call("POST", "/api/v1/orgs/"+w.o1.ID+"/members", w.tokens[member], map[string]any{"email": fmt.Sprintf("n%d@example.com", i)}), 422, "validation_failed")
+	}
+	check(t, "the 51st", w.e.call("POST", "/api/v1/orgs/"+w.o1.ID+"/members", w.tokens[member], map[string]any{"email": "n51@example.com"}), 429, "rate_limited")
+	check(t, "another organisation", w.e.call("POST", "/api/v1/orgs/"+w.o2.ID+"/members", w.tokens[member2], map[string]any{"email": "n51@example.com"}), 422, "validation_failed")
+}

@@ -14,7 +14,14 @@ import (
 type orgHomeData struct {
 	Org     *models.Org
 	Members []models.Member
-	Bases   []*models.Base
+	// Manager says that the user manages the organisation; Invitations
+	// are its pending invitations (for its members).
+	Manager     bool
+	Invitations []models.Invitation
+	// MyInvitations are the invitations of a user without an
+	// organisation, to accept or decline.
+	MyInvitations []models.Invitation
+	Bases         []*models.Base
 	// BaseNotes say, by base id, which targets do not count a verified
 	// base and why.
 	BaseNotes map[string][]string
@@ -26,16 +33,29 @@ func (w *Web) orgHome(c *fiber.Ctx, p *page) (string, error) {
 		p.Form = map[string]string{}
 	}
 	if p.User.OrgID == "" {
-		p.Data = orgHomeData{}
+		mine, err := w.cfg.Orgs.MyInvitations(c.UserContext(), p.User)
+		if err != nil {
+			return "", err
+		}
+		p.Data = orgHomeData{MyInvitations: mine}
 		return "org", nil
 	}
 	o, err := w.cfg.Orgs.Get(c.UserContext(), p.User, p.User.OrgID)
 	if err != nil {
 		return "", err
 	}
-	d := orgHomeData{Org: o}
+	d := orgHomeData{Org: o, Manager: slices.Contains(o.Managers(), p.User.ID)}
 	if d.Members, err = w.cfg.Orgs.Members(c.UserContext(), p.User, o.ID); err != nil {
 		return "", err
+	}
+	if d.Invitations, err = w.cfg.Orgs.Invitations(c.UserContext(), p.User, o.ID); err != nil {
+		return "", err
+	}
+	if o.Status == models.StatusRejected {
+		// A member of a rejected organisation may join another.
+		if d.MyInvitations, err = w.cfg.Orgs.MyInvitations(c.UserContext(), p.User); err != nil {
+			return "", err
+		}
 	}
 	bases, err := w.cfg.Bases.List(c.UserContext(), p.User, models.BaseFilter{OrgID: []string{o.ID}, Page: models.Page{Page: 1, PerPage: 100}})
 	if err != nil {
@@ -93,20 +113,79 @@ func (w *Web) orgRegister(c *fiber.Ctx, p *page) (string, error) {
 	return w.redirect(c, "/org", "flash.org_registered")
 }
 
-func (w *Web) orgMemberAdd(c *fiber.Ctx, p *page) (string, error) {
+// orgMemberInvite invites an organisation account by email. Every
+// refusal of the email reads the same, as in the API.
+func (w *Web) orgMemberInvite(c *fiber.Ctx, p *page) (string, error) {
 	p.Form = formOf(c)
-	if _, err := w.cfg.Orgs.AddMember(c.UserContext(), p.User, p.User.OrgID, models.MemberInput{Email: p.Form["member_email"]}); err != nil {
+	if _, err := w.cfg.Orgs.Invite(c.UserContext(), p.User, p.User.OrgID, models.MemberInput{Email: p.Form["member_email"]}); err != nil {
 		if w.formErrors(p, err) {
-			if msg, ok := p.Errors["email"]; ok {
-				p.Errors["member_email"] = msg
-			} else {
+			switch {
+			case models.IsCode(err, models.CodeValidation) && models.ErrorFields(err)["email"] != "":
+				p.Errors["member_email"] = w.tr.t(p.Lang, "org.invite_refused")
+			default:
 				p.Errors["member_email"] = p.Errors["_"]
 			}
 			return w.orgHome(c, p)
 		}
 		return "", err
 	}
-	return w.redirect(c, "/org#members", "flash.member_added")
+	return w.redirect(c, "/org#members", "flash.member_invited")
+}
+
+// orgMemberRemove removes a member (a manager) or the user themselves
+// (leaving the organisation).
+func (w *Web) orgMemberRemove(c *fiber.Ctx, p *page) (string, error) {
+	who := c.Params("user")
+	if err := w.cfg.Orgs.RemoveMember(c.UserContext(), p.User, p.User.OrgID, who); err != nil {
+		if models.IsCode(err, models.CodeConflict) {
+			p.Errors = map[string]string{"_": w.tr.t(p.Lang, "org.last_manager")}
+			p.Status = fiber.StatusConflict
+			return w.orgHome(c, p)
+		}
+		return "", err
+	}
+	if who == p.User.ID {
+		return w.redirect(c, "/org", "flash.left_org")
+	}
+	return w.redirect(c, "/org#members", "flash.member_removed")
+}
+
+// orgMemberManager promotes a member to manager or demotes one.
+func (w *Web) orgMemberManager(c *fiber.Ctx, p *page) (string, error) {
+	manager := c.FormValue("manager") == "true"
+	if _, err := w.cfg.Orgs.UpdateMember(c.UserContext(), p.User, p.User.OrgID, c.Params("user"), models.MemberUpdate{Manager: &manager}); err != nil {
+		if models.IsCode(err, models.CodeConflict) {
+			p.Errors = map[string]string{"_": w.tr.t(p.Lang, "org.last_manager")}
+			p.Status = fiber.StatusConflict
+			return w.orgHome(c, p)
+		}
+		return "", err
+	}
+	return w.redirect(c, "/org#members", "flash.saved")
+}
+
+// orgInvitationCancel withdraws a pending invitation.
+func (w *Web) orgInvitationCancel(c *fiber.Ctx, p *page) (string, error) {
+	err := w.cfg.Orgs.CancelInvitation(c.UserContext(), p.User, p.User.OrgID, c.Params("user"))
+	if err != nil && !models.IsCode(err, models.CodeNotFound) {
+		return "", err
+	}
+	return w.redirect(c, "/org#members", "flash.invitation_cancelled")
+}
+
+// invitationAnswer accepts or declines an invitation to an organisation.
+func (w *Web) invitationAnswer(c *fiber.Ctx, p *page) (string, error) {
+	decision := c.FormValue("decision")
+	if _, err := w.cfg.Orgs.AnswerInvitation(c.UserContext(), p.User, c.Params("org"), models.InvitationAnswer{Decision: decision}); err != nil {
+		if models.IsCode(err, models.CodeNotFound) {
+			return w.redirect(c, "/org", "flash.invitation_gone")
+		}
+		return "", err
+	}
+	if decision == "accept" {
+		return w.redirect(c, "/org", "flash.invitation_accepted")
+	}
+	return w.redirect(c, "/org", "flash.invitation_declined")
 }
 
 func (w *Web) baseRegister(c *fiber.Ctx, p *page) (string, error) {

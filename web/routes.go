@@ -45,7 +45,11 @@ func (w *Web) routes(app *fiber.App) {
 	// Organisations.
 	r.Get("/org", org, w.view(w.orgHome))
 	r.Post("/org", org, w.view(w.orgRegister))
-	r.Post("/org/members", org, w.view(w.orgMemberAdd))
+	r.Post("/org/members", org, w.view(w.orgMemberInvite))
+	r.Post("/org/members/:user/remove", org, w.view(w.orgMemberRemove))
+	r.Post("/org/members/:user/manager", org, w.view(w.orgMemberManager))
+	r.Post("/org/invitations/:user/cancel", org, w.view(w.orgInvitationCancel))
+	r.Post("/org/invited/:org", org, w.view(w.invitationAnswer))
 	r.Post("/org/bases", org, w.view(w.baseRegister))
 	r.Get("/org/projects", org, w.view(w.orgProjects))
 	r.Get("/org/projects/new", org, w.view(w.projectNew))

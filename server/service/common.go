@@ -39,6 +39,7 @@ type Stores interface {
 	models.AuditStore
 	models.TaxonomyStore
 	models.TargetStore
+	models.InvitationStore
 	UserSessions(ctx context.Context, userID string) ([]*models.Session, error)
 	BeginErasure(ctx context.Context, e models.Erasure) error
 	EndErasure(ctx context.Context, talentID string) error

@@ -2,7 +2,9 @@ package service
 
 import (
 	"context"
+	"fmt"
 	"slices"
+	"time"
 
 	"github.com/szdc/talenthub/models"
 )
@@ -131,51 +133,332 @@ func (s *Orgs) Decide(ctx context.Context, actor *models.User, id string, in mod
 	return o, nil
 }
 
-// AddMember implements models.OrgService.
-func (s *Orgs) AddMember(ctx context.Context, actor *models.User, id string, in models.MemberInput) (*models.Member, error) {
+// refusedInvitation is the one answer to every email that cannot be
+// invited, whatever the reason: an answer per reason would tell the
+// inviter which emails are bureau, admin, creator or affiliated accounts.
+func refusedInvitation() error {
+	return fieldError("email", "cannot be invited: it must be the email of an organisation account that belongs to no organisation")
+}
+
+// Invite implements models.OrgService.
+func (s *Orgs) Invite(ctx context.Context, actor *models.User, id string, in models.MemberInput) (*models.Invitation, error) {
 	o, err := s.Store.Org(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	if err := models.Authorize(actor, models.ActAddMember, o.Resource()); err != nil {
+		if models.IsCode(err, models.CodeForbidden) && o.Status != models.StatusVerified {
+			return nil, models.Errorf(models.CodeForbidden, "only a verified organisation invites members (this one is %s)", o.Status)
+		}
 		return nil, err
 	}
 	in.Email = models.NormalizeEmail(in.Email)
 	if err := models.Validate(in); err != nil {
 		return nil, err
 	}
-	u, _, err := s.Store.UserByEmail(ctx, in.Email)
-	if models.IsCode(err, models.CodeNotFound) {
-		return nil, fieldError("email", "no account has this email; ask them to register as an organisation user first")
-	}
+	lim, err := s.Store.LimitHit(ctx, "invite:org:"+o.ID, 24*time.Hour)
 	if err != nil {
 		return nil, err
 	}
-	if u.Role != models.RoleOrg {
-		return nil, models.Errorf(models.CodeConflict, "only organisation accounts can join an organisation")
+	if lim.Count > models.MaxInvitationsPerDay {
+		wait := max(time.Second, lim.ResetAt.Sub(s.Now()).Round(time.Second))
+		return nil, &models.Error{Code: models.CodeRateLimited, RetryAfter: wait,
+			Message: fmt.Sprintf("your organisation sent %d invitations today; try again in %s", models.MaxInvitationsPerDay, wait)}
 	}
-	u, err = s.Store.SetUserOrg(ctx, u.ID, o.ID, func(u *models.User) error {
-		if u.OrgID == o.ID {
-			return models.Errorf(models.CodeConflict, "already a member")
+	u, _, err := s.Store.UserByEmail(ctx, in.Email)
+	switch {
+	case models.IsCode(err, models.CodeNotFound):
+		return nil, refusedInvitation()
+	case err != nil:
+		return nil, err
+	}
+	if u.Role != models.RoleOrg {
+		return nil, refusedInvitation()
+	}
+	if u.OrgID != "" {
+		// A member of a rejected organisation (or of one that is gone)
+		// may join another, as it may register another.
+		cur, err := s.Store.Org(ctx, u.OrgID)
+		if err != nil && !models.IsCode(err, models.CodeNotFound) {
+			return nil, err
 		}
-		if u.OrgID != "" {
-			return models.Errorf(models.CodeConflict, "this user belongs to another organisation")
+		if err == nil && cur.Status != models.StatusRejected {
+			return nil, refusedInvitation()
+		}
+	}
+	inv, err := s.Store.PutInvitation(ctx, models.Invitation{OrgID: o.ID, UserID: u.ID, Email: u.Email, InvitedBy: actor.ID, At: s.now()})
+	if err != nil {
+		return nil, err
+	}
+	inv.OrgName = o.Name
+	s.audit(ctx, actor, models.AuditOrgInvite, models.KindOrg, o.ID, nil, map[string]any{"member_id": u.ID}, "")
+	return inv, nil
+}
+
+// Invitations implements models.OrgService.
+func (s *Orgs) Invitations(ctx context.Context, actor *models.User, id string) ([]models.Invitation, error) {
+	o, err := s.Store.Org(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := models.Authorize(actor, models.ActListMembers, o.Resource()); err != nil {
+		return nil, err
+	}
+	invs, err := s.Store.OrgInvitations(ctx, o.ID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range invs {
+		invs[i].OrgName = o.Name
+	}
+	return invs, nil
+}
+
+// CancelInvitation implements models.OrgService.
+func (s *Orgs) CancelInvitation(ctx context.Context, actor *models.User, id, userID string) error {
+	o, err := s.Store.Org(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := models.Authorize(actor, models.ActManageMembers, o.Resource()); err != nil {
+		return err
+	}
+	if err := s.Store.DeleteInvitation(ctx, o.ID, userID); err != nil {
+		return err
+	}
+	s.audit(ctx, actor, models.AuditOrgInviteCancel, models.KindOrg, o.ID, map[string]any{"member_id": userID}, nil, "")
+	return nil
+}
+
+// MyInvitations implements models.OrgService.
+func (s *Orgs) MyInvitations(ctx context.Context, actor *models.User) ([]models.Invitation, error) {
+	if err := signedIn(actor); err != nil {
+		return nil, err
+	}
+	if actor.Role != models.RoleOrg {
+		return nil, models.Errorf(models.CodeForbidden, "only organisation accounts are invited to organisations")
+	}
+	invs, err := s.Store.UserInvitations(ctx, actor.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := invs[:0]
+	for _, inv := range invs {
+		o, err := s.Store.Org(ctx, inv.OrgID)
+		if models.IsCode(err, models.CodeNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		inv.OrgName = o.Name
+		out = append(out, inv)
+	}
+	return out, nil
+}
+
+// AnswerInvitation implements models.OrgService. On acceptance the
+// organisation lists the member first, then the account joins (a crash
+// between them leaves an entry that Members skips), then the account's
+// other invitations go.
+func (s *Orgs) AnswerInvitation(ctx context.Context, actor *models.User, id string, in models.InvitationAnswer) (*models.User, error) {
+	if err := signedIn(actor); err != nil {
+		return nil, err
+	}
+	if actor.Role != models.RoleOrg {
+		return nil, models.Errorf(models.CodeForbidden, "only organisation accounts are invited to organisations")
+	}
+	if err := models.Validate(in); err != nil {
+		return nil, err
+	}
+	if _, err := s.Store.Invitation(ctx, id, actor.ID); err != nil {
+		return nil, err
+	}
+	if in.Decision == "decline" {
+		if err := s.Store.DeleteInvitation(ctx, id, actor.ID); err != nil {
+			return nil, err
+		}
+		s.audit(ctx, actor, models.AuditOrgInviteDecline, models.KindOrg, id, nil, map[string]any{"member_id": actor.ID}, "")
+		return nil, nil
+	}
+	previous, err := s.leavable(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	o, err := s.Store.UpdateOrg(ctx, id, 0, func(o *models.Org) error {
+		if o.Status != models.StatusVerified {
+			return models.Errorf(models.CodeConflict, "the organisation is %s", o.Status)
+		}
+		if !slices.Contains(o.MemberIDs, actor.ID) {
+			o.MemberIDs = append(o.MemberIDs, actor.ID)
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.Store.UpdateOrg(ctx, o.ID, 0, func(o *models.Org) error {
-		if !slices.Contains(o.MemberIDs, u.ID) {
-			o.MemberIDs = append(o.MemberIDs, u.ID)
+	u, err := s.Store.SetUserOrg(ctx, actor.ID, o.ID, func(u *models.User) error {
+		if u.OrgID != previous && u.OrgID != o.ID {
+			return models.Errorf(models.CodeConflict, "you joined another organisation meanwhile")
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Store.DeleteUserInvitations(ctx, actor.ID); err != nil {
+		return nil, err
+	}
+	s.audit(ctx, actor, models.AuditOrgMemberJoin, models.KindOrg, o.ID, nil, map[string]any{"member_id": actor.ID}, "")
+	c := *u
+	c.OrgVerified = true
+	return &c, nil
+}
+
+// leavable returns the organisation the actor may move from to another:
+// none, or one that is rejected or gone (as Create allows).
+func (s *Orgs) leavable(ctx context.Context, actor *models.User) (string, error) {
+	if actor.OrgID == "" {
+		return "", nil
+	}
+	cur, err := s.Store.Org(ctx, actor.OrgID)
+	if err != nil && !models.IsCode(err, models.CodeNotFound) {
+		return "", err
+	}
+	if err == nil && cur.Status != models.StatusRejected {
+		return "", models.Errorf(models.CodeConflict, "you already belong to an organisation; leave it first")
+	}
+	return actor.OrgID, nil
+}
+
+// memberOf returns user userID if they are a member of o, else
+// CodeNotFound.
+func (s *Orgs) memberOf(ctx context.Context, o *models.Org, userID string) (*models.User, error) {
+	u, err := s.Store.User(ctx, userID)
+	if err == nil && u.OrgID != o.ID {
+		err = models.Errorf(models.CodeNotFound, "no such member")
+	}
+	if models.IsCode(err, models.CodeNotFound) {
+		return nil, models.Errorf(models.CodeNotFound, "no such member")
+	}
+	return u, err
+}
+
+// activeManagers are the managers of o who are its members, but skip.
+func (s *Orgs) activeManagers(ctx context.Context, o *models.Org, skip string) (int, error) {
+	n := 0
+	for _, id := range o.Managers() {
+		if id == skip {
+			continue
+		}
+		if _, err := s.memberOf(ctx, o, id); err == nil {
+			n++
+		} else if !models.IsCode(err, models.CodeNotFound) {
+			return 0, err
+		}
+	}
+	return n, nil
+}
+
+// RemoveMember implements models.OrgService.
+func (s *Orgs) RemoveMember(ctx context.Context, actor *models.User, id, userID string) error {
+	o, err := s.Store.Org(ctx, id)
+	if err != nil {
+		return err
+	}
+	leaving := actor != nil && actor.ID == userID
+	act := models.ActManageMembers
+	if leaving {
+		act = models.ActRead
+	}
+	if err := models.Authorize(actor, act, o.Resource()); err != nil {
+		return err
+	}
+	target, err := s.memberOf(ctx, o, userID)
+	if err != nil {
+		return err
+	}
+	isManager := slices.Contains(o.Managers(), target.ID)
+	if !leaving && isManager {
+		return models.Errorf(models.CodeConflict, "a manager cannot be removed; demote them first (the organisation's creator only leaves)")
+	}
+	if leaving && isManager {
+		others, err := s.Members(ctx, actor, id)
+		if err != nil {
+			return err
+		}
+		managers, err := s.activeManagers(ctx, o, target.ID)
+		if err != nil {
+			return err
+		}
+		if len(others) > 1 && managers == 0 {
+			return models.Errorf(models.CodeConflict, "you are the last manager: promote another member to manager before you leave")
+		}
+	}
+	if _, err := s.Store.SetUserOrg(ctx, target.ID, "", func(u *models.User) error {
+		if u.OrgID != o.ID {
+			return models.Errorf(models.CodeNotFound, "no such member")
 		}
 		return nil
 	}); err != nil {
+		return err
+	}
+	if _, err := s.Store.UpdateOrg(ctx, o.ID, 0, func(o *models.Org) error {
+		o.MemberIDs = slices.DeleteFunc(o.MemberIDs, func(m string) bool { return m == target.ID })
+		o.ManagerIDs = slices.DeleteFunc(o.ManagerIDs, func(m string) bool { return m == target.ID })
+		return nil
+	}); err != nil {
+		return err
+	}
+	action := models.AuditOrgMemberRemove
+	if leaving {
+		action = models.AuditOrgMemberLeave
+	}
+	s.audit(ctx, actor, action, models.KindOrg, o.ID, map[string]any{"member_id": target.ID}, nil, "")
+	return nil
+}
+
+// UpdateMember implements models.OrgService.
+func (s *Orgs) UpdateMember(ctx context.Context, actor *models.User, id, userID string, u models.MemberUpdate) (*models.Member, error) {
+	o, err := s.Store.Org(ctx, id)
+	if err != nil {
 		return nil, err
 	}
-	s.audit(ctx, actor, models.AuditOrgMemberAdd, models.KindOrg, o.ID, nil, map[string]any{"member_id": u.ID}, "")
-	return &models.Member{ID: u.ID, Name: u.Name, Email: u.Email}, nil
+	if err := models.Authorize(actor, models.ActManageMembers, o.Resource()); err != nil {
+		return nil, err
+	}
+	if err := models.Validate(u); err != nil {
+		return nil, err
+	}
+	target, err := s.memberOf(ctx, o, userID)
+	if err != nil {
+		return nil, err
+	}
+	promote := *u.Manager
+	if !promote {
+		if target.ID == o.CreatedBy {
+			return nil, models.Errorf(models.CodeConflict, "the organisation's creator is always a manager")
+		}
+		managers, err := s.activeManagers(ctx, o, target.ID)
+		if err != nil {
+			return nil, err
+		}
+		if managers == 0 {
+			return nil, models.Errorf(models.CodeConflict, "the organisation needs a manager: promote another member first")
+		}
+	}
+	o, err = s.Store.UpdateOrg(ctx, o.ID, 0, func(o *models.Org) error {
+		o.ManagerIDs = slices.DeleteFunc(o.ManagerIDs, func(m string) bool { return m == target.ID })
+		if promote && target.ID != o.CreatedBy {
+			o.ManagerIDs = append(o.ManagerIDs, target.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.audit(ctx, actor, models.AuditOrgManager, models.KindOrg, o.ID, nil, map[string]any{"member_id": target.ID, "manager": promote}, "")
+	return &models.Member{ID: target.ID, Name: target.Name, Email: target.Email, Manager: slices.Contains(o.Managers(), target.ID)}, nil
 }
 
 // Members implements models.OrgService.
@@ -197,7 +480,7 @@ func (s *Orgs) Members(ctx context.Context, actor *models.User, id string) ([]mo
 			return nil, err
 		}
 		if u.OrgID == o.ID {
-			out = append(out, models.Member{ID: u.ID, Name: u.Name, Email: u.Email})
+			out = append(out, models.Member{ID: u.ID, Name: u.Name, Email: u.Email, Manager: slices.Contains(o.Managers(), u.ID)})
 		}
 	}
 	return out, nil

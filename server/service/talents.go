@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/szdc/talenthub/models"
@@ -319,19 +320,60 @@ func (s *Talents) DeleteAccount(ctx context.Context, actor *models.User) error {
 		}
 	}
 	if actor.OrgID != "" {
-		_, err := s.Store.UpdateOrg(ctx, actor.OrgID, 0, func(o *models.Org) error {
-			kept := o.MemberIDs[:0]
-			for _, m := range o.MemberIDs {
-				if m != actor.ID {
-					kept = append(kept, m)
-				}
-			}
-			o.MemberIDs = kept
-			return nil
-		})
-		if err != nil && !models.IsCode(err, models.CodeNotFound) {
+		if err := s.leaveOnDeletion(ctx, actor); err != nil {
+			return err
+		}
+	}
+	if actor.Role == models.RoleOrg {
+		if err := s.Store.DeleteUserInvitations(ctx, actor.ID); err != nil {
 			return err
 		}
 	}
 	return s.Store.DeleteUser(ctx, actor.ID)
+}
+
+// leaveOnDeletion takes a deleted account out of its organisation. Its
+// deletion cannot be refused, so if it was the last manager, the member
+// who joined first becomes one: an organisation with members always has
+// a manager.
+func (s *Talents) leaveOnDeletion(ctx context.Context, actor *models.User) error {
+	o, err := s.Store.Org(ctx, actor.OrgID)
+	if models.IsCode(err, models.CodeNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var successor string
+	if slices.Contains(o.Managers(), actor.ID) {
+		left := false
+		for _, id := range o.Managers() {
+			if id == actor.ID {
+				continue
+			}
+			if u, err := s.Store.User(ctx, id); err == nil && u.OrgID == o.ID {
+				left = true
+			}
+		}
+		for _, id := range o.MemberIDs {
+			if left || successor != "" || id == actor.ID {
+				continue
+			}
+			if u, err := s.Store.User(ctx, id); err == nil && u.OrgID == o.ID {
+				successor = id
+			}
+		}
+	}
+	_, err = s.Store.UpdateOrg(ctx, o.ID, 0, func(o *models.Org) error {
+		o.MemberIDs = slices.DeleteFunc(o.MemberIDs, func(m string) bool { return m == actor.ID })
+		o.ManagerIDs = slices.DeleteFunc(o.ManagerIDs, func(m string) bool { return m == actor.ID })
+		if successor != "" && !slices.Contains(o.ManagerIDs, successor) {
+			o.ManagerIDs = append(o.ManagerIDs, successor)
+		}
+		return nil
+	})
+	if err != nil && !models.IsCode(err, models.CodeNotFound) {
+		return err
+	}
+	return nil
 }

@@ -23,13 +23,14 @@ const (
 	collConsents   = "consents" // _id: talent_id:org_id
 	collChanges    = "changes"  // the change feed
 	collErasures   = "erasures" // erasures of creators' data, until complete
+	collInvites    = "org_invitations" // _id: org_id:user_id, until answered
 )
 
 // collections lists every collection, so that Open creates them all and the
 // embedded database's _id repair can index each one.
 var collections = []string{collUsers, collUserEmails, collSessions, collTalents, collLimits, collMeta,
 	models.CollOrgs, models.CollBases, models.CollProjects, models.CollApplications, collConsents,
-	models.CollRecruitments, models.CollAudit, collChanges, collErasures, collTargets}
+	models.CollRecruitments, models.CollAudit, collChanges, collErasures, collTargets, collInvites}
 
 // indexes declares every secondary index, in one place. Most lookups are by
 // _id and need none; these serve expiry and maintenance queries.
@@ -52,6 +53,10 @@ var indexes = map[string][]mongo.IndexModel{
 	},
 	collConsents: {
 		{Keys: bson.D{{Key: "talent_id", Value: 1}}, Options: options.Index().SetName("talent_id")},
+	},
+	collInvites: {
+		{Keys: bson.D{{Key: "org_id", Value: 1}}, Options: options.Index().SetName("org_id")},
+		{Keys: bson.D{{Key: "user_id", Value: 1}}, Options: options.Index().SetName("user_id")},
 	},
 	models.CollAudit: {
 		{Keys: bson.D{{Key: "resource_id", Value: 1}}, Options: options.Index().SetName("resource_id")},

@@ -39,6 +39,7 @@ type orgDoc struct {
 	Status     string             `bson:"status"`
 	Decision   *decisionDoc       `bson:"decision,omitempty"`
 	MemberIDs  []string           `bson:"member_ids"`
+	ManagerIDs []string           `bson:"manager_ids,omitempty"`
 	CreatedBy  string             `bson:"created_by"`
 	Meta       `bson:",inline"`
 }
@@ -47,7 +48,7 @@ func toOrg(d *orgDoc) *models.Org {
 	return &models.Org{
 		ID: d.ID.Hex(), Name: d.Name, Kind: d.Kind, District: d.District, Industries: nonNil(d.Industries),
 		Flags: nonNil(d.Flags), Status: models.Status(d.Status), Decision: toDecision(d.Decision),
-		MemberIDs: nonNil(d.MemberIDs), CreatedBy: d.CreatedBy,
+		MemberIDs: nonNil(d.MemberIDs), ManagerIDs: nonNil(d.ManagerIDs), CreatedBy: d.CreatedBy,
 		Version: d.Version, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
 	}
 }
@@ -56,7 +57,7 @@ func (d *orgDoc) setModel(o *models.Org) error {
 	*d = orgDoc{
 		ID: d.ID, Name: o.Name, Kind: o.Kind, District: o.District, Industries: nonNil(o.Industries),
 		Flags: nonNil(o.Flags), Status: string(o.Status), Decision: toDecisionDoc(o.Decision),
-		MemberIDs: nonNil(o.MemberIDs), CreatedBy: o.CreatedBy, Meta: d.Meta,
+		MemberIDs: nonNil(o.MemberIDs), ManagerIDs: o.ManagerIDs, CreatedBy: o.CreatedBy, Meta: d.Meta,
 	}
 	return nil
 }

@@ -66,7 +66,7 @@ type Store struct {
 
 	users, emails, sessions, talents, limits, meta *mongo.Collection
 	orgs, bases, projects, applications, consents  *mongo.Collection
-	recruitments, audit, changes, erasures         *mongo.Collection
+	recruitments, audit, changes, erasures, invites *mongo.Collection
 
 	auth *authCache
 
@@ -131,6 +131,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	s.audit = s.db.Collection(models.CollAudit)
 	s.changes = s.db.Collection(collChanges)
 	s.erasures = s.db.Collection(collErasures)
+	s.invites = s.db.Collection(collInvites)
 
 	if err := s.Ping(ctx); err != nil {
 		_ = client.Disconnect(context.WithoutCancel(ctx))
