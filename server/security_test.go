@@ -391,7 +391,10 @@ func TestMembershipIsAnInvitation(t *testing.T) {
 		}
 	}
 	_, v := w.throwaway(member)
-	pendingTok := func() string { tok, _ := e.svc.Accounts.Login(w.ctx(), models.LoginInput{Email: pendingMember.Email, Password: "correct horse battery"}, models.ClientInfo{}); return tok.Token }()
+	pendingTok := func() string {
+		tok, _ := e.svc.Accounts.Login(w.ctx(), models.LoginInput{Email: pendingMember.Email, Password: "correct horse battery"}, models.ClientInfo{})
+		return tok.Token
+	}()
 	check(t, "a pending organisation invites", invite(pendingTok, pending.ID, v.Email), 403, "forbidden")
 
 	// The invitee sees the invitation; the organisation's members too.
@@ -436,7 +439,10 @@ func TestMembershipIsAnInvitation(t *testing.T) {
 	if r.body["manager"] != true {
 		t.Fatalf("promoted: %s", r.raw)
 	}
-	vTok := func() string { tok, _ := e.svc.Accounts.Login(w.ctx(), models.LoginInput{Email: v.Email, Password: "correct horse battery"}, models.ClientInfo{}); return tok.Token }()
+	vTok := func() string {
+		tok, _ := e.svc.Accounts.Login(w.ctx(), models.LoginInput{Email: v.Email, Password: "correct horse battery"}, models.ClientInfo{})
+		return tok.Token
+	}()
 	check(t, "a promoted manager invites", invite(uTok, O1, v.Email), 201, "")
 	check(t, "leave", e.call("DELETE", "/api/v1/orgs/"+O1+"/members/"+u.ID, uTok, nil), 204, "")
 	if me(uTok).str("org_id") != "" {

@@ -19,10 +19,10 @@ const (
 	collSessions   = "sessions"    // _id: SHA-256 of the token
 	collTalents    = "talents"     // _id: the owner's user id
 	collLimits     = "login_limits"
-	collMeta       = "meta"     // markers, secrets and the taxonomy
-	collConsents   = "consents" // _id: talent_id:org_id
-	collChanges    = "changes"  // the change feed
-	collErasures   = "erasures" // erasures of creators' data, until complete
+	collMeta       = "meta"            // markers, secrets and the taxonomy
+	collConsents   = "consents"        // _id: talent_id:org_id
+	collChanges    = "changes"         // the change feed
+	collErasures   = "erasures"        // erasures of creators' data, until complete
 	collInvites    = "org_invitations" // _id: org_id:user_id, until answered
 )
 

@@ -64,8 +64,8 @@ type Store struct {
 	locks  *docLocks // nil on MongoDB
 	log    *slog.Logger
 
-	users, emails, sessions, talents, limits, meta *mongo.Collection
-	orgs, bases, projects, applications, consents  *mongo.Collection
+	users, emails, sessions, talents, limits, meta  *mongo.Collection
+	orgs, bases, projects, applications, consents   *mongo.Collection
 	recruitments, audit, changes, erasures, invites *mongo.Collection
 
 	auth *authCache
