@@ -32,6 +32,8 @@ const (
 	AuditOrgMemberRemove     = "org.member_remove"
 	AuditOrgManager          = "org.manager"
 	AuditBaseDecide          = "base.decide"
+	AuditBaseOperatorConfirm = "base.operator_confirm"
+	AuditBaseOperatorDecline = "base.operator_decline"
 	AuditRecruitmentReport   = "recruitment.report"
 	AuditRecruitmentDecide   = "recruitment.decide"
 	AuditRecruitmentCorrect  = "recruitment.correct"

@@ -72,9 +72,10 @@ func (o *Org) Resource() Resource {
 	return Resource{Kind: KindOrg, OrgIDs: []string{o.ID}, Status: o.Status, Managers: o.Managers()}
 }
 
-// Resource describes the base for Authorize.
+// Resource describes the base for Authorize: the organisations named as
+// co-operators see it too, to answer.
 func (b *Base) Resource() Resource {
-	return Resource{Kind: KindBase, OrgIDs: b.OperatorOrgIDs, Status: b.Status}
+	return Resource{Kind: KindBase, OrgIDs: slices.Concat(b.OperatorOrgIDs, b.PendingOperatorIDs), Status: b.Status}
 }
 
 // Resource describes the project for Authorize.

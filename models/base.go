@@ -17,7 +17,10 @@ const (
 
 // Base is an innovation base, training base, theme park, cooperation base or
 // incubator, operated by one or more organisations and verified by the
-// bureau.
+// bureau. Its operators (OperatorOrgIDs) are the organisation that
+// registered it and the co-operators that confirmed; an organisation named
+// as co-operator is pending (PendingOperatorIDs) until a manager of it
+// confirms or declines. The targets count a base's operators only.
 type Base struct {
 	ID             string    `json:"id"`
 	Name           string    `json:"name"`
@@ -25,7 +28,9 @@ type Base struct {
 	District       string    `json:"district"`
 	Industries     []string  `json:"industries"`
 	OperatorOrgIDs []string  `json:"operator_org_ids"`
-	EstablishedOn  string    `json:"established_on"`
+	// PendingOperatorIDs are the co-operators that have not answered.
+	PendingOperatorIDs []string `json:"pending_operator_org_ids"`
+	EstablishedOn      string   `json:"established_on"`
 	Capacity       int       `json:"capacity"`
 	Status         Status    `json:"status"`
 	Decision       *Decision `json:"decision"`
@@ -72,6 +77,18 @@ type BaseService interface {
 	List(ctx context.Context, actor *User, f BaseFilter) (*List[*Base], error)
 	// Decide verifies or rejects a pending base (bureau).
 	Decide(ctx context.Context, actor *User, id string, in DecisionInput) (*Base, error)
+	// AnswerOperation confirms or declines, for the actor's organisation
+	// (its managers), being named a co-operator of the base. Returns
+	// CodeConflict when the organisation is not waiting to answer.
+	AnswerOperation(ctx context.Context, actor *User, id string, in OperationAnswer) (*Base, error)
+	// OperationRequests lists the bases that wait for the organisation to
+	// answer (its members, bureau, admin).
+	OperationRequests(ctx context.Context, actor *User, orgID string) ([]*Base, error)
+}
+
+// OperationAnswer is the body of POST /bases/{id}/operators.
+type OperationAnswer struct {
+	Decision string `json:"decision" validate:"required,oneof=confirm decline"`
 }
 
 // BaseStore persists bases.
@@ -79,4 +96,7 @@ type BaseStore interface {
 	CreateBase(ctx context.Context, b *Base) error
 	Base(ctx context.Context, id string) (*Base, error)
 	UpdateBase(ctx context.Context, id string, ifVersion int64, fn func(*Base) error) (*Base, error)
+	// BasesAwaiting returns the bases that name org as a co-operator that
+	// has not answered (a small set; a scan on the embedded database).
+	BasesAwaiting(ctx context.Context, orgID string) ([]*Base, error)
 }

@@ -96,7 +96,8 @@ func TestBases(t *testing.T) {
 	r := e.call("POST", "/api/v1/bases", w.tokens[member], body)
 	check(t, "register a jointly operated base", r, 201, "")
 	id := r.str("id")
-	if r.str("status") != "pending" || len(r.body["operator_org_ids"].([]any)) != 2 || r.str("registered_by") != w.users[member].ID {
+	if r.str("status") != "pending" || len(r.body["operator_org_ids"].([]any)) != 1 || len(r.body["pending_operator_org_ids"].([]any)) != 1 ||
+		r.str("registered_by") != w.users[member].ID {
 		t.Fatalf("base: %s", r.raw)
 	}
 	bad := map[string]any{"name": "X", "kind": "castle", "district": "nanshan", "operator_org_ids": []string{w.o1.ID, "65f0c0ffee00000000000001"}, "established_on": "2024-02-30"}
@@ -114,6 +115,7 @@ func TestBases(t *testing.T) {
 	// The co-operator's members see the pending base; others do not.
 	check(t, "co-operator sees it", e.call("GET", "/api/v1/bases/"+id, w.tokens[member2], nil), 200, "")
 	check(t, "creator does not", e.call("GET", "/api/v1/bases/"+id, w.tokens[creator], nil), 404, "not_found")
+	check(t, "the co-operator confirms", e.call("POST", "/api/v1/bases/"+id+"/operators", w.tokens[member2], map[string]any{"decision": "confirm"}), 200, "")
 	r = e.call("POST", "/api/v1/bases/"+id+"/verify", w.tokens[bureau], map[string]any{"decision": "verified"})
 	check(t, "verify", r, 200, "")
 	check(t, "now everyone sees it", e.call("GET", "/api/v1/bases/"+id, w.tokens[creator], nil), 200, "")

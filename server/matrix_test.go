@@ -292,6 +292,14 @@ func rows(w *world) []row {
 			return target{path: "/api/v1/bases/" + w.base(models.StatusPending).ID + "/verify", body: map[string]any{"decision": "verified"}}
 		}, [nRoles]int{401, 404, 404, 403, 404, ok, 403}},
 
+		{"POST", "/api/v1/bases/:id/operators", "O1's pending base naming O2", func(w *world, _ role) target {
+			b, err := w.e.svc.Bases.Create(w.ctx(), w.users[member], models.BaseInput{Name: fmt.Sprintf("B%d", w.next()), Kind: models.BaseTraining,
+				District: "nanshan", OperatorOrgIDs: []string{w.o1.ID, w.o2.ID}})
+			w.must(err)
+			return target{path: "/api/v1/bases/" + b.ID + "/operators", body: map[string]any{"decision": "confirm"}}
+		}, [nRoles]int{401, 404, 404, 409, ok, 403, 403}},
+		{"GET", "/api/v1/orgs/:id/base-requests", "O1's", fixed("/api/v1/orgs/"+O1+"/base-requests", nil), [nRoles]int{401, 403, 403, ok, 403, ok, ok}},
+
 		{"POST", "/api/v1/projects", "", fixed("/api/v1/projects", map[string]any{"title": "Job", "kind": "job"}), [nRoles]int{401, 403, 403, cr, cr, 403, 403}},
 		{"GET", "/api/v1/projects", "", fixed("/api/v1/projects", nil), [nRoles]int{401, ok, ok, ok, ok, ok, ok}},
 		{"GET", "/api/v1/projects/:id", "", fixed("/api/v1/projects/"+w.p1.ID, nil), [nRoles]int{401, ok, ok, ok, ok, ok, ok}},

@@ -61,6 +61,8 @@ func (s *Server) routes() {
 	api.Get("/bases", s.requireUser, s.handleBaseList)
 	api.Get("/bases/:id", s.requireUser, get(s.cfg.Bases.Get))
 	api.Post("/bases/:id/verify", s.requireUser, act(s.cfg.Bases.Decide))
+	api.Post("/bases/:id/operators", s.requireUser, act(s.cfg.Bases.AnswerOperation))
+	api.Get("/orgs/:id/base-requests", s.requireUser, s.handleBaseRequests)
 
 	api.Post("/projects", s.requireUser, create(s.cfg.Projects.Create, func(p *models.Project) string { return "/api/v1/projects/" + p.ID }))
 	api.Get("/projects", s.requireUser, s.handleProjectSearch)

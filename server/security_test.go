@@ -491,3 +491,91 @@ func TestInvitationsAreLimited(t *testing.T) {
 	check(t, "the 51st", w.e.call("POST", "/api/v1/orgs/"+w.o1.ID+"/members", w.tokens[member], map[string]any{"email": "n51@example.com"}), 429, "rate_limited")
 	check(t, "another organisation", w.e.call("POST", "/api/v1/orgs/"+w.o2.ID+"/members", w.tokens[member2], map[string]any{"email": "n51@example.com"}), 422, "validation_failed")
 }
+
+// targetActual is a target's count this year, as the bureau reads it.
+func targetActual(t *testing.T, w *world, metric string) float64 {
+	t.Helper()
+	r := w.e.call("GET", fmt.Sprintf("/api/v1/targets?year=%d", time.Now().In(models.ChinaTime).Year()), w.tokens[bureau], nil)
+	items, _ := r.body["items"].([]any)
+	if items == nil {
+		items, _ = r.body["targets"].([]any)
+	}
+	for _, it := range items {
+		m := it.(map[string]any)
+		if m["metric"] == metric {
+			return m["actual"].(float64)
+		}
+	}
+	t.Fatalf("no target %s: %.300s", metric, r.raw)
+	return 0
+}
+
+// TestCoOperatorsConfirm: a base names co-operators; each confirms or
+// declines, and until it confirms it is not an operator (the targets
+// count a base's confirmed operators only). Naming an organisation the
+// registering member may not see (pending, rejected) answers as a
+// made-up id does.
+func TestCoOperatorsConfirm(t *testing.T) {
+	w := newWorld(t)
+	e := w.e
+	incTok, incUser := w.throwaway(member)
+	inc, err := e.svc.Orgs.Create(w.ctx(), incUser, models.OrgInput{Name: "星河孵化器", Kind: models.OrgIncubator, District: "nanshan"})
+	w.must(err)
+	_, err = e.svc.Orgs.Decide(w.ctx(), w.users[bureau], inc.ID, models.DecisionInput{Decision: models.StatusVerified})
+	w.must(err)
+	_, pendingUser := w.throwaway(member)
+	pending := w.verifiedOrg(pendingUser, models.StatusPending)
+
+	base := func(name string, ops ...string) resp {
+		return e.call("POST", "/api/v1/bases", incTok, map[string]any{"name": name, "kind": "innovation", "district": "nanshan", "operator_org_ids": ops})
+	}
+	toPending := base("挂名基地", inc.ID, pending.ID)
+	toNothing := base("虚构基地", inc.ID, "65f0c0ffee00000000000001")
+	check(t, "a pending co-operator", toPending, 422, "validation_failed")
+	check(t, "a made-up co-operator", toNothing, 422, "validation_failed")
+	if toPending.str("error", "message") != toNothing.str("error", "message") || fmt.Sprint(toPending.errFields()) != fmt.Sprint(toNothing.errFields()) {
+		t.Errorf("the answers tell a pending organisation from none: %s / %s", toPending.raw, toNothing.raw)
+	}
+
+	before := targetActual(t, w, "innovation_bases")
+	r := base("产学研创新基地", inc.ID, w.o2.ID)
+	check(t, "name a verified co-operator", r, 201, "")
+	id := r.str("id")
+	if fmt.Sprint(r.body["operator_org_ids"]) != fmt.Sprint([]any{inc.ID}) || fmt.Sprint(r.body["pending_operator_org_ids"]) != fmt.Sprint([]any{w.o2.ID}) {
+		t.Fatalf("the co-operator is an operator before confirming: %s", r.raw)
+	}
+	check(t, "verify", e.call("POST", "/api/v1/bases/"+id+"/verify", w.tokens[bureau], map[string]any{"decision": "verified"}), 200, "")
+	if got := targetActual(t, w, "innovation_bases"); got != before {
+		t.Fatalf("an incubator's base counts through an enterprise that has not confirmed: %v, was %v", got, before)
+	}
+	r = e.call("GET", "/api/v1/orgs/"+w.o2.ID+"/base-requests", w.tokens[member2], nil)
+	check(t, "the co-operator's requests", r, 200, "")
+	if r.body["total"] != 1.0 || !has(ids(r), id) {
+		t.Fatalf("requests: %s", r.raw)
+	}
+	check(t, "another organisation confirms", e.call("POST", "/api/v1/bases/"+id+"/operators", w.tokens[member], map[string]any{"decision": "confirm"}), 409, "conflict")
+	r = e.call("POST", "/api/v1/bases/"+id+"/operators", w.tokens[member2], map[string]any{"decision": "confirm"})
+	check(t, "confirm", r, 200, "")
+	if fmt.Sprint(r.body["operator_org_ids"]) != fmt.Sprint([]any{inc.ID, w.o2.ID}) || len(r.body["pending_operator_org_ids"].([]any)) != 0 {
+		t.Fatalf("confirmed: %s", r.raw)
+	}
+	if got := targetActual(t, w, "innovation_bases"); got != before+1 {
+		t.Errorf("the confirmed base does not count: %v, was %v", got, before)
+	}
+	check(t, "confirm twice", e.call("POST", "/api/v1/bases/"+id+"/operators", w.tokens[member2], map[string]any{"decision": "confirm"}), 409, "conflict")
+
+	r = base("另一个基地", inc.ID, w.o2.ID)
+	check(t, "name again", r, 201, "")
+	r = e.call("POST", "/api/v1/bases/"+r.str("id")+"/operators", w.tokens[member2], map[string]any{"decision": "decline"})
+	check(t, "decline", r, 200, "")
+	if fmt.Sprint(r.body["operator_org_ids"]) != fmt.Sprint([]any{inc.ID}) || len(r.body["pending_operator_org_ids"].([]any)) != 0 {
+		t.Fatalf("declined: %s", r.raw)
+	}
+	if r := e.call("GET", "/api/v1/orgs/"+w.o2.ID+"/base-requests", w.tokens[member2], nil); r.body["total"] != 0.0 {
+		t.Errorf("answered requests remain: %s", r.raw)
+	}
+	r = e.call("GET", "/api/v1/audit?resource_type=base&per_page=100", w.tokens[admin], nil)
+	if !strings.Contains(r.raw, "base.operator_confirm") || !strings.Contains(r.raw, "base.operator_decline") {
+		t.Errorf("the answers are not audited: %.300s", r.raw)
+	}
+}

@@ -25,6 +25,14 @@ type orgHomeData struct {
 	// BaseNotes say, by base id, which targets do not count a verified
 	// base and why.
 	BaseNotes map[string][]string
+	// OrgNames names the organisations the bases name (operators and
+	// co-operators asked), by id.
+	OrgNames map[string]string
+	// Requests are the bases that name the organisation as co-operator
+	// and wait for its answer; CoOperators the verified organisations a
+	// new base may name.
+	Requests    []*models.Base
+	CoOperators []option
 }
 
 func (w *Web) orgHome(c *fiber.Ctx, p *page) (string, error) {
@@ -64,6 +72,33 @@ func (w *Web) orgHome(c *fiber.Ctx, p *page) (string, error) {
 	d.Bases = bases.Items
 	if d.BaseNotes, err = w.baseNotesOf(c, p, o, d.Bases); err != nil {
 		return "", err
+	}
+	if d.Requests, err = w.cfg.Bases.OperationRequests(c.UserContext(), p.User, o.ID); err != nil {
+		return "", err
+	}
+	d.OrgNames = map[string]string{o.ID: o.Name}
+	for _, b := range append(slices.Clone(d.Bases), d.Requests...) {
+		for _, id := range slices.Concat(b.OperatorOrgIDs, b.PendingOperatorIDs) {
+			if _, ok := d.OrgNames[id]; !ok {
+				d.OrgNames[id] = id
+				if other, err := w.cfg.Orgs.Get(c.UserContext(), p.User, id); err == nil {
+					d.OrgNames[id] = other.Name
+				}
+			}
+		}
+	}
+	if o.Status == models.StatusVerified {
+		verified, err := w.cfg.Orgs.List(c.UserContext(), p.User, models.OrgFilter{Status: []models.Status{models.StatusVerified},
+			Page: models.Page{Page: 1, PerPage: models.MaxPerPage}})
+		if err != nil {
+			return "", err
+		}
+		for _, other := range verified.Items {
+			if other.ID != o.ID {
+				d.CoOperators = append(d.CoOperators, option{Key: other.ID, Label: other.Name})
+			}
+		}
+		slices.SortFunc(d.CoOperators, func(a, b option) int { return strings.Compare(a.Label, b.Label) })
 	}
 	p.Data = d
 	return "org", nil
@@ -191,8 +226,8 @@ func (w *Web) invitationAnswer(c *fiber.Ctx, p *page) (string, error) {
 func (w *Web) baseRegister(c *fiber.Ctx, p *page) (string, error) {
 	p.Form = formOf(c)
 	in := models.BaseInput{Name: p.Form["base_name"], Kind: p.Form["base_kind"], District: p.Form["base_district"],
-		Industries: valuesOf(c, "base_industries"), OperatorOrgIDs: []string{p.User.OrgID}, EstablishedOn: p.Form["established_on"],
-		Capacity: atoi(p.Form["capacity"])}
+		Industries: valuesOf(c, "base_industries"), OperatorOrgIDs: append([]string{p.User.OrgID}, valuesOf(c, "co_operators")...),
+		EstablishedOn: p.Form["established_on"], Capacity: atoi(p.Form["capacity"])}
 	if _, err := w.cfg.Bases.Create(c.UserContext(), p.User, in); err != nil {
 		if w.formErrors(p, err) {
 			for k, v := range map[string]string{"name": "base_name", "kind": "base_kind", "district": "base_district", "industries": "base_industries"} {
@@ -201,11 +236,33 @@ func (w *Web) baseRegister(c *fiber.Ctx, p *page) (string, error) {
 					delete(p.Errors, k)
 				}
 			}
+			for k, msg := range p.Errors {
+				if strings.HasPrefix(k, "operator_org_ids") {
+					p.Errors["co_operators"] = msg
+					delete(p.Errors, k)
+				}
+			}
 			return w.orgHome(c, p)
 		}
 		return "", err
 	}
 	return w.redirect(c, "/org#bases", "flash.base_registered")
+}
+
+// baseOperationAnswer confirms or declines, for the user's organisation,
+// being named a co-operator of a base.
+func (w *Web) baseOperationAnswer(c *fiber.Ctx, p *page) (string, error) {
+	decision := c.FormValue("decision")
+	if _, err := w.cfg.Bases.AnswerOperation(c.UserContext(), p.User, c.Params("id"), models.OperationAnswer{Decision: decision}); err != nil {
+		if models.IsCode(err, models.CodeConflict) {
+			return w.redirect(c, "/org#requests", "flash.request_gone")
+		}
+		return "", err
+	}
+	if decision == "confirm" {
+		return w.redirect(c, "/org#bases", "flash.operation_confirmed")
+	}
+	return w.redirect(c, "/org#requests", "flash.operation_declined")
 }
 
 // orgProjectsData lists the organisation's projects.

@@ -51,17 +51,26 @@ func (s *Bases) Create(ctx context.Context, actor *models.User, in models.BaseIn
 	if !slices.Contains(in.OperatorOrgIDs, own.ID) {
 		return nil, fieldError("operator_org_ids", "must include your organisation")
 	}
+	// Co-operators are asked, not enrolled: each is pending until a
+	// manager of it confirms. Only organisations the member may see in the
+	// directory (verified ones) can be asked; any other id, made up or of
+	// a pending or rejected organisation, gets the one same answer.
+	var pending []string
 	for i, id := range in.OperatorOrgIDs {
-		o, err := s.Store.Org(ctx, id)
-		if models.IsCode(err, models.CodeNotFound) || err == nil && o.Status == models.StatusRejected {
-			return nil, fieldError(fmt.Sprintf("operator_org_ids[%d]", i), "no such organisation")
+		if id == own.ID {
+			continue
 		}
-		if err != nil {
+		o, err := s.Store.Org(ctx, id)
+		if err != nil && !models.IsCode(err, models.CodeNotFound) {
 			return nil, err
 		}
+		if err != nil || o.Status != models.StatusVerified || !models.CanSee(actor, o.Resource()) {
+			return nil, fieldError(fmt.Sprintf("operator_org_ids[%d]", i), "no such organisation")
+		}
+		pending = append(pending, id)
 	}
 	b := &models.Base{Name: in.Name, Kind: in.Kind, District: in.District, Industries: in.Industries,
-		OperatorOrgIDs: in.OperatorOrgIDs, EstablishedOn: in.EstablishedOn, Capacity: in.Capacity,
+		OperatorOrgIDs: []string{own.ID}, PendingOperatorIDs: pending, EstablishedOn: in.EstablishedOn, Capacity: in.Capacity,
 		Status: models.StatusPending, RegisteredBy: actor.ID}
 	if err := s.Store.CreateBase(ctx, b); err != nil {
 		return nil, err
@@ -120,4 +129,65 @@ func (s *Bases) Decide(ctx context.Context, actor *models.User, id string, in mo
 	s.audit(ctx, actor, models.AuditBaseDecide, models.KindBase, b.ID,
 		map[string]any{"status": string(models.StatusPending)}, map[string]any{"status": string(b.Status)}, in.Reason)
 	return b, nil
+}
+
+// AnswerOperation implements models.BaseService.
+func (s *Bases) AnswerOperation(ctx context.Context, actor *models.User, id string, in models.OperationAnswer) (*models.Base, error) {
+	b, err := s.Store.Base(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := models.Authorize(actor, models.ActRead, b.Resource()); err != nil {
+		return nil, err
+	}
+	if actor.Role != models.RoleOrg || actor.OrgID == "" {
+		return nil, models.Errorf(models.CodeForbidden, "a manager of the organisation named as co-operator answers")
+	}
+	o, err := s.Store.Org(ctx, actor.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	if err := models.Authorize(actor, models.ActManageMembers, o.Resource()); err != nil {
+		return nil, models.Errorf(models.CodeForbidden, "a manager of the organisation named as co-operator answers")
+	}
+	if err := models.Validate(in); err != nil {
+		return nil, err
+	}
+	confirm := in.Decision == "confirm"
+	b, err = s.Store.UpdateBase(ctx, id, 0, func(b *models.Base) error {
+		if !slices.Contains(b.PendingOperatorIDs, o.ID) {
+			return models.Errorf(models.CodeConflict, "your organisation is not waiting to answer for this base")
+		}
+		b.PendingOperatorIDs = slices.DeleteFunc(b.PendingOperatorIDs, func(p string) bool { return p == o.ID })
+		if confirm && !slices.Contains(b.OperatorOrgIDs, o.ID) {
+			b.OperatorOrgIDs = append(b.OperatorOrgIDs, o.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	action := models.AuditBaseOperatorDecline
+	if confirm {
+		action = models.AuditBaseOperatorConfirm
+	}
+	s.audit(ctx, actor, action, models.KindBase, b.ID, nil, map[string]any{"org_id": o.ID}, "")
+	return b, nil
+}
+
+// OperationRequests implements models.BaseService.
+func (s *Bases) OperationRequests(ctx context.Context, actor *models.User, orgID string) ([]*models.Base, error) {
+	o, err := s.Store.Org(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	if err := models.Authorize(actor, models.ActListMembers, o.Resource()); err != nil {
+		return nil, err
+	}
+	bs, err := s.Store.BasesAwaiting(ctx, o.ID)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(bs, func(a, b *models.Base) int { return a.CreatedAt.Compare(b.CreatedAt) })
+	return bs, nil
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 
+	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/bson/primitive"
 
 	"github.com/szdc/talenthub/models"
@@ -15,6 +16,7 @@ type baseDoc struct {
 	District       string             `bson:"district"`
 	Industries     []string           `bson:"industries"`
 	OperatorOrgIDs []string           `bson:"operator_org_ids"`
+	PendingOps     []string           `bson:"pending_operator_org_ids,omitempty"`
 	EstablishedOn  string             `bson:"established_on"`
 	Capacity       int                `bson:"capacity"`
 	Status         string             `bson:"status"`
@@ -26,7 +28,7 @@ type baseDoc struct {
 func toBase(d *baseDoc) *models.Base {
 	return &models.Base{
 		ID: d.ID.Hex(), Name: d.Name, Kind: d.Kind, District: d.District, Industries: nonNil(d.Industries),
-		OperatorOrgIDs: nonNil(d.OperatorOrgIDs), EstablishedOn: d.EstablishedOn, Capacity: d.Capacity,
+		OperatorOrgIDs: nonNil(d.OperatorOrgIDs), PendingOperatorIDs: nonNil(d.PendingOps), EstablishedOn: d.EstablishedOn, Capacity: d.Capacity,
 		Status: models.Status(d.Status), Decision: toDecision(d.Decision), RegisteredBy: d.RegisteredBy,
 		Version: d.Version, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
 	}
@@ -35,7 +37,7 @@ func toBase(d *baseDoc) *models.Base {
 func (d *baseDoc) setModel(b *models.Base) error {
 	*d = baseDoc{
 		ID: d.ID, Name: b.Name, Kind: b.Kind, District: b.District, Industries: nonNil(b.Industries),
-		OperatorOrgIDs: nonNil(b.OperatorOrgIDs), EstablishedOn: b.EstablishedOn, Capacity: b.Capacity,
+		OperatorOrgIDs: nonNil(b.OperatorOrgIDs), PendingOps: b.PendingOperatorIDs, EstablishedOn: b.EstablishedOn, Capacity: b.Capacity,
 		Status: string(b.Status), Decision: toDecisionDoc(b.Decision), RegisteredBy: b.RegisteredBy, Meta: d.Meta,
 	}
 	return nil
@@ -72,4 +74,9 @@ func (s *Store) UpdateBase(ctx context.Context, id string, ifVersion int64, fn f
 	}
 	b, err := updateModel[baseDoc](ctx, s, "store.UpdateBase", s.bases, oid, ifVersion, fn)
 	return b, notFoundAs(err, "base")
+}
+
+// BasesAwaiting implements models.BaseStore.
+func (s *Store) BasesAwaiting(ctx context.Context, orgID string) ([]*models.Base, error) {
+	return findAll[models.Base, baseDoc](ctx, s.bases, "store.BasesAwaiting", bson.D{{Key: "pending_operator_org_ids", Value: orgID}})
 }

@@ -54,6 +54,9 @@ var indexes = map[string][]mongo.IndexModel{
 	collConsents: {
 		{Keys: bson.D{{Key: "talent_id", Value: 1}}, Options: options.Index().SetName("talent_id")},
 	},
+	models.CollBases: {
+		{Keys: bson.D{{Key: "pending_operator_org_ids", Value: 1}}, Options: options.Index().SetName("pending_operator_org_ids")},
+	},
 	collInvites: {
 		{Keys: bson.D{{Key: "org_id", Value: 1}}, Options: options.Index().SetName("org_id")},
 		{Keys: bson.D{{Key: "user_id", Value: 1}}, Options: options.Index().SetName("user_id")},
