@@ -22,22 +22,22 @@ const (
 // as co-operator is pending (PendingOperatorIDs) until a manager of it
 // confirms or declines. The targets count a base's operators only.
 type Base struct {
-	ID             string    `json:"id"`
-	Name           string    `json:"name"`
-	Kind           string    `json:"kind"`
-	District       string    `json:"district"`
-	Industries     []string  `json:"industries"`
-	OperatorOrgIDs []string  `json:"operator_org_ids"`
+	ID             string   `json:"id"`
+	Name           string   `json:"name"`
+	Kind           string   `json:"kind"`
+	District       string   `json:"district"`
+	Industries     []string `json:"industries"`
+	OperatorOrgIDs []string `json:"operator_org_ids"`
 	// PendingOperatorIDs are the co-operators that have not answered.
-	PendingOperatorIDs []string `json:"pending_operator_org_ids"`
-	EstablishedOn      string   `json:"established_on"`
-	Capacity       int       `json:"capacity"`
-	Status         Status    `json:"status"`
-	Decision       *Decision `json:"decision"`
-	RegisteredBy   string    `json:"registered_by"`
-	Version        int64     `json:"version"`
-	CreatedAt      time.Time `json:"created_at"`
-	UpdatedAt      time.Time `json:"updated_at"`
+	PendingOperatorIDs []string  `json:"pending_operator_org_ids"`
+	EstablishedOn      string    `json:"established_on"`
+	Capacity           int       `json:"capacity"`
+	Status             Status    `json:"status"`
+	Decision           *Decision `json:"decision"`
+	RegisteredBy       string    `json:"registered_by"`
+	Version            int64     `json:"version"`
+	CreatedAt          time.Time `json:"created_at"`
+	UpdatedAt          time.Time `json:"updated_at"`
 }
 
 // BaseInput is the body of POST /bases.
