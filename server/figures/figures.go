@@ -16,7 +16,10 @@
 //   - a rejected or corrected record stops counting (or moves) at once; an
 //     erased talent's records keep counting under their pseudonym;
 //   - a base counts once when verified, whatever its number of operators, in
-//     the years from its verification on; an organisation likewise. A target
+//     the years from its verification on; an organisation likewise. A base's
+//     operators are the organisation that registered it and the co-operators
+//     that confirmed (Base.OperatorOrgIDs); one asked but not confirmed is no
+//     operator, for any target, until it confirms. A target
 //     that names kinds of operator (innovation bases: a university, research
 //     institute or enterprise) counts a base when one of its operators is of
 //     such a kind; a base run only by others (an incubator alone) does not
