@@ -58,12 +58,33 @@ func TestApplicationApply(t *testing.T) {
 	if err := inv.Apply(SideCreator, "me", ApplicationUpdate{}, at); ErrorCode(err) != CodeValidation {
 		t.Fatalf("empty update: %v", err)
 	}
+	// Sharing contact does not accept the invitation; accepting shares
+	// nothing: two separate consents.
 	if err := inv.Apply(SideCreator, "me", ApplicationUpdate{AcceptContact: true, Note: "yes"}, at); err != nil {
 		t.Fatal(err)
 	}
-	if inv.Stage != StageShortlisted || !inv.ContactAccepted || len(inv.History) != 2 ||
-		inv.History[0].Action != "accept_invitation" || inv.History[0].From != StageInvited || inv.History[1].Action != "accept_contact" {
+	if inv.Stage != StageInvited || !inv.ContactAccepted || len(inv.History) != 1 || inv.History[0].Action != "accept_contact" {
+		t.Fatalf("sharing contact on an invitation: %+v", inv)
+	}
+	if err := inv.Apply(SideOrg, "org", ApplicationUpdate{AcceptInvitation: true}, at); ErrorCode(err) != CodeForbidden {
+		t.Fatalf("the organisation accepts its own invitation: %v", err)
+	}
+	if err := inv.Apply(SideCreator, "me", ApplicationUpdate{AcceptInvitation: true}, at); err != nil {
+		t.Fatal(err)
+	}
+	if inv.Stage != StageShortlisted || len(inv.History) != 2 || inv.History[1].Action != "accept_invitation" || inv.History[1].From != StageInvited {
 		t.Fatalf("accepting an invitation: %+v", inv)
+	}
+	if err := inv.Apply(SideCreator, "me", ApplicationUpdate{AcceptInvitation: true}, at); ErrorCode(err) != CodeConflict {
+		t.Fatalf("accepting twice: %v", err)
+	}
+	accepted := Application{Stage: StageInvited}
+	if err := accepted.Apply(SideCreator, "me", ApplicationUpdate{AcceptInvitation: true}, at); err != nil || accepted.ContactAccepted {
+		t.Fatalf("accepting shared the contact: %v %+v", err, accepted)
+	}
+	accepted.WithdrawContact("me", at)
+	if len(accepted.History) != 1 {
+		t.Fatalf("withdrawing a consent never given: %+v", accepted)
 	}
 	// Accepting again records nothing new.
 	if err := inv.Apply(SideCreator, "me", ApplicationUpdate{AcceptContact: true}, at); err != nil || len(inv.History) != 2 {

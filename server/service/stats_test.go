@@ -57,7 +57,9 @@ func TestFiguresUnderAConcurrentStream(t *testing.T) {
 			t.Fatal(err)
 		}
 		u, _ = st.User(ctx, u.ID)
-		members = append(members, u)
+		m := *u
+		m.OrgVerified = true // as Authenticate reads it
+		members = append(members, &m)
 	}
 	var talents []string
 	for i := range 30 {
