@@ -64,6 +64,10 @@ func newBrowser(t *testing.T, base string) *browser {
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("lang", "zh-CN"),
+		// Headless Chromium sends "en-US" whatever --lang says, and the UI
+		// follows the browser's language on a first visit: a Chinese
+		// browser, as most of the platform's users have.
+		chromedp.Flag("accept-lang", "zh-CN,zh"),
 		chromedp.WindowSize(1280, 900),
 		chromedp.UserDataDir(t.TempDir()),
 	)
