@@ -54,6 +54,7 @@ var actionWeights = []struct {
 	{"project", 7}, {"edit_project", 5}, {"close_project", 3}, {"delete_project", 2},
 	{"apply", 6}, {"invite", 4}, {"move", 8}, {"creator_move", 3},
 	{"report", 9}, {"decide_rec", 7}, {"correct_rec", 4}, {"withdraw_rec", 2},
+	{"confirm_operator", 4}, {"invite_member", 3}, {"answer_invitation", 3}, {"leave_org", 1}, {"withdraw_consent", 2},
 	{"taxonomy", 1}, {"target", 2}, {"reindex", 2}, {"recount", 1}, {"restart", 1}, {"crash", 1},
 }
 
@@ -496,10 +497,8 @@ func (w *world) do(ctx context.Context, s step) error {
 		if !ok || len(us) == 0 {
 			return nil
 		}
-		body := map[string]any{"stage": "withdrawn"}
-		if r.IntN(2) == 0 {
-			body = map[string]any{"accept_contact": true}
-		}
+		body := pick(r, []map[string]any{{"stage": "withdrawn"}, {"accept_contact": true}, {"accept_invitation": true},
+			{"accept_invitation": true, "accept_contact": true}})
 		_, err := call("PATCH", "/api/v1/applications/"+id, pick(r, us).token, body, false)
 		return err
 	case "report":
@@ -541,6 +540,50 @@ func (w *world) do(ctx context.Context, s step) error {
 			return nil
 		}
 		_, err := call("DELETE", "/api/v1/recruitments/"+id, u.token, nil, false)
+		return err
+	case "confirm_operator":
+		u, _ := w.orgMember(r)
+		id, ok := nth(r, w.bases)
+		if u == nil || !ok {
+			return nil
+		}
+		_, err := call("POST", "/api/v1/bases/"+id+"/operators", u.token, map[string]string{"decision": pick(r, []string{"confirm", "confirm", "decline"})}, false)
+		return err
+	case "invite_member":
+		u, org := w.orgMember(r)
+		var cands []*ouser
+		for _, c := range w.usersOf("org") {
+			if w.memberOrg(c) == "" {
+				cands = append(cands, c)
+			}
+		}
+		if u == nil || len(cands) == 0 {
+			return nil
+		}
+		_, err := call("POST", "/api/v1/orgs/"+org+"/members", u.token, map[string]string{"email": pick(r, cands).email}, false)
+		return err
+	case "answer_invitation":
+		us := w.usersOf("org")
+		id, ok := nth(r, w.orgs)
+		if len(us) == 0 || !ok {
+			return nil
+		}
+		_, err := call("POST", "/api/v1/me/invitations/"+id, pick(r, us).token, map[string]string{"decision": pick(r, []string{"accept", "accept", "decline"})}, false)
+		return err
+	case "leave_org":
+		u, org := w.orgMember(r)
+		if u == nil {
+			return nil
+		}
+		_, err := call("DELETE", "/api/v1/orgs/"+org+"/members/"+u.id, u.token, nil, false)
+		return err
+	case "withdraw_consent":
+		us := w.usersOf("creator")
+		id, ok := nth(r, w.orgs)
+		if len(us) == 0 || !ok {
+			return nil
+		}
+		_, err := call("DELETE", "/api/v1/consents/"+id, pick(r, us).token, nil, false)
 		return err
 	case "taxonomy":
 		return w.editTaxonomy(r)

@@ -165,7 +165,7 @@ func oneOf(have string, want []string) bool { return len(want) == 0 || slices.Co
 func (q talentQuery) expected(v viewer, s *snapshot) []*rawTalent {
 	var out []*rawTalent
 	for _, t := range s.talents {
-		if !seesTalentInSearch(v, t) || !textMatches(q.Q, t.text()) || !anyFolded(t.Skills, q.Skills) || !anyFolded(t.Tools, q.Tools) ||
+		if !s.seesTalentInSearch(v, t) || !textMatches(q.Q, t.text()) || !anyFolded(t.Skills, q.Skills) || !anyFolded(t.Tools, q.Tools) ||
 			!anyOf(t.Industries, q.Industries) || !oneOf(t.District, q.District) || !oneOf(t.Origin, q.Origin) || !oneOf(t.Level, q.Level) ||
 			q.Available != "" && strconv.FormatBool(t.Available) != q.Available ||
 			q.MinYears >= 0 && t.YearsExperience < q.MinYears || q.MaxYears >= 0 && t.YearsExperience > q.MaxYears {
@@ -726,6 +726,113 @@ func (q profileRead) ask(w *world, s *snapshot) error {
 	return nil
 }
 
+// objectRead reads one organisation, base, project, application or
+// recruitment record by id: present (at the database's version) for who
+// may see it, 404 for everyone else — and for what no longer exists.
+type objectRead struct {
+	As   asker
+	Coll string
+	N    int
+}
+
+func (q objectRead) String() string { return fmt.Sprintf("read %s #%d as %s", q.Coll, q.N, q.As) }
+
+func (q objectRead) ask(w *world, s *snapshot) error {
+	u, v := q.As.user(w, s)
+	if u == nil {
+		return nil
+	}
+	ids := map[string][]string{"orgs": w.orgs, "bases": w.bases, "projects": w.projects, "applications": w.apps, "recruitments": w.recs}[q.Coll]
+	if len(ids) == 0 {
+		return nil
+	}
+	id := ids[q.N%len(ids)]
+	var exists, visible bool
+	var version int64
+	switch q.Coll {
+	case "orgs":
+		if o := s.orgs[id]; o != nil {
+			exists, visible, version = true, seesOrgOrBase(v, o.Status, []string{o.ID()}), o.Version
+		}
+	case "bases":
+		if b := s.bases[id]; b != nil {
+			// An organisation asked to co-operate reads the base it is
+			// asked about.
+			exists, visible, version = true, seesOrgOrBase(v, b.Status, append(slices.Clone(b.OperatorOrgIDs), b.PendingOps...)), b.Version
+		}
+	case "projects":
+		if p := s.projects[id]; p != nil {
+			exists, visible, version = true, true, p.Version
+		}
+	case "applications":
+		if a := s.apps[id]; a != nil {
+			exists, visible, version = true, a.TalentID == v.id || v.role == "org" && v.orgID != "" && a.OrgID == v.orgID, a.Version
+		}
+	case "recruitments":
+		if r := s.recs[id]; r != nil {
+			exists, visible, version = true, staffRole(v.role) || v.role == "org" && v.orgID != "" && r.OrgID == v.orgID, r.Version
+		}
+	}
+	a, err := w.srv.call("GET", "/api/v1/"+q.Coll+"/"+id, u.token, nil, false)
+	if err != nil {
+		return err
+	}
+	if !visible {
+		if a.code != 404 {
+			return fmt.Errorf("GET /%s/%s as %s: %s; the records say it is not visible (exists %v)", q.Coll, id, v.role, a, exists)
+		}
+		return nil
+	}
+	var got struct {
+		Version int64 `json:"version"`
+	}
+	if a.code != 200 || a.json(&got) != nil || got.Version != version {
+		return fmt.Errorf("GET /%s/%s as %s: %s; the database holds version %d", q.Coll, id, v.role, a, version)
+	}
+	return nil
+}
+
+// membership: every organisation's member list names exactly the accounts
+// that belong to it (the account's organisation is the authority), in the
+// records and in GET /orgs/{id}/members.
+type membership struct{}
+
+func (membership) String() string { return "every organisation's members" }
+
+func (membership) ask(w *world, s *snapshot) error {
+	for id, o := range s.orgs {
+		var want []string
+		for u, org := range s.userOrg {
+			if org == id {
+				want = append(want, u)
+			}
+		}
+		if err := sameSet(o.MemberIDs, want); err != nil {
+			return fmt.Errorf("organisation %s (%s) lists members %v; the accounts say %v: %v", id, o.Status, o.MemberIDs, want, err)
+		}
+		a, err := w.srv.call("GET", "/api/v1/orgs/"+id+"/members", w.bureau.token, nil, false)
+		if err != nil {
+			return err
+		}
+		var got struct {
+			Items []struct {
+				ID string `json:"id"`
+			} `json:"items"`
+		}
+		if a.code != 200 || a.json(&got) != nil {
+			return fmt.Errorf("members of %s: %s", id, a)
+		}
+		var ids []string
+		for _, m := range got.Items {
+			ids = append(ids, m.ID)
+		}
+		if err := sameSet(ids, want); err != nil {
+			return fmt.Errorf("GET /orgs/%s/members: %v", id, err)
+		}
+	}
+	return nil
+}
+
 // ---- figures ----
 
 // figuresQuery asks for a year's targets, every breakdown and the bases,
@@ -1228,7 +1335,7 @@ func drawQuestion(r *rand.Rand) question {
 			q.Tools, q.Sort = nil, pick(r, []string{"", "newest", "experience"})
 		}
 		return q
-	case x < 11:
+	case x < 10:
 		q := projectQuery{As: drawAsker(r, "creator", "org", "orgless", "bureau"), Q: text(), Kind: vals(oProjKinds, 2), District: vals(oDistricts, 2),
 			Industries: vals(oIndustry, 2), Skills: typed(oSkills, 2), Status: vals([]string{"open", "closed"}, 1),
 			Sort: pick(r, []string{"", "relevance", "newest", "deadline"}), PerPage: pick(r, perPages), Web: r.IntN(5) == 0}
@@ -1236,6 +1343,8 @@ func drawQuestion(r *rand.Rand) question {
 			q.Skills, q.Status = nil, nil
 		}
 		return q
+	case x < 12:
+		return objectRead{As: drawAsker(r, "creator", "org", "orgless", "bureau", "admin"), Coll: pick(r, []string{"orgs", "bases", "projects", "applications", "recruitments"}), N: r.IntN(1000)}
 	case x < 14:
 		return profileRead{As: drawAsker(r, "creator", "org", "orgless", "bureau", "admin"), N: r.IntN(1000), Web: r.IntN(4) == 0}
 	case x < 18:
@@ -1290,7 +1399,7 @@ func sweep() []question {
 	for _, st := range [][]string{nil, {"open"}, {"closed"}} {
 		qs = append(qs, projectQuery{As: asker{Role: "creator"}, Status: st, PerPage: 4}, projectQuery{As: asker{Role: "org"}, Status: st, PerPage: 20, Sort: "deadline"})
 	}
-	qs = append(qs, projectQuery{As: asker{Role: "creator"}, Web: true, PerPage: 20})
+	qs = append(qs, projectQuery{As: asker{Role: "creator"}, Web: true, PerPage: 20}, membership{})
 	for _, coll := range []string{"orgs", "bases", "applications", "recruitments", "audit"} {
 		for _, role := range []string{"creator", "org", "orgless", "bureau"} {
 			qs = append(qs, listQuery{As: asker{Role: role}, Coll: coll, PerPage: 3})

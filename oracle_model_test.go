@@ -88,7 +88,8 @@ type rawBase struct {
 	Name           string             `bson:"name"`
 	Kind           string             `bson:"kind"`
 	District       string             `bson:"district"`
-	OperatorOrgIDs []string           `bson:"operator_org_ids"`
+	OperatorOrgIDs []string           `bson:"operator_org_ids"` // the confirmed ones
+	PendingOps     []string           `bson:"pending_operator_org_ids"`
 	Status         string             `bson:"status"`
 	Decision       *rawDecision       `bson:"decision"`
 	RawMeta        `bson:",inline"`
@@ -581,11 +582,22 @@ func (s *snapshot) memberOf(userID string) string { return s.userOrg[userID] }
 
 func staffRole(role string) bool { return role == "bureau" || role == "admin" }
 
-// seesTalentInSearch: talent search shows profiles public or for
-// organisations, never private ones, to organisations, the bureau and
-// admins.
-func seesTalentInSearch(v viewer, t *rawTalent) bool {
-	return t.Visibility == "public" || t.Visibility == "orgs"
+// seesOrgsProfiles: "organisations only" means the members of verified
+// organisations, the bureau and admins; an organisation account without
+// an organisation, or with one pending or rejected, is nobody's guarantee.
+func (s *snapshot) seesOrgsProfiles(v viewer) bool {
+	if staffRole(v.role) {
+		return true
+	}
+	o := s.orgs[v.orgID]
+	return v.role == "org" && o != nil && o.Status == "verified"
+}
+
+// seesTalentInSearch: talent search (organisations, the bureau and admins)
+// shows public profiles, and those for organisations to whom may see them;
+// never private ones.
+func (s *snapshot) seesTalentInSearch(v viewer, t *rawTalent) bool {
+	return t.Visibility == "public" || t.Visibility == "orgs" && s.seesOrgsProfiles(v)
 }
 
 // profileAccess is what a viewer gets of a profile: nothing (404), the
@@ -599,7 +611,7 @@ func (s *snapshot) profileAccess(v viewer, t *rawTalent) (visible, contact bool)
 	case t.Visibility == "public":
 		visible = true
 	case t.Visibility == "orgs":
-		visible = v.role == "org" || staffRole(v.role)
+		visible = s.seesOrgsProfiles(v)
 	default:
 		visible = v.role == "admin"
 	}

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -577,5 +578,41 @@ func TestCoOperatorsConfirm(t *testing.T) {
 	r = e.call("GET", "/api/v1/audit?resource_type=base&per_page=100", w.tokens[admin], nil)
 	if !strings.Contains(r.raw, "base.operator_confirm") || !strings.Contains(r.raw, "base.operator_decline") {
 		t.Errorf("the answers are not audited: %.300s", r.raw)
+	}
+}
+
+// TestMembersFollowTheirAccounts: an account belongs to one organisation,
+// and the member lists say the same. A member of a rejected organisation
+// who registered a new one, or accepted an invitation elsewhere, stayed on
+// the rejected one's list (TestOracle found it: GET /orgs/{id}/members
+// named someone who belonged elsewhere).
+func TestMembersFollowTheirAccounts(t *testing.T) {
+	w := newWorld(t)
+	e := w.e
+	members := func(org string) []string {
+		o, err := e.store.Org(w.ctx(), org)
+		w.must(err)
+		return o.MemberIDs
+	}
+	// Registers anew after a rejection.
+	_, u := w.throwaway(member)
+	rejected := w.verifiedOrg(u, models.StatusRejected)
+	again, err := e.svc.Orgs.Create(w.ctx(), u, models.OrgInput{Name: "重新登记", Kind: models.OrgEnterprise, District: "nanshan"})
+	w.must(err)
+	if slices.Contains(members(rejected.ID), u.ID) || !slices.Contains(members(again.ID), u.ID) {
+		t.Fatalf("after registering anew: the rejected organisation lists %v, the new one %v", members(rejected.ID), members(again.ID))
+	}
+	// Joins another by invitation after a rejection.
+	vTok, v := w.throwaway(member)
+	rejected2 := w.verifiedOrg(v, models.StatusRejected)
+	check(t, "invite", e.call("POST", "/api/v1/orgs/"+w.o1.ID+"/members", w.tokens[member], map[string]any{"email": v.Email}), 201, "")
+	check(t, "accept", e.call("POST", "/api/v1/me/invitations/"+w.o1.ID, vTok, map[string]any{"decision": "accept"}), 200, "")
+	if slices.Contains(members(rejected2.ID), v.ID) || !slices.Contains(members(w.o1.ID), v.ID) {
+		t.Fatalf("after joining by invitation: the rejected organisation lists %v, the new one %v", members(rejected2.ID), members(w.o1.ID))
+	}
+	r := e.call("GET", "/api/v1/orgs/"+rejected2.ID+"/members", w.tokens[bureau], nil)
+	check(t, "members of the rejected one", r, 200, "")
+	if r.body["total"].(float64) != 0 {
+		t.Fatalf("the rejected organisation's members: %s", r.raw)
 	}
 }

@@ -64,7 +64,30 @@ func (s *Orgs) Create(ctx context.Context, actor *models.User, in models.OrgInpu
 	if err != nil {
 		return nil, err
 	}
+	// The rejected organisation no longer lists its former member.
+	if err := s.dropMember(ctx, previous, actor.ID); err != nil {
+		return nil, err
+	}
 	return o, nil
+}
+
+// dropMember takes a user off an organisation's member and manager lists
+// once the account no longer belongs to it. The account's organisation is
+// the authority and is written first; the lists follow it, so that a crash
+// between the two leaves a name on a list, never a member without one.
+func (s *Orgs) dropMember(ctx context.Context, orgID, userID string) error {
+	if orgID == "" {
+		return nil
+	}
+	_, err := s.Store.UpdateOrg(ctx, orgID, 0, func(o *models.Org) error {
+		o.MemberIDs = slices.DeleteFunc(o.MemberIDs, func(m string) bool { return m == userID })
+		o.ManagerIDs = slices.DeleteFunc(o.ManagerIDs, func(m string) bool { return m == userID })
+		return nil
+	})
+	if models.IsCode(err, models.CodeNotFound) {
+		return nil
+	}
+	return err
 }
 
 // Get implements models.OrgService.
@@ -304,7 +327,16 @@ func (s *Orgs) AnswerInvitation(ctx context.Context, actor *models.User, id stri
 		return nil
 	})
 	if err != nil {
+		// The account did not move: the list it was put on forgets it.
+		if derr := s.dropMember(ctx, o.ID, actor.ID); derr != nil {
+			s.Logger.ErrorContext(ctx, "membership: take a member back off a list", "org", o.ID, "error", derr)
+		}
 		return nil, err
+	}
+	if previous != o.ID {
+		if err := s.dropMember(ctx, previous, actor.ID); err != nil {
+			return nil, err
+		}
 	}
 	if err := s.Store.DeleteUserInvitations(ctx, actor.ID); err != nil {
 		return nil, err
@@ -403,11 +435,7 @@ func (s *Orgs) RemoveMember(ctx context.Context, actor *models.User, id, userID 
 	}); err != nil {
 		return err
 	}
-	if _, err := s.Store.UpdateOrg(ctx, o.ID, 0, func(o *models.Org) error {
-		o.MemberIDs = slices.DeleteFunc(o.MemberIDs, func(m string) bool { return m == target.ID })
-		o.ManagerIDs = slices.DeleteFunc(o.ManagerIDs, func(m string) bool { return m == target.ID })
-		return nil
-	}); err != nil {
+	if err := s.dropMember(ctx, o.ID, target.ID); err != nil {
 		return err
 	}
 	action := models.AuditOrgMemberRemove
