@@ -14,8 +14,8 @@ import (
 // TestEveryPageRendersForEveryRole renders every page of the UI for every
 // kind of visitor in both languages, over the real services (no browser):
 // a template error, a missing string or English on a Chinese page fails
-// plain `go test`. A page a visitor may not open answers 303 (sign in
-// first), 403 or 404, never 500.
+// plain `go test`, and every answer is the one of the UI's authorization
+// matrix (pageMatrix).
 func TestEveryPageRendersForEveryRole(t *testing.T) {
 	w := newRealWorld(t)
 	w.clock.set(at(2026, 11, 30))
@@ -63,14 +63,17 @@ func TestEveryPageRendersForEveryRole(t *testing.T) {
 		"/bureau": "/bureau", "/bureau/verify": "/bureau/verify", "/bureau/audit": "/bureau/audit",
 		"/admin": "/admin", "/admin/reindex": "/admin/reindex",
 	}
-	// Every page of the route table is here: a page added without a row
-	// fails.
+	// Every page of the route table is here and in the matrix: a page
+	// added without a row fails.
 	for _, r := range w.app.GetRoutes(true) {
 		if r.Method != "GET" || !IsPage(r.Path) || strings.HasPrefix(r.Path, "/static") {
 			continue
 		}
 		if _, ok := pages[r.Path]; !ok {
 			t.Errorf("the page %s is not rendered by this test", r.Path)
+		}
+		if _, ok := pageMatrix[r.Path]; !ok {
+			t.Errorf("the page %s has no row in the matrix", r.Path)
 		}
 	}
 	ids := untranslatedIDs(t)
@@ -82,6 +85,9 @@ func TestEveryPageRendersForEveryRole(t *testing.T) {
 		for who, token := range tokens {
 			for _, lang := range []string{models.LangZH, models.LangEN} {
 				res, body := do(t, w.app, call{method: "GET", path: path, cookies: map[string]string{sessionCookie: token, langCookie: lang}})
+				if want := pageMatrix[route][slices.Index(visitors, who)]; res.StatusCode != want {
+					t.Errorf("%s as %s (%s): %d, the matrix says %d", route, who, lang, res.StatusCode, want)
+				}
 				switch res.StatusCode {
 				case 200:
 				case 303, 403, 404:
@@ -118,6 +124,44 @@ func TestEveryPageRendersForEveryRole(t *testing.T) {
 		t.Errorf("only %d pages rendered", rendered)
 	}
 	t.Logf("%d pages rendered (%d routes × %d visitors × 2 languages)", rendered, len(pages), len(tokens))
+}
+
+// visitors are the columns of pageMatrix.
+var visitors = []string{"anonymous", "creator", "member", "orgless", "bureau", "admin"}
+
+// pageMatrix is the web UI's authorization matrix: for every page, what
+// each kind of visitor gets (anonymous, a creator, a member of a verified
+// organisation, an organisation account without one, a bureau officer, an
+// admin). 303 sends an anonymous visitor to sign in (and the rebuild's
+// status, a fragment, to the admin page); the project and talent pages
+// are the creator's and the member's own.
+var pageMatrix = map[string][6]int{
+	"/":                          {200, 200, 200, 200, 200, 200},
+	"/signup":                    {200, 200, 200, 200, 200, 200},
+	"/signin":                    {200, 200, 200, 200, 200, 200},
+	"/account":                   {303, 200, 200, 200, 200, 200},
+	"/me/profile":                {303, 200, 403, 403, 403, 403},
+	"/me/matches":                {303, 200, 403, 403, 403, 403},
+	"/me/applications":           {303, 200, 403, 403, 403, 403},
+	"/me/privacy":                {303, 200, 403, 403, 403, 403},
+	"/me/export.json":            {},
+	"/projects":                  {303, 200, 200, 200, 200, 200},
+	"/projects/:id":              {303, 200, 200, 200, 200, 200},
+	"/org":                       {303, 403, 200, 200, 403, 403},
+	"/org/projects":              {303, 403, 200, 200, 403, 403},
+	"/org/projects/new":          {303, 403, 200, 200, 403, 403},
+	"/org/projects/:id/edit":     {303, 403, 200, 403, 403, 403},
+	"/org/projects/:id/matches":  {303, 403, 200, 403, 403, 403},
+	"/org/projects/:id/pipeline": {303, 403, 200, 403, 403, 403},
+	"/org/recruitments":          {303, 403, 200, 403, 403, 403},
+	"/org/recruitments/new":      {303, 403, 200, 200, 403, 403},
+	"/talents":                   {303, 403, 200, 200, 200, 200},
+	"/talents/:id":               {303, 200, 200, 200, 200, 200},
+	"/bureau":                    {303, 403, 403, 403, 200, 200},
+	"/bureau/verify":             {303, 403, 403, 403, 200, 200},
+	"/bureau/audit":              {303, 403, 403, 403, 200, 200},
+	"/admin":                     {303, 403, 403, 403, 403, 200},
+	"/admin/reindex":             {303, 403, 403, 403, 403, 303},
 }
 
 // untranslatedIDs matches a message id shown as text: a prefix of the
