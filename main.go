@@ -171,7 +171,8 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	}
 	db.store.Observe(fig.Observe)
 
-	svc := service.New(db.store, ix, fig, service.AccountsConfig{SessionTTL: cfg.SessionTTL}, cfg.weights, nil, logger)
+	svc := service.New(service.Config{Store: db.store, Index: ix, Figures: fig, Accounts: service.AccountsConfig{SessionTTL: cfg.SessionTTL},
+		Weights: cfg.weights, Logger: logger})
 	if err := svc.Taxonomies.Seed(ctx); err != nil {
 		return fmt.Errorf("seed the taxonomy: %w", err)
 	}
@@ -202,12 +203,11 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 		return nil
 	}
 	maintenance := service.NewReindexer(ctx, ix.RebuildReporting, ix.Reconcile, logger)
+	ui := web.New(web.Config{Services: svc.Models(), Maintenance: maintenance, SessionTTL: cfg.SessionTTL, Logger: logger})
 	srv := server.New(server.Config{
 		Services: svc.Models(), Ready: ready, Gate: watch.Gate, Logger: logger, RequestTimeout: cfg.RequestTimeout,
-		Maintenance: maintenance,
+		Maintenance: maintenance, Pages: ui,
 	})
-	ui := web.Register(srv.App(), web.Config{Services: svc.Models(), Maintenance: maintenance, SessionTTL: cfg.SessionTTL, Logger: logger})
-	srv.SetPages(web.IsPage, ui.RenderError)
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -221,11 +221,12 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	go ix.Follow(ctx, time.Second, time.Hour)
 	go fig.Follow(ctx, time.Second)
 
-	// The embedded database's own address is printed too: an operator (or a
-	// test) may read the records with any MongoDB client while it runs.
-	where := "embedded database in " + filepath.Join(cfg.DataDir, "db") + " at " + db.embedded.URI()
-	if cfg.MongoURI != "" {
-		where = "MongoDB " + maskURI(cfg.MongoURI)
+	where := "MongoDB " + maskURI(cfg.MongoURI)
+	if db.embedded != nil {
+		// The embedded database's own address is printed too: an operator
+		// (or a test) may read the records with any MongoDB client while
+		// it runs.
+		where = "embedded database in " + filepath.Join(cfg.DataDir, "db") + " at " + db.embedded.URI()
 	}
 	// One write, so that a reader who sees the address sees the note too.
 	fmt.Fprintf(stdout, "talenthub listening on http://%s (%s, ready in %s)\n%s\n",

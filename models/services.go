@@ -1,5 +1,9 @@
 package models
 
+// SessionCookie is the web UI's cookie that holds a session's token (the
+// token of the API's bearer header); the API accepts it for reading.
+const SessionCookie = "th_session"
+
 // Services are the application's services, as the HTTP API and the web
 // UI both call them; main wires one set for both.
 type Services struct {

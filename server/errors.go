@@ -72,9 +72,9 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	// Only a request that entered the app (it has a request id) gets a
 	// page: an error of the HTTP layer itself (a body it cannot read)
 	// comes with a request it has already reset.
-	if s.renderPage != nil && requestIDOf(c) != "" && s.isPage(c.Path()) {
+	if s.cfg.Pages != nil && requestIDOf(c) != "" && s.cfg.Pages.IsPage(c.Path()) {
 		// The page logs what it does not show.
-		if rerr := s.renderPage(c, asModelsError(err)); rerr == nil {
+		if rerr := s.cfg.Pages.RenderError(c, asModelsError(err)); rerr == nil {
 			return nil
 		}
 	}

@@ -64,7 +64,7 @@ func BenchmarkGetTalentVsFindOne(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer ix.Close()
-	svc := service.New(st, ix, nil, service.AccountsConfig{}, models.MatchWeights{}, nil, logger)
+	svc := service.New(service.Config{Store: st, Index: ix, Logger: logger})
 	srv := server.New(configOf(svc, st.Ping, logger))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -153,12 +153,12 @@ func (s *Server) deadline(c *fiber.Ctx) error {
 func (s *Server) authenticate(c *fiber.Ctx) error {
 	h := c.Get(fiber.HeaderAuthorization)
 	if h == "" && (c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead) {
-		// The web UI's session cookie (package web, "th_session") works
+		// The web UI's session cookie (models.SessionCookie) works
 		// for reading: its downloads (the XLSX and CSV reports) are plain
 		// links. Writes need the bearer header, so a cross-site form can
 		// never use the cookie. A cookie that no longer signs in is
 		// ignored, as the UI ignores it.
-		if tok := c.Cookies("th_session"); tok != "" {
+		if tok := c.Cookies(models.SessionCookie); tok != "" {
 			if u, err := s.cfg.Accounts.Authenticate(c.UserContext(), tok); err == nil {
 				c.Locals(localUser, u)
 				c.Locals(localToken, tok)

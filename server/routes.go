@@ -13,7 +13,7 @@ func (s *Server) routes() {
 	// The web UI's pages (mounted after these routes) pass the same gate as
 	// the API: while the database is down they answer 503 at once.
 	app.Use(func(c *fiber.Ctx) error {
-		if s.isPage == nil || !s.isPage(c.Path()) {
+		if s.cfg.Pages == nil || !s.cfg.Pages.IsPage(c.Path()) {
 			return c.Next()
 		}
 		return s.gate(c)

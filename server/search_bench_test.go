@@ -108,7 +108,7 @@ func BenchmarkSearchAt100k(b *testing.B) {
 	b.Logf("index rebuilt from the database: %d profiles in %s (%.0f/s); heap after %.0f MiB (+%.0f MiB)",
 		n, took.Round(time.Millisecond), n/took.Seconds(), float64(m1.HeapAlloc)/(1<<20), (float64(m1.HeapAlloc)-float64(m0.HeapAlloc))/(1<<20))
 
-	svc := service.New(st, ix, nil, service.AccountsConfig{}, models.MatchWeights{}, nil, logger)
+	svc := service.New(service.Config{Store: st, Index: ix, Logger: logger})
 	srv := server.New(configOf(svc, st.Ping, logger))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -215,7 +215,7 @@ func TestErasureLeavesNoTrail(t *testing.T) {
 		Level: models.LevelA, District: "nanshan", Industry: "games", Status: models.StatusReported, ReportedBy: w.users[member].ID}
 	w.must(e.store.CreateRecruitment(w.ctx(), late))
 	w.must(e.store.BeginErasure(w.ctx(), models.Erasure{TalentID: u.ID, By: u.ID, At: time.Now()}))
-	again := service.New(e.store, nil, nil, service.AccountsConfig{}, models.MatchWeights{}, nil, nil)
+	again := service.New(service.Config{Store: e.store})
 	if n, err := again.Talents.ResumeErasures(w.ctx()); err != nil || n != 1 {
 		t.Fatalf("ResumeErasures = %d, %v", n, err)
 	}
@@ -245,7 +245,7 @@ func TestUnkeyedPseudonymsAreRekeyedOnce(t *testing.T) {
 		recs = append(recs, r)
 	}
 	start := func() {
-		svc := service.New(e.store, nil, nil, service.AccountsConfig{}, models.MatchWeights{}, nil, nil)
+		svc := service.New(service.Config{Store: e.store})
 		if _, err := svc.Talents.ResumeErasures(w.ctx()); err != nil {
 			t.Fatal(err)
 		}

@@ -42,6 +42,21 @@ type Config struct {
 	// Maintenance, if set, is the rebuild of the search index that
 	// POST /admin/reindex starts.
 	Maintenance models.Maintenance
+	// Pages, if set, is the web UI, mounted on the app after the API's
+	// routes: its paths pass the same database gate, and their errors (an
+	// unknown page, a panic in a page handler) render as its error page
+	// instead of the API's JSON.
+	Pages Pages
+}
+
+// Pages is a UI served beside the API (package web).
+type Pages interface {
+	// Mount adds the UI's routes and assets to the app.
+	Mount(app *fiber.App)
+	// IsPage reports whether a path is one of the UI's pages.
+	IsPage(path string) bool
+	// RenderError answers an error of a page with the UI's error page.
+	RenderError(c *fiber.Ctx, err error) error
 }
 
 // Server is the HTTP server.
@@ -53,19 +68,6 @@ type Server struct {
 	openapi []byte
 
 	draining atomic.Bool
-
-	// The web UI's paths, if set: they pass the database gate, and their
-	// errors render as pages.
-	isPage     func(path string) bool
-	renderPage func(c *fiber.Ctx, err error) error
-}
-
-// SetPages tells the server which paths are the web UI's pages: they pass
-// the same database gate as the API, and their errors (an unknown page, a
-// panic in a page handler) render with render, the UI's error page,
-// instead of the API's JSON. Call it before Serve.
-func (s *Server) SetPages(isPage func(path string) bool, render func(c *fiber.Ctx, err error) error) {
-	s.isPage, s.renderPage = isPage, render
 }
 
 // New builds the server and its routes.
@@ -109,6 +111,9 @@ func New(cfg Config) *Server {
 		IdleTimeout:  90 * time.Second,
 	})
 	s.routes()
+	if cfg.Pages != nil {
+		cfg.Pages.Mount(s.app)
+	}
 	return s
 }
 

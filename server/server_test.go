@@ -79,7 +79,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	st.Observe(fig.Observe)
-	svc := service.New(st, ix, fig, service.AccountsConfig{}, models.MatchWeights{}, nil, logger)
+	svc := service.New(service.Config{Store: st, Index: ix, Figures: fig, Logger: logger})
 	if err := svc.Taxonomies.Seed(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -564,7 +564,7 @@ func TestHealth(t *testing.T) {
 	check(t, "healthz", e.call("GET", "/healthz", "", nil), 200, "")
 	check(t, "readyz", e.call("GET", "/readyz", "", nil), 200, "")
 
-	svc := service.New(e.store, nil, nil, service.AccountsConfig{}, models.MatchWeights{}, nil, slog.New(slog.DiscardHandler))
+	svc := service.New(service.Config{Store: e.store, Logger: slog.New(slog.DiscardHandler)})
 	down := server.New(configOf(svc, func(context.Context) error {
 		return &models.Error{Code: models.CodeUnavailable, Message: "the database does not answer", Err: errors.New("dial tcp: refused")}
 	}, slog.New(slog.DiscardHandler)))

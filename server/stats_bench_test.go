@@ -71,18 +71,18 @@ func BenchmarkStatsAt100k(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Logf("figures loaded from 100k records, 1000 bases, 200 organisations in %s", time.Since(start).Round(time.Millisecond))
-	svc := service.New(st, nil, fig, service.AccountsConfig{}, models.MatchWeights{}, nil, logger)
+	svc := service.New(service.Config{Store: st, Figures: fig, Logger: logger})
 	if err := svc.Taxonomies.Seed(ctx); err != nil {
 		b.Fatal(err)
 	}
 	if err := svc.Stats.SeedTargets(ctx); err != nil {
 		b.Fatal(err)
 	}
-	srv := server.New(configOf(svc, st.Ping, logger))
 	// The web UI on the same server, as main mounts it: its dashboard reads
 	// the same figures through the same services.
-	ui := web.Register(srv.App(), web.Config{Services: svc.Models(), Logger: logger})
-	srv.SetPages(web.IsPage, ui.RenderError)
+	cfg := configOf(svc, st.Ping, logger)
+	cfg.Pages = web.New(web.Config{Services: svc.Models(), Logger: logger})
+	srv := server.New(cfg)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		b.Fatal(err)

@@ -65,7 +65,7 @@ func newRealWorld(t *testing.T) *realWorld {
 		t.Fatal(err)
 	}
 	st.Observe(fig.Observe)
-	svc := service.New(st, ix, fig, service.AccountsConfig{}, models.MatchWeights{}, c.now, logger)
+	svc := service.New(service.Config{Store: st, Index: ix, Figures: fig, Now: c.now, Logger: logger})
 	if err := svc.Taxonomies.Seed(ctx); err != nil {
 		t.Fatal(err)
 	}

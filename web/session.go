@@ -18,10 +18,10 @@ import (
 // Cookies of the UI. All are HttpOnly and SameSite=Lax, and Secure when the
 // request came over TLS.
 const (
-	sessionCookie = "th_session" // the API's session token
-	csrfCookie    = "th_csrf"    // the CSRF token, which forms and htmx echo
-	langCookie    = "th_lang"    // zh-CN or en
-	flashCookie   = "th_flash"   // a message key for the next page
+	sessionCookie = models.SessionCookie // the API's session token
+	csrfCookie    = "th_csrf"            // the CSRF token, which forms and htmx echo
+	langCookie    = "th_lang"            // zh-CN or en
+	flashCookie   = "th_flash"           // a message key for the next page
 	csrfField     = "_csrf"
 	csrfHeader    = "X-CSRF-Token"
 )

@@ -50,7 +50,9 @@ type Web struct {
 
 // Register mounts the UI on app and returns it; the server's error handler
 // should hand browser paths to RenderError.
-func Register(app *fiber.App, cfg Config) *Web {
+// New builds the UI (its templates and strings) without mounting it:
+// server.New mounts it on the API's app (Config.Pages).
+func New(cfg Config) *Web {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
@@ -68,6 +70,22 @@ func Register(app *fiber.App, cfg Config) *Web {
 	if err := w.parseTemplates(); err != nil {
 		panic(err)
 	}
+	return w
+}
+
+// Register builds the UI and mounts it on app (an app of its own, in
+// tests).
+func Register(app *fiber.App, cfg Config) *Web {
+	w := New(cfg)
+	w.Mount(app)
+	return w
+}
+
+// IsPage reports whether a path is one of the UI's pages (server.Pages).
+func (w *Web) IsPage(path string) bool { return IsPage(path) }
+
+// Mount adds the UI's assets and pages to app.
+func (w *Web) Mount(app *fiber.App) {
 	static, _ := fs.Sub(files, "static")
 	app.Use("/static", func(c *fiber.Ctx) error {
 		// Assets are named by version (vendor/) or change with a deploy:
@@ -76,7 +94,6 @@ func Register(app *fiber.App, cfg Config) *Web {
 		return c.Next()
 	}, filesystem.New(filesystem.Config{Root: http.FS(static)}))
 	w.routes(app)
-	return w
 }
 
 // IsPage reports whether a path is one of the UI's pages (not the API's,

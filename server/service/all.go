@@ -33,9 +33,22 @@ func (a *All) Models() models.Services {
 		Applications: a.Applications, Recruitments: a.Recruitments, Audit: a.Audit, Taxonomies: a.Taxonomies, Stats: a.Stats}
 }
 
-// New wires every service. figures, now and logger may be nil (tests that
-// need no statistics).
-func New(st Stores, index Index, figures Figures, acc AccountsConfig, weights models.MatchWeights, now func() time.Time, logger *slog.Logger) *All {
+// Config is what New wires the services to. Store is required; the rest
+// may be left zero (no index: lists and searches fail; no figures: the
+// statistics fail; the clock: time.Now; the logger: slog's default).
+type Config struct {
+	Store    Stores
+	Index    Index
+	Figures  Figures
+	Accounts AccountsConfig
+	Weights  models.MatchWeights
+	Now      func() time.Time
+	Logger   *slog.Logger
+}
+
+// New wires every service.
+func New(cfg Config) *All {
+	st, index, figures, acc, weights, now, logger := cfg.Store, cfg.Index, cfg.Figures, cfg.Accounts, cfg.Weights, cfg.Now, cfg.Logger
 	var lister models.Lister
 	var searcher models.Searcher
 	if index != nil {

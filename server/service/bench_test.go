@@ -54,7 +54,7 @@ func BenchmarkListProjectApplications(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer ix.Close()
-	svc := service.New(st, ix, nil, service.AccountsConfig{}, models.MatchWeights{}, nil, logger)
+	svc := service.New(service.Config{Store: st, Index: ix, Logger: logger})
 	page, _ := models.NewPage(1, 20)
 
 	b.Run("index", func(b *testing.B) {

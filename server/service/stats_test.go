@@ -39,7 +39,7 @@ func TestFiguresUnderAConcurrentStream(t *testing.T) {
 		}
 	}
 	st.Observe(local.Observe)
-	svc := service.New(st, ix, local, service.AccountsConfig{}, models.MatchWeights{}, nil, logger)
+	svc := service.New(service.Config{Store: st, Index: ix, Figures: local, Logger: logger})
 
 	// Two verified organisations, a bureau officer, 30 talents.
 	bureau := &models.User{ID: store.NewID(), Role: models.RoleBureau}
