@@ -94,6 +94,9 @@ type world struct {
 	users                             []*ouser
 	orgs, bases, projects, apps, recs []string
 	n                                 int // a counter for unique names
+	// accepted counts, by kind of step, the writes answered 2xx (the rest
+	// were refused, as they may be: a closed project, an illegal move).
+	accepted map[string]int
 }
 
 func (w *world) start(ctx context.Context) error {
@@ -346,7 +349,13 @@ func created(a answer, ids *[]string) {
 // (5xx, no error shape, transport) or of a restart.
 func (w *world) do(ctx context.Context, s step) error {
 	r := rand.New(rand.NewPCG(s.Seed, 0x7a1e))
-	call := w.srv.call
+	call := func(method, path, token string, body any, cookie bool) (answer, error) {
+		a, err := w.srv.call(method, path, token, body, cookie)
+		if method != "GET" && a.code >= 200 && a.code < 300 {
+			w.accepted[s.Kind]++
+		}
+		return a, err
+	}
 	switch s.Kind {
 	case "creator":
 		u, err := w.register(r, "creator")

@@ -69,7 +69,7 @@ func TestOracle(t *testing.T) {
 	}
 	started := time.Now()
 	steps := 0
-	kinds := map[string]int{}
+	kinds, accepted := map[string]int{}, map[string]int{}
 	for _, seed := range seeds {
 		r := rand.New(rand.NewPCG(seed, 0))
 		seq := drawSteps(r, length)
@@ -82,7 +82,7 @@ func TestOracle(t *testing.T) {
 		for _, s := range seq {
 			kinds[s.Kind]++
 		}
-		f := runSequence(t, seed, seq, bin, nil)
+		f := runSequence(t, seed, seq, bin, nil, accepted)
 		steps += len(seq)
 		if f == nil {
 			continue
@@ -100,7 +100,8 @@ func TestOracle(t *testing.T) {
 		t.Fatalf("shrunk to %d steps (replay with -oracle.seed=%d -oracle.replay=%s):\n%s\nthen %s fails:\n%v",
 			len(short), seed, strings.Join(replay, ","), strings.Join(lines, "\n"), f.q, f.err)
 	}
-	t.Logf("oracle: %d sequences, %d steps in %s; steps by kind: %v", len(seeds), steps, time.Since(started).Round(time.Second), kinds)
+	t.Logf("oracle: %d sequences, %d steps in %s; steps by kind: %v; writes accepted by kind: %v", len(seeds), steps,
+		time.Since(started).Round(time.Second), kinds, accepted)
 }
 
 // failure is a question the server answered wrong, after which step.
@@ -114,7 +115,7 @@ type failure struct {
 // given question (a replay by the shrinker), or random ones and, every
 // tenth step and at the end, the whole sweep. A step the server fails
 // (5xx) is a failure too.
-func runSequence(t *testing.T, seed uint64, seq []step, bin string, only question) *failure {
+func runSequence(t *testing.T, seed uint64, seq []step, bin string, only question, accepted map[string]int) *failure {
 	t.Helper()
 	dir, err := os.MkdirTemp("", "oracle-")
 	if err != nil {
@@ -122,7 +123,10 @@ func runSequence(t *testing.T, seed uint64, seq []step, bin string, only questio
 	}
 	defer os.RemoveAll(dir)
 	ctx := context.Background()
-	w := &world{dir: dir, bin: bin, rng: rand.New(rand.NewPCG(seed, 1))}
+	if accepted == nil {
+		accepted = map[string]int{}
+	}
+	w := &world{dir: dir, bin: bin, rng: rand.New(rand.NewPCG(seed, 1)), accepted: accepted}
 	defer w.close()
 	if err := w.setup(ctx); err != nil {
 		t.Fatalf("seed %d: set-up: %v", seed, err)
@@ -188,7 +192,7 @@ func shrink(t *testing.T, seed uint64, seq []step, f *failure, bin string) []ste
 		if sq, ok := f.q.(stepQuestion); ok && cand[len(cand)-1] != sq.s {
 			return false // the failing step must still be the last one
 		}
-		got := runSequence(t, seed, cand, bin, f.q)
+		got := runSequence(t, seed, cand, bin, f.q, nil)
 		if got == nil {
 			return false
 		}
