@@ -110,6 +110,26 @@ func remove(fn func(context.Context, *models.User, string, int64) error) fiber.H
 	}
 }
 
+// removeFrom answers a DELETE of what one object holds of another (an
+// organisation's member, its invitation of a user): the object's id, the
+// other's id under param, 204.
+func removeFrom(param string, fn func(context.Context, *models.User, string, string) error) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := idParam(c)
+		if err != nil {
+			return err
+		}
+		other, err := idParamNamed(c, param)
+		if err != nil {
+			return err
+		}
+		if err := fn(c.UserContext(), userOf(c), id, other); err != nil {
+			return err
+		}
+		return c.SendStatus(fiber.StatusNoContent)
+	}
+}
+
 // paged reads one object's page of related results (matches, similar
 // profiles): the id, ?page and ?per_page, nothing else.
 func paged[T any](fn func(context.Context, *models.User, string, models.Page) (T, error)) fiber.Handler {

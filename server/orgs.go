@@ -50,21 +50,6 @@ func (s *Server) handleOrgInvitations(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"items": invs, "total": len(invs)})
 }
 
-func (s *Server) handleOrgInvitationCancel(c *fiber.Ctx) error {
-	id, err := idParam(c)
-	if err != nil {
-		return err
-	}
-	userID, err := idParamNamed(c, "user_id")
-	if err != nil {
-		return err
-	}
-	if err := s.cfg.Orgs.CancelInvitation(c.UserContext(), userOf(c), id, userID); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
-}
-
 func (s *Server) handleMyInvitations(c *fiber.Ctx) error {
 	if err := parseQuery(c).err(); err != nil {
 		return err
@@ -94,21 +79,6 @@ func (s *Server) handleInvitationAnswer(c *fiber.Ctx) error {
 	}
 	setVersion(c, u.Version)
 	return c.JSON(u)
-}
-
-func (s *Server) handleOrgMemberRemove(c *fiber.Ctx) error {
-	id, err := idParam(c)
-	if err != nil {
-		return err
-	}
-	userID, err := idParamNamed(c, "user_id")
-	if err != nil {
-		return err
-	}
-	if err := s.cfg.Orgs.RemoveMember(c.UserContext(), userOf(c), id, userID); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
 }
 
 func (s *Server) handleOrgMemberUpdate(c *fiber.Ctx) error {

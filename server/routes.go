@@ -51,9 +51,9 @@ func (s *Server) routes() {
 	api.Get("/orgs/:id/members", s.requireUser, s.handleOrgMembers)
 	api.Post("/orgs/:id/members", s.requireUser, s.handleOrgInvite)
 	api.Patch("/orgs/:id/members/:user_id", s.requireUser, s.handleOrgMemberUpdate)
-	api.Delete("/orgs/:id/members/:user_id", s.requireUser, s.handleOrgMemberRemove)
+	api.Delete("/orgs/:id/members/:user_id", s.requireUser, removeFrom("user_id", s.cfg.Orgs.RemoveMember))
 	api.Get("/orgs/:id/invitations", s.requireUser, s.handleOrgInvitations)
-	api.Delete("/orgs/:id/invitations/:user_id", s.requireUser, s.handleOrgInvitationCancel)
+	api.Delete("/orgs/:id/invitations/:user_id", s.requireUser, removeFrom("user_id", s.cfg.Orgs.CancelInvitation))
 	api.Get("/me/invitations", s.requireUser, s.handleMyInvitations)
 	api.Post("/me/invitations/:org_id", s.requireUser, s.handleInvitationAnswer)
 
