@@ -176,20 +176,28 @@ func (q talentQuery) expected(v viewer, s *snapshot) []*rawTalent {
 	return out
 }
 
-func talentFacets(ts []*rawTalent) map[string][]oGroup {
-	vals := map[string][][]string{}
-	for _, t := range ts {
-		vals["district"] = append(vals["district"], []string{t.District})
-		vals["industries"] = append(vals["industries"], t.Industries)
-		vals["skills"] = append(vals["skills"], t.Skills)
-		vals["origin"] = append(vals["origin"], []string{t.Origin})
-		vals["level"] = append(vals["level"], []string{t.Level})
-	}
+// facetsOf counts the facets of a result set: each facet's values of an
+// item.
+func facetsOf[T any](items []T, fields map[string]func(T) []string) map[string][]oGroup {
 	out := map[string][]oGroup{}
-	for _, f := range []string{"district", "industries", "skills", "origin", "level"} {
-		out[f] = facetCounts(vals[f])
+	for f, values := range fields {
+		var vals [][]string
+		for _, it := range items {
+			vals = append(vals, values(it))
+		}
+		out[f] = facetCounts(vals)
 	}
 	return out
+}
+
+func one(s string) []string { return []string{s} }
+
+func talentFacets(ts []*rawTalent) map[string][]oGroup {
+	return facetsOf(ts, map[string]func(*rawTalent) []string{
+		"district": func(t *rawTalent) []string { return one(t.District) }, "industries": func(t *rawTalent) []string { return t.Industries },
+		"skills": func(t *rawTalent) []string { return t.Skills }, "origin": func(t *rawTalent) []string { return one(t.Origin) },
+		"level": func(t *rawTalent) []string { return one(t.Level) },
+	})
 }
 
 // searchPage is a page of a search or list answer.
@@ -342,34 +350,26 @@ func (q talentQuery) ask(w *world, s *snapshot) error {
 			return fmt.Errorf("hit %s: version %d %q masked %v; the database holds version %d %q", id, it.version, it.name, it.masked, t.Version, t.Name)
 		}
 	}
-	var wantIDs []string
-	for _, t := range want {
-		wantIDs = append(wantIDs, t.ID())
-	}
-	if first.Total != len(want) {
-		return fmt.Errorf("total %d, the records say %d", first.Total, len(want))
-	}
-	if err := sameSet(ids, wantIDs); err != nil {
-		return err
-	}
-	if err := compareFacets(first.Facets, talentFacets(want)); err != nil {
-		return err
-	}
-	switch q.Sort {
-	case "newest":
-		slices.SortFunc(want, func(a, b *rawTalent) int {
-			if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
+	var order func(a, b *rawTalent) int
+	switch {
+	case q.Sort == "newest":
+		order = func(a, b *rawTalent) int { return newestFirst(a.CreatedAt, b.CreatedAt, a.ID(), b.ID()) }
+	case q.Sort == "experience" && q.Q == "":
+		// Nothing scored: the years, then the id.
+		order = func(a, b *rawTalent) int {
+			if c := b.YearsExperience - a.YearsExperience; c != 0 {
 				return c
 			}
 			return strings.Compare(a.ID(), b.ID())
-		})
-		var order []string
-		for _, t := range want {
-			order = append(order, t.ID())
 		}
-		if !slices.Equal(ids, order) {
-			return fmt.Errorf("newest first: got %v, expected %v", ids, order)
-		}
+	case q.Q == "" && !q.Web:
+		// Nothing to rank: every hit ties, and the id orders them.
+		order = func(a, b *rawTalent) int { return strings.Compare(a.ID(), b.ID()) }
+	}
+	if err := checkResults(first, ids, want, (*rawTalent).ID, talentFacets(want), order); err != nil {
+		return err
+	}
+	switch q.Sort {
 	case "experience":
 		for i := 1; i < len(ids); i++ {
 			if s.talents[ids[i]].YearsExperience > s.talents[ids[i-1]].YearsExperience {
@@ -378,6 +378,44 @@ func (q talentQuery) ask(w *world, s *snapshot) error {
 		}
 	}
 	return nil
+}
+
+// checkResults compares a walked search with the records: the total, the
+// set of ids, the facets and, when the search is sorted, the order.
+func checkResults[T any](first *searchPage, ids []string, want []T, idOf func(T) string, facets map[string][]oGroup, order func(a, b T) int) error {
+	if first.Total != len(want) {
+		return fmt.Errorf("total %d, the records say %d", first.Total, len(want))
+	}
+	var wantIDs []string
+	for _, x := range want {
+		wantIDs = append(wantIDs, idOf(x))
+	}
+	if err := sameSet(ids, wantIDs); err != nil {
+		return err
+	}
+	if err := compareFacets(first.Facets, facets); err != nil {
+		return err
+	}
+	if order == nil {
+		return nil
+	}
+	slices.SortFunc(want, order)
+	wantIDs = wantIDs[:0]
+	for _, x := range want {
+		wantIDs = append(wantIDs, idOf(x))
+	}
+	if !slices.Equal(ids, wantIDs) {
+		return fmt.Errorf("order: got %v, expected %v", ids, wantIDs)
+	}
+	return nil
+}
+
+// newestFirst orders by creation, newest first, then by id.
+func newestFirst(a, b time.Time, aID, bID string) int {
+	if c := b.Compare(a); c != 0 {
+		return c
+	}
+	return strings.Compare(aID, bID)
 }
 
 // projectQuery is a project search.
@@ -426,18 +464,10 @@ func (q projectQuery) expected(s *snapshot) []*rawProject {
 }
 
 func projectFacets(ps []*rawProject) map[string][]oGroup {
-	vals := map[string][][]string{}
-	for _, p := range ps {
-		vals["district"] = append(vals["district"], []string{p.District})
-		vals["industries"] = append(vals["industries"], p.Industries)
-		vals["skills"] = append(vals["skills"], p.Skills)
-		vals["kind"] = append(vals["kind"], []string{p.Kind})
-	}
-	out := map[string][]oGroup{}
-	for _, f := range []string{"district", "industries", "skills", "kind"} {
-		out[f] = facetCounts(vals[f])
-	}
-	return out
+	return facetsOf(ps, map[string]func(*rawProject) []string{
+		"district": func(p *rawProject) []string { return one(p.District) }, "industries": func(p *rawProject) []string { return p.Industries },
+		"skills": func(p *rawProject) []string { return p.Skills }, "kind": func(p *rawProject) []string { return one(p.Kind) },
+	})
 }
 
 func (q projectQuery) ask(w *world, s *snapshot) error {
@@ -465,31 +495,18 @@ func (q projectQuery) ask(w *world, s *snapshot) error {
 			return fmt.Errorf("hit %s: version %d %q; the database holds version %d %q", id, it.version, it.title, p.Version, p.Title)
 		}
 	}
-	var wantIDs []string
-	for _, p := range want {
-		wantIDs = append(wantIDs, p.ID())
-	}
-	if first.Total != len(want) {
-		return fmt.Errorf("total %d, the records say %d", first.Total, len(want))
-	}
-	if err := sameSet(ids, wantIDs); err != nil {
-		return err
-	}
-	if err := compareFacets(first.Facets, projectFacets(want)); err != nil {
-		return err
-	}
-	var cmpf func(a, b *rawProject) int
+	var order func(a, b *rawProject) int
 	switch q.Sort {
-	case "newest":
-		cmpf = func(a, b *rawProject) int {
-			if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
-				return c
-			}
-			return strings.Compare(a.ID(), b.ID())
+	case "", "relevance":
+		if q.Q == "" {
+			// Nothing to rank: every hit ties, and the id orders them.
+			order = func(a, b *rawProject) int { return strings.Compare(a.ID(), b.ID()) }
 		}
+	case "newest":
+		order = func(a, b *rawProject) int { return newestFirst(a.CreatedAt, b.CreatedAt, a.ID(), b.ID()) }
 	case "deadline":
 		// Soonest first; no deadline last.
-		cmpf = func(a, b *rawProject) int {
+		order = func(a, b *rawProject) int {
 			if (a.Deadline == "") != (b.Deadline == "") {
 				if a.Deadline == "" {
 					return 1
@@ -502,17 +519,7 @@ func (q projectQuery) ask(w *world, s *snapshot) error {
 			return strings.Compare(a.ID(), b.ID())
 		}
 	}
-	if cmpf != nil {
-		slices.SortFunc(want, cmpf)
-		var order []string
-		for _, p := range want {
-			order = append(order, p.ID())
-		}
-		if !slices.Equal(ids, order) {
-			return fmt.Errorf("sorted by %s: got %v, expected %v", q.Sort, ids, order)
-		}
-	}
-	return nil
+	return checkResults(first, ids, want, (*rawProject).ID, projectFacets(want), order)
 }
 
 // ---- lists ----
