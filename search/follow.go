@@ -22,8 +22,10 @@ func (ix *Index) Rebuild(ctx context.Context) error {
 // RebuildReporting is Rebuild telling progress (if set) how many documents
 // it has indexed.
 func (ix *Index) RebuildReporting(ctx context.Context, progress func(done int)) error {
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
+	return ix.follower.Rebuild(func() error { return ix.rebuild(ctx, progress) })
+}
+
+func (ix *Index) rebuild(ctx context.Context, progress func(done int)) error {
 	start := ix.opts.Now()
 	if err := ix.bi.SetInternal(keyCursor, []byte(models.SeqAt(start.Add(-ix.opts.Overlap)))); err != nil {
 		return fmt.Errorf("search: %w", err)
@@ -34,7 +36,6 @@ func (ix *Index) RebuildReporting(ctx context.Context, progress func(done int)) 
 			return fmt.Errorf("search: rebuild %s: %w", coll, err)
 		}
 	}
-	ix.needRecon.Store(false)
 	if progress != nil {
 		progress(n)
 	}
@@ -99,154 +100,77 @@ func (ix *Index) rebuildColl(ctx context.Context, coll string, n *int, progress 
 // reconciles with the database when the index may have missed changes (an
 // unclean stop, a cursor older than the feed keeps) and every reconcileEvery.
 func (ix *Index) Follow(ctx context.Context, interval, reconcileEvery time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	lastRecon := ix.opts.Now()
-	for {
-		if ix.needRecon.Load() || (reconcileEvery > 0 && ix.opts.Now().Sub(lastRecon) > reconcileEvery) {
-			if n, err := ix.Reconcile(ctx); err != nil {
-				ix.log.Warn("search: reconcile", "error", err)
-			} else {
-				lastRecon = ix.opts.Now()
-				if n > 0 {
-					ix.log.Info("search: reconciled with the database", "fixed", n)
-				}
-			}
-		}
-		if _, err := ix.CatchUp(ctx); err != nil && ctx.Err() == nil {
-			ix.log.Warn("search: catch up with the change feed", "error", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	ix.follower.Follow(ctx, interval, reconcileEvery)
 }
 
 // NeedsReconcile reports whether the index may have missed changes and
 // waits for Reconcile (Follow runs it).
-func (ix *Index) NeedsReconcile() bool { return ix.needRecon.Load() }
+func (ix *Index) NeedsReconcile() bool { return ix.follower.NeedsResync() }
 
 // CaughtUp reports whether the last catch-up completed within maxAge.
-func (ix *Index) CaughtUp(maxAge time.Duration) bool {
-	last := ix.caughtUp.Load()
-	return last != 0 && ix.opts.Now().Sub(time.Unix(0, last)) <= maxAge
-}
+func (ix *Index) CaughtUp(maxAge time.Duration) bool { return ix.follower.CaughtUp(maxAge) }
 
 // CatchUp applies the changes of the feed since the cursor (re-reading the
-// overlap window before it) and returns how many it applied. Applying is
-// idempotent: a change already applied, or older than what the index
-// holds, is skipped; otherwise the index takes the document as the
-// database has it now, or drops it if it is gone.
-func (ix *Index) CatchUp(ctx context.Context) (int, error) {
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	raw, err := ix.bi.GetInternal(keyCursor)
-	if err != nil {
-		return 0, fmt.Errorf("search: %w", err)
-	}
-	cursor := string(raw)
-	readAt := ix.opts.Now()
-	// Entries after the cursor may be gone only if the feed was pruned
-	// past it (the cursor moves on while the feed is idle, below, so an
-	// idle feed or a stopped process whose feed nobody pruned costs
-	// nothing).
-	pruned, err := ix.opts.Source.PrunedBefore(ctx)
-	if err != nil {
-		return 0, err
-	}
-	if cursor != "" && pruned.After(models.SeqTime(cursor).Add(-ix.opts.Overlap)) {
-		ix.needRecon.Store(true)
-	}
-	from := ""
-	if cursor != "" {
-		from = models.SeqAt(models.SeqTime(cursor).Add(-ix.opts.Overlap))
-	}
-	applied := 0
-	for {
-		changes, err := ix.opts.Source.ChangesAfter(ctx, from, batchSize)
-		if err != nil {
-			return applied, err
-		}
-		b := ix.newBatch()
-		var seqs []string
-		for _, c := range changes {
-			if ix.seen(c.Seq) {
-				continue
-			}
-			did, err := ix.applyFromSource(ctx, b, c)
-			if err != nil {
-				return applied, err
-			}
-			if did {
-				applied++
-			}
-			seqs = append(seqs, c.Seq)
-		}
-		if len(changes) > 0 {
-			last := changes[len(changes)-1].Seq
-			if last > cursor {
-				cursor = last
-				b.b.SetInternal(keyCursor, []byte(cursor))
-			}
-			if b.Size() > 0 || len(seqs) > 0 {
-				if err := ix.commit(b); err != nil {
-					return applied, fmt.Errorf("search: %w", err)
-				}
-			}
-			for _, s := range seqs {
-				ix.remember(s)
-			}
-			from = last
-		}
-		if len(changes) < batchSize {
-			break
-		}
-	}
-	// Every entry stamped before the read began, less the overlap, had
-	// landed when it began (the overlap's assumption) and was read: the
-	// cursor may move there even if the feed was idle. Stored when it
-	// moved 30 s or more, to spare the index a write every second.
-	if idle := models.SeqAt(readAt.Add(-ix.opts.Overlap)); idle > cursor && models.SeqTime(idle).Sub(models.SeqTime(cursor)) >= 30*time.Second {
-		if err := ix.bi.SetInternal(keyCursor, []byte(idle)); err != nil {
-			return applied, fmt.Errorf("search: %w", err)
-		}
-	}
-	ix.caughtUp.Store(ix.opts.Now().UnixNano())
-	return applied, nil
-}
-
-// applyFromSource brings one document of the index to the database's state.
-func (ix *Index) applyFromSource(ctx context.Context, b *batch, c models.Change) (bool, error) {
-	if !c.Deleted {
-		have, err := ix.version(c.Coll, c.ID)
-		if err != nil {
-			return false, err
-		}
-		if have >= c.Version {
-			return false, nil
-		}
-	}
-	doc, err := ix.opts.Source.Doc(ctx, c.Coll, c.ID)
-	switch {
-	case models.IsCode(err, models.CodeNotFound):
-		b.Delete(c.Coll, c.ID)
-		return true, nil
-	case err != nil:
-		return false, err
-	}
-	return true, ix.index(b, doc)
-}
+// overlap window before it) and returns how many it applied
+// (models.Follower).
+func (ix *Index) CatchUp(ctx context.Context) (int, error) { return ix.follower.CatchUp(ctx) }
 
 // Reconcile compares the index with the database, collection by
 // collection, by id and version, and fixes every difference: it finds the
 // changes whose feed entry was lost (a crash between a write and its
 // record) and those older than the feed keeps. It returns how many
 // documents it fixed.
-func (ix *Index) Reconcile(ctx context.Context) (int, error) {
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
+func (ix *Index) Reconcile(ctx context.Context) (int, error) { return ix.follower.Resync(ctx) }
+
+// indexApplier is the index as the feed's follower keeps it
+// (models.FeedApplier): every collection of the feed, versions read back
+// from the stored field, the cursor kept in the index with the documents
+// it reached, reconciliation by versions to resynchronise.
+type indexApplier Index
+
+func (a *indexApplier) Follows(coll string) bool { _, ok := fields[coll]; return ok }
+
+func (a *indexApplier) HeldVersion(coll, id string) (int64, error) {
+	return (*Index)(a).version(coll, id)
+}
+
+func (a *indexApplier) Apply(_ context.Context, docs []models.FeedDoc, cursor string) error {
+	ix := (*Index)(a)
+	b := ix.newBatch()
+	for _, d := range docs {
+		if d.Doc == nil {
+			b.Delete(d.Coll, d.ID)
+			continue
+		}
+		if err := ix.index(b, d.Doc); err != nil {
+			return err
+		}
+	}
+	// The cursor moves with the documents it reached, in one batch.
+	b.b.SetInternal(keyCursor, []byte(cursor))
+	return ix.commit(b)
+}
+
+func (a *indexApplier) Cursor() (string, error) {
+	raw, err := a.bi.GetInternal(keyCursor)
+	return string(raw), err
+}
+
+// Caught moves the stored cursor on over an idle feed, when it moved 30 s
+// or more, to spare the index a write every second.
+func (a *indexApplier) Caught(cursor string) error {
+	have, err := a.Cursor()
+	if err != nil {
+		return err
+	}
+	if cursor > have && models.SeqTime(cursor).Sub(models.SeqTime(have)) >= 30*time.Second {
+		return a.bi.SetInternal(keyCursor, []byte(cursor))
+	}
+	return nil
+}
+
+func (a *indexApplier) Resync(ctx context.Context) (int, error) {
+	ix := (*Index)(a)
 	start := ix.opts.Now()
 	fixed := 0
 	for _, coll := range models.FeedCollections {
@@ -297,15 +221,13 @@ func (ix *Index) Reconcile(ctx context.Context) (int, error) {
 	}
 	// Every document now is as the database had it at start or later:
 	// the feed before then needs no reading.
-	if raw, err := ix.bi.GetInternal(keyCursor); err == nil {
-		if at := models.SeqAt(start.Add(-ix.opts.Overlap)); string(raw) < at {
+	if have, err := a.Cursor(); err == nil {
+		if at := models.SeqAt(start.Add(-ix.opts.Overlap)); have < at {
 			if err := ix.bi.SetInternal(keyCursor, []byte(at)); err != nil {
 				return fixed, fmt.Errorf("search: %w", err)
 			}
 		}
 	}
-	ix.caughtUp.Store(start.UnixNano())
-	ix.needRecon.Store(false)
 	return fixed, nil
 }
 

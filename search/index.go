@@ -50,16 +50,8 @@ type Index struct {
 	opts Options
 	log  *slog.Logger
 
-	// mu serialises catch-up, reconciliation and rebuild with each other.
-	mu sync.Mutex
-	// recent remembers the feed entries already applied, so that re-reading
-	// the overlap window costs no index lookups.
-	recentMu sync.Mutex
-	recent   map[string]struct{}
-	recentQ  []string
-
-	caughtUp  atomic.Int64 // unix nanos of the last complete catch-up
-	needRecon atomic.Bool
+	// follower follows the change feed for the index (follow.go).
+	follower *models.Follower
 
 	// commitMu orders commits with the kept facet counts (facets.go).
 	commitMu    sync.RWMutex
@@ -91,7 +83,9 @@ func Open(ctx context.Context, opts Options) (*Index, error) {
 	if opts.Analysis == "" {
 		opts.Analysis = AnalysisWords
 	}
-	ix := &Index{opts: opts, log: opts.Logger, recent: map[string]struct{}{}, facets: newFacetTable()}
+	ix := &Index{opts: opts, log: opts.Logger, facets: newFacetTable()}
+	ix.follower = models.NewFollower(opts.Source, (*indexApplier)(ix), models.FollowerOptions{Name: "search", Overlap: opts.Overlap,
+		Batch: batchSize, Now: opts.Now, Logger: opts.Logger})
 	im, err := newMapping(opts.Analysis)
 	if err != nil {
 		return nil, fmt.Errorf("search: mapping: %w", err)
@@ -149,7 +143,7 @@ func Open(ctx context.Context, opts Options) (*Index, error) {
 		}
 	} else if open, _ := ix.bi.GetInternal(keyOpen); string(open) == "1" {
 		ix.log.Info("search: the index was not closed cleanly; it will be reconciled with the database")
-		ix.needRecon.Store(true)
+		ix.follower.MarkGap()
 	}
 	if err := ix.bi.SetInternal(keyOpen, []byte("1")); err != nil {
 		_ = ix.bi.Close()
@@ -201,10 +195,10 @@ func (ix *Index) rebuildIfSource(ctx context.Context) error {
 
 // Close marks the index cleanly closed and closes it.
 func (ix *Index) Close() error {
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	_ = ix.bi.SetInternal(keyOpen, []byte("0"))
-	return ix.bi.Close()
+	return ix.follower.Exclusive(func() error {
+		_ = ix.bi.SetInternal(keyOpen, []byte("0"))
+		return ix.bi.Close()
+	})
 }
 
 // Observe applies a change made by this process, with its document, before
@@ -244,33 +238,6 @@ func (ix *Index) index(bt *batch, doc any) error {
 		bt.note(c, rid, row)
 	}
 	return nil
-}
-
-func (ix *Index) remember(seq string) {
-	if seq == "" {
-		return
-	}
-	ix.recentMu.Lock()
-	defer ix.recentMu.Unlock()
-	if _, ok := ix.recent[seq]; ok {
-		return
-	}
-	ix.recent[seq] = struct{}{}
-	ix.recentQ = append(ix.recentQ, seq)
-	const keep = 200_000
-	if len(ix.recentQ) > keep {
-		for _, old := range ix.recentQ[:keep/2] {
-			delete(ix.recent, old)
-		}
-		ix.recentQ = append([]string(nil), ix.recentQ[keep/2:]...)
-	}
-}
-
-func (ix *Index) seen(seq string) bool {
-	ix.recentMu.Lock()
-	defer ix.recentMu.Unlock()
-	_, ok := ix.recent[seq]
-	return ok
 }
 
 // version returns the indexed version of a document, 0 if it is absent.

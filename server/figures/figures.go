@@ -179,9 +179,9 @@ type Figures struct {
 	decided [2]int // verified, rejected records (for the forecast)
 	asOf    time.Time
 	cursor  string
-	seen    map[string]struct{}
-	seenQ   []string
 	overlap time.Duration
+
+	follower *models.Follower
 }
 
 // New returns empty figures following src; call Load before use.
@@ -194,6 +194,7 @@ func New(src models.FeedSource, now func() time.Time, logger *slog.Logger) *Figu
 	}
 	f := &Figures{src: src, now: now, log: logger, overlap: 10 * time.Second}
 	f.reset()
+	f.follower = models.NewFollower(src, (*applier)(f), models.FollowerOptions{Name: "figures", Overlap: f.overlap, Now: now, Logger: logger})
 	return f
 }
 
@@ -201,7 +202,6 @@ func (f *Figures) reset() {
 	f.recs, f.years = map[string]*rec{}, map[int]*year{}
 	f.bases, f.orgs = map[string]baseRow{}, map[string]orgRow{}
 	f.decided = [2]int{}
-	f.seen, f.seenQ = map[string]struct{}{}, nil
 }
 
 // Load rebuilds the figures from every record, base and organisation.
@@ -375,70 +375,67 @@ func (f *Figures) Observe(_ context.Context, c models.Change) {
 // CatchUp applies the feed's changes since the cursor (re-reading an
 // overlap window), bringing every document it names to the database's
 // state, and returns how many it applied.
-func (f *Figures) CatchUp(ctx context.Context) (int, error) {
-	readAt := f.now()
-	f.mu.RLock()
-	from := ""
-	if f.cursor != "" {
-		from = models.SeqAt(models.SeqTime(f.cursor).Add(-f.overlap))
-	}
-	f.mu.RUnlock()
-	applied := 0
-	for {
-		changes, err := f.src.ChangesAfter(ctx, from, 1000)
-		if err != nil {
-			return applied, err
-		}
-		for _, c := range changes {
-			if !follows(c.Coll) || f.wasSeen(c.Seq) {
-				continue
-			}
-			f.mu.RLock()
-			have := f.version(c.Coll, c.ID)
-			f.mu.RUnlock()
-			if !c.Deleted && have >= c.Version {
-				f.markSeen(c.Seq)
-				continue
-			}
-			doc, err := f.src.Doc(ctx, c.Coll, c.ID)
-			if models.IsCode(err, models.CodeNotFound) {
-				doc, err = nil, nil
-			}
-			if err != nil {
-				return applied, err
-			}
-			f.mu.Lock()
-			// The database's state now, unless a local write overtook it.
-			if doc == nil || f.version(c.Coll, c.ID) < versionOf(doc) {
-				f.apply(c.Coll, c.ID, doc)
-				applied++
-			}
-			f.mu.Unlock()
-			f.markSeen(c.Seq)
-		}
-		if len(changes) > 0 {
-			last := changes[len(changes)-1].Seq
-			f.mu.Lock()
-			if last > f.cursor {
-				f.cursor = last
-			}
-			f.mu.Unlock()
-			from = last
-		}
-		if len(changes) < 1000 {
-			break
-		}
-	}
+func (f *Figures) CatchUp(ctx context.Context) (int, error) { return f.follower.CatchUp(ctx) }
+
+// Follow catches up every interval until ctx ends. A follower whose unread
+// entries were pruned reloads.
+func (f *Figures) Follow(ctx context.Context, interval time.Duration) {
+	f.follower.Follow(ctx, interval, 0)
+}
+
+// applier is the figures as the feed's follower keeps them
+// (models.FeedApplier): they hold records, bases and organisations by
+// version, and reload all of them to resynchronise.
+type applier Figures
+
+func (a *applier) Follows(coll string) bool { return follows(coll) }
+
+func (a *applier) HeldVersion(coll, id string) (int64, error) {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	return (*Figures)(a).version(coll, id), nil
+}
+
+func (a *applier) Apply(_ context.Context, docs []models.FeedDoc, cursor string) error {
+	f := (*Figures)(a)
 	f.mu.Lock()
-	f.asOf = f.now().UTC()
-	// Entries stamped before the read began, less the overlap, had landed
-	// and were read: the cursor moves there even if the feed was idle,
-	// so that pruning behind an idle follower does not look like a gap.
-	if idle := models.SeqAt(readAt.Add(-f.overlap)); idle > f.cursor {
-		f.cursor = idle
+	defer f.mu.Unlock()
+	for _, d := range docs {
+		// The database's state now, unless a local write overtook it.
+		if d.Doc == nil || f.version(d.Coll, d.ID) < versionOf(d.Doc) {
+			f.apply(d.Coll, d.ID, d.Doc)
+		}
 	}
-	f.mu.Unlock()
-	return applied, nil
+	if cursor > f.cursor {
+		f.cursor = cursor
+	}
+	return nil
+}
+
+func (a *applier) Resync(ctx context.Context) (int, error) {
+	f := (*Figures)(a)
+	if err := f.Load(ctx); err != nil {
+		return 0, err
+	}
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	return len(f.recs) + len(f.bases) + len(f.orgs), nil
+}
+
+func (a *applier) Cursor() (string, error) {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	return a.cursor, nil
+}
+
+func (a *applier) Caught(cursor string) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.asOf = a.now().UTC()
+	if cursor > a.cursor {
+		a.cursor = cursor
+	}
+	return nil
 }
 
 func versionOf(doc any) int64 {
@@ -451,64 +448,4 @@ func versionOf(doc any) int64 {
 		return d.Version
 	}
 	return 0
-}
-
-func (f *Figures) wasSeen(seq string) bool {
-	f.mu.RLock()
-	defer f.mu.RUnlock()
-	_, ok := f.seen[seq]
-	return ok
-}
-
-func (f *Figures) markSeen(seq string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if _, ok := f.seen[seq]; ok {
-		return
-	}
-	f.seen[seq] = struct{}{}
-	f.seenQ = append(f.seenQ, seq)
-	if len(f.seenQ) > 100_000 {
-		for _, s := range f.seenQ[:50_000] {
-			delete(f.seen, s)
-		}
-		f.seenQ = append([]string(nil), f.seenQ[50_000:]...)
-	}
-}
-
-// behind reports whether entries the figures have not read may have been
-// pruned: whether the feed was pruned past the cursor.
-func (f *Figures) behind(ctx context.Context) (bool, error) {
-	pruned, err := f.src.PrunedBefore(ctx)
-	if err != nil {
-		return false, err
-	}
-	f.mu.RLock()
-	defer f.mu.RUnlock()
-	return f.cursor != "" && pruned.After(models.SeqTime(f.cursor).Add(-f.overlap)), nil
-}
-
-// Follow catches up every interval until ctx ends. A follower whose unread
-// entries were pruned reloads.
-func (f *Figures) Follow(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		if behind, err := f.behind(ctx); err != nil {
-			if ctx.Err() == nil {
-				f.log.Warn("figures: read the feed's watermark", "error", err)
-			}
-		} else if behind {
-			if err := f.Load(ctx); err != nil && ctx.Err() == nil {
-				f.log.Warn("figures: reload", "error", err)
-			}
-		} else if _, err := f.CatchUp(ctx); err != nil && ctx.Err() == nil {
-			f.log.Warn("figures: catch up with the change feed", "error", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }

@@ -540,16 +540,19 @@ func TestIdleFeedIsNotBehind(t *testing.T) {
 	for range 20 {
 		clock = clock.Add(30 * time.Second)
 		src.pruned = clock.Add(-time.Minute)
-		if behind, err := f.behind(ctx); err != nil || behind {
-			t.Fatalf("behind after %s of an idle feed (%v)", clock.Sub(now), err)
-		}
 		if _, err := f.CatchUp(ctx); err != nil {
 			t.Fatal(err)
+		}
+		if f.follower.NeedsResync() {
+			t.Fatalf("behind after %s of an idle feed", clock.Sub(now))
 		}
 	}
 	clock = clock.Add(5 * time.Minute)
 	src.pruned = clock.Add(-time.Minute)
-	if behind, _ := f.behind(ctx); !behind {
+	if _, err := f.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !f.follower.NeedsResync() {
 		t.Fatal("not behind after the feed was pruned past the unread cursor")
 	}
 }

@@ -1,0 +1,314 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// FeedDoc is one document a follower brings to the database's state: the
+// document as the database has it now, or nil when it is gone.
+type FeedDoc struct {
+	Coll, ID string
+	Doc      any
+}
+
+// FeedApplier is what a Follower keeps in step with the database (the
+// search index, the figures, and any later follower): it says which
+// collections it follows and what version of a document it holds, and
+// applies documents. The Follower owns the protocol of the feed: the
+// cursor and its overlap window, the entries already applied, the
+// watermark of pruning, the resynchronisation.
+type FeedApplier interface {
+	// Follows reports whether the applier keeps documents of coll.
+	Follows(coll string) bool
+	// HeldVersion is the version of a document the applier holds (0 for
+	// none): a change at that version or older is skipped.
+	HeldVersion(coll, id string) (int64, error)
+	// Apply brings documents to the database's state and records the feed
+	// position they reach (an applier that keeps its position on disk
+	// writes it with them). It may skip a document it holds newer (a local
+	// write that overtook the feed).
+	Apply(ctx context.Context, docs []FeedDoc, cursor string) error
+	// Resync brings every document in step with the database after
+	// entries may have been missed (by versions, or by reloading all),
+	// and returns how many it fixed.
+	Resync(ctx context.Context) (int, error)
+	// Cursor is the feed position the applier has reached ("" for none).
+	Cursor() (string, error)
+	// Caught records that the feed was read up to cursor with nothing
+	// left to apply (the cursor moves on while the feed is idle, so that a
+	// prune behind an idle follower is not taken for a gap).
+	Caught(cursor string) error
+}
+
+// FollowerOptions configure a Follower.
+type FollowerOptions struct {
+	// Name is the follower's name in the log ("search", "figures").
+	Name string
+	// Overlap is how far before its cursor a catch-up re-reads the feed,
+	// for changes stamped earlier than they landed (10 s).
+	Overlap time.Duration
+	// Batch bounds the entries of one read (1,000).
+	Batch int
+	// Now is the clock (time.Now).
+	Now    func() time.Time
+	Logger *slog.Logger
+}
+
+// seenKeep is how many applied feed entries a follower remembers, so that
+// re-reading the overlap window costs no lookups.
+const seenKeep = 200_000
+
+// Follower follows the change feed for one applier: it reads the entries
+// after the applier's cursor (and an overlap window before it), skips what
+// it already applied or the applier holds at that version or newer, and
+// applies the rest from the database's current documents. When entries may
+// have been missed (an unclean stop, a cursor older than the feed keeps) it
+// resynchronises the applier.
+type Follower struct {
+	src  FeedSource
+	app  FeedApplier
+	opts FollowerOptions
+
+	// mu serialises catch-ups, resynchronisations and whatever else the
+	// applier must not run beside them (Exclusive).
+	mu       sync.Mutex
+	seenMu   sync.Mutex
+	seen     map[string]struct{}
+	seenQ    []string
+	gap      atomic.Bool
+	caughtUp atomic.Int64 // unix nanos of the last complete catch-up
+	lastSync atomic.Int64 // unix nanos of the last resynchronisation
+}
+
+// NewFollower returns a follower of src for app.
+func NewFollower(src FeedSource, app FeedApplier, opts FollowerOptions) *Follower {
+	if opts.Overlap <= 0 {
+		opts.Overlap = 10 * time.Second
+	}
+	if opts.Batch <= 0 {
+		opts.Batch = 1000
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	f := &Follower{src: src, app: app, opts: opts, seen: map[string]struct{}{}}
+	f.lastSync.Store(opts.Now().UnixNano())
+	return f
+}
+
+// MarkGap says that entries may have been missed: the next Follow round
+// resynchronises first.
+func (f *Follower) MarkGap() { f.gap.Store(true) }
+
+// NeedsResync reports whether entries may have been missed.
+func (f *Follower) NeedsResync() bool { return f.gap.Load() }
+
+// CaughtUp reports whether the last catch-up completed within maxAge.
+func (f *Follower) CaughtUp(maxAge time.Duration) bool {
+	last := f.caughtUp.Load()
+	return last != 0 && f.opts.Now().Sub(time.Unix(0, last)) <= maxAge
+}
+
+// Exclusive runs fn with catch-ups and resynchronisations held off (the
+// applier closing).
+func (f *Follower) Exclusive(fn func() error) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return fn()
+}
+
+// Rebuild runs fn, which builds the applier anew from the database (and
+// sets its cursor before it reads), with catch-ups and resynchronisations
+// held off; once it succeeds, nothing is missed any more.
+func (f *Follower) Rebuild(fn func() error) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	start := f.opts.Now()
+	if err := fn(); err != nil {
+		return err
+	}
+	f.gap.Store(false)
+	f.lastSync.Store(start.UnixNano())
+	return nil
+}
+
+// Resync resynchronises the applier with the database and clears the gap.
+func (f *Follower) Resync(ctx context.Context) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	start := f.opts.Now()
+	n, err := f.app.Resync(ctx)
+	if err != nil {
+		return n, err
+	}
+	f.gap.Store(false)
+	f.lastSync.Store(start.UnixNano())
+	f.caughtUp.Store(start.UnixNano())
+	return n, nil
+}
+
+// CatchUp applies the feed's entries since the applier's cursor
+// (re-reading the overlap window before it) and returns how many documents
+// it applied. Applying is idempotent: an entry already applied, or older
+// than what the applier holds, is skipped; otherwise the applier takes the
+// document as the database has it now, or drops it if it is gone.
+func (f *Follower) CatchUp(ctx context.Context) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	cursor, err := f.app.Cursor()
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", f.opts.Name, err)
+	}
+	readAt := f.opts.Now()
+	// Entries after the cursor may be gone only if the feed was pruned
+	// past it (the cursor moves on while the feed is idle, below, so an
+	// idle feed or a stopped process whose feed nobody pruned costs
+	// nothing).
+	pruned, err := f.src.PrunedBefore(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if cursor != "" && pruned.After(SeqTime(cursor).Add(-f.opts.Overlap)) {
+		f.gap.Store(true)
+	}
+	from := ""
+	if cursor != "" {
+		from = SeqAt(SeqTime(cursor).Add(-f.opts.Overlap))
+	}
+	applied := 0
+	for {
+		changes, err := f.src.ChangesAfter(ctx, from, f.opts.Batch)
+		if err != nil {
+			return applied, err
+		}
+		var docs []FeedDoc
+		var seqs []string
+		batch := map[string]bool{} // documents read in this batch already
+		for _, c := range changes {
+			if !f.app.Follows(c.Coll) || f.wasSeen(c.Seq) {
+				continue
+			}
+			seqs = append(seqs, c.Seq)
+			if batch[c.Coll+"/"+c.ID] {
+				continue // read as the database has it now, once
+			}
+			if !c.Deleted {
+				have, err := f.app.HeldVersion(c.Coll, c.ID)
+				if err != nil {
+					return applied, err
+				}
+				if have >= c.Version {
+					continue
+				}
+			}
+			doc, err := f.src.Doc(ctx, c.Coll, c.ID)
+			switch {
+			case IsCode(err, CodeNotFound):
+				doc = nil
+			case err != nil:
+				return applied, err
+			}
+			batch[c.Coll+"/"+c.ID] = true
+			docs = append(docs, FeedDoc{Coll: c.Coll, ID: c.ID, Doc: doc})
+		}
+		if len(changes) > 0 {
+			last := changes[len(changes)-1].Seq
+			if last > cursor {
+				cursor = last
+			}
+			if len(docs) > 0 || len(seqs) > 0 {
+				if err := f.app.Apply(ctx, docs, cursor); err != nil {
+					return applied, fmt.Errorf("%s: %w", f.opts.Name, err)
+				}
+				applied += len(docs)
+			}
+			for _, s := range seqs {
+				f.markSeen(s)
+			}
+			from = last
+		}
+		if len(changes) < f.opts.Batch {
+			break
+		}
+	}
+	// Every entry stamped before the read began, less the overlap, had
+	// landed when it began (the overlap's assumption) and was read.
+	idle := SeqAt(readAt.Add(-f.opts.Overlap))
+	if idle < cursor {
+		idle = cursor
+	}
+	if err := f.app.Caught(idle); err != nil {
+		return applied, fmt.Errorf("%s: %w", f.opts.Name, err)
+	}
+	f.caughtUp.Store(f.opts.Now().UnixNano())
+	return applied, nil
+}
+
+// Follow catches up every interval until ctx ends, and resynchronises the
+// applier when entries may have been missed and, if resyncEvery is set,
+// that often.
+func (f *Follower) Follow(ctx context.Context, interval, resyncEvery time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	resync := func() {
+		if n, err := f.Resync(ctx); err != nil {
+			if ctx.Err() == nil {
+				f.opts.Logger.Warn(f.opts.Name+": resynchronise with the database", "error", err)
+			}
+		} else if n > 0 {
+			f.opts.Logger.Info(f.opts.Name+": resynchronised with the database", "fixed", n)
+		}
+	}
+	for {
+		due := resyncEvery > 0 && f.opts.Now().Sub(time.Unix(0, f.lastSync.Load())) > resyncEvery
+		if f.gap.Load() || due {
+			resync()
+		}
+		if _, err := f.CatchUp(ctx); err != nil && ctx.Err() == nil {
+			f.opts.Logger.Warn(f.opts.Name+": catch up with the change feed", "error", err)
+		}
+		if f.gap.Load() {
+			// The catch-up found entries pruned before it read them.
+			resync()
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (f *Follower) wasSeen(seq string) bool {
+	f.seenMu.Lock()
+	defer f.seenMu.Unlock()
+	_, ok := f.seen[seq]
+	return ok
+}
+
+func (f *Follower) markSeen(seq string) {
+	if seq == "" {
+		return
+	}
+	f.seenMu.Lock()
+	defer f.seenMu.Unlock()
+	if _, ok := f.seen[seq]; ok {
+		return
+	}
+	f.seen[seq] = struct{}{}
+	f.seenQ = append(f.seenQ, seq)
+	if len(f.seenQ) > seenKeep {
+		for _, old := range f.seenQ[:seenKeep/2] {
+			delete(f.seen, old)
+		}
+		f.seenQ = append([]string(nil), f.seenQ[seenKeep/2:]...)
+	}
+}

@@ -1,0 +1,161 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+)
+
+// feedStub is a database of versioned documents with a change feed.
+type feedStub struct {
+	now     time.Time
+	docs    map[string]int64 // id → version (absent: deleted)
+	changes []Change
+	pruned  time.Time
+	n       int
+}
+
+func (f *feedStub) write(id string, deleted bool) {
+	f.n++
+	v := f.docs[id] + 1
+	if deleted {
+		delete(f.docs, id)
+	} else {
+		f.docs[id] = v
+	}
+	// Sequences are ObjectIDs: four bytes of seconds, then a counter.
+	seq := fmt.Sprintf("%08x%016x", f.now.Unix(), f.n)
+	f.changes = append(f.changes, Change{Seq: seq, Coll: "things", ID: id, Version: v, Deleted: deleted})
+}
+
+func (f *feedStub) ChangesAfter(_ context.Context, seq string, limit int) ([]Change, error) {
+	var out []Change
+	for _, c := range f.changes {
+		if c.Seq > seq && len(out) < limit {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+func (f *feedStub) Doc(_ context.Context, _, id string) (any, error) {
+	v, ok := f.docs[id]
+	if !ok {
+		return nil, Errorf(CodeNotFound, "gone")
+	}
+	return v, nil
+}
+
+func (f *feedStub) Docs(context.Context, string, func(any) error) error { return nil }
+
+func (f *feedStub) Versions(_ context.Context, _ string, fn func(DocVersion) error) error {
+	for id, v := range f.docs {
+		if err := fn(DocVersion{ID: id, Version: v}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (f *feedStub) PrunedBefore(context.Context) (time.Time, error) { return f.pruned, nil }
+
+// copyStub is an applier: a copy of the documents' versions.
+type copyStub struct {
+	src     *feedStub
+	held    map[string]int64
+	cursor  string
+	applied []string
+	resyncs int
+}
+
+func (c *copyStub) Follows(coll string) bool { return coll == "things" }
+func (c *copyStub) HeldVersion(_, id string) (int64, error) {
+	return c.held[id], nil
+}
+func (c *copyStub) Apply(_ context.Context, docs []FeedDoc, cursor string) error {
+	for _, d := range docs {
+		c.applied = append(c.applied, d.ID)
+		if d.Doc == nil {
+			delete(c.held, d.ID)
+		} else {
+			c.held[d.ID] = d.Doc.(int64)
+		}
+	}
+	c.cursor = cursor
+	return nil
+}
+func (c *copyStub) Resync(context.Context) (int, error) {
+	c.resyncs++
+	c.held = map[string]int64{}
+	for id, v := range c.src.docs {
+		c.held[id] = v
+	}
+	return len(c.held), nil
+}
+func (c *copyStub) Cursor() (string, error) { return c.cursor, nil }
+func (c *copyStub) Caught(cursor string) error {
+	if cursor > c.cursor {
+		c.cursor = cursor
+	}
+	return nil
+}
+
+// TestFollowerKeepsACopyInStep: the follower applies each change once
+// (the overlap window re-read costs nothing), skips what the applier
+// already holds at that version, applies deletions, moves the cursor on
+// over an idle feed, and resynchronises when the feed was pruned past its
+// cursor — the protocol every follower of the feed (the index, the
+// figures) shares.
+func TestFollowerKeepsACopyInStep(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
+	src := &feedStub{now: now, docs: map[string]int64{}}
+	dst := &copyStub{src: src, held: map[string]int64{}}
+	f := NewFollower(src, dst, FollowerOptions{Name: "test", Overlap: 10 * time.Second, Now: func() time.Time { return src.now }})
+
+	src.write("a", false)
+	src.write("b", false)
+	src.write("a", false)
+	if n, err := f.CatchUp(ctx); err != nil || n != 2 || fmt.Sprint(dst.held) != "map[a:2 b:1]" {
+		t.Fatalf("first catch-up: %d %v, holds %v", n, err, dst.held)
+	}
+	// Re-reading the overlap window applies nothing again.
+	dst.applied = nil
+	if n, err := f.CatchUp(ctx); err != nil || n != 0 || len(dst.applied) != 0 {
+		t.Fatalf("again: %d %v, applied %v", n, err, dst.applied)
+	}
+	// A local write the applier already holds is skipped; a deletion is
+	// applied.
+	src.write("c", false)
+	dst.held["c"] = 1
+	src.write("b", true)
+	if _, err := f.CatchUp(ctx); err != nil || !slices.Equal(dst.applied, []string{"b"}) || fmt.Sprint(dst.held) != "map[a:2 c:1]" {
+		t.Fatalf("after a local write and a deletion: applied %v, holds %v (%v)", dst.applied, dst.held, err)
+	}
+	// An idle feed moves the cursor on: a prune behind it is no gap.
+	for range 20 {
+		src.now = src.now.Add(30 * time.Second)
+		src.pruned = src.now.Add(-time.Minute)
+		if _, err := f.CatchUp(ctx); err != nil || f.NeedsResync() {
+			t.Fatalf("an idle feed looks like a gap after %s (%v)", src.now.Sub(now), err)
+		}
+	}
+	if !f.CaughtUp(time.Second) {
+		t.Fatal("not caught up")
+	}
+	// Left unread while pruned past: a gap, resynchronised.
+	cursor := dst.cursor
+	src.now = src.now.Add(time.Hour)
+	src.write("d", false)
+	src.changes = src.changes[len(src.changes)-1:] // the rest pruned
+	src.pruned = src.now.Add(-time.Second)
+	dst.cursor = cursor
+	if _, err := f.CatchUp(ctx); err != nil || !f.NeedsResync() {
+		t.Fatalf("a pruned gap was not noticed (%v)", err)
+	}
+	if _, err := f.Resync(ctx); err != nil || f.NeedsResync() || dst.resyncs != 1 || dst.held["d"] != 1 {
+		t.Fatalf("resync: %v, holds %v", err, dst.held)
+	}
+}
