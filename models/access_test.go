@@ -1,6 +1,9 @@
 package models
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 func TestMaskPhone(t *testing.T) {
 	tests := []struct{ in, want string }{
@@ -111,5 +114,40 @@ func TestValidID(t *testing.T) {
 		if got := ValidID(id); got != want {
 			t.Errorf("ValidID(%q) = %v, want %v", id, got, want)
 		}
+	}
+}
+
+// TestPermitDecidesWhatARoleMayDoAtAll: the actions on no particular
+// object, by role, with the reason of a refusal.
+func TestPermitDecidesWhatARoleMayDoAtAll(t *testing.T) {
+	creator := &User{ID: "c", Role: RoleCreator}
+	member := &User{ID: "m", Role: RoleOrg, OrgID: "o"}
+	orgless := &User{ID: "n", Role: RoleOrg}
+	bureau := &User{ID: "b", Role: RoleBureau}
+	admin := &User{ID: "a", Role: RoleAdmin}
+	for act, allowed := range map[Action][]*User{
+		ActCreateProfile: {creator},
+		ActOwnApply:      {creator},
+		ActRegisterOrg:   {member, orgless},
+		ActJoinOrg:       {member, orgless},
+		ActActForOrg:     {member},
+		ActSearchTalents: {member, orgless, bureau, admin},
+		ActSeeActors:     {bureau, admin},
+		ActCreateStaff:   {admin},
+	} {
+		for _, u := range []*User{creator, member, orgless, bureau, admin} {
+			err := Permit(u, act)
+			if want := slices.Contains(allowed, u); (err == nil) != want {
+				t.Errorf("%s by %s (org %q): %v", act, u.Role, u.OrgID, err)
+			} else if err != nil && (!IsCode(err, CodeForbidden) || ErrorMessage(err) == "") {
+				t.Errorf("%s by %s: refused with %v", act, u.Role, err)
+			}
+		}
+		if !IsCode(Permit(nil, act), CodeUnauthenticated) {
+			t.Errorf("%s anonymous: %v", act, Permit(nil, act))
+		}
+	}
+	if !IsCode(Permit(admin, Action("frobnicate")), CodeForbidden) {
+		t.Error("an action without a rule is allowed")
 	}
 }

@@ -14,7 +14,6 @@ const (
 	KindApplication Kind = "application"
 	KindRecruitment Kind = "recruitment"
 	KindAudit       Kind = "audit"
-	KindUsers       Kind = "users"
 	KindTaxonomy    Kind = "taxonomy"
 	KindStats       Kind = "stats"
 )
@@ -146,8 +145,6 @@ func CanSee(p *User, r Resource) bool {
 		return p.Is(RoleBureau, RoleAdmin) || r.member(p)
 	case KindAudit, KindStats:
 		return p.Is(RoleBureau, RoleAdmin)
-	case KindUsers:
-		return p != nil
 	}
 	return false
 }
@@ -199,11 +196,57 @@ func allowed(p *User, act Action, r Resource) bool {
 		case ActDelete:
 			return r.member(p)
 		}
-	case KindUsers:
-		return act == ActCreateStaff && p.Role == RoleAdmin
 	case KindTaxonomy, KindStats:
 		// Targets, taxonomies and recounts are the platform operator's.
 		return act == ActUpdate && p.Role == RoleAdmin
 	}
 	return false
+}
+
+// Actions on no particular object: what a role may do at all. Permit
+// decides them, as Authorize decides the actions on one object.
+const (
+	ActCreateProfile Action = "create_profile" // creators have one profile each
+	ActRegisterOrg   Action = "register_org"   // organisation accounts register organisations
+	ActJoinOrg       Action = "join_org"       // organisation accounts answer invitations
+	ActSearchTalents Action = "search_talents" // organisations, the bureau and admins search profiles
+	ActActForOrg     Action = "act_for_org"    // members of an organisation act in its name
+	ActOwnApply      Action = "own_applications"
+	ActSeeActors     Action = "see_actors" // the bureau and admins see who did what
+)
+
+// permits are, for each action on no particular object, the roles that
+// may take it and what a refusal says.
+var permits = map[Action]struct {
+	roles  []Role
+	member bool // an organisation account must belong to an organisation
+	msg    string
+}{
+	ActCreateProfile: {roles: []Role{RoleCreator}, msg: "only creators have talent profiles"},
+	ActRegisterOrg:   {roles: []Role{RoleOrg}, msg: "only organisation accounts register organisations"},
+	ActJoinOrg:       {roles: []Role{RoleOrg}, msg: "only organisation accounts are invited to organisations"},
+	ActSearchTalents: {roles: []Role{RoleOrg, RoleBureau, RoleAdmin}, msg: "talent search is for organisations, the bureau and admins"},
+	ActActForOrg:     {roles: []Role{RoleOrg}, member: true, msg: "only members of an organisation can do this"},
+	ActOwnApply:      {roles: []Role{RoleCreator}, msg: "only creators have applications of their own"},
+	ActSeeActors:     {roles: []Role{RoleBureau, RoleAdmin}, msg: "only the bureau and admins see who did what"},
+	ActCreateStaff:   {roles: []Role{RoleAdmin}, msg: "only an admin can create bureau and admin accounts"},
+}
+
+// Permit decides an action on no particular object (Authorize decides
+// those on one): nil when p may take it, CodeUnauthenticated for an
+// anonymous visitor, CodeForbidden with the rule's reason otherwise. An
+// action without a rule is refused.
+func Permit(p *User, act Action) error {
+	if p == nil {
+		return Errorf(CodeUnauthenticated, "sign in first")
+	}
+	rule, ok := permits[act]
+	if !ok || !slices.Contains(rule.roles, p.Role) || rule.member && p.Role == RoleOrg && p.OrgID == "" {
+		msg := rule.msg
+		if !ok {
+			msg = "you may not " + string(act)
+		}
+		return Errorf(CodeForbidden, "%s", msg)
+	}
+	return nil
 }

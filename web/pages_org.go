@@ -643,7 +643,7 @@ func (w *Web) talentView(c *fiber.Ctx, p *page) (string, error) {
 	if sim, err := w.cfg.Talents.Similar(c.UserContext(), p.User, t.ID, models.Page{Page: 1, PerPage: 6}); err == nil {
 		d.Similar = sim
 	}
-	if p.User.Is(models.RoleOrg) && p.User.OrgID != "" {
+	if models.Permit(p.User, models.ActActForOrg) == nil {
 		res, err := w.cfg.Projects.Search(c.UserContext(), p.User, models.ProjectSearch{OrgID: []string{p.User.OrgID},
 			Status: []string{string(models.ProjectOpen)}, Sort: "newest", Page: models.Page{Page: 1, PerPage: 50}})
 		if err == nil {

@@ -371,8 +371,8 @@ func (a *Accounts) withOrg(ctx context.Context, u *models.User) (*models.User, e
 
 // CreateUser implements models.AccountService.
 func (a *Accounts) CreateUser(ctx context.Context, actor *models.User, in models.NewUserInput) (*models.User, error) {
-	if !actor.Is(models.RoleAdmin) {
-		return nil, models.Errorf(models.CodeForbidden, "only an admin can create bureau and admin accounts")
+	if err := models.Permit(actor, models.ActCreateStaff); err != nil {
+		return nil, err
 	}
 	in.Normalize()
 	if err := models.Validate(in); err != nil {
@@ -524,11 +524,8 @@ func (a *Accounts) ChangePassword(ctx context.Context, actor *models.User, token
 // Names implements models.AccountService. Each name is one _id lookup,
 // cached like every user read; an erased or unknown user has none.
 func (a *Accounts) Names(ctx context.Context, actor *models.User, ids []string) (map[string]string, error) {
-	if err := signedIn(actor); err != nil {
+	if err := models.Permit(actor, models.ActSeeActors); err != nil {
 		return nil, err
-	}
-	if !actor.Is(models.RoleBureau, models.RoleAdmin) {
-		return nil, models.Errorf(models.CodeForbidden, "only the bureau and admins see who did what")
 	}
 	out := make(map[string]string, len(ids))
 	for _, id := range ids {

@@ -159,11 +159,8 @@ func (s *Applications) Update(ctx context.Context, actor *models.User, id string
 
 // creatorOnly refuses everyone but a signed-in creator.
 func creatorOnly(actor *models.User, what string) error {
-	if err := signedIn(actor); err != nil {
-		return err
-	}
-	if actor.Role != models.RoleCreator {
-		return models.Errorf(models.CodeForbidden, "only creators have %s", what)
+	if err := models.Permit(actor, models.ActOwnApply); err != nil {
+		return models.Errorf(models.ErrorCode(err), "only creators have %s", what)
 	}
 	return nil
 }

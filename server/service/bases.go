@@ -19,11 +19,8 @@ func NewBases(d Deps) *Bases { d.defaults(); return &Bases{d} }
 // memberOrg returns the actor's organisation after checking that the actor
 // may take act for it (a member of a verified organisation).
 func (d *Deps) memberOrg(ctx context.Context, actor *models.User, act models.Action, what string) (*models.Org, error) {
-	if err := signedIn(actor); err != nil {
-		return nil, err
-	}
-	if actor.Role != models.RoleOrg || actor.OrgID == "" {
-		return nil, models.Errorf(models.CodeForbidden, "only members of a verified organisation can %s", what)
+	if err := models.Permit(actor, models.ActActForOrg); err != nil {
+		return nil, models.Errorf(models.ErrorCode(err), "only members of a verified organisation can %s", what)
 	}
 	o, err := d.Store.Org(ctx, actor.OrgID)
 	if err != nil {
@@ -140,8 +137,8 @@ func (s *Bases) AnswerOperation(ctx context.Context, actor *models.User, id stri
 	if err := models.Authorize(actor, models.ActRead, b.Resource()); err != nil {
 		return nil, err
 	}
-	if actor.Role != models.RoleOrg || actor.OrgID == "" {
-		return nil, models.Errorf(models.CodeForbidden, "a manager of the organisation named as co-operator answers")
+	if err := models.Permit(actor, models.ActActForOrg); err != nil {
+		return nil, models.Errorf(models.ErrorCode(err), "a manager of the organisation named as co-operator answers")
 	}
 	o, err := s.Store.Org(ctx, actor.OrgID)
 	if err != nil {

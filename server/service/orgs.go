@@ -22,11 +22,8 @@ var enterpriseFlags = []string{models.FlagLeading, models.FlagSME, models.FlagSp
 
 // Create implements models.OrgService.
 func (s *Orgs) Create(ctx context.Context, actor *models.User, in models.OrgInput) (*models.Org, error) {
-	if err := signedIn(actor); err != nil {
+	if err := models.Permit(actor, models.ActRegisterOrg); err != nil {
 		return nil, err
-	}
-	if actor.Role != models.RoleOrg {
-		return nil, models.Errorf(models.CodeForbidden, "only organisation accounts register organisations")
 	}
 	previous := actor.OrgID
 	if previous != "" {
@@ -255,11 +252,8 @@ func (s *Orgs) CancelInvitation(ctx context.Context, actor *models.User, id, use
 
 // MyInvitations implements models.OrgService.
 func (s *Orgs) MyInvitations(ctx context.Context, actor *models.User) ([]models.Invitation, error) {
-	if err := signedIn(actor); err != nil {
+	if err := models.Permit(actor, models.ActJoinOrg); err != nil {
 		return nil, err
-	}
-	if actor.Role != models.RoleOrg {
-		return nil, models.Errorf(models.CodeForbidden, "only organisation accounts are invited to organisations")
 	}
 	invs, err := s.Store.UserInvitations(ctx, actor.ID)
 	if err != nil {
@@ -285,11 +279,8 @@ func (s *Orgs) MyInvitations(ctx context.Context, actor *models.User) ([]models.
 // between them leaves an entry that Members skips), then the account's
 // other invitations go.
 func (s *Orgs) AnswerInvitation(ctx context.Context, actor *models.User, id string, in models.InvitationAnswer) (*models.User, error) {
-	if err := signedIn(actor); err != nil {
+	if err := models.Permit(actor, models.ActJoinOrg); err != nil {
 		return nil, err
-	}
-	if actor.Role != models.RoleOrg {
-		return nil, models.Errorf(models.CodeForbidden, "only organisation accounts are invited to organisations")
 	}
 	if err := models.Validate(in); err != nil {
 		return nil, err

@@ -24,11 +24,8 @@ func masked(t *models.Talent) *models.Talent {
 
 // Search implements models.TalentService.
 func (s *Talents) Search(ctx context.Context, actor *models.User, q models.TalentSearch) (*models.SearchResult[models.TalentHit], error) {
-	if err := signedIn(actor); err != nil {
+	if err := models.Permit(actor, models.ActSearchTalents); err != nil {
 		return nil, err
-	}
-	if !actor.Is(models.RoleOrg, models.RoleBureau, models.RoleAdmin) {
-		return nil, models.Errorf(models.CodeForbidden, "talent search is for organisations, the bureau and admins")
 	}
 	// What the actor may see (models.CanViewTalent): never private ones,
 	// those for organisations only when SeesOrgsProfiles.
@@ -185,8 +182,8 @@ func (s *Talents) Similar(ctx context.Context, actor *models.User, id string, pa
 	if err != nil {
 		return nil, err
 	}
-	if !actor.Is(models.RoleOrg, models.RoleBureau, models.RoleAdmin) {
-		return nil, models.Errorf(models.CodeForbidden, "similar profiles are for organisations, the bureau and admins")
+	if err := models.Permit(actor, models.ActSearchTalents); err != nil {
+		return nil, models.Errorf(models.ErrorCode(err), "similar profiles are for organisations, the bureau and admins")
 	}
 	hits, err := s.Searcher.SimilarTalents(ctx, t, candidates)
 	if err != nil {

@@ -26,11 +26,8 @@ func signedIn(actor *models.User) error {
 
 // Create implements models.TalentService.
 func (s *Talents) Create(ctx context.Context, actor *models.User, in models.TalentInput) (*models.Talent, error) {
-	if err := signedIn(actor); err != nil {
+	if err := models.Permit(actor, models.ActCreateProfile); err != nil {
 		return nil, err
-	}
-	if actor.Role != models.RoleCreator {
-		return nil, models.Errorf(models.CodeForbidden, "only creators have talent profiles")
 	}
 	in.Normalize()
 	if err := s.validate(ctx, in); err != nil {
