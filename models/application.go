@@ -61,7 +61,7 @@ func CheckMove(side Side, from, to Stage) error {
 		ok = to == StageWithdrawn && !from.Terminal()
 	}
 	if !ok {
-		return Errorf(CodeConflict, "an application cannot move from %s to %s by the %s", from, to, side)
+		return Refusef(CodeConflict, RefusalIllegalMove, string(to), "an application cannot move from %s to %s by the %s", from, to, side)
 	}
 	return nil
 }
@@ -128,14 +128,15 @@ func (u *ApplicationUpdate) Normalize() { u.Note = strings.TrimSpace(u.Note) }
 func (a *Application) Apply(side Side, by string, u ApplicationUpdate, at time.Time) error {
 	if u.Stage == "" && !u.AcceptContact && !u.AcceptInvitation {
 		return &Error{Code: CodeValidation, Message: "nothing to do: set stage, accept_invitation or accept_contact",
-			Fields: map[string]string{"stage": "is required unless accept_invitation or accept_contact is true"}}
+			Fields: map[string]string{"stage": "is required unless accept_invitation or accept_contact is true"},
+			Rules:  map[string]FieldRule{"stage": {Rule: RuleStageOrConsent}}}
 	}
 	if u.AcceptInvitation {
 		if side != SideCreator {
 			return Errorf(CodeForbidden, "only the creator can accept an invitation")
 		}
 		if a.Stage != StageInvited || u.Stage != "" {
-			return Errorf(CodeConflict, "only an invitation can be accepted (this application is %s)", a.Stage)
+			return Refusef(CodeConflict, RefusalNotInvited, string(a.Stage), "only an invitation can be accepted (this application is %s)", a.Stage)
 		}
 		a.History = append(a.History, Move{At: at, By: by, Side: side, Action: "accept_invitation", From: a.Stage, To: StageShortlisted, Note: u.Note})
 		a.Stage = StageShortlisted

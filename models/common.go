@@ -82,15 +82,15 @@ func NewPage(page, perPage int) (Page, error) {
 	if perPage == 0 {
 		perPage = 20
 	}
-	fields := map[string]string{}
+	fields, rules := map[string]string{}, map[string]FieldRule{}
 	if page < 1 || page > 10000 {
-		fields["page"] = "must be between 1 and 10000"
+		fields["page"], rules["page"] = "must be between 1 and 10000", FieldRule{RuleNumber, "1–10000"}
 	}
 	if perPage < 1 || perPage > MaxPerPage {
-		fields["per_page"] = fmt.Sprintf("must be between 1 and %d", MaxPerPage)
+		fields["per_page"], rules["per_page"] = fmt.Sprintf("must be between 1 and %d", MaxPerPage), FieldRule{RuleNumber, fmt.Sprintf("1–%d", MaxPerPage)}
 	}
 	if len(fields) > 0 {
-		return Page{}, &Error{Code: CodeBadRequest, Message: "bad paging parameters", Fields: fields}
+		return Page{}, &Error{Code: CodeBadRequest, Message: "bad paging parameters", Fields: fields, Rules: rules}
 	}
 	return Page{Page: page, PerPage: perPage}, nil
 }

@@ -68,8 +68,16 @@ type Error struct {
 	Code    Code
 	Message string
 	// Fields maps JSON field paths ("contact.email", "works[0].title") to what
-	// is wrong with them.
+	// is wrong with them, in English (the API's answer).
 	Fields map[string]string
+	// Rules are the same fields' rules, which the UI shows in the reader's
+	// language (rules.go).
+	Rules map[string]FieldRule
+	// Refusal, if set, names the refusal for the UI, which says it in the
+	// reader's language: the text of "refusal.<Refusal>" (with
+	// RefusalParam as {{.N}}) instead of the generic text of the code.
+	Refusal      Refusal
+	RefusalParam string
 	// RetryAfter tells a rate-limited client when to come back.
 	RetryAfter time.Duration
 	// Op names the operation that failed, for logs ("store.UpdateTalent").

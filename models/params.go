@@ -12,14 +12,21 @@ import (
 // (ParseTalentSearch, ParseProjectSearch), so that the same address means
 // the same search in both.
 type Params struct {
-	get  func(name string) string
-	Errs map[string]string
+	get   func(name string) string
+	Errs  map[string]string
+	rules map[string]FieldRule
 }
 
 // NewParams reads parameters through get, which returns a parameter's
 // value ("" when absent), several values joined by commas.
 func NewParams(get func(name string) string) *Params {
-	return &Params{get: get, Errs: map[string]string{}}
+	return &Params{get: get, Errs: map[string]string{}, rules: map[string]FieldRule{}}
+}
+
+// Fail records a problem of a parameter: the English message, and the
+// rule with its parameter for the UI.
+func (p *Params) Fail(name string, rule Rule, param, msg string) {
+	p.Errs[name], p.rules[name] = msg, FieldRule{rule, param}
 }
 
 // Has reports whether a parameter is given.
@@ -36,7 +43,7 @@ func (p *Params) List(name string) []string {
 		if v = strings.TrimSpace(v); v != "" {
 			if len(out) == 50 {
 				// Refused at the 51st value, without reading the rest.
-				p.Errs[name] = "has more than 50 values"
+				p.Fail(name, RuleTooManyValues, "50", "has more than 50 values")
 				break
 			}
 			out = append(out, v)
@@ -54,7 +61,7 @@ func (p *Params) Enum(name string, allowed ...string) []string {
 			found = found || v == a
 		}
 		if !found {
-			p.Errs[name] = "must be among: " + strings.Join(allowed, ", ")
+			p.Fail(name, RuleOneOf, strings.Join(allowed, ", "), "must be among: "+strings.Join(allowed, ", "))
 		}
 	}
 	return vals
@@ -68,7 +75,8 @@ func (p *Params) Number(name string, min, max int) int {
 	}
 	n, err := strconv.Atoi(raw)
 	if err != nil || n < min || n > max {
-		p.Errs[name] = "must be a whole number from " + strconv.Itoa(min) + " to " + strconv.Itoa(max)
+		rng := strconv.Itoa(min) + " to " + strconv.Itoa(max)
+		p.Fail(name, RuleNumber, strconv.Itoa(min)+"–"+strconv.Itoa(max), "must be a whole number from "+rng)
 		return 0
 	}
 	return n
@@ -95,7 +103,7 @@ func (p *Params) Bool(name string) *bool {
 		f := false
 		return &f
 	}
-	p.Errs[name] = "must be true or false"
+	p.Fail(name, RuleBool, "", "must be true or false")
 	return nil
 }
 
@@ -103,7 +111,7 @@ func (p *Params) Bool(name string) *bool {
 func (p *Params) Text(name string, maxRunes int) string {
 	s := strings.TrimSpace(p.get(name))
 	if utf8.RuneCountInString(s) > maxRunes {
-		p.Errs[name] = "is longer than " + strconv.Itoa(maxRunes) + " characters"
+		p.Fail(name, RuleMaxChars, strconv.Itoa(maxRunes), "is longer than "+strconv.Itoa(maxRunes)+" characters")
 	}
 	return s
 }
@@ -120,7 +128,7 @@ func (p *Params) Err() error {
 	if len(p.Errs) == 0 {
 		return nil
 	}
-	return &Error{Code: CodeBadRequest, Message: "bad query parameters", Fields: p.Errs}
+	return &Error{Code: CodeBadRequest, Message: "bad query parameters", Fields: p.Errs, Rules: p.rules}
 }
 
 // TalentSearchParams are the parameters of a talent search.

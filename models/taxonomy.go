@@ -155,11 +155,14 @@ const MaxTerms = 200
 // formed, labelled and unique; keys may be added or retired but never
 // removed (records hold them); origins and levels keep their fixed keys.
 func (t *Taxonomy) CheckUpdate(next *Taxonomy) error {
-	fields := map[string]string{}
+	fields, rules := map[string]string{}, map[string]FieldRule{}
+	fail := func(field string, rule Rule, param, msg string) {
+		fields[field], rules[field] = msg, FieldRule{rule, param}
+	}
 	old, nu := t.lists(), next.lists()
 	for name, list := range nu {
 		if len(*list) > MaxTerms {
-			fields[name] = fmt.Sprintf("has more than %d terms", MaxTerms)
+			fail(name, RuleMaxItems, fmt.Sprint(MaxTerms), fmt.Sprintf("has more than %d terms", MaxTerms))
 			continue
 		}
 		seen := map[string]bool{}
@@ -167,25 +170,25 @@ func (t *Taxonomy) CheckUpdate(next *Taxonomy) error {
 			path := fmt.Sprintf("%s[%d]", name, i)
 			switch {
 			case !termKeyRE.MatchString(term.Key) && name != "levels":
-				fields[path+".key"] = "must be 2-40 lower-case letters, digits or _ and start with a letter"
+				fail(path+".key", RuleTermKey, "", "must be 2-40 lower-case letters, digits or _ and start with a letter")
 			case seen[term.Key]:
-				fields[path+".key"] = "repeats an earlier key"
+				fail(path+".key", RuleRepeated, "", "repeats an earlier key")
 			case term.ZH == "" || term.EN == "" || !cleanText(term.ZH, false) || !cleanText(term.EN, false) || len(term.ZH) > 200 || len(term.EN) > 200:
-				fields[path] = "needs a Chinese and an English label of visible text (200 bytes at most)"
+				fail(path, RuleTermLabels, "", "needs a Chinese and an English label of visible text (200 bytes at most)")
 			}
 			seen[term.Key] = true
 		}
 		for _, term := range *old[name] {
 			if !seen[term.Key] {
-				fields[name] = fmt.Sprintf("key %q is missing: records may use it, so retire it instead of removing it", term.Key)
+				fail(name, RuleTermKept, term.Key, fmt.Sprintf("key %q is missing: records may use it, so retire it instead of removing it", term.Key))
 			}
 		}
 		if (name == "origins" || name == "levels") && len(*list) != len(*old[name]) {
-			fields[name] = "keys are fixed (they drive counting); only labels can change"
+			fail(name, RuleTermsFixed, "", "keys are fixed (they drive counting); only labels can change")
 		}
 	}
 	if len(fields) > 0 {
-		return &Error{Code: CodeValidation, Message: "the taxonomy is invalid", Fields: fields}
+		return &Error{Code: CodeValidation, Message: "the taxonomy is invalid", Fields: fields, Rules: rules}
 	}
 	return nil
 }

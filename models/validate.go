@@ -119,6 +119,7 @@ func validateCtx(ctx context.Context, v any) error {
 		return Internal("models.Validate", err)
 	}
 	fields := make(map[string]string, len(verrs))
+	rules := make(map[string]FieldRule, len(verrs))
 	for _, fe := range verrs {
 		path := fe.Namespace()
 		// Drop the root struct name: "TalentInput.contact.email" → "contact.email".
@@ -126,73 +127,82 @@ func validateCtx(ctx context.Context, v any) error {
 			path = rest
 		}
 		if _, dup := fields[path]; !dup {
-			fields[path] = message(fe)
+			fields[path], rules[path] = message(fe)
 		}
 	}
-	return &Error{Code: CodeValidation, Message: "some fields are invalid", Fields: fields}
+	return &Error{Code: CodeValidation, Message: "some fields are invalid", Fields: fields, Rules: rules}
 }
 
-func message(fe validator.FieldError) string {
+// message is what is wrong with a field, in English for the API and as a
+// rule with its parameter for the UI.
+func message(fe validator.FieldError) (string, FieldRule) {
 	isList := fe.Kind() == reflect.Slice || fe.Kind() == reflect.Map
-	unit := "characters"
+	isNumber := fe.Kind() == reflect.Int || fe.Kind() == reflect.Int64 || fe.Kind() == reflect.Float64
+	unit, maxRule, minRule := "characters", RuleMaxChars, RuleMinChars
 	if isList {
-		unit = "items"
+		unit, maxRule, minRule = "items", RuleMaxItems, RuleMinItems
 	}
+	p := fe.Param()
 	switch fe.Tag() {
 	case "required":
-		return "is required"
+		return "is required", FieldRule{RuleRequired, ""}
 	case "email":
-		return "must be a valid email address"
+		return "must be a valid email address", FieldRule{RuleEmail, ""}
 	case "max":
-		if fe.Kind() == reflect.Int || fe.Kind() == reflect.Int64 {
-			return "must be at most " + fe.Param()
+		if isNumber {
+			return "must be at most " + p, FieldRule{RuleMax, p}
 		}
-		return fmt.Sprintf("must have at most %s %s", fe.Param(), unit)
+		return fmt.Sprintf("must have at most %s %s", p, unit), FieldRule{maxRule, p}
 	case "min":
-		if fe.Kind() == reflect.Int || fe.Kind() == reflect.Int64 {
-			return "must be at least " + fe.Param()
+		if isNumber {
+			return "must be at least " + p, FieldRule{RuleMin, p}
 		}
-		return fmt.Sprintf("must have at least %s %s", fe.Param(), unit)
-	case "gte":
-		return "must be at least " + fe.Param()
-	case "lte":
-		return "must be at most " + fe.Param()
+		return fmt.Sprintf("must have at least %s %s", p, unit), FieldRule{minRule, p}
+	case "gte", "gt":
+		return "must be at least " + p, FieldRule{RuleMin, p}
+	case "lte", "lt":
+		return "must be at most " + p, FieldRule{RuleMax, p}
 	case "oneof":
-		return "must be one of: " + strings.Join(strings.Fields(fe.Param()), ", ")
+		vals := strings.Join(strings.Fields(p), ", ")
+		return "must be one of: " + vals, FieldRule{RuleOneOf, vals}
 	case "singleline":
-		return "must be a single line of visible text (no control, bidirectional or zero-width characters)"
+		return "must be a single line of visible text (no control, bidirectional or zero-width characters)", FieldRule{RuleSingleLine, ""}
 	case "multiline":
-		return "must be visible text (no control, bidirectional or zero-width characters)"
+		return "must be visible text (no control, bidirectional or zero-width characters)", FieldRule{RuleMultiLine, ""}
 	case "district":
-		return "must be a district key of the taxonomy"
+		return "must be a district key of the taxonomy", FieldRule{RuleTaxonomy, ""}
 	case "industry":
-		return "must be an industry key of the taxonomy"
+		return "must be an industry key of the taxonomy", FieldRule{RuleTaxonomy, ""}
 	case "base_kind":
-		return "must be a base kind of the taxonomy"
+		return "must be a base kind of the taxonomy", FieldRule{RuleTaxonomy, ""}
 	case "org_kind":
-		return "must be an organisation kind of the taxonomy"
+		return "must be an organisation kind of the taxonomy", FieldRule{RuleTaxonomy, ""}
 	case "org_flag":
-		return "must be an organisation flag of the taxonomy"
+		return "must be an organisation flag of the taxonomy", FieldRule{RuleTaxonomy, ""}
 	case "project_kind":
-		return "must be a project kind of the taxonomy"
+		return "must be a project kind of the taxonomy", FieldRule{RuleTaxonomy, ""}
 	case "date":
-		return "must be a date like 2025-03-01"
+		return "must be a date like 2025-03-01", FieldRule{RuleDate, ""}
 	case "level":
-		return "must be A, B, C or empty"
+		return "must be A, B, C or empty", FieldRule{RuleLevel, ""}
 	case "len":
-		return "must have " + fe.Param() + " characters"
+		return "must have " + p + " characters", FieldRule{RuleLenChars, p}
 	case "hexadecimal":
-		return "must be an id of 24 hexadecimal digits"
+		return "must be an id of 24 hexadecimal digits", FieldRule{RuleID, ""}
 	case "required_without":
-		return "is required unless " + fe.Param() + " is given"
+		return "is required unless " + p + " is given", FieldRule{RuleRequiredWithout, p}
+	case "required_if":
+		return "is required", FieldRule{RuleRequired, ""}
+	case "gtefield":
+		return "must be at least " + strings.ToLower(p), FieldRule{RuleMin, strings.ToLower(p)}
 	case "phone":
-		return "must be a mobile number like 13812345678 or an international number like +85291234567"
+		return "must be a mobile number like 13812345678 or an international number like +85291234567", FieldRule{RulePhone, ""}
 	case "httpurl":
-		return "must be an http or https URL"
+		return "must be an http or https URL", FieldRule{RuleURL, ""}
 	case "langtag":
-		return "must be a language tag like zh or en"
+		return "must be a language tag like zh or en", FieldRule{RuleLanguage, ""}
 	case "unique":
-		return "must not repeat values"
+		return "must not repeat values", FieldRule{RuleUnique, ""}
 	}
-	return "is invalid (" + fe.Tag() + ")"
+	return "is invalid (" + fe.Tag() + ")", FieldRule{RuleInvalid, ""}
 }

@@ -38,9 +38,15 @@ type Parsed struct {
 // Empty reports whether nothing was asked.
 func (p Parsed) Empty() bool { return len(p.Words)+len(p.Phrases) == 0 }
 
-func badQuery(format string, args ...any) error {
+// badQuery refuses a query: the English message, and the rule (with its
+// parameter, a limit) that the UI says in the reader's language.
+func badQuery(rule models.Rule, param int, format string, args ...any) error {
 	msg := fmt.Sprintf(format, args...)
-	return &models.Error{Code: models.CodeBadRequest, Message: msg, Fields: map[string]string{"q": msg}}
+	fr := models.FieldRule{Rule: rule}
+	if param > 0 {
+		fr.Param = fmt.Sprint(param)
+	}
+	return &models.Error{Code: models.CodeBadRequest, Message: msg, Fields: map[string]string{"q": msg}, Rules: map[string]models.FieldRule{"q": fr}}
 }
 
 // ParseText splits a query into words, phrases and exclusions, refusing
@@ -48,14 +54,14 @@ func badQuery(format string, args ...any) error {
 func ParseText(q string) (Parsed, error) {
 	var p Parsed
 	if !utf8.ValidString(q) {
-		return p, badQuery("the query is not valid UTF-8")
+		return p, badQuery(models.RuleQueryInvalid, 0, "the query is not valid UTF-8")
 	}
 	if n := utf8.RuneCountInString(q); n > maxQueryRunes {
-		return p, badQuery("the query has %d characters; at most %d", n, maxQueryRunes)
+		return p, badQuery(models.RuleQueryTooLong, maxQueryRunes, "the query has %d characters; at most %d", n, maxQueryRunes)
 	}
 	for _, r := range q {
 		if unicode.IsControl(r) && r != '\t' {
-			return p, badQuery("the query holds control characters")
+			return p, badQuery(models.RuleQueryInvalid, 0, "the query holds control characters")
 		}
 	}
 	// Tabs and other spaces are word breaks like a space, in phrases too
@@ -101,13 +107,13 @@ func ParseText(q string) (Parsed, error) {
 	}
 	switch {
 	case len(p.Words) > maxWords:
-		return p, badQuery("the query has %d words; at most %d", len(p.Words), maxWords)
+		return p, badQuery(models.RuleQueryTooComplex, 0, "the query has %d words; at most %d", len(p.Words), maxWords)
 	case len(p.Phrases) > maxPhrases:
-		return p, badQuery("the query has %d phrases; at most %d", len(p.Phrases), maxPhrases)
+		return p, badQuery(models.RuleQueryTooComplex, 0, "the query has %d phrases; at most %d", len(p.Phrases), maxPhrases)
 	case len(p.Excluded) > maxExcluded:
-		return p, badQuery("the query excludes %d words; at most %d", len(p.Excluded), maxExcluded)
+		return p, badQuery(models.RuleQueryTooComplex, 0, "the query excludes %d words; at most %d", len(p.Excluded), maxExcluded)
 	case p.Empty() && len(p.Excluded) > 0:
-		return p, badQuery("say what to look for, not only what to exclude")
+		return p, badQuery(models.RuleQueryOnlyExcluded, 0, "say what to look for, not only what to exclude")
 	}
 	return p, nil
 }
@@ -279,7 +285,7 @@ func (ix *Index) textQuery(coll string, p Parsed) (query.Query, []query.Query, e
 		clauses += len(terms)
 	}
 	if clauses > maxClauses {
-		return nil, nil, badQuery("the query is too complex (%d terms); at most %d", clauses, maxClauses)
+		return nil, nil, badQuery(models.RuleQueryTooComplex, 0, "the query is too complex (%d terms); at most %d", clauses, maxClauses)
 	}
 	if len(must) == 0 {
 		return nil, not, nil

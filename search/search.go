@@ -141,7 +141,8 @@ func (ix *Index) SearchProjects(ctx context.Context, q models.ProjectSearch) (*m
 }
 
 func badSort(allowed string) error {
-	return &models.Error{Code: models.CodeBadRequest, Message: "sort must be " + allowed, Fields: map[string]string{"sort": "must be " + allowed}}
+	return &models.Error{Code: models.CodeBadRequest, Message: "sort must be " + allowed, Fields: map[string]string{"sort": "must be " + allowed},
+		Rules: map[string]models.FieldRule{"sort": {Rule: models.RuleOneOf, Param: allowed}}}
 }
 
 // checkPage gives a zero page its default and refuses one deeper than
@@ -152,7 +153,7 @@ func checkPage(page models.Page, what, advice string) (models.Page, error) {
 	}
 	if page.Offset()+page.PerPage > maxDepth {
 		return page, &models.Error{Code: models.CodeBadRequest, Message: fmt.Sprintf("%s beyond the first %d cannot be paged to; %s", what, maxDepth, advice),
-			Fields: map[string]string{"page": "too deep"}}
+			Fields: map[string]string{"page": "too deep"}, Rules: map[string]models.FieldRule{"page": {Rule: models.RuleTooDeep, Param: fmt.Sprint(maxDepth)}}}
 	}
 	return page, nil
 }
@@ -213,7 +214,7 @@ func (ix *Index) search(ctx context.Context, coll, text string, must []query.Que
 	res, err := ix.bi.SearchInContext(ctx, req)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, badQuery("the search is too expensive; add words or filters to narrow it")
+			return nil, badQuery(models.RuleQueryTooComplex, 0, "the search is too expensive; add words or filters to narrow it")
 		}
 		return nil, fmt.Errorf("search: %w", err)
 	}

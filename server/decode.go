@@ -164,7 +164,7 @@ func checkJSON(body []byte) error {
 				k := strings.ToLower(key)
 				if top.keys[k] {
 					return &models.Error{Code: models.CodeBadRequest, Message: "field " + strconv.Quote(key) + " appears more than once",
-						Fields: map[string]string{key: "appears more than once"}}
+						Fields: map[string]string{key: "appears more than once"}, Rules: map[string]models.FieldRule{key: {Rule: models.RuleRepeated}}}
 				}
 				top.keys[k] = true
 				top.expect = false
@@ -206,16 +206,16 @@ func jsonError(err error) error {
 		}
 		msg := "must be " + aJSONType(typ.Type.Kind().String())
 		return &models.Error{Code: models.CodeBadRequest, Message: "field " + strconv.Quote(typ.Field) + " " + msg,
-			Fields: map[string]string{typ.Field: msg}}
+			Fields: map[string]string{typ.Field: msg}, Rules: map[string]models.FieldRule{typ.Field: {Rule: models.RuleType, Param: aJSONType(typ.Type.Kind().String())}}}
 	}
 	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
 		name, _ = strconv.Unquote(name)
 		if serverOwned[strings.ToLower(name)] {
 			return &models.Error{Code: models.CodeBadRequest, Message: "field " + strconv.Quote(name) + " is set by the server and cannot be sent",
-				Fields: map[string]string{name: "is set by the server"}}
+				Fields: map[string]string{name: "is set by the server"}, Rules: map[string]models.FieldRule{name: {Rule: models.RuleServerOwned}}}
 		}
 		return &models.Error{Code: models.CodeBadRequest, Message: "unknown field " + strconv.Quote(name),
-			Fields: map[string]string{name: "is not a field of this request"}}
+			Fields: map[string]string{name: "is not a field of this request"}, Rules: map[string]models.FieldRule{name: {Rule: models.RuleUnknown}}}
 	}
 	return models.Errorf(models.CodeBadRequest, "malformed JSON")
 }

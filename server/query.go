@@ -33,11 +33,11 @@ func parseQuery(c *fiber.Ctx, allowed ...string) *query {
 		case seen[key] && ok[key]:
 			// One would be used and the other ignored: say so rather
 			// than guess (lists take commas).
-			q.Errs[key] = "is given more than once; separate several values with commas"
+			q.Fail(key, models.RuleRepeated, "", "is given more than once; separate several values with commas")
 		case !ok[key]:
-			q.Errs[truncateForMessage(key)] = "is not a parameter of this list"
+			q.Fail(truncateForMessage(key), models.RuleUnknown, "", "is not a parameter of this list")
 		case !utf8.Valid(v) || len(v) > 2000:
-			q.Errs[key] = "is not valid UTF-8 text of at most 2000 bytes"
+			q.Fail(key, models.RuleTooLong, "2000", "is not valid UTF-8 text of at most 2000 bytes")
 		}
 		seen[key] = true
 	}

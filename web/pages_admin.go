@@ -153,11 +153,12 @@ func parseVocab(text string) ([]models.Term, error) {
 
 func (w *Web) adminTaxonomySave(c *fiber.Ctx, p *page) (string, error) {
 	t := *p.Tax
-	errs := map[string]string{}
+	errs, rules := map[string]string{}, map[string]models.FieldRule{}
 	for _, n := range vocabNames {
 		terms, err := parseVocab(c.FormValue("vocab." + n))
 		if err != nil {
-			errs["vocab."+n] = w.tr.t(p.Lang, "admin.vocab_line", "N", err.(vocabLineError).line)
+			line := err.(vocabLineError).line
+			errs["vocab."+n], rules["vocab."+n] = err.Error(), models.FieldRule{Rule: models.RuleVocabLine, Param: strconv.Itoa(line)}
 			continue
 		}
 		*vocabularyOf(&t, n) = terms
@@ -166,7 +167,7 @@ func (w *Web) adminTaxonomySave(c *fiber.Ctx, p *page) (string, error) {
 	if len(errs) == 0 {
 		_, err = w.cfg.Taxonomies.Replace(c.UserContext(), p.User, t, int64(atoi(c.FormValue("version"))))
 	} else {
-		err = &models.Error{Code: models.CodeValidation, Message: "some lines cannot be read", Fields: errs}
+		err = &models.Error{Code: models.CodeValidation, Message: "some lines cannot be read", Fields: errs, Rules: rules}
 	}
 	if err != nil {
 		if w.formErrors(p, err) {

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -38,53 +37,31 @@ func (w *Web) formErrors(p *page, err error) bool {
 		return false
 	}
 	p.Errors = map[string]string{}
-	for k, v := range models.ErrorFields(err) {
-		p.Errors[k] = w.fieldMessage(p.Lang, v)
+	rules := models.ErrorRules(err)
+	for k := range models.ErrorFields(err) {
+		p.Errors[k] = w.ruleText(p.Lang, rules[k])
 	}
-	p.Errors["_"] = models.ErrorMessage(err)
-	if p.Lang == models.LangZH {
-		p.Errors["_"] = w.tr.t(p.Lang, "form.code."+string(models.ErrorCode(err)))
-	}
+	p.Errors["_"] = w.refusalText(p.Lang, err)
 	p.Status = models.ErrorCode(err).HTTPStatus()
 	return true
 }
 
-// fieldMessages are the validator's messages that the UI translates, by
-// prefix; a number after the prefix fills {{.N}}.
-var fieldMessages = []struct{ prefix, key string }{
-	{"is required", "form.field.required"},
-	{"must be a valid email address", "form.field.email"},
-	{"must be at most ", "form.field.max"},
-	{"must be at least ", "form.field.min"},
-	{"must be one of", "form.field.oneof"},
-	{"must be among: ", "form.field.oneof"},
-	{"must be a whole number from ", "form.field.number"},
-	{"must be true or false", "form.field.bool"},
-	{"has more than 50 values", "form.field.list"},
-	{"must be a single line", "form.field.singleline"},
-	{"must be visible text", "form.field.multiline"},
-	{"must be a date", "form.field.date"},
-	{"is already registered", "form.field.registered"},
-	{"must be a district", "form.field.taxonomy"},
-	{"must be an industry", "form.field.taxonomy"},
-	{"must be a base kind", "form.field.taxonomy"},
-	{"must be an organisation", "form.field.taxonomy"},
-	{"must be a project kind", "form.field.taxonomy"},
-	{"must be A, B, C", "form.field.level"},
+// refusalText says why a request was refused, in the page's language: the
+// named refusal, else what the error's code means.
+func (w *Web) refusalText(lang string, err error) string {
+	if r, param := models.ErrorRefusal(err); r != "" {
+		return w.tr.t(lang, "refusal."+string(r), "N", param)
+	}
+	return w.tr.t(lang, "form.code."+string(models.ErrorCode(err)))
 }
 
-// fieldMessage translates the validator's messages for a field where it
-// has them; others show as they are.
-func (w *Web) fieldMessage(lang, msg string) string {
-	if lang != models.LangZH {
-		return msg
+// ruleText says what is wrong with a field in the page's language, from
+// its rule (a field error without one says it is invalid).
+func (w *Web) ruleText(lang string, r models.FieldRule) string {
+	if r.Rule == "" {
+		r.Rule = models.RuleInvalid
 	}
-	for _, m := range fieldMessages {
-		if rest, ok := strings.CutPrefix(msg, m.prefix); ok {
-			return w.tr.t(lang, m.key, "N", strings.TrimSpace(rest))
-		}
-	}
-	return msg
+	return w.tr.t(lang, "form.rule."+string(r.Rule), "N", r.Param)
 }
 
 func (w *Web) home(c *fiber.Ctx, p *page) (string, error) {

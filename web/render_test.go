@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"net/url"
 	"os"
 	"regexp"
 	"slices"
@@ -183,4 +184,53 @@ func untranslatedIDs(t *testing.T) *regexp.Regexp {
 		}
 	}
 	return regexp.MustCompile(`\b(?:` + strings.Join(alt, "|") + `)\.[a-z_]+\b`)
+}
+
+// TestFormErrorsInThePagesLanguage: a refused form says what is wrong with
+// each field, and why the form was refused, in the page's language, from
+// the error's rules (the UI matched English messages by prefix, so a
+// message it did not know showed English on a Chinese page).
+func TestFormErrorsInThePagesLanguage(t *testing.T) {
+	w := newRealWorld(t)
+	w.user("已注册", models.RoleCreator)
+	taken := "creator-" + strings.Repeat("x", accounts) + "@example.com"
+	for lang, want := range map[string][]string{
+		models.LangZH: {"已被注册", "至少 10 个字符", "请从以下选项中选择"},
+		models.LangEN: {"is already registered", "at least 10 characters", "choose one of"},
+	} {
+		form := url.Values{"email": {taken}, "password": {"short"}, "password2": {"short"}, "name": {"名字"}, "role": {"creator"}}
+		const csrf = "a-csrf-token-that-is-long-enough-000000"
+		form.Set(csrfField, csrf)
+		res, body := do(t, w.app, call{method: "POST", path: "/signup", form: form, cookies: map[string]string{csrfCookie: csrf, langCookie: lang}})
+		page := text(body)
+		if res.StatusCode != 422 {
+			t.Errorf("%s: %d", lang, res.StatusCode)
+		}
+		if banner := strings.Count(body, `class="alert"`); banner != 1 {
+			t.Errorf("%s: %d banners", lang, banner)
+		}
+		for _, s := range want[1:2] {
+			if !strings.Contains(page, s) {
+				t.Errorf("%s: %q is not on the page: %.600s", lang, s, page)
+			}
+		}
+		if lang == models.LangZH {
+			if words := englishWords(body); len(words) > 0 {
+				t.Errorf("English on the Chinese form: %v", words)
+			}
+		}
+		// The address is taken: said once the password is long enough.
+		form.Set("password", "correct horse battery")
+		form.Set("password2", "correct horse battery")
+		_, body = do(t, w.app, call{method: "POST", path: "/signup", form: form, cookies: map[string]string{csrfCookie: csrf, langCookie: lang}})
+		if !strings.Contains(text(body), want[0]) {
+			t.Errorf("%s: %q is not on the page: %.600s", lang, want[0], text(body))
+		}
+		form.Set("role", "emperor")
+		form.Set("email", "new-"+lang+"@example.com")
+		_, body = do(t, w.app, call{method: "POST", path: "/signup", form: form, cookies: map[string]string{csrfCookie: csrf, langCookie: lang}})
+		if !strings.Contains(text(body), want[2]) {
+			t.Errorf("%s: %q is not on the page: %.600s", lang, want[2], text(body))
+		}
+	}
 }

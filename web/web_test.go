@@ -73,9 +73,9 @@ func usedKeys(t *testing.T) map[string]bool {
 	t.Helper()
 	keys := map[string]bool{}
 	literal := []*regexp.Regexp{
-		regexp.MustCompile(`\bt "([a-z0-9_.]+)"`),                         // templates
-		regexp.MustCompile(`tr\.t\([^,()]+, "([a-z0-9_.]*[a-z0-9_])"`),    // Go
-		regexp.MustCompile(`"((?:flash|form\.field|error)\.[a-z0-9_]+)"`), // flash and error keys in Go
+		regexp.MustCompile(`\bt "([a-z0-9_.]+)"`),                      // templates
+		regexp.MustCompile(`tr\.t\([^,()]+, "([a-z0-9_.]*[a-z0-9_])"`), // Go
+		regexp.MustCompile(`"((?:flash|error)\.[a-z0-9_]+)"`),          // flash and error keys in Go
 	}
 	err := fs.WalkDir(files, "templates", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -128,6 +128,15 @@ func usedKeys(t *testing.T) map[string]bool {
 		for _, v := range values {
 			keys[prefix+"."+v] = true
 		}
+	}
+	// Every rule of a field error and every named refusal the services can
+	// produce has its text (models.Rules, models.Refusals; a field error
+	// without a rule shows form.rule.invalid).
+	for _, r := range models.Rules {
+		keys["form.rule."+string(r)] = true
+	}
+	for _, r := range models.Refusals {
+		keys["refusal."+string(r)] = true
 	}
 	for _, code := range []models.Code{models.CodeBadRequest, models.CodeUnauthenticated, models.CodeForbidden, models.CodeNotFound,
 		models.CodeMethodNotAllowed, models.CodeConflict, models.CodePreconditionFailed, models.CodeTooLarge, models.CodeUnsupportedMediaType,

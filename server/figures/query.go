@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/szdc/talenthub/models"
@@ -60,8 +61,7 @@ func sortGroups(g []models.Group) {
 }
 
 func badDim(by string, allowed []string) error {
-	return &models.Error{Code: models.CodeBadRequest, Message: fmt.Sprintf("by must be one of %v", allowed),
-		Fields: map[string]string{"by": fmt.Sprintf("must be one of %v", allowed)}}
+	return models.FieldProblem(models.CodeBadRequest, "by", models.RuleOneOf, strings.Join(allowed, ", "), fmt.Sprintf("must be one of %v", allowed))
 }
 
 // BaseDims are the breakdowns of GET /stats/bases.

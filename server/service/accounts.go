@@ -170,7 +170,7 @@ func (a *Accounts) Register(ctx context.Context, in models.RegisterInput, client
 // as the store gives it when two registrations race.
 func emailTaken() error {
 	return &models.Error{Code: models.CodeConflict, Message: "this email is already registered",
-		Fields: map[string]string{"email": "is already registered"}}
+		Fields: map[string]string{"email": "is already registered"}, Rules: map[string]models.FieldRule{"email": {Rule: models.RuleRegistered}}}
 }
 
 func (a *Accounts) createUser(ctx context.Context, h *hasher, u *models.User, password string) error {
@@ -464,7 +464,7 @@ func (a *Accounts) UpdateMe(ctx context.Context, actor *models.User, u models.Us
 	}
 	u.Normalize()
 	if u.Name != nil && *u.Name == "" {
-		return nil, &models.Error{Code: models.CodeValidation, Message: "the name cannot be empty", Fields: map[string]string{"name": "is required"}}
+		return nil, &models.Error{Code: models.CodeValidation, Message: "the name cannot be empty", Fields: map[string]string{"name": "is required"}, Rules: map[string]models.FieldRule{"name": {Rule: models.RuleRequired}}}
 	}
 	if err := models.Validate(u); err != nil {
 		return nil, err
@@ -508,7 +508,7 @@ func (a *Accounts) ChangePassword(ctx context.Context, actor *models.User, token
 			return err
 		}
 		return &models.Error{Code: models.CodeValidation, Message: "the current password is wrong",
-			Fields: map[string]string{"current_password": "is not your current password"}}
+			Fields: map[string]string{"current_password": "is not your current password"}, Rules: map[string]models.FieldRule{"current_password": {Rule: models.RuleWrongPassword}}}
 	}
 	newHash, err := a.hasher.hash(ctx, in.NewPassword)
 	if err != nil {

@@ -38,7 +38,7 @@ func (s *Applications) Create(ctx context.Context, actor *models.User, projectID
 		}
 		t, err := s.Store.Talent(ctx, actor.ID)
 		if models.IsCode(err, models.CodeNotFound) {
-			return nil, models.Errorf(models.CodeConflict, "create your talent profile before applying")
+			return nil, models.Refusef(models.CodeConflict, models.RefusalProfileFirst, "", "create your talent profile before applying")
 		}
 		if err != nil {
 			return nil, err
@@ -55,11 +55,11 @@ func (s *Applications) Create(ctx context.Context, actor *models.User, projectID
 			return nil, err
 		}
 		if in.AcceptContact {
-			return nil, fieldError("accept_contact", "only the creator can accept contact")
+			return nil, fieldError("accept_contact", models.RuleCreatorOnly, "only the creator can accept contact")
 		}
 		t, err := s.Store.Talent(ctx, in.TalentID)
 		if models.IsCode(err, models.CodeNotFound) || err == nil && !models.CanViewTalent(actor, t) {
-			return nil, fieldError("talent_id", "no such talent profile")
+			return nil, fieldError("talent_id", models.RuleNoSuch, "no such talent profile")
 		}
 		if err != nil {
 			return nil, err
@@ -68,7 +68,7 @@ func (s *Applications) Create(ctx context.Context, actor *models.User, projectID
 		a.History = []models.Move{{At: now, By: actor.ID, Side: models.SideOrg, Action: "invite", To: models.StageInvited}}
 	}
 	if !p.Open(models.Today(now)) {
-		return nil, models.Errorf(models.CodeConflict, "the project is closed to applications")
+		return nil, models.Refusef(models.CodeConflict, models.RefusalProjectClosed, "", "the project is closed to applications")
 	}
 	if err := s.Store.CreateApplication(ctx, a); err != nil {
 		return nil, err

@@ -28,7 +28,7 @@ func (d *Deps) memberOrg(ctx context.Context, actor *models.User, act models.Act
 	}
 	if err := models.Authorize(actor, act, o.Resource()); err != nil {
 		if models.IsCode(err, models.CodeForbidden) {
-			return nil, models.Errorf(models.CodeForbidden, "your organisation is %s: only members of a verified organisation can %s", o.Status, what)
+			return nil, models.Refusef(models.CodeForbidden, models.RefusalOrgNotVerified, string(o.Status), "your organisation is %s: only members of a verified organisation can %s", o.Status, what)
 		}
 		return nil, err
 	}
@@ -46,7 +46,7 @@ func (s *Bases) Create(ctx context.Context, actor *models.User, in models.BaseIn
 		return nil, err
 	}
 	if !slices.Contains(in.OperatorOrgIDs, own.ID) {
-		return nil, fieldError("operator_org_ids", "must include your organisation")
+		return nil, fieldError("operator_org_ids", models.RuleOwnOrgRequired, "must include your organisation")
 	}
 	// Co-operators are asked, not enrolled: each is pending until a
 	// manager of it confirms. Only organisations the member may see in the
@@ -62,7 +62,7 @@ func (s *Bases) Create(ctx context.Context, actor *models.User, in models.BaseIn
 			return nil, err
 		}
 		if err != nil || o.Status != models.StatusVerified || !models.CanSee(actor, o.Resource()) {
-			return nil, fieldError(fmt.Sprintf("operator_org_ids[%d]", i), "no such organisation")
+			return nil, fieldError(fmt.Sprintf("operator_org_ids[%d]", i), models.RuleNoSuch, "no such organisation")
 		}
 		pending = append(pending, id)
 	}
@@ -114,7 +114,7 @@ func (s *Bases) Decide(ctx context.Context, actor *models.User, id string, in mo
 	}
 	b, err = s.Store.UpdateBase(ctx, id, 0, func(b *models.Base) error {
 		if b.Status != models.StatusPending {
-			return models.Errorf(models.CodeConflict, "the base is already %s", b.Status)
+			return models.Refusef(models.CodeConflict, models.RefusalAlreadyDecided, string(b.Status), "the base is already %s", b.Status)
 		}
 		b.Status = in.Decision
 		b.Decision = &models.Decision{By: actor.ID, At: s.now(), Reason: in.Reason}

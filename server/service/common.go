@@ -156,6 +156,6 @@ func listPage[T any](ctx context.Context, lister models.Lister, q models.ListQue
 // staff reports whether u is a bureau officer or an admin.
 func staff(u *models.User) bool { return u.Is(models.RoleBureau, models.RoleAdmin) }
 
-func fieldError(field, msg string) error {
-	return &models.Error{Code: models.CodeValidation, Message: "some fields are invalid", Fields: map[string]string{field: msg}}
+func fieldError(field string, rule models.Rule, msg string) error {
+	return models.FieldProblem(models.CodeValidation, field, rule, "", msg)
 }

@@ -33,7 +33,7 @@ func (s *Orgs) Create(ctx context.Context, actor *models.User, in models.OrgInpu
 		}
 		// A member of a rejected organisation may register anew.
 		if err == nil && cur.Status != models.StatusRejected {
-			return nil, models.Errorf(models.CodeConflict, "you already belong to an organisation")
+			return nil, models.Refusef(models.CodeConflict, models.RefusalInOrg, "", "you already belong to an organisation")
 		}
 	}
 	in.Normalize()
@@ -43,7 +43,7 @@ func (s *Orgs) Create(ctx context.Context, actor *models.User, in models.OrgInpu
 	if in.Kind != models.OrgEnterprise {
 		for _, f := range in.Flags {
 			if slices.Contains(enterpriseFlags, f) {
-				return nil, fieldError("flags", "leading, sme and specialized apply to enterprises only")
+				return nil, fieldError("flags", models.RuleEnterpriseFlags, "leading, sme and specialized apply to enterprises only")
 			}
 		}
 	}
@@ -139,7 +139,7 @@ func (s *Orgs) Decide(ctx context.Context, actor *models.User, id string, in mod
 	}
 	o, err = s.Store.UpdateOrg(ctx, id, 0, func(o *models.Org) error {
 		if o.Status != models.StatusPending {
-			return models.Errorf(models.CodeConflict, "the organisation is already %s", o.Status)
+			return models.Refusef(models.CodeConflict, models.RefusalAlreadyDecided, string(o.Status), "the organisation is already %s", o.Status)
 		}
 		o.Status = in.Decision
 		o.Decision = &models.Decision{By: actor.ID, At: s.now(), Reason: in.Reason}
@@ -157,7 +157,7 @@ func (s *Orgs) Decide(ctx context.Context, actor *models.User, id string, in mod
 // invited, whatever the reason: an answer per reason would tell the
 // inviter which emails are bureau, admin, creator or affiliated accounts.
 func refusedInvitation() error {
-	return fieldError("email", "cannot be invited: it must be the email of an organisation account that belongs to no organisation")
+	return fieldError("email", models.RuleCannotInvite, "cannot be invited: it must be the email of an organisation account that belongs to no organisation")
 }
 
 // Invite implements models.OrgService.
@@ -168,7 +168,7 @@ func (s *Orgs) Invite(ctx context.Context, actor *models.User, id string, in mod
 	}
 	if err := models.Authorize(actor, models.ActAddMember, o.Resource()); err != nil {
 		if models.IsCode(err, models.CodeForbidden) && o.Status != models.StatusVerified {
-			return nil, models.Errorf(models.CodeForbidden, "only a verified organisation invites members (this one is %s)", o.Status)
+			return nil, models.Refusef(models.CodeForbidden, models.RefusalOrgNotVerified, string(o.Status), "only a verified organisation invites members (this one is %s)", o.Status)
 		}
 		return nil, err
 	}
@@ -301,7 +301,7 @@ func (s *Orgs) AnswerInvitation(ctx context.Context, actor *models.User, id stri
 	}
 	o, err := s.Store.UpdateOrg(ctx, id, 0, func(o *models.Org) error {
 		if o.Status != models.StatusVerified {
-			return models.Errorf(models.CodeConflict, "the organisation is %s", o.Status)
+			return models.Refusef(models.CodeConflict, models.RefusalOrgNotVerified, string(o.Status), "the organisation is %s", o.Status)
 		}
 		if !slices.Contains(o.MemberIDs, actor.ID) {
 			o.MemberIDs = append(o.MemberIDs, actor.ID)
@@ -349,7 +349,7 @@ func (s *Orgs) leavable(ctx context.Context, actor *models.User) (string, error)
 		return "", err
 	}
 	if err == nil && cur.Status != models.StatusRejected {
-		return "", models.Errorf(models.CodeConflict, "you already belong to an organisation; leave it first")
+		return "", models.Refusef(models.CodeConflict, models.RefusalInOrg, "", "you already belong to an organisation; leave it first")
 	}
 	return actor.OrgID, nil
 }
@@ -403,7 +403,7 @@ func (s *Orgs) RemoveMember(ctx context.Context, actor *models.User, id, userID 
 	}
 	isManager := slices.Contains(o.Managers(), target.ID)
 	if !leaving && isManager {
-		return models.Errorf(models.CodeConflict, "a manager cannot be removed; demote them first (the organisation's creator only leaves)")
+		return models.Refusef(models.CodeConflict, models.RefusalManagerStays, "", "a manager cannot be removed; demote them first (the organisation's creator only leaves)")
 	}
 	if leaving && isManager {
 		others, err := s.Members(ctx, actor, id)
@@ -415,7 +415,7 @@ func (s *Orgs) RemoveMember(ctx context.Context, actor *models.User, id, userID 
 			return err
 		}
 		if len(others) > 1 && managers == 0 {
-			return models.Errorf(models.CodeConflict, "you are the last manager: promote another member to manager before you leave")
+			return models.Refusef(models.CodeConflict, models.RefusalLastManager, "", "you are the last manager: promote another member to manager before you leave")
 		}
 	}
 	if _, err := s.Store.SetUserOrg(ctx, target.ID, "", func(u *models.User) error {
@@ -456,14 +456,14 @@ func (s *Orgs) UpdateMember(ctx context.Context, actor *models.User, id, userID 
 	promote := *u.Manager
 	if !promote {
 		if target.ID == o.CreatedBy {
-			return nil, models.Errorf(models.CodeConflict, "the organisation's creator is always a manager")
+			return nil, models.Refusef(models.CodeConflict, models.RefusalManagerStays, "", "the organisation's creator is always a manager")
 		}
 		managers, err := s.activeManagers(ctx, o, target.ID)
 		if err != nil {
 			return nil, err
 		}
 		if managers == 0 {
-			return nil, models.Errorf(models.CodeConflict, "the organisation needs a manager: promote another member first")
+			return nil, models.Refusef(models.CodeConflict, models.RefusalLastManager, "", "the organisation needs a manager: promote another member first")
 		}
 	}
 	o, err = s.Store.UpdateOrg(ctx, o.ID, 0, func(o *models.Org) error {

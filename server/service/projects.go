@@ -88,7 +88,7 @@ func (s *Projects) Delete(ctx context.Context, actor *models.User, id string, if
 		return err
 	}
 	if has {
-		return models.Errorf(models.CodeConflict, "the project has applications; close it instead")
+		return models.Refusef(models.CodeConflict, models.RefusalProjectHasApplicants, "", "the project has applications; close it instead")
 	}
 	return s.Store.DeleteProject(ctx, id, ifVersion)
 }

@@ -39,18 +39,18 @@ func (s *Recruitments) Report(ctx context.Context, actor *models.User, in models
 		// A hire in the pipeline: one step, the rest from the application.
 		a, err := s.Store.Application(ctx, in.ApplicationID)
 		if models.IsCode(err, models.CodeNotFound) || err == nil && a.OrgID != own.ID {
-			return nil, fieldError("application_id", "no such application of your organisation")
+			return nil, fieldError("application_id", models.RuleNoSuch, "no such application of your organisation")
 		}
 		if err != nil {
 			return nil, err
 		}
 		if a.Stage != models.StageHired {
-			return nil, models.Errorf(models.CodeConflict, "only a hired application can be reported (this one is %s)", a.Stage)
+			return nil, models.Refusef(models.CodeConflict, models.RefusalNotHired, string(a.Stage), "only a hired application can be reported (this one is %s)", a.Stage)
 		}
 		for field, v := range map[string]string{"talent_id": in.TalentID, "project_id": in.ProjectID} {
 			want := map[string]string{"talent_id": a.TalentID, "project_id": a.ProjectID}[field]
 			if v != "" && v != want {
-				return nil, fieldError(field, "differs from the application's")
+				return nil, fieldError(field, models.RuleDiffers, "differs from the application's")
 			}
 		}
 		r.TalentID, r.ProjectID = a.TalentID, a.ProjectID
@@ -78,7 +78,7 @@ func (s *Recruitments) Report(ctx context.Context, actor *models.User, in models
 	if r.ProjectID != "" {
 		project, err = s.Store.Project(ctx, r.ProjectID)
 		if models.IsCode(err, models.CodeNotFound) || err == nil && project.OrgID != own.ID {
-			return nil, fieldError("project_id", "no such project of your organisation")
+			return nil, fieldError("project_id", models.RuleNoSuch, "no such project of your organisation")
 		}
 		if err != nil {
 			return nil, err
@@ -96,7 +96,11 @@ func (s *Recruitments) Report(ctx context.Context, actor *models.User, in models
 		missing["industry"] = "is required (neither the project nor the profile says)"
 	}
 	if len(missing) > 0 {
-		return nil, &models.Error{Code: models.CodeValidation, Message: "some fields are invalid", Fields: missing}
+		rules := map[string]models.FieldRule{}
+		for f := range missing {
+			rules[f] = models.FieldRule{Rule: models.RuleRequired}
+		}
+		return nil, &models.Error{Code: models.CodeValidation, Message: "some fields are invalid", Fields: missing, Rules: rules}
 	}
 	r.TalentName = t.Name
 	if err := s.Store.CreateRecruitment(ctx, r); err != nil {
@@ -183,7 +187,7 @@ func (s *Recruitments) Decide(ctx context.Context, actor *models.User, id string
 	var before map[string]any
 	r, err = s.Store.UpdateRecruitment(ctx, id, 0, func(r *models.Recruitment) error {
 		if r.Status != models.StatusReported {
-			return models.Errorf(models.CodeConflict, "the record is already %s; change it with a correction", r.Status)
+			return models.Refusef(models.CodeConflict, models.RefusalAlreadyDecided, string(r.Status), "the record is already %s; change it with a correction", r.Status)
 		}
 		before = recordFields(r)
 		r.Status = in.Decision
@@ -212,7 +216,7 @@ func (s *Recruitments) Correct(ctx context.Context, actor *models.User, id strin
 	var before, after map[string]any
 	r, err = s.Store.UpdateRecruitment(ctx, id, ifVersion, func(r *models.Recruitment) error {
 		if r.Status == models.StatusReported {
-			return models.Errorf(models.CodeConflict, "the record is not decided yet; verify or reject it first")
+			return models.Refusef(models.CodeConflict, models.RefusalNotDecided, "", "the record is not decided yet; verify or reject it first")
 		}
 		before = recordFields(r)
 		set := func(dst *string, v *string) {
@@ -244,7 +248,7 @@ func (s *Recruitments) Correct(ctx context.Context, actor *models.User, id strin
 		}
 		if len(changedAfter) == 0 {
 			return &models.Error{Code: models.CodeValidation, Message: "the correction changes nothing",
-				Fields: map[string]string{"reason": "a correction must change at least one field"}}
+				Fields: map[string]string{"reason": "a correction must change at least one field"}, Rules: map[string]models.FieldRule{"reason": {Rule: models.RuleNoChange}}}
 		}
 		before, after = changedBefore, changedAfter
 		r.Corrections = append(r.Corrections, models.Correction{At: s.now(), By: actor.ID, Reason: in.Reason, Before: before, After: after})
@@ -267,7 +271,7 @@ func (s *Recruitments) Withdraw(ctx context.Context, actor *models.User, id stri
 		return err
 	}
 	if r.Status != models.StatusReported {
-		return models.Errorf(models.CodeConflict, "a %s record cannot be withdrawn; ask the bureau for a correction", r.Status)
+		return models.Refusef(models.CodeConflict, models.RefusalNotWithdrawable, string(r.Status), "a %s record cannot be withdrawn; ask the bureau for a correction", r.Status)
 	}
 	if ifVersion == 0 {
 		ifVersion = r.Version

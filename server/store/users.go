@@ -78,7 +78,7 @@ func (s *Store) CreateUser(ctx context.Context, u *models.User, passwordHash str
 		_, _ = s.users.DeleteOne(context.WithoutCancel(ctx), idFilter(doc.ID))
 		if models.IsCode(translate(op, err), models.CodeConflict) {
 			return &models.Error{Code: models.CodeConflict, Message: "this email is already registered", Op: op,
-				Fields: map[string]string{"email": "is already registered"}}
+				Fields: map[string]string{"email": "is already registered"}, Rules: map[string]models.FieldRule{"email": {Rule: models.RuleRegistered}}}
 		}
 		return translate(op, err)
 	}
