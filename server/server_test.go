@@ -744,8 +744,11 @@ func TestSignInDuringRegistrationFlood(t *testing.T) {
 			t.Errorf("%d registrations answered %d", n, s)
 		}
 	}
-	if count[429] == 0 {
-		t.Errorf("500 registrations from one address were not limited: %v", count)
+	// Which of them were limited (429) or shed (503) depends on the
+	// machine's speed; that no more accounts were made than an address may
+	// make does not (TestRegistrationLimitPerAddress tests the limit).
+	if count[201] > 200 {
+		t.Errorf("500 registrations from one address made %d accounts, more than an address may: %v", count[201], count)
 	}
 	t.Logf("sign-in took %v during a flood of %d registrations (answers %v)", took.Round(time.Millisecond), flood, count)
 }
