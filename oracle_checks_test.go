@@ -903,20 +903,9 @@ func (q figuresQuery) ask(w *world, s *snapshot) error {
 		}
 	}
 	for _, dim := range []string{"month", "district", "industry", "origin", "level", "district_industry"} {
-		a, err := w.srv.call("GET", fmt.Sprintf("/api/v1/stats/recruitment?year=%d&by=%s", q.Year, dim), w.bureau.token, nil, false)
-		if err != nil {
-			return err
-		}
-		var b struct {
-			Total  int      `json:"total"`
-			Groups []oGroup `json:"groups"`
-		}
-		if a.code != 200 || a.json(&b) != nil {
-			return fmt.Errorf("stats by %s: %s", dim, a)
-		}
 		total, groups := yf.breakdown(dim)
-		if b.Total != total || fmt.Sprint(b.Groups) != fmt.Sprint(groups) {
-			return fmt.Errorf("stats %d by %s: total %d groups %v; the records say %d %v", q.Year, dim, b.Total, b.Groups, total, groups)
+		if err := checkBreakdown(w, fmt.Sprintf("/api/v1/stats/recruitment?year=%d&by=%s", q.Year, dim), total, groups); err != nil {
+			return err
 		}
 	}
 	if q.Year < 2026 {
@@ -936,21 +925,30 @@ func (q figuresQuery) ask(w *world, s *snapshot) error {
 		}
 	}
 	for _, by := range []string{"kind", "district"} {
-		a, err := w.srv.call("GET", "/api/v1/stats/bases?by="+by, w.bureau.token, nil, false)
-		if err != nil {
+		total, groups := s.baseBreakdown(by)
+		if err := checkBreakdown(w, "/api/v1/stats/bases?by="+by, total, groups); err != nil {
 			return err
 		}
-		var b struct {
-			Total  int      `json:"total"`
-			Groups []oGroup `json:"groups"`
-		}
-		if a.code != 200 || a.json(&b) != nil {
-			return fmt.Errorf("bases by %s: %s", by, a)
-		}
-		total, groups := s.baseBreakdown(by)
-		if b.Total != total || fmt.Sprint(b.Groups) != fmt.Sprint(groups) {
-			return fmt.Errorf("bases by %s: total %d groups %v; the records say %d %v", by, b.Total, b.Groups, total, groups)
-		}
+	}
+	return nil
+}
+
+// checkBreakdown compares a /stats answer with the total and the groups
+// the records say.
+func checkBreakdown(w *world, path string, total int, groups []oGroup) error {
+	a, err := w.srv.call("GET", path, w.bureau.token, nil, false)
+	if err != nil {
+		return err
+	}
+	var b struct {
+		Total  int      `json:"total"`
+		Groups []oGroup `json:"groups"`
+	}
+	if a.code != 200 || a.json(&b) != nil {
+		return fmt.Errorf("%s: %s", path, a)
+	}
+	if b.Total != total || fmt.Sprint(b.Groups) != fmt.Sprint(groups) {
+		return fmt.Errorf("%s: total %d groups %v; the records say %d %v", path, b.Total, b.Groups, total, groups)
 	}
 	return nil
 }
