@@ -183,122 +183,135 @@ func TestPipelineAndContactConsent(t *testing.T) {
 	e := w.e
 	A, M1, M2 := w.tokens[creator], w.tokens[member], w.tokens[member2]
 	pid := w.p1.ID
+	// Each step goes on from where the one before left the application.
+	var app string
+	var r resp
 
-	// The organisation sees A's contact masked before any consent.
-	r := e.call("GET", "/api/v1/talents/"+w.talentA, M1, nil)
-	if r.str("contact", "phone") != "138****5678" {
-		t.Fatalf("contact before consent: %s", r.raw)
-	}
+	t.Run("the creator applies, once", func(t *testing.T) {
+		// The organisation sees A's contact masked before any consent.
+		r = e.call("GET", "/api/v1/talents/"+w.talentA, M1, nil)
+		if r.str("contact", "phone") != "138****5678" {
+			t.Fatalf("contact before consent: %s", r.raw)
+		}
 
-	r = e.call("POST", "/api/v1/projects/"+pid+"/applications", A, map[string]any{"message": "我想加入"})
-	check(t, "apply", r, 201, "")
-	app := r.str("id")
-	if r.str("stage") != "applied" || r.str("initiated_by") != "creator" || r.str("talent_id") != w.talentA || r.str("project_title") != w.p1.Title {
-		t.Fatalf("application: %s", r.raw)
-	}
-	check(t, "duplicate", e.call("POST", "/api/v1/projects/"+pid+"/applications", A, map[string]any{}), 409, "conflict")
-	check(t, "invite someone who applied", e.call("POST", "/api/v1/projects/"+pid+"/applications", M1, map[string]any{"talent_id": w.talentA}), 409, "conflict")
-	check(t, "creator without a profile", e.call("POST", "/api/v1/projects/"+pid+"/applications", func() string { tok, _ := w.throwaway(creator); return tok }(), map[string]any{}), 409, "conflict")
-
+		r = e.call("POST", "/api/v1/projects/"+pid+"/applications", A, map[string]any{"message": "我想加入"})
+		check(t, "apply", r, 201, "")
+		app = r.str("id")
+		if r.str("stage") != "applied" || r.str("initiated_by") != "creator" || r.str("talent_id") != w.talentA || r.str("project_title") != w.p1.Title {
+			t.Fatalf("application: %s", r.raw)
+		}
+		check(t, "duplicate", e.call("POST", "/api/v1/projects/"+pid+"/applications", A, map[string]any{}), 409, "conflict")
+		check(t, "invite someone who applied", e.call("POST", "/api/v1/projects/"+pid+"/applications", M1, map[string]any{"talent_id": w.talentA}), 409, "conflict")
+		check(t, "creator without a profile", e.call("POST", "/api/v1/projects/"+pid+"/applications", func() string { tok, _ := w.throwaway(creator); return tok }(), map[string]any{}), 409, "conflict")
+	})
 	move := func(tok string, body map[string]any) resp {
 		return e.call("PATCH", "/api/v1/applications/"+app, tok, body)
 	}
-	check(t, "creator cannot shortlist", move(A, map[string]any{"stage": "shortlisted"}), 409, "conflict")
-	check(t, "skip a stage", move(M1, map[string]any{"stage": "offered"}), 409, "conflict")
-	check(t, "other org", move(M2, map[string]any{"stage": "shortlisted"}), 404, "not_found")
-	check(t, "unknown stage", move(M1, map[string]any{"stage": "hired!"}), 422, "validation_failed")
-	for _, st := range []string{"shortlisted", "interviewing", "offered", "hired"} {
-		r = move(M1, map[string]any{"stage": st, "note": "进入" + st})
-		check(t, "move to "+st, r, 200, "")
-	}
-	check(t, "move after hire", move(M1, map[string]any{"stage": "rejected"}), 409, "conflict")
-	check(t, "withdraw after hire", move(A, map[string]any{"stage": "withdrawn"}), 409, "conflict")
-	hist := r.body["history"].([]any)
-	if len(hist) != 5 {
-		t.Fatalf("history: %v", hist)
-	}
-	last := hist[4].(map[string]any)
-	if last["from"] != "offered" || last["to"] != "hired" || last["by"] != w.users[member].ID || last["at"] == "" || last["note"] != "进入hired" {
-		t.Fatalf("last move: %v", last)
-	}
-	// Still no consent: hiring does not reveal contact.
-	if r := e.call("GET", "/api/v1/talents/"+w.talentA, M1, nil); r.str("contact", "phone") != "138****5678" {
-		t.Fatalf("contact revealed without consent: %s", r.raw)
-	}
-	// The creator accepts contact on the application.
-	r = move(A, map[string]any{"accept_contact": true})
-	check(t, "accept contact", r, 200, "")
-	if r.body["contact_accepted"] != true || r.str("stage") != "hired" {
-		t.Fatalf("after accept: %s", r.raw)
-	}
-	r = e.call("GET", "/api/v1/talents/"+w.talentA, M1, nil)
-	if r.str("contact", "phone") != "13812345678" || r.body["contact_masked"] != false {
-		t.Fatalf("contact after consent: %s", r.raw)
-	}
-	// Another organisation still sees it masked.
-	if r := e.call("GET", "/api/v1/talents/"+w.talentA, M2, nil); r.str("contact", "phone") != "138****5678" {
-		t.Fatalf("consent leaked to another org: %s", r.raw)
-	}
-	// The reveal is in the audit trail and in the creator's export.
-	r = e.call("GET", "/api/v1/audit?action=contact.reveal&resource_id="+w.talentA, w.tokens[bureau], nil)
-	if r.body["total"] != 1.0 || !strings.Contains(r.raw, w.users[member].ID) {
-		t.Fatalf("reveal log: %s", r.raw)
-	}
-	// A bureau officer sees contact too, and that is logged as well; the
-	// owner's own reads are not reveals.
-	e.call("GET", "/api/v1/talents/"+w.talentA, A, nil)
-	if r := e.call("GET", "/api/v1/talents/"+w.talentA, w.tokens[bureau], nil); r.str("contact", "phone") != "13812345678" {
-		t.Fatalf("bureau: %s", r.raw)
-	}
-	r = e.call("GET", "/api/v1/audit?action=contact.reveal&resource_id="+w.talentA, w.tokens[bureau], nil)
-	if r.body["total"] != 2.0 || !strings.Contains(r.raw, w.users[bureau].ID) {
-		t.Fatalf("reveal log after the bureau's read: %s", r.raw)
-	}
-	r = e.call("GET", "/api/v1/talents/"+w.talentA+"/export", A, nil)
-	if reveals, _ := r.body["contact_reveals"].([]any); len(reveals) != 2 {
-		t.Fatalf("export reveals: %v", r.body["contact_reveals"])
-	}
+	t.Run("the organisation moves it to hired, one stage at a time", func(t *testing.T) {
+		check(t, "creator cannot shortlist", move(A, map[string]any{"stage": "shortlisted"}), 409, "conflict")
+		check(t, "skip a stage", move(M1, map[string]any{"stage": "offered"}), 409, "conflict")
+		check(t, "other org", move(M2, map[string]any{"stage": "shortlisted"}), 404, "not_found")
+		check(t, "unknown stage", move(M1, map[string]any{"stage": "hired!"}), 422, "validation_failed")
+		for _, st := range []string{"shortlisted", "interviewing", "offered", "hired"} {
+			r = move(M1, map[string]any{"stage": st, "note": "进入" + st})
+			check(t, "move to "+st, r, 200, "")
+		}
+		check(t, "move after hire", move(M1, map[string]any{"stage": "rejected"}), 409, "conflict")
+		check(t, "withdraw after hire", move(A, map[string]any{"stage": "withdrawn"}), 409, "conflict")
+		hist := r.body["history"].([]any)
+		if len(hist) != 5 {
+			t.Fatalf("history: %v", hist)
+		}
+		last := hist[4].(map[string]any)
+		if last["from"] != "offered" || last["to"] != "hired" || last["by"] != w.users[member].ID || last["at"] == "" || last["note"] != "进入hired" {
+			t.Fatalf("last move: %v", last)
+		}
+	})
+	t.Run("contact is shown only to the organisations the creator accepted, and each reveal is audited", func(t *testing.T) {
+		// Still no consent: hiring does not reveal contact.
+		if r := e.call("GET", "/api/v1/talents/"+w.talentA, M1, nil); r.str("contact", "phone") != "138****5678" {
+			t.Fatalf("contact revealed without consent: %s", r.raw)
+		}
+		// The creator accepts contact on the application.
+		r = move(A, map[string]any{"accept_contact": true})
+		check(t, "accept contact", r, 200, "")
+		if r.body["contact_accepted"] != true || r.str("stage") != "hired" {
+			t.Fatalf("after accept: %s", r.raw)
+		}
+		r = e.call("GET", "/api/v1/talents/"+w.talentA, M1, nil)
+		if r.str("contact", "phone") != "13812345678" || r.body["contact_masked"] != false {
+			t.Fatalf("contact after consent: %s", r.raw)
+		}
+		// Another organisation still sees it masked.
+		if r := e.call("GET", "/api/v1/talents/"+w.talentA, M2, nil); r.str("contact", "phone") != "138****5678" {
+			t.Fatalf("consent leaked to another org: %s", r.raw)
+		}
+		// The reveal is in the audit trail and in the creator's export.
+		r = e.call("GET", "/api/v1/audit?action=contact.reveal&resource_id="+w.talentA, w.tokens[bureau], nil)
+		if r.body["total"] != 1.0 || !strings.Contains(r.raw, w.users[member].ID) {
+			t.Fatalf("reveal log: %s", r.raw)
+		}
+		// A bureau officer sees contact too, and that is logged as well; the
+		// owner's own reads are not reveals.
+		e.call("GET", "/api/v1/talents/"+w.talentA, A, nil)
+		if r := e.call("GET", "/api/v1/talents/"+w.talentA, w.tokens[bureau], nil); r.str("contact", "phone") != "13812345678" {
+			t.Fatalf("bureau: %s", r.raw)
+		}
+		r = e.call("GET", "/api/v1/audit?action=contact.reveal&resource_id="+w.talentA, w.tokens[bureau], nil)
+		if r.body["total"] != 2.0 || !strings.Contains(r.raw, w.users[bureau].ID) {
+			t.Fatalf("reveal log after the bureau's read: %s", r.raw)
+		}
+		r = e.call("GET", "/api/v1/talents/"+w.talentA+"/export", A, nil)
+		if reveals, _ := r.body["contact_reveals"].([]any); len(reveals) != 2 {
+			t.Fatalf("export reveals: %v", r.body["contact_reveals"])
+		}
 
-	// An invitation: the org invites B; B accepts (→ shortlisted) and,
-	// separately, shares contact, or declines.
-	r = e.call("POST", "/api/v1/projects/"+pid+"/applications", M1, map[string]any{"talent_id": w.talentB, "message": "诚邀"})
-	check(t, "invite", r, 201, "")
-	inv := r.str("id")
-	if r.str("stage") != "invited" || r.str("initiated_by") != "org" {
-		t.Fatalf("invitation: %s", r.raw)
-	}
-	check(t, "org shortlists before acceptance", e.call("PATCH", "/api/v1/applications/"+inv, M1, map[string]any{"stage": "shortlisted"}), 409, "conflict")
-	r = e.call("PATCH", "/api/v1/applications/"+inv, w.tokens[creator2], map[string]any{"accept_invitation": true, "accept_contact": true})
-	check(t, "accept invitation and share contact", r, 200, "")
-	if r.str("stage") != "shortlisted" || r.body["contact_accepted"] != true {
-		t.Fatalf("accepted invitation: %s", r.raw)
-	}
-	p2 := w.project()
-	r = e.call("POST", "/api/v1/projects/"+p2.ID+"/applications", M1, map[string]any{"talent_id": w.talentB})
-	check(t, "second invitation", r, 201, "")
-	r = e.call("PATCH", "/api/v1/applications/"+r.str("id"), w.tokens[creator2], map[string]any{"stage": "withdrawn", "note": "谢谢，不考虑"})
-	check(t, "decline", r, 200, "")
-	if r.str("stage") != "withdrawn" {
-		t.Fatalf("declined: %s", r.raw)
-	}
-	// Inviting a profile the org cannot see is refused without leaking it.
-	_, private := w.throwaway(creator)
-	_, err := e.svc.Talents.Create(context.Background(), private, models.TalentInput{Name: "P", Visibility: models.VisibilityPrivate})
-	w.must(err)
-	check(t, "invite a private profile", e.call("POST", "/api/v1/projects/"+pid+"/applications", M1, map[string]any{"talent_id": private.ID}), 422, "validation_failed")
+	})
+	t.Run("an invitation is accepted, with contact shared separately, or declined", func(t *testing.T) {
+		// An invitation: the org invites B; B accepts (→ shortlisted) and,
+		// separately, shares contact, or declines.
+		r = e.call("POST", "/api/v1/projects/"+pid+"/applications", M1, map[string]any{"talent_id": w.talentB, "message": "诚邀"})
+		check(t, "invite", r, 201, "")
+		inv := r.str("id")
+		if r.str("stage") != "invited" || r.str("initiated_by") != "org" {
+			t.Fatalf("invitation: %s", r.raw)
+		}
+		check(t, "org shortlists before acceptance", e.call("PATCH", "/api/v1/applications/"+inv, M1, map[string]any{"stage": "shortlisted"}), 409, "conflict")
+		r = e.call("PATCH", "/api/v1/applications/"+inv, w.tokens[creator2], map[string]any{"accept_invitation": true, "accept_contact": true})
+		check(t, "accept invitation and share contact", r, 200, "")
+		if r.str("stage") != "shortlisted" || r.body["contact_accepted"] != true {
+			t.Fatalf("accepted invitation: %s", r.raw)
+		}
+		p2 := w.project()
+		r = e.call("POST", "/api/v1/projects/"+p2.ID+"/applications", M1, map[string]any{"talent_id": w.talentB})
+		check(t, "second invitation", r, 201, "")
+		r = e.call("PATCH", "/api/v1/applications/"+r.str("id"), w.tokens[creator2], map[string]any{"stage": "withdrawn", "note": "谢谢，不考虑"})
+		check(t, "decline", r, 200, "")
+		if r.str("stage") != "withdrawn" {
+			t.Fatalf("declined: %s", r.raw)
+		}
+		// Inviting a profile the org cannot see is refused without leaking it.
+		_, private := w.throwaway(creator)
+		_, err := e.svc.Talents.Create(context.Background(), private, models.TalentInput{Name: "P", Visibility: models.VisibilityPrivate})
+		w.must(err)
+		check(t, "invite a private profile", e.call("POST", "/api/v1/projects/"+pid+"/applications", M1, map[string]any{"talent_id": private.ID}), 422, "validation_failed")
 
-	// Lists: each party sees its own.
-	r = e.call("GET", "/api/v1/applications?project_id="+pid, M1, nil)
-	if r.body["total"] != 2.0 {
-		t.Fatalf("org's applications: %s", r.raw)
-	}
-	r = e.call("GET", "/api/v1/applications?stage=hired", A, nil)
-	if r.body["total"] != 1.0 || !strings.Contains(r.raw, app) {
-		t.Fatalf("creator's hired: %s", r.raw)
-	}
-	if r := e.call("GET", "/api/v1/applications", M2, nil); r.body["total"] != 0.0 {
-		t.Fatalf("another org sees applications: %s", r.raw)
-	}
+	})
+	t.Run("each party lists its own applications", func(t *testing.T) {
+		// Lists: each party sees its own.
+		r = e.call("GET", "/api/v1/applications?project_id="+pid, M1, nil)
+		if r.body["total"] != 2.0 {
+			t.Fatalf("org's applications: %s", r.raw)
+		}
+		r = e.call("GET", "/api/v1/applications?stage=hired", A, nil)
+		if r.body["total"] != 1.0 || !strings.Contains(r.raw, app) {
+			t.Fatalf("creator's hired: %s", r.raw)
+		}
+		if r := e.call("GET", "/api/v1/applications", M2, nil); r.body["total"] != 0.0 {
+			t.Fatalf("another org sees applications: %s", r.raw)
+		}
+	})
+
 }
 
 // Concurrent moves of one application from the same state: exactly one
