@@ -295,7 +295,6 @@ func TestPipelineAndContactConsent(t *testing.T) {
 		_, err := e.svc.Talents.Create(context.Background(), private, models.TalentInput{Name: "P", Visibility: models.VisibilityPrivate})
 		w.must(err)
 		check(t, "invite a private profile", e.call("POST", "/api/v1/projects/"+pid+"/applications", M1, map[string]any{"talent_id": private.ID}), 422, "validation_failed")
-
 	})
 	t.Run("each party lists its own applications", func(t *testing.T) {
 		// Lists: each party sees its own.
@@ -311,7 +310,6 @@ func TestPipelineAndContactConsent(t *testing.T) {
 			t.Fatalf("another org sees applications: %s", r.raw)
 		}
 	})
-
 }
 
 // Concurrent moves of one application from the same state: exactly one
