@@ -384,6 +384,18 @@ func TestBrowserJourneys(t *testing.T) {
 				if m := keyLike.FindAllString(b.eval(ctx, `document.body.innerText`), 5); m != nil {
 					t.Errorf("%s %s (%s): untranslated %v", who, path, lang, m)
 				}
+				if lang == "zh-CN" {
+					// The page's own words, without what people typed
+					// (editors, codes) or named (the data's own words).
+					visible := b.eval(ctx, `(() => { const c = document.body.cloneNode(true);
+						c.querySelectorAll("textarea, code, script, input, .chip").forEach(e => e.remove()); return c.innerText })()`)
+					visible = emailLike.ReplaceAllString(visible, "")
+					for _, w := range latinWord.FindAllString(visible, -1) {
+						if !journeyWords[w] {
+							t.Errorf("%s %s: English on the Chinese page: %q", who, path, w)
+						}
+					}
+				}
 				for _, v := range b.accessibility(ctx) {
 					t.Errorf("%s %s (%s): accessibility: %s", who, path, lang, v)
 				}
@@ -462,6 +474,18 @@ func TestBrowserJourneys(t *testing.T) {
 	b.check()
 	t.Logf("journeys took %s; screenshots in %s", time.Since(began).Round(time.Millisecond), b.dir)
 }
+
+// latinWord is a word of Latin letters, long enough to be English;
+// emailLike an address, which is data.
+var (
+	latinWord = regexp.MustCompile(`[A-Za-z]{4,}`)
+	emailLike = regexp.MustCompile(`[\w.+-]+@[\w.-]+`)
+)
+
+// journeyWords are the Latin words a Chinese page may show: names (of the
+// format, of the other language) and the journeys' own data.
+var journeyWords = map[string]bool{"Excel": true, "English": true, "JSON": true, "Unity": true, "Blender": true, "Maya": true,
+	"Photoshop": true, "Unreal": true, "Houdini": true, "ZBrush": true, "Spine": true, "Substance": true, "Painter": true}
 
 // untranslatedPattern matches a message id shown as text: a prefix of the
 // locale's ids, a dot and a name.

@@ -397,7 +397,7 @@ func (a *Accounts) BootstrapAdmin(ctx context.Context, email, password string) (
 	if err != nil || exists {
 		return false, err
 	}
-	in := models.NewUserInput{Email: email, Password: password, Name: "Administrator", Role: models.RoleAdmin}
+	in := models.NewUserInput{Email: email, Password: password, Name: "系统管理员", Role: models.RoleAdmin}
 	in.Normalize()
 	u, _, err := a.users.UserByEmail(ctx, in.Email)
 	switch {
