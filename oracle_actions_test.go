@@ -50,8 +50,8 @@ var actionWeights = []struct {
 	weight int
 }{
 	{"creator", 10}, {"edit_talent", 10}, {"visibility", 4}, {"delete_talent", 2}, {"erase_account", 2},
-	{"org", 5}, {"decide_org", 5}, {"base", 5}, {"decide_base", 5},
-	{"project", 7}, {"edit_project", 5}, {"close_project", 3}, {"delete_project", 2},
+	{"org", 7}, {"decide_org", 6}, {"base", 5}, {"decide_base", 5},
+	{"project", 9}, {"edit_project", 5}, {"close_project", 3}, {"delete_project", 2},
 	{"apply", 6}, {"invite", 4}, {"move", 8}, {"creator_move", 3},
 	{"report", 9}, {"decide_rec", 7}, {"correct_rec", 4}, {"withdraw_rec", 2},
 	{"confirm_operator", 4}, {"invite_member", 3}, {"answer_invitation", 3}, {"leave_org", 1}, {"withdraw_consent", 2},
@@ -94,6 +94,9 @@ type world struct {
 	users                             []*ouser
 	orgs, bases, projects, apps, recs []string
 	n                                 int // a counter for unique names
+	// appOrg and appTalent are the organisation and the talent of each
+	// application made.
+	appOrg, appTalent map[string]string
 	// accepted counts, by kind of step, the writes answered 2xx (the rest
 	// were refused, as they may be: a closed project, an illegal move).
 	accepted map[string]int
@@ -319,18 +322,45 @@ func (w *world) memberOrg(u *ouser) string {
 }
 
 // orgMember picks an organisation user with an organisation.
+// Mostly a member of a verified organisation, as those are who post,
+// search, invite and report; now and then any member.
 func (w *world) orgMember(r *rand.Rand) (*ouser, string) {
 	us := w.usersOf("org")
-	for range 4 {
-		if len(us) == 0 {
-			return nil, ""
+	verified := r.IntN(5) > 0
+	for _, i := range r.Perm(len(us)) {
+		u := us[i]
+		org := w.memberOrg(u)
+		if org == "" {
+			continue
 		}
-		u := pick(r, us)
-		if org := w.memberOrg(u); org != "" {
+		if !verified {
+			return u, org
+		}
+		a, err := w.srv.call("GET", "/api/v1/orgs/"+org, u.token, nil, false)
+		var o struct {
+			Status string `json:"status"`
+		}
+		if err == nil && a.code == 200 && a.json(&o) == nil && o.Status == "verified" {
 			return u, org
 		}
 	}
 	return nil, ""
+}
+
+// madeApplication remembers an application made, with its organisation.
+func (w *world) madeApplication(a answer) {
+	if a.code != 201 {
+		return
+	}
+	var v struct {
+		ID       string `json:"id"`
+		OrgID    string `json:"org_id"`
+		TalentID string `json:"talent_id"`
+	}
+	if a.json(&v) == nil && v.ID != "" {
+		w.apps = append(w.apps, v.ID)
+		w.appOrg[v.ID], w.appTalent[v.ID] = v.OrgID, v.TalentID
+	}
 }
 
 func created(a answer, ids *[]string) {
@@ -343,6 +373,32 @@ func created(a answer, ids *[]string) {
 	if a.json(&v) == nil && v.ID != "" {
 		*ids = append(*ids, v.ID)
 	}
+}
+
+// pickItem picks one item of a list as the user sees it (false when the
+// list is empty or refused).
+func (w *world) pickItem(r *rand.Rand, path, token string) (map[string]any, bool) {
+	a, err := w.srv.call("GET", path, token, nil, false)
+	if err != nil || a.code != 200 {
+		return nil, false
+	}
+	var list struct {
+		Items []map[string]any `json:"items"`
+	}
+	if a.json(&list) != nil || len(list.Items) == 0 {
+		return nil, false
+	}
+	return pick(r, list.Items), true
+}
+
+// pickListed is the id of an item pickItem picks.
+func (w *world) pickListed(r *rand.Rand, path, token string) (string, bool) {
+	it, ok := w.pickItem(r, path, token)
+	if !ok {
+		return "", false
+	}
+	id, ok := it["id"].(string)
+	return id, ok
 }
 
 // do performs one step. It returns an error for a failure of the server
@@ -410,18 +466,30 @@ func (w *world) do(ctx context.Context, s step) error {
 			}
 		}
 		w.n++
-		body := map[string]any{"name": fmt.Sprintf("Org %d %s", w.n, pick(r, oWords)), "kind": pick(r, oOrgKinds),
-			"district": pick(r, oDistricts), "industries": some(r, oIndustry, 3), "flags": some(r, oFlags, 2)}
+		kind := pick(r, oOrgKinds)
+		flags := some(r, oFlags, 2)
+		if kind != "enterprise" && r.IntN(5) > 0 {
+			// Leading, small-and-micro and specialised are enterprises'
+			// (now and then one tries anyway, and is refused).
+			flags = slices.DeleteFunc(flags, func(f string) bool { return f != "brand" })
+		}
+		body := map[string]any{"name": fmt.Sprintf("Org %d %s", w.n, pick(r, oWords)), "kind": kind,
+			"district": pick(r, oDistricts), "industries": some(r, oIndustry, 3), "flags": flags}
 		a, err := call("POST", "/api/v1/orgs", u.token, body, false)
 		created(a, &w.orgs)
 		return err
 	case "decide_org", "decide_base", "decide_rec":
 		list := map[string][]string{"decide_org": w.orgs, "decide_base": w.bases, "decide_rec": w.recs}[s.Kind]
+		coll := map[string]string{"decide_org": "orgs", "decide_base": "bases", "decide_rec": "recruitments"}[s.Kind]
 		id, ok := nth(r, list)
+		if r.IntN(5) > 0 {
+			// Mostly, the officer takes one from the queue of what waits.
+			waiting := map[string]string{"orgs": "pending", "bases": "pending", "recruitments": "reported"}[coll]
+			id, ok = w.pickListed(r, "/api/v1/"+coll+"?status="+waiting+"&per_page=100", w.bureau.token)
+		}
 		if !ok {
 			return nil
 		}
-		coll := map[string]string{"decide_org": "orgs", "decide_base": "bases", "decide_rec": "recruitments"}[s.Kind]
 		body := map[string]string{"decision": "verified"}
 		if r.IntN(4) == 0 {
 			body = map[string]string{"decision": "rejected", "reason": words(r, 2)}
@@ -476,39 +544,106 @@ func (w *world) do(ctx context.Context, s step) error {
 	case "apply":
 		us := w.usersOf("creator")
 		id, ok := nth(r, w.projects)
+		if r.IntN(4) > 0 {
+			id, ok = w.pickListed(r, "/api/v1/projects?status=open&per_page=100", w.bureau.token)
+		}
 		if len(us) == 0 || !ok {
 			return nil
 		}
 		a, err := call("POST", "/api/v1/projects/"+id+"/applications", pick(r, us).token, map[string]any{"message": words(r, 3), "accept_contact": r.IntN(2) == 0}, false)
-		created(a, &w.apps)
+		w.madeApplication(a)
 		return err
 	case "invite":
-		u, _ := w.orgMember(r)
+		u, org := w.orgMember(r)
 		cs := w.usersOf("creator")
-		id, ok := nth(r, w.projects)
-		if u == nil || len(cs) == 0 || !ok {
+		if u == nil || len(cs) == 0 {
 			return nil
 		}
-		a, err := call("POST", "/api/v1/projects/"+id+"/applications", u.token, map[string]any{"talent_id": pick(r, cs).id, "message": words(r, 2)}, false)
-		created(a, &w.apps)
+		id, ok := nth(r, w.projects)
+		talent := pick(r, cs).id
+		if r.IntN(4) > 0 {
+			// Its own open project, and a profile it found.
+			id, ok = w.pickListed(r, "/api/v1/projects?status=open&per_page=100&org_id="+org, u.token)
+			if found, any := w.pickListed(r, "/api/v1/talents?per_page=100", u.token); any {
+				talent = found
+			}
+		}
+		if !ok {
+			return nil
+		}
+		a, err := call("POST", "/api/v1/projects/"+id+"/applications", u.token, map[string]any{"talent_id": talent, "message": words(r, 2)}, false)
+		w.madeApplication(a)
 		return err
 	case "move":
 		id, ok := nth(r, w.apps)
-		u, _ := w.orgMember(r)
-		if !ok || u == nil {
+		if !ok {
 			return nil
 		}
-		_, err := call("PATCH", "/api/v1/applications/"+id, u.token, map[string]any{"stage": pick(r, oStages), "note": words(r, 1)}, false)
+		// Mostly a member of the application's organisation, moving it to
+		// the next stage; now and then anyone, anywhere.
+		var u *ouser
+		stage := pick(r, oStages)
+		if r.IntN(5) > 0 {
+			for _, c := range w.usersOf("org") {
+				if w.memberOrg(c) == w.appOrg[id] {
+					u = c
+					break
+				}
+			}
+			if u != nil {
+				var app struct {
+					Stage string `json:"stage"`
+				}
+				if a, err := w.srv.call("GET", "/api/v1/applications/"+id, u.token, nil, false); err == nil && a.code == 200 && a.json(&app) == nil {
+					next := map[string][]string{"applied": {"shortlisted", "rejected"}, "invited": {"rejected"}, "shortlisted": {"interviewing", "rejected"},
+						"interviewing": {"offered", "rejected"}, "offered": {"hired", "rejected"}}[app.Stage]
+					if len(next) > 0 && r.IntN(6) > 0 {
+						stage = next[0]
+						if r.IntN(5) == 0 {
+							stage = next[len(next)-1]
+						}
+					}
+				}
+			}
+		}
+		if u == nil {
+			if u, _ = w.orgMember(r); u == nil {
+				return nil
+			}
+		}
+		_, err := call("PATCH", "/api/v1/applications/"+id, u.token, map[string]any{"stage": stage, "note": words(r, 1)}, false)
 		return err
 	case "creator_move":
-		id, ok := nth(r, w.apps)
 		us := w.usersOf("creator")
-		if !ok || len(us) == 0 {
+		if len(us) == 0 {
 			return nil
 		}
+		u := pick(r, us)
+		if id, ok := nth(r, w.apps); ok && r.IntN(4) > 0 {
+			// The creator of an application.
+			for _, c := range us {
+				if c.id == w.appTalent[id] {
+					u = c
+				}
+			}
+		}
+		id, ok := nth(r, w.apps)
 		body := pick(r, []map[string]any{{"stage": "withdrawn"}, {"accept_contact": true}, {"accept_invitation": true},
 			{"accept_invitation": true, "accept_contact": true}})
-		_, err := call("PATCH", "/api/v1/applications/"+id, pick(r, us).token, body, false)
+		if r.IntN(5) > 0 {
+			// One of the creator's own: an invitation is mostly accepted.
+			var app map[string]any
+			if app, ok = w.pickItem(r, "/api/v1/applications?per_page=100", u.token); ok {
+				id = app["id"].(string)
+				if app["stage"] == "invited" && r.IntN(4) > 0 {
+					body = map[string]any{"accept_invitation": true, "accept_contact": r.IntN(2) == 0}
+				}
+			}
+		}
+		if !ok {
+			return nil
+		}
+		_, err := call("PATCH", "/api/v1/applications/"+id, u.token, body, false)
 		return err
 	case "report":
 		u, org := w.orgMember(r)
@@ -524,6 +659,14 @@ func (w *world) do(ctx context.Context, s step) error {
 		body := map[string]any{"talent_id": pick(r, talents), "org_id": org, "date": randomDate(r),
 			"origin": pick(r, []string{"overseas", "domestic"}), "level": pick(r, oLevels),
 			"district": pick(r, oDistricts), "industry": pick(r, oIndustry)}
+		if r.IntN(2) == 0 {
+			// A hire of its own pipeline, or a profile it found.
+			if app, ok := w.pickItem(r, "/api/v1/applications?stage=hired&per_page=100", u.token); ok && r.IntN(2) == 0 {
+				body = map[string]any{"application_id": app["id"], "date": randomDate(r)}
+			} else if found, ok := w.pickListed(r, "/api/v1/talents?per_page=100", u.token); ok {
+				body["talent_id"] = found
+			}
+		}
 		a, err := call("POST", "/api/v1/recruitments", u.token, body, false)
 		created(a, &w.recs)
 		return err
@@ -551,9 +694,16 @@ func (w *world) do(ctx context.Context, s step) error {
 		_, err := call("DELETE", "/api/v1/recruitments/"+id, u.token, nil, false)
 		return err
 	case "confirm_operator":
-		u, _ := w.orgMember(r)
+		u, org := w.orgMember(r)
+		if u == nil {
+			return nil
+		}
 		id, ok := nth(r, w.bases)
-		if u == nil || !ok {
+		if r.IntN(5) > 0 {
+			// What its organisation is asked to co-operate on.
+			id, ok = w.pickListed(r, "/api/v1/orgs/"+org+"/base-requests", u.token)
+		}
+		if !ok {
 			return nil
 		}
 		_, err := call("POST", "/api/v1/bases/"+id+"/operators", u.token, map[string]string{"decision": pick(r, []string{"confirm", "confirm", "decline"})}, false)
@@ -573,11 +723,21 @@ func (w *world) do(ctx context.Context, s step) error {
 		return err
 	case "answer_invitation":
 		us := w.usersOf("org")
-		id, ok := nth(r, w.orgs)
-		if len(us) == 0 || !ok {
+		if len(us) == 0 {
 			return nil
 		}
-		_, err := call("POST", "/api/v1/me/invitations/"+id, pick(r, us).token, map[string]string{"decision": pick(r, []string{"accept", "accept", "decline"})}, false)
+		u := pick(r, us)
+		id, ok := nth(r, w.orgs)
+		if r.IntN(5) > 0 {
+			// An invitation the account has.
+			if inv, any := w.pickItem(r, "/api/v1/me/invitations", u.token); any {
+				id, ok = fmt.Sprint(inv["org_id"]), true
+			}
+		}
+		if !ok {
+			return nil
+		}
+		_, err := call("POST", "/api/v1/me/invitations/"+id, u.token, map[string]string{"decision": pick(r, []string{"accept", "accept", "decline"})}, false)
 		return err
 	case "leave_org":
 		u, org := w.orgMember(r)
@@ -588,11 +748,28 @@ func (w *world) do(ctx context.Context, s step) error {
 		return err
 	case "withdraw_consent":
 		us := w.usersOf("creator")
-		id, ok := nth(r, w.orgs)
-		if len(us) == 0 || !ok {
+		if len(us) == 0 {
 			return nil
 		}
-		_, err := call("DELETE", "/api/v1/consents/"+id, pick(r, us).token, nil, false)
+		u := pick(r, us)
+		if id, ok := nth(r, w.apps); ok && r.IntN(4) > 0 {
+			for _, c := range us {
+				if c.id == w.appTalent[id] {
+					u = c
+				}
+			}
+		}
+		id, ok := nth(r, w.orgs)
+		if r.IntN(5) > 0 {
+			// A consent the creator gave.
+			if c, any := w.pickItem(r, "/api/v1/consents", u.token); any {
+				id, ok = fmt.Sprint(c["org_id"]), true
+			}
+		}
+		if !ok {
+			return nil
+		}
+		_, err := call("DELETE", "/api/v1/consents/"+id, u.token, nil, false)
 		return err
 	case "taxonomy":
 		return w.editTaxonomy(r)

@@ -126,7 +126,8 @@ func runSequence(t *testing.T, seed uint64, seq []step, bin string, only questio
 	if accepted == nil {
 		accepted = map[string]int{}
 	}
-	w := &world{dir: dir, bin: bin, rng: rand.New(rand.NewPCG(seed, 1)), accepted: accepted}
+	w := &world{dir: dir, bin: bin, rng: rand.New(rand.NewPCG(seed, 1)), accepted: accepted,
+		appOrg: map[string]string{}, appTalent: map[string]string{}}
 	defer w.close()
 	if err := w.setup(ctx); err != nil {
 		t.Fatalf("seed %d: set-up: %v", seed, err)
