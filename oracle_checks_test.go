@@ -852,6 +852,16 @@ type figuresQuery struct {
 func (q figuresQuery) String() string { return fmt.Sprintf("figures %d %s", q.Year, q.Export) }
 
 type apiTarget struct {
+	Final *struct {
+		Actual float64 `json:"actual"`
+		Of     int     `json:"of"`
+		Met    bool    `json:"met"`
+		Years  []struct {
+			Year   int     `json:"year"`
+			Actual float64 `json:"actual"`
+			Met    bool    `json:"met"`
+		} `json:"years"`
+	} `json:"final"`
 	Metric   string  `json:"metric"`
 	InPeriod bool    `json:"in_period"`
 	Actual   float64 `json:"actual"`
@@ -896,6 +906,26 @@ func (q figuresQuery) ask(w *world, s *snapshot) error {
 			if g.Actual != x.Actual || g.Percent != x.Percent || g.InPeriod != x.InPeriod || path == "/api/v1/targets" && g.Unit != x.Unit {
 				return fmt.Errorf("%s %s %d: actual %v percent %v in period %v unit %q; the records say %v %v %v %q",
 					path, g.Metric, q.Year, g.Actual, g.Percent, g.InPeriod, g.Unit, x.Actual, x.Percent, x.InPeriod, x.Unit)
+			}
+			// Once its period is over, a target's final result.
+			var t rawTarget
+			for _, rt := range s.targets {
+				if rt.Metric == g.Metric {
+					t = rt
+				}
+			}
+			if over := t.Period.To < time.Now().In(shenzhen).Year(); over != (g.Final != nil) {
+				return fmt.Errorf("%s %s: period %d-%d, final result %v", path, g.Metric, t.Period.From, t.Period.To, g.Final)
+			} else if over {
+				want := s.final(t)
+				var years []string
+				for _, y := range g.Final.Years {
+					years = append(years, fmt.Sprintf("%d:%v:%v", y.Year, y.Actual, y.Met))
+				}
+				got := oFinal{Actual: g.Final.Actual, Of: g.Final.Of, Met: g.Final.Met, Years: strings.Join(years, " ")}
+				if got != want {
+					return fmt.Errorf("%s %s: final result %+v; the records say %+v", path, g.Metric, got, want)
+				}
 			}
 			if q.Year < 2026 && x.Unit == "talents" && g.Forecast != g.Actual && path == "/api/v1/targets" {
 				return fmt.Errorf("%s %d: a past year's forecast %v is not its count %v", g.Metric, q.Year, g.Forecast, g.Actual)

@@ -493,6 +493,54 @@ func (s *snapshot) target(t rawTarget, y int) oTarget {
 	return o
 }
 
+// oFinal is a target's result over its period, once it is over.
+type oFinal struct {
+	Actual float64
+	Of     int
+	Met    bool
+	Years  string // "2022:3:false …" for a yearly goal
+}
+
+// met: the count reaches the goal; for a goal per organisation, every
+// organisation concerned reaches it (none concerned is not met).
+func (o oTarget) met(t rawTarget) bool {
+	if t.Kind == "bases_per_org" {
+		return o.Percent >= 100
+	}
+	return o.Actual >= t.Goal
+}
+
+// final is the result over a period that is over: a yearly goal year by
+// year (met when every year met it), the others by the count at the end of
+// the period's last year.
+func (s *snapshot) final(t rawTarget) oFinal {
+	var f oFinal
+	if t.Kind == "talents_per_year" {
+		var years []string
+		for y := t.Period.From; y <= t.Period.To; y++ {
+			o := s.target(t, y)
+			years = append(years, fmt.Sprintf("%d:%v:%v", y, o.Actual, o.met(t)))
+			f.Of++
+			if o.met(t) {
+				f.Actual++
+			}
+		}
+		f.Years, f.Met = strings.Join(years, " "), int(f.Actual) == f.Of
+		return f
+	}
+	o := s.target(t, t.Period.To)
+	f.Actual, f.Met = o.Actual, o.met(t)
+	if t.Kind == "bases_per_org" {
+		for _, org := range s.orgs {
+			if org.Status == "verified" && decidedBy(org.Decision, t.Period.To) && slices.Contains(org.Flags, t.OrgFlag) &&
+				(t.OrgKind == "" || org.Kind == t.OrgKind) {
+				f.Of++
+			}
+		}
+	}
+	return f
+}
+
 // baseCounts: a base of the target's kind counts when one of its operators
 // is of an operator kind the target names (any, when it names none).
 func (s *snapshot) baseCounts(t rawTarget, b *rawBase) bool {
