@@ -1058,6 +1058,25 @@ func (q dashboard) ask(w *world, s *snapshot) error {
 	return nil
 }
 
+// finalRows are the exports' lines of final results, as the records say
+// them: metric (or metric/year) → count/met.
+func (s *snapshot) finalRows() map[string]string {
+	out := map[string]string{}
+	yesNo := map[bool]string{true: "是", false: "否"}
+	for _, t := range s.targets {
+		if t.Period.To >= time.Now().In(shenzhen).Year() {
+			continue
+		}
+		f := s.final(t)
+		out[t.Metric] = num(f.Actual) + "/" + yesNo[f.Met]
+		for _, y := range strings.Fields(f.Years) {
+			parts := strings.Split(y, ":")
+			out[t.Metric+"/"+parts[0]] = parts[1] + "/" + yesNo[parts[2] == "true"]
+		}
+	}
+	return out
+}
+
 // csvCategory is the CSV's first column of each breakdown.
 var csvCategory = map[string]string{"month": "月份", "district": "区", "industry": "产业门类", "origin": "来源", "level": "人才层次", "district_industry": "区 × 产业门类"}
 
@@ -1080,11 +1099,20 @@ func (q figuresQuery) csv(w *world, s *snapshot, want map[string]oTarget, yf yea
 			if r[0] == "指标" && len(r) >= 6 {
 				got[r[0]][r[1]] = r[3] + "/" + r[5]
 			}
+			if r[0] == "期末结果" && len(r) >= 8 {
+				got[r[0]][r[1]] = r[3] + "/" + r[7]
+			}
 		}
 	}
 	for m, x := range want {
 		if g, w := got["指标"][m], num(x.Actual)+"/"+num(x.Percent); g != w {
 			return fmt.Errorf("csv target %s: %s, the records say %s", m, g, w)
+		}
+	}
+	finals := s.finalRows()
+	if len(finals) > 0 || len(got["期末结果"]) > 0 {
+		if fmt.Sprint(got["期末结果"]) != fmt.Sprint(finals) {
+			return fmt.Errorf("csv final results: %v, the records say %v", got["期末结果"], finals)
 		}
 	}
 	for dim, cat := range csvCategory {
@@ -1164,6 +1192,23 @@ func (q figuresQuery) xlsx(w *world, s *snapshot, want map[string]oTarget, yf ye
 		if fmt.Sprint(got) != fmt.Sprint(wantRows) {
 			return fmt.Errorf("xlsx %s: %v, the records say %v", dim, got, wantRows)
 		}
+	}
+	// The final results of the periods that are over.
+	finals := s.finalRows()
+	gotFinals := map[string]string{}
+	if rows, err := f.GetRows("期末结果"); err == nil {
+		for _, r := range rows[min(1, len(rows)):] {
+			if len(r) >= 7 {
+				key := r[1]
+				if r[3] != "全期" {
+					key += "/" + r[3]
+				}
+				gotFinals[key] = r[5] + "/" + r[6]
+			}
+		}
+	}
+	if fmt.Sprint(gotFinals) != fmt.Sprint(finals) {
+		return fmt.Errorf("xlsx final results: %v, the records say %v", gotFinals, finals)
 	}
 	// The record list: every record of the year, once, and which count.
 	recs, err := f.GetRows("记录明细")

@@ -99,6 +99,7 @@ var CSVHeader = []string{"类别", "键", "名称", "数量", "目标", "完成�
 // Categories of the CSV rows.
 const (
 	CSVTarget = "指标"
+	CSVFinal  = "期末结果"
 	CSVBase   = "基地"
 )
 
@@ -120,6 +121,16 @@ func CSV(w io.Writer, r *models.Report, tax *models.Taxonomy) error {
 	}
 	for _, t := range r.Targets {
 		rows = append(rows, []string{CSVTarget, t.Metric, t.LabelZH, num(t.Actual), num(t.Goal), num(t.Percent), num(t.Forecast), yesNo(t.OnTrack)})
+	}
+	// The result over each period that is over, as the dashboard shows it:
+	// the count (for a yearly goal, the years that met it), the goal, met.
+	for _, t := range r.Targets {
+		if f := t.Final; f != nil {
+			rows = append(rows, []string{CSVFinal, t.Metric, fmt.Sprintf("%s（%d-%d）", t.LabelZH, f.Period.From, f.Period.To), num(f.Actual), num(f.Goal), "", "", yesNo(f.Met)})
+			for _, y := range f.Years {
+				rows = append(rows, []string{CSVFinal, fmt.Sprintf("%s/%d", t.Metric, y.Year), fmt.Sprintf("%s（%d年）", t.LabelZH, y.Year), num(y.Actual), num(f.Goal), "", "", yesNo(y.Met)})
+			}
+		}
 	}
 	for _, b := range r.Breakdowns {
 		cat := dimSheets[b.By][1]
@@ -186,6 +197,7 @@ func plainNumber(s string) bool {
 // Sheet names of the workbook.
 const (
 	SheetSummary = "汇总"
+	SheetFinal   = "期末结果"
 	SheetRecords = "记录明细"
 )
 
@@ -237,6 +249,35 @@ func XLSX(w io.Writer, r *models.Report, tax *models.Taxonomy) error {
 	}
 	_ = f.SetColWidth(SheetSummary, "A", "A", 36)
 	_ = f.SetColWidth(SheetSummary, "B", "I", 14)
+
+	// The result over each period that is over.
+	finals := 0
+	for _, t := range r.Targets {
+		if t.Final == nil {
+			continue
+		}
+		if finals == 0 {
+			if _, err := f.NewSheet(SheetFinal); err != nil {
+				return err
+			}
+			if err := head(SheetFinal, 1, []any{"指标", "指标代码", "期间", "年度", "目标", "实际", "是否达成"}); err != nil {
+				return err
+			}
+			_ = f.SetColWidth(SheetFinal, "A", "A", 36)
+		}
+		fr := t.Final
+		period := fmt.Sprintf("%d-%d", fr.Period.From, fr.Period.To)
+		finals++
+		if err := row(SheetFinal, 1+finals, []any{t.LabelZH, t.Metric, period, "全期", fr.Goal, fr.Actual, yesNo(fr.Met)}); err != nil {
+			return err
+		}
+		for _, y := range fr.Years {
+			finals++
+			if err := row(SheetFinal, 1+finals, []any{t.LabelZH, t.Metric, period, y.Year, fr.Goal, y.Actual, yesNo(y.Met)}); err != nil {
+				return err
+			}
+		}
+	}
 
 	// Breakdowns.
 	write := func(sheet, keyHead string, b models.Breakdown, dim string) error {
