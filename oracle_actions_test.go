@@ -375,6 +375,24 @@ func created(a answer, ids *[]string) {
 	}
 }
 
+// applicant is mostly the creator of an application made, now and then
+// any creator.
+func (w *world) applicant(r *rand.Rand) *ouser {
+	us := w.usersOf("creator")
+	if len(us) == 0 {
+		return nil
+	}
+	u := pick(r, us)
+	if id, ok := nth(r, w.apps); ok && r.IntN(4) > 0 {
+		for _, c := range us {
+			if c.id == w.appTalent[id] {
+				u = c
+			}
+		}
+	}
+	return u
+}
+
 // pickItem picks one item of a list as the user sees it (false when the
 // list is empty or refused).
 func (w *world) pickItem(r *rand.Rand, path, token string) (map[string]any, bool) {
@@ -614,18 +632,9 @@ func (w *world) do(ctx context.Context, s step) error {
 		_, err := call("PATCH", "/api/v1/applications/"+id, u.token, map[string]any{"stage": stage, "note": words(r, 1)}, false)
 		return err
 	case "creator_move":
-		us := w.usersOf("creator")
-		if len(us) == 0 {
+		u := w.applicant(r)
+		if u == nil {
 			return nil
-		}
-		u := pick(r, us)
-		if id, ok := nth(r, w.apps); ok && r.IntN(4) > 0 {
-			// The creator of an application.
-			for _, c := range us {
-				if c.id == w.appTalent[id] {
-					u = c
-				}
-			}
 		}
 		id, ok := nth(r, w.apps)
 		body := pick(r, []map[string]any{{"stage": "withdrawn"}, {"accept_contact": true}, {"accept_invitation": true},
@@ -747,17 +756,9 @@ func (w *world) do(ctx context.Context, s step) error {
 		_, err := call("DELETE", "/api/v1/orgs/"+org+"/members/"+u.id, u.token, nil, false)
 		return err
 	case "withdraw_consent":
-		us := w.usersOf("creator")
-		if len(us) == 0 {
+		u := w.applicant(r)
+		if u == nil {
 			return nil
-		}
-		u := pick(r, us)
-		if id, ok := nth(r, w.apps); ok && r.IntN(4) > 0 {
-			for _, c := range us {
-				if c.id == w.appTalent[id] {
-					u = c
-				}
-			}
 		}
 		id, ok := nth(r, w.orgs)
 		if r.IntN(5) > 0 {
