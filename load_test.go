@@ -23,12 +23,14 @@ func TestLoadGeneratorShortRun(t *testing.T) {
 	}
 	a := start(t, env)
 	defer a.stop(t)
-	rep, err := load.Run(context.Background(), load.Config{URL: a.base, Clients: 6, Rate: 60, Duration: 10 * time.Minute, Requests: 120,
+	rep, err := load.Run(context.Background(), load.Config{URL: a.base, Clients: 6, Rate: 60, Requests: 120,
 		Creators: 300, Orgs: 12, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Log("\n" + rep.String())
+	// Every one of the 120 steps ran (no time limit ends the run) and
+	// sent at least one request.
 	if rep.Errors > 0 || rep.Requests < 120 || rep.SignInFailed > 0 {
 		t.Fatalf("short load: %d requests, %d errors, %d failed sign-ins\n%s", rep.Requests, rep.Errors, rep.SignInFailed, rep)
 	}
@@ -41,6 +43,8 @@ func TestLoadGeneratorShortRun(t *testing.T) {
 		{URL: a.base, Clients: 0, Rate: 1, Duration: time.Second, Creators: 1, Orgs: 1},
 		{URL: a.base, Clients: 1, Rate: 1e9, Duration: time.Second, Creators: 1, Orgs: 1},
 		{URL: a.base, Clients: 1, Rate: 1, Duration: time.Hour, Creators: 1, Orgs: 1},
+		{URL: a.base, Clients: 1, Rate: 1, Creators: 1, Orgs: 1},               // neither a time nor a count
+		{URL: a.base, Clients: 1, Rate: 1, Requests: -1, Creators: 1, Orgs: 1}, // a negative count
 	} {
 		if _, err := load.Run(context.Background(), bad); err == nil || !strings.HasPrefix(err.Error(), "load:") {
 			t.Errorf("%+v: %v", bad, err)

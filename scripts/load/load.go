@@ -39,11 +39,11 @@ type Config struct {
 	URL      string        // base URL of a talenthub on a loopback address
 	Clients  int           // concurrent clients
 	Rate     float64       // requests per second from all clients together
-	Duration time.Duration // how long to send
+	Duration time.Duration // how long to send (0 with Requests: until they are sent)
 	// Requests, if set, ends the run once every client has taken its share
 	// of that many steps (a step sends one request, or a few: a move reads
-	// the board first), or when Duration is over: with a seed, the same
-	// requests whatever the machine's speed.
+	// the board first), or when Duration, if set, is over: with a seed and
+	// no Duration, the same requests whatever the machine's speed.
 	Requests int
 	Creators int           // how many seeded creators exist (sign-ins are spread over them)
 	Orgs     int           // how many seeded organisations exist
@@ -74,8 +74,8 @@ func (c *Config) check() error {
 		return fmt.Errorf("load: clients must be 1..%d", MaxClients)
 	case c.Rate <= 0 || c.Rate > MaxRate:
 		return fmt.Errorf("load: rate must be in (0, %d] requests/s", MaxRate)
-	case c.Duration <= 0 || c.Duration > MaxDuration:
-		return fmt.Errorf("load: duration must be in (0, %s]", MaxDuration)
+	case c.Requests < 0 || c.Duration < 0 || c.Duration == 0 && c.Requests == 0 || c.Duration > MaxDuration:
+		return fmt.Errorf("load: duration must be in (0, %s], or 0 with a number of requests", MaxDuration)
 	case c.Creators < 1 || c.Orgs < 1:
 		return errors.New("load: say how many seeded creators and organisations there are")
 	}
@@ -183,7 +183,11 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	rep.RSSStart = r.rss(ctx)
 	rep.RSSPeak = rep.RSSStart
 
-	runCtx, cancel := context.WithTimeout(ctx, cfg.Duration)
+	runCtx, cancel := context.WithCancel(ctx)
+	if cfg.Duration > 0 {
+		cancel()
+		runCtx, cancel = context.WithTimeout(ctx, cfg.Duration)
+	}
 	defer cancel()
 	stopRSS := make(chan struct{})
 	var rssWG sync.WaitGroup
