@@ -24,6 +24,7 @@ import (
 	"github.com/szdc/talenthub/server"
 	"github.com/szdc/talenthub/server/embeddb"
 	"github.com/szdc/talenthub/server/figures"
+	"github.com/szdc/talenthub/server/notify"
 	"github.com/szdc/talenthub/server/service"
 	"github.com/szdc/talenthub/server/store"
 	"github.com/szdc/talenthub/web"
@@ -220,6 +221,11 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	go janitor(ctx, db.store, cfg.feedRetention(), logger)
 	go ix.Follow(ctx, time.Second, time.Hour)
 	go fig.Follow(ctx, time.Second)
+	// Notifications follow the feed like the index and the figures; they
+	// keep their position in the database, so a restart tells what was
+	// missed and nothing twice.
+	notifier := notify.New(db.store, db.store, notify.Options{Logger: logger})
+	go notifier.Follow(ctx, time.Second)
 
 	where := "MongoDB " + maskURI(cfg.MongoURI)
 	if db.embedded != nil {

@@ -56,6 +56,8 @@ func (s *Server) routes() {
 	api.Delete("/orgs/:id/invitations/:user_id", s.requireUser, removeFrom("user_id", s.cfg.Orgs.CancelInvitation))
 	api.Get("/me/invitations", s.requireUser, s.handleMyInvitations)
 	api.Post("/me/invitations/:org_id", s.requireUser, s.handleInvitationAnswer)
+	api.Get("/notifications", s.requireUser, s.handleNotifications)
+	api.Post("/notifications/read", s.requireUser, s.handleNotificationsRead)
 
 	api.Post("/bases", s.requireUser, create(s.cfg.Bases.Create, func(b *models.Base) string { return "/api/v1/bases/" + b.ID }))
 	api.Get("/bases", s.requireUser, s.handleBaseList)

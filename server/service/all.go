@@ -15,22 +15,24 @@ type Index interface {
 
 // All holds every service, wired over one store and one index.
 type All struct {
-	Accounts     *Accounts
-	Talents      *Talents
-	Orgs         *Orgs
-	Bases        *Bases
-	Projects     *Projects
-	Applications *Applications
-	Recruitments *Recruitments
-	Audit        *Audit
-	Taxonomies   *Taxonomies
-	Stats        *Stats
+	Accounts      *Accounts
+	Talents       *Talents
+	Orgs          *Orgs
+	Bases         *Bases
+	Projects      *Projects
+	Applications  *Applications
+	Recruitments  *Recruitments
+	Audit         *Audit
+	Taxonomies    *Taxonomies
+	Stats         *Stats
+	Notifications *Notifications
 }
 
 // Models is the set as the HTTP API and the web UI take it.
 func (a *All) Models() models.Services {
 	return models.Services{Accounts: a.Accounts, Talents: a.Talents, Orgs: a.Orgs, Bases: a.Bases, Projects: a.Projects,
-		Applications: a.Applications, Recruitments: a.Recruitments, Audit: a.Audit, Taxonomies: a.Taxonomies, Stats: a.Stats}
+		Applications: a.Applications, Recruitments: a.Recruitments, Audit: a.Audit, Taxonomies: a.Taxonomies, Stats: a.Stats,
+		Notifications: a.Notifications}
 }
 
 // Config is what New wires the services to. Store is required; the rest
@@ -63,15 +65,16 @@ func New(cfg Config) *All {
 	tax := NewTaxonomies(st, st, now, logger)
 	d := Deps{Store: st, Lister: lister, Searcher: searcher, Weights: weights, Tax: tax, Now: now, Logger: logger, docs: newDocCache()}
 	return &All{
-		Accounts:     NewAccounts(st, st, st, st, acc),
-		Talents:      NewTalents(d),
-		Orgs:         NewOrgs(d),
-		Bases:        NewBases(d),
-		Projects:     NewProjects(d),
-		Applications: NewApplications(d),
-		Recruitments: NewRecruitments(d),
-		Audit:        NewAudit(d),
-		Taxonomies:   tax,
-		Stats:        NewStats(d, figures, st),
+		Accounts:      NewAccounts(st, st, st, st, acc),
+		Talents:       NewTalents(d),
+		Orgs:          NewOrgs(d),
+		Bases:         NewBases(d),
+		Projects:      NewProjects(d),
+		Applications:  NewApplications(d),
+		Recruitments:  NewRecruitments(d),
+		Audit:         NewAudit(d),
+		Taxonomies:    tax,
+		Stats:         NewStats(d, figures, st),
+		Notifications: NewNotifications(st),
 	}
 }

@@ -40,6 +40,7 @@ type Stores interface {
 	models.TaxonomyStore
 	models.TargetStore
 	models.InvitationStore
+	models.NotificationStore
 	UserSessions(ctx context.Context, userID string) ([]*models.Session, error)
 	BeginErasure(ctx context.Context, e models.Erasure) error
 	EndErasure(ctx context.Context, talentID string) error

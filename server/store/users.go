@@ -151,6 +151,9 @@ func (s *Store) DeleteUser(ctx context.Context, id string) error {
 	if _, err := s.sessions.DeleteMany(ctx, bson.D{{Key: "user_id", Value: oid}}); err != nil {
 		return translate(op, err)
 	}
+	if err := s.DeleteInbox(ctx, id); err != nil {
+		return err
+	}
 	if err := remove(ctx, s, op, s.users, oid, 0); err != nil && !models.IsCode(err, models.CodeNotFound) {
 		return err
 	}

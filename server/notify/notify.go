@@ -1,0 +1,280 @@
+// Package notify tells people what concerns them: it follows the change
+// feed (one more applier of models.Follower, beside the search index and
+// the figures), turns the events it finds into one notification per
+// event and recipient, and asks the mailer for a mail about each.
+//
+// An event is named by what cannot change: a move of an application is
+// its place in the application's history, a decision or an invitation is
+// its audit entry. That name, with the recipient's id, is the
+// notification's id, so however often the feed is replayed (its overlap
+// window, a resynchronisation, a restart after kill -9 before the cursor
+// was saved) the inbox holds the event once and the outbox mails it once.
+package notify
+
+import (
+	"context"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/szdc/talenthub/models"
+)
+
+// Name is the follower's name: in the log and in its saved position.
+const Name = "notify"
+
+// Store is what the notifier needs of the database.
+type Store interface {
+	models.NotificationStore
+	User(ctx context.Context, id string) (*models.User, error)
+	// FollowerPosition returns the saved feed position and the time the
+	// notifier first ran (events before it are not told).
+	FollowerPosition(ctx context.Context, name string) (cursor string, since time.Time, err error)
+	SetFollowerCursor(ctx context.Context, name, cursor string) error
+}
+
+// slack is how much earlier than its feed entry an event may be stamped
+// (the clock is read before the write that leaves the entry).
+const slack = time.Minute
+
+// Options configure a Notifier.
+type Options struct {
+	// Mailer takes a mail about each notification; nil sends none.
+	Mailer models.Mailer
+	// Overlap is the follower's overlap window (10 s).
+	Overlap time.Duration
+	Now     func() time.Time
+	Logger  *slog.Logger
+}
+
+// Notifier follows the feed for notifications.
+type Notifier struct {
+	src      models.FeedSource
+	st       Store
+	opts     Options
+	follower *models.Follower
+
+	// cursor is the saved position (read once, then kept in step), since
+	// the time before which nothing is told.
+	cursor  string
+	since   time.Time
+	loaded  bool
+	savedAt time.Time
+}
+
+// saveEvery is how often the position is saved while it moves.
+const saveEvery = 5 * time.Second
+
+// New returns a notifier of the feed of src.
+func New(src models.FeedSource, st Store, opts Options) *Notifier {
+	if opts.Overlap <= 0 {
+		opts.Overlap = 10 * time.Second
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	n := &Notifier{src: src, st: st, opts: opts}
+	n.follower = models.NewFollower(src, (*applier)(n), models.FollowerOptions{Name: Name, Overlap: opts.Overlap, Now: opts.Now, Logger: opts.Logger})
+	return n
+}
+
+// CatchUp tells the events of the feed since the saved position.
+func (n *Notifier) CatchUp(ctx context.Context) (int, error) { return n.follower.CatchUp(ctx) }
+
+// Follow catches up every interval until ctx ends (and resynchronises
+// after a gap in the feed).
+func (n *Notifier) Follow(ctx context.Context, interval time.Duration) {
+	n.follower.Follow(ctx, interval, 0)
+}
+
+// event is one thing that happened, to tell some people.
+type event struct {
+	key        string // what names it for ever
+	at         time.Time
+	kind       string
+	params     map[string]string
+	link       string
+	recipients []string
+}
+
+// tell makes the notification of e for each recipient and asks for its
+// mail. Both steps are idempotent by the notification's id, and the mail
+// is asked for even when the notification was there already: a crash
+// between the two is mended by the replay.
+func (n *Notifier) tell(ctx context.Context, e event) error {
+	seen := map[string]bool{}
+	for _, uid := range e.recipients {
+		if uid == "" || seen[uid] {
+			continue
+		}
+		seen[uid] = true
+		note := &models.Notification{ID: e.key + ":" + uid, UserID: uid, Kind: e.kind, Params: e.params, Link: e.link, CreatedAt: e.at}
+		if _, err := n.st.Notify(ctx, note); err != nil {
+			return err
+		}
+		if n.opts.Mailer == nil {
+			continue
+		}
+		u, err := n.st.User(ctx, uid)
+		switch {
+		case models.IsCode(err, models.CodeNotFound):
+			continue // the account is gone
+		case err != nil:
+			return err
+		}
+		title, body := models.NoticeText(e.kind, u.Language, e.params)
+		if err := n.opts.Mailer.Send(ctx, &models.MailRequest{Key: note.ID, UserID: uid, To: u.Email, Lang: u.Language,
+			Kind: e.kind, Title: title, Body: body, Link: e.link, Security: models.SecurityNote(e.kind)}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// members returns the members of an organisation (none if it is gone).
+func (n *Notifier) members(ctx context.Context, orgID string) ([]string, string, error) {
+	if orgID == "" {
+		return nil, "", nil
+	}
+	doc, err := n.src.Doc(ctx, models.CollOrgs, orgID)
+	switch {
+	case models.IsCode(err, models.CodeNotFound):
+		return nil, "", nil
+	case err != nil:
+		return nil, "", err
+	}
+	o := doc.(*models.Org)
+	return o.MemberIDs, o.Name, nil
+}
+
+// applicationEvents are the moves of an application's history since floor.
+func (n *Notifier) applicationEvents(ctx context.Context, a *models.Application, floor time.Time) ([]event, error) {
+	var out []event
+	var orgMembers []string
+	var orgName string
+	loaded := false
+	for i, m := range a.History {
+		if m.At.Before(floor) {
+			continue
+		}
+		if !loaded {
+			var err error
+			if orgMembers, orgName, err = n.members(ctx, a.OrgID); err != nil {
+				return nil, err
+			}
+			loaded = true
+		}
+		params := map[string]string{"project": a.ProjectTitle, "org": orgName}
+		toOrg := event{key: "app:" + a.ID + ":" + strconv.Itoa(i), at: m.At, params: params,
+			link: "/org/projects/" + a.ProjectID + "/pipeline", recipients: orgMembers}
+		toCreator := event{key: toOrg.key, at: m.At, params: params, link: "/me/applications", recipients: []string{a.TalentID}}
+		switch {
+		case m.Action == "apply":
+			toOrg.kind = models.NoteApplied
+			out = append(out, toOrg)
+		case m.Action == "invite":
+			toCreator.kind = models.NoteInvited
+			out = append(out, toCreator)
+		case m.Action == "accept_invitation":
+			toOrg.kind = models.NoteAccepted
+			out = append(out, toOrg)
+		case m.Action == "accept_contact":
+			toOrg.kind = models.NoteContactShared
+			out = append(out, toOrg)
+		case m.Action == "move" && m.To == models.StageWithdrawn:
+			toOrg.kind = models.NoteWithdrew
+			out = append(out, toOrg)
+		case m.Action == "move" && m.Side == models.SideOrg:
+			toCreator.kind = models.NoteMoved
+			toCreator.params = map[string]string{"project": a.ProjectTitle, "org": orgName, "stage": string(m.To)}
+			out = append(out, toCreator)
+		}
+	}
+	return out, nil
+}
+
+// auditEvents are the decisions and invitations an audit entry records.
+func (n *Notifier) auditEvents(ctx context.Context, e *models.AuditEntry) ([]event, error) {
+	ev := event{key: "audit:" + e.ID, at: e.At}
+	status, _ := e.After["status"].(string)
+	switch e.Action {
+	case models.AuditOrgDecide:
+		members, name, err := n.members(ctx, e.ResourceID)
+		if err != nil {
+			return nil, err
+		}
+		ev.kind, ev.link, ev.recipients = models.NoteOrgDecided, "/org", members
+		ev.params = map[string]string{"org": name, "status": status, "reason": e.Reason}
+	case models.AuditBaseDecide:
+		doc, err := n.src.Doc(ctx, models.CollBases, e.ResourceID)
+		if models.IsCode(err, models.CodeNotFound) {
+			return nil, nil
+		} else if err != nil {
+			return nil, err
+		}
+		b := doc.(*models.Base)
+		for _, id := range b.OperatorOrgIDs {
+			members, _, err := n.members(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			ev.recipients = append(ev.recipients, members...)
+		}
+		ev.kind, ev.link = models.NoteBaseDecided, "/org"
+		ev.params = map[string]string{"base": b.Name, "status": status, "reason": e.Reason}
+	case models.AuditRecruitmentDecide:
+		doc, err := n.src.Doc(ctx, models.CollRecruitments, e.ResourceID)
+		if models.IsCode(err, models.CodeNotFound) {
+			return nil, nil
+		} else if err != nil {
+			return nil, err
+		}
+		r := doc.(*models.Recruitment)
+		members, _, err := n.members(ctx, r.OrgID)
+		if err != nil {
+			return nil, err
+		}
+		ev.kind, ev.link, ev.recipients = models.NoteRecruitmentDecided, "/org/recruitments", members
+		ev.params = map[string]string{"date": r.Date, "status": status, "reason": e.Reason}
+	case models.AuditOrgInvite:
+		member, _ := e.After["member_id"].(string)
+		_, name, err := n.members(ctx, e.ResourceID)
+		if err != nil {
+			return nil, err
+		}
+		ev.kind, ev.link, ev.recipients = models.NoteMemberInvited, "/org", []string{member}
+		ev.params = map[string]string{"org": name}
+	default:
+		return nil, nil
+	}
+	return []event{ev}, nil
+}
+
+// floor is the time before which events were told already: when the
+// notifier first ran, or a little before its saved position.
+func (n *Notifier) floor() time.Time {
+	f := n.since
+	if n.cursor != "" {
+		if c := models.SeqTime(n.cursor).Add(-n.opts.Overlap - slack); c.After(f) {
+			f = c
+		}
+	}
+	return f
+}
+
+// events are the events of one document of the feed.
+func (n *Notifier) events(ctx context.Context, doc any, floor time.Time) ([]event, error) {
+	switch d := doc.(type) {
+	case *models.Application:
+		return n.applicationEvents(ctx, d, floor)
+	case *models.AuditEntry:
+		if d.At.Before(floor) {
+			return nil, nil
+		}
+		return n.auditEvents(ctx, d)
+	}
+	return nil, nil
+}
