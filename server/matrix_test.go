@@ -341,6 +341,11 @@ func rows(w *world) []row {
 			return target{path: "/api/v1/consents/" + O1, tokens: map[role]string{creator: tok}}
 		}, [nRoles]int{401, no, 404, 403, 403, 403, 403}},
 
+		// Every signed-in user has an inbox of their own: there is no
+		// other's to reach (the service takes the caller's id only).
+		{"GET", "/api/v1/notifications", "own", fixed("/api/v1/notifications?unread=true", nil), [nRoles]int{401, ok, ok, ok, ok, ok, ok}},
+		{"POST", "/api/v1/notifications/read", "own", fixed("/api/v1/notifications/read", map[string]any{"all": true}), [nRoles]int{401, no, no, no, no, no, no}},
+
 		{"POST", "/api/v1/recruitments", "for O1", func(w *world, _ role) target {
 			return target{path: "/api/v1/recruitments", body: w.reportBody()}
 		}, [nRoles]int{401, 403, 403, cr, 403, 403, 403}},
