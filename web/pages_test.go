@@ -46,6 +46,7 @@ type realWorld struct {
 	clock *clock
 	svc   *service.All
 	app   *fiber.App
+	st    *store.Store
 }
 
 func newRealWorld(t *testing.T) *realWorld {
@@ -75,7 +76,7 @@ func newRealWorld(t *testing.T) *realWorld {
 	app := fiber.New()
 	w := Register(app, Config{Services: svc.Models(), Now: c.now, Logger: logger})
 	app.Use(func(c *fiber.Ctx) error { return w.RenderError(c, models.Errorf(models.CodeNotFound, "no such page")) })
-	return &realWorld{t: t, ctx: ctx, clock: c, svc: svc, app: app}
+	return &realWorld{t: t, ctx: ctx, clock: c, svc: svc, app: app, st: st}
 }
 
 func (w *realWorld) must(err error) {

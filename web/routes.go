@@ -23,6 +23,9 @@ func (w *Web) routes(app *fiber.App) {
 	r.Get("/account", anyone, w.view(w.account))
 	r.Post("/account", anyone, w.view(w.accountSave))
 	r.Post("/account/password", anyone, w.view(w.passwordChange))
+	r.Get("/notifications", anyone, w.view(w.notifications))
+	r.Get("/notifications/bell", anyone, w.view(w.bell))
+	r.Post("/notifications/read", anyone, w.view(w.notificationsRead))
 
 	// Creators.
 	r.Get("/me/profile", creator, w.view(w.profileForm))

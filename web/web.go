@@ -122,6 +122,7 @@ type page struct {
 	Form    map[string]string // the form as sent, to fill it again
 	Message string            // the error page's message
 	Status  int
+	Unread  int // the bell's count (signed in)
 }
 
 // h is a page handler: it returns the template to render and its data, or
@@ -149,6 +150,12 @@ func (w *Web) newPage(c *fiber.Ctx) *page {
 	if f := c.Cookies(flashCookie); f != "" {
 		p.Flash = w.tr.t(p.Lang, f)
 		c.Cookie(&fiber.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1, HTTPOnly: true, SameSite: "Lax"})
+	}
+	if p.User != nil && w.cfg.Notifications != nil {
+		// One _id lookup: the bell is on every page.
+		if n, err := w.cfg.Notifications.Unread(c.UserContext(), p.User); err == nil {
+			p.Unread = n
+		}
 	}
 	if tax, err := w.cfg.Taxonomies.Get(c.UserContext()); err == nil {
 		p.Tax = tax
