@@ -206,13 +206,16 @@ func allowed(p *User, act Action, r Resource) bool {
 // Actions on no particular object: what a role may do at all. Permit
 // decides them, as Authorize decides the actions on one object.
 const (
-	ActCreateProfile Action = "create_profile" // creators have one profile each
-	ActRegisterOrg   Action = "register_org"   // organisation accounts register organisations
-	ActJoinOrg       Action = "join_org"       // organisation accounts answer invitations
-	ActSearchTalents Action = "search_talents" // organisations, the bureau and admins search profiles
-	ActActForOrg     Action = "act_for_org"    // members of an organisation act in its name
-	ActOwnApply      Action = "own_applications"
-	ActSeeActors     Action = "see_actors" // the bureau and admins see who did what
+	ActCreateProfile    Action = "create_profile" // creators have one profile each
+	ActRegisterOrg      Action = "register_org"   // organisation accounts register organisations
+	ActJoinOrg          Action = "join_org"       // organisation accounts answer invitations
+	ActSearchTalents    Action = "search_talents" // organisations, the bureau and admins search profiles
+	ActActForOrg        Action = "act_for_org"    // members of an organisation act in its name
+	ActOwnApply         Action = "own_applications"
+	ActSeeActors        Action = "see_actors"        // the bureau and admins see who did what
+	ActListApplications Action = "list_applications" // creators their own, organisations theirs
+	ActListRecruitments Action = "list_recruitments" // the bureau and admins all, members their organisation's
+	ActDeleteOwnAccount Action = "delete_own_account"
 )
 
 // permits are, for each action on no particular object, the roles that
@@ -222,14 +225,19 @@ var permits = map[Action]struct {
 	member bool // an organisation account must belong to an organisation
 	msg    string
 }{
-	ActCreateProfile: {roles: []Role{RoleCreator}, msg: "only creators have talent profiles"},
-	ActRegisterOrg:   {roles: []Role{RoleOrg}, msg: "only organisation accounts register organisations"},
-	ActJoinOrg:       {roles: []Role{RoleOrg}, msg: "only organisation accounts are invited to organisations"},
-	ActSearchTalents: {roles: []Role{RoleOrg, RoleBureau, RoleAdmin}, msg: "talent search is for organisations, the bureau and admins"},
-	ActActForOrg:     {roles: []Role{RoleOrg}, member: true, msg: "only members of an organisation can do this"},
-	ActOwnApply:      {roles: []Role{RoleCreator}, msg: "only creators have applications of their own"},
-	ActSeeActors:     {roles: []Role{RoleBureau, RoleAdmin}, msg: "only the bureau and admins see who did what"},
-	ActCreateStaff:   {roles: []Role{RoleAdmin}, msg: "only an admin can create bureau and admin accounts"},
+	ActCreateProfile:    {roles: []Role{RoleCreator}, msg: "only creators have talent profiles"},
+	ActRegisterOrg:      {roles: []Role{RoleOrg}, msg: "only organisation accounts register organisations"},
+	ActJoinOrg:          {roles: []Role{RoleOrg}, msg: "only organisation accounts are invited to organisations"},
+	ActSearchTalents:    {roles: []Role{RoleOrg, RoleBureau, RoleAdmin}, msg: "talent search is for organisations, the bureau and admins"},
+	ActActForOrg:        {roles: []Role{RoleOrg}, member: true, msg: "only members of an organisation can do this"},
+	ActOwnApply:         {roles: []Role{RoleCreator}, msg: "only creators have applications of their own"},
+	ActSeeActors:        {roles: []Role{RoleBureau, RoleAdmin}, msg: "only the bureau and admins see who did what"},
+	ActCreateStaff:      {roles: []Role{RoleAdmin}, msg: "only an admin can create bureau and admin accounts"},
+	ActListApplications: {roles: []Role{RoleCreator, RoleOrg}, msg: "applications are seen by their creator and organisation only"},
+	ActListRecruitments: {roles: []Role{RoleOrg, RoleBureau, RoleAdmin}, member: true,
+		msg: "recruitment records are seen by the bureau, admins and the reporting organisation"},
+	// Admin accounts keep the platform running: another admin removes one.
+	ActDeleteOwnAccount: {roles: []Role{RoleCreator, RoleOrg, RoleBureau}, msg: "admin accounts cannot delete themselves"},
 }
 
 // Permit decides an action on no particular object (Authorize decides

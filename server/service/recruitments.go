@@ -149,16 +149,12 @@ func (s *Recruitments) Get(ctx context.Context, actor *models.User, id string) (
 
 // List implements models.RecruitmentService.
 func (s *Recruitments) List(ctx context.Context, actor *models.User, f models.RecruitmentFilter) (*models.List[*models.Recruitment], error) {
-	if err := signedIn(actor); err != nil {
+	if err := models.Permit(actor, models.ActListRecruitments); err != nil {
 		return nil, err
 	}
-	var own models.AnyOf
-	switch {
-	case staff(actor):
-	case actor.Role == models.RoleOrg && actor.OrgID != "":
+	var own models.AnyOf // the staff see all; a member their organisation's
+	if !staff(actor) {
 		own = models.Terms("org_id", actor.OrgID)
-	default:
-		return nil, models.Errorf(models.CodeForbidden, "recruitment records are seen by the bureau, admins and the reporting organisation")
 	}
 	q := models.ListQuery{Coll: models.CollRecruitments, Page: f.Page, Sort: []string{"-date", "-created_at", "_id"}, All: []models.AnyOf{
 		own, models.Terms("status", f.Status...), models.Terms("district", f.District...), models.Terms("industry", f.Industry...),

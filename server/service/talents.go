@@ -299,11 +299,8 @@ func (s *Talents) Export(ctx context.Context, actor *models.User, id string) (*m
 // DeleteAccount deletes the actor's account: a creator's data is erased
 // first (Erase), then the account, its email and its sessions.
 func (s *Talents) DeleteAccount(ctx context.Context, actor *models.User) error {
-	if err := signedIn(actor); err != nil {
+	if err := models.Permit(actor, models.ActDeleteOwnAccount); err != nil {
 		return err
-	}
-	if actor.Role == models.RoleAdmin {
-		return models.Errorf(models.CodeForbidden, "admin accounts cannot delete themselves")
 	}
 	if actor.Role == models.RoleCreator {
 		_, err := s.Store.Talent(ctx, actor.ID)
