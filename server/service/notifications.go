@@ -52,7 +52,8 @@ func (s *Notifications) Unread(ctx context.Context, actor *models.User) (int, er
 	if err := signedIn(actor); err != nil {
 		return 0, err
 	}
-	in, err := s.store.Inbox(ctx, actor.ID, true, models.Page{Page: 1, PerPage: 1})
+	// A page of no items: the head alone, one lookup.
+	in, err := s.store.Inbox(ctx, actor.ID, true, models.Page{Page: 1, PerPage: 0})
 	if err != nil {
 		return 0, err
 	}

@@ -30,7 +30,7 @@ const (
 // embedded database's _id repair can index each one.
 var collections = []string{collUsers, collUserEmails, collSessions, collTalents, collLimits, collMeta,
 	models.CollOrgs, models.CollBases, models.CollProjects, models.CollApplications, collConsents,
-	models.CollRecruitments, models.CollAudit, collChanges, collErasures, collTargets, collInvites, collInboxes}
+	models.CollRecruitments, models.CollAudit, collChanges, collErasures, collTargets, collInvites, collInboxes, collInboxItems, collInboxKeys}
 
 // indexes declares every secondary index, in one place. Most lookups are by
 // _id and need none; these serve expiry and maintenance queries.

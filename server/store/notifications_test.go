@@ -41,7 +41,7 @@ func TestInbox(t *testing.T) {
 		}
 	})
 
-	t.Run("an event is told once, newest first", func(t *testing.T) {
+	t.Run("an event is told once, the latest told first", func(t *testing.T) {
 		for i, id := range []string{"a", "b", "a", "c", "b"} {
 			added, err := s.Notify(ctx, note(id, t0.Add(time.Duration(id[0]-'a')*time.Minute)))
 			if err != nil {
@@ -51,7 +51,8 @@ func TestInbox(t *testing.T) {
 				t.Errorf("notify %s (#%d): added %v", id, i, added)
 			}
 		}
-		// Told late, an older event takes its place by time.
+		// Told late, an older event comes first: the inbox is in the
+		// order things were told, each with the time it happened.
 		if _, err := s.Notify(ctx, note("early", t0.Add(-time.Hour))); err != nil {
 			t.Fatal(err)
 		}
@@ -59,10 +60,10 @@ func TestInbox(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if diff := cmp.Diff([]string{"c", "b", "a", "early"}, ids(in)); diff != "" || in.Total != 4 || in.Unread != 4 {
+		if diff := cmp.Diff([]string{"early", "c", "b", "a"}, ids(in)); diff != "" || in.Total != 4 || in.Unread != 4 {
 			t.Fatalf("inbox (-want +got):\n%s total %d unread %d", diff, in.Total, in.Unread)
 		}
-		if got := in.Items[0]; got.Kind != models.NoteMoved || got.Params["stage"] != "hired" || got.Link != "/me/applications" || !got.CreatedAt.Equal(t0.Add(2*time.Minute)) {
+		if got := in.Items[1]; got.Kind != models.NoteMoved || got.Params["stage"] != "hired" || got.Link != "/me/applications" || !got.CreatedAt.Equal(t0.Add(2*time.Minute)) {
 			t.Errorf("first item %+v", got)
 		}
 	})
@@ -72,7 +73,7 @@ func TestInbox(t *testing.T) {
 			t.Fatal(err)
 		}
 		in, _ := s.Inbox(ctx, user, true, page)
-		if diff := cmp.Diff([]string{"c", "a", "early"}, ids(in)); diff != "" || in.Total != 3 || in.Unread != 3 {
+		if diff := cmp.Diff([]string{"early", "c", "a"}, ids(in)); diff != "" || in.Total != 3 || in.Unread != 3 {
 			t.Fatalf("unread (-want +got):\n%s total %d unread %d", diff, in.Total, in.Unread)
 		}
 		// Another user's ids change nothing here.
@@ -152,4 +153,46 @@ func TestInbox(t *testing.T) {
 			t.Fatalf("the same event added %d times, held %d times; %d notifications", added, same, in.Total)
 		}
 	})
+}
+
+// BenchmarkNotify: telling one event to a user whose inbox is full (500
+// kept) against one whose inbox is new, and reading the bell's count of a
+// full inbox: the cost of keeping the inbox in one document.
+func BenchmarkNotify(b *testing.B) {
+	s := storetest.MustOpen(b)
+	ctx := context.Background()
+	t0 := time.Date(2026, 5, 1, 8, 0, 0, 0, time.UTC)
+	params := map[string]string{"project": "角色原画设计", "org": "深圳山海数字创意有限公司"}
+	for i := range models.MaxInbox {
+		if _, err := s.Notify(ctx, &models.Notification{ID: fmt.Sprint("app:0123456789abcdef01234567:", i, ":u-full"), UserID: "u-full",
+			Kind: models.NoteApplied, Params: params, Link: "/org/projects/0123456789abcdef01234567/pipeline", CreatedAt: t0}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, c := range []struct{ name, user string }{{"full-inbox", "u-full"}, {"new-inboxes", ""}} {
+		b.Run(c.name, func(b *testing.B) {
+			for i := range b.N {
+				user := c.user
+				if user == "" {
+					user = fmt.Sprint("u-new-", i)
+				}
+				if _, err := s.Notify(ctx, &models.Notification{ID: fmt.Sprint("bench:", i), UserID: user, Kind: models.NoteApplied,
+					Params: params, Link: "/org", CreatedAt: t0.Add(time.Duration(i) * time.Millisecond)}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	for _, c := range []struct {
+		name    string
+		perPage int
+	}{{"unread-count-of-full-inbox", 0}, {"page-of-20-of-full-inbox", 20}} {
+		b.Run(c.name, func(b *testing.B) {
+			for range b.N {
+				if _, err := s.Inbox(ctx, "u-full", false, models.Page{Page: 1, PerPage: c.perPage}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
