@@ -17,4 +17,5 @@ type Services struct {
 	Audit        AuditService
 	Taxonomies   TaxonomyService
 	Stats        StatsService
+	Mail         MailService
 }

@@ -1,6 +1,7 @@
 package service
 
 import (
+	"context"
 	"log/slog"
 	"time"
 
@@ -25,12 +26,16 @@ type All struct {
 	Audit        *Audit
 	Taxonomies   *Taxonomies
 	Stats        *Stats
+	// Mailer takes the mail that services send; Mail serves preferences,
+	// unsubscribe links and the admin's view of mail.
+	Mailer models.Mailer
+	Mail   models.MailService
 }
 
 // Models is the set as the HTTP API and the web UI take it.
 func (a *All) Models() models.Services {
 	return models.Services{Accounts: a.Accounts, Talents: a.Talents, Orgs: a.Orgs, Bases: a.Bases, Projects: a.Projects,
-		Applications: a.Applications, Recruitments: a.Recruitments, Audit: a.Audit, Taxonomies: a.Taxonomies, Stats: a.Stats}
+		Applications: a.Applications, Recruitments: a.Recruitments, Audit: a.Audit, Taxonomies: a.Taxonomies, Stats: a.Stats, Mail: a.Mail}
 }
 
 // Config is what New wires the services to. Store is required; the rest
@@ -42,8 +47,13 @@ type Config struct {
 	Figures  Figures
 	Accounts AccountsConfig
 	Weights  models.MatchWeights
-	Now      func() time.Time
-	Logger   *slog.Logger
+	// Mailer takes mail to send; nil drops every mail (tests that send none).
+	Mailer models.Mailer
+	// Mail serves mail preferences and unsubscribe links; nil leaves them
+	// out (their routes answer 503).
+	Mail   models.MailService
+	Now    func() time.Time
+	Logger *slog.Logger
 }
 
 // New wires every service.
@@ -60,8 +70,12 @@ func New(cfg Config) *All {
 	if acc.Logger == nil {
 		acc.Logger = logger
 	}
+	mailer := cfg.Mailer
+	if mailer == nil {
+		mailer = dropMail{}
+	}
 	tax := NewTaxonomies(st, st, now, logger)
-	d := Deps{Store: st, Lister: lister, Searcher: searcher, Weights: weights, Tax: tax, Now: now, Logger: logger, docs: newDocCache()}
+	d := Deps{Mailer: mailer, Store: st, Lister: lister, Searcher: searcher, Weights: weights, Tax: tax, Now: now, Logger: logger, docs: newDocCache()}
 	return &All{
 		Accounts:     NewAccounts(st, st, st, st, acc),
 		Talents:      NewTalents(d),
@@ -73,5 +87,12 @@ func New(cfg Config) *All {
 		Audit:        NewAudit(d),
 		Taxonomies:   tax,
 		Stats:        NewStats(d, figures, st),
+		Mailer:       mailer,
+		Mail:         cfg.Mail,
 	}
 }
+
+// dropMail is the Mailer of a configuration without one.
+type dropMail struct{}
+
+func (dropMail) Send(context.Context, *models.MailRequest) error { return nil }
