@@ -9,7 +9,7 @@ import (
 	"log/slog"
 	"mime"
 	"mime/multipart"
-		"net"
+	"net"
 	netmail "net/mail"
 	"net/url"
 	"os"
@@ -148,8 +148,12 @@ func newFixture(t *testing.T) *fixture {
 	return &fixture{st: st, vst: verified{Store: st, unverified: map[string]bool{}}, logs: &bytes.Buffer{}}
 }
 
-func (f *fixture) Write(p []byte) (int, error) { f.mu.Lock(); defer f.mu.Unlock(); return f.logs.Write(p) }
-func (f *fixture) log() string                 { f.mu.Lock(); defer f.mu.Unlock(); return f.logs.String() }
+func (f *fixture) Write(p []byte) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.logs.Write(p)
+}
+func (f *fixture) log() string { f.mu.Lock(); defer f.mu.Unlock(); return f.logs.String() }
 
 func (f *fixture) user(t *testing.T, email string) *models.User {
 	t.Helper()
