@@ -106,7 +106,7 @@ func (m *Mailer) message(o *models.OutboxMail) (*gomail.Msg, error) {
 	f := frame{Lang: lang, Title: oneLine(o.Title), Body: o.Body, Link: m.linkURL(o.Link), Open: tr(lang, "open"), Footer: tr(lang, "security")}
 	unsub := ""
 	if !security(o.Security, o.Kind) {
-		unsub = m.cfg.PublicURL + "/unsubscribe?t=" + m.token(o.UserID, o.Kind, m.cfg.Now().Add(tokenTTL))
+		unsub = m.cfg.PublicURL + "/unsubscribe?t=" + m.UnsubscribeToken(o.UserID, o.Kind)
 		f.Footer, f.Unsubscribe, f.UnsubLabel = tr(lang, "why"), unsub, tr(lang, "unsubscribe")
 		f.Prefs, f.PrefsLabel = m.cfg.PublicURL+"/account#mail", tr(lang, "prefs")
 	}

@@ -54,3 +54,9 @@ func (m *Mailer) parseToken(t string) (userID, kind string, err error) {
 	}
 	return parts[0], parts[1], nil
 }
+
+// UnsubscribeToken is the token of the unsubscribe link that a mail of kind
+// to userID carries now.
+func (m *Mailer) UnsubscribeToken(userID, kind string) string {
+	return m.token(userID, kind, m.cfg.Now().Add(tokenTTL))
+}
