@@ -24,6 +24,7 @@ import (
 	"github.com/szdc/talenthub/server"
 	"github.com/szdc/talenthub/server/embeddb"
 	"github.com/szdc/talenthub/server/figures"
+	"github.com/szdc/talenthub/server/mail"
 	"github.com/szdc/talenthub/server/service"
 	"github.com/szdc/talenthub/server/store"
 	"github.com/szdc/talenthub/web"
@@ -171,8 +172,17 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	}
 	db.store.Observe(fig.Observe)
 
+	mcfg := mail.Config{SMTPURL: cfg.SMTPURL, From: cfg.MailFrom, PublicURL: cfg.PublicURL, Store: db.store, Logger: logger}
+	if db.embedded == nil {
+		// Other processes enqueue mail too: look for theirs now and then.
+		mcfg.Rescan = time.Minute
+	}
+	mailer, err := mail.New(ctx, mcfg)
+	if err != nil {
+		return err
+	}
 	svc := service.New(service.Config{Store: db.store, Index: ix, Figures: fig, Accounts: service.AccountsConfig{SessionTTL: cfg.SessionTTL},
-		Weights: cfg.weights, Logger: logger})
+		Weights: cfg.weights, Logger: logger, Mailer: mailer, Mail: mailer})
 	if err := svc.Taxonomies.Seed(ctx); err != nil {
 		return fmt.Errorf("seed the taxonomy: %w", err)
 	}
@@ -220,6 +230,8 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	go janitor(ctx, db.store, cfg.feedRetention(), logger)
 	go ix.Follow(ctx, time.Second, time.Hour)
 	go fig.Follow(ctx, time.Second)
+	mailDone := make(chan struct{})
+	go func() { mailer.Run(ctx); close(mailDone) }()
 
 	where := "MongoDB " + maskURI(cfg.MongoURI)
 	if db.embedded != nil {
@@ -248,6 +260,11 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	}
 	if err := srv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
+	}
+	// The mail being sent is recorded before the database closes.
+	select {
+	case <-mailDone:
+	case <-sctx.Done():
 	}
 	logger.Info("stopped")
 	return nil
