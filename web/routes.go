@@ -23,6 +23,9 @@ func (w *Web) routes(app *fiber.App) {
 	r.Get("/account", anyone, w.view(w.account))
 	r.Post("/account", anyone, w.view(w.accountSave))
 	r.Post("/account/password", anyone, w.view(w.passwordChange))
+	r.Post("/account/mail", anyone, w.view(w.mailPrefsSave))
+	r.Get("/unsubscribe", w.view(w.unsubscribe))
+	r.Post("/unsubscribe", w.view(w.unsubscribeDo))
 
 	// Creators.
 	r.Get("/me/profile", creator, w.view(w.profileForm))
