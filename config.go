@@ -44,6 +44,11 @@ type config struct {
 	weights      models.MatchWeights // MatchWeights, parsed
 	// SynonymsFile replaces the search's embedded synonym table.
 	SynonymsFile string `env:"SYNONYMS_FILE"`
+	// SMTPURL is where mail goes (empty: mail is off); MailFrom its sender;
+	// PublicURL the address that mails link to.
+	SMTPURL   string `env:"SMTP_URL"`
+	MailFrom  string `env:"MAIL_FROM"`
+	PublicURL string `env:"PUBLIC_URL" envDefault:"http://localhost:8080"`
 }
 
 func (c config) feedRetention() time.Duration {
@@ -116,10 +121,15 @@ func (c config) logAttrs() []any {
 	if c.AdminPassword != "" {
 		pw = "***"
 	}
+	smtp := "(off)"
+	if c.SMTPURL != "" {
+		smtp = maskURI(c.SMTPURL)
+	}
 	return []any{
 		"addr", c.Addr, "data_dir", c.DataDir, "mongodb_uri", uri, "mongodb_database", c.MongoDatabase,
 		"admin_email", c.AdminEmail, "admin_password", pw, "session_ttl", c.SessionTTL.String(),
 		"request_timeout", c.RequestTimeout.String(), "shutdown_timeout", c.ShutdownTimeout.String(), "log_level", c.LogLevel.String(),
+		"smtp_url", smtp, "mail_from", c.MailFrom, "public_url", c.PublicURL,
 	}
 }
 

@@ -24,6 +24,7 @@ import (
 	"github.com/szdc/talenthub/server"
 	"github.com/szdc/talenthub/server/embeddb"
 	"github.com/szdc/talenthub/server/figures"
+	"github.com/szdc/talenthub/server/mail"
 	"github.com/szdc/talenthub/server/notify"
 	"github.com/szdc/talenthub/server/service"
 	"github.com/szdc/talenthub/server/store"
@@ -172,8 +173,17 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	}
 	db.store.Observe(fig.Observe)
 
+	mcfg := mail.Config{SMTPURL: cfg.SMTPURL, From: cfg.MailFrom, PublicURL: cfg.PublicURL, Store: db.store, Logger: logger}
+	if db.embedded == nil {
+		// Other processes enqueue mail too: look for theirs now and then.
+		mcfg.Rescan = time.Minute
+	}
+	mailer, err := mail.New(ctx, mcfg)
+	if err != nil {
+		return err
+	}
 	svc := service.New(service.Config{Store: db.store, Index: ix, Figures: fig, Accounts: service.AccountsConfig{SessionTTL: cfg.SessionTTL},
-		Weights: cfg.weights, Logger: logger})
+		Weights: cfg.weights, Logger: logger, Mailer: mailer, Mail: mailer})
 	if err := svc.Taxonomies.Seed(ctx); err != nil {
 		return fmt.Errorf("seed the taxonomy: %w", err)
 	}
@@ -224,8 +234,10 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	// Notifications follow the feed like the index and the figures; they
 	// keep their position in the database, so a restart tells what was
 	// missed and nothing twice.
-	notifier := notify.New(db.store, db.store, notify.Options{Logger: logger})
+	notifier := notify.New(db.store, db.store, notify.Options{Mailer: mailer, Logger: logger})
 	go notifier.Follow(ctx, time.Second)
+	mailDone := make(chan struct{})
+	go func() { mailer.Run(ctx); close(mailDone) }()
 
 	where := "MongoDB " + maskURI(cfg.MongoURI)
 	if db.embedded != nil {
@@ -254,6 +266,11 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	}
 	if err := srv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
+	}
+	// The mail being sent is recorded before the database closes.
+	select {
+	case <-mailDone:
+	case <-sctx.Done():
 	}
 	logger.Info("stopped")
 	return nil

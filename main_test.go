@@ -213,13 +213,14 @@ func TestRunRejectsBadConfigAndCommands(t *testing.T) {
 
 func TestConfigLogMasksSecrets(t *testing.T) {
 	cfg, err := loadConfig(func(k string) string {
-		return map[string]string{"MONGODB_URI": "mongodb://app:s3cret@db.example:27017/?replicaSet=rs0", "ADMIN_EMAIL": "a@example.com", "ADMIN_PASSWORD": "hunter2hunter2"}[k]
+		return map[string]string{"MONGODB_URI": "mongodb://app:s3cret@db.example:27017/?replicaSet=rs0", "ADMIN_EMAIL": "a@example.com", "ADMIN_PASSWORD": "hunter2hunter2",
+			"SMTP_URL": "smtp://mailer:sm7pPass@smtp.example.cn:587"}[k]
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	line := fmt.Sprint(cfg.logAttrs()...)
-	if strings.Contains(line, "s3cret") || strings.Contains(line, "hunter2") {
+	if strings.Contains(line, "s3cret") || strings.Contains(line, "hunter2") || strings.Contains(line, "sm7pPass") || !strings.Contains(line, "smtp.example.cn:587") {
 		t.Fatalf("secrets in the config log: %s", line)
 	}
 	if !strings.Contains(line, "db.example:27017") || cfg.Addr != ":8080" || cfg.DataDir != "./data" || cfg.MongoDatabase != "talenthub" {

@@ -17,5 +17,6 @@ type Services struct {
 	Audit         AuditService
 	Taxonomies    TaxonomyService
 	Stats         StatsService
+	Mail          MailService
 	Notifications NotificationService
 }

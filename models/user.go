@@ -29,6 +29,8 @@ type User struct {
 	// Language is the user's language of the web UI: "zh-CN" (the
 	// default, also when empty) or "en".
 	Language string `json:"language"`
+	// EmailVerified says the owner proved the address; only security mail goes to an unverified one.
+	EmailVerified bool `json:"email_verified"`
 	// OrgVerified says that OrgID names a verified organisation, as read
 	// when the user signs in or is authenticated for a request
 	// (AccountService); it is not stored, and never sent.

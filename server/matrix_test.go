@@ -198,6 +198,11 @@ func rows(w *world) []row {
 		{"GET", "/api/v1/progress", "", fixed("/api/v1/progress?year=2025", nil), [nRoles]int{ok, ok, ok, ok, ok, ok, ok}},
 		{"PATCH", "/api/v1/me", "a throwaway account", throwaway("/api/v1/me", map[string]any{"language": "en"}), [nRoles]int{401, ok, ok, ok, ok, ok, ok}},
 		{"DELETE", "/api/v1/me", "a throwaway account", throwaway("/api/v1/me", nil), [nRoles]int{401, no, no, no, no, no, 403}},
+		{"GET", "/api/v1/me/mail-preferences", "", fixed("/api/v1/me/mail-preferences", nil), [nRoles]int{401, ok, ok, ok, ok, ok, ok}},
+		{"PUT", "/api/v1/me/mail-preferences", "", fixed("/api/v1/me/mail-preferences", map[string]any{"kinds": []any{map[string]any{"kind": "invitation", "email": false}}}),
+			[nRoles]int{401, ok, ok, ok, ok, ok, ok}},
+		{"GET", "/api/v1/admin/mail", "", fixed("/api/v1/admin/mail", nil), [nRoles]int{401, 403, 403, 403, 403, 403, ok}},
+		{"POST", "/api/v1/unsubscribe", "a forged link", fixed("/api/v1/unsubscribe?t=forged.token", nil), [nRoles]int{400, 400, 400, 400, 400, 400, 400}},
 		{"POST", "/api/v1/me/password", "a throwaway account", throwaway("/api/v1/me/password",
 			map[string]any{"current_password": "correct horse battery", "new_password": "a new long password"}), [nRoles]int{401, no, no, no, no, no, no}},
 		{"POST", "/api/v1/admin/users", "", func(w *world, _ role) target {

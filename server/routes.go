@@ -34,6 +34,10 @@ func (s *Server) routes() {
 	api.Post("/me/password", s.requireUser, s.handlePasswordChange)
 	api.Delete("/me", s.requireUser, s.handleAccountDelete)
 	api.Post("/admin/users", s.requireRole(models.RoleAdmin), s.handleAdminUserCreate)
+	api.Get("/me/mail-preferences", s.requireUser, s.handleMailPrefsGet)
+	api.Put("/me/mail-preferences", s.requireUser, s.handleMailPrefsPut)
+	api.Get("/admin/mail", s.requireRole(models.RoleAdmin), s.handleMailStatus)
+	api.Post("/unsubscribe", s.handleUnsubscribe)
 
 	api.Post("/talents", s.requireRole(models.RoleCreator), create(s.cfg.Talents.Create, func(t *models.Talent) string { return "/api/v1/talents/" + t.ID }))
 	api.Get("/talents", s.requireUser, s.handleTalentSearch)

@@ -98,7 +98,8 @@ func TestOrgsOnlyProfilesNeedAVerifiedOrganisation(t *testing.T) {
 	if r := e.call("GET", "/api/v1/talents?q=orgsonly", pendingTok, nil); !has(ids(r), A) {
 		t.Errorf("the member of a just verified organisation does not find the profile: %s", r.raw)
 	}
-	if strings.Contains(e.call("GET", "/api/v1/me", pendingTok, nil).raw, "verified") {
+	// email_verified is the address's, a field of its own.
+	if strings.Contains(strings.ReplaceAll(e.call("GET", "/api/v1/me", pendingTok, nil).raw, `"email_verified"`, ""), "verified") {
 		t.Errorf("/me grew a field")
 	}
 }

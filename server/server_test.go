@@ -24,6 +24,7 @@ import (
 	"github.com/szdc/talenthub/search"
 	"github.com/szdc/talenthub/server"
 	"github.com/szdc/talenthub/server/figures"
+	"github.com/szdc/talenthub/server/mail"
 	"github.com/szdc/talenthub/server/service"
 	"github.com/szdc/talenthub/server/store"
 	"github.com/szdc/talenthub/server/store/storetest"
@@ -38,6 +39,7 @@ type env struct {
 	store *store.Store
 	logs  *lockedBuffer
 	svc   *service.All
+	mail  *mail.Mailer
 }
 
 // configOf is the server configuration over every service.
@@ -79,7 +81,11 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	st.Observe(fig.Observe)
-	svc := service.New(service.Config{Store: st, Index: ix, Figures: fig, Logger: logger})
+	mailer, err := mail.New(context.Background(), mail.Config{Store: st, Logger: logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := service.New(service.Config{Store: st, Index: ix, Figures: fig, Logger: logger, Mailer: mailer, Mail: mailer})
 	if err := svc.Taxonomies.Seed(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +96,7 @@ func newEnv(t *testing.T) *env {
 	cfg.Maintenance = service.NewReindexer(context.Background(), ix.RebuildReporting, ix.Reconcile, logger)
 	srv := server.New(cfg)
 	srv.App().Get("/test/panic", func(*fiber.Ctx) error { panic("secret detail 42") })
-	return &env{t: t, app: srv.App(), store: st, logs: logs, svc: svc}
+	return &env{t: t, app: srv.App(), store: st, logs: logs, svc: svc, mail: mailer}
 }
 
 type resp struct {

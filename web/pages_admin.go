@@ -20,6 +20,7 @@ type adminData struct {
 	Recount  *models.RecountResult
 	Created  *models.User
 	Editable bool
+	Mail     *models.MailStatus // nil without a mail service
 }
 
 // vocab is one vocabulary of the taxonomy as the admin edits it: a line
@@ -67,6 +68,9 @@ func (w *Web) adminData(c *fiber.Ctx, p *page) (*adminData, error) {
 	}
 	if w.cfg.Maintenance != nil {
 		d.Reindex = w.cfg.Maintenance.ReindexStatus()
+	}
+	if d.Mail, err = w.adminMail(c, p); err != nil {
+		return nil, err
 	}
 	return d, nil
 }

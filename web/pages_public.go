@@ -195,6 +195,11 @@ func (w *Web) account(c *fiber.Ctx, p *page) (string, error) {
 			p.Form["language"] = p.Lang
 		}
 	}
+	mp, err := w.mailPrefs(c, p)
+	if err != nil {
+		return "", err
+	}
+	p.Data = mp
 	return "account", nil
 }
 

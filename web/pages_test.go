@@ -18,6 +18,7 @@ import (
 	"github.com/szdc/talenthub/models"
 	"github.com/szdc/talenthub/search"
 	"github.com/szdc/talenthub/server/figures"
+	"github.com/szdc/talenthub/server/mail"
 	"github.com/szdc/talenthub/server/service"
 	"github.com/szdc/talenthub/server/store"
 	"github.com/szdc/talenthub/server/store/storetest"
@@ -47,6 +48,7 @@ type realWorld struct {
 	svc   *service.All
 	app   *fiber.App
 	st    *store.Store
+	mail  *mail.Mailer
 }
 
 func newRealWorld(t *testing.T) *realWorld {
@@ -66,7 +68,11 @@ func newRealWorld(t *testing.T) *realWorld {
 		t.Fatal(err)
 	}
 	st.Observe(fig.Observe)
-	svc := service.New(service.Config{Store: st, Index: ix, Figures: fig, Now: c.now, Logger: logger})
+	mailer, err := mail.New(ctx, mail.Config{Store: st, Now: c.now, Logger: logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := service.New(service.Config{Store: st, Index: ix, Figures: fig, Now: c.now, Logger: logger, Mailer: mailer, Mail: mailer})
 	if err := svc.Taxonomies.Seed(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +82,7 @@ func newRealWorld(t *testing.T) *realWorld {
 	app := fiber.New()
 	w := Register(app, Config{Services: svc.Models(), Now: c.now, Logger: logger})
 	app.Use(func(c *fiber.Ctx) error { return w.RenderError(c, models.Errorf(models.CodeNotFound, "no such page")) })
-	return &realWorld{t: t, ctx: ctx, clock: c, svc: svc, app: app, st: st}
+	return &realWorld{t: t, ctx: ctx, clock: c, svc: svc, app: app, st: st, mail: mailer}
 }
 
 func (w *realWorld) must(err error) {

@@ -64,6 +64,7 @@ func TestEveryPageRendersForEveryRole(t *testing.T) {
 		"/talents": "/talents", "/talents/:id": "/talents/" + tal.ID,
 		"/bureau": "/bureau", "/bureau/verify": "/bureau/verify", "/bureau/audit": "/bureau/audit",
 		"/admin": "/admin", "/admin/reindex": "/admin/reindex",
+		"/unsubscribe": "/unsubscribe?t=" + url.QueryEscape(w.mail.UnsubscribeToken(creator.ID, models.NoteMoved)),
 	}
 	// Every page of the route table is here and in the matrix: a page
 	// added without a row fails.
@@ -166,6 +167,7 @@ var pageMatrix = map[string][6]int{
 	"/bureau/audit":              {303, 403, 403, 403, 200, 200},
 	"/admin":                     {303, 403, 403, 403, 403, 200},
 	"/admin/reindex":             {303, 403, 403, 403, 403, 303},
+	"/unsubscribe":               {200, 200, 200, 200, 200, 200}, // the link's token is the authority
 }
 
 // untranslatedIDs matches a message id shown as text: a prefix of the

@@ -26,6 +26,9 @@ func (w *Web) routes(app *fiber.App) {
 	r.Get("/notifications", anyone, w.view(w.notifications))
 	r.Get("/notifications/bell", anyone, w.view(w.bell))
 	r.Post("/notifications/read", anyone, w.view(w.notificationsRead))
+	r.Post("/account/mail", anyone, w.view(w.mailPrefsSave))
+	r.Get("/unsubscribe", w.view(w.unsubscribe))
+	r.Post("/unsubscribe", w.view(w.unsubscribeDo))
 
 	// Creators.
 	r.Get("/me/profile", creator, w.view(w.profileForm))

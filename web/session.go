@@ -68,6 +68,11 @@ func (w *Web) session(c *fiber.Ctx) error {
 	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
 		return c.Next()
 	}
+	if c.Path() == "/unsubscribe" {
+		// A mail client's one-click unsubscribe (RFC 8058) has no cookie;
+		// the link's signed token is what authorizes it.
+		return c.Next()
+	}
 	sent := c.Get(csrfHeader)
 	if sent == "" {
 		sent = c.FormValue(csrfField)

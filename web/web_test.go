@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -123,6 +124,8 @@ func usedKeys(t *testing.T) map[string]bool {
 		"audit_field": auditFields,
 		"ui_language": {"zh-CN", "en"},
 		"resource":    {"talent", "org", "base", "project", "application", "recruitment", "audit", "users", "taxonomy", "stats", "target"},
+		"mailkind":    append(slices.Clone(models.NoteKinds), models.MailPasswordReset, models.MailVerifyEmail, models.MailDigest),
+		"mailstate":   {models.MailPending, models.MailSending, models.MailSent, models.MailFailed},
 	}
 	for prefix, values := range built {
 		for _, v := range values {

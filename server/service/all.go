@@ -1,6 +1,7 @@
 package service
 
 import (
+	"context"
 	"log/slog"
 	"time"
 
@@ -26,12 +27,16 @@ type All struct {
 	Taxonomies    *Taxonomies
 	Stats         *Stats
 	Notifications *Notifications
+	// Mailer takes the mail that services send; Mail serves preferences,
+	// unsubscribe links and the admin's view of mail.
+	Mailer models.Mailer
+	Mail   models.MailService
 }
 
 // Models is the set as the HTTP API and the web UI take it.
 func (a *All) Models() models.Services {
 	return models.Services{Accounts: a.Accounts, Talents: a.Talents, Orgs: a.Orgs, Bases: a.Bases, Projects: a.Projects,
-		Applications: a.Applications, Recruitments: a.Recruitments, Audit: a.Audit, Taxonomies: a.Taxonomies, Stats: a.Stats,
+		Applications: a.Applications, Recruitments: a.Recruitments, Audit: a.Audit, Taxonomies: a.Taxonomies, Stats: a.Stats, Mail: a.Mail,
 		Notifications: a.Notifications}
 }
 
@@ -44,8 +49,13 @@ type Config struct {
 	Figures  Figures
 	Accounts AccountsConfig
 	Weights  models.MatchWeights
-	Now      func() time.Time
-	Logger   *slog.Logger
+	// Mailer takes mail to send; nil drops every mail (tests that send none).
+	Mailer models.Mailer
+	// Mail serves mail preferences and unsubscribe links; nil leaves them
+	// out (their routes answer 503).
+	Mail   models.MailService
+	Now    func() time.Time
+	Logger *slog.Logger
 }
 
 // New wires every service.
@@ -62,8 +72,12 @@ func New(cfg Config) *All {
 	if acc.Logger == nil {
 		acc.Logger = logger
 	}
+	mailer := cfg.Mailer
+	if mailer == nil {
+		mailer = dropMail{}
+	}
 	tax := NewTaxonomies(st, st, now, logger)
-	d := Deps{Store: st, Lister: lister, Searcher: searcher, Weights: weights, Tax: tax, Now: now, Logger: logger, docs: newDocCache()}
+	d := Deps{Mailer: mailer, Store: st, Lister: lister, Searcher: searcher, Weights: weights, Tax: tax, Now: now, Logger: logger, docs: newDocCache()}
 	return &All{
 		Accounts:      NewAccounts(st, st, st, st, acc),
 		Talents:       NewTalents(d),
@@ -76,5 +90,12 @@ func New(cfg Config) *All {
 		Taxonomies:    tax,
 		Stats:         NewStats(d, figures, st),
 		Notifications: NewNotifications(st),
+		Mailer:        mailer,
+		Mail:          cfg.Mail,
 	}
 }
+
+// dropMail is the Mailer of a configuration without one.
+type dropMail struct{}
+
+func (dropMail) Send(context.Context, *models.MailRequest) error { return nil }

@@ -17,9 +17,11 @@ type Deps struct {
 	Lister   models.Lister
 	Searcher models.Searcher
 	Weights  models.MatchWeights
-	Tax      *Taxonomies
-	Now      func() time.Time
-	Logger   *slog.Logger
+	// Mailer takes the mail a service sends (an outbox: never waits on SMTP).
+	Mailer models.Mailer
+	Tax    *Taxonomies
+	Now    func() time.Time
+	Logger *slog.Logger
 	// docs is shared by the services that New wires together.
 	docs *docCache
 }

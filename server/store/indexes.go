@@ -30,7 +30,8 @@ const (
 // embedded database's _id repair can index each one.
 var collections = []string{collUsers, collUserEmails, collSessions, collTalents, collLimits, collMeta,
 	models.CollOrgs, models.CollBases, models.CollProjects, models.CollApplications, collConsents,
-	models.CollRecruitments, models.CollAudit, collChanges, collErasures, collTargets, collInvites, collInboxes, collInboxItems, collInboxKeys}
+	models.CollRecruitments, models.CollAudit, collChanges, collErasures, collTargets, collInvites,
+	collMails, collMailPrefs, collMailDigests, collInboxes, collInboxItems, collInboxKeys}
 
 // indexes declares every secondary index, in one place. Most lookups are by
 // _id and need none; these serve expiry and maintenance queries.
@@ -60,6 +61,10 @@ var indexes = map[string][]mongo.IndexModel{
 	collInvites: {
 		{Keys: bson.D{{Key: "org_id", Value: 1}}, Options: options.Index().SetName("org_id")},
 		{Keys: bson.D{{Key: "user_id", Value: 1}}, Options: options.Index().SetName("user_id")},
+	},
+	// The sender's scan of unfinished mail at start, on MongoDB.
+	collMails: {
+		{Keys: bson.D{{Key: "state", Value: 1}, {Key: "next_at", Value: 1}}, Options: options.Index().SetName("state_next_at")},
 	},
 	models.CollAudit: {
 		{Keys: bson.D{{Key: "resource_id", Value: 1}}, Options: options.Index().SetName("resource_id")},

@@ -61,9 +61,6 @@ const notifyRounds = 64
 
 func itemID(user string, n int64) string { return user + "#" + strconv.FormatInt(n, 10) }
 
-// errUnchanged ends an update that has nothing to write.
-var errUnchanged = errors.New("unchanged")
-
 // read reports whether the n-th notification of the head is read.
 func (d *inboxDoc) read(n int64) bool { return n < d.ReadBelow || slices.Contains(d.ReadAbove, n) }
 
