@@ -40,6 +40,7 @@ const (
 	ActMoveAsOrg     Action = "move_as_org"
 	ActMoveAsCreator Action = "move_as_creator"
 	ActCreateStaff   Action = "create_staff"
+	ActManageUsers   Action = "manage_users"
 )
 
 // Resource describes an object for authorization: who owns it and what
@@ -230,6 +231,7 @@ var permits = map[Action]struct {
 	ActOwnApply:      {roles: []Role{RoleCreator}, msg: "only creators have applications of their own"},
 	ActSeeActors:     {roles: []Role{RoleBureau, RoleAdmin}, msg: "only the bureau and admins see who did what"},
 	ActCreateStaff:   {roles: []Role{RoleAdmin}, msg: "only an admin can create bureau and admin accounts"},
+	ActManageUsers:   {roles: []Role{RoleAdmin}, msg: "only an admin can manage accounts"},
 }
 
 // Permit decides an action on no particular object (Authorize decides

@@ -41,9 +41,13 @@ type Config struct {
 	Index    Index
 	Figures  Figures
 	Accounts AccountsConfig
-	Weights  models.MatchWeights
-	Now      func() time.Time
-	Logger   *slog.Logger
+	// Mailer and Notes carry the account service's mails and security
+	// notices (nil: nothing sent or kept).
+	Mailer  models.Mailer
+	Notes   models.NotificationStore
+	Weights models.MatchWeights
+	Now     func() time.Time
+	Logger  *slog.Logger
 }
 
 // New wires every service.
@@ -59,6 +63,15 @@ func New(cfg Config) *All {
 	}
 	if acc.Logger == nil {
 		acc.Logger = logger
+	}
+	if acc.Audit == nil {
+		acc.Audit = st
+	}
+	if acc.Mailer == nil {
+		acc.Mailer = cfg.Mailer
+	}
+	if acc.Notes == nil {
+		acc.Notes = cfg.Notes
 	}
 	tax := NewTaxonomies(st, st, now, logger)
 	d := Deps{Store: st, Lister: lister, Searcher: searcher, Weights: weights, Tax: tax, Now: now, Logger: logger, docs: newDocCache()}

@@ -24,13 +24,14 @@ const (
 	collChanges    = "changes"         // the change feed
 	collErasures   = "erasures"        // erasures of creators' data, until complete
 	collInvites    = "org_invitations" // _id: org_id:user_id, until answered
+	collTokens     = "account_tokens"  // _id: SHA-256 of a mailed token (password reset, email verification)
 )
 
 // collections lists every collection, so that Open creates them all and the
 // embedded database's _id repair can index each one.
 var collections = []string{collUsers, collUserEmails, collSessions, collTalents, collLimits, collMeta,
 	models.CollOrgs, models.CollBases, models.CollProjects, models.CollApplications, collConsents,
-	models.CollRecruitments, models.CollAudit, collChanges, collErasures, collTargets, collInvites}
+	models.CollRecruitments, models.CollAudit, collChanges, collErasures, collTargets, collInvites, collTokens}
 
 // indexes declares every secondary index, in one place. Most lookups are by
 // _id and need none; these serve expiry and maintenance queries.
@@ -40,6 +41,9 @@ var indexes = map[string][]mongo.IndexModel{
 		{Keys: bson.D{{Key: "expires_at", Value: 1}}, Options: options.Index().SetName("expires_at")},
 	},
 	collLimits: {
+		{Keys: bson.D{{Key: "expires_at", Value: 1}}, Options: options.Index().SetName("expires_at")},
+	},
+	collTokens: {
 		{Keys: bson.D{{Key: "expires_at", Value: 1}}, Options: options.Index().SetName("expires_at")},
 	},
 	// Uniqueness that the embedded database does enforce: one application
