@@ -34,6 +34,13 @@ func (s *Server) routes() {
 	api.Post("/me/password", s.requireUser, s.handlePasswordChange)
 	api.Delete("/me", s.requireUser, s.handleAccountDelete)
 	api.Post("/admin/users", s.requireRole(models.RoleAdmin), s.handleAdminUserCreate)
+	api.Post("/auth/password-reset", s.handlePasswordResetRequest)
+	api.Post("/auth/password-reset/confirm", s.handlePasswordResetConfirm)
+	api.Post("/auth/verify-email", s.handleVerifyEmail)
+	api.Post("/me/verify-email", s.requireUser, s.handleVerifyEmailResend)
+	api.Get("/admin/users", s.requireRole(models.RoleAdmin), s.handleAdminUserList)
+	api.Patch("/admin/users/:id", s.requireRole(models.RoleAdmin), s.handleAdminUserUpdate)
+	api.Post("/admin/users/:id/password-reset", s.requireRole(models.RoleAdmin), s.handleAdminPasswordReset)
 
 	api.Post("/talents", s.requireRole(models.RoleCreator), create(s.cfg.Talents.Create, func(t *models.Talent) string { return "/api/v1/talents/" + t.ID }))
 	api.Get("/talents", s.requireUser, s.handleTalentSearch)

@@ -80,6 +80,9 @@ func newEnv(t *testing.T) *env {
 	}
 	st.Observe(fig.Observe)
 	svc := service.New(service.Config{Store: st, Index: ix, Figures: fig, Logger: logger})
+	// The mail of a reset request goes out after its answer; it is done
+	// before the database closes.
+	t.Cleanup(svc.Accounts.Wait)
 	if err := svc.Taxonomies.Seed(context.Background()); err != nil {
 		t.Fatal(err)
 	}
