@@ -63,7 +63,7 @@ func (b *lockedBuffer) String() string {
 	return b.buf.String()
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T, opts ...func(*service.Config)) *env {
 	t.Helper()
 	st := storetest.MustOpen(t)
 	logs := &lockedBuffer{}
@@ -79,7 +79,11 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	st.Observe(fig.Observe)
-	svc := service.New(service.Config{Store: st, Index: ix, Figures: fig, Logger: logger})
+	scfg := service.Config{Store: st, Index: ix, Figures: fig, Logger: logger}
+	for _, o := range opts {
+		o(&scfg)
+	}
+	svc := service.New(scfg)
 	// The mail of a reset request goes out after its answer; it is done
 	// before the database closes.
 	t.Cleanup(svc.Accounts.Wait)
