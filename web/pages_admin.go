@@ -20,6 +20,10 @@ type adminData struct {
 	Recount  *models.RecountResult
 	Created  *models.User
 	Editable bool
+	// The accounts' list: a page, its pages and the query.
+	Users     *models.List[*models.User]
+	UserPages []int
+	UserQuery map[string]string
 }
 
 // vocab is one vocabulary of the taxonomy as the admin edits it: a line
@@ -67,6 +71,9 @@ func (w *Web) adminData(c *fiber.Ctx, p *page) (*adminData, error) {
 	}
 	if w.cfg.Maintenance != nil {
 		d.Reindex = w.cfg.Maintenance.ReindexStatus()
+	}
+	if err := w.adminUsers(c, p, d); err != nil {
+		return nil, err
 	}
 	return d, nil
 }

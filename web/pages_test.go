@@ -48,7 +48,7 @@ type realWorld struct {
 	app   *fiber.App
 }
 
-func newRealWorld(t *testing.T) *realWorld {
+func newRealWorld(t *testing.T, opts ...func(*service.Config)) *realWorld {
 	t.Helper()
 	ctx := context.Background()
 	c := &clock{t: at(2024, 1, 10)}
@@ -65,7 +65,12 @@ func newRealWorld(t *testing.T) *realWorld {
 		t.Fatal(err)
 	}
 	st.Observe(fig.Observe)
-	svc := service.New(service.Config{Store: st, Index: ix, Figures: fig, Now: c.now, Logger: logger})
+	scfg := service.Config{Store: st, Index: ix, Figures: fig, Now: c.now, Logger: logger}
+	for _, o := range opts {
+		o(&scfg)
+	}
+	svc := service.New(scfg)
+	t.Cleanup(svc.Accounts.Wait)
 	if err := svc.Taxonomies.Seed(ctx); err != nil {
 		t.Fatal(err)
 	}

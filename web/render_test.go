@@ -62,7 +62,9 @@ func TestEveryPageRendersForEveryRole(t *testing.T) {
 		"/org/recruitments":          "/org/recruitments", "/org/recruitments/new": "/org/recruitments/new",
 		"/talents": "/talents", "/talents/:id": "/talents/" + tal.ID,
 		"/bureau": "/bureau", "/bureau/verify": "/bureau/verify", "/bureau/audit": "/bureau/audit",
-		"/admin": "/admin", "/admin/reindex": "/admin/reindex",
+		"/admin": "/admin?q=example&role=creator", "/admin/reindex": "/admin/reindex",
+		"/password-reset": "/password-reset", "/password-reset/confirm": "/password-reset/confirm?t=" + strings.Repeat("A", 43),
+		"/verify-email": "/verify-email",
 	}
 	// Every page of the route table is here and in the matrix: a page
 	// added without a row fails.
@@ -163,6 +165,9 @@ var pageMatrix = map[string][6]int{
 	"/bureau/audit":              {303, 403, 403, 403, 200, 200},
 	"/admin":                     {303, 403, 403, 403, 403, 200},
 	"/admin/reindex":             {303, 403, 403, 403, 403, 303},
+	"/password-reset":            {200, 200, 200, 200, 200, 200},
+	"/password-reset/confirm":    {200, 200, 200, 200, 200, 200},
+	"/verify-email":              {200, 200, 200, 200, 200, 200},
 }
 
 // untranslatedIDs matches a message id shown as text: a prefix of the
