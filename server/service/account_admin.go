@@ -114,8 +114,11 @@ func (a *Accounts) RequestPasswordReset(ctx context.Context, in models.PasswordR
 }
 
 // issue makes a token of kind for u, makes it the account's current one
-// of its kind (which ends the previous one) and returns it.
-func (a *Accounts) issue(ctx context.Context, u *models.User, kind string, ttl time.Duration) (string, error) {
+// of its kind (which ends the previous one) and returns it. The first
+// verification token of a new account is not named by the account (an
+// account that names none accepts it until verified), so that signing up
+// is one write of the account and its answer's version stays current.
+func (a *Accounts) issue(ctx context.Context, u *models.User, kind string, ttl time.Duration, first bool) (string, error) {
 	token, id, err := newToken()
 	if err != nil {
 		return "", err
@@ -125,6 +128,9 @@ func (a *Accounts) issue(ctx context.Context, u *models.User, kind string, ttl t
 	// leaves a token no account accepts.
 	if err := a.users.CreateAccountToken(ctx, &models.AccountToken{ID: id, UserID: u.ID, Kind: kind, CreatedAt: now, ExpiresAt: now.Add(ttl)}); err != nil {
 		return "", err
+	}
+	if first {
+		return token, nil
 	}
 	var prev string
 	if _, err := a.users.UpdateAccount(ctx, u.ID, func(_ *models.User, st *models.AccountState) error {
@@ -147,7 +153,7 @@ func (a *Accounts) issue(ctx context.Context, u *models.User, kind string, ttl t
 }
 
 func (a *Accounts) sendReset(ctx context.Context, u *models.User) error {
-	token, err := a.issue(ctx, u, models.TokenPasswordReset, a.cfg.ResetTTL)
+	token, err := a.issue(ctx, u, models.TokenPasswordReset, a.cfg.ResetTTL, false)
 	if err != nil {
 		return err
 	}
@@ -157,8 +163,8 @@ func (a *Accounts) sendReset(ctx context.Context, u *models.User) error {
 		Kind: models.MailPasswordReset, Title: t.title, Body: t.body, Link: "/password-reset/confirm?t=" + token, Security: true})
 }
 
-func (a *Accounts) sendVerification(ctx context.Context, u *models.User) error {
-	token, err := a.issue(ctx, u, models.TokenVerifyEmail, a.cfg.VerifyTTL)
+func (a *Accounts) sendVerification(ctx context.Context, u *models.User, first bool) error {
+	token, err := a.issue(ctx, u, models.TokenVerifyEmail, a.cfg.VerifyTTL, first)
 	if err != nil {
 		return err
 	}
@@ -171,7 +177,7 @@ func (a *Accounts) sendVerification(ctx context.Context, u *models.User) error {
 // verifyAtSignup mails the verification link of a new account. The
 // account exists whatever happens to the mail: its owner can ask again.
 func (a *Accounts) verifyAtSignup(ctx context.Context, u *models.User) {
-	if err := a.sendVerification(ctx, u); err != nil {
+	if err := a.sendVerification(ctx, u, true); err != nil {
 		a.cfg.Logger.WarnContext(ctx, "verification mail not sent", "user_id", u.ID, "error", err)
 	}
 }
@@ -244,7 +250,7 @@ func (a *Accounts) VerifyEmail(ctx context.Context, in models.EmailVerification)
 		return nil, err
 	}
 	u, err := a.users.UpdateAccount(ctx, t.UserID, func(_ *models.User, st *models.AccountState) error {
-		if st.VerifyToken != t.ID {
+		if st.EmailVerified || st.VerifyToken != t.ID && st.VerifyToken != "" {
 			return badToken()
 		}
 		st.VerifyToken, st.EmailVerified = "", true
@@ -277,7 +283,7 @@ func (a *Accounts) ResendVerification(ctx context.Context, actor *models.User) e
 	if err := a.hitLimit(ctx, "verify:acct:"+u.ID, a.cfg.MaxVerifyMails, a.cfg.MailWindow, "verification mails"); err != nil {
 		return err
 	}
-	return a.sendVerification(ctx, u)
+	return a.sendVerification(ctx, u, false)
 }
 
 // ListUsers implements models.AccountAdmin by a scan of the accounts,
