@@ -267,6 +267,9 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	if err := srv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
+	// Reset links asked for just before the stop are mailed before the
+	// database closes.
+	svc.Accounts.Wait()
 	// The mail being sent is recorded before the database closes.
 	select {
 	case <-mailDone:

@@ -43,6 +43,10 @@ const (
 	AuditContactWithdraw     = "contact.withdraw"
 	AuditTalentErase         = "talent.erase"
 	AuditUserCreate          = "user.create"
+	AuditUserDisable         = "user.disable"
+	AuditUserEnable          = "user.enable"
+	AuditUserRole            = "user.role"
+	AuditUserPasswordReset   = "user.password_reset"
 	AuditTaxonomyReplace     = "taxonomy.replace"
 	AuditTargetSet           = "target.set"
 )

@@ -40,6 +40,7 @@ const (
 	ActMoveAsOrg     Action = "move_as_org"
 	ActMoveAsCreator Action = "move_as_creator"
 	ActCreateStaff   Action = "create_staff"
+	ActManageUsers   Action = "manage_users"
 )
 
 // Resource describes an object for authorization: who owns it and what
@@ -238,6 +239,7 @@ var permits = map[Action]struct {
 		msg: "recruitment records are seen by the bureau, admins and the reporting organisation"},
 	// Admin accounts keep the platform running: another admin removes one.
 	ActDeleteOwnAccount: {roles: []Role{RoleCreator, RoleOrg, RoleBureau}, msg: "admin accounts cannot delete themselves"},
+	ActManageUsers:      {roles: []Role{RoleAdmin}, msg: "only an admin can manage accounts"},
 }
 
 // Permit decides an action on no particular object (Authorize decides

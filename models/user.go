@@ -29,15 +29,20 @@ type User struct {
 	// Language is the user's language of the web UI: "zh-CN" (the
 	// default, also when empty) or "en".
 	Language string `json:"language"`
-	// EmailVerified says the owner proved the address; only security mail goes to an unverified one.
-	EmailVerified bool `json:"email_verified"`
 	// OrgVerified says that OrgID names a verified organisation, as read
 	// when the user signs in or is authenticated for a request
 	// (AccountService); it is not stored, and never sent.
-	OrgVerified bool      `json:"-"`
-	Version     int64     `json:"version"`
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
+	OrgVerified bool `json:"-"`
+	// EmailVerified says the owner of the address followed a verification
+	// link sent to it (only security mail goes to an unverified one).
+	// Accounts older than verification have it false.
+	EmailVerified bool `json:"email_verified"`
+	// Disabled accounts cannot sign in and have no sessions (an admin
+	// disables them).
+	Disabled  bool      `json:"disabled"`
+	Version   int64     `json:"version"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // Languages of the UI.
@@ -195,6 +200,7 @@ type AccountService interface {
 	// BootstrapAdmin creates the first admin unless an admin exists already.
 	// It reports whether it created one.
 	BootstrapAdmin(ctx context.Context, email, password string) (bool, error)
+	AccountAdmin
 }
 
 // UserStore persists accounts.
@@ -222,6 +228,12 @@ type UserStore interface {
 	UpdateUser(ctx context.Context, id string, ifVersion int64, fn func(*User) error) (*User, error)
 	// SetPassword replaces the password hash of user id.
 	SetPassword(ctx context.Context, id, passwordHash string) error
+	// UpdateAccount applies fn to the account state of user id (and sees
+	// the user as stored) in one serialised write; CodeNotFound.
+	UpdateAccount(ctx context.Context, id string, fn func(*User, *AccountState) error) (*User, error)
+	// AllUsers returns every account (a scan: the admin's list).
+	AllUsers(ctx context.Context) ([]*User, error)
+	AccountTokenStore
 }
 
 // SessionStore persists sessions.

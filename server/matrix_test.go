@@ -208,6 +208,33 @@ func rows(w *world) []row {
 		{"POST", "/api/v1/admin/users", "", func(w *world, _ role) target {
 			return target{path: "/api/v1/admin/users", body: map[string]any{"email": fmt.Sprintf("b%d@sz.gov.cn", w.next()), "password": "correct horse battery", "name": "B", "role": "bureau"}}
 		}, [nRoles]int{401, 403, 403, 403, 403, 403, cr}},
+		{"POST", "/api/v1/auth/password-reset", "an address without an account", func(w *world, _ role) target {
+			return target{path: "/api/v1/auth/password-reset", body: map[string]any{"email": fmt.Sprintf("nobody%d@example.com", w.next())}}
+		}, [nRoles]int{202, 202, 202, 202, 202, 202, 202}},
+		{"POST", "/api/v1/auth/password-reset", "another user's address", func(w *world, _ role) target {
+			_, u := w.throwaway(creator)
+			return target{path: "/api/v1/auth/password-reset", body: map[string]any{"email": u.Email}}
+		}, [nRoles]int{202, 202, 202, 202, 202, 202, 202}},
+		{"POST", "/api/v1/auth/password-reset/confirm", "a token nobody was sent", fixed("/api/v1/auth/password-reset/confirm",
+			map[string]any{"token": strings.Repeat("A", 43), "password": "a new long password"}), [nRoles]int{422, 422, 422, 422, 422, 422, 422}},
+		{"POST", "/api/v1/auth/verify-email", "a token nobody was sent", fixed("/api/v1/auth/verify-email",
+			map[string]any{"token": strings.Repeat("A", 43)}), [nRoles]int{422, 422, 422, 422, 422, 422, 422}},
+		{"POST", "/api/v1/me/verify-email", "a throwaway account", throwaway("/api/v1/me/verify-email", nil), [nRoles]int{401, 202, 202, 202, 202, 202, 202}},
+		{"GET", "/api/v1/admin/users", "", fixed("/api/v1/admin/users?q=example&role=creator&page=1&per_page=5", nil), [nRoles]int{401, 403, 403, 403, 403, 403, ok}},
+		{"PATCH", "/api/v1/admin/users/:id", "disable another creator", func(w *world, _ role) target {
+			_, u := w.throwaway(creator)
+			return target{path: "/api/v1/admin/users/" + u.ID, body: map[string]any{"disabled": true}}
+		}, [nRoles]int{401, 403, 403, 403, 403, 403, ok}},
+		{"PATCH", "/api/v1/admin/users/:id", "disable oneself", func(w *world, r role) target {
+			return target{path: "/api/v1/admin/users/" + w.users[max(r, creator)].ID, body: map[string]any{"disabled": true}}
+		}, [nRoles]int{401, 403, 403, 403, 403, 403, 403}},
+		{"PATCH", "/api/v1/admin/users/:id", "make a bureau officer admin", func(w *world, _ role) target {
+			_, u := w.throwaway(bureau)
+			return target{path: "/api/v1/admin/users/" + u.ID, body: map[string]any{"role": "admin"}}
+		}, [nRoles]int{401, 403, 403, 403, 403, 403, ok}},
+		{"POST", "/api/v1/admin/users/:id/password-reset", "another user", func(w *world, _ role) target {
+			return target{path: "/api/v1/admin/users/" + w.users[creator2].ID + "/password-reset"}
+		}, [nRoles]int{401, 403, 403, 403, 403, 403, 202}},
 
 		{"POST", "/api/v1/talents", "a throwaway account", throwaway("/api/v1/talents", map[string]any{"name": "T"}), [nRoles]int{401, cr, cr, 403, 403, 403, 403}},
 		{"GET", "/api/v1/talents/:id", "orgs-visible profile", fixed("/api/v1/talents/"+A, nil), [nRoles]int{404, ok, 404, ok, ok, ok, ok}},

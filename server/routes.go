@@ -38,6 +38,13 @@ func (s *Server) routes() {
 	api.Put("/me/mail-preferences", s.requireUser, s.handleMailPrefsPut)
 	api.Get("/admin/mail", s.requireRole(models.RoleAdmin), s.handleMailStatus)
 	api.Post("/unsubscribe", s.handleUnsubscribe)
+	api.Post("/auth/password-reset", s.handlePasswordResetRequest)
+	api.Post("/auth/password-reset/confirm", s.handlePasswordResetConfirm)
+	api.Post("/auth/verify-email", s.handleVerifyEmail)
+	api.Post("/me/verify-email", s.requireUser, s.handleVerifyEmailResend)
+	api.Get("/admin/users", s.requireRole(models.RoleAdmin), s.handleAdminUserList)
+	api.Patch("/admin/users/:id", s.requireRole(models.RoleAdmin), s.handleAdminUserUpdate)
+	api.Post("/admin/users/:id/password-reset", s.requireRole(models.RoleAdmin), s.handleAdminPasswordReset)
 
 	api.Post("/talents", s.requireRole(models.RoleCreator), create(s.cfg.Talents.Create, func(t *models.Talent) string { return "/api/v1/talents/" + t.ID }))
 	api.Get("/talents", s.requireUser, s.handleTalentSearch)

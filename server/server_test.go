@@ -65,7 +65,7 @@ func (b *lockedBuffer) String() string {
 	return b.buf.String()
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T, opts ...func(*service.Config)) *env {
 	t.Helper()
 	st := storetest.MustOpen(t)
 	logs := &lockedBuffer{}
@@ -85,7 +85,14 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := service.New(service.Config{Store: st, Index: ix, Figures: fig, Logger: logger, Mailer: mailer, Mail: mailer})
+	scfg := service.Config{Store: st, Index: ix, Figures: fig, Logger: logger, Mailer: mailer, Mail: mailer}
+	for _, o := range opts {
+		o(&scfg)
+	}
+	svc := service.New(scfg)
+	// The mail of a reset request goes out after its answer; it is done
+	// before the database closes.
+	t.Cleanup(svc.Accounts.Wait)
 	if err := svc.Taxonomies.Seed(context.Background()); err != nil {
 		t.Fatal(err)
 	}

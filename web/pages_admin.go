@@ -21,6 +21,10 @@ type adminData struct {
 	Created  *models.User
 	Editable bool
 	Mail     *models.MailStatus // nil without a mail service
+	// The accounts' list: a page, its pages and the query.
+	Users     *models.List[*models.User]
+	UserPages []int
+	UserQuery map[string]string
 }
 
 // vocab is one vocabulary of the taxonomy as the admin edits it: a line
@@ -70,6 +74,9 @@ func (w *Web) adminData(c *fiber.Ctx, p *page) (*adminData, error) {
 		d.Reindex = w.cfg.Maintenance.ReindexStatus()
 	}
 	if d.Mail, err = w.adminMail(c, p); err != nil {
+		return nil, err
+	}
+	if err := w.adminUsers(c, p, d); err != nil {
 		return nil, err
 	}
 	return d, nil

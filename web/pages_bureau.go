@@ -214,6 +214,9 @@ type queuesData struct {
 	Bases        *models.List[*models.Base]
 	Recruitments *models.List[*models.Recruitment]
 	OrgNames     map[string]string
+	// ContactVerified says, by the id of the account that registered an
+	// organisation (its contact), whether its address is verified.
+	ContactVerified map[string]bool
 }
 
 func (w *Web) verifyQueues(c *fiber.Ctx, p *page) (string, error) {
@@ -245,6 +248,13 @@ func (w *Web) verifyQueues(c *fiber.Ctx, p *page) (string, error) {
 		if o, err := w.cfg.Orgs.Get(ctx, p.User, id); err == nil {
 			d.OrgNames[id] = o.Name
 		}
+	}
+	var contacts []string
+	for _, o := range d.Orgs.Items {
+		contacts = append(contacts, o.CreatedBy)
+	}
+	if d.ContactVerified, err = w.cfg.Accounts.EmailsVerified(ctx, p.User, contacts); err != nil {
+		return "", err
 	}
 	p.Data = d
 	return "verify", nil

@@ -51,7 +51,7 @@ type realWorld struct {
 	mail  *mail.Mailer
 }
 
-func newRealWorld(t *testing.T) *realWorld {
+func newRealWorld(t *testing.T, opts ...func(*service.Config)) *realWorld {
 	t.Helper()
 	ctx := context.Background()
 	c := &clock{t: at(2024, 1, 10)}
@@ -72,7 +72,12 @@ func newRealWorld(t *testing.T) *realWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := service.New(service.Config{Store: st, Index: ix, Figures: fig, Now: c.now, Logger: logger, Mailer: mailer, Mail: mailer})
+	scfg := service.Config{Store: st, Index: ix, Figures: fig, Now: c.now, Logger: logger, Mailer: mailer, Mail: mailer}
+	for _, o := range opts {
+		o(&scfg)
+	}
+	svc := service.New(scfg)
+	t.Cleanup(svc.Accounts.Wait)
 	if err := svc.Taxonomies.Seed(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +184,7 @@ func section(page, tag, id string) string {
 // is a code, and an email address an address, not words).
 func englishWords(page string) []string {
 	var out []string
-	page = regexp.MustCompile(`erased-[0-9a-f]+|[\w.+-]+@[\w.-]+`).ReplaceAllString(page, "")
+	page = regexp.MustCompile(`erased-[0-9a-f]+|[\w.+*-]+@[\w.-]+`).ReplaceAllString(page, "")
 	for _, wd := range regexp.MustCompile(`[A-Za-z]{4,}`).FindAllString(text(page), -1) {
 		if wd != "Excel" && wd != "English" { // a name, and the language toggle
 			out = append(out, wd)

@@ -63,8 +63,10 @@ func TestEveryPageRendersForEveryRole(t *testing.T) {
 		"/org/recruitments":          "/org/recruitments", "/org/recruitments/new": "/org/recruitments/new",
 		"/talents": "/talents", "/talents/:id": "/talents/" + tal.ID,
 		"/bureau": "/bureau", "/bureau/verify": "/bureau/verify", "/bureau/audit": "/bureau/audit",
-		"/admin": "/admin", "/admin/reindex": "/admin/reindex",
-		"/unsubscribe": "/unsubscribe?t=" + url.QueryEscape(w.mail.UnsubscribeToken(creator.ID, models.NoteMoved)),
+		"/admin": "/admin?q=example&role=creator", "/admin/reindex": "/admin/reindex",
+		"/unsubscribe":    "/unsubscribe?t=" + url.QueryEscape(w.mail.UnsubscribeToken(creator.ID, models.NoteMoved)),
+		"/password-reset": "/password-reset", "/password-reset/confirm": "/password-reset/confirm?t=" + strings.Repeat("A", 43),
+		"/verify-email": "/verify-email",
 	}
 	// Every page of the route table is here and in the matrix: a page
 	// added without a row fails.
@@ -168,6 +170,9 @@ var pageMatrix = map[string][6]int{
 	"/admin":                     {303, 403, 403, 403, 403, 200},
 	"/admin/reindex":             {303, 403, 403, 403, 403, 303},
 	"/unsubscribe":               {200, 200, 200, 200, 200, 200}, // the link's token is the authority
+	"/password-reset":            {200, 200, 200, 200, 200, 200},
+	"/password-reset/confirm":    {200, 200, 200, 200, 200, 200},
+	"/verify-email":              {200, 200, 200, 200, 200, 200},
 }
 
 // untranslatedIDs matches a message id shown as text: a prefix of the

@@ -29,6 +29,12 @@ func (w *Web) routes(app *fiber.App) {
 	r.Post("/account/mail", anyone, w.view(w.mailPrefsSave))
 	r.Get("/unsubscribe", w.view(w.unsubscribe))
 	r.Post("/unsubscribe", w.view(w.unsubscribeDo))
+	r.Post("/account/verify-email", anyone, w.view(w.verifyEmailResend))
+	r.Get("/password-reset", w.view(w.forgotForm))
+	r.Post("/password-reset", w.view(w.forgot))
+	r.Get("/password-reset/confirm", w.view(w.resetForm))
+	r.Post("/password-reset/confirm", w.view(w.reset))
+	r.Get("/verify-email", w.view(w.verifyEmail))
 
 	// Creators.
 	r.Get("/me/profile", creator, w.view(w.profileForm))
@@ -84,6 +90,8 @@ func (w *Web) routes(app *fiber.App) {
 	// Admins.
 	r.Get("/admin", admin, w.view(w.adminHome))
 	r.Post("/admin/users", admin, w.view(w.adminUserCreate))
+	r.Post("/admin/users/:id", admin, w.view(w.adminUserUpdate))
+	r.Post("/admin/users/:id/password-reset", admin, w.view(w.adminUserReset))
 	r.Post("/admin/targets/:metric", admin, w.view(w.adminTargetSave))
 	r.Post("/admin/taxonomies", admin, w.view(w.adminTaxonomySave))
 	r.Post("/admin/reindex", admin, w.view(w.adminReindex))

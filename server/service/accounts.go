@@ -53,6 +53,24 @@ type AccountsConfig struct {
 	MaxFailuresPerAddr    int
 	LoginWindow           time.Duration
 	LoginDelay            time.Duration
+	// Password reset requests allowed per email asked about, and per
+	// client address, within MailWindow (3, 20, an hour); verification
+	// mails asked again per account (5). Every request counts, for an
+	// address with an account or without, so the answers are the same.
+	MaxResetsPerAccount int
+	MaxResetsPerAddr    int
+	MaxVerifyMails      int
+	MailWindow          time.Duration
+	// ResetTTL and VerifyTTL are how long a mailed link works (30
+	// minutes, 7 days).
+	ResetTTL  time.Duration
+	VerifyTTL time.Duration
+	// Audit records the admins' changes of accounts (nil: not recorded).
+	Audit models.AuditStore
+	// Mailer sends the links and the security notices, Notes keeps the
+	// notices in the inbox; nil: nothing is sent or kept.
+	Mailer models.Mailer
+	Notes  models.NotificationStore
 	// Now is the clock (time.Now).
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -76,6 +94,12 @@ type Accounts struct {
 	// which emails have accounts.
 	dummyOnce sync.Once
 	dummyHash string
+
+	// bg tracks the work done after an answer (see later).
+	bg sync.WaitGroup
+	// adminMu serialises the admins' changes of accounts (see
+	// AdminUpdateUser).
+	adminMu sync.Mutex
 }
 
 var _ models.AccountService = (*Accounts)(nil)
@@ -119,8 +143,33 @@ func NewAccounts(users models.UserStore, sessions models.SessionStore, limits mo
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	return &Accounts{users: users, sessions: sessions, limits: limits, orgs: orgs, hasher: newHasher(cfg.MaxConcurrentHashes),
+	if cfg.MaxResetsPerAccount <= 0 {
+		cfg.MaxResetsPerAccount = defaultMaxResetsPerAccount
+	}
+	if cfg.MaxResetsPerAddr <= 0 {
+		cfg.MaxResetsPerAddr = defaultMaxResetsPerAddr
+	}
+	if cfg.MaxVerifyMails <= 0 {
+		cfg.MaxVerifyMails = defaultMaxVerifyMails
+	}
+	if cfg.MailWindow <= 0 {
+		cfg.MailWindow = defaultMailWindow
+	}
+	if cfg.ResetTTL <= 0 {
+		cfg.ResetTTL = defaultResetTTL
+	}
+	if cfg.VerifyTTL <= 0 {
+		cfg.VerifyTTL = defaultVerifyTTL
+	}
+	if cfg.Notes == nil {
+		cfg.Notes = nopNotes{}
+	}
+	a := &Accounts{users: users, sessions: sessions, limits: limits, orgs: orgs, hasher: newHasher(cfg.MaxConcurrentHashes),
 		registrations: newHasher(cfg.MaxConcurrentRegisterHashes), registering: make(chan struct{}, cfg.MaxConcurrentRegistrations), cfg: cfg}
+	if a.cfg.Mailer == nil {
+		a.cfg.Mailer = nopMailer{a}
+	}
+	return a
 }
 
 // Register implements models.AccountService. In order of cost: the input
@@ -163,6 +212,7 @@ func (a *Accounts) Register(ctx context.Context, in models.RegisterInput, client
 		return nil, err
 	}
 	a.cfg.Logger.InfoContext(ctx, "account registered", "user_id", u.ID, "role", u.Role)
+	a.verifyAtSignup(ctx, u)
 	return a.startSession(ctx, u, client)
 }
 
@@ -235,6 +285,11 @@ func (a *Accounts) Login(ctx context.Context, in models.LoginInput, client model
 		}
 		a.cfg.Logger.InfoContext(ctx, "login failed", "client_addr", client.Addr, "failures", last.Count)
 		return nil, models.Errorf(models.CodeUnauthenticated, "wrong email or password")
+	}
+	// Only the right password learns that the account is disabled: it
+	// proves as much as the answer tells, and spares its owner a puzzle.
+	if u.Disabled {
+		return nil, models.Errorf(models.CodeForbidden, "this account is disabled; ask an administrator")
 	}
 	// The address's failures on the account are forgiven; the account's
 	// count stays until its window ends, so that an attacker's next
@@ -350,6 +405,11 @@ func (a *Accounts) Authenticate(ctx context.Context, token string) (*models.User
 	if err != nil {
 		return nil, err
 	}
+	// Disabling deletes the sessions; this refuses one that outlived
+	// that (another process's cache, a crash in between).
+	if u.Disabled {
+		return nil, models.Errorf(models.CodeUnauthenticated, "this account is disabled")
+	}
 	return a.withOrg(ctx, u)
 }
 
@@ -388,6 +448,9 @@ func (a *Accounts) CreateUser(ctx context.Context, actor *models.User, in models
 		}
 	}
 	a.cfg.Logger.InfoContext(ctx, "account created by admin", "user_id", u.ID, "role", u.Role, "actor_id", actor.ID)
+	// Staff accounts are unverified like any other until their owner
+	// follows the link: the admin typed the address, which proves nothing.
+	a.verifyAtSignup(ctx, u)
 	return u, nil
 }
 
@@ -412,7 +475,9 @@ func (a *Accounts) BootstrapAdmin(ctx context.Context, email, password string) (
 	if err := models.Validate(in); err != nil {
 		return false, fmt.Errorf("ADMIN_EMAIL/ADMIN_PASSWORD: %v %v", models.ErrorMessage(err), models.ErrorFields(err))
 	}
-	u = &models.User{Email: in.Email, Name: in.Name, Role: models.RoleAdmin}
+	// The operator who starts the server vouches for ADMIN_EMAIL, and no
+	// link could reach a server that has no mailer yet.
+	u = &models.User{Email: in.Email, Name: in.Name, Role: models.RoleAdmin, EmailVerified: true}
 	if err := a.createUser(ctx, a.hasher, u, in.Password); err != nil {
 		return false, err
 	}
@@ -514,11 +579,20 @@ func (a *Accounts) ChangePassword(ctx context.Context, actor *models.User, token
 	if err != nil {
 		return err
 	}
-	if err := a.users.SetPassword(ctx, actor.ID, newHash); err != nil {
+	// A pending reset link dies with the old password.
+	u, err := a.users.UpdateAccount(ctx, actor.ID, func(_ *models.User, st *models.AccountState) error {
+		st.PasswordHash, st.ResetToken = newHash, ""
+		return nil
+	})
+	if err != nil {
 		return err
 	}
 	// Whoever else was signed in with the old password is signed out.
-	return a.sessions.DeleteUserSessions(ctx, actor.ID, tokenID(token))
+	if err := a.sessions.DeleteUserSessions(ctx, actor.ID, tokenID(token)); err != nil {
+		return err
+	}
+	a.notice(ctx, u, models.NotePasswordChanged)
+	return nil
 }
 
 // Names implements models.AccountService. Each name is one _id lookup,

@@ -53,7 +53,10 @@ type Config struct {
 	Mailer models.Mailer
 	// Mail serves mail preferences and unsubscribe links; nil leaves them
 	// out (their routes answer 503).
-	Mail   models.MailService
+	Mail models.MailService
+	// Notes keeps the account service's security notices (the store when
+	// nil).
+	Notes  models.NotificationStore
 	Now    func() time.Time
 	Logger *slog.Logger
 }
@@ -75,6 +78,18 @@ func New(cfg Config) *All {
 	mailer := cfg.Mailer
 	if mailer == nil {
 		mailer = dropMail{}
+	}
+	if acc.Audit == nil {
+		acc.Audit = st
+	}
+	if acc.Mailer == nil {
+		acc.Mailer = mailer
+	}
+	if acc.Notes == nil {
+		acc.Notes = cfg.Notes
+	}
+	if acc.Notes == nil {
+		acc.Notes = st
 	}
 	tax := NewTaxonomies(st, st, now, logger)
 	d := Deps{Mailer: mailer, Store: st, Lister: lister, Searcher: searcher, Weights: weights, Tax: tax, Now: now, Logger: logger, docs: newDocCache()}

@@ -24,6 +24,7 @@ const (
 	collChanges    = "changes"         // the change feed
 	collErasures   = "erasures"        // erasures of creators' data, until complete
 	collInvites    = "org_invitations" // _id: org_id:user_id, until answered
+	collTokens     = "account_tokens"  // _id: SHA-256 of a mailed token (password reset, email verification)
 )
 
 // collections lists every collection, so that Open creates them all and the
@@ -31,7 +32,7 @@ const (
 var collections = []string{collUsers, collUserEmails, collSessions, collTalents, collLimits, collMeta,
 	models.CollOrgs, models.CollBases, models.CollProjects, models.CollApplications, collConsents,
 	models.CollRecruitments, models.CollAudit, collChanges, collErasures, collTargets, collInvites,
-	collMails, collMailPrefs, collMailDigests, collInboxes, collInboxItems, collInboxKeys}
+	collMails, collMailPrefs, collMailDigests, collInboxes, collInboxItems, collInboxKeys, collTokens}
 
 // indexes declares every secondary index, in one place. Most lookups are by
 // _id and need none; these serve expiry and maintenance queries.
@@ -41,6 +42,9 @@ var indexes = map[string][]mongo.IndexModel{
 		{Keys: bson.D{{Key: "expires_at", Value: 1}}, Options: options.Index().SetName("expires_at")},
 	},
 	collLimits: {
+		{Keys: bson.D{{Key: "expires_at", Value: 1}}, Options: options.Index().SetName("expires_at")},
+	},
+	collTokens: {
 		{Keys: bson.D{{Key: "expires_at", Value: 1}}, Options: options.Index().SetName("expires_at")},
 	},
 	// Uniqueness that the embedded database does enforce: one application

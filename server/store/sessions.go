@@ -103,13 +103,13 @@ func (s *Store) UserSessions(ctx context.Context, userID string) ([]*models.Sess
 	return out, nil
 }
 
-// PurgeExpired deletes expired sessions and rate-limit counters and returns
-// how many it deleted. A maintenance task: it scans on the embedded
-// database.
+// PurgeExpired deletes expired sessions, rate-limit counters and mailed
+// tokens and returns how many it deleted. A maintenance task: it scans on
+// the embedded database.
 func (s *Store) PurgeExpired(ctx context.Context) (int64, error) {
 	var total int64
 	filter := bson.D{{Key: "expires_at", Value: bson.D{{Key: "$lt", Value: s.nowUTC()}}}}
-	for _, coll := range []string{collSessions, collLimits} {
+	for _, coll := range []string{collSessions, collLimits, collTokens} {
 		res, err := s.db.Collection(coll).DeleteMany(ctx, filter)
 		if err != nil {
 			return total, translate("store.PurgeExpired", err)

@@ -67,6 +67,7 @@ type Store struct {
 	users, emails, sessions, talents, limits, meta  *mongo.Collection
 	orgs, bases, projects, applications, consents   *mongo.Collection
 	recruitments, audit, changes, erasures, invites *mongo.Collection
+	tokens                                          *mongo.Collection
 
 	auth *authCache
 
@@ -132,6 +133,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	s.changes = s.db.Collection(collChanges)
 	s.erasures = s.db.Collection(collErasures)
 	s.invites = s.db.Collection(collInvites)
+	s.tokens = s.db.Collection(collTokens)
 
 	if err := s.Ping(ctx); err != nil {
 		_ = client.Disconnect(context.WithoutCancel(ctx))

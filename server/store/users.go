@@ -19,7 +19,13 @@ type userDoc struct {
 	OrgID        string             `bson:"org_id,omitempty"`
 	Language     string             `bson:"language,omitempty"`
 	PasswordHash string             `bson:"password_hash"`
-	Meta         `bson:",inline"`
+	// Absent in accounts older than these fields: unverified, enabled,
+	// no token.
+	EmailVerified bool   `bson:"email_verified,omitempty"`
+	Disabled      bool   `bson:"disabled,omitempty"`
+	ResetToken    string `bson:"reset_token,omitempty"`
+	VerifyToken   string `bson:"verify_token,omitempty"`
+	Meta          `bson:",inline"`
 }
 
 // emailDoc claims a normalised email for one user. Its _id is the email, so
@@ -34,7 +40,7 @@ type emailDoc struct {
 func toUser(d *userDoc) *models.User {
 	return &models.User{
 		ID: d.ID.Hex(), Email: d.Email, Name: d.Name, Role: models.Role(d.Role), OrgID: d.OrgID, Language: d.Language,
-		Version: d.Version, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
+		EmailVerified: d.EmailVerified, Disabled: d.Disabled, Version: d.Version, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
 	}
 }
 
@@ -45,6 +51,7 @@ func toUserDoc(u *models.User, passwordHash string) (*userDoc, error) {
 	}
 	return &userDoc{
 		ID: id, Email: u.Email, Name: u.Name, Role: string(u.Role), OrgID: u.OrgID, Language: u.Language, PasswordHash: passwordHash,
+		EmailVerified: u.EmailVerified, Disabled: u.Disabled,
 		Meta: Meta{Version: u.Version, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt},
 	}, nil
 }
