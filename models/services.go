@@ -19,4 +19,5 @@ type Services struct {
 	Stats         StatsService
 	Mail          MailService
 	Notifications NotificationService
+	SavedSearches SavedSearchService
 }

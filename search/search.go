@@ -68,23 +68,11 @@ func numRange(field string, min, max *int) query.Query {
 	return rq
 }
 
-// SearchTalents implements models.Searcher.
-func (ix *Index) SearchTalents(ctx context.Context, q models.TalentSearch) (*models.SearchPage, error) {
-	vis := make([]string, len(q.Visibility))
-	for i, v := range q.Visibility {
-		vis[i] = string(v)
-	}
-	if len(vis) == 0 {
-		return nil, errors.New("search: a talent search needs the visibilities the caller may see")
-	}
-	// Only profiles have a visibility: the filter scopes the search to them
-	// without a (costly, every-document) type clause.
-	must := filter(nil, "visibility", vis)
-	browse := q.Q == ""
-	for _, f := range [][]string{q.Skills, q.Tools, q.Industries, q.District, q.Origin, q.Level} {
-		browse = browse && len(f) == 0
-	}
-	browse = browse && q.Available == nil && q.MinYears == nil && q.MaxYears == nil
+// talentFilters are the conditions of a talent search other than its words
+// and the visibilities (a search and a saved search's percolation share
+// them).
+func talentFilters(q models.TalentSearch) []query.Query {
+	var must []query.Query
 	must = filter(must, "skills_key", keys(q.Skills))
 	must = filter(must, "tools_key", keys(q.Tools))
 	must = filter(must, "industries", q.Industries)
@@ -99,6 +87,35 @@ func (ix *Index) SearchTalents(ctx context.Context, q models.TalentSearch) (*mod
 	if q.MinYears != nil || q.MaxYears != nil {
 		must = append(must, numRange("years_experience", q.MinYears, q.MaxYears))
 	}
+	return must
+}
+
+// projectFilters are the conditions of a project search other than its
+// words.
+func projectFilters(q models.ProjectSearch) []query.Query {
+	var must []query.Query
+	must = filter(must, "kind", q.Kind)
+	must = filter(must, "district", q.District)
+	must = filter(must, "industries", q.Industries)
+	must = filter(must, "skills_key", keys(q.Skills))
+	must = filter(must, "org_id", q.OrgID)
+	must = filter(must, "status", q.Status)
+	return must
+}
+
+// SearchTalents implements models.Searcher.
+func (ix *Index) SearchTalents(ctx context.Context, q models.TalentSearch) (*models.SearchPage, error) {
+	vis := make([]string, len(q.Visibility))
+	for i, v := range q.Visibility {
+		vis[i] = string(v)
+	}
+	if len(vis) == 0 {
+		return nil, errors.New("search: a talent search needs the visibilities the caller may see")
+	}
+	// Only profiles have a visibility: the filter scopes the search to them
+	// without a (costly, every-document) type clause.
+	must := append(filter(nil, "visibility", vis), talentFilters(q)...)
+	browse := q.Q == "" && len(must) == 1
 	// Ties are broken by id: the index's own order of equal hits changes
 	// when Bleve merges segments, and pages read before and after a merge
 	// would then repeat some hits and skip others.
@@ -118,14 +135,8 @@ func (ix *Index) SearchTalents(ctx context.Context, q models.TalentSearch) (*mod
 
 // SearchProjects implements models.Searcher.
 func (ix *Index) SearchProjects(ctx context.Context, q models.ProjectSearch) (*models.SearchPage, error) {
-	must := []query.Query{termQuery(typeField, models.CollProjects)}
-	browse := q.Q == "" && len(q.Kind)+len(q.District)+len(q.Industries)+len(q.Skills)+len(q.OrgID)+len(q.Status) == 0
-	must = filter(must, "kind", q.Kind)
-	must = filter(must, "district", q.District)
-	must = filter(must, "industries", q.Industries)
-	must = filter(must, "skills_key", keys(q.Skills))
-	must = filter(must, "org_id", q.OrgID)
-	must = filter(must, "status", q.Status)
+	must := append([]query.Query{termQuery(typeField, models.CollProjects)}, projectFilters(q)...)
+	browse := q.Q == "" && len(must) == 1
 	sortBy := map[string][]string{
 		"": {"-_score", "_id"}, "relevance": {"-_score", "_id"},
 		"newest": {"-created_at", "_id"}, "deadline": {"deadline", "_id"},

@@ -27,6 +27,7 @@ type All struct {
 	Taxonomies    *Taxonomies
 	Stats         *Stats
 	Notifications *Notifications
+	SavedSearches *SavedSearches
 	// Mailer takes the mail that services send; Mail serves preferences,
 	// unsubscribe links and the admin's view of mail.
 	Mailer models.Mailer
@@ -37,7 +38,7 @@ type All struct {
 func (a *All) Models() models.Services {
 	return models.Services{Accounts: a.Accounts, Talents: a.Talents, Orgs: a.Orgs, Bases: a.Bases, Projects: a.Projects,
 		Applications: a.Applications, Recruitments: a.Recruitments, Audit: a.Audit, Taxonomies: a.Taxonomies, Stats: a.Stats, Mail: a.Mail,
-		Notifications: a.Notifications}
+		Notifications: a.Notifications, SavedSearches: a.SavedSearches}
 }
 
 // Config is what New wires the services to. Store is required; the rest
@@ -105,6 +106,7 @@ func New(cfg Config) *All {
 		Taxonomies:    tax,
 		Stats:         NewStats(d, figures, st),
 		Notifications: NewNotifications(st),
+		SavedSearches: NewSavedSearches(st, now),
 		Mailer:        mailer,
 		Mail:          cfg.Mail,
 	}

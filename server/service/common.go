@@ -43,6 +43,7 @@ type Stores interface {
 	models.TargetStore
 	models.InvitationStore
 	models.NotificationStore
+	models.SavedSearchStore
 	UserSessions(ctx context.Context, userID string) ([]*models.Session, error)
 	BeginErasure(ctx context.Context, e models.Erasure) error
 	EndErasure(ctx context.Context, talentID string) error

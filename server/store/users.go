@@ -161,6 +161,9 @@ func (s *Store) DeleteUser(ctx context.Context, id string) error {
 	if err := s.DeleteInbox(ctx, id); err != nil {
 		return err
 	}
+	if err := s.DeleteSavedSearches(ctx, id); err != nil {
+		return err
+	}
 	if err := remove(ctx, s, op, s.users, oid, 0); err != nil && !models.IsCode(err, models.CodeNotFound) {
 		return err
 	}
