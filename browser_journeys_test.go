@@ -479,7 +479,7 @@ func TestBrowserJourneys(t *testing.T) {
 // emailLike an address, which is data.
 var (
 	latinWord = regexp.MustCompile(`[A-Za-z]{4,}`)
-	emailLike = regexp.MustCompile(`[\w.+-]+@[\w.-]+`)
+	emailLike = regexp.MustCompile(`[\w.+*-]+@[\w.-]+`)
 )
 
 // journeyWords are the Latin words a Chinese page may show: names (of the

@@ -128,19 +128,23 @@ type MailPrefsInput struct {
 // notices), naming the field at fault.
 func (in MailPrefsInput) Check() error {
 	fields := map[string]string{}
+	rules := map[string]FieldRule{}
 	seen := map[string]bool{}
 	choosable := MailPrefKinds()
 	for i, k := range in.Kinds {
+		name := fmt.Sprintf("kinds[%d].kind", i)
 		switch {
 		case !slices.Contains(choosable, k.Kind):
-			fields[fmt.Sprintf("kinds[%d].kind", i)] = "must be one of " + strings.Join(choosable, ", ")
+			fields[name] = "must be one of " + strings.Join(choosable, ", ")
+			rules[name] = FieldRule{Rule: RuleOneOf, Param: strings.Join(choosable, " ")}
 		case seen[k.Kind]:
-			fields[fmt.Sprintf("kinds[%d].kind", i)] = "is named twice"
+			fields[name] = "is named twice"
+			rules[name] = FieldRule{Rule: RuleUnique}
 		}
 		seen[k.Kind] = true
 	}
 	if len(fields) > 0 {
-		return &Error{Code: CodeValidation, Message: "some kinds cannot be chosen", Fields: fields}
+		return &Error{Code: CodeValidation, Message: "some kinds cannot be chosen", Fields: fields, Rules: rules}
 	}
 	return nil
 }

@@ -51,6 +51,11 @@ var noticeTexts = map[string]map[string][2]string{
 		LangZH: {"保存的搜索「{name}」有 {count} 个新结果", "保存的搜索「{name}」有 {count} 个新的匹配结果。"},
 		LangEN: {"{count} new results for your saved search “{name}”", "Your saved search “{name}” has {count} new matches."},
 	},
+	// A creator's saved project search: the project and its score.
+	noteSavedProject: {
+		LangZH: {"「{name}」：新项目「{project}」（匹配度 {score}%）", "新开放的项目「{project}」符合您保存的搜索「{name}」，与您资料的匹配度为 {score}%。"},
+		LangEN: {"“{name}”: new project “{project}” ({score}% match)", "The newly open project “{project}” fits your saved search “{name}” and matches your profile at {score}%."},
+	},
 	NotePasswordChanged: {
 		LangZH: {"您的密码已更改", "您账号的密码刚刚被更改，所有登录会话已结束。如果不是您本人操作，请立即重设密码并联系管理员。"},
 		LangEN: {"Your password was changed", "The password of your account was just changed and every session ended. If this was not you, reset your password now and tell an administrator."},
@@ -60,6 +65,10 @@ var noticeTexts = map[string]map[string][2]string{
 		LangEN: {"Your account was disabled", "An administrator disabled your account; you can no longer sign in. If you think this is a mistake, contact the platform's administrators."},
 	},
 }
+
+// noteSavedProject is the text of a saved search's alert about a project
+// (a variant of NoteSavedSearch, not a kind of its own).
+const noteSavedProject = "saved_search_project"
 
 // noticeWords translate the values a notice names (stages, statuses) so
 // that a title reads in one language.
@@ -84,6 +93,9 @@ var noticeReason = map[string]string{LangZH: "理由：", LangEN: "Reason: "}
 func NoticeText(kind, lang string, params map[string]string) (title, body string) {
 	if lang != LangEN {
 		lang = LangZH
+	}
+	if kind == NoteSavedSearch && params["project"] != "" {
+		kind = noteSavedProject
 	}
 	t, ok := noticeTexts[kind][lang]
 	if !ok {

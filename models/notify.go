@@ -103,6 +103,10 @@ type MailRequest struct {
 	// to the address whether it is verified or not and whatever the
 	// preferences say.
 	Security bool
+	// Digest holds the mail for the daily digest whatever the kind's
+	// preference (a saved search that alerts daily); a kind turned off
+	// still sends nothing.
+	Digest bool
 }
 
 // Mails of their own (not notifications).

@@ -378,6 +378,20 @@ func rows(w *world) []row {
 		{"GET", "/api/v1/notifications", "own", fixed("/api/v1/notifications?unread=true", nil), [nRoles]int{401, ok, ok, ok, ok, ok, ok}},
 		{"POST", "/api/v1/notifications/read", "own", fixed("/api/v1/notifications/read", map[string]any{"all": true}), [nRoles]int{401, no, no, no, no, no, no}},
 
+		// Saved searches are their owner's: talent searches for those who
+		// search profiles, project searches for creators; another's id is
+		// none of the caller's (404).
+		{"GET", "/api/v1/saved-searches", "own", fixed("/api/v1/saved-searches", nil), [nRoles]int{401, ok, ok, ok, ok, ok, ok}},
+		{"POST", "/api/v1/saved-searches", "a talent search", fixed("/api/v1/saved-searches", map[string]any{"name": "原画", "kind": "talents", "query": "q=原画"}),
+			[nRoles]int{401, 403, 403, cr, cr, cr, cr}},
+		{"POST", "/api/v1/saved-searches", "a project search", fixed("/api/v1/saved-searches", map[string]any{"name": "游戏", "kind": "projects", "query": "industries=games", "min_score": 40}),
+			[nRoles]int{401, cr, cr, 403, 403, 403, 403}},
+		{"DELETE", "/api/v1/saved-searches/:id", "the member's", func(w *world, _ role) target {
+			s, err := w.e.svc.SavedSearches.Create(w.ctx(), w.users[member], models.SavedSearchInput{Name: "x", Query: "q=x"})
+			w.must(err)
+			return target{path: "/api/v1/saved-searches/" + s.ID}
+		}, [nRoles]int{401, 404, 404, no, 404, 404, 404}},
+
 		{"POST", "/api/v1/recruitments", "for O1", func(w *world, _ role) target {
 			return target{path: "/api/v1/recruitments", body: w.reportBody()}
 		}, [nRoles]int{401, 403, 403, cr, 403, 403, 403}},

@@ -69,6 +69,9 @@ func (s *Server) routes() {
 	api.Post("/me/invitations/:org_id", s.requireUser, s.handleInvitationAnswer)
 	api.Get("/notifications", s.requireUser, s.handleNotifications)
 	api.Post("/notifications/read", s.requireUser, s.handleNotificationsRead)
+	api.Get("/saved-searches", s.requireUser, s.handleSavedSearches)
+	api.Post("/saved-searches", s.requireUser, s.handleSavedSearchCreate)
+	api.Delete("/saved-searches/:id", s.requireUser, s.handleSavedSearchDelete)
 
 	api.Post("/bases", s.requireUser, create(s.cfg.Bases.Create, func(b *models.Base) string { return "/api/v1/bases/" + b.ID }))
 	api.Get("/bases", s.requireUser, s.handleBaseList)

@@ -115,7 +115,7 @@ func (m *Mailer) Send(ctx context.Context, r *models.MailRequest) error {
 		case !p.Email:
 			log.Debug("mail dropped: off in the preferences")
 			return nil
-		case p.Frequency == models.MailDaily:
+		case p.Frequency == models.MailDaily || r.Digest:
 			date := m.cfg.Now().In(shenzhen).Format(time.DateOnly)
 			if err := m.cfg.Store.HoldForDigest(ctx, date, r); err != nil {
 				return err
@@ -151,20 +151,24 @@ func (m *Mailer) enqueue(ctx context.Context, r *models.MailRequest) error {
 // bug, said as a validation error.
 func checkRequest(r *models.MailRequest) error {
 	fields := map[string]string{}
+	rules := map[string]models.FieldRule{}
+	bad := func(field string, rule models.Rule, msg string) {
+		fields[field], rules[field] = msg, models.FieldRule{Rule: rule}
+	}
 	if r.Key == "" || len(r.Key) > 500 {
-		fields["key"] = "is required (at most 500 characters)"
+		bad("key", models.RuleRequired, "is required (at most 500 characters)")
 	}
 	if r.Kind == "" || len(r.Kind) > 100 {
-		fields["kind"] = "is required"
+		bad("kind", models.RuleRequired, "is required")
 	}
 	if a, err := netmail.ParseAddress(r.To); err != nil || a.Address != r.To || strings.ContainsAny(r.To, "\r\n") {
-		fields["to"] = "must be an email address"
+		bad("to", models.RuleEmail, "must be an email address")
 	}
 	if !security(r.Security, r.Kind) && r.UserID == "" {
-		fields["user_id"] = "is required"
+		bad("user_id", models.RuleRequired, "is required")
 	}
 	if len(fields) > 0 {
-		return &models.Error{Code: models.CodeValidation, Message: "the mail cannot be sent", Fields: fields, Op: "mail.Send"}
+		return &models.Error{Code: models.CodeValidation, Message: "the mail cannot be sent", Fields: fields, Rules: rules, Op: "mail.Send"}
 	}
 	return nil
 }

@@ -9,10 +9,15 @@ import (
 // applier is the Notifier as the follower sees it (models.FeedApplier).
 type applier Notifier
 
-// Follows implements models.FeedApplier: applications (their moves) and
-// the audit trail (decisions, invitations).
+// Follows implements models.FeedApplier: applications (their moves), the
+// audit trail (decisions, invitations), and profiles and projects (the
+// saved searches' alerts).
 func (a *applier) Follows(coll string) bool {
-	return coll == models.CollApplications || coll == models.CollAudit
+	switch coll {
+	case models.CollApplications, models.CollAudit, models.CollTalents, models.CollProjects:
+		return true
+	}
+	return false
 }
 
 // HeldVersion implements models.FeedApplier. The notifier keeps no copy of
@@ -55,7 +60,7 @@ func (a *applier) Resync(ctx context.Context) (int, error) {
 	}
 	floor := n.floor()
 	told := 0
-	for _, coll := range []string{models.CollApplications, models.CollAudit} {
+	for _, coll := range []string{models.CollApplications, models.CollAudit, models.CollTalents, models.CollProjects} {
 		err := n.src.Docs(ctx, coll, func(doc any) error {
 			evs, err := n.events(ctx, doc, floor)
 			if err != nil {

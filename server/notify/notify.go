@@ -15,6 +15,7 @@ import (
 	"context"
 	"log/slog"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/szdc/talenthub/models"
@@ -26,6 +27,7 @@ const Name = "notify"
 // Store is what the notifier needs of the database.
 type Store interface {
 	models.NotificationStore
+	models.SavedSearchStore
 	User(ctx context.Context, id string) (*models.User, error)
 	// FollowerPosition returns the saved feed position and the time the
 	// notifier first ran (events before it are not told).
@@ -41,6 +43,16 @@ const slack = time.Minute
 type Options struct {
 	// Mailer takes a mail about each notification; nil sends none.
 	Mailer models.Mailer
+	// Percolator matches profiles and projects against the saved
+	// searches; nil: saved searches do not alert.
+	Percolator Percolator
+	// Weights and SkillKey compute a creator's match score with a project
+	// (the matches' own).
+	Weights  models.MatchWeights
+	SkillKey func(string) string
+	// RegistryTTL is how long the saved searches read are used before they
+	// are read again (5 s).
+	RegistryTTL time.Duration
 	// Overlap is the follower's overlap window (10 s).
 	Overlap time.Duration
 	Now     func() time.Time
@@ -60,6 +72,7 @@ type Notifier struct {
 	since   time.Time
 	loaded  bool
 	savedAt time.Time
+	reg     *registry
 }
 
 // saveEvery is how often the position is saved while it moves.
@@ -72,6 +85,12 @@ func New(src models.FeedSource, st Store, opts Options) *Notifier {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.RegistryTTL == 0 {
+		opts.RegistryTTL = 5 * time.Second
+	}
+	if opts.SkillKey == nil {
+		opts.SkillKey = strings.ToLower
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
@@ -98,6 +117,7 @@ type event struct {
 	params     map[string]string
 	link       string
 	recipients []string
+	digest     bool // its mail waits for the daily digest
 }
 
 // tell makes the notification of e for each recipient and asks for its
@@ -127,7 +147,7 @@ func (n *Notifier) tell(ctx context.Context, e event) error {
 		}
 		title, body := models.NoticeText(e.kind, u.Language, e.params)
 		if err := n.opts.Mailer.Send(ctx, &models.MailRequest{Key: note.ID, UserID: uid, To: u.Email, Lang: u.Language,
-			Kind: e.kind, Title: title, Body: body, Link: e.link, Security: models.SecurityNote(e.kind)}); err != nil {
+			Kind: e.kind, Title: title, Body: body, Link: e.link, Security: models.SecurityNote(e.kind), Digest: e.digest}); err != nil {
 			return err
 		}
 	}
@@ -275,6 +295,10 @@ func (n *Notifier) events(ctx context.Context, doc any, floor time.Time) ([]even
 			return nil, nil
 		}
 		return n.auditEvents(ctx, d)
+	case *models.Talent:
+		return n.talentAlerts(ctx, d, floor)
+	case *models.Project:
+		return n.projectAlerts(ctx, d, floor)
 	}
 	return nil, nil
 }
