@@ -154,3 +154,91 @@ func TestNotificationsFollowTheFeed(t *testing.T) {
 		t.Fatalf("creator after restart: %q", kinds)
 	}
 }
+
+// TestSavedSearchesAlert: an organisation's saved talent search tells it
+// of a profile that newly matches, once, and not of one that does not
+// match or that it may not see; a creator's saved project search tells
+// them of an open project that reaches their match score.
+func TestSavedSearchesAlert(t *testing.T) {
+	env := map[string]string{"ADDR": "127.0.0.1:0", "DATA_DIR": t.TempDir(),
+		"ADMIN_EMAIL": "admin@example.com", "ADMIN_PASSWORD": "correct horse battery staple"}
+	a := start(t, env)
+	defer a.stop(t)
+	must := func(want int, method, path, token string, body any) map[string]any {
+		t.Helper()
+		code, got := a.call(t, method, path, token, body)
+		if code != want {
+			t.Fatalf("%s %s: %d %v", method, path, code, got)
+		}
+		return got
+	}
+	register := func(email, role string) string {
+		return str(must(201, "POST", "/api/v1/auth/register", "", map[string]any{"email": email, "password": "correct horse", "name": "N", "role": role}), "token")
+	}
+	_, adm := a.call(t, "POST", "/api/v1/auth/login", "", map[string]any{"email": "admin@example.com", "password": "correct horse battery staple"})
+	must(201, "POST", "/api/v1/admin/users", str(adm, "token"), map[string]any{"email": "officer@gov.example", "password": "correct horse", "name": "王科长", "role": "bureau"})
+	_, bu := a.call(t, "POST", "/api/v1/auth/login", "", map[string]any{"email": "officer@gov.example", "password": "correct horse"})
+	hr := register("hr@studio.example", "org")
+	org := must(201, "POST", "/api/v1/orgs", hr, map[string]any{"name": "山海工作室", "kind": "enterprise", "district": "nanshan", "industries": []string{"games"}})
+	must(200, "POST", "/api/v1/orgs/"+str(org, "id")+"/verify", str(bu, "token"), map[string]string{"decision": "verified"})
+
+	// Hostile saves change nothing.
+	for _, body := range []map[string]any{
+		{"name": "", "query": "q=原画"}, {"name": "x", "query": "page=2"}, {"name": "x", "query": "min_years=old"},
+		{"name": "x", "query": "q=a&q=b"}, {"name": "x", "query": "%zz"}, {"name": "x", "kind": "projects", "query": "q=x"},
+		{"name": "x", "alert": "hourly"},
+	} {
+		if code, got := a.call(t, "POST", "/api/v1/saved-searches", hr, body); code != 422 && code != 403 {
+			t.Errorf("save %v: %d %v", body, code, got)
+		}
+	}
+	saved := must(201, "POST", "/api/v1/saved-searches", hr, map[string]any{"name": "南山原画", "query": "q=原画&district=nanshan"})
+	if str(saved, "kind") != "talents" || str(saved, "alert") != "instant" {
+		t.Fatalf("saved: %v", saved)
+	}
+	profile := func(token, headline, district, visibility string) string {
+		return str(must(201, "POST", "/api/v1/talents", token, map[string]any{"name": "李明", "headline": headline, "skills": []string{"原画"},
+			"district": district, "visibility": visibility}), "id")
+	}
+	c1 := register("c1@example.com", "creator")
+	match := profile(c1, "角色原画师", "nanshan", "public")
+	c2 := register("c2@example.com", "creator")
+	profile(c2, "剪辑师", "futian", "public") // neither the words nor the district
+	c3 := register("c3@example.com", "creator")
+	profile(c3, "场景原画", "nanshan", "private") // matches, but nobody may see it
+	// The matching profile changes again: still one alert.
+	must(200, "PATCH", "/api/v1/talents/"+match, c1, map[string]any{"bio": "十年经验"})
+	// A creator's project search: open game projects at 30 or more.
+	must(201, "POST", "/api/v1/saved-searches", c1, map[string]any{"name": "游戏项目", "query": "industries=games", "min_score": 30})
+	must(201, "POST", "/api/v1/projects", hr, map[string]any{"title": "角色原画", "description": "为新游戏绘制角色", "kind": "job",
+		"skills": []string{"原画"}, "industries": []string{"games"}, "district": "nanshan", "openings": 1})
+	must(201, "POST", "/api/v1/projects", hr, map[string]any{"title": "宣传片剪辑", "description": "剪辑", "kind": "job",
+		"skills": []string{"剪辑"}, "industries": []string{"film_tv"}, "district": "futian", "openings": 1})
+
+	// The last event told (the creator's project alert) comes after every
+	// profile's in the feed: once it is there, the organisation's are too.
+	kinds, titles, _ := inboxOf(t, a, c1, 1)
+	if diff := cmp.Diff([]string{"saved_search"}, kinds); diff != "" || !strings.Contains(titles[0], "角色原画") {
+		t.Fatalf("the creator's alerts (-want +got):\n%s %q", diff, titles)
+	}
+	code, got := a.call(t, "GET", "/api/v1/notifications", hr, nil)
+	items, _ := got["items"].([]any)
+	var alerts []string
+	for _, it := range items {
+		m := it.(map[string]any)
+		if str(m, "kind") == "saved_search" {
+			alerts = append(alerts, str(m, "link"))
+		}
+	}
+	if code != 200 || !cmp.Equal([]string{"/talents/" + match}, alerts) {
+		t.Fatalf("the organisation's alerts: %d %q", code, alerts)
+	}
+	// Deleting the search: another's id is 404, one's own 204, then gone.
+	if code, _ := a.call(t, "DELETE", "/api/v1/saved-searches/"+str(saved, "id"), c1, nil); code != 404 {
+		t.Errorf("another's saved search deleted: %d", code)
+	}
+	must(204, "DELETE", "/api/v1/saved-searches/"+str(saved, "id"), hr, nil)
+	if got := must(200, "GET", "/api/v1/saved-searches", hr, nil); got["total"] != float64(0) {
+		t.Errorf("after deletion: %v", got)
+	}
+}

@@ -105,4 +105,8 @@ type SavedSearchStore interface {
 	// EverySavedSearch calls fn with every saved search that alerts, and
 	// its owner (the alerts' registry is loaded from it).
 	EverySavedSearch(ctx context.Context, fn func(userID string, s *SavedSearch) error) error
+	// SavedSearchesStamp changes whenever any account's saved searches
+	// change (before the change returns): a registry read with an older
+	// stamp is read again.
+	SavedSearchesStamp(ctx context.Context) (string, error)
 }

@@ -50,9 +50,6 @@ type Options struct {
 	// (the matches' own).
 	Weights  models.MatchWeights
 	SkillKey func(string) string
-	// RegistryTTL is how long the saved searches read are used before they
-	// are read again (5 s).
-	RegistryTTL time.Duration
 	// Overlap is the follower's overlap window (10 s).
 	Overlap time.Duration
 	Now     func() time.Time
@@ -85,9 +82,6 @@ func New(src models.FeedSource, st Store, opts Options) *Notifier {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
-	}
-	if opts.RegistryTTL == 0 {
-		opts.RegistryTTL = 5 * time.Second
 	}
 	if opts.SkillKey == nil {
 		opts.SkillKey = strings.ToLower

@@ -20,23 +20,27 @@ type savedOf struct {
 	s     *models.SavedSearch
 }
 
-// registry is every saved search that alerts, read from the database at
-// most every RegistryTTL: a search saved in another process (or by this
-// one) alerts from the next reading on.
+// registry is every saved search that alerts, as of a stamp of the saved
+// searches: read again when the stamp moves, so that a search saved
+// (through any process) before a profile changes alerts on that change.
 type registry struct {
-	at      time.Time
+	stamp   string
 	talents []savedOf
 	project []savedOf
 }
 
-// savedSearches returns the registry, reading it again when it is old.
+// savedSearches returns the registry, reading it again when the saved
+// searches changed since (one _id lookup when they did not).
 func (n *Notifier) savedSearches(ctx context.Context) (*registry, error) {
-	now := n.opts.Now()
-	if n.reg != nil && now.Sub(n.reg.at) < n.opts.RegistryTTL {
+	stamp, err := n.st.SavedSearchesStamp(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if n.reg != nil && n.reg.stamp == stamp {
 		return n.reg, nil
 	}
-	r := &registry{at: now}
-	err := n.st.EverySavedSearch(ctx, func(owner string, s *models.SavedSearch) error {
+	r := &registry{stamp: stamp}
+	err = n.st.EverySavedSearch(ctx, func(owner string, s *models.SavedSearch) error {
 		if s.Kind == models.SavedTalents {
 			r.talents = append(r.talents, savedOf{owner, s})
 		} else {

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/bson/primitive"
+	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"github.com/szdc/talenthub/models"
 )
@@ -73,7 +75,7 @@ func (s *Store) ChangeSavedSearches(ctx context.Context, userID string, fn func(
 			return nil
 		})
 		if err == nil {
-			return toSaved(d.Items), nil
+			return toSaved(d.Items), s.stampSaved(ctx)
 		}
 		if !models.IsCode(err, models.CodeNotFound) {
 			return nil, err
@@ -85,7 +87,7 @@ func (s *Store) ChangeSavedSearches(ctx context.Context, userID string, fn func(
 		now := s.nowUTC()
 		_, err = coll.InsertOne(ctx, savedListDoc{ID: userID, Items: fromSaved(items), Meta: Meta{Version: 1, CreatedAt: now, UpdatedAt: now}})
 		if err = translate(op, err); err == nil {
-			return items, nil
+			return items, s.stampSaved(ctx)
 		} else if !models.IsCode(err, models.CodeConflict) {
 			return nil, err
 		}
@@ -123,4 +125,28 @@ func (s *Store) EverySavedSearch(ctx context.Context, fn func(string, *models.Sa
 func (s *Store) DeleteSavedSearches(ctx context.Context, userID string) error {
 	_, err := s.db.Collection(collSaved).DeleteOne(ctx, idFilter(userID))
 	return translate("store.DeleteSavedSearches", err)
+}
+
+// savedStampID is the meta document whose stamp changes with every change
+// of saved searches.
+const savedStampID = "saved_searches:stamp"
+
+// stampSaved gives the saved searches a new stamp: a new ObjectID, so
+// that no increment (which the embedded database does not make atomic) is
+// needed for every change to give a different value.
+func (s *Store) stampSaved(ctx context.Context) error {
+	_, err := s.meta.UpdateOne(ctx, idFilter(savedStampID),
+		bson.D{{Key: "$set", Value: bson.D{{Key: "stamp", Value: primitive.NewObjectID().Hex()}}}}, options.Update().SetUpsert(true))
+	return translate("store.ChangeSavedSearches", err)
+}
+
+// SavedSearchesStamp implements models.SavedSearchStore.
+func (s *Store) SavedSearchesStamp(ctx context.Context) (string, error) {
+	var d struct {
+		Stamp string `bson:"stamp"`
+	}
+	if _, err := found("store.SavedSearchesStamp", s.meta.FindOne(ctx, idFilter(savedStampID)).Decode(&d)); err != nil {
+		return "", err
+	}
+	return d.Stamp, nil
 }
