@@ -72,3 +72,48 @@ func TestNotificationsPageAndBell(t *testing.T) {
 		t.Errorf("mark all: %d, %d unread", code, in.Unread)
 	}
 }
+
+// TestSavedSearchPages: an organisation saves the search it sees; a
+// creator sets a project alert (a bad score is shown beside its field, in
+// the page's language); both see and delete only their own.
+func TestSavedSearchPages(t *testing.T) {
+	w, member, _, creator, ctok := consentWorld(t)
+	mtok := w.signIn(member.Email)
+	page := w.page("/talents?q=原画&district=nanshan&sort=newest", mtok, models.LangZH)
+	if !strings.Contains(page, `name="query" value="district=nanshan&amp;q=%E5%8E%9F%E7%94%BB"`) {
+		t.Fatalf("the talent search page does not offer to save its search:\n%.2000s", section(page, "details", "save-search"))
+	}
+	code, loc, _ := w.post("/saved", mtok, url.Values{"name": {"南山原画"}, "query": {"district=nanshan&q=原画"}, "alert": {"daily"}, "next": {"/saved"}})
+	if code != 303 || loc != "/saved" {
+		t.Fatalf("save: %d %q", code, loc)
+	}
+	if page := w.page("/saved", mtok, models.LangZH); !strings.Contains(page, "南山原画") || !strings.Contains(page, "每日汇总") ||
+		!strings.Contains(page, `href="/talents?district=nanshan&amp;q=%E5%8E%9F%E7%94%BB"`) {
+		t.Errorf("the saved search is not listed with its link:\n%.2000s", section(page, "main", "main"))
+	}
+
+	// The creator: a score out of range is refused beside its field.
+	code, _, body := w.post("/saved", ctok, url.Values{"name": {"游戏"}, "industries": {"games"}, "min_score": {"150"}, "alert": {"instant"}})
+	if code != 422 || !strings.Contains(body, `id="e-min_score"`) || !strings.Contains(body, `value="游戏"`) {
+		t.Fatalf("a bad score: %d\n%.2000s", code, section(body, "main", "main"))
+	}
+	if words := englishWords(section(body, "main", "main")); len(words) > 0 {
+		t.Errorf("English on the Chinese page: %v", words)
+	}
+	code, _, _ = w.post("/saved", ctok, url.Values{"name": {"游戏"}, "industries": {"games"}, "min_score": {"40"}, "alert": {"instant"}})
+	list, err := w.svc.SavedSearches.List(w.ctx, creator)
+	w.must(err)
+	if code != 303 || len(list) != 1 || list[0].Kind != models.SavedProjects || list[0].Query != "industries=games" || list[0].MinScore != 40 {
+		t.Fatalf("the project alert: %d %+v", code, list)
+	}
+	// The member cannot delete the creator's; the creator can.
+	if code, _, _ := w.post("/saved/"+list[0].ID+"/delete", mtok, nil); code != 404 {
+		t.Errorf("another's delete: %d", code)
+	}
+	if code, loc, _ := w.post("/saved/"+list[0].ID+"/delete", ctok, nil); code != 303 || loc != "/saved" {
+		t.Errorf("delete: %d %q", code, loc)
+	}
+	if list, _ := w.svc.SavedSearches.List(w.ctx, creator); len(list) != 0 {
+		t.Errorf("after delete: %+v", list)
+	}
+}

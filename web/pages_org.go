@@ -602,6 +602,8 @@ type talentSearchData struct {
 	Pages  []int
 	Page   int
 	Facets []string
+	// SaveQuery is the search as a saved search keeps it.
+	SaveQuery string
 }
 
 func (w *Web) talentSearch(c *fiber.Ctx, p *page) (string, error) {
@@ -622,6 +624,7 @@ func (w *Web) talentSearch(c *fiber.Ctx, p *page) (string, error) {
 		res = &models.SearchResult[models.TalentHit]{}
 	}
 	d.Result, d.Pages, d.Page = res, pages(res.Total, searchPerPage), q.Page.Page
+	d.SaveQuery = saveQuery(qv)
 	p.Data = d
 	return "talents", nil
 }

@@ -53,7 +53,7 @@ func TestEveryPageRendersForEveryRole(t *testing.T) {
 
 	pages := map[string]string{
 		"/": "/", "/signup": "/signup", "/signin": "/signin", "/account": "/account",
-		"/notifications": "/notifications?unread=true", "/notifications/bell": "/notifications/bell",
+		"/notifications": "/notifications?unread=true", "/notifications/bell": "/notifications/bell", "/saved": "/saved",
 		"/me/profile": "/me/profile", "/me/matches": "/me/matches", "/me/applications": "/me/applications", "/me/privacy": "/me/privacy",
 		"/me/export.json": "",
 		"/projects":       "/projects", "/projects/:id": "/projects/" + proj.ID,
@@ -147,6 +147,7 @@ var pageMatrix = map[string][6]int{
 	"/account":                   {303, 200, 200, 200, 200, 200},
 	"/notifications":             {303, 200, 200, 200, 200, 200},
 	"/notifications/bell":        {303, 200, 200, 200, 200, 200},
+	"/saved":                     {303, 200, 200, 200, 200, 200},
 	"/me/profile":                {303, 200, 403, 403, 403, 403},
 	"/me/matches":                {303, 200, 403, 403, 403, 403},
 	"/me/applications":           {303, 200, 403, 403, 403, 403},

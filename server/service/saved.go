@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"net/url"
 	"slices"
 	"time"
 
@@ -60,6 +61,9 @@ func (s *SavedSearches) Create(ctx context.Context, actor *models.User, in model
 	if _, _, err := models.ParseSavedQuery(in.Kind, in.Query); err != nil {
 		return nil, err
 	}
+	// One spelling of one search: the parameters sorted and escaped.
+	vals, _ := url.ParseQuery(in.Query)
+	in.Query = vals.Encode()
 	if in.Alert == "" {
 		in.Alert = models.AlertInstant
 	}
