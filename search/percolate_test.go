@@ -129,7 +129,7 @@ func TestPercolatorAgreesWithSearch(t *testing.T) {
 // evaluations. The memory index holds the one profile, so the index's
 // size (100,000 profiles or ten) does not enter.
 //
-//	go test -run '^$' -bench Percolate -benchtime 300x ./search
+//	go test -run '^$' -bench Percolate -benchtime 200x ./search
 func BenchmarkPercolate(b *testing.B) {
 	ctx := context.Background()
 	ix := memIndex(b)
@@ -140,30 +140,38 @@ func BenchmarkPercolate(b *testing.B) {
 		docs[i].Version = 1
 	}
 	queries := savedQueries(rand.New(rand.NewPCG(9, 9)), docs, 1000)
-	p, err := ix.NewPercolator()
-	if err != nil {
-		b.Fatal(err)
+	for _, c := range []struct {
+		name     string
+		viaIndex bool
+	}{{"terms", false}, {"memory-index", true}} {
+		b.Run(c.name, func(b *testing.B) {
+			p, err := ix.NewPercolator()
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer p.Close()
+			p.viaIndex = c.viaIndex
+			// The queries are built once, as the notifier keeps them.
+			if _, err := p.Match(ctx, docs[0], models.SavedTalents, queries); err != nil {
+				b.Fatal(err)
+			}
+			took := make([]time.Duration, 0, b.N)
+			matches := 0
+			b.ResetTimer()
+			for i := range b.N {
+				t0 := time.Now()
+				got, err := p.Match(ctx, docs[i%len(docs)], models.SavedTalents, queries)
+				if err != nil {
+					b.Fatal(err)
+				}
+				took = append(took, time.Since(t0))
+				matches += len(slices.DeleteFunc(got, func(m bool) bool { return !m }))
+			}
+			b.StopTimer()
+			sort.Slice(took, func(i, j int) bool { return took[i] < took[j] })
+			b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
+			b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64(matches)/float64(b.N), "matches/write")
+		})
 	}
-	defer p.Close()
-	// The queries are built once, as the notifier's registry keeps them.
-	if _, err := p.Match(ctx, docs[0], models.SavedTalents, queries); err != nil {
-		b.Fatal(err)
-	}
-	took := make([]time.Duration, 0, b.N)
-	matches := 0
-	b.ResetTimer()
-	for i := range b.N {
-		t0 := time.Now()
-		got, err := p.Match(ctx, docs[i%len(docs)], models.SavedTalents, queries)
-		if err != nil {
-			b.Fatal(err)
-		}
-		took = append(took, time.Since(t0))
-		matches += len(slices.DeleteFunc(got, func(m bool) bool { return !m }))
-	}
-	b.StopTimer()
-	sort.Slice(took, func(i, j int) bool { return took[i] < took[j] })
-	b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
-	b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
-	b.ReportMetric(float64(matches)/float64(b.N), "matches/write")
 }

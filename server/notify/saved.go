@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"time"
 
@@ -97,22 +98,16 @@ func (n *Notifier) talentAlerts(ctx context.Context, t *models.Talent, floor tim
 	if err != nil || len(reg.talents) == 0 {
 		return nil, err
 	}
-	users := map[string]*models.User{}
+	// Percolation first (a fraction of a millisecond for a thousand
+	// searches), then the owners of the searches it matched: whether they
+	// may see the profile is one lookup each, for the few that match.
 	var cands []savedOf
 	var queries []string
 	for _, x := range reg.talents {
-		if t.UpdatedAt.Before(x.s.CreatedAt) {
-			continue
+		if !t.UpdatedAt.Before(x.s.CreatedAt) {
+			cands = append(cands, x)
+			queries = append(queries, x.s.Query)
 		}
-		u, err := n.viewer(ctx, x.owner, users)
-		if err != nil {
-			return nil, err
-		}
-		if u == nil || !models.SeesOrgsProfiles(u) && t.Visibility != models.VisibilityPublic || !u.Is(models.RoleOrg, models.RoleBureau, models.RoleAdmin) {
-			continue
-		}
-		cands = append(cands, x)
-		queries = append(queries, x.s.Query)
 	}
 	if len(cands) == 0 {
 		return nil, nil
@@ -121,13 +116,23 @@ func (n *Notifier) talentAlerts(ctx context.Context, t *models.Talent, floor tim
 	if err != nil {
 		return nil, err
 	}
+	users := map[string]*models.User{}
 	var out []event
 	for i, x := range cands {
-		if hits[i] {
-			out = append(out, event{key: "saved:" + x.s.ID + ":" + t.ID, at: t.UpdatedAt, kind: models.NoteSavedSearch,
-				params: map[string]string{"name": x.s.Name, "count": "1"}, link: "/talents/" + t.ID,
-				recipients: []string{x.owner}, digest: x.s.Alert == models.AlertDaily})
+		if !hits[i] {
+			continue
 		}
+		u, err := n.viewer(ctx, x.owner, users)
+		if err != nil {
+			return nil, err
+		}
+		// What the owner's search would show them (never a private profile).
+		if u == nil || !u.Is(models.RoleOrg, models.RoleBureau, models.RoleAdmin) || !slices.Contains(models.VisibilitiesFor(u), t.Visibility) {
+			continue
+		}
+		out = append(out, event{key: "saved:" + x.s.ID + ":" + t.ID, at: t.UpdatedAt, kind: models.NoteSavedSearch,
+			params: map[string]string{"name": x.s.Name, "count": "1"}, link: "/talents/" + t.ID,
+			recipients: []string{x.owner}, digest: x.s.Alert == models.AlertDaily})
 	}
 	return out, nil
 }
