@@ -71,7 +71,8 @@ const MaxInbox = 500
 // NotificationStore keeps each user's notifications.
 type NotificationStore interface {
 	// Notify adds n to its recipient's inbox unless one with its ID is
-	// there already; added says whether it was new. Safe to repeat.
+	// there already; added says whether this call wrote it. Safe to
+	// repeat.
 	Notify(ctx context.Context, n *Notification) (added bool, err error)
 	// Inbox returns a page of the user's notifications, newest first
 	// (only the unread ones if unread), and the unread count.

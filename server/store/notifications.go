@@ -143,6 +143,7 @@ func (s *Store) Notify(ctx context.Context, n *models.Notification) (bool, error
 		}
 		item := noteDoc{ID: itemID(n.UserID, h.Next), Key: n.ID, Kind: n.Kind, Params: n.Params, Link: n.Link, At: at.UTC().Truncate(time.Millisecond)}
 		_, err = items.InsertOne(ctx, item)
+		inserted := err == nil
 		if err = translate(op, err); models.IsCode(err, models.CodeConflict) {
 			var there noteDoc
 			if err := items.FindOne(ctx, idFilter(item.ID)).Decode(&there); err != nil {
@@ -150,8 +151,14 @@ func (s *Store) Notify(ctx context.Context, n *models.Notification) (bool, error
 			}
 			if there.Key != n.ID {
 				// Another event holds that number (its writer stopped
-				// before moving the head, or, on MongoDB, another
-				// process): move past it and try the next.
+				// before naming it and moving the head, or, on MongoDB,
+				// another process is doing so): name it for its event, so
+				// that telling that event again finds it, move past it and
+				// try the next number.
+				_, err := keys.InsertOne(ctx, noteKeyDoc{ID: there.Key, User: n.UserID, N: h.Next})
+				if err = translate(op, err); err != nil && !models.IsCode(err, models.CodeConflict) {
+					return false, err
+				}
 				if err := s.advance(ctx, n.UserID, h.Next); err != nil {
 					return false, err
 				}
@@ -160,14 +167,14 @@ func (s *Store) Notify(ctx context.Context, n *models.Notification) (bool, error
 		} else if err != nil {
 			return false, err
 		}
+		// The key may be there already: written by a teller of the same
+		// event at the same moment, or by one of another event that found
+		// this item without it.
 		_, err = keys.InsertOne(ctx, noteKeyDoc{ID: n.ID, User: n.UserID, N: h.Next})
-		added := true
-		if err = translate(op, err); models.IsCode(err, models.CodeConflict) {
-			added = false // the same event, told at the same moment by another
-		} else if err != nil {
+		if err = translate(op, err); err != nil && !models.IsCode(err, models.CodeConflict) {
 			return false, err
 		}
-		return added, s.advance(ctx, n.UserID, h.Next)
+		return inserted, s.advance(ctx, n.UserID, h.Next)
 	}
 	return false, models.Errorf(models.CodeConflict, "the inbox is being changed by others; try again")
 }
