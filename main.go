@@ -220,6 +220,16 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 		Maintenance: maintenance, Pages: ui,
 	})
 
+	perc, err := ix.NewPercolator()
+	if err != nil {
+		return err
+	}
+	defer perc.Close()
+	notifier := notify.New(db.store, db.store, notify.Options{Mailer: mailer, Percolator: perc, Weights: cfg.weights,
+		SkillKey: ix.SkillKey, Logger: logger})
+	if err := notifier.Load(ctx); err != nil {
+		return fmt.Errorf("notifications: %w", err)
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
@@ -234,13 +244,6 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	// Notifications follow the feed like the index and the figures; they
 	// keep their position in the database, so a restart tells what was
 	// missed and nothing twice.
-	perc, err := ix.NewPercolator()
-	if err != nil {
-		return err
-	}
-	defer perc.Close()
-	notifier := notify.New(db.store, db.store, notify.Options{Mailer: mailer, Percolator: perc, Weights: cfg.weights,
-		SkillKey: ix.SkillKey, Logger: logger})
 	go notifier.Follow(ctx, time.Second)
 	mailDone := make(chan struct{})
 	go func() { mailer.Run(ctx); close(mailDone) }()

@@ -54,7 +54,7 @@ var actionWeights = []struct {
 	{"project", 9}, {"edit_project", 5}, {"close_project", 3}, {"delete_project", 2},
 	{"apply", 6}, {"invite", 4}, {"move", 8}, {"creator_move", 3},
 	{"report", 9}, {"decide_rec", 7}, {"correct_rec", 4}, {"withdraw_rec", 2},
-	{"confirm_operator", 4}, {"invite_member", 3}, {"answer_invitation", 3}, {"leave_org", 1}, {"withdraw_consent", 2},
+	{"confirm_operator", 4}, {"invite_member", 3}, {"answer_invitation", 3}, {"leave_org", 1}, {"withdraw_consent", 2}, {"read_notes", 2},
 	{"taxonomy", 1}, {"target", 2}, {"reindex", 2}, {"recount", 1}, {"restart", 1}, {"crash", 1},
 }
 
@@ -754,6 +754,24 @@ func (w *world) do(ctx context.Context, s step) error {
 			return nil
 		}
 		_, err := call("DELETE", "/api/v1/orgs/"+org+"/members/"+u.id, u.token, nil, false)
+		return err
+	case "read_notes":
+		// Someone reads their notifications: one (the newest unread), or
+		// all of them.
+		if len(w.users) == 0 {
+			return nil
+		}
+		u := pick(r, w.users)
+		if u.gone {
+			return nil
+		}
+		body := map[string]any{"all": true}
+		if r.IntN(2) == 0 {
+			if n, ok := w.pickItem(r, "/api/v1/notifications?unread=true&per_page=5", u.token); ok {
+				body = map[string]any{"ids": []string{fmt.Sprint(n["id"])}}
+			}
+		}
+		_, err := call("POST", "/api/v1/notifications/read", u.token, body, false)
 		return err
 	case "withdraw_consent":
 		u := w.applicant(r)

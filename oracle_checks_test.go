@@ -840,6 +840,96 @@ func (membership) ask(w *world, s *snapshot) error {
 	return nil
 }
 
+// ---- notifications ----
+
+// notices: each creator's notifications of their applications are exactly
+// the invitations and the organisation's moves their applications' histories
+// record, once each whatever restarts, crashes and replays came between;
+// and every account's inbox holds no notification twice and counts as
+// unread exactly those not read. The notifier follows the feed, so the
+// question waits for it (a guard against a hang, not a bound on speed).
+type notices struct{}
+
+func (notices) String() string { return "every account's notifications" }
+
+func (notices) ask(w *world, s *snapshot) error {
+	want := map[string][]string{}
+	for id, a := range s.apps {
+		for i, m := range a.History {
+			if m.Action == "invite" || m.Action == "move" && m.Side == "org" && m.To != "withdrawn" {
+				want[a.TalentID] = append(want[a.TalentID], fmt.Sprintf("app:%s:%d:%s", id, i, a.TalentID))
+			}
+		}
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for _, u := range w.users {
+		if u.gone {
+			continue
+		}
+		for {
+			err := u.inboxMatches(w, want[u.id])
+			if err == nil {
+				break
+			}
+			if time.Now().After(deadline) {
+				return fmt.Errorf("%s %s: %w", u.role, u.id, err)
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+	}
+	return nil
+}
+
+// inboxMatches reads the user's whole inbox and checks it: no id twice,
+// the unread count is the unread items', and (for a creator) the
+// notifications of applications are want.
+func (u *ouser) inboxMatches(w *world, want []string) error {
+	type note struct {
+		ID   string `json:"id"`
+		Read bool   `json:"read"`
+	}
+	var got []string
+	seen := map[string]bool{}
+	unread, total, counted := 0, -1, -1
+	for page := 1; page <= 5; page++ {
+		a, err := w.srv.call("GET", fmt.Sprintf("/api/v1/notifications?per_page=100&page=%d", page), u.token, nil, false)
+		if err != nil {
+			return err
+		}
+		var in struct {
+			Items  []note `json:"items"`
+			Total  int    `json:"total"`
+			Unread int    `json:"unread"`
+		}
+		if a.code != 200 || a.json(&in) != nil {
+			return fmt.Errorf("notifications: %s", a)
+		}
+		total, counted = in.Total, in.Unread
+		for _, n := range in.Items {
+			if seen[n.ID] {
+				return fmt.Errorf("notification %s twice", n.ID)
+			}
+			seen[n.ID] = true
+			if !n.Read {
+				unread++
+			}
+			if strings.HasPrefix(n.ID, "app:") && u.role == "creator" {
+				got = append(got, n.ID)
+			}
+		}
+		if page*100 >= in.Total {
+			break
+		}
+	}
+	if len(seen) != total || unread != counted {
+		return fmt.Errorf("the inbox says %d notifications, %d unread; it holds %d, %d unread", total, counted, len(seen), unread)
+	}
+	if u.role == "creator" {
+		return sameSet(got, want)
+	}
+	return nil
+}
+
 // ---- figures ----
 
 // figuresQuery asks for a year's targets, every breakdown and the bases,
@@ -1479,7 +1569,7 @@ func sweep() []question {
 	for _, st := range [][]string{nil, {"open"}, {"closed"}} {
 		qs = append(qs, projectQuery{As: asker{Role: "creator"}, Status: st, PerPage: 4}, projectQuery{As: asker{Role: "org"}, Status: st, PerPage: 20, Sort: "deadline"})
 	}
-	qs = append(qs, projectQuery{As: asker{Role: "creator"}, Web: true, PerPage: 20}, membership{})
+	qs = append(qs, projectQuery{As: asker{Role: "creator"}, Web: true, PerPage: 20}, membership{}, notices{})
 	for _, coll := range []string{"orgs", "bases", "applications", "recruitments", "audit"} {
 		for _, role := range []string{"creator", "org", "orgless", "bureau"} {
 			qs = append(qs, listQuery{As: asker{Role: role}, Coll: coll, PerPage: 3})

@@ -123,7 +123,15 @@ type rawApp struct {
 	OrgID     string             `bson:"org_id"`
 	TalentID  string             `bson:"talent_id"`
 	Stage     string             `bson:"stage"`
+	History   []rawMove          `bson:"history"`
 	RawMeta   `bson:",inline"`
+}
+
+// rawMove is one step of an application's history.
+type rawMove struct {
+	Action string `bson:"action"`
+	Side   string `bson:"side"`
+	To     string `bson:"to"`
 }
 
 func (a *rawApp) ID() string { return a.OID.Hex() }

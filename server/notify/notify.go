@@ -94,6 +94,12 @@ func New(src models.FeedSource, st Store, opts Options) *Notifier {
 	return n
 }
 
+// Load reads the notifier's saved position, recording the first start's
+// time if this is it: run it before the server takes requests, so that no
+// event made in the first moments is taken for one from before the
+// notifier existed.
+func (n *Notifier) Load(ctx context.Context) error { return n.load(ctx) }
+
 // CatchUp tells the events of the feed since the saved position.
 func (n *Notifier) CatchUp(ctx context.Context) (int, error) { return n.follower.CatchUp(ctx) }
 
