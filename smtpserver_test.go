@@ -61,7 +61,7 @@ type smtpSink struct {
 	mu   sync.Mutex
 	got  []mailMsg
 	hang chan struct{} // closed to let hung sessions go (at stop)
-	hung int           // data phases that hung
+	hung []mailMsg     // messages whose data was taken and never answered
 }
 
 type sinkSession struct {
@@ -85,23 +85,24 @@ func (x *sinkSession) Data(r io.Reader) error {
 	if err != nil {
 		return err
 	}
+	m := parseMail(x.s.t, raw)
+	m.from, m.rcpt = x.from, append([]string(nil), x.rcpt...)
 	x.s.mu.Lock()
 	hang := x.s.hang
 	if hang != nil {
-		x.s.hung++
+		x.s.hung = append(x.s.hung, m)
+	} else {
+		x.s.got = append(x.s.got, m)
 	}
 	x.s.mu.Unlock()
 	if hang != nil {
 		// The whole message is here, and the client waits for a reply
-		// that does not come until the test ends.
+		// that does not come until the server stops. A real server may
+		// have delivered such a message: it counts as a possible
+		// duplicate, not as a delivery.
 		<-hang
 		return io.ErrUnexpectedEOF
 	}
-	m := parseMail(x.s.t, raw)
-	m.from, m.rcpt = x.from, append([]string(nil), x.rcpt...)
-	x.s.mu.Lock()
-	x.s.got = append(x.s.got, m)
-	x.s.mu.Unlock()
 	return nil
 }
 
@@ -140,10 +141,10 @@ func (s *smtpSink) hangOnData() {
 	}
 }
 
-func (s *smtpSink) hungCount() int {
+func (s *smtpSink) hungMessages() []mailMsg {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.hung
+	return append([]mailMsg(nil), s.hung...)
 }
 
 // stop closes the server and its connections; its port is free again.
@@ -171,8 +172,12 @@ func (s *smtpSink) messages() []mailMsg {
 // to returns the messages to addr whose subject matches subject (any if
 // nil).
 func (s *smtpSink) to(addr string, subject *regexp.Regexp) []mailMsg {
+	return mailsTo(s.messages(), addr, subject)
+}
+
+func mailsTo(list []mailMsg, addr string, subject *regexp.Regexp) []mailMsg {
 	var out []mailMsg
-	for _, m := range s.messages() {
+	for _, m := range list {
 		if len(m.rcpt) == 1 && strings.EqualFold(m.rcpt[0], addr) && (subject == nil || subject.MatchString(m.subject)) {
 			out = append(out, m)
 		}
