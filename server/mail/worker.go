@@ -214,7 +214,25 @@ func (m *Mailer) deliver(ctx context.Context, o *models.OutboxMail) error {
 	}
 	sctx, cancel := context.WithTimeout(ctx, m.cfg.Timeout)
 	defer cancel()
-	return c.DialAndSendWithContext(sctx, msg)
+	conn, err := c.DialToSMTPClientWithContext(sctx)
+	if err != nil {
+		return fmt.Errorf("dial failed: %w", err)
+	}
+	sendErr := c.SendWithSMTPClient(conn, msg)
+	// Once the server answered 250 to the data the mail is its: a QUIT
+	// that fails afterwards (a server that hangs up first) is no failed
+	// attempt, which would send the mail again at every retry. A failed
+	// QUIT leaves the connection open: it is closed here.
+	if err := c.CloseWithSMTPClient(conn); err != nil {
+		_ = conn.Close()
+		if sendErr == nil {
+			m.cfg.Logger.Debug("mail: QUIT after sending", "id", o.ID, "error", err)
+		}
+	}
+	if sendErr != nil {
+		return fmt.Errorf("send failed: %w", sendErr)
+	}
+	return nil
 }
 
 // isPermanent reports whether the SMTP server refused the mail for good (a
