@@ -49,6 +49,14 @@ type config struct {
 	SMTPURL   string `env:"SMTP_URL"`
 	MailFrom  string `env:"MAIL_FROM"`
 	PublicURL string `env:"PUBLIC_URL" envDefault:"http://localhost:8080"`
+	// MailRetryAfter is the wait after a first failed send (doubled after
+	// each, up to an hour); MailTimeout bounds one SMTP exchange;
+	// MailLease is how long a sender holds a mail it is sending before
+	// another may take it (at least twice MailTimeout, so that no mail is
+	// taken from a sender still talking to the server).
+	MailRetryAfter time.Duration `env:"MAIL_RETRY_AFTER" envDefault:"30s"`
+	MailTimeout    time.Duration `env:"MAIL_TIMEOUT" envDefault:"30s"`
+	MailLease      time.Duration `env:"MAIL_LEASE" envDefault:"2m"`
 }
 
 func (c config) feedRetention() time.Duration {
@@ -83,6 +91,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if cfg.weights, err = models.ParseMatchWeights(cfg.MatchWeights); err != nil {
 		return cfg, fmt.Errorf("configuration: %w", err)
+	}
+	if cfg.MailRetryAfter <= 0 || cfg.MailTimeout <= 0 || cfg.MailLease < 2*cfg.MailTimeout {
+		return cfg, fmt.Errorf("configuration: MAIL_RETRY_AFTER and MAIL_TIMEOUT must be positive, and MAIL_LEASE at least twice MAIL_TIMEOUT")
 	}
 	if (cfg.AdminEmail == "") != (cfg.AdminPassword == "") {
 		return cfg, fmt.Errorf("configuration: set both ADMIN_EMAIL and ADMIN_PASSWORD, or neither")

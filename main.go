@@ -173,7 +173,8 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	}
 	db.store.Observe(fig.Observe)
 
-	mcfg := mail.Config{SMTPURL: cfg.SMTPURL, From: cfg.MailFrom, PublicURL: cfg.PublicURL, Store: db.store, Logger: logger}
+	mcfg := mail.Config{SMTPURL: cfg.SMTPURL, From: cfg.MailFrom, PublicURL: cfg.PublicURL, Store: db.store, Logger: logger,
+		Backoff: cfg.MailRetryAfter, Timeout: cfg.MailTimeout, Lease: cfg.MailLease}
 	if db.embedded == nil {
 		// Other processes enqueue mail too: look for theirs now and then.
 		mcfg.Rescan = time.Minute

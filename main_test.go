@@ -209,6 +209,14 @@ func TestRunRejectsBadConfigAndCommands(t *testing.T) {
 	if err := run(context.Background(), nil, bad, &out); err == nil || !strings.Contains(err.Error(), "REQUEST_TIMEOUT") {
 		t.Fatalf("bad duration: %v", err)
 	}
+	// A lease shorter than two SMTP exchanges could give a mail to a
+	// second sender while the first still talks to the server.
+	for _, vars := range []map[string]string{{"MAIL_LEASE": "30s"}, {"MAIL_TIMEOUT": "0s"}, {"MAIL_RETRY_AFTER": "-1s"}} {
+		get := func(k string) string { return vars[k] }
+		if err := run(context.Background(), nil, get, &out); err == nil || !strings.Contains(err.Error(), "MAIL_LEASE at least twice MAIL_TIMEOUT") {
+			t.Errorf("%v: %v", vars, err)
+		}
+	}
 }
 
 func TestConfigLogMasksSecrets(t *testing.T) {

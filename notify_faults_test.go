@@ -14,9 +14,11 @@ import (
 // The mail's fault tests run the built binary against a real SMTP server
 // (go-smtp's) that the test stops, starts, or makes hang, and kill the
 // process with SIGKILL. They assert what arrives and how often, never how
-// fast: every wait is a generous guard against a hang. The worker retries
-// a failed mail after 30 s (then 60 s, …) and takes over a mail whose
-// sender died when its 2-minute lease ends, so the guards are minutes.
+// fast: every wait is a generous guard against a hang. The process runs
+// with shorter mail timings (a retry after 2 s, doubling; a dead sender's
+// mail taken over after 30 s) so that the waits the product makes are
+// seconds, not minutes; an SMTP exchange may still last 15 s, longer than
+// the kill test takes to see its notification.
 
 const mailFaultGuard = 4 * time.Minute
 
@@ -32,7 +34,8 @@ func startMailFaults(t *testing.T, dir, smtpURL string) *mailFaults {
 	t.Helper()
 	f := &mailFaults{t: t, env: map[string]string{"ADDR": "127.0.0.1:0", "DATA_DIR": dir,
 		"ADMIN_EMAIL": "admin@example.com", "ADMIN_PASSWORD": "correct horse battery staple",
-		"SMTP_URL": smtpURL, "MAIL_FROM": "talenthub <noreply@talent.example.cn>"}}
+		"SMTP_URL": smtpURL, "MAIL_FROM": "talenthub <noreply@talent.example.cn>",
+		"MAIL_RETRY_AFTER": "2s", "MAIL_TIMEOUT": "15s", "MAIL_LEASE": "30s"}}
 	t.Cleanup(func() {
 		if f.p != nil { // the test failed with the process running
 			f.p.kill()
