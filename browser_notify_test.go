@@ -272,6 +272,48 @@ func TestBrowserNotificationJourneys(t *testing.T) {
 		t.Errorf("%d invitation mails", n)
 	}
 
+	// ---- A saved search alerts on a new profile. ----
+	// The organisation saves the search it is looking at.
+	b.visit(org, "/talents?q=%E5%8E%9F%E7%94%BB&district=nanshan")
+	b.run(org, "open the save form", click("#save-search summary"))
+	b.run(org, "name the search", fill("#save-search #f-name", "南山原画"), fill("#save-search #f-alert", "instant"))
+	b.submit(org, "#save-search-submit", "/saved")
+	if got := b.text(org, ".saved"); !strings.Contains(got, "南山原画") || !strings.Contains(got, "立即") {
+		t.Fatalf("the saved searches page: %q", got)
+	}
+	zhPage(org)
+	// A new creator's profile that the search finds.
+	code, reg := a.call(t, "POST", "/api/v1/auth/register", "", map[string]any{"email": "new@example.com", "password": journeyPassword, "name": "周雨桐", "role": "creator"})
+	if code != 201 {
+		t.Fatalf("register: %d %v", code, reg)
+	}
+	code, prof := a.call(t, "POST", "/api/v1/talents", str(reg, "token"), map[string]any{"name": "周雨桐", "headline": "游戏原画师",
+		"skills": []string{"原画"}, "district": "nanshan", "visibility": "public"})
+	if code != 201 {
+		t.Fatalf("profile: %d %v", code, prof)
+	}
+	// The alert shows on the organisation's notifications page (reloaded
+	// until it does: the guard only catches a hang).
+	alert := ".notification.unread .note-open"
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		b.visit(org, "/notifications")
+		if strings.Contains(b.eval(org, `[...document.querySelectorAll(".note-open")].map(e => e.innerText).join("|")`), "保存的搜索「南山原画」") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no alert of the saved search: %q", b.text(org, "main"))
+		}
+		time.Sleep(time.Second)
+	}
+	zhPage(org)
+	b.shot(org, "notify-saved-search-zh")
+	alert = `.notification.unread:has(input[name="link"][value="/talents/` + str(prof, "id") + `"]) .note-open`
+	b.submit(org, alert, "/talents/"+str(prof, "id"))
+	if got := b.text(org, "h1"); !strings.Contains(got, "周雨桐") {
+		t.Errorf("the alert leads to %q", got)
+	}
+
 	b.check()
 	t.Logf("notification journeys took %s; %d mails; screenshots in %s", time.Since(began).Round(time.Millisecond), len(smtpSrv.messages()), b.dir)
 }

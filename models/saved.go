@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"net/url"
+	"slices"
 	"time"
 )
 
@@ -49,6 +50,13 @@ type SavedSearchInput struct {
 	MinScore int    `json:"min_score" validate:"min=0,max=100"`
 }
 
+// The parameters a saved search keeps: a search's filters and words, not
+// its order or page.
+var (
+	SavedTalentParams  = []string{"q", "skills", "tools", "industries", "district", "origin", "level", "available", "min_years", "max_years"}
+	SavedProjectParams = []string{"q", "kind", "skills", "industries", "district"}
+)
+
 // ParseSavedQuery reads a saved search's query with the parser of its
 // search, and returns its field errors as the search would (under the
 // field "query").
@@ -57,17 +65,12 @@ func ParseSavedQuery(kind, query string) (*TalentSearch, *ProjectSearch, error) 
 	if err != nil {
 		return nil, nil, FieldProblem(CodeValidation, "query", RuleInvalid, "", "is not a search's parameters (name=value&…)")
 	}
-	allowed := map[string]bool{"q": true, "skills": true, "industries": true, "district": true}
-	switch kind {
-	case SavedTalents:
-		for _, k := range []string{"tools", "origin", "level", "available", "min_years", "max_years"} {
-			allowed[k] = true
-		}
-	case SavedProjects:
-		allowed["kind"] = true
+	allowed := SavedTalentParams
+	if kind == SavedProjects {
+		allowed = SavedProjectParams
 	}
 	for k, v := range vals {
-		if !allowed[k] {
+		if !slices.Contains(allowed, k) {
 			return nil, nil, FieldProblem(CodeValidation, "query", RuleUnknown, k, k+" is not a parameter a saved search keeps")
 		}
 		if len(v) > 1 {

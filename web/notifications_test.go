@@ -88,6 +88,7 @@ func TestSavedSearchPages(t *testing.T) {
 		t.Fatalf("save: %d %q", code, loc)
 	}
 	if page := w.page("/saved", mtok, models.LangZH); !strings.Contains(page, "南山原画") || !strings.Contains(page, "每日汇总") ||
+		!strings.Contains(page, "关键词：原画 · 区域：南山区") ||
 		!strings.Contains(page, `href="/talents?district=nanshan&amp;q=%E5%8E%9F%E7%94%BB"`) {
 		t.Errorf("the saved search is not listed with its link:\n%.2000s", section(page, "main", "main"))
 	}

@@ -51,13 +51,7 @@ func (w *Web) savedSearches(c *fiber.Ctx, p *page) (string, error) {
 		if s.Query != "" {
 			path += "?" + s.Query
 		}
-		var parts []string
-		if vals, err := url.ParseQuery(s.Query); err == nil {
-			for _, k := range slices.Sorted(maps.Keys(vals)) {
-				parts = append(parts, k+": "+strings.Join(vals[k], ", "))
-			}
-		}
-		d.Items = append(d.Items, savedItem{SavedSearch: s, Path: path, Readable: strings.Join(parts, " · ")})
+		d.Items = append(d.Items, savedItem{SavedSearch: s, Path: path, Readable: w.readableQuery(p, s.Query)})
 	}
 	p.Data = d
 	if p.Form == nil {
@@ -123,4 +117,34 @@ func cmpOr(s, def string) string {
 		return def
 	}
 	return s
+}
+
+// savedVocabs are the parameters whose values are taxonomy keys.
+var savedVocabs = map[string]string{"district": "districts", "industries": "industries", "kind": "project_kinds",
+	"origin": "origins", "level": "levels"}
+
+// readableQuery says a saved search's parameters in the page's language:
+// 关键词：原画 · 区域：南山区.
+func (w *Web) readableQuery(p *page, query string) string {
+	vals, err := url.ParseQuery(query)
+	if err != nil {
+		return ""
+	}
+	var parts []string
+	// In the order the search's form shows them: words first.
+	order := append(slices.Clone(models.SavedTalentParams), models.SavedProjectParams...)
+	keys := slices.SortedFunc(maps.Keys(vals), func(a, b string) int { return slices.Index(order, a) - slices.Index(order, b) })
+	for _, k := range keys {
+		var shown []string
+		for _, v := range strings.Split(strings.Join(vals[k], ","), ",") {
+			if vocab, ok := savedVocabs[k]; ok {
+				v = termLabel(p.Tax, vocab, v, p.Lang == models.LangEN)
+			} else if k == "available" {
+				v = w.tr.t(p.Lang, "saved.yes_no."+v)
+			}
+			shown = append(shown, v)
+		}
+		parts = append(parts, w.tr.t(p.Lang, "saved.param."+k)+w.tr.t(p.Lang, "saved.colon")+strings.Join(shown, "、"))
+	}
+	return strings.Join(parts, " · ")
 }

@@ -121,11 +121,13 @@ func usedKeys(t *testing.T) map[string]bool {
 			"org.member_remove", "org.manager", "base.operator_confirm", "base.operator_decline", "base.decide", "recruitment.report", "recruitment.decide", "recruitment.correct",
 			"recruitment.withdraw", "contact.accept", "contact.reveal", "contact.withdraw", "talent.erase", "user.create", "taxonomy.replace", "target.set",
 			"org.verified", "org.rejected", "base.verified", "base.rejected", "recruitment.verified", "recruitment.rejected"},
-		"audit_field": auditFields,
-		"ui_language": {"zh-CN", "en"},
-		"resource":    {"talent", "org", "base", "project", "application", "recruitment", "audit", "users", "taxonomy", "stats", "target"},
-		"mailkind":    append(slices.Clone(models.NoteKinds), models.MailPasswordReset, models.MailVerifyEmail, models.MailDigest),
-		"mailstate":   {models.MailPending, models.MailSending, models.MailSent, models.MailFailed},
+		"audit_field":  auditFields,
+		"ui_language":  {"zh-CN", "en"},
+		"resource":     {"talent", "org", "base", "project", "application", "recruitment", "audit", "users", "taxonomy", "stats", "target"},
+		"mailkind":     append(slices.Clone(models.NoteKinds), models.MailPasswordReset, models.MailVerifyEmail, models.MailDigest),
+		"mailstate":    {models.MailPending, models.MailSending, models.MailSent, models.MailFailed},
+		"saved.param":  append(slices.Clone(models.SavedTalentParams), models.SavedProjectParams...),
+		"saved.yes_no": {"true", "false"},
 	}
 	for prefix, values := range built {
 		for _, v := range values {
