@@ -86,6 +86,33 @@ func (n *Notifier) viewer(ctx context.Context, id string, cache map[string]*mode
 	return u, nil
 }
 
+// matched are the saved searches of list, saved before the document was
+// changed, that it matches.
+func (n *Notifier) matched(ctx context.Context, doc any, kind string, list []savedOf, changed time.Time) ([]savedOf, error) {
+	var cands []savedOf
+	var queries []string
+	for _, x := range list {
+		if !changed.Before(x.s.CreatedAt) {
+			cands = append(cands, x)
+			queries = append(queries, x.s.Query)
+		}
+	}
+	if len(cands) == 0 {
+		return nil, nil
+	}
+	hits, err := n.opts.Percolator.Match(ctx, doc, kind, queries)
+	if err != nil {
+		return nil, err
+	}
+	var out []savedOf
+	for i, x := range cands {
+		if hits[i] {
+			out = append(out, x)
+		}
+	}
+	return out, nil
+}
+
 // talentAlerts are the saved talent searches a profile newly matches: it
 // was created or changed after the search was saved, its owner may see
 // it, and its words and filters match. One event per search and profile,
@@ -101,27 +128,13 @@ func (n *Notifier) talentAlerts(ctx context.Context, t *models.Talent, floor tim
 	// Percolation first (a fraction of a millisecond for a thousand
 	// searches), then the owners of the searches it matched: whether they
 	// may see the profile is one lookup each, for the few that match.
-	var cands []savedOf
-	var queries []string
-	for _, x := range reg.talents {
-		if !t.UpdatedAt.Before(x.s.CreatedAt) {
-			cands = append(cands, x)
-			queries = append(queries, x.s.Query)
-		}
-	}
-	if len(cands) == 0 {
-		return nil, nil
-	}
-	hits, err := n.opts.Percolator.Match(ctx, t, models.SavedTalents, queries)
+	matched, err := n.matched(ctx, t, models.SavedTalents, reg.talents, t.UpdatedAt)
 	if err != nil {
 		return nil, err
 	}
 	users := map[string]*models.User{}
 	var out []event
-	for i, x := range cands {
-		if !hits[i] {
-			continue
-		}
+	for _, x := range matched {
 		u, err := n.viewer(ctx, x.owner, users)
 		if err != nil {
 			return nil, err
@@ -150,26 +163,12 @@ func (n *Notifier) projectAlerts(ctx context.Context, p *models.Project, floor t
 	if err != nil || len(reg.project) == 0 {
 		return nil, err
 	}
-	var cands []savedOf
-	var queries []string
-	for _, x := range reg.project {
-		if !p.UpdatedAt.Before(x.s.CreatedAt) {
-			cands = append(cands, x)
-			queries = append(queries, x.s.Query)
-		}
-	}
-	if len(cands) == 0 {
-		return nil, nil
-	}
-	hits, err := n.opts.Percolator.Match(ctx, p, models.SavedProjects, queries)
+	matched, err := n.matched(ctx, p, models.SavedProjects, reg.project, p.UpdatedAt)
 	if err != nil {
 		return nil, err
 	}
 	var out []event
-	for i, x := range cands {
-		if !hits[i] {
-			continue
-		}
+	for _, x := range matched {
 		doc, err := n.src.Doc(ctx, models.CollTalents, x.owner)
 		if models.IsCode(err, models.CodeNotFound) {
 			continue // no profile: no score

@@ -426,24 +426,9 @@ func (a *Accounts) AdminPasswordReset(ctx context.Context, actor *models.User, i
 
 // EmailsVerified implements models.AccountAdmin.
 func (a *Accounts) EmailsVerified(ctx context.Context, actor *models.User, ids []string) (map[string]bool, error) {
-	if err := models.Permit(actor, models.ActSeeActors); err != nil {
-		return nil, err
-	}
 	out := make(map[string]bool, len(ids))
-	for _, id := range ids {
-		if _, done := out[id]; done || id == "" {
-			continue
-		}
-		u, err := a.users.User(ctx, id)
-		if models.IsCode(err, models.CodeNotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		out[id] = u.EmailVerified
-	}
-	return out, nil
+	err := a.eachUser(ctx, actor, ids, func(u *models.User) { out[u.ID] = u.EmailVerified })
+	return out, err
 }
 
 // audit records an admin's change of an account. The change is written

@@ -598,22 +598,31 @@ func (a *Accounts) ChangePassword(ctx context.Context, actor *models.User, token
 // Names implements models.AccountService. Each name is one _id lookup,
 // cached like every user read; an erased or unknown user has none.
 func (a *Accounts) Names(ctx context.Context, actor *models.User, ids []string) (map[string]string, error) {
-	if err := models.Permit(actor, models.ActSeeActors); err != nil {
-		return nil, err
-	}
 	out := make(map[string]string, len(ids))
+	err := a.eachUser(ctx, actor, ids, func(u *models.User) { out[u.ID] = u.Name })
+	return out, err
+}
+
+// eachUser calls fn with each account of ids, once each, for the bureau
+// and admins; ids of no account are skipped.
+func (a *Accounts) eachUser(ctx context.Context, actor *models.User, ids []string, fn func(*models.User)) error {
+	if err := models.Permit(actor, models.ActSeeActors); err != nil {
+		return err
+	}
+	done := map[string]bool{}
 	for _, id := range ids {
-		if _, done := out[id]; done || id == "" {
+		if done[id] || id == "" {
 			continue
 		}
+		done[id] = true
 		u, err := a.users.User(ctx, id)
 		if models.IsCode(err, models.CodeNotFound) {
 			continue
 		}
 		if err != nil {
-			return nil, err
+			return err
 		}
-		out[id] = u.Name
+		fn(u)
 	}
-	return out, nil
+	return nil
 }
