@@ -56,6 +56,10 @@ var noticeTexts = map[string]map[string][2]string{
 		LangZH: {"「{name}」：新项目「{project}」（匹配度 {score}%）", "新开放的项目「{project}」符合您保存的搜索「{name}」，与您资料的匹配度为 {score}%。"},
 		LangEN: {"“{name}”: new project “{project}” ({score}% match)", "The newly open project “{project}” fits your saved search “{name}” and matches your profile at {score}%."},
 	},
+	NoteMessage: {
+		LangZH: {"「{project}」有新消息：{name}", "{name} 在「{project}」的沟通中给您发了一条消息。"},
+		LangEN: {"New message about “{project}” from {name}", "{name} wrote to you about “{project}”."},
+	},
 	NotePasswordChanged: {
 		LangZH: {"您的密码已更改", "您账号的密码刚刚被更改，所有登录会话已结束。如果不是您本人操作，请立即重设密码并联系管理员。"},
 		LangEN: {"Your password was changed", "The password of your account was just changed and every session ended. If this was not you, reset your password now and tell an administrator."},

@@ -20,12 +20,13 @@ const (
 	NoteSavedSearch        = "saved_search"        // new matches of a saved search
 	NotePasswordChanged    = "password_changed"    // security notice: the password was changed or reset
 	NoteAccountDisabled    = "account_disabled"    // security notice: an admin disabled the account
+	NoteMessage            = "message"             // a message in an application's thread, to the other side
 )
 
 // NoteKinds lists every notification kind (preferences, tests).
 var NoteKinds = []string{NoteInvited, NoteMoved, NoteApplied, NoteAccepted, NoteWithdrew, NoteContactShared,
 	NoteOrgDecided, NoteBaseDecided, NoteRecruitmentDecided, NoteMemberInvited, NoteSavedSearch,
-	NotePasswordChanged, NoteAccountDisabled}
+	NotePasswordChanged, NoteAccountDisabled, NoteMessage}
 
 // SecurityNote reports whether a kind is a security notice: mailed to the
 // account's address whether or not it is verified, and whatever the

@@ -20,4 +20,5 @@ type Services struct {
 	Mail          MailService
 	Notifications NotificationService
 	SavedSearches SavedSearchService
+	Messages      MessageService
 }

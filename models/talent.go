@@ -278,6 +278,8 @@ type TalentExport struct {
 	ContactConsents []Consent      `json:"contact_consents"`
 	ContactReveals  []*AuditEntry  `json:"contact_reveals"`
 	Recruitments    []*Recruitment `json:"recruitments"`
+	// Threads are the messages of each application, by its id.
+	Threads map[string][]*Message `json:"threads"`
 }
 
 // TalentService manages talent profiles on behalf of an actor (nil for an

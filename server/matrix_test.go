@@ -360,6 +360,17 @@ func rows(w *world) []row {
 			return target{path: "/api/v1/applications/" + w.application().ID, body: map[string]any{"stage": "withdrawn"}}
 		}, [nRoles]int{401, ok, 404, 409, 404, 404, 404}},
 
+		// A thread is the two sides' own, like the application.
+		{"GET", "/api/v1/applications/:id/messages", "A's application to O1", func(w *world, _ role) target {
+			return target{path: "/api/v1/applications/" + w.application().ID + "/messages"}
+		}, [nRoles]int{401, ok, 404, ok, 404, 404, 404}},
+		{"POST", "/api/v1/applications/:id/messages", "write", func(w *world, _ role) target {
+			return target{path: "/api/v1/applications/" + w.application().ID + "/messages", body: map[string]any{"body": "你好"}}
+		}, [nRoles]int{401, cr, 404, cr, 404, 404, 404}},
+		{"POST", "/api/v1/applications/:id/messages/read", "read", func(w *world, _ role) target {
+			return target{path: "/api/v1/applications/" + w.application().ID + "/messages/read"}
+		}, [nRoles]int{401, no, 404, no, 404, 404, 404}},
+
 		{"GET", "/api/v1/consents", "", fixed("/api/v1/consents", nil), [nRoles]int{401, ok, ok, 403, 403, 403, 403}},
 		{"DELETE", "/api/v1/consents/:org_id", "the creator's consent to O1", func(w *world, r role) target {
 			if r != creator {

@@ -91,6 +91,9 @@ func (s *Server) routes() {
 	api.Get("/applications", s.requireUser, s.handleApplicationList)
 	api.Get("/applications/:id", s.requireUser, get(s.cfg.Applications.Get))
 	api.Patch("/applications/:id", s.requireUser, change(s.cfg.Applications.Update))
+	api.Get("/applications/:id/messages", s.requireUser, s.handleThread)
+	api.Post("/applications/:id/messages", s.requireUser, s.handleMessagePost)
+	api.Post("/applications/:id/messages/read", s.requireUser, s.handleThreadRead)
 	api.Get("/consents", s.requireUser, s.handleConsentList)
 	api.Delete("/consents/:org_id", s.requireUser, s.handleConsentWithdraw)
 

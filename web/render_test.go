@@ -32,7 +32,7 @@ func TestEveryPageRendersForEveryRole(t *testing.T) {
 	proj, err := w.svc.Projects.Create(w.ctx, member, models.ProjectInput{Title: "游戏原画师", Description: "负责角色原画", Kind: models.ProjectJob,
 		Skills: []string{"原画"}, District: "nanshan", Openings: 2})
 	w.must(err)
-	_, err = w.svc.Applications.Create(w.ctx, creator, proj.ID, models.ApplicationInput{Message: "您好"})
+	app, err := w.svc.Applications.Create(w.ctx, creator, proj.ID, models.ApplicationInput{Message: "您好"})
 	w.must(err)
 	base, err := w.svc.Bases.Create(w.ctx, member, models.BaseInput{Name: "星河培训基地", Kind: models.BaseTraining, District: "nanshan", OperatorOrgIDs: []string{org.ID}})
 	w.must(err)
@@ -60,6 +60,7 @@ func TestEveryPageRendersForEveryRole(t *testing.T) {
 		"/org": "/org", "/org/projects": "/org/projects", "/org/projects/new": "/org/projects/new",
 		"/org/projects/:id/edit": "/org/projects/" + proj.ID + "/edit", "/org/projects/:id/matches": "/org/projects/" + proj.ID + "/matches",
 		"/org/projects/:id/pipeline": "/org/projects/" + proj.ID + "/pipeline",
+		"/applications/:id/messages": "/applications/" + app.ID + "/messages",
 		"/org/recruitments":          "/org/recruitments", "/org/recruitments/new": "/org/recruitments/new",
 		"/talents": "/talents", "/talents/:id": "/talents/" + tal.ID,
 		"/bureau": "/bureau", "/bureau/verify": "/bureau/verify", "/bureau/audit": "/bureau/audit",
@@ -151,6 +152,7 @@ var pageMatrix = map[string][6]int{
 	"/me/profile":                {303, 200, 403, 403, 403, 403},
 	"/me/matches":                {303, 200, 403, 403, 403, 403},
 	"/me/applications":           {303, 200, 403, 403, 403, 403},
+	"/applications/:id/messages": {303, 200, 200, 404, 403, 403}, // the creator's application to the member's organisation; others may not see it
 	"/me/privacy":                {303, 200, 403, 403, 403, 403},
 	"/me/export.json":            {},
 	"/projects":                  {303, 200, 200, 200, 200, 200},

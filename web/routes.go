@@ -26,6 +26,8 @@ func (w *Web) routes(app *fiber.App) {
 	r.Get("/notifications", anyone, w.view(w.notifications))
 	r.Get("/notifications/bell", anyone, w.view(w.bell))
 	r.Post("/notifications/read", anyone, w.view(w.notificationsRead))
+	r.Get("/applications/:id/messages", w.signedIn(models.RoleCreator, models.RoleOrg), w.view(w.thread))
+	r.Post("/applications/:id/messages", w.signedIn(models.RoleCreator, models.RoleOrg), w.view(w.threadPost))
 	r.Get("/saved", anyone, w.view(w.savedSearches))
 	r.Post("/saved", anyone, w.view(w.savedCreate))
 	r.Post("/saved/:id/delete", anyone, w.view(w.savedDelete))

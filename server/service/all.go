@@ -28,6 +28,7 @@ type All struct {
 	Stats         *Stats
 	Notifications *Notifications
 	SavedSearches *SavedSearches
+	Messages      *Messages
 	// Mailer takes the mail that services send; Mail serves preferences,
 	// unsubscribe links and the admin's view of mail.
 	Mailer models.Mailer
@@ -38,7 +39,7 @@ type All struct {
 func (a *All) Models() models.Services {
 	return models.Services{Accounts: a.Accounts, Talents: a.Talents, Orgs: a.Orgs, Bases: a.Bases, Projects: a.Projects,
 		Applications: a.Applications, Recruitments: a.Recruitments, Audit: a.Audit, Taxonomies: a.Taxonomies, Stats: a.Stats, Mail: a.Mail,
-		Notifications: a.Notifications, SavedSearches: a.SavedSearches}
+		Notifications: a.Notifications, SavedSearches: a.SavedSearches, Messages: a.Messages}
 }
 
 // Config is what New wires the services to. Store is required; the rest
@@ -107,6 +108,7 @@ func New(cfg Config) *All {
 		Stats:         NewStats(d, figures, st),
 		Notifications: NewNotifications(st),
 		SavedSearches: NewSavedSearches(st, now),
+		Messages:      NewMessages(d),
 		Mailer:        mailer,
 		Mail:          cfg.Mail,
 	}

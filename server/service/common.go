@@ -44,6 +44,7 @@ type Stores interface {
 	models.InvitationStore
 	models.NotificationStore
 	models.SavedSearchStore
+	models.MessageStore
 	UserSessions(ctx context.Context, userID string) ([]*models.Session, error)
 	BeginErasure(ctx context.Context, e models.Erasure) error
 	EndErasure(ctx context.Context, talentID string) error

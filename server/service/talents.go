@@ -284,6 +284,19 @@ func (s *Talents) Export(ctx context.Context, actor *models.User, id string) (*m
 	if x.Applications, err = s.Store.TalentApplications(ctx, t.ID); err != nil {
 		return nil, err
 	}
+	x.Threads = map[string][]*models.Message{}
+	for _, a := range x.Applications {
+		h, err := s.Store.ThreadHead(ctx, a.ID)
+		if err != nil {
+			return nil, err
+		}
+		if h.Count == 0 {
+			continue
+		}
+		if x.Threads[a.ID], err = s.Store.Messages(ctx, a.ID, 0, h.Count+1); err != nil {
+			return nil, err
+		}
+	}
 	if x.ContactConsents, err = s.Store.TalentConsents(ctx, t.ID); err != nil {
 		return nil, err
 	}

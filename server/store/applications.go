@@ -107,6 +107,11 @@ func (s *Store) DeleteApplication(ctx context.Context, id string) error {
 	if err != nil {
 		return notFoundAs(err, "application")
 	}
+	// Its messages go first: a thread never outlives its application
+	// (an erasure deletes the creator's applications).
+	if err := s.DeleteThread(ctx, id); err != nil {
+		return err
+	}
 	return notFoundAs(removeModel(ctx, s, "store.DeleteApplication", s.applications, oid, 0), "application")
 }
 

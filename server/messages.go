@@ -1,0 +1,54 @@
+package server
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/szdc/talenthub/models"
+)
+
+// handleThread answers GET /applications/{id}/messages.
+func (s *Server) handleThread(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	q := parseQuery(c)
+	page := q.page()
+	if err := q.err(); err != nil {
+		return err
+	}
+	th, err := s.cfg.Messages.Thread(c.UserContext(), userOf(c), id, page)
+	if err != nil {
+		return err
+	}
+	return c.JSON(th)
+}
+
+// handleMessagePost answers POST /applications/{id}/messages.
+func (s *Server) handleMessagePost(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	var in models.MessageInput
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	m, err := s.cfg.Messages.Post(c.UserContext(), userOf(c), id, in)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(m)
+}
+
+// handleThreadRead answers POST /applications/{id}/messages/read.
+func (s *Server) handleThreadRead(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	if err := s.cfg.Messages.MarkRead(c.UserContext(), userOf(c), id); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}

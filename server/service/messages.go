@@ -1,0 +1,165 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/szdc/talenthub/models"
+)
+
+// Messages serves the thread of each application to its two sides: the
+// creator and the members of the organisation. Anyone else gets what
+// reading the application gives them (404).
+type Messages struct{ Deps }
+
+var _ models.MessageService = (*Messages)(nil)
+
+// NewMessages returns the message service.
+func NewMessages(d Deps) *Messages { d.defaults(); return &Messages{d} }
+
+// side returns the application the actor may read and the actor's side.
+func (s *Messages) side(ctx context.Context, actor *models.User, appID string) (*models.Application, models.Side, error) {
+	if err := signedIn(actor); err != nil {
+		return nil, "", err
+	}
+	a, err := s.Store.Application(ctx, appID)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := models.Authorize(actor, models.ActRead, a.Resource()); err != nil {
+		return nil, "", err
+	}
+	if actor.ID == a.TalentID {
+		return a, models.SideCreator, nil
+	}
+	if actor.Role != models.RoleOrg || actor.OrgID != a.OrgID {
+		// Should the staff ever read applications, the thread stays the
+		// two sides' own.
+		return nil, "", models.Errorf(models.CodeForbidden, "a thread is between the creator and the organisation")
+	}
+	return a, models.SideOrg, nil
+}
+
+// messagesPerPage is a thread's page when none is asked for.
+const messagesPerPage = 50
+
+// Thread implements models.MessageService: page 1 is the latest messages,
+// oldest first within the page.
+func (s *Messages) Thread(ctx context.Context, actor *models.User, appID string, p models.Page) (*models.Thread, error) {
+	_, side, err := s.side(ctx, actor, appID)
+	if err != nil {
+		return nil, err
+	}
+	if p.PerPage == 0 {
+		p.PerPage = messagesPerPage
+	}
+	if p.Page == 0 {
+		p.Page = 1
+	}
+	h, err := s.Store.ThreadHead(ctx, appID)
+	if err != nil {
+		return nil, err
+	}
+	mine, theirs := h.OrgRead, h.CreatorRead
+	if side == models.SideCreator {
+		mine, theirs = h.CreatorRead, h.OrgRead
+	}
+	to := h.Count - (p.Page-1)*p.PerPage
+	items, err := s.Store.Messages(ctx, appID, max(0, to-p.PerPage), max(0, to))
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range items {
+		// A receipt: the other side has read it (one's own side's are
+		// read by oneself).
+		m.Read = m.Side == side && m.N < theirs || m.Side != side && m.N < mine
+	}
+	return &models.Thread{Items: items, Total: h.Count, Unread: h.Count - mine, Page: p.Page, PerPage: p.PerPage}, nil
+}
+
+// Post implements models.MessageService. Writing marks the thread read for
+// the writer's side (they answer what they saw), and tells the other side.
+func (s *Messages) Post(ctx context.Context, actor *models.User, appID string, in models.MessageInput) (*models.Message, error) {
+	a, side, err := s.side(ctx, actor, appID)
+	if err != nil {
+		return nil, err
+	}
+	in.Normalize()
+	if err := models.Validate(&in); err != nil {
+		return nil, err
+	}
+	l, err := s.Store.LimitHit(ctx, "messages:"+actor.ID, time.Hour)
+	if err != nil {
+		return nil, err
+	}
+	if l.Count > models.MessagesPerHour {
+		wait := max(l.ResetAt.Sub(s.now()), time.Second)
+		return nil, &models.Error{Code: models.CodeRateLimited, RetryAfter: wait,
+			Message: fmt.Sprintf("you sent %d messages this hour; try again in %s", models.MessagesPerHour, wait.Round(time.Second))}
+	}
+	name := actor.Name
+	if side == models.SideCreator {
+		name = a.TalentName
+	}
+	m, err := s.Store.AppendMessage(ctx, appID, &models.Message{Side: side, AuthorID: actor.ID, AuthorName: name, Body: in.Body, At: s.now()})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Store.MarkThreadRead(ctx, appID, side, m.N+1); err != nil {
+		return nil, err
+	}
+	s.tell(ctx, a, side, m)
+	return m, nil
+}
+
+// tell notifies the other side of a message, and asks for its mail. The
+// message is written; a failure here is logged, not returned (the thread
+// shows it, and the unread count).
+func (s *Messages) tell(ctx context.Context, a *models.Application, from models.Side, m *models.Message) {
+	recipients := []string{a.TalentID}
+	link := "/applications/" + a.ID + "/messages"
+	if from == models.SideCreator {
+		o, err := s.Store.Org(ctx, a.OrgID)
+		if err != nil {
+			s.Logger.WarnContext(ctx, "message: the organisation's members", "application", a.ID, "error", err)
+			return
+		}
+		recipients = o.MemberIDs
+	}
+	params := map[string]string{"project": a.ProjectTitle, "name": m.AuthorName}
+	for _, uid := range recipients {
+		if uid == m.AuthorID {
+			continue
+		}
+		n := &models.Notification{ID: "msg:" + a.ID + ":" + strconv.Itoa(m.N) + ":" + uid, UserID: uid, Kind: models.NoteMessage,
+			Params: params, Link: link, CreatedAt: m.At}
+		if _, err := s.Store.Notify(ctx, n); err != nil {
+			s.Logger.WarnContext(ctx, "message: notify", "application", a.ID, "error", err)
+			continue
+		}
+		u, err := s.Store.User(ctx, uid)
+		if err != nil {
+			continue
+		}
+		title, body := models.NoticeText(models.NoteMessage, u.Language, params)
+		if err := s.Mailer.Send(ctx, &models.MailRequest{Key: n.ID, UserID: uid, To: u.Email, Lang: u.Language, Kind: models.NoteMessage,
+			Title: title, Body: body, Link: link}); err != nil {
+			s.Logger.WarnContext(ctx, "message: mail", "application", a.ID, "error", err)
+		}
+	}
+}
+
+// MarkRead implements models.MessageService.
+func (s *Messages) MarkRead(ctx context.Context, actor *models.User, appID string) error {
+	_, side, err := s.side(ctx, actor, appID)
+	if err != nil {
+		return err
+	}
+	h, err := s.Store.ThreadHead(ctx, appID)
+	if err != nil {
+		return err
+	}
+	return s.Store.MarkThreadRead(ctx, appID, side, h.Count)
+}

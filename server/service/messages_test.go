@@ -1,0 +1,125 @@
+package service_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/szdc/talenthub/models"
+)
+
+// TestApplicationThread: the creator and the organisation's members write
+// to each other on an application; each side is told, sees read receipts,
+// and nobody else reads or writes; the creator's export keeps the thread
+// and an erasure removes it.
+func TestApplicationThread(t *testing.T) {
+	w := newJourneyWorld(t)
+	app, err := w.svc.Applications.Create(w.ctx, w.creator, w.project.ID, models.ApplicationInput{Message: "您好，我想申请。"})
+	must(t, err)
+	page := models.Page{Page: 1, PerPage: 50}
+	bodies := func(th *models.Thread) []string {
+		out := []string{}
+		for _, m := range th.Items {
+			out = append(out, string(m.Side)+":"+m.Body)
+		}
+		return out
+	}
+
+	t.Run("the organisation answers; the creator is told", func(t *testing.T) {
+		m, err := w.svc.Messages.Post(w.ctx, w.member, app.ID, models.MessageInput{Body: "  您好！请问何时方便面试？ "})
+		must(t, err)
+		if m.N != 0 || m.Side != models.SideOrg || m.Body != "您好！请问何时方便面试？" || m.AuthorName != w.member.Name {
+			t.Fatalf("the message: %+v", m)
+		}
+		th, err := w.svc.Messages.Thread(w.ctx, w.creator, app.ID, page)
+		must(t, err)
+		if th.Unread != 1 || th.Total != 1 || th.Items[0].Read {
+			t.Fatalf("the creator's thread: %+v", th)
+		}
+		in, err := w.svc.Notifications.Inbox(w.ctx, w.creator, true, page)
+		must(t, err)
+		if len(in.Items) != 1 || in.Items[0].Kind != models.NoteMessage || in.Items[0].Link != "/applications/"+app.ID+"/messages" ||
+			!strings.Contains(in.Items[0].Title, "游戏原画师") {
+			t.Fatalf("the creator's notifications: %+v", in.Items)
+		}
+	})
+	t.Run("the creator reads and replies; receipts on both sides", func(t *testing.T) {
+		must(t, w.svc.Messages.MarkRead(w.ctx, w.creator, app.ID))
+		th, err := w.svc.Messages.Thread(w.ctx, w.member, app.ID, page)
+		must(t, err)
+		if !th.Items[0].Read || th.Unread != 0 {
+			t.Fatalf("the organisation does not see its message read: %+v", th.Items[0])
+		}
+		_, err = w.svc.Messages.Post(w.ctx, w.creator, app.ID, models.MessageInput{Body: "周三下午可以。"})
+		must(t, err)
+		th, err = w.svc.Messages.Thread(w.ctx, w.member, app.ID, page)
+		must(t, err)
+		if d := cmp.Diff([]string{"org:您好！请问何时方便面试？", "creator:周三下午可以。"}, bodies(th)); d != "" || th.Unread != 1 || th.Items[1].AuthorName != "李明" {
+			t.Fatalf("the organisation's thread (-want +got):\n%s unread %d", d, th.Unread)
+		}
+		in, err := w.svc.Notifications.Inbox(w.ctx, w.member, true, page)
+		must(t, err)
+		if len(in.Items) == 0 || in.Items[0].Kind != models.NoteMessage {
+			t.Fatalf("the member was not told: %+v", in.Items)
+		}
+	})
+	t.Run("paging: page 1 is the latest", func(t *testing.T) {
+		th, err := w.svc.Messages.Thread(w.ctx, w.member, app.ID, models.Page{Page: 1, PerPage: 1})
+		must(t, err)
+		if d := cmp.Diff([]string{"creator:周三下午可以。"}, bodies(th)); d != "" {
+			t.Fatalf("page 1 of 1 per page (-want +got):\n%s", d)
+		}
+		th, err = w.svc.Messages.Thread(w.ctx, w.member, app.ID, models.Page{Page: 3, PerPage: 1})
+		must(t, err)
+		if len(th.Items) != 0 || th.Total != 2 {
+			t.Fatalf("past the start: %+v", th)
+		}
+	})
+	t.Run("nobody else, and nothing empty or too long", func(t *testing.T) {
+		other := w.account(t, "other@example.com", models.RoleCreator)
+		for name, u := range map[string]*models.User{"another creator": other, "the bureau": w.bureau, "anonymous": nil} {
+			if _, err := w.svc.Messages.Thread(w.ctx, u, app.ID, page); err == nil {
+				t.Errorf("%s read the thread", name)
+			}
+			if _, err := w.svc.Messages.Post(w.ctx, u, app.ID, models.MessageInput{Body: "hi"}); err == nil {
+				t.Errorf("%s wrote to the thread", name)
+			}
+		}
+		for _, body := range []string{"", "   ", strings.Repeat("字", 2001)} {
+			if _, err := w.svc.Messages.Post(w.ctx, w.creator, app.ID, models.MessageInput{Body: body}); !models.IsCode(err, models.CodeValidation) {
+				t.Errorf("a body of %d runes: %v", len([]rune(body)), err)
+			}
+		}
+		if th, _ := w.svc.Messages.Thread(w.ctx, w.creator, app.ID, page); th.Total != 2 {
+			t.Fatalf("refused messages were written: %d", th.Total)
+		}
+	})
+	t.Run("a rate limit per account", func(t *testing.T) {
+		var err error
+		for i := range models.MessagesPerHour + 1 {
+			if _, err = w.svc.Messages.Post(w.ctx, w.member, app.ID, models.MessageInput{Body: "提醒"}); err != nil {
+				if i < models.MessagesPerHour-1 { // one message was sent above
+					t.Fatalf("message %d refused: %v", i, err)
+				}
+				break
+			}
+		}
+		if !models.IsCode(err, models.CodeRateLimited) {
+			t.Fatalf("past the hour's allowance: %v", err)
+		}
+	})
+	t.Run("the export keeps the thread; the erasure removes it", func(t *testing.T) {
+		x, err := w.svc.Talents.Export(w.ctx, w.creator, w.talent.ID)
+		must(t, err)
+		if got := len(x.Threads[app.ID]); got < 2 {
+			t.Fatalf("the export holds %d messages", got)
+		}
+		must(t, w.svc.Talents.Erase(w.ctx, models.Erasure{TalentID: w.talent.ID, By: w.creator.ID}, w.creator))
+		h, err := w.st.ThreadHead(w.ctx, app.ID)
+		must(t, err)
+		if msgs, _ := w.st.Messages(w.ctx, app.ID, 0, 100); h.Count != 0 || len(msgs) != 0 {
+			t.Fatalf("after the erasure the thread holds %d messages (head %d)", len(msgs), h.Count)
+		}
+	})
+}

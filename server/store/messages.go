@@ -1,0 +1,170 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/szdc/talenthub/models"
+)
+
+var _ models.MessageStore = (*Store)(nil)
+
+// A thread is a small head per application (how many messages, how many
+// each side read) and one document per message, each read by _id: a large
+// document is slow to read on the embedded database (see the inbox).
+const (
+	collThreads  = "threads"  // _id: the application's id
+	collMessages = "messages" // _id: <application>#<n>
+)
+
+type threadDoc struct {
+	ID          string `bson:"_id"`
+	Count       int    `bson:"count"`
+	CreatorRead int    `bson:"creator_read"`
+	OrgRead     int    `bson:"org_read"`
+	Meta        `bson:",inline"`
+}
+
+type messageDoc struct {
+	ID         string    `bson:"_id"`
+	App        string    `bson:"app"`
+	N          int       `bson:"n"`
+	Side       string    `bson:"side"`
+	AuthorID   string    `bson:"author_id"`
+	AuthorName string    `bson:"author_name"`
+	Body       string    `bson:"body"`
+	At         time.Time `bson:"at"`
+}
+
+func messageID(app string, n int) string { return app + "#" + strconv.Itoa(n) }
+
+// ThreadHead implements models.MessageStore.
+func (s *Store) ThreadHead(ctx context.Context, appID string) (models.ThreadHead, error) {
+	var d threadDoc
+	if _, err := found("store.ThreadHead", s.db.Collection(collThreads).FindOne(ctx, idFilter(appID)).Decode(&d)); err != nil {
+		return models.ThreadHead{}, err
+	}
+	return models.ThreadHead{Count: d.Count, CreatorRead: d.CreatorRead, OrgRead: d.OrgRead}, nil
+}
+
+// changeThread updates the head of appID (made if missing).
+func (s *Store) changeThread(ctx context.Context, op, appID string, fn func(*threadDoc) error) error {
+	coll := s.db.Collection(collThreads)
+	for range casRetries {
+		_, err := update(ctx, s, op, coll, appID, 0, fn)
+		switch {
+		case err == nil || errors.Is(err, errUnchanged):
+			return nil
+		case !models.IsCode(err, models.CodeNotFound):
+			return err
+		}
+		d := threadDoc{ID: appID}
+		if err := fn(&d); err != nil && !errors.Is(err, errUnchanged) {
+			return err
+		}
+		now := s.nowUTC()
+		d.Meta = Meta{Version: 1, CreatedAt: now, UpdatedAt: now}
+		_, err = coll.InsertOne(ctx, d)
+		if err = translate(op, err); !models.IsCode(err, models.CodeConflict) {
+			return err
+		}
+	}
+	return models.Errorf(models.CodeConflict, "the thread is being changed by others; try again")
+}
+
+// AppendMessage implements models.MessageStore: the message is stored at
+// the head's count (a unique _id: two writers cannot take one number),
+// then the head counts it. A message stored by a writer that stopped
+// before counting it is counted by the next.
+func (s *Store) AppendMessage(ctx context.Context, appID string, m *models.Message) (*models.Message, error) {
+	const op = "store.AppendMessage"
+	msgs := s.db.Collection(collMessages)
+	for range notifyRounds {
+		h, err := s.ThreadHead(ctx, appID)
+		if err != nil {
+			return nil, err
+		}
+		if h.Count >= models.MaxThread {
+			return nil, models.Errorf(models.CodeConflict, "the thread holds %d messages, the most it may", models.MaxThread)
+		}
+		d := messageDoc{ID: messageID(appID, h.Count), App: appID, N: h.Count, Side: string(m.Side), AuthorID: m.AuthorID,
+			AuthorName: m.AuthorName, Body: m.Body, At: m.At.UTC().Truncate(time.Millisecond)}
+		_, err = msgs.InsertOne(ctx, d)
+		err = translate(op, err)
+		if err != nil && !models.IsCode(err, models.CodeConflict) {
+			return nil, err
+		}
+		n := h.Count
+		if err := s.changeThread(ctx, op, appID, func(t *threadDoc) error {
+			if t.Count > n {
+				return errUnchanged
+			}
+			t.Count = n + 1
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+		if err == nil {
+			out := *m
+			out.ID, out.N, out.At = d.ID, d.N, d.At
+			return &out, nil
+		}
+		// The number was taken: by another writer, or by one that stopped
+		// before counting it (now counted). Try the next.
+	}
+	return nil, models.Errorf(models.CodeConflict, "the thread is being changed by others; try again")
+}
+
+// Messages implements models.MessageStore.
+func (s *Store) Messages(ctx context.Context, appID string, from, to int) ([]*models.Message, error) {
+	msgs := s.db.Collection(collMessages)
+	out := []*models.Message{}
+	for n := max(from, 0); n < to; n++ {
+		var d messageDoc
+		if ok, err := found("store.Messages", msgs.FindOne(ctx, idFilter(messageID(appID, n))).Decode(&d)); err != nil {
+			return nil, err
+		} else if !ok {
+			continue
+		}
+		out = append(out, &models.Message{ID: d.ID, N: d.N, Side: models.Side(d.Side), AuthorID: d.AuthorID, AuthorName: d.AuthorName,
+			Body: d.Body, At: d.At})
+	}
+	return out, nil
+}
+
+// MarkThreadRead implements models.MessageStore. Read marks only move
+// forward.
+func (s *Store) MarkThreadRead(ctx context.Context, appID string, side models.Side, upTo int) error {
+	return s.changeThread(ctx, "store.MarkThreadRead", appID, func(t *threadDoc) error {
+		read := &t.OrgRead
+		if side == models.SideCreator {
+			read = &t.CreatorRead
+		}
+		if upTo <= *read {
+			return errUnchanged
+		}
+		*read = min(upTo, t.Count)
+		return nil
+	})
+}
+
+// DeleteThread implements models.MessageStore.
+func (s *Store) DeleteThread(ctx context.Context, appID string) error {
+	const op = "store.DeleteThread"
+	h, err := s.ThreadHead(ctx, appID)
+	if err != nil {
+		return err
+	}
+	msgs := s.db.Collection(collMessages)
+	// Past the count too: a message stored by a writer that stopped
+	// before counting it.
+	for n := 0; n <= h.Count; n++ {
+		if _, err := msgs.DeleteOne(ctx, idFilter(messageID(appID, n))); err != nil {
+			return translate(op, err)
+		}
+	}
+	_, err = s.db.Collection(collThreads).DeleteOne(ctx, idFilter(appID))
+	return translate(op, err)
+}
