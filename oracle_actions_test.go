@@ -613,7 +613,7 @@ func (w *world) do(ctx context.Context, s step) error {
 					Stage string `json:"stage"`
 				}
 				if a, err := w.srv.call("GET", "/api/v1/applications/"+id, u.token, nil, false); err == nil && a.code == 200 && a.json(&app) == nil {
-					next := map[string][]string{"applied": {"shortlisted", "rejected"}, "invited": {"rejected"}, "shortlisted": {"interviewing", "rejected"},
+					next := map[string][]string{"applied": {"shortlisted", "rejected"}, "invited": {"rejected", "withdrawn"}, "shortlisted": {"interviewing", "rejected"},
 						"interviewing": {"offered", "rejected"}, "offered": {"hired", "rejected"}}[app.Stage]
 					if len(next) > 0 && r.IntN(6) > 0 {
 						stage = next[0]

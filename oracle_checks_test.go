@@ -856,7 +856,7 @@ func (notices) ask(w *world, s *snapshot) error {
 	want := map[string][]string{}
 	for id, a := range s.apps {
 		for i, m := range a.History {
-			if m.Action == "invite" || m.Action == "move" && m.Side == "org" && m.To != "withdrawn" {
+			if m.Action == "invite" || m.Action == "move" && m.Side == "org" {
 				want[a.TalentID] = append(want[a.TalentID], fmt.Sprintf("app:%s:%d:%s", id, i, a.TalentID))
 			}
 		}

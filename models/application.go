@@ -42,7 +42,7 @@ const (
 // each stage. An invitation moves on only once the creator accepts it.
 var orgMoves = map[Stage][]Stage{
 	StageApplied:      {StageShortlisted, StageRejected},
-	StageInvited:      {StageRejected},
+	StageInvited:      {StageRejected, StageWithdrawn}, // withdrawn: the organisation takes its invitation back
 	StageShortlisted:  {StageInterviewing, StageRejected},
 	StageInterviewing: {StageOffered, StageRejected},
 	StageOffered:      {StageHired, StageRejected},

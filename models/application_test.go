@@ -11,7 +11,7 @@ func TestCheckMove(t *testing.T) {
 	allowed := map[Side]map[Stage][]Stage{
 		SideOrg: {
 			StageApplied:      {StageShortlisted, StageRejected},
-			StageInvited:      {StageRejected},
+			StageInvited:      {StageRejected, StageWithdrawn},
 			StageShortlisted:  {StageInterviewing, StageRejected},
 			StageInterviewing: {StageOffered, StageRejected},
 			StageOffered:      {StageHired, StageRejected},

@@ -118,3 +118,38 @@ func TestSavedSearchPages(t *testing.T) {
 		t.Errorf("after delete: %+v", list)
 	}
 }
+
+// TestInvitationWithdrawnAndClosedProject: the organisation takes an
+// invitation back from the board, and the creator is told; a closed
+// project's matches page offers no invitation, and says why.
+func TestInvitationWithdrawnAndClosedProject(t *testing.T) {
+	w, member, project, creator, ctok := consentWorld(t)
+	mtok := w.signIn(member.Email)
+	app, err := w.svc.Applications.Create(w.ctx, member, project.ID, models.ApplicationInput{TalentID: creator.ID})
+	w.must(err)
+	board := w.page("/org/projects/"+project.ID+"/pipeline", mtok, models.LangZH)
+	if !strings.Contains(section(board, "li", "card-"+app.ID), "撤回邀请") {
+		t.Fatalf("the invited card offers no withdrawal:\n%.2000s", section(board, "li", "card-"+app.ID))
+	}
+	if code, _, _ := w.post("/org/applications/"+app.ID+"/move", mtok, url.Values{"stage": {"withdrawn"}}); code != 303 {
+		t.Fatalf("withdraw the invitation: %d", code)
+	}
+	got, err := w.svc.Applications.Get(w.ctx, creator, app.ID)
+	w.must(err)
+	if got.Stage != models.StageWithdrawn {
+		t.Fatalf("after the withdrawal: %s", got.Stage)
+	}
+	if _, err := notify.New(w.st, w.st, notify.Options{Now: w.clock.now}).CatchUp(w.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if page := w.page("/notifications", ctok, models.LangZH); !strings.Contains(page, "您对「原画师」的申请：已撤回") {
+		t.Errorf("the creator was not told:\n%.2000s", section(page, "main", "main"))
+	}
+
+	_, err = w.svc.Projects.Update(w.ctx, member, project.ID, models.ProjectUpdate{Status: ptrTo(models.ProjectClosed)}, 0)
+	w.must(err)
+	page := w.page("/org/projects/"+project.ID+"/matches", mtok, models.LangZH)
+	if strings.Contains(page, `class="button small secondary invite"`) || !strings.Contains(page, `id="project-closed"`) {
+		t.Errorf("a closed project's matches offer invitations:\n%.2000s", section(page, "main", "main"))
+	}
+}

@@ -407,6 +407,9 @@ type matchesData struct {
 	Apps    map[string]*models.Application
 	Pages   []int
 	Page    int
+	// Open says the project takes applications and invitations: a closed
+	// (or expired) one shows no invite buttons, only why.
+	Open bool
 }
 
 func (w *Web) projectMatches(c *fiber.Ctx, p *page) (string, error) {
@@ -423,7 +426,8 @@ func (w *Web) projectMatches(c *fiber.Ctx, p *page) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	p.Data = matchesData{Project: pr, List: list, Apps: apps, Pages: pages(list.Total, 20), Page: list.Page}
+	p.Data = matchesData{Project: pr, List: list, Apps: apps, Pages: pages(list.Total, 20), Page: list.Page,
+		Open: pr.Open(models.Today(w.cfg.Now()))}
 	return "project_matches", nil
 }
 

@@ -204,7 +204,7 @@ func (n *Notifier) applicationEvents(ctx context.Context, a *models.Application,
 		case m.Action == "accept_contact":
 			toOrg.kind = models.NoteContactShared
 			out = append(out, toOrg)
-		case m.Action == "move" && m.To == models.StageWithdrawn:
+		case m.Action == "move" && m.Side == models.SideCreator && m.To == models.StageWithdrawn:
 			toOrg.kind = models.NoteWithdrew
 			out = append(out, toOrg)
 		case m.Action == "move" && m.Side == models.SideOrg:
