@@ -854,7 +854,9 @@ func (notices) String() string { return "every account's notifications" }
 
 func (notices) ask(w *world, s *snapshot) error {
 	want := map[string][]string{}
+	exists := map[string]bool{}
 	for id, a := range s.apps {
+		exists[id] = true
 		for i, m := range a.History {
 			if m.Action == "invite" || m.Action == "move" && m.Side == "org" {
 				want[a.TalentID] = append(want[a.TalentID], fmt.Sprintf("app:%s:%d:%s", id, i, a.TalentID))
@@ -867,7 +869,7 @@ func (notices) ask(w *world, s *snapshot) error {
 			continue
 		}
 		for {
-			err := u.inboxMatches(w, want[u.id])
+			err := u.inboxMatches(w, want[u.id], exists)
 			if err == nil {
 				break
 			}
@@ -882,8 +884,8 @@ func (notices) ask(w *world, s *snapshot) error {
 
 // inboxMatches reads the user's whole inbox and checks it: no id twice,
 // the unread count is the unread items', and (for a creator) the
-// notifications of applications are want.
-func (u *ouser) inboxMatches(w *world, want []string) error {
+// notifications of the applications that exist are want.
+func (u *ouser) inboxMatches(w *world, want []string, exists map[string]bool) error {
 	type note struct {
 		ID   string `json:"id"`
 		Read bool   `json:"read"`
@@ -913,7 +915,10 @@ func (u *ouser) inboxMatches(w *world, want []string) error {
 			if !n.Read {
 				unread++
 			}
-			if strings.HasPrefix(n.ID, "app:") && u.role == "creator" {
+			// The notifications of an application since deleted (with its
+			// profile or its project) stay, as what happened; only those of
+			// the applications in the records can be checked.
+			if app, _, ok := strings.Cut(strings.TrimPrefix(n.ID, "app:"), ":"); ok && strings.HasPrefix(n.ID, "app:") && u.role == "creator" && exists[app] {
 				got = append(got, n.ID)
 			}
 		}
