@@ -94,6 +94,9 @@ type RecruitmentService interface {
 	// Report records a hire for the actor's verified organisation.
 	// Returns CodeConflict for the same talent, organisation and date.
 	Report(ctx context.Context, actor *User, in RecruitmentInput) (*Recruitment, error)
+	// Draft returns the record Report would make, without recording it
+	// (the review before a report; missing fields are CodeValidation).
+	Draft(ctx context.Context, actor *User, in RecruitmentInput) (*Recruitment, error)
 	Get(ctx context.Context, actor *User, id string) (*Recruitment, error)
 	List(ctx context.Context, actor *User, f RecruitmentFilter) (*List[*Recruitment], error)
 	// Decide verifies or rejects a reported record (bureau).

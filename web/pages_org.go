@@ -566,37 +566,111 @@ func (w *Web) orgRecruitments(c *fiber.Ctx, p *page) (string, error) {
 	return "org_recruitments", nil
 }
 
+// recruitmentFormData is the report form: the applicant it is about (a
+// hire from the pipeline, reviewed before it goes), or the organisation's
+// applicants to choose from by name.
+type recruitmentFormData struct {
+	TalentName string
+	Applicants []option
+}
+
+// recruitmentNew opens the report form. From a hired card it is filled
+// from the application, the profile and the project (the record the report
+// would make) for the member to check; otherwise the talent is chosen by
+// name among the organisation's applicants.
 func (w *Web) recruitmentNew(c *fiber.Ctx, p *page) (string, error) {
 	p.Title = w.tr.t(p.Lang, "recruitment_form.title")
-	p.Form = map[string]string{"talent_id": c.Query("talent_id"), "date": models.Today(w.cfg.Now())}
+	p.Form = map[string]string{"date": models.Today(w.cfg.Now())}
+	if id := c.Query("application_id"); id != "" {
+		a, err := w.cfg.Applications.Get(c.UserContext(), p.User, id)
+		if err != nil {
+			return "", err
+		}
+		p.Form["application_id"] = a.ID
+		r, err := w.cfg.Recruitments.Draft(c.UserContext(), p.User, models.RecruitmentInput{ApplicationID: a.ID})
+		switch {
+		case err == nil:
+			p.Form["date"], p.Form["origin"], p.Form["level"] = r.Date, string(r.Origin), string(r.Level)
+			p.Form["district"], p.Form["industry"] = r.District, r.Industry
+		case w.formErrors(p, err):
+			// What the profile and the project do not say is for the member
+			// to fill; a hire that cannot be reported says why.
+			p.Status = 0
+		default:
+			return "", err
+		}
+		p.Data = recruitmentFormData{TalentName: a.TalentName}
+		return "recruitment_form", nil
+	}
+	d, err := w.applicants(c, p)
+	if err != nil {
+		return "", err
+	}
+	p.Data = d
 	return "recruitment_form", nil
 }
 
-// recruitmentReport reports a hire: in one step from a hired application,
-// or from the form for one made outside the platform.
+// applicants are the talents of the organisation's applications, by name
+// (at most 500 applications are read).
+func (w *Web) applicants(c *fiber.Ctx, p *page) (recruitmentFormData, error) {
+	seen := map[string]bool{}
+	var d recruitmentFormData
+	for pg := 1; pg <= 5; pg++ {
+		list, err := w.cfg.Applications.List(c.UserContext(), p.User, models.ApplicationFilter{Page: models.Page{Page: pg, PerPage: models.MaxPerPage}})
+		if err != nil {
+			return d, err
+		}
+		for _, a := range list.Items {
+			if !seen[a.TalentID] {
+				seen[a.TalentID] = true
+				d.Applicants = append(d.Applicants, option{Key: a.TalentID, Label: a.TalentName + " · " + a.ProjectTitle})
+			}
+		}
+		if pg*models.MaxPerPage >= list.Total {
+			break
+		}
+	}
+	slices.SortFunc(d.Applicants, func(a, b option) int { return strings.Compare(a.Label, b.Label) })
+	return d, nil
+}
+
+// recruitmentReport reports a hire as the member reviewed it: from a hired
+// application, or for a talent chosen among the applicants.
 func (w *Web) recruitmentReport(c *fiber.Ctx, p *page) (string, error) {
 	p.Title = w.tr.t(p.Lang, "recruitment_form.title")
 	p.Form = formOf(c)
-	in := models.RecruitmentInput{ApplicationID: p.Form["application_id"]}
+	in := models.RecruitmentInput{ApplicationID: p.Form["application_id"], Date: p.Form["date"], Origin: models.Origin(p.Form["origin"]),
+		Level: models.Level(p.Form["level"]), District: p.Form["district"], Industry: p.Form["industry"]}
 	if in.ApplicationID == "" {
-		in = models.RecruitmentInput{TalentID: p.Form["talent_id"], OrgID: p.User.OrgID, Date: p.Form["date"], Origin: models.Origin(p.Form["origin"]),
-			Level: models.Level(p.Form["level"]), District: p.Form["district"], Industry: p.Form["industry"]}
+		in.TalentID, in.OrgID = p.Form["talent_id"], p.User.OrgID
 	}
-	if _, err := w.cfg.Recruitments.Report(c.UserContext(), p.User, in); err != nil {
-		if in.ApplicationID == "" && models.IsCode(err, models.CodeNotFound) {
-			p.Errors = map[string]string{"talent_id": w.tr.t(p.Lang, "recruitment_form.no_talent"), "_": w.tr.t(p.Lang, "form.code.not_found")}
-			p.Status = fiber.StatusNotFound
-			return "recruitment_form", nil
-		}
-		if in.ApplicationID == "" && w.formErrors(p, err) {
-			return "recruitment_form", nil
-		}
-		if in.ApplicationID != "" && models.IsCode(err, models.CodeConflict) {
-			return w.redirect(c, "/org/recruitments", "flash.already_reported")
-		}
+	_, err := w.cfg.Recruitments.Report(c.UserContext(), p.User, in)
+	if err == nil {
+		return w.redirect(c, "/org/recruitments", "flash.reported")
+	}
+	if in.ApplicationID != "" && models.IsCode(err, models.CodeConflict) {
+		return w.redirect(c, "/org/recruitments", "flash.already_reported")
+	}
+	if models.IsCode(err, models.CodeNotFound) {
+		err = models.FieldProblem(models.CodeValidation, "talent_id", models.RuleNoSuch, "", "no such applicant")
+	}
+	if !w.formErrors(p, err) {
 		return "", err
 	}
-	return w.redirect(c, "/org/recruitments", "flash.reported")
+	if in.ApplicationID != "" {
+		a, aerr := w.cfg.Applications.Get(c.UserContext(), p.User, in.ApplicationID)
+		if aerr != nil {
+			return "", aerr
+		}
+		p.Data = recruitmentFormData{TalentName: a.TalentName}
+		return "recruitment_form", nil
+	}
+	d, derr := w.applicants(c, p)
+	if derr != nil {
+		return "", derr
+	}
+	p.Data = d
+	return "recruitment_form", nil
 }
 
 // talentSearchData is the talent search page.

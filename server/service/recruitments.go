@@ -24,6 +24,22 @@ func recordFields(r *models.Recruitment) map[string]any {
 
 // Report implements models.RecruitmentService.
 func (s *Recruitments) Report(ctx context.Context, actor *models.User, in models.RecruitmentInput) (*models.Recruitment, error) {
+	r, err := s.Draft(ctx, actor, in)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Store.CreateRecruitment(ctx, r); err != nil {
+		return nil, err
+	}
+	s.audit(ctx, actor, models.AuditRecruitmentReport, models.KindRecruitment, r.ID, nil, recordFields(r), "")
+	return r, nil
+}
+
+// Draft implements models.RecruitmentService: the record a report would
+// make, checked and filled from the application, the profile and the
+// project, without recording it (the form a member reviews before it goes
+// to the bureau).
+func (s *Recruitments) Draft(ctx context.Context, actor *models.User, in models.RecruitmentInput) (*models.Recruitment, error) {
 	own, err := s.memberOrg(ctx, actor, models.ActReport, "report recruitments")
 	if err != nil {
 		return nil, err
@@ -103,10 +119,6 @@ func (s *Recruitments) Report(ctx context.Context, actor *models.User, in models
 		return nil, &models.Error{Code: models.CodeValidation, Message: "some fields are invalid", Fields: missing, Rules: rules}
 	}
 	r.TalentName = t.Name
-	if err := s.Store.CreateRecruitment(ctx, r); err != nil {
-		return nil, err
-	}
-	s.audit(ctx, actor, models.AuditRecruitmentReport, models.KindRecruitment, r.ID, nil, recordFields(r), "")
 	return r, nil
 }
 
