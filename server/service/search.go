@@ -167,7 +167,7 @@ func (s *Talents) Matches(ctx context.Context, actor *models.User, id string, pa
 	}
 	matches := make([]models.ProjectMatch, 0, len(ps))
 	for _, p := range ps {
-		score, reasons, matched, missing := models.Score(models.MatchInput{Project: p, Talent: t, Text: rel[p.ID], SkillKey: s.Searcher.SkillKey, ForTalent: true}, s.Weights)
+		score, reasons, matched, missing := models.Score(models.MatchInput{Project: p, Talent: t, Text: rel[p.ID], SkillKey: s.Searcher.SkillKey}, s.Weights)
 		matches = append(matches, models.ProjectMatch{Project: p, Score: score, Reasons: reasons, MatchedSkills: matched, MissingSkills: missing})
 	}
 	slices.SortStableFunc(matches, func(a, b models.ProjectMatch) int {
