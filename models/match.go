@@ -67,10 +67,42 @@ type TalentMatch struct {
 // ProjectMatch is a project ranked for a talent.
 type ProjectMatch struct {
 	Project       *Project `json:"project"`
+	OrgName       string   `json:"org_name"`
 	Score         float64  `json:"score"`
 	Reasons       []Reason `json:"reasons"`
 	MatchedSkills []string `json:"matched_skills"`
 	MissingSkills []string `json:"missing_skills"`
+}
+
+// ProjectMatchFilter narrows a creator's matches (GET
+// /talents/{id}/matches, /me/matches). Projects the creator applied or was
+// invited to are always left out.
+type ProjectMatchFilter struct {
+	// MinScore is the least score shown, in percent (0-100).
+	MinScore int
+	// AnySkills keeps projects of which the creator has none of the skills
+	// asked; by default a project that asks for skills is shown only when
+	// the creator has at least one of them (one that asks for none is
+	// shown).
+	AnySkills bool
+	Page      Page
+}
+
+// Keeps reports whether a match passes the filter.
+func (f ProjectMatchFilter) Keeps(m ProjectMatch) bool {
+	if !f.AnySkills && len(m.Project.Skills) > 0 && len(m.MatchedSkills) == 0 {
+		return false
+	}
+	return math.Round(m.Score*100) >= float64(f.MinScore)
+}
+
+// ParseProjectMatchFilter reads min_score and any_skills.
+func ParseProjectMatchFilter(p *Params) ProjectMatchFilter {
+	f := ProjectMatchFilter{MinScore: p.Number("min_score", 0, 100), Page: p.Page()}
+	if b := p.Bool("any_skills"); b != nil {
+		f.AnySkills = *b
+	}
+	return f
 }
 
 // MatchInput is what a score is computed from: the pair, how relevant the

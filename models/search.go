@@ -99,10 +99,14 @@ type TalentHit struct {
 	Highlights map[string][]string `json:"highlights"`
 }
 
-// ProjectHit is a project in a search answer, with its highlights.
+// ProjectHit is a project in a search answer, with its highlights, the
+// name of its organisation and, sorted by match, the creator's match
+// score.
 type ProjectHit struct {
 	*Project
+	OrgName    string              `json:"org_name"`
 	Score      float64             `json:"score"`
+	MatchScore *float64            `json:"match_score,omitempty"`
 	Highlights map[string][]string `json:"highlights"`
 }
 
