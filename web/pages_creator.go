@@ -233,9 +233,6 @@ type myMatchesData struct {
 	Query  map[string]string
 }
 
-// matchMinimums are the minimums /me/matches offers, after the default.
-var matchMinimums = []string{"all", "25", "50", "75"}
-
 // matchFilterOf reads the minimum of /me/matches (?min=): by default a
 // skill asked in common; "all" every open project; a percentage a least
 // score besides the skill.

@@ -147,4 +147,3 @@ func TestProjectPayAndSorts(t *testing.T) {
 		}
 	}
 }
-
