@@ -134,6 +134,34 @@ func textMatches(q, text string) bool {
 	return true
 }
 
+// partialWords reports whether a search of q falls back on partial
+// results when nothing has all its words: two different words asked.
+func partialWords(q string) bool {
+	seen := map[string]bool{}
+	for _, f := range strings.Fields(q) {
+		if !strings.HasPrefix(f, "-") {
+			seen[f] = true
+		}
+	}
+	return len(seen) > 1
+}
+
+// textMatchesSome is textMatches for the partial results: at least one of
+// the words, none of the excluded.
+func textMatchesSome(q, text string) bool {
+	some := false
+	for _, f := range strings.Fields(q) {
+		if strings.HasPrefix(f, "-") {
+			if hasWord(text, f[1:]) {
+				return false
+			}
+		} else if hasWord(text, f) {
+			some = true
+		}
+	}
+	return some
+}
+
 func anyFolded(have, want []string) bool {
 	if len(want) == 0 {
 		return true
@@ -163,6 +191,15 @@ func anyOf(have []string, want []string) bool {
 func oneOf(have string, want []string) bool { return len(want) == 0 || slices.Contains(want, have) }
 
 func (q talentQuery) expected(v viewer, s *snapshot) []*rawTalent {
+	out := q.expectedText(v, s, textMatches)
+	if len(out) == 0 && partialWords(q.Q) {
+		// No profile has every word: the search answers those with some.
+		out = q.expectedText(v, s, textMatchesSome)
+	}
+	return out
+}
+
+func (q talentQuery) expectedText(v viewer, s *snapshot, textMatches func(q, text string) bool) []*rawTalent {
 	var out []*rawTalent
 	for _, t := range s.talents {
 		if !s.seesTalentInSearch(v, t) || !textMatches(q.Q, t.text()) || !anyFolded(t.Skills, q.Skills) || !anyFolded(t.Tools, q.Tools) ||
@@ -453,6 +490,15 @@ func (q projectQuery) params() url.Values {
 }
 
 func (q projectQuery) expected(s *snapshot) []*rawProject {
+	out := q.expectedText(s, textMatches)
+	if len(out) == 0 && partialWords(q.Q) {
+		// No project has every word: the search answers those with some.
+		out = q.expectedText(s, textMatchesSome)
+	}
+	return out
+}
+
+func (q projectQuery) expectedText(s *snapshot, textMatches func(q, text string) bool) []*rawProject {
 	var out []*rawProject
 	for _, p := range s.projects {
 		if textMatches(q.Q, p.text()) && oneOf(p.Kind, q.Kind) && oneOf(p.District, q.District) && anyOf(p.Industries, q.Industries) &&
@@ -477,14 +523,11 @@ func (q projectQuery) ask(w *world, s *snapshot) error {
 	}
 	want := q.expected(s)
 	if q.Web {
-		// The web list shows open projects.
-		var open []*rawProject
-		for _, p := range want {
-			if p.Status == "open" {
-				open = append(open, p)
-			}
-		}
-		return webSearch(w, u, "/projects", q.params(), len(open), nil)
+		// The web list shows open projects (whether it falls back on
+		// partial results depends on those).
+		open := q
+		open.Status = []string{"open"}
+		return webSearch(w, u, "/projects", q.params(), len(open.expected(s)), nil)
 	}
 	ids, first, items, err := walkItems(w, "/api/v1/projects", q.params(), u.token, q.PerPage)
 	if err != nil {

@@ -67,21 +67,54 @@ type TalentMatch struct {
 // ProjectMatch is a project ranked for a talent.
 type ProjectMatch struct {
 	Project       *Project `json:"project"`
+	OrgName       string   `json:"org_name"`
 	Score         float64  `json:"score"`
 	Reasons       []Reason `json:"reasons"`
 	MatchedSkills []string `json:"matched_skills"`
 	MissingSkills []string `json:"missing_skills"`
 }
 
+// ProjectMatchFilter narrows a creator's matches (GET
+// /talents/{id}/matches, /me/matches). Projects the creator applied or was
+// invited to are always left out.
+type ProjectMatchFilter struct {
+	// MinScore is the least score shown, in percent (0-100).
+	MinScore int
+	// AnySkills keeps projects of which the creator has none of the skills
+	// asked; by default a project that asks for skills is shown only when
+	// the creator has at least one of them (one that asks for none is
+	// shown).
+	AnySkills bool
+	Page      Page
+}
+
+// Keeps reports whether a match passes the filter.
+func (f ProjectMatchFilter) Keeps(m ProjectMatch) bool {
+	if !f.AnySkills && len(m.Project.Skills) > 0 && len(m.MatchedSkills) == 0 {
+		return false
+	}
+	return math.Round(m.Score*100) >= float64(f.MinScore)
+}
+
+// ParseProjectMatchFilter reads min_score and any_skills.
+func ParseProjectMatchFilter(p *Params) ProjectMatchFilter {
+	f := ProjectMatchFilter{MinScore: p.Number("min_score", 0, 100), Page: p.Page()}
+	if b := p.Bool("any_skills"); b != nil {
+		f.AnySkills = *b
+	}
+	return f
+}
+
 // MatchInput is what a score is computed from: the pair, how relevant the
 // search found the text (0-1, relative to the best candidate), and how
 // skills compare (a key that folds script, case, inflection and synonyms).
+// The score is the pair's, whichever side asks: the creator ranking
+// projects sees the factors and weights the organisation sees.
 type MatchInput struct {
-	Project   *Project
-	Talent    *Talent
-	Text      float64
-	SkillKey  func(string) string
-	ForTalent bool // ranking projects for a talent: the talent's own availability and experience do not discriminate
+	Project  *Project
+	Talent   *Talent
+	Text     float64
+	SkillKey func(string) string
 }
 
 // Score computes a match score in [0,1] with its reasons, and the
@@ -140,27 +173,70 @@ func Score(in MatchInput, w MatchWeights) (float64, []Reason, []string, []string
 		}
 		add("district", w.District, score, detail)
 	}
-	if !in.ForTalent {
-		if t.Available {
-			add("availability", w.Availability, 1, "available for new work")
-		} else {
-			add("availability", w.Availability, 0, "not available at the moment")
-		}
-		years := float64(t.YearsExperience)
-		add("experience", w.Experience, math.Min(years/10, 1), fmt.Sprintf("%d years of experience", t.YearsExperience))
+	if t.Available {
+		add("availability", w.Availability, 1, "available for new work")
+	} else {
+		add("availability", w.Availability, 0, "not available at the moment")
 	}
-	total, score := 0.0, 0.0
+	years := float64(t.YearsExperience)
+	add("experience", w.Experience, math.Min(years/10, 1), fmt.Sprintf("%d years of experience", t.YearsExperience))
+	if !wholePercents(reasons) {
+		return 0, reasons, matched, missing
+	}
+	score := 0.0
+	for _, r := range reasons {
+		score += r.Weight * r.Score
+	}
+	return math.Min(1, math.Round(score*1000)/1000), reasons, matched, missing
+}
+
+// wholePercents turns the weights of the factors that apply into shares
+// that are whole percents summing to exactly 100, by the largest
+// remainder: rounded one by one, shares of 47.06, 23.53, 17.65 and 11.76 %
+// showed as 47 + 24 + 18 + 12 = 101 %. The score is computed with the
+// shares shown, so what the page says adds up to the score it shows.
+// False when no factor weighs anything.
+func wholePercents(reasons []Reason) bool {
+	total := 0.0
 	for _, r := range reasons {
 		total += r.Weight
 	}
-	for i := range reasons {
-		reasons[i].Weight = math.Round(reasons[i].Weight/total*1000) / 1000
-		score += reasons[i].Weight * reasons[i].Score
-	}
 	if total == 0 {
-		return 0, reasons, matched, missing
+		return false
 	}
-	return math.Min(1, math.Round(score*1000)/1000), reasons, matched, missing
+	pct := make([]int, len(reasons))
+	rest := make([]float64, len(reasons))
+	left := 100
+	for i, r := range reasons {
+		exact := r.Weight / total * 100
+		pct[i] = int(math.Floor(exact))
+		rest[i] = exact - float64(pct[i])
+		left -= pct[i]
+	}
+	order := make([]int, len(reasons))
+	for i := range order {
+		order[i] = i
+	}
+	// Largest remainder first; ties go to the earlier (weightier by
+	// default) factor, so the result does not depend on the sort.
+	slices.SortStableFunc(order, func(a, b int) int { return cmpFloatDesc(rest[a], rest[b]) })
+	for _, i := range order[:left] {
+		pct[i]++
+	}
+	for i := range reasons {
+		reasons[i].Weight = float64(pct[i]) / 100
+	}
+	return true
+}
+
+func cmpFloatDesc(a, b float64) int {
+	switch {
+	case a > b:
+		return -1
+	case a < b:
+		return 1
+	}
+	return 0
 }
 
 func orDash(s string) string {

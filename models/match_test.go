@@ -1,6 +1,7 @@
 package models
 
 import (
+	"math"
 	"strings"
 	"testing"
 )
@@ -41,11 +42,43 @@ func TestScore(t *testing.T) {
 	if score != 1 || len(reasons) != 3 {
 		t.Fatalf("bare project: %v %+v", score, reasons)
 	}
-	// Ranking projects for a talent leaves out the talent's own factors.
-	_, reasons, _, _ = Score(MatchInput{Project: p, Talent: full, Text: 1, SkillKey: key, ForTalent: true}, DefaultMatchWeights())
-	for _, r := range reasons {
-		if r.Factor == "availability" || r.Factor == "experience" {
-			t.Errorf("talent-side factor when ranking projects: %+v", r)
+}
+
+// The weights a page shows are whole percents that add up to 100, for
+// every set of factors that can apply; before, a project without an
+// industry showed 47 + 24 + 12 + 12 + 6 = 101 %.
+func TestScoreWeightsAreWholePercentsSummingTo100(t *testing.T) {
+	key := strings.ToLower
+	tal := &Talent{Skills: []string{"maya"}, District: "futian", Available: true, YearsExperience: 3}
+	weights := []MatchWeights{DefaultMatchWeights(), {Skills: 1, Text: 1, Industry: 1}, {Skills: 0.33, Text: 0.33, District: 0.33, Experience: 0.01}}
+	for _, w := range weights {
+		for mask := range 8 {
+			p := &Project{}
+			if mask&1 != 0 {
+				p.Skills = []string{"Maya", "Houdini"}
+			}
+			if mask&2 != 0 {
+				p.Industries = []string{"games"}
+			}
+			if mask&4 != 0 {
+				p.District = "nanshan"
+			}
+			score, reasons, _, _ := Score(MatchInput{Project: p, Talent: tal, Text: 0.5, SkillKey: key}, w)
+			sum, want := 0, 0.0
+			for _, r := range reasons {
+				pct := r.Weight * 100
+				if math.Abs(pct-math.Round(pct)) > 1e-9 {
+					t.Errorf("%+v mask %d: weight %v is not a whole percent", w, mask, r.Weight)
+				}
+				sum += int(math.Round(pct))
+				want += r.Weight * r.Score
+			}
+			if sum != 100 {
+				t.Errorf("%+v mask %d: weights sum to %d %%: %+v", w, mask, sum, reasons)
+			}
+			if math.Abs(score-math.Round(want*1000)/1000) > 1e-9 {
+				t.Errorf("%+v mask %d: score %v is not the weighted sum %v of the shares shown", w, mask, score, want)
+			}
 		}
 	}
 }

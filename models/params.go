@@ -147,7 +147,7 @@ func ParseTalentSearch(p *Params) TalentSearch {
 }
 
 // ProjectSearchParams are the parameters of a project search.
-var ProjectSearchParams = []string{"q", "kind", "district", "industries", "skills", "org_id", "status", "sort", "page", "per_page"}
+var ProjectSearchParams = []string{"q", "kind", "district", "industries", "skills", "org_id", "status", "pay_unit", "sort", "page", "per_page"}
 
 // ParseProjectSearch reads a project search (GET /api/v1/projects, the web
 // page /projects).
@@ -155,6 +155,7 @@ func ParseProjectSearch(p *Params) ProjectSearch {
 	return ProjectSearch{
 		Q: p.Text("q", 200), Kind: p.List("kind"), District: p.List("district"), Industries: p.List("industries"),
 		Skills: p.List("skills"), OrgID: p.List("org_id"), Status: p.Enum("status", string(ProjectOpen), string(ProjectClosed)),
-		Sort: p.get("sort"), Page: p.Page(),
+		PayUnit: p.Enum("pay_unit", string(PayMonth), string(PayDay), string(PayHour), string(PayProject)),
+		Sort:    p.get("sort"), Page: p.Page(),
 	}
 }

@@ -47,7 +47,9 @@ const (
 	RuleEnterpriseFlags   Rule = "enterprise_flags"
 	RuleCannotInvite      Rule = "cannot_invite"
 	RuleCreatorOnly       Rule = "creator_only"
-	RuleDiffers           Rule = "differs" // differs from the application the record is of
+	RuleDiffers           Rule = "differs"             // differs from the application the record is of
+	RuleMatchSort         Rule = "match_sort"          // sorting by match needs a creator's profile
+	RuleMatchSortTooMany  Rule = "match_sort_too_many" // too many results to sort by match (Param: the limit)
 	RuleNoChange          Rule = "no_change"
 	RuleStageOrConsent    Rule = "stage_or_consent"
 	RuleQueryInvalid      Rule = "query_invalid"
@@ -64,7 +66,7 @@ const (
 )
 
 // Rules lists every rule (the locale test reads it).
-var Rules = []Rule{RuleRequired, RuleRequiredWithout, RuleEmail, RuleMaxChars, RuleMinChars, RuleLenChars, RuleMaxItems,
+var Rules = []Rule{RuleMatchSort, RuleMatchSortTooMany, RuleRequired, RuleRequiredWithout, RuleEmail, RuleMaxChars, RuleMinChars, RuleLenChars, RuleMaxItems,
 	RuleMinItems, RuleMax, RuleMin, RuleOneOf, RuleSingleLine, RuleMultiLine, RuleTaxonomy, RuleDate, RuleLevel, RuleID,
 	RulePhone, RuleURL, RuleLanguage, RuleUnique, RuleNumber, RuleBool, RuleTooManyValues, RuleTooLong, RuleRepeated,
 	RuleUnknown, RuleServerOwned, RuleType, RuleRegistered, RuleWrongPassword, RuleNoSuch, RuleOwnOrgRequired,

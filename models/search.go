@@ -33,8 +33,13 @@ type ProjectSearch struct {
 	Skills     []string
 	OrgID      []string
 	Status     []string
-	Sort       string // relevance (default), newest, deadline
-	Page       Page
+	PayUnit    []string
+	// Sort is relevance (default), newest, deadline, pay (highest first:
+	// within one pay_unit by its figures, otherwise by the monthly
+	// equivalent, see Project.MonthlyPay) or match (a creator's match
+	// score, ranked by the project service).
+	Sort string
+	Page Page
 }
 
 // FacetCount is one value of a facet and how many results have it.
@@ -60,6 +65,9 @@ type SearchPage struct {
 	Total  int
 	Facets map[string][]FacetCount
 	Took   time.Duration
+	// Partial is set when no result had every word and phrase asked, and
+	// the results are those with the most of them (the most first).
+	Partial bool
 }
 
 // Searcher answers searches and finds match candidates (the search index).
@@ -91,10 +99,14 @@ type TalentHit struct {
 	Highlights map[string][]string `json:"highlights"`
 }
 
-// ProjectHit is a project in a search answer, with its highlights.
+// ProjectHit is a project in a search answer, with its highlights, the
+// name of its organisation and, sorted by match, the creator's match
+// score.
 type ProjectHit struct {
 	*Project
+	OrgName    string              `json:"org_name"`
 	Score      float64             `json:"score"`
+	MatchScore *float64            `json:"match_score,omitempty"`
 	Highlights map[string][]string `json:"highlights"`
 }
 
@@ -106,4 +118,7 @@ type SearchResult[T any] struct {
 	PerPage int                     `json:"per_page"`
 	Facets  map[string][]FacetCount `json:"facets"`
 	TookMS  float64                 `json:"took_ms"`
+	// Partial: no result matched every word, and these match some
+	// (SearchPage.Partial).
+	Partial bool `json:"partial"`
 }

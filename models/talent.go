@@ -307,8 +307,9 @@ type TalentService interface {
 	Export(ctx context.Context, actor *User, id string) (*TalentExport, error)
 	// Search finds profiles (org, bureau, admin), contact masked.
 	Search(ctx context.Context, actor *User, q TalentSearch) (*SearchResult[TalentHit], error)
-	// Matches ranks open projects for the owner's profile.
-	Matches(ctx context.Context, actor *User, id string, page Page) (*List[ProjectMatch], error)
+	// Matches ranks open projects for the owner's profile: those not
+	// applied or invited to, passing the filter.
+	Matches(ctx context.Context, actor *User, id string, f ProjectMatchFilter) (*List[ProjectMatch], error)
 	// Similar finds profiles like profile id ("more like this"; org,
 	// bureau, admin).
 	Similar(ctx context.Context, actor *User, id string, page Page) (*List[TalentHit], error)

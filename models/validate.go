@@ -191,10 +191,16 @@ func message(fe validator.FieldError) (string, FieldRule) {
 		return "must be an id of 24 hexadecimal digits", FieldRule{RuleID, ""}
 	case "required_without":
 		return "is required unless " + p + " is given", FieldRule{RuleRequiredWithout, p}
+	case "required_with":
+		with := make([]string, 0, 2)
+		for _, f := range strings.Fields(p) {
+			with = append(with, snake(f))
+		}
+		return "is required with " + strings.Join(with, " and "), FieldRule{RuleRequired, ""}
 	case "required_if":
 		return "is required", FieldRule{RuleRequired, ""}
 	case "gtefield":
-		return "must be at least " + strings.ToLower(p), FieldRule{RuleMin, strings.ToLower(p)}
+		return "must be at least " + snake(p), FieldRule{RuleMin, snake(p)}
 	case "phone":
 		return "must be a mobile number like 13812345678 or an international number like +85291234567", FieldRule{RulePhone, ""}
 	case "httpurl":
@@ -205,4 +211,19 @@ func message(fe validator.FieldError) (string, FieldRule) {
 		return "must not repeat values", FieldRule{RuleUnique, ""}
 	}
 	return "is invalid (" + fe.Tag() + ")", FieldRule{RuleInvalid, ""}
+}
+
+// snake is the JSON name of a Go field a tag names (PayMin → pay_min).
+func snake(goName string) string {
+	var b strings.Builder
+	for i, r := range goName {
+		if unicode.IsUpper(r) {
+			if i > 0 {
+				b.WriteByte('_')
+			}
+			r = unicode.ToLower(r)
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

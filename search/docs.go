@@ -60,6 +60,14 @@ func indexDoc(doc any) (coll, id string, fields map[string]any, err error) {
 			// missing value last, an empty one first).
 			f["deadline"] = d.Deadline
 		}
+		// Absent without a pay, for the same reason: sorted by pay, a
+		// negotiable project comes last.
+		if d.HasPay() {
+			f["pay_unit"], f["pay_min"], f["pay_max"] = string(d.PayUnit), *d.PayMin, *d.PayMax
+			if m, ok := d.MonthlyPay(); ok {
+				f["pay_monthly"] = m
+			}
+		}
 		return models.CollProjects, d.ID, f, nil
 	case *models.Application:
 		f := meta(d.Version, d.CreatedAt, d.UpdatedAt)

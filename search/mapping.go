@@ -19,7 +19,7 @@ import (
 // mappingVersion changes whenever the mapping does; an index built with
 // another version (or another dictionary or synonym table) is rebuilt at
 // open.
-const mappingVersion = "4"
+const mappingVersion = "5"
 
 // typeField names the collection of every indexed document.
 const typeField = "_type"
@@ -55,6 +55,7 @@ var fields = map[string]map[string]string{
 	models.CollProjects: {
 		"text": txt, "kind": kw, "org_id": kw, "skills": kw, "skills_key": key,
 		"industries": kw, "district": kw, "status": kw, "deadline": kw, "version": num, "created_at": date, "updated_at": date,
+		"pay_unit": kw, "pay_min": num, "pay_max": num, "pay_monthly": num,
 	},
 	models.CollApplications: {
 		"project_id": kw, "org_id": kw, "talent_id": kw, "stage": kw, "initiated_by": kw,

@@ -170,6 +170,60 @@ func (ix *Index) conceptsCovered(word string) ([]string, bool, error) {
 	return out, all, nil
 }
 
+// fineConcepts is concepts with every word that no synonym group covers
+// split into the dictionary words inside it: 游戏美术 asks for 游戏 and
+// 美术. A search whose whole words match nothing falls back on them.
+func (ix *Index) fineConcepts(word string) ([]string, error) {
+	an := ix.bi.Mapping().AnalyzerNamed(textAnalyzer)
+	if an == nil {
+		return nil, fmt.Errorf("search: no analyser %s", textAnalyzer)
+	}
+	whole, err := ix.concepts(word)
+	if err != nil {
+		return nil, err
+	}
+	tokens := an.Analyze([]byte(word))
+	var out []string
+	add := func(t string) {
+		if !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	for _, w := range whole {
+		var base *analysis.Token
+		for _, t := range tokens {
+			if string(t.Term) == w && t.Type != analysis.Shingle && !strings.HasPrefix(w, canonicalPrefix) {
+				base = t
+				break
+			}
+		}
+		// The sub-words that tile the word, from its start, the shorter
+		// first: 游戏美术 is 游戏 + 美术, not also 游戏美.
+		var subs []*analysis.Token
+		if base != nil {
+			for _, t := range tokens {
+				if t.Type == analysis.Shingle && t.Start >= base.Start && t.End <= base.End {
+					subs = append(subs, t)
+				}
+			}
+		}
+		sort.SliceStable(subs, func(i, j int) bool {
+			return subs[i].Start < subs[j].Start || subs[i].Start == subs[j].Start && subs[i].End < subs[j].End
+		})
+		end, took := -1, false
+		for _, t := range subs {
+			if t.Start >= end {
+				add(string(t.Term))
+				end, took = t.End, true
+			}
+		}
+		if !took {
+			add(w)
+		}
+	}
+	return out, nil
+}
+
 // perField is one query per text field of coll (in a fixed order), each
 // with the field's boost, any of which may match.
 func perField(coll string, one func(field string) query.BoostableQuery) query.Query {
@@ -225,6 +279,47 @@ func conceptPhrase(coll string, terms []string) query.Query {
 // textQuery builds the query of parsed text on coll: what must match, and
 // what must not.
 func (ix *Index) textQuery(coll string, p Parsed) (query.Query, []query.Query, error) {
+	must, not, err := ix.textParts(coll, p)
+	if err != nil || len(must) == 0 {
+		return nil, not, err
+	}
+	return query.NewConjunctionQuery(must), not, nil
+}
+
+// partialParts are the parts a search falls back on when its parts never
+// all match: each word's fine concepts, each phrase as written.
+func (ix *Index) partialParts(coll string, p Parsed) ([]query.Query, error) {
+	if ix.opts.Analysis == AnalysisBigrams {
+		must, _, err := ix.textParts(coll, p)
+		return must, err
+	}
+	var parts []query.Query
+	if len(p.Words) > 0 {
+		terms, err := ix.fineConcepts(strings.Join(p.Words, " "))
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range terms {
+			parts = append(parts, anyField(coll, t))
+		}
+	}
+	for _, ph := range p.Phrases {
+		must, _, err := ix.textParts(coll, Parsed{Phrases: []string{ph}})
+		if err != nil {
+			return nil, err
+		}
+		parts = append(parts, must...)
+	}
+	if len(parts) > maxClauses {
+		return nil, badQuery(models.RuleQueryTooComplex, 0, "the query is too complex (%d terms); at most %d", len(parts), maxClauses)
+	}
+	return parts, nil
+}
+
+// textParts builds the parts of parsed text on coll, each of which must
+// match (a word's concept, a phrase), and what must not match. A search
+// whose parts do not all match anything falls back on fewer (partial).
+func (ix *Index) textParts(coll string, p Parsed) ([]query.Query, []query.Query, error) {
 	if len(textFields[coll]) == 0 {
 		return nil, nil, fmt.Errorf("search: %s has no free text", coll)
 	}
@@ -287,8 +382,5 @@ func (ix *Index) textQuery(coll string, p Parsed) (query.Query, []query.Query, e
 	if clauses > maxClauses {
 		return nil, nil, badQuery(models.RuleQueryTooComplex, 0, "the query is too complex (%d terms); at most %d", clauses, maxClauses)
 	}
-	if len(must) == 0 {
-		return nil, not, nil
-	}
-	return query.NewConjunctionQuery(must), not, nil
+	return must, not, nil
 }

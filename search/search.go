@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -100,6 +101,7 @@ func projectFilters(q models.ProjectSearch) []query.Query {
 	must = filter(must, "skills_key", keys(q.Skills))
 	must = filter(must, "org_id", q.OrgID)
 	must = filter(must, "status", q.Status)
+	must = filter(must, "pay_unit", q.PayUnit)
 	return must
 }
 
@@ -140,9 +142,17 @@ func (ix *Index) SearchProjects(ctx context.Context, q models.ProjectSearch) (*m
 	sortBy := map[string][]string{
 		"": {"-_score", "_id"}, "relevance": {"-_score", "_id"},
 		"newest": {"-created_at", "_id"}, "deadline": {"deadline", "_id"},
+		// Paid by the month, day or hour: by the top of the range as a
+		// month's pay; then paid by the project, by the fee; then
+		// negotiable (a missing value sorts last either way).
+		"pay": {"-pay_monthly", "-pay_max", "-pay_min", "_id"},
 	}[q.Sort]
 	if sortBy == nil {
-		return nil, badSort("relevance, newest or deadline")
+		return nil, badSort("relevance, newest, deadline, pay or match")
+	}
+	if q.Sort == "pay" && len(q.PayUnit) == 1 {
+		// One unit: its own figures, the top of the range first.
+		sortBy = []string{"-pay_max", "-pay_min", "_id"}
 	}
 	var scopes []string
 	if browse {
@@ -172,29 +182,69 @@ func checkPage(page models.Page, what, advice string) (models.Page, error) {
 // search runs a search of coll: filters and the parsed text, a page of hits,
 // the exact total and the facets, within the time budget. A browse
 // (browseScopes set: no words, no filters) takes its facets from the kept
-// counts; other searches from Bleve, cached until the index changes.
+// counts; other searches from Bleve, cached until the index changes. When
+// no document has every word and phrase asked, it answers the documents
+// with the most of them instead, marked partial.
 func (ix *Index) search(ctx context.Context, coll, text string, must []query.Query, sortBy []string, page models.Page, browseScopes []string) (*models.SearchPage, error) {
 	start := time.Now()
 	page, err := checkPage(page, "results", "narrow the search")
 	if err != nil {
 		return nil, err
 	}
+	filters := must
+	var parsed Parsed
 	var not []query.Query
 	if text != "" {
-		p, err := ParseText(text)
-		if err != nil {
+		if parsed, err = ParseText(text); err != nil {
 			return nil, err
 		}
-		tq, nq, err := ix.textQuery(coll, p)
-		if err != nil {
+		var parts []query.Query
+		if parts, not, err = ix.textParts(coll, parsed); err != nil {
 			return nil, err
 		}
-		if tq != nil {
-			must = append(must, tq)
+		if len(parts) > 0 {
+			must = append(slices.Clip(must), query.NewConjunctionQuery(parts))
 		}
-		not = nq
 	}
-	bq := query.NewBooleanQuery(must, nil, not)
+	ctx, cancel := context.WithTimeout(ctx, searchBudget)
+	defer cancel()
+	out, err := ix.runSearch(ctx, coll, query.NewBooleanQuery(must, nil, not), text != "", sortBy, page, browseScopes)
+	if err == nil && out.Total == 0 && !parsed.Empty() {
+		var parts []query.Query
+		if parts, err = ix.partialParts(coll, parsed); err == nil {
+			if parts = distinctQueries(parts); len(parts) > 1 {
+				out, err = ix.partialSearch(ctx, coll, filters, parts, not, sortBy, page)
+			}
+		}
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, badQuery(models.RuleQueryTooComplex, 0, "the search is too expensive; add words or filters to narrow it")
+		}
+		return nil, err
+	}
+	out.Took = time.Since(start)
+	return out, nil
+}
+
+// distinctQueries drops repeated parts ("原画 原画"): a repeated word is
+// one thing asked, and must count once among the words matched.
+func distinctQueries(qs []query.Query) []query.Query {
+	seen := map[string]bool{}
+	var out []query.Query
+	for _, q := range qs {
+		b, _ := json.Marshal(q)
+		if !seen[string(b)] {
+			seen[string(b)] = true
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+// runSearch runs one query: a page of hits, the exact total and the
+// facets.
+func (ix *Index) runSearch(ctx context.Context, coll string, bq query.Query, scored bool, sortBy []string, page models.Page, browseScopes []string) (*models.SearchPage, error) {
 	req := bleve.NewSearchRequestOptions(bq, page.PerPage, page.Offset(), false)
 	req.Fields = []string{"version"}
 	req.SortBy(sortBy)
@@ -202,7 +252,7 @@ func (ix *Index) search(ctx context.Context, coll, text string, must []query.Que
 	// With no words there is nothing to rank: the scores are not computed
 	// (every hit scores 0 and the id orders them). The sort always has a
 	// second key, so Bleve visits every match and the total is exact.
-	if text == "" {
+	if !scored {
 		req.Score = bleve.ScoreNone
 	}
 	var cached map[string][]models.FacetCount
@@ -220,13 +270,8 @@ func (ix *Index) search(ctx context.Context, coll, text string, must []query.Que
 			}
 		}
 	}
-	ctx, cancel := context.WithTimeout(ctx, searchBudget)
-	defer cancel()
 	res, err := ix.bi.SearchInContext(ctx, req)
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, badQuery(models.RuleQueryTooComplex, 0, "the search is too expensive; add words or filters to narrow it")
-		}
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	out := &models.SearchPage{Total: int(res.Total), Facets: map[string][]models.FacetCount{}}
@@ -242,27 +287,100 @@ func (ix *Index) search(ctx context.Context, coll, text string, must []query.Que
 	case cached != nil:
 		out.Facets = cached
 	default:
-		for name, fr := range res.Facets {
-			counts := []models.FacetCount{}
-			if fr.Terms != nil {
-				for _, t := range fr.Terms.Terms() {
-					if t.Term != "" {
-						counts = append(counts, models.FacetCount{Key: t.Term, Count: t.Count})
-					}
-				}
-			}
-			sort.SliceStable(counts, func(i, j int) bool {
-				return counts[i].Count > counts[j].Count || counts[i].Count == counts[j].Count && counts[i].Key < counts[j].Key
-			})
-			if len(counts) > facetSize {
-				counts = counts[:facetSize]
-			}
-			out.Facets[name] = counts
-		}
+		out.Facets = facetCounts(res.Facets)
 		ix.facetCache.put(key, gen, out.Facets)
 	}
-	out.Took = time.Since(start)
 	return out, nil
+}
+
+// facetCounts are a result's facets as the API shows them: the most
+// frequent values first, then by value, without the empty value.
+func facetCounts(fs blevesearch.FacetResults) map[string][]models.FacetCount {
+	out := map[string][]models.FacetCount{}
+	for name, fr := range fs {
+		counts := []models.FacetCount{}
+		if fr.Terms != nil {
+			for _, t := range fr.Terms.Terms() {
+				if t.Term != "" {
+					counts = append(counts, models.FacetCount{Key: t.Term, Count: t.Count})
+				}
+			}
+		}
+		sort.SliceStable(counts, func(i, j int) bool {
+			return counts[i].Count > counts[j].Count || counts[i].Count == counts[j].Count && counts[i].Key < counts[j].Key
+		})
+		if len(counts) > facetSize {
+			counts = counts[:facetSize]
+		}
+		out[name] = counts
+	}
+	return out
+}
+
+// partialSearch answers a search whose parts (words' concepts, phrases)
+// never all match: the documents that match at least one, those matching
+// more parts first, and within as many parts in the search's order. Tier k
+// is the documents matching k parts exactly (at least k, not k+1); a page
+// is cut from the tiers in turn, so the total is exact (the documents
+// matching any part) and pages neither repeat nor skip a document. The
+// facets are those of every partial result.
+func (ix *Index) partialSearch(ctx context.Context, coll string, filters, parts, not []query.Query, sortBy []string, page models.Page) (*models.SearchPage, error) {
+	atLeast := func(k int) query.Query {
+		d := query.NewDisjunctionQuery(parts)
+		d.SetMin(float64(k))
+		return d
+	}
+	tier := func(k int) query.Query {
+		notK := not
+		if k < len(parts) {
+			notK = append(slices.Clip(not), atLeast(k+1))
+		}
+		return query.NewBooleanQuery(append(slices.Clip(filters), atLeast(k)), nil, notK)
+	}
+	all, err := ix.runSearch(ctx, coll, query.NewBooleanQuery(append(slices.Clip(filters), atLeast(1)), nil, not), true, sortBy,
+		models.Page{Page: 1, PerPage: 0}, nil)
+	if err != nil || all.Total == 0 {
+		return all, err
+	}
+	out := &models.SearchPage{Total: all.Total, Facets: all.Facets, Partial: true}
+	skip, want := page.Offset(), page.PerPage
+	// All the parts can match together when the whole words did not (the
+	// fallback splits 游戏美术 into 游戏 and 美术): the first tier is all.
+	for k := len(parts); k >= 1 && want > 0; k-- {
+		count, err := ix.count(ctx, tier(k))
+		if err != nil {
+			return nil, err
+		}
+		if skip >= count {
+			skip -= count
+			continue
+		}
+		req := bleve.NewSearchRequestOptions(tier(k), min(want, count-skip), skip, false)
+		req.Fields = []string{"version"}
+		req.SortBy(sortBy)
+		res, err := ix.bi.SearchInContext(ctx, req)
+		if err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		for _, h := range res.Hits {
+			_, id := splitID(h.ID)
+			out.Hits = append(out.Hits, models.SearchHit{ID: id, Score: h.Score, Version: hitVersion(h)})
+		}
+		want -= len(res.Hits)
+		skip = 0
+	}
+	return out, nil
+}
+
+// count is how many documents match q.
+func (ix *Index) count(ctx context.Context, q query.Query) (int, error) {
+	req := bleve.NewSearchRequestOptions(q, 0, 0, false)
+	req.Score = bleve.ScoreNone
+	res, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return 0, fmt.Errorf("search: %w", err)
+	}
+	return int(res.Total), nil
 }
 
 // hitVersion is the stored version of a hit (0 if absent).

@@ -155,7 +155,7 @@ func TestProjects(t *testing.T) {
 		"?skills=原画":                         1,
 		"?q=concept":                         1,
 		"?q=concept%20art":                   1,
-		"?q=concept%20sculpture":             0,
+		"?q=concept%20sculpture":             1, // partial: no project has both words
 		"?status=closed":                     0,
 		"?district=nanshan&industries=games": 1,
 	} {
@@ -165,6 +165,43 @@ func TestProjects(t *testing.T) {
 		}
 	}
 	check(t, "bad sort", e.call("GET", "/api/v1/projects?sort=random", w.tokens[creator], nil), 400, "bad_request")
+	for q, want := range map[string]bool{"?q=concept%20art": false, "?q=concept%20sculpture": true} {
+		if r := e.call("GET", "/api/v1/projects"+q, w.tokens[creator2], nil); r.body["partial"] != want {
+			t.Errorf("projects%s: partial %v, want %v", q, r.body["partial"], want)
+		}
+	}
+
+	// The pay: all three or none, max ≥ min, whole numbers in range;
+	// anything else is refused whole.
+	check(t, "pay", e.call("PATCH", "/api/v1/projects/"+id, w.tokens[member], map[string]any{"pay_min": 8000, "pay_max": 12000, "pay_unit": "month"}), 200, "")
+	for name, body := range map[string]map[string]any{
+		"max below min":              {"pay_min": 9000, "pay_max": 100},
+		"negative":                   {"pay_min": -1},
+		"unknown unit":               {"pay_unit": "week"},
+		"too large":                  {"pay_max": 100000001},
+		"unit removed, numbers kept": {"pay_unit": "", "pay_min": 1, "pay_max": 2},
+	} {
+		check(t, "hostile pay: "+name, e.call("PATCH", "/api/v1/projects/"+id, w.tokens[member], body), 422, "validation_failed")
+	}
+	for name, body := range map[string]map[string]any{
+		"huge":     {"pay_max": 1e30},
+		"fraction": {"pay_max": 1.5},
+		"text":     {"pay_max": "12000"},
+		"currency": {"pay_currency": "USD"},
+	} {
+		check(t, "malformed pay: "+name, e.call("PATCH", "/api/v1/projects/"+id, w.tokens[member], body), 400, "bad_request")
+	}
+	if r := e.call("GET", "/api/v1/projects/"+id, w.tokens[creator2], nil); r.body["pay_min"] != 8000.0 || r.body["pay_max"] != 12000.0 ||
+		r.body["pay_unit"] != "month" || r.body["pay_currency"] != "CNY" {
+		t.Errorf("pay after refused edits: %v", r.body)
+	}
+	check(t, "pay removed", e.call("PATCH", "/api/v1/projects/"+id, w.tokens[member], map[string]any{"pay_unit": ""}), 200, "")
+	if r := e.call("GET", "/api/v1/projects/"+id, w.tokens[creator2], nil); r.body["pay_min"] != nil || r.body["pay_currency"] != nil {
+		t.Errorf("pay after removal: %v", r.body)
+	}
+	check(t, "sort by pay", e.call("GET", "/api/v1/projects?sort=pay&pay_unit=month,day", w.tokens[creator2], nil), 200, "")
+	check(t, "bad pay unit filter", e.call("GET", "/api/v1/projects?pay_unit=week", w.tokens[creator2], nil), 400, "bad_request")
+	check(t, "sort by match without a profile", e.call("GET", "/api/v1/projects?sort=match", w.tokens[member], nil), 400, "bad_request")
 
 	// Closing stops applications; a project with applications cannot be deleted.
 	check(t, "apply", e.call("POST", "/api/v1/projects/"+id+"/applications", w.tokens[creator], map[string]any{}), 201, "")

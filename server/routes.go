@@ -52,7 +52,7 @@ func (s *Server) routes() {
 	api.Patch("/talents/:id", s.requireUser, change(s.cfg.Talents.Update))
 	api.Delete("/talents/:id", s.requireUser, remove(s.cfg.Talents.Delete))
 	api.Get("/talents/:id/export", s.requireUser, s.handleTalentExport)
-	api.Get("/talents/:id/matches", s.requireUser, paged(s.cfg.Talents.Matches))
+	api.Get("/talents/:id/matches", s.requireUser, s.handleTalentMatches)
 	api.Get("/talents/:id/similar", s.requireUser, paged(s.cfg.Talents.Similar))
 
 	api.Post("/orgs", s.requireUser, create(s.cfg.Orgs.Create, func(o *models.Org) string { return "/api/v1/orgs/" + o.ID }))

@@ -31,3 +31,22 @@ func (s *Server) handleTalentSearch(c *fiber.Ctx) error {
 	}
 	return c.JSON(res)
 }
+
+// handleTalentMatches ranks open projects for the owner's profile, with
+// the filter of its query (min_score, any_skills).
+func (s *Server) handleTalentMatches(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	q := parseQuery(c, "min_score", "any_skills")
+	f := models.ParseProjectMatchFilter(q.Params)
+	if err := q.err(); err != nil {
+		return err
+	}
+	res, err := s.cfg.Talents.Matches(c.UserContext(), userOf(c), id, f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
+}

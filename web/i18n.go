@@ -116,7 +116,17 @@ func (w *Web) funcs(lang string) template.FuncMap {
 			}
 			return t.Format("2006年1月2日 15:04")
 		},
-		"num":  func(v any) string { return groupDigits(toFloat(v), 0) },
+		"num": func(v any) string { return groupDigits(toFloat(v), 0) },
+		// pay says a project's pay: "8,000–12,000 元/月", "CNY 8,000–12,000
+		// / month", or negotiable.
+		"pay": func(p *models.Project) string { return w.pay(lang, p) },
+		// total says how many results, in the singular for one.
+		"total": func(n int) string {
+			if n == 1 {
+				return w.tr.t(lang, "search.total_one", "N", groupDigits(1, 0))
+			}
+			return w.tr.t(lang, "search.total", "N", groupDigits(float64(n), 0))
+		},
 		"num1": func(v any) string { return groupDigits(toFloat(v), 1) },
 		"pct": func(v any) string {
 			return strconv.FormatFloat(toFloat(v), 'f', 1, 64) + "%"
@@ -324,4 +334,18 @@ func (w *Web) parseTemplates() error {
 		}
 	}
 	return nil
+}
+
+// pay says a project's pay in lang: the range (one figure when its ends
+// meet) in yuan per unit, or that it is negotiable.
+func (w *Web) pay(lang string, p *models.Project) string {
+	if p == nil || !p.HasPay() {
+		return w.tr.t(lang, "pay.negotiable")
+	}
+	amount := groupDigits(float64(*p.PayMin), 0)
+	if *p.PayMax != *p.PayMin {
+		amount += "–" + groupDigits(float64(*p.PayMax), 0)
+	}
+	unit := "pay.per_" + string(p.PayUnit)
+	return w.tr.t(lang, "pay.amount", "Amount", amount, "Unit", w.tr.t(lang, unit))
 }

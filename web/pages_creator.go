@@ -229,6 +229,24 @@ type myMatchesData struct {
 	List   *models.List[models.ProjectMatch]
 	Talent *models.Talent
 	Pages  []int
+	Min    string // the minimum chosen: "" (a skill in common), "all", or a score in percent
+	Query  map[string]string
+}
+
+// matchFilterOf reads the minimum of /me/matches (?min=): by default a
+// skill asked in common; "all" every open project; a percentage a least
+// score besides the skill.
+func matchFilterOf(min string, page models.Page) (models.ProjectMatchFilter, string) {
+	f := models.ProjectMatchFilter{Page: page}
+	switch min {
+	case "all":
+		f.AnySkills = true
+	case "25", "50", "75":
+		f.MinScore = atoi(min)
+	default:
+		min = ""
+	}
+	return f, min
 }
 
 func (w *Web) myMatches(c *fiber.Ctx, p *page) (string, error) {
@@ -241,11 +259,16 @@ func (w *Web) myMatches(c *fiber.Ctx, p *page) (string, error) {
 		p.Data = myMatchesData{}
 		return "my_matches", nil
 	}
-	list, err := w.cfg.Talents.Matches(c.UserContext(), p.User, t.ID, pageOf(c, 20))
+	f, min := matchFilterOf(c.Query("min"), pageOf(c, 20))
+	list, err := w.cfg.Talents.Matches(c.UserContext(), p.User, t.ID, f)
 	if err != nil {
 		return "", err
 	}
-	p.Data = myMatchesData{List: list, Talent: t, Pages: pages(list.Total, 20)}
+	q := map[string]string{}
+	if min != "" {
+		q["min"] = min
+	}
+	p.Data = myMatchesData{List: list, Talent: t, Pages: pages(list.Total, 20), Min: min, Query: q}
 	return "my_matches", nil
 }
 
@@ -386,6 +409,7 @@ type projectSearchData struct {
 	Query  map[string]string
 	Pages  []int
 	Page   int
+	Sorts  []string // the orders offered: by match only to a creator with a profile
 }
 
 func (w *Web) projectSearch(c *fiber.Ctx, p *page) (string, error) {
@@ -405,7 +429,13 @@ func (w *Web) projectSearch(c *fiber.Ctx, p *page) (string, error) {
 		}
 		res = &models.SearchResult[models.ProjectHit]{}
 	}
-	p.Data = projectSearchData{Result: res, Query: qv, Pages: pages(res.Total, searchPerPage), Page: q.Page.Page}
+	sorts := []string{"relevance", "newest", "pay"}
+	if p.User.Is(models.RoleCreator) {
+		if t, err := w.myProfile(c, p.User); err == nil && t != nil {
+			sorts = append(sorts, "match")
+		}
+	}
+	p.Data = projectSearchData{Result: res, Query: qv, Pages: pages(res.Total, searchPerPage), Page: q.Page.Page, Sorts: sorts}
 	return "projects", nil
 }
 

@@ -297,12 +297,38 @@ func projectFormOf(pr *models.Project) map[string]string {
 	}
 	return map[string]string{"title": pr.Title, "description": pr.Description, "kind": string(pr.Kind), "skills": strings.Join(pr.Skills, ", "),
 		"industries": strings.Join(pr.Industries, ","), "district": pr.District, "openings": strconv.Itoa(pr.Openings), "deadline": pr.Deadline,
-		"version": strconv.FormatInt(pr.Version, 10)}
+		"version": strconv.FormatInt(pr.Version, 10), "pay_unit": string(pr.PayUnit), "pay_min": optItoa(pr.PayMin), "pay_max": optItoa(pr.PayMax)}
+}
+
+func optItoa(n *int) string {
+	if n == nil {
+		return ""
+	}
+	return strconv.Itoa(*n)
+}
+
+// optAtoi reads an optional whole number of a form: nil when empty. What
+// is not a number becomes one the validation refuses with the nearest
+// reason (digits too many to hold: too large; anything else: below 0).
+func optAtoi(s string) *int {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		n = -1
+		if strings.Trim(s, "0123456789") == "" {
+			n = models.MaxPay + 1
+		}
+	}
+	return &n
 }
 
 func projectInputOf(c *fiber.Ctx, f map[string]string) models.ProjectInput {
 	return models.ProjectInput{Title: f["title"], Description: f["description"], Kind: models.ProjectKind(f["kind"]), Skills: listOf(f["skills"]),
-		Industries: valuesOf(c, "industries"), District: f["district"], Openings: atoi(f["openings"]), Deadline: f["deadline"]}
+		Industries: valuesOf(c, "industries"), District: f["district"], Openings: atoi(f["openings"]), Deadline: f["deadline"],
+		PayMin: optAtoi(f["pay_min"]), PayMax: optAtoi(f["pay_max"]), PayUnit: models.PayUnit(f["pay_unit"])}
 }
 
 func (w *Web) projectNew(c *fiber.Ctx, p *page) (string, error) {
@@ -365,8 +391,22 @@ func (w *Web) projectUpdate(c *fiber.Ctx, p *page) (string, error) {
 	if in.Industries == nil {
 		in.Industries = []string{}
 	}
-	_, err = w.cfg.Projects.Update(c.UserContext(), p.User, pr.ID, models.ProjectUpdate{Title: &in.Title, Description: &in.Description, Kind: &in.Kind,
-		Skills: &in.Skills, Industries: &in.Industries, District: &in.District, Openings: &in.Openings, Deadline: &in.Deadline}, int64(atoi(p.Form["version"])))
+	// The form is the whole pay: with a unit, both numbers (a number left
+	// empty would otherwise keep its old value); without, none.
+	if in.PayUnit != "" && (in.PayMin == nil || in.PayMax == nil) {
+		missing := map[string]string{}
+		for name, v := range map[string]*int{"pay_min": in.PayMin, "pay_max": in.PayMax} {
+			if v == nil {
+				missing[name] = "is required with pay_unit"
+			}
+		}
+		err = &models.Error{Code: models.CodeValidation, Message: "some fields are invalid", Fields: missing,
+			Rules: map[string]models.FieldRule{"pay_min": {Rule: models.RuleRequired}, "pay_max": {Rule: models.RuleRequired}}}
+	} else {
+		_, err = w.cfg.Projects.Update(c.UserContext(), p.User, pr.ID, models.ProjectUpdate{Title: &in.Title, Description: &in.Description, Kind: &in.Kind,
+			Skills: &in.Skills, Industries: &in.Industries, District: &in.District, Openings: &in.Openings, Deadline: &in.Deadline,
+			PayMin: in.PayMin, PayMax: in.PayMax, PayUnit: &in.PayUnit}, int64(atoi(p.Form["version"])))
+	}
 	if err != nil {
 		if w.formErrors(p, err) {
 			p.Data = pr

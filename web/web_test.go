@@ -128,6 +128,9 @@ func usedKeys(t *testing.T) map[string]bool {
 		"mailstate":    {models.MailPending, models.MailSending, models.MailSent, models.MailFailed},
 		"saved.param":  append(slices.Clone(models.SavedTalentParams), models.SavedProjectParams...),
 		"saved.yes_no": {"true", "false"},
+		"pay":          {"per_month", "per_day", "per_hour", "per_project"},
+		"pay_unit":     {"month", "day", "hour", "project"},
+		"projects":     {"sort_relevance", "sort_newest", "sort_pay", "sort_match"},
 	}
 	for prefix, values := range built {
 		for _, v := range values {

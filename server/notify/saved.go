@@ -176,7 +176,7 @@ func (n *Notifier) projectAlerts(ctx context.Context, p *models.Project, floor t
 			return nil, err
 		}
 		t := doc.(*models.Talent)
-		score, _, _, _ := models.Score(models.MatchInput{Project: p, Talent: t, SkillKey: n.opts.SkillKey, ForTalent: true}, n.opts.Weights)
+		score, _, _, _ := models.Score(models.MatchInput{Project: p, Talent: t, SkillKey: n.opts.SkillKey}, n.opts.Weights)
 		pct := int(score*100 + 0.5)
 		if pct < x.s.MinScore {
 			continue

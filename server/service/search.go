@@ -3,7 +3,9 @@ package service
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -43,7 +45,7 @@ func (s *Talents) Search(ctx context.Context, actor *models.User, q models.Talen
 		byID[h.ID] = h
 	}
 	out := &models.SearchResult[models.TalentHit]{Items: []models.TalentHit{}, Total: page.Total, Page: q.Page.Page, PerPage: q.Page.PerPage,
-		Facets: page.Facets, TookMS: ms(page.Took)}
+		Facets: page.Facets, TookMS: ms(page.Took), Partial: page.Partial}
 	hl := s.Searcher.Highlighter(q.Q)
 	for _, t := range ts {
 		h := byID[t.ID]
@@ -70,6 +72,9 @@ func (s *Projects) Search(ctx context.Context, actor *models.User, q models.Proj
 	if err := signedIn(actor); err != nil {
 		return nil, err
 	}
+	if q.Sort == "match" {
+		return s.searchByMatch(ctx, actor, q)
+	}
 	page, err := s.Searcher.SearchProjects(ctx, q)
 	if err != nil {
 		return nil, err
@@ -83,12 +88,102 @@ func (s *Projects) Search(ctx context.Context, actor *models.User, q models.Proj
 		byID[h.ID] = h
 	}
 	out := &models.SearchResult[models.ProjectHit]{Items: []models.ProjectHit{}, Total: page.Total, Page: q.Page.Page, PerPage: q.Page.PerPage,
-		Facets: page.Facets, TookMS: ms(page.Took)}
+		Facets: page.Facets, TookMS: ms(page.Took), Partial: page.Partial}
 	hl := s.Searcher.Highlighter(q.Q)
+	names := s.orgNames()
 	for _, p := range ps {
 		h := byID[p.ID]
-		out.Items = append(out.Items, models.ProjectHit{Project: p, Score: h.Score,
-			Highlights: hl(map[string]string{"title": p.Title, "description": p.Description, "skills": strings.Join(p.Skills, "、")})})
+		out.Items = append(out.Items, models.ProjectHit{Project: p, Score: h.Score, OrgName: names(ctx, p.OrgID),
+			Highlights: projectHighlights(hl, p)})
+	}
+	return out, nil
+}
+
+func projectHighlights(hl func(map[string]string) map[string][]string, p *models.Project) map[string][]string {
+	return hl(map[string]string{"title": p.Title, "description": p.Description, "skills": strings.Join(p.Skills, "、")})
+}
+
+// orgNames looks organisations' names up by id, each once per call of the
+// returned function's owner (a page names a few organisations many
+// times). An organisation that cannot be read has no name.
+func (d *Deps) orgNames() func(ctx context.Context, id string) string {
+	seen := map[string]string{}
+	return func(ctx context.Context, id string) string {
+		if n, ok := seen[id]; ok {
+			return n
+		}
+		name := ""
+		if o, err := d.Store.Org(ctx, id); err == nil {
+			name = o.Name
+		}
+		seen[id] = name
+		return name
+	}
+}
+
+// matchSortLimit is how many projects a search sorted by match may find:
+// each is scored, so more are refused with advice to narrow the search.
+const matchSortLimit = 1000
+
+// searchByMatch answers a project search sorted by the signed-in creator's
+// match score (as on "my matches"), best first, ties by id. Every result is
+// scored, so the total is exact and pages are stable.
+func (s *Projects) searchByMatch(ctx context.Context, actor *models.User, q models.ProjectSearch) (*models.SearchResult[models.ProjectHit], error) {
+	refuse := func(msg string) error {
+		return &models.Error{Code: models.CodeBadRequest, Message: msg, Fields: map[string]string{"sort": msg},
+			Rules: map[string]models.FieldRule{"sort": {Rule: models.RuleMatchSort}}}
+	}
+	if !actor.Is(models.RoleCreator) {
+		return nil, refuse("sorting by match is for a creator with a profile")
+	}
+	t, err := s.Store.Talent(ctx, actor.ID)
+	if models.IsCode(err, models.CodeNotFound) {
+		return nil, refuse("sorting by match is for a creator with a profile")
+	}
+	if err != nil {
+		return nil, err
+	}
+	all := q
+	all.Sort, all.Page = "", models.Page{Page: 1, PerPage: matchSortLimit}
+	page, err := s.Searcher.SearchProjects(ctx, all)
+	if err != nil {
+		return nil, err
+	}
+	if page.Total > matchSortLimit {
+		msg := fmt.Sprintf("%d projects found; sorting by match takes at most %d: add words or filters", page.Total, matchSortLimit)
+		return nil, &models.Error{Code: models.CodeBadRequest, Message: msg, Fields: map[string]string{"sort": msg},
+			Rules: map[string]models.FieldRule{"sort": {Rule: models.RuleMatchSortTooMany, Param: strconv.Itoa(matchSortLimit)}}}
+	}
+	cands, err := s.Searcher.ProjectCandidates(ctx, t, candidates)
+	if err != nil {
+		return nil, err
+	}
+	rel := relative(cands)
+	ps, err := fetchHits(ctx, page.Hits, &s.docs.projects, s.Store.Project, projectVersion, func(*models.Project) bool { return true })
+	if err != nil {
+		return nil, err
+	}
+	scores := map[string]float64{}
+	for _, p := range ps {
+		scores[p.ID], _, _, _ = models.Score(models.MatchInput{Project: p, Talent: t, Text: rel[p.ID], SkillKey: s.Searcher.SkillKey}, s.Weights)
+	}
+	slices.SortStableFunc(ps, func(a, b *models.Project) int {
+		return cmp.Or(cmp.Compare(scores[b.ID], scores[a.ID]), cmp.Compare(a.ID, b.ID))
+	})
+	from := min(q.Page.Offset(), len(ps))
+	to := min(from+q.Page.PerPage, len(ps))
+	out := &models.SearchResult[models.ProjectHit]{Items: []models.ProjectHit{}, Total: page.Total, Page: q.Page.Page, PerPage: q.Page.PerPage,
+		Facets: page.Facets, TookMS: ms(page.Took), Partial: page.Partial}
+	hl := s.Searcher.Highlighter(q.Q)
+	names := s.orgNames()
+	byID := map[string]models.SearchHit{}
+	for _, h := range page.Hits {
+		byID[h.ID] = h
+	}
+	for _, p := range ps[from:to] {
+		score := scores[p.ID]
+		out.Items = append(out.Items, models.ProjectHit{Project: p, Score: byID[p.ID].Score, MatchScore: &score, OrgName: names(ctx, p.OrgID),
+			Highlights: projectHighlights(hl, p)})
 	}
 	return out, nil
 }
@@ -146,8 +241,10 @@ func (s *Projects) Matches(ctx context.Context, actor *models.User, id string, p
 	return pageOf(matches, page), nil
 }
 
-// Matches implements models.TalentService: open projects for the owner.
-func (s *Talents) Matches(ctx context.Context, actor *models.User, id string, page models.Page) (*models.List[models.ProjectMatch], error) {
+// Matches implements models.TalentService: open projects for the owner,
+// leaving out those applied or invited to, and those the filter does not
+// keep.
+func (s *Talents) Matches(ctx context.Context, actor *models.User, id string, f models.ProjectMatchFilter) (*models.List[models.ProjectMatch], error) {
 	t, err := s.Store.Talent(ctx, id)
 	if err != nil {
 		return nil, err
@@ -161,19 +258,47 @@ func (s *Talents) Matches(ctx context.Context, actor *models.User, id string, pa
 		return nil, err
 	}
 	rel := relative(hits)
-	ps, err := fetchHits(ctx, hits, &s.docs.projects, s.Store.Project, projectVersion, func(p *models.Project) bool { return p.Open(today) })
+	taken, err := s.projectsTaken(ctx, t.ID)
+	if err != nil {
+		return nil, err
+	}
+	ps, err := fetchHits(ctx, hits, &s.docs.projects, s.Store.Project, projectVersion, func(p *models.Project) bool { return p.Open(today) && !taken[p.ID] })
 	if err != nil {
 		return nil, err
 	}
 	matches := make([]models.ProjectMatch, 0, len(ps))
+	names := s.orgNames()
 	for _, p := range ps {
-		score, reasons, matched, missing := models.Score(models.MatchInput{Project: p, Talent: t, Text: rel[p.ID], SkillKey: s.Searcher.SkillKey, ForTalent: true}, s.Weights)
-		matches = append(matches, models.ProjectMatch{Project: p, Score: score, Reasons: reasons, MatchedSkills: matched, MissingSkills: missing})
+		score, reasons, matched, missing := models.Score(models.MatchInput{Project: p, Talent: t, Text: rel[p.ID], SkillKey: s.Searcher.SkillKey}, s.Weights)
+		m := models.ProjectMatch{Project: p, Score: score, Reasons: reasons, MatchedSkills: matched, MissingSkills: missing}
+		if f.Keeps(m) {
+			m.OrgName = names(ctx, p.OrgID)
+			matches = append(matches, m)
+		}
 	}
 	slices.SortStableFunc(matches, func(a, b models.ProjectMatch) int {
 		return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.Project.ID, b.Project.ID))
 	})
-	return pageOf(matches, page), nil
+	return pageOf(matches, f.Page), nil
+}
+
+// projectsTaken are the projects the talent applied or was invited to, at
+// any stage (withdrawn and rejected too: applying again is refused).
+func (s *Talents) projectsTaken(ctx context.Context, talentID string) (map[string]bool, error) {
+	out := map[string]bool{}
+	for n := 1; ; n++ {
+		list, err := listPage(ctx, s.Lister, models.ListQuery{Coll: models.CollApplications, Page: models.Page{Page: n, PerPage: models.MaxPerPage},
+			Sort: []string{"_id"}, All: []models.AnyOf{models.Terms("talent_id", talentID)}}, s.Store.Application, func(*models.Application) bool { return true })
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range list.Items {
+			out[a.ProjectID] = true
+		}
+		if n*models.MaxPerPage >= list.Total || len(list.Items) == 0 {
+			return out, nil
+		}
+	}
 }
 
 // Similar implements models.TalentService.

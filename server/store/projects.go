@@ -20,25 +20,35 @@ type projectDoc struct {
 	District    string             `bson:"district"`
 	Openings    int                `bson:"openings"`
 	Deadline    string             `bson:"deadline"`
+	PayMin      *int               `bson:"pay_min,omitempty"`
+	PayMax      *int               `bson:"pay_max,omitempty"`
+	PayUnit     string             `bson:"pay_unit,omitempty"`
 	Status      string             `bson:"status"`
 	CreatedBy   string             `bson:"created_by"`
 	Meta        `bson:",inline"`
 }
 
 func toProject(d *projectDoc) *models.Project {
-	return &models.Project{
+	p := &models.Project{
 		ID: d.ID.Hex(), OrgID: d.OrgID, Title: d.Title, Description: d.Description, Kind: models.ProjectKind(d.Kind),
 		Skills: nonNil(d.Skills), Industries: nonNil(d.Industries), District: d.District, Openings: d.Openings,
-		Deadline: d.Deadline, Status: models.ProjectStatus(d.Status), CreatedBy: d.CreatedBy,
+		Deadline: d.Deadline, PayMin: d.PayMin, PayMax: d.PayMax, PayUnit: models.PayUnit(d.PayUnit),
+		Status: models.ProjectStatus(d.Status), CreatedBy: d.CreatedBy,
 		Version: d.Version, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
 	}
+	if p.HasPay() {
+		// The currency is not stored: every pay is in yuan.
+		p.PayCurrency = models.PayCurrency
+	}
+	return p
 }
 
 func (d *projectDoc) setModel(p *models.Project) error {
 	*d = projectDoc{
 		ID: d.ID, OrgID: p.OrgID, Title: p.Title, Description: p.Description, Kind: string(p.Kind),
 		Skills: nonNil(p.Skills), Industries: nonNil(p.Industries), District: p.District, Openings: p.Openings,
-		Deadline: p.Deadline, Status: string(p.Status), CreatedBy: p.CreatedBy, Meta: d.Meta,
+		Deadline: p.Deadline, PayMin: p.PayMin, PayMax: p.PayMax, PayUnit: string(p.PayUnit),
+		Status: string(p.Status), CreatedBy: p.CreatedBy, Meta: d.Meta,
 	}
 	return nil
 }
