@@ -38,6 +38,7 @@ const (
 	AuditRecruitmentDecide   = "recruitment.decide"
 	AuditRecruitmentCorrect  = "recruitment.correct"
 	AuditRecruitmentWithdraw = "recruitment.withdraw"
+	AuditRecruitmentAmend    = "recruitment.amend"
 	AuditContactAccept       = "contact.accept"
 	AuditContactReveal       = "contact.reveal"
 	AuditContactWithdraw     = "contact.withdraw"

@@ -194,7 +194,9 @@ func allowed(p *User, act Action, r Resource) bool {
 		switch act {
 		case ActVerify, ActCorrect:
 			return p.Role == RoleBureau
-		case ActDelete:
+		case ActDelete, ActUpdate:
+			// The reporting organisation withdraws or amends its report
+			// (while it is reported: the service's state rule).
 			return r.member(p)
 		}
 	case KindTaxonomy, KindStats:

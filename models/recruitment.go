@@ -64,6 +64,17 @@ type RecruitmentInput struct {
 	ApplicationID string `json:"application_id" validate:"omitempty,len=24,hexadecimal"`
 }
 
+// RecruitmentAmendment is the body of PATCH /recruitments/{id}: the
+// reporting organisation changes its report while the bureau has not
+// decided it.
+type RecruitmentAmendment struct {
+	Date     *string `json:"date" validate:"omitempty,date"`
+	Origin   *Origin `json:"origin" validate:"omitempty,oneof=overseas domestic"`
+	Level    *Level  `json:"level" validate:"omitempty,level"`
+	District *string `json:"district" validate:"omitempty,district"`
+	Industry *string `json:"industry" validate:"omitempty,industry"`
+}
+
 // CorrectionInput is the body of POST /recruitments/{id}/corrections
 // (bureau): the fields to change and why. Status may revoke a verified
 // record (rejected) or reinstate a rejected one (verified).
@@ -103,6 +114,8 @@ type RecruitmentService interface {
 	Decide(ctx context.Context, actor *User, id string, in DecisionInput) (*Recruitment, error)
 	// Correct changes a decided record (bureau), recording the change.
 	Correct(ctx context.Context, actor *User, id string, in CorrectionInput, ifVersion int64) (*Recruitment, error)
+	// Amend changes a record that is still reported (its organisation).
+	Amend(ctx context.Context, actor *User, id string, in RecruitmentAmendment, ifVersion int64) (*Recruitment, error)
 	// Withdraw deletes a record that is still reported (its organisation).
 	Withdraw(ctx context.Context, actor *User, id string, ifVersion int64) error
 }

@@ -416,6 +416,9 @@ func rows(w *world) []row {
 		{"POST", "/api/v1/recruitments/:id/corrections", "verified", func(w *world, _ role) target {
 			return target{path: "/api/v1/recruitments/" + w.recruitment(models.StatusVerified).ID + "/corrections", body: map[string]any{"reason": "level was wrong", "level": "A"}}
 		}, [nRoles]int{401, 404, 404, 403, 404, ok, 403}},
+		{"PATCH", "/api/v1/recruitments/:id", "reported", func(w *world, _ role) target {
+			return target{path: "/api/v1/recruitments/" + w.recruitment(models.StatusReported).ID, body: map[string]any{"level": "A"}}
+		}, [nRoles]int{401, 404, 404, ok, 404, 403, 403}},
 		{"DELETE", "/api/v1/recruitments/:id", "reported", func(w *world, _ role) target {
 			return target{path: "/api/v1/recruitments/" + w.recruitment(models.StatusReported).ID}
 		}, [nRoles]int{401, 404, 404, no, 404, 403, 403}},

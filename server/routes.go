@@ -102,6 +102,7 @@ func (s *Server) routes() {
 	api.Get("/recruitments/:id", s.requireUser, get(s.cfg.Recruitments.Get))
 	api.Post("/recruitments/:id/verify", s.requireUser, act(s.cfg.Recruitments.Decide))
 	api.Post("/recruitments/:id/corrections", s.requireUser, change(s.cfg.Recruitments.Correct))
+	api.Patch("/recruitments/:id", s.requireUser, change(s.cfg.Recruitments.Amend))
 	api.Delete("/recruitments/:id", s.requireUser, remove(s.cfg.Recruitments.Withdraw))
 
 	api.Get("/targets", s.requireUser, s.handleTargets)

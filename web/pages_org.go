@@ -612,6 +612,7 @@ func (w *Web) orgRecruitments(c *fiber.Ctx, p *page) (string, error) {
 type recruitmentFormData struct {
 	TalentName string
 	Applicants []option
+	Edit       string // the id of the report being changed
 }
 
 // recruitmentNew opens the report form. From a hired card it is filled
@@ -711,6 +712,53 @@ func (w *Web) recruitmentReport(c *fiber.Ctx, p *page) (string, error) {
 	}
 	p.Data = d
 	return "recruitment_form", nil
+}
+
+// recruitmentEdit opens a report still waiting for the bureau, to change.
+func (w *Web) recruitmentEdit(c *fiber.Ctx, p *page) (string, error) {
+	r, err := w.cfg.Recruitments.Get(c.UserContext(), p.User, c.Params("id"))
+	if err != nil {
+		return "", err
+	}
+	if r.Status != models.StatusReported || p.User.OrgID != r.OrgID {
+		return "", models.Refusef(models.CodeConflict, models.RefusalNotWithdrawable, string(r.Status), "a %s record cannot be changed", r.Status)
+	}
+	p.Title = w.tr.t(p.Lang, "recruitment_form.edit_title")
+	p.Form = map[string]string{"date": r.Date, "origin": string(r.Origin), "level": string(r.Level), "district": r.District,
+		"industry": r.Industry, "version": strconv.FormatInt(r.Version, 10)}
+	p.Data = recruitmentFormData{TalentName: r.TalentName, Edit: r.ID}
+	return "recruitment_form", nil
+}
+
+// recruitmentAmend changes a report still waiting for the bureau.
+func (w *Web) recruitmentAmend(c *fiber.Ctx, p *page) (string, error) {
+	id := c.Params("id")
+	p.Form = formOf(c)
+	str := func(k string) *string { v := p.Form[k]; return &v }
+	origin, level := models.Origin(p.Form["origin"]), models.Level(p.Form["level"])
+	in := models.RecruitmentAmendment{Date: str("date"), Origin: &origin, Level: &level, District: str("district"), Industry: str("industry")}
+	version, _ := strconv.ParseInt(p.Form["version"], 10, 64)
+	r, err := w.cfg.Recruitments.Amend(c.UserContext(), p.User, id, in, version)
+	if err == nil {
+		return w.redirect(c, "/org/recruitments", "flash.report_amended")
+	}
+	if !w.formErrors(p, err) {
+		return "", err
+	}
+	p.Title = w.tr.t(p.Lang, "recruitment_form.edit_title")
+	if r, err = w.cfg.Recruitments.Get(c.UserContext(), p.User, id); err != nil {
+		return "", err
+	}
+	p.Data = recruitmentFormData{TalentName: r.TalentName, Edit: r.ID}
+	return "recruitment_form", nil
+}
+
+// recruitmentWithdraw withdraws a report still waiting for the bureau.
+func (w *Web) recruitmentWithdraw(c *fiber.Ctx, p *page) (string, error) {
+	if err := w.cfg.Recruitments.Withdraw(c.UserContext(), p.User, c.Params("id"), int64(atoi(c.FormValue("version")))); err != nil {
+		return "", err
+	}
+	return w.redirect(c, "/org/recruitments", "flash.report_withdrawn")
 }
 
 // talentSearchData is the talent search page.

@@ -43,6 +43,10 @@ func TestEveryPageRendersForEveryRole(t *testing.T) {
 	w.must(err)
 	_, err = w.svc.Recruitments.Decide(w.ctx, bureau, rec.ID, models.DecisionInput{Decision: models.StatusVerified})
 	w.must(err)
+	// A second report, still waiting for the bureau (its edit page).
+	waiting, err := w.svc.Recruitments.Report(w.ctx, member, models.RecruitmentInput{TalentID: tal.ID, OrgID: org.ID, Date: "2025-07-01",
+		Origin: models.OriginDomestic, District: "nanshan", Industry: "games"})
+	w.must(err)
 
 	tokens := map[string]string{"anonymous": ""}
 	for who, email := range map[string]string{"creator": creatorEmail, "member": memberEmail, "orgless": orglessEmail, "bureau": bureauEmail, "admin": adminEmail} {
@@ -62,7 +66,8 @@ func TestEveryPageRendersForEveryRole(t *testing.T) {
 		"/org/projects/:id/pipeline": "/org/projects/" + proj.ID + "/pipeline",
 		"/applications/:id/messages": "/applications/" + app.ID + "/messages",
 		"/org/recruitments":          "/org/recruitments", "/org/recruitments/new": "/org/recruitments/new",
-		"/talents": "/talents", "/talents/:id": "/talents/" + tal.ID,
+		"/org/recruitments/:id/edit": "/org/recruitments/" + waiting.ID + "/edit",
+		"/talents":                   "/talents", "/talents/:id": "/talents/" + tal.ID,
 		"/bureau": "/bureau", "/bureau/verify": "/bureau/verify", "/bureau/audit": "/bureau/audit",
 		"/admin": "/admin?q=example&role=creator", "/admin/reindex": "/admin/reindex",
 		"/unsubscribe":    "/unsubscribe?t=" + url.QueryEscape(w.mail.UnsubscribeToken(creator.ID, models.NoteMoved)),
@@ -165,6 +170,7 @@ var pageMatrix = map[string][6]int{
 	"/org/projects/:id/pipeline": {303, 403, 200, 403, 403, 403},
 	"/org/recruitments":          {303, 403, 200, 403, 403, 403},
 	"/org/recruitments/new":      {303, 403, 200, 200, 403, 403},
+	"/org/recruitments/:id/edit": {303, 403, 200, 404, 403, 403}, // the member's organisation's report
 	"/talents":                   {303, 403, 200, 200, 200, 200},
 	"/talents/:id":               {303, 200, 200, 200, 200, 200},
 	"/bureau":                    {303, 403, 403, 403, 200, 200},

@@ -83,6 +83,9 @@ func (w *Web) routes(app *fiber.App) {
 	r.Get("/org/recruitments", org, w.view(w.orgRecruitments))
 	r.Get("/org/recruitments/new", org, w.view(w.recruitmentNew))
 	r.Post("/org/recruitments/new", org, w.view(w.recruitmentReport))
+	r.Get("/org/recruitments/:id/edit", org, w.view(w.recruitmentEdit))
+	r.Post("/org/recruitments/:id/edit", org, w.view(w.recruitmentAmend))
+	r.Post("/org/recruitments/:id/withdraw", org, w.view(w.recruitmentWithdraw))
 	r.Get("/talents", w.signedIn(models.RoleOrg, models.RoleBureau, models.RoleAdmin), w.view(w.talentSearch))
 	r.Get("/talents/:id", anyone, w.view(w.talentView))
 

@@ -119,7 +119,7 @@ func usedKeys(t *testing.T) map[string]bool {
 		"language":   {"zh", "en", "yue", "ja", "ko", "fr", "de"},
 		"audit_action": {"org.decide", "org.member_add", "org.invite", "org.invite_cancel", "org.invite_decline", "org.member_join", "org.member_leave",
 			"org.member_remove", "org.manager", "base.operator_confirm", "base.operator_decline", "base.decide", "recruitment.report", "recruitment.decide", "recruitment.correct",
-			"recruitment.withdraw", "contact.accept", "contact.reveal", "contact.withdraw", "talent.erase", "user.create", "taxonomy.replace", "target.set",
+			"recruitment.withdraw", "recruitment.amend", "contact.accept", "contact.reveal", "contact.withdraw", "talent.erase", "user.create", "taxonomy.replace", "target.set",
 			"org.verified", "org.rejected", "base.verified", "base.rejected", "recruitment.verified", "recruitment.rejected"},
 		"audit_field":  auditFields,
 		"ui_language":  {"zh-CN", "en"},

@@ -269,6 +269,49 @@ func (s *Recruitments) Correct(ctx context.Context, actor *models.User, id strin
 	return r, nil
 }
 
+// Amend implements models.RecruitmentService: the fields named change,
+// the change is audited with what it was, and the record waits for the
+// bureau as before.
+func (s *Recruitments) Amend(ctx context.Context, actor *models.User, id string, in models.RecruitmentAmendment, ifVersion int64) (*models.Recruitment, error) {
+	r, err := s.Store.Recruitment(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := models.Authorize(actor, models.ActUpdate, r.Resource()); err != nil {
+		return nil, err
+	}
+	if err := s.validate(ctx, in); err != nil {
+		return nil, err
+	}
+	before := recordFields(r)
+	out, err := s.Store.UpdateRecruitment(ctx, id, ifVersion, func(r *models.Recruitment) error {
+		if r.Status != models.StatusReported {
+			return models.Refusef(models.CodeConflict, models.RefusalNotWithdrawable, string(r.Status), "a %s record cannot be changed; ask the bureau for a correction", r.Status)
+		}
+		if in.Date != nil {
+			r.Date = *in.Date
+		}
+		if in.Origin != nil {
+			r.Origin = *in.Origin
+		}
+		if in.Level != nil {
+			r.Level = *in.Level
+		}
+		if in.District != nil {
+			r.District = *in.District
+		}
+		if in.Industry != nil {
+			r.Industry = *in.Industry
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.audit(ctx, actor, models.AuditRecruitmentAmend, models.KindRecruitment, r.ID, before, recordFields(out), "")
+	return out, nil
+}
+
 // Withdraw implements models.RecruitmentService.
 func (s *Recruitments) Withdraw(ctx context.Context, actor *models.User, id string, ifVersion int64) error {
 	r, err := s.Store.Recruitment(ctx, id)
