@@ -63,9 +63,12 @@ type BaseFilter struct {
 	Q        string // words of the name (the directory's search)
 	Kind     []string
 	District []string
+	Industry []string
 	Status   []Status
 	OrgID    []string
-	Page     Page
+	// Order is by registration: OrderNewest (the default) or OrderOldest.
+	Order string
+	Page  Page
 }
 
 // BaseService manages bases.

@@ -22,6 +22,26 @@ type ListQuery struct {
 	Page Page
 }
 
+// The orders of a list by when its records were created (registered,
+// reported): the bureau works its queues oldest first.
+const (
+	OrderNewest = "newest"
+	OrderOldest = "oldest"
+)
+
+// CreatedOrder is the sort of a ListQuery for an order (OrderNewest,
+// OrderOldest), with the id as the tie-break so that pages do not overlap;
+// nil for any other value (the list's own default).
+func CreatedOrder(order string) []string {
+	switch order {
+	case OrderNewest:
+		return []string{"-created_at", "-_id"}
+	case OrderOldest:
+		return []string{"created_at", "_id"}
+	}
+	return nil
+}
+
 // AnyOf is a disjunction of terms.
 type AnyOf []Match
 

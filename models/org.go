@@ -124,9 +124,12 @@ type OrgFilter struct {
 	Q        string // words of the name (the directory's search)
 	Kind     []string
 	District []string
+	Industry []string
 	Status   []Status
 	Flag     []string
-	Page     Page
+	// Order is by registration: OrderNewest (the default) or OrderOldest.
+	Order string
+	Page  Page
 }
 
 // OrgService manages organisations.

@@ -97,7 +97,11 @@ type RecruitmentFilter struct {
 	Industry []string
 	Origin   []string
 	OrgID    []string
-	Page     Page
+	// Order is empty for the hire's date, newest first; OrderNewest or
+	// OrderOldest order by when the hire was reported (how long it has
+	// waited for the bureau).
+	Order string
+	Page  Page
 }
 
 // RecruitmentService manages recruitment reports.

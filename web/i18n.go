@@ -136,13 +136,16 @@ func (w *Web) funcs(lang string) template.FuncMap {
 		"hasPrefix": strings.HasPrefix,
 		"mul100":    func(v any) float64 { return toFloat(v) * 100 },
 		// qs writes a query string from a map, with one key set (paging).
-		"qs": func(q map[string]string, key string, value any) string {
+		// It is typed as a URL: html/template would otherwise escape its
+		// "=" and "&" after a "?" (page%3d2, read as no page at all);
+		// url.Values encodes every key and value itself.
+		"qs": func(q map[string]string, key string, value any) template.URL {
 			v := url.Values{}
 			for k, x := range q {
 				v.Set(k, x)
 			}
 			v.Set(key, fmt.Sprint(value))
-			return v.Encode()
+			return template.URL(v.Encode())
 		},
 		"join": strings.Join,
 		"add":  func(a, b int) int { return a + b },

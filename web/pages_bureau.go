@@ -1,10 +1,14 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"math"
+	"net/url"
 	"slices"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -208,41 +212,118 @@ func (w *Web) chartData(p *page, d *dashboardData) map[string]any {
 	return map[string]any{"gauges": gauges, "trend": trend, "bars": bars}
 }
 
+// queuePerPage is how many records of a queue the page shows at once.
+const queuePerPage = 20
+
+// queueParams are the verification page's query parameters: the order and
+// filters every queue shares, and one page number per queue, so that
+// paging one queue keeps the others where they were.
+var queueParams = []string{"order", "district", "industry", "org_kind", "base_kind", "orgs_page", "bases_page", "reports_page"}
+
 // queuesData are the verification queues.
 type queuesData struct {
 	Orgs         *models.List[*models.Org]
 	Bases        *models.List[*models.Base]
 	Recruitments *models.List[*models.Recruitment]
+	OrgPages     []int
+	BasePages    []int
+	ReportPages  []int
 	OrgNames     map[string]string
 	// ContactVerified says, by the id of the account that registered an
 	// organisation (its contact), whether its address is verified.
 	ContactVerified map[string]bool
+	// Reporters are the names of the members who reported the hires.
+	Reporters map[string]string
+	Query     map[string]string
+	Order     string
+	// Waited says, by record id, how long it has waited (in the page's
+	// language).
+	Waited map[string]string
+	// Back is the query string of the page ("?…" or empty), kept in the
+	// forms' actions so that a decision returns to the same view.
+	Back string
+	// Bulk is the outcome of an "approve selected", row by row, when a
+	// row could not be approved (all approved redirects with a flash).
+	Bulk []bulkOutcome
+}
+
+// bulkOutcome is one record of an "approve selected".
+type bulkOutcome struct {
+	ID, Name string
+	Error    string // empty when approved
+}
+
+// queueFilter is the verification page's filters; values outside the
+// vocabularies are dropped (a hand-edited address lists everything rather
+// than nothing, and the form shows no filter set).
+func queueFilter(c *fiber.Ctx, tax *models.Taxonomy) (q map[string]string, order string) {
+	q = queryOf(c, queueParams...)
+	order = q["order"]
+	if order != models.OrderNewest {
+		order = models.OrderOldest
+		delete(q, "order")
+	}
+	for param, vocab := range map[string]string{"district": "districts", "industry": "industries", "org_kind": "org_kinds", "base_kind": "base_kinds"} {
+		if v, ok := q[param]; ok && !slices.ContainsFunc(activeTerms(tax, vocab), func(t models.Term) bool { return t.Key == v }) {
+			delete(q, param)
+		}
+	}
+	return q, order
+}
+
+// queuePage reads a queue's own page parameter.
+func queuePage(q map[string]string, name string) models.Page {
+	n := atoi(q[name])
+	if n < 1 || n > 500 {
+		n = 1
+	}
+	return models.Page{Page: n, PerPage: queuePerPage}
 }
 
 func (w *Web) verifyQueues(c *fiber.Ctx, p *page) (string, error) {
 	p.Title = w.tr.t(p.Lang, "verify.title")
 	ctx := c.UserContext()
+	q, order := queueFilter(c, p.Tax)
 	pending := []models.Status{models.StatusPending}
-	d := queuesData{OrgNames: map[string]string{}}
+	d := queuesData{OrgNames: map[string]string{}, Waited: map[string]string{}, Query: q, Order: order,
+		Back: strings.TrimPrefix(w.queueURL(c), "/bureau/verify")}
+	if prev, ok := p.Data.(queuesData); ok {
+		d.Bulk = prev.Bulk
+	}
+	district, industry := nonEmpty(q["district"]), nonEmpty(q["industry"])
 	var err error
-	if d.Orgs, err = w.cfg.Orgs.List(ctx, p.User, models.OrgFilter{Status: pending, Page: models.Page{Page: 1, PerPage: 50}}); err != nil {
+	if d.Orgs, err = w.cfg.Orgs.List(ctx, p.User, models.OrgFilter{Status: pending, District: district, Industry: industry,
+		Kind: nonEmpty(q["org_kind"]), Order: order, Page: queuePage(q, "orgs_page")}); err != nil {
 		return "", err
 	}
-	if d.Bases, err = w.cfg.Bases.List(ctx, p.User, models.BaseFilter{Status: pending, Page: models.Page{Page: 1, PerPage: 50}}); err != nil {
+	if d.Bases, err = w.cfg.Bases.List(ctx, p.User, models.BaseFilter{Status: pending, District: district, Industry: industry,
+		Kind: nonEmpty(q["base_kind"]), Order: order, Page: queuePage(q, "bases_page")}); err != nil {
 		return "", err
 	}
 	if d.Recruitments, err = w.cfg.Recruitments.List(ctx, p.User, models.RecruitmentFilter{Status: []string{string(models.StatusReported)},
-		Page: models.Page{Page: 1, PerPage: 50}}); err != nil {
+		District: district, Industry: industry, Order: order, Page: queuePage(q, "reports_page")}); err != nil {
 		return "", err
 	}
+	d.OrgPages, d.BasePages, d.ReportPages = pages(d.Orgs.Total, queuePerPage), pages(d.Bases.Total, queuePerPage), pages(d.Recruitments.Total, queuePerPage)
 	ids := map[string]bool{}
+	var reporters []string
+	now := w.cfg.Now()
+	for _, o := range d.Orgs.Items {
+		d.Waited[o.ID] = w.waited(p.Lang, o.CreatedAt, now)
+	}
 	for _, b := range d.Bases.Items {
+		d.Waited[b.ID] = w.waited(p.Lang, b.CreatedAt, now)
 		for _, id := range b.OperatorOrgIDs {
+			ids[id] = true
+		}
+		for _, id := range b.PendingOperatorIDs {
 			ids[id] = true
 		}
 	}
 	for _, r := range d.Recruitments.Items {
+		d.Waited[r.ID] = w.waited(p.Lang, r.CreatedAt, now)
 		ids[r.OrgID] = true
+		reporters = append(reporters, r.ReportedBy)
 	}
 	for id := range ids {
 		if o, err := w.cfg.Orgs.Get(ctx, p.User, id); err == nil {
@@ -256,8 +337,52 @@ func (w *Web) verifyQueues(c *fiber.Ctx, p *page) (string, error) {
 	if d.ContactVerified, err = w.cfg.Accounts.EmailsVerified(ctx, p.User, contacts); err != nil {
 		return "", err
 	}
+	if d.Reporters, err = w.cfg.Accounts.Names(ctx, p.User, reporters); err != nil {
+		return "", err
+	}
 	p.Data = d
 	return "verify", nil
+}
+
+// waited says how long a record has waited, in the page's language: hours
+// on its first day, then days.
+func (w *Web) waited(lang string, since, now time.Time) string {
+	d := now.Sub(since)
+	switch {
+	case d < time.Hour:
+		return w.tr.t(lang, "verify.waited_under_hour")
+	case d < 2*time.Hour:
+		return w.tr.t(lang, "verify.waited_hour")
+	case d < 24*time.Hour:
+		return w.tr.t(lang, "verify.waited_hours", "N", int(d/time.Hour))
+	case d < 48*time.Hour:
+		return w.tr.t(lang, "verify.waited_day")
+	}
+	return w.tr.t(lang, "verify.waited_days", "N", int(d/(24*time.Hour)))
+}
+
+// decider is a service's decision on one record of a queue.
+type decider func(ctx context.Context, actor *models.User, id string, in models.DecisionInput) error
+
+func (w *Web) deciderOf(kind string) decider {
+	switch kind {
+	case "orgs":
+		return func(ctx context.Context, u *models.User, id string, in models.DecisionInput) error {
+			_, err := w.cfg.Orgs.Decide(ctx, u, id, in)
+			return err
+		}
+	case "bases":
+		return func(ctx context.Context, u *models.User, id string, in models.DecisionInput) error {
+			_, err := w.cfg.Bases.Decide(ctx, u, id, in)
+			return err
+		}
+	case "recruitments":
+		return func(ctx context.Context, u *models.User, id string, in models.DecisionInput) error {
+			_, err := w.cfg.Recruitments.Decide(ctx, u, id, in)
+			return err
+		}
+	}
+	return nil
 }
 
 // decide verifies or rejects an organisation, a base or a recruitment
@@ -265,18 +390,11 @@ func (w *Web) verifyQueues(c *fiber.Ctx, p *page) (string, error) {
 func (w *Web) decide(c *fiber.Ctx, p *page) (string, error) {
 	in := models.DecisionInput{Decision: models.Status(c.FormValue("decision")), Reason: c.FormValue("reason")}
 	ctx, id := c.UserContext(), c.Params("id")
-	var err error
-	switch c.Params("kind") {
-	case "orgs":
-		_, err = w.cfg.Orgs.Decide(ctx, p.User, id, in)
-	case "bases":
-		_, err = w.cfg.Bases.Decide(ctx, p.User, id, in)
-	case "recruitments":
-		_, err = w.cfg.Recruitments.Decide(ctx, p.User, id, in)
-	default:
+	fn := w.deciderOf(c.Params("kind"))
+	if fn == nil {
 		return "", models.Errorf(models.CodeNotFound, "nothing to verify there")
 	}
-	if err != nil {
+	if err := fn(ctx, p.User, id, in); err != nil {
 		if models.IsCode(err, models.CodeValidation) || models.IsCode(err, models.CodeConflict) {
 			name, rerr := w.verifyQueues(c, p)
 			p.Errors = map[string]string{"_": w.tr.t(p.Lang, "verify.refused"), id: w.tr.t(p.Lang, "verify.reason_needed")}
@@ -292,7 +410,110 @@ func (w *Web) decide(c *fiber.Ctx, p *page) (string, error) {
 	if in.Decision == models.StatusRejected {
 		flash = "flash.rejected"
 	}
-	return w.redirect(c, "/bureau/verify", flash)
+	return w.redirect(c, w.queueURL(c), flash)
+}
+
+// bulkMax is how many records one "approve selected" may name: two pages
+// of a queue and more, while keeping one post's work short.
+const bulkMax = 100
+
+// decideMany approves the records selected in one queue, each through the
+// service's own decision (checked and audited one by one, as if approved
+// by its own button). A record that cannot be approved (decided meanwhile,
+// gone) does not stop the others; the page then says, record by record,
+// what happened, with 200 when some were approved and the refusal's status
+// when none was.
+func (w *Web) decideMany(c *fiber.Ctx, p *page) (string, error) {
+	kind := c.Params("kind")
+	fn := w.deciderOf(kind)
+	if fn == nil {
+		return "", models.Errorf(models.CodeNotFound, "nothing to verify there")
+	}
+	var ids []string
+	for _, id := range valuesOf(c, "id") {
+		if !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	refuse := func(msg string) (string, error) {
+		name, err := w.verifyQueues(c, p)
+		p.Errors = map[string]string{"_": msg}
+		p.Status = models.CodeValidation.HTTPStatus()
+		return name, err
+	}
+	if len(ids) == 0 {
+		return refuse(w.tr.t(p.Lang, "verify.none_selected"))
+	}
+	if len(ids) > bulkMax {
+		return refuse(w.tr.t(p.Lang, "verify.too_many", "N", bulkMax))
+	}
+	ctx := c.UserContext()
+	var out []bulkOutcome
+	var failed error
+	approved := 0
+	for _, id := range ids {
+		o := bulkOutcome{ID: id, Name: w.recordName(ctx, p.User, kind, id)}
+		if err := fn(ctx, p.User, id, models.DecisionInput{Decision: models.StatusVerified}); err != nil {
+			switch {
+			case models.IsCode(err, models.CodeConflict):
+				o.Error = w.tr.t(p.Lang, "verify.already_decided")
+			case models.IsCode(err, models.CodeNotFound), models.IsCode(err, models.CodeValidation), models.IsCode(err, models.CodeBadRequest):
+				o.Error = w.tr.t(p.Lang, "verify.not_found")
+			default:
+				return "", err // a fault, not a refusal: the error page
+			}
+			if failed == nil {
+				failed = err
+			}
+		} else {
+			approved++
+		}
+		out = append(out, o)
+	}
+	if failed == nil {
+		return w.redirect(c, w.queueURL(c), "flash.verified_many")
+	}
+	p.Data = queuesData{Bulk: out}
+	name, err := w.verifyQueues(c, p)
+	p.Errors = map[string]string{"_": w.tr.t(p.Lang, "verify.bulk_partial", "N", approved, "Failed", len(ids)-approved)}
+	if approved == 0 {
+		p.Status = models.ErrorCode(failed).HTTPStatus()
+	}
+	return name, err
+}
+
+// recordName is what the bureau calls a record of a queue: its name, or
+// for a hire report the talent's; the id when it cannot be read.
+func (w *Web) recordName(ctx context.Context, u *models.User, kind, id string) string {
+	switch kind {
+	case "orgs":
+		if o, err := w.cfg.Orgs.Get(ctx, u, id); err == nil {
+			return o.Name
+		}
+	case "bases":
+		if b, err := w.cfg.Bases.Get(ctx, u, id); err == nil {
+			return b.Name
+		}
+	case "recruitments":
+		if r, err := w.cfg.Recruitments.Get(ctx, u, id); err == nil && r.TalentName != "" {
+			return r.TalentName
+		}
+	}
+	return id
+}
+
+// queueURL is the verification page with the order, filters and pages the
+// form was posted from (kept in its action), so that a decision returns
+// the bureau to where it was.
+func (w *Web) queueURL(c *fiber.Ctx) string {
+	v := url.Values{}
+	for k, x := range queryOf(c, queueParams...) {
+		v.Set(k, x)
+	}
+	if len(v) == 0 {
+		return "/bureau/verify"
+	}
+	return "/bureau/verify?" + v.Encode()
 }
 
 func (w *Web) auditTrail(c *fiber.Ctx, p *page) (string, error) {

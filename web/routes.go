@@ -92,6 +92,7 @@ func (w *Web) routes(app *fiber.App) {
 	// The bureau (and admins).
 	r.Get("/bureau", bureau, w.view(w.dashboard))
 	r.Get("/bureau/verify", bureau, w.view(w.verifyQueues))
+	r.Post("/bureau/verify/:kind", bureau, w.view(w.decideMany))
 	r.Post("/bureau/verify/:kind/:id", bureau, w.view(w.decide))
 	r.Get("/bureau/audit", bureau, w.view(w.auditTrail))
 

@@ -92,9 +92,9 @@ func (s *Bases) List(ctx context.Context, actor *models.User, f models.BaseFilte
 	if err := signedIn(actor); err != nil {
 		return nil, err
 	}
-	q := models.ListQuery{Coll: models.CollBases, Page: f.Page, Text: f.Q, All: []models.AnyOf{
+	q := models.ListQuery{Coll: models.CollBases, Page: f.Page, Text: f.Q, Sort: models.CreatedOrder(f.Order), All: []models.AnyOf{
 		scope(actor, "operator_org_ids"), models.Terms("kind", f.Kind...), models.Terms("district", f.District...),
-		models.Terms("status", f.Status...), models.Terms("operator_org_ids", f.OrgID...),
+		models.Terms("industries", f.Industry...), models.Terms("status", f.Status...), models.Terms("operator_org_ids", f.OrgID...),
 	}}
 	return listPage(ctx, s.Lister, q, s.Store.Base, func(b *models.Base) bool { return models.CanSee(actor, b.Resource()) })
 }

@@ -117,9 +117,9 @@ func (s *Orgs) List(ctx context.Context, actor *models.User, f models.OrgFilter)
 	if err := signedIn(actor); err != nil {
 		return nil, err
 	}
-	q := models.ListQuery{Coll: models.CollOrgs, Page: f.Page, Text: f.Q, All: []models.AnyOf{
+	q := models.ListQuery{Coll: models.CollOrgs, Page: f.Page, Text: f.Q, Sort: models.CreatedOrder(f.Order), All: []models.AnyOf{
 		scope(actor, "_id"), models.Terms("kind", f.Kind...), models.Terms("district", f.District...),
-		models.Terms("status", f.Status...), models.Terms("flags", f.Flag...),
+		models.Terms("industries", f.Industry...), models.Terms("status", f.Status...), models.Terms("flags", f.Flag...),
 	}}
 	return listPage(ctx, s.Lister, q, s.Store.Org, func(o *models.Org) bool { return models.CanSee(actor, o.Resource()) })
 }

@@ -168,7 +168,11 @@ func (s *Recruitments) List(ctx context.Context, actor *models.User, f models.Re
 	if !staff(actor) {
 		own = models.Terms("org_id", actor.OrgID)
 	}
-	q := models.ListQuery{Coll: models.CollRecruitments, Page: f.Page, Sort: []string{"-date", "-created_at", "_id"}, All: []models.AnyOf{
+	sort := models.CreatedOrder(f.Order)
+	if sort == nil {
+		sort = []string{"-date", "-created_at", "_id"}
+	}
+	q := models.ListQuery{Coll: models.CollRecruitments, Page: f.Page, Sort: sort, All: []models.AnyOf{
 		own, models.Terms("status", f.Status...), models.Terms("district", f.District...), models.Terms("industry", f.Industry...),
 		models.Terms("origin", f.Origin...), models.Terms("org_id", f.OrgID...),
 	}}

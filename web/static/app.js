@@ -20,6 +20,20 @@
     }
   }, true);
 
+  // A queue's "select all" ticks or clears every row's checkbox of its
+  // bulk form (the rows name the form by its id). It is hidden in the page
+  // and shown here: without scripts it would do nothing.
+  document.addEventListener('change', function (e) {
+    var all = e.target.closest && e.target.closest('input[data-check-all]');
+    if (!all) return;
+    var form = all.getAttribute('data-check-all');
+    document.querySelectorAll('input[type="checkbox"][form="' + form + '"]').forEach(function (c) { c.checked = all.checked; });
+  });
+
+  function showCheckAll(root) {
+    root.querySelectorAll('input[data-check-all][hidden]').forEach(function (c) { c.hidden = false; });
+  }
+
   // ---- Charts (ECharts, loaded only on the dashboard) ----
   var charts = [];
   var palette = ['#c8102e', '#1f5fa8', '#2e8b57', '#d98b00', '#6b4fa0', '#0f8c8c', '#8c5a2b', '#5b6770'];
@@ -52,7 +66,11 @@
   // is on that scale, and a note at the top when it is above it, so that a
   // far goal does not flatten the count to the axis. The pace line climbs
   // out of the chart then (clipped).
-  function trendOption(t) {
+  // On a narrow chart (a phone) the legend wraps to two lines: the plot
+  // leaves room under the month labels for them rather than being drawn
+  // over by them.
+  function trendOption(t, width) {
+    var narrow = width < 560;
     var last = t.actual.length - 1;
     var forecast = t.months.map(function () { return null; });
     if (last >= 0 && last < 11 && t.forecast > 0) {
@@ -69,8 +87,8 @@
       animation: false,
       color: ['#c8102e', '#5b6770', '#1f5fa8'],
       tooltip: { trigger: 'axis' },
-      legend: { data: [t.labels.actual, t.labels.pace, t.labels.forecast], bottom: 0 },
-      grid: { left: 48, right: 24, top: 32, bottom: 48 },
+      legend: { data: [t.labels.actual, t.labels.pace, t.labels.forecast], bottom: 0, itemGap: narrow ? 8 : 10 },
+      grid: { left: narrow ? 40 : 48, right: narrow ? 12 : 24, top: 32, bottom: narrow ? 84 : 48 },
       graphic: t.goal_on_scale ? [] : [{ type: 'text', right: 24, top: 6, silent: true,
         style: { text: t.labels.goal_off_scale, fill: '#2e8b57', fontSize: 12 } }],
       xAxis: { type: 'category', data: t.months, boundaryGap: false },
@@ -107,7 +125,7 @@
         var g = (data.gauges || []).filter(function (x) { return x.id === id; })[0];
         if (g) opt = gaugeOption(g);
       } else if (kind === 'trend') {
-        if (data.trend && data.trend.months) opt = trendOption(data.trend);
+        if (data.trend && data.trend.months) opt = trendOption(data.trend, node.clientWidth);
       } else if (kind === 'bar') {
         var b = (data.bars || {})[id];
         if (b && b.keys && b.keys.length) opt = barOption(b);
@@ -209,7 +227,7 @@
     }
   });
 
-  function init(root) { initCharts(root); }
+  function init(root) { initCharts(root); showCheckAll(root); }
 
   if (document.readyState === 'loading') {
     document.addEventListener('DOMContentLoaded', function () { init(document); });
