@@ -157,7 +157,7 @@ func TestBrowserHiringJourney(t *testing.T) {
 	}
 	// Changed while it waits, then withdrawn.
 	manual := func(sel string) string {
-		return b.eval(org2, `(() => { const r = [...document.querySelectorAll("tbody tr")].find(r => r.innerText.includes("2025-05-2")); return r ? "#" + r.id + " ` + sel + `" : "" })()`)
+		return b.eval(org2, `(() => { const r = [...document.querySelectorAll("tbody tr")].find(r => r.innerText.includes("2025-05-2")); return r ? "#" + r.id + " `+sel+`" : "" })()`)
 	}
 	b.run(org2, "edit the manual report", click(manual("a.edit-report")))
 	b.waitPath(org2, `^/org/recruitments/[0-9a-f]+/edit$`)
