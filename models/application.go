@@ -197,6 +197,21 @@ type ApplicationService interface {
 	// audit trail too. Returns CodeNotFound when there is no such consent,
 	// CodeForbidden for other roles than creator.
 	WithdrawConsent(ctx context.Context, actor *User, orgID string) error
+	// Board returns a page of a project's applications as its
+	// organisation's pipeline shows them (the project's organisation only).
+	Board(ctx context.Context, actor *User, projectID string, p Page) (*List[*ApplicationCard], error)
+}
+
+// ApplicationCard is an application on the organisation's board: who (the
+// headline, if the organisation may see the profile), how well they match
+// the project (the score without the text's relevance, and the project's
+// skills they have), and when it last moved.
+type ApplicationCard struct {
+	*Application
+	Headline string    `json:"headline"`
+	Score    *float64  `json:"score"` // nil when the profile is not visible
+	Matched  []string  `json:"matched_skills"`
+	LastMove time.Time `json:"last_move"`
 }
 
 // ApplicationStore persists applications and contact consents.

@@ -511,6 +511,10 @@ type pipelineData struct {
 	Project *models.Project
 	Columns []column
 	Total   int
+	// Pages number the board's pages (100 applications each) when there
+	// are more than fit one.
+	Pages []int
+	Page  int
 }
 
 type column struct {
@@ -520,6 +524,7 @@ type column struct {
 
 type card struct {
 	App   *models.Application
+	Card  *models.ApplicationCard
 	Moves []models.Stage // where the organisation may move it
 }
 
@@ -528,18 +533,21 @@ var boardStages = []models.Stage{models.StageApplied, models.StageInvited, model
 	models.StageOffered, models.StageHired, models.StageRejected, models.StageWithdrawn}
 
 func (w *Web) board(c *fiber.Ctx, p *page, pr *models.Project) error {
-	_, apps, total, err := w.applicationsOf(c, p.User, pr.ID)
+	list, err := w.cfg.Applications.Board(c.UserContext(), p.User, pr.ID, pageOf(c, boardPerPage))
 	if err != nil {
 		return err
 	}
-	d := pipelineData{Project: pr, Total: total}
+	d := pipelineData{Project: pr, Total: list.Total, Page: list.Page}
+	if list.Total > boardPerPage {
+		d.Pages = pages(list.Total, boardPerPage)
+	}
 	for _, st := range boardStages {
 		col := column{Stage: st}
-		for _, a := range apps {
+		for _, a := range list.Items {
 			if a.Stage != st {
 				continue
 			}
-			cd := card{App: a}
+			cd := card{App: a.Application, Card: a}
 			for _, to := range boardStages {
 				if models.CheckMove(models.SideOrg, a.Stage, to) == nil {
 					cd.Moves = append(cd.Moves, to)
@@ -552,6 +560,9 @@ func (w *Web) board(c *fiber.Ctx, p *page, pr *models.Project) error {
 	p.Data = d
 	return nil
 }
+
+// boardPerPage is how many applications a page of the board holds.
+const boardPerPage = 100
 
 func (w *Web) pipeline(c *fiber.Ctx, p *page) (string, error) {
 	pr, err := w.ownProject(c, p)

@@ -225,3 +225,39 @@ func (s *Applications) WithdrawConsent(ctx context.Context, actor *models.User, 
 	s.audit(ctx, actor, models.AuditContactWithdraw, models.KindTalent, actor.ID, map[string]any{"org_id": orgID}, nil, "")
 	return nil
 }
+
+// Board implements models.ApplicationService.
+func (s *Applications) Board(ctx context.Context, actor *models.User, projectID string, p models.Page) (*models.List[*models.ApplicationCard], error) {
+	pr, err := s.Store.Project(ctx, projectID)
+	if err != nil {
+		return nil, err
+	}
+	if err := models.Authorize(actor, models.ActUpdate, pr.Resource()); err != nil {
+		return nil, err
+	}
+	list, err := s.List(ctx, actor, models.ApplicationFilter{ProjectID: []string{projectID}, Page: p})
+	if err != nil {
+		return nil, err
+	}
+	out := &models.List[*models.ApplicationCard]{Items: make([]*models.ApplicationCard, 0, len(list.Items)), Total: list.Total, Page: list.Page, PerPage: list.PerPage}
+	for _, a := range list.Items {
+		c := &models.ApplicationCard{Application: a, LastMove: a.CreatedAt}
+		if n := len(a.History); n > 0 {
+			c.LastMove = a.History[n-1].At
+		}
+		t, err := s.Store.Talent(ctx, a.TalentID)
+		switch {
+		case models.IsCode(err, models.CodeNotFound):
+		case err != nil:
+			return nil, err
+		case models.CanViewTalent(actor, t):
+			c.Headline = t.Headline
+			if s.Searcher != nil {
+				score, _, matched, _ := models.Score(models.MatchInput{Project: pr, Talent: t, SkillKey: s.Searcher.SkillKey}, s.Weights)
+				c.Score, c.Matched = &score, matched
+			}
+		}
+		out.Items = append(out.Items, c)
+	}
+	return out, nil
+}

@@ -123,3 +123,51 @@ func TestApplicationThread(t *testing.T) {
 		}
 	})
 }
+
+// TestBoardCards: the organisation's board shows each applicant's
+// headline, match score, the project's skills they have and when the
+// application last moved, a page at a time; nobody else gets the board.
+func TestBoardCards(t *testing.T) {
+	w := newJourneyWorld(t)
+	app, err := w.svc.Applications.Create(w.ctx, w.creator, w.project.ID, models.ApplicationInput{Message: "您好"})
+	must(t, err)
+	moved, err := w.svc.Applications.Update(w.ctx, w.member, app.ID, models.ApplicationUpdate{Stage: models.StageShortlisted}, 0)
+	must(t, err)
+	for i, name := range []string{"a@example.com", "b@example.com"} {
+		u := w.account(t, name, models.RoleCreator)
+		_, err := w.svc.Talents.Create(w.ctx, u, models.TalentInput{Name: name, Headline: "剪辑师", Skills: []string{"剪辑"}, Visibility: models.VisibilityPublic})
+		must(t, err)
+		if i == 0 {
+			_, err = w.svc.Applications.Create(w.ctx, u, w.project.ID, models.ApplicationInput{})
+		} else {
+			_, err = w.svc.Applications.Create(w.ctx, w.member, w.project.ID, models.ApplicationInput{TalentID: u.ID})
+		}
+		must(t, err)
+	}
+	board, err := w.svc.Applications.Board(w.ctx, w.member, w.project.ID, models.Page{Page: 1, PerPage: 100})
+	must(t, err)
+	if board.Total != 3 || len(board.Items) != 3 {
+		t.Fatalf("the board: %d of %d", len(board.Items), board.Total)
+	}
+	var lin *models.ApplicationCard
+	for _, c := range board.Items {
+		if c.ID == app.ID {
+			lin = c
+		}
+	}
+	if lin == nil || lin.Headline != "原画师" || lin.Score == nil || *lin.Score <= 0 || !cmp.Equal(lin.Matched, []string{"原画"}) ||
+		!lin.LastMove.Equal(moved.History[len(moved.History)-1].At) {
+		t.Fatalf("the card of the shortlisted applicant: %+v", lin)
+	}
+	page2, err := w.svc.Applications.Board(w.ctx, w.member, w.project.ID, models.Page{Page: 2, PerPage: 2})
+	must(t, err)
+	if page2.Total != 3 || len(page2.Items) != 1 {
+		t.Fatalf("page 2 of 2 per page: %d of %d", len(page2.Items), page2.Total)
+	}
+	other := w.account(t, "rival@example.com", models.RoleOrg)
+	for name, u := range map[string]*models.User{"the creator": w.creator, "an organisation account": other, "anonymous": nil} {
+		if _, err := w.svc.Applications.Board(w.ctx, u, w.project.ID, models.Page{Page: 1, PerPage: 10}); err == nil {
+			t.Errorf("%s got the board", name)
+		}
+	}
+}
