@@ -21,4 +21,5 @@ type Services struct {
 	Notifications NotificationService
 	SavedSearches SavedSearchService
 	Messages      MessageService
+	Desk          DeskService
 }

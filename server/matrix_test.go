@@ -371,6 +371,14 @@ func rows(w *world) []row {
 			return target{path: "/api/v1/applications/" + w.application().ID + "/messages/read"}
 		}, [nRoles]int{401, no, 404, no, 404, 404, 404}},
 
+		// The desk is an organisation's own: members of verified
+		// organisations, about profiles they may read.
+		{"GET", "/api/v1/talents/:id/notes", "talent A", fixed("/api/v1/talents/"+w.talentA+"/notes", nil), [nRoles]int{401, 403, 403, ok, ok, 403, 403}},
+		{"POST", "/api/v1/talents/:id/notes", "talent A", fixed("/api/v1/talents/"+w.talentA+"/notes", map[string]any{"body": "作品扎实"}), [nRoles]int{401, 403, 403, cr, cr, 403, 403}},
+		{"GET", "/api/v1/favourites", "", fixed("/api/v1/favourites", nil), [nRoles]int{401, 403, 403, ok, ok, 403, 403}},
+		{"PUT", "/api/v1/favourites/:talent_id", "talent A", fixed("/api/v1/favourites/"+w.talentA, nil), [nRoles]int{401, 403, 403, no, no, 403, 403}},
+		{"DELETE", "/api/v1/favourites/:talent_id", "talent A", fixed("/api/v1/favourites/"+w.talentA, nil), [nRoles]int{401, 403, 403, no, no, 403, 403}},
+
 		{"GET", "/api/v1/consents", "", fixed("/api/v1/consents", nil), [nRoles]int{401, ok, ok, 403, 403, 403, 403}},
 		{"DELETE", "/api/v1/consents/:org_id", "the creator's consent to O1", func(w *world, r role) target {
 			if r != creator {

@@ -54,6 +54,11 @@ func (s *Server) routes() {
 	api.Get("/talents/:id/export", s.requireUser, s.handleTalentExport)
 	api.Get("/talents/:id/matches", s.requireUser, s.handleTalentMatches)
 	api.Get("/talents/:id/similar", s.requireUser, paged(s.cfg.Talents.Similar))
+	api.Get("/talents/:id/notes", s.requireUser, s.handleNotes)
+	api.Post("/talents/:id/notes", s.requireUser, s.handleNoteAdd)
+	api.Get("/favourites", s.requireUser, s.handleFavourites)
+	api.Put("/favourites/:talent_id", s.requireUser, s.handleFavourite(true))
+	api.Delete("/favourites/:talent_id", s.requireUser, s.handleFavourite(false))
 
 	api.Post("/orgs", s.requireUser, create(s.cfg.Orgs.Create, func(o *models.Org) string { return "/api/v1/orgs/" + o.ID }))
 	api.Get("/orgs", s.requireUser, s.handleOrgList)

@@ -811,6 +811,11 @@ type talentViewData struct {
 	Talent   *models.Talent
 	Similar  *models.List[models.TalentHit]
 	Projects []models.ProjectHit // the organisation's open projects, to invite to
+	// Desk is the organisation's own about the talent (a member of a
+	// verified organisation): its notes and whether it is a favourite.
+	Desk      bool
+	Notes     []models.CandidateNote
+	Favourite bool
 }
 
 func (w *Web) talentView(c *fiber.Ctx, p *page) (string, error) {
@@ -829,7 +834,44 @@ func (w *Web) talentView(c *fiber.Ctx, p *page) (string, error) {
 		if err == nil {
 			d.Projects = res.Items
 		}
+		if notes, err := w.cfg.Desk.Notes(c.UserContext(), p.User, t.ID); err == nil {
+			d.Desk, d.Notes = true, notes
+			d.Favourite, _ = w.cfg.Desk.IsFavourite(c.UserContext(), p.User, t.ID)
+		}
 	}
 	p.Data = d
 	return "talent", nil
+}
+
+// noteAdd keeps a note about a talent for the member's organisation.
+func (w *Web) noteAdd(c *fiber.Ctx, p *page) (string, error) {
+	id := c.Params("id")
+	if _, err := w.cfg.Desk.AddNote(c.UserContext(), p.User, id, models.NoteInput{Body: c.FormValue("body")}); err != nil {
+		if !w.formErrors(p, err) {
+			return "", err
+		}
+		p.Form = map[string]string{"body": c.FormValue("body")}
+		return w.talentView(c, p)
+	}
+	return w.redirect(c, "/talents/"+id+"#notes", "flash.saved")
+}
+
+// favourite adds a talent to the organisation's favourites, or removes it.
+func (w *Web) favourite(c *fiber.Ctx, p *page) (string, error) {
+	id := c.Params("id")
+	if err := w.cfg.Desk.SetFavourite(c.UserContext(), p.User, id, c.FormValue("on") == "true"); err != nil {
+		return "", err
+	}
+	return w.redirect(c, localPath(cmpOr(c.FormValue("back"), "/talents/"+id)), "flash.saved")
+}
+
+// favourites lists the organisation's favourite profiles.
+func (w *Web) favourites(c *fiber.Ctx, p *page) (string, error) {
+	p.Title = w.tr.t(p.Lang, "favourites.title")
+	ts, err := w.cfg.Desk.Favourites(c.UserContext(), p.User)
+	if err != nil {
+		return "", err
+	}
+	p.Data = ts
+	return "favourites", nil
 }

@@ -88,6 +88,9 @@ func (w *Web) routes(app *fiber.App) {
 	r.Post("/org/recruitments/:id/withdraw", org, w.view(w.recruitmentWithdraw))
 	r.Get("/talents", w.signedIn(models.RoleOrg, models.RoleBureau, models.RoleAdmin), w.view(w.talentSearch))
 	r.Get("/talents/:id", anyone, w.view(w.talentView))
+	r.Post("/talents/:id/notes", org, w.view(w.noteAdd))
+	r.Post("/talents/:id/favourite", org, w.view(w.favourite))
+	r.Get("/org/favourites", org, w.view(w.favourites))
 
 	// The bureau (and admins).
 	r.Get("/bureau", bureau, w.view(w.dashboard))

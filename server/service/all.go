@@ -29,6 +29,7 @@ type All struct {
 	Notifications *Notifications
 	SavedSearches *SavedSearches
 	Messages      *Messages
+	Desk          *Desk
 	// Mailer takes the mail that services send; Mail serves preferences,
 	// unsubscribe links and the admin's view of mail.
 	Mailer models.Mailer
@@ -39,7 +40,7 @@ type All struct {
 func (a *All) Models() models.Services {
 	return models.Services{Accounts: a.Accounts, Talents: a.Talents, Orgs: a.Orgs, Bases: a.Bases, Projects: a.Projects,
 		Applications: a.Applications, Recruitments: a.Recruitments, Audit: a.Audit, Taxonomies: a.Taxonomies, Stats: a.Stats, Mail: a.Mail,
-		Notifications: a.Notifications, SavedSearches: a.SavedSearches, Messages: a.Messages}
+		Notifications: a.Notifications, SavedSearches: a.SavedSearches, Messages: a.Messages, Desk: a.Desk}
 }
 
 // Config is what New wires the services to. Store is required; the rest
@@ -109,6 +110,7 @@ func New(cfg Config) *All {
 		Notifications: NewNotifications(st),
 		SavedSearches: NewSavedSearches(st, now),
 		Messages:      NewMessages(d),
+		Desk:          NewDesk(d),
 		Mailer:        mailer,
 		Mail:          cfg.Mail,
 	}

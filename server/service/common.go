@@ -45,6 +45,7 @@ type Stores interface {
 	models.NotificationStore
 	models.SavedSearchStore
 	models.MessageStore
+	models.DeskStore
 	UserSessions(ctx context.Context, userID string) ([]*models.Session, error)
 	BeginErasure(ctx context.Context, e models.Erasure) error
 	EndErasure(ctx context.Context, talentID string) error

@@ -171,3 +171,63 @@ func TestBoardCards(t *testing.T) {
 		}
 	}
 }
+
+// TestRecruiterDesk: notes and favourites are the organisation's own,
+// about profiles its members may read, and go with the talent's erasure.
+func TestRecruiterDesk(t *testing.T) {
+	w := newJourneyWorld(t)
+	_, err := w.svc.Desk.AddNote(w.ctx, w.member, w.talent.ID, models.NoteInput{Body: " 作品扎实，可约面试 "})
+	must(t, err)
+	must(t, w.svc.Desk.SetFavourite(w.ctx, w.member, w.talent.ID, true))
+	must(t, w.svc.Desk.SetFavourite(w.ctx, w.member, w.talent.ID, true)) // twice is once
+	notes, err := w.svc.Desk.Notes(w.ctx, w.member, w.talent.ID)
+	must(t, err)
+	favs, err := w.svc.Desk.Favourites(w.ctx, w.member)
+	must(t, err)
+	if len(notes) != 1 || notes[0].Body != "作品扎实，可约面试" || len(favs) != 1 || favs[0].ID != w.talent.ID || favs[0].Contact.Phone == "13812345678" {
+		t.Fatalf("notes %+v, favourites %+v", notes, favs)
+	}
+	// Another verified organisation sees none of it; the creator and an
+	// organisation account without an organisation may not ask.
+	rival := w.account(t, "rival@studio.example", models.RoleOrg)
+	o, err := w.svc.Orgs.Create(w.ctx, rival, models.OrgInput{Name: "对手工作室", Kind: models.OrgEnterprise, District: "futian", Industries: []string{"games"}})
+	must(t, err)
+	_, err = w.svc.Orgs.Decide(w.ctx, w.bureau, o.ID, models.DecisionInput{Decision: models.StatusVerified})
+	must(t, err)
+	rival = w.refresh(t, rival)
+	if notes, err := w.svc.Desk.Notes(w.ctx, rival, w.talent.ID); err != nil || len(notes) != 0 {
+		t.Fatalf("another organisation's notes: %v %v", notes, err)
+	}
+	if favs, err := w.svc.Desk.Favourites(w.ctx, rival); err != nil || len(favs) != 0 {
+		t.Fatalf("another organisation's favourites: %v %v", favs, err)
+	}
+	for name, u := range map[string]*models.User{"the creator": w.creator, "an account without organisation": w.account(t, "x@example.com", models.RoleOrg)} {
+		if _, err := w.svc.Desk.Notes(w.ctx, u, w.talent.ID); !models.IsCode(err, models.CodeForbidden) {
+			t.Errorf("%s read notes: %v", name, err)
+		}
+	}
+	for _, body := range []string{"", strings.Repeat("字", 2001)} {
+		if _, err := w.svc.Desk.AddNote(w.ctx, w.member, w.talent.ID, models.NoteInput{Body: body}); !models.IsCode(err, models.CodeValidation) {
+			t.Errorf("a note of %d runes: %v", len([]rune(body)), err)
+		}
+	}
+	// A profile made private is out of reach, and out of the list.
+	private := models.VisibilityPrivate
+	_, err = w.svc.Talents.Update(w.ctx, w.creator, w.talent.ID, models.TalentUpdate{Visibility: &private}, 0)
+	must(t, err)
+	if _, err := w.svc.Desk.Notes(w.ctx, w.member, w.talent.ID); !models.IsCode(err, models.CodeNotFound) {
+		t.Errorf("notes about a private profile: %v", err)
+	}
+	if favs, _ := w.svc.Desk.Favourites(w.ctx, w.member); len(favs) != 0 {
+		t.Errorf("a private profile listed among favourites")
+	}
+	// The erasure takes the notes and the favourite.
+	must(t, w.svc.Talents.Erase(w.ctx, models.Erasure{TalentID: w.talent.ID, By: w.creator.ID}, w.creator))
+	org := w.member.OrgID
+	if notes, _ := w.st.CandidateNotes(w.ctx, org, w.talent.ID); len(notes) != 0 {
+		t.Errorf("notes survived the erasure: %v", notes)
+	}
+	if ids, _ := w.st.FavouriteIDs(w.ctx, org); len(ids) != 0 {
+		t.Errorf("the favourite survived the erasure: %v", ids)
+	}
+}

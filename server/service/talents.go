@@ -159,6 +159,10 @@ func (s *Talents) Erase(ctx context.Context, e models.Erasure, actor *models.Use
 			return err
 		}
 	}
+	// What organisations kept about the creator goes too.
+	if err := s.Store.DeleteTalentDesk(ctx, e.TalentID); err != nil {
+		return err
+	}
 	if err := s.Store.DeleteTalentConsents(ctx, e.TalentID); err != nil {
 		return err
 	}

@@ -32,7 +32,7 @@ const (
 var collections = []string{collUsers, collUserEmails, collSessions, collTalents, collLimits, collMeta,
 	models.CollOrgs, models.CollBases, models.CollProjects, models.CollApplications, collConsents,
 	models.CollRecruitments, models.CollAudit, collChanges, collErasures, collTargets, collInvites,
-	collMails, collMailPrefs, collMailDigests, collInboxes, collInboxItems, collInboxKeys, collTokens, collSaved, collThreads, collMessages}
+	collMails, collMailPrefs, collMailDigests, collInboxes, collInboxItems, collInboxKeys, collTokens, collSaved, collThreads, collMessages, collNotes, collFavourites}
 
 // indexes declares every secondary index, in one place. Most lookups are by
 // _id and need none; these serve expiry and maintenance queries.
