@@ -243,7 +243,10 @@ func TestBrowserJourneys(t *testing.T) {
 	b.run(org, "move to hired", click(".cardlet button.move-hired"))
 	b.until(org, "card hired", `document.querySelector('.column[data-stage="hired"] .cardlet .report-hire')`)
 	b.shot(org, "pipeline")
-	b.submit(org, ".report-hire", "/org/recruitments")
+	// The hired card opens the report filled from the application, to
+	// check before it goes.
+	b.submit(org, ".report-hire", "/org/recruitments/new")
+	b.submit(org, "#recruitment-form button[type=submit]", "/org/recruitments")
 	if got := b.text(org, ".flash"); !strings.Contains(got, "已上报") {
 		t.Fatalf("reporting the hire: %q", got)
 	}
