@@ -6,24 +6,6 @@ import (
 	"github.com/szdc/talenthub/models"
 )
 
-// handleThread answers GET /applications/{id}/messages.
-func (s *Server) handleThread(c *fiber.Ctx) error {
-	id, err := idParam(c)
-	if err != nil {
-		return err
-	}
-	q := parseQuery(c)
-	page := q.page()
-	if err := q.err(); err != nil {
-		return err
-	}
-	th, err := s.cfg.Messages.Thread(c.UserContext(), userOf(c), id, page)
-	if err != nil {
-		return err
-	}
-	return c.JSON(th)
-}
-
 // handleMessagePost answers POST /applications/{id}/messages.
 func (s *Server) handleMessagePost(c *fiber.Ctx) error {
 	id, err := idParam(c)

@@ -96,7 +96,7 @@ func (s *Server) routes() {
 	api.Get("/applications", s.requireUser, s.handleApplicationList)
 	api.Get("/applications/:id", s.requireUser, get(s.cfg.Applications.Get))
 	api.Patch("/applications/:id", s.requireUser, change(s.cfg.Applications.Update))
-	api.Get("/applications/:id/messages", s.requireUser, s.handleThread)
+	api.Get("/applications/:id/messages", s.requireUser, paged(s.cfg.Messages.Thread))
 	api.Post("/applications/:id/messages", s.requireUser, s.handleMessagePost)
 	api.Post("/applications/:id/messages/read", s.requireUser, s.handleThreadRead)
 	api.Get("/consents", s.requireUser, s.handleConsentList)

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"time"
 
@@ -51,27 +50,7 @@ func (s *Store) ThreadHead(ctx context.Context, appID string) (models.ThreadHead
 
 // changeThread updates the head of appID (made if missing).
 func (s *Store) changeThread(ctx context.Context, op, appID string, fn func(*threadDoc) error) error {
-	coll := s.db.Collection(collThreads)
-	for range casRetries {
-		_, err := update(ctx, s, op, coll, appID, 0, fn)
-		switch {
-		case err == nil || errors.Is(err, errUnchanged):
-			return nil
-		case !models.IsCode(err, models.CodeNotFound):
-			return err
-		}
-		d := threadDoc{ID: appID}
-		if err := fn(&d); err != nil && !errors.Is(err, errUnchanged) {
-			return err
-		}
-		now := s.nowUTC()
-		d.Meta = Meta{Version: 1, CreatedAt: now, UpdatedAt: now}
-		_, err = coll.InsertOne(ctx, d)
-		if err = translate(op, err); !models.IsCode(err, models.CodeConflict) {
-			return err
-		}
-	}
-	return models.Errorf(models.CodeConflict, "the thread is being changed by others; try again")
+	return upsertList(ctx, s, op, collThreads, appID, func() *threadDoc { return &threadDoc{ID: appID} }, fn)
 }
 
 // AppendMessage implements models.MessageStore: the message is stored at
