@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -151,5 +152,41 @@ func TestInvitationWithdrawnAndClosedProject(t *testing.T) {
 	page := w.page("/org/projects/"+project.ID+"/matches", mtok, models.LangZH)
 	if strings.Contains(page, `class="button small secondary invite"`) || !strings.Contains(page, `id="project-closed"`) {
 		t.Errorf("a closed project's matches offer invitations:\n%.2000s", section(page, "main", "main"))
+	}
+}
+
+// TestReportAmendedOrRefused: a report still waiting is changed from the
+// form; a bad date is shown beside its field, and a decided report is not
+// changed.
+func TestReportAmendedOrRefused(t *testing.T) {
+	w, member, _, creator, _ := consentWorld(t)
+	mtok := w.signIn(member.Email)
+	r, err := w.svc.Recruitments.Report(w.ctx, member, models.RecruitmentInput{TalentID: creator.ID, OrgID: member.OrgID, Date: "2025-03-01",
+		Origin: models.OriginDomestic, District: "nanshan", Industry: "games"})
+	w.must(err)
+	form := url.Values{"date": {"2025-13-40"}, "origin": {"domestic"}, "district": {"nanshan"}, "industry": {"games"}, "version": {fmt.Sprint(r.Version)}}
+	code, _, body := w.post("/org/recruitments/"+r.ID+"/edit", mtok, form)
+	if code != 422 || !strings.Contains(body, `id="e-date"`) || !strings.Contains(body, `value="2025-13-40"`) {
+		t.Fatalf("a bad date: %d\n%.1500s", code, section(body, "main", "main"))
+	}
+	form.Set("date", "2025-03-02")
+	if code, loc, _ := w.post("/org/recruitments/"+r.ID+"/edit", mtok, form); code != 303 || loc != "/org/recruitments" {
+		t.Fatalf("amend: %d %q", code, loc)
+	}
+	got, err := w.svc.Recruitments.Get(w.ctx, member, r.ID)
+	w.must(err)
+	if got.Date != "2025-03-02" {
+		t.Fatalf("after the amendment: %s", got.Date)
+	}
+	bureau, _ := w.user("审核员二", models.RoleBureau)
+	_, err = w.svc.Recruitments.Decide(w.ctx, bureau, r.ID, models.DecisionInput{Decision: models.StatusVerified})
+	w.must(err)
+	form.Set("date", "2025-03-03")
+	form.Set("version", fmt.Sprint(got.Version+1))
+	if code, _, _ := w.post("/org/recruitments/"+r.ID+"/edit", mtok, form); code != 409 {
+		t.Errorf("amending a verified report: %d", code)
+	}
+	if got, _ := w.svc.Recruitments.Get(w.ctx, member, r.ID); got.Date != "2025-03-02" {
+		t.Errorf("a verified report changed: %s", got.Date)
 	}
 }

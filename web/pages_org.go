@@ -749,7 +749,7 @@ func (w *Web) recruitmentAmend(c *fiber.Ctx, p *page) (string, error) {
 	origin, level := models.Origin(p.Form["origin"]), models.Level(p.Form["level"])
 	in := models.RecruitmentAmendment{Date: str("date"), Origin: &origin, Level: &level, District: str("district"), Industry: str("industry")}
 	version, _ := strconv.ParseInt(p.Form["version"], 10, 64)
-	r, err := w.cfg.Recruitments.Amend(c.UserContext(), p.User, id, in, version)
+	_, err := w.cfg.Recruitments.Amend(c.UserContext(), p.User, id, in, version)
 	if err == nil {
 		return w.redirect(c, "/org/recruitments", "flash.report_amended")
 	}
@@ -757,7 +757,8 @@ func (w *Web) recruitmentAmend(c *fiber.Ctx, p *page) (string, error) {
 		return "", err
 	}
 	p.Title = w.tr.t(p.Lang, "recruitment_form.edit_title")
-	if r, err = w.cfg.Recruitments.Get(c.UserContext(), p.User, id); err != nil {
+	r, err := w.cfg.Recruitments.Get(c.UserContext(), p.User, id)
+	if err != nil {
 		return "", err
 	}
 	p.Data = recruitmentFormData{TalentName: r.TalentName, Edit: r.ID}
