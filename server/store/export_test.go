@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"go.mongodb.org/mongo-driver/bson/primitive"
+
 	"github.com/szdc/talenthub/models"
 )
 
@@ -22,5 +24,28 @@ func (s *Store) OrphanNote(t testing.TB, user, key string, n int64, named bool) 
 		if _, err := s.db.Collection(collInboxKeys).InsertOne(ctx, noteKeyDoc{ID: key, User: user, N: n}); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// SetClaimInsertHook makes the claim insert of a registration fail (before
+// or after committing, as f says) until the returned function is called.
+func SetClaimInsertHook(f func(committed bool) error) (restore func()) {
+	claimInsertHook = f
+	return func() { claimInsertHook = nil }
+}
+
+// Translate is translate, for the tests of driver errors.
+func Translate(err error) error { return translate("test", err) }
+
+// PutClaim writes an email claim naming userID (an account that may be
+// gone), as a crash between the two writes of a registration leaves it.
+func (s *Store) PutClaim(t testing.TB, email, userID string) {
+	t.Helper()
+	oid, err := primitive.ObjectIDFromHex(userID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.emails.InsertOne(context.Background(), emailDoc{ID: email, UserID: oid, CreatedAt: time.Now()}); err != nil {
+		t.Fatal(err)
 	}
 }

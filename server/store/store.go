@@ -430,6 +430,8 @@ func translate(op string, err error) error {
 		return &models.Error{Code: models.CodeUnavailable, Message: "the database did not answer in time", Op: op, Err: err}
 	case mongo.IsNetworkError(err), errors.Is(err, mongo.ErrClientDisconnected), isServerSelection(err):
 		return &models.Error{Code: models.CodeUnavailable, Message: "the database is unavailable", Op: op, Err: err}
+	case isFailover(err):
+		return &models.Error{Code: models.CodeUnavailable, Message: "the database is changing its primary; try again", Op: op, Err: err}
 	}
 	var me *models.Error
 	if errors.As(err, &me) {
@@ -442,6 +444,41 @@ func translate(op string, err error) error {
 func isDuplicate(err error) bool {
 	var me *models.Error
 	return errors.As(err, &me) && me.Err != nil && mongo.IsDuplicateKeyError(me.Err)
+}
+
+// failoverCodes are the errors of a replica set that is electing a primary,
+// stepping one down or shutting a member down, and of a write concern
+// that was not met: the request may succeed when retried.
+var failoverCodes = []int{
+	91,    // ShutdownInProgress
+	189,   // PrimarySteppedDown
+	10107, // NotWritablePrimary
+	11600, // InterruptedAtShutdown
+	11602, // InterruptedDueToReplStateChange
+	13435, // NotPrimaryNoSecondaryOk
+	13436, // NotPrimaryOrSecondary
+	64,    // WriteConcernFailed
+}
+
+// isFailover reports an error of a failover or an unmet write concern.
+func isFailover(err error) bool {
+	var we mongo.WriteException
+	if errors.As(err, &we) && we.WriteConcernError != nil {
+		return true
+	}
+	var se mongo.ServerError
+	if !errors.As(err, &se) {
+		return false
+	}
+	if se.HasErrorLabel("RetryableWriteError") || se.HasErrorLabel("TransientTransactionError") {
+		return true
+	}
+	for _, code := range failoverCodes {
+		if se.HasErrorCode(code) {
+			return true
+		}
+	}
+	return false
 }
 
 func isServerSelection(err error) bool {

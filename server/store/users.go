@@ -80,16 +80,93 @@ func (s *Store) CreateUser(ctx context.Context, u *models.User, passwordHash str
 	if _, err := s.users.InsertOne(ctx, doc); err != nil {
 		return translate(op, err)
 	}
-	_, err = s.emails.InsertOne(ctx, emailDoc{ID: u.Email, UserID: doc.ID, CreatedAt: now})
-	if err != nil {
-		_, _ = s.users.DeleteOne(context.WithoutCancel(ctx), idFilter(doc.ID))
-		if models.IsCode(translate(op, err), models.CodeConflict) {
-			return &models.Error{Code: models.CodeConflict, Message: "this email is already registered", Op: op,
-				Fields: map[string]string{"email": "is already registered"}, Rules: map[string]models.FieldRule{"email": {Rule: models.RuleRegistered}}}
-		}
-		return translate(op, err)
+	err = s.claimEmail(ctx, u.Email, doc.ID, now)
+	if err == nil {
+		return nil
 	}
-	return nil
+	// The email is not ours: the account goes (with a context of its own:
+	// the request's may be what ended).
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if _, derr := s.users.DeleteOne(cctx, idFilter(doc.ID)); derr != nil {
+		s.log.WarnContext(ctx, "store: remove an account whose email was not claimed", "user_id", doc.ID.Hex(), "error", derr)
+	}
+	return err
+}
+
+// errClaimed is the answer to a registration of an email that is taken.
+func errClaimed(op string) error {
+	return &models.Error{Code: models.CodeConflict, Message: "this email is already registered", Op: op,
+		Fields: map[string]string{"email": "is already registered"}, Rules: map[string]models.FieldRule{"email": {Rule: models.RuleRegistered}}}
+}
+
+// claimInsertHook, set by tests, stands for the server: it may fail the
+// insert of a claim before or after committing it.
+var claimInsertHook func(committed bool) error
+
+// claimEmail makes the email-to-user claim of a new account. An insert
+// that answers an error may have been committed all the same (a deadline, a
+// failover, a retried write that finds its own first attempt): the claim is
+// then read back, and it is ours if it names our user. A claim naming an
+// account that is gone (left by a crash between the two writes) is healed:
+// removed, and the email claimed again.
+func (s *Store) claimEmail(ctx context.Context, email string, userID primitive.ObjectID, now time.Time) error {
+	const op = "store.CreateUser"
+	for range 2 {
+		err := error(nil)
+		if claimInsertHook != nil {
+			err = claimInsertHook(false)
+		}
+		if err == nil {
+			_, err = s.emails.InsertOne(ctx, emailDoc{ID: email, UserID: userID, CreatedAt: now})
+			if err == nil && claimInsertHook != nil {
+				err = claimInsertHook(true)
+			}
+		}
+		if err == nil {
+			return nil
+		}
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		var claim emailDoc
+		ok, rerr := found(op, s.emails.FindOne(cctx, idFilter(email)).Decode(&claim))
+		cancel()
+		switch {
+		case rerr != nil:
+			return translate(op, err) // neither the insert nor the read answered
+		case ok && claim.UserID == userID:
+			return nil // committed after all
+		case !ok:
+			return translate(op, err) // not committed
+		}
+		// Taken: by a live account, or by one that is gone.
+		gone, herr := s.healClaim(ctx, claim)
+		if herr != nil {
+			return herr
+		}
+		if !gone {
+			return errClaimed(op)
+		}
+	}
+	return errClaimed(op)
+}
+
+// healClaim removes a claim whose account is gone, and says whether it
+// was.
+func (s *Store) healClaim(ctx context.Context, claim emailDoc) (bool, error) {
+	const op = "store.healClaim"
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	ok, err := found(op, s.users.FindOne(cctx, idFilter(claim.UserID)).Err())
+	if err != nil || ok {
+		return false, err
+	}
+	// Only this claim of that account: a new claim made meanwhile stays.
+	_, err = s.emails.DeleteOne(cctx, bson.D{{Key: "_id", Value: claim.ID}, {Key: "user_id", Value: claim.UserID}})
+	if err != nil {
+		return false, translate(op, err)
+	}
+	s.log.WarnContext(ctx, "store: removed an email claim of an account that is gone", "user_id", claim.UserID.Hex())
+	return true, nil
 }
 
 // User implements models.UserStore.
@@ -120,7 +197,15 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (*models.User, st
 	}
 	var d userDoc
 	if err := s.users.FindOne(ctx, idFilter(claim.UserID)).Decode(&d); err != nil {
-		return nil, "", translate(op, err)
+		err = translate(op, err)
+		if models.IsCode(err, models.CodeNotFound) {
+			// A claim of an account that is gone: healed, so that the
+			// email can register again.
+			if _, herr := s.healClaim(ctx, claim); herr != nil {
+				return nil, "", herr
+			}
+		}
+		return nil, "", err
 	}
 	return toUser(&d), d.PasswordHash, nil
 }
