@@ -34,6 +34,9 @@ type applicationDoc struct {
 	ContactAccepted bool               `bson:"contact_accepted"`
 	History         []moveDoc          `bson:"history"`
 	Meta            `bson:",inline"`
+	// Rest keeps the fields this version does not know (written by a newer
+	// one during a rolling deploy), so that a replace does not drop them.
+	Rest bson.M `bson:",inline"`
 }
 
 func toApplication(d *applicationDoc) *models.Application {
@@ -52,7 +55,8 @@ func toApplication(d *applicationDoc) *models.Application {
 
 func (d *applicationDoc) setModel(a *models.Application) error {
 	*d = applicationDoc{
-		ID: d.ID, ProjectID: a.ProjectID, ProjectTitle: a.ProjectTitle, OrgID: a.OrgID, TalentID: a.TalentID,
+		Rest: d.Rest,
+		ID:   d.ID, ProjectID: a.ProjectID, ProjectTitle: a.ProjectTitle, OrgID: a.OrgID, TalentID: a.TalentID,
 		TalentName: a.TalentName, Stage: string(a.Stage), InitiatedBy: string(a.InitiatedBy), Message: a.Message,
 		ContactAccepted: a.ContactAccepted, History: make([]moveDoc, len(a.History)), Meta: d.Meta,
 	}

@@ -23,6 +23,9 @@ type baseDoc struct {
 	Decision       *decisionDoc       `bson:"decision,omitempty"`
 	RegisteredBy   string             `bson:"registered_by"`
 	Meta           `bson:",inline"`
+	// Rest keeps the fields this version does not know (written by a newer
+	// one during a rolling deploy), so that a replace does not drop them.
+	Rest bson.M `bson:",inline"`
 }
 
 func toBase(d *baseDoc) *models.Base {
@@ -36,7 +39,8 @@ func toBase(d *baseDoc) *models.Base {
 
 func (d *baseDoc) setModel(b *models.Base) error {
 	*d = baseDoc{
-		ID: d.ID, Name: b.Name, Kind: b.Kind, District: b.District, Industries: nonNil(b.Industries),
+		Rest: d.Rest,
+		ID:   d.ID, Name: b.Name, Kind: b.Kind, District: b.District, Industries: nonNil(b.Industries),
 		OperatorOrgIDs: nonNil(b.OperatorOrgIDs), PendingOps: b.PendingOperatorIDs, EstablishedOn: b.EstablishedOn, Capacity: b.Capacity,
 		Status: string(b.Status), Decision: toDecisionDoc(b.Decision), RegisteredBy: b.RegisteredBy, Meta: d.Meta,
 	}

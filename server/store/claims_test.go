@@ -118,3 +118,35 @@ func TestFailoverErrorsAreUnavailable(t *testing.T) {
 		t.Errorf("an unknown error: %v", got)
 	}
 }
+
+// TestUpdatesKeepFieldsThisVersionDoesNotKnow: during a rolling deploy an
+// older binary replaces documents that a newer one wrote with more fields;
+// the fields it does not know survive its updates.
+func TestUpdatesKeepFieldsThisVersionDoesNotKnow(t *testing.T) {
+	s := storetest.MustOpen(t)
+	ctx := context.Background()
+	u := &models.User{Email: "rolling@example.com", Name: "R", Role: models.RoleOrg}
+	if err := s.CreateUser(ctx, u, "hash"); err != nil {
+		t.Fatal(err)
+	}
+	o := &models.Org{Name: "滚动发布工作室", Kind: models.OrgEnterprise, District: "nanshan", Status: models.StatusPending, CreatedBy: u.ID, MemberIDs: []string{u.ID}}
+	if err := s.CreateOrg(ctx, o); err != nil {
+		t.Fatal(err)
+	}
+	s.SetRawField(t, "orgs", o.ID, "future_field", "kept")
+	s.SetRawField(t, "users", u.ID, "future_field", "kept")
+	if _, err := s.UpdateOrg(ctx, o.ID, 0, func(o *models.Org) error { o.Name = "改名工作室"; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetPassword(ctx, u.ID, "another hash"); err != nil {
+		t.Fatal(err)
+	}
+	for _, coll := range []struct{ name, id string }{{"orgs", o.ID}, {"users", u.ID}} {
+		if got := s.RawField(t, coll.name, coll.id, "future_field"); got != "kept" {
+			t.Errorf("%s: the unknown field after an update: %v", coll.name, got)
+		}
+	}
+	if got, err := s.Org(ctx, o.ID); err != nil || got.Name != "改名工作室" {
+		t.Fatalf("the update itself: %+v %v", got, err)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/bson/primitive"
 
 	"github.com/szdc/talenthub/models"
@@ -48,4 +49,24 @@ func (s *Store) PutClaim(t testing.TB, email, userID string) {
 	if _, err := s.emails.InsertOne(context.Background(), emailDoc{ID: email, UserID: oid, CreatedAt: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// SetRawField writes a field this version does not know into a document,
+// as a newer version would; RawField reads it back.
+func (s *Store) SetRawField(t testing.TB, coll, id, field string, value any) {
+	t.Helper()
+	if _, err := s.db.Collection(coll).UpdateOne(context.Background(), idFilter(feedID(id)),
+		bson.D{{Key: "$set", Value: bson.D{{Key: field, Value: value}}}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// RawField reads a field of a document as stored.
+func (s *Store) RawField(t testing.TB, coll, id, field string) any {
+	t.Helper()
+	var m bson.M
+	if err := s.db.Collection(coll).FindOne(context.Background(), idFilter(feedID(id))).Decode(&m); err != nil {
+		t.Fatal(err)
+	}
+	return m[field]
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"go.mongodb.org/mongo-driver/bson"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson/primitive"
@@ -42,6 +43,9 @@ type orgDoc struct {
 	ManagerIDs []string           `bson:"manager_ids,omitempty"`
 	CreatedBy  string             `bson:"created_by"`
 	Meta       `bson:",inline"`
+	// Rest keeps the fields this version does not know (written by a newer
+	// one during a rolling deploy), so that a replace does not drop them.
+	Rest bson.M `bson:",inline"`
 }
 
 func toOrg(d *orgDoc) *models.Org {
@@ -55,7 +59,8 @@ func toOrg(d *orgDoc) *models.Org {
 
 func (d *orgDoc) setModel(o *models.Org) error {
 	*d = orgDoc{
-		ID: d.ID, Name: o.Name, Kind: o.Kind, District: o.District, Industries: nonNil(o.Industries),
+		Rest: d.Rest,
+		ID:   d.ID, Name: o.Name, Kind: o.Kind, District: o.District, Industries: nonNil(o.Industries),
 		Flags: nonNil(o.Flags), Status: string(o.Status), Decision: toDecisionDoc(o.Decision),
 		MemberIDs: nonNil(o.MemberIDs), ManagerIDs: o.ManagerIDs, CreatedBy: o.CreatedBy, Meta: d.Meta,
 	}

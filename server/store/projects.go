@@ -26,6 +26,9 @@ type projectDoc struct {
 	Status      string             `bson:"status"`
 	CreatedBy   string             `bson:"created_by"`
 	Meta        `bson:",inline"`
+	// Rest keeps the fields this version does not know (written by a newer
+	// one during a rolling deploy), so that a replace does not drop them.
+	Rest bson.M `bson:",inline"`
 }
 
 func toProject(d *projectDoc) *models.Project {
@@ -45,7 +48,8 @@ func toProject(d *projectDoc) *models.Project {
 
 func (d *projectDoc) setModel(p *models.Project) error {
 	*d = projectDoc{
-		ID: d.ID, OrgID: p.OrgID, Title: p.Title, Description: p.Description, Kind: string(p.Kind),
+		Rest: d.Rest,
+		ID:   d.ID, OrgID: p.OrgID, Title: p.Title, Description: p.Description, Kind: string(p.Kind),
 		Skills: nonNil(p.Skills), Industries: nonNil(p.Industries), District: p.District, Openings: p.Openings,
 		Deadline: p.Deadline, PayMin: p.PayMin, PayMax: p.PayMax, PayUnit: string(p.PayUnit),
 		Status: string(p.Status), CreatedBy: p.CreatedBy, Meta: d.Meta,

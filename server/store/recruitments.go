@@ -37,6 +37,9 @@ type recruitmentDoc struct {
 	Corrections   []correctionDoc    `bson:"corrections"`
 	Erased        bool               `bson:"erased"`
 	Meta          `bson:",inline"`
+	// Rest keeps the fields this version does not know (written by a newer
+	// one during a rolling deploy), so that a replace does not drop them.
+	Rest bson.M `bson:",inline"`
 }
 
 func toRecruitment(d *recruitmentDoc) *models.Recruitment {
@@ -55,7 +58,8 @@ func toRecruitment(d *recruitmentDoc) *models.Recruitment {
 
 func (d *recruitmentDoc) setModel(r *models.Recruitment) error {
 	*d = recruitmentDoc{
-		ID: d.ID, TalentID: r.TalentID, TalentName: r.TalentName, OrgID: r.OrgID, Date: r.Date, Origin: string(r.Origin),
+		Rest: d.Rest,
+		ID:   d.ID, TalentID: r.TalentID, TalentName: r.TalentName, OrgID: r.OrgID, Date: r.Date, Origin: string(r.Origin),
 		Level: string(r.Level), HighEnd: r.HighEnd, District: r.District, Industry: r.Industry, ProjectID: r.ProjectID,
 		ApplicationID: r.ApplicationID, Status: string(r.Status), ReportedBy: r.ReportedBy, Decision: toDecisionDoc(r.Decision),
 		Corrections: make([]correctionDoc, len(r.Corrections)), Erased: r.Erased, Meta: d.Meta,

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"go.mongodb.org/mongo-driver/bson"
 
 	"go.mongodb.org/mongo-driver/bson/primitive"
 
@@ -26,6 +27,9 @@ type talentDoc struct {
 	Works           []workDoc          `bson:"works"`
 	Languages       []string           `bson:"languages"`
 	Meta            `bson:",inline"`
+	// Rest keeps the fields this version does not know (written by a newer
+	// one during a rolling deploy), so that a replace does not drop them.
+	Rest bson.M `bson:",inline"`
 }
 
 type contactDoc struct {
@@ -61,7 +65,8 @@ func toTalent(d *talentDoc) *models.Talent {
 // setModel implements modelDoc: every field from t but _id and Meta.
 func (d *talentDoc) setModel(t *models.Talent) error {
 	*d = talentDoc{
-		ID: d.ID, Name: t.Name, Headline: t.Headline, Bio: t.Bio,
+		Rest: d.Rest,
+		ID:   d.ID, Name: t.Name, Headline: t.Headline, Bio: t.Bio,
 		Skills: nonNil(t.Skills), Tools: nonNil(t.Tools), Industries: nonNil(t.Industries),
 		District: t.District, Origin: string(t.Origin), YearsExperience: t.YearsExperience,
 		Level: string(t.Level), Available: t.Available, Visibility: string(t.Visibility),

@@ -26,6 +26,9 @@ type userDoc struct {
 	ResetToken    string `bson:"reset_token,omitempty"`
 	VerifyToken   string `bson:"verify_token,omitempty"`
 	Meta          `bson:",inline"`
+	// Rest keeps the fields this version does not know (written by a newer
+	// one during a rolling deploy), so that a replace does not drop them.
+	Rest bson.M `bson:",inline"`
 }
 
 // emailDoc claims a normalised email for one user. Its _id is the email, so
