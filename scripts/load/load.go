@@ -22,6 +22,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/szdc/talenthub/scripts/seed"
@@ -105,7 +106,10 @@ type Op struct {
 
 // Report is what a run measured.
 type Report struct {
-	Duration     time.Duration
+	Duration time.Duration
+	// Steps is how many steps the clients took (each sends one request or
+	// a few); with Requests and no Duration, every one of them.
+	Steps        int
 	Requests     int
 	Errors       int
 	Conflicts    int
@@ -213,6 +217,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	interval := time.Duration(float64(time.Second) * float64(cfg.Clients) / cfg.Rate)
 	start := time.Now()
 	var wg sync.WaitGroup
+	var steps atomic.Int64
 	for i, c := range clients {
 		wg.Add(1)
 		go func() {
@@ -226,12 +231,13 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 				case <-time.After(time.Until(next)):
 				}
 				r.step(runCtx, c)
+				steps.Add(1)
 				next = next.Add(interval)
 			}
 		}()
 	}
 	wg.Wait()
-	rep.Duration = time.Since(start)
+	rep.Duration, rep.Steps = time.Since(start), int(steps.Load())
 	close(stopRSS)
 	rssWG.Wait()
 
