@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"slices"
 	"strconv"
 	"strings"
@@ -863,7 +864,7 @@ func (w *Web) favourite(c *fiber.Ctx, p *page) (string, error) {
 	if err := w.cfg.Desk.SetFavourite(c.UserContext(), p.User, id, c.FormValue("on") == "true"); err != nil {
 		return "", err
 	}
-	return w.redirect(c, localPath(cmpOr(c.FormValue("back"), "/talents/"+id)), "flash.saved")
+	return w.redirect(c, localPath(cmp.Or(c.FormValue("back"), "/talents/"+id)), "flash.saved")
 }
 
 // favourites lists the organisation's favourite profiles.

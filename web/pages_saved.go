@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"maps"
 	"net/url"
 	"slices"
@@ -89,7 +90,7 @@ func (w *Web) savedCreate(c *fiber.Ctx, p *page) (string, error) {
 			"q": c.FormValue("q"), "industries": c.FormValue("industries"), "query": in.Query}
 		return w.savedSearches(c, p)
 	}
-	return w.redirect(c, localPath(cmpOr(c.FormValue("next"), "/saved")), "flash.search_saved")
+	return w.redirect(c, localPath(cmp.Or(c.FormValue("next"), "/saved")), "flash.search_saved")
 }
 
 // savedDelete deletes one of the user's saved searches.
@@ -110,13 +111,6 @@ func saveQuery(qv map[string]string) string {
 		}
 	}
 	return v.Encode()
-}
-
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 // savedVocabs are the parameters whose values are taxonomy keys.

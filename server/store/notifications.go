@@ -87,29 +87,14 @@ func (s *Store) head(ctx context.Context, userID string) (*inboxDoc, error) {
 
 // advance moves the head's next number past n (creating the head).
 func (s *Store) advance(ctx context.Context, userID string, n int64) error {
-	const op = "store.Notify"
-	coll := s.db.Collection(collInboxes)
-	for range casRetries {
-		_, err := update(ctx, s, op, coll, userID, 0, func(d *inboxDoc) error {
+	return upsertList(ctx, s, "store.Notify", collInboxes, userID, func() *inboxDoc { return &inboxDoc{ID: userID} },
+		func(d *inboxDoc) error {
 			if d.Next > n {
 				return errUnchanged
 			}
 			d.Next = n + 1
 			return nil
 		})
-		switch {
-		case err == nil || errors.Is(err, errUnchanged):
-			return nil
-		case !models.IsCode(err, models.CodeNotFound):
-			return err
-		}
-		now := s.nowUTC()
-		_, err = coll.InsertOne(ctx, inboxDoc{ID: userID, Next: n + 1, Meta: Meta{Version: 1, CreatedAt: now, UpdatedAt: now}})
-		if err = translate(op, err); !models.IsCode(err, models.CodeConflict) {
-			return err
-		}
-	}
-	return models.Errorf(models.CodeConflict, "the inbox is being changed by others; try again")
 }
 
 // Notify implements models.NotificationStore. The steps, each idempotent,

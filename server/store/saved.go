@@ -63,36 +63,20 @@ func (s *Store) SavedSearches(ctx context.Context, userID string) ([]*models.Sav
 
 // ChangeSavedSearches implements models.SavedSearchStore.
 func (s *Store) ChangeSavedSearches(ctx context.Context, userID string, fn func([]*models.SavedSearch) ([]*models.SavedSearch, error)) ([]*models.SavedSearch, error) {
-	const op = "store.ChangeSavedSearches"
-	coll := s.db.Collection(collSaved)
-	for range casRetries {
-		d, err := update(ctx, s, op, coll, userID, 0, func(d *savedListDoc) error {
+	var out []*models.SavedSearch
+	err := upsertList(ctx, s, "store.ChangeSavedSearches", collSaved, userID, func() *savedListDoc { return &savedListDoc{ID: userID} },
+		func(d *savedListDoc) error {
 			items, err := fn(toSaved(d.Items))
 			if err != nil {
 				return err
 			}
-			d.Items = fromSaved(items)
+			d.Items, out = fromSaved(items), items
 			return nil
 		})
-		if err == nil {
-			return toSaved(d.Items), s.stampSaved(ctx)
-		}
-		if !models.IsCode(err, models.CodeNotFound) {
-			return nil, err
-		}
-		items, err := fn([]*models.SavedSearch{})
-		if err != nil {
-			return nil, err
-		}
-		now := s.nowUTC()
-		_, err = coll.InsertOne(ctx, savedListDoc{ID: userID, Items: fromSaved(items), Meta: Meta{Version: 1, CreatedAt: now, UpdatedAt: now}})
-		if err = translate(op, err); err == nil {
-			return items, s.stampSaved(ctx)
-		} else if !models.IsCode(err, models.CodeConflict) {
-			return nil, err
-		}
+	if err != nil {
+		return nil, err
 	}
-	return nil, models.Errorf(models.CodeConflict, "the saved searches are being changed by others; try again")
+	return out, s.stampSaved(ctx)
 }
 
 // EverySavedSearch implements models.SavedSearchStore.
