@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bytes"
-	"encoding/base64"
+	"fmt"
 	"io"
-	"mime"
-	"mime/multipart"
 	"net"
 	netmail "net/mail"
 	"regexp"
@@ -16,6 +13,8 @@ import (
 	"time"
 
 	"github.com/emersion/go-smtp"
+
+	"github.com/szdc/talenthub/server/mail/mailtest"
 )
 
 // The end-to-end mail tests read what talenthub sends from a real SMTP
@@ -209,46 +208,14 @@ func (s *smtpSink) waitTo(t *testing.T, addr string, subject *regexp.Regexp, gua
 // parseMail reads a message as a mail client would: the subject decoded,
 // the parts of the multipart/alternative body decoded.
 func parseMail(t *testing.T, raw []byte) mailMsg {
-	msg, err := netmail.ReadMessage(bytes.NewReader(raw))
+	m, err := mailtest.Parse(raw)
+	if err == nil && !strings.HasPrefix(m.ContentType, "multipart/") {
+		err = fmt.Errorf("Content-Type %q is not multipart", m.Header.Get("Content-Type"))
+	}
 	if err != nil {
-		t.Errorf("an unreadable message: %v\n%s", err, raw)
-		return mailMsg{}
+		t.Errorf("%v\n%s", err, raw)
 	}
-	m := mailMsg{header: msg.Header}
-	if m.subject, err = new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject")); err != nil {
-		t.Errorf("subject %q: %v", msg.Header.Get("Subject"), err)
-	}
-	mt, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
-	if err != nil || !strings.HasPrefix(mt, "multipart/") {
-		t.Errorf("Content-Type %q: %v", msg.Header.Get("Content-Type"), err)
-		return m
-	}
-	mr := multipart.NewReader(msg.Body, params["boundary"])
-	for {
-		part, err := mr.NextPart()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Errorf("a part: %v", err)
-			break
-		}
-		// NextPart decodes quoted-printable itself; base64 is left to the
-		// reader.
-		var r io.Reader = part
-		if part.Header.Get("Content-Transfer-Encoding") == "base64" {
-			r = base64.NewDecoder(base64.StdEncoding, part)
-		}
-		b, _ := io.ReadAll(r)
-		ct, _, _ := mime.ParseMediaType(part.Header.Get("Content-Type"))
-		switch ct {
-		case "text/plain":
-			m.text = string(b)
-		case "text/html":
-			m.html = string(b)
-		}
-	}
-	return m
+	return mailMsg{header: m.Header, subject: m.Subject, text: m.Text, html: m.HTML}
 }
 
 // freePort returns a loopback address no one listens on now: for a server

@@ -3,12 +3,9 @@ package mail
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"fmt"
 	"io"
 	"log/slog"
-	"mime"
-	"mime/multipart"
 	"net"
 	netmail "net/mail"
 	"net/url"
@@ -21,6 +18,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/szdc/talenthub/models"
+	"github.com/szdc/talenthub/server/mail/mailtest"
 	"github.com/szdc/talenthub/server/store"
 	"github.com/szdc/talenthub/server/store/storetest"
 )
@@ -198,43 +196,15 @@ type parsed struct {
 
 func parse(t *testing.T, d delivered) parsed {
 	t.Helper()
-	msg, err := netmail.ReadMessage(bytes.NewReader(d.data))
+	m, err := mailtest.Parse(d.data)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := parsed{header: msg.Header}
-	if p.subject, err = new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject")); err != nil {
-		t.Fatal(err)
+	if m.ContentType != "multipart/alternative" {
+		t.Fatalf("Content-Type %q", m.Header.Get("Content-Type"))
 	}
-	mt, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
-	if err != nil || mt != "multipart/alternative" {
-		t.Fatalf("Content-Type %q: %v", msg.Header.Get("Content-Type"), err)
-	}
-	mr := multipart.NewReader(msg.Body, params["boundary"])
-	for {
-		part, err := mr.NextPart()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		// NextPart decodes quoted-printable by itself (and drops the
-		// header); base64 is left to us.
-		var r io.Reader = part
-		if part.Header.Get("Content-Transfer-Encoding") == "base64" {
-			r = base64.NewDecoder(base64.StdEncoding, part)
-		}
-		b, _ := io.ReadAll(r)
-		ct, _, _ := mime.ParseMediaType(part.Header.Get("Content-Type"))
-		switch ct {
-		case "text/plain":
-			p.text = string(b)
-		case "text/html":
-			p.html = string(b)
-		}
-	}
-	if lu := msg.Header.Get("List-Unsubscribe"); lu != "" {
+	p := parsed{header: m.Header, subject: m.Subject, text: m.Text, html: m.HTML}
+	if lu := m.Header.Get("List-Unsubscribe"); lu != "" {
 		p.unsubscribe = strings.TrimSuffix(strings.TrimPrefix(lu, "<"), ">")
 	}
 	return p
