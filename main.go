@@ -241,7 +241,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	go watch.run(ctx)
 	go janitor(ctx, db.store, cfg.feedRetention(), logger)
 	go ix.Follow(ctx, time.Second, time.Hour)
-	go fig.Follow(ctx, time.Second)
+	go fig.Follow(ctx, time.Second, time.Hour)
 	// Notifications follow the feed like the index and the figures; they
 	// keep their position in the database, so a restart tells what was
 	// missed and nothing twice.

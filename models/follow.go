@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -35,8 +36,9 @@ type FeedApplier interface {
 	Apply(ctx context.Context, docs []FeedDoc, cursor string) error
 	// Resync brings every document in step with the database after
 	// entries may have been missed (by versions, or by reloading all),
-	// and returns how many it fixed.
-	Resync(ctx context.Context) (int, error)
+	// moves the applier's cursor on to position (taken before it began)
+	// if it is behind, and returns how many documents it fixed.
+	Resync(ctx context.Context, position string) (int, error)
 	// Cursor is the feed position the applier has reached ("" for none).
 	Cursor() (string, error)
 	// Caught records that the feed was read up to cursor with nothing
@@ -49,9 +51,6 @@ type FeedApplier interface {
 type FollowerOptions struct {
 	// Name is the follower's name in the log ("search", "figures").
 	Name string
-	// Overlap is how far before its cursor a catch-up re-reads the feed,
-	// for changes stamped earlier than they landed (10 s).
-	Overlap time.Duration
 	// Batch bounds the entries of one read (1,000).
 	Batch int
 	// Now is the clock (time.Now).
@@ -87,9 +86,6 @@ type Follower struct {
 
 // NewFollower returns a follower of src for app.
 func NewFollower(src FeedSource, app FeedApplier, opts FollowerOptions) *Follower {
-	if opts.Overlap <= 0 {
-		opts.Overlap = 10 * time.Second
-	}
 	if opts.Batch <= 0 {
 		opts.Batch = 1000
 	}
@@ -125,14 +121,19 @@ func (f *Follower) Exclusive(fn func() error) error {
 	return fn()
 }
 
-// Rebuild runs fn, which builds the applier anew from the database (and
-// sets its cursor before it reads), with catch-ups and resynchronisations
-// held off; once it succeeds, nothing is missed any more.
-func (f *Follower) Rebuild(fn func() error) error {
+// Rebuild runs fn, which builds the applier anew from the database and
+// sets its cursor to the position it is given (the feed's, taken before
+// fn reads anything), with catch-ups and resynchronisations held off; once
+// it succeeds, nothing is missed any more.
+func (f *Follower) Rebuild(ctx context.Context, fn func(position string) error) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	start := f.opts.Now()
-	if err := fn(); err != nil {
+	pos, err := f.src.FeedPosition(ctx)
+	if err != nil {
+		return fmt.Errorf("%s: %w", f.opts.Name, err)
+	}
+	if err := fn(pos); err != nil {
 		return err
 	}
 	f.gap.Store(false)
@@ -145,7 +146,11 @@ func (f *Follower) Resync(ctx context.Context) (int, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	start := f.opts.Now()
-	n, err := f.app.Resync(ctx)
+	pos, err := f.src.FeedPosition(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", f.opts.Name, err)
+	}
+	n, err := f.app.Resync(ctx, pos)
 	if err != nil {
 		return n, err
 	}
@@ -155,11 +160,14 @@ func (f *Follower) Resync(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// CatchUp applies the feed's entries since the applier's cursor
-// (re-reading the overlap window before it) and returns how many documents
-// it applied. Applying is idempotent: an entry already applied, or older
-// than what the applier holds, is skipped; otherwise the applier takes the
-// document as the database has it now, or drops it if it is gone.
+// CatchUp applies the feed's entries since the applier's cursor (the
+// source re-reads what it must before it: an overlap window, on the
+// embedded database) and returns how many documents it applied. Applying
+// is idempotent: an entry already applied, or older than what the applier
+// holds, is skipped; otherwise the applier takes the document as the
+// database has it now, or drops it if it is gone. Entries may come late,
+// twice or out of order; one that never comes is found by the periodic
+// resynchronisation.
 func (f *Follower) CatchUp(ctx context.Context) (int, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -167,28 +175,24 @@ func (f *Follower) CatchUp(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", f.opts.Name, err)
 	}
-	readAt := f.opts.Now()
-	// Entries after the cursor may be gone only if the feed was pruned
-	// past it (the cursor moves on while the feed is idle, below, so an
-	// idle feed or a stopped process whose feed nobody pruned costs
-	// nothing).
-	pruned, err := f.src.PrunedBefore(ctx)
+	from, lost, err := f.src.FeedFrom(ctx, cursor)
 	if err != nil {
 		return 0, err
 	}
-	if cursor != "" && pruned.After(SeqTime(cursor).Add(-f.opts.Overlap)) {
+	if lost {
 		f.gap.Store(true)
-	}
-	from := ""
-	if cursor != "" {
-		from = SeqAt(SeqTime(cursor).Add(-f.opts.Overlap))
 	}
 	applied := 0
 	for {
-		changes, err := f.src.ChangesAfter(ctx, from, f.opts.Batch)
+		read, err := f.src.ReadFeed(ctx, from, f.opts.Batch)
+		if errors.Is(err, ErrFeedLost) {
+			f.gap.Store(true)
+			return applied, nil
+		}
 		if err != nil {
 			return applied, err
 		}
+		changes := read.Changes
 		var docs []FeedDoc
 		var seqs []string
 		batch := map[string]bool{} // documents read in this batch already
@@ -200,7 +204,7 @@ func (f *Follower) CatchUp(ctx context.Context) (int, error) {
 			if batch[c.Coll+"/"+c.ID] {
 				continue // read as the database has it now, once
 			}
-			if !c.Deleted {
+			if !c.Deleted && c.Version > 0 {
 				have, err := f.app.HeldVersion(c.Coll, c.ID)
 				if err != nil {
 					return applied, err
@@ -219,33 +223,22 @@ func (f *Follower) CatchUp(ctx context.Context) (int, error) {
 			batch[c.Coll+"/"+c.ID] = true
 			docs = append(docs, FeedDoc{Coll: c.Coll, ID: c.ID, Doc: doc})
 		}
-		if len(changes) > 0 {
-			last := changes[len(changes)-1].Seq
-			if last > cursor {
-				cursor = last
+		if len(docs) > 0 || len(seqs) > 0 {
+			if err := f.app.Apply(ctx, docs, max(cursor, read.Next)); err != nil {
+				return applied, fmt.Errorf("%s: %w", f.opts.Name, err)
 			}
-			if len(docs) > 0 || len(seqs) > 0 {
-				if err := f.app.Apply(ctx, docs, cursor); err != nil {
-					return applied, fmt.Errorf("%s: %w", f.opts.Name, err)
-				}
-				applied += len(docs)
-			}
-			for _, s := range seqs {
-				f.markSeen(s)
-			}
-			from = last
+			applied += len(docs)
 		}
-		if len(changes) < f.opts.Batch {
+		for _, s := range seqs {
+			f.markSeen(s)
+		}
+		cursor = max(cursor, read.Next)
+		if len(changes) < f.opts.Batch || read.Next <= from {
 			break
 		}
+		from = read.Next
 	}
-	// Every entry stamped before the read began, less the overlap, had
-	// landed when it began (the overlap's assumption) and was read.
-	idle := SeqAt(readAt.Add(-f.opts.Overlap))
-	if idle < cursor {
-		idle = cursor
-	}
-	if err := f.app.Caught(idle); err != nil {
+	if err := f.app.Caught(cursor); err != nil {
 		return applied, fmt.Errorf("%s: %w", f.opts.Name, err)
 	}
 	f.caughtUp.Store(f.opts.Now().UnixNano())
@@ -254,18 +247,32 @@ func (f *Follower) CatchUp(ctx context.Context) (int, error) {
 
 // Follow catches up every interval until ctx ends, and resynchronises the
 // applier when entries may have been missed and, if resyncEvery is set,
-// that often.
+// that often. A resynchronisation that fails is tried again after a wait
+// that doubles with each failure (from the interval up to five minutes),
+// not every interval: it reads every document's version.
 func (f *Follower) Follow(ctx context.Context, interval, resyncEvery time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	var backoff time.Duration
+	var retryAt time.Time
 	resync := func() {
-		if n, err := f.Resync(ctx); err != nil {
-			if ctx.Err() == nil {
-				f.opts.Logger.Warn(f.opts.Name+": resynchronise with the database", "error", err)
+		if !retryAt.IsZero() && f.opts.Now().Before(retryAt) {
+			return
+		}
+		n, err := f.Resync(ctx)
+		switch {
+		case err != nil:
+			if ctx.Err() != nil {
+				return
 			}
-		} else if n > 0 {
+			backoff = min(max(2*backoff, interval), resyncBackoffMax)
+			retryAt = f.opts.Now().Add(backoff)
+			f.opts.Logger.Warn(f.opts.Name+": resynchronise with the database", "error", err, "retry_in", backoff.String())
+			return
+		case n > 0:
 			f.opts.Logger.Info(f.opts.Name+": resynchronised with the database", "fixed", n)
 		}
+		backoff, retryAt = 0, time.Time{}
 	}
 	for {
 		due := resyncEvery > 0 && f.opts.Now().Sub(time.Unix(0, f.lastSync.Load())) > resyncEvery
@@ -276,7 +283,7 @@ func (f *Follower) Follow(ctx context.Context, interval, resyncEvery time.Durati
 			f.opts.Logger.Warn(f.opts.Name+": catch up with the change feed", "error", err)
 		}
 		if f.gap.Load() {
-			// The catch-up found entries pruned before it read them.
+			// The catch-up found entries lost before it read them.
 			resync()
 		}
 		select {
@@ -286,6 +293,10 @@ func (f *Follower) Follow(ctx context.Context, interval, resyncEvery time.Durati
 		}
 	}
 }
+
+// resyncBackoffMax bounds the wait before a failed resynchronisation is
+// tried again.
+const resyncBackoffMax = 5 * time.Minute
 
 func (f *Follower) wasSeen(seq string) bool {
 	f.seenMu.Lock()

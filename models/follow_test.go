@@ -61,6 +61,19 @@ func (f *feedStub) Versions(_ context.Context, _ string, fn func(DocVersion) err
 
 func (f *feedStub) PrunedBefore(context.Context) (time.Time, error) { return f.pruned, nil }
 
+func (f *feedStub) feed() SeqFeed {
+	return SeqFeed{Log: f, Overlap: 10 * time.Second, Now: func() time.Time { return f.now }}
+}
+func (f *feedStub) FeedFrom(ctx context.Context, cursor string) (string, bool, error) {
+	return f.feed().FeedFrom(ctx, cursor)
+}
+func (f *feedStub) ReadFeed(ctx context.Context, from string, limit int) (FeedRead, error) {
+	return f.feed().ReadFeed(ctx, from, limit)
+}
+func (f *feedStub) FeedPosition(ctx context.Context) (string, error) {
+	return f.feed().FeedPosition(ctx)
+}
+
 // copyStub is an applier: a copy of the documents' versions.
 type copyStub struct {
 	src     *feedStub
@@ -86,12 +99,13 @@ func (c *copyStub) Apply(_ context.Context, docs []FeedDoc, cursor string) error
 	c.cursor = cursor
 	return nil
 }
-func (c *copyStub) Resync(context.Context) (int, error) {
+func (c *copyStub) Resync(_ context.Context, pos string) (int, error) {
 	c.resyncs++
 	c.held = map[string]int64{}
 	for id, v := range c.src.docs {
 		c.held[id] = v
 	}
+	c.cursor = max(c.cursor, pos)
 	return len(c.held), nil
 }
 func (c *copyStub) Cursor() (string, error) { return c.cursor, nil }
@@ -113,7 +127,7 @@ func TestFollowerKeepsACopyInStep(t *testing.T) {
 	now := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
 	src := &feedStub{now: now, docs: map[string]int64{}}
 	dst := &copyStub{src: src, held: map[string]int64{}}
-	f := NewFollower(src, dst, FollowerOptions{Name: "test", Overlap: 10 * time.Second, Now: func() time.Time { return src.now }})
+	f := NewFollower(src, dst, FollowerOptions{Name: "test", Now: func() time.Time { return src.now }})
 
 	src.write("a", false)
 	src.write("b", false)

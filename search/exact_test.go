@@ -192,6 +192,15 @@ func (m memSource) Docs(_ context.Context, coll string, fn func(any) error) erro
 }
 func (m memSource) Versions(context.Context, string, func(models.DocVersion) error) error { return nil }
 func (m memSource) PrunedBefore(context.Context) (time.Time, error)                       { return time.Time{}, nil }
+func (m memSource) FeedFrom(ctx context.Context, c string) (string, bool, error) {
+	return models.SeqFeed{Log: m}.FeedFrom(ctx, c)
+}
+func (m memSource) ReadFeed(ctx context.Context, from string, n int) (models.FeedRead, error) {
+	return models.SeqFeed{Log: m}.ReadFeed(ctx, from, n)
+}
+func (m memSource) FeedPosition(ctx context.Context) (string, error) {
+	return models.SeqFeed{Log: m}.FeedPosition(ctx)
+}
 
 // TestRebuildKeepsFacetCountsExact: an admin's rebuild re-indexes every
 // document in place; with the facet values of merged segments lost, every

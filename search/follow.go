@@ -22,12 +22,12 @@ func (ix *Index) Rebuild(ctx context.Context) error {
 // RebuildReporting is Rebuild telling progress (if set) how many documents
 // it has indexed.
 func (ix *Index) RebuildReporting(ctx context.Context, progress func(done int)) error {
-	return ix.follower.Rebuild(func() error { return ix.rebuild(ctx, progress) })
+	return ix.follower.Rebuild(ctx, func(position string) error { return ix.rebuild(ctx, position, progress) })
 }
 
-func (ix *Index) rebuild(ctx context.Context, progress func(done int)) error {
+func (ix *Index) rebuild(ctx context.Context, position string, progress func(done int)) error {
 	start := ix.opts.Now()
-	if err := ix.bi.SetInternal(keyCursor, []byte(models.SeqAt(start.Add(-ix.opts.Overlap)))); err != nil {
+	if err := ix.bi.SetInternal(keyCursor, []byte(position)); err != nil {
 		return fmt.Errorf("search: %w", err)
 	}
 	n := 0
@@ -169,9 +169,8 @@ func (a *indexApplier) Caught(cursor string) error {
 	return nil
 }
 
-func (a *indexApplier) Resync(ctx context.Context) (int, error) {
+func (a *indexApplier) Resync(ctx context.Context, position string) (int, error) {
 	ix := (*Index)(a)
-	start := ix.opts.Now()
 	fixed := 0
 	for _, coll := range models.FeedCollections {
 		indexed, err := ix.versions(ctx, coll)
@@ -219,13 +218,11 @@ func (a *indexApplier) Resync(ctx context.Context) (int, error) {
 			return fixed, fmt.Errorf("search: reconcile %s: %w", coll, err)
 		}
 	}
-	// Every document now is as the database had it at start or later:
-	// the feed before then needs no reading.
-	if have, err := a.Cursor(); err == nil {
-		if at := models.SeqAt(start.Add(-ix.opts.Overlap)); have < at {
-			if err := ix.bi.SetInternal(keyCursor, []byte(at)); err != nil {
-				return fixed, fmt.Errorf("search: %w", err)
-			}
+	// Every document now is as the database had it at the position or
+	// later: the feed before it needs no reading.
+	if have, err := a.Cursor(); err == nil && have < position {
+		if err := ix.bi.SetInternal(keyCursor, []byte(position)); err != nil {
+			return fixed, fmt.Errorf("search: %w", err)
 		}
 	}
 	return fixed, nil

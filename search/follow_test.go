@@ -212,10 +212,10 @@ func TestOpenRebuildsAndQuarantines(t *testing.T) {
 // whose unread entries were pruned needs one, once.
 func TestIdleFeedNeedsNoReconcile(t *testing.T) {
 	ctx := context.Background()
-	st := storetest.MustOpen(t)
 	now := time.Now()
 	clock := func() time.Time { return now }
-	ix, err := search.Open(ctx, search.Options{Source: st, Now: clock, Overlap: 10 * time.Second})
+	st := storetest.MustOpen(t, func(o *store.Options) { o.Now = clock })
+	ix, err := search.Open(ctx, search.Options{Source: st, Now: clock})
 	if err != nil {
 		t.Fatal(err)
 	}

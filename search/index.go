@@ -32,9 +32,6 @@ type Options struct {
 	Dir string
 	// Source is the database the index follows.
 	Source models.FeedSource
-	// Overlap is how far before its cursor a catch-up re-reads the feed,
-	// for changes stamped earlier than they landed (10s).
-	Overlap time.Duration
 	// Analysis chooses the analyser of free text (words by default).
 	Analysis Analysis
 	// Progress, if set, is told how many documents a rebuild has indexed.
@@ -71,9 +68,6 @@ type Index struct {
 // index built with another mapping. After an unclean stop the index is
 // marked for reconciliation (Reconcile), which Follow runs.
 func Open(ctx context.Context, opts Options) (*Index, error) {
-	if opts.Overlap <= 0 {
-		opts.Overlap = 10 * time.Second
-	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
@@ -84,7 +78,7 @@ func Open(ctx context.Context, opts Options) (*Index, error) {
 		opts.Analysis = AnalysisWords
 	}
 	ix := &Index{opts: opts, log: opts.Logger, facets: newFacetTable()}
-	ix.follower = models.NewFollower(opts.Source, (*indexApplier)(ix), models.FollowerOptions{Name: "search", Overlap: opts.Overlap,
+	ix.follower = models.NewFollower(opts.Source, (*indexApplier)(ix), models.FollowerOptions{Name: "search",
 		Batch: batchSize, Now: opts.Now, Logger: opts.Logger})
 	im, err := newMapping(opts.Analysis)
 	if err != nil {

@@ -179,7 +179,6 @@ type Figures struct {
 	decided [2]int // verified, rejected records (for the forecast)
 	asOf    time.Time
 	cursor  string
-	overlap time.Duration
 
 	follower *models.Follower
 }
@@ -192,9 +191,9 @@ func New(src models.FeedSource, now func() time.Time, logger *slog.Logger) *Figu
 	if logger == nil {
 		logger = slog.Default()
 	}
-	f := &Figures{src: src, now: now, log: logger, overlap: 10 * time.Second}
+	f := &Figures{src: src, now: now, log: logger}
 	f.reset()
-	f.follower = models.NewFollower(src, (*applier)(f), models.FollowerOptions{Name: "figures", Overlap: f.overlap, Now: now, Logger: logger})
+	f.follower = models.NewFollower(src, (*applier)(f), models.FollowerOptions{Name: "figures", Now: now, Logger: logger})
 	return f
 }
 
@@ -204,8 +203,13 @@ func (f *Figures) reset() {
 	f.decided = [2]int{}
 }
 
-// Load rebuilds the figures from every record, base and organisation.
+// Load rebuilds the figures from every record, base and organisation,
+// following the feed from the position it had before they were read.
 func (f *Figures) Load(ctx context.Context) error {
+	return f.follower.Rebuild(ctx, func(position string) error { return f.load(ctx, position) })
+}
+
+func (f *Figures) load(ctx context.Context, position string) error {
 	start, began := f.now(), time.Now()
 	recs, bases, orgs, err := ReadAll(ctx, f.src)
 	if err != nil {
@@ -223,7 +227,7 @@ func (f *Figures) Load(ctx context.Context) error {
 	for _, o := range orgs {
 		f.orgs[o.ID] = orgRow{o}
 	}
-	f.cursor = models.SeqAt(start.Add(-f.overlap))
+	f.cursor = position
 	f.asOf = start.UTC()
 	f.log.Info("figures loaded", "records", len(recs), "bases", len(bases), "orgs", len(orgs),
 		"took", time.Since(began).Round(time.Millisecond).String())
@@ -377,15 +381,22 @@ func (f *Figures) Observe(_ context.Context, c models.Change) {
 // state, and returns how many it applied.
 func (f *Figures) CatchUp(ctx context.Context) (int, error) { return f.follower.CatchUp(ctx) }
 
-// Follow catches up every interval until ctx ends. A follower whose unread
-// entries were pruned reloads.
-func (f *Figures) Follow(ctx context.Context, interval time.Duration) {
-	f.follower.Follow(ctx, interval, 0)
+// Follow catches up every interval until ctx ends, and reconciles with
+// the database after entries were missed and every reconcileEvery (a
+// feed entry lost between a write and its record, on the embedded
+// database; a change rolled back on a replica set).
+func (f *Figures) Follow(ctx context.Context, interval, reconcileEvery time.Duration) {
+	f.follower.Follow(ctx, interval, reconcileEvery)
 }
+
+// Reconcile compares the figures' records, bases and organisations with
+// the database's by id and version and fixes every difference; it returns
+// how many documents it fixed.
+func (f *Figures) Reconcile(ctx context.Context) (int, error) { return f.follower.Resync(ctx) }
 
 // applier is the figures as the feed's follower keeps them
 // (models.FeedApplier): they hold records, bases and organisations by
-// version, and reload all of them to resynchronise.
+// version, and resynchronise by comparing versions with the database's.
 type applier Figures
 
 func (a *applier) Follows(coll string) bool { return follows(coll) }
@@ -412,14 +423,80 @@ func (a *applier) Apply(_ context.Context, docs []models.FeedDoc, cursor string)
 	return nil
 }
 
-func (a *applier) Resync(ctx context.Context) (int, error) {
+func (a *applier) Resync(ctx context.Context, position string) (int, error) {
 	f := (*Figures)(a)
-	if err := f.Load(ctx); err != nil {
-		return 0, err
+	fixed := 0
+	for _, coll := range []string{models.CollRecruitments, models.CollBases, models.CollOrgs} {
+		// What the figures hold before the scan: a document written
+		// after it began is either seen by the scan or applied by its
+		// observer, and either way not taken for deleted.
+		f.mu.RLock()
+		held := f.versions(coll)
+		f.mu.RUnlock()
+		type stale struct {
+			id   string
+			held int64
+		}
+		var diff []stale
+		err := f.src.Versions(ctx, coll, func(dv models.DocVersion) error {
+			v, ok := held[dv.ID]
+			delete(held, dv.ID)
+			if !ok || v != dv.Version {
+				diff = append(diff, stale{dv.ID, v})
+			}
+			return nil
+		})
+		if err != nil {
+			return fixed, err
+		}
+		for id, v := range held {
+			diff = append(diff, stale{id, v}) // held, gone from the database
+		}
+		for _, d := range diff {
+			doc, err := f.src.Doc(ctx, coll, d.id)
+			switch {
+			case models.IsCode(err, models.CodeNotFound):
+				doc = nil
+			case err != nil:
+				return fixed, err
+			}
+			f.mu.Lock()
+			// Unless a local write moved it meanwhile: the database's
+			// state wins, even over a newer version held (a write a
+			// replica set rolled back).
+			if f.version(coll, d.id) == d.held {
+				f.apply(coll, d.id, doc)
+				fixed++
+			}
+			f.mu.Unlock()
+		}
 	}
-	f.mu.RLock()
-	defer f.mu.RUnlock()
-	return len(f.recs) + len(f.bases) + len(f.orgs), nil
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.cursor = max(f.cursor, position)
+	f.asOf = f.now().UTC()
+	return fixed, nil
+}
+
+// versions returns the id and version of every document of coll the
+// figures hold. Call with f.mu held.
+func (f *Figures) versions(coll string) map[string]int64 {
+	out := map[string]int64{}
+	switch coll {
+	case models.CollRecruitments:
+		for id, r := range f.recs {
+			out[id] = r.m.Version
+		}
+	case models.CollBases:
+		for id, b := range f.bases {
+			out[id] = b.m.Version
+		}
+	case models.CollOrgs:
+		for id, o := range f.orgs {
+			out[id] = o.m.Version
+		}
+	}
+	return out
 }
 
 func (a *applier) Cursor() (string, error) {

@@ -16,12 +16,31 @@ import (
 type memSource struct {
 	docs   map[string]map[string]any
 	pruned time.Time
+	clock  *time.Time // the writers' clock (now when nil)
+}
+
+func (m *memSource) feed() models.SeqFeed {
+	return models.SeqFeed{Log: m, Now: func() time.Time {
+		if m.clock != nil {
+			return *m.clock
+		}
+		return now
+	}}
 }
 
 func (m *memSource) PrunedBefore(context.Context) (time.Time, error) { return m.pruned, nil }
 
 func (m *memSource) ChangesAfter(context.Context, string, int) ([]models.Change, error) {
 	return nil, nil
+}
+func (m *memSource) FeedFrom(ctx context.Context, c string) (string, bool, error) {
+	return m.feed().FeedFrom(ctx, c)
+}
+func (m *memSource) ReadFeed(ctx context.Context, from string, n int) (models.FeedRead, error) {
+	return m.feed().ReadFeed(ctx, from, n)
+}
+func (m *memSource) FeedPosition(ctx context.Context) (string, error) {
+	return m.feed().FeedPosition(ctx)
 }
 func (m *memSource) Doc(_ context.Context, coll, id string) (any, error) {
 	if d, ok := m.docs[coll][id]; ok {
@@ -37,7 +56,12 @@ func (m *memSource) Docs(_ context.Context, coll string, fn func(any) error) err
 	}
 	return nil
 }
-func (m *memSource) Versions(context.Context, string, func(models.DocVersion) error) error {
+func (m *memSource) Versions(_ context.Context, coll string, fn func(models.DocVersion) error) error {
+	for id, d := range m.docs[coll] {
+		if err := fn(models.DocVersion{ID: id, Version: versionOf(d)}); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -532,7 +556,7 @@ func TestRecountFindsDrift(t *testing.T) {
 func TestIdleFeedIsNotBehind(t *testing.T) {
 	ctx := context.Background()
 	clock := now
-	src := &memSource{docs: map[string]map[string]any{models.CollRecruitments: {}, models.CollBases: {}, models.CollOrgs: {}}}
+	src := &memSource{docs: map[string]map[string]any{models.CollRecruitments: {}, models.CollBases: {}, models.CollOrgs: {}}, clock: &clock}
 	f := New(src, func() time.Time { return clock }, slog.New(slog.DiscardHandler))
 	if err := f.Load(ctx); err != nil {
 		t.Fatal(err)
@@ -554,5 +578,50 @@ func TestIdleFeedIsNotBehind(t *testing.T) {
 	}
 	if !f.follower.NeedsResync() {
 		t.Fatal("not behind after the feed was pruned past the unread cursor")
+	}
+}
+
+// Changes that never reached the figures (a feed entry lost between a
+// write and its record; a write by another process whose entry was
+// pruned unread) are found by the reconcile, which compares versions with
+// the database and fixes each difference — before it, the figures had no
+// reconcile and stayed wrong until a restart. A record the figures hold
+// at a newer version than the database (a write a replica set rolled
+// back) goes back to the database's.
+func TestReconcileFindsLostChanges(t *testing.T) {
+	ctx := context.Background()
+	x := newFixture(t)
+	kept := x.rec("t1", "2025-03-01", models.StatusVerified, models.LevelA, "nanshan")
+	gone := x.rec("t2", "2025-03-02", models.StatusVerified, models.LevelA, "futian")
+	rolled := x.rec("t3", "2025-03-03", models.StatusVerified, models.LevelA, "futian")
+	if got := x.total(2025); got != 3 {
+		t.Fatalf("total %d, want 3", got)
+	}
+	// Written to the database with no feed entry and no observer.
+	lost := &models.Recruitment{ID: "lost", TalentID: "t4", OrgID: "o1", Date: "2025-04-01", Status: models.StatusVerified,
+		Level: models.LevelB, Origin: models.OriginOverseas, District: "nanshan", Industry: "games", Version: 1}
+	x.src.docs[models.CollRecruitments]["lost"] = lost
+	delete(x.src.docs[models.CollRecruitments], gone.ID)
+	rejected := *kept
+	rejected.Status, rejected.Version = models.StatusRejected, 2
+	x.src.docs[models.CollRecruitments][kept.ID] = &rejected
+	// Held at version 2, the database has version 1 (rolled back).
+	newer := *rolled
+	newer.Status, newer.Version = models.StatusRejected, 2
+	x.f.Observe(ctx, models.Change{Coll: models.CollRecruitments, ID: rolled.ID, Version: 2, Doc: &newer})
+	if got := x.total(2025); got != 2 {
+		t.Fatalf("before the reconcile: total %d, want 2 (still stale)", got)
+	}
+
+	n, err := x.f.Reconcile(ctx)
+	if err != nil || n != 4 {
+		t.Fatalf("Reconcile = %d, %v; want 4 fixed", n, err)
+	}
+	if got := x.total(2025); got != 2 { // t3 (rolled back to verified) and t4 (lost)
+		t.Fatalf("after the reconcile: total %d, want 2", got)
+	}
+	x.recountClean()
+	if n, err := x.f.Reconcile(ctx); err != nil || n != 0 {
+		t.Fatalf("second Reconcile = %d, %v; want nothing to fix", n, err)
 	}
 }

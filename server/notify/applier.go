@@ -52,8 +52,9 @@ func (a *applier) Apply(ctx context.Context, docs []models.FeedDoc, cursor strin
 
 // Resync implements models.FeedApplier: after a gap in the feed (the
 // notifier stopped longer than the feed is kept), the documents changed
-// since the saved position are looked at again.
-func (a *applier) Resync(ctx context.Context) (int, error) {
+// since the saved position are looked at again, and the position moves on
+// to where the feed was when they began to be read.
+func (a *applier) Resync(ctx context.Context, position string) (int, error) {
 	n := (*Notifier)(a)
 	if err := n.load(ctx); err != nil {
 		return 0, err
@@ -78,7 +79,7 @@ func (a *applier) Resync(ctx context.Context) (int, error) {
 			return told, err
 		}
 	}
-	return told, nil
+	return told, a.Caught(position)
 }
 
 // Cursor implements models.FeedApplier.

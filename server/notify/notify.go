@@ -90,7 +90,7 @@ func New(src models.FeedSource, st Store, opts Options) *Notifier {
 		opts.Logger = slog.Default()
 	}
 	n := &Notifier{src: src, st: st, opts: opts}
-	n.follower = models.NewFollower(src, (*applier)(n), models.FollowerOptions{Name: Name, Overlap: opts.Overlap, Now: opts.Now, Logger: opts.Logger})
+	n.follower = models.NewFollower(src, (*applier)(n), models.FollowerOptions{Name: Name, Now: opts.Now, Logger: opts.Logger})
 	return n
 }
 

@@ -25,7 +25,10 @@ type changeDoc struct {
 	At      time.Time          `bson:"at"`
 }
 
-var _ models.FeedSource = (*Store)(nil)
+var (
+	_ models.FeedSource = (*Store)(nil)
+	_ models.SeqLog     = (*Store)(nil)
+)
 
 // Observe registers fn to be called, in the writing goroutine, after every
 // write to a collection of the change feed, with the document written. The
@@ -56,7 +59,7 @@ func (s *Store) changed(ctx context.Context, coll, id string, version int64, del
 	}
 }
 
-// ChangesAfter implements models.FeedSource. On the embedded database the
+// ChangesAfter implements models.SeqLog. On the embedded database the
 // range filter scans the feed collection, which PruneChanges keeps short.
 func (s *Store) ChangesAfter(ctx context.Context, seq string, limit int) ([]models.Change, error) {
 	filter := bson.D{}
@@ -100,7 +103,7 @@ func (s *Store) PruneChanges(ctx context.Context, before time.Time) (int64, erro
 	return res.DeletedCount, nil
 }
 
-// PrunedBefore implements models.FeedSource.
+// PrunedBefore implements models.SeqLog.
 func (s *Store) PrunedBefore(ctx context.Context) (time.Time, error) {
 	var d struct {
 		Before time.Time `bson:"before"`
@@ -151,7 +154,7 @@ func (s *Store) Doc(ctx context.Context, coll, id string) (any, error) {
 		return nil, err
 	}
 	d := newDoc()
-	if err := c.FindOne(ctx, idFilter(feedID(id))).Decode(d); err != nil {
+	if err := s.readFeedColl(c).FindOne(ctx, idFilter(feedID(id))).Decode(d); err != nil {
 		return nil, translate("store.Doc", err)
 	}
 	return d.anyModel(), nil
@@ -163,7 +166,7 @@ func (s *Store) Docs(ctx context.Context, coll string, fn func(any) error) error
 	if err != nil {
 		return err
 	}
-	cur, err := c.Find(ctx, bson.D{}, options.Find().SetBatchSize(1000))
+	cur, err := s.readFeedColl(c).Find(ctx, bson.D{}, options.Find().SetBatchSize(1000))
 	if err != nil {
 		return translate("store.Docs", err)
 	}
@@ -180,13 +183,23 @@ func (s *Store) Docs(ctx context.Context, coll string, fn func(any) error) error
 	return translate("store.Docs", cur.Err())
 }
 
+// versionScanIndex is the index {_id: 1, version: 1} of every feed
+// collection on MongoDB, which the reconciles' version scans read alone.
+const versionScanIndex = "version_scan"
+
 // Versions implements models.FeedSource.
 func (s *Store) Versions(ctx context.Context, coll string, fn func(models.DocVersion) error) error {
 	c, _, err := s.feedColl(coll)
 	if err != nil {
 		return err
 	}
-	cur, err := c.Find(ctx, bson.D{}, options.Find().SetProjection(bson.D{{Key: "version", Value: 1}}).SetBatchSize(5000))
+	opts := options.Find().SetProjection(bson.D{{Key: "version", Value: 1}}).SetBatchSize(5000)
+	if s.locks == nil {
+		// On MongoDB the scan reads the index {_id, version} alone (a
+		// covered query), not every document.
+		opts.SetHint(versionScanIndex)
+	}
+	cur, err := s.readFeedColl(c).Find(ctx, bson.D{}, opts)
 	if err != nil {
 		return translate("store.Versions", err)
 	}

@@ -50,6 +50,9 @@ type Options struct {
 	ServerSelectionTimeout time.Duration
 	// Logger receives the store's warnings (slog.Default() if nil).
 	Logger *slog.Logger
+	// Feed chooses the change feed's source: FeedAuto (change streams on
+	// a replica set), FeedChanges or FeedStreams.
+	Feed string
 	// AuthCacheTTL is how long a session or user read is reused (see
 	// authCache): 30s if zero with SerializeWrites (one process sees
 	// every write), 2s if zero otherwise; negative turns the cache off.
@@ -62,7 +65,9 @@ type Store struct {
 	db     *mongo.Database
 	now    func() time.Time
 	locks  *docLocks // nil on MongoDB
-	log    *slog.Logger
+	// streams: the feed is read from change streams (a replica set).
+	streams bool
+	log     *slog.Logger
 
 	users, emails, sessions, talents, limits, meta  *mongo.Collection
 	orgs, bases, projects, applications, consents   *mongo.Collection
@@ -138,6 +143,10 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if err := s.Ping(ctx); err != nil {
 		_ = client.Disconnect(context.WithoutCancel(ctx))
 		return nil, fmt.Errorf("store: %w", err)
+	}
+	if err := s.useFeed(ctx, opts.Feed); err != nil {
+		_ = client.Disconnect(context.WithoutCancel(ctx))
+		return nil, err
 	}
 	if err := s.ensureSchema(ctx); err != nil {
 		_ = client.Disconnect(context.WithoutCancel(ctx))

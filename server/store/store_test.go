@@ -509,3 +509,59 @@ func TestSecretsAreMadeOnceAndKept(t *testing.T) {
 		t.Fatal("the key is zeros")
 	}
 }
+
+// TestFeedFromAPosition: whichever source the feed has (the changes
+// collection here; change streams under MONGODB_TEST_URI on a replica
+// set), a follower that takes the feed's position, then reads from it,
+// finds every write made after it, with its version, and the position
+// after a read to the end is never behind where it began.
+func TestFeedFromAPosition(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.MustOpen(t)
+	before := newUser(t, s, "before@example.com", models.RoleCreator)
+	if err := s.CreateTalent(ctx, talentFor(before)); err != nil {
+		t.Fatal(err)
+	}
+	pos, err := s.FeedPosition(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := newUser(t, s, "after@example.com", models.RoleCreator)
+	tal := talentFor(u)
+	if err := s.CreateTalent(ctx, tal); err != nil {
+		t.Fatal(err)
+	}
+	o := &models.Org{Name: "后来的公司", Kind: models.OrgEnterprise, District: "nanshan", Status: models.StatusPending, CreatedBy: u.ID, MemberIDs: []string{u.ID}}
+	if err := s.CreateOrg(ctx, o); err != nil {
+		t.Fatal(err)
+	}
+	from, lost, err := s.FeedFrom(ctx, pos)
+	if err != nil || lost {
+		t.Fatalf("FeedFrom(%s) = %s, %v, %v", pos, from, lost, err)
+	}
+	seen := map[string]int64{}
+	last := ""
+	for range 100 {
+		read, err := s.ReadFeed(ctx, from, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range read.Changes {
+			if c.Seq <= last {
+				t.Fatalf("entry %s after %s: out of order", c.Seq, last)
+			}
+			last = c.Seq
+			seen[c.Coll+"/"+c.ID] = max(seen[c.Coll+"/"+c.ID], c.Version)
+		}
+		if read.Next < from {
+			t.Fatalf("the position went back from %s to %s", from, read.Next)
+		}
+		if len(read.Changes) == 0 {
+			break
+		}
+		from = read.Next
+	}
+	if seen[models.CollTalents+"/"+tal.ID] != tal.Version || seen[models.CollOrgs+"/"+o.ID] != o.Version {
+		t.Fatalf("after the position the feed has %v; want the profile %s v%d and the org %s v%d", seen, tal.ID, tal.Version, o.ID, o.Version)
+	}
+}
