@@ -2,8 +2,12 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -15,6 +19,8 @@ type feedStub struct {
 	changes []Change
 	pruned  time.Time
 	n       int
+	reads   atomic.Int64
+	clockMu sync.Mutex
 }
 
 func (f *feedStub) write(id string, deleted bool) {
@@ -62,12 +68,18 @@ func (f *feedStub) Versions(_ context.Context, _ string, fn func(DocVersion) err
 func (f *feedStub) PrunedBefore(context.Context) (time.Time, error) { return f.pruned, nil }
 
 func (f *feedStub) feed() SeqFeed {
-	return SeqFeed{Log: f, Overlap: 10 * time.Second, Now: func() time.Time { return f.now }}
+	return SeqFeed{Log: f, Overlap: 10 * time.Second, Now: f.clock}
+}
+func (f *feedStub) clock() time.Time {
+	f.clockMu.Lock()
+	defer f.clockMu.Unlock()
+	return f.now
 }
 func (f *feedStub) FeedFrom(ctx context.Context, cursor string) (string, bool, error) {
 	return f.feed().FeedFrom(ctx, cursor)
 }
 func (f *feedStub) ReadFeed(ctx context.Context, from string, limit int) (FeedRead, error) {
+	f.reads.Add(1)
 	return f.feed().ReadFeed(ctx, from, limit)
 }
 func (f *feedStub) FeedPosition(ctx context.Context) (string, error) {
@@ -81,6 +93,7 @@ type copyStub struct {
 	cursor  string
 	applied []string
 	resyncs int
+	fail    error // what Resync answers, if set
 }
 
 func (c *copyStub) Follows(coll string) bool { return coll == "things" }
@@ -101,6 +114,9 @@ func (c *copyStub) Apply(_ context.Context, docs []FeedDoc, cursor string) error
 }
 func (c *copyStub) Resync(_ context.Context, pos string) (int, error) {
 	c.resyncs++
+	if c.fail != nil {
+		return 0, c.fail
+	}
 	c.held = map[string]int64{}
 	for id, v := range c.src.docs {
 		c.held[id] = v
@@ -171,5 +187,37 @@ func TestFollowerKeepsACopyInStep(t *testing.T) {
 	}
 	if _, err := f.Resync(ctx); err != nil || f.NeedsResync() || dst.resyncs != 1 || dst.held["d"] != 1 {
 		t.Fatalf("resync: %v, holds %v", err, dst.held)
+	}
+}
+
+// A resynchronisation that fails is not tried again at every catch-up
+// (every second, reading every document's version) but after a wait that
+// doubles: with the clock stopped, fifty catch-ups make one attempt; past
+// the wait, one more.
+func TestFailedResyncBacksOff(t *testing.T) {
+	src := &feedStub{now: time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC), docs: map[string]int64{}}
+	dst := &copyStub{src: src, held: map[string]int64{}, fail: errors.New("the database is busy")}
+	f := NewFollower(src, dst, FollowerOptions{Name: "test", Now: src.clock, Logger: slog.New(slog.DiscardHandler)})
+	f.MarkGap()
+	follow := func(reads int64) {
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { f.Follow(ctx, time.Millisecond, 0); close(done) }()
+		for src.reads.Load() < reads {
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+		<-done
+	}
+	follow(50)
+	if dst.resyncs != 1 {
+		t.Fatalf("%d resynchronisations in fifty catch-ups with the clock stopped; want 1", dst.resyncs)
+	}
+	src.clockMu.Lock()
+	src.now = src.now.Add(time.Second)
+	src.clockMu.Unlock()
+	follow(100)
+	if dst.resyncs != 2 {
+		t.Fatalf("%d resynchronisations after the wait; want 2", dst.resyncs)
 	}
 }
