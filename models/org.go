@@ -209,4 +209,10 @@ type OrgStore interface {
 	Org(ctx context.Context, id string) (*Org, error)
 	// UpdateOrg applies fn as one serialised write (see UpdateTalent).
 	UpdateOrg(ctx context.Context, id string, ifVersion int64, fn func(*Org) error) (*Org, error)
+	// Atomically runs fn, whose writes (through the ctx it is given) are
+	// one transaction where the database has them (a MongoDB replica set:
+	// all or none, observers told after the commit); elsewhere fn runs as
+	// it is, and its writes must be ordered so that a crash between two
+	// leaves nothing reachable half-done.
+	Atomically(ctx context.Context, fn func(ctx context.Context) error) error
 }

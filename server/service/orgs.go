@@ -49,20 +49,26 @@ func (s *Orgs) Create(ctx context.Context, actor *models.User, in models.OrgInpu
 	}
 	o := &models.Org{Name: in.Name, Kind: in.Kind, District: in.District, Industries: in.Industries, Flags: in.Flags,
 		Status: models.StatusPending, MemberIDs: []string{actor.ID}, CreatedBy: actor.ID}
-	if err := s.Store.CreateOrg(ctx, o); err != nil {
-		return nil, err
-	}
-	_, err := s.Store.SetUserOrg(ctx, actor.ID, o.ID, func(u *models.User) error {
-		if u.OrgID != previous {
-			return models.Errorf(models.CodeConflict, "you joined another organisation meanwhile")
+	// One transaction on a replica set; elsewhere the organisation comes
+	// first, so that a crash leaves an organisation nobody belongs to,
+	// never an account in an organisation that does not exist.
+	err := s.Store.Atomically(ctx, func(ctx context.Context) error {
+		if err := s.Store.CreateOrg(ctx, o); err != nil {
+			return err
 		}
-		return nil
+		_, err := s.Store.SetUserOrg(ctx, actor.ID, o.ID, func(u *models.User) error {
+			if u.OrgID != previous {
+				return models.Errorf(models.CodeConflict, "you joined another organisation meanwhile")
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		// The rejected organisation no longer lists its former member.
+		return s.dropMember(ctx, previous, actor.ID)
 	})
 	if err != nil {
-		return nil, err
-	}
-	// The rejected organisation no longer lists its former member.
-	if err := s.dropMember(ctx, previous, actor.ID); err != nil {
 		return nil, err
 	}
 	return o, nil
@@ -299,35 +305,48 @@ func (s *Orgs) AnswerInvitation(ctx context.Context, actor *models.User, id stri
 	if err != nil {
 		return nil, err
 	}
-	o, err := s.Store.UpdateOrg(ctx, id, 0, func(o *models.Org) error {
-		if o.Status != models.StatusVerified {
-			return models.Refusef(models.CodeConflict, models.RefusalOrgNotVerified, string(o.Status), "the organisation is %s", o.Status)
+	var o *models.Org
+	var u *models.User
+	joined := false
+	err = s.Store.Atomically(ctx, func(ctx context.Context) error {
+		var err error
+		joined = false
+		o, err = s.Store.UpdateOrg(ctx, id, 0, func(o *models.Org) error {
+			if o.Status != models.StatusVerified {
+				return models.Refusef(models.CodeConflict, models.RefusalOrgNotVerified, string(o.Status), "the organisation is %s", o.Status)
+			}
+			if !slices.Contains(o.MemberIDs, actor.ID) {
+				o.MemberIDs = append(o.MemberIDs, actor.ID)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
-		if !slices.Contains(o.MemberIDs, actor.ID) {
-			o.MemberIDs = append(o.MemberIDs, actor.ID)
+		joined = true
+		u, err = s.Store.SetUserOrg(ctx, actor.ID, o.ID, func(u *models.User) error {
+			if u.OrgID != previous && u.OrgID != o.ID {
+				return models.Errorf(models.CodeConflict, "you joined another organisation meanwhile")
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if previous != o.ID {
+			return s.dropMember(ctx, previous, actor.ID)
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, err
-	}
-	u, err := s.Store.SetUserOrg(ctx, actor.ID, o.ID, func(u *models.User) error {
-		if u.OrgID != previous && u.OrgID != o.ID {
-			return models.Errorf(models.CodeConflict, "you joined another organisation meanwhile")
-		}
-		return nil
-	})
-	if err != nil {
-		// The account did not move: the list it was put on forgets it.
-		if derr := s.dropMember(ctx, o.ID, actor.ID); derr != nil {
-			s.Logger.ErrorContext(ctx, "membership: take a member back off a list", "org", o.ID, "error", derr)
+		if joined && u == nil {
+			// The account did not move: the list it was put on forgets it
+			// (a transaction did so already; without one, this does).
+			if derr := s.dropMember(ctx, id, actor.ID); derr != nil {
+				s.Logger.ErrorContext(ctx, "membership: take a member back off a list", "org", id, "error", derr)
+			}
 		}
 		return nil, err
-	}
-	if previous != o.ID {
-		if err := s.dropMember(ctx, previous, actor.ID); err != nil {
-			return nil, err
-		}
 	}
 	if err := s.Store.DeleteUserInvitations(ctx, actor.ID); err != nil {
 		return nil, err
@@ -418,15 +437,18 @@ func (s *Orgs) RemoveMember(ctx context.Context, actor *models.User, id, userID 
 			return models.Refusef(models.CodeConflict, models.RefusalLastManager, "", "you are the last manager: promote another member to manager before you leave")
 		}
 	}
-	if _, err := s.Store.SetUserOrg(ctx, target.ID, "", func(u *models.User) error {
-		if u.OrgID != o.ID {
-			return models.Errorf(models.CodeNotFound, "no such member")
+	err = s.Store.Atomically(ctx, func(ctx context.Context) error {
+		if _, err := s.Store.SetUserOrg(ctx, target.ID, "", func(u *models.User) error {
+			if u.OrgID != o.ID {
+				return models.Errorf(models.CodeNotFound, "no such member")
+			}
+			return nil
+		}); err != nil {
+			return err
 		}
-		return nil
-	}); err != nil {
-		return err
-	}
-	if err := s.dropMember(ctx, o.ID, target.ID); err != nil {
+		return s.dropMember(ctx, o.ID, target.ID)
+	})
+	if err != nil {
 		return err
 	}
 	action := models.AuditOrgMemberRemove

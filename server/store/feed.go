@@ -50,10 +50,17 @@ func (s *Store) changed(ctx context.Context, coll, id string, version int64, del
 	if _, err := s.changes.InsertOne(context.WithoutCancel(ctx), c); err != nil {
 		s.log.WarnContext(ctx, "change feed: record lost; followers will reconcile", "coll", coll, "id", id, "error", err)
 	}
+	change := models.Change{Seq: c.ID.Hex(), Coll: coll, ID: id, Version: version, Deleted: deleted, At: now, Doc: doc}
+	if !deferred(ctx, change) {
+		s.tell(ctx, change)
+	}
+}
+
+// tell hands a change to the observers.
+func (s *Store) tell(ctx context.Context, change models.Change) {
 	s.observersMu.RLock()
 	obs := s.observers
 	s.observersMu.RUnlock()
-	change := models.Change{Seq: c.ID.Hex(), Coll: coll, ID: id, Version: version, Deleted: deleted, At: now, Doc: doc}
 	for _, fn := range obs {
 		fn(ctx, change)
 	}

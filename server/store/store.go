@@ -65,9 +65,10 @@ type Store struct {
 	db     *mongo.Database
 	now    func() time.Time
 	locks  *docLocks // nil on MongoDB
-	// streams: the feed is read from change streams (a replica set).
-	streams bool
-	log     *slog.Logger
+	// replSet: the database is a MongoDB replica set (transactions);
+	// streams: the feed is read from its change streams.
+	replSet, streams bool
+	log              *slog.Logger
 
 	users, emails, sessions, talents, limits, meta  *mongo.Collection
 	orgs, bases, projects, applications, consents   *mongo.Collection

@@ -565,3 +565,65 @@ func TestFeedFromAPosition(t *testing.T) {
 		t.Fatalf("after the position the feed has %v; want the profile %s v%d and the org %s v%d", seen, tal.ID, tal.Version, o.ID, o.Version)
 	}
 }
+
+// TestAtomically: on a replica set (MONGODB_TEST_URI) a failing fn leaves
+// none of its writes and tells the observers nothing; a committed one
+// tells them after the commit. The embedded database has no transactions:
+// fn runs as it is (its callers order their writes for that), and the test
+// says so.
+func TestAtomically(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.MustOpen(t)
+	var mu sync.Mutex
+	var told []string
+	s.Observe(func(_ context.Context, c models.Change) {
+		mu.Lock()
+		defer mu.Unlock()
+		told = append(told, c.Coll)
+	})
+	u := newUser(t, s, "txn@example.com", models.RoleOrg)
+	newOrg := func(name string) *models.Org {
+		return &models.Org{Name: name, Kind: models.OrgEnterprise, District: "nanshan", Status: models.StatusPending, CreatedBy: u.ID, MemberIDs: []string{u.ID}}
+	}
+	boom := errors.New("the second write failed")
+	o := newOrg("半途而废")
+	err := s.Atomically(ctx, func(ctx context.Context) error {
+		if err := s.CreateOrg(ctx, o); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("Atomically = %v, want the fn's error", err)
+	}
+	_, gerr := s.Org(ctx, o.ID)
+	mu.Lock()
+	n := len(told)
+	mu.Unlock()
+	if s.ReplicaSet() {
+		if !models.IsCode(gerr, models.CodeNotFound) || n != 0 {
+			t.Fatalf("a failed transaction left its write (%v) or told %d observers", gerr, n)
+		}
+	} else if gerr != nil || n != 1 {
+		t.Fatalf("without transactions fn runs as it is: org %v, told %d", gerr, n)
+	}
+
+	ok := newOrg("一气呵成")
+	if err := s.Atomically(ctx, func(ctx context.Context) error {
+		if err := s.CreateOrg(ctx, ok); err != nil {
+			return err
+		}
+		_, err := s.SetUserOrg(ctx, u.ID, ok.ID, func(*models.User) error { return nil })
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.User(ctx, u.ID); err != nil || got.OrgID != ok.ID {
+		t.Fatalf("after the commit: %+v, %v", got, err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if told[len(told)-1] != models.CollOrgs {
+		t.Fatalf("observers told %v; want the organisation after the commit", told)
+	}
+}

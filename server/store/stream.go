@@ -37,14 +37,12 @@ const (
 // useFeed decides the feed's source at Open.
 func (s *Store) useFeed(ctx context.Context, want string) error {
 	switch want {
-	case FeedChanges:
-		return nil
-	case FeedAuto, FeedStreams:
+	case FeedAuto, FeedChanges, FeedStreams:
 	default:
 		return fmt.Errorf("store: unknown feed source %q", want)
 	}
-	if s.locks != nil && want == FeedAuto {
-		return nil // the embedded database has no change streams
+	if s.locks != nil && want != FeedStreams {
+		return nil // the embedded database: no change streams, no transactions
 	}
 	var hello struct {
 		SetName string `bson:"setName"`
@@ -52,11 +50,14 @@ func (s *Store) useFeed(ctx context.Context, want string) error {
 	if err := s.db.RunCommand(ctx, bson.D{{Key: "hello", Value: 1}}).Decode(&hello); err != nil {
 		return fmt.Errorf("store: hello: %w", translate("store.Open", err))
 	}
-	if hello.SetName == "" {
+	s.replSet = hello.SetName != ""
+	if !s.replSet || want == FeedChanges {
 		if want == FeedStreams {
 			return errors.New("store: change streams need a MongoDB replica set")
 		}
-		s.log.Warn("MongoDB is not a replica set: the change feed is the changes collection, ordered by the writers' clocks")
+		if !s.replSet {
+			s.log.Warn("MongoDB is not a replica set: the change feed is the changes collection, ordered by the writers' clocks; no transactions")
+		}
 		return nil
 	}
 	s.streams = true
@@ -267,3 +268,7 @@ func (s *Store) readFeedColl(c *mongo.Collection) *mongo.Collection {
 	}
 	return s.db.Collection(c.Name(), options.Collection().SetReadConcern(readconcern.Majority()))
 }
+
+// ReplicaSet reports whether the database is a MongoDB replica set, where
+// Atomically runs transactions.
+func (s *Store) ReplicaSet() bool { return s.replSet }

@@ -80,6 +80,9 @@ func (s *Store) CreateUser(ctx context.Context, u *models.User, passwordHash str
 	if err != nil {
 		return err
 	}
+	if s.replSet {
+		return s.createUserAtomically(ctx, doc, now)
+	}
 	if _, err := s.users.InsertOne(ctx, doc); err != nil {
 		return translate(op, err)
 	}
@@ -95,6 +98,52 @@ func (s *Store) CreateUser(ctx context.Context, u *models.User, passwordHash str
 		s.log.WarnContext(ctx, "store: remove an account whose email was not claimed", "user_id", doc.ID.Hex(), "error", derr)
 	}
 	return err
+}
+
+// createUserAtomically writes the account and its email claim in one
+// transaction (a replica set): both or neither. A claim left by an account
+// that is gone is healed first; a commit whose result is unknown is read
+// back.
+func (s *Store) createUserAtomically(ctx context.Context, doc *userDoc, now time.Time) error {
+	const op = "store.CreateUser"
+	claimOf := func() (emailDoc, bool, error) {
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		var claim emailDoc
+		ok, err := found(op, s.emails.FindOne(cctx, idFilter(doc.Email)).Decode(&claim))
+		return claim, ok, err
+	}
+	claim, ok, err := claimOf()
+	if err != nil {
+		return err
+	}
+	if ok {
+		gone, err := s.healClaim(ctx, claim)
+		if err != nil {
+			return err
+		}
+		if !gone {
+			return errClaimed(op)
+		}
+	}
+	err = s.Atomically(ctx, func(ctx context.Context) error {
+		if _, err := s.users.InsertOne(ctx, doc); err != nil {
+			return translate(op, err)
+		}
+		_, err := s.emails.InsertOne(ctx, emailDoc{ID: doc.Email, UserID: doc.ID, CreatedAt: now})
+		return translate(op, err)
+	})
+	if err == nil {
+		return nil
+	}
+	claim, ok, rerr := claimOf()
+	switch {
+	case rerr == nil && ok && claim.UserID == doc.ID:
+		return nil // committed after all
+	case rerr == nil && ok:
+		return errClaimed(op)
+	}
+	return translate(op, err)
 }
 
 // errClaimed is the answer to a registration of an email that is taken.
@@ -239,6 +288,13 @@ func (s *Store) DeleteUser(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
+	// One transaction on a replica set; elsewhere the order above.
+	return s.Atomically(ctx, func(ctx context.Context) error { return s.deleteUser(ctx, u) })
+}
+
+func (s *Store) deleteUser(ctx context.Context, u *models.User) error {
+	const op = "store.DeleteUser"
+	id := u.ID
 	if _, err := s.emails.DeleteOne(ctx, idFilter(u.Email)); err != nil {
 		return translate(op, err)
 	}
