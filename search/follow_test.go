@@ -215,6 +215,9 @@ func TestIdleFeedNeedsNoReconcile(t *testing.T) {
 	now := time.Now()
 	clock := func() time.Time { return now }
 	st := storetest.MustOpen(t, func(o *store.Options) { o.Now = clock })
+	if st.Streams() {
+		t.Skip("the feed is a change stream here: the changes collection and its pruning are not read")
+	}
 	ix, err := search.Open(ctx, search.Options{Source: st, Now: clock})
 	if err != nil {
 		t.Fatal(err)
