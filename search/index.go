@@ -15,6 +15,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
+	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/szdc/talenthub/models"
 )
@@ -98,11 +99,15 @@ func Open(ctx context.Context, opts Options) (*Index, error) {
 		return ix, ix.fillFacets()
 	}
 
-	bi, err := bleve.Open(opts.Dir)
+	bi, err := bleve.OpenUsing(opts.Dir, lockWait())
 	fresh := false
 	switch {
 	case errors.Is(err, bleve.ErrorIndexPathDoesNotExist):
 		fresh = true
+	case errors.Is(err, bolterrors.ErrTimeout):
+		// Another process holds the index: not broken, and not ours to
+		// move aside.
+		return nil, fmt.Errorf("search: index %s is in use by another process (its lock was not free within %s): %w", opts.Dir, lockTimeout, err)
 	case err != nil:
 		ix.log.Warn("search: index is unreadable; quarantining it and rebuilding", "dir", opts.Dir, "error", err)
 		if err := quarantine(opts.Dir); err != nil {
@@ -126,7 +131,7 @@ func Open(ctx context.Context, opts Options) (*Index, error) {
 		if err := os.MkdirAll(filepath.Dir(opts.Dir), 0o750); err != nil {
 			return nil, fmt.Errorf("search: %w", err)
 		}
-		bi, err := bleve.New(opts.Dir, im)
+		bi, err := bleve.NewUsing(opts.Dir, im, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, lockWait())
 		if err != nil {
 			return nil, fmt.Errorf("search: create index: %w", err)
 		}
@@ -161,6 +166,18 @@ func (ix *Index) fillFacets() error {
 		}
 	}
 	return nil
+}
+
+// lockTimeout bounds the wait for the index's lock (the bolt file of
+// Bleve's scorch index, which waits forever by default): a second process
+// on the same directory gets an error instead of hanging.
+const lockTimeout = 5 * time.Second
+
+// lockWait is the configuration that sets lockTimeout, for bleve.OpenUsing
+// and bleve.NewUsing (which also stores it in the index's index_meta.json);
+// a fresh map each time, as Bleve adds its own keys to it.
+func lockWait() map[string]any {
+	return map[string]any{"bolt_timeout": lockTimeout.String()}
 }
 
 // quarantine moves a broken index aside, keeping it for inspection.
