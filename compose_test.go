@@ -146,6 +146,11 @@ func TestDockerCompose(t *testing.T) {
 
 	// The app listens where it is exposed; the proxy owns the host port and
 	// sends to that port of the app service's replicas.
+	// Behind the proxy the app must believe its X-Forwarded-For, or the
+	// limits per address would count every client as one.
+	if v := app.Environment["TRUSTED_PROXIES"]; v == nil || !strings.Contains(*v, "172.16.0.0/12") {
+		t.Errorf("the app does not trust the proxy's network: TRUSTED_PROXIES %v", v)
+	}
 	addr := app.Environment["ADDR"]
 	if addr == nil {
 		t.Fatal("ADDR is not set")

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"reflect"
 	"strings"
@@ -57,6 +58,11 @@ type config struct {
 	MailRetryAfter time.Duration `env:"MAIL_RETRY_AFTER" envDefault:"30s"`
 	MailTimeout    time.Duration `env:"MAIL_TIMEOUT" envDefault:"30s"`
 	MailLease      time.Duration `env:"MAIL_LEASE" envDefault:"2m"`
+	// TrustedProxies are the addresses (IPs or CIDRs) of the reverse
+	// proxies in front: a request from one of them is taken to come from
+	// the first address of its X-Forwarded-For, so that the limits per
+	// address count clients, not the proxy. Empty: the peer is the client.
+	TrustedProxies []string `env:"TRUSTED_PROXIES" envSeparator:","`
 }
 
 func (c config) feedRetention() time.Duration {
@@ -94,6 +100,11 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if cfg.MailRetryAfter <= 0 || cfg.MailTimeout <= 0 || cfg.MailLease < 2*cfg.MailTimeout {
 		return cfg, fmt.Errorf("configuration: MAIL_RETRY_AFTER and MAIL_TIMEOUT must be positive, and MAIL_LEASE at least twice MAIL_TIMEOUT")
+	}
+	for _, p := range cfg.TrustedProxies {
+		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+			return cfg, fmt.Errorf("configuration: TRUSTED_PROXIES: %q is neither an IP address nor a CIDR range", p)
+		}
 	}
 	if (cfg.AdminEmail == "") != (cfg.AdminPassword == "") {
 		return cfg, fmt.Errorf("configuration: set both ADMIN_EMAIL and ADMIN_PASSWORD, or neither")

@@ -42,6 +42,9 @@ type Config struct {
 	// Maintenance, if set, is the rebuild of the search index that
 	// POST /admin/reindex starts.
 	Maintenance models.Maintenance
+	// TrustedProxies are the reverse proxies (IPs, CIDRs) whose
+	// X-Forwarded-For names the client; none: the peer is the client.
+	TrustedProxies []string
 	// Pages, if set, is the web UI, mounted on the app after the API's
 	// routes: its paths pass the same database gate, and their errors (an
 	// unknown page, a panic in a page handler) render as its error page
@@ -90,7 +93,7 @@ func New(cfg Config) *Server {
 		panic(err)
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, metrics: newMetrics(), openapi: doc}
-	s.app = fiber.New(fiber.Config{
+	fcfg := fiber.Config{
 		AppName:      "talenthub",
 		ErrorHandler: s.errorHandler,
 		// The HTTP layer reads bodies up to eight times the limit and the
@@ -109,7 +112,14 @@ func New(cfg Config) *Server {
 		ReadTimeout:  30 * time.Second,
 		WriteTimeout: 60 * time.Second,
 		IdleTimeout:  90 * time.Second,
-	})
+	}
+	if len(cfg.TrustedProxies) > 0 {
+		// Only a trusted peer's header is believed, and only its first
+		// valid address (the proxy sets it; a client's own is replaced).
+		fcfg.EnableTrustedProxyCheck, fcfg.TrustedProxies = true, cfg.TrustedProxies
+		fcfg.ProxyHeader, fcfg.EnableIPValidation = fiber.HeaderXForwardedFor, true
+	}
+	s.app = fiber.New(fcfg)
 	s.routes()
 	if cfg.Pages != nil {
 		cfg.Pages.Mount(s.app)
