@@ -202,7 +202,14 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 		return err
 	}
 
-	watch := newDBWatch(db.store.Ping, logger)
+	// On MongoDB the watch leaves requests in flight alone and waits out
+	// an election before refusing new ones; the embedded database, in this
+	// process, is dead when it refuses connections (dbWatch).
+	wopts := mongoWatch(store.PingRefused)
+	if db.embedded != nil {
+		wopts = embeddedWatch(store.PingRefused)
+	}
+	watch := newDBWatch(db.store.Ping, logger, wopts)
 	ready := func(ctx context.Context) error {
 		// The watch pings four times a second: a probe costs the database
 		// nothing and never waits for it.
