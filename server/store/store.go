@@ -22,6 +22,7 @@ import (
 	"hash/maphash"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -78,6 +79,10 @@ type Store struct {
 	tokens                                          *mongo.Collection
 
 	auth *authCache
+
+	// noPipelines is set once the database has answered that it has no
+	// update pipelines (a FerretDB named by MONGODB_URI): see LimitHit.
+	noPipelines atomic.Bool
 
 	observersMu sync.RWMutex
 	observers   []func(context.Context, models.Change)
