@@ -202,7 +202,14 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 		return err
 	}
 
-	watch := newDBWatch(db.store.Ping, logger)
+	// On MongoDB the watch leaves requests in flight alone and waits out
+	// an election before refusing new ones; the embedded database, in this
+	// process, is dead when it refuses connections (dbWatch).
+	wopts := mongoWatch(store.PingRefused)
+	if db.embedded != nil {
+		wopts = embeddedWatch(store.PingRefused)
+	}
+	watch := newDBWatch(db.store.Ping, logger, wopts)
 	ready := func(ctx context.Context) error {
 		// The watch pings four times a second: a probe costs the database
 		// nothing and never waits for it.
@@ -313,14 +320,18 @@ func bootstrapAdmin(ctx context.Context, cfg config, accounts *service.Accounts,
 
 // janitor prunes the change feed every 30 s (keeping retention: on the
 // embedded database every read of the feed scans it) and purges expired
-// sessions and rate-limit counters every six hours. The first prune waits
-// 30 s, so that after a long stop the followers move their cursors past
-// the old entries before the prune watermark does (otherwise they would
-// take the prune for a gap and reconcile everything).
+// sessions, rate-limit counters and mailed tokens at its first round and
+// then every hour: on MongoDB their TTL indexes delete them too, but the
+// embedded database has none, and a process restarted more often than the
+// interval must purge all the same. The first round waits 30 s, so that
+// after a long stop the followers move their cursors past the old entries
+// before the prune watermark does (otherwise they would take the prune for
+// a gap and reconcile everything).
 func janitor(ctx context.Context, st *store.Store, retention time.Duration, logger *slog.Logger) {
+	const purgeEvery = time.Hour
 	t := time.NewTicker(30 * time.Second)
 	defer t.Stop()
-	lastPurge := time.Now()
+	var lastPurge time.Time // never: the first round purges
 	for {
 		select {
 		case <-ctx.Done():
@@ -330,10 +341,12 @@ func janitor(ctx context.Context, st *store.Store, retention time.Duration, logg
 		if _, err := st.PruneChanges(ctx, time.Now().Add(-retention)); err != nil && ctx.Err() == nil {
 			logger.Warn("prune the change feed", "error", err)
 		}
-		if time.Since(lastPurge) >= 6*time.Hour {
+		if time.Since(lastPurge) >= purgeEvery {
 			lastPurge = time.Now()
 			if n, err := st.PurgeExpired(ctx); err != nil {
-				logger.Warn("purge expired sessions", "error", err)
+				if ctx.Err() == nil {
+					logger.Warn("purge expired sessions", "error", err)
+				}
 			} else if n > 0 {
 				logger.Info("purged expired sessions and counters", "count", n)
 			}

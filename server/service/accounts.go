@@ -479,7 +479,17 @@ func (a *Accounts) BootstrapAdmin(ctx context.Context, email, password string) (
 	// link could reach a server that has no mailer yet.
 	u = &models.User{Email: in.Email, Name: in.Name, Role: models.RoleAdmin, EmailVerified: true}
 	if err := a.createUser(ctx, a.hasher, u, in.Password); err != nil {
-		return false, err
+		if !models.IsCode(err, models.CodeConflict) {
+			return false, err
+		}
+		// Another process started with the same ADMIN_EMAIL created the
+		// admin between our look-up and our claim of the email: it won,
+		// and that is what both wanted.
+		other, _, rerr := a.users.UserByEmail(ctx, in.Email)
+		if rerr != nil || other.Role != models.RoleAdmin {
+			return false, err
+		}
+		return false, a.users.MarkAdminExists(ctx)
 	}
 	return true, a.users.MarkAdminExists(ctx)
 }

@@ -76,6 +76,49 @@ var indexes = map[string][]mongo.IndexModel{
 	},
 }
 
+// ttlCollections hold documents with an expires_at after which they are
+// dead: on MongoDB their expires_at index is a TTL index, so that the
+// server deletes them (within a minute or so of expiring) whatever the
+// uptime of the processes; the janitor's PurgeExpired does it on the
+// embedded database, whose FerretDB answers NotImplemented to
+// expireAfterSeconds.
+var ttlCollections = []string{collSessions, collLimits, collTokens}
+
+// versionScanIndex names the index {_id: 1, version: 1} of every feed
+// collection on MongoDB: it covers the reconcile's scan of the versions
+// (Versions, a find of every document projected to _id and version), which
+// an index hint then answers from the index alone instead of fetching
+// every document. The embedded database scans whatever the indexes (only
+// an {_id} filter reaches SQLite), so it does not get this one, which
+// every write would have to update.
+const versionScanIndex = "version_scan"
+
+// indexSpecs returns the indexes to create: those of indexes, and on
+// MongoDB the TTL and version-scan indexes too.
+func indexSpecs(onMongo bool) map[string][]mongo.IndexModel {
+	specs := make(map[string][]mongo.IndexModel, len(indexes)+len(models.FeedCollections))
+	for name, list := range indexes {
+		specs[name] = append([]mongo.IndexModel(nil), list...)
+	}
+	if !onMongo {
+		return specs
+	}
+	for _, name := range ttlCollections {
+		for i, m := range specs[name] {
+			if m.Options.Name != nil && *m.Options.Name == "expires_at" {
+				specs[name][i].Options = options.Index().SetName("expires_at").SetExpireAfterSeconds(0)
+			}
+		}
+	}
+	for _, name := range models.FeedCollections {
+		specs[name] = append(specs[name], mongo.IndexModel{
+			Keys:    bson.D{{Key: "_id", Value: 1}, {Key: "version", Value: 1}},
+			Options: options.Index().SetName(versionScanIndex),
+		})
+	}
+	return specs
+}
+
 // ensureSchema creates the missing collections and indexes. Both steps are
 // idempotent, so every start may run them.
 func (s *Store) ensureSchema(ctx context.Context) error {
@@ -97,7 +140,7 @@ func (s *Store) ensureSchema(ctx context.Context) error {
 			return fmt.Errorf("store: create collection %s: %w", name, translate("store.ensureSchema", err))
 		}
 	}
-	for name, specs := range indexes {
+	for name, specs := range indexSpecs(s.locks == nil) {
 		if err := s.ensureIndexes(ctx, s.db.Collection(name), specs); err != nil {
 			return fmt.Errorf("store: create indexes of %s: %w", name, err)
 		}
@@ -113,24 +156,69 @@ var errBadSecret = errors.New("a secret of the meta collection is not 32 bytes")
 
 // ensureIndexes creates the indexes of coll that do not exist yet, one at a
 // time: FerretDB 1.24 panics (and drops the connection) when one
-// createIndexes command names several indexes that already exist.
+// createIndexes command names several indexes that already exist. An
+// index that exists without the TTL its spec asks for (made by an older
+// version) is given it (ensureTTL).
 func (s *Store) ensureIndexes(ctx context.Context, coll *mongo.Collection, specs []mongo.IndexModel) error {
 	existing, err := coll.Indexes().ListSpecifications(ctx)
 	if err != nil {
 		return translate("store.ensureIndexes", err)
 	}
-	have := map[string]bool{}
+	have := map[string]*mongo.IndexSpecification{}
 	for _, spec := range existing {
-		have[spec.Name] = true
+		have[spec.Name] = spec
 	}
 	for _, m := range specs {
-		if name := m.Options.Name; name != nil && have[*name] {
+		if name := m.Options.Name; name != nil && have[*name] != nil {
+			if err := s.ensureTTL(ctx, coll, have[*name], m); err != nil {
+				return err
+			}
 			continue
 		}
-		if _, err := coll.Indexes().CreateOne(ctx, m); err != nil {
+		_, err := coll.Indexes().CreateOne(ctx, m)
+		if err != nil && m.Options.ExpireAfterSeconds != nil && isNotImplemented(err) {
+			// A FerretDB named by MONGODB_URI: the plain index, and the
+			// janitor's purge.
+			s.log.Warn("store: this database has no TTL indexes; expired documents are purged by the janitor",
+				"collection", coll.Name(), "error", err)
+			plain := *m.Options
+			plain.ExpireAfterSeconds = nil
+			_, err = coll.Indexes().CreateOne(ctx, mongo.IndexModel{Keys: m.Keys, Options: &plain})
+		}
+		if err != nil {
 			return translate("store.ensureIndexes", err)
 		}
 	}
+	return nil
+}
+
+// ensureTTL gives the existing index have the expireAfterSeconds that m
+// asks for, if it lacks it, with collMod (MongoDB 5.1 and later can so
+// turn a plain index into a TTL one). Where that fails the index stays as
+// it is, with a warning: the janitor's purge still deletes what expired,
+// and dropping an index under other running processes is the operator's
+// call.
+func (s *Store) ensureTTL(ctx context.Context, coll *mongo.Collection, have *mongo.IndexSpecification, m mongo.IndexModel) error {
+	want := m.Options.ExpireAfterSeconds
+	if want == nil || (have.ExpireAfterSeconds != nil && *have.ExpireAfterSeconds == *want) {
+		return nil
+	}
+	err := s.db.RunCommand(ctx, bson.D{{Key: "collMod", Value: coll.Name()},
+		{Key: "index", Value: bson.D{{Key: "name", Value: have.Name}, {Key: "expireAfterSeconds", Value: *want}}}}).Err()
+	if err == nil {
+		s.log.Info("store: made an index a TTL index", "collection", coll.Name(), "index", have.Name)
+		return nil
+	}
+	if terr := translate("store.ensureTTL", err); models.IsCode(terr, models.CodeUnavailable) {
+		return terr
+	}
+	if isNotImplemented(err) { // a FerretDB named by MONGODB_URI
+		s.log.Warn("store: this database has no TTL indexes; expired documents are purged by the janitor",
+			"collection", coll.Name(), "error", err)
+		return nil
+	}
+	s.log.Warn("store: could not make an index a TTL index (MongoDB before 5.1 cannot: drop it and restart to have it made anew); expired documents are purged by the janitor",
+		"collection", coll.Name(), "index", have.Name, "error", err)
 	return nil
 }
 

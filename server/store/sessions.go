@@ -105,11 +105,13 @@ func (s *Store) UserSessions(ctx context.Context, userID string) ([]*models.Sess
 
 // PurgeExpired deletes expired sessions, rate-limit counters and mailed
 // tokens and returns how many it deleted. A maintenance task: it scans on
-// the embedded database.
+// the embedded database. On MongoDB their TTL indexes (ttlCollections)
+// delete them as well; this is then a cheap sweep of what the TTL monitor
+// has not reached yet.
 func (s *Store) PurgeExpired(ctx context.Context) (int64, error) {
 	var total int64
 	filter := bson.D{{Key: "expires_at", Value: bson.D{{Key: "$lt", Value: s.nowUTC()}}}}
-	for _, coll := range []string{collSessions, collLimits, collTokens} {
+	for _, coll := range ttlCollections {
 		res, err := s.db.Collection(coll).DeleteMany(ctx, filter)
 		if err != nil {
 			return total, translate("store.PurgeExpired", err)

@@ -22,6 +22,7 @@ import (
 	"hash/maphash"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -45,8 +46,13 @@ type Options struct {
 	SerializeWrites bool
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
-	// ServerSelectionTimeout bounds how long an operation waits for an
-	// unreachable database before failing with CodeUnavailable. 5s if zero.
+	// ServerSelectionTimeout bounds how long an operation waits for a
+	// database it cannot reach (on a replica set: for a primary) before
+	// failing with CodeUnavailable. If zero: the URI's
+	// serverSelectionTimeoutMS, else 30s, MongoDB's own default: longer
+	// than an election (up to about 12 s), so that a failover delays the
+	// operations instead of failing them. A request's own deadline
+	// (REQUEST_TIMEOUT) still ends it sooner; tests may shorten this.
 	ServerSelectionTimeout time.Duration
 	// Logger receives the store's warnings (slog.Default() if nil).
 	Logger *slog.Logger
@@ -58,6 +64,9 @@ type Options struct {
 	// every write), 2s if zero otherwise; negative turns the cache off.
 	AuthCacheTTL time.Duration
 }
+
+// defaultServerSelectionTimeout is Options.ServerSelectionTimeout when zero.
+const defaultServerSelectionTimeout = 30 * time.Second
 
 // Store is a talenthub database. It is safe for concurrent use.
 type Store struct {
@@ -76,6 +85,10 @@ type Store struct {
 	tokens                                          *mongo.Collection
 
 	auth *authCache
+
+	// noPipelines is set once the database has answered that it has no
+	// update pipelines (a FerretDB named by MONGODB_URI): see LimitHit.
+	noPipelines atomic.Bool
 
 	observersMu sync.RWMutex
 	observers   []func(context.Context, models.Change)
@@ -98,16 +111,17 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	if opts.ServerSelectionTimeout == 0 {
-		opts.ServerSelectionTimeout = 5 * time.Second
-	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	client, err := mongo.Connect(ctx, options.Client().
-		ApplyURI(opts.URI).
-		SetAppName("talenthub").
-		SetServerSelectionTimeout(opts.ServerSelectionTimeout))
+	co := options.Client().ApplyURI(opts.URI).SetAppName("talenthub")
+	switch {
+	case opts.ServerSelectionTimeout > 0:
+		co.SetServerSelectionTimeout(opts.ServerSelectionTimeout)
+	case co.ServerSelectionTimeout == nil: // not named by the URI either
+		co.SetServerSelectionTimeout(defaultServerSelectionTimeout)
+	}
+	client, err := mongo.Connect(ctx, co)
 	if err != nil {
 		return nil, fmt.Errorf("store: connect: %w", err)
 	}
@@ -167,6 +181,28 @@ func (s *Store) Ping(ctx context.Context) error {
 		return &models.Error{Code: models.CodeUnavailable, Message: "the database does not answer", Op: "store.Ping", Err: err}
 	}
 	return nil
+}
+
+// PingRefused tells, of an error of Ping, a database that refused or
+// dropped the connection (nothing listening at its address, a process that
+// died) from one that did not answer in time: a slow database, a network
+// path that went silent, or a replica set electing a primary (the ping
+// waits for a primary while its members still answer heartbeats). A
+// refused ping is one whose server selection failed with every known
+// member's last heartbeat refused, or a network error that is not a
+// timeout; a failure it cannot tell is not called refused.
+func PingRefused(err error) bool {
+	var sse topology.ServerSelectionError
+	if errors.As(err, &sse) {
+		servers := sse.Desc.Servers
+		for _, srv := range servers {
+			if srv.LastError == nil || mongo.IsTimeout(srv.LastError) {
+				return false
+			}
+		}
+		return len(servers) > 0
+	}
+	return mongo.IsNetworkError(err) && !mongo.IsTimeout(err)
 }
 
 // Database returns the name of the database.
