@@ -190,10 +190,6 @@ func (s *Store) Docs(ctx context.Context, coll string, fn func(any) error) error
 	return translate("store.Docs", cur.Err())
 }
 
-// versionScanIndex is the index {_id: 1, version: 1} of every feed
-// collection on MongoDB, which the reconciles' version scans read alone.
-const versionScanIndex = "version_scan"
-
 // Versions implements models.FeedSource.
 func (s *Store) Versions(ctx context.Context, coll string, fn func(models.DocVersion) error) error {
 	c, _, err := s.feedColl(coll)
