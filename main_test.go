@@ -8,10 +8,14 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/szdc/talenthub/server/store"
 )
 
 // syncBuffer collects run's output and signals when it prints the address.
@@ -40,8 +44,18 @@ type instance struct {
 	done   chan error
 }
 
+// start runs talenthub with env. With MONGODB_TEST_URI set (a replica
+// set), an instance whose env names no database of its own runs on a fresh
+// database there instead of the embedded one; env remembers it, so that a
+// restart with the same env finds the same data.
 func start(t *testing.T, env map[string]string) *instance {
 	t.Helper()
+	if uri := os.Getenv("MONGODB_TEST_URI"); uri != "" && env["MONGODB_URI"] == "" {
+		env["MONGODB_URI"] = uri
+		env["MONGODB_DATABASE"] = fmt.Sprintf("e2e_%d_%d", os.Getpid(), e2eDatabases.Add(1))
+		name := env["MONGODB_DATABASE"]
+		t.Cleanup(func() { dropTestDatabase(uri, name) })
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &syncBuffer{addrs: make(chan string, 1)}
 	in := &instance{out: out, cancel: cancel, done: make(chan error, 1)}
@@ -264,4 +278,18 @@ func TestRecountCommand(t *testing.T) {
 	if err := run(context.Background(), []string{"recount"}, getenv, &out); err != nil || !strings.Contains(out.String(), "no differences") {
 		t.Fatalf("local recount: %v\n%s", err, out.String())
 	}
+}
+
+// e2eDatabases numbers the databases of end-to-end runs on MONGODB_TEST_URI.
+var e2eDatabases atomic.Int64
+
+func dropTestDatabase(uri, name string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	st, err := store.Open(ctx, store.Options{URI: uri, Database: name})
+	if err != nil {
+		return
+	}
+	_ = st.Drop(ctx)
+	_ = st.Close(ctx)
 }

@@ -29,9 +29,10 @@ type Config struct {
 	// answers); /readyz calls it.
 	Ready func(ctx context.Context) error
 	// Gate, if set, says whether the database is reachable now, with a
-	// context that ends when it stops being. While it is down, API
-	// requests are answered 503 at once rather than waiting for it; the
-	// requests in flight when it goes down end with 503 then.
+	// context that ends when the requests in flight must stop waiting for
+	// it (the embedded database; on MongoDB it never ends, so that the
+	// driver's retries ride out an election). While it is down, API
+	// requests are answered 503 at once rather than waiting for it.
 	Gate func() (up context.Context, ok bool)
 	// Logger receives the access log and internal errors.
 	Logger *slog.Logger
