@@ -627,3 +627,62 @@ func TestAtomically(t *testing.T) {
 		t.Fatalf("observers told %v; want the organisation after the commit", told)
 	}
 }
+
+// TestFeedIgnoresWriterClocks: two processes on one replica set, one of
+// them with a clock a minute fast. A follower that reads past the fast
+// one's write still finds the other's later write: the change stream is in
+// commit order. (The changes collection is ordered by the writers'
+// clocks: there the follower skipped every entry of the slower host for
+// about fifty seconds. It serves one process, so this runs only where the
+// feed is a change stream: MONGODB_TEST_URI.)
+func TestFeedIgnoresWriterClocks(t *testing.T) {
+	ctx := context.Background()
+	opts := storetest.Options(t)
+	slow, err := store.Open(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = slow.Drop(ctx); _ = slow.Close(ctx) })
+	if !slow.Streams() {
+		t.Skip("the feed is the changes collection here, ordered by the one process's clock")
+	}
+	fastOpts := opts
+	fastOpts.Now = func() time.Time { return time.Now().Add(time.Minute) }
+	fast, err := store.Open(ctx, fastOpts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = fast.Close(ctx) })
+
+	pos, err := slow.FeedPosition(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := newUser(t, fast, "fast@example.com", models.RoleCreator)
+	if err := fast.CreateTalent(ctx, talentFor(first)); err != nil {
+		t.Fatal(err)
+	}
+	read, err := slow.ReadFeed(ctx, pos, 100)
+	if err != nil || len(read.Changes) == 0 {
+		t.Fatalf("the fast host's write: %v, %v", read, err)
+	}
+	second := newUser(t, slow, "slow@example.com", models.RoleCreator)
+	tal := talentFor(second)
+	if err := slow.CreateTalent(ctx, tal); err != nil {
+		t.Fatal(err)
+	}
+	from, _, err := slow.FeedFrom(ctx, read.Next)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := slow.ReadFeed(ctx, from, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range again.Changes {
+		if c.Coll == models.CollTalents && c.ID == tal.ID {
+			return
+		}
+	}
+	t.Fatalf("after the fast host's write, the slow host's later write is not in the feed: %+v", again.Changes)
+}
