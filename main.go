@@ -168,10 +168,26 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	}
 
 	fig := figures.New(db.store, nil, logger)
-	if err := fig.Load(ctx); err != nil {
-		return fmt.Errorf("load the figures: %w", err)
-	}
+	// Observing first: a write between the snapshot's catch-up and the
+	// registration would be missed until the next catch-up otherwise.
 	db.store.Observe(fig.Observe)
+	snapshot := filepath.Join(cfg.DataDir, figuresSnapshot)
+	epoch, err := db.store.DataEpoch(ctx)
+	if err != nil {
+		return err
+	}
+	ok, err := fig.LoadSnapshot(ctx, snapshot, epoch)
+	if err != nil || !ok {
+		if err := fig.Load(ctx); err != nil {
+			return fmt.Errorf("load the figures: %w", err)
+		}
+	}
+	// Used once: a crash before the next clean stop (which saves a new
+	// one) finds none and loads from the database, so that nothing the
+	// feed failed to record since is missed.
+	if err := os.Remove(snapshot); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("figures: %w", err)
+	}
 
 	mcfg := mail.Config{SMTPURL: cfg.SMTPURL, From: cfg.MailFrom, PublicURL: cfg.PublicURL, Store: db.store, Logger: logger,
 		Backoff: cfg.MailRetryAfter, Timeout: cfg.MailTimeout, Lease: cfg.MailLease}
@@ -248,7 +264,17 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	go watch.run(ctx)
 	go janitor(ctx, db.store, cfg.feedRetention(), logger)
 	go ix.Follow(ctx, time.Second, time.Hour)
-	go fig.Follow(ctx, time.Second, time.Hour)
+	if db.embedded != nil {
+		// One process sees every write of the embedded database: its
+		// observers keep the figures, the feed only repeats them.
+		go fig.Follow(ctx, time.Second, 0)
+	} else {
+		// Other processes write too; an entry can be lost (the changes
+		// collection) or a change rolled back: reconcile hourly, and keep
+		// a snapshot fresh for a start after a crash.
+		go fig.Follow(ctx, time.Second, time.Hour)
+		go snapshotEvery(ctx, fig, snapshot, epoch, 15*time.Minute, logger)
+	}
 	// Notifications follow the feed like the index and the figures; they
 	// keep their position in the database, so a restart tells what was
 	// missed and nothing twice.
@@ -292,8 +318,34 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	case <-mailDone:
 	case <-sctx.Done():
 	}
+	// The next start reads the figures from here and the feed after it.
+	if _, err := fig.CatchUp(context.WithoutCancel(sctx)); err != nil {
+		logger.Warn("figures: last catch-up", "error", err)
+	}
+	if err := fig.SaveSnapshot(snapshot, epoch); err != nil {
+		logger.Warn("figures: the snapshot was not saved; the next start loads from the database", "error", err)
+	}
 	logger.Info("stopped")
 	return nil
+}
+
+// figuresSnapshot is the file under DATA_DIR of the figures' snapshot.
+const figuresSnapshot = "figures.snapshot"
+
+// snapshotEvery saves the figures' snapshot every interval until ctx ends.
+func snapshotEvery(ctx context.Context, fig *figures.Figures, path, epoch string, every time.Duration, logger *slog.Logger) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if err := fig.SaveSnapshot(path, epoch); err != nil {
+			logger.Warn("figures: save the snapshot", "error", err)
+		}
+	}
 }
 
 // bootstrapAdmin creates the admin of ADMIN_EMAIL/ADMIN_PASSWORD if no

@@ -14,9 +14,10 @@ import (
 // memSource is a FeedSource over maps, for the counting rules. The store
 // (the real source) is exercised by the service and end-to-end tests.
 type memSource struct {
-	docs   map[string]map[string]any
-	pruned time.Time
-	clock  *time.Time // the writers' clock (now when nil)
+	docs    map[string]map[string]any
+	pruned  time.Time
+	clock   *time.Time // the writers' clock (now when nil)
+	changes []models.Change
 }
 
 func (m *memSource) feed() models.SeqFeed {
@@ -30,8 +31,14 @@ func (m *memSource) feed() models.SeqFeed {
 
 func (m *memSource) PrunedBefore(context.Context) (time.Time, error) { return m.pruned, nil }
 
-func (m *memSource) ChangesAfter(context.Context, string, int) ([]models.Change, error) {
-	return nil, nil
+func (m *memSource) ChangesAfter(_ context.Context, seq string, limit int) ([]models.Change, error) {
+	var out []models.Change
+	for _, c := range m.changes {
+		if c.Seq > seq && len(out) < limit {
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }
 func (m *memSource) FeedFrom(ctx context.Context, c string) (string, bool, error) {
 	return m.feed().FeedFrom(ctx, c)
@@ -87,13 +94,16 @@ func newFixture(t *testing.T) *fixture {
 // figures through Observe.
 func (x *fixture) put(coll, id string, doc any, version int64) {
 	x.src.docs[coll][id] = doc
+	x.src.changes = append(x.src.changes, models.Change{Seq: fmt.Sprintf("%08x%016x", now.Unix(), len(x.src.changes)+1),
+		Coll: coll, ID: id, Version: version})
 	x.f.Observe(context.Background(), models.Change{Coll: coll, ID: id, Version: version, Doc: doc})
 }
 
 func (x *fixture) rec(talent, date string, status models.Status, level models.Level, district string) *models.Recruitment {
 	x.n++
 	r := &models.Recruitment{ID: fmt.Sprintf("%024d", x.n), TalentID: talent, OrgID: "o1", Date: date, Status: status,
-		Level: level, Origin: models.OriginDomestic, District: district, Industry: "games", Version: 1}
+		Level: level, Origin: models.OriginDomestic, District: district, Industry: "games", Version: 1,
+		Corrections: []models.Correction{}} // as the store reads it
 	x.put(models.CollRecruitments, r.ID, r, 1)
 	return r
 }

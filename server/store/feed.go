@@ -222,6 +222,42 @@ func (s *Store) Versions(ctx context.Context, coll string, fn func(models.DocVer
 	return translate("store.Versions", cur.Err())
 }
 
+// epochMarker is the meta document whose value names this database and
+// its last bulk load.
+const epochMarker = "data_epoch"
+
+// DataEpoch returns a value that names this database and changes with every
+// bulk load (BulkInsert, which on the embedded database writes no feed
+// entries): what is derived from the records and saved outside the
+// database (the figures' snapshot) is valid only for the epoch it was
+// saved in.
+func (s *Store) DataEpoch(ctx context.Context) (string, error) {
+	const op = "store.DataEpoch"
+	read := func() (string, error) {
+		var d struct {
+			Epoch string `bson:"epoch"`
+		}
+		if ok, err := found(op, s.meta.FindOne(ctx, idFilter(epochMarker)).Decode(&d)); !ok {
+			return "", err
+		}
+		return d.Epoch, nil
+	}
+	if e, err := read(); e != "" || err != nil {
+		return e, err
+	}
+	if _, err := s.meta.UpdateOne(ctx, idFilter(epochMarker), bson.D{{Key: "$setOnInsert", Value: bson.D{{Key: "epoch", Value: NewID()}}}},
+		options.Update().SetUpsert(true)); err != nil {
+		return "", translate(op, err)
+	}
+	return read()
+}
+
+func (s *Store) newEpoch(ctx context.Context) error {
+	_, err := s.meta.UpdateOne(ctx, idFilter(epochMarker), bson.D{{Key: "$set", Value: bson.D{{Key: "epoch", Value: NewID()}}}},
+		options.Update().SetUpsert(true))
+	return translate("store.BulkInsert", err)
+}
+
 // BulkInsert stores new documents of a feed collection (models such as
 // *models.Application, with their IDs set) in batches, for seeding and
 // benchmarks. Each model is updated to what was stored (version 1, the
@@ -230,6 +266,9 @@ func (s *Store) Versions(ctx context.Context, coll string, fn func(models.DocVer
 func (s *Store) BulkInsert(ctx context.Context, coll string, docs []any) error {
 	c, newDoc, err := s.feedColl(coll)
 	if err != nil {
+		return err
+	}
+	if err := s.newEpoch(ctx); err != nil {
 		return err
 	}
 	now := s.nowUTC()
