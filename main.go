@@ -40,17 +40,25 @@ func main() {
 	}
 }
 
-const usage = `usage: talenthub [serve | seed [flags] | reindex | recount [--server URL]]
+const usage = `usage: talenthub [serve | seed [flags] | reindex | recount [--server URL] |
+                  backup --out FILE | restore FILE | verify-backup FILE]
 
 Commands:
-  serve     serve the API and web UI (the default)
-  seed      fill the database with generated data (talenthub seed -h)
-  reindex   rebuild the search index from the database
-  recount   recompute every figure from the raw records and report any
-            difference from the live figures (exit status 1 if any)
+  serve          serve the API and web UI (the default)
+  seed           fill the database with generated data (talenthub seed -h)
+  reindex        rebuild the search index from the database
+  recount        recompute every figure from the raw records and report any
+                 difference from the live figures (exit status 1 if any)
+  backup         write one consistent archive of the embedded database and
+                 DATA_DIR/media to FILE (FILE.tar.gz or .tgz: compressed),
+                 while the server runs; not on MongoDB (use mongodump)
+  restore        check a backup and unpack it into an empty or missing
+                 DATA_DIR; the search index is built at the first start
+  verify-backup  check a backup without restoring it: checksums, SQLite's
+                 integrity check, the documents counted against the manifest
 
 seed and reindex open the database themselves: stop the server first when
-it runs on the embedded database.
+it runs on the embedded database. backup does not need it stopped.
 
 Configuration comes from the environment; see README.md.
 `
@@ -84,6 +92,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return seedCmd(ctx, cfg, logger, stdout, fs.Args()[1:])
 	case "reindex":
 		return reindex(ctx, cfg, logger, stdout)
+	case "backup":
+		return backupCmd(ctx, cfg, stdout, fs.Args()[1:])
+	case "restore":
+		return restoreCmd(ctx, cfg, stdout, fs.Args()[1:])
+	case "verify-backup":
+		return verifyBackupCmd(ctx, stdout, fs.Args()[1:])
 	}
 	fmt.Fprint(stdout, usage)
 	return fmt.Errorf("unknown command %q", cmd)

@@ -39,9 +39,35 @@ type Server struct {
 	done   chan struct{}
 }
 
+// SQLite's synchronous settings (PRAGMA synchronous), for Options.
+const (
+	// SyncFull fsyncs the write-ahead log at every commit, before FerretDB
+	// answers: a write the client saw acknowledged survives a power cut or
+	// a kernel crash. The default.
+	SyncFull = "FULL"
+	// SyncNormal fsyncs the log only at checkpoints (about every 1,000
+	// pages written). The database stays consistent after a power cut, but
+	// the transactions committed since the last checkpoint may be gone,
+	// acknowledged or not. A process crash (kill -9) loses nothing either
+	// way: the operating system holds what was written. For benchmarks.
+	SyncNormal = "NORMAL"
+)
+
+// Options tune the embedded database.
+type Options struct {
+	// Synchronous is SyncFull (when empty) or SyncNormal.
+	Synchronous string
+}
+
 // Start starts FerretDB on 127.0.0.1 on a free port, with its SQLite files in
-// dir (created if missing). The server runs until Close.
+// dir (created if missing), durable against power loss (SyncFull). The
+// server runs until Close.
 func Start(ctx context.Context, dir string, logger *slog.Logger) (*Server, error) {
+	return StartWith(ctx, dir, logger, Options{})
+}
+
+// StartWith is Start with options.
+func StartWith(ctx context.Context, dir string, logger *slog.Logger, opts Options) (*Server, error) {
 	if logger == nil {
 		logger = slog.Default()
 	}
@@ -56,7 +82,11 @@ func Start(ctx context.Context, dir string, logger *slog.Logger) (*Server, error
 	if err != nil {
 		return nil, err
 	}
-	sqliteURL := (&url.URL{Scheme: "file", Path: abs + "/"}).String()
+	sqliteURL, err := directoryURL(abs, opts.Synchronous)
+	if err != nil {
+		unlock()
+		return nil, err
+	}
 
 	// FerretDB logs every connection at info level; only its errors matter here.
 	fdbLogger := slog.New(levelFilter{logger.Handler().WithGroup("ferretdb"), slog.LevelError})
@@ -83,6 +113,26 @@ func Start(ctx context.Context, dir string, logger *slog.Logger) (*Server, error
 	// MongoDBURI waits until the listener is bound.
 	s.uri = f.MongoDBURI()
 	return s, nil
+}
+
+// directoryURL is the SQLite URL FerretDB is given for dir. FerretDB keeps
+// its query when it makes each database's URL (dir/<name>.sqlite), and the
+// driver runs every _pragma on each new connection, in order. FerretDB
+// adds busy_timeout and journal_mode(wal) only when they are missing, and
+// sets no synchronous at all: the driver's build then decides (FULL in
+// modernc.org/sqlite today), which a driver upgrade could weaken without
+// notice. So all three are named here, synchronous after journal_mode: a
+// synchronous set explicitly is kept when the journal turns to WAL.
+func directoryURL(dir, synchronous string) (string, error) {
+	switch synchronous {
+	case "":
+		synchronous = SyncFull
+	case SyncFull, SyncNormal:
+	default:
+		return "", fmt.Errorf("embeddb: synchronous %q: want %s or %s", synchronous, SyncFull, SyncNormal)
+	}
+	q := url.Values{"_pragma": {"busy_timeout(10000)", "journal_mode(wal)", "synchronous(" + synchronous + ")"}}
+	return (&url.URL{Scheme: "file", Path: dir + "/", RawQuery: q.Encode()}).String(), nil
 }
 
 // ErrInUse is the error of Start when another process holds the directory.
