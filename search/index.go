@@ -291,6 +291,10 @@ func (ix *Index) Observe(ctx context.Context, c models.Change) {
 	// the index writes it later, or the next start reconciles it.
 	if !applied(err) {
 		ix.log.WarnContext(ctx, "search: index a local change", "coll", c.Coll, "id", c.ID, "error", err)
+		if c.Unrecorded {
+			// Its feed entry was lost too: no catch-up will bring it.
+			ix.follower.MarkGap()
+		}
 	}
 	// The change is not remembered as applied: a catch-up running at the
 	// same time may have read the document before this write and index the
