@@ -25,6 +25,10 @@ import (
 // retryable writes ride out an election, which takes up to about 12 s),
 // and new requests are refused only once pings have failed for longer
 // than an election.
+//
+// A full disk is not an outage: a ping writes nothing and keeps answering,
+// so the database stays up, reads go on, and each refused write answers
+// 507 storage_full on its own (TestDiskFull).
 type dbWatch struct {
 	ping     func(context.Context) error
 	interval time.Duration

@@ -34,6 +34,11 @@ type Change struct {
 	Deleted bool      `json:"deleted"`
 	At      time.Time `json:"at"`
 	Doc     any       `json:"-"`
+	// Unrecorded, told to observers only: the document was written but its
+	// feed entry was not (a full disk between the two writes), so no
+	// catch-up will bring this change; an observer that failed to apply it
+	// must resynchronise instead of waiting for the hourly one.
+	Unrecorded bool `json:"-"`
 }
 
 // DocVersion is a document's ID and version, for reconciliation.

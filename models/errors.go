@@ -27,7 +27,13 @@ const (
 	CodeValidation           Code = "validation_failed"
 	CodeRateLimited          Code = "rate_limited"
 	CodeUnavailable          Code = "unavailable"
-	CodeInternal             Code = "internal"
+	// CodeStorageFull: the database or the index could not write because
+	// the disk (or the quota) is full. Its own code and status (507), not
+	// CodeUnavailable's 503: reads go on working, nothing was saved, and
+	// retrying in a second (what a 503 with Retry-After invites) cannot
+	// help until an operator frees space; the watch and /readyz stay up.
+	CodeStorageFull Code = "storage_full"
+	CodeInternal    Code = "internal"
 )
 
 // HTTPStatus is the one table from error codes to HTTP statuses, for the
@@ -58,6 +64,8 @@ func (c Code) HTTPStatus() int {
 		return 429
 	case CodeUnavailable:
 		return 503
+	case CodeStorageFull:
+		return 507
 	}
 	return 500
 }
@@ -145,6 +153,8 @@ func ErrorMessage(err error) string {
 		return "internal error"
 	case CodeUnavailable:
 		return "the service is temporarily unavailable; try again"
+	case CodeStorageFull:
+		return "the server's storage is full; nothing was saved"
 	}
 	return strings.ReplaceAll(string(code), "_", " ")
 }

@@ -162,7 +162,9 @@ func (bt *batch) Size() int { return bt.b.Size() }
 
 // commit writes the batch, adjusts the kept counts by the old and new rows
 // of its documents, and moves the generation of the collections it touched
-// on (which retires their cached facets).
+// on (which retires their cached facets). An index in a directory then
+// waits for the batch to be on disk; a notPersisted error says that it is
+// applied (searches and the counts have it) but not on disk yet (persist.go).
 func (ix *Index) commit(bt *batch) error {
 	ix.commitMu.Lock()
 	defer ix.commitMu.Unlock()
@@ -180,6 +182,10 @@ func (ix *Index) commit(bt *batch) error {
 			return err
 		}
 		deltas = append(deltas, delta{ch.coll, old, ch.row})
+	}
+	written := func() error { return nil }
+	if ix.disk != nil {
+		written = ix.disk.expect(bt.b)
 	}
 	if err := ix.bi.Batch(bt.b); err != nil {
 		return err
@@ -203,7 +209,15 @@ func (ix *Index) commit(bt *batch) error {
 	}
 	bt.b.Reset()
 	clear(bt.rows)
-	return nil
+	return written()
+}
+
+// setInternal writes one of the index's own keys as a commit, waiting for
+// the disk as commit does.
+func (ix *Index) setInternal(key, val []byte) error {
+	bt := ix.newBatch()
+	bt.b.SetInternal(key, val)
+	return ix.commit(bt)
 }
 
 // storedRow reads back the facet values of an indexed document (nil when

@@ -27,7 +27,7 @@ func (ix *Index) RebuildReporting(ctx context.Context, progress func(done int)) 
 
 func (ix *Index) rebuild(ctx context.Context, position string, progress func(done int)) error {
 	start := ix.opts.Now()
-	if err := ix.bi.SetInternal(keyCursor, []byte(position)); err != nil {
+	if err := ix.setInternal(keyCursor, []byte(position)); err != nil {
 		return fmt.Errorf("search: %w", err)
 	}
 	n := 0
@@ -148,7 +148,13 @@ func (a *indexApplier) Apply(_ context.Context, docs []models.FeedDoc, cursor st
 	}
 	// The cursor moves with the documents it reached, in one batch.
 	b.b.SetInternal(keyCursor, []byte(cursor))
-	return ix.commit(b)
+	// Applied, even if not on disk yet: the index writes it when the disk
+	// takes it, or the next start reconciles (persist.go). Failing here
+	// would only apply it again, every second.
+	if err := ix.commit(b); !applied(err) {
+		return err
+	}
+	return nil
 }
 
 func (a *indexApplier) Cursor() (string, error) {
@@ -164,7 +170,10 @@ func (a *indexApplier) Caught(cursor string) error {
 		return err
 	}
 	if cursor > have && models.SeqTime(cursor).Sub(models.SeqTime(have)) >= 30*time.Second {
-		return a.bi.SetInternal(keyCursor, []byte(cursor))
+		// As in Apply: applied is enough.
+		if err := (*Index)(a).setInternal(keyCursor, []byte(cursor)); !applied(err) {
+			return err
+		}
 	}
 	return nil
 }
@@ -182,7 +191,11 @@ func (a *indexApplier) Resync(ctx context.Context, position string) (int, error)
 			if b.Size() == 0 {
 				return nil
 			}
-			return ix.commit(b)
+			// As in Apply: applied is enough.
+			if err := ix.commit(b); !applied(err) {
+				return err
+			}
+			return nil
 		}
 		err = ix.opts.Source.Versions(ctx, coll, func(dv models.DocVersion) error {
 			have, ok := indexed[dv.ID]
@@ -221,7 +234,7 @@ func (a *indexApplier) Resync(ctx context.Context, position string) (int, error)
 	// Every document now is as the database had it at the position or
 	// later: the feed before it needs no reading.
 	if have, err := a.Cursor(); err == nil && have < position {
-		if err := ix.bi.SetInternal(keyCursor, []byte(position)); err != nil {
+		if err := ix.setInternal(keyCursor, []byte(position)); !applied(err) {
 			return fixed, fmt.Errorf("search: %w", err)
 		}
 	}

@@ -255,3 +255,27 @@ func TestIdleFeedNeedsNoReconcile(t *testing.T) {
 		t.Fatalf("after reconciling, the next read asks again (%v)", err)
 	}
 }
+
+// A local change the index failed to apply is normally brought by the
+// catch-up, from its feed entry; when the store could not write that entry
+// either (a full disk between the two writes) the index must resynchronise
+// rather than wait for the hourly reconcile.
+func TestAFailedChangeWithoutFeedEntryIsReconciled(t *testing.T) {
+	ctx := context.Background()
+	ix, err := search.Open(ctx, search.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	// A document the index cannot take stands for any failure to apply.
+	unindexable := models.Change{Coll: models.CollOrgs, ID: "65f0c0ffee00000000000001", Version: 1, Doc: struct{}{}}
+	ix.Observe(ctx, unindexable)
+	if ix.NeedsReconcile() {
+		t.Fatal("a failed change with its feed entry asked for a reconcile; the catch-up brings it")
+	}
+	unindexable.Unrecorded = true
+	ix.Observe(ctx, unindexable)
+	if !ix.NeedsReconcile() {
+		t.Fatal("a failed change without a feed entry left the index to the hourly reconcile")
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 	bolterrors "go.etcd.io/bbolt/errors"
@@ -50,6 +51,12 @@ type Index struct {
 
 	// follower follows the change feed for the index (follow.go).
 	follower *models.Follower
+
+	// disk is what an index in a directory knows of its writes to disk
+	// (persist.go); nil in memory.
+	disk      *diskState
+	closeOnce sync.Once
+	closeErr  error
 
 	// commitMu orders commits with the kept facet counts (facets.go).
 	commitMu    sync.RWMutex
@@ -99,7 +106,28 @@ func Open(ctx context.Context, opts Options) (*Index, error) {
 		return ix, ix.fillFacets()
 	}
 
-	bi, err := bleve.OpenUsing(opts.Dir, lockWait())
+	ix.disk = newDiskState(ix.log)
+	key := storePath(opts.Dir)
+	// Registered before Bleve opens it, as its persister may fail at once.
+	// A second Index of this process on the same directory does not open
+	// (the lock), and leaves the first its entry.
+	if _, taken := openIndexes.LoadOrStore(key, ix); !taken {
+		if err := ix.openDir(ctx, im, version); err != nil {
+			openIndexes.CompareAndDelete(key, ix)
+			return nil, err
+		}
+		return ix, nil
+	}
+	if err := ix.openDir(ctx, im, version); err != nil {
+		return nil, err
+	}
+	return ix, nil
+}
+
+// openDir is Open of an index in a directory.
+func (ix *Index) openDir(ctx context.Context, im mapping.IndexMapping, version string) error {
+	opts := ix.opts
+	bi, err := bleve.OpenUsing(opts.Dir, runtimeConfig())
 	fresh := false
 	switch {
 	case errors.Is(err, bleve.ErrorIndexPathDoesNotExist):
@@ -107,11 +135,11 @@ func Open(ctx context.Context, opts Options) (*Index, error) {
 	case errors.Is(err, bolterrors.ErrTimeout):
 		// Another process holds the index: not broken, and not ours to
 		// move aside.
-		return nil, fmt.Errorf("search: index %s is in use by another process (its lock was not free within %s): %w", opts.Dir, lockTimeout, err)
+		return fmt.Errorf("search: index %s is in use by another process (its lock was not free within %s): %w", opts.Dir, lockTimeout, err)
 	case err != nil:
 		ix.log.Warn("search: index is unreadable; quarantining it and rebuilding", "dir", opts.Dir, "error", err)
 		if err := quarantine(opts.Dir); err != nil {
-			return nil, err
+			return err
 		}
 		fresh = true
 	default:
@@ -120,7 +148,7 @@ func Open(ctx context.Context, opts Options) (*Index, error) {
 			ix.log.Info("search: index has another mapping, dictionary or synonym table; rebuilding", "have", string(v), "want", version)
 			_ = bi.Close()
 			if err := quarantine(opts.Dir); err != nil {
-				return nil, err
+				return err
 			}
 			fresh = true
 		} else {
@@ -129,30 +157,42 @@ func Open(ctx context.Context, opts Options) (*Index, error) {
 	}
 	if fresh {
 		if err := os.MkdirAll(filepath.Dir(opts.Dir), 0o750); err != nil {
-			return nil, fmt.Errorf("search: %w", err)
+			return fmt.Errorf("search: %w", err)
 		}
+		// Created with the configuration it keeps in index_meta.json
+		// (lockWait), then opened with the one of this process
+		// (runtimeConfig): an older release opening the index later gets
+		// Bleve's own safe batches, which it waits on.
 		bi, err := bleve.NewUsing(opts.Dir, im, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, lockWait())
 		if err != nil {
-			return nil, fmt.Errorf("search: create index: %w", err)
+			return fmt.Errorf("search: create index: %w", err)
+		}
+		if err := bi.Close(); err != nil {
+			return fmt.Errorf("search: create index: %w", err)
+		}
+		if bi, err = bleve.OpenUsing(opts.Dir, runtimeConfig()); err != nil {
+			return fmt.Errorf("search: open the new index: %w", err)
 		}
 		ix.bi = bi
 		if err := ix.rebuildIfSource(ctx); err != nil {
 			_ = bi.Close()
-			return nil, err
+			return err
 		}
 	} else if open, _ := ix.bi.GetInternal(keyOpen); string(open) == "1" {
 		ix.log.Info("search: the index was not closed cleanly; it will be reconciled with the database")
 		ix.follower.MarkGap()
 	}
-	if err := ix.bi.SetInternal(keyOpen, []byte("1")); err != nil {
+	// Written to disk before anything else is (commit waits for it), so
+	// that the disk never holds a change of this run without the mark.
+	if err := ix.setInternal(keyOpen, []byte("1")); err != nil {
 		_ = ix.bi.Close()
-		return nil, fmt.Errorf("search: %w", err)
+		return fmt.Errorf("search: %w", err)
 	}
 	if err := ix.fillFacets(); err != nil {
 		_ = ix.bi.Close()
-		return nil, err
+		return err
 	}
-	return ix, nil
+	return nil
 }
 
 // fillFacets fills the kept facet counts of every faceted collection at
@@ -173,11 +213,22 @@ func (ix *Index) fillFacets() error {
 // on the same directory gets an error instead of hanging.
 const lockTimeout = 5 * time.Second
 
-// lockWait is the configuration that sets lockTimeout, for bleve.OpenUsing
-// and bleve.NewUsing (which also stores it in the index's index_meta.json);
-// a fresh map each time, as Bleve adds its own keys to it.
+// lockWait is the configuration that sets lockTimeout, for bleve.NewUsing
+// (which also stores it in the index's index_meta.json); a fresh map each
+// time, as Bleve adds its own keys to it.
 func lockWait() map[string]any {
 	return map[string]any{"bolt_timeout": lockTimeout.String()}
+}
+
+// runtimeConfig is the configuration this process opens an index with:
+// lockWait, and batches that return once applied in memory, their writes
+// to disk waited for by commit, with the persister's failures reported to
+// onAsyncError (persist.go "How a commit reaches the disk").
+func runtimeConfig() map[string]any {
+	c := lockWait()
+	c["unsafe_batch"] = true
+	c["asyncErrorCallbackName"] = asyncErrorCallback
+	return c
 }
 
 // quarantine moves a broken index aside, keeping it for inspection.
@@ -195,7 +246,7 @@ func (ix *Index) mappingVersion() string {
 }
 
 func (ix *Index) rebuildIfSource(ctx context.Context) error {
-	if err := ix.bi.SetInternal(keyMapping, []byte(ix.mappingVersion())); err != nil {
+	if err := ix.setInternal(keyMapping, []byte(ix.mappingVersion())); err != nil {
 		return fmt.Errorf("search: %w", err)
 	}
 	if ix.opts.Source == nil {
@@ -204,12 +255,22 @@ func (ix *Index) rebuildIfSource(ctx context.Context) error {
 	return ix.Rebuild(ctx)
 }
 
-// Close marks the index cleanly closed and closes it.
+// Close marks the index cleanly closed and closes it. If the mark cannot
+// be written (a full disk), the index on disk stays marked open and the
+// next start reconciles it. A second Close does nothing.
 func (ix *Index) Close() error {
-	return ix.follower.Exclusive(func() error {
-		_ = ix.bi.SetInternal(keyOpen, []byte("0"))
-		return ix.bi.Close()
+	ix.closeOnce.Do(func() {
+		ix.closeErr = ix.follower.Exclusive(func() error {
+			_ = ix.setInternal(keyOpen, []byte("0"))
+			err := ix.bi.Close()
+			if ix.disk != nil {
+				close(ix.disk.closed)
+				openIndexes.CompareAndDelete(storePath(ix.opts.Dir), ix)
+			}
+			return err
+		})
 	})
+	return ix.closeErr
 }
 
 // Observe applies a change made by this process, with its document, before
@@ -226,8 +287,14 @@ func (ix *Index) Observe(ctx context.Context, c models.Change) {
 	if err == nil && bt.Size() > 0 {
 		err = ix.commit(bt)
 	}
-	if err != nil {
+	// Applied but not on disk yet is applied: the disk state logs it and
+	// the index writes it later, or the next start reconciles it.
+	if !applied(err) {
 		ix.log.WarnContext(ctx, "search: index a local change", "coll", c.Coll, "id", c.ID, "error", err)
+		if c.Unrecorded {
+			// Its feed entry was lost too: no catch-up will bring it.
+			ix.follower.MarkGap()
+		}
 	}
 	// The change is not remembered as applied: a catch-up running at the
 	// same time may have read the document before this write and index the

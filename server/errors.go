@@ -96,6 +96,10 @@ func (s *Server) writeError(c *fiber.Ctx, err error) {
 		s.log.ErrorContext(c.UserContext(), "internal error", "request_id", rid, "method", c.Method(), "path", c.Path(), "error", err)
 	} else if code == models.CodeUnavailable {
 		s.log.WarnContext(c.UserContext(), "unavailable", "request_id", rid, "path", c.Path(), "error", err)
+	} else if code == models.CodeStorageFull {
+		// An error, not a warning: nothing heals it but an operator
+		// freeing space. No Retry-After either, for the same reason.
+		s.log.ErrorContext(c.UserContext(), "storage full: a write was refused", "request_id", rid, "method", c.Method(), "path", c.Path(), "error", err)
 	}
 	var me *models.Error
 	if errors.As(err, &me) && me.RetryAfter > 0 {

@@ -216,6 +216,8 @@ func (w *Web) renderError(c *fiber.Ctx, p *page, err error) error {
 		p.Message = w.tr.t(p.Lang, "error.internal")
 	case 503:
 		p.Message = w.tr.t(p.Lang, "error.unavailable")
+	case 507:
+		p.Message = w.tr.t(p.Lang, "error.storage_full")
 	default:
 		p.Message = models.ErrorMessage(err)
 	}

@@ -148,7 +148,7 @@ func usedKeys(t *testing.T) map[string]bool {
 	}
 	for _, code := range []models.Code{models.CodeBadRequest, models.CodeUnauthenticated, models.CodeForbidden, models.CodeNotFound,
 		models.CodeMethodNotAllowed, models.CodeConflict, models.CodePreconditionFailed, models.CodeTooLarge, models.CodeUnsupportedMediaType,
-		models.CodeValidation, models.CodeRateLimited, models.CodeUnavailable, models.CodeInternal} {
+		models.CodeValidation, models.CodeRateLimited, models.CodeUnavailable, models.CodeStorageFull, models.CodeInternal} {
 		keys["form.code."+string(code)] = true
 	}
 	return keys

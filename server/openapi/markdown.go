@@ -28,7 +28,8 @@ The document is the contract: tests validate every answer of the API against it.
   Codes and statuses: 400 ` + "`bad_request`" + ` (malformed JSON, unknown field, bad query parameter), 401 ` + "`unauthenticated`" + `,
   403 ` + "`forbidden`" + `, 404 ` + "`not_found`" + ` (also for what the caller may not see), 409 ` + "`conflict`" + ` (duplicate, wrong state),
   412 ` + "`precondition_failed`" + `, 413 ` + "`too_large`" + `, 415 ` + "`unsupported_media_type`" + `, 422 ` + "`validation_failed`" + `,
-  429 ` + "`rate_limited`" + `, 503 ` + "`unavailable`" + `, 500 ` + "`internal`" + ` (a bug; the log has it under the request id).
+  429 ` + "`rate_limited`" + `, 503 ` + "`unavailable`" + `, 507 ` + "`storage_full`" + ` (a write while the server's disk is full: nothing was
+  saved, reads still work; it lasts until an operator frees space), 500 ` + "`internal`" + ` (a bug; the log has it under the request id).
 - Every object carries ` + "`version`" + `, also sent as the ` + "`ETag`" + ` header. A PATCH or DELETE may send ` + "`If-Match: <version>`" + `; a
   stale one answers 412 and changes nothing.
 - Lists take ` + "`page`" + ` (from 1) and ` + "`per_page`" + ` (at most 100) and answer ` + "`{items, total, page, per_page}`" + `; totals are

@@ -47,10 +47,15 @@ func (s *Store) Observe(fn func(context.Context, models.Change)) {
 func (s *Store) changed(ctx context.Context, coll, id string, version int64, deleted bool, doc any) {
 	now := s.nowUTC()
 	c := changeDoc{ID: primitive.NewObjectIDFromTimestamp(now), Coll: coll, DocID: id, Version: version, Deleted: deleted, At: now}
+	unrecorded := false
 	if _, err := s.changes.InsertOne(context.WithoutCancel(ctx), c); err != nil {
 		s.log.WarnContext(ctx, "change feed: record lost; followers will reconcile", "coll", coll, "id", id, "error", err)
+		// On change streams the feed is the oplog's and has the change;
+		// the changes collection is only for a process of the previous
+		// release.
+		unrecorded = !s.streams
 	}
-	change := models.Change{Seq: c.ID.Hex(), Coll: coll, ID: id, Version: version, Deleted: deleted, At: now, Doc: doc}
+	change := models.Change{Seq: c.ID.Hex(), Coll: coll, ID: id, Version: version, Deleted: deleted, At: now, Doc: doc, Unrecorded: unrecorded}
 	if !deferred(ctx, change) {
 		s.tell(ctx, change)
 	}

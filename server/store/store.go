@@ -23,6 +23,7 @@ import (
 	"log/slog"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -472,6 +473,8 @@ func translate(op string, err error) error {
 		return &models.Error{Code: models.CodeNotFound, Message: "not found", Op: op, Err: err}
 	case mongo.IsDuplicateKeyError(err):
 		return &models.Error{Code: models.CodeConflict, Message: "already exists", Op: op, Err: err}
+	case isStorageFull(err):
+		return &models.Error{Code: models.CodeStorageFull, Message: "the server's storage is full; the change was not made", Op: op, Err: err}
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled), mongo.IsTimeout(err):
 		return &models.Error{Code: models.CodeUnavailable, Message: "the database did not answer in time", Op: op, Err: err}
 	case mongo.IsNetworkError(err), errors.Is(err, mongo.ErrClientDisconnected), isServerSelection(err):
@@ -484,6 +487,43 @@ func translate(op string, err error) error {
 		return err
 	}
 	return models.Internal(op, err)
+}
+
+// storageFullCodes are MongoDB's errors of a full disk: OutOfDiskSpace
+// (mongod refusing writes below its free-space floor).
+var storageFullCodes = []int{14031}
+
+// storageFullMessages are the words of a full disk in a server's error:
+// SQLite's SQLITE_FULL as the embedded FerretDB passes it on (an
+// InternalError, code 1, "… database or disk is full (13)": its code says
+// nothing, only the words do), and the file system's ENOSPC and EDQUOT as
+// strerror and Go spell them.
+var storageFullMessages = []string{"database or disk is full", "no space left on device", "No space left on device",
+	"disk quota exceeded", "Disk quota exceeded"}
+
+// isStorageFull reports an error of a write refused because the disk is
+// full. It is told apart from an internal error so that the client gets a
+// 507 that says so, and from an unavailable database (the database answers
+// and reads go on; the watch must not mark it down).
+func isStorageFull(err error) bool {
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
+		return true
+	}
+	var se mongo.ServerError
+	if !errors.As(err, &se) {
+		return false
+	}
+	for _, code := range storageFullCodes {
+		if se.HasErrorCode(code) {
+			return true
+		}
+	}
+	for _, m := range storageFullMessages {
+		if se.HasErrorMessage(m) {
+			return true
+		}
+	}
+	return false
 }
 
 // isDuplicate reports whether err is a translated unique-index violation.
