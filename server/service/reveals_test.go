@@ -109,6 +109,11 @@ func (w *revealWorld) reveals(t *testing.T) ([]*models.AuditEntry, int) {
 	t.Helper()
 	rs, err := w.st.TalentReveals(w.ctx, w.talent.ID)
 	must(t, err)
+	// Reveals written together in one batch reach the index through the
+	// change feed, as another process's writes do: its follower would
+	// apply them within a second.
+	_, err = w.ix.CatchUp(w.ctx)
+	must(t, err)
 	l, err := w.svc.Audit.List(w.ctx, w.officers[0], models.AuditFilter{Action: []string{models.AuditContactReveal},
 		ResourceID: []string{w.talent.ID}, Page: models.Page{Page: 1, PerPage: 100}})
 	must(t, err)

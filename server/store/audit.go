@@ -96,10 +96,19 @@ func (s *Store) Audit(ctx context.Context, e *models.AuditEntry) error {
 
 // AppendAudit writes entries whose ids the caller made (ObjectIDs in hex;
 // the contact reveals of a day make theirs from the viewer, the profile
-// and the day), in one insert, and returns an error per entry: nil when it
-// was written, and when an entry with its id exists already (written by
-// another process, or by an earlier try whose answer was lost). Their feed
-// entries follow in one insert too; the observers hear of each.
+// and the day), in one insert, then their feed entries in another, and
+// returns an error per entry: nil when it was written, and when an entry
+// with its id exists already (written by another process, or by an
+// earlier try whose answer was lost).
+//
+// The observers (the search index) hear of the entry at once when the
+// batch wrote one, as they hear of any write: a reveal viewed alone is in
+// the trail's list when its view is answered. The entries of a larger
+// batch, which forms only under load, reach the index through the feed,
+// whose follower applies them within a second in one commit: telling the
+// index of each was one index commit per entry, and under load (2 cores,
+// 200 req/s, searches running) that took 27 ms a commit, 6 s for a batch
+// of 225 first views, which waited for it.
 func (s *Store) AppendAudit(ctx context.Context, entries []*models.AuditEntry) []error {
 	const op = "store.AppendAudit"
 	now := s.nowUTC()
@@ -173,10 +182,8 @@ func (s *Store) AppendAudit(ctx context.Context, entries []*models.AuditEntry) [
 			s.log.WarnContext(ctx, "change feed: records lost; followers will reconcile", "coll", s.audit.Name(), "entries", len(changes), "error", err)
 		}
 	}
-	for _, c := range told {
-		if !deferred(ctx, c) {
-			s.tell(ctx, c)
-		}
+	if len(told) == 1 && !deferred(ctx, told[0]) {
+		s.tell(ctx, told[0])
 	}
 	return errs
 }
