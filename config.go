@@ -72,8 +72,9 @@ type config struct {
 	// wait (about AdmitQueue requests' time), and a wait bounded by a
 	// short time instead made refusals as slow as that time and refused
 	// requests of tests with a fixed number of clients on a slow machine.
-	// The defaults were sized by an open-loop load on the 2-core machine
-	// (BENCHMARKS.md, "Overload").
+	// Searches and views were sized by an open-loop load on the 2-core
+	// machine (BENCHMARKS.md, "Overload"); reads and writes, which that
+	// load did not stress, leave room for 20 clients of one class at once.
 	AdmitSearches int           `env:"ADMIT_SEARCHES" envDefault:"2"`
 	AdmitViews    int           `env:"ADMIT_VIEWS" envDefault:"16"`
 	AdmitReads    int           `env:"ADMIT_READS" envDefault:"4"`

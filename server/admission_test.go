@@ -15,6 +15,7 @@ import (
 
 	"github.com/szdc/talenthub/models"
 	"github.com/szdc/talenthub/server"
+	"github.com/szdc/talenthub/web"
 )
 
 // admitted is one answer over the socket.
@@ -28,8 +29,8 @@ type admitted struct {
 // in the queue per class, a request held in the reads' slot and another
 // waiting behind it, a third read is refused with 503, the error shape and
 // Retry-After while the first is still held (so it did not wait for a
-// slot: no clock is read), and requests of every other class, the probes
-// and the metrics are answered. The real server over a real socket (the
+// slot: no clock is read), a page (a read) with the UI's error page, and
+// requests of every other class, the probes and the metrics are answered. The real server over a real socket (the
 // metrics answer loopback clients), with a route of the test's that holds
 // its request until released.
 func TestAdmissionRefusesAtOnceOverItsClassLimit(t *testing.T) {
@@ -39,6 +40,7 @@ func TestAdmissionRefusesAtOnceOverItsClassLimit(t *testing.T) {
 	// A wait far longer than the test: a waiter is refused only if the
 	// queue is full, never by the clock.
 	cfg.Admission = server.Admission{Searches: 1, Views: 1, Reads: 1, Writes: 1, Queue: 1, Wait: time.Hour}
+	cfg.Pages = web.New(web.Config{Services: e.svc.Models(), Logger: slog.New(slog.DiscardHandler)})
 	srv := server.New(cfg)
 	entered, release := make(chan struct{}, 1), make(chan struct{})
 	srv.App().Get("/test/hold", func(c *fiber.Ctx) error {
@@ -107,6 +109,14 @@ func TestAdmissionRefusesAtOnceOverItsClassLimit(t *testing.T) {
 		t.Errorf("the refusal's body is not the error shape: %s", refused.body)
 	}
 
+	// A page is a read too: refused with the UI's error page.
+	page := <-send("GET", "/", "")
+	if page.status != http.StatusServiceUnavailable || page.header.Get("Retry-After") != "1" ||
+		!strings.HasPrefix(page.header.Get("Content-Type"), "text/html") || !strings.Contains(page.body, "<html") {
+		t.Errorf("a page over the reads' limit: %d, Retry-After %q, %s: %.200s", page.status, page.header.Get("Retry-After"),
+			page.header.Get("Content-Type"), page.body)
+	}
+
 	// Every other class is admitted while the reads are full; so are the
 	// probes and the metrics, which are never limited.
 	for _, c := range []struct {
@@ -125,7 +135,7 @@ func TestAdmissionRefusesAtOnceOverItsClassLimit(t *testing.T) {
 	}
 	metrics := get("/metrics")
 	for _, want := range []string{
-		`talenthub_admission_refused_total{class="read"} 1`,
+		`talenthub_admission_refused_total{class="read"} 2`,
 		`talenthub_admission_refused_total{class="search"} 0`,
 		`talenthub_admission_refused_total{class="view"} 0`,
 		`talenthub_admission_refused_total{class="write"} 0`,
