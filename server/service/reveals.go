@@ -25,7 +25,9 @@ import (
 // retried batch, two first views at once) is a duplicate key, which counts
 // as recorded. First views arriving together are written together in one
 // batch (a group commit: while one batch is written the next fills), so a
-// burst of them costs one round trip, not one each.
+// burst of them costs one round trip, not one each; a batch of several
+// reaches the audit trail's list through the change feed, within a second
+// (store.AppendAudit).
 type revealLog struct {
 	store interface {
 		AppendAudit(ctx context.Context, entries []*models.AuditEntry) []error
