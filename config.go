@@ -63,6 +63,24 @@ type config struct {
 	// the first address of its X-Forwarded-For, so that the limits per
 	// address count clients, not the proxy. Empty: the peer is the client.
 	TrustedProxies []string `env:"TRUSTED_PROXIES" envSeparator:","`
+	// AdmitSearches, AdmitViews, AdmitReads and AdmitWrites are how many
+	// requests of each class run at once (server.Admission; 0: no limit).
+	// A request over its class's limit waits, behind at most AdmitQueue
+	// times the limit others, or is refused at once with 503 and
+	// Retry-After. AdmitWait is only a safety net for a class whose
+	// requests hang: under overload the queue's length is what bounds a
+	// wait (about AdmitQueue requests' time), and a wait bounded by a
+	// short time instead made refusals as slow as that time and refused
+	// requests of tests with a fixed number of clients on a slow machine.
+	// Searches and views were sized by an open-loop load on the 2-core
+	// machine (BENCHMARKS.md, "Overload"); reads and writes, which that
+	// load did not stress, leave room for 20 clients of one class at once.
+	AdmitSearches int           `env:"ADMIT_SEARCHES" envDefault:"2"`
+	AdmitViews    int           `env:"ADMIT_VIEWS" envDefault:"16"`
+	AdmitReads    int           `env:"ADMIT_READS" envDefault:"4"`
+	AdmitWrites   int           `env:"ADMIT_WRITES" envDefault:"4"`
+	AdmitQueue    int           `env:"ADMIT_QUEUE" envDefault:"4"`
+	AdmitWait     time.Duration `env:"ADMIT_WAIT" envDefault:"10s"`
 }
 
 func (c config) feedRetention() time.Duration {
@@ -105,6 +123,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
 			return cfg, fmt.Errorf("configuration: TRUSTED_PROXIES: %q is neither an IP address nor a CIDR range", p)
 		}
+	}
+	if cfg.AdmitSearches < 0 || cfg.AdmitViews < 0 || cfg.AdmitReads < 0 || cfg.AdmitWrites < 0 || cfg.AdmitQueue < 1 || cfg.AdmitWait <= 0 {
+		return cfg, fmt.Errorf("configuration: ADMIT_SEARCHES, ADMIT_VIEWS, ADMIT_READS and ADMIT_WRITES must be 0 (no limit) or more, ADMIT_QUEUE 1 or more and ADMIT_WAIT positive")
 	}
 	if (cfg.AdminEmail == "") != (cfg.AdminPassword == "") {
 		return cfg, fmt.Errorf("configuration: set both ADMIN_EMAIL and ADMIN_PASSWORD, or neither")

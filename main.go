@@ -256,6 +256,8 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	srv := server.New(server.Config{
 		Services: svc.Models(), Ready: ready, Gate: watch.Gate, Logger: logger, RequestTimeout: cfg.RequestTimeout,
 		Maintenance: maintenance, Pages: ui, TrustedProxies: cfg.TrustedProxies,
+		Admission: server.Admission{Searches: cfg.AdmitSearches, Views: cfg.AdmitViews, Reads: cfg.AdmitReads, Writes: cfg.AdmitWrites,
+			Queue: cfg.AdmitQueue, Wait: cfg.AdmitWait},
 	})
 
 	perc, err := ix.NewPercolator()

@@ -298,6 +298,11 @@ func TestPipelineAndContactConsent(t *testing.T) {
 		if r.body["total"] != 2.0 || !strings.Contains(r.raw, w.users[bureau].ID) {
 			t.Fatalf("reveal log after the bureau's read: %s", r.raw)
 		}
+		// Views by the same viewer the same day add no entry: the trail
+		// says who saw the contact on which day.
+		for range 3 {
+			e.call("GET", "/api/v1/talents/"+w.talentA, M1, nil)
+		}
 		r = e.call("GET", "/api/v1/talents/"+w.talentA+"/export", A, nil)
 		if reveals, _ := r.body["contact_reveals"].([]any); len(reveals) != 2 {
 			t.Fatalf("export reveals: %v", r.body["contact_reveals"])

@@ -21,6 +21,7 @@ type metrics struct {
 	registry *prometheus.Registry
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	refusals *prometheus.CounterVec
 	handler  fiber.Handler
 
 	routesOnce sync.Once
@@ -39,7 +40,13 @@ func newMetrics() *metrics {
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
 		}, []string{"method", "route"}),
 	}
-	reg.MustRegister(m.requests, m.duration,
+	m.refusals = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "talenthub_admission_refused_total", Help: "Requests refused (503) because their class was at its limit, by class (search, view, read, write).",
+	}, []string{"class"})
+	for _, c := range []string{classSearch, classView, classRead, classWrite} {
+		m.refusals.WithLabelValues(c)
+	}
+	reg.MustRegister(m.requests, m.duration, m.refusals,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.handler = adaptor.HTTPHandler(promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	return m
@@ -63,6 +70,9 @@ func (m *metrics) observe(c *fiber.Ctx, elapsed time.Duration) {
 	m.requests.WithLabelValues(method, route, strconv.Itoa(c.Response().StatusCode())).Inc()
 	m.duration.WithLabelValues(method, route).Observe(elapsed.Seconds())
 }
+
+// refused counts a refusal of admission.
+func (m *metrics) refused(class string) { m.refusals.WithLabelValues(class).Inc() }
 
 // handleMetrics serves the metrics to clients on loopback (a scraper on the
 // same host) and to admins.

@@ -9,7 +9,10 @@ import (
 // routes registers every route of the API in one place.
 func (s *Server) routes() {
 	app := s.app
-	app.Use(s.requestID, s.accessLog, s.recoverPanics, s.securityHeaders, s.bodyLimit, s.deadline)
+	// Admission comes before the deadline, so that a request's time to
+	// work does not include its wait for a slot, and after the access log
+	// and the metrics, so that refusals are counted and logged.
+	app.Use(s.requestID, s.accessLog, s.recoverPanics, s.securityHeaders, s.admission(), s.bodyLimit, s.deadline)
 	// The web UI's pages (mounted after these routes) pass the same gate as
 	// the API: while the database is down they answer 503 at once.
 	app.Use(func(c *fiber.Ctx) error {

@@ -46,6 +46,9 @@ type Config struct {
 	// TrustedProxies are the reverse proxies (IPs, CIDRs) whose
 	// X-Forwarded-For names the client; none: the peer is the client.
 	TrustedProxies []string
+	// Admission limits the requests of each class that run at once
+	// (admission.go); zero limits nothing.
+	Admission Admission
 	// Pages, if set, is the web UI, mounted on the app after the API's
 	// routes: its paths pass the same database gate, and their errors (an
 	// unknown page, a panic in a page handler) render as its error page

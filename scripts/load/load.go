@@ -51,8 +51,12 @@ type Config struct {
 	Seed     uint64        // for the choice of requests
 	Timeout  time.Duration // per request; 10s if zero
 	// Mix is "all" (the default: browse, search, match, apply, move,
-	// verify by creators, organisations and the bureau) or "search"
-	// (organisations searching profiles and projects only).
+	// verify by creators, organisations and the bureau), "search"
+	// (organisations searching profiles and projects only), or the
+	// overload issue's: "views" (every client the bureau: 45 % profile
+	// searches, 40 % profile views, which reveal the contact, 15 %
+	// /targets) or "views-org" (the same by organisation members, with
+	// /progress for /targets, which they may not read).
 	Mix string
 }
 
@@ -86,9 +90,9 @@ func (c *Config) check() error {
 	switch c.Mix {
 	case "":
 		c.Mix = "all"
-	case "all", "search":
+	case "all", "search", "views", "views-org":
 	default:
-		return fmt.Errorf("load: mix must be all or search, not %q", c.Mix)
+		return fmt.Errorf("load: mix must be all, search, views or views-org, not %q", c.Mix)
 	}
 	return nil
 }
@@ -97,11 +101,16 @@ func (c *Config) check() error {
 type Op struct {
 	Name      string
 	Count     int
-	Errors    int // transport errors, timeouts, 5xx and unexpected 4xx
+	Errors    int // transport errors, timeouts, 5xx but 503 and unexpected 4xx
 	Conflicts int // 409 the domain expects under concurrency (already applied, already decided)
-	P50, P99  time.Duration
-	Max       time.Duration
-	lat       []time.Duration
+	// Refused counts the 503 answers (the server's admission control,
+	// or the database down); they count as errors too. The latencies
+	// are of the other answers; RefusedP99 is of the refusals.
+	Refused    int
+	P50, P99   time.Duration
+	Max        time.Duration
+	RefusedP99 time.Duration
+	lat, ref   []time.Duration
 }
 
 // Report is what a run measured.
@@ -113,8 +122,10 @@ type Report struct {
 	Requests     int
 	Errors       int
 	Conflicts    int
-	P50, P99     time.Duration
+	Refused      int
+	P50, P99     time.Duration // of the answers but the refusals
 	Max          time.Duration
+	RefusedP99   time.Duration
 	Ops          []*Op
 	RSSStart     float64 // bytes, from the server's /metrics
 	RSSPeak      float64
@@ -127,14 +138,14 @@ func (r *Report) Rate() float64 { return float64(r.Requests) / r.Duration.Second
 
 func (r *Report) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d requests in %s (%.0f/s): %d errors, %d expected conflicts; p50 %s, p99 %s, max %s\n",
-		r.Requests, r.Duration.Round(time.Millisecond), r.Rate(), r.Errors, r.Conflicts, ms(r.P50), ms(r.P99), ms(r.Max))
+	fmt.Fprintf(&b, "%d requests in %s (%.0f/s): %d errors (%d of them 503), %d expected conflicts; p50 %s, p99 %s, max %s (503s: p99 %s)\n",
+		r.Requests, r.Duration.Round(time.Millisecond), r.Rate(), r.Errors, r.Refused, r.Conflicts, ms(r.P50), ms(r.P99), ms(r.Max), ms(r.RefusedP99))
 	if r.RSSPeak > 0 {
 		fmt.Fprintf(&b, "server RSS %.0f MiB at start, %.0f MiB at peak\n", r.RSSStart/(1<<20), r.RSSPeak/(1<<20))
 	}
-	fmt.Fprintf(&b, "%-22s %7s %6s %6s %9s %9s %9s\n", "request", "count", "errors", "409", "p50", "p99", "max")
+	fmt.Fprintf(&b, "%-22s %7s %6s %6s %6s %9s %9s %9s %9s\n", "request", "count", "errors", "409", "503", "p50", "p99", "max", "503 p99")
 	for _, o := range r.Ops {
-		fmt.Fprintf(&b, "%-22s %7d %6d %6d %9s %9s %9s\n", o.Name, o.Count, o.Errors, o.Conflicts, ms(o.P50), ms(o.P99), ms(o.Max))
+		fmt.Fprintf(&b, "%-22s %7d %6d %6d %6d %9s %9s %9s %9s\n", o.Name, o.Count, o.Errors, o.Conflicts, o.Refused, ms(o.P50), ms(o.P99), ms(o.Max), ms(o.RefusedP99))
 	}
 	for _, e := range r.FirstErrors {
 		fmt.Fprintf(&b, "error: %s\n", e)
@@ -241,19 +252,23 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	close(stopRSS)
 	rssWG.Wait()
 
-	var all []time.Duration
+	var all, refused []time.Duration
 	for _, o := range r.ops {
 		slices.Sort(o.lat)
-		o.P50, o.P99, o.Max = pct(o.lat, 50), pct(o.lat, 99), pct(o.lat, 100)
+		slices.Sort(o.ref)
+		o.P50, o.P99, o.Max, o.RefusedP99 = pct(o.lat, 50), pct(o.lat, 99), pct(o.lat, 100), pct(o.ref, 99)
 		all = append(all, o.lat...)
+		refused = append(refused, o.ref...)
 		rep.Requests += o.Count
 		rep.Errors += o.Errors
 		rep.Conflicts += o.Conflicts
+		rep.Refused += o.Refused
 		rep.Ops = append(rep.Ops, o)
 	}
 	sort.Slice(rep.Ops, func(i, j int) bool { return rep.Ops[i].Name < rep.Ops[j].Name })
 	slices.Sort(all)
-	rep.P50, rep.P99, rep.Max = pct(all, 50), pct(all, 99), pct(all, 100)
+	slices.Sort(refused)
+	rep.P50, rep.P99, rep.Max, rep.RefusedP99 = pct(all, 50), pct(all, 99), pct(all, 100), pct(refused, 99)
 	rep.FirstErrors = r.errs
 	return rep, nil
 }
@@ -275,17 +290,38 @@ func (r *runner) signIn(ctx context.Context) ([]*client, int, error) {
 	if r.cfg.Clients < 3 {
 		nBureau = 0
 	}
-	if r.cfg.Mix == "search" {
+	switch r.cfg.Mix {
+	case "search", "views-org":
 		nOrg, nBureau = r.cfg.Clients, 0
+	case "views":
+		nOrg, nBureau = 0, r.cfg.Clients
 	}
 	var out []*client
 	failed := 0
+	searcher := "" // views-org: every client is the member of one organisation that may search
+	if r.cfg.Mix == "views-org" {
+		for k := 1; k <= min(r.cfg.Orgs, 50) && searcher == ""; k++ {
+			var auth struct {
+				Token string `json:"token"`
+			}
+			if code, err := r.do(ctx, "POST", "/api/v1/auth/login", "", map[string]string{"email": seed.OrgEmail(k), "password": seed.Password}, &auth); err == nil && code == 200 {
+				if code, err := r.do(ctx, "GET", "/api/v1/talents?per_page=1", auth.Token, nil, nil); err == nil && code == 200 {
+					searcher = seed.OrgEmail(k)
+				}
+			}
+		}
+		if searcher == "" {
+			return nil, 0, errors.New("load: no seeded organisation among the first 50 may search profiles")
+		}
+	}
 	for i := range r.cfg.Clients {
 		c := &client{role: "creator", rng: rand.New(rand.NewPCG(r.cfg.Seed, uint64(i)+2))}
 		var email string
 		switch {
 		case i < nBureau:
 			c.role, email = "bureau", seed.BureauEmail
+		case i < nBureau+nOrg && searcher != "":
+			c.role, email = "org", searcher
 		case i < nBureau+nOrg:
 			c.role, email = "org", seed.OrgEmail(1+rng.IntN(r.cfg.Orgs))
 		default:
@@ -340,12 +376,20 @@ func (r *runner) signIn(ctx context.Context) ([]*client, int, error) {
 		return nil, failed, errors.New("load: no client could sign in")
 	}
 	for _, c := range out {
-		if c.role != "org" {
+		if c.role != "org" && !strings.HasPrefix(r.cfg.Mix, "views") {
 			continue
 		}
-		if code, err := r.do(ctx, "GET", "/api/v1/talents?per_page=100", c.token, nil, &list); err == nil && code == 200 {
-			for _, t := range list.Items {
-				r.talents = append(r.talents, t.ID)
+		// The views mixes read profiles from 20 pages of them (2,000),
+		// as the overload issue's load did; the others from one.
+		pages := 1
+		if strings.HasPrefix(r.cfg.Mix, "views") {
+			pages = 20
+		}
+		for page := 1; page <= pages; page++ {
+			if code, err := r.do(ctx, "GET", "/api/v1/talents?per_page=100&page="+strconv.Itoa(page), c.token, nil, &list); err == nil && code == 200 {
+				for _, t := range list.Items {
+					r.talents = append(r.talents, t.ID)
+				}
 			}
 		}
 		break
@@ -357,6 +401,22 @@ func (r *runner) signIn(ctx context.Context) ([]*client, int, error) {
 func (r *runner) step(ctx context.Context, c *client) {
 	pick := func(xs []string) string { return xs[c.rng.IntN(len(xs))] }
 	q := url.QueryEscape(pick(words))
+	if strings.HasPrefix(r.cfg.Mix, "views") {
+		// The overload issue's mix (the same as scripts/vegeta's).
+		switch n := c.rng.IntN(100); {
+		case n < 30:
+			r.get(ctx, c, "search talents", "/api/v1/talents?q="+q)
+		case n < 45:
+			r.get(ctx, c, "filter talents", "/api/v1/talents?district="+pick(districts)+"&available=true&min_years=3")
+		case n < 85 && len(r.talents) > 0:
+			r.get(ctx, c, "view talent", "/api/v1/talents/"+pick(r.talents))
+		case c.role == "bureau":
+			r.get(ctx, c, "targets", "/api/v1/targets?year=2025")
+		default:
+			r.get(ctx, c, "progress", "/api/v1/progress?year=2025")
+		}
+		return
+	}
 	switch c.role {
 	case "creator":
 		switch n := c.rng.IntN(10); {
@@ -460,7 +520,12 @@ func (r *runner) timed(ctx context.Context, c *client, name, method, path string
 		r.ops[name] = o
 	}
 	o.Count++
-	o.lat = append(o.lat, el)
+	if err == nil && code == http.StatusServiceUnavailable {
+		o.ref = append(o.ref, el)
+		o.Refused++
+	} else {
+		o.lat = append(o.lat, el)
+	}
 	switch {
 	case err != nil:
 		o.Errors++

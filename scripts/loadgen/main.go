@@ -28,7 +28,8 @@ func main() {
 	flag.DurationVar(&cfg.Duration, "duration", 60*time.Second, "how long to send")
 	flag.IntVar(&cfg.Creators, "creators", 1000, "seeded creators (the seed's --talents)")
 	flag.IntVar(&cfg.Orgs, "orgs", 20, "seeded organisations (the seed prints how many)")
-	flag.StringVar(&cfg.Mix, "mix", "all", "all (browse, search, match, apply, move, verify) or search (searches only)")
+	flag.StringVar(&cfg.Mix, "mix", "all", "all (browse, search, match, apply, move, verify), search (searches only), "+
+		"views (the bureau: 45% searches, 40% profile views, 15% targets) or views-org (the same by organisations)")
 	flag.Uint64Var(&cfg.Seed, "seed", 0, "random seed of the request mix (0: from the clock, printed)")
 	flag.Parse()
 	if cfg.Seed == 0 {

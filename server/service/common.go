@@ -50,6 +50,12 @@ type Stores interface {
 	BeginErasure(ctx context.Context, e models.Erasure) error
 	EndErasure(ctx context.Context, talentID string) error
 	PendingErasures(ctx context.Context) ([]models.Erasure, error)
+	// AppendAudit writes entries whose ids the caller made, in one round
+	// trip, and returns an error per entry (nil: written); an entry whose
+	// id exists already counts as written. An entry written alone is
+	// indexed before it returns; several written together reach the index
+	// through the change feed, within a second.
+	AppendAudit(ctx context.Context, entries []*models.AuditEntry) []error
 	ErasedRecruitments(ctx context.Context) ([]*models.Recruitment, error)
 	// Secret returns the database's secret called name, made at its
 	// first use.

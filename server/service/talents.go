@@ -10,12 +10,18 @@ import (
 
 // Talents implements models.TalentService, including the creator's rights
 // over their data: consent-gated contact, export and erasure.
-type Talents struct{ Deps }
+type Talents struct {
+	Deps
+	reveals *revealLog
+}
 
 var _ models.TalentService = (*Talents)(nil)
 
 // NewTalents returns the talent-profile service.
-func NewTalents(d Deps) *Talents { d.defaults(); return &Talents{d} }
+func NewTalents(d Deps) *Talents {
+	d.defaults()
+	return &Talents{Deps: d, reveals: newRevealLog(d.Store, d.Logger)}
+}
 
 func signedIn(actor *models.User) error {
 	if actor == nil {
@@ -57,10 +63,12 @@ func (s *Talents) readable(ctx context.Context, actor *models.User, id string) (
 }
 
 // Get implements models.TalentService. An organisation member sees the
-// contact only if the creator accepted contact from their organisation;
-// every reveal to someone other than the owner (an accepted organisation,
-// a bureau officer) is written to the audit trail first, and if that
-// fails the contact stays masked.
+// contact only if the creator accepted contact from their organisation.
+// A reveal to someone other than the owner (an accepted organisation, a
+// bureau officer) is in the audit trail before the contact is shown: the
+// first of the day for this viewer and profile is written first (revealLog),
+// and if that fails the profile is not shown (503, try again) rather than
+// shown without its record.
 func (s *Talents) Get(ctx context.Context, actor *models.User, id string) (*models.Talent, error) {
 	t, err := s.readable(ctx, actor, id)
 	if err != nil {
@@ -80,11 +88,12 @@ func (s *Talents) Get(ctx context.Context, actor *models.User, id string) (*mode
 		}
 		e := &models.AuditEntry{At: s.now(), ActorID: actor.ID, ActorRole: actor.Role, Action: models.AuditContactReveal,
 			ResourceType: string(models.KindTalent), ResourceID: t.ID, After: after}
-		if err := s.Store.Audit(ctx, e); err != nil {
-			s.Logger.ErrorContext(ctx, "contact reveal not logged; contact stays masked", "talent_id", t.ID, "error", err)
-			v, _ := t.ForViewer(actor, false)
-			v.Contact, v.ContactMasked = models.MaskContact(t.Contact), true
-			return v, nil
+		if err := s.reveals.record(ctx, e, t.CreatedAt); err != nil {
+			if !models.IsCode(err, models.CodeUnavailable) {
+				// Whatever went wrong, the client may try again.
+				err = &models.Error{Code: models.CodeUnavailable, Message: "the view of the contact details could not be recorded; try again", Err: err}
+			}
+			return nil, err
 		}
 	}
 	v, _ := t.ForViewer(actor, accepted)

@@ -1,0 +1,156 @@
+package server_test
+
+import (
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/szdc/talenthub/models"
+	"github.com/szdc/talenthub/server"
+	"github.com/szdc/talenthub/web"
+)
+
+// admitted is one answer over the socket.
+type admitted struct {
+	status int
+	header http.Header
+	body   string
+}
+
+// TestAdmissionRefusesAtOnceOverItsClassLimit: with one slot and one place
+// in the queue per class, a request held in the reads' slot and another
+// waiting behind it, a third read is refused with 503, the error shape and
+// Retry-After while the first is still held (so it did not wait for a
+// slot: no clock is read), a page (a read) with the UI's error page, and
+// requests of every other class, the probes and the metrics are answered. The real server over a real socket (the
+// metrics answer loopback clients), with a route of the test's that holds
+// its request until released.
+func TestAdmissionRefusesAtOnceOverItsClassLimit(t *testing.T) {
+	e := newEnv(t)
+	bureau, _ := e.staff("officer@example.com", models.RoleBureau)
+	cfg := configOf(e.svc, e.store.Ping, slog.New(slog.DiscardHandler))
+	// A wait far longer than the test: a waiter is refused only if the
+	// queue is full, never by the clock.
+	cfg.Admission = server.Admission{Searches: 1, Views: 1, Reads: 1, Writes: 1, Queue: 1, Wait: time.Hour}
+	cfg.Pages = web.New(web.Config{Services: e.svc.Models(), Logger: slog.New(slog.DiscardHandler)})
+	srv := server.New(cfg)
+	entered, release := make(chan struct{}, 1), make(chan struct{})
+	srv.App().Get("/test/hold", func(c *fiber.Ctx) error {
+		entered <- struct{}{}
+		<-release
+		return c.SendString("released")
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { _ = srv.App().Shutdown() })
+	base := "http://" + ln.Addr().String()
+	client := &http.Client{Timeout: time.Minute}
+	send := func(method, path string, body string) <-chan admitted {
+		out := make(chan admitted, 1)
+		go func() {
+			var rd io.Reader
+			if body != "" {
+				rd = strings.NewReader(body)
+			}
+			req, _ := http.NewRequest(method, base+path, rd)
+			req.Header.Set("Authorization", "Bearer "+bureau)
+			if body != "" {
+				req.Header.Set("Content-Type", "application/json")
+			}
+			res, err := client.Do(req)
+			if err != nil {
+				out <- admitted{status: -1, body: err.Error()}
+				return
+			}
+			raw, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			out <- admitted{status: res.StatusCode, header: res.Header, body: string(raw)}
+		}()
+		return out
+	}
+	get := func(path string) admitted { return <-send("GET", path, "") }
+
+	held := send("GET", "/test/hold", "")
+	<-entered
+	// Two more reads: one takes the place in the queue, the other finds
+	// it taken and is answered first, while the slot is still held.
+	a, b := send("GET", "/api/v1/progress", ""), send("GET", "/api/v1/progress", "")
+	var refused admitted
+	var waiting <-chan admitted
+	select {
+	case refused = <-a:
+		waiting = b
+	case refused = <-b:
+		waiting = a
+	}
+	if refused.status != http.StatusServiceUnavailable || refused.header.Get("Retry-After") != "1" {
+		t.Fatalf("the read over the limit: %d, Retry-After %q: %s", refused.status, refused.header.Get("Retry-After"), refused.body)
+	}
+	var shape struct {
+		Error struct {
+			Code      string `json:"code"`
+			Message   string `json:"message"`
+			RequestID string `json:"request_id"`
+		} `json:"error"`
+	}
+	if err := json.Unmarshal([]byte(refused.body), &shape); err != nil || shape.Error.Code != "unavailable" ||
+		shape.Error.Message == "" || shape.Error.RequestID == "" {
+		t.Errorf("the refusal's body is not the error shape: %s", refused.body)
+	}
+
+	// A page is a read too: refused with the UI's error page.
+	page := <-send("GET", "/", "")
+	if page.status != http.StatusServiceUnavailable || page.header.Get("Retry-After") != "1" ||
+		!strings.HasPrefix(page.header.Get("Content-Type"), "text/html") || !strings.Contains(page.body, "<html") {
+		t.Errorf("a page over the reads' limit: %d, Retry-After %q, %s: %.200s", page.status, page.header.Get("Retry-After"),
+			page.header.Get("Content-Type"), page.body)
+	}
+
+	// Every other class is admitted while the reads are full; so are the
+	// probes and the metrics, which are never limited.
+	for _, c := range []struct {
+		method, path, body string
+		want               int
+	}{
+		{"GET", "/api/v1/talents?q=" + url.QueryEscape("原画"), "", 200}, // a search
+		{"GET", "/api/v1/talents/65f0c0ffee0000000000abcd", "", 404},   // a profile view
+		{"PATCH", "/api/v1/me", `{"name":"科员"}`, 200},                  // a write
+		{"GET", "/healthz", "", 200},
+		{"GET", "/readyz", "", 200},
+	} {
+		if got := <-send(c.method, c.path, c.body); got.status != c.want {
+			t.Errorf("%s %s while the reads are full: %d, want %d: %s", c.method, c.path, got.status, c.want, got.body)
+		}
+	}
+	metrics := get("/metrics")
+	for _, want := range []string{
+		`talenthub_admission_refused_total{class="read"} 2`,
+		`talenthub_admission_refused_total{class="search"} 0`,
+		`talenthub_admission_refused_total{class="view"} 0`,
+		`talenthub_admission_refused_total{class="write"} 0`,
+	} {
+		if !strings.Contains(metrics.body, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+
+	// Released, the held request and the one that waited are answered.
+	close(release)
+	if got := <-held; got.status != 200 || got.body != "released" {
+		t.Errorf("the held request: %d %s", got.status, got.body)
+	}
+	if got := <-waiting; got.status != 200 {
+		t.Errorf("the request that waited for the slot: %d %s", got.status, got.body)
+	}
+}
