@@ -62,6 +62,7 @@ import (
 	"cmp"
 	"context"
 	"log/slog"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -211,6 +212,7 @@ func (f *Figures) Load(ctx context.Context) error {
 
 func (f *Figures) load(ctx context.Context, position string) error {
 	start, began := f.now(), time.Now()
+	defer debug.SetGCPercent(debug.SetGCPercent(400)) // see LoadSnapshot
 	recs, bases, orgs, err := ReadAll(ctx, f.src)
 	if err != nil {
 		return err
@@ -218,9 +220,7 @@ func (f *Figures) load(ctx context.Context, position string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.reset()
-	for _, r := range recs {
-		f.setRec(r.ID, r)
-	}
+	f.addAll(recs)
 	for _, b := range bases {
 		f.bases[b.ID] = baseRow{b}
 	}
@@ -256,6 +256,38 @@ func (f *Figures) yearOf(n int) *year {
 		f.years[n] = y
 	}
 	return y
+}
+
+// addAll adds records to empty figures, as setRec would one by one, but
+// with each talent's attribution computed once at the end: at a million
+// records the recounts after each record were most of a load's time.
+// Call with f.mu held.
+func (f *Figures) addAll(recs []*models.Recruitment) {
+	f.recs = make(map[string]*rec, len(recs))
+	for _, r := range recs {
+		nr := newRec(r)
+		f.recs[r.ID] = nr
+		y := f.yearOf(nr.year)
+		t := r.TalentID
+		if nr.counts {
+			if y.counting[t] == nil {
+				y.counting[t] = map[string]*rec{}
+			}
+			y.counting[t][r.ID] = nr
+		}
+		if nr.pending {
+			if y.pending[t] == nil {
+				y.pending[t] = map[string]*rec{}
+			}
+			y.pending[t][r.ID] = nr
+		}
+		f.countDecision(r, 1)
+	}
+	for _, y := range f.years {
+		for t := range y.counting {
+			y.reattribute(t)
+		}
+	}
 }
 
 // setRec replaces record id with r (nil deletes it) and recounts the talents
