@@ -281,7 +281,6 @@ func (s *Store) MarkAdminExists(ctx context.Context) error {
 // DeleteUser implements models.UserStore: the email claim first, so that a
 // crash leaves an unreachable user rather than a reachable half-deleted one.
 func (s *Store) DeleteUser(ctx context.Context, id string) error {
-	const op = "store.DeleteUser"
 	s.auth.dropUser(id)
 	defer s.auth.dropUser(id)
 	u, err := s.User(ctx, id)
