@@ -6,7 +6,6 @@ import (
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -15,7 +14,6 @@ import (
 	"io"
 	"io/fs"
 	"maps"
-	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -206,8 +204,7 @@ func backupCmd(ctx context.Context, cfg config, stdout io.Writer, args []string)
 // read transaction, so dst is the database as one commit left it, never a
 // half-applied write.
 func snapshotSQLite(ctx context.Context, src, dst string) error {
-	u := url.URL{Scheme: "file", Path: src, RawQuery: "mode=ro&_pragma=busy_timeout(10000)"}
-	db, err := sql.Open("sqlite", u.String())
+	db, err := embeddb.OpenFile(src, true)
 	if err != nil {
 		return err
 	}
@@ -225,11 +222,9 @@ func snapshotSQLite(ctx context.Context, src, dst string) error {
 }
 
 // countSQLite returns the SQLite version and the number of documents of
-// each collection of a FerretDB database file, read from its tables: one
-// row per document.
+// each collection of a FerretDB database file.
 func countSQLite(ctx context.Context, file string) (string, map[string]int64, error) {
-	u := url.URL{Scheme: "file", Path: file, RawQuery: "mode=ro"}
-	db, err := sql.Open("sqlite", u.String())
+	db, err := embeddb.OpenFile(file, true)
 	if err != nil {
 		return "", nil, err
 	}
@@ -238,25 +233,13 @@ func countSQLite(ctx context.Context, file string) (string, map[string]int64, er
 	if err := db.QueryRowContext(ctx, `SELECT sqlite_version()`).Scan(&version); err != nil {
 		return "", nil, err
 	}
-	tables, err := embeddb.Tables(ctx, db)
-	if err != nil {
-		return "", nil, err
-	}
-	counts := map[string]int64{}
-	for coll, table := range tables {
-		var n int64
-		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM "`+strings.ReplaceAll(table, `"`, `""`)+`"`).Scan(&n); err != nil {
-			return "", nil, fmt.Errorf("collection %s: %w", coll, err)
-		}
-		counts[coll] = n
-	}
-	return version, counts, nil
+	counts, err := embeddb.Counts(ctx, db)
+	return version, counts, err
 }
 
 // integrityCheck runs SQLite's PRAGMA integrity_check on a database file.
 func integrityCheck(ctx context.Context, file string) error {
-	u := url.URL{Scheme: "file", Path: file, RawQuery: "mode=ro"}
-	db, err := sql.Open("sqlite", u.String())
+	db, err := embeddb.OpenFile(file, true)
 	if err != nil {
 		return err
 	}

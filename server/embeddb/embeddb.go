@@ -164,12 +164,41 @@ func (s *Server) OpenSQL(name string) (*sql.DB, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("embeddb: database %q: %w", name, err)
 	}
-	u := url.URL{Scheme: "file", Path: path, RawQuery: "_pragma=busy_timeout(10000)"}
+	return OpenFile(path, false)
+}
+
+// OpenFile opens a database file of FerretDB directly, read-only if asked
+// (a backup copying it while the server writes: WAL readers do not block
+// the writer). The caller closes it.
+func OpenFile(path string, readOnly bool) (*sql.DB, error) {
+	q := "_pragma=busy_timeout(10000)"
+	if readOnly {
+		q = "mode=ro&" + q
+	}
+	u := url.URL{Scheme: "file", Path: path, RawQuery: q}
 	db, err := sql.Open("sqlite", u.String())
 	if err != nil {
 		return nil, fmt.Errorf("embeddb: open %s: %w", path, err)
 	}
 	return db, nil
+}
+
+// Counts returns the number of documents of every collection of the
+// database open in db: one row of its table per document.
+func Counts(ctx context.Context, db *sql.DB) (map[string]int64, error) {
+	tables, err := Tables(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	counts := make(map[string]int64, len(tables))
+	for coll, table := range tables {
+		var n int64
+		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM `+quoteIdent(table)).Scan(&n); err != nil {
+			return nil, fmt.Errorf("embeddb: count %s: %w", coll, err)
+		}
+		counts[coll] = n
+	}
+	return counts, nil
 }
 
 // Tables returns the SQLite table of every collection of database name.
