@@ -182,26 +182,15 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	}
 
 	fig := figures.New(db.store, nil, logger)
-	// Observing first: a write between the snapshot's catch-up and the
-	// registration would be missed until the next catch-up otherwise.
-	db.store.Observe(fig.Observe)
 	snapshot := filepath.Join(cfg.DataDir, figuresSnapshot)
 	epoch, err := db.store.DataEpoch(ctx)
 	if err != nil {
 		return err
 	}
-	ok, err := fig.LoadSnapshot(ctx, snapshot, epoch)
-	if err != nil || !ok {
-		if err := fig.Load(ctx); err != nil {
-			return fmt.Errorf("load the figures: %w", err)
-		}
+	if err := fig.Start(ctx, snapshot, epoch); err != nil {
+		return err
 	}
-	// Used once: a crash before the next clean stop (which saves a new
-	// one) finds none and loads from the database, so that nothing the
-	// feed failed to record since is missed.
-	if err := os.Remove(snapshot); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("figures: %w", err)
-	}
+	db.store.Observe(fig.Observe)
 
 	mcfg := mail.Config{SMTPURL: cfg.SMTPURL, From: cfg.MailFrom, PublicURL: cfg.PublicURL, Store: db.store, Logger: logger,
 		Backoff: cfg.MailRetryAfter, Timeout: cfg.MailTimeout, Lease: cfg.MailLease}

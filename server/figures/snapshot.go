@@ -99,6 +99,27 @@ func (f *Figures) SaveSnapshot(path, epoch string) error {
 	return nil
 }
 
+// Start loads the figures for a server's start: from the snapshot at path
+// when it can be trusted for a database of epoch, from the database
+// otherwise. The snapshot is used once: a crash before the next clean stop
+// (which saves a new one) finds none and loads from the database, so that
+// nothing the feed failed to record since is missed.
+func (f *Figures) Start(ctx context.Context, path, epoch string) error {
+	ok, err := f.LoadSnapshot(ctx, path, epoch)
+	if err != nil {
+		f.log.Warn("figures: the snapshot could not be caught up; loading from the database", "error", err)
+	}
+	if !ok {
+		if err := f.Load(ctx); err != nil {
+			return fmt.Errorf("load the figures: %w", err)
+		}
+	}
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("figures: %w", err)
+	}
+	return nil
+}
+
 // LoadSnapshot loads the figures from the snapshot at path if it can be
 // trusted for a database of epoch, and catches them up from the feed. It
 // reports false (and why, in the log) when the caller must Load instead.
