@@ -60,19 +60,30 @@ type Config struct {
 	Mix string
 }
 
+// CheckLoopback says whether host resolves to loopback addresses only, so
+// that a load tool cannot be pointed at someone else's server. It is shared
+// by this package and scripts/vegeta; each checks the URL's scheme itself
+// (vegeta accepts http only, this package http and https).
+func CheckLoopback(host string) error {
+	ips, err := net.LookupIP(host)
+	if err != nil || len(ips) == 0 {
+		return fmt.Errorf("cannot resolve %q", host)
+	}
+	for _, ip := range ips {
+		if !ip.IsLoopback() {
+			return fmt.Errorf("%s is not a loopback address; this tool only loads a local server", host)
+		}
+	}
+	return nil
+}
+
 func (c *Config) check() error {
 	u, err := url.Parse(c.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
 		return fmt.Errorf("load: -url must be an http(s) URL, not %q", c.URL)
 	}
-	ips, err := net.LookupIP(u.Hostname())
-	if err != nil || len(ips) == 0 {
-		return fmt.Errorf("load: cannot resolve %q", u.Hostname())
-	}
-	for _, ip := range ips {
-		if !ip.IsLoopback() {
-			return fmt.Errorf("load: %s is not a loopback address; this tool only loads a local server", u.Hostname())
-		}
+	if err := CheckLoopback(u.Hostname()); err != nil {
+		return fmt.Errorf("load: %w", err)
 	}
 	switch {
 	case c.Clients < 1 || c.Clients > MaxClients:
@@ -139,13 +150,13 @@ func (r *Report) Rate() float64 { return float64(r.Requests) / r.Duration.Second
 func (r *Report) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d requests in %s (%.0f/s): %d errors (%d of them 503), %d expected conflicts; p50 %s, p99 %s, max %s (503s: p99 %s)\n",
-		r.Requests, r.Duration.Round(time.Millisecond), r.Rate(), r.Errors, r.Refused, r.Conflicts, ms(r.P50), ms(r.P99), ms(r.Max), ms(r.RefusedP99))
+		r.Requests, r.Duration.Round(time.Millisecond), r.Rate(), r.Errors, r.Refused, r.Conflicts, Millis(r.P50), Millis(r.P99), Millis(r.Max), Millis(r.RefusedP99))
 	if r.RSSPeak > 0 {
 		fmt.Fprintf(&b, "server RSS %.0f MiB at start, %.0f MiB at peak\n", r.RSSStart/(1<<20), r.RSSPeak/(1<<20))
 	}
 	fmt.Fprintf(&b, "%-22s %7s %6s %6s %6s %9s %9s %9s %9s\n", "request", "count", "errors", "409", "503", "p50", "p99", "max", "503 p99")
 	for _, o := range r.Ops {
-		fmt.Fprintf(&b, "%-22s %7d %6d %6d %6d %9s %9s %9s %9s\n", o.Name, o.Count, o.Errors, o.Conflicts, o.Refused, ms(o.P50), ms(o.P99), ms(o.Max), ms(o.RefusedP99))
+		fmt.Fprintf(&b, "%-22s %7d %6d %6d %6d %9s %9s %9s %9s\n", o.Name, o.Count, o.Errors, o.Conflicts, o.Refused, Millis(o.P50), Millis(o.P99), Millis(o.Max), Millis(o.RefusedP99))
 	}
 	for _, e := range r.FirstErrors {
 		fmt.Fprintf(&b, "error: %s\n", e)
@@ -153,7 +164,9 @@ func (r *Report) String() string {
 	return b.String()
 }
 
-func ms(d time.Duration) string { return fmt.Sprintf("%.1fms", float64(d.Microseconds())/1000) }
+// Millis formats d in milliseconds to a tenth ("12.3ms"), the unit of both
+// this package's report and scripts/vegeta's.
+func Millis(d time.Duration) string { return fmt.Sprintf("%.1fms", float64(d.Microseconds())/1000) }
 
 // words are what the clients search for.
 var words = []string{"原画", "动画", "三维建模", "虚幻引擎", "unity", "电竞", "特效", "UI设计", "短视频", "concept art",
@@ -256,7 +269,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	for _, o := range r.ops {
 		slices.Sort(o.lat)
 		slices.Sort(o.ref)
-		o.P50, o.P99, o.Max, o.RefusedP99 = pct(o.lat, 50), pct(o.lat, 99), pct(o.lat, 100), pct(o.ref, 99)
+		o.P50, o.P99, o.Max, o.RefusedP99 = Percentile(o.lat, 50), Percentile(o.lat, 99), Percentile(o.lat, 100), Percentile(o.ref, 99)
 		all = append(all, o.lat...)
 		refused = append(refused, o.ref...)
 		rep.Requests += o.Count
@@ -268,12 +281,15 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	sort.Slice(rep.Ops, func(i, j int) bool { return rep.Ops[i].Name < rep.Ops[j].Name })
 	slices.Sort(all)
 	slices.Sort(refused)
-	rep.P50, rep.P99, rep.Max, rep.RefusedP99 = pct(all, 50), pct(all, 99), pct(all, 100), pct(refused, 99)
+	rep.P50, rep.P99, rep.Max, rep.RefusedP99 = Percentile(all, 50), Percentile(all, 99), Percentile(all, 100), Percentile(refused, 99)
 	rep.FirstErrors = r.errs
 	return rep, nil
 }
 
-func pct(sorted []time.Duration, p int) time.Duration {
+// Percentile returns the p-th percentile (nearest rank) of sorted, which
+// must be in ascending order; 0 when it is empty. p = 100 is the maximum.
+// scripts/vegeta reports with it too, so both tools' figures compare.
+func Percentile(sorted []time.Duration, p int) time.Duration {
 	if len(sorted) == 0 {
 		return 0
 	}
@@ -546,6 +562,16 @@ func (r *runner) note(s string) {
 }
 
 func (r *runner) do(ctx context.Context, method, path, token string, body, out any) (int, error) {
+	return JSON(ctx, r.http, method, strings.TrimRight(r.cfg.URL, "/")+path, token, body, out)
+}
+
+// JSON sends a request with client, body (if not nil) as JSON and token (if
+// not empty) as a bearer token, reads the whole answer and, if out is not
+// nil and the status is below 300, decodes the answer into out. It returns
+// the status (0 when no answer came). Shared by this package and
+// scripts/vegeta, which sign in and browse the same API; a caller wanting a
+// deadline puts it in ctx or client.
+func JSON(ctx context.Context, client *http.Client, method, target, token string, body, out any) (int, error) {
 	var rd io.Reader
 	if body != nil {
 		j, err := json.Marshal(body)
@@ -554,7 +580,7 @@ func (r *runner) do(ctx context.Context, method, path, token string, body, out a
 		}
 		rd = bytes.NewReader(j)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, strings.TrimRight(r.cfg.URL, "/")+path, rd)
+	req, err := http.NewRequestWithContext(ctx, method, target, rd)
 	if err != nil {
 		return 0, err
 	}
@@ -564,7 +590,7 @@ func (r *runner) do(ctx context.Context, method, path, token string, body, out a
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	res, err := r.http.Do(req)
+	res, err := client.Do(req)
 	if err != nil {
 		return 0, err
 	}

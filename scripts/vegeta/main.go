@@ -20,15 +20,11 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -41,6 +37,7 @@ import (
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
+	"github.com/szdc/talenthub/scripts/load"
 	"github.com/szdc/talenthub/scripts/seed"
 )
 
@@ -71,7 +68,9 @@ func main() {
 }
 
 func run(base, as string, rate int, duration time.Duration, nIDs int, timeout time.Duration, seedN uint64) error {
-	if err := loopback(base); err != nil {
+	if u, err := url.Parse(base); err != nil || u.Scheme != "http" {
+		return fmt.Errorf("-url must be an http URL, not %q", base)
+	} else if err := load.CheckLoopback(u.Hostname()); err != nil {
 		return err
 	}
 	switch {
@@ -198,7 +197,7 @@ func (c *class) print() {
 		refused = 100 * float64(len(c.refuse)) / float64(c.sent)
 	}
 	fmt.Printf("%-10s %6d %6d %6d %9d %9s %9s %7.1f%% %10s %10s\n", c.name, c.sent, len(c.admitted), len(c.refuse), c.otherErr,
-		ms(pct(c.admitted, 50)), ms(pct(c.admitted, 99)), refused, ms(pct(c.refuse, 50)), ms(pct(c.refuse, 99)))
+		ms(load.Percentile(c.admitted, 50)), ms(load.Percentile(c.admitted, 99)), refused, ms(load.Percentile(c.refuse, 50)), ms(load.Percentile(c.refuse, 99)))
 }
 
 func classOf(u string) string {
@@ -211,36 +210,12 @@ func classOf(u string) string {
 	return "view"
 }
 
-func pct(sorted []time.Duration, p int) time.Duration {
-	if len(sorted) == 0 {
-		return 0
-	}
-	i := (len(sorted)*p + 99) / 100
-	return sorted[min(max(i-1, 0), len(sorted)-1)]
-}
-
+// ms is load.Millis but for "-" where a class had no request of the kind.
 func ms(d time.Duration) string {
 	if d == 0 {
 		return "-"
 	}
-	return fmt.Sprintf("%.1fms", float64(d.Microseconds())/1000)
-}
-
-func loopback(base string) error {
-	u, err := url.Parse(base)
-	if err != nil || u.Scheme != "http" {
-		return fmt.Errorf("-url must be an http URL, not %q", base)
-	}
-	ips, err := net.LookupIP(u.Hostname())
-	if err != nil || len(ips) == 0 {
-		return fmt.Errorf("cannot resolve %q", u.Hostname())
-	}
-	for _, ip := range ips {
-		if !ip.IsLoopback() {
-			return fmt.Errorf("%s is not a loopback address; this tool only loads a local server", u.Hostname())
-		}
-	}
-	return nil
+	return load.Millis(d)
 }
 
 // signIn signs in the seeded bureau officer, or the member of the first
@@ -293,35 +268,12 @@ func profiles(ctx context.Context, base, token string, n int) ([]string, error) 
 	return ids[:min(n, len(ids))], nil
 }
 
+// call is load.JSON with the default client and a 30 s deadline, for the
+// few requests before the attack (signing in, browsing profiles). load.JSON
+// decodes out on any status below 300; every caller here rejects all but
+// 200 before using out.
 func call(ctx context.Context, method, u, token string, body, out any) (int, error) {
-	var rd io.Reader
-	if body != nil {
-		j, err := json.Marshal(body)
-		if err != nil {
-			return 0, err
-		}
-		rd = bytes.NewReader(j)
-	}
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, method, u, rd)
-	if err != nil {
-		return 0, err
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	defer res.Body.Close()
-	raw, err := io.ReadAll(res.Body)
-	if err != nil || out == nil || res.StatusCode != 200 {
-		return res.StatusCode, err
-	}
-	return res.StatusCode, json.Unmarshal(raw, out)
+	return load.JSON(ctx, http.DefaultClient, method, u, token, body, out)
 }
