@@ -223,7 +223,7 @@ func (f *Follower) CatchUp(ctx context.Context) (int, error) {
 			batch[c.Coll+"/"+c.ID] = true
 			docs = append(docs, FeedDoc{Coll: c.Coll, ID: c.ID, Doc: doc})
 		}
-		if len(docs) > 0 || len(seqs) > 0 {
+		if len(seqs) > 0 { // every document read has its entry among seqs
 			if err := f.app.Apply(ctx, docs, max(cursor, read.Next)); err != nil {
 				return applied, fmt.Errorf("%s: %w", f.opts.Name, err)
 			}

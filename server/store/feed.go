@@ -237,24 +237,12 @@ const epochMarker = "data_epoch"
 // database (the figures' snapshot) is valid only for the epoch it was
 // saved in.
 func (s *Store) DataEpoch(ctx context.Context) (string, error) {
-	const op = "store.DataEpoch"
-	read := func() (string, error) {
-		var d struct {
-			Epoch string `bson:"epoch"`
-		}
-		if ok, err := found(op, s.meta.FindOne(ctx, idFilter(epochMarker)).Decode(&d)); !ok {
-			return "", err
-		}
-		return d.Epoch, nil
+	var d struct {
+		Epoch string `bson:"epoch"`
 	}
-	if e, err := read(); e != "" || err != nil {
-		return e, err
-	}
-	if _, err := s.meta.UpdateOne(ctx, idFilter(epochMarker), bson.D{{Key: "$setOnInsert", Value: bson.D{{Key: "epoch", Value: NewID()}}}},
-		options.Update().SetUpsert(true)); err != nil {
-		return "", translate(op, err)
-	}
-	return read()
+	err := s.meta.FindOneAndUpdate(ctx, idFilter(epochMarker), bson.D{{Key: "$setOnInsert", Value: bson.D{{Key: "epoch", Value: NewID()}}}},
+		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&d)
+	return d.Epoch, translate("store.DataEpoch", err)
 }
 
 func (s *Store) newEpoch(ctx context.Context) error {

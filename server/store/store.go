@@ -78,7 +78,10 @@ type Store struct {
 	// replSet: the database is a MongoDB replica set (transactions);
 	// streams: the feed is read from its change streams.
 	replSet, streams bool
-	log              *slog.Logger
+	// majority are the feed collections read with majority read concern
+	// (change streams only).
+	majority map[string]*mongo.Collection
+	log      *slog.Logger
 
 	users, emails, sessions, talents, limits, meta  *mongo.Collection
 	orgs, bases, projects, applications, consents   *mongo.Collection

@@ -61,6 +61,12 @@ func (s *Store) useFeed(ctx context.Context, want string) error {
 		return nil
 	}
 	s.streams = true
+	// Followers read only what a majority has, so that nothing a
+	// rollback undoes is indexed or counted.
+	s.majority = map[string]*mongo.Collection{}
+	for _, c := range models.FeedCollections {
+		s.majority[c] = s.db.Collection(c, options.Collection().SetReadConcern(readconcern.Majority()))
+	}
 	return nil
 }
 
@@ -260,13 +266,13 @@ func isHistoryLost(err error) bool {
 	return errors.As(err, &se) && (se.HasErrorCode(286) || se.HasErrorCode(280)) // ChangeStreamHistoryLost, ChangeStreamFatalError
 }
 
-// readFeedColl is coll as followers read it: on a replica set, only what a
-// majority has, so that nothing a rollback undoes is indexed or counted.
+// readFeedColl is c as followers read it (majority reads on a replica
+// set).
 func (s *Store) readFeedColl(c *mongo.Collection) *mongo.Collection {
-	if !s.streams {
-		return c
+	if m, ok := s.majority[c.Name()]; ok {
+		return m
 	}
-	return s.db.Collection(c.Name(), options.Collection().SetReadConcern(readconcern.Majority()))
+	return c
 }
 
 // ReplicaSet reports whether the database is a MongoDB replica set, where

@@ -106,14 +106,7 @@ func (s *Store) CreateUser(ctx context.Context, u *models.User, passwordHash str
 // back.
 func (s *Store) createUserAtomically(ctx context.Context, doc *userDoc, now time.Time) error {
 	const op = "store.CreateUser"
-	claimOf := func() (emailDoc, bool, error) {
-		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-		defer cancel()
-		var claim emailDoc
-		ok, err := found(op, s.emails.FindOne(cctx, idFilter(doc.Email)).Decode(&claim))
-		return claim, ok, err
-	}
-	claim, ok, err := claimOf()
+	claim, ok, err := s.readClaim(ctx, doc.Email)
 	if err != nil {
 		return err
 	}
@@ -136,7 +129,7 @@ func (s *Store) createUserAtomically(ctx context.Context, doc *userDoc, now time
 	if err == nil {
 		return nil
 	}
-	claim, ok, rerr := claimOf()
+	claim, ok, rerr := s.readClaim(ctx, doc.Email)
 	switch {
 	case rerr == nil && ok && claim.UserID == doc.ID:
 		return nil // committed after all
@@ -178,10 +171,7 @@ func (s *Store) claimEmail(ctx context.Context, email string, userID primitive.O
 		if err == nil {
 			return nil
 		}
-		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-		var claim emailDoc
-		ok, rerr := found(op, s.emails.FindOne(cctx, idFilter(email)).Decode(&claim))
-		cancel()
+		claim, ok, rerr := s.readClaim(ctx, email)
 		switch {
 		case rerr != nil:
 			return translate(op, err) // neither the insert nor the read answered
@@ -200,6 +190,16 @@ func (s *Store) claimEmail(ctx context.Context, email string, userID primitive.O
 		}
 	}
 	return errClaimed(op)
+}
+
+// readClaim reads the claim of email, with a context of its own: it is
+// read after a write whose request may be what ended.
+func (s *Store) readClaim(ctx context.Context, email string) (emailDoc, bool, error) {
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	var claim emailDoc
+	ok, err := found("store.CreateUser", s.emails.FindOne(cctx, idFilter(email)).Decode(&claim))
+	return claim, ok, err
 }
 
 // healClaim removes a claim whose account is gone, and says whether it
