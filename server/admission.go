@@ -103,7 +103,6 @@ func (s *Server) admission() fiber.Handler {
 			ad.refused(name)
 			// Set here as well as by the error handler: a page's refusal
 			// is rendered by the UI's error page, which sets no header.
-			c.Set(fiber.HeaderRetryAfter, "1")
 			return &models.Error{Code: models.CodeUnavailable, RetryAfter: time.Second,
 				Message: "the server is busy with other " + plural[name] + "; try again in a second"}
 		}

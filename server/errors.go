@@ -69,6 +69,8 @@ func asModelsError(err error) error {
 // errorHandler is Fiber's ErrorHandler: errors raised outside the
 // middleware chain (an oversized body, say) reach it directly.
 func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
+	// Pages and the API alike tell when to try again.
+	retryAfter(c, asModelsError(err))
 	// Only a request that entered the app (it has a request id) gets a
 	// page: an error of the HTTP layer itself (a body it cannot read)
 	// comes with a request it has already reset.
@@ -80,6 +82,18 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	}
 	s.writeError(c, err)
 	return nil
+}
+
+// retryAfter sets Retry-After: the wait the error names (a rate limit, a
+// refusal of admission), or a second when the database does not answer.
+func retryAfter(c *fiber.Ctx, err error) {
+	var me *models.Error
+	switch {
+	case errors.As(err, &me) && me.RetryAfter > 0:
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(me.RetryAfter.Seconds()+0.999)))
+	case models.ErrorCode(err) == models.CodeUnavailable:
+		c.Set(fiber.HeaderRetryAfter, "1")
+	}
 }
 
 // writeError answers with the error shape of docs/api.md. Internal errors are
@@ -101,15 +115,9 @@ func (s *Server) writeError(c *fiber.Ctx, err error) {
 		// freeing space. No Retry-After either, for the same reason.
 		s.log.ErrorContext(c.UserContext(), "storage full: a write was refused", "request_id", rid, "method", c.Method(), "path", c.Path(), "error", err)
 	}
-	var me *models.Error
-	if errors.As(err, &me) && me.RetryAfter > 0 {
-		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(me.RetryAfter.Seconds()+0.999)))
-	}
+	retryAfter(c, err)
 	if code == models.CodeUnauthenticated {
 		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="talenthub"`)
-	}
-	if code == models.CodeUnavailable {
-		c.Set(fiber.HeaderRetryAfter, "1")
 	}
 	body := errorBody{Error: errorDetail{Code: code, Message: models.ErrorMessage(err), Fields: models.ErrorFields(err), RequestID: rid}}
 	if jerr := c.Status(status).JSON(body); jerr != nil {
