@@ -81,42 +81,13 @@ func (l *writeLog) waitFor(t *testing.T, n int) {
 // load registers creators, creates their profiles and edits each three
 // times with If-Match, until stop; any refusal is an error of the test.
 func (l *writeLog) load(base, name string, stop chan struct{}) {
-	for i := 0; ; i++ {
-		select {
-		case <-stop:
-			return
-		default:
-		}
-		email := fmt.Sprintf("%s-%d@backup.example", name, i)
-		sent := time.Now()
-		code, body, _, err := api(base, "POST", "/api/v1/auth/register", "", map[string]any{"email": email, "password": "correct horse battery", "name": "C", "role": "creator"}, nil)
-		if err != nil || code != 201 {
-			l.fail("register %s: %d %v %v", email, code, body, err)
-			return
-		}
-		token := str(body, "token")
-		l.add(loggedWrite{email: email, token: token, sent: sent, acked: time.Now()})
-		headline := "v1 " + email
-		sent = time.Now()
-		code, body, _, err = api(base, "POST", "/api/v1/talents", token, map[string]any{"name": "C", "headline": headline, "visibility": "public", "skills": []string{"原画"}}, nil)
-		if err != nil || code != 201 {
-			l.fail("create the profile of %s: %d %v %v", email, code, body, err)
-			return
-		}
-		id := str(body, "id")
-		l.add(loggedWrite{email: email, token: token, profile: id, version: 1, headline: headline, sent: sent, acked: time.Now()})
-		for v := int64(1); v < 4; v++ {
-			headline = fmt.Sprintf("v%d %s", v+1, email)
-			sent = time.Now()
-			code, body, _, err = api(base, "PATCH", "/api/v1/talents/"+id, token, map[string]any{"headline": headline},
-				map[string]string{"If-Match": fmt.Sprintf(`"%d"`, v)})
-			if err != nil || code != 200 {
-				l.fail("edit %s: %d %v %v", id, code, body, err)
-				return
-			}
-			l.add(loggedWrite{email: email, token: token, profile: id, version: v + 1, headline: headline, sent: sent, acked: time.Now()})
-		}
-	}
+	creatorWrites(base, name, "backup.example", 3, stop,
+		func(w creatorWrite) {
+			l.add(loggedWrite{email: w.email, token: w.token, profile: w.profile, version: w.version, headline: w.headline, sent: w.sent, acked: time.Now()})
+		},
+		func(what string, code int, body map[string]any, err error) {
+			l.fail("%s: %d %v %v", what, code, body, err)
+		})
 }
 
 // correct has the bureau correct the level of verified recruitment records

@@ -153,38 +153,19 @@ func (p *process) kill() {
 	<-p.done
 }
 
-// api is a small JSON client of one process.
+// apiClient bounds every request of api.
+var apiClient = &http.Client{Timeout: 15 * time.Second}
+
+// api is a small JSON client of one process; a body that could not be read
+// in full is an error.
 func api(base, method, path, token string, body any, header map[string]string) (int, map[string]any, http.Header, error) {
-	var rd io.Reader
-	if body != nil {
-		j, _ := json.Marshal(body)
-		rd = bytes.NewReader(j)
-	}
-	req, err := http.NewRequest(method, base+path, rd)
+	status, raw, hdr, err := jsonRequest(apiClient, method, base+path, token, body, header)
 	if err != nil {
-		return 0, nil, nil, err
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	res, err := (&http.Client{Timeout: 15 * time.Second}).Do(req)
-	if err != nil {
-		return 0, nil, nil, err
-	}
-	defer res.Body.Close()
-	raw, err := io.ReadAll(res.Body)
-	if err != nil {
-		return res.StatusCode, nil, nil, err
+		return status, nil, nil, err
 	}
 	var m map[string]any
 	_ = json.Unmarshal(raw, &m)
-	return res.StatusCode, m, res.Header, nil
+	return status, m, hdr, nil
 }
 
 // acked is what a writer saw acknowledged.
@@ -271,49 +252,82 @@ func TestKill9DuringWrites(t *testing.T) {
 	ack.mu.Unlock()
 }
 
-// writer registers creators, creates their profiles and edits them, and
-// records what was acknowledged, until stop.
-func writer(base, name string, ack *acked, stop chan struct{}, n *sync.Map) {
+// creatorWrite is one write of creatorWrites, acknowledged: a registration
+// (no profile), a profile's creation (version 1) or an edit (version the
+// If-Match version + 1); answer is the decoded answer, sent when it was sent.
+type creatorWrite struct {
+	email, token      string
+	profile, headline string
+	version           int64
+	answer            map[string]any
+	sent              time.Time
+}
+
+// creatorWrites registers creators name-i@domain, creates each one's
+// profile and edits its headline edits times with If-Match, until stop or
+// the first refusal. acked is told of every acknowledged write, refused of
+// the refusal (what was refused, the answer's status and body, the error).
+func creatorWrites(base, name, domain string, edits int64, stop chan struct{},
+	acked func(creatorWrite), refused func(what string, code int, body map[string]any, err error)) {
 	for i := 0; ; i++ {
 		select {
 		case <-stop:
 			return
 		default:
 		}
-		email := fmt.Sprintf("%s-%d@crash.example", name, i)
-		code, body, _, err := api(base, "POST", "/api/v1/auth/register", "", map[string]any{"email": email, "password": "correct horse battery", "name": "C", "role": "creator"}, nil)
+		w := creatorWrite{email: fmt.Sprintf("%s-%d@%s", name, i, domain), sent: time.Now()}
+		code, body, _, err := api(base, "POST", "/api/v1/auth/register", "", map[string]any{"email": w.email, "password": "correct horse battery", "name": "C", "role": "creator"}, nil)
 		if err != nil || code != 201 {
-			return // killed
-		}
-		token := str(body, "token")
-		ack.mu.Lock()
-		ack.accounts[email] = token
-		ack.mu.Unlock()
-		n.Store(email, true)
-		headline := "v1 " + email
-		code, body, _, err = api(base, "POST", "/api/v1/talents", token, map[string]any{"name": "C", "headline": headline, "visibility": "public", "skills": []string{"原画"}}, nil)
-		if err != nil || code != 201 {
+			refused("register "+w.email, code, body, err)
 			return
 		}
-		id := str(body, "id")
-		ack.mu.Lock()
-		ack.profiles[id] = ackedProfile{token: token, version: 1, headline: headline}
-		ack.mu.Unlock()
-		n.Store(id+"/1", true)
-		for v := int64(1); v < 12; v++ {
-			headline = fmt.Sprintf("v%d %s", v+1, email)
-			code, body, _, err = api(base, "PATCH", "/api/v1/talents/"+id, token, map[string]any{"headline": headline},
+		w.token, w.answer = str(body, "token"), body
+		acked(w)
+		w.headline, w.sent = "v1 "+w.email, time.Now()
+		code, body, _, err = api(base, "POST", "/api/v1/talents", w.token, map[string]any{"name": "C", "headline": w.headline, "visibility": "public", "skills": []string{"原画"}}, nil)
+		if err != nil || code != 201 {
+			refused("create the profile of "+w.email, code, body, err)
+			return
+		}
+		w.profile, w.version, w.answer = str(body, "id"), 1, body
+		acked(w)
+		for v := int64(1); v <= edits; v++ {
+			w.headline, w.sent = fmt.Sprintf("v%d %s", v+1, w.email), time.Now()
+			code, body, _, err = api(base, "PATCH", "/api/v1/talents/"+w.profile, w.token, map[string]any{"headline": w.headline},
 				map[string]string{"If-Match": fmt.Sprintf(`"%d"`, v)})
 			if err != nil || code != 200 {
+				refused("edit "+w.profile, code, body, err)
 				return
 			}
-			got, _ := body["version"].(float64)
-			ack.mu.Lock()
-			ack.profiles[id] = ackedProfile{token: token, version: int64(got), headline: headline}
-			ack.mu.Unlock()
-			n.Store(fmt.Sprintf("%s/%d", id, int64(got)), true)
+			w.version, w.answer = v+1, body
+			acked(w)
 		}
 	}
+}
+
+// writer registers creators, creates their profiles and edits them eleven
+// times, and records what was acknowledged, until stop or a refusal (the
+// process was killed).
+func writer(base, name string, ack *acked, stop chan struct{}, n *sync.Map) {
+	record := func(w creatorWrite) {
+		if w.profile == "" {
+			ack.mu.Lock()
+			ack.accounts[w.email] = w.token
+			ack.mu.Unlock()
+			n.Store(w.email, true)
+			return
+		}
+		version := w.version // 1: the creation
+		if version > 1 {     // an edit: the version its answer names
+			got, _ := w.answer["version"].(float64)
+			version = int64(got)
+		}
+		ack.mu.Lock()
+		ack.profiles[w.profile] = ackedProfile{token: w.token, version: version, headline: w.headline}
+		ack.mu.Unlock()
+		n.Store(fmt.Sprintf("%s/%d", w.profile, version), true)
+	}
+	creatorWrites(base, name, "crash.example", 11, stop, record, func(string, int, map[string]any, error) {})
 }
 
 func checkAcknowledged(t *testing.T, base string, ack *acked, run int) {

@@ -73,28 +73,11 @@ type dfAnswer struct {
 
 func dfCall(t *testing.T, in *instance, method, path, token string, body any) dfAnswer {
 	t.Helper()
-	var rd io.Reader
-	if body != nil {
-		j, _ := json.Marshal(body)
-		rd = bytes.NewReader(j)
-	}
-	req, err := http.NewRequest(method, in.base+path, rd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	res, err := dfClient.Do(req)
-	if err != nil {
+	status, raw, hdr, err := jsonRequest(dfClient, method, in.base+path, token, body, nil)
+	if status == 0 {
 		t.Fatalf("%s %s: %v (no answer)", method, path, err)
 	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	a := dfAnswer{status: res.StatusCode, ctype: res.Header.Get("Content-Type"), raw: string(raw)}
+	a := dfAnswer{status: status, ctype: hdr.Get("Content-Type"), raw: string(raw)}
 	if strings.HasPrefix(a.ctype, "application/json") {
 		_ = json.Unmarshal(raw, &a.body)
 	}

@@ -91,16 +91,20 @@ func (in *instance) stop(t *testing.T) {
 	}
 }
 
-func (in *instance) call(t *testing.T, method, path, token string, body any) (int, map[string]any) {
-	t.Helper()
+// jsonRequest sends one request through client: body, when not nil, as
+// JSON; token, when not empty, as a bearer token; then the headers of
+// header. It returns the answer's status, raw body and headers. err is set
+// when no answer came (status 0), or when its body could not be read in
+// full (status set, raw what was read).
+func jsonRequest(client *http.Client, method, url, token string, body any, header map[string]string) (status int, raw []byte, hdr http.Header, err error) {
 	var rd io.Reader
 	if body != nil {
 		j, _ := json.Marshal(body)
 		rd = bytes.NewReader(j)
 	}
-	req, err := http.NewRequest(method, in.base+path, rd)
+	req, err := http.NewRequest(method, url, rd)
 	if err != nil {
-		t.Fatal(err)
+		return 0, nil, nil, err
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -108,17 +112,31 @@ func (in *instance) call(t *testing.T, method, path, token string, body any) (in
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	res, err := http.DefaultClient.Do(req)
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	res, err := client.Do(req)
 	if err != nil {
-		t.Fatal(err)
+		return 0, nil, nil, err
 	}
 	defer res.Body.Close()
+	raw, err = io.ReadAll(res.Body)
+	return res.StatusCode, raw, res.Header, err
+}
+
+// call sends a JSON request to in and decodes the answer; a body that is
+// not JSON comes back as {"raw": body}. No answer fails the test.
+func (in *instance) call(t *testing.T, method, path, token string, body any) (int, map[string]any) {
+	t.Helper()
+	status, raw, _, err := jsonRequest(http.DefaultClient, method, in.base+path, token, body, nil)
+	if status == 0 {
+		t.Fatal(err)
+	}
 	var out map[string]any
-	raw, _ := io.ReadAll(res.Body)
 	if len(raw) > 0 && json.Unmarshal(raw, &out) != nil {
 		out = map[string]any{"raw": string(raw)}
 	}
-	return res.StatusCode, out
+	return status, out
 }
 
 func str(m map[string]any, path ...string) string {
