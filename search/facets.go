@@ -2,9 +2,9 @@ package search
 
 import (
 	"cmp"
+	"context"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2"
@@ -161,19 +161,30 @@ func (bt *batch) Delete(coll, id string) {
 func (bt *batch) Size() int { return bt.b.Size() }
 
 // commit writes the batch, adjusts the kept counts by the old and new rows
-// of its documents, and moves the generation of the collections it touched
-// on (which retires their cached facets). An index in a directory then
-// waits for the batch to be on disk; a notPersisted error says that it is
-// applied (searches and the counts have it) but not on disk yet (persist.go).
+// of its documents, keeps the cached facets of the collections it touched
+// exact or drops them (facetcache.go), and moves those collections'
+// generation on twice: to an odd number while the batch is applied (no
+// search keeps facets it counted then), to the next even one after. An
+// index in a directory then waits for the batch to be on disk; a
+// notPersisted error says that it is applied (searches and the counts have
+// it) but not on disk yet (persist.go).
 func (ix *Index) commit(bt *batch) error {
 	ix.commitMu.Lock()
 	defer ix.commitMu.Unlock()
-	type delta struct {
-		coll     string
-		old, now *facetRow
-	}
-	var deltas []delta
-	for _, ch := range bt.rows {
+	return ix.commitLocked(bt)
+}
+
+// commitLocked is commit with commitMu held.
+func (ix *Index) commitLocked(bt *batch) error {
+	byColl := map[string]*rowDeltas{}
+	for key, ch := range bt.rows {
+		d := byColl[ch.coll]
+		if d == nil {
+			d = &rowDeltas{old: map[string]*facetRow{}, now: map[string]*facetRow{}}
+			byColl[ch.coll] = d
+		}
+		d.ids = append(d.ids, key)
+		d.now[key] = ch.row
 		if !ix.facets.ready[ch.coll] {
 			continue
 		}
@@ -181,31 +192,41 @@ func (ix *Index) commit(bt *batch) error {
 		if err != nil {
 			return err
 		}
-		deltas = append(deltas, delta{ch.coll, old, ch.row})
+		d.old[key] = old
+	}
+	// Only the collections the batch touched: an application or an audit
+	// entry must not retire the cached facets of profile searches.
+	ctx := context.Background()
+	var ms []*maintenance
+	for coll, d := range byColl {
+		ms = append(ms, ix.startMaintenance(ctx, coll, d, ix.facets.ready[coll]))
 	}
 	written := func() error { return nil }
 	if ix.disk != nil {
 		written = ix.disk.expect(bt.b)
 	}
 	if err := ix.bi.Batch(bt.b); err != nil {
+		for _, m := range ms {
+			m.entries = nil
+			ix.finishMaintenance(ctx, m)
+		}
 		return err
 	}
-	for _, d := range deltas {
-		if d.old != nil {
-			ix.facets.add(d.coll, d.old, -1)
+	for coll, d := range byColl {
+		if !ix.facets.ready[coll] {
+			continue
 		}
-		if d.now != nil {
-			ix.facets.add(d.coll, d.now, 1)
+		for key, old := range d.old {
+			if old != nil {
+				ix.facets.add(coll, old, -1)
+			}
+			if now := d.now[key]; now != nil {
+				ix.facets.add(coll, now, 1)
+			}
 		}
 	}
-	// Only the collections the batch touched: an application or an audit
-	// entry must not retire the cached facets of profile searches.
-	touched := map[string]bool{}
-	for _, ch := range bt.rows {
-		touched[ch.coll] = true
-	}
-	for coll := range touched {
-		ix.generationOf(coll).Add(1)
+	for _, m := range ms {
+		ix.finishMaintenance(ctx, m)
 	}
 	bt.b.Reset()
 	clear(bt.rows)
@@ -289,56 +310,7 @@ func (ix *Index) initFacets(coll string) error {
 	return nil
 }
 
-// facetCache remembers Bleve's facets of recent queries while the index
-// does not change.
-type facetCache struct {
-	mu      sync.Mutex
-	entries map[string]cachedFacets
-	order   []string
-}
-
-type cachedFacets struct {
-	gen    uint64
-	facets map[string][]models.FacetCount
-}
-
-const facetCacheSize = 512
-
-func (c *facetCache) get(key string, gen uint64) (map[string][]models.FacetCount, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.entries[key]
-	if !ok || e.gen != gen {
-		return nil, false
-	}
-	return e.facets, true
-}
-
-func (c *facetCache) put(key string, gen uint64, f map[string][]models.FacetCount) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.entries == nil {
-		c.entries = map[string]cachedFacets{}
-	}
-	if _, ok := c.entries[key]; !ok {
-		c.order = append(c.order, key)
-		if len(c.order) > facetCacheSize {
-			delete(c.entries, c.order[0])
-			c.order = c.order[1:]
-		}
-	}
-	c.entries[key] = cachedFacets{gen: gen, facets: f}
-}
-
 func joinKey(parts ...string) string { return strings.Join(parts, "\x00") }
-
-// ResetFacetCache forgets the cached facets, so that the next searches
-// compute theirs (benchmarks measure both).
-func (ix *Index) ResetFacetCache() {
-	ix.facetCache.mu.Lock()
-	defer ix.facetCache.mu.Unlock()
-	ix.facetCache.entries, ix.facetCache.order = nil, nil
-}
 
 // generationOf is the counter of a faceted collection's changes.
 func (ix *Index) generationOf(coll string) *atomic.Uint64 {

@@ -3,9 +3,13 @@ package search
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/szdc/talenthub/models"
 	"github.com/szdc/talenthub/scripts/seed"
 )
@@ -123,5 +127,251 @@ func TestFacetValuesSurviveSegmentMerges(t *testing.T) {
 	vis := []models.Visibility{models.VisibilityPublic, models.VisibilityOrgs}
 	if got := facetsOf(t, ix, models.TalentSearch{Visibility: vis, Page: models.Page{Page: 1, PerPage: 3}}); len(got) != 0 {
 		t.Fatalf("the deleted profile still counts in the browse facets: %v", got)
+	}
+}
+
+// TestCachedFacetsStayExactAcrossWrites: a seeded sequence of creates,
+// edits (words, district, skills, visibility) and deletes, one by one and in
+// batches, with four searches of different kinds asked after every step.
+// Their cached facets are kept through the writes rather than counted again
+// (one count each for the whole sequence, within maintainAlways), and equal at every step what a
+// second index, fed the same writes and counting afresh every time, says.
+func TestCachedFacetsStayExactAcrossWrites(t *testing.T) {
+	ctx := context.Background()
+	ix := openOnDisk(t)
+	fresh, err := Open(ctx, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fresh.Close()
+	gen := seed.New(5, time.Now())
+	rng := rand.New(rand.NewPCG(5, 0))
+	var talents []*models.Talent
+	write := func(changes ...models.Change) {
+		t.Helper()
+		if len(changes) == 1 {
+			ix.Observe(ctx, changes[0])
+			fresh.Observe(ctx, changes[0])
+			return
+		}
+		var docs []models.FeedDoc
+		for _, c := range changes {
+			docs = append(docs, models.FeedDoc{Coll: c.Coll, ID: c.ID, Doc: c.Doc})
+		}
+		for _, x := range []*Index{ix, fresh} {
+			if err := (*indexApplier)(x).Apply(ctx, docs, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	add := func() models.Change {
+		tl := gen.Talent(gen.ID())
+		tl.Version = 1
+		talents = append(talents, tl)
+		return models.Change{Coll: models.CollTalents, ID: tl.ID, Version: 1, Doc: tl}
+	}
+	var initial []models.Change
+	for range 200 {
+		initial = append(initial, add())
+	}
+	write(initial...)
+
+	vis := []models.Visibility{models.VisibilityPublic, models.VisibilityOrgs}
+	page := models.Page{Page: 1, PerPage: 5}
+	avail := true
+	queries := []models.TalentSearch{
+		{Q: "原画", Visibility: vis, Page: page},
+		{Q: "动画 -unity", Visibility: vis, Page: page},
+		{District: []string{"nanshan", "futian"}, Available: &avail, Visibility: vis, Page: page},
+		{Q: "游戏 特效", Industries: []string{"games"}, Visibility: []models.Visibility{models.VisibilityPublic}, Page: page},
+	}
+	check := func(step string) {
+		t.Helper()
+		for _, q := range queries {
+			got, err := ix.SearchTalents(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fresh.ResetFacetCache()
+			want, err := fresh.SearchTalents(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(got.Facets) != fmt.Sprint(want.Facets) || got.Total != want.Total {
+				t.Fatalf("%s, search %+v: total %d facets %v; counted afresh: total %d facets %v", step, q, got.Total, got.Facets, want.Total, want.Facets)
+			}
+		}
+	}
+	check("at the start")
+	counted := ix.FacetCacheStats().Misses // a search with no full match counts its partial one too
+	districts := []string{"nanshan", "futian", "baoan", "longgang"}
+	words := []string{"原画师", "动画师", "unity 特效", "游戏美术", "三维建模"}
+	for step := range 120 {
+		edit := func() models.Change {
+			old := talents[rng.IntN(len(talents))]
+			tl := *old
+			tl.Version++
+			switch rng.IntN(4) {
+			case 0:
+				tl.District = districts[rng.IntN(len(districts))]
+			case 1:
+				tl.Headline = words[rng.IntN(len(words))]
+				tl.Skills = append(slices.Clip(tl.Skills), "Houdini")
+			case 2:
+				tl.Visibility = []models.Visibility{models.VisibilityPublic, models.VisibilityOrgs, models.VisibilityPrivate}[rng.IntN(3)]
+			default:
+				tl.Available = !tl.Available
+			}
+			*old = tl
+			return models.Change{Coll: models.CollTalents, ID: tl.ID, Version: tl.Version, Doc: &tl}
+		}
+		remove := func() models.Change {
+			i := rng.IntN(len(talents))
+			tl := talents[i]
+			talents = slices.Delete(talents, i, i+1)
+			return models.Change{Coll: models.CollTalents, ID: tl.ID, Version: tl.Version + 1, Deleted: true}
+		}
+		switch n := rng.IntN(10); {
+		case n < 2:
+			write(add())
+		case n < 7:
+			write(edit())
+		case n < 8:
+			write(remove())
+		default:
+			write(edit(), edit(), add(), remove())
+		}
+		check(fmt.Sprintf("after step %d", step))
+	}
+	st := ix.FacetCacheStats()
+	if st.Misses != counted || st.Dropped != 0 || st.Maintained == 0 {
+		t.Fatalf("the cached facets were not kept through the writes: %+v", st)
+	}
+}
+
+// TestCachedFacetsOutliveACleanRestart: the facets cached before a clean
+// stop answer the first searches after the start; after a stop that was not
+// clean they are counted again.
+func TestCachedFacetsOutliveACleanRestart(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir() + "/index"
+	ix, err := Open(ctx, Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gen := seed.New(8, time.Now())
+	var docs []any
+	for range 100 {
+		tl := gen.Talent(gen.ID())
+		tl.Version = 1
+		docs = append(docs, tl)
+	}
+	if err := ix.Add(ctx, docs); err != nil {
+		t.Fatal(err)
+	}
+	vis := []models.Visibility{models.VisibilityPublic, models.VisibilityOrgs}
+	q := models.TalentSearch{Q: "原画", Visibility: vis, Page: models.Page{Page: 1, PerPage: 5}}
+	before, err := ix.SearchTalents(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	ix, err = Open(ctx, Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err := ix.SearchTalents(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := ix.FacetCacheStats(); st.Loaded != 1 || st.Hits != 1 || st.Misses != 0 {
+		t.Fatalf("after a clean restart the first search did not use the saved facets: %+v", st)
+	}
+	if fmt.Sprint(after.Facets) != fmt.Sprint(before.Facets) {
+		t.Fatalf("saved facets %v, before the stop %v", after.Facets, before.Facets)
+	}
+	// A change, then a stop that is not clean (the process killed): the
+	// saved facets are no longer those of the index.
+	tl := docs[0].(*models.Talent)
+	moved := *tl
+	moved.District, moved.Version = "dapeng", 2
+	ix.Observe(ctx, models.Change{Coll: models.CollTalents, ID: moved.ID, Version: 2, Doc: &moved})
+	ix.closeOnce.Do(func() {
+		_ = ix.bi.Close()
+		close(ix.disk.closed)
+		openIndexes.CompareAndDelete(storePath(dir), ix)
+	})
+	ix, err = Open(ctx, Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	got, err := ix.SearchTalents(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := ix.FacetCacheStats(); st.Loaded != 0 || st.Misses != 1 {
+		t.Fatalf("after an unclean stop: %+v", st)
+	}
+	ix.ResetFacetCache()
+	want, err := ix.SearchTalents(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(got.Facets) != fmt.Sprint(want.Facets) {
+		t.Fatalf("facets %v, counted afresh %v", got.Facets, want.Facets)
+	}
+}
+
+// TestConcurrentSearchesCountFacetsOnce: a search that finds another
+// counting the same facets waits for that count instead of making its own.
+func TestConcurrentSearchesCountFacetsOnce(t *testing.T) {
+	ctx := context.Background()
+	ix := openOnDisk(t)
+	gen := seed.New(9, time.Now())
+	var docs []any
+	for range 50 {
+		tl := gen.Talent(gen.ID())
+		tl.Version = 1
+		docs = append(docs, tl)
+	}
+	if err := ix.Add(ctx, docs); err != nil {
+		t.Fatal(err)
+	}
+	q := query.NewBooleanQuery([]query.Query{termQuery("visibility", "public")}, nil, nil)
+	first, second := ix.planFacets(models.CollTalents, q), ix.planFacets(models.CollTalents, q)
+	if !first.computes() || second.computes() {
+		t.Fatalf("the first search should count, the second wait: %v %v", first.computes(), second.computes())
+	}
+	waited := make(chan map[string][]models.FacetCount)
+	go func() {
+		page, err := ix.bi.Search(bleve.NewSearchRequest(q))
+		if err != nil {
+			t.Error(err)
+		}
+		f, err := second.done(ctx, page)
+		if err != nil {
+			t.Error(err)
+		}
+		waited <- f
+	}()
+	req := bleve.NewSearchRequest(q)
+	addFacets(req, models.CollTalents)
+	res, err := ix.bi.Search(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	counted, err := first.done(ctx, res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := <-waited; fmt.Sprint(got) != fmt.Sprint(counted) || len(got["district"]) == 0 {
+		t.Fatalf("the waiting search got %v, the counting one %v", got, counted)
+	}
+	if st := ix.FacetCacheStats(); st.Misses != 1 || st.Shared != 1 {
+		t.Fatalf("%+v", st)
 	}
 }

@@ -181,10 +181,18 @@ func (ix *Index) openDir(ctx context.Context, im mapping.IndexMapping, version s
 	} else if open, _ := ix.bi.GetInternal(keyOpen); string(open) == "1" {
 		ix.log.Info("search: the index was not closed cleanly; it will be reconciled with the database")
 		ix.follower.MarkGap()
+	} else {
+		// Closed cleanly: nothing was committed after the facets were saved.
+		ix.loadFacetCache()
 	}
 	// Written to disk before anything else is (commit waits for it), so
 	// that the disk never holds a change of this run without the mark.
-	if err := ix.setInternal(keyOpen, []byte("1")); err != nil {
+	// The saved facets go with it: Bleve writes every internal key again
+	// with each batch it persists.
+	bt := ix.newBatch()
+	bt.b.SetInternal(keyOpen, []byte("1"))
+	bt.b.DeleteInternal(keyFacetCache)
+	if err := ix.commit(bt); err != nil {
 		_ = ix.bi.Close()
 		return fmt.Errorf("search: %w", err)
 	}
@@ -261,7 +269,7 @@ func (ix *Index) rebuildIfSource(ctx context.Context) error {
 func (ix *Index) Close() error {
 	ix.closeOnce.Do(func() {
 		ix.closeErr = ix.follower.Exclusive(func() error {
-			_ = ix.setInternal(keyOpen, []byte("0"))
+			_ = ix.markClosed()
 			err := ix.bi.Close()
 			if ix.disk != nil {
 				close(ix.disk.closed)
@@ -271,6 +279,24 @@ func (ix *Index) Close() error {
 		})
 	})
 	return ix.closeErr
+}
+
+// markClosed writes the "closed cleanly" mark and, for an index in a
+// directory, the cached facets (facetcache.go), in one batch and with
+// commits held off, so that the next Open knows they are exact.
+func (ix *Index) markClosed() error {
+	ix.commitMu.Lock()
+	defer ix.commitMu.Unlock()
+	bt := ix.newBatch()
+	if ix.disk != nil {
+		if blob, err := ix.encodeFacetCache(); err != nil {
+			ix.log.Warn("search: save the cached facets", "error", err)
+		} else {
+			bt.b.SetInternal(keyFacetCache, blob)
+		}
+	}
+	bt.b.SetInternal(keyOpen, []byte("0"))
+	return ix.commitLocked(bt)
 }
 
 // Observe applies a change made by this process, with its document, before

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -255,23 +254,18 @@ func (ix *Index) runSearch(ctx context.Context, coll string, bq query.Query, sco
 	if !scored {
 		req.Score = bleve.ScoreNone
 	}
-	var cached map[string][]models.FacetCount
-	var key string
-	gen := ix.generationOf(coll).Load()
+	var plan *facetPlan
 	if browseScopes == nil {
-		raw, _ := json.Marshal(bq)
-		key = joinKey(coll, string(raw))
-		var ok bool
-		if cached, ok = ix.facetCache.get(key, gen); !ok {
-			for _, f := range facets[coll] {
-				// One more than shown: an empty value (no district) may
-				// take a place, and is not a value one can filter by.
-				req.AddFacet(f, bleve.NewFacetRequest(f, facetSize+1))
-			}
+		plan = ix.planFacets(coll, bq)
+		if plan.computes() {
+			addFacets(req, coll)
 		}
 	}
 	res, err := ix.bi.SearchInContext(ctx, req)
 	if err != nil {
+		if plan != nil {
+			_, _ = plan.done(ctx, nil)
+		}
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	out := &models.SearchPage{Total: int(res.Total), Facets: map[string][]models.FacetCount{}}
@@ -279,42 +273,16 @@ func (ix *Index) runSearch(ctx context.Context, coll string, bq query.Query, sco
 		_, id := splitID(h.ID)
 		out.Hits = append(out.Hits, models.SearchHit{ID: id, Score: h.Score, Version: hitVersion(h)})
 	}
-	switch {
-	case browseScopes != nil:
+	if browseScopes != nil {
 		ix.commitMu.RLock()
 		_, out.Facets = ix.facets.browse(coll, browseScopes, facets[coll])
 		ix.commitMu.RUnlock()
-	case cached != nil:
-		out.Facets = cached
-	default:
-		out.Facets = facetCounts(res.Facets)
-		ix.facetCache.put(key, gen, out.Facets)
+		return out, nil
+	}
+	if out.Facets, err = plan.done(ctx, res); err != nil {
+		return nil, err
 	}
 	return out, nil
-}
-
-// facetCounts are a result's facets as the API shows them: the most
-// frequent values first, then by value, without the empty value.
-func facetCounts(fs blevesearch.FacetResults) map[string][]models.FacetCount {
-	out := map[string][]models.FacetCount{}
-	for name, fr := range fs {
-		counts := []models.FacetCount{}
-		if fr.Terms != nil {
-			for _, t := range fr.Terms.Terms() {
-				if t.Term != "" {
-					counts = append(counts, models.FacetCount{Key: t.Term, Count: t.Count})
-				}
-			}
-		}
-		sort.SliceStable(counts, func(i, j int) bool {
-			return counts[i].Count > counts[j].Count || counts[i].Count == counts[j].Count && counts[i].Key < counts[j].Key
-		})
-		if len(counts) > facetSize {
-			counts = counts[:facetSize]
-		}
-		out[name] = counts
-	}
-	return out
 }
 
 // partialSearch answers a search whose parts (words' concepts, phrases)
