@@ -78,11 +78,12 @@ func (e *facetEntry) shown() map[string][]models.FacetCount {
 }
 
 type facetCache struct {
-	mu      sync.Mutex
-	entries map[string]*facetEntry
-	clock   uint64
-	flights map[string]chan struct{}
-	stats   FacetCacheStats
+	mu       sync.Mutex
+	entries  map[string]*facetEntry
+	partials map[string]partialCounts
+	clock    uint64
+	flights  map[string]chan struct{}
+	stats    FacetCacheStats
 }
 
 // FacetCacheStats count what the facet cache did, for tests and /metrics.
@@ -267,6 +268,68 @@ func (c *facetCache) peek(key string, gen uint64) map[string][]models.FacetCount
 	return nil
 }
 
+// facetsOf is the facets of q alone (no page): cached, counted, or waited
+// for.
+func (ix *Index) facetsOf(ctx context.Context, coll string, q query.Query) (map[string][]models.FacetCount, error) {
+	p := ix.planFacets(coll, q)
+	if p.cached != nil {
+		return p.cached, nil
+	}
+	if !p.computes() {
+		return p.done(ctx, &bleve.SearchResult{}) // waits for the one counting
+	}
+	req := bleve.NewSearchRequestOptions(q, 0, 0, false)
+	req.Score = bleve.ScoreNone
+	addFacets(req, coll)
+	res, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		_, _ = p.done(ctx, nil)
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	return p.done(ctx, res)
+}
+
+// partialCounts are the sizes of a partial search (search.go
+// partialSearch): its total and its tiers' (tiers[k]: documents matching
+// exactly k parts), exact at gen.
+type partialCounts struct {
+	gen   uint64
+	total int
+	tiers []int
+}
+
+const partialCacheSize = 256
+
+// partial returns the kept sizes of a partial search, if exact at gen.
+func (c *facetCache) partial(key string, gen uint64) (partialCounts, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p, ok := c.partials[key]
+	return p, ok && p.gen == gen
+}
+
+// keepPartial keeps the sizes of a partial search if no commit of coll
+// began since they were counted (land's rule).
+func (ix *Index) keepPartial(key, coll string, p partialCounts) {
+	c := &ix.facetCache
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if ix.generationOf(coll).Load() != p.gen || p.gen%2 == 1 {
+		return
+	}
+	if c.partials == nil {
+		c.partials = map[string]partialCounts{}
+	}
+	if len(c.partials) >= partialCacheSize {
+		for k, x := range c.partials {
+			if x.gen != ix.generationOf(coll).Load() || len(c.partials) >= partialCacheSize {
+				delete(c.partials, k)
+			}
+		}
+	}
+	c.partials[key] = p
+}
+
 // addFacets asks req for every value of coll's facets.
 func addFacets(req *bleve.SearchRequest, coll string) {
 	for _, f := range facets[coll] {
@@ -279,7 +342,7 @@ func addFacets(req *bleve.SearchRequest, coll string) {
 func (ix *Index) ResetFacetCache() {
 	ix.facetCache.mu.Lock()
 	defer ix.facetCache.mu.Unlock()
-	ix.facetCache.entries = nil
+	ix.facetCache.entries, ix.facetCache.partials = nil, nil
 }
 
 // rowDeltas are one collection's changed documents in a commit, with their

@@ -179,3 +179,50 @@ func TestSortByPay(t *testing.T) {
 		t.Errorf("unknown sort: %v", err)
 	}
 }
+
+// TestPartialSizesFollowWrites: a partial search's total and tiers are kept
+// between searches, and a write that moves a project between tiers, or out
+// of every tier, is in the next search's pages and total.
+func TestPartialSizesFollowWrites(t *testing.T) {
+	ctx := context.Background()
+	ix := openOnDisk(t)
+	t0 := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	put := func(p *models.Project) {
+		ix.Observe(ctx, models.Change{Coll: models.CollProjects, ID: p.ID, Version: p.Version, Doc: p})
+	}
+	for i, title := range []string{"alpha beta", "alpha", "beta", "gamma", "alpha gamma"} {
+		put(project(i+1, title, t0.Add(time.Duration(i)*time.Hour)))
+	}
+	q := models.ProjectSearch{Q: "alpha beta zeta"}
+	fresh := func() []string {
+		ix.ResetFacetCache()
+		ids, _, _ := searchAll(t, ix, q, 2)
+		return ids
+	}
+	check := func(when string, want int) {
+		t.Helper()
+		ids, total, partial := searchAll(t, ix, q, 2)
+		if again := fresh(); !partial || total != want || !slices.Equal(ids, again) {
+			t.Fatalf("%s: total %d partial %v pages %v; counted afresh %v", when, total, partial, ids, again)
+		}
+	}
+	check("at first", 4)
+	searchAll(t, ix, q, 2) // the sizes are kept now
+	moved := project(4, "alpha beta zeta", t0)
+	moved.Version = 2
+	put(moved) // not partial any more: every word matches it
+	if _, total, partial := searchAll(t, ix, q, 2); partial || total != 1 {
+		t.Fatalf("a project with every word: total %d partial %v", total, partial)
+	}
+	ix.Observe(ctx, models.Change{Coll: models.CollProjects, ID: moved.ID, Version: 3, Deleted: true})
+	check("after the deletion", 4)
+	searchAll(t, ix, q, 2)
+	again := project(2, "beta gamma", t0)
+	again.Version = 2
+	put(again) // from the "alpha" tier to the "beta" tier
+	check("after an edit", 4)
+	gone := project(3, "delta", t0)
+	gone.Version = 2
+	put(gone) // out of every tier
+	check("after an edit out of every tier", 3)
+}

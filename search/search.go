@@ -207,6 +207,14 @@ func (ix *Index) search(ctx context.Context, coll, text string, must []query.Que
 	}
 	ctx, cancel := context.WithTimeout(ctx, searchBudget)
 	defer cancel()
+	if browseScopes != nil && ix.disk != nil && walkable(sortBy, page) {
+		out, err := ix.browseWalk(ctx, coll, browseScopes, page)
+		if err != nil {
+			return nil, err
+		}
+		out.Took = time.Since(start)
+		return out, nil
+	}
 	out, err := ix.runSearch(ctx, coll, query.NewBooleanQuery(must, nil, not), text != "", sortBy, page, browseScopes)
 	if err == nil && out.Total == 0 && !parsed.Empty() {
 		var parts []query.Query
@@ -305,20 +313,35 @@ func (ix *Index) partialSearch(ctx context.Context, coll string, filters, parts,
 		}
 		return query.NewBooleanQuery(append(slices.Clip(filters), atLeast(k)), nil, notK)
 	}
-	all, err := ix.runSearch(ctx, coll, query.NewBooleanQuery(append(slices.Clip(filters), atLeast(1)), nil, not), true, sortBy,
-		models.Page{Page: 1, PerPage: 0}, nil)
-	if err != nil || all.Total == 0 {
-		return all, err
+	anyQ := query.NewBooleanQuery(append(slices.Clip(filters), atLeast(1)), nil, not)
+	// The total and the tiers' sizes are passes over every match: kept, as
+	// the facets are, until the collection changes.
+	raw, _ := json.Marshal(anyQ)
+	key, gen := joinKey(coll, string(raw)), ix.generationOf(coll).Load()
+	counts, ok := ix.facetCache.partial(key, gen)
+	if !ok {
+		all, err := ix.runSearch(ctx, coll, anyQ, true, sortBy, models.Page{Page: 1, PerPage: 0}, nil)
+		if err != nil || all.Total == 0 {
+			return all, err
+		}
+		counts = partialCounts{gen: gen, total: all.Total, tiers: make([]int, len(parts)+1)}
+		for k := len(parts); k >= 1; k-- {
+			if counts.tiers[k], err = ix.count(ctx, tier(k)); err != nil {
+				return nil, err
+			}
+		}
+		ix.keepPartial(key, coll, counts)
 	}
-	out := &models.SearchPage{Total: all.Total, Facets: all.Facets, Partial: true}
+	out := &models.SearchPage{Total: counts.total, Partial: true}
+	var err error
+	if out.Facets, err = ix.facetsOf(ctx, coll, anyQ); err != nil {
+		return nil, err
+	}
 	skip, want := page.Offset(), page.PerPage
 	// All the parts can match together when the whole words did not (the
 	// fallback splits 游戏美术 into 游戏 and 美术): the first tier is all.
 	for k := len(parts); k >= 1 && want > 0; k-- {
-		count, err := ix.count(ctx, tier(k))
-		if err != nil {
-			return nil, err
-		}
+		count := counts.tiers[k]
 		if skip >= count {
 			skip -= count
 			continue
