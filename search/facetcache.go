@@ -491,6 +491,7 @@ func (ix *Index) matchingAmong(ctx context.Context, q query.Query, ids []string)
 
 // savedFacets is the facet cache as Close saves it.
 type savedFacets struct {
+	Mark    string // the closed-cleanly mark written with them
 	Entries []savedFacetEntry
 }
 
@@ -501,10 +502,10 @@ type savedFacetEntry struct {
 
 // encodeFacetCache is the cache's exact entries, for Close (commitMu held,
 // so that no commit slips between them and the save).
-func (ix *Index) encodeFacetCache() ([]byte, error) {
+func (ix *Index) encodeFacetCache(mark string) ([]byte, error) {
 	c := &ix.facetCache
 	c.mu.Lock()
-	var s savedFacets
+	s := savedFacets{Mark: mark}
 	for k, e := range c.entries {
 		if e.gen == ix.generationOf(e.coll).Load() {
 			s.Entries = append(s.Entries, savedFacetEntry{Key: k, Counts: e.counts})
@@ -519,9 +520,10 @@ func (ix *Index) encodeFacetCache() ([]byte, error) {
 }
 
 // loadFacetCache takes back the facets saved by the last Close, called by
-// Open before any commit and only when the index was closed cleanly. An
-// entry whose query does not read back as it was written is left out.
-func (ix *Index) loadFacetCache() {
+// Open before any commit, when the index was closed cleanly with the mark
+// saved with them. An entry whose query does not read back as it was
+// written is left out.
+func (ix *Index) loadFacetCache(mark string) {
 	raw, err := ix.bi.GetInternal(keyFacetCache)
 	if err != nil || len(raw) == 0 {
 		return
@@ -530,6 +532,9 @@ func (ix *Index) loadFacetCache() {
 	if err := gob.NewDecoder(bytes.NewReader(raw)).Decode(&s); err != nil {
 		ix.log.Warn("search: saved facets unreadable; they will be counted again", "error", err)
 		return
+	}
+	if s.Mark != mark {
+		return // saved by an earlier clean stop; a release without them ran since
 	}
 	c := &ix.facetCache
 	c.mu.Lock()

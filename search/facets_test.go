@@ -375,3 +375,52 @@ func TestConcurrentSearchesCountFacetsOnce(t *testing.T) {
 		t.Fatalf("%+v", st)
 	}
 }
+
+// TestSavedFacetsIgnoredAfterAnOlderRelease: an older release, which does
+// not know the saved facets, changes the index and closes it cleanly with
+// its own mark; the saved facets are then not taken back.
+func TestSavedFacetsIgnoredAfterAnOlderRelease(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir() + "/index"
+	ix, err := Open(ctx, Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gen := seed.New(10, time.Now())
+	tl := gen.Talent(gen.ID())
+	tl.Version, tl.Visibility = 1, models.VisibilityPublic
+	ix.Observe(ctx, models.Change{Coll: models.CollTalents, ID: tl.ID, Version: 1, Doc: tl})
+	q := models.TalentSearch{Available: &tl.Available, Visibility: []models.Visibility{models.VisibilityPublic}, Page: models.Page{Page: 1, PerPage: 5}}
+	if _, err := ix.SearchTalents(ctx, q); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// The older release: the same index, a profile deleted, "0" at close.
+	bi, err := bleve.OpenUsing(dir, lockWait())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := bi.Delete(docID(models.CollTalents, tl.ID)); err != nil {
+		t.Fatal(err)
+	}
+	if err := bi.SetInternal(keyOpen, []byte("0")); err != nil {
+		t.Fatal(err)
+	}
+	if err := bi.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ix, err = Open(ctx, Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	p, err := ix.SearchTalents(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := ix.FacetCacheStats(); st.Loaded != 0 || p.Total != 0 || len(p.Facets["district"]) != 0 {
+		t.Fatalf("facets saved before an older release ran were taken back: %+v, total %d, facets %v", st, p.Total, p.Facets)
+	}
+}

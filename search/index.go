@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -182,8 +184,9 @@ func (ix *Index) openDir(ctx context.Context, im mapping.IndexMapping, version s
 		ix.log.Info("search: the index was not closed cleanly; it will be reconciled with the database")
 		ix.follower.MarkGap()
 	} else {
-		// Closed cleanly: nothing was committed after the facets were saved.
-		ix.loadFacetCache()
+		// Closed cleanly: nothing was committed after the facets were
+		// saved, if this release saved them (the mark is its own).
+		ix.loadFacetCache(string(open))
 	}
 	// Written to disk before anything else is (commit waits for it), so
 	// that the disk never holds a change of this run without the mark.
@@ -288,14 +291,19 @@ func (ix *Index) markClosed() error {
 	ix.commitMu.Lock()
 	defer ix.commitMu.Unlock()
 	bt := ix.newBatch()
+	mark := "0"
 	if ix.disk != nil {
-		if blob, err := ix.encodeFacetCache(); err != nil {
+		// A mark of its own ("0:" and a nonce the saved facets repeat): a
+		// release that does not know the saved facets writes a bare "0"
+		// when it closes, and its changes then do not pass for theirs.
+		mark = "0:" + strconv.FormatUint(rand.Uint64(), 36)
+		if blob, err := ix.encodeFacetCache(mark); err != nil {
 			ix.log.Warn("search: save the cached facets", "error", err)
 		} else {
 			bt.b.SetInternal(keyFacetCache, blob)
 		}
 	}
-	bt.b.SetInternal(keyOpen, []byte("0"))
+	bt.b.SetInternal(keyOpen, []byte(mark))
 	return ix.commitLocked(bt)
 }
 
