@@ -257,8 +257,8 @@ func (f *Figures) talentTarget(s *models.TargetStatus) {
 }
 
 // anyOfOrigin reports whether one of a talent's records has the origin.
-func anyOfOrigin(rs map[string]*rec, o models.Origin) bool {
-	for _, r := range rs {
+func anyOfOrigin(rs recList, o models.Origin) bool {
+	for r := range rs.all() {
 		if r.m.Origin == o {
 			return true
 		}
@@ -505,7 +505,8 @@ func (f *Figures) Report(ts []models.Target, yr int, records bool) *models.Repor
 		}
 		counted := false
 		if y != nil {
-			counted = y.attr[rc.m.TalentID].recID == rc.m.ID
+			a := y.attr[rc.m.TalentID]
+			counted = a != nil && a.m.ID == rc.m.ID
 		}
 		r.Records = append(r.Records, models.ReportRecord{Recruitment: *rc.m, Counts: counted})
 	}
