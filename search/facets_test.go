@@ -28,6 +28,34 @@ func facetsOf(t *testing.T, ix *Index, q models.TalentSearch) map[string]int {
 	return out
 }
 
+// addTalents indexes n generated profiles (version 1) in one batch.
+func addTalents(t *testing.T, ix *Index, seedN uint64, n int) []*models.Talent {
+	t.Helper()
+	gen := seed.New(seedN, time.Now())
+	var docs []any
+	var talents []*models.Talent
+	for range n {
+		tl := gen.Talent(gen.ID())
+		tl.Version = 1
+		docs = append(docs, tl)
+		talents = append(talents, tl)
+	}
+	if err := ix.Add(context.Background(), docs); err != nil {
+		t.Fatal(err)
+	}
+	return talents
+}
+
+// openAt opens the index in dir.
+func openAt(t *testing.T, dir string) *Index {
+	t.Helper()
+	ix, err := Open(context.Background(), Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ix
+}
+
 // TestFacetsStayExact: the browse's kept counts and the cached facets of
 // other searches equal what Bleve computes afresh, after creates, updates
 // and deletes of profiles, and stay cached across writes to other
@@ -39,18 +67,8 @@ func TestFacetsStayExact(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
-	gen := seed.New(3, time.Now())
-	var docs []any
-	var talents []*models.Talent
-	for range 300 {
-		tl := gen.Talent(gen.ID())
-		tl.Version = 1
-		docs = append(docs, tl)
-		talents = append(talents, tl)
-	}
-	if err := ix.Add(ctx, docs); err != nil {
-		t.Fatal(err)
-	}
+	talents := addTalents(t, ix, 3, 300)
+	gen := seed.New(4, time.Now())
 	vis := []models.Visibility{models.VisibilityPublic, models.VisibilityOrgs}
 	browse := models.TalentSearch{Visibility: vis, Page: models.Page{Page: 1, PerPage: 20}}
 	avail := true
@@ -255,20 +273,8 @@ func TestCachedFacetsStayExactAcrossWrites(t *testing.T) {
 func TestCachedFacetsOutliveACleanRestart(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir() + "/index"
-	ix, err := Open(ctx, Options{Dir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	gen := seed.New(8, time.Now())
-	var docs []any
-	for range 100 {
-		tl := gen.Talent(gen.ID())
-		tl.Version = 1
-		docs = append(docs, tl)
-	}
-	if err := ix.Add(ctx, docs); err != nil {
-		t.Fatal(err)
-	}
+	ix := openAt(t, dir)
+	talents := addTalents(t, ix, 8, 100)
 	vis := []models.Visibility{models.VisibilityPublic, models.VisibilityOrgs}
 	q := models.TalentSearch{Q: "原画", Visibility: vis, Page: models.Page{Page: 1, PerPage: 5}}
 	before, err := ix.SearchTalents(ctx, q)
@@ -279,10 +285,7 @@ func TestCachedFacetsOutliveACleanRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	ix, err = Open(ctx, Options{Dir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ix = openAt(t, dir)
 	after, err := ix.SearchTalents(ctx, q)
 	if err != nil {
 		t.Fatal(err)
@@ -295,8 +298,7 @@ func TestCachedFacetsOutliveACleanRestart(t *testing.T) {
 	}
 	// A change, then a stop that is not clean (the process killed): the
 	// saved facets are no longer those of the index.
-	tl := docs[0].(*models.Talent)
-	moved := *tl
+	moved := *talents[0]
 	moved.District, moved.Version = "dapeng", 2
 	ix.Observe(ctx, models.Change{Coll: models.CollTalents, ID: moved.ID, Version: 2, Doc: &moved})
 	ix.closeOnce.Do(func() {
@@ -304,10 +306,7 @@ func TestCachedFacetsOutliveACleanRestart(t *testing.T) {
 		close(ix.disk.closed)
 		openIndexes.CompareAndDelete(storePath(dir), ix)
 	})
-	ix, err = Open(ctx, Options{Dir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ix = openAt(t, dir)
 	defer ix.Close()
 	got, err := ix.SearchTalents(ctx, q)
 	if err != nil {
@@ -331,16 +330,7 @@ func TestCachedFacetsOutliveACleanRestart(t *testing.T) {
 func TestConcurrentSearchesCountFacetsOnce(t *testing.T) {
 	ctx := context.Background()
 	ix := openOnDisk(t)
-	gen := seed.New(9, time.Now())
-	var docs []any
-	for range 50 {
-		tl := gen.Talent(gen.ID())
-		tl.Version = 1
-		docs = append(docs, tl)
-	}
-	if err := ix.Add(ctx, docs); err != nil {
-		t.Fatal(err)
-	}
+	addTalents(t, ix, 9, 50)
 	q := query.NewBooleanQuery([]query.Query{termQuery("visibility", "public")}, nil, nil)
 	first, second := ix.planFacets(models.CollTalents, q), ix.planFacets(models.CollTalents, q)
 	if !first.computes() || second.computes() {
@@ -382,10 +372,7 @@ func TestConcurrentSearchesCountFacetsOnce(t *testing.T) {
 func TestSavedFacetsIgnoredAfterAnOlderRelease(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir() + "/index"
-	ix, err := Open(ctx, Options{Dir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ix := openAt(t, dir)
 	gen := seed.New(10, time.Now())
 	tl := gen.Talent(gen.ID())
 	tl.Version, tl.Visibility = 1, models.VisibilityPublic
@@ -411,10 +398,7 @@ func TestSavedFacetsIgnoredAfterAnOlderRelease(t *testing.T) {
 	if err := bi.Close(); err != nil {
 		t.Fatal(err)
 	}
-	ix, err = Open(ctx, Options{Dir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ix = openAt(t, dir)
 	defer ix.Close()
 	p, err := ix.SearchTalents(ctx, q)
 	if err != nil {
