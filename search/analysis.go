@@ -37,6 +37,7 @@ const (
 	wordTokenizer   = "thub_words"
 	synonymFilter   = "thub_synonyms"
 	textAnalyzer    = "thub_text"    // free text: words, synonyms, stems
+	literalAnalyzer = "thub_literal" // a quoted phrase: the words of free text, without synonyms
 	bigramAnalyzer  = "thub_bigrams" // the comparison: Bleve's CJK bigrams
 	keyAnalyzer     = "thub_key"     // exact keys folded: skills and tools filters
 	canonicalPrefix = "~"            // canonical synonym tokens never collide with words
@@ -362,6 +363,16 @@ func addAnalyzers(im *mapping.IndexMappingImpl) error {
 	if err := im.AddCustomAnalyzer(textAnalyzer, map[string]any{
 		"type": custom.Name, "char_filters": []string{charFolder}, "tokenizer": wordTokenizer,
 		"token_filters": []string{lowercase.Name, porter.Name, synonymFilter},
+	}); err != nil {
+		return err
+	}
+	// Quotes mean "exactly this": the words as free text indexes them
+	// (folded to Simplified and lower case; English endings stemmed, as
+	// the index holds no other form), matched at their positions, without
+	// the synonyms' tokens that sit at the same positions.
+	if err := im.AddCustomAnalyzer(literalAnalyzer, map[string]any{
+		"type": custom.Name, "char_filters": []string{charFolder}, "tokenizer": wordTokenizer,
+		"token_filters": []string{lowercase.Name, porter.Name},
 	}); err != nil {
 		return err
 	}

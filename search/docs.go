@@ -32,6 +32,9 @@ func indexDoc(doc any) (coll, id string, fields map[string]any, err error) {
 	case *models.Talent:
 		f := meta(d.Version, d.CreatedAt, d.UpdatedAt)
 		f["text"] = talentText(d)
+		if py := namePinyin(d.Name); len(py) > 0 {
+			f[pinyinField] = py
+		}
 		f["skills"], f["tools"], f["industries"] = d.Skills, d.Tools, d.Industries
 		f["skills_key"], f["tools_key"] = keys(d.Skills), keys(d.Tools)
 		f["district"], f["origin"], f["level"] = d.District, string(d.Origin), string(d.Level)

@@ -19,7 +19,7 @@ import (
 // mappingVersion changes whenever the mapping does; an index built with
 // another version (or another dictionary or synonym table) is rebuilt at
 // open.
-const mappingVersion = "5"
+const mappingVersion = "6"
 
 // typeField names the collection of every indexed document.
 const typeField = "_type"
@@ -40,7 +40,7 @@ const (
 // never does.
 var fields = map[string]map[string]string{
 	models.CollTalents: {
-		"text": txt, "skills": kw, "tools": kw, "skills_key": key, "tools_key": key,
+		"text": txt, "skills": kw, "tools": kw, "skills_key": key, "tools_key": key, pinyinField: kw,
 		"industries": kw, "district": kw, "origin": kw, "level": kw, "available": flag, "visibility": kw,
 		"years_experience": num, "version": num, "created_at": date, "updated_at": date,
 	},

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"sort"
@@ -15,9 +16,11 @@ import (
 )
 
 // The query language is built here, in code, from what a user typed: plain
-// words (all must match, ranked), "quoted phrases" (as written), -words
+// words (all must match, ranked; by their synonyms too, the words as typed
+// first), "quoted phrases" (as written, without synonyms), -words
 // (excluded). Nothing a user types reaches Bleve's query-string syntax, and
-// there are no regexps, wildcards or fuzzy terms.
+// there are no regexps or wildcards; the only fuzzy terms are the ones
+// typo builds, for an English word no text holds.
 
 // Limits of one query.
 const (
@@ -130,6 +133,24 @@ func (ix *Index) concepts(word string) ([]string, error) {
 // conceptsCovered is concepts, also telling whether synonym groups covered
 // every word (then the concepts say all the words do).
 func (ix *Index) conceptsCovered(word string) ([]string, bool, error) {
+	cs, all, err := ix.conceptsOf(word)
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = c.term
+	}
+	return out, all, err
+}
+
+// concept is a term a query asks for, and for a synonym group's canonical
+// token the words typed that it stands for (which rank above the group's
+// other variants).
+type concept struct {
+	term  string
+	typed []string
+}
+
+// conceptsOf is conceptsCovered with the words typed behind each concept.
+func (ix *Index) conceptsOf(word string) ([]concept, bool, error) {
 	an := ix.bi.Mapping().AnalyzerNamed(textAnalyzer)
 	if an == nil {
 		return nil, false, fmt.Errorf("search: no analyser %s", textAnalyzer)
@@ -146,24 +167,28 @@ func (ix *Index) conceptsCovered(word string) ([]string, bool, error) {
 	}
 	// The longest canonical span first, so "unreal engine 5" wins over "unreal".
 	sort.SliceStable(canon, func(i, j int) bool { return canon[i].End-canon[i].Start > canon[j].End-canon[j].Start })
-	var out []string
+	var out []concept
+	has := func(term string) bool {
+		return slices.ContainsFunc(out, func(c concept) bool { return c.term == term })
+	}
 	covered := map[*analysis.Token]bool{}
 	for _, c := range canon {
-		take := false
+		var typed []string
 		for _, b := range base {
 			if !covered[b] && b.Start >= c.Start && b.End <= c.End {
-				covered[b], take = true, true
+				covered[b] = true
+				typed = append(typed, string(b.Term))
 			}
 		}
 		// A canonical token may also come from a sub-word alone.
-		if (take || len(base) == 0) && !slices.Contains(out, string(c.Term)) {
-			out = append(out, string(c.Term))
+		if (len(typed) > 0 || len(base) == 0) && !has(string(c.Term)) {
+			out = append(out, concept{term: string(c.Term), typed: typed})
 		}
 	}
 	all := len(base) > 0
 	for _, b := range base {
 		if !covered[b] {
-			out = append(out, string(b.Term))
+			out = append(out, concept{term: string(b.Term)})
 			all = false
 		}
 	}
@@ -258,22 +283,112 @@ func anyField(coll, term string) query.Query {
 	})
 }
 
-// phraseAnyField matches a phrase in any text field of coll.
-func phraseAnyField(coll, phrase string) query.Query {
+// phraseAnyField matches a phrase in any text field of coll: its words
+// as written (literalAnalyzer), or for the bigram analysis its bigrams.
+func (ix *Index) phraseAnyField(coll, phrase string) query.Query {
 	return perField(coll, func(f string) query.BoostableQuery {
 		pq := query.NewMatchPhraseQuery(phrase)
 		pq.SetField(f)
+		if ix.opts.Analysis != AnalysisBigrams {
+			pq.Analyzer = literalAnalyzer
+		}
 		return pq
 	})
 }
 
-// conceptPhrase matches analysed terms at consecutive positions in any text
-// field of coll.
-func conceptPhrase(coll string, terms []string) query.Query {
-	if len(terms) == 1 {
-		return anyField(coll, terms[0])
+// typoMinLetters is the shortest English word whose misspelling is
+// forgiven: one edit of a shorter word is too often another word.
+const typoMinLetters = 5
+
+// typo reports whether term is an English word (letters only, at least
+// typoMinLetters) that no text of coll holds: a misspelling, answered by
+// the words one edit away (Photoshp, Houdni). Never Chinese: one character
+// off is another word. A word that some text holds is taken as meant.
+func (ix *Index) typo(coll, term string) bool {
+	if len(term) < typoMinLetters {
+		return false
 	}
-	return perField(coll, func(f string) query.BoostableQuery { return query.NewPhraseQuery(terms, f) })
+	for _, r := range term {
+		if r < 'a' || r > 'z' {
+			return false
+		}
+	}
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		return false
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return false
+	}
+	defer r.Close()
+	for f := range textFields[coll] {
+		tfr, err := r.TermFieldReader(context.Background(), []byte(term), f, false, false, false)
+		if err != nil {
+			return false
+		}
+		n := tfr.Count()
+		_ = tfr.Close()
+		if n > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// pinyinBoost weighs a name found by its pinyin against words found in
+// text.
+const pinyinBoost = 0.5
+
+// pinyinQuery matches profiles whose name has every word as one of its
+// pinyin forms (namePinyin), when every word may be pinyin; nil otherwise.
+func pinyinQuery(coll string, words []string) query.Query {
+	if coll != models.CollTalents || len(words) == 0 || len(words) > 3 {
+		return nil
+	}
+	var all []query.Query
+	for _, w := range words {
+		w = Fold(w)
+		if !pinyinWord(w) {
+			return nil
+		}
+		all = append(all, termQuery(pinyinField, w))
+	}
+	q := query.NewConjunctionQuery(all)
+	q.SetBoost(pinyinBoost)
+	return q
+}
+
+// exactBoost weighs the words as typed against the other variants of
+// their synonym group.
+const exactBoost = 2
+
+// conceptQuery matches a concept; for a synonym group, the text with the
+// words as typed scores above the text with only another variant (音效 finds
+// "sound designer", and 音效设计师 first).
+func (ix *Index) conceptQuery(coll string, c concept) query.Query {
+	q := anyField(coll, c.term)
+	if len(c.typed) == 0 {
+		if ix.typo(coll, c.term) {
+			// No text has the word: the words one edit away stand for it.
+			return query.NewDisjunctionQuery([]query.Query{q, perField(coll, func(f string) query.BoostableQuery {
+				fq := query.NewFuzzyQuery(c.term)
+				fq.SetField(f)
+				fq.SetFuzziness(1)
+				return fq
+			})})
+		}
+		return q
+	}
+	var exact query.Query
+	if len(c.typed) == 1 {
+		exact = anyField(coll, c.typed[0])
+	} else {
+		exact = perField(coll, func(f string) query.BoostableQuery { return query.NewPhraseQuery(c.typed, f) })
+	}
+	b := query.NewDisjunctionQuery([]query.Query{exact})
+	b.SetBoost(exactBoost)
+	return query.NewDisjunctionQuery([]query.Query{q, b})
 }
 
 // textQuery builds the query of parsed text on coll: what must match, and
@@ -327,41 +442,33 @@ func (ix *Index) textParts(coll string, p Parsed) ([]query.Query, []query.Query,
 	clauses := 0
 	if ix.opts.Analysis == AnalysisBigrams {
 		for _, w := range p.Words {
-			must = append(must, phraseAnyField(coll, w))
+			must = append(must, ix.phraseAnyField(coll, w))
 			clauses++
 		}
 	} else if len(p.Words) > 0 {
 		// The words are analysed together, so that a synonym of several
 		// words ("motion capture") is one concept.
-		terms, err := ix.concepts(strings.Join(p.Words, " "))
+		cs, _, err := ix.conceptsOf(strings.Join(p.Words, " "))
 		if err != nil {
 			return nil, nil, err
 		}
-		for _, t := range terms {
-			must = append(must, anyField(coll, t))
+		var words []query.Query
+		for _, c := range cs {
+			words = append(words, ix.conceptQuery(coll, c))
+			clauses += 1 + len(c.typed)
 		}
-		clauses += len(terms)
+		if py := pinyinQuery(coll, p.Words); py != nil {
+			// The words as text, or all of them as the pinyin of a name,
+			// which ranks below.
+			words = []query.Query{query.NewDisjunctionQuery([]query.Query{query.NewConjunctionQuery(words), py})}
+			clauses += len(p.Words)
+		}
+		must = append(must, words...)
 	}
 	for _, ph := range p.Phrases {
-		q := phraseAnyField(coll, ph)
-		if ix.opts.Analysis != AnalysisBigrams {
-			// A phrase matches as written, or as its concepts in order
-			// ("level design" finds 关卡设计). When synonym groups cover
-			// all its words, the concepts alone say it: text with the
-			// written words has their concepts too, and a positional phrase
-			// costs far more than a term.
-			terms, covered, err := ix.conceptsCovered(ph)
-			if err != nil {
-				return nil, nil, err
-			}
-			switch {
-			case covered:
-				q = conceptPhrase(coll, terms)
-			case len(terms) > 0:
-				q = query.NewDisjunctionQuery([]query.Query{q, conceptPhrase(coll, terms)})
-			}
-		}
-		must = append(must, q)
+		// Quotes are literal: the phrase as written, never its synonyms
+		// ("level design" does not find 关卡设计; unquoted it does).
+		must = append(must, ix.phraseAnyField(coll, ph))
 		clauses++
 	}
 	for _, w := range p.Excluded {
@@ -375,7 +482,7 @@ func (ix *Index) textParts(coll string, p Parsed) ([]query.Query, []query.Query,
 				not = append(not, anyField(coll, t))
 			}
 		} else {
-			not = append(not, phraseAnyField(coll, w))
+			not = append(not, ix.phraseAnyField(coll, w))
 		}
 		clauses += len(terms)
 	}
