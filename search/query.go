@@ -457,6 +457,9 @@ func (ix *Index) textParts(coll string, p Parsed) ([]query.Query, []query.Query,
 			words = append(words, ix.conceptQuery(coll, c))
 			clauses += 1 + len(c.typed)
 		}
+		if words, err = ix.withPartners(coll, cs, words); err != nil {
+			return nil, nil, err
+		}
 		if py := pinyinQuery(coll, p.Words); py != nil {
 			// The words as text, or all of them as the pinyin of a name,
 			// which ranks below.
