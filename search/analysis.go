@@ -36,6 +36,7 @@ const (
 	charFolder      = "thub_t2s"
 	wordTokenizer   = "thub_words"
 	synonymFilter   = "thub_synonyms"
+	wholeFilter     = "thub_whole_words" // drops the sub-words of long words
 	textAnalyzer    = "thub_text"    // free text: words, synonyms, stems
 	literalAnalyzer = "thub_literal" // a quoted phrase: the words of free text, without synonyms
 	bigramAnalyzer  = "thub_bigrams" // the comparison: Bleve's CJK bigrams
@@ -143,14 +144,26 @@ func (w wordSplitter) Tokenize(input []byte) analysis.TokenStream {
 			emit(i, j, analysis.AlphaNumeric, false)
 			i = j
 		default:
+			if r == '\n' {
+				pos += partGap
+			}
 			i += n
 		}
 	}
 	return out
 }
 
+// maxSubword is the longest dictionary word indexed inside a longer one:
+// 交互设计 inside 交互设计师, so that the quoted "交互设计" finds it.
+const maxSubword = 6
+
+// partGap is the positions between the parts of a document's text (its
+// lines: headline, skills, name, bio...), so that a phrase never matches
+// the end of one part and the start of the next.
+const partGap = 10
+
 // han segments one run of Han characters: every word gse finds, then the
-// dictionary words of two or three characters inside longer words, at the
+// dictionary words of two characters or more inside longer words, at the
 // word's position (so 原画师 is found by 原画 and by 画师 too).
 func (w wordSplitter) han(input []byte, from, to int, emit func(int, int, analysis.TokenType, bool)) {
 	run := string(input[from:to])
@@ -168,7 +181,7 @@ func (w wordSplitter) han(input []byte, from, to int, emit func(int, int, analys
 			for i, r := range runes {
 				offsets[i+1] = offsets[i] + utf8.RuneLen(r)
 			}
-			for size := 2; size <= 3 && size < len(runes); size++ {
+			for size := 2; size <= maxSubword && size < len(runes); size++ {
 				for i := 0; i+size <= len(runes); i++ {
 					sub := string(runes[i : i+size])
 					if _, _, ok := w.seg.Find(sub); ok {
@@ -296,6 +309,10 @@ func (f synonymStage) Filter(in analysis.TokenStream) analysis.TokenStream {
 				}
 				last := t
 				for k := 1; k < len(words) && last != nil; k++ {
+					if positions[i+k] != pos+k {
+						last = nil // the variant's words are in two parts of the text
+						break
+					}
 					last = has(positions[i+k], words[k])
 				}
 				if last != nil {
@@ -356,6 +373,25 @@ func init() {
 	must(registry.RegisterTokenFilter(synonymFilter, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
 		return synonymStage{synonyms()}, nil
 	}))
+	must(registry.RegisterTokenFilter(wholeFilter, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
+		return wholeWords{}, nil
+	}))
+}
+
+// wholeWords keeps the words of a stream and drops the sub-words inside
+// long words (which sit at the word's position). A quoted phrase is its
+// words: with the sub-words as alternatives at the same position, "角色设计"
+// matched any text with 设计 (a third of a million profiles).
+type wholeWords struct{}
+
+func (wholeWords) Filter(in analysis.TokenStream) analysis.TokenStream {
+	out := in[:0]
+	for _, t := range in {
+		if t.Type != analysis.Shingle {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // addAnalyzers declares the analysers of the mapping.
@@ -369,10 +405,13 @@ func addAnalyzers(im *mapping.IndexMappingImpl) error {
 	// Quotes mean "exactly this": the words as free text indexes them
 	// (folded to Simplified and lower case; English endings stemmed, as
 	// the index holds no other form), matched at their positions, without
-	// the synonyms' tokens that sit at the same positions.
+	// the synonyms' tokens and the sub-words that sit at the same
+	// positions. A word of the phrase still matches the same word inside a
+	// longer one of the text where the index holds it as a sub-word ("游戏
+	// 原画" finds 游戏原画师).
 	if err := im.AddCustomAnalyzer(literalAnalyzer, map[string]any{
 		"type": custom.Name, "char_filters": []string{charFolder}, "tokenizer": wordTokenizer,
-		"token_filters": []string{lowercase.Name, porter.Name},
+		"token_filters": []string{wholeFilter, lowercase.Name, porter.Name},
 	}); err != nil {
 		return err
 	}
