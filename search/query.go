@@ -361,7 +361,7 @@ func pinyinQuery(coll string, words []string) query.Query {
 
 // exactBoost weighs the words as typed against the other variants of
 // their synonym group.
-const exactBoost = 2
+const exactBoost = 1
 
 // conceptQuery matches a concept; for a synonym group, the text with the
 // words as typed scores above the text with only another variant (音效 finds
@@ -386,9 +386,12 @@ func (ix *Index) conceptQuery(coll string, c concept) query.Query {
 	} else {
 		exact = perField(coll, func(f string) query.BoostableQuery { return query.NewPhraseQuery(c.typed, f) })
 	}
+	// A bonus, not an alternative: in a disjunction the text with only
+	// another variant would score half (Bleve's coordination factor), and
+	// a bio that mentions "animation" would outrank a 动画师 for "animator".
 	b := query.NewDisjunctionQuery([]query.Query{exact})
 	b.SetBoost(exactBoost)
-	return query.NewDisjunctionQuery([]query.Query{q, b})
+	return query.NewBooleanQuery([]query.Query{q}, []query.Query{b}, nil)
 }
 
 // textQuery builds the query of parsed text on coll: what must match, and
