@@ -208,7 +208,10 @@ func validateRelevanceSet(t *testing.T, profiles []relProfile, queries []relQuer
 	}
 	qids := map[string]bool{}
 	sorted := slices.Clone(queries)
-	sort.Slice(sorted, func(i, j int) bool { return sorted[i].ID < sorted[j].ID })
+	sort.Slice(sorted, func(i, j int) bool { // id order: q9 < q10 < q100
+		a, b := sorted[i].ID, sorted[j].ID
+		return len(a) < len(b) || len(a) == len(b) && a < b
+	})
 	nth := map[string]int{}
 	for _, q := range sorted {
 		if qids[q.ID] {
