@@ -88,20 +88,38 @@ const (
 
 // goalClasses are held to the full goals (NDCG@10 ≥ goalNDCG and no
 // distractor in the top k, in both parts, and the held-out NDCG within
-// goalGap of the tuned). They are exactly the classes that met the goals
-// when the set was written; the others have a floor in classFloors.
+// goalGap of the tuned). They are exactly the classes that meet the goals:
+// none did when the set was written (see classFloors), and a class with a
+// floor that comes to meet them fails the test until it is moved here, so
+// that what has been reached is kept.
 var goalClasses = map[string]bool{}
 
 // classFloor is what a class not yet held to the goals must not fall below:
-// its NDCG@10 over both parts, and at most that many distractors in the top
-// k over all its queries. Set a little below the measured figures (in the
-// comments) so that a regression fails.
+// its NDCG@10 over both parts (0: no NDCG floor, for a class that finds
+// nothing yet), and at most that many distractors in the top k over all its
+// queries. Set a little below the measured figures (in the comments, words
+// analysis, both parts) so that a regression fails.
 type classFloor struct {
 	ndcg       float64
 	intrusions int
 }
 
-var classFloors = map[string]classFloor{}
+var classFloors = map[string]classFloor{
+	"zh-skill":     {0.85, 1}, // NDCG 0.871, 1 distractor
+	"en-skill":     {0.72, 0}, // 0.743, 0
+	"cross-zh-en":  {0.77, 2}, // 0.788, 2
+	"cross-en-zh":  {0.64, 5}, // 0.662, 5
+	"abbreviation": {0.82, 3}, // 0.841, 3
+	"tool-symbol":  {0.90, 7}, // 0.916, 7
+	"phrase":       {0.86, 2}, // 0.882, 2
+	"exclusion":    {0.82, 6}, // 0.842, 6
+	"name":         {0.90, 1}, // 0.916, 1
+	"pinyin":       {0, 1},    // 0.000 (no pinyin matching yet), 1
+	"typo":         {0.28, 7}, // 0.300, 7
+	"filters":      {0.88, 3}, // 0.903, 3
+	"traditional":  {0.75, 2}, // 0.775, 2
+	"distractor":   {0.84, 4}, // 0.861, 4
+}
 
 func loadJSON(t testing.TB, name string, v any) {
 	t.Helper()
@@ -450,8 +468,16 @@ func TestRelevance(t *testing.T) {
 			}
 			if f, ok := classFloors[c]; ok {
 				s := r.get(c, "")
-				if s.ndcg < f.ndcg || s.intrusions > f.intrusions {
-					t.Errorf("class %s below its floor: NDCG@10 %.3f (≥ %.2f), distractors in the top k %d (≤ %d)", c, s.ndcg, f.ndcg, s.intrusions, f.intrusions)
+				if f.ndcg > 0 && s.ndcg < f.ndcg {
+					t.Errorf("class %s below its floor: NDCG@10 %.3f (≥ %.2f)", c, s.ndcg, f.ndcg)
+					failed = true
+				}
+				if s.intrusions > f.intrusions {
+					t.Errorf("class %s above its ceiling: %d distractors in the top k (≤ %d)", c, s.intrusions, f.intrusions)
+					failed = true
+				}
+				if len(misses) == 0 {
+					t.Errorf("class %s meets the goals: move it from classFloors to goalClasses", c)
 					failed = true
 				}
 			}
