@@ -75,7 +75,6 @@ var relClasses = []string{
 }
 
 const (
-	relParts     = 2 // tuned, held_out
 	minProfiles  = 200
 	minQueries   = 150
 	minPerClass  = 8
