@@ -29,9 +29,9 @@ import (
 // before anything else; Chinese runs segmented into words by gse with the
 // domain dictionary, each longer word also indexed as the dictionary words
 // inside it (at the same position, so phrases still work); Latin words
-// split on non-letters; then lower case, English stemming, and synonyms (a
-// canonical token at the position of any variant). No stop words: tool
-// names like "After Effects" keep every word.
+// split on non-letters (C++, C# and F# keep their signs); then lower case,
+// English stemming, and synonyms (a canonical token at the position of any
+// variant). No stop words: tool names like "After Effects" keep every word.
 const (
 	charFolder      = "thub_t2s"
 	wordTokenizer   = "thub_words"
@@ -141,6 +141,7 @@ func (w wordSplitter) Tokenize(input []byte) analysis.TokenStream {
 				}
 				j += n2
 			}
+			j += languageSuffix(input, i+n, j)
 			emit(i, j, analysis.AlphaNumeric, false)
 			i = j
 		default:
@@ -161,6 +162,28 @@ const maxSubword = 6
 // lines: headline, skills, name, bio...), so that a phrase never matches
 // the end of one part and the start of the next.
 const partGap = 10
+
+// languageSuffix is the length of the "++" or "#" that makes a word of one
+// letter a programming language's name (C++, C#, F#), for a word that ends
+// at end; 0 for any other word. Without it C++, C# and the C of C类 were
+// the one word "c".
+func languageSuffix(input []byte, oneLetter, end int) int {
+	if c := input[end-1]; end != oneLetter || c >= utf8.RuneSelf || !unicode.IsLetter(rune(c)) {
+		return 0
+	}
+	rest := input[end:]
+	switch {
+	case bytes.HasPrefix(rest, []byte("++")):
+		return 2
+	case bytes.HasPrefix(rest, []byte("#")):
+		// Not a#b; C#开发 is C# then 开发.
+		if len(rest) > 1 && rest[1] < utf8.RuneSelf && (unicode.IsLetter(rune(rest[1])) || unicode.IsDigit(rune(rest[1]))) {
+			return 0
+		}
+		return 1
+	}
+	return 0
+}
 
 // han segments one run of Han characters: every word gse finds, then the
 // dictionary words of two characters or more inside longer words, at the
