@@ -39,6 +39,8 @@ const (
 	wholeFilter     = "thub_whole_words" // drops the sub-words of long words
 	textAnalyzer    = "thub_text"    // free text: words, synonyms, stems
 	literalAnalyzer = "thub_literal" // a quoted phrase: the words of free text, without synonyms
+	rawAnalyzer     = "thub_raw"     // the English words of free text, not stemmed: typos
+	latinFilter     = "thub_latin"   // keeps the words with a Latin letter
 	bigramAnalyzer  = "thub_bigrams" // the comparison: Bleve's CJK bigrams
 	keyAnalyzer     = "thub_key"     // exact keys folded: skills and tools filters
 	canonicalPrefix = "~"            // canonical synonym tokens never collide with words
@@ -399,6 +401,27 @@ func init() {
 	must(registry.RegisterTokenFilter(wholeFilter, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
 		return wholeWords{}, nil
 	}))
+	must(registry.RegisterTokenFilter(latinFilter, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
+		return latinWords{}, nil
+	}))
+}
+
+// latinWords keeps the words of a stream that have a Latin letter: the
+// English of a text, as a misspelling is corrected against it (Chinese
+// never is).
+type latinWords struct{}
+
+func (latinWords) Filter(in analysis.TokenStream) analysis.TokenStream {
+	out := in[:0]
+	for _, t := range in {
+		for _, b := range t.Term {
+			if b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' {
+				out = append(out, t)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // wholeWords keeps the words of a stream and drops the sub-words inside
@@ -435,6 +458,15 @@ func addAnalyzers(im *mapping.IndexMappingImpl) error {
 	if err := im.AddCustomAnalyzer(literalAnalyzer, map[string]any{
 		"type": custom.Name, "char_filters": []string{charFolder}, "tokenizer": wordTokenizer,
 		"token_filters": []string{wholeFilter, lowercase.Name, porter.Name},
+	}); err != nil {
+		return err
+	}
+	// A misspelt word is corrected against the words as written: the
+	// stems of free text are too far from a typo ("animatr" is three
+	// edits from "anim", the stem of "animator", one from "animator").
+	if err := im.AddCustomAnalyzer(rawAnalyzer, map[string]any{
+		"type": custom.Name, "char_filters": []string{charFolder}, "tokenizer": wordTokenizer,
+		"token_filters": []string{wholeFilter, latinFilter, lowercase.Name},
 	}); err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
+	index "github.com/blevesearch/bleve_index_api"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/szdc/talenthub/models"
@@ -296,44 +297,140 @@ func (ix *Index) phraseAnyField(coll, phrase string) query.Query {
 	})
 }
 
+// rawField holds the English words of free text as written (rawAnalyzer).
+const rawField = "words"
+
 // typoMinLetters is the shortest English word whose misspelling is
 // forgiven: one edit of a shorter word is too often another word.
 const typoMinLetters = 5
 
-// typo reports whether term is an English word (letters only, at least
-// typoMinLetters) that no text of coll holds: a misspelling, answered by
-// the words one edit away (Photoshp, Houdni). Never Chinese: one character
-// off is another word. A word that some text holds is taken as meant.
-func (ix *Index) typo(coll, term string) bool {
-	if len(term) < typoMinLetters {
-		return false
+// corrected returns the words of a query with each misspelling replaced
+// by the word it most likely meant: an English word (letters only, at
+// least typoMinLetters) that no text of coll holds becomes the word one
+// edit away, as texts write it, that the most documents hold (Photoshp is
+// Photoshop, animatr animator), and the corrected word then has its
+// synonyms like any other (voise actor finds 配音演员). Never Chinese: one
+// character off is another word. A word that some text holds is taken as
+// meant.
+func (ix *Index) corrected(coll string, words []string) ([]string, error) {
+	if _, ok := fields[coll][rawField]; !ok {
+		return words, nil
 	}
-	for _, r := range term {
-		if r < 'a' || r > 'z' {
-			return false
+	var r index.IndexReader
+	out := slices.Clone(words)
+	for i, w := range words {
+		lw := strings.ToLower(w)
+		if len(lw) < typoMinLetters || strings.IndexFunc(lw, func(c rune) bool { return c < 'a' || c > 'z' }) >= 0 {
+			continue
 		}
-	}
-	adv, err := ix.bi.Advanced()
-	if err != nil {
-		return false
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		return false
-	}
-	defer r.Close()
-	for f := range textFields[coll] {
-		tfr, err := r.TermFieldReader(context.Background(), []byte(term), f, false, false, false)
+		if r == nil {
+			adv, err := ix.bi.Advanced()
+			if err != nil {
+				return nil, err
+			}
+			if r, err = adv.Reader(); err != nil {
+				return nil, err
+			}
+			defer r.Close()
+		}
+		cs, _, err := ix.conceptsOf(lw)
 		if err != nil {
-			return false
+			return nil, err
 		}
-		n := tfr.Count()
-		_ = tfr.Close()
-		if n > 0 {
-			return false
+		known := false
+		for _, c := range cs {
+			n, err := docCount(r, "text", c.term)
+			if err != nil {
+				return nil, err
+			}
+			known = known || n > 0 || len(c.typed) > 0
+		}
+		if coll == models.CollTalents && !known {
+			// The pinyin of a name is not a misspelling.
+			n, err := docCount(r, pinyinField, lw)
+			if err != nil {
+				return nil, err
+			}
+			known = n > 0
+		}
+		if known {
+			continue
+		}
+		best, bestN := "", uint64(0)
+		err = nearWords(r, rawField, lw, func(term string) error {
+			n, err := docCount(r, rawField, term)
+			if err == nil && (n > bestN || n == bestN && n > 0 && term < best) {
+				best, bestN = term, n
+			}
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		if best != "" {
+			out[i] = best
 		}
 	}
-	return true
+	return out, nil
+}
+
+// docCount is how many documents hold term in field.
+func docCount(r index.IndexReader, field, term string) (uint64, error) {
+	tfr, err := r.TermFieldReader(context.Background(), []byte(term), field, false, false, false)
+	if err != nil {
+		return 0, err
+	}
+	defer tfr.Close()
+	return tfr.Count(), nil
+}
+
+// nearWords calls fn with each word of field one edit from w (not w
+// itself): through the index's automaton where it has one (on disk), by
+// reading the field's words otherwise (the index in memory of tests).
+func nearWords(r index.IndexReader, field, w string, fn func(string) error) error {
+	var dict index.FieldDict
+	var err error
+	fz, automaton := r.(index.IndexReaderFuzzy)
+	if automaton {
+		dict, err = fz.FieldDictFuzzy(field, w, 1, "")
+	} else {
+		dict, err = r.FieldDict(field)
+	}
+	if err != nil {
+		return err
+	}
+	defer dict.Close()
+	for {
+		e, err := dict.Next()
+		if err != nil || e == nil {
+			return err
+		}
+		if e.Term == w || !automaton && !oneEdit(w, e.Term) {
+			continue
+		}
+		if err := fn(e.Term); err != nil {
+			return err
+		}
+	}
+}
+
+// oneEdit reports whether a and b (bytes of ASCII words) differ by one
+// insertion, deletion or substitution.
+func oneEdit(a, b string) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	if len(b)-len(a) > 1 {
+		return false
+	}
+	i := 0
+	for i < len(a) && a[i] == b[i] {
+		i++
+	}
+	if len(a) == len(b) {
+		return a[i+1:] == b[i+1:]
+	}
+	return a[i:] == b[i+1:]
 }
 
 // pinyinBoost weighs a name found by its pinyin against words found in
@@ -369,15 +466,6 @@ const exactBoost = 1
 func (ix *Index) conceptQuery(coll string, c concept) query.Query {
 	q := anyField(coll, c.term)
 	if len(c.typed) == 0 {
-		if ix.typo(coll, c.term) {
-			// No text has the word: the words one edit away stand for it.
-			return query.NewDisjunctionQuery([]query.Query{q, perField(coll, func(f string) query.BoostableQuery {
-				fq := query.NewFuzzyQuery(c.term)
-				fq.SetField(f)
-				fq.SetFuzziness(1)
-				return fq
-			})})
-		}
 		return q
 	}
 	var exact query.Query
@@ -451,7 +539,11 @@ func (ix *Index) textParts(coll string, p Parsed) ([]query.Query, []query.Query,
 	} else if len(p.Words) > 0 {
 		// The words are analysed together, so that a synonym of several
 		// words ("motion capture") is one concept.
-		cs, _, err := ix.conceptsOf(strings.Join(p.Words, " "))
+		typed, err := ix.corrected(coll, p.Words)
+		if err != nil {
+			return nil, nil, err
+		}
+		cs, _, err := ix.conceptsOf(strings.Join(typed, " "))
 		if err != nil {
 			return nil, nil, err
 		}
