@@ -37,13 +37,13 @@ const (
 	wordTokenizer   = "thub_words"
 	synonymFilter   = "thub_synonyms"
 	wholeFilter     = "thub_whole_words" // drops the sub-words of long words
-	textAnalyzer    = "thub_text"    // free text: words, synonyms, stems
-	literalAnalyzer = "thub_literal" // a quoted phrase: the words of free text, without synonyms
-	rawAnalyzer     = "thub_raw"     // the English words of free text, not stemmed: typos
-	latinFilter     = "thub_latin"   // keeps the words with a Latin letter
-	bigramAnalyzer  = "thub_bigrams" // the comparison: Bleve's CJK bigrams
-	keyAnalyzer     = "thub_key"     // exact keys folded: skills and tools filters
-	canonicalPrefix = "~"            // canonical synonym tokens never collide with words
+	textAnalyzer    = "thub_text"        // free text: words, synonyms, stems
+	literalAnalyzer = "thub_literal"     // a quoted phrase: the words of free text, without synonyms
+	rawAnalyzer     = "thub_raw"         // the English words of free text, not stemmed: typos
+	latinFilter     = "thub_latin"       // keeps the words with a Latin letter
+	bigramAnalyzer  = "thub_bigrams"     // the comparison: Bleve's CJK bigrams
+	keyAnalyzer     = "thub_key"         // exact keys folded: skills and tools filters
+	canonicalPrefix = "~"                // canonical synonym tokens never collide with words
 )
 
 var (
