@@ -116,7 +116,7 @@ func TestEveryPageOnAPhone(t *testing.T) {
 		"date": time.Now().Format("2006-01-02"), "origin": "overseas", "level": "B", "district": "nanshan", "industry": "games"}, 201)
 	orgless := register("solo@example.com", "未注册机构的联系人", "org")
 	// Two bilingual headlines: a synonym pair for the admin to review.
-	for i, h := range []string{"资深音效设计师 / Senior Sound Designer", "音效设计师（Sound Designer）"} {
+	for i, h := range []string{"资深节奏编程师 / Senior Beat Programmer", "节奏编程师（Beat Programmer）"} {
 		tok := register(fmt.Sprintf("sound%d@example.com", i), "声音"+fmt.Sprint(i), "creator")
 		call("a bilingual profile", "POST", "/api/v1/talents", tok, map[string]any{"name": "周雨桐", "headline": h, "visibility": "public"}, 201)
 	}
