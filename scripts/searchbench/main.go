@@ -38,7 +38,7 @@ var classes = []struct{ class, q string }{
 	{"typo", "Houdni"},
 	{"pinyin", "zhouyutong"},
 	{"pinyin initials", "zyt"},
-	{"partial (no profile has every word)", "UI设计"},
+	{"partial (no profile has every word)", "电竞 原画"},
 }
 
 func main() {
