@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -114,6 +115,11 @@ func TestEveryPageOnAPhone(t *testing.T) {
 	call("a hire report", "POST", "/api/v1/recruitments", member, map[string]any{"talent_id": talentID, "org_id": str(org, "id"),
 		"date": time.Now().Format("2006-01-02"), "origin": "overseas", "level": "B", "district": "nanshan", "industry": "games"}, 201)
 	orgless := register("solo@example.com", "未注册机构的联系人", "org")
+	// Two bilingual headlines: a synonym pair for the admin to review.
+	for i, h := range []string{"资深节奏编程师 / Senior Beat Programmer", "节奏编程师（Beat Programmer）"} {
+		tok := register(fmt.Sprintf("sound%d@example.com", i), "声音"+fmt.Sprint(i), "creator")
+		call("a bilingual profile", "POST", "/api/v1/talents", tok, map[string]any{"name": "周雨桐", "headline": h, "visibility": "public"}, 201)
+	}
 
 	// ---- Every page of every role (pageMatrix's 200s; the bell is a
 	// fragment, the export a download). ----
@@ -130,19 +136,23 @@ func TestEveryPageOnAPhone(t *testing.T) {
 			"/talents", "/talents?q=原画")},
 		{"orgless", orgless, append(common, "/org", "/org/projects", "/org/projects/new", "/org/recruitments/new", "/talents")},
 		{"bureau", bureau, append(common, "/talents", "/bureau", "/bureau/verify", "/bureau/audit")},
-		{"admin", admin, append(common, "/talents", "/bureau", "/bureau/verify", "/bureau/audit", "/admin")},
+		{"admin", admin, append(common, "/talents", "/bureau", "/bureau/verify", "/bureau/audit", "/admin", "/admin/synonyms")},
 	}
 	// The pages that did not fit before, kept as screenshots to look at.
 	shots := map[string]string{"/bureau/verify": "verify", "/org/projects": "org-projects", "/bureau": "dashboard", "/org": "org",
-		"/admin": "admin", "/me/profile": "profile"}
+		"/admin": "admin", "/me/profile": "profile", "/admin/synonyms": "admin-synonyms"}
 
 	b := newBrowser(t, a.base)
 	defer b.check()
 	host := strings.TrimPrefix(strings.TrimPrefix(a.base, "http://"), "https://")
 	host, _, _ = strings.Cut(host, ":")
 	visits := 0
+	var adminCtx context.Context
 	for _, r := range roles {
 		ctx := b.user(r.who)
+		if r.who == "admin" {
+			adminCtx = ctx
+		}
 		b.run(ctx, "phone size", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch))
 		for _, lang := range []string{models.LangZH, models.LangEN} {
 			cookies := map[string]string{"th_lang": lang}
@@ -177,7 +187,7 @@ func TestEveryPageOnAPhone(t *testing.T) {
 						_ = os.WriteFile(filepath.Join(b.dir, "phone-trend-"+lang+".png"), png, 0o644)
 					}
 				}
-				if s, ok := shots[path]; ok && (len(faults) > 0 || r.who != "admin" || path == "/admin") {
+				if s, ok := shots[path]; ok && (len(faults) > 0 || r.who != "admin" || path == "/admin" || path == "/admin/synonyms") {
 					b.shot(ctx, fmt.Sprintf("phone-%s-%s-%s", s, r.who, lang))
 				} else if len(faults) > 0 {
 					b.shot(ctx, fmt.Sprintf("phone-fault-%s-%s-%s", r.who, strings.NewReplacer("/", "_", "?", "_").Replace(path), lang))
@@ -185,5 +195,21 @@ func TestEveryPageOnAPhone(t *testing.T) {
 			}
 		}
 	}
+	// The admin accepts the suggested pair on the phone: the page says so
+	// and the pair moves to the accepted (what it does to searches:
+	// TestSynonymReview in the server's tests).
+	ctx := adminCtx
+	b.visit(ctx, "/admin/synonyms")
+	if !b.has(ctx, "#synonym-suggestions") {
+		t.Fatalf("no suggestion to review: %q", b.text(ctx, "main"))
+	}
+	b.submit(ctx, `#synonym-suggestions button[value="1"]`, "/admin/synonyms")
+	if got := b.text(ctx, ".flash"); !strings.Contains(got, "Accepted") {
+		t.Errorf("accepting a pair: %q %q", got, b.text(ctx, ".alert"))
+	}
+	if !b.has(ctx, "#synonyms-accepted") || b.has(ctx, "#synonym-suggestions") {
+		t.Errorf("after accepting, the pair is not among the accepted: %q", b.text(ctx, "main"))
+	}
+	b.shot(ctx, "phone-admin-synonyms-accepted-en")
 	t.Logf("%d pages at 390px in %s; screenshots in %s", visits, time.Since(began).Round(time.Millisecond), b.dir)
 }

@@ -223,6 +223,9 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	if err := svc.Stats.SeedTargets(ctx); err != nil {
 		return fmt.Errorf("seed the targets: %w", err)
 	}
+	if err := svc.Vocabulary.Load(ctx); err != nil {
+		return fmt.Errorf("load the accepted synonyms: %w", err)
+	}
 	if n, err := svc.Talents.ResumeErasures(ctx); err != nil {
 		return fmt.Errorf("resume erasures: %w", err)
 	} else if n > 0 {
@@ -297,6 +300,9 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	// keep their position in the database, so a restart tells what was
 	// missed and nothing twice.
 	go notifier.Follow(ctx, time.Second)
+	// Synonym pairs an admin accepted in another process apply here within
+	// a minute.
+	go svc.Vocabulary.Follow(ctx, time.Minute)
 	mailDone := make(chan struct{})
 	go func() { mailer.Run(ctx); close(mailDone) }()
 

@@ -22,4 +22,7 @@ type Services struct {
 	SavedSearches SavedSearchService
 	Messages      MessageService
 	Desk          DeskService
+	// Vocabulary is nil where no index mines synonyms (its routes answer
+	// 503).
+	Vocabulary Vocabulary
 }

@@ -29,17 +29,21 @@ import (
 // before anything else; Chinese runs segmented into words by gse with the
 // domain dictionary, each longer word also indexed as the dictionary words
 // inside it (at the same position, so phrases still work); Latin words
-// split on non-letters; then lower case, English stemming, and synonyms (a
-// canonical token at the position of any variant). No stop words: tool
-// names like "After Effects" keep every word.
+// split on non-letters (C++, C# and F# keep their signs); then lower case,
+// English stemming, and synonyms (a canonical token at the position of any
+// variant). No stop words: tool names like "After Effects" keep every word.
 const (
 	charFolder      = "thub_t2s"
 	wordTokenizer   = "thub_words"
 	synonymFilter   = "thub_synonyms"
-	textAnalyzer    = "thub_text"    // free text: words, synonyms, stems
-	bigramAnalyzer  = "thub_bigrams" // the comparison: Bleve's CJK bigrams
-	keyAnalyzer     = "thub_key"     // exact keys folded: skills and tools filters
-	canonicalPrefix = "~"            // canonical synonym tokens never collide with words
+	wholeFilter     = "thub_whole_words" // drops the sub-words of long words
+	textAnalyzer    = "thub_text"        // free text: words, synonyms, stems
+	literalAnalyzer = "thub_literal"     // a quoted phrase: the words of free text, without synonyms
+	rawAnalyzer     = "thub_raw"         // the English words of free text, not stemmed: typos
+	latinFilter     = "thub_latin"       // keeps the words with a Latin letter
+	bigramAnalyzer  = "thub_bigrams"     // the comparison: Bleve's CJK bigrams
+	keyAnalyzer     = "thub_key"         // exact keys folded: skills and tools filters
+	canonicalPrefix = "~"                // canonical synonym tokens never collide with words
 )
 
 var (
@@ -139,17 +143,52 @@ func (w wordSplitter) Tokenize(input []byte) analysis.TokenStream {
 				}
 				j += n2
 			}
+			j += languageSuffix(input, i+n, j)
 			emit(i, j, analysis.AlphaNumeric, false)
 			i = j
 		default:
+			if r == '\n' {
+				pos += partGap
+			}
 			i += n
 		}
 	}
 	return out
 }
 
+// maxSubword is the longest dictionary word indexed inside a longer one:
+// 交互设计 inside 交互设计师, so that the quoted "交互设计" finds it.
+const maxSubword = 6
+
+// partGap is the positions between the parts of a document's text (its
+// lines: headline, skills, name, bio...), so that a phrase never matches
+// the end of one part and the start of the next.
+const partGap = 10
+
+// languageSuffix is the length of the "++" or "#" that makes a word of one
+// letter a programming language's name (C++, C#, F#), for a word that ends
+// at end; 0 for any other word. Without it C++, C# and the C of C类 were
+// the one word "c".
+func languageSuffix(input []byte, oneLetter, end int) int {
+	if c := input[end-1]; end != oneLetter || c >= utf8.RuneSelf || !unicode.IsLetter(rune(c)) {
+		return 0
+	}
+	rest := input[end:]
+	switch {
+	case bytes.HasPrefix(rest, []byte("++")):
+		return 2
+	case bytes.HasPrefix(rest, []byte("#")):
+		// Not a#b; C#开发 is C# then 开发.
+		if len(rest) > 1 && rest[1] < utf8.RuneSelf && (unicode.IsLetter(rune(rest[1])) || unicode.IsDigit(rune(rest[1]))) {
+			return 0
+		}
+		return 1
+	}
+	return 0
+}
+
 // han segments one run of Han characters: every word gse finds, then the
-// dictionary words of two or three characters inside longer words, at the
+// dictionary words of two characters or more inside longer words, at the
 // word's position (so 原画师 is found by 原画 and by 画师 too).
 func (w wordSplitter) han(input []byte, from, to int, emit func(int, int, analysis.TokenType, bool)) {
 	run := string(input[from:to])
@@ -167,7 +206,7 @@ func (w wordSplitter) han(input []byte, from, to int, emit func(int, int, analys
 			for i, r := range runes {
 				offsets[i+1] = offsets[i] + utf8.RuneLen(r)
 			}
-			for size := 2; size <= 3 && size < len(runes); size++ {
+			for size := 2; size <= maxSubword && size < len(runes); size++ {
 				for i := 0; i+size <= len(runes); i++ {
 					sub := string(runes[i : i+size])
 					if _, _, ok := w.seg.Find(sub); ok {
@@ -295,6 +334,10 @@ func (f synonymStage) Filter(in analysis.TokenStream) analysis.TokenStream {
 				}
 				last := t
 				for k := 1; k < len(words) && last != nil; k++ {
+					if positions[i+k] != pos+k {
+						last = nil // the variant's words are in two parts of the text
+						break
+					}
 					last = has(positions[i+k], words[k])
 				}
 				if last != nil {
@@ -355,6 +398,46 @@ func init() {
 	must(registry.RegisterTokenFilter(synonymFilter, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
 		return synonymStage{synonyms()}, nil
 	}))
+	must(registry.RegisterTokenFilter(wholeFilter, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
+		return wholeWords{}, nil
+	}))
+	must(registry.RegisterTokenFilter(latinFilter, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
+		return latinWords{}, nil
+	}))
+}
+
+// latinWords keeps the words of a stream that have a Latin letter: the
+// English of a text, as a misspelling is corrected against it (Chinese
+// never is).
+type latinWords struct{}
+
+func (latinWords) Filter(in analysis.TokenStream) analysis.TokenStream {
+	out := in[:0]
+	for _, t := range in {
+		for _, b := range t.Term {
+			if b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' {
+				out = append(out, t)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// wholeWords keeps the words of a stream and drops the sub-words inside
+// long words (which sit at the word's position). A quoted phrase is its
+// words: with the sub-words as alternatives at the same position, "角色设计"
+// matched any text with 设计 (a third of a million profiles).
+type wholeWords struct{}
+
+func (wholeWords) Filter(in analysis.TokenStream) analysis.TokenStream {
+	out := in[:0]
+	for _, t := range in {
+		if t.Type != analysis.Shingle {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // addAnalyzers declares the analysers of the mapping.
@@ -362,6 +445,28 @@ func addAnalyzers(im *mapping.IndexMappingImpl) error {
 	if err := im.AddCustomAnalyzer(textAnalyzer, map[string]any{
 		"type": custom.Name, "char_filters": []string{charFolder}, "tokenizer": wordTokenizer,
 		"token_filters": []string{lowercase.Name, porter.Name, synonymFilter},
+	}); err != nil {
+		return err
+	}
+	// Quotes mean "exactly this": the words as free text indexes them
+	// (folded to Simplified and lower case; English endings stemmed, as
+	// the index holds no other form), matched at their positions, without
+	// the synonyms' tokens and the sub-words that sit at the same
+	// positions. A word of the phrase still matches the same word inside a
+	// longer one of the text where the index holds it as a sub-word ("游戏
+	// 原画" finds 游戏原画师).
+	if err := im.AddCustomAnalyzer(literalAnalyzer, map[string]any{
+		"type": custom.Name, "char_filters": []string{charFolder}, "tokenizer": wordTokenizer,
+		"token_filters": []string{wholeFilter, lowercase.Name, porter.Name},
+	}); err != nil {
+		return err
+	}
+	// A misspelt word is corrected against the words as written: the
+	// stems of free text are too far from a typo ("animatr" is three
+	// edits from "anim", the stem of "animator", one from "animator").
+	if err := im.AddCustomAnalyzer(rawAnalyzer, map[string]any{
+		"type": custom.Name, "char_filters": []string{charFolder}, "tokenizer": wordTokenizer,
+		"token_filters": []string{wholeFilter, latinFilter, lowercase.Name},
 	}); err != nil {
 		return err
 	}

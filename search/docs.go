@@ -32,6 +32,10 @@ func indexDoc(doc any) (coll, id string, fields map[string]any, err error) {
 	case *models.Talent:
 		f := meta(d.Version, d.CreatedAt, d.UpdatedAt)
 		f["text"] = talentText(d)
+		f[rawField] = f["text"]
+		if py := namePinyin(d.Name); len(py) > 0 {
+			f[pinyinField] = py
+		}
 		f["skills"], f["tools"], f["industries"] = d.Skills, d.Tools, d.Industries
 		f["skills_key"], f["tools_key"] = keys(d.Skills), keys(d.Tools)
 		f["district"], f["origin"], f["level"] = d.District, string(d.Origin), string(d.Level)
@@ -50,6 +54,7 @@ func indexDoc(doc any) (coll, id string, fields map[string]any, err error) {
 	case *models.Project:
 		f := meta(d.Version, d.CreatedAt, d.UpdatedAt)
 		f["text"] = projectText(d)
+		f[rawField] = f["text"]
 		f["kind"], f["org_id"] = string(d.Kind), d.OrgID
 		f["skills"], f["industries"], f["district"] = d.Skills, d.Industries, d.District
 		f["skills_key"] = keys(d.Skills)

@@ -67,6 +67,9 @@ type Index struct {
 	generations [2]atomic.Uint64 // profiles, projects: see generationOf
 	rebuilt     int              // documents of the last rebuild
 
+	// pairs are the accepted mined synonyms (mined.go).
+	pairs pairsOf
+
 	// skillKeys remembers SkillKey's answers: a match scores a hundred
 	// candidates with a few skills each, and skills repeat.
 	skillKeys sync.Map

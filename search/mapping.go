@@ -19,7 +19,7 @@ import (
 // mappingVersion changes whenever the mapping does; an index built with
 // another version (or another dictionary or synonym table) is rebuilt at
 // open.
-const mappingVersion = "5"
+const mappingVersion = "8"
 
 // typeField names the collection of every indexed document.
 const typeField = "_type"
@@ -29,6 +29,7 @@ const (
 	kw   = "keyword"  // exact terms: filters, facets, sorting
 	key  = "key"      // exact terms folded (lower case, Simplified): skill and tool filters
 	txt  = "text"     // analysed words: free text (q)
+	raw  = "raw"      // the English words of free text as written: typos (rawAnalyzer)
 	num  = "number"   // numbers: ranges, sorting
 	date = "datetime" // times: sorting
 	flag = "bool"
@@ -40,7 +41,7 @@ const (
 // never does.
 var fields = map[string]map[string]string{
 	models.CollTalents: {
-		"text": txt, "skills": kw, "tools": kw, "skills_key": key, "tools_key": key,
+		"text": txt, rawField: raw, "skills": kw, "tools": kw, "skills_key": key, "tools_key": key, pinyinField: kw,
 		"industries": kw, "district": kw, "origin": kw, "level": kw, "available": flag, "visibility": kw,
 		"years_experience": num, "version": num, "created_at": date, "updated_at": date,
 	},
@@ -53,7 +54,7 @@ var fields = map[string]map[string]string{
 		"version": num, "created_at": date, "updated_at": date,
 	},
 	models.CollProjects: {
-		"text": txt, "kind": kw, "org_id": kw, "skills": kw, "skills_key": key,
+		"text": txt, rawField: raw, "kind": kw, "org_id": kw, "skills": kw, "skills_key": key,
 		"industries": kw, "district": kw, "status": kw, "deadline": kw, "version": num, "created_at": date, "updated_at": date,
 		"pay_unit": kw, "pay_min": num, "pay_max": num, "pay_monthly": num,
 	},
@@ -137,6 +138,10 @@ func newMapping(a Analysis) (mapping.IndexMapping, error) {
 				fm.Analyzer = text
 				// Positions, for phrases.
 				fm.IncludeTermVectors = true
+			case raw:
+				fm = bleve.NewTextFieldMapping()
+				fm.Analyzer = rawAnalyzer
+				fm.IncludeTermVectors = false
 			case num:
 				fm = bleve.NewNumericFieldMapping()
 			case date:

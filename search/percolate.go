@@ -115,10 +115,14 @@ func (p *Percolator) phrases(q query.Query) query.Query {
 			x.Disjuncts[i] = p.phrases(c)
 		}
 	case *query.MatchPhraseQuery:
-		if x.Fuzziness != 0 || x.Analyzer != "" {
+		if x.Fuzziness != 0 {
 			return q
 		}
-		an := m.AnalyzerNamed(m.AnalyzerNameForPath(x.FieldVal))
+		name := x.Analyzer // a quoted phrase's own (literalAnalyzer)
+		if name == "" {
+			name = m.AnalyzerNameForPath(x.FieldVal)
+		}
+		an := m.AnalyzerNamed(name)
 		if an == nil {
 			return q
 		}

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"sort"
@@ -10,14 +11,17 @@ import (
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/szdc/talenthub/models"
 )
 
 // The query language is built here, in code, from what a user typed: plain
-// words (all must match, ranked), "quoted phrases" (as written), -words
+// words (all must match, ranked; by their synonyms too, the words as typed
+// first), "quoted phrases" (as written, without synonyms), -words
 // (excluded). Nothing a user types reaches Bleve's query-string syntax, and
-// there are no regexps, wildcards or fuzzy terms.
+// there are no regexps or wildcards; the only fuzzy terms are the ones
+// typo builds, for an English word no text holds.
 
 // Limits of one query.
 const (
@@ -130,6 +134,24 @@ func (ix *Index) concepts(word string) ([]string, error) {
 // conceptsCovered is concepts, also telling whether synonym groups covered
 // every word (then the concepts say all the words do).
 func (ix *Index) conceptsCovered(word string) ([]string, bool, error) {
+	cs, all, err := ix.conceptsOf(word)
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = c.term
+	}
+	return out, all, err
+}
+
+// concept is a term a query asks for, and for a synonym group's canonical
+// token the words typed that it stands for (which rank above the group's
+// other variants).
+type concept struct {
+	term  string
+	typed []string
+}
+
+// conceptsOf is conceptsCovered with the words typed behind each concept.
+func (ix *Index) conceptsOf(word string) ([]concept, bool, error) {
 	an := ix.bi.Mapping().AnalyzerNamed(textAnalyzer)
 	if an == nil {
 		return nil, false, fmt.Errorf("search: no analyser %s", textAnalyzer)
@@ -146,24 +168,28 @@ func (ix *Index) conceptsCovered(word string) ([]string, bool, error) {
 	}
 	// The longest canonical span first, so "unreal engine 5" wins over "unreal".
 	sort.SliceStable(canon, func(i, j int) bool { return canon[i].End-canon[i].Start > canon[j].End-canon[j].Start })
-	var out []string
+	var out []concept
+	has := func(term string) bool {
+		return slices.ContainsFunc(out, func(c concept) bool { return c.term == term })
+	}
 	covered := map[*analysis.Token]bool{}
 	for _, c := range canon {
-		take := false
+		var typed []string
 		for _, b := range base {
 			if !covered[b] && b.Start >= c.Start && b.End <= c.End {
-				covered[b], take = true, true
+				covered[b] = true
+				typed = append(typed, string(b.Term))
 			}
 		}
 		// A canonical token may also come from a sub-word alone.
-		if (take || len(base) == 0) && !slices.Contains(out, string(c.Term)) {
-			out = append(out, string(c.Term))
+		if (len(typed) > 0 || len(base) == 0) && !has(string(c.Term)) {
+			out = append(out, concept{term: string(c.Term), typed: typed})
 		}
 	}
 	all := len(base) > 0
 	for _, b := range base {
 		if !covered[b] {
-			out = append(out, string(b.Term))
+			out = append(out, concept{term: string(b.Term)})
 			all = false
 		}
 	}
@@ -258,22 +284,209 @@ func anyField(coll, term string) query.Query {
 	})
 }
 
-// phraseAnyField matches a phrase in any text field of coll.
-func phraseAnyField(coll, phrase string) query.Query {
+// phraseAnyField matches a phrase in any text field of coll: its words
+// as written (literalAnalyzer), or for the bigram analysis its bigrams.
+func (ix *Index) phraseAnyField(coll, phrase string) query.Query {
 	return perField(coll, func(f string) query.BoostableQuery {
 		pq := query.NewMatchPhraseQuery(phrase)
 		pq.SetField(f)
+		if ix.opts.Analysis != AnalysisBigrams {
+			pq.Analyzer = literalAnalyzer
+		}
 		return pq
 	})
 }
 
-// conceptPhrase matches analysed terms at consecutive positions in any text
-// field of coll.
-func conceptPhrase(coll string, terms []string) query.Query {
-	if len(terms) == 1 {
-		return anyField(coll, terms[0])
+// rawField holds the English words of free text as written (rawAnalyzer).
+const rawField = "words"
+
+// typoMinLetters is the shortest English word whose misspelling is
+// forgiven: one edit of a shorter word is too often another word.
+const typoMinLetters = 5
+
+// corrected returns the words of a query with each misspelling replaced
+// by the word it most likely meant: an English word (letters only, at
+// least typoMinLetters) that no text of coll holds becomes the word one
+// edit away, as texts write it, that the most documents hold (Photoshp is
+// Photoshop, animatr animator), and the corrected word then has its
+// synonyms like any other (voise actor finds 配音演员). Never Chinese: one
+// character off is another word. A word that some text holds is taken as
+// meant.
+func (ix *Index) corrected(coll string, words []string) ([]string, error) {
+	if _, ok := fields[coll][rawField]; !ok {
+		return words, nil
 	}
-	return perField(coll, func(f string) query.BoostableQuery { return query.NewPhraseQuery(terms, f) })
+	var r index.IndexReader
+	out := slices.Clone(words)
+	for i, w := range words {
+		lw := strings.ToLower(w)
+		if len(lw) < typoMinLetters || strings.IndexFunc(lw, func(c rune) bool { return c < 'a' || c > 'z' }) >= 0 {
+			continue
+		}
+		if r == nil {
+			adv, err := ix.bi.Advanced()
+			if err != nil {
+				return nil, err
+			}
+			if r, err = adv.Reader(); err != nil {
+				return nil, err
+			}
+			defer r.Close()
+		}
+		cs, _, err := ix.conceptsOf(lw)
+		if err != nil {
+			return nil, err
+		}
+		known := false
+		for _, c := range cs {
+			n, err := docCount(r, "text", c.term)
+			if err != nil {
+				return nil, err
+			}
+			known = known || n > 0 || len(c.typed) > 0
+		}
+		if coll == models.CollTalents && !known {
+			// The pinyin of a name is not a misspelling.
+			n, err := docCount(r, pinyinField, lw)
+			if err != nil {
+				return nil, err
+			}
+			known = n > 0
+		}
+		if known {
+			continue
+		}
+		best, bestN := "", uint64(0)
+		err = nearWords(r, rawField, lw, func(term string) error {
+			n, err := docCount(r, rawField, term)
+			if err == nil && (n > bestN || n == bestN && n > 0 && term < best) {
+				best, bestN = term, n
+			}
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		if best != "" {
+			out[i] = best
+		}
+	}
+	return out, nil
+}
+
+// docCount is how many documents hold term in field.
+func docCount(r index.IndexReader, field, term string) (uint64, error) {
+	tfr, err := r.TermFieldReader(context.Background(), []byte(term), field, false, false, false)
+	if err != nil {
+		return 0, err
+	}
+	defer tfr.Close()
+	return tfr.Count(), nil
+}
+
+// nearWords calls fn with each word of field one edit from w (not w
+// itself): through the index's automaton where it has one (on disk), by
+// reading the field's words otherwise (the index in memory of tests).
+func nearWords(r index.IndexReader, field, w string, fn func(string) error) error {
+	var dict index.FieldDict
+	var err error
+	fz, automaton := r.(index.IndexReaderFuzzy)
+	if automaton {
+		dict, err = fz.FieldDictFuzzy(field, w, 1, "")
+	} else {
+		dict, err = r.FieldDict(field)
+	}
+	if err != nil {
+		return err
+	}
+	defer dict.Close()
+	for {
+		e, err := dict.Next()
+		if err != nil || e == nil {
+			return err
+		}
+		if e.Term == w || !automaton && !oneEdit(w, e.Term) {
+			continue
+		}
+		if err := fn(e.Term); err != nil {
+			return err
+		}
+	}
+}
+
+// oneEdit reports whether a and b (bytes of ASCII words) differ by one
+// insertion, deletion or substitution.
+func oneEdit(a, b string) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	if len(b)-len(a) > 1 {
+		return false
+	}
+	i := 0
+	for i < len(a) && a[i] == b[i] {
+		i++
+	}
+	if len(a) == len(b) {
+		return a[i+1:] == b[i+1:]
+	}
+	return a[i:] == b[i+1:]
+}
+
+// pinyinBoost weighs a name found by its pinyin against words found in
+// text.
+const pinyinBoost = 0.5
+
+// pinyinQuery matches profiles whose name has every word as one of its
+// pinyin forms (namePinyin), when every word may be pinyin; nil otherwise.
+func pinyinQuery(coll string, words []string) query.Query {
+	if coll != models.CollTalents || len(words) == 0 || len(words) > 3 {
+		return nil
+	}
+	var all []query.Query
+	for _, w := range words {
+		w = Fold(w)
+		if !pinyinWord(w) {
+			return nil
+		}
+		all = append(all, termQuery(pinyinField, w))
+	}
+	q := query.NewConjunctionQuery(all)
+	q.SetBoost(pinyinBoost)
+	return q
+}
+
+// exactBoost weighs the words as typed against the other variants of
+// their synonym group.
+const exactBoost = 1
+
+// conceptQuery matches a concept; for a synonym group, the text with the
+// words as typed scores above the text with only another variant (音效 finds
+// "sound designer", and 音效设计师 first).
+func (ix *Index) conceptQuery(coll string, c concept) query.Query {
+	q := anyField(coll, c.term)
+	if len(c.typed) == 0 {
+		return q
+	}
+	// The typed words of a variant of several ("concept art") each, not
+	// as a phrase: positions read for every match made such a word three
+	// times slower (searchbench, 100k).
+	var exact query.Query
+	if len(c.typed) == 1 {
+		exact = anyField(coll, c.typed[0])
+	} else {
+		all := make([]query.Query, len(c.typed))
+		for i, w := range c.typed {
+			all[i] = anyField(coll, w)
+		}
+		exact = query.NewConjunctionQuery(all)
+	}
+	// A bonus, not an alternative: in a disjunction the text with only
+	// another variant would score half (Bleve's coordination factor), and
+	// a bio that mentions "animation" would outrank a 动画师 for "animator".
+	b := query.NewDisjunctionQuery([]query.Query{exact})
+	b.SetBoost(exactBoost)
+	return query.NewBooleanQuery([]query.Query{q}, []query.Query{b}, nil)
 }
 
 // textQuery builds the query of parsed text on coll: what must match, and
@@ -327,41 +540,40 @@ func (ix *Index) textParts(coll string, p Parsed) ([]query.Query, []query.Query,
 	clauses := 0
 	if ix.opts.Analysis == AnalysisBigrams {
 		for _, w := range p.Words {
-			must = append(must, phraseAnyField(coll, w))
+			must = append(must, ix.phraseAnyField(coll, w))
 			clauses++
 		}
 	} else if len(p.Words) > 0 {
 		// The words are analysed together, so that a synonym of several
 		// words ("motion capture") is one concept.
-		terms, err := ix.concepts(strings.Join(p.Words, " "))
+		typed, err := ix.corrected(coll, p.Words)
 		if err != nil {
 			return nil, nil, err
 		}
-		for _, t := range terms {
-			must = append(must, anyField(coll, t))
+		cs, _, err := ix.conceptsOf(strings.Join(typed, " "))
+		if err != nil {
+			return nil, nil, err
 		}
-		clauses += len(terms)
+		var words []query.Query
+		for _, c := range cs {
+			words = append(words, ix.conceptQuery(coll, c))
+			clauses += 1 + len(c.typed)
+		}
+		if words, err = ix.withPartners(coll, cs, words); err != nil {
+			return nil, nil, err
+		}
+		if py := pinyinQuery(coll, p.Words); py != nil {
+			// The words as text, or all of them as the pinyin of a name,
+			// which ranks below.
+			words = []query.Query{query.NewDisjunctionQuery([]query.Query{query.NewConjunctionQuery(words), py})}
+			clauses += len(p.Words)
+		}
+		must = append(must, words...)
 	}
 	for _, ph := range p.Phrases {
-		q := phraseAnyField(coll, ph)
-		if ix.opts.Analysis != AnalysisBigrams {
-			// A phrase matches as written, or as its concepts in order
-			// ("level design" finds 关卡设计). When synonym groups cover
-			// all its words, the concepts alone say it: text with the
-			// written words has their concepts too, and a positional phrase
-			// costs far more than a term.
-			terms, covered, err := ix.conceptsCovered(ph)
-			if err != nil {
-				return nil, nil, err
-			}
-			switch {
-			case covered:
-				q = conceptPhrase(coll, terms)
-			case len(terms) > 0:
-				q = query.NewDisjunctionQuery([]query.Query{q, conceptPhrase(coll, terms)})
-			}
-		}
-		must = append(must, q)
+		// Quotes are literal: the phrase as written, never its synonyms
+		// ("level design" does not find 关卡设计; unquoted it does).
+		must = append(must, ix.phraseAnyField(coll, ph))
 		clauses++
 	}
 	for _, w := range p.Excluded {
@@ -375,7 +587,7 @@ func (ix *Index) textParts(coll string, p Parsed) ([]query.Query, []query.Query,
 				not = append(not, anyField(coll, t))
 			}
 		} else {
-			not = append(not, phraseAnyField(coll, w))
+			not = append(not, ix.phraseAnyField(coll, w))
 		}
 		clauses += len(terms)
 	}

@@ -1,3 +1,9 @@
+// The held-out rule of the relevance set: within each class, in id order,
+// every third query (the 3rd, 6th, 9th, ...) is "held_out" and the others
+// are "tuned". Tune the engine by looking at the tuned queries only; the
+// held-out ones tell whether a change carries over to queries nobody tuned
+// for. TestRelevance checks that every query's part follows this rule.
+
 package search
 
 import (
@@ -16,8 +22,12 @@ import (
 )
 
 // The relevance test set (testdata/relevance): profiles with the traps of
-// Chinese and English search, and queries with the ids that must rank in
-// the top k and the distractors that must not.
+// Chinese and English search, and queries judged as a recruiter would, with
+// the ids that must rank in the top k and the distractors that must not.
+// Quoted phrases are literal: a quoted query's relevant profiles contain the
+// quoted words themselves (Simplified or Traditional, any case), and
+// profiles with only a synonym are judged neither relevant nor distractor,
+// or distractors when the query is there to keep them out.
 
 type relQuery struct {
 	ID          string         `json:"id"`
@@ -28,6 +38,7 @@ type relQuery struct {
 	NotRelevant []string       `json:"not_relevant"`
 	Class       string         `json:"class"`
 	Note        string         `json:"note"`
+	Part        string         `json:"part"`
 }
 
 type relProfile struct {
@@ -43,6 +54,71 @@ type relProfile struct {
 	Level           string   `json:"level"`
 	YearsExperience int      `json:"years_experience"`
 	Available       bool     `json:"available"`
+}
+
+// relClasses are the query classes, each with at least minPerClass queries.
+var relClasses = []string{
+	"zh-skill",     // Chinese skill or role words
+	"en-skill",     // English skill or role words
+	"cross-zh-en",  // a Chinese query that must find English profiles
+	"cross-en-zh",  // an English query that must find Chinese profiles
+	"abbreviation", // UE, AE, PS, C4D, MG, VFX, 网文, 手游, 端游...
+	"tool-symbol",  // C#, C++, .NET, 3ds Max, Cinema 4D, Pro Tools...
+	"phrase",       // quoted, literal
+	"exclusion",    // -word
+	"name",         // a person's name
+	"pinyin",       // a Chinese name in pinyin or initials
+	"typo",         // an English word of 5+ letters one edit away
+	"filters",      // words plus filters
+	"traditional",  // Traditional Chinese queries
+	"distractor",   // a query with profiles that share its characters or words
+}
+
+const (
+	minProfiles  = 200
+	minQueries   = 150
+	minPerClass  = 8
+	firstOldID   = "t001" // the original profiles, t001..t082, whose keys
+	lastOldID    = "t082" // (district, industries, origin, level) bound the others'
+	goalNDCG     = 0.95   // in both parts
+	goalGap      = 0.03   // |held-out NDCG − tuned NDCG|
+	goalIntruded = 0      // distractors in the top k, in each part
+)
+
+// goalClasses are held to the full goals (NDCG@10 ≥ goalNDCG and no
+// distractor in the top k, in both parts, and the held-out NDCG within
+// goalGap of the tuned). They are exactly the classes that meet the goals:
+// none did when the set was written, these four after the literal quotes,
+// the vocabulary, the pinyin of names and the corrected typos; a class with
+// a floor that comes to meet them fails the test until it is moved here, so
+// that what has been reached is kept.
+var goalClasses = map[string]bool{"tool-symbol": true, "phrase": true, "pinyin": true, "filters": true}
+
+// classFloor is what a class not yet held to the goals must not fall below:
+// its NDCG@10 over both parts (0: no NDCG floor, for a class that finds
+// nothing yet), and at most that many distractors in the top k over all its
+// queries. Set a little below the measured figures (in the comments, words
+// analysis, both parts) so that a regression fails.
+type classFloor struct {
+	ndcg       float64
+	intrusions int
+}
+
+var classFloors = map[string]classFloor{
+	// measured when the set was written: zh-skill 0.871 / 1, en-skill 0.743
+	// / 0, cross-zh-en 0.788 / 2, cross-en-zh 0.662 / 5, abbreviation 0.841
+	// / 3, exclusion 0.842 / 6, name 0.916 / 1, typo 0.300 / 7, traditional
+	// 0.775 / 2, distractor 0.861 / 4; now (the floors a little below):
+	"zh-skill":     {0.86, 0}, // NDCG 0.880, 0 distractors
+	"en-skill":     {0.83, 1}, // 0.856, 1
+	"cross-zh-en":  {0.94, 1}, // 0.958, 1
+	"cross-en-zh":  {0.90, 5}, // 0.924, 5
+	"abbreviation": {0.89, 4}, // 0.910, 4
+	"exclusion":    {0.90, 2}, // 0.924, 2
+	"name":         {0.92, 1}, // 0.939, 1
+	"typo":         {0.75, 6}, // 0.772, 6
+	"traditional":  {0.85, 1}, // 0.874, 1
+	"distractor":   {0.91, 5}, // 0.931, 5
 }
 
 func loadJSON(t testing.TB, name string, v any) {
@@ -111,6 +187,107 @@ func (q relQuery) search() models.TalentSearch {
 	return s
 }
 
+// validateRelevanceSet checks the set itself: sizes, classes, parts, k and
+// judged ids.
+func validateRelevanceSet(t *testing.T, profiles []relProfile, queries []relQuery) {
+	t.Helper()
+	if len(profiles) < minProfiles {
+		t.Errorf("%d profiles, want at least %d", len(profiles), minProfiles)
+	}
+	if len(queries) < minQueries {
+		t.Errorf("%d queries, want at least %d", len(queries), minQueries)
+	}
+	ids := map[string]bool{}
+	keys := map[string]map[string]bool{"district": {}, "industries": {}, "origin": {}, "level": {}}
+	for _, p := range profiles {
+		if ids[p.ID] {
+			t.Errorf("profile %s twice", p.ID)
+		}
+		ids[p.ID] = true
+		if p.ID >= firstOldID && p.ID <= lastOldID {
+			keys["district"][p.District], keys["origin"][p.Origin], keys["level"][p.Level] = true, true, true
+			for _, in := range p.Industries {
+				keys["industries"][in] = true
+			}
+		}
+	}
+	for _, p := range profiles {
+		for k, v := range map[string][]string{"district": {p.District}, "origin": {p.Origin}, "level": {p.Level}, "industries": p.Industries} {
+			for _, x := range v {
+				if !keys[k][x] {
+					t.Errorf("profile %s: %s %q is not one the original profiles use", p.ID, k, x)
+				}
+			}
+		}
+	}
+	known := map[string]bool{}
+	for _, c := range relClasses {
+		known[c] = true
+	}
+	qids := map[string]bool{}
+	sorted := slices.Clone(queries)
+	sort.Slice(sorted, func(i, j int) bool { // id order: q9 < q10 < q100
+		a, b := sorted[i].ID, sorted[j].ID
+		return len(a) < len(b) || len(a) == len(b) && a < b
+	})
+	nth := map[string]int{}
+	for _, q := range sorted {
+		if qids[q.ID] {
+			t.Errorf("query %s twice", q.ID)
+		}
+		qids[q.ID] = true
+		if !known[q.Class] {
+			t.Errorf("%s: unknown class %q", q.ID, q.Class)
+		}
+		nth[q.Class]++
+		want := "tuned"
+		if nth[q.Class]%3 == 0 {
+			want = "held_out"
+		}
+		if q.Part != want {
+			t.Errorf("%s: part %q, the rule gives %q (query %d of class %s)", q.ID, q.Part, want, nth[q.Class], q.Class)
+		}
+		if len(q.Relevant) == 0 {
+			t.Errorf("%s: no relevant profile (negative cases go in not_relevant of a query that has relevant ones)", q.ID)
+		}
+		if q.K < 1 || q.K > len(q.Relevant) || q.K > 10 {
+			t.Errorf("%s: k %d, want 1 ≤ k ≤ min(10, %d relevant)", q.ID, q.K, len(q.Relevant))
+		}
+		seen := map[string]bool{}
+		for _, id := range append(slices.Clone(q.Relevant), q.NotRelevant...) {
+			if !ids[id] {
+				t.Errorf("%s: unknown profile %s", q.ID, id)
+			}
+			if seen[id] {
+				t.Errorf("%s: %s judged twice", q.ID, id)
+			}
+			seen[id] = true
+		}
+		if q.Note == "" {
+			t.Errorf("%s: no note", q.ID)
+		}
+	}
+	for _, c := range relClasses {
+		if nth[c] < minPerClass {
+			t.Errorf("class %s has %d queries, want at least %d", c, nth[c], minPerClass)
+		}
+		_, floored := classFloors[c]
+		if goalClasses[c] == floored {
+			t.Errorf("class %s must be in exactly one of goalClasses and classFloors", c)
+		}
+	}
+	for c := range goalClasses {
+		if !known[c] {
+			t.Errorf("goalClasses: unknown class %q", c)
+		}
+	}
+	for c := range classFloors {
+		if !known[c] {
+			t.Errorf("classFloors: unknown class %q", c)
+		}
+	}
+}
+
 // scores are the measures of one query.
 type scores struct {
 	precision, recall, ndcg float64
@@ -156,13 +333,47 @@ func measure(q relQuery, ranked []string) scores {
 	return s
 }
 
-// evaluate runs every query and returns the mean measures, per class too.
-func evaluate(t *testing.T, a Analysis) (mean scores, byClass map[string]scores, intrusions int, report []string) {
+// tally sums the measures of several queries.
+type tally struct {
+	n                       int
+	precision, recall, ndcg float64
+	intrusions              int
+}
+
+func (a *tally) add(s scores) {
+	a.n++
+	a.precision += s.precision
+	a.recall += s.recall
+	a.ndcg += s.ndcg
+	a.intrusions += len(s.intruders)
+}
+
+// mean returns the tally with its measures averaged (intrusions stay a count).
+func (a tally) mean() tally {
+	if a.n == 0 {
+		return a
+	}
+	n := float64(a.n)
+	return tally{n: a.n, precision: a.precision / n, recall: a.recall / n, ndcg: a.ndcg / n, intrusions: a.intrusions}
+}
+
+func (a tally) String() string {
+	return fmt.Sprintf("n %3d  P@k %.3f  R@k %.3f  NDCG@10 %.3f  distractors %d", a.n, a.precision, a.recall, a.ndcg, a.intrusions)
+}
+
+// relResult is the measure of the whole set for one analysis: per class
+// and part ("" for both parts), per part ("" class) and overall ("", "").
+type relResult struct {
+	by     map[[2]string]tally
+	report []string
+}
+
+func (r relResult) get(class, part string) tally { return r.by[[2]string{class, part}].mean() }
+
+// evaluate runs every query and tallies the measures.
+func evaluate(t *testing.T, a Analysis, queries []relQuery) relResult {
 	ix, back := relevanceIndex(t, a)
-	var queries []relQuery
-	loadJSON(t, "queries.json", &queries)
-	byClass = map[string]scores{}
-	counts := map[string]int{}
+	r := relResult{by: map[[2]string]tally{}}
 	for _, q := range queries {
 		page, err := ix.SearchTalents(context.Background(), q.search())
 		if err != nil {
@@ -173,68 +384,108 @@ func evaluate(t *testing.T, a Analysis) (mean scores, byClass map[string]scores,
 			ranked = append(ranked, back[h.ID])
 		}
 		s := measure(q, ranked)
-		mean.precision += s.precision
-		mean.recall += s.recall
-		mean.ndcg += s.ndcg
-		intrusions += len(s.intruders)
-		c := byClass[q.Class]
-		c.precision += s.precision
-		c.recall += s.recall
-		c.ndcg += s.ndcg
-		byClass[q.Class] = c
-		counts[q.Class]++
+		for _, key := range [][2]string{{q.Class, q.Part}, {q.Class, ""}, {"", q.Part}, {"", ""}} {
+			c := r.by[key]
+			c.add(s)
+			r.by[key] = c
+		}
 		if len(s.missing) > 0 || len(s.intruders) > 0 {
-			report = append(report, fmt.Sprintf("%s %-22q P@k %.2f R@k %.2f missing %v intruders %v (got %v)", q.ID, q.Q, s.precision, s.recall, s.missing, s.intruders, ranked))
+			r.report = append(r.report, fmt.Sprintf("%s %-13s %-8s %-22q P@k %.2f NDCG %.2f missing %v intruders %v (got %v)",
+				q.ID, q.Class, q.Part, q.Q, s.precision, s.ndcg, s.missing, s.intruders, ranked))
 		}
 	}
-	n := float64(len(queries))
-	mean.precision, mean.recall, mean.ndcg = mean.precision/n, mean.recall/n, mean.ndcg/n
-	for c, s := range byClass {
-		k := float64(counts[c])
-		byClass[c] = scores{precision: s.precision / k, recall: s.recall / k, ndcg: s.ndcg / k}
-	}
-	return mean, byClass, intrusions, report
+	return r
 }
 
-// Floors set from the measured figures (BENCHMARKS.md "Search relevance"),
-// a little below them so that noise does not fail the build but a real
-// regression does.
-const (
-	floorPrecision = 0.88 // measured 0.910
-	floorRecall    = 0.96 // measured 0.991
-	floorNDCG      = 0.96 // measured 0.992
-	maxIntrusions  = 0    // measured 0: no distractor in any top k
-)
+// goalMisses says how a class falls short of the goals; none if it meets them.
+func (r relResult) goalMisses(class string) []string {
+	var why []string
+	tuned, held := r.get(class, "tuned"), r.get(class, "held_out")
+	for _, p := range []struct {
+		name string
+		s    tally
+	}{{"tuned", tuned}, {"held_out", held}} {
+		if p.s.ndcg < goalNDCG {
+			why = append(why, fmt.Sprintf("%s NDCG@10 %.3f < %.2f", p.name, p.s.ndcg, goalNDCG))
+		}
+		if p.s.intrusions > goalIntruded {
+			why = append(why, fmt.Sprintf("%s %d distractors in the top k", p.name, p.s.intrusions))
+		}
+	}
+	if d := math.Abs(held.ndcg - tuned.ndcg); d > goalGap {
+		why = append(why, fmt.Sprintf("held-out NDCG %.3f is %.3f from tuned %.3f (> %.2f)", held.ndcg, d, tuned.ndcg, goalGap))
+	}
+	return why
+}
 
 func TestRelevance(t *testing.T) {
+	var profiles []relProfile
+	var queries []relQuery
+	loadJSON(t, "profiles.json", &profiles)
+	loadJSON(t, "queries.json", &queries)
+	validateRelevanceSet(t, profiles, queries)
+	if t.Failed() {
+		t.FailNow()
+	}
 	for _, a := range []Analysis{AnalysisWords, AnalysisBigrams} {
-		mean, byClass, intrusions, report := evaluate(t, a)
-		var classes []string
-		for c := range byClass {
-			classes = append(classes, c)
-		}
-		sort.Strings(classes)
+		r := evaluate(t, a, queries)
 		var b strings.Builder
-		fmt.Fprintf(&b, "%s: precision@k %.3f, recall@k %.3f, NDCG@10 %.3f, distractors in the top k %d\n", a, mean.precision, mean.recall, mean.ndcg, intrusions)
-		for _, c := range classes {
-			s := byClass[c]
-			fmt.Fprintf(&b, "    %-12s P@k %.3f R@k %.3f NDCG@10 %.3f\n", c, s.precision, s.recall, s.ndcg)
+		fmt.Fprintf(&b, "%s: %d profiles, %d queries\n", a, len(profiles), len(queries))
+		fmt.Fprintf(&b, "    %-13s %-8s %s\n", "all", "", r.get("", ""))
+		for _, part := range []string{"tuned", "held_out"} {
+			fmt.Fprintf(&b, "    %-13s %-8s %s\n", "all", part, r.get("", part))
+		}
+		for _, c := range relClasses {
+			for _, part := range []string{"tuned", "held_out", ""} {
+				label := part
+				if part == "" {
+					label = "both"
+				}
+				fmt.Fprintf(&b, "    %-13s %-8s %s\n", c, label, r.get(c, part))
+			}
 		}
 		t.Log(b.String())
 		if testing.Verbose() {
-			for _, r := range report {
-				t.Logf("%s: %s", a, r)
+			for _, line := range r.report {
+				t.Logf("%s: %s", a, line)
 			}
 		}
 		if a != AnalysisWords {
-			continue // the comparison is measured, not held to the floor
+			continue // the comparison is measured, not held to goals or floors
 		}
-		if mean.precision < floorPrecision || mean.recall < floorRecall || mean.ndcg < floorNDCG || intrusions > maxIntrusions {
-			for _, r := range report {
-				t.Log(r)
+		failed := false
+		for _, c := range relClasses {
+			misses := r.goalMisses(c)
+			switch {
+			case len(misses) == 0:
+				t.Logf("%-13s meets the goals", c)
+			default:
+				t.Logf("%-13s does not meet the goals: %s", c, strings.Join(misses, "; "))
 			}
-			t.Errorf("relevance below the floor: P@k %.3f (≥ %.2f), R@k %.3f (≥ %.2f), NDCG@10 %.3f (≥ %.2f), intrusions %d (≤ %d)",
-				mean.precision, floorPrecision, mean.recall, floorRecall, mean.ndcg, floorNDCG, intrusions, maxIntrusions)
+			if goalClasses[c] && len(misses) > 0 {
+				t.Errorf("class %s is in goalClasses but misses the goals: %s", c, strings.Join(misses, "; "))
+				failed = true
+			}
+			if f, ok := classFloors[c]; ok {
+				s := r.get(c, "")
+				if f.ndcg > 0 && s.ndcg < f.ndcg {
+					t.Errorf("class %s below its floor: NDCG@10 %.3f (≥ %.2f)", c, s.ndcg, f.ndcg)
+					failed = true
+				}
+				if s.intrusions > f.intrusions {
+					t.Errorf("class %s above its ceiling: %d distractors in the top k (≤ %d)", c, s.intrusions, f.intrusions)
+					failed = true
+				}
+				if len(misses) == 0 {
+					t.Errorf("class %s meets the goals: move it from classFloors to goalClasses", c)
+					failed = true
+				}
+			}
+		}
+		if failed && !testing.Verbose() {
+			for _, line := range r.report {
+				t.Log(line)
+			}
 		}
 	}
 }

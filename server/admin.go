@@ -101,3 +101,44 @@ func (s *Server) handleReindexStatus(c *fiber.Ctx) error {
 	}
 	return c.JSON(reindexAnswer{s.cfg.Maintenance.ReindexStatus(), reindexStatusURL})
 }
+
+// vocabulary is the review of mined synonyms, or an unavailable error
+// where no index mines them.
+func (s *Server) vocabulary() (models.Vocabulary, error) {
+	if s.cfg.Vocabulary == nil {
+		return nil, models.Errorf(models.CodeUnavailable, "the vocabulary review is not available here")
+	}
+	return s.cfg.Vocabulary, nil
+}
+
+// handleSynonymReview answers the synonym pairs mined from bilingual
+// profiles and not yet decided, with the decided ones.
+func (s *Server) handleSynonymReview(c *fiber.Ctx) error {
+	v, err := s.vocabulary()
+	if err != nil {
+		return err
+	}
+	r, err := v.SynonymReview(c.UserContext(), userOf(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(r)
+}
+
+// handleSynonymDecide accepts or rejects a pair; an accepted pair applies
+// to the next search.
+func (s *Server) handleSynonymDecide(c *fiber.Ctx) error {
+	v, err := s.vocabulary()
+	if err != nil {
+		return err
+	}
+	var in models.SynonymDecision
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	p, err := v.DecideSynonym(c.UserContext(), userOf(c), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(p)
+}

@@ -443,6 +443,9 @@ func rows(w *world) []row {
 		{"POST", "/api/v1/admin/recount", "", fixed("/api/v1/admin/recount", nil), [nRoles]int{401, 403, 403, 403, 403, 403, ok}},
 		{"GET", "/api/v1/admin/reindex", "", fixed("/api/v1/admin/reindex", nil), [nRoles]int{401, 403, 403, 403, 403, 403, ok}},
 		{"POST", "/api/v1/admin/reindex", "", fixed("/api/v1/admin/reindex", nil), [nRoles]int{401, 403, 403, 403, 403, 403, 202}},
+		{"GET", "/api/v1/admin/synonyms", "", fixed("/api/v1/admin/synonyms", nil), [nRoles]int{401, 403, 403, 403, 403, 403, ok}},
+		{"POST", "/api/v1/admin/synonyms", "", fixed("/api/v1/admin/synonyms", map[string]any{"a": "网文", "b": "web novel", "accept": true}),
+			[nRoles]int{401, 403, 403, 403, 403, 403, ok}},
 		{"GET", "/api/v1/taxonomies", "", fixed("/api/v1/taxonomies", nil), [nRoles]int{ok, ok, ok, ok, ok, ok, ok}},
 		{"PUT", "/api/v1/taxonomies", "unchanged", func(w *world, _ role) target {
 			t := models.DefaultTaxonomy()

@@ -124,6 +124,8 @@ func (s *Server) routes() {
 	api.Post("/admin/recount", s.requireUser, s.handleRecount)
 	api.Post("/admin/reindex", s.requireRole(models.RoleAdmin), s.handleReindexStart)
 	api.Get("/admin/reindex", s.requireRole(models.RoleAdmin), s.handleReindexStatus)
+	api.Get("/admin/synonyms", s.requireRole(models.RoleAdmin), s.handleSynonymReview)
+	api.Post("/admin/synonyms", s.requireRole(models.RoleAdmin), s.handleSynonymDecide)
 
 	api.Get("/audit", s.requireUser, s.handleAuditList)
 	api.Get("/taxonomies", s.handleTaxonomyGet)

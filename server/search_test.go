@@ -110,8 +110,13 @@ func TestTalentSearch(t *testing.T) {
 	if got := found(search("q=" + url.QueryEscape("原画 -Spine"))); got["tw"] || got["busy"] || !got["zh"] {
 		t.Errorf("原画 -Spine: %v", got)
 	}
-	if got := found(search("q=" + url.QueryEscape(`"concept art"`))); !got["en"] || !got["zh"] {
+	// Quotes are literal: the English words only; unquoted, their
+	// synonyms too (原画).
+	if got := found(search("q=" + url.QueryEscape(`"concept art"`))); !got["en"] || got["zh"] {
 		t.Errorf(`"concept art": %v`, got)
+	}
+	if got := found(search("q=" + url.QueryEscape(`concept art`))); !got["en"] || !got["zh"] {
+		t.Errorf(`concept art: %v`, got)
 	}
 
 	// A creator's change is searchable at once.

@@ -239,3 +239,46 @@ func (w *Web) adminRecount(c *fiber.Ctx, p *page) (string, error) {
 	p.Form = map[string]string{"role": string(models.RoleBureau)}
 	return "admin", nil
 }
+
+// synonymsData is the page of the synonyms mined from profiles.
+type synonymsData struct {
+	Review *models.SynonymReview // nil where no index mines them
+}
+
+// adminSynonyms shows the synonym pairs that bilingual profiles suggest,
+// to accept or reject, and the pairs decided.
+func (w *Web) adminSynonyms(c *fiber.Ctx, p *page) (string, error) {
+	d := &synonymsData{}
+	if w.cfg.Vocabulary != nil {
+		var err error
+		if d.Review, err = w.cfg.Vocabulary.SynonymReview(c.UserContext(), p.User); err != nil {
+			return "", err
+		}
+	}
+	p.Title = w.tr.t(p.Lang, "admin.synonyms")
+	p.Data = d
+	return "admin_synonyms", nil
+}
+
+// adminSynonymDecide accepts or rejects a pair (accept=1 or 0).
+func (w *Web) adminSynonymDecide(c *fiber.Ctx, p *page) (string, error) {
+	if w.cfg.Vocabulary == nil {
+		return "", models.Errorf(models.CodeUnavailable, "the vocabulary review is not available here")
+	}
+	accept := c.FormValue("accept") == "1"
+	in := models.SynonymDecision{A: c.FormValue("a"), B: c.FormValue("b"), Accept: &accept}
+	if c.FormValue("accept") != "1" && c.FormValue("accept") != "0" {
+		in.Accept = nil
+	}
+	if _, err := w.cfg.Vocabulary.DecideSynonym(c.UserContext(), p.User, in); err != nil {
+		if w.formErrors(p, err) {
+			return w.adminSynonyms(c, p)
+		}
+		return "", err
+	}
+	key := "flash.synonym_rejected"
+	if accept {
+		key = "flash.synonym_accepted"
+	}
+	return w.redirect(c, "/admin/synonyms", key)
+}

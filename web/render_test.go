@@ -69,7 +69,7 @@ func TestEveryPageRendersForEveryRole(t *testing.T) {
 		"/org/recruitments/:id/edit": "/org/recruitments/" + waiting.ID + "/edit",
 		"/talents":                   "/talents", "/talents/:id": "/talents/" + tal.ID,
 		"/bureau": "/bureau", "/bureau/verify": "/bureau/verify", "/bureau/audit": "/bureau/audit",
-		"/admin": "/admin?q=example&role=creator", "/admin/reindex": "/admin/reindex",
+		"/admin": "/admin?q=example&role=creator", "/admin/reindex": "/admin/reindex", "/admin/synonyms": "/admin/synonyms",
 		"/unsubscribe":    "/unsubscribe?t=" + url.QueryEscape(w.mail.UnsubscribeToken(creator.ID, models.NoteMoved)),
 		"/password-reset": "/password-reset", "/password-reset/confirm": "/password-reset/confirm?t=" + strings.Repeat("A", 43),
 		"/verify-email": "/verify-email",
@@ -179,6 +179,7 @@ var pageMatrix = map[string][6]int{
 	"/bureau/audit":              {303, 403, 403, 403, 200, 200},
 	"/admin":                     {303, 403, 403, 403, 403, 200},
 	"/admin/reindex":             {303, 403, 403, 403, 403, 303},
+	"/admin/synonyms":            {303, 403, 403, 403, 403, 200},
 	"/unsubscribe":               {200, 200, 200, 200, 200, 200}, // the link's token is the authority
 	"/password-reset":            {200, 200, 200, 200, 200, 200},
 	"/password-reset/confirm":    {200, 200, 200, 200, 200, 200},

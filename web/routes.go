@@ -106,6 +106,8 @@ func (w *Web) routes(app *fiber.App) {
 	r.Post("/admin/users/:id/password-reset", admin, w.view(w.adminUserReset))
 	r.Post("/admin/targets/:metric", admin, w.view(w.adminTargetSave))
 	r.Post("/admin/taxonomies", admin, w.view(w.adminTaxonomySave))
+	r.Get("/admin/synonyms", admin, w.view(w.adminSynonyms))
+	r.Post("/admin/synonyms", admin, w.view(w.adminSynonymDecide))
 	r.Post("/admin/reindex", admin, w.view(w.adminReindex))
 	r.Get("/admin/reindex", admin, w.view(w.adminReindexStatus))
 	r.Post("/admin/recount", admin, w.view(w.adminRecount))

@@ -42,7 +42,9 @@ The document is the contract: tests validate every answer of the API against it.
 
 ` + "`GET /api/v1/talents`" + ` and ` + "`GET /api/v1/projects`" + ` (and the web UI's search pages, which read the same parameters through
 ` + "`models.ParseTalentSearch`" + ` and ` + "`ParseProjectSearch`" + `): ` + "`q`" + ` is free text in Chinese or English — plain words (all
-must match), "quoted phrases", ` + "`-excluded`" + ` words; filters ` + "`skills`" + `, ` + "`tools`" + `, ` + "`industries`" + `, ` + "`district`" + `,
+must match, each also by its synonyms, the words as typed ranked first; an English word of five letters or more that
+no text holds also by the words one edit away; a name also by its pinyin, full or initials), "quoted phrases"
+(exactly the words, folded to Simplified and lower case, never their synonyms), ` + "`-excluded`" + ` words; filters ` + "`skills`" + `, ` + "`tools`" + `, ` + "`industries`" + `, ` + "`district`" + `,
 ` + "`origin`" + `, ` + "`level`" + `, ` + "`available`" + `, ` + "`min_years`" + `, ` + "`max_years`" + ` (profiles) or ` + "`kind`" + `, ` + "`district`" + `,
 ` + "`industries`" + `, ` + "`skills`" + `, ` + "`org_id`" + `, ` + "`status`" + ` (projects); ` + "`sort`" + ` is ` + "`relevance`" + ` (the default), ` + "`newest`" + `,
 ` + "`experience`" + ` (profiles) or ` + "`deadline`" + ` (projects: soonest first, none last). A query too expensive or malformed is

@@ -30,6 +30,8 @@ type All struct {
 	SavedSearches *SavedSearches
 	Messages      *Messages
 	Desk          *Desk
+	// Vocabulary is nil without an index that mines synonyms.
+	Vocabulary *Vocabulary
 	// Mailer takes the mail that services send; Mail serves preferences,
 	// unsubscribe links and the admin's view of mail.
 	Mailer models.Mailer
@@ -38,9 +40,13 @@ type All struct {
 
 // Models is the set as the HTTP API and the web UI take it.
 func (a *All) Models() models.Services {
-	return models.Services{Accounts: a.Accounts, Talents: a.Talents, Orgs: a.Orgs, Bases: a.Bases, Projects: a.Projects,
+	m := models.Services{Accounts: a.Accounts, Talents: a.Talents, Orgs: a.Orgs, Bases: a.Bases, Projects: a.Projects,
 		Applications: a.Applications, Recruitments: a.Recruitments, Audit: a.Audit, Taxonomies: a.Taxonomies, Stats: a.Stats, Mail: a.Mail,
 		Notifications: a.Notifications, SavedSearches: a.SavedSearches, Messages: a.Messages, Desk: a.Desk}
+	if a.Vocabulary != nil {
+		m.Vocabulary = a.Vocabulary
+	}
+	return m
 }
 
 // Config is what New wires the services to. Store is required; the rest
@@ -96,7 +102,12 @@ func New(cfg Config) *All {
 	}
 	tax := NewTaxonomies(st, st, now, logger)
 	d := Deps{Mailer: mailer, Store: st, Lister: lister, Searcher: searcher, Weights: weights, Tax: tax, Now: now, Logger: logger, docs: newDocCache()}
+	var vocab *Vocabulary
+	if vi, ok := index.(VocabularyIndex); ok {
+		vocab = NewVocabulary(st, vi, now, logger)
+	}
 	return &All{
+		Vocabulary:    vocab,
 		Accounts:      NewAccounts(st, st, st, st, acc),
 		Talents:       NewTalents(d),
 		Orgs:          NewOrgs(d),

@@ -46,6 +46,7 @@ type Stores interface {
 	models.SavedSearchStore
 	models.MessageStore
 	models.DeskStore
+	models.SynonymStore
 	UserSessions(ctx context.Context, userID string) ([]*models.Session, error)
 	BeginErasure(ctx context.Context, e models.Erasure) error
 	EndErasure(ctx context.Context, talentID string) error

@@ -1,0 +1,107 @@
+package search
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/szdc/talenthub/models"
+)
+
+// namesIndex holds profiles for the typo and pinyin tests.
+func namesIndex(t *testing.T) (*Index, func(q string) []string) {
+	t.Helper()
+	ix := memIndex(t)
+	people := []struct{ name, headline string }{
+		{"周雨桐", "原画师"},                      // 1
+		{"张雨婷", "三维建模师"},                    // 2: the same initials, zyt
+		{"周宇", "动画师"},                       // 3: the same surname
+		{"Zhou Wei", "Photoshop retoucher"}, // 4: "zhou" in the text itself
+		{"单小明", "Houdini FX artist"},        // 5: a surname read shan
+		{"Anna Berg", "Unity developer"},    // 6
+		{"欧阳娜娜", "UI设计师"},                   // 7: a compound surname
+		{"李原", "壁画修复"},                      // 8: 壁画, one character from 原画
+	}
+	for i, p := range people {
+		tl := &models.Talent{ID: hex24(i + 1), OwnerID: hex24(i + 1), Name: p.name, Headline: p.headline,
+			Visibility: models.VisibilityPublic, Version: 1}
+		ix.Observe(context.Background(), models.Change{Coll: models.CollTalents, ID: tl.ID, Version: 1, Doc: tl})
+	}
+	find := func(q string) []string {
+		t.Helper()
+		page, err := ix.SearchTalents(context.Background(), models.TalentSearch{Q: q, Visibility: []models.Visibility{models.VisibilityPublic},
+			Page: models.Page{Page: 1, PerPage: 10}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, h := range page.Hits {
+			out = append(out, h.ID)
+		}
+		if page.Partial {
+			return nil // what matched only some words is not what was asked
+		}
+		return out
+	}
+	return ix, find
+}
+
+func TestNamesByPinyin(t *testing.T) {
+	_, find := namesIndex(t)
+	for _, c := range []struct {
+		q    string
+		want []int // in rank order when more than one
+	}{
+		{"zhouyutong", []int{1}},
+		{"zhou yutong", []int{1}},
+		{"ZhouYutong", []int{1}},
+		{"zyt", []int{1, 2}},
+		{"yutong", []int{1}},
+		{"zhou", []int{4, 1, 3}}, // written in the text first, then by pinyin
+		{"shanxiaoming", []int{5}},
+		{"ouyang nana", []int{7}},
+		{"oynn", []int{7}},
+		{"zhouyutong 原画", nil}, // pinyin stands for a whole name, not beside other words
+	} {
+		got := find(c.q)
+		var want []string
+		for _, n := range c.want {
+			want = append(want, hex24(n))
+		}
+		if c.q == "zyt" || c.q == "zhou" {
+			// Among the pinyin matches the order is the index's; only
+			// "written first" is promised.
+			if len(got) != len(want) || (c.q == "zhou" && got[0] != want[0]) {
+				t.Errorf("%q found %v, want %v", c.q, got, want)
+				continue
+			}
+			for _, w := range want {
+				if !slices.Contains(got, w) {
+					t.Errorf("%q found %v, want %v", c.q, got, want)
+				}
+			}
+			continue
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%q found %v, want %v", c.q, got, want)
+		}
+	}
+}
+
+func TestTyposForgivenInEnglishWordsOnly(t *testing.T) {
+	_, find := namesIndex(t)
+	for q, want := range map[string][]string{
+		"Photoshp": {hex24(4)},
+		"Houdni":   {hex24(5)},
+		"Untiy":    nil, // two edits (a swap is two)
+		"Unty":     nil, // four letters: not forgiven
+		"unity":    {hex24(6)},
+		"壁画":       {hex24(8)}, // the word itself
+		"原画":       {hex24(1)}, // not 壁画: Chinese is never forgiven
+		"retouchr": {hex24(4)},
+	} {
+		if got := find(q); !slices.Equal(got, want) {
+			t.Errorf("%q found %v, want %v", q, got, want)
+		}
+	}
+}
