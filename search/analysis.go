@@ -222,7 +222,8 @@ func (w wordSplitter) han(input []byte, from, to int, emit func(int, int, analys
 // Synonyms is a synonym table: groups of variants, each variant a sequence
 // of analysed tokens.
 type Synonyms struct {
-	groups [][]string            // canonical first, as written (folded)
+	groups  [][]string            // canonical first, as written (folded)
+	broader map[string][]string // canonical token → those of the groups it is a kind of
 	single map[string]string     // one-token variant → canonical
 	multi  map[string][][]string // first token → multi-token variants with the canonical last
 	hash   string
@@ -230,7 +231,12 @@ type Synonyms struct {
 
 // ParseSynonyms reads a table in the format of synonyms.txt.
 func ParseSynonyms(text string, seg *gse.Segmenter) (*Synonyms, error) {
-	s := &Synonyms{single: map[string]string{}, multi: map[string][][]string{}}
+	s := &Synonyms{single: map[string]string{}, multi: map[string][][]string{}, broader: map[string][]string{}}
+	type link struct {
+		line          int
+		narrow, broad string
+	}
+	var links []link
 	sum := sha256.Sum256([]byte(text))
 	s.hash = hex.EncodeToString(sum[:8])
 	tok := wordSplitter{seg}
@@ -239,6 +245,12 @@ func ParseSynonyms(text string, seg *gse.Segmenter) (*Synonyms, error) {
 	for line := 1; sc.Scan(); line++ {
 		t := strings.TrimSpace(sc.Text())
 		if t == "" || strings.HasPrefix(t, "#") {
+			continue
+		}
+		if narrow, broad, ok := strings.Cut(t, ">"); ok {
+			// "关卡策划 > 游戏策划": text of the first group is also of the
+			// second (a kind of it); not the other way.
+			links = append(links, link{line, strings.TrimSpace(Fold(narrow)), strings.TrimSpace(Fold(broad))})
 			continue
 		}
 		var group []string
@@ -270,7 +282,37 @@ func ParseSynonyms(text string, seg *gse.Segmenter) (*Synonyms, error) {
 		}
 		s.groups = append(s.groups, group)
 	}
-	return s, sc.Err()
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	named := map[string]bool{}
+	for _, g := range s.groups {
+		named[g[0]] = true
+	}
+	for _, l := range links {
+		if !named[l.narrow] || !named[l.broad] || l.narrow == l.broad {
+			return nil, fmt.Errorf("synonyms line %d: a link joins two groups by their first variants", l.line)
+		}
+		s.broader[canonicalPrefix+l.narrow] = append(s.broader[canonicalPrefix+l.narrow], canonicalPrefix+l.broad)
+	}
+	// Each group's broader groups, all of them (a kind of a kind).
+	for c := range s.broader {
+		seen := map[string]bool{c: true}
+		var all []string
+		var walk func(string)
+		walk = func(x string) {
+			for _, b := range s.broader[x] {
+				if !seen[b] {
+					seen[b] = true
+					all = append(all, b)
+					walk(b)
+				}
+			}
+		}
+		walk(c)
+		s.broader[c] = all
+	}
+	return s, nil
 }
 
 // synonymStage adds, at the position of every variant in a stream, the
@@ -306,9 +348,11 @@ func (f synonymStage) Filter(in analysis.TokenStream) analysis.TokenStream {
 	// at its last position, so that a phrase of concepts finds it whether
 	// it comes before or after the other words.
 	add := func(canon string, first, last *analysis.Token) {
-		put(canon, first.Position, first.Start, last.End)
-		if last.Position != first.Position {
-			put(canon, last.Position, first.Start, last.End)
+		for _, c := range append([]string{canon}, f.s.broader[canon]...) {
+			put(c, first.Position, first.Start, last.End)
+			if last.Position != first.Position {
+				put(c, last.Position, first.Start, last.End)
+			}
 		}
 	}
 	for _, t := range in {
@@ -317,9 +361,23 @@ func (f synonymStage) Filter(in analysis.TokenStream) analysis.TokenStream {
 			add(c, t, t)
 		}
 	}
-	has := func(pos int, term string) *analysis.Token {
+	// wordAt is the whole word at a position (the sub-words inside it sit
+	// at the same position).
+	wordAt := func(pos int) *analysis.Token {
 		for _, t := range at[pos] {
-			if string(t.Term) == term {
+			if t.Type != analysis.Shingle {
+				return t
+			}
+		}
+		return nil
+	}
+	// has finds term at pos where it starts its word: the next word of a
+	// variant of several must follow the previous one, not sit inside a
+	// longer word (游戏 音效设计师 is not 游戏 设计师).
+	has := func(pos int, term string) *analysis.Token {
+		w := wordAt(pos)
+		for _, t := range at[pos] {
+			if string(t.Term) == term && (w == nil || t.Start == w.Start) {
 				return t
 			}
 		}
@@ -327,6 +385,11 @@ func (f synonymStage) Filter(in analysis.TokenStream) analysis.TokenStream {
 	}
 	for i, pos := range positions {
 		for _, t := range at[pos] {
+			// The first word of a variant of several ends its word, so
+			// that the next one follows it.
+			if w := wordAt(pos); w != nil && t.End != w.End {
+				continue
+			}
 			for _, variant := range f.s.multi[string(t.Term)] {
 				words, canon := variant[:len(variant)-1], variant[len(variant)-1]
 				if i+len(words) > len(positions) {

@@ -19,7 +19,7 @@ import (
 // mappingVersion changes whenever the mapping does; an index built with
 // another version (or another dictionary or synonym table) is rebuilt at
 // open.
-const mappingVersion = "8"
+const mappingVersion = "9"
 
 // typeField names the collection of every indexed document.
 const typeField = "_type"
