@@ -223,10 +223,10 @@ func (w wordSplitter) han(input []byte, from, to int, emit func(int, int, analys
 // of analysed tokens.
 type Synonyms struct {
 	groups  [][]string            // canonical first, as written (folded)
-	broader map[string][]string // canonical token → those of the groups it is a kind of
-	single map[string]string     // one-token variant → canonical
-	multi  map[string][][]string // first token → multi-token variants with the canonical last
-	hash   string
+	broader map[string][]string   // canonical token → those of the groups it is a kind of
+	single  map[string]string     // one-token variant → canonical
+	multi   map[string][][]string // first token → multi-token variants with the canonical last
+	hash    string
 }
 
 // ParseSynonyms reads a table in the format of synonyms.txt.
