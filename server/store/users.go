@@ -123,9 +123,17 @@ func (s *Store) createUserAtomically(ctx context.Context, doc *userDoc, now time
 		if _, err := s.users.InsertOne(ctx, doc); err != nil {
 			return translate(op, err)
 		}
+		if claimInsertHook != nil {
+			if err := claimInsertHook(false); err != nil {
+				return err
+			}
+		}
 		_, err := s.emails.InsertOne(ctx, emailDoc{ID: doc.Email, UserID: doc.ID, CreatedAt: now})
 		return translate(op, err)
 	})
+	if err == nil && claimInsertHook != nil {
+		err = claimInsertHook(true) // the commit's answer lost
+	}
 	if err == nil {
 		return nil
 	}
@@ -146,7 +154,8 @@ func errClaimed(op string) error {
 }
 
 // claimInsertHook, set by tests, stands for the server: it may fail the
-// insert of a claim before or after committing it.
+// insert of a claim before or after committing it (on a replica set, the
+// transaction's commit).
 var claimInsertHook func(committed bool) error
 
 // claimEmail makes the email-to-user claim of a new account. An insert
