@@ -219,6 +219,7 @@ const (
 	ActListApplications Action = "list_applications" // creators their own, organisations theirs
 	ActListRecruitments Action = "list_recruitments" // the bureau and admins all, members their organisation's
 	ActDeleteOwnAccount Action = "delete_own_account"
+	ActReviewVocabulary Action = "review_vocabulary" // admins accept or reject mined synonym pairs
 )
 
 // permits are, for each action on no particular object, the roles that
@@ -242,6 +243,7 @@ var permits = map[Action]struct {
 	// Admin accounts keep the platform running: another admin removes one.
 	ActDeleteOwnAccount: {roles: []Role{RoleCreator, RoleOrg, RoleBureau}, msg: "admin accounts cannot delete themselves"},
 	ActManageUsers:      {roles: []Role{RoleAdmin}, msg: "only an admin can manage accounts"},
+	ActReviewVocabulary: {roles: []Role{RoleAdmin}, msg: "only an admin reviews the vocabulary"},
 }
 
 // Permit decides an action on no particular object (Authorize decides

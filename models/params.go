@@ -146,6 +146,13 @@ func ParseTalentSearch(p *Params) TalentSearch {
 	}
 }
 
+// TalentFacets and ProjectFacets are the fields whose values a search
+// counts, in the order the pages show them.
+var (
+	TalentFacets  = []string{"district", "industries", "skills", "origin", "level"}
+	ProjectFacets = []string{"district", "industries", "skills", "kind"}
+)
+
 // ProjectSearchParams are the parameters of a project search.
 var ProjectSearchParams = []string{"q", "kind", "district", "industries", "skills", "org_id", "status", "pay_unit", "sort", "page", "per_page"}
 

@@ -27,8 +27,8 @@ const (
 
 // facets of each collection's searches.
 var facets = map[string][]string{
-	models.CollTalents:  {"district", "industries", "skills", "origin", "level"},
-	models.CollProjects: {"district", "industries", "skills", "kind"},
+	models.CollTalents:  models.TalentFacets,
+	models.CollProjects: models.ProjectFacets,
 }
 
 // filter adds "field is one of values" to must.

@@ -791,7 +791,7 @@ func (w *Web) talentSearch(c *fiber.Ctx, p *page) (string, error) {
 	params := models.NewParams(func(name string) string { return qv[name] })
 	q := models.ParseTalentSearch(params)
 	q.Page.PerPage = searchPerPage
-	d := talentSearchData{Query: qv, Facets: []string{"district", "industries", "skills", "origin", "level"}}
+	d := talentSearchData{Query: qv, Facets: models.TalentFacets}
 	res, err := w.cfg.Talents.Search(c.UserContext(), p.User, q)
 	if err == nil {
 		err = params.Err()

@@ -52,13 +52,6 @@ func NewVocabulary(st models.SynonymStore, index VocabularyIndex, now func() tim
 	return &Vocabulary{store: st, index: index, now: now, log: logger, loaded: -1}
 }
 
-func mayReview(u *models.User) error {
-	if u == nil || !u.Is(models.RoleAdmin) {
-		return models.Errorf(models.CodeForbidden, "only an admin reviews the vocabulary")
-	}
-	return nil
-}
-
 // Load gives the index the accepted pairs if they changed since it was
 // last given them (at start, and then periodically: another process may
 // have decided).
@@ -101,7 +94,7 @@ func (v *Vocabulary) Follow(ctx context.Context, interval time.Duration) {
 
 // SynonymReview implements models.Vocabulary.
 func (v *Vocabulary) SynonymReview(ctx context.Context, u *models.User) (*models.SynonymReview, error) {
-	if err := mayReview(u); err != nil {
+	if err := models.Permit(u, models.ActReviewVocabulary); err != nil {
 		return nil, err
 	}
 	p, err := v.store.SynonymPairs(ctx)
@@ -135,7 +128,7 @@ func (v *Vocabulary) SynonymReview(ctx context.Context, u *models.User) (*models
 // rejected (deciding again moves it), and the index has the accepted pairs
 // before it returns.
 func (v *Vocabulary) DecideSynonym(ctx context.Context, u *models.User, in models.SynonymDecision) (*models.SynonymPairs, error) {
-	if err := mayReview(u); err != nil {
+	if err := models.Permit(u, models.ActReviewVocabulary); err != nil {
 		return nil, err
 	}
 	in.A, in.B = strings.TrimSpace(in.A), strings.TrimSpace(in.B)
