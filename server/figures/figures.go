@@ -370,17 +370,7 @@ func (f *Figures) addAll(recs []*models.Recruitment) {
 	in := interner{}
 	for _, r := range recs {
 		in.record(r)
-		nr := newRec(r)
-		f.recs[r.ID] = nr
-		y := f.yearOf(nr.year)
-		t := r.TalentID
-		if nr.counts {
-			y.counting[t] = y.counting[t].with(nr)
-		}
-		if nr.pending {
-			y.pending[t] = y.pending[t].with(nr)
-		}
-		f.countDecision(r, 1)
+		f.place(r)
 	}
 	for _, y := range f.years {
 		for t := range y.counting {
@@ -415,22 +405,30 @@ func (f *Figures) setRec(id string, r *models.Recruitment) {
 		touched[key{old.year, t}] = true
 	}
 	if r != nil {
-		nr := newRec(r)
-		f.recs[id] = nr
-		y := f.yearOf(nr.year)
-		t := r.TalentID
-		if nr.counts {
-			y.counting[t] = y.counting[t].with(nr)
-		}
-		if nr.pending {
-			y.pending[t] = y.pending[t].with(nr)
-		}
-		f.countDecision(r, 1)
-		touched[key{nr.year, t}] = true
+		nr := f.place(r)
+		touched[key{nr.year, r.TalentID}] = true
 	}
 	for k := range touched {
 		f.yearOf(k.year).reattribute(k.talent)
 	}
+}
+
+// place adds record r to the records, its talent's lists in its year and
+// the decisions' counts, leaving the attribution to the caller. Call with
+// f.mu held.
+func (f *Figures) place(r *models.Recruitment) *rec {
+	nr := newRec(r)
+	f.recs[r.ID] = nr
+	y := f.yearOf(nr.year)
+	t := r.TalentID
+	if nr.counts {
+		y.counting[t] = y.counting[t].with(nr)
+	}
+	if nr.pending {
+		y.pending[t] = y.pending[t].with(nr)
+	}
+	f.countDecision(r, 1)
+	return nr
 }
 
 func (f *Figures) countDecision(r *models.Recruitment, n int) {

@@ -40,18 +40,26 @@ func (s *Talents) Search(ctx context.Context, actor *models.User, q models.Talen
 	if err != nil {
 		return nil, err
 	}
-	byID := map[string]models.SearchHit{}
+	hl := s.Searcher.Highlighter(q.Q)
+	return resultOf(page, q.Page, ts, func(t *models.Talent) string { return t.ID }, func(t *models.Talent, h models.SearchHit) models.TalentHit {
+		return models.TalentHit{Talent: masked(t), Score: h.Score, Highlights: talentHighlights(hl, t)}
+	}), nil
+}
+
+// resultOf answers a search with the index's page and the documents read
+// for its hits (in the hits' order, those the reader may not see left out),
+// each made an item with its hit.
+func resultOf[T, H any](page *models.SearchPage, p models.Page, docs []T, id func(T) string, item func(T, models.SearchHit) H) *models.SearchResult[H] {
+	byID := make(map[string]models.SearchHit, len(page.Hits))
 	for _, h := range page.Hits {
 		byID[h.ID] = h
 	}
-	out := &models.SearchResult[models.TalentHit]{Items: []models.TalentHit{}, Total: page.Total, Page: q.Page.Page, PerPage: q.Page.PerPage,
+	out := &models.SearchResult[H]{Items: make([]H, 0, len(docs)), Total: page.Total, Page: p.Page, PerPage: p.PerPage,
 		Facets: page.Facets, TookMS: ms(page.Took), Partial: page.Partial}
-	hl := s.Searcher.Highlighter(q.Q)
-	for _, t := range ts {
-		h := byID[t.ID]
-		out.Items = append(out.Items, models.TalentHit{Talent: masked(t), Score: h.Score, Highlights: talentHighlights(hl, t)})
+	for _, d := range docs {
+		out.Items = append(out.Items, item(d, byID[id(d)]))
 	}
-	return out, nil
+	return out
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
@@ -83,20 +91,11 @@ func (s *Projects) Search(ctx context.Context, actor *models.User, q models.Proj
 	if err != nil {
 		return nil, err
 	}
-	byID := map[string]models.SearchHit{}
-	for _, h := range page.Hits {
-		byID[h.ID] = h
-	}
-	out := &models.SearchResult[models.ProjectHit]{Items: []models.ProjectHit{}, Total: page.Total, Page: q.Page.Page, PerPage: q.Page.PerPage,
-		Facets: page.Facets, TookMS: ms(page.Took), Partial: page.Partial}
 	hl := s.Searcher.Highlighter(q.Q)
 	names := s.orgNames()
-	for _, p := range ps {
-		h := byID[p.ID]
-		out.Items = append(out.Items, models.ProjectHit{Project: p, Score: h.Score, OrgName: names(ctx, p.OrgID),
-			Highlights: projectHighlights(hl, p)})
-	}
-	return out, nil
+	return resultOf(page, q.Page, ps, func(p *models.Project) string { return p.ID }, func(p *models.Project, h models.SearchHit) models.ProjectHit {
+		return models.ProjectHit{Project: p, Score: h.Score, OrgName: names(ctx, p.OrgID), Highlights: projectHighlights(hl, p)}
+	}), nil
 }
 
 func projectHighlights(hl func(map[string]string) map[string][]string, p *models.Project) map[string][]string {
