@@ -97,9 +97,9 @@ func (w *Web) Mount(app *fiber.App) {
 }
 
 // IsPage reports whether a path is one of the UI's pages (not the API's,
-// the probes' or an asset's).
+// the probes', an asset's or an image's).
 func IsPage(path string) bool {
-	for _, p := range []string{"/api/", "/healthz", "/readyz", "/metrics", "/static/"} {
+	for _, p := range []string{"/api/", "/healthz", "/readyz", "/metrics", "/static/", "/media/"} {
 		if strings.HasPrefix(path, p) {
 			return false
 		}
