@@ -36,11 +36,19 @@ func resizeArea(ctx context.Context, src image.Image, dw, dh int) (*image.RGBA, 
 		draw.Draw(dst, dst.Rect, src, sb.Min, draw.Src)
 		return dst, ctx.Err()
 	}
-	// In units of 1/(sw·dw) of the source's width, source pixel x covers
-	// [x·dw, (x+1)·dw) and destination pixel j covers [j·sw, (j+1)·sw);
-	// as dw ≤ sw, a source pixel overlaps one or two destination pixels.
-	// xj[x] is the first, xw0[x] and xw1[x] the shares of x in it and in
-	// the next, normalised by the destination pixel's width.
+	xj, xw := areaWeights(sw, dw)
+	// One goroutine: two bands of rows at once (GOMAXPROCS) were measured
+	// no faster on the shared two-core machine of BENCHMARKS.md, and
+	// slower at the median.
+	return dst, resizeRows(ctx, src, dst, xj, xw)
+}
+
+// areaWeights: in units of 1/(sw·dw) of the source's width, source pixel
+// x covers [x·dw, (x+1)·dw) and destination pixel j covers [j·sw,
+// (j+1)·sw); as dw ≤ sw, a source pixel overlaps one or two destination
+// pixels. xj[x] is the first, xw[2x] and xw[2x+1] the shares of x in it
+// and in the next, normalised by the destination pixel's width.
+func areaWeights(sw, dw int) ([]int32, []float32) {
 	xj := make([]int32, sw)
 	xw := make([]float32, 2*sw)
 	for x := 0; x < sw; x++ {
@@ -55,24 +63,22 @@ func resizeArea(ctx context.Context, src image.Image, dw, dh int) (*image.RGBA, 
 			xw[2*x+1] = float32(hi-end) / float32(sw)
 		}
 	}
+	return xj, xw
+}
+
+// resizeRows makes the rows of dst from the rows of src, with the
+// horizontal weights of areaWeights and the same overlap vertically.
+func resizeRows(ctx context.Context, src image.Image, dst *image.RGBA, xj []int32, xw []float32) error {
+	sb := src.Bounds()
+	sw, sh := sb.Dx(), sb.Dy()
+	dw, dh := dst.Rect.Dx(), dst.Rect.Dy()
 	row := image.NewRGBA(image.Rect(0, 0, sw, 1))
 	hrow := make([]float32, 4*dw)
 	acc := [2][]float32{make([]float32, 4*dw), make([]float32, 4*dw)}
-	flush := func(j int, a []float32) {
-		out := dst.Pix[j*dst.Stride : j*dst.Stride+4*dw]
-		for i, v := range a {
-			v += 0.5
-			if v > 255 {
-				v = 255
-			}
-			out[i] = uint8(v)
-			a[i] = 0
-		}
-	}
 	for y := 0; y < sh; y++ {
 		if y%64 == 0 {
 			if err := ctx.Err(); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		draw.Draw(row, row.Rect, src, image.Pt(sb.Min.X, sb.Min.Y+y), draw.Src)
@@ -96,7 +102,8 @@ func resizeArea(ctx context.Context, src image.Image, dw, dh int) (*image.RGBA, 
 				h[3] += a * w1
 			}
 		}
-		// The same overlap vertically, in units of 1/(sh·dh).
+		// In units of 1/(sh·dh), source row y covers [y·dh, (y+1)·dh) and
+		// destination row j covers [j·sh, (j+1)·sh).
 		lo, hi := int64(y)*int64(dh), int64(y+1)*int64(dh)
 		j := int(lo / int64(sh))
 		end := int64(j+1) * int64(sh)
@@ -114,10 +121,18 @@ func resizeArea(ctx context.Context, src image.Image, dw, dh int) (*image.RGBA, 
 			}
 		}
 		if hi >= end { // destination row j is complete
-			flush(j, a0)
+			out := dst.Pix[j*dst.Stride : j*dst.Stride+4*dw]
+			for i, v := range a0 {
+				v += 0.5
+				if v > 255 {
+					v = 255
+				}
+				out[i] = uint8(v)
+				a0[i] = 0
+			}
 		}
 	}
-	return dst, nil
+	return nil
 }
 
 // orient returns m turned upright from EXIF orientation o (1–8): mirrored
