@@ -51,7 +51,6 @@ import (
 	"image/jpeg"
 	"image/png"
 	"io"
-	"runtime"
 
 	"golang.org/x/image/draw"
 	"golang.org/x/image/webp"
@@ -73,7 +72,8 @@ type Limits struct {
 	// lossless WebP).
 	MaxDecodeBytes int64
 	// MaxConcurrent is how many images are processed at once (default
-	// GOMAXPROCS); others wait for a turn.
+	// 1: a processing takes a core for half a second, and the other cores
+	// stay with the searches and pages); others wait for a turn.
 	MaxConcurrent int
 	// JPEGQuality of the encoded sizes (default 85).
 	JPEGQuality int
@@ -93,7 +93,7 @@ func (l Limits) withDefaults() Limits {
 		l.MaxDecodeBytes = 256 << 20
 	}
 	if l.MaxConcurrent <= 0 {
-		l.MaxConcurrent = runtime.GOMAXPROCS(0)
+		l.MaxConcurrent = 1
 	}
 	if l.JPEGQuality <= 0 || l.JPEGQuality > 100 {
 		l.JPEGQuality = 85
