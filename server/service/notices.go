@@ -17,10 +17,12 @@ func (a *All) SweepNotices(ctx context.Context) (int, error) {
 }
 
 // FollowNotices sweeps at once (what a crash before the start left), then
-// every tick after a notice failed to be told in this process, and every
-// every whatever happened (what another process's crash left, on MongoDB),
-// until ctx ends. A sweep scans the accounts and the messages, which is
-// why it is not run every tick.
+// every tick after a notice failed to be told in this process, and, when
+// every is not 0, every every whatever happened (what another process's
+// crash left, on MongoDB), until ctx ends. A sweep scans the accounts and
+// the messages, which is why it is not run every tick, and why a single
+// process (the embedded database), whose crashes the sweep at start
+// covers, passes 0.
 func (a *All) FollowNotices(ctx context.Context, tick, every time.Duration) {
 	logger := a.Accounts.cfg.Logger
 	sweep := func() {
@@ -42,7 +44,7 @@ func (a *All) FollowNotices(ctx context.Context, tick, every time.Duration) {
 			return
 		case <-t.C:
 		}
-		if a.Accounts.retry.Load() || a.Messages.retry.Load() || time.Since(last) >= every {
+		if a.Accounts.retry.Load() || a.Messages.retry.Load() || every > 0 && time.Since(last) >= every {
 			sweep()
 			last = time.Now()
 		}
