@@ -306,6 +306,15 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	// keep their position in the database, so a restart tells what was
 	// missed and nothing twice.
 	go notifier.Follow(ctx, time.Second)
+	// Security notices and messages are told by their services, not from
+	// the feed; what a crash left untold (kept with the change itself) is
+	// told at once, and again after a failure (and hourly on MongoDB, for
+	// the crashes of other processes).
+	backstop := time.Duration(0) // one process: the sweep at start covers its crashes
+	if db.embedded == nil {
+		backstop = time.Hour
+	}
+	go svc.FollowNotices(ctx, 30*time.Second, backstop)
 	// Synonym pairs an admin accepted in another process apply here within
 	// a minute.
 	go svc.Vocabulary.Follow(ctx, time.Minute)

@@ -127,7 +127,7 @@ func TestCIWorkflow(t *testing.T) {
 	if !found {
 		t.Error("ci.yml does not run .ci/run")
 	}
-	const command = "go test -race ./..."
+	const command = "go test -race -timeout 60m ./..."
 	for _, f := range []string{"README.md", ".ci/run"} {
 		b, err := os.ReadFile(f)
 		if err != nil {

@@ -76,6 +76,31 @@ type AccountState struct {
 	VerifyToken string
 	// PasswordHash is the stored hash; a new one replaces it.
 	PasswordHash string
+	// SessionGen is the account's generation of sessions: a session begun
+	// under an older one is refused (see User.SessionGen), but for
+	// KeptSession, the one a password change keeps.
+	SessionGen  int64
+	KeptSession string
+	// Notices are the security notices of changes made to the account and
+	// not yet told: a change appends its notice in the same write.
+	Notices []PendingNotice
+}
+
+// PendingNotice is a security notice written into the account with the
+// change it tells of (a password changed or reset, the account
+// disabled), and removed once told. Key names the event for ever: it is
+// the notification's id and the mail's key, so telling it again after a
+// crash adds nothing.
+type PendingNotice struct {
+	Key  string
+	Kind string // NotePasswordChanged or NoteAccountDisabled
+	At   time.Time
+}
+
+// AccountNotices are the notices pending on an account.
+type AccountNotices struct {
+	User    *User
+	Notices []PendingNotice
 }
 
 // AccountTokenStore persists account tokens, keyed by their hash.

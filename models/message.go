@@ -20,6 +20,8 @@ type Message struct {
 	At         time.Time `json:"at"`
 	// Read says the other side has read it (a read receipt).
 	Read bool `json:"read"`
+	// App is the application's id (given by UntoldMessages).
+	App string `json:"-"`
 }
 
 // Thread is a page of an application's messages, oldest first, with how
@@ -68,8 +70,15 @@ type MessageService interface {
 // document per message.
 type MessageStore interface {
 	ThreadHead(ctx context.Context, appID string) (ThreadHead, error)
-	// AppendMessage gives m the thread's next number and stores it.
+	// AppendMessage gives m the thread's next number and stores it,
+	// marked untold: its notification is still to be made.
 	AppendMessage(ctx context.Context, appID string, m *Message) (*Message, error)
+	// MessageTold clears the untold mark of message id once its
+	// notifications are made.
+	MessageTold(ctx context.Context, id string) error
+	// UntoldMessages returns the messages still marked untold (a scan,
+	// for the sweep after a restart).
+	UntoldMessages(ctx context.Context) ([]*Message, error)
 	// Messages returns the messages numbered from..to-1 (those that exist).
 	Messages(ctx context.Context, appID string, from, to int) ([]*Message, error)
 	// MarkThreadRead records that side has read the first upTo messages.

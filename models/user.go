@@ -39,10 +39,16 @@ type User struct {
 	EmailVerified bool `json:"email_verified"`
 	// Disabled accounts cannot sign in and have no sessions (an admin
 	// disables them).
-	Disabled  bool      `json:"disabled"`
-	Version   int64     `json:"version"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	Disabled bool `json:"disabled"`
+	// SessionGen is bumped in the same write as a password change or
+	// reset, or a disabling: sessions begun under an older generation
+	// are refused, whether or not their deletion (a later write) ran.
+	// KeptSession is the session a password change keeps (its changer's).
+	SessionGen  int64     `json:"-"`
+	KeptSession string    `json:"-"`
+	Version     int64     `json:"version"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
 }
 
 // Languages of the UI.
@@ -139,6 +145,8 @@ type Session struct {
 	ExpiresAt  time.Time `json:"expires_at"`
 	ClientAddr string    `json:"client_addr"`
 	UserAgent  string    `json:"user_agent"`
+	// Gen is the account's SessionGen when the session began.
+	Gen int64 `json:"-"`
 }
 
 // Auth is the answer to a successful register or login.
@@ -233,6 +241,12 @@ type UserStore interface {
 	UpdateAccount(ctx context.Context, id string, fn func(*User, *AccountState) error) (*User, error)
 	// AllUsers returns every account (a scan: the admin's list).
 	AllUsers(ctx context.Context) ([]*User, error)
+	// PendingNotices returns the accounts with security notices not yet
+	// told, and those notices (a scan, for the sweep after a restart).
+	PendingNotices(ctx context.Context) ([]AccountNotices, error)
+	// NoticeTold removes the pending notice key from account id, without
+	// making a new version of the account.
+	NoticeTold(ctx context.Context, id, key string) error
 	AccountTokenStore
 }
 

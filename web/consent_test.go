@@ -110,3 +110,21 @@ func TestInvitationOffersTwoSeparateChoices(t *testing.T) {
 		t.Errorf("sharing did not reveal the contact")
 	}
 }
+
+// TestDeleteAccountAsksForTheConfirmationAgain: without the typed
+// confirmation the account stays, and the privacy page says why (it was a
+// template error, a 500, found by TestFormMatrix).
+func TestDeleteAccountAsksForTheConfirmationAgain(t *testing.T) {
+	w, _, _, _, tok := consentWorld(t)
+	for lang, confirm := range map[string]string{models.LangZH: "", models.LangEN: "delete"} {
+		const csrf = "a-csrf-token-that-is-long-enough-000000"
+		form := url.Values{"confirm": {confirm}, csrfField: {csrf}}
+		res, body := do(t, w.app, call{method: "POST", path: "/me/delete", form: form, cookies: map[string]string{sessionCookie: tok, csrfCookie: csrf, langCookie: lang}})
+		if res.StatusCode != 422 || !strings.Contains(body, locale(t, lang)["privacy.confirm_wrong"]) {
+			t.Errorf("%s: %d\n%.500s", lang, res.StatusCode, text(body))
+		}
+		if _, err := w.svc.Accounts.Authenticate(w.ctx, tok); err != nil {
+			t.Fatalf("%s: the account is gone: %v", lang, err)
+		}
+	}
+}

@@ -392,9 +392,12 @@ func (w *Web) deleteAccount(c *fiber.Ctx, p *page) (string, error) {
 	p.Title = w.tr.t(p.Lang, "privacy.title")
 	p.Form = formOf(c)
 	if strings.TrimSpace(p.Form["confirm"]) != w.tr.t(p.Lang, "privacy.confirm_word") {
+		// The privacy page again, with its data (the page without it was
+		// a template error, a 500).
+		name, err := w.privacy(c, p)
 		p.Errors = map[string]string{"confirm": w.tr.t(p.Lang, "privacy.confirm_wrong")}
 		p.Status = 422
-		return "privacy", nil
+		return name, err
 	}
 	if err := w.cfg.Talents.DeleteAccount(c.UserContext(), p.User); err != nil {
 		return "", err

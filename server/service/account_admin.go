@@ -1,6 +1,7 @@
 package service
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -216,11 +217,13 @@ func (a *Accounts) ConfirmPasswordReset(ctx context.Context, in models.PasswordR
 	if err != nil {
 		return err
 	}
-	u, err := a.users.UpdateAccount(ctx, t.UserID, func(_ *models.User, st *models.AccountState) error {
+	var n models.PendingNotice
+	u, err := a.users.UpdateAccount(ctx, t.UserID, func(u *models.User, st *models.AccountState) error {
 		if st.ResetToken != t.ID || st.Disabled {
 			return badToken()
 		}
 		st.ResetToken, st.PasswordHash, st.EmailVerified = "", hash, true
+		n = a.endSessions(u, st, models.NotePasswordChanged, "")
 		return nil
 	})
 	if models.IsCode(err, models.CodeNotFound) {
@@ -232,11 +235,12 @@ func (a *Accounts) ConfirmPasswordReset(ctx context.Context, in models.PasswordR
 	if err := a.users.DeleteAccountToken(ctx, t.ID); err != nil {
 		a.cfg.Logger.WarnContext(ctx, "delete a used token", "user_id", u.ID, "error", err)
 	}
+	// Tidying only: the new generation refuses the old sessions already.
 	if err := a.sessions.DeleteUserSessions(ctx, u.ID, ""); err != nil {
-		return err
+		a.cfg.Logger.WarnContext(ctx, "delete the sessions of a reset account", "user_id", u.ID, "error", err)
 	}
 	a.cfg.Logger.InfoContext(ctx, "password reset", "user_id", u.ID)
-	a.notice(ctx, u, models.NotePasswordChanged)
+	a.tellNotice(ctx, u, n)
 	return nil
 }
 
@@ -355,9 +359,13 @@ func (a *Accounts) AdminUpdateUser(ctx context.Context, actor *models.User, id s
 		}
 	}
 	var before models.User
+	var n models.PendingNotice
 	u, err := a.users.UpdateAccount(ctx, id, func(u *models.User, st *models.AccountState) error {
 		before = *u
 		if in.Disabled != nil {
+			if *in.Disabled && !st.Disabled {
+				n = a.endSessions(u, st, models.NoteAccountDisabled, "")
+			}
 			st.Disabled = *in.Disabled
 		}
 		if in.Role != nil {
@@ -369,11 +377,12 @@ func (a *Accounts) AdminUpdateUser(ctx context.Context, actor *models.User, id s
 		return nil, err
 	}
 	if u.Disabled && !before.Disabled {
+		// Tidying only: the flag and the new generation refuse them already.
 		if err := a.sessions.DeleteUserSessions(ctx, id, ""); err != nil {
-			return nil, err
+			a.cfg.Logger.WarnContext(ctx, "delete the sessions of a disabled account", "user_id", id, "error", err)
 		}
 		a.audit(ctx, actor, models.AuditUserDisable, id, map[string]any{"disabled": false}, map[string]any{"disabled": true})
-		a.notice(ctx, u, models.NoteAccountDisabled)
+		a.tellNotice(ctx, u, n)
 	}
 	if !u.Disabled && before.Disabled {
 		a.audit(ctx, actor, models.AuditUserEnable, id, map[string]any{"disabled": true}, map[string]any{"disabled": false})
@@ -444,26 +453,85 @@ func (a *Accounts) audit(ctx context.Context, actor *models.User, action, id str
 	}
 }
 
-// notice tells the owner of u of a security event: in the inbox and by
-// mail, whatever their preferences. The event has happened; a failure to
-// tell is logged, not returned.
-func (a *Accounts) notice(ctx context.Context, u *models.User, kind string) {
-	ctx = context.WithoutCancel(ctx)
-	now := a.cfg.Now()
+// Security notices are written into the account in the same write as the
+// change they tell of (endSessions), and told after it: the account
+// service changes accounts directly, not through the change feed that the
+// notifier follows, and the embedded database has no transaction to join
+// a notification, a mail and an account in. A notice told only after the
+// write would be lost for ever by a crash in between, with its mail; one
+// written with the change survives it, and the sweep (SweepNotices, at
+// start and as the server runs) tells what a crash or a failure left.
+// Telling is repeatable: the notice's key names the event (the account and
+// its new session generation), the inbox and the outbox keep one of each
+// key, and the notice leaves the account only once both hold it.
+
+// endSessions ends the account's sessions but keep (a session id, or
+// none) and records its notice of kind, all in the account write st
+// belongs to: whatever happens after, no older session is accepted
+// (Authenticate) and the notice is not lost.
+func (a *Accounts) endSessions(u *models.User, st *models.AccountState, kind, keep string) models.PendingNotice {
+	st.SessionGen++
+	st.KeptSession = keep
 	prefix := "pw"
 	if kind == models.NoteAccountDisabled {
 		prefix = "disabled"
 	}
-	key := fmt.Sprintf("%s:%s:%d", prefix, u.ID, now.UnixNano())
-	if _, err := a.cfg.Notes.Notify(ctx, &models.Notification{ID: key, UserID: u.ID, Kind: kind, Link: "/account", CreatedAt: now}); err != nil {
-		a.cfg.Logger.ErrorContext(ctx, "security notice not kept", "kind", kind, "user_id", u.ID, "error", err)
+	n := models.PendingNotice{Key: fmt.Sprintf("%s:%s:%d", prefix, u.ID, st.SessionGen), Kind: kind, At: a.cfg.Now()}
+	st.Notices = append(st.Notices, n)
+	return n
+}
+
+// tellNotice tells a notice just written: the change has happened, so a
+// failure is logged, not returned, and the sweep tells it later.
+func (a *Accounts) tellNotice(ctx context.Context, u *models.User, n models.PendingNotice) {
+	ctx = context.WithoutCancel(ctx)
+	if err := a.deliver(ctx, u, n); err != nil {
+		a.retry.Store(true)
+		a.cfg.Logger.ErrorContext(ctx, "security notice not told yet; the sweep will", "kind", n.Kind, "user_id", u.ID, "error", err)
+	}
+}
+
+// deliver tells the owner of u of a security event: in the inbox and by
+// mail, whatever their preferences; then the notice leaves the account.
+func (a *Accounts) deliver(ctx context.Context, u *models.User, n models.PendingNotice) error {
+	if _, err := a.cfg.Notes.Notify(ctx, &models.Notification{ID: n.Key, UserID: u.ID, Kind: n.Kind, Link: "/account", CreatedAt: n.At}); err != nil {
+		return err
 	}
 	lang := langOf(u)
-	t := mailTexts[lang][kind]
-	if err := a.cfg.Mailer.Send(ctx, &models.MailRequest{Key: key, UserID: u.ID, To: u.Email, Lang: lang, Kind: kind,
+	t := mailTexts[lang][n.Kind]
+	if err := a.cfg.Mailer.Send(ctx, &models.MailRequest{Key: n.Key, UserID: u.ID, To: u.Email, Lang: lang, Kind: n.Kind,
 		Title: t.title, Body: t.body, Link: "/account", Security: true}); err != nil {
-		a.cfg.Logger.ErrorContext(ctx, "security mail not sent", "kind", kind, "user_id", u.ID, "error", err)
+		return err
 	}
+	return a.users.NoticeTold(ctx, u.ID, n.Key)
+}
+
+// SweepNotices tells the security notices that accounts still hold (a
+// crash, or a failure, after their change) and returns how many it told.
+// A scan of the accounts: run at start and now and then, not per request.
+func (a *Accounts) SweepNotices(ctx context.Context) (int, error) {
+	a.retry.Store(false)
+	pending, err := a.users.PendingNotices(ctx)
+	if err != nil {
+		a.retry.Store(true)
+		return 0, err
+	}
+	told := 0
+	var first error
+	for _, p := range pending {
+		if ctx.Err() != nil {
+			return told, ctx.Err()
+		}
+		for _, n := range p.Notices {
+			if err := a.deliver(ctx, p.User, n); err != nil {
+				a.retry.Store(true)
+				first = cmp.Or(first, err)
+				continue
+			}
+			told++
+		}
+	}
+	return told, first
 }
 
 func langOf(u *models.User) string {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -100,6 +101,8 @@ type Accounts struct {
 	// adminMu serialises the admins' changes of accounts (see
 	// AdminUpdateUser).
 	adminMu sync.Mutex
+	// retry says a notice was not told (see SweepNotices).
+	retry atomic.Bool
 }
 
 var _ models.AccountService = (*Accounts)(nil)
@@ -237,8 +240,10 @@ func (a *Accounts) startSession(ctx context.Context, u *models.User, client mode
 		return nil, err
 	}
 	now := a.cfg.Now()
+	// The generation read with the password that was checked: a reset or
+	// change that lands meanwhile ends this session too.
 	s := &models.Session{ID: id, UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(a.cfg.SessionTTL),
-		ClientAddr: client.Addr, UserAgent: truncate(client.UserAgent, 256)}
+		ClientAddr: client.Addr, UserAgent: truncate(client.UserAgent, 256), Gen: u.SessionGen}
 	if err := a.sessions.CreateSession(ctx, s); err != nil {
 		return nil, err
 	}
@@ -409,6 +414,13 @@ func (a *Accounts) Authenticate(ctx context.Context, token string) (*models.User
 	// that (another process's cache, a crash in between).
 	if u.Disabled {
 		return nil, models.Errorf(models.CodeUnauthenticated, "this account is disabled")
+	}
+	// A password change or reset deletes the older sessions after its
+	// write; this refuses those that a crash in between left. The
+	// generation comes in the account's own write, so nothing can keep
+	// the new password and the old sessions.
+	if s.Gen < u.SessionGen && (u.KeptSession == "" || s.ID != u.KeptSession) {
+		return nil, unauth
 	}
 	return a.withOrg(ctx, u)
 }
@@ -589,19 +601,27 @@ func (a *Accounts) ChangePassword(ctx context.Context, actor *models.User, token
 	if err != nil {
 		return err
 	}
-	// A pending reset link dies with the old password.
-	u, err := a.users.UpdateAccount(ctx, actor.ID, func(_ *models.User, st *models.AccountState) error {
+	// A pending reset link dies with the old password, and whoever else
+	// was signed in with it is signed out: the changer's session alone is
+	// kept, in the same write.
+	keep := ""
+	if token != "" {
+		keep = tokenID(token)
+	}
+	var n models.PendingNotice
+	u, err := a.users.UpdateAccount(ctx, actor.ID, func(u *models.User, st *models.AccountState) error {
 		st.PasswordHash, st.ResetToken = newHash, ""
+		n = a.endSessions(u, st, models.NotePasswordChanged, keep)
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	// Whoever else was signed in with the old password is signed out.
-	if err := a.sessions.DeleteUserSessions(ctx, actor.ID, tokenID(token)); err != nil {
-		return err
+	// Tidying only: the new generation refuses them already.
+	if err := a.sessions.DeleteUserSessions(ctx, actor.ID, keep); err != nil {
+		a.cfg.Logger.WarnContext(ctx, "delete the sessions of a changed password", "user_id", actor.ID, "error", err)
 	}
-	a.notice(ctx, u, models.NotePasswordChanged)
+	a.tellNotice(ctx, u, n)
 	return nil
 }
 

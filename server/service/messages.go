@@ -1,9 +1,11 @@
 package service
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/szdc/talenthub/models"
@@ -12,12 +14,16 @@ import (
 // Messages serves the thread of each application to its two sides: the
 // creator and the members of the organisation. Anyone else gets what
 // reading the application gives them (404).
-type Messages struct{ Deps }
+type Messages struct {
+	Deps
+	// retry says a message was not told (see SweepNotices).
+	retry atomic.Bool
+}
 
 var _ models.MessageService = (*Messages)(nil)
 
 // NewMessages returns the message service.
-func NewMessages(d Deps) *Messages { d.defaults(); return &Messages{d} }
+func NewMessages(d Deps) *Messages { d.defaults(); return &Messages{Deps: d} }
 
 // side returns the application the actor may read and the actor's side.
 func (s *Messages) side(ctx context.Context, actor *models.User, appID string) (*models.Application, models.Side, error) {
@@ -108,27 +114,47 @@ func (s *Messages) Post(ctx context.Context, actor *models.User, appID string, i
 		return nil, err
 	}
 	if err := s.Store.MarkThreadRead(ctx, appID, side, m.N+1); err != nil {
+		s.retry.Store(true) // the message is stored, untold: the sweep tells it
 		return nil, err
 	}
-	s.tell(ctx, a, side, m)
+	// The message is written; a failure to tell is logged, not returned
+	// (the thread shows it, and the unread count), and the sweep tells it.
+	if err := s.tell(ctx, a, m); err != nil {
+		s.retry.Store(true)
+		s.Logger.WarnContext(ctx, "message: not told yet; the sweep will", "application", a.ID, "error", err)
+	}
 	return m, nil
 }
 
-// tell notifies the other side of a message, and asks for its mail. The
-// message is written; a failure here is logged, not returned (the thread
-// shows it, and the unread count).
-func (s *Messages) tell(ctx context.Context, a *models.Application, from models.Side, m *models.Message) {
+// A message is stored marked untold, in the insert that stores it, and
+// the mark is cleared once its notifications and mails are made. Messages
+// are not in the change feed that the notifier follows, and the embedded
+// database has no transaction to join the message and its notifications
+// in: telling only after the insert would lose them for ever to a crash in
+// between. The sweep (SweepNotices, at start and as the server runs) tells
+// what a crash or a failure left marked; each notification is named by the
+// message's place in its thread and the recipient, so telling again adds
+// nothing to the inbox or the outbox.
+
+// tell notifies the other side of a message and asks for its mails, then
+// clears its untold mark; it returns the first failure (the mark stays).
+func (s *Messages) tell(ctx context.Context, a *models.Application, m *models.Message) error {
+	ctx = context.WithoutCancel(ctx)
 	recipients := []string{a.TalentID}
 	link := "/applications/" + a.ID + "/messages"
-	if from == models.SideCreator {
+	if m.Side == models.SideCreator {
 		o, err := s.Store.Org(ctx, a.OrgID)
-		if err != nil {
-			s.Logger.WarnContext(ctx, "message: the organisation's members", "application", a.ID, "error", err)
-			return
+		switch {
+		case models.IsCode(err, models.CodeNotFound):
+			recipients = nil // the organisation is gone: nobody to tell
+		case err != nil:
+			return err
+		default:
+			recipients = o.MemberIDs
 		}
-		recipients = o.MemberIDs
 	}
 	params := map[string]string{"project": a.ProjectTitle, "name": m.AuthorName}
+	var first error
 	for _, uid := range recipients {
 		if uid == m.AuthorID {
 			continue
@@ -136,19 +162,72 @@ func (s *Messages) tell(ctx context.Context, a *models.Application, from models.
 		n := &models.Notification{ID: "msg:" + a.ID + ":" + strconv.Itoa(m.N) + ":" + uid, UserID: uid, Kind: models.NoteMessage,
 			Params: params, Link: link, CreatedAt: m.At}
 		if _, err := s.Store.Notify(ctx, n); err != nil {
-			s.Logger.WarnContext(ctx, "message: notify", "application", a.ID, "error", err)
+			first = cmp.Or(first, err)
 			continue
 		}
 		u, err := s.Store.User(ctx, uid)
-		if err != nil {
+		switch {
+		case models.IsCode(err, models.CodeNotFound):
+			continue // the account is gone
+		case err != nil:
+			first = cmp.Or(first, err)
 			continue
 		}
 		title, body := models.NoticeText(models.NoteMessage, u.Language, params)
 		if err := s.Mailer.Send(ctx, &models.MailRequest{Key: n.ID, UserID: uid, To: u.Email, Lang: u.Language, Kind: models.NoteMessage,
 			Title: title, Body: body, Link: link}); err != nil {
-			s.Logger.WarnContext(ctx, "message: mail", "application", a.ID, "error", err)
+			first = cmp.Or(first, err)
 		}
 	}
+	if first != nil {
+		return first
+	}
+	return s.Store.MessageTold(ctx, m.ID)
+}
+
+// SweepNotices tells the messages still marked untold (a crash, or a
+// failure, after they were stored) and returns how many it told. A scan of
+// the messages: run at start and now and then, not per request.
+func (s *Messages) SweepNotices(ctx context.Context) (int, error) {
+	s.retry.Store(false)
+	untold, err := s.Store.UntoldMessages(ctx)
+	if err != nil {
+		s.retry.Store(true)
+		return 0, err
+	}
+	told := 0
+	var first error
+	apps := map[string]*models.Application{}
+	for _, m := range untold {
+		if ctx.Err() != nil {
+			return told, ctx.Err()
+		}
+		a, ok := apps[m.App]
+		if !ok {
+			a, err = s.Store.Application(ctx, m.App)
+			switch {
+			case models.IsCode(err, models.CodeNotFound):
+				a = nil // erased: nothing to tell
+			case err != nil:
+				s.retry.Store(true)
+				first = cmp.Or(first, err)
+				continue
+			}
+			apps[m.App] = a
+		}
+		if a == nil {
+			err = s.Store.MessageTold(ctx, m.ID)
+		} else {
+			err = s.tell(ctx, a, m)
+		}
+		if err != nil {
+			s.retry.Store(true)
+			first = cmp.Or(first, err)
+			continue
+		}
+		told++
+	}
+	return told, first
 }
 
 // MarkRead implements models.MessageService.

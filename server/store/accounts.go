@@ -22,12 +22,16 @@ func (s *Store) UpdateAccount(ctx context.Context, id string, fn func(*models.Us
 	defer s.auth.dropUser(id)
 	d, err := update(ctx, s, "store.UpdateAccount", s.users, oid, 0, func(d *userDoc) error {
 		st := models.AccountState{Role: models.Role(d.Role), Disabled: d.Disabled, EmailVerified: d.EmailVerified,
-			ResetToken: d.ResetToken, VerifyToken: d.VerifyToken, PasswordHash: d.PasswordHash}
+			ResetToken: d.ResetToken, VerifyToken: d.VerifyToken, PasswordHash: d.PasswordHash,
+			SessionGen: d.SessionGen, KeptSession: d.KeptSession, Notices: toNotices(d.Notices)}
 		if err := fn(toUser(d), &st); err != nil {
 			return err
 		}
 		d.Role, d.Disabled, d.EmailVerified = string(st.Role), st.Disabled, st.EmailVerified
 		d.ResetToken, d.VerifyToken, d.PasswordHash = st.ResetToken, st.VerifyToken, st.PasswordHash
+		// The change and its notice, and the end of the sessions it ends,
+		// are this one write: no crash can keep one without the other.
+		d.SessionGen, d.KeptSession, d.Notices = st.SessionGen, st.KeptSession, toNoticeDocs(st.Notices)
 		return nil
 	})
 	if err != nil {
@@ -71,6 +75,68 @@ func (s *Store) AllUsers(ctx context.Context) ([]*models.User, error) {
 		return 0
 	})
 	return out, nil
+}
+
+// PendingNotices implements models.UserStore: a scan (the embedded
+// database decodes every account for a filter that is not an _id), run
+// at start and now and then, never on a request.
+func (s *Store) PendingNotices(ctx context.Context) ([]models.AccountNotices, error) {
+	const op = "store.PendingNotices"
+	cur, err := s.users.Find(ctx, bson.D{{Key: "notices", Value: bson.D{{Key: "$exists", Value: true}}}},
+		options.Find().SetProjection(bson.D{{Key: "password_hash", Value: 0}, {Key: "reset_token", Value: 0}, {Key: "verify_token", Value: 0}}))
+	if err != nil {
+		return nil, translate(op, err)
+	}
+	var docs []userDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, translate(op, err)
+	}
+	var out []models.AccountNotices
+	for i := range docs {
+		if len(docs[i].Notices) > 0 {
+			out = append(out, models.AccountNotices{User: toUser(&docs[i]), Notices: toNotices(docs[i].Notices)})
+		}
+	}
+	return out, nil
+}
+
+// NoticeTold implements models.UserStore. It writes the notices left, or
+// removes the field, without a new version: the account's owner, who may
+// be editing their profile with the version they read, changed nothing.
+// On MongoDB another process's replace read before this may put the
+// notice back; it is then told again under its key, which adds nothing.
+func (s *Store) NoticeTold(ctx context.Context, id, key string) error {
+	const op = "store.NoticeTold"
+	oid, err := objectID(id)
+	if err != nil {
+		return nil // no such account: nothing pending
+	}
+	// The cache needs no drop: the users it holds carry no notices.
+	unlock := s.locks.lock(s.users.Name(), oid)
+	defer unlock()
+	for range casRetries {
+		var d userDoc
+		if ok, err := found(op, s.users.FindOne(ctx, idFilter(oid), options.FindOne().SetProjection(
+			bson.D{{Key: "notices", Value: 1}, {Key: "version", Value: 1}})).Decode(&d)); err != nil || !ok {
+			return err
+		}
+		left := slices.DeleteFunc(slices.Clone(d.Notices), func(n noticeDoc) bool { return n.Key == key })
+		if len(left) == len(d.Notices) {
+			return nil
+		}
+		change := bson.D{{Key: "$unset", Value: bson.D{{Key: "notices", Value: ""}}}}
+		if len(left) > 0 {
+			change = bson.D{{Key: "$set", Value: bson.D{{Key: "notices", Value: left}}}}
+		}
+		res, err := s.users.UpdateOne(ctx, s.casFilter(oid, d.Version), change)
+		if err != nil {
+			return translate(op, err)
+		}
+		if res.MatchedCount == 1 {
+			return nil
+		}
+	}
+	return models.Errorf(models.CodeConflict, "the account is being changed by others; try again")
 }
 
 // accountTokenDoc is a mailed single-use token; its _id is the token's

@@ -115,6 +115,13 @@ func indexSpecs(onMongo bool) map[string][]mongo.IndexModel {
 			}
 		}
 	}
+	// The notices' sweep looks for the few accounts and messages that
+	// hold an untold notice; on MongoDB a sparse index finds them without
+	// a scan (the embedded database scans, and sweeps only at start).
+	specs[collUsers] = append(specs[collUsers], mongo.IndexModel{Keys: bson.D{{Key: "notices", Value: 1}},
+		Options: options.Index().SetName("untold_notices").SetSparse(true)})
+	specs[collMessages] = append(specs[collMessages], mongo.IndexModel{Keys: bson.D{{Key: "untold", Value: 1}},
+		Options: options.Index().SetName("untold").SetSparse(true)})
 	for _, name := range models.FeedCollections {
 		specs[name] = append(specs[name], mongo.IndexModel{
 			Keys:    bson.D{{Key: "_id", Value: 1}, {Key: "version", Value: 1}},

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"time"
 
+	"go.mongodb.org/mongo-driver/bson"
+
 	"github.com/szdc/talenthub/models"
 )
 
@@ -35,6 +37,14 @@ type messageDoc struct {
 	AuthorName string    `bson:"author_name"`
 	Body       string    `bson:"body"`
 	At         time.Time `bson:"at"`
+	// Untold marks a message whose notifications are not made yet: set in
+	// the insert that stores it, cleared once they are (absent: told).
+	Untold bool `bson:"untold,omitempty"`
+}
+
+func toMessage(d *messageDoc) *models.Message {
+	return &models.Message{ID: d.ID, N: d.N, Side: models.Side(d.Side), AuthorID: d.AuthorID, AuthorName: d.AuthorName,
+		Body: d.Body, At: d.At, App: d.App}
 }
 
 func messageID(app string, n int) string { return app + "#" + strconv.Itoa(n) }
@@ -69,7 +79,7 @@ func (s *Store) AppendMessage(ctx context.Context, appID string, m *models.Messa
 			return nil, models.Errorf(models.CodeConflict, "the thread holds %d messages, the most it may", models.MaxThread)
 		}
 		d := messageDoc{ID: messageID(appID, h.Count), App: appID, N: h.Count, Side: string(m.Side), AuthorID: m.AuthorID,
-			AuthorName: m.AuthorName, Body: m.Body, At: m.At.UTC().Truncate(time.Millisecond)}
+			AuthorName: m.AuthorName, Body: m.Body, At: m.At.UTC().Truncate(time.Millisecond), Untold: true}
 		_, err = msgs.InsertOne(ctx, d)
 		err = translate(op, err)
 		if err != nil && !models.IsCode(err, models.CodeConflict) {
@@ -87,7 +97,7 @@ func (s *Store) AppendMessage(ctx context.Context, appID string, m *models.Messa
 		}
 		if err == nil {
 			out := *m
-			out.ID, out.N, out.At = d.ID, d.N, d.At
+			out.ID, out.N, out.At, out.App = d.ID, d.N, d.At, appID
 			return &out, nil
 		}
 		// The number was taken: by another writer, or by one that stopped
@@ -107,8 +117,33 @@ func (s *Store) Messages(ctx context.Context, appID string, from, to int) ([]*mo
 		} else if !ok {
 			continue
 		}
-		out = append(out, &models.Message{ID: d.ID, N: d.N, Side: models.Side(d.Side), AuthorID: d.AuthorID, AuthorName: d.AuthorName,
-			Body: d.Body, At: d.At})
+		out = append(out, toMessage(&d))
+	}
+	return out, nil
+}
+
+// MessageTold implements models.MessageStore.
+func (s *Store) MessageTold(ctx context.Context, id string) error {
+	_, err := s.db.Collection(collMessages).UpdateOne(ctx, idFilter(id), bson.D{{Key: "$unset", Value: bson.D{{Key: "untold", Value: ""}}}})
+	return translate("store.MessageTold", err)
+}
+
+// UntoldMessages implements models.MessageStore: a scan (the embedded
+// database decodes every message for a filter that is not an _id), run at
+// start and now and then, never on a request.
+func (s *Store) UntoldMessages(ctx context.Context) ([]*models.Message, error) {
+	const op = "store.UntoldMessages"
+	cur, err := s.db.Collection(collMessages).Find(ctx, bson.D{{Key: "untold", Value: true}})
+	if err != nil {
+		return nil, translate(op, err)
+	}
+	var docs []messageDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, translate(op, err)
+	}
+	out := make([]*models.Message, len(docs))
+	for i := range docs {
+		out[i] = toMessage(&docs[i])
 	}
 	return out, nil
 }

@@ -17,10 +17,11 @@ type sessionDoc struct {
 	ExpiresAt  time.Time          `bson:"expires_at"`
 	ClientAddr string             `bson:"client_addr"`
 	UserAgent  string             `bson:"user_agent"`
+	Gen        int64              `bson:"gen,omitempty"` // absent in older sessions: 0
 }
 
 func toSession(d *sessionDoc) *models.Session {
-	return &models.Session{ID: d.ID, UserID: d.UserID.Hex(), CreatedAt: d.CreatedAt, ExpiresAt: d.ExpiresAt, ClientAddr: d.ClientAddr, UserAgent: d.UserAgent}
+	return &models.Session{ID: d.ID, UserID: d.UserID.Hex(), CreatedAt: d.CreatedAt, ExpiresAt: d.ExpiresAt, ClientAddr: d.ClientAddr, UserAgent: d.UserAgent, Gen: d.Gen}
 }
 
 func toSessionDoc(ss *models.Session) (*sessionDoc, error) {
@@ -28,7 +29,7 @@ func toSessionDoc(ss *models.Session) (*sessionDoc, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &sessionDoc{ID: ss.ID, UserID: uid, CreatedAt: ss.CreatedAt, ExpiresAt: ss.ExpiresAt, ClientAddr: ss.ClientAddr, UserAgent: ss.UserAgent}, nil
+	return &sessionDoc{ID: ss.ID, UserID: uid, CreatedAt: ss.CreatedAt, ExpiresAt: ss.ExpiresAt, ClientAddr: ss.ClientAddr, UserAgent: ss.UserAgent, Gen: ss.Gen}, nil
 }
 
 // CreateSession implements models.SessionStore.

@@ -25,10 +25,23 @@ type userDoc struct {
 	Disabled      bool   `bson:"disabled,omitempty"`
 	ResetToken    string `bson:"reset_token,omitempty"`
 	VerifyToken   string `bson:"verify_token,omitempty"`
-	Meta          `bson:",inline"`
+	// Absent in accounts older than these fields: generation 0 (which
+	// their sessions have), no session kept, no notice pending.
+	SessionGen  int64       `bson:"session_gen,omitempty"`
+	KeptSession string      `bson:"kept_session,omitempty"`
+	Notices     []noticeDoc `bson:"notices,omitempty"`
+	Meta        `bson:",inline"`
 	// Rest keeps the fields this version does not know (written by a newer
 	// one during a rolling deploy), so that a replace does not drop them.
 	Rest bson.M `bson:",inline"`
+}
+
+// noticeDoc is a security notice pending on an account
+// (models.PendingNotice).
+type noticeDoc struct {
+	Key  string    `bson:"key"`
+	Kind string    `bson:"kind"`
+	At   time.Time `bson:"at"`
 }
 
 // emailDoc claims a normalised email for one user. Its _id is the email, so
@@ -44,7 +57,30 @@ func toUser(d *userDoc) *models.User {
 	return &models.User{
 		ID: d.ID.Hex(), Email: d.Email, Name: d.Name, Role: models.Role(d.Role), OrgID: d.OrgID, Language: d.Language,
 		EmailVerified: d.EmailVerified, Disabled: d.Disabled, Version: d.Version, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
+		SessionGen: d.SessionGen, KeptSession: d.KeptSession,
 	}
+}
+
+func toNotices(ds []noticeDoc) []models.PendingNotice {
+	if len(ds) == 0 {
+		return nil
+	}
+	out := make([]models.PendingNotice, len(ds))
+	for i, d := range ds {
+		out[i] = models.PendingNotice{Key: d.Key, Kind: d.Kind, At: d.At}
+	}
+	return out
+}
+
+func toNoticeDocs(ns []models.PendingNotice) []noticeDoc {
+	if len(ns) == 0 {
+		return nil
+	}
+	out := make([]noticeDoc, len(ns))
+	for i, n := range ns {
+		out[i] = noticeDoc{Key: n.Key, Kind: n.Kind, At: n.At.UTC().Truncate(time.Millisecond)}
+	}
+	return out
 }
 
 func toUserDoc(u *models.User, passwordHash string) (*userDoc, error) {

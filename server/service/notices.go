@@ -1,0 +1,52 @@
+package service
+
+import (
+	"cmp"
+	"context"
+	"time"
+)
+
+// SweepNotices tells what changes made outside the change feed left
+// untold: the security notices accounts hold and the messages marked
+// untold (see Accounts.endSessions and Messages.tell for why they are
+// kept with their changes). It returns how many it told.
+func (a *All) SweepNotices(ctx context.Context) (int, error) {
+	n, err := a.Accounts.SweepNotices(ctx)
+	m, merr := a.Messages.SweepNotices(ctx)
+	return n + m, cmp.Or(err, merr)
+}
+
+// FollowNotices sweeps at once (what a crash before the start left), then
+// every tick after a notice failed to be told in this process, and, when
+// every is not 0, every every whatever happened (what another process's
+// crash left, on MongoDB), until ctx ends. A sweep scans the accounts and
+// the messages, which is why it is not run every tick, and why a single
+// process (the embedded database), whose crashes the sweep at start
+// covers, passes 0.
+func (a *All) FollowNotices(ctx context.Context, tick, every time.Duration) {
+	logger := a.Accounts.cfg.Logger
+	sweep := func() {
+		n, err := a.SweepNotices(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			logger.WarnContext(ctx, "notices: sweep; tried again shortly", "told", n, "error", err)
+		case n > 0:
+			logger.InfoContext(ctx, "notices: told what a crash or a failure left", "told", n)
+		}
+	}
+	sweep()
+	last := time.Now()
+	t := time.NewTicker(tick)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if a.Accounts.retry.Load() || a.Messages.retry.Load() || every > 0 && time.Since(last) >= every {
+			sweep()
+			last = time.Now()
+		}
+	}
+}
