@@ -99,12 +99,13 @@ func (w *Web) Mount(app *fiber.App) {
 // IsPage reports whether a path is one of the UI's pages (not the API's,
 // the probes', an asset's or an image's).
 func IsPage(path string) bool {
-	for _, p := range []string{"/api/", "/healthz", "/readyz", "/metrics", "/static/", "/media/"} {
+	for _, p := range []string{"/api/", "/healthz", "/readyz", "/metrics", "/static/"} {
 		if strings.HasPrefix(path, p) {
 			return false
 		}
 	}
-	return true
+	// An image (/media/{id}/{size}); the pickers' /media/{id}/delete is a form.
+	return !strings.HasPrefix(path, "/media/") || strings.HasSuffix(path, "/delete")
 }
 
 // page is what every template gets.

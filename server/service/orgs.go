@@ -122,6 +122,9 @@ func (s *Orgs) SetLogo(ctx context.Context, actor *models.User, id string, in mo
 	if err := models.Validate(in); err != nil {
 		return nil, err
 	}
+	if in.LogoID == o.LogoID {
+		return o, nil // nothing to write
+	}
 	var before []string
 	if o.LogoID != "" {
 		before = []string{o.LogoID}
