@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"syscall"
 	"time"
@@ -45,6 +46,16 @@ const gcPercent = 200
 func main() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(gcPercent)
+	}
+	if os.Getenv("GOMAXPROCS") == "" {
+		// One processor more than Go would take, for the image processing's
+		// thread at the lowest priority (server/media): with as many as the
+		// cores, a processing holds one of them whatever its priority (the
+		// searches' p99 rose 65-90 % under 20 uploads); with one more, the
+		// kernel gives it a core only when searches and pages leave one
+		// free (BENCHMARKS.md, "Media"). Setting it stops Go from following
+		// a container's CPU limit as it changes; GOMAXPROCS overrides.
+		runtime.GOMAXPROCS(runtime.GOMAXPROCS(0) + 1)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -51,6 +51,7 @@ import (
 	"image/jpeg"
 	"image/png"
 	"io"
+	"runtime"
 
 	"golang.org/x/image/draw"
 	"golang.org/x/image/webp"
@@ -162,6 +163,34 @@ func (p *processor) Process(ctx context.Context, r io.Reader) (*models.Image, er
 	case <-ctx.Done():
 		return nil, interrupted(ctx.Err())
 	}
+	type result struct {
+		img *models.Image
+		err error
+	}
+	done := make(chan result, 1)
+	// The decoding and the scaling run on a thread of their own at the
+	// lowest priority (background), so that when the processors are busy
+	// the searches and pages go first; the thread ends with the work, so
+	// its priority never passes to other goroutines.
+	go func() {
+		defer func() {
+			// Off the request's goroutine, a panic would end the process
+			// instead of the request (decode's own are 415 already).
+			if r := recover(); r != nil {
+				done <- result{err: &models.Error{Code: models.CodeInternal, Message: "the image could not be processed", Op: "media.Process", Err: fmt.Errorf("panic: %v", r)}}
+			}
+		}()
+		runtime.LockOSThread()
+		background()
+		img, err := p.work(ctx, f, data, cfg, st)
+		done <- result{img, err}
+	}()
+	res := <-done
+	return res.img, res.err
+}
+
+// work decodes the image and renders its sizes.
+func (p *processor) work(ctx context.Context, f format, data []byte, cfg image.Config, st structure) (*models.Image, error) {
 	m, err := decode(f, data)
 	if err != nil {
 		return nil, err
