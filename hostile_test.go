@@ -4,11 +4,18 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	be "encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"hash/crc32"
+	"image"
+	"image/jpeg"
+	"image/png"
 	"io"
+	"mime/multipart"
 	"net/http"
+	"net/textproto"
 	"net/url"
 	"slices"
 	"sort"
@@ -38,7 +45,7 @@ type hostile struct {
 // and the mail outbox are not records; a follower's position in meta moves
 // with time (below).
 var fingerprintCollections = []string{"users", "user_emails", "talents", "orgs", "bases", "projects", "applications",
-	"recruitments", "audit", "consents", "meta", "targets", "erasures", "org_invitations"}
+	"recruitments", "audit", "consents", "meta", "targets", "erasures", "org_invitations", "media", "media_owner"}
 
 // fingerprint hashes every document of those collections in _id order, and
 // checks that the index holds exactly their ids and versions.
@@ -115,6 +122,46 @@ func send(base string, r hostile) (int, []byte, http.Header, error) {
 	defer res.Body.Close()
 	raw, err := io.ReadAll(res.Body)
 	return res.StatusCode, raw, res.Header, err
+}
+
+// hostileImage is a file an attacker uploads as an image.
+type hostileImage struct {
+	name, ctype string
+	data        []byte
+}
+
+// hostileImages are files that must never be stored as images: markup and
+// documents dressed as images, polyglots, bombs, and broken images.
+func hostileImages(t *testing.T) []hostileImage {
+	t.Helper()
+	var pngBuf, jpgBuf bytes.Buffer
+	img := image.NewNRGBA(image.Rect(0, 0, 8, 8))
+	if err := png.Encode(&pngBuf, img); err != nil {
+		t.Fatal(err)
+	}
+	if err := jpeg.Encode(&jpgBuf, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	bomb := bytes.Clone(pngBuf.Bytes())
+	be.BigEndian.PutUint32(bomb[16:], 60000)
+	be.BigEndian.PutUint32(bomb[20:], 60000)
+	be.BigEndian.PutUint32(bomb[29:], crc32.ChecksumIEEE(bomb[12:29]))
+	svg := []byte(`<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(document.cookie)</script></svg>`)
+	return []hostileImage{
+		{"x.png", "image/png", svg},
+		{"x.svg", "image/svg+xml", svg},
+		{"x.jpg", "image/jpeg", []byte("<!DOCTYPE html><html><script>alert(1)</script></html>")},
+		{"x.gif", "image/gif", []byte("GIF89a<script>alert(1)</script>")},
+		{"x.pdf", "application/pdf", []byte("%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj")},
+		{"x.jpg", "image/jpeg", append(bytes.Clone(jpgBuf.Bytes()), []byte("<html><script>alert(1)</script>")...)},
+		{"x.png", "image/png", append(bytes.Clone(pngBuf.Bytes()), []byte("<?php system($_GET['c']); ?>")...)},
+		{"bomb.png", "image/png", bomb},
+		{"cut.png", "image/png", pngBuf.Bytes()[:len(pngBuf.Bytes())/2]},
+		{"cut.jpg", "image/jpeg", jpgBuf.Bytes()[:40]},
+		{"empty.png", "image/png", nil},
+		{"x.webp", "image/webp", []byte("RIFF\x10\x00\x00\x00WEBPVP8 garbage")},
+		{"big.png", "image/png", append(bytes.Clone(pngBuf.Bytes()), make([]byte, 10<<20)...)},
+	}
 }
 
 // TestHostileRequests sends more than 400 hostile requests in 19
@@ -361,6 +408,34 @@ func TestHostileRequests(t *testing.T) {
 		{"GET", "/api/v1/auth/logout"}, {"DELETE", "/api/v1/targets"}, {"PUT", "/api/v1/recruitments"}, {"POST", "/api/v1/stats/recruitment"}, {"PATCH", "/api/v1/orgs"}} {
 		add("methods", r[0], r[1], B, nil)
 	}
+	// 19. hostile images: refused by their content, whatever their name
+	// or declared type, before anything is stored
+	for _, f := range hostileImages(t) {
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		h := textproto.MIMEHeader{}
+		h.Set("Content-Disposition", `form-data; name="file"; filename="`+f.name+`"`)
+		h.Set("Content-Type", f.ctype)
+		fw, _ := mw.CreatePart(h)
+		fw.Write(f.data)
+		mw.Close()
+		reqs = append(reqs, hostile{category: "hostile images", method: "POST", path: "/api/v1/media", token: C1, ctype: mw.FormDataContentType(), body: body.Bytes()})
+	}
+	for _, ct := range []string{"multipart/form-data", "multipart/form-data; boundary=nothere", "image/png", "text/html"} {
+		reqs = append(reqs, hostile{category: "hostile images", method: "POST", path: "/api/v1/media", token: C1, ctype: ct, body: []byte("\x89PNG\r\n")})
+	}
+	for _, p := range []string{"/media/" + talent1 + "/thumb", "/media/..%2F..%2Fgo.mod/thumb", "/media/" + strings.Repeat("f", 24) + "/original",
+		"/api/v1/media/" + strings.Repeat("f", 24)} {
+		m := "GET"
+		if strings.HasPrefix(p, "/api/") {
+			m = "DELETE"
+		}
+		add("hostile images", m, p, C1, nil)
+	}
+	add("hostile images", "PATCH", "/api/v1/talents/"+talent1, C1, []byte(`{"avatar_id":"`+strings.Repeat("a", 24)+`"}`))
+	add("hostile images", "PATCH", "/api/v1/talents/"+talent1, C1, []byte(`{"works":[{"title":"x","images":["../../etc/passwd"]}]}`))
+	add("hostile images", "PUT", "/api/v1/orgs/"+org1+"/logo", O1, []byte(`{"logo_id":"`+strings.Repeat("b", 24)+`"}`))
+
 	// 18. unknown query parameters
 	for _, p := range []string{"/api/v1/talents?foo=1", "/api/v1/projects?debug=true", "/api/v1/recruitments?admin=1", "/api/v1/orgs?_id=x",
 		"/api/v1/stats/recruitment?year=2025&by=month&format=sql", "/api/v1/targets?year=2025&year2=1"} {

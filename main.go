@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"syscall"
 	"time"
@@ -26,6 +27,7 @@ import (
 	"github.com/szdc/talenthub/server/embeddb"
 	"github.com/szdc/talenthub/server/figures"
 	"github.com/szdc/talenthub/server/mail"
+	"github.com/szdc/talenthub/server/media"
 	"github.com/szdc/talenthub/server/notify"
 	"github.com/szdc/talenthub/server/service"
 	"github.com/szdc/talenthub/server/store"
@@ -44,6 +46,16 @@ const gcPercent = 200
 func main() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(gcPercent)
+	}
+	if os.Getenv("GOMAXPROCS") == "" {
+		// One processor more than Go would take, for the image processing's
+		// thread at the lowest priority (server/media): with as many as the
+		// cores, a processing holds one of them whatever its priority (the
+		// searches' p99 rose 65-90 % under 20 uploads); with one more, the
+		// kernel gives it a core only when searches and pages leave one
+		// free (BENCHMARKS.md, "Media"). Setting it stops Go from following
+		// a container's CPU limit as it changes; GOMAXPROCS overrides.
+		runtime.GOMAXPROCS(runtime.GOMAXPROCS(0) + 1)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -215,8 +227,13 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	if err != nil {
 		return err
 	}
+	blobs, err := openBlobs(ctx, cfg, db)
+	if err != nil {
+		return err
+	}
 	svc := service.New(service.Config{Store: db.store, Index: ix, Figures: fig, Accounts: service.AccountsConfig{SessionTTL: cfg.SessionTTL},
-		Weights: cfg.weights, Logger: logger, Mailer: mailer, Mail: mailer})
+		Weights: cfg.weights, Logger: logger, Mailer: mailer, Mail: mailer,
+		Images: media.NewProcessor(media.Limits{}), Blobs: blobs})
 	if err := svc.Taxonomies.Seed(ctx); err != nil {
 		return fmt.Errorf("seed the taxonomy: %w", err)
 	}
@@ -283,7 +300,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	go func() { served <- srv.Serve(ln) }()
 
 	go watch.run(ctx)
-	go janitor(ctx, db.store, cfg.feedRetention(), logger)
+	go janitor(ctx, db.store, svc.Media.SweepOrphans, cfg.feedRetention(), logger)
 	go ix.Follow(ctx, time.Second, time.Hour)
 	if db.embedded != nil {
 		// One process sees every write of the embedded database: its
@@ -405,14 +422,14 @@ func bootstrapAdmin(ctx context.Context, cfg config, accounts *service.Accounts,
 
 // janitor prunes the change feed every 30 s (keeping retention: on the
 // embedded database every read of the feed scans it) and purges expired
-// sessions, rate-limit counters and mailed tokens at its first round and
-// then every hour: on MongoDB their TTL indexes delete them too, but the
+// sessions, rate-limit counters and mailed tokens, and the uploads nothing
+// used within a day, at its first round and then every hour: on MongoDB their TTL indexes delete them too, but the
 // embedded database has none, and a process restarted more often than the
 // interval must purge all the same. The first round waits 30 s, so that
 // after a long stop the followers move their cursors past the old entries
 // before the prune watermark does (otherwise they would take the prune for
 // a gap and reconcile everything).
-func janitor(ctx context.Context, st *store.Store, retention time.Duration, logger *slog.Logger) {
+func janitor(ctx context.Context, st *store.Store, sweepMedia func(context.Context) (int, error), retention time.Duration, logger *slog.Logger) {
 	const purgeEvery = time.Hour
 	t := time.NewTicker(30 * time.Second)
 	defer t.Stop()
@@ -435,8 +452,25 @@ func janitor(ctx context.Context, st *store.Store, retention time.Duration, logg
 			} else if n > 0 {
 				logger.Info("purged expired sessions and counters", "count", n)
 			}
+			if n, err := sweepMedia(ctx); err != nil {
+				if ctx.Err() == nil {
+					logger.Warn("remove unused uploads", "error", err)
+				}
+			} else if n > 0 {
+				logger.Info("removed uploads nothing used within a day", "count", n)
+			}
 		}
 	}
+}
+
+// openBlobs opens where images' bytes are kept: files under DATA_DIR/media
+// beside the embedded database (a backup of DATA_DIR holds them), and the
+// database's GridFS bucket on MongoDB, which every process shares.
+func openBlobs(ctx context.Context, cfg config, db *database) (models.BlobStore, error) {
+	if db.embedded != nil {
+		return media.NewFileStore(filepath.Join(cfg.DataDir, "media"))
+	}
+	return db.store.Blobs(ctx)
 }
 
 // displayAddr turns a listener address into one a browser can open.

@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"io"
+	"time"
 )
 
 // Purposes of an uploaded image: what it may be attached to.
@@ -65,4 +66,92 @@ type BlobStore interface {
 	// Keys calls fn with every key stored, in no particular order, until
 	// fn returns an error (which Keys then returns).
 	Keys(ctx context.Context, fn func(key string) error) error
+}
+
+// Limits of an account's media.
+const (
+	MaxMediaPerAccount      = 300       // 12 images for each of 24 works, and a few more
+	MaxMediaBytesPerAccount = 200 << 20 // of the sizes stored
+)
+
+// Medium is an uploaded image as stored: its two sizes (by their blobs'
+// keys) and who uploaded it for what. It is attached to at most one object
+// (AttachedTo, "talents/<id>", "orgs/<id>" or "projects/<id>"), and is seen
+// by whoever may see that object while the object still names it; until
+// then only by its owner.
+type Medium struct {
+	ID          string    `json:"id"`
+	OwnerID     string    `json:"owner_id"`
+	OrgID       string    `json:"-"` // the owner's organisation at upload (logos and covers)
+	Purpose     string    `json:"purpose"`
+	ContentType string    `json:"content_type"`
+	Width       int       `json:"width"`
+	Height      int       `json:"height"`
+	ThumbWidth  int       `json:"thumb_width"`
+	ThumbHeight int       `json:"thumb_height"`
+	Bytes       int64     `json:"bytes"` // both sizes together, as counted against the quota
+	LargeKey    string    `json:"-"`
+	ThumbKey    string    `json:"-"`
+	AttachedTo  string    `json:"-"`
+	URL         string    `json:"url"`
+	ThumbURL    string    `json:"thumb_url"`
+	Version     int64     `json:"version"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+// MediumURL is where a size of a medium is served.
+func MediumURL(id, size string) string { return "/media/" + id + "/" + size }
+
+// WithURLs returns m with its URLs set.
+func (m *Medium) WithURLs() *Medium {
+	c := *m
+	c.URL, c.ThumbURL = MediumURL(m.ID, SizeLarge), MediumURL(m.ID, SizeThumb)
+	return &c
+}
+
+// Key returns the blob key of a size, or "" for an unknown size.
+func (m *Medium) Key(size string) string {
+	switch size {
+	case SizeLarge:
+		return m.LargeKey
+	case SizeThumb:
+		return m.ThumbKey
+	}
+	return ""
+}
+
+// MediaUse names the object that uses media ("talent/<id>", …).
+func MediaUse(kind Kind, id string) string { return string(kind) + "/" + id }
+
+// MediaStore persists media's records (their bytes are in a BlobStore).
+type MediaStore interface {
+	// CreateMedium stores m (its ID set by the store) and adds it to its
+	// owner's list, refusing with CodeConflict past the account's limits.
+	CreateMedium(ctx context.Context, m *Medium) error
+	// Medium returns the medium of id, or CodeNotFound.
+	Medium(ctx context.Context, id string) (*Medium, error)
+	// OwnerMedia returns the media an account uploaded, oldest first.
+	OwnerMedia(ctx context.Context, ownerID string) ([]*Medium, error)
+	// AttachMedium records which object uses the medium ("" detaches).
+	AttachMedium(ctx context.Context, id, use string) error
+	// DeleteMedium removes the record of a medium and its place in its
+	// owner's list; a missing one is not an error.
+	DeleteMedium(ctx context.Context, m *Medium) error
+	// UnattachedMedia returns the media attached to nothing that were
+	// uploaded before the time given, at most limit of them.
+	UnattachedMedia(ctx context.Context, before time.Time, limit int) ([]*Medium, error)
+}
+
+// MediaService uploads, serves and removes images.
+type MediaService interface {
+	// Upload processes and stores an image for purpose (PurposeWork when
+	// empty).
+	Upload(ctx context.Context, actor *User, purpose string, r io.Reader) (*Medium, error)
+	// Delete removes one of the actor's own media that nothing uses.
+	Delete(ctx context.Context, actor *User, id string) error
+	// Open returns a size of a medium the actor may see, or CodeNotFound
+	// (a medium the actor may not see does not exist for them).
+	Open(ctx context.Context, actor *User, id, size string) (*Medium, []byte, error)
+	// Mine lists the actor's uploads.
+	Mine(ctx context.Context, actor *User) ([]*Medium, error)
 }

@@ -44,9 +44,11 @@ type Org struct {
 	MemberIDs  []string  `json:"member_ids"`
 	ManagerIDs []string  `json:"manager_ids"`
 	CreatedBy  string    `json:"created_by"`
-	Version    int64     `json:"version"`
-	CreatedAt  time.Time `json:"created_at"`
-	UpdatedAt  time.Time `json:"updated_at"`
+	// LogoID is the id of the organisation's logo (a models.Medium), or "".
+	LogoID    string    `json:"logo_id"`
+	Version   int64     `json:"version"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // HasFlag reports whether the organisation carries a flag.
@@ -132,6 +134,11 @@ type OrgFilter struct {
 	Page  Page
 }
 
+// LogoInput is the body of PUT /orgs/{id}/logo.
+type LogoInput struct {
+	LogoID string `json:"logo_id" validate:"omitempty,len=24,hexadecimal"`
+}
+
 // OrgService manages organisations.
 type OrgService interface {
 	// Create registers an organisation with the actor as its first member.
@@ -167,6 +174,9 @@ type OrgService interface {
 	// CodeNotFound without an invitation, CodeConflict when the actor
 	// belongs to an organisation that is not rejected.
 	AnswerInvitation(ctx context.Context, actor *User, id string, in InvitationAnswer) (*User, error)
+	// SetLogo sets (or, with an empty id, removes) the organisation's logo:
+	// an image a manager uploaded for PurposeLogo (managers only).
+	SetLogo(ctx context.Context, actor *User, id string, in LogoInput) (*Org, error)
 	// RemoveMember removes a member: the actor themselves (leaving) or, by
 	// a manager, a member who is not a manager. CodeConflict when the last
 	// manager would leave others without one.

@@ -47,10 +47,12 @@ type Project struct {
 	PayUnit     PayUnit       `json:"pay_unit,omitempty"`
 	PayCurrency string        `json:"pay_currency,omitempty"`
 	Status      ProjectStatus `json:"status"`
-	CreatedBy   string        `json:"created_by"`
-	Version     int64         `json:"version"`
-	CreatedAt   time.Time     `json:"created_at"`
-	UpdatedAt   time.Time     `json:"updated_at"`
+	// CoverID is the id of the project's cover image (a models.Medium), or "".
+	CoverID   string    `json:"cover_id"`
+	CreatedBy string    `json:"created_by"`
+	Version   int64     `json:"version"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // PayUnit is what a project's pay is counted per.
@@ -127,6 +129,7 @@ type ProjectInput struct {
 	PayMin  *int    `json:"pay_min" validate:"required_with=PayMax PayUnit,omitempty,gte=0,lte=100000000"`
 	PayMax  *int    `json:"pay_max" validate:"required_with=PayMin PayUnit,omitempty,gte=0,lte=100000000,gtefield=PayMin"`
 	PayUnit PayUnit `json:"pay_unit" validate:"required_with=PayMin PayMax,omitempty,oneof=month day hour project"`
+	CoverID string  `json:"cover_id" validate:"omitempty,len=24,hexadecimal"`
 }
 
 // ProjectUpdate is the body of PATCH /projects/{id}.
@@ -145,6 +148,7 @@ type ProjectUpdate struct {
 	// with pay_min and pay_max left out.
 	PayUnit *PayUnit       `json:"pay_unit"`
 	Status  *ProjectStatus `json:"status" validate:"omitempty,oneof=open closed"`
+	CoverID *string        `json:"cover_id"`
 }
 
 // Normalize trims and cleans the input.
@@ -156,13 +160,14 @@ func (in *ProjectInput) Normalize() {
 	in.Description = strings.TrimSpace(in.Description)
 	in.Skills = cleanList(in.Skills)
 	in.Industries = cleanList(in.Industries)
+	in.CoverID = strings.TrimSpace(in.CoverID)
 }
 
 // Input returns the project as the input that would create it.
 func (p *Project) Input() ProjectInput {
 	return ProjectInput{Title: p.Title, Description: p.Description, Kind: p.Kind, Skills: slices.Clone(p.Skills),
 		Industries: slices.Clone(p.Industries), District: p.District, Openings: p.Openings, Deadline: p.Deadline,
-		PayMin: clonePtr(p.PayMin), PayMax: clonePtr(p.PayMax), PayUnit: p.PayUnit}
+		PayMin: clonePtr(p.PayMin), PayMax: clonePtr(p.PayMax), PayUnit: p.PayUnit, CoverID: p.CoverID}
 }
 
 func clonePtr[T any](v *T) *T {
@@ -193,6 +198,7 @@ func (u ProjectUpdate) Apply(in ProjectInput) ProjectInput {
 	if u.PayMax != nil {
 		in.PayMax = clonePtr(u.PayMax)
 	}
+	setIf(&in.CoverID, u.CoverID)
 	return in
 }
 
@@ -200,7 +206,7 @@ func (u ProjectUpdate) Apply(in ProjectInput) ProjectInput {
 func (p *Project) ApplyInput(in ProjectInput) {
 	p.Title, p.Description, p.Kind = in.Title, in.Description, in.Kind
 	p.Skills, p.Industries, p.District = nonNilList(in.Skills), nonNilList(in.Industries), in.District
-	p.Openings, p.Deadline = in.Openings, in.Deadline
+	p.Openings, p.Deadline, p.CoverID = in.Openings, in.Deadline, in.CoverID
 	p.PayMin, p.PayMax, p.PayUnit, p.PayCurrency = clonePtr(in.PayMin), clonePtr(in.PayMax), in.PayUnit, ""
 	if p.HasPay() {
 		p.PayCurrency = PayCurrency

@@ -22,6 +22,7 @@ type Services struct {
 	SavedSearches SavedSearchService
 	Messages      MessageService
 	Desk          DeskService
+	Media         MediaService
 	// Vocabulary is nil where no index mines synonyms (its routes answer
 	// 503).
 	Vocabulary Vocabulary

@@ -56,6 +56,8 @@ type Work struct {
 	Description string   `json:"description"`
 	Year        int      `json:"year"`
 	Tags        []string `json:"tags"`
+	// Images are ids of media (models.Medium), the first the cover.
+	Images []string `json:"images"`
 }
 
 // Talent is a creator's profile. Its ID is the owner's user ID: one profile
@@ -76,6 +78,8 @@ type Talent struct {
 	Available       bool       `json:"available"`
 	Visibility      Visibility `json:"visibility"`
 	Contact         Contact    `json:"contact"`
+	// AvatarID is the id of the profile's photo (a models.Medium), or "".
+	AvatarID string `json:"avatar_id"`
 	// ContactMasked tells the client that Contact holds masked values.
 	ContactMasked bool      `json:"contact_masked"`
 	Works         []Work    `json:"works"`
@@ -98,6 +102,7 @@ type WorkInput struct {
 	Description string   `json:"description" validate:"multiline,max=2000"`
 	Year        int      `json:"year" validate:"omitempty,gte=1950,lte=2100"`
 	Tags        []string `json:"tags" validate:"max=20,dive,required,singleline,max=40"`
+	Images      []string `json:"images" validate:"max=12,unique,dive,len=24,hexadecimal"`
 }
 
 // TalentInput is the body of POST /talents. Server-owned fields (id,
@@ -118,6 +123,7 @@ type TalentInput struct {
 	Contact         ContactInput `json:"contact"`
 	Works           []WorkInput  `json:"works" validate:"max=50,dive"`
 	Languages       []string     `json:"languages" validate:"max=10,unique,dive,langtag"`
+	AvatarID        string       `json:"avatar_id" validate:"omitempty,len=24,hexadecimal"`
 }
 
 // TalentUpdate is the body of PATCH /talents/{id}: a nil field is left as
@@ -138,6 +144,7 @@ type TalentUpdate struct {
 	Contact         *ContactInput `json:"contact"`
 	Works           *[]WorkInput  `json:"works"`
 	Languages       *[]string     `json:"languages"`
+	AvatarID        *string       `json:"avatar_id"`
 }
 
 // Normalize trims text and drops empty list entries, so that what is stored
@@ -151,6 +158,7 @@ func (in *TalentInput) Normalize() {
 	in.Industries = cleanList(in.Industries)
 	in.District = strings.TrimSpace(in.District)
 	in.Languages = cleanList(in.Languages)
+	in.AvatarID = strings.TrimSpace(in.AvatarID)
 	in.Contact.Email = NormalizeEmail(in.Contact.Email)
 	in.Contact.Phone = strings.Join(strings.FieldsFunc(in.Contact.Phone, func(r rune) bool { return r == ' ' || r == '-' }), "")
 	for i := range in.Works {
@@ -159,6 +167,7 @@ func (in *TalentInput) Normalize() {
 		w.URL = strings.TrimSpace(w.URL)
 		w.Description = strings.TrimSpace(w.Description)
 		w.Tags = cleanList(w.Tags)
+		w.Images = cleanList(w.Images)
 	}
 }
 
@@ -205,8 +214,25 @@ func (t *Talent) apply(in TalentInput) {
 	t.Works = make([]Work, len(in.Works))
 	for i, w := range in.Works {
 		t.Works[i] = Work(w)
+		if t.Works[i].Images == nil {
+			t.Works[i].Images = []string{}
+		}
 	}
 	t.Languages = in.Languages
+	t.AvatarID = in.AvatarID
+}
+
+// MediaIDs are the media the profile names: its photo and its works'
+// images.
+func (t *Talent) MediaIDs() []string {
+	var ids []string
+	if t.AvatarID != "" {
+		ids = append(ids, t.AvatarID)
+	}
+	for _, w := range t.Works {
+		ids = append(ids, w.Images...)
+	}
+	return ids
 }
 
 // Input returns the profile as the input that would create it, so that an
@@ -218,10 +244,10 @@ func (t *Talent) Input() TalentInput {
 		Skills: slices.Clone(t.Skills), Tools: slices.Clone(t.Tools), Industries: slices.Clone(t.Industries),
 		District: t.District, Origin: t.Origin, YearsExperience: t.YearsExperience, Level: t.Level,
 		Available: &avail, Visibility: t.Visibility, Contact: ContactInput(t.Contact),
-		Works: make([]WorkInput, len(t.Works)), Languages: slices.Clone(t.Languages),
+		Works: make([]WorkInput, len(t.Works)), Languages: slices.Clone(t.Languages), AvatarID: t.AvatarID,
 	}
 	for i, w := range t.Works {
-		w.Tags = slices.Clone(w.Tags)
+		w.Tags, w.Images = slices.Clone(w.Tags), slices.Clone(w.Images)
 		in.Works[i] = WorkInput(w)
 	}
 	return in
@@ -246,6 +272,7 @@ func (u TalentUpdate) Apply(in TalentInput) TalentInput {
 	setIf(&in.Contact, u.Contact)
 	setListIf(&in.Works, u.Works)
 	setListIf(&in.Languages, u.Languages)
+	setIf(&in.AvatarID, u.AvatarID)
 	return in
 }
 
@@ -278,6 +305,9 @@ type TalentExport struct {
 	ContactConsents []Consent      `json:"contact_consents"`
 	ContactReveals  []*AuditEntry  `json:"contact_reveals"`
 	Recruitments    []*Recruitment `json:"recruitments"`
+	// Media are the images the creator uploaded (their URLs work for the
+	// creator).
+	Media []*Medium `json:"media"`
 	// Threads are the messages of each application, by its id.
 	Threads map[string][]*Message `json:"threads"`
 }

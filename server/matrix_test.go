@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"strings"
@@ -375,6 +376,18 @@ func rows(w *world) []row {
 		// organisations, about profiles they may read.
 		{"GET", "/api/v1/talents/:id/notes", "talent A", fixed("/api/v1/talents/"+w.talentA+"/notes", nil), [nRoles]int{401, 403, 403, ok, ok, 403, 403}},
 		{"POST", "/api/v1/talents/:id/notes", "talent A", fixed("/api/v1/talents/"+w.talentA+"/notes", map[string]any{"body": "作品扎实"}), [nRoles]int{401, 403, 403, cr, cr, 403, 403}},
+		{"POST", "/api/v1/media", "a JSON body", fixed("/api/v1/media", map[string]any{"file": "x"}), [nRoles]int{401, 415, 415, 415, 415, 415, 415}},
+		{"GET", "/api/v1/media", "", fixed("/api/v1/media", nil), [nRoles]int{401, ok, ok, ok, ok, ok, ok}},
+		{"DELETE", "/api/v1/media/:id", "the creator's unused upload", func(w *world, _ role) target {
+			return target{path: "/api/v1/media/" + w.upload(creator, models.PurposeWork).ID}
+		}, [nRoles]int{401, no, 404, 404, 404, 404, 404}},
+		{"GET", "/media/:id/:size", "an image of talent A's work (visible to organisations)", func(w *world, _ role) target {
+			return target{path: "/media/" + w.workImage() + "/thumb"}
+		}, [nRoles]int{404, ok, 404, ok, ok, ok, ok}},
+		{"GET", "/media/:id/:size", "the creator's upload that nothing shows", func(w *world, _ role) target {
+			return target{path: "/media/" + w.upload(creator, models.PurposeWork).ID + "/large"}
+		}, [nRoles]int{404, ok, 404, 404, 404, 404, 404}},
+		{"PUT", "/api/v1/orgs/:id/logo", "O1's logo removed", fixed("/api/v1/orgs/"+O1+"/logo", map[string]any{"logo_id": ""}), [nRoles]int{401, 403, 403, ok, 403, 403, 403}},
 		{"GET", "/api/v1/favourites", "", fixed("/api/v1/favourites", nil), [nRoles]int{401, 403, 403, ok, ok, 403, 403}},
 		{"PUT", "/api/v1/favourites/:talent_id", "talent A", fixed("/api/v1/favourites/"+w.talentA, nil), [nRoles]int{401, 403, 403, no, no, 403, 403}},
 		{"DELETE", "/api/v1/favourites/:talent_id", "talent A", fixed("/api/v1/favourites/"+w.talentA, nil), [nRoles]int{401, 403, 403, no, no, 403, 403}},
@@ -489,6 +502,22 @@ func throwaway(path string, body any) func(*world, role) target {
 		tok, _ := w.throwaway(r)
 		return target{path: path, body: body, tokens: map[role]string{r: tok}}
 	}
+}
+
+// upload stores a small image uploaded by the user of r.
+func (w *world) upload(r role, purpose string) *models.Medium {
+	m, err := w.e.svc.Media.Upload(w.ctx(), w.users[r], purpose, bytes.NewReader(testPNG(w.e.t, 40, 30)))
+	w.must(err)
+	return m
+}
+
+// workImage adds a new image to talent A's works and returns its id.
+func (w *world) workImage() string {
+	m := w.upload(creator, models.PurposeWork)
+	works := []models.WorkInput{{Title: "Image " + m.ID, Images: []string{m.ID}}}
+	_, err := w.e.svc.Talents.Update(w.ctx(), w.users[creator], w.talentA, models.TalentUpdate{Works: &works}, 0)
+	w.must(err)
+	return m.ID
 }
 
 // pendingOrg is a fresh pending organisation whose only member acts as the

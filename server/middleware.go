@@ -131,8 +131,12 @@ var errDatabaseDown = errors.New("the database became unavailable")
 // bodyLimit refuses bodies over the limit (the HTTP layer reads up to eight
 // times as much, so that the client reads this answer).
 func (s *Server) bodyLimit(c *fiber.Ctx) error {
-	if len(c.Request().Body()) > s.cfg.BodyLimit {
-		return &models.Error{Code: models.CodeTooLarge, Message: fmt.Sprintf("the request body is larger than %d bytes", s.cfg.BodyLimit)}
+	limit := s.cfg.BodyLimit
+	if c.Method() == fiber.MethodPost && (c.Path() == "/api/v1/media" || c.Path() == "/media") {
+		limit = max(limit, mediaBodyLimit) // an image upload (the API's, or the web UI's)
+	}
+	if len(c.Request().Body()) > limit {
+		return &models.Error{Code: models.CodeTooLarge, Message: fmt.Sprintf("the request body is larger than %d bytes", limit)}
 	}
 	return c.Next()
 }

@@ -26,6 +26,10 @@ func (s *Server) routes() {
 	app.Get("/readyz", s.handleReadyz)
 	app.Get("/metrics", s.authenticate, s.handleMetrics)
 
+	// Images are served beside the pages, with the visibility of what shows
+	// them (the session cookie names the viewer).
+	app.Get("/media/:id/:size", s.gate, s.authenticate, s.handleMediumServe)
+
 	api := app.Group("/api/v1", s.gate, s.authenticate)
 	api.Get("/openapi.json", s.handleOpenAPI)
 
@@ -59,6 +63,9 @@ func (s *Server) routes() {
 	api.Get("/talents/:id/similar", s.requireUser, paged(s.cfg.Talents.Similar))
 	api.Get("/talents/:id/notes", s.requireUser, s.handleNotes)
 	api.Post("/talents/:id/notes", s.requireUser, s.handleNoteAdd)
+	api.Post("/media", s.requireUser, s.handleMediaUpload)
+	api.Get("/media", s.requireUser, s.handleMyMedia)
+	api.Delete("/media/:id", s.requireUser, s.handleMediumDelete)
 	api.Get("/favourites", s.requireUser, s.handleFavourites)
 	api.Put("/favourites/:talent_id", s.requireUser, s.handleFavourite(true))
 	api.Delete("/favourites/:talent_id", s.requireUser, s.handleFavourite(false))
@@ -67,6 +74,7 @@ func (s *Server) routes() {
 	api.Get("/orgs", s.requireUser, s.handleOrgList)
 	api.Get("/orgs/:id", s.requireUser, get(s.cfg.Orgs.Get))
 	api.Post("/orgs/:id/verify", s.requireUser, act(s.cfg.Orgs.Decide))
+	api.Put("/orgs/:id/logo", s.requireUser, act(s.cfg.Orgs.SetLogo))
 	api.Get("/orgs/:id/members", s.requireUser, s.handleOrgMembers)
 	api.Post("/orgs/:id/members", s.requireUser, s.handleOrgInvite)
 	api.Patch("/orgs/:id/members/:user_id", s.requireUser, s.handleOrgMemberUpdate)

@@ -105,7 +105,7 @@ func New(cfg Config) *Server {
 		// shape. A body the HTTP layer itself refuses makes it close the
 		// connection while the client is still sending, which the client
 		// sees as a reset instead of a 413.
-		BodyLimit:             max(8<<20, 8*cfg.BodyLimit),
+		BodyLimit:             max(8<<20, 8*cfg.BodyLimit, 2*mediaBodyLimit),
 		DisableStartupMessage: true,
 		// Strings from the request outlive handlers (logs, services);
 		// fasthttp would otherwise reuse their bytes.

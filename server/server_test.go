@@ -25,6 +25,7 @@ import (
 	"github.com/szdc/talenthub/server"
 	"github.com/szdc/talenthub/server/figures"
 	"github.com/szdc/talenthub/server/mail"
+	"github.com/szdc/talenthub/server/media"
 	"github.com/szdc/talenthub/server/service"
 	"github.com/szdc/talenthub/server/store"
 	"github.com/szdc/talenthub/server/store/storetest"
@@ -85,7 +86,12 @@ func newEnv(t *testing.T, opts ...func(*service.Config)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	scfg := service.Config{Store: st, Index: ix, Figures: fig, Logger: logger, Mailer: mailer, Mail: mailer}
+	blobs, err := media.NewFileStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	scfg := service.Config{Store: st, Index: ix, Figures: fig, Logger: logger, Mailer: mailer, Mail: mailer,
+		Images: media.NewProcessor(media.Limits{}), Blobs: blobs}
 	for _, o := range opts {
 		o(&scfg)
 	}

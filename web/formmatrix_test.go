@@ -55,6 +55,8 @@ var formMatrix = map[string][6]int{
 	"/notifications/read":        {refused, 303, 303, 303, 303, 303},
 	"/saved":                     {refused, 422, 422, 422, 422, 422},
 	"/saved/:id/delete":          {refused, 404, 404, 404, 404, 404}, // another user's saved search
+	"/media":                     {401, 422, 422, 422, 422, 422},     // a picker's upload without its file (JSON for its script)
+	"/media/:id/delete":          {401, 404, 404, 404, 404, 404},     // an upload of nobody's
 	"/applications/:id/messages": {refused, 404, 404, 404, refused, refused},
 	// Creators.
 	"/me/profile":                 {refused, 422, refused, refused, refused, refused},
@@ -70,6 +72,7 @@ var formMatrix = map[string][6]int{
 	// organisation's objects; the account without an organisation has no
 	// members, projects, bases or reports.
 	"/org":                           {refused, refused, 409, 422, refused, refused}, // a member registers no second organisation
+	"/org/logo":                      {refused, refused, 303, 404, refused, refused}, // the logo it does not have removed
 	"/org/members":                   {refused, refused, 422, 404, refused, refused},
 	"/org/members/:user/remove":      {refused, refused, 404, 404, refused, refused},
 	"/org/members/:user/manager":     {refused, refused, 404, 404, refused, refused},
@@ -347,6 +350,9 @@ func formWorld(t *testing.T) (w *realWorld, forms map[string]formCell, tokens, e
 		"/password-reset/confirm": {"/password-reset/confirm", none},
 		"/account":                {"/account", none}, "/account/password": {"/account/password", none}, "/account/mail": {"/account/mail", none},
 		"/account/verify-email": {"/account/verify-email", none}, "/notifications/read": {"/notifications/read", url.Values{"all": {"true"}}},
+		"/media":                     {"/media", url.Values{"purpose": {"work"}}},
+		"/org/logo":                  {"/org/logo", url.Values{"logo_id": {""}}},
+		"/media/:id/delete":          {"/media/" + strings.Repeat("ab", 12) + "/delete", none},
 		"/saved":                     {"/saved", none},
 		"/saved/:id/delete":          {"/saved/" + saved2.ID + "/delete", none},
 		"/applications/:id/messages": {"/applications/" + app2.ID + "/messages", url.Values{"body": {"您好"}}},

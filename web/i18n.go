@@ -148,8 +148,20 @@ func (w *Web) funcs(lang string) template.FuncMap {
 			return template.URL(v.Encode())
 		},
 		"join": strings.Join,
-		"add":  func(a, b int) int { return a + b },
-		"sub":  func(a, b int) int { return a - b },
+		// thumb and large are where an image's sizes are served; cover is
+		// a profile's cover image (the first of its first work with any).
+		"thumb": func(id string) string { return models.MediumURL(id, models.SizeThumb) },
+		"large": func(id string) string { return models.MediumURL(id, models.SizeLarge) },
+		"cover": coverOf,
+		"initial": func(name string) string {
+			for _, r := range strings.TrimSpace(name) {
+				return strings.ToUpper(string(r))
+			}
+			return "?"
+		},
+		"ids": func(id string) []string { return idsOf(id) },
+		"add": func(a, b int) int { return a + b },
+		"sub": func(a, b int) int { return a - b },
 		"seq": func(n int) []int {
 			out := make([]int, n)
 			for i := range out {

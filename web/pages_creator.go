@@ -65,6 +65,7 @@ func profileForm(t *models.Talent, u *models.User) map[string]string {
 		"industries": strings.Join(t.Industries, ","), "district": t.District, "origin": string(t.Origin),
 		"years_experience": strconv.Itoa(t.YearsExperience), "level": string(t.Level), "visibility": string(t.Visibility),
 		"contact.email": t.Contact.Email, "contact.phone": t.Contact.Phone, "languages": strings.Join(t.Languages, ","),
+		"avatar_id": t.AvatarID,
 	}
 	if t.Available {
 		f["available"] = "on"
@@ -107,13 +108,16 @@ func (w *Web) profileSave(c *fiber.Ctx, p *page) (string, error) {
 		in.Skills = []string{}
 	}
 	if cur == nil {
+		if avatar := imageOf(c, "avatar_id"); avatar != nil {
+			in.AvatarID = *avatar
+		}
 		_, err = w.cfg.Talents.Create(c.UserContext(), p.User, in)
 	} else {
 		works := cur.Input().Works
 		_, err = w.cfg.Talents.Update(c.UserContext(), p.User, cur.ID, models.TalentUpdate{
 			Name: &in.Name, Headline: &in.Headline, Bio: &in.Bio, Skills: &in.Skills, Tools: &in.Tools, Industries: &in.Industries,
 			District: &in.District, Origin: &in.Origin, YearsExperience: &in.YearsExperience, Level: &in.Level, Available: in.Available,
-			Visibility: &in.Visibility, Contact: &in.Contact, Works: &works, Languages: &in.Languages,
+			Visibility: &in.Visibility, Contact: &in.Contact, Works: &works, Languages: &in.Languages, AvatarID: imageOf(c, "avatar_id"),
 		}, int64(atoi(p.Form["version"])))
 	}
 	if err != nil {
@@ -155,8 +159,11 @@ func (w *Web) changeWorks(c *fiber.Ctx, p *page, fn func(works []models.WorkInpu
 	return w.redirect(c, "/me/profile#works", "flash.saved")
 }
 
-func workOf(f map[string]string) models.WorkInput {
-	return models.WorkInput{Title: f["title"], URL: f["url"], Description: f["description"], Year: atoi(f["year"]), Tags: listOf(f["tags"])}
+// workOf reads a work's form; its images are those of its picker, or
+// keep when the form had none.
+func workOf(c *fiber.Ctx, f map[string]string, keep []string) models.WorkInput {
+	return models.WorkInput{Title: f["title"], URL: f["url"], Description: f["description"], Year: atoi(f["year"]), Tags: listOf(f["tags"]),
+		Images: imagesOf(c, "images", keep)}
 }
 
 // workIndex reads the :i of a work route.
@@ -171,7 +178,7 @@ func workIndex(c *fiber.Ctx, n int) (int, error) {
 func (w *Web) workAdd(c *fiber.Ctx, p *page) (string, error) {
 	p.Form = formOf(c)
 	return w.changeWorks(c, p, func(works []models.WorkInput) ([]models.WorkInput, error) {
-		return append(works, workOf(p.Form)), nil
+		return append(works, workOf(c, p.Form, nil)), nil
 	})
 }
 
@@ -182,7 +189,7 @@ func (w *Web) workEdit(c *fiber.Ctx, p *page) (string, error) {
 		if err != nil {
 			return nil, err
 		}
-		works[i] = workOf(p.Form)
+		works[i] = workOf(c, p.Form, works[i].Images)
 		return works, nil
 	})
 }

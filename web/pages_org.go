@@ -298,7 +298,7 @@ func projectFormOf(pr *models.Project) map[string]string {
 	}
 	return map[string]string{"title": pr.Title, "description": pr.Description, "kind": string(pr.Kind), "skills": strings.Join(pr.Skills, ", "),
 		"industries": strings.Join(pr.Industries, ","), "district": pr.District, "openings": strconv.Itoa(pr.Openings), "deadline": pr.Deadline,
-		"version": strconv.FormatInt(pr.Version, 10), "pay_unit": string(pr.PayUnit), "pay_min": optItoa(pr.PayMin), "pay_max": optItoa(pr.PayMax)}
+		"version": strconv.FormatInt(pr.Version, 10), "pay_unit": string(pr.PayUnit), "pay_min": optItoa(pr.PayMin), "pay_max": optItoa(pr.PayMax), "cover_id": pr.CoverID}
 }
 
 func optItoa(n *int) string {
@@ -329,7 +329,14 @@ func optAtoi(s string) *int {
 func projectInputOf(c *fiber.Ctx, f map[string]string) models.ProjectInput {
 	return models.ProjectInput{Title: f["title"], Description: f["description"], Kind: models.ProjectKind(f["kind"]), Skills: listOf(f["skills"]),
 		Industries: valuesOf(c, "industries"), District: f["district"], Openings: atoi(f["openings"]), Deadline: f["deadline"],
-		PayMin: optAtoi(f["pay_min"]), PayMax: optAtoi(f["pay_max"]), PayUnit: models.PayUnit(f["pay_unit"])}
+		PayMin: optAtoi(f["pay_min"]), PayMax: optAtoi(f["pay_max"]), PayUnit: models.PayUnit(f["pay_unit"]), CoverID: deref(imageOf(c, "cover_id"))}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
 
 func (w *Web) projectNew(c *fiber.Ctx, p *page) (string, error) {
@@ -406,7 +413,7 @@ func (w *Web) projectUpdate(c *fiber.Ctx, p *page) (string, error) {
 	} else {
 		_, err = w.cfg.Projects.Update(c.UserContext(), p.User, pr.ID, models.ProjectUpdate{Title: &in.Title, Description: &in.Description, Kind: &in.Kind,
 			Skills: &in.Skills, Industries: &in.Industries, District: &in.District, Openings: &in.Openings, Deadline: &in.Deadline,
-			PayMin: in.PayMin, PayMax: in.PayMax, PayUnit: &in.PayUnit}, int64(atoi(p.Form["version"])))
+			PayMin: in.PayMin, PayMax: in.PayMax, PayUnit: &in.PayUnit, CoverID: imageOf(c, "cover_id")}, int64(atoi(p.Form["version"])))
 	}
 	if err != nil {
 		if w.formErrors(p, err) {

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
+	"image/color"
 	"net/url"
 	"os"
 	"regexp"
@@ -18,7 +20,7 @@ import (
 // plain `go test`, and every answer is the one of the UI's authorization
 // matrix (pageMatrix).
 func TestEveryPageRendersForEveryRole(t *testing.T) {
-	w := newRealWorld(t)
+	w := newRealWorld(t, withImages(t))
 	w.clock.set(at(2026, 11, 30))
 	bureau, bureauEmail := w.user("王审核", models.RoleBureau)
 	_, adminEmail := w.user("系统管理员", models.RoleAdmin)
@@ -33,6 +35,22 @@ func TestEveryPageRendersForEveryRole(t *testing.T) {
 		Skills: []string{"原画"}, District: "nanshan", Openings: 2})
 	w.must(err)
 	app, err := w.svc.Applications.Create(w.ctx, creator, proj.ID, models.ApplicationInput{Message: "您好"})
+	w.must(err)
+	// Images on every kind of page: the profile's photo and a work's two,
+	// the organisation's logo and the project's cover.
+	upload := func(u *models.User, purpose string) string {
+		m, err := w.svc.Media.Upload(w.ctx, u, purpose, bytes.NewReader(testImage(t, color.RGBA{40, 90, 200, 255})))
+		w.must(err)
+		return m.ID
+	}
+	avatar := upload(creator, models.PurposeAvatar)
+	works := []models.WorkInput{{Title: "山海经角色集", Images: []string{upload(creator, models.PurposeWork), upload(creator, models.PurposeWork)}}}
+	_, err = w.svc.Talents.Update(w.ctx, creator, tal.ID, models.TalentUpdate{AvatarID: &avatar, Works: &works}, 0)
+	w.must(err)
+	_, err = w.svc.Orgs.SetLogo(w.ctx, member, org.ID, models.LogoInput{LogoID: upload(member, models.PurposeLogo)})
+	w.must(err)
+	cover := upload(member, models.PurposeCover)
+	_, err = w.svc.Projects.Update(w.ctx, member, proj.ID, models.ProjectUpdate{CoverID: &cover}, 0)
 	w.must(err)
 	base, err := w.svc.Bases.Create(w.ctx, member, models.BaseInput{Name: "星河培训基地", Kind: models.BaseTraining, District: "nanshan", OperatorOrgIDs: []string{org.ID}})
 	w.must(err)

@@ -40,6 +40,9 @@ func (w *Web) routes(app *fiber.App) {
 	r.Get("/password-reset/confirm", w.view(w.resetForm))
 	r.Post("/password-reset/confirm", w.view(w.reset))
 	r.Get("/verify-email", w.view(w.verifyEmail))
+	// Image uploads of the forms' pickers (JSON for the page's script).
+	r.Post("/media", w.mediaUpload)
+	r.Post("/media/:id/delete", w.mediaDelete)
 
 	// Creators.
 	r.Get("/me/profile", creator, w.view(w.profileForm))
@@ -62,6 +65,7 @@ func (w *Web) routes(app *fiber.App) {
 	// Organisations.
 	r.Get("/org", org, w.view(w.orgHome))
 	r.Post("/org", org, w.view(w.orgRegister))
+	r.Post("/org/logo", org, w.view(w.logoSave))
 	r.Post("/org/members", org, w.view(w.orgMemberInvite))
 	r.Post("/org/members/:user/remove", org, w.view(w.orgMemberRemove))
 	r.Post("/org/members/:user/manager", org, w.view(w.orgMemberManager))

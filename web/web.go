@@ -97,14 +97,15 @@ func (w *Web) Mount(app *fiber.App) {
 }
 
 // IsPage reports whether a path is one of the UI's pages (not the API's,
-// the probes' or an asset's).
+// the probes', an asset's or an image's).
 func IsPage(path string) bool {
 	for _, p := range []string{"/api/", "/healthz", "/readyz", "/metrics", "/static/"} {
 		if strings.HasPrefix(path, p) {
 			return false
 		}
 	}
-	return true
+	// An image (/media/{id}/{size}); the pickers' /media/{id}/delete is a form.
+	return !strings.HasPrefix(path, "/media/") || strings.HasSuffix(path, "/delete")
 }
 
 // page is what every template gets.
@@ -170,8 +171,10 @@ func (w *Web) year() int { return w.cfg.Now().In(models.ChinaTime).Year() }
 
 // contentSecurityPolicy allows scripts only from this origin: no inline
 // script, no eval (htmx's is turned off in the layout). Inline styles are
-// allowed: ECharts writes its tooltips with style attributes.
-const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+// allowed: ECharts writes its tooltips with style attributes. Images come
+// from this origin (/media/…), and blob: is the preview of an image being
+// uploaded, read from the visitor's own file.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
 	"font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 
 func (w *Web) render(c *fiber.Ctx, p *page, name string) error {

@@ -30,6 +30,7 @@ type All struct {
 	SavedSearches *SavedSearches
 	Messages      *Messages
 	Desk          *Desk
+	Media         *Media
 	// Vocabulary is nil without an index that mines synonyms.
 	Vocabulary *Vocabulary
 	// Mailer takes the mail that services send; Mail serves preferences,
@@ -42,7 +43,7 @@ type All struct {
 func (a *All) Models() models.Services {
 	m := models.Services{Accounts: a.Accounts, Talents: a.Talents, Orgs: a.Orgs, Bases: a.Bases, Projects: a.Projects,
 		Applications: a.Applications, Recruitments: a.Recruitments, Audit: a.Audit, Taxonomies: a.Taxonomies, Stats: a.Stats, Mail: a.Mail,
-		Notifications: a.Notifications, SavedSearches: a.SavedSearches, Messages: a.Messages, Desk: a.Desk}
+		Notifications: a.Notifications, SavedSearches: a.SavedSearches, Messages: a.Messages, Desk: a.Desk, Media: a.Media}
 	if a.Vocabulary != nil {
 		m.Vocabulary = a.Vocabulary
 	}
@@ -65,7 +66,10 @@ type Config struct {
 	Mail models.MailService
 	// Notes keeps the account service's security notices (the store when
 	// nil).
-	Notes  models.NotificationStore
+	Notes models.NotificationStore
+	// Images and Blobs serve image uploads (nil: uploads answer 503).
+	Images models.ImageProcessor
+	Blobs  models.BlobStore
 	Now    func() time.Time
 	Logger *slog.Logger
 }
@@ -101,7 +105,8 @@ func New(cfg Config) *All {
 		acc.Notes = st
 	}
 	tax := NewTaxonomies(st, st, now, logger)
-	d := Deps{Mailer: mailer, Store: st, Lister: lister, Searcher: searcher, Weights: weights, Tax: tax, Now: now, Logger: logger, docs: newDocCache()}
+	d := Deps{Mailer: mailer, Store: st, Lister: lister, Searcher: searcher, Weights: weights, Tax: tax, Now: now, Logger: logger, docs: newDocCache(),
+		Images: cfg.Images, Blobs: cfg.Blobs}
 	var vocab *Vocabulary
 	if vi, ok := index.(VocabularyIndex); ok {
 		vocab = NewVocabulary(st, vi, now, logger)
@@ -122,6 +127,7 @@ func New(cfg Config) *All {
 		SavedSearches: NewSavedSearches(st, now),
 		Messages:      NewMessages(d),
 		Desk:          NewDesk(d),
+		Media:         NewMedia(d),
 		Mailer:        mailer,
 		Mail:          cfg.Mail,
 	}

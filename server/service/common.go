@@ -20,6 +20,10 @@ type Deps struct {
 	// Mailer takes the mail a service sends (an outbox: never waits on SMTP).
 	Mailer models.Mailer
 	Tax    *Taxonomies
+	// Images makes uploads safe and Blobs keeps their bytes; without them
+	// uploads answer 503.
+	Images models.ImageProcessor
+	Blobs  models.BlobStore
 	Now    func() time.Time
 	Logger *slog.Logger
 	// docs is shared by the services that New wires together.
@@ -47,6 +51,7 @@ type Stores interface {
 	models.MessageStore
 	models.DeskStore
 	models.SynonymStore
+	models.MediaStore
 	UserSessions(ctx context.Context, userID string) ([]*models.Session, error)
 	BeginErasure(ctx context.Context, e models.Erasure) error
 	EndErasure(ctx context.Context, talentID string) error

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/szdc/talenthub/models"
@@ -103,6 +104,45 @@ func (s *Orgs) Get(ctx context.Context, actor *models.User, id string) (*models.
 		return nil, err
 	}
 	return o, nil
+}
+
+// SetLogo implements models.OrgService.
+func (s *Orgs) SetLogo(ctx context.Context, actor *models.User, id string, in models.LogoInput) (*models.Org, error) {
+	if err := signedIn(actor); err != nil {
+		return nil, err
+	}
+	o, err := s.Store.Org(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := models.Authorize(actor, models.ActManageMembers, o.Resource()); err != nil {
+		return nil, err
+	}
+	in.LogoID = strings.TrimSpace(in.LogoID)
+	if err := models.Validate(in); err != nil {
+		return nil, err
+	}
+	if in.LogoID == o.LogoID {
+		return o, nil // nothing to write
+	}
+	var before []string
+	if o.LogoID != "" {
+		before = []string{o.LogoID}
+	}
+	after := map[string]string{}
+	if in.LogoID != "" {
+		after[in.LogoID] = models.PurposeLogo
+	}
+	c := mediaDiff(models.MediaUse(models.KindOrg, o.ID), before, after)
+	if err := s.checkMedia(ctx, actor, c, func(string) string { return "logo_id" }); err != nil {
+		return nil, err
+	}
+	return withMedia(ctx, &s.Deps, c, func() (*models.Org, error) {
+		return s.Store.UpdateOrg(ctx, id, 0, func(o *models.Org) error {
+			o.LogoID = in.LogoID
+			return nil
+		})
+	})
 }
 
 // scope limits a directory list to what actor may see: everything for the

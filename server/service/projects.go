@@ -26,10 +26,29 @@ func (s *Projects) Create(ctx context.Context, actor *models.User, in models.Pro
 	}
 	p := &models.Project{OrgID: own.ID, Status: models.ProjectOpen, CreatedBy: actor.ID}
 	p.ApplyInput(in)
+	c := mediaDiff("", nil, projectMedia(p))
+	if err := s.checkMedia(ctx, actor, c, func(string) string { return "cover_id" }); err != nil {
+		return nil, err
+	}
 	if err := s.Store.CreateProject(ctx, p); err != nil {
 		return nil, err
 	}
+	// The project's id is the store's, so its cover is marked after the
+	// write; a crash in between leaves the cover to the orphans' sweep,
+	// and the project without it.
+	c.use = models.MediaUse(models.KindProject, p.ID)
+	if err := s.attachMedia(ctx, c); err != nil {
+		s.Logger.WarnContext(ctx, "media: a new project's cover was not marked", "project_id", p.ID, "error", err)
+	}
 	return p, nil
+}
+
+// projectMedia is the cover a project names.
+func projectMedia(p *models.Project) map[string]string {
+	if p.CoverID == "" {
+		return map[string]string{}
+	}
+	return map[string]string{p.CoverID: models.PurposeCover}
 }
 
 // Get implements models.ProjectService.
@@ -60,17 +79,34 @@ func (s *Projects) Update(ctx context.Context, actor *models.User, id string, u 
 	if err := tax.Validate(u); err != nil {
 		return nil, err
 	}
-	return s.Store.UpdateProject(ctx, id, ifVersion, func(p *models.Project) error {
-		in := u.Apply(p.Input())
-		in.Normalize()
-		if err := tax.Validate(in); err != nil {
-			return err
-		}
-		p.ApplyInput(in)
-		if u.Status != nil {
-			p.Status = *u.Status
-		}
-		return nil
+	next := *p
+	in := u.Apply(p.Input())
+	in.Normalize()
+	if err := tax.Validate(in); err != nil {
+		return nil, err
+	}
+	next.ApplyInput(in)
+	before := []string{}
+	if p.CoverID != "" {
+		before = append(before, p.CoverID)
+	}
+	c := mediaDiff(models.MediaUse(models.KindProject, p.ID), before, projectMedia(&next))
+	if err := s.checkMedia(ctx, actor, c, func(string) string { return "cover_id" }); err != nil {
+		return nil, err
+	}
+	return withMedia(ctx, &s.Deps, c, func() (*models.Project, error) {
+		return s.Store.UpdateProject(ctx, id, ifVersion, func(p *models.Project) error {
+			in := u.Apply(p.Input())
+			in.Normalize()
+			if err := tax.Validate(in); err != nil {
+				return err
+			}
+			p.ApplyInput(in)
+			if u.Status != nil {
+				p.Status = *u.Status
+			}
+			return nil
+		})
 	})
 }
 
@@ -90,5 +126,11 @@ func (s *Projects) Delete(ctx context.Context, actor *models.User, id string, if
 	if has {
 		return models.Refusef(models.CodeConflict, models.RefusalProjectHasApplicants, "", "the project has applications; close it instead")
 	}
-	return s.Store.DeleteProject(ctx, id, ifVersion)
+	if err := s.Store.DeleteProject(ctx, id, ifVersion); err != nil {
+		return err
+	}
+	if p.CoverID != "" {
+		s.dropMedia(ctx, mediaChange{dropped: []string{p.CoverID}})
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"time"
 
@@ -40,10 +41,41 @@ func (s *Talents) Create(ctx context.Context, actor *models.User, in models.Tale
 		return nil, err
 	}
 	t := models.NewTalent(actor.ID, in)
-	if err := s.Store.CreateTalent(ctx, t); err != nil {
+	c := mediaDiff(models.MediaUse(models.KindTalent, t.ID), nil, talentMedia(t))
+	if err := s.checkMedia(ctx, actor, c, talentMediaField(t)); err != nil {
 		return nil, err
 	}
-	return t, nil
+	return withMedia(ctx, &s.Deps, c, func() (*models.Talent, error) { return t, s.Store.CreateTalent(ctx, t) })
+}
+
+// talentMedia are the media a profile names, each with the purpose it
+// must have been uploaded for.
+func talentMedia(t *models.Talent) map[string]string {
+	out := map[string]string{}
+	for _, w := range t.Works {
+		for _, id := range w.Images {
+			out[id] = models.PurposeWork
+		}
+	}
+	if t.AvatarID != "" {
+		out[t.AvatarID] = models.PurposeAvatar
+	}
+	return out
+}
+
+// talentMediaField names the field of a profile that names a medium.
+func talentMediaField(t *models.Talent) func(string) string {
+	return func(id string) string {
+		if id == t.AvatarID {
+			return "avatar_id"
+		}
+		for i, w := range t.Works {
+			if j := slices.Index(w.Images, id); j >= 0 {
+				return fmt.Sprintf("works[%d].images[%d]", i, j)
+			}
+		}
+		return "works"
+	}
 }
 
 // readable reads a profile the actor may see. To an anonymous reader a
@@ -115,14 +147,30 @@ func (s *Talents) Update(ctx context.Context, actor *models.User, id string, u m
 	if err != nil {
 		return nil, err
 	}
-	return s.Store.UpdateTalent(ctx, id, ifVersion, func(t *models.Talent) error {
-		in := u.Apply(t.Input())
-		in.Normalize()
-		if err := tax.Validate(in); err != nil {
-			return err
-		}
-		t.ApplyInput(in)
-		return nil
+	// The media are checked and marked before the write, against the
+	// profile as read; the write itself refuses a profile that moved on
+	// meanwhile when the client gave its version.
+	next := *t
+	in := u.Apply(t.Input())
+	in.Normalize()
+	if err := tax.Validate(in); err != nil {
+		return nil, err
+	}
+	next.ApplyInput(in)
+	c := mediaDiff(models.MediaUse(models.KindTalent, t.ID), t.MediaIDs(), talentMedia(&next))
+	if err := s.checkMedia(ctx, actor, c, talentMediaField(&next)); err != nil {
+		return nil, err
+	}
+	return withMedia(ctx, &s.Deps, c, func() (*models.Talent, error) {
+		return s.Store.UpdateTalent(ctx, id, ifVersion, func(t *models.Talent) error {
+			in := u.Apply(t.Input())
+			in.Normalize()
+			if err := tax.Validate(in); err != nil {
+				return err
+			}
+			t.ApplyInput(in)
+			return nil
+		})
 	})
 }
 
@@ -194,6 +242,11 @@ func (s *Talents) Erase(ctx context.Context, e models.Erasure, actor *models.Use
 		}
 	}
 	if err := s.Store.DeleteTalent(ctx, e.TalentID, 0); err != nil && !models.IsCode(err, models.CodeNotFound) {
+		return err
+	}
+	// The profile's photo and works' images go with it (the profile's id
+	// is its owner's).
+	if err := s.eraseMedia(ctx, e.TalentID); err != nil {
 		return err
 	}
 	// Last of all: no entry of the trail names the talent any more, the
@@ -319,6 +372,9 @@ func (s *Talents) Export(ctx context.Context, actor *models.User, id string) (*m
 	if x.Recruitments, err = s.Store.TalentRecruitments(ctx, t.ID); err != nil {
 		return nil, err
 	}
+	if x.Media, err = s.Store.OwnerMedia(ctx, t.OwnerID); err != nil {
+		return nil, err
+	}
 	return x, nil
 }
 
@@ -348,6 +404,11 @@ func (s *Talents) DeleteAccount(ctx context.Context, actor *models.User) error {
 		if err := s.Store.DeleteUserInvitations(ctx, actor.ID); err != nil {
 			return err
 		}
+	}
+	// What the account uploaded (an organisation's logo, a project's
+	// cover) goes with it.
+	if err := s.eraseMedia(ctx, actor.ID); err != nil {
+		return err
 	}
 	return s.Store.DeleteUser(ctx, actor.ID)
 }

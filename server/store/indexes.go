@@ -32,7 +32,8 @@ const (
 var collections = []string{collUsers, collUserEmails, collSessions, collTalents, collLimits, collMeta,
 	models.CollOrgs, models.CollBases, models.CollProjects, models.CollApplications, collConsents,
 	models.CollRecruitments, models.CollAudit, collChanges, collErasures, collTargets, collInvites,
-	collMails, collMailPrefs, collMailDigests, collInboxes, collInboxItems, collInboxKeys, collTokens, collSaved, collThreads, collMessages, collNotes, collFavourites}
+	collMails, collMailPrefs, collMailDigests, collInboxes, collInboxItems, collInboxKeys, collTokens, collSaved, collThreads, collMessages, collNotes, collFavourites,
+	collMedia, collMediaOwner}
 
 // indexes declares every secondary index, in one place. Most lookups are by
 // _id and need none; these serve expiry and maintenance queries.
@@ -69,6 +70,10 @@ var indexes = map[string][]mongo.IndexModel{
 	// The sender's scan of unfinished mail at start, on MongoDB.
 	collMails: {
 		{Keys: bson.D{{Key: "state", Value: 1}, {Key: "next_at", Value: 1}}, Options: options.Index().SetName("state_next_at")},
+	},
+	// The orphans' sweep of the janitor.
+	collMedia: {
+		{Keys: bson.D{{Key: "attached_to", Value: 1}, {Key: "created_at", Value: 1}}, Options: options.Index().SetName("attached_created")},
 	},
 	models.CollAudit: {
 		{Keys: bson.D{{Key: "resource_id", Value: 1}}, Options: options.Index().SetName("resource_id")},

@@ -42,6 +42,7 @@ type orgDoc struct {
 	MemberIDs  []string           `bson:"member_ids"`
 	ManagerIDs []string           `bson:"manager_ids,omitempty"`
 	CreatedBy  string             `bson:"created_by"`
+	LogoID     string             `bson:"logo_id,omitempty"`
 	Meta       `bson:",inline"`
 	// Rest keeps the fields this version does not know (written by a newer
 	// one during a rolling deploy), so that a replace does not drop them.
@@ -52,7 +53,7 @@ func toOrg(d *orgDoc) *models.Org {
 	return &models.Org{
 		ID: d.ID.Hex(), Name: d.Name, Kind: d.Kind, District: d.District, Industries: nonNil(d.Industries),
 		Flags: nonNil(d.Flags), Status: models.Status(d.Status), Decision: toDecision(d.Decision),
-		MemberIDs: nonNil(d.MemberIDs), ManagerIDs: nonNil(d.ManagerIDs), CreatedBy: d.CreatedBy,
+		MemberIDs: nonNil(d.MemberIDs), ManagerIDs: nonNil(d.ManagerIDs), CreatedBy: d.CreatedBy, LogoID: d.LogoID,
 		Version: d.Version, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
 	}
 }
@@ -62,7 +63,7 @@ func (d *orgDoc) setModel(o *models.Org) error {
 		Rest: d.Rest,
 		ID:   d.ID, Name: o.Name, Kind: o.Kind, District: o.District, Industries: nonNil(o.Industries),
 		Flags: nonNil(o.Flags), Status: string(o.Status), Decision: toDecisionDoc(o.Decision),
-		MemberIDs: nonNil(o.MemberIDs), ManagerIDs: o.ManagerIDs, CreatedBy: o.CreatedBy, Meta: d.Meta,
+		MemberIDs: nonNil(o.MemberIDs), ManagerIDs: o.ManagerIDs, CreatedBy: o.CreatedBy, LogoID: o.LogoID, Meta: d.Meta,
 	}
 	return nil
 }

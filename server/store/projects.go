@@ -25,6 +25,7 @@ type projectDoc struct {
 	PayUnit     string             `bson:"pay_unit,omitempty"`
 	Status      string             `bson:"status"`
 	CreatedBy   string             `bson:"created_by"`
+	CoverID     string             `bson:"cover_id,omitempty"`
 	Meta        `bson:",inline"`
 	// Rest keeps the fields this version does not know (written by a newer
 	// one during a rolling deploy), so that a replace does not drop them.
@@ -36,7 +37,7 @@ func toProject(d *projectDoc) *models.Project {
 		ID: d.ID.Hex(), OrgID: d.OrgID, Title: d.Title, Description: d.Description, Kind: models.ProjectKind(d.Kind),
 		Skills: nonNil(d.Skills), Industries: nonNil(d.Industries), District: d.District, Openings: d.Openings,
 		Deadline: d.Deadline, PayMin: d.PayMin, PayMax: d.PayMax, PayUnit: models.PayUnit(d.PayUnit),
-		Status: models.ProjectStatus(d.Status), CreatedBy: d.CreatedBy,
+		Status: models.ProjectStatus(d.Status), CreatedBy: d.CreatedBy, CoverID: d.CoverID,
 		Version: d.Version, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
 	}
 	if p.HasPay() {
@@ -52,7 +53,7 @@ func (d *projectDoc) setModel(p *models.Project) error {
 		ID:   d.ID, OrgID: p.OrgID, Title: p.Title, Description: p.Description, Kind: string(p.Kind),
 		Skills: nonNil(p.Skills), Industries: nonNil(p.Industries), District: p.District, Openings: p.Openings,
 		Deadline: p.Deadline, PayMin: p.PayMin, PayMax: p.PayMax, PayUnit: string(p.PayUnit),
-		Status: string(p.Status), CreatedBy: p.CreatedBy, Meta: d.Meta,
+		Status: string(p.Status), CreatedBy: p.CreatedBy, CoverID: p.CoverID, Meta: d.Meta,
 	}
 	return nil
 }

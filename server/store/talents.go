@@ -26,6 +26,7 @@ type talentDoc struct {
 	Contact         contactDoc         `bson:"contact"`
 	Works           []workDoc          `bson:"works"`
 	Languages       []string           `bson:"languages"`
+	AvatarID        string             `bson:"avatar_id,omitempty"`
 	Meta            `bson:",inline"`
 	// Rest keeps the fields this version does not know (written by a newer
 	// one during a rolling deploy), so that a replace does not drop them.
@@ -43,6 +44,7 @@ type workDoc struct {
 	Description string   `bson:"description"`
 	Year        int      `bson:"year"`
 	Tags        []string `bson:"tags"`
+	Images      []string `bson:"images,omitempty"`
 }
 
 func toTalent(d *talentDoc) *models.Talent {
@@ -53,11 +55,11 @@ func toTalent(d *talentDoc) *models.Talent {
 		Level: models.Level(d.Level), Available: d.Available, Visibility: models.Visibility(d.Visibility),
 		Contact:   models.Contact{Email: d.Contact.Email, Phone: d.Contact.Phone},
 		Works:     make([]models.Work, len(d.Works)),
-		Languages: nonNil(d.Languages),
-		Version:   d.Version, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
+		Languages: nonNil(d.Languages), AvatarID: d.AvatarID,
+		Version: d.Version, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
 	}
 	for i, w := range d.Works {
-		t.Works[i] = models.Work{Title: w.Title, URL: w.URL, Description: w.Description, Year: w.Year, Tags: nonNil(w.Tags)}
+		t.Works[i] = models.Work{Title: w.Title, URL: w.URL, Description: w.Description, Year: w.Year, Tags: nonNil(w.Tags), Images: nonNil(w.Images)}
 	}
 	return t
 }
@@ -72,11 +74,11 @@ func (d *talentDoc) setModel(t *models.Talent) error {
 		Level: string(t.Level), Available: t.Available, Visibility: string(t.Visibility),
 		Contact:   contactDoc{Email: t.Contact.Email, Phone: t.Contact.Phone},
 		Works:     make([]workDoc, len(t.Works)),
-		Languages: nonNil(t.Languages),
-		Meta:      d.Meta,
+		Languages: nonNil(t.Languages), AvatarID: t.AvatarID,
+		Meta: d.Meta,
 	}
 	for i, w := range t.Works {
-		d.Works[i] = workDoc{Title: w.Title, URL: w.URL, Description: w.Description, Year: w.Year, Tags: nonNil(w.Tags)}
+		d.Works[i] = workDoc{Title: w.Title, URL: w.URL, Description: w.Description, Year: w.Year, Tags: nonNil(w.Tags), Images: w.Images}
 	}
 	return nil
 }

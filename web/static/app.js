@@ -1,5 +1,6 @@
 // talenthub's few scripts: the dashboard's charts, drag and drop on the
-// pipeline board and the portfolio, and confirmations. Every action they
+// pipeline board and the portfolio, image uploads and the gallery's
+// lightbox, and confirmations. Every action they
 // start also works without them (buttons and forms); they only add a
 // quicker way. No inline scripts anywhere (the Content-Security-Policy
 // forbids them): the pages hand data over in <script type="application/json">.
@@ -227,7 +228,261 @@
     }
   });
 
-  function init(root) { initCharts(root); showCheckAll(root); }
+  // ---- Images: the forms' pickers and the gallery's lightbox ----
+  // A picker (.media-picker) holds the ids of its images in hidden fields
+  // of the form, in order; these add an upload (a file chosen or dropped,
+  // sent to POST /media with its progress), reorder (arrows or dragging)
+  // and remove. The server renders the images already there: without
+  // scripts they stay as they are.
+  function pickerSay(el, msg) {
+    var st = el.querySelector('.media-status');
+    if (st) st.textContent = msg || '';
+  }
+
+  function pickerItems(el) { return Array.prototype.slice.call(el.querySelectorAll('.media-list > .media-item')); }
+
+  function pickerRefresh(el) {
+    var items = pickerItems(el), max = +el.getAttribute('data-max') || 1;
+    items.forEach(function (li, i) {
+      li.querySelector('.media-item-actions').hidden = false;
+      var left = li.querySelector('[data-media="left"]'), right = li.querySelector('[data-media="right"]');
+      if (left) left.disabled = i === 0;
+      if (right) right.disabled = i === items.length - 1;
+      var n = ' (' + (i + 1) + '/' + items.length + ')';
+      li.querySelectorAll('.media-btn').forEach(function (b) {
+        if (!b.getAttribute('data-label')) b.setAttribute('data-label', b.getAttribute('aria-label'));
+        b.setAttribute('aria-label', b.getAttribute('data-label') + n);
+      });
+    });
+    var choose = el.querySelector('.media-choose');
+    if (choose) choose.classList.toggle('disabled', max > 1 && items.length >= max);
+  }
+
+  function pickerItem(el) {
+    var tpl = el.querySelector('template.media-item-template');
+    var li = tpl.content.querySelector('.media-item').cloneNode(true);
+    el.querySelector('.media-list').appendChild(li);
+    return li;
+  }
+
+  function pickerDrop(id) {
+    // An upload the form never saved: removed at once (the server would
+    // sweep it after a day).
+    var x = new XMLHttpRequest();
+    x.open('POST', '/media/' + encodeURIComponent(id) + '/delete');
+    x.setRequestHeader('X-CSRF-Token', csrf());
+    x.send();
+  }
+
+  function pickerRemove(el, li) {
+    if (li.getAttribute('data-fresh') && li.getAttribute('data-id')) pickerDrop(li.getAttribute('data-id'));
+    var img = li.querySelector('img');
+    if (img && img.src.indexOf('blob:') === 0) URL.revokeObjectURL(img.src);
+    li.remove();
+  }
+
+  function pickerUpload(el, file) {
+    var max = +el.getAttribute('data-max') || 1;
+    if (!/^image\//.test(file.type || 'image/')) { pickerSay(el, el.getAttribute('data-msg-type')); return; }
+    if (max === 1) {
+      pickerItems(el).forEach(function (li) { pickerRemove(el, li); });
+    } else if (pickerItems(el).length >= max) {
+      pickerSay(el, el.getAttribute('data-msg-full'));
+      return;
+    }
+    var li = pickerItem(el);
+    li.classList.add('uploading');
+    li.setAttribute('draggable', 'false');
+    var img = li.querySelector('img');
+    try { img.src = URL.createObjectURL(file); } catch (err) { /* no preview */ }
+    var bar = li.querySelector('.media-progress');
+    bar.hidden = false;
+    pickerRefresh(el);
+    pickerSay(el, el.getAttribute('data-msg-uploading'));
+    var fd = new FormData();
+    fd.append('purpose', el.getAttribute('data-purpose'));
+    fd.append('file', file);
+    var x = new XMLHttpRequest();
+    x.open('POST', '/media');
+    x.setRequestHeader('X-CSRF-Token', csrf());
+    x.setRequestHeader('Accept', 'application/json');
+    x.upload.addEventListener('progress', function (e) {
+      if (e.lengthComputable) bar.value = Math.round(e.loaded / e.total * 100);
+    });
+    x.onload = function () {
+      var r = null;
+      try { r = JSON.parse(x.responseText); } catch (err) { r = null; }
+      if (x.status === 201 && r && r.id) {
+        if (img.src.indexOf('blob:') === 0) URL.revokeObjectURL(img.src);
+        img.src = r.thumb_url;
+        li.setAttribute('data-id', r.id);
+        li.setAttribute('data-fresh', '1');
+        li.querySelector('input[type="hidden"]').value = r.id;
+        li.classList.remove('uploading');
+        li.setAttribute('draggable', 'true');
+        bar.hidden = true;
+        pickerSay(el, el.getAttribute('data-msg-added'));
+      } else {
+        pickerRemove(el, li);
+        pickerSay(el, (r && r.error) || el.getAttribute('data-msg-failed'));
+      }
+      pickerRefresh(el);
+    };
+    x.onerror = function () {
+      pickerRemove(el, li);
+      pickerRefresh(el);
+      pickerSay(el, el.getAttribute('data-msg-failed'));
+    };
+    x.send(fd);
+  }
+
+  function pickerFiles(el, files) {
+    var max = +el.getAttribute('data-max') || 1;
+    var list = Array.prototype.slice.call(files || []);
+    if (max === 1) list = list.slice(0, 1);
+    list.forEach(function (f) { pickerUpload(el, f); });
+  }
+
+  function hasFiles(e) {
+    var types = e.dataTransfer && e.dataTransfer.types;
+    return !!types && Array.prototype.indexOf.call(types, 'Files') >= 0;
+  }
+
+  function initPicker(el) {
+    if (el.getAttribute('data-ready')) return;
+    el.setAttribute('data-ready', '1');
+    el.querySelector('.media-drop').hidden = false;
+    var input = el.querySelector('input.media-file');
+    input.addEventListener('change', function () {
+      pickerFiles(el, input.files);
+      input.value = '';
+    });
+    el.addEventListener('click', function (e) {
+      var b = e.target.closest('[data-media]');
+      if (!b || !el.contains(b)) return;
+      var li = b.closest('.media-item'), act = b.getAttribute('data-media');
+      if (act === 'remove') {
+        var next = li.nextElementSibling || li.previousElementSibling;
+        pickerRemove(el, li);
+        pickerRefresh(el);
+        pickerSay(el, el.getAttribute('data-msg-removed'));
+        var f = next && next.querySelector('[data-media="remove"]');
+        (f || input).focus();
+        return;
+      }
+      if (act === 'left' && li.previousElementSibling) li.parentNode.insertBefore(li, li.previousElementSibling);
+      if (act === 'right' && li.nextElementSibling) li.parentNode.insertBefore(li.nextElementSibling, li);
+      pickerRefresh(el);
+      pickerSay(el, el.getAttribute('data-msg-moved'));
+      if (!b.disabled) b.focus();
+      else { var other = li.querySelector('[data-media="' + (act === 'left' ? 'right' : 'left') + '"]'); if (other) other.focus(); }
+    });
+    // Dragging: files from the desktop onto the picker, or an image of
+    // the picker onto another (the portfolio's own dragging of works must
+    // not see these).
+    var moving = null;
+    el.addEventListener('dragstart', function (e) {
+      e.stopPropagation();
+      var li = e.target.closest && e.target.closest('.media-item');
+      if (!li || li.classList.contains('uploading')) { e.preventDefault(); return; }
+      moving = li;
+      e.dataTransfer.effectAllowed = 'move';
+      e.dataTransfer.setData('text/plain', li.getAttribute('data-id') || '');
+      li.classList.add('dragging');
+    });
+    el.addEventListener('dragend', function (e) {
+      e.stopPropagation();
+      if (moving) moving.classList.remove('dragging');
+      moving = null;
+      el.classList.remove('drop-over');
+    });
+    el.addEventListener('dragover', function (e) {
+      e.stopPropagation();
+      if (hasFiles(e) || moving) {
+        e.preventDefault();
+        e.dataTransfer.dropEffect = moving ? 'move' : 'copy';
+        el.classList.add('drop-over');
+      }
+    });
+    el.addEventListener('dragleave', function (e) {
+      if (!el.contains(e.relatedTarget)) el.classList.remove('drop-over');
+    });
+    el.addEventListener('drop', function (e) {
+      e.stopPropagation();
+      el.classList.remove('drop-over');
+      if (moving) {
+        e.preventDefault();
+        var over = e.target.closest && e.target.closest('.media-item');
+        if (over && over !== moving && over.parentNode === moving.parentNode) {
+          var items = pickerItems(el);
+          if (items.indexOf(moving) < items.indexOf(over)) over.parentNode.insertBefore(moving, over.nextSibling);
+          else over.parentNode.insertBefore(moving, over);
+          pickerSay(el, el.getAttribute('data-msg-moved'));
+        }
+        moving.classList.remove('dragging');
+        moving = null;
+        pickerRefresh(el);
+      } else if (hasFiles(e)) {
+        e.preventDefault();
+        pickerFiles(el, e.dataTransfer.files);
+      }
+    });
+    pickerRefresh(el);
+  }
+
+  function initPickers(root) {
+    if (!window.FormData || !window.XMLHttpRequest) return;
+    root.querySelectorAll('.media-picker').forEach(initPicker);
+  }
+
+  // The lightbox: a gallery's link opens its large image in a dialog, with
+  // the previous and next of the same work (the arrow keys too); Escape or
+  // the close button closes it and focus goes back to the link.
+  var shown = { links: [], at: 0, from: null };
+
+  function lightboxShow(i) {
+    var box = document.getElementById('lightbox');
+    var a = shown.links[i];
+    if (!box || !a) return;
+    shown.at = i;
+    var img = document.getElementById('lightbox-img'), thumb = a.querySelector('img');
+    img.src = a.getAttribute('href');
+    img.alt = thumb ? thumb.alt : '';
+    document.getElementById('lightbox-caption').textContent = a.getAttribute('data-caption') || '';
+    box.querySelector('[data-lightbox-prev]').disabled = i === 0;
+    box.querySelector('[data-lightbox-next]').disabled = i === shown.links.length - 1;
+  }
+
+  document.addEventListener('click', function (e) {
+    var a = e.target.closest && e.target.closest('a[data-lightbox]');
+    var box = document.getElementById('lightbox');
+    if (a && box && box.showModal && !e.ctrlKey && !e.metaKey && !e.shiftKey) {
+      e.preventDefault();
+      shown.links = Array.prototype.slice.call(document.querySelectorAll('a[data-lightbox="' + a.getAttribute('data-lightbox') + '"]'));
+      shown.from = a;
+      lightboxShow(shown.links.indexOf(a));
+      box.showModal();
+      box.querySelector('[data-lightbox-close]').focus();
+      return;
+    }
+    if (!box || !box.open) return;
+    if (e.target.closest('[data-lightbox-close]') || e.target === box) box.close();
+    else if (e.target.closest('[data-lightbox-prev]')) lightboxShow(shown.at - 1);
+    else if (e.target.closest('[data-lightbox-next]')) lightboxShow(shown.at + 1);
+  });
+
+  document.addEventListener('keydown', function (e) {
+    var box = document.getElementById('lightbox');
+    if (!box || !box.open) return;
+    if (e.key === 'ArrowLeft' && shown.at > 0) lightboxShow(shown.at - 1);
+    if (e.key === 'ArrowRight' && shown.at < shown.links.length - 1) lightboxShow(shown.at + 1);
+  });
+
+  document.addEventListener('close', function (e) {
+    if (e.target.id === 'lightbox' && shown.from) shown.from.focus();
+  }, true);
+
+  function init(root) { initCharts(root); showCheckAll(root); initPickers(root); }
 
   if (document.readyState === 'loading') {
     document.addEventListener('DOMContentLoaded', function () { init(document); });

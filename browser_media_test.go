@@ -1,0 +1,210 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"github.com/szdc/talenthub/models"
+)
+
+// writePNG writes a PNG of w×h in one colour, with a band of another, to
+// path.
+func writePNG(t *testing.T, path string, w, h int, c, band color.Color) {
+	t.Helper()
+	m := image.NewNRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			if y > h/3 && y < h/2 {
+				m.Set(x, y, band)
+			} else {
+				m.Set(x, y, c)
+			}
+		}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, m); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestPortfolioImagesInTheBrowser: on a phone (390 px), in Chinese and in
+// English, a creator uploads two images to a work from the file picker,
+// sees their previews, moves the second before the first with the arrow
+// (the keyboard's way), adds a profile photo, saves, and the profile shows
+// the gallery in the new order; a member of an organisation sees the photo
+// and the gallery, and opens the large view in the lightbox.
+func TestPortfolioImagesInTheBrowser(t *testing.T) {
+	a := start(t, map[string]string{
+		"ADDR": "127.0.0.1:0", "DATA_DIR": t.TempDir(),
+		"ADMIN_EMAIL": "admin@example.com", "ADMIN_PASSWORD": journeyPassword,
+	})
+	defer a.stop(t)
+	defer serverErrors(t, a)
+
+	call := func(what, method, path, token string, body any, want int) map[string]any {
+		t.Helper()
+		code, out := a.call(t, method, path, token, body)
+		if code != want {
+			t.Fatalf("%s: %d %v", what, code, out)
+		}
+		return out
+	}
+	signIn := func(email string) string {
+		t.Helper()
+		return str(call("sign in "+email, "POST", "/api/v1/auth/login", "", map[string]any{"email": email, "password": journeyPassword}, 200), "token")
+	}
+	register := func(email, name, role string) string {
+		t.Helper()
+		return str(call("register "+email, "POST", "/api/v1/auth/register", "", map[string]any{"email": email, "password": journeyPassword, "name": name, "role": role}, 201), "token")
+	}
+	admin := signIn("admin@example.com")
+	call("create the officer", "POST", "/api/v1/admin/users", admin, map[string]any{"email": "officer@example.com", "password": journeyPassword,
+		"name": "王审核", "role": "bureau"}, 201)
+	bureau := signIn("officer@example.com")
+	member := register("hr@studio.example", "陈招聘", "org")
+	org := call("register the organisation", "POST", "/api/v1/orgs", member, map[string]any{"name": "深圳星河数字娱乐科技有限公司", "kind": "enterprise",
+		"district": "nanshan", "industries": []string{"games"}}, 201)
+	call("verify it", "POST", "/api/v1/orgs/"+str(org, "id")+"/verify", bureau, map[string]any{"decision": "verified"}, 200)
+
+	dir := t.TempDir()
+	red, blue, green := filepath.Join(dir, "red.png"), filepath.Join(dir, "blue.png"), filepath.Join(dir, "photo.png")
+	writePNG(t, red, 1200, 800, color.RGBA{200, 40, 50, 255}, color.White)
+	writePNG(t, blue, 800, 1000, color.RGBA{30, 80, 200, 255}, color.RGBA{255, 200, 0, 255})
+	writePNG(t, green, 600, 600, color.RGBA{30, 140, 80, 255}, color.White)
+
+	b := newBrowser(t, a.base)
+	defer b.check()
+	host := strings.TrimPrefix(strings.TrimPrefix(a.base, "http://"), "https://")
+	host, _, _ = strings.Cut(host, ":")
+	as := func(who, token, lang string) context.Context {
+		ctx := b.user(who)
+		b.run(ctx, "phone size", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch))
+		for name, value := range map[string]string{"th_lang": lang, models.SessionCookie: token} {
+			if _, err := chromedp.Call(ctx, network.SetCookie, network.SetCookieParams{Name: name, Value: value, Domain: host, Path: "/"}); err != nil {
+				t.Fatalf("%s: cookie %s: %v", who, name, err)
+			}
+		}
+		return ctx
+	}
+	fits := func(ctx context.Context, what string) {
+		t.Helper()
+		var faults []string
+		if err := json.Unmarshal([]byte(b.eval(ctx, phoneCheck)), &faults); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range faults {
+			t.Errorf("%s at 390px: %s", what, f)
+		}
+	}
+	ids := func(ctx context.Context, sel string) string {
+		return b.eval(ctx, fmt.Sprintf(`Array.from(document.querySelectorAll(%q)).map(i => i.value).join(",")`, sel))
+	}
+	loaded := func(sel string) string {
+		return fmt.Sprintf(`Array.from(document.querySelectorAll(%q)).every(i => i.complete && i.naturalWidth > 0) && document.querySelectorAll(%q).length > 0`, sel, sel)
+	}
+
+	for _, lang := range []string{models.LangZH, models.LangEN} {
+		creator := register("lin-"+lang+"@example.com", "林小画", "creator")
+		talent := call("a profile", "POST", "/api/v1/talents", creator, map[string]any{"name": "林小画", "headline": "游戏原画师",
+			"skills": []string{"原画"}, "visibility": "orgs", "works": []map[string]any{{"title": "山海经角色集", "year": 2024}}}, 201)
+		talentID := str(talent, "id")
+
+		// ---- The creator: two images, reordered, and a photo. ----
+		ctx := as("creator-"+lang, creator, lang)
+		b.visit(ctx, "/me/profile")
+		b.run(ctx, "open the work", click(`ol.works > li.work:first-child summary`))
+		picker := `#w-0-images`
+		if b.has(ctx, picker+` .media-drop[hidden]`) {
+			t.Fatalf("%s: the picker's controls are hidden with scripts on", lang)
+		}
+		b.run(ctx, "choose two images", chromedp.SetUploadFiles(chromedp.CSS(picker+` input.media-file`), []string{red, blue}))
+		b.until(ctx, "the uploads end", fmt.Sprintf(`document.querySelectorAll(%q).length === 2 && !document.querySelector(%q)`,
+			picker+` .media-item[data-id]`, picker+` .media-item.uploading`))
+		b.until(ctx, "the previews show", loaded(picker+` .media-item img`))
+		uploaded := strings.Split(ids(ctx, picker+` input[name="images"]`), ",")
+		if len(uploaded) != 2 || uploaded[0] == uploaded[1] {
+			t.Fatalf("%s: the picker holds %v", lang, uploaded)
+		}
+		if got := b.text(ctx, picker+` .media-item:first-child .media-cover`); got == "" {
+			t.Errorf("%s: the first image is not marked as the cover", lang)
+		}
+		b.run(ctx, "scroll to the picker", chromedp.ScrollIntoView(chromedp.CSS(picker)))
+		b.shot(ctx, "media-picker-uploaded-"+lang)
+		fits(ctx, lang+" /me/profile with two uploads")
+		// The second before the first, with its arrow, by the keyboard.
+		b.run(ctx, "focus the arrow", chromedp.Focus(chromedp.CSS(picker+` .media-item:nth-child(2) [data-media="left"]`)))
+		b.run(ctx, "press it", chromedp.KeyEvent("\r"))
+		if got := ids(ctx, picker+` input[name="images"]`); got != uploaded[1]+","+uploaded[0] {
+			t.Fatalf("%s: after moving the second left: %s", lang, got)
+		}
+		if b.eval(ctx, `document.activeElement.getAttribute("data-media") || ""`) == "" {
+			t.Errorf("%s: the focus left the picker after a move", lang)
+		}
+		b.shot(ctx, "media-picker-reordered-"+lang)
+		b.submit(ctx, `#w-0-images ~ button[type="submit"]`, "/me/profile")
+		b.run(ctx, "open the work again", click(`ol.works > li.work:first-child summary`))
+		if got := ids(ctx, picker+` input[name="images"]`); got != uploaded[1]+","+uploaded[0] {
+			t.Fatalf("%s: saved in the order %s, want %s,%s", lang, got, uploaded[1], uploaded[0])
+		}
+		// The photo.
+		b.run(ctx, "choose a photo", chromedp.SetUploadFiles(chromedp.CSS(`#avatar-picker input.media-file`), []string{green}))
+		b.until(ctx, "the photo uploads", `document.querySelector('#avatar-picker .media-item[data-id]') && !document.querySelector('#avatar-picker .media-item.uploading')`)
+		photo := ids(ctx, `#avatar-picker input[name="avatar_id"]`)
+		b.submit(ctx, `#profile-save`, "/me/profile")
+		if got := ids(ctx, `#avatar-picker input[name="avatar_id"]`); got != photo || photo == "" {
+			t.Fatalf("%s: the photo saved is %q, want %q", lang, got, photo)
+		}
+		b.shot(ctx, "media-profile-editor-"+lang)
+
+		// ---- A member of an organisation: the profile's gallery. ----
+		mctx := as("member-"+lang, member, lang)
+		b.visit(mctx, "/talents/"+talentID)
+		gallery := `.works-view .gallery img`
+		b.run(mctx, "scroll to the gallery", chromedp.ScrollIntoView(chromedp.CSS(`.works-view .gallery`)))
+		b.until(mctx, "the thumbnails load", loaded(gallery))
+		srcs := b.eval(mctx, `Array.from(document.querySelectorAll(".works-view .gallery img")).map(i => i.getAttribute("src")).join(",")`)
+		if want := "/media/" + uploaded[1] + "/thumb,/media/" + uploaded[0] + "/thumb"; srcs != want {
+			t.Errorf("%s: the gallery shows %s, want %s", lang, srcs, want)
+		}
+		if b.eval(mctx, `Array.from(document.querySelectorAll(".works-view .gallery img")).every(i => i.loading === "lazy" && i.getAttribute("width") && i.getAttribute("height")) ? "y" : ""`) != "y" {
+			t.Errorf("%s: the thumbnails are not lazy with their size", lang)
+		}
+		if !b.has(mctx, `.profile-head img.avatar[src="/media/`+photo+`/thumb"]`) {
+			t.Errorf("%s: the photo is not at the top of the profile", lang)
+		}
+		fits(mctx, lang+" /talents/:id with a gallery")
+		b.shot(mctx, "media-profile-gallery-"+lang)
+		b.run(mctx, "open the first image", click(`.works-view .gallery-link`))
+		b.until(mctx, "the large image shows", `document.getElementById("lightbox").open && document.getElementById("lightbox-img").complete && document.getElementById("lightbox-img").naturalWidth > 400`)
+		if got := b.eval(mctx, `document.getElementById("lightbox-img").getAttribute("src")`); got != "/media/"+uploaded[1]+"/large" {
+			t.Errorf("%s: the lightbox shows %s", lang, got)
+		}
+		b.shot(mctx, "media-lightbox-"+lang)
+		b.run(mctx, "the next image", click(`[data-lightbox-next]`))
+		b.until(mctx, "the second large image", `document.getElementById("lightbox-img").getAttribute("src") === "/media/`+uploaded[0]+`/large"`)
+		b.run(mctx, "close it", click(`#lightbox-close`))
+		b.until(mctx, "the lightbox closes", `!document.getElementById("lightbox").open`)
+		// The search result: the photo and the cover.
+		b.visit(mctx, "/talents?q="+"原画")
+		if !b.has(mctx, `.hit img.hit-cover[src="/media/`+uploaded[1]+`/thumb"]`) {
+			t.Errorf("%s: the search result has no cover: %s", lang, b.text(mctx, "main"))
+		}
+		fits(mctx, lang+" /talents with covers")
+		b.shot(mctx, "media-search-"+lang)
+	}
+}

@@ -1,0 +1,104 @@
+package server
+
+import (
+	"mime"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/szdc/talenthub/models"
+)
+
+// mediaBodyLimit is the largest upload request: the image's own limit
+// (10 MB, the processor's) and room for the form around it.
+const mediaBodyLimit = 10<<20 + 256<<10
+
+// handleMediaUpload answers POST /media: a multipart form with the image
+// in field file and an optional purpose.
+func (s *Server) handleMediaUpload(c *fiber.Ctx) error {
+	ct, _, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
+	if err != nil || ct != fiber.MIMEMultipartForm {
+		return models.Errorf(models.CodeUnsupportedMediaType, "an image is sent as multipart/form-data with the image in the field file")
+	}
+	form, err := c.MultipartForm()
+	if err != nil {
+		return models.Errorf(models.CodeBadRequest, "the multipart form cannot be read")
+	}
+	files := form.File["file"]
+	if len(files) != 1 {
+		return models.FieldProblem(models.CodeValidation, "file", models.RuleRequired, "", "must be one image file")
+	}
+	for name := range form.Value {
+		if name != "purpose" {
+			return models.FieldProblem(models.CodeValidation, name, models.RuleUnknown, "", "is not a field of an upload")
+		}
+	}
+	for name := range form.File {
+		if name != "file" {
+			return models.FieldProblem(models.CodeValidation, name, models.RuleUnknown, "", "is not a field of an upload")
+		}
+	}
+	purpose := ""
+	if v := form.Value["purpose"]; len(v) > 0 {
+		purpose = strings.TrimSpace(v[0])
+	}
+	f, err := files[0].Open()
+	if err != nil {
+		return models.Errorf(models.CodeBadRequest, "the uploaded file cannot be read")
+	}
+	defer f.Close()
+	m, err := s.cfg.Media.Upload(c.UserContext(), userOf(c), purpose, f)
+	if err != nil {
+		return err
+	}
+	c.Location(m.URL)
+	return c.Status(fiber.StatusCreated).JSON(m)
+}
+
+// handleMyMedia answers GET /media: the caller's uploads.
+func (s *Server) handleMyMedia(c *fiber.Ctx) error {
+	if err := parseQuery(c).err(); err != nil {
+		return err
+	}
+	ms, err := s.cfg.Media.Mine(c.UserContext(), userOf(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": ms, "total": len(ms)})
+}
+
+// handleMediumDelete answers DELETE /media/{id}.
+func (s *Server) handleMediumDelete(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	if err := s.cfg.Media.Delete(c.UserContext(), userOf(c), id); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// handleMediumServe answers GET /media/{id}/{size}: the image's bytes, to
+// those who may see the object that shows it. An id's bytes never change,
+// so a browser keeps them for a year without asking; "private", because
+// what one viewer may see another may not.
+func (s *Server) handleMediumServe(c *fiber.Ctx) error {
+	id, size := c.Params("id"), c.Params("size")
+	if !models.ValidID(id) || size != models.SizeLarge && size != models.SizeThumb {
+		return models.Errorf(models.CodeNotFound, "no such image")
+	}
+	m, data, err := s.cfg.Media.Open(c.UserContext(), userOf(c), id, size)
+	if err != nil {
+		return err
+	}
+	etag := `"` + m.Key(size) + `"`
+	c.Set(fiber.HeaderCacheControl, "private, max-age=31536000, immutable")
+	c.Set(fiber.HeaderETag, etag)
+	if match := c.Get(fiber.HeaderIfNoneMatch); match != "" && strings.Contains(match, etag) {
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	c.Set(fiber.HeaderContentType, m.ContentType)
+	c.Set("Content-Disposition", "inline")
+	return c.Send(data)
+}

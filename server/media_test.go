@@ -1,0 +1,255 @@
+package server_test
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"hash/crc32"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"image/png"
+	"mime/multipart"
+	"strings"
+	"testing"
+
+	"github.com/szdc/talenthub/models"
+)
+
+// testPNG encodes a w×h image with a gradient (so that it is not blank).
+func testPNG(t testing.TB, w, h int) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := png.Encode(&b, gradient(w, h)); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func gradient(w, h int) *image.NRGBA {
+	img := image.NewNRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			img.Set(x, y, color.NRGBA{R: uint8(x * 255 / w), G: uint8(y * 255 / h), B: 128, A: 255})
+		}
+	}
+	return img
+}
+
+// jpegWithExif is a JPEG whose APP1 segment holds Exif data naming a
+// camera serial and a GPS position as text, as a phone's photo would.
+func jpegWithExif(t *testing.T, secret string) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, gradient(64, 48), &jpeg.Options{Quality: 90}); err != nil {
+		t.Fatal(err)
+	}
+	payload := append([]byte("Exif\x00\x00"), []byte(secret)...)
+	seg := []byte{0xFF, 0xE1, 0, 0}
+	binary.BigEndian.PutUint16(seg[2:], uint16(len(payload)+2))
+	seg = append(seg, payload...)
+	out := append([]byte{}, b.Bytes()[:2]...)
+	out = append(out, seg...)
+	return append(out, b.Bytes()[2:]...)
+}
+
+// upload posts a multipart form with the file and the other fields.
+func (e *env) upload(token string, file []byte, fields ...string) resp {
+	e.t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	if file != nil {
+		fw, err := mw.CreateFormFile("file", "photo.png")
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		fw.Write(file)
+	}
+	for i := 0; i+1 < len(fields); i += 2 {
+		mw.WriteField(fields[i], fields[i+1])
+	}
+	mw.Close()
+	return e.call("POST", "/api/v1/media", token, body.Bytes(), "Content-Type", mw.FormDataContentType())
+}
+
+func TestMediaUploadServeAndVisibility(t *testing.T) {
+	w := newWorld(t)
+	e := w.e
+	tok := w.tokens[creator]
+
+	r := e.upload(tok, testPNG(t, 2400, 1200))
+	check(t, "upload a work's image", r, 201, "")
+	id := r.str("id")
+	if r.str("purpose") != "work" || r.num("width") != 1600 || r.num("height") != 800 || r.num("thumb_width") != 400 ||
+		r.str("url") != "/media/"+id+"/large" || r.str("thumb_url") != "/media/"+id+"/thumb" || r.header.Get("Location") != "/media/"+id+"/large" {
+		t.Fatalf("the upload's answer: %s", r.raw)
+	}
+	img := e.call("GET", "/media/"+id+"/thumb", tok, nil)
+	if img.status != 200 || !strings.HasPrefix(img.header.Get("Content-Type"), "image/") ||
+		!strings.Contains(img.header.Get("Cache-Control"), "immutable") || img.header.Get("X-Content-Type-Options") != "nosniff" {
+		t.Fatalf("the owner's thumbnail: %d %v", img.status, img.header)
+	}
+	if cfg, _, err := image.DecodeConfig(strings.NewReader(img.raw)); err != nil || cfg.Width != 400 || cfg.Height != 200 {
+		t.Fatalf("the thumbnail decodes as %+v, %v", cfg, err)
+	}
+	if again := e.call("GET", "/media/"+id+"/thumb", tok, nil, "If-None-Match", img.header.Get("ETag")); again.status != 304 {
+		t.Fatalf("a cached thumbnail asked again: %d", again.status)
+	}
+	// Until a profile shows it, only its owner sees it.
+	for _, who := range []role{anon, creator2, member, bureau} {
+		check(t, "an unused upload to "+roleNames[who], e.call("GET", "/media/"+id+"/large", w.tokens[who], nil), 404, "not_found")
+	}
+
+	// On talent A's work (visible to organisations): organisations see it,
+	// another creator and anonymous visitors do not.
+	works := []map[string]any{{"title": "山海经角色", "images": []string{id}}}
+	r = e.call("PATCH", "/api/v1/talents/"+w.talentA, tok, map[string]any{"works": works})
+	check(t, "show it on a work", r, 200, "")
+	for who, want := range map[role]int{anon: 404, creator2: 404, member: 200, member2: 200, bureau: 200} {
+		if got := e.call("GET", "/media/"+id+"/thumb", w.tokens[who], nil).status; got != want {
+			t.Errorf("the work's image to %s: %d, want %d", roleNames[who], got, want)
+		}
+	}
+	check(t, "delete an image in use", e.call("DELETE", "/api/v1/media/"+id, tok, nil), 409, "conflict")
+	// Made private, the profile's images are the creator's alone.
+	check(t, "make the profile private", e.call("PATCH", "/api/v1/talents/"+w.talentA, tok, map[string]any{"visibility": "private"}), 200, "")
+	check(t, "a private profile's image to an organisation", e.call("GET", "/media/"+id+"/thumb", w.tokens[member], nil), 404, "not_found")
+	check(t, "the owner still sees it", e.call("GET", "/media/"+id+"/thumb", tok, nil), 200, "")
+
+	// Another creator cannot put my image on their profile, nor an avatar
+	// on a work.
+	r = e.call("PATCH", "/api/v1/talents/"+w.talentB, w.tokens[creator2], map[string]any{"works": works})
+	check(t, "another's image on my work", r, 422, "validation_failed")
+	if _, ok := r.errFields()["works[0].images[0]"]; !ok {
+		t.Errorf("the field named: %s", r.raw)
+	}
+	av := e.upload(tok, testPNG(t, 50, 50), "purpose", "avatar")
+	check(t, "upload a photo", av, 201, "")
+	r = e.call("PATCH", "/api/v1/talents/"+w.talentA, tok, map[string]any{"works": []map[string]any{{"title": "x", "images": []string{av.str("id")}}}})
+	check(t, "a photo as a work's image", r, 422, "validation_failed")
+	check(t, "the photo as the avatar", e.call("PATCH", "/api/v1/talents/"+w.talentA, tok, map[string]any{"avatar_id": av.str("id")}), 200, "")
+
+	// Taken off the work, the image is gone, for its owner too.
+	check(t, "take the image off the work", e.call("PATCH", "/api/v1/talents/"+w.talentA, tok, map[string]any{"works": []map[string]any{{"title": "山海经角色"}}}), 200, "")
+	check(t, "the image taken off", e.call("GET", "/media/"+id+"/large", tok, nil), 404, "not_found")
+	mine := e.call("GET", "/api/v1/media", tok, nil)
+	if mine.status != 200 || mine.num("total") != 1 {
+		t.Fatalf("my uploads after: %s", mine.raw)
+	}
+	// The export lists what the creator uploaded.
+	x := e.call("GET", "/api/v1/talents/"+w.talentA+"/export", tok, nil)
+	if ms, _ := x.body["media"].([]any); len(ms) != 1 {
+		t.Fatalf("the export's media: %v", x.body["media"])
+	}
+}
+
+func TestMediaNoMetadataServed(t *testing.T) {
+	w := newWorld(t)
+	e := w.e
+	const secret = "GPS 22.5431N 114.0579E SERIAL-12345"
+	r := e.upload(w.tokens[creator], jpegWithExif(t, secret))
+	check(t, "upload a photo with Exif", r, 201, "")
+	for _, size := range []string{"large", "thumb"} {
+		img := e.call("GET", "/media/"+r.str("id")+"/"+size, w.tokens[creator], nil)
+		if img.status != 200 || strings.Contains(img.raw, "SERIAL-12345") || strings.Contains(img.raw, "Exif") || strings.Contains(img.raw, "22.5431") {
+			t.Fatalf("%s: %d, metadata served: %v", size, img.status, strings.Contains(img.raw, "SERIAL"))
+		}
+	}
+}
+
+func TestMediaHostileUploads(t *testing.T) {
+	w := newWorld(t)
+	e := w.e
+	tok := w.tokens[creator]
+	// A PNG header claiming 30000×30000 in a few bytes.
+	bomb := testPNG(t, 1, 1)
+	binary.BigEndian.PutUint32(bomb[16:], 30000)
+	binary.BigEndian.PutUint32(bomb[20:], 30000)
+	binary.BigEndian.PutUint32(bomb[29:], crc32.ChecksumIEEE(bomb[12:29])) // the IHDR chunk's CRC
+	var jpg bytes.Buffer
+	jpeg.Encode(&jpg, gradient(8, 8), nil)
+	polyglot := append(append([]byte{}, jpg.Bytes()...), []byte("<html><script>alert(1)</script></html>")...)
+	big := append(testPNG(t, 4, 4), bytes.Repeat([]byte{0}, 11<<20)...)
+	for _, c := range []struct {
+		name   string
+		file   []byte
+		fields []string
+		status int
+		code   string
+	}{
+		{"an SVG with a script", []byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`), nil, 415, "unsupported_media_type"},
+		{"HTML", []byte("<!doctype html><html><body>hi</body></html>"), nil, 415, "unsupported_media_type"},
+		{"a PDF", []byte("%PDF-1.7\n1 0 obj\n<<>>\nendobj\n"), nil, 415, "unsupported_media_type"},
+		{"a JPEG that is also HTML", polyglot, nil, 415, "unsupported_media_type"},
+		{"a decompression bomb", bomb, nil, 413, "too_large"},
+		{"over 10 MB", big, nil, 413, "too_large"},
+		{"no file", nil, []string{"purpose", "work"}, 422, "validation_failed"},
+		{"an unknown field", testPNG(t, 4, 4), []string{"owner_id", "x"}, 422, "validation_failed"},
+		{"an unknown purpose", testPNG(t, 4, 4), []string{"purpose", "banner"}, 422, "validation_failed"},
+		{"a creator's logo", testPNG(t, 4, 4), []string{"purpose", "logo"}, 403, "forbidden"},
+	} {
+		check(t, c.name, e.upload(tok, c.file, c.fields...), c.status, c.code)
+	}
+	check(t, "JSON instead of a form", e.call("POST", "/api/v1/media", tok, map[string]any{"file": "x"}), 415, "unsupported_media_type")
+	check(t, "anonymous", e.upload("", testPNG(t, 4, 4)), 401, "unauthenticated")
+	if mine := e.call("GET", "/api/v1/media", tok, nil); mine.num("total") != 0 {
+		t.Fatalf("refused uploads stored: %s", mine.raw)
+	}
+	for _, p := range []string{"/media/zzz/thumb", "/media/" + w.talentA + "/original", "/media/" + w.talentA + "/thumb"} {
+		check(t, "GET "+p, e.call("GET", p, tok, nil), 404, "not_found")
+	}
+}
+
+func TestMediaLogoAndCover(t *testing.T) {
+	w := newWorld(t)
+	e := w.e
+	logo := e.upload(w.tokens[member], testPNG(t, 300, 300), "purpose", "logo")
+	check(t, "a member uploads a logo", logo, 201, "")
+	r := e.call("PUT", "/api/v1/orgs/"+w.o1.ID+"/logo", w.tokens[member], map[string]any{"logo_id": logo.str("id")})
+	check(t, "set O1's logo", r, 200, "")
+	if r.str("logo_id") != logo.str("id") {
+		t.Fatalf("the logo: %s", r.raw)
+	}
+	check(t, "another organisation sees the logo", e.call("GET", "/media/"+logo.str("id")+"/thumb", w.tokens[member2], nil), 200, "")
+	check(t, "a logo used by another organisation", e.call("PUT", "/api/v1/orgs/"+w.o2.ID+"/logo", w.tokens[member2], map[string]any{"logo_id": logo.str("id")}), 422, "validation_failed")
+
+	cover := e.upload(w.tokens[member], testPNG(t, 800, 450), "purpose", "cover")
+	check(t, "a cover", cover, 201, "")
+	p := e.call("POST", "/api/v1/projects", w.tokens[member], map[string]any{"title": "封面项目", "kind": "job", "cover_id": cover.str("id")})
+	check(t, "a project with a cover", p, 201, "")
+	check(t, "a creator sees an open project's cover", e.call("GET", "/media/"+cover.str("id")+"/large", w.tokens[creator], nil), 200, "")
+	next := e.upload(w.tokens[member], testPNG(t, 800, 450), "purpose", "cover")
+	check(t, "replace the cover", e.call("PATCH", "/api/v1/projects/"+p.str("id"), w.tokens[member], map[string]any{"cover_id": next.str("id")}), 200, "")
+	check(t, "the replaced cover is gone", e.call("GET", "/media/"+cover.str("id")+"/large", w.tokens[member], nil), 404, "not_found")
+	check(t, "delete the project", e.call("DELETE", "/api/v1/projects/"+p.str("id"), w.tokens[member], nil), 204, "")
+	check(t, "its cover went with it", e.call("GET", "/media/"+next.str("id")+"/large", w.tokens[member], nil), 404, "not_found")
+}
+
+func TestMediaErasedWithTheProfile(t *testing.T) {
+	w := newWorld(t)
+	e := w.e
+	tok, u := w.throwaway(creator)
+	check(t, "a profile", e.call("POST", "/api/v1/talents", tok, map[string]any{"name": "E", "visibility": "public"}), 201, "")
+	var ids []string
+	for i := range 3 {
+		r := e.upload(tok, testPNG(t, 20+i, 20))
+		check(t, fmt.Sprint("upload ", i), r, 201, "")
+		ids = append(ids, r.str("id"))
+	}
+	check(t, "show two", e.call("PATCH", "/api/v1/talents/"+u.ID, tok, map[string]any{"works": []map[string]any{{"title": "w", "images": ids[:2]}}}), 200, "")
+	check(t, "erase", e.call("DELETE", "/api/v1/talents/"+u.ID, tok, nil), 204, "")
+	for _, id := range ids {
+		if _, err := e.store.Medium(w.ctx(), id); !models.IsCode(err, models.CodeNotFound) {
+			t.Errorf("medium %s after the erasure: %v", id, err)
+		}
+	}
+	if ms, err := e.store.OwnerMedia(w.ctx(), u.ID); err != nil || len(ms) != 0 {
+		t.Errorf("the owner's media after the erasure: %v %v", ms, err)
+	}
+}
+
+// num reads a number of the answer.
+func (r resp) num(key string) int {
+	f, _ := r.body[key].(float64)
+	return int(f)
+}
