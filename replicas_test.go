@@ -115,6 +115,15 @@ func TestTwoProcessesOnOneReplicaSet(t *testing.T) {
 	if err != nil && !mongo.IsNetworkError(err) {
 		t.Fatalf("replSetStepDown: %v", err)
 	}
+	// A stepped-down member of a one-member set may not stand again for
+	// 10 s: the write below waits for the next primary rather than race
+	// the election with its request's deadline.
+	eventually("a primary after the step-down", func() bool {
+		var hello struct {
+			IsWritablePrimary bool `bson:"isWritablePrimary"`
+		}
+		return client.Database("admin").RunCommand(context.Background(), bson.D{{Key: "hello", Value: 1}}).Decode(&hello) == nil && hello.IsWritablePrimary
+	})
 	_, second := profile(b, "wang@example.com", "王芳")
 	eventually("a profile written through the second after the election", func() bool { return found(a, bureau, "%E7%8E%8B%E8%8A%B3", second) })
 	eventually("the hire, still counted once after the election", counted(b, 1))
