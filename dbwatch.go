@@ -99,14 +99,7 @@ func (w *dbWatch) err() error {
 }
 
 func (w *dbWatch) run(ctx context.Context) {
-	t := time.NewTicker(w.interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	models.Every(ctx, w.interval, func() {
 		pctx, cancel := context.WithTimeout(ctx, w.timeout)
 		err := w.ping(pctx)
 		cancel()
@@ -114,7 +107,7 @@ func (w *dbWatch) run(ctx context.Context) {
 			return
 		}
 		w.observe(err)
-	}
+	})
 }
 
 func (w *dbWatch) observe(err error) {

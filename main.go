@@ -384,18 +384,11 @@ const figuresSnapshot = "figures.snapshot"
 
 // snapshotEvery saves the figures' snapshot every interval until ctx ends.
 func snapshotEvery(ctx context.Context, fig *figures.Figures, path, epoch string, every time.Duration, logger *slog.Logger) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	models.Every(ctx, every, func() {
 		if err := fig.SaveSnapshot(path, epoch); err != nil {
 			logger.Warn("figures: save the snapshot", "error", err)
 		}
-	}
+	})
 }
 
 // bootstrapAdmin creates the admin of ADMIN_EMAIL/ADMIN_PASSWORD if no
@@ -423,44 +416,39 @@ func bootstrapAdmin(ctx context.Context, cfg config, accounts *service.Accounts,
 // janitor prunes the change feed every 30 s (keeping retention: on the
 // embedded database every read of the feed scans it) and purges expired
 // sessions, rate-limit counters and mailed tokens, and the uploads nothing
-// used within a day, at its first round and then every hour: on MongoDB their TTL indexes delete them too, but the
-// embedded database has none, and a process restarted more often than the
-// interval must purge all the same. The first round waits 30 s, so that
+// used within a day, at its first round and then every hour: on MongoDB
+// TTL indexes delete the first three too, but the embedded database has
+// none, and a process restarted more often than the interval must purge
+// all the same. The first round waits 30 s, so that
 // after a long stop the followers move their cursors past the old entries
 // before the prune watermark does (otherwise they would take the prune for
 // a gap and reconcile everything).
 func janitor(ctx context.Context, st *store.Store, sweepMedia func(context.Context) (int, error), retention time.Duration, logger *slog.Logger) {
 	const purgeEvery = time.Hour
-	t := time.NewTicker(30 * time.Second)
-	defer t.Stop()
 	var lastPurge time.Time // never: the first round purges
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	models.Every(ctx, 30*time.Second, func() {
 		if _, err := st.PruneChanges(ctx, time.Now().Add(-retention)); err != nil && ctx.Err() == nil {
 			logger.Warn("prune the change feed", "error", err)
 		}
-		if time.Since(lastPurge) >= purgeEvery {
-			lastPurge = time.Now()
-			if n, err := st.PurgeExpired(ctx); err != nil {
-				if ctx.Err() == nil {
-					logger.Warn("purge expired sessions", "error", err)
-				}
-			} else if n > 0 {
-				logger.Info("purged expired sessions and counters", "count", n)
-			}
-			if n, err := sweepMedia(ctx); err != nil {
-				if ctx.Err() == nil {
-					logger.Warn("remove unused uploads", "error", err)
-				}
-			} else if n > 0 {
-				logger.Info("removed uploads nothing used within a day", "count", n)
-			}
+		if time.Since(lastPurge) < purgeEvery {
+			return
 		}
-	}
+		lastPurge = time.Now()
+		if n, err := st.PurgeExpired(ctx); err != nil {
+			if ctx.Err() == nil {
+				logger.Warn("purge expired sessions", "error", err)
+			}
+		} else if n > 0 {
+			logger.Info("purged expired sessions and counters", "count", n)
+		}
+		if n, err := sweepMedia(ctx); err != nil {
+			if ctx.Err() == nil {
+				logger.Warn("remove unused uploads", "error", err)
+			}
+		} else if n > 0 {
+			logger.Info("removed uploads nothing used within a day", "count", n)
+		}
+	})
 }
 
 // openBlobs opens where images' bytes are kept: files under DATA_DIR/media

@@ -155,3 +155,27 @@ type MediaService interface {
 	// Mine lists the actor's uploads.
 	Mine(ctx context.Context, actor *User) ([]*Medium, error)
 }
+
+// ValidBlobKey reports whether key is a blob key: 64 lower-case hex digits
+// (a SHA-256 as hex.EncodeToString writes it). Every BlobStore refuses
+// any other before it builds a path or a query from it.
+func ValidBlobKey(key string) bool {
+	if len(key) != 64 {
+		return false
+	}
+	for i := 0; i < len(key); i++ {
+		if c := key[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// CheckBlobKey is nil for a valid key and a CodeBadRequest error of op
+// otherwise.
+func CheckBlobKey(op, key string) error {
+	if ValidBlobKey(key) {
+		return nil
+	}
+	return &Error{Code: CodeBadRequest, Message: "not a media key", Op: op}
+}

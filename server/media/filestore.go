@@ -33,24 +33,6 @@ func NewFileStore(dir string) (models.BlobStore, error) {
 	return &FileStore{dir: dir}, nil
 }
 
-// ValidKey reports whether key is a blob key: 64 lower-case hex digits
-// (a SHA-256 as hex.EncodeToString writes it).
-func ValidKey(key string) bool {
-	if len(key) != 64 {
-		return false
-	}
-	for i := 0; i < len(key); i++ {
-		if c := key[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return false
-		}
-	}
-	return true
-}
-
-func badKey(op string) error {
-	return &models.Error{Code: models.CodeBadRequest, Message: "not a media key", Op: op}
-}
-
 func (s *FileStore) path(key string) (dir, file string) {
 	dir = filepath.Join(s.dir, key[:2])
 	return dir, filepath.Join(dir, key[2:])
@@ -68,8 +50,8 @@ func fileErr(op string, err error) error {
 // Put writes data under key unless a blob of key is there already.
 func (s *FileStore) Put(ctx context.Context, key string, data []byte) error {
 	const op = "media.FileStore.Put"
-	if !ValidKey(key) {
-		return badKey(op)
+	if err := models.CheckBlobKey(op, key); err != nil {
+		return err
 	}
 	if err := ctx.Err(); err != nil {
 		return interrupted(err)
@@ -117,8 +99,8 @@ func (s *FileStore) Put(ctx context.Context, key string, data []byte) error {
 // Get reads the blob of key.
 func (s *FileStore) Get(ctx context.Context, key string) ([]byte, error) {
 	const op = "media.FileStore.Get"
-	if !ValidKey(key) {
-		return nil, badKey(op)
+	if err := models.CheckBlobKey(op, key); err != nil {
+		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, interrupted(err)
@@ -137,8 +119,8 @@ func (s *FileStore) Get(ctx context.Context, key string) ([]byte, error) {
 // Delete removes the blob of key; a missing one is not an error.
 func (s *FileStore) Delete(ctx context.Context, key string) error {
 	const op = "media.FileStore.Delete"
-	if !ValidKey(key) {
-		return badKey(op)
+	if err := models.CheckBlobKey(op, key); err != nil {
+		return err
 	}
 	if err := ctx.Err(); err != nil {
 		return interrupted(err)
@@ -177,7 +159,7 @@ func (s *FileStore) Keys(ctx context.Context, fn func(key string) error) error {
 		}
 		for _, f := range files {
 			key := sub.Name() + f.Name()
-			if !f.Type().IsRegular() || !ValidKey(key) {
+			if !f.Type().IsRegular() || !models.ValidBlobKey(key) {
 				continue
 			}
 			if err := fn(key); err != nil {

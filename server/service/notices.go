@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"context"
 	"time"
+
+	"github.com/szdc/talenthub/models"
 )
 
 // SweepNotices tells what changes made outside the change feed left
@@ -36,17 +38,10 @@ func (a *All) FollowNotices(ctx context.Context, tick, every time.Duration) {
 	}
 	sweep()
 	last := time.Now()
-	t := time.NewTicker(tick)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	models.Every(ctx, tick, func() {
 		if a.Accounts.retry.Load() || a.Messages.retry.Load() || every > 0 && time.Since(last) >= every {
 			sweep()
 			last = time.Now()
 		}
-	}
+	})
 }

@@ -78,18 +78,11 @@ func (v *Vocabulary) useLocked(p *models.SynonymPairs) error {
 
 // Follow loads the pairs every interval until ctx ends.
 func (v *Vocabulary) Follow(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := v.Load(ctx); err != nil && ctx.Err() == nil {
-				v.log.Warn("vocabulary: load the accepted synonyms", "error", err)
-			}
+	models.Every(ctx, interval, func() {
+		if err := v.Load(ctx); err != nil && ctx.Err() == nil {
+			v.log.Warn("vocabulary: load the accepted synonyms", "error", err)
 		}
-	}
+	})
 }
 
 // SynonymReview implements models.Vocabulary.

@@ -77,24 +77,6 @@ type gridBlobs struct {
 
 var _ models.BlobStore = (*gridBlobs)(nil)
 
-// validBlobKey: 64 lower-case hex digits (media.ValidKey's rule; the store
-// does not import server/media).
-func validBlobKey(key string) bool {
-	if len(key) != 64 {
-		return false
-	}
-	for i := 0; i < len(key); i++ {
-		if c := key[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return false
-		}
-	}
-	return true
-}
-
-func badBlobKey(op string) error {
-	return &models.Error{Code: models.CodeBadRequest, Message: "not a media key", Op: op}
-}
-
 // exists reports whether the file of key is complete: GridFS writes the
 // files document after every chunk.
 func (g *gridBlobs) exists(ctx context.Context, key string) (bool, error) {
@@ -114,8 +96,8 @@ func (g *gridBlobs) exists(ctx context.Context, key string) (bool, error) {
 // chunks of one writer under another's files document are still the blob.
 func (g *gridBlobs) Put(ctx context.Context, key string, data []byte) error {
 	const op = "store.Blobs.Put"
-	if !validBlobKey(key) {
-		return badBlobKey(op)
+	if err := models.CheckBlobKey(op, key); err != nil {
+		return err
 	}
 	// On the embedded database, one process: Puts of one key take turns.
 	defer g.s.locks.lock(collBlobFiles, key)()
@@ -208,8 +190,8 @@ func (g *gridBlobs) awaitOrOrphan(ctx context.Context, key string) error {
 // size, then its chunks in order, checked against them.
 func (g *gridBlobs) Get(ctx context.Context, key string) ([]byte, error) {
 	const op = "store.Blobs.Get"
-	if !validBlobKey(key) {
-		return nil, badBlobKey(op)
+	if err := models.CheckBlobKey(op, key); err != nil {
+		return nil, err
 	}
 	var file struct {
 		Length    int64 `bson:"length"`
@@ -265,8 +247,8 @@ func (g *gridBlobs) Get(ctx context.Context, key string) ([]byte, error) {
 // Delete removes the file of key and its chunks (orphan chunks too).
 func (g *gridBlobs) Delete(ctx context.Context, key string) error {
 	const op = "store.Blobs.Delete"
-	if !validBlobKey(key) {
-		return badBlobKey(op)
+	if err := models.CheckBlobKey(op, key); err != nil {
+		return err
 	}
 	err := g.bucket.DeleteContext(ctx, key)
 	if errors.Is(err, gridfs.ErrFileNotFound) {
@@ -285,7 +267,7 @@ func (g *gridBlobs) Keys(ctx context.Context, fn func(key string) error) error {
 	defer cur.Close(ctx)
 	for cur.Next(ctx) {
 		key, ok := cur.Current.Lookup("_id").StringValueOK()
-		if !ok || !validBlobKey(key) {
+		if !ok || !models.ValidBlobKey(key) {
 			continue // not one of ours
 		}
 		if err := fn(key); err != nil {
