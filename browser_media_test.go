@@ -56,22 +56,8 @@ func TestPortfolioImagesInTheBrowser(t *testing.T) {
 	defer a.stop(t)
 	defer serverErrors(t, a)
 
-	call := func(what, method, path, token string, body any, want int) map[string]any {
-		t.Helper()
-		code, out := a.call(t, method, path, token, body)
-		if code != want {
-			t.Fatalf("%s: %d %v", what, code, out)
-		}
-		return out
-	}
-	signIn := func(email string) string {
-		t.Helper()
-		return str(call("sign in "+email, "POST", "/api/v1/auth/login", "", map[string]any{"email": email, "password": journeyPassword}, 200), "token")
-	}
-	register := func(email, name, role string) string {
-		t.Helper()
-		return str(call("register "+email, "POST", "/api/v1/auth/register", "", map[string]any{"email": email, "password": journeyPassword, "name": name, "role": role}, 201), "token")
-	}
+	api := journeyAPI{t, a}
+	call, signIn, register := api.call, api.signIn, api.register
 	admin := signIn("admin@example.com")
 	call("create the officer", "POST", "/api/v1/admin/users", admin, map[string]any{"email": "officer@example.com", "password": journeyPassword,
 		"name": "王审核", "role": "bureau"}, 201)

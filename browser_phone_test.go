@@ -68,22 +68,8 @@ func TestEveryPageOnAPhone(t *testing.T) {
 	defer serverErrors(t, a)
 
 	// ---- The world, through the API. ----
-	call := func(what, method, path, token string, body any, want int) map[string]any {
-		t.Helper()
-		code, out := a.call(t, method, path, token, body)
-		if code != want {
-			t.Fatalf("%s: %d %v", what, code, out)
-		}
-		return out
-	}
-	signIn := func(email string) string {
-		t.Helper()
-		return str(call("sign in "+email, "POST", "/api/v1/auth/login", "", map[string]any{"email": email, "password": journeyPassword}, 200), "token")
-	}
-	register := func(email, name, role string) string {
-		t.Helper()
-		return str(call("register "+email, "POST", "/api/v1/auth/register", "", map[string]any{"email": email, "password": journeyPassword, "name": name, "role": role}, 201), "token")
-	}
+	api := journeyAPI{t, a}
+	call, signIn, register := api.call, api.signIn, api.register
 	admin := signIn("admin@example.com")
 	call("create the officer", "POST", "/api/v1/admin/users", admin, map[string]any{"email": "officer@example.com", "password": journeyPassword,
 		"name": "王审核", "role": "bureau"}, 201)
@@ -212,4 +198,30 @@ func TestEveryPageOnAPhone(t *testing.T) {
 	}
 	b.shot(ctx, "phone-admin-synonyms-accepted-en")
 	t.Logf("%d pages at 390px in %s; screenshots in %s", visits, time.Since(began).Round(time.Millisecond), b.dir)
+}
+
+// journeyAPI is the API side of a browser journey: calls that must answer
+// as the journey expects, and accounts with the journeys' password.
+type journeyAPI struct {
+	t *testing.T
+	a *instance
+}
+
+func (j journeyAPI) call(what, method, path, token string, body any, want int) map[string]any {
+	j.t.Helper()
+	code, out := j.a.call(j.t, method, path, token, body)
+	if code != want {
+		j.t.Fatalf("%s: %d %v", what, code, out)
+	}
+	return out
+}
+
+func (j journeyAPI) signIn(email string) string {
+	j.t.Helper()
+	return str(j.call("sign in "+email, "POST", "/api/v1/auth/login", "", map[string]any{"email": email, "password": journeyPassword}, 200), "token")
+}
+
+func (j journeyAPI) register(email, name, role string) string {
+	j.t.Helper()
+	return str(j.call("register "+email, "POST", "/api/v1/auth/register", "", map[string]any{"email": email, "password": journeyPassword, "name": name, "role": role}, 201), "token")
 }
