@@ -10,8 +10,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
@@ -147,9 +150,43 @@ func TestPortfolioImagesInTheBrowser(t *testing.T) {
 		if got := ids(ctx, picker+` input[name="images"]`); got != uploaded[1]+","+uploaded[0] {
 			t.Fatalf("%s: saved in the order %s, want %s,%s", lang, got, uploaded[1], uploaded[0])
 		}
-		// The photo.
+		// The photo, through a server too busy the first time (a 503 with
+		// Retry-After, as when the images wait behind the searches): the
+		// picker sends it again by itself.
+		var busy, passed atomic.Int32
+		listening := chromedp.Listen(ctx, func(ev any) {
+			e, ok := ev.(*fetch.EventRequestPaused)
+			if !ok {
+				return
+			}
+			go func() {
+				if busy.Add(1) == 1 {
+					_, _ = chromedp.Call(ctx, fetch.FulfillRequest, fetch.FulfillRequestParams{RequestID: e.RequestID, ResponseCode: 503,
+						ResponseHeaders: []*fetch.HeaderEntry{{Name: "Retry-After", Value: "1"}, {Name: "Content-Type", Value: "application/json"}},
+						Body:            []byte(`{"error":{"code":"unavailable","message":"busy"}}`)})
+					return
+				}
+				passed.Add(1)
+				_, _ = chromedp.Call(ctx, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: e.RequestID})
+			}()
+		})
+		if listening != nil {
+			t.Fatal(listening)
+		}
+		if _, err := chromedp.Call(ctx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*/media"}}}); err != nil {
+			t.Fatal(err)
+		}
 		b.run(ctx, "choose a photo", chromedp.SetUploadFiles(chromedp.CSS(`#avatar-picker input.media-file`), []string{green}))
 		b.until(ctx, "the photo uploads", `document.querySelector('#avatar-picker .media-item[data-id]') && !document.querySelector('#avatar-picker .media-item.uploading')`)
+		if _, err := chromedp.Call(ctx, fetch.Disable, cdp.Empty{}); err != nil {
+			t.Fatal(err)
+		}
+		if busy.Load() != 2 || passed.Load() != 1 {
+			t.Errorf("%s: the photo was sent %d times (%d passed), want a refusal and a retry", lang, busy.Load(), passed.Load())
+		}
+		if n := b.forgive("creator-"+lang, "status of 503"); n != 1 {
+			t.Errorf("%s: %d 503s logged by the browser, want the one refusal", lang, n)
+		}
 		photo := ids(ctx, `#avatar-picker input[name="avatar_id"]`)
 		b.submit(ctx, `#profile-save`, "/me/profile")
 		if got := ids(ctx, `#avatar-picker input[name="avatar_id"]`); got != photo || photo == "" {

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -103,6 +104,16 @@ func (b *browser) check() {
 		b.t.Error(p)
 	}
 	b.problems = nil
+}
+
+// forgive drops the problems of who recorded so far that contain text:
+// faults a test caused on purpose. It returns how many it dropped.
+func (b *browser) forgive(who, text string) int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	n := len(b.problems)
+	b.problems = slices.DeleteFunc(b.problems, func(p string) bool { return strings.HasPrefix(p, who+": ") && strings.Contains(p, text) })
+	return n - len(b.problems)
 }
 
 var statusInLog = regexp.MustCompile(`status of (\d{3})`)

@@ -302,6 +302,13 @@
     var fd = new FormData();
     fd.append('purpose', el.getAttribute('data-purpose'));
     fd.append('file', file);
+    pickerSend(el, li, img, bar, fd, 0);
+  }
+
+  // pickerSend posts one upload. A busy server (503, 429: the images wait
+  // behind the searches) is asked again after its Retry-After, a few
+  // times, before the upload is given up.
+  function pickerSend(el, li, img, bar, fd, attempt) {
     var x = new XMLHttpRequest();
     x.open('POST', '/media');
     x.setRequestHeader('X-CSRF-Token', csrf());
@@ -322,6 +329,12 @@
         li.setAttribute('draggable', 'true');
         bar.hidden = true;
         pickerSay(el, el.getAttribute('data-msg-added'));
+      } else if ((x.status === 503 || x.status === 429) && attempt < 4) {
+        var wait = Math.min(Math.max(+x.getResponseHeader('Retry-After') || 2, 1), 30);
+        bar.value = 0;
+        pickerSay(el, el.getAttribute('data-msg-busy'));
+        setTimeout(function () { pickerSend(el, li, img, bar, fd, attempt + 1); }, wait * 1000);
+        return;
       } else {
         pickerRemove(el, li);
         pickerSay(el, (r && r.error) || el.getAttribute('data-msg-failed'));
