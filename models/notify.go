@@ -122,3 +122,8 @@ const (
 type Mailer interface {
 	Send(ctx context.Context, m *MailRequest) error
 }
+
+// MessageNoteKeyPrefix begins the keys of the notifications (and their
+// mail) of an application's messages: "msg:<application>:" then the
+// message's number and the recipient.
+func MessageNoteKeyPrefix(applicationID string) string { return "msg:" + applicationID + ":" }

@@ -63,6 +63,9 @@ type Stores interface {
 	// through the change feed, within a second.
 	AppendAudit(ctx context.Context, entries []*models.AuditEntry) []error
 	ErasedRecruitments(ctx context.Context) ([]*models.Recruitment, error)
+	// ForgetEvents takes an erased creator's name out of the notifications
+	// and mail of the events whose keys begin with prefixes.
+	ForgetEvents(ctx context.Context, prefixes []string) error
 	// Secret returns the database's secret called name, made at its
 	// first use.
 	Secret(ctx context.Context, name string) ([]byte, error)

@@ -159,7 +159,7 @@ func (s *Messages) tell(ctx context.Context, a *models.Application, m *models.Me
 		if uid == m.AuthorID {
 			continue
 		}
-		n := &models.Notification{ID: "msg:" + a.ID + ":" + strconv.Itoa(m.N) + ":" + uid, UserID: uid, Kind: models.NoteMessage,
+		n := &models.Notification{ID: models.MessageNoteKeyPrefix(a.ID) + strconv.Itoa(m.N) + ":" + uid, UserID: uid, Kind: models.NoteMessage,
 			Params: params, Link: link, CreatedAt: m.At}
 		if _, err := s.Store.Notify(ctx, n); err != nil {
 			first = cmp.Or(first, err)

@@ -211,6 +211,16 @@ func (s *Talents) Erase(ctx context.Context, e models.Erasure, actor *models.Use
 	if err != nil {
 		return err
 	}
+	// The organisation's members were told of the creator's messages by
+	// name; the notifications stay, without it (before the applications
+	// go: their ids name the events).
+	prefixes := make([]string, len(apps))
+	for i, a := range apps {
+		prefixes[i] = models.MessageNoteKeyPrefix(a.ID)
+	}
+	if err := s.Store.ForgetEvents(ctx, prefixes); err != nil {
+		return err
+	}
 	for _, a := range apps {
 		if err := s.Store.DeleteApplication(ctx, a.ID); err != nil && !models.IsCode(err, models.CodeNotFound) {
 			return err

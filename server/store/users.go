@@ -352,6 +352,23 @@ func (s *Store) deleteUser(ctx context.Context, u *models.User) error {
 	if err := s.DeleteSavedSearches(ctx, id); err != nil {
 		return err
 	}
+	// What else names the account: its mailed tokens, the mail to its
+	// address (sent or waiting), its held digests and mail settings, the
+	// list of its uploads (emptied by then).
+	for _, del := range []struct {
+		coll   string
+		filter bson.D
+	}{
+		{collTokens, bson.D{{Key: "user_id", Value: oid}}},
+		{collMails, bson.D{{Key: "user_id", Value: id}}},
+		{collMailDigests, bson.D{{Key: "user_id", Value: id}}},
+		{collMailPrefs, idFilter(id)},
+		{collMediaOwner, idFilter(id)},
+	} {
+		if _, err := s.db.Collection(del.coll).DeleteMany(ctx, del.filter); err != nil {
+			return translate(op, err)
+		}
+	}
 	if err := remove(ctx, s, op, s.users, oid, 0); err != nil && !models.IsCode(err, models.CodeNotFound) {
 		return err
 	}
