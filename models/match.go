@@ -68,6 +68,7 @@ type TalentMatch struct {
 type ProjectMatch struct {
 	Project       *Project `json:"project"`
 	OrgName       string   `json:"org_name"`
+	OrgLogoID     string   `json:"org_logo_id,omitempty"`
 	Score         float64  `json:"score"`
 	Reasons       []Reason `json:"reasons"`
 	MatchedSkills []string `json:"matched_skills"`

@@ -105,6 +105,7 @@ type TalentHit struct {
 type ProjectHit struct {
 	*Project
 	OrgName    string              `json:"org_name"`
+	OrgLogoID  string              `json:"org_logo_id,omitempty"` // the organisation's logo (a models.Medium), if any
 	Score      float64             `json:"score"`
 	MatchScore *float64            `json:"match_score,omitempty"`
 	Highlights map[string][]string `json:"highlights"`

@@ -10,6 +10,7 @@ import (
 	"image/jpeg"
 	"image/png"
 	"mime/multipart"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -218,6 +219,11 @@ func TestMediaLogoAndCover(t *testing.T) {
 	p := e.call("POST", "/api/v1/projects", w.tokens[member], map[string]any{"title": "封面项目", "kind": "job", "cover_id": cover.str("id")})
 	check(t, "a project with a cover", p, 201, "")
 	check(t, "a creator sees an open project's cover", e.call("GET", "/media/"+cover.str("id")+"/large", w.tokens[creator], nil), 200, "")
+	found := e.call("GET", "/api/v1/projects?q="+url.QueryEscape("封面项目"), w.tokens[creator], nil)
+	if items, _ := found.body["items"].([]any); len(items) != 1 || items[0].(map[string]any)["org_logo_id"] != logo.str("id") ||
+		items[0].(map[string]any)["cover_id"] != cover.str("id") {
+		t.Errorf("the project card's logo and cover: %s", found.raw)
+	}
 	next := e.upload(w.tokens[member], testPNG(t, 800, 450), "purpose", "cover")
 	check(t, "replace the cover", e.call("PATCH", "/api/v1/projects/"+p.str("id"), w.tokens[member], map[string]any{"cover_id": next.str("id")}), 200, "")
 	check(t, "the replaced cover is gone", e.call("GET", "/media/"+cover.str("id")+"/large", w.tokens[member], nil), 404, "not_found")

@@ -92,9 +92,10 @@ func (s *Projects) Search(ctx context.Context, actor *models.User, q models.Proj
 		return nil, err
 	}
 	hl := s.Searcher.Highlighter(q.Q)
-	names := s.orgNames()
+	orgs := s.orgsOf()
 	return resultOf(page, q.Page, ps, func(p *models.Project) string { return p.ID }, func(p *models.Project, h models.SearchHit) models.ProjectHit {
-		return models.ProjectHit{Project: p, Score: h.Score, OrgName: names(ctx, p.OrgID), Highlights: projectHighlights(hl, p)}
+		o := orgs(ctx, p.OrgID)
+		return models.ProjectHit{Project: p, Score: h.Score, OrgName: o.Name, OrgLogoID: o.LogoID, Highlights: projectHighlights(hl, p)}
 	}), nil
 }
 
@@ -102,23 +103,26 @@ func projectHighlights(hl func(map[string]string) map[string][]string, p *models
 	return hl(map[string]string{"title": p.Title, "description": p.Description, "skills": strings.Join(p.Skills, "、")})
 }
 
-// orgNames looks organisations' names up by id, each once per call of the
-// returned function's owner (a page names a few organisations many
-// times). An organisation that cannot be read has no name.
-func (d *Deps) orgNames() func(ctx context.Context, id string) string {
-	seen := map[string]string{}
-	return func(ctx context.Context, id string) string {
-		if n, ok := seen[id]; ok {
-			return n
+// orgsOf looks organisations' names and logos up by id, each once per
+// call of the returned function's owner (a page names a few organisations
+// many times). An organisation that cannot be read has neither.
+func (d *Deps) orgsOf() func(ctx context.Context, id string) orgShown {
+	seen := map[string]orgShown{}
+	return func(ctx context.Context, id string) orgShown {
+		if o, ok := seen[id]; ok {
+			return o
 		}
-		name := ""
+		var shown orgShown
 		if o, err := d.Store.Org(ctx, id); err == nil {
-			name = o.Name
+			shown = orgShown{Name: o.Name, LogoID: o.LogoID}
 		}
-		seen[id] = name
-		return name
+		seen[id] = shown
+		return shown
 	}
 }
+
+// orgShown is what a project's card shows of its organisation.
+type orgShown struct{ Name, LogoID string }
 
 // matchSortLimit is how many projects a search sorted by match may find:
 // each is scored, so more are refused with advice to narrow the search.
@@ -174,14 +178,15 @@ func (s *Projects) searchByMatch(ctx context.Context, actor *models.User, q mode
 	out := &models.SearchResult[models.ProjectHit]{Items: []models.ProjectHit{}, Total: page.Total, Page: q.Page.Page, PerPage: q.Page.PerPage,
 		Facets: page.Facets, TookMS: ms(page.Took), Partial: page.Partial}
 	hl := s.Searcher.Highlighter(q.Q)
-	names := s.orgNames()
+	orgs := s.orgsOf()
 	byID := map[string]models.SearchHit{}
 	for _, h := range page.Hits {
 		byID[h.ID] = h
 	}
 	for _, p := range ps[from:to] {
 		score := scores[p.ID]
-		out.Items = append(out.Items, models.ProjectHit{Project: p, Score: byID[p.ID].Score, MatchScore: &score, OrgName: names(ctx, p.OrgID),
+		o := orgs(ctx, p.OrgID)
+		out.Items = append(out.Items, models.ProjectHit{Project: p, Score: byID[p.ID].Score, MatchScore: &score, OrgName: o.Name, OrgLogoID: o.LogoID,
 			Highlights: projectHighlights(hl, p)})
 	}
 	return out, nil
@@ -266,12 +271,13 @@ func (s *Talents) Matches(ctx context.Context, actor *models.User, id string, f 
 		return nil, err
 	}
 	matches := make([]models.ProjectMatch, 0, len(ps))
-	names := s.orgNames()
+	orgs := s.orgsOf()
 	for _, p := range ps {
 		score, reasons, matched, missing := models.Score(models.MatchInput{Project: p, Talent: t, Text: rel[p.ID], SkillKey: s.Searcher.SkillKey}, s.Weights)
 		m := models.ProjectMatch{Project: p, Score: score, Reasons: reasons, MatchedSkills: matched, MissingSkills: missing}
 		if f.Keeps(m) {
-			m.OrgName = names(ctx, p.OrgID)
+			o := orgs(ctx, p.OrgID)
+			m.OrgName, m.OrgLogoID = o.Name, o.LogoID
 			matches = append(matches, m)
 		}
 	}
