@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/szdc/talenthub/models"
 	"github.com/szdc/talenthub/server/store"
@@ -143,4 +144,37 @@ func stripAsOf(v any) {
 			stripAsOf(x)
 		}
 	}
+}
+
+// TestNoticesSweptAfterAnUncleanStopOnly: the scan of every account and
+// message for untold notices runs at a start only when the last stop did
+// not leave the mark that nothing was untold: a clean stop leaves it, a
+// start takes it away (so that a crash leaves none), and a crash is
+// followed by a sweep.
+func TestNoticesSweptAfterAnUncleanStopOnly(t *testing.T) {
+	if os.Getenv("MONGODB_TEST_URI") != "" {
+		t.Skip("several processes on MongoDB sweep at every start")
+	}
+	env := map[string]string{"ADDR": "127.0.0.1:0", "DATA_DIR": t.TempDir()}
+	mark := filepath.Join(env["DATA_DIR"], noticesToldFile)
+	a := start(t, env)
+	if _, err := os.Stat(mark); !os.IsNotExist(err) {
+		t.Fatalf("a first start found the mark: %v", err)
+	}
+	// A stop before the first sweep ends leaves no mark, rightly: wait
+	// for it (a bound on the wait, not on the speed).
+	for deadline := time.Now().Add(2 * time.Minute); !strings.Contains(a.out.String(), "notices: swept at start"); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the first start never swept:\n%s", a.out.String())
+		}
+	}
+	a.stop(t)
+	if _, err := os.Stat(mark); err != nil {
+		t.Fatalf("a clean stop left no mark: %v", err)
+	}
+	b := start(t, env)
+	if _, err := os.Stat(mark); !os.IsNotExist(err) {
+		t.Fatalf("the mark is still there while the server runs (a crash would reuse it): %v", err)
+	}
+	b.stop(t)
 }

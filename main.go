@@ -208,6 +208,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 
 	fig := figures.New(db.store, nil, logger)
 	snapshot := filepath.Join(cfg.DataDir, figuresSnapshot)
+	noticesTold := filepath.Join(cfg.DataDir, noticesToldFile)
 	epoch, err := db.store.DataEpoch(ctx)
 	if err != nil {
 		return err
@@ -321,11 +322,14 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	// the feed; what a crash left untold (kept with the change itself) is
 	// told at once, and again after a failure (and hourly on MongoDB, for
 	// the crashes of other processes).
-	backstop := time.Duration(0) // one process: the sweep at start covers its crashes
+	// The sweep scans every account and message (a scan on the embedded
+	// database, a long one at a million accounts): after a clean stop that
+	// left nothing untold, one process has nothing to sweep.
+	backstop, sweepNow := time.Duration(0), !takeMark(noticesTold)
 	if db.embedded == nil {
-		backstop = time.Hour
+		backstop, sweepNow = time.Hour, true
 	}
-	go svc.FollowNotices(ctx, 30*time.Second, backstop)
+	go svc.FollowNotices(ctx, 30*time.Second, backstop, sweepNow)
 	// Synonym pairs an admin accepted in another process apply here within
 	// a minute.
 	go svc.Vocabulary.Follow(ctx, time.Minute)
@@ -363,6 +367,11 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	// Reset links asked for just before the stop are mailed before the
 	// database closes.
 	svc.Accounts.Wait()
+	if db.embedded != nil && !svc.NoticesUntold() {
+		if err := os.WriteFile(noticesTold, nil, 0o600); err != nil {
+			logger.Warn("notices: the next start sweeps them", "error", err)
+		}
+	}
 	// The mail being sent is recorded before the database closes.
 	select {
 	case <-mailDone:
@@ -381,6 +390,14 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 
 // figuresSnapshot is the file under DATA_DIR of the figures' snapshot.
 const figuresSnapshot = "figures.snapshot"
+
+// noticesToldFile, under DATA_DIR, says that the last stop was clean and
+// left no notice untold; a start takes it away, so that after a crash it
+// is missing and the start sweeps.
+const noticesToldFile = "notices.told"
+
+// takeMark removes the file path and reports whether it was there.
+func takeMark(path string) bool { return os.Remove(path) == nil }
 
 // snapshotEvery saves the figures' snapshot every interval until ctx ends.
 func snapshotEvery(ctx context.Context, fig *figures.Figures, path, epoch string, every time.Duration, logger *slog.Logger) {

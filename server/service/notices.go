@@ -18,14 +18,18 @@ func (a *All) SweepNotices(ctx context.Context) (int, error) {
 	return n + m, cmp.Or(err, merr)
 }
 
-// FollowNotices sweeps at once (what a crash before the start left), then
-// every tick after a notice failed to be told in this process, and, when
-// every is not 0, every every whatever happened (what another process's
-// crash left, on MongoDB), until ctx ends. A sweep scans the accounts and
-// the messages, which is why it is not run every tick, and why a single
-// process (the embedded database), whose crashes the sweep at start
-// covers, passes 0.
-func (a *All) FollowNotices(ctx context.Context, tick, every time.Duration) {
+// NoticesUntold reports whether a notice failed to be told in this
+// process and waits for a sweep.
+func (a *All) NoticesUntold() bool { return a.Accounts.retry.Load() || a.Messages.retry.Load() }
+
+// FollowNotices sweeps at once when sweepNow is set (what a crash before
+// the start left), then every tick after a notice failed to be told in
+// this process, and, when every is not 0, every every whatever happened
+// (what another process's crash left, on MongoDB), until ctx ends. A sweep
+// scans the accounts and the messages, which is why it is not run every
+// tick, and why a single process (the embedded database), whose crashes
+// the sweep at start covers, passes 0.
+func (a *All) FollowNotices(ctx context.Context, tick, every time.Duration, sweepNow bool) {
 	logger := a.Accounts.cfg.Logger
 	sweep := func() {
 		n, err := a.SweepNotices(ctx)
@@ -36,10 +40,15 @@ func (a *All) FollowNotices(ctx context.Context, tick, every time.Duration) {
 			logger.InfoContext(ctx, "notices: told what a crash or a failure left", "told", n)
 		}
 	}
-	sweep()
+	if sweepNow {
+		sweep()
+		if !a.NoticesUntold() {
+			logger.InfoContext(ctx, "notices: swept at start")
+		}
+	}
 	last := time.Now()
 	models.Every(ctx, tick, func() {
-		if a.Accounts.retry.Load() || a.Messages.retry.Load() || every > 0 && time.Since(last) >= every {
+		if a.NoticesUntold() || every > 0 && time.Since(last) >= every {
 			sweep()
 			last = time.Now()
 		}
