@@ -62,12 +62,11 @@
 package intake
 
 import (
-	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"hash"
+	"strconv"
 	"strings"
 
 	"github.com/szdc/talenthub/models"
@@ -293,7 +292,7 @@ func (o *Options) fill() {
 // hasher makes row keys and content hashes.
 type hasher struct {
 	h   hash.Hash
-	buf bytes.Buffer
+	buf []byte
 	sum []byte
 }
 
@@ -307,13 +306,14 @@ func newHasher(secret []byte) *hasher {
 // of hashes the parts, each length-prefixed so that no two lists of parts
 // hash alike, and returns 32 hexadecimal digits (128 bits).
 func (h *hasher) of(kind Kind, what string, parts ...string) string {
-	h.buf.Reset()
-	fmt.Fprintf(&h.buf, "%s\x00%s\x00", kind, what)
+	b := h.buf[:0]
+	b = append(append(append(append(b, kind...), 0), what...), 0)
 	for _, s := range parts {
-		fmt.Fprintf(&h.buf, "%d:%s;", len(s), s)
+		b = append(append(append(strconv.AppendInt(b, int64(len(s)), 10), ':'), s...), ';')
 	}
+	h.buf = b
 	h.h.Reset()
-	h.h.Write(h.buf.Bytes())
+	h.h.Write(b)
 	h.sum = h.h.Sum(h.sum[:0])
 	return hex.EncodeToString(h.sum[:16])
 }

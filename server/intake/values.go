@@ -30,16 +30,7 @@ func fail(rule models.Rule, param, format string, args ...any) *bad {
 // (full-width letters and digits to ASCII), lower case, without spaces,
 // "_", "-", apostrophes and a trailing "*".
 func fold(s string) string {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
-	}
-	if !ascii {
-		s = width.Fold.String(s)
-	}
+	s = narrow(s)
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {
@@ -50,6 +41,26 @@ func fold(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// hasWide reports whether s holds a full-width or half-width form (the
+// block U+FF00-U+FFEF) or an ideographic space, which fold folds.
+func hasWide(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] == 0xEF || s[i] == 0xE3 && strings.Contains(s[i:], "\u3000") {
+			return true
+		}
+	}
+	return false
+}
+
+// narrow folds full-width letters and digits to ASCII (width.Fold), and
+// spares strings without any.
+func narrow(s string) string {
+	if hasWide(s) {
+		return width.Fold.String(s)
+	}
+	return s
 }
 
 // vocab resolves cells to the terms of one vocabulary.
@@ -198,7 +209,7 @@ var (
 // date reads a date cell as YYYY-MM-DD; serials allows Excel serial
 // numbers (XLSX cells).
 func date(s string, serials bool) (string, *bad) {
-	s = width.Fold.String(s)
+	s = narrow(s)
 	var y, m, d int
 	if g := dashedDate.FindStringSubmatch(s); g != nil {
 		y, m, d = atoi(g[1]), atoi(g[2]), atoi(g[3])
@@ -227,7 +238,7 @@ var wholeNumber = regexp.MustCompile(`^\d{1,3}(?:,\d{3})+$|^\d+(?:\.0+)?$`)
 // number reads a whole number from lo to hi.
 func number(s string, lo, hi int) (int, *bad) {
 	rng := fmt.Sprintf("%d–%d", lo, hi)
-	s = width.Fold.String(s)
+	s = narrow(s)
 	if !wholeNumber.MatchString(s) {
 		return 0, fail(models.RuleNumber, rng, "%q is not a whole number from %d to %d", s, lo, hi)
 	}
@@ -271,7 +282,7 @@ var (
 
 // normalizeIdentity drops spaces and hyphens, folds width and upper-cases.
 func normalizeIdentity(s string) string {
-	s = width.Fold.String(s)
+	s = narrow(s)
 	return strings.ToUpper(strings.Map(func(r rune) rune {
 		if unicode.IsSpace(r) || r == '-' {
 			return -1
