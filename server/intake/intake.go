@@ -22,9 +22,9 @@
 //     is refused with models.CodeTooLarge. At most 1,000 problems are
 //     listed (Result.Truncated says more were found).
 //   - Row 1 holds the headers, in any order, in Chinese or English or as
-//     the field keys, matched after trimming, width and case folding and
-//     dropping spaces, "_", "-" and a trailing "*" (the template marks
-//     required columns so). An unknown header, a header given twice and a
+//     the field keys, matched after width and case folding and dropping
+//     spaces, "_", "-", "'" and "*" (the template marks required columns
+//     with "*"). An unknown header, a header given twice and a
 //     missing required column are problems of row 1. Blank rows are
 //     skipped.
 //   - Taxonomy cells accept a term's key, its Chinese or English label and
@@ -33,9 +33,12 @@
 //     特别合作区 ("南山区" → "南山"), all compared folded as headers are. A
 //     cell that names several terms is a problem (models.RuleAmbiguous),
 //     never a guess; a retired term is refused. List cells (industries,
-//     flags, operators) split on 、，,;；/ and newlines; a "/" inside a
-//     term's own label ("VR/AR/MR") is kept when the joined pieces name a
-//     term. Repeated values in a list are dropped.
+//     flags) split on 、，,;；/ and newlines; a "/" inside a term's own
+//     label ("VR/AR/MR") is kept when the joined pieces name a term.
+//     Operators split the same way but not on "/". Repeated values in a
+//     list are dropped.
+//   - An organisation (a recruitment's, a base's operators) is an id when
+//     it is 24 hexadecimal digits, else a name for the service to resolve.
 //   - Dates: 2025-03-01, 2025-3-1, 2025/3/1, 2025.3.1, 2025年3月1日 (a
 //     day between 1900 and 2100), and an XLSX cell holding an Excel serial
 //     date number. Numbers are whole, with optional thousands separators.
@@ -46,10 +49,10 @@
 //     (ISO 7064 MOD 11-2, X for 10), a first digit 1-9 and a birth date
 //     (characters 7-14) between 1900-01-01 and today. A passport is 5-20
 //     letters and digits with at least one digit. An HK/Macao/Taiwan
-//     permit is H or M and 8 digits with 2 optional issue digits (港澳居民
-//     来往内地通行证), or 8 or 10 digits (台湾居民来往大陆通行证). The
-//     number stays in the row as an IdentityNumber, which prints masked;
-//     messages never repeat it.
+//     permit is H or M and 8 digits with 2 optional issue digits
+//     (港澳居民来往内地通行证), or 8 or 10 digits (台湾居民来往大陆通行证).
+//     The number stays in the row as an IdentityNumber, which prints
+//     masked; messages never repeat it.
 //   - Every problem is {row, column, code, param, message}: the row as the
 //     sheet numbers it (the header is 1), the column's header as written,
 //     a models.Rule, its parameter and an English message.
@@ -57,8 +60,9 @@
 //     district, recruitments by identity document, organisation and date)
 //     and a content hash of the other fields, both over keys (not labels),
 //     so that an import can tell new, unchanged and corrected rows. Two rows
-//     with one key in a file are a problem of the later row. Keys are
-//     HMAC-SHA256 under Options.KeySecret (plain SHA-256 without one).
+//     with one key in a file are a problem of the later row. Keys and
+//     hashes are 128 bits (hex) of HMAC-SHA256 under Options.KeySecret, or
+//     of plain SHA-256 without one.
 package intake
 
 import (
