@@ -19,7 +19,7 @@ func TestDependencyRules(t *testing.T) {
 		return strings.Fields(string(out))
 	}
 	forbidden := []string{"go.mongodb.org/", "github.com/blevesearch/", "github.com/FerretDB/", "modernc.org/sqlite"}
-	for _, pkg := range []string{"models", "server", "web", "server/service", "server/media"} {
+	for _, pkg := range []string{"models", "server", "web", "server/service", "server/media", "server/intake"} {
 		for _, d := range deps(pkg) {
 			for _, f := range forbidden {
 				if strings.HasPrefix(d, f) {

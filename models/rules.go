@@ -57,12 +57,14 @@ const (
 	RuleQueryTooComplex   Rule = "query_too_complex"
 	RuleQueryOnlyExcluded Rule = "query_only_excluded"
 	RuleTooDeep           Rule = "too_deep"
-	RuleTermKey           Rule = "term_key"    // a vocabulary's key is ill-formed
-	RuleTermLabels        Rule = "term_labels" // a term needs both labels
-	RuleTermKept          Rule = "term_kept"   // a key cannot be removed, only retired (Param: the key)
-	RuleTermsFixed        Rule = "terms_fixed" // origins' and levels' keys are fixed
-	RuleVocabLine         Rule = "vocab_line"  // a line of the vocabulary editor is not "key | 中文 | English" (Param: its number)
-	RuleInvalid           Rule = "invalid"     // the rest
+	RuleTermKey           Rule = "term_key"        // a vocabulary's key is ill-formed
+	RuleTermLabels        Rule = "term_labels"     // a term needs both labels
+	RuleTermKept          Rule = "term_kept"       // a key cannot be removed, only retired (Param: the key)
+	RuleTermsFixed        Rule = "terms_fixed"     // origins' and levels' keys are fixed
+	RuleVocabLine         Rule = "vocab_line"      // a line of the vocabulary editor is not "key | 中文 | English" (Param: its number)
+	RuleAmbiguous         Rule = "ambiguous"       // a label that names several terms (Param: their keys)
+	RuleIdentityNumber    Rule = "identity_number" // not a number of that identity document (Param: the document type)
+	RuleInvalid           Rule = "invalid"         // the rest
 )
 
 // Rules lists every rule (the locale test reads it).
@@ -72,7 +74,7 @@ var Rules = []Rule{RuleMatchSort, RuleMatchSortTooMany, RuleRequired, RuleRequir
 	RuleUnknown, RuleServerOwned, RuleType, RuleRegistered, RuleWrongPassword, RuleNoSuch, RuleOwnOrgRequired,
 	RuleEnterpriseFlags, RuleCannotInvite, RuleCreatorOnly, RuleDiffers, RuleNoChange, RuleStageOrConsent,
 	RuleQueryInvalid, RuleQueryTooLong, RuleQueryTooComplex, RuleQueryOnlyExcluded, RuleTooDeep, RuleTermKey, RuleTermLabels,
-	RuleTermKept, RuleTermsFixed, RuleVocabLine, RuleInvalid}
+	RuleTermKept, RuleTermsFixed, RuleVocabLine, RuleAmbiguous, RuleIdentityNumber, RuleInvalid}
 
 // Refusal names a refusal that is not about one field (a state, a role),
 // for the UI to say in the reader's language.
