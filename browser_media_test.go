@@ -60,15 +60,8 @@ func TestPortfolioImagesInTheBrowser(t *testing.T) {
 	defer serverErrors(t, a)
 
 	api := journeyAPI{t, a}
-	call, signIn, register := api.call, api.signIn, api.register
-	admin := signIn("admin@example.com")
-	call("create the officer", "POST", "/api/v1/admin/users", admin, map[string]any{"email": "officer@example.com", "password": journeyPassword,
-		"name": "王审核", "role": "bureau"}, 201)
-	bureau := signIn("officer@example.com")
-	member := register("hr@studio.example", "陈招聘", "org")
-	org := call("register the organisation", "POST", "/api/v1/orgs", member, map[string]any{"name": "深圳星河数字娱乐科技有限公司", "kind": "enterprise",
-		"district": "nanshan", "industries": []string{"games"}}, 201)
-	call("verify it", "POST", "/api/v1/orgs/"+str(org, "id")+"/verify", bureau, map[string]any{"decision": "verified"}, 200)
+	call, register := api.call, api.register
+	_, _, member, _ := api.officerAndOrg(map[string]any{"industries": []string{"games"}})
 
 	dir := t.TempDir()
 	red, blue, green := filepath.Join(dir, "red.png"), filepath.Join(dir, "blue.png"), filepath.Join(dir, "photo.png")

@@ -69,16 +69,8 @@ func TestEveryPageOnAPhone(t *testing.T) {
 
 	// ---- The world, through the API. ----
 	api := journeyAPI{t, a}
-	call, signIn, register := api.call, api.signIn, api.register
-	admin := signIn("admin@example.com")
-	call("create the officer", "POST", "/api/v1/admin/users", admin, map[string]any{"email": "officer@example.com", "password": journeyPassword,
-		"name": "王审核", "role": "bureau"}, 201)
-	bureau := signIn("officer@example.com")
-
-	member := register("hr@studio.example", "陈招聘", "org")
-	org := call("register the organisation", "POST", "/api/v1/orgs", member, map[string]any{"name": "深圳星河数字娱乐科技有限公司", "kind": "enterprise",
-		"district": "nanshan", "industries": []string{"games", "animation"}, "flags": []string{"sme"}}, 201)
-	call("verify it", "POST", "/api/v1/orgs/"+str(org, "id")+"/verify", bureau, map[string]any{"decision": "verified"}, 200)
+	call, register := api.call, api.register
+	admin, bureau, member, org := api.officerAndOrg(map[string]any{"industries": []string{"games", "animation"}, "flags": []string{"sme"}})
 	project := call("post a project", "POST", "/api/v1/projects", member, map[string]any{"title": "次世代游戏角色原画设计师（资深）",
 		"description": "负责主机与手游项目的角色原画、场景概念设计。", "kind": "job", "skills": []string{"原画", "角色设计"},
 		"industries": []string{"games"}, "district": "nanshan", "openings": 2}, 201)
@@ -224,4 +216,24 @@ func (j journeyAPI) signIn(email string) string {
 func (j journeyAPI) register(email, name, role string) string {
 	j.t.Helper()
 	return str(j.call("register "+email, "POST", "/api/v1/auth/register", "", map[string]any{"email": email, "password": journeyPassword, "name": name, "role": role}, 201), "token")
+}
+
+// officerAndOrg signs the bootstrap admin in, has it create a bureau
+// officer, and registers an organisation (the fields of org added to a
+// games studio in Nanshan) that the officer verifies. It returns the three
+// accounts' tokens and the organisation as created.
+func (j journeyAPI) officerAndOrg(org map[string]any) (admin, bureau, member string, created map[string]any) {
+	j.t.Helper()
+	admin = j.signIn("admin@example.com")
+	j.call("create the officer", "POST", "/api/v1/admin/users", admin, map[string]any{"email": "officer@example.com", "password": journeyPassword,
+		"name": "王审核", "role": "bureau"}, 201)
+	bureau = j.signIn("officer@example.com")
+	member = j.register("hr@studio.example", "陈招聘", "org")
+	body := map[string]any{"name": "深圳星河数字娱乐科技有限公司", "kind": "enterprise", "district": "nanshan"}
+	for k, v := range org {
+		body[k] = v
+	}
+	created = j.call("register the organisation", "POST", "/api/v1/orgs", member, body, 201)
+	j.call("verify it", "POST", "/api/v1/orgs/"+str(created, "id")+"/verify", bureau, map[string]any{"decision": "verified"}, 200)
+	return admin, bureau, member, created
 }
