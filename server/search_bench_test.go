@@ -2,9 +2,7 @@ package server_test
 
 import (
 	"context"
-	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"runtime"
@@ -15,7 +13,6 @@ import (
 	"github.com/szdc/talenthub/models"
 	"github.com/szdc/talenthub/scripts/seed"
 	"github.com/szdc/talenthub/search"
-	"github.com/szdc/talenthub/server"
 	"github.com/szdc/talenthub/server/service"
 	"github.com/szdc/talenthub/server/store/storetest"
 )
@@ -109,27 +106,9 @@ func BenchmarkSearchAt100k(b *testing.B) {
 		n, took.Round(time.Millisecond), n/took.Seconds(), float64(m1.HeapAlloc)/(1<<20), (float64(m1.HeapAlloc)-float64(m0.HeapAlloc))/(1<<20))
 
 	svc := service.New(service.Config{Store: st, Index: ix, Logger: logger})
-	srv := server.New(configOf(svc, st.Ping, logger))
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	go func() { _ = srv.Serve(ln) }()
-	defer srv.App().Shutdown()
-	if _, err := svc.Accounts.CreateUser(ctx, &models.User{Role: models.RoleAdmin}, models.NewUserInput{Email: "b@sz.gov.cn", Password: "correct horse battery", Name: "B", Role: models.RoleBureau}); err != nil {
-		b.Fatal(err)
-	}
-	auth, err := svc.Accounts.Login(ctx, models.LoginInput{Email: "b@sz.gov.cn", Password: "correct horse battery"}, models.ClientInfo{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	base := "http://" + ln.Addr().String() + "/api/v1/talents?"
+	addr, token := benchServer(b, st, svc, logger)
+	base := addr + "/api/v1/talents?"
 	client := &http.Client{}
-	report := func(b *testing.B, lat []time.Duration) {
-		slices.Sort(lat)
-		b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
-		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
-	}
 	for _, c := range searchClasses {
 		for _, cold := range []bool{false, true} {
 			name := "http/" + c.name
@@ -142,21 +121,9 @@ func BenchmarkSearchAt100k(b *testing.B) {
 					if cold {
 						ix.ResetFacetCache()
 					}
-					req, _ := http.NewRequest("GET", base+c.query, nil)
-					req.Header.Set("Authorization", "Bearer "+auth.Token)
-					t0 := time.Now()
-					res, err := client.Do(req)
-					if err != nil {
-						b.Fatal(err)
-					}
-					_, _ = io.Copy(io.Discard, res.Body)
-					res.Body.Close()
-					lat = append(lat, time.Since(t0))
-					if res.StatusCode != 200 {
-						b.Fatalf("%s: %d", c.query, res.StatusCode)
-					}
+					lat = append(lat, getOK(b, client, base+c.query, token))
 				}
-				report(b, lat)
+				reportLatency(b, lat)
 			})
 			name = "bleve/" + c.name
 			if cold {
@@ -178,7 +145,7 @@ func BenchmarkSearchAt100k(b *testing.B) {
 					lat = append(lat, time.Since(t0))
 					total = p.Total
 				}
-				report(b, lat)
+				reportLatency(b, lat)
 				b.ReportMetric(float64(total), "matches")
 			})
 		}
