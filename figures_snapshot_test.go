@@ -177,4 +177,7 @@ func TestNoticesSweptAfterAnUncleanStopOnly(t *testing.T) {
 		t.Fatalf("the mark is still there while the server runs (a crash would reuse it): %v", err)
 	}
 	b.stop(t)
+	if strings.Contains(b.out.String(), "notices: swept at start") {
+		t.Error("a start after a clean stop swept the notices")
+	}
 }

@@ -183,6 +183,9 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 		return err
 	}
 	defer db.Close()
+	// Taken before anything can write, so that a crash from here on
+	// leaves no mark and the next start sweeps the notices.
+	noticesSwept := takeMark(filepath.Join(cfg.DataDir, noticesToldFile))
 
 	if cfg.SynonymsFile != "" {
 		text, err := os.ReadFile(cfg.SynonymsFile)
@@ -208,7 +211,6 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 
 	fig := figures.New(db.store, nil, logger)
 	snapshot := filepath.Join(cfg.DataDir, figuresSnapshot)
-	noticesTold := filepath.Join(cfg.DataDir, noticesToldFile)
 	epoch, err := db.store.DataEpoch(ctx)
 	if err != nil {
 		return err
@@ -325,7 +327,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	// The sweep scans every account and message (a scan on the embedded
 	// database, a long one at a million accounts): after a clean stop that
 	// left nothing untold, one process has nothing to sweep.
-	backstop, sweepNow := time.Duration(0), !takeMark(noticesTold)
+	backstop, sweepNow := time.Duration(0), !noticesSwept
 	if db.embedded == nil {
 		backstop, sweepNow = time.Hour, true
 	}
@@ -368,7 +370,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	// database closes.
 	svc.Accounts.Wait()
 	if db.embedded != nil && !svc.NoticesUntold() {
-		if err := os.WriteFile(noticesTold, nil, 0o600); err != nil {
+		if err := os.WriteFile(filepath.Join(cfg.DataDir, noticesToldFile), nil, 0o600); err != nil {
 			logger.Warn("notices: the next start sweeps them", "error", err)
 		}
 	}

@@ -520,6 +520,7 @@ func (a *Accounts) SweepNotices(ctx context.Context) (int, error) {
 	var first error
 	for _, p := range pending {
 		if ctx.Err() != nil {
+			a.retry.Store(true) // cut short: the rest is still untold
 			return told, ctx.Err()
 		}
 		for _, n := range p.Notices {

@@ -111,6 +111,9 @@ func (s *Messages) Post(ctx context.Context, actor *models.User, appID string, i
 	}
 	m, err := s.Store.AppendMessage(ctx, appID, &models.Message{Side: side, AuthorID: actor.ID, AuthorName: name, Body: in.Body, At: s.now()})
 	if err != nil {
+		// The insert may have landed before the error (the thread's head
+		// after it failed): the sweep looks.
+		s.retry.Store(true)
 		return nil, err
 	}
 	if err := s.Store.MarkThreadRead(ctx, appID, side, m.N+1); err != nil {
@@ -200,6 +203,7 @@ func (s *Messages) SweepNotices(ctx context.Context) (int, error) {
 	apps := map[string]*models.Application{}
 	for _, m := range untold {
 		if ctx.Err() != nil {
+			s.retry.Store(true) // cut short: the rest is still untold
 			return told, ctx.Err()
 		}
 		a, ok := apps[m.App]

@@ -22,6 +22,14 @@ func (a *All) SweepNotices(ctx context.Context) (int, error) {
 // process and waits for a sweep.
 func (a *All) NoticesUntold() bool { return a.Accounts.retry.Load() || a.Messages.retry.Load() }
 
+// RequireSweep counts every notice as untold until a sweep has run to its
+// end, so that a stop before it does not pass for one that left nothing
+// untold.
+func (a *All) RequireSweep() {
+	a.Accounts.retry.Store(true)
+	a.Messages.retry.Store(true)
+}
+
 // FollowNotices sweeps at once when sweepNow is set (what a crash before
 // the start left), then every tick after a notice failed to be told in
 // this process, and, when every is not 0, every every whatever happened
@@ -41,6 +49,7 @@ func (a *All) FollowNotices(ctx context.Context, tick, every time.Duration, swee
 		}
 	}
 	if sweepNow {
+		a.RequireSweep()
 		sweep()
 		if !a.NoticesUntold() {
 			logger.InfoContext(ctx, "notices: swept at start")

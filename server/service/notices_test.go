@@ -328,3 +328,32 @@ func TestMessageKilledBeforeItsNotice(t *testing.T) {
 		t.Errorf("a sweep after a told message: %d, %v", n, err)
 	}
 }
+
+// TestASweepCutShortLeavesNoticesUntold: a process that must sweep counts
+// every notice untold until a sweep has run to its end, and a sweep whose
+// context ends midway leaves them so (a clean stop then leaves no mark
+// that nothing was untold, and the next start sweeps).
+func TestASweepCutShortLeavesNoticesUntold(t *testing.T) {
+	w := newCrashWorld(t)
+	all := service.New(service.Config{Store: w.st, Mailer: w.mail, Now: w.clk.Now, Logger: slog.New(slog.DiscardHandler)})
+	t.Cleanup(all.Accounts.Wait)
+	if all.NoticesUntold() {
+		t.Fatal("a new process counts notices untold before it was asked to sweep")
+	}
+	all.RequireSweep()
+	if !all.NoticesUntold() {
+		t.Fatal("RequireSweep left nothing untold")
+	}
+	cut, cancel := context.WithCancel(w.ctx)
+	cancel()
+	_, _ = all.SweepNotices(cut)
+	if !all.NoticesUntold() {
+		t.Error("a sweep cut short by its context counted everything told")
+	}
+	if _, err := all.SweepNotices(w.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if all.NoticesUntold() {
+		t.Error("a sweep run to its end left notices untold")
+	}
+}
