@@ -11,6 +11,7 @@ import (
 	"image/png"
 	"mime/multipart"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -212,12 +213,17 @@ func TestMediaLogoAndCover(t *testing.T) {
 		t.Fatalf("the logo: %s", r.raw)
 	}
 	check(t, "another organisation sees the logo", e.call("GET", "/media/"+logo.str("id")+"/thumb", w.tokens[member2], nil), 200, "")
-	check(t, "a logo used by another organisation", e.call("PUT", "/api/v1/orgs/"+w.o2.ID+"/logo", w.tokens[member2], map[string]any{"logo_id": logo.str("id")}), 422, "validation_failed")
+	check(t, "another organisation's member uses the logo", e.call("PUT", "/api/v1/orgs/"+w.o2.ID+"/logo", w.tokens[member2], map[string]any{"logo_id": logo.str("id")}), 422, "validation_failed")
 
 	cover := e.upload(w.tokens[member], testPNG(t, 800, 450), "purpose", "cover")
 	check(t, "a cover", cover, 201, "")
 	p := e.call("POST", "/api/v1/projects", w.tokens[member], map[string]any{"title": "封面项目", "kind": "job", "cover_id": cover.str("id")})
 	check(t, "a project with a cover", p, 201, "")
+	r = e.call("POST", "/api/v1/projects", w.tokens[member], map[string]any{"title": "另一个项目", "kind": "job", "cover_id": cover.str("id")})
+	check(t, "a cover another project shows", r, 422, "validation_failed")
+	if msg, _ := r.errFields()["cover_id"].(string); !strings.Contains(msg, "elsewhere") {
+		t.Errorf("the refusal of a cover shown elsewhere: %s", r.raw)
+	}
 	check(t, "a creator sees an open project's cover", e.call("GET", "/media/"+cover.str("id")+"/large", w.tokens[creator], nil), 200, "")
 	found := e.call("GET", "/api/v1/projects?q="+url.QueryEscape("封面项目"), w.tokens[creator], nil)
 	if items, _ := found.body["items"].([]any); len(items) != 1 || items[0].(map[string]any)["org_logo_id"] != logo.str("id") ||
@@ -236,11 +242,19 @@ func TestMediaErasedWithTheProfile(t *testing.T) {
 	e := w.e
 	tok, u := w.throwaway(creator)
 	check(t, "a profile", e.call("POST", "/api/v1/talents", tok, map[string]any{"name": "E", "visibility": "public"}), 201, "")
-	var ids []string
+	var ids, keys []string
 	for i := range 3 {
-		r := e.upload(tok, testPNG(t, 20+i, 20))
+		r := e.upload(tok, testPNG(t, 20, 20)) // the same bytes each time
 		check(t, fmt.Sprint("upload ", i), r, 201, "")
 		ids = append(ids, r.str("id"))
+		m, err := e.store.Medium(w.ctx(), r.str("id"))
+		w.must(err)
+		keys = append(keys, m.LargeKey, m.ThumbKey)
+	}
+	// A small image's two sizes are the same bytes, under one key; two
+	// uploads never share one.
+	if n := len(slices.Compact(slices.Sorted(slices.Values(keys)))); n != len(ids) && n != len(keys) {
+		t.Errorf("identical uploads share blobs: %v", keys)
 	}
 	check(t, "show two", e.call("PATCH", "/api/v1/talents/"+u.ID, tok, map[string]any{"works": []map[string]any{{"title": "w", "images": ids[:2]}}}), 200, "")
 	check(t, "erase", e.call("DELETE", "/api/v1/talents/"+u.ID, tok, nil), 204, "")
@@ -251,6 +265,11 @@ func TestMediaErasedWithTheProfile(t *testing.T) {
 	}
 	if ms, err := e.store.OwnerMedia(w.ctx(), u.ID); err != nil || len(ms) != 0 {
 		t.Errorf("the owner's media after the erasure: %v %v", ms, err)
+	}
+	for _, k := range keys {
+		if _, err := e.blobs.Get(w.ctx(), k); !models.IsCode(err, models.CodeNotFound) {
+			t.Errorf("blob %s after the erasure: %v", k, err)
+		}
 	}
 }
 

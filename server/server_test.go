@@ -41,6 +41,7 @@ type env struct {
 	logs  *lockedBuffer
 	svc   *service.All
 	mail  *mail.Mailer
+	blobs models.BlobStore // the images' bytes
 }
 
 // configOf is the server configuration over every service.
@@ -109,7 +110,7 @@ func newEnv(t *testing.T, opts ...func(*service.Config)) *env {
 	cfg.Maintenance = service.NewReindexer(context.Background(), ix.RebuildReporting, ix.Reconcile, logger)
 	srv := server.New(cfg)
 	srv.App().Get("/test/panic", func(*fiber.Ctx) error { panic("secret detail 42") })
-	return &env{t: t, app: srv.App(), store: st, logs: logs, svc: svc, mail: mailer}
+	return &env{t: t, app: srv.App(), store: st, logs: logs, svc: svc, mail: mailer, blobs: blobs}
 }
 
 type resp struct {

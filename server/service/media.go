@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
@@ -61,20 +62,15 @@ func (s *Media) Upload(ctx context.Context, actor *models.User, purpose string, 
 	if s.Images == nil || s.Blobs == nil {
 		return nil, models.Errorf(models.CodeUnavailable, "image uploads are not available")
 	}
-	// The quota is checked again when the medium is recorded; this spares
-	// the processing of an upload that would be refused.
-	if mine, err := s.Store.OwnerMedia(ctx, actor.ID); err != nil {
-		return nil, err
-	} else if len(mine) >= models.MaxMediaPerAccount {
-		return nil, models.Errorf(models.CodeConflict, "an account keeps at most %d images; remove some first", models.MaxMediaPerAccount)
-	}
 	img, err := s.Images.Process(ctx, r)
 	if err != nil {
 		return nil, err
 	}
 	m.ContentType, m.Width, m.Height, m.ThumbWidth, m.ThumbHeight = img.ContentType, img.Width, img.Height, img.ThumbWidth, img.ThumbHeight
 	m.Bytes = int64(len(img.Large) + len(img.Thumb))
-	m.LargeKey, m.ThumbKey = blobKey(actor.ID, img.Large), blobKey(actor.ID, img.Thumb)
+	nonce := make([]byte, 16)
+	rand.Read(nonce)
+	m.LargeKey, m.ThumbKey = blobKey(nonce, img.Large), blobKey(nonce, img.Thumb)
 	for _, b := range []struct {
 		key  string
 		data []byte
@@ -90,13 +86,13 @@ func (s *Media) Upload(ctx context.Context, actor *models.User, purpose string, 
 	return m, nil
 }
 
-// blobKey addresses a blob by its content within its owner's account: the
-// same image uploaded twice by one account is stored once, and an erasure
-// never removes a blob another account uses.
-func blobKey(ownerID string, data []byte) string {
+// blobKey names a blob by a hash of its upload's nonce and its bytes:
+// every upload has blobs of its own, so removing one medium deletes its
+// blobs at once, without asking which other media share them (none does),
+// and a key never names other bytes.
+func blobKey(nonce, data []byte) string {
 	h := sha256.New()
-	h.Write([]byte(ownerID))
-	h.Write([]byte{0})
+	h.Write(nonce)
 	h.Write(data)
 	return hex.EncodeToString(h.Sum(nil))
 }
@@ -323,8 +319,7 @@ func withMedia[T any](ctx context.Context, d *Deps, c mediaChange, write func() 
 	return v, nil
 }
 
-// removeMedium deletes a medium's record and then its blobs, unless
-// another of its owner's media holds the same bytes.
+// removeMedium deletes a medium's record and then its blobs.
 func (d *Deps) removeMedium(ctx context.Context, m *models.Medium) error {
 	if err := d.Store.DeleteMedium(ctx, m); err != nil {
 		return err
@@ -333,20 +328,12 @@ func (d *Deps) removeMedium(ctx context.Context, m *models.Medium) error {
 	return nil
 }
 
-// dropBlobs deletes m's blobs that none of its owner's other media use.
+// dropBlobs deletes m's blobs (its own: see blobKey).
 func (d *Deps) dropBlobs(ctx context.Context, m *models.Medium) {
 	if d.Blobs == nil {
 		return
 	}
-	others, err := d.Store.OwnerMedia(ctx, m.OwnerID)
-	if err != nil {
-		d.Logger.WarnContext(ctx, "media: blobs kept, their users unknown", "medium_id", m.ID, "error", err)
-		return
-	}
 	for _, key := range []string{m.LargeKey, m.ThumbKey} {
-		if slices.ContainsFunc(others, func(o *models.Medium) bool { return o.ID != m.ID && (o.LargeKey == key || o.ThumbKey == key) }) {
-			continue
-		}
 		if err := d.Blobs.Delete(ctx, key); err != nil {
 			d.Logger.WarnContext(ctx, "media: a blob was not deleted", "medium_id", m.ID, "error", err)
 		}
