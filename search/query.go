@@ -420,7 +420,7 @@ func oneEdit(a, b string) bool {
 	if len(a) > len(b) {
 		a, b = b, a
 	}
-	if len(b)-len(a) > 1 {
+	if len(b)-len(a) > 1 || a == b {
 		return false
 	}
 	i := 0

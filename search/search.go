@@ -319,11 +319,13 @@ func (ix *Index) partialSearch(ctx context.Context, coll string, filters, parts,
 	raw, _ := json.Marshal(anyQ)
 	key, gen := joinKey(coll, string(raw)), ix.generationOf(coll).Load()
 	counts, ok := ix.facetCache.partial(key, gen)
+	out := &models.SearchPage{Partial: true}
 	if !ok {
 		all, err := ix.runSearch(ctx, coll, anyQ, true, sortBy, models.Page{Page: 1, PerPage: 0}, nil)
 		if err != nil || all.Total == 0 {
 			return all, err
 		}
+		out.Facets = all.Facets // counted by that pass: not again below
 		counts = partialCounts{gen: gen, total: all.Total, tiers: make([]int, len(parts)+1)}
 		for k := len(parts); k >= 1; k-- {
 			if counts.tiers[k], err = ix.count(ctx, tier(k)); err != nil {
@@ -332,10 +334,12 @@ func (ix *Index) partialSearch(ctx context.Context, coll string, filters, parts,
 		}
 		ix.keepPartial(key, coll, counts)
 	}
-	out := &models.SearchPage{Total: counts.total, Partial: true}
+	out.Total = counts.total
 	var err error
-	if out.Facets, err = ix.facetsOf(ctx, coll, anyQ); err != nil {
-		return nil, err
+	if out.Facets == nil {
+		if out.Facets, err = ix.facetsOf(ctx, coll, anyQ); err != nil {
+			return nil, err
+		}
 	}
 	skip, want := page.Offset(), page.PerPage
 	// All the parts can match together when the whole words did not (the
