@@ -49,13 +49,8 @@ func TestAccountDeletionLeavesNoPersonalData(t *testing.T) {
 	check(t, "a hire reported", e.call("POST", "/api/v1/recruitments", w.tokens[member], body), 201, "")
 	check(t, "a saved search", e.call("POST", "/api/v1/saved-searches", tok, map[string]any{"name": "原画项目", "kind": "projects", "query": "q=原画", "alert": "instant"}), 201, "")
 
-	check(t, "delete the account", e.call("DELETE", "/api/v1/me", tok, map[string]any{"confirm": u.Email}), 204, "")
-
-	inbox := e.call("GET", "/api/v1/notifications", w.tokens[member], nil)
-	if items, _ := inbox.body["items"].([]any); !strings.Contains(inbox.raw, "—") || len(items) == 0 {
-		t.Errorf("the member's notification of the message, after the erasure: %s", inbox.raw)
-	}
-
+	// Every collection's documents, as text, with where each holds which
+	// of the creator's data.
 	ctx := context.Background()
 	client, err := mongo.Connect(ctx, options.Client().ApplyURI(storetest.URI()))
 	if err != nil {
@@ -63,30 +58,54 @@ func TestAccountDeletionLeavesNoPersonalData(t *testing.T) {
 	}
 	defer client.Disconnect(ctx)
 	db := client.Database(e.store.Database())
-	names, err := db.ListCollectionNames(ctx, bson.D{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, coll := range names {
-		cur, err := db.Collection(coll).Find(ctx, bson.D{})
+	personal := map[string]string{"name": name, "phone": phone, "email": u.Email, "id": u.ID, "application message": message, "reply": thread}
+	scan := func(found func(coll, what, doc string)) {
+		t.Helper()
+		names, err := db.ListCollectionNames(ctx, bson.D{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		for cur.Next(ctx) {
-			doc := cur.Current.String()
-			for what, s := range map[string]string{"name": name, "phone": phone, "email": u.Email, "id": u.ID, "application message": message, "reply": thread} {
-				// The change feed names documents by id until it is
-				// pruned (minutes on the embedded database), and a rate
-				// counter keyed by the id ends with its hour: ids alone,
-				// never the data.
-				if what == "id" && (coll == "changes" || coll == "login_limits") {
-					continue
-				}
-				if strings.Contains(doc, s) {
-					t.Errorf("%s holds the deleted creator's %s: %.300s", coll, what, doc)
+		for _, coll := range names {
+			cur, err := db.Collection(coll).Find(ctx, bson.D{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for cur.Next(ctx) {
+				doc := cur.Current.String()
+				for what, s := range personal {
+					if strings.Contains(doc, s) {
+						found(coll, what, doc)
+					}
 				}
 			}
+			if err := cur.Err(); err != nil {
+				t.Fatal(err)
+			}
+			cur.Close(ctx)
 		}
-		cur.Close(ctx)
 	}
+	// Before: the scan sees each of them somewhere (or it proves nothing).
+	seen := map[string]bool{}
+	scan(func(_, what, _ string) { seen[what] = true })
+	for what := range personal {
+		if !seen[what] {
+			t.Fatalf("before the deletion no document holds the creator's %s: the scan proves nothing", what)
+		}
+	}
+
+	check(t, "delete the account", e.call("DELETE", "/api/v1/me", tok, map[string]any{"confirm": u.Email}), 204, "")
+
+	inbox := e.call("GET", "/api/v1/notifications", w.tokens[member], nil)
+	if items, _ := inbox.body["items"].([]any); !strings.Contains(inbox.raw, "—") || len(items) == 0 {
+		t.Errorf("the member's notification of the message, after the erasure: %s", inbox.raw)
+	}
+	scan(func(coll, what, doc string) {
+		// The change feed names documents by id until it is pruned
+		// (minutes on the embedded database), and a rate counter keyed
+		// by the id ends with its hour: ids alone, never the data.
+		if what == "id" && (coll == "changes" || coll == "login_limits") {
+			return
+		}
+		t.Errorf("%s holds the deleted creator's %s: %.300s", coll, what, doc)
+	})
 }

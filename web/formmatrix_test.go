@@ -215,6 +215,11 @@ func TestFormMatrix(t *testing.T) {
 			if changed && !slices.Contains(formWrites[route], who) {
 				t.Errorf("%s as %s: %d, and the database changed:\n  before %s\n  after  %s", route, who, status, before, after)
 			}
+			// The forms that certainly write prove the fingerprint sees a
+			// change (or every "unchanged" above would prove nothing).
+			if (route == "/projects/:id/apply" && who == "creator" || route == "/talents/:id/notes" && who == "member") && !changed {
+				t.Errorf("%s as %s: %d, and the fingerprint saw no change", route, who, status)
+			}
 			if discover {
 				t.Logf("%-34s %-9s %d %q changed=%v", route, who, status, location, changed)
 			}
