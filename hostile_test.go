@@ -25,6 +25,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/bson"
 
+	"github.com/szdc/talenthub/models"
 	"github.com/szdc/talenthub/scripts/seed"
 )
 
@@ -122,6 +123,28 @@ func send(base string, r hostile) (int, []byte, http.Header, error) {
 	defer res.Body.Close()
 	raw, err := io.ReadAll(res.Body)
 	return res.StatusCode, raw, res.Header, err
+}
+
+// uploadImage uploads a small PNG for purpose as token's account and
+// returns its id.
+func uploadImage(t *testing.T, in *instance, token, purpose string) string {
+	t.Helper()
+	var img bytes.Buffer
+	if err := png.Encode(&img, image.NewNRGBA(image.Rect(0, 0, 8, 8))); err != nil {
+		t.Fatal(err)
+	}
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, _ := mw.CreateFormFile("file", "x.png")
+	fw.Write(img.Bytes())
+	mw.WriteField("purpose", purpose)
+	mw.Close()
+	code, raw, _, err := send(in.base, hostile{method: "POST", path: "/api/v1/media", token: token, ctype: mw.FormDataContentType(), body: body.Bytes()})
+	var m struct{ ID string }
+	if err != nil || code != 201 || json.Unmarshal(raw, &m) != nil {
+		t.Fatalf("upload a %s: %d %v %s", purpose, code, err, raw)
+	}
+	return m.ID
 }
 
 // hostileImage is a file an attacker uploads as an image.
@@ -225,6 +248,8 @@ func TestHostileRequests(t *testing.T) {
 	}
 	_, recs := in.call(t, "GET", "/api/v1/recruitments?per_page=5", B, nil)
 	rec := str(recs["items"].([]any)[0].(map[string]any), "id")
+	// Images of other accounts, for requests that must not use them.
+	foreignAvatar, foreignLogo := uploadImage(t, in, C2, models.PurposeAvatar), uploadImage(t, in, O2, models.PurposeLogo)
 	in.stop(t)
 
 	before := fingerprint(t, env)
@@ -408,7 +433,7 @@ func TestHostileRequests(t *testing.T) {
 		{"GET", "/api/v1/auth/logout"}, {"DELETE", "/api/v1/targets"}, {"PUT", "/api/v1/recruitments"}, {"POST", "/api/v1/stats/recruitment"}, {"PATCH", "/api/v1/orgs"}} {
 		add("methods", r[0], r[1], B, nil)
 	}
-	// 19. hostile images: refused by their content, whatever their name
+	// 22. hostile images: refused by their content, whatever their name
 	// or declared type, before anything is stored
 	for _, f := range hostileImages(t) {
 		var body bytes.Buffer
@@ -433,6 +458,11 @@ func TestHostileRequests(t *testing.T) {
 		add("hostile images", m, p, C1, nil)
 	}
 	add("hostile images", "PATCH", "/api/v1/talents/"+talent1, C1, []byte(`{"avatar_id":"`+strings.Repeat("a", 24)+`"}`))
+	add("hostile images", "PATCH", "/api/v1/talents/"+talent1, C1, []byte(`{"avatar_id":"`+foreignAvatar+`"}`))
+	add("hostile images", "PATCH", "/api/v1/talents/"+talent1, C1, []byte(`{"works":[{"title":"x","images":["`+foreignAvatar+`"]}]}`))
+	add("hostile images", "GET", "/media/"+foreignAvatar+"/large", C1, nil)
+	add("hostile images", "DELETE", "/api/v1/media/"+foreignLogo, O1, nil)
+	add("hostile images", "PUT", "/api/v1/orgs/"+org1+"/logo", O1, []byte(`{"logo_id":"`+foreignLogo+`"}`))
 	add("hostile images", "PATCH", "/api/v1/talents/"+talent1, C1, []byte(`{"works":[{"title":"x","images":["../../etc/passwd"]}]}`))
 	add("hostile images", "PUT", "/api/v1/orgs/"+org1+"/logo", O1, []byte(`{"logo_id":"`+strings.Repeat("b", 24)+`"}`))
 
