@@ -2,6 +2,8 @@ package service
 
 import (
 	"context"
+	"maps"
+	"slices"
 
 	"github.com/szdc/talenthub/models"
 )
@@ -79,35 +81,27 @@ func (s *Projects) Update(ctx context.Context, actor *models.User, id string, u 
 	if err := tax.Validate(u); err != nil {
 		return nil, err
 	}
+	apply := func(p *models.Project) error {
+		in := u.Apply(p.Input())
+		in.Normalize()
+		if err := tax.Validate(in); err != nil {
+			return err
+		}
+		p.ApplyInput(in)
+		if u.Status != nil {
+			p.Status = *u.Status
+		}
+		return nil
+	}
 	next := *p
-	in := u.Apply(p.Input())
-	in.Normalize()
-	if err := tax.Validate(in); err != nil {
+	if err := apply(&next); err != nil {
 		return nil, err
 	}
-	next.ApplyInput(in)
-	before := []string{}
-	if p.CoverID != "" {
-		before = append(before, p.CoverID)
-	}
-	c := mediaDiff(models.MediaUse(models.KindProject, p.ID), before, projectMedia(&next))
+	c := mediaDiff(models.MediaUse(models.KindProject, p.ID), slices.Collect(maps.Keys(projectMedia(p))), projectMedia(&next))
 	if err := s.checkMedia(ctx, actor, c, func(string) string { return "cover_id" }); err != nil {
 		return nil, err
 	}
-	return withMedia(ctx, &s.Deps, c, func() (*models.Project, error) {
-		return s.Store.UpdateProject(ctx, id, ifVersion, func(p *models.Project) error {
-			in := u.Apply(p.Input())
-			in.Normalize()
-			if err := tax.Validate(in); err != nil {
-				return err
-			}
-			p.ApplyInput(in)
-			if u.Status != nil {
-				p.Status = *u.Status
-			}
-			return nil
-		})
-	})
+	return withMedia(ctx, &s.Deps, c, func() (*models.Project, error) { return s.Store.UpdateProject(ctx, id, ifVersion, apply) })
 }
 
 // Delete implements models.ProjectService.

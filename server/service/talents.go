@@ -150,28 +150,24 @@ func (s *Talents) Update(ctx context.Context, actor *models.User, id string, u m
 	// The media are checked and marked before the write, against the
 	// profile as read; the write itself refuses a profile that moved on
 	// meanwhile when the client gave its version.
+	apply := func(t *models.Talent) error {
+		in := u.Apply(t.Input())
+		in.Normalize()
+		if err := tax.Validate(in); err != nil {
+			return err
+		}
+		t.ApplyInput(in)
+		return nil
+	}
 	next := *t
-	in := u.Apply(t.Input())
-	in.Normalize()
-	if err := tax.Validate(in); err != nil {
+	if err := apply(&next); err != nil {
 		return nil, err
 	}
-	next.ApplyInput(in)
 	c := mediaDiff(models.MediaUse(models.KindTalent, t.ID), t.MediaIDs(), talentMedia(&next))
 	if err := s.checkMedia(ctx, actor, c, talentMediaField(&next)); err != nil {
 		return nil, err
 	}
-	return withMedia(ctx, &s.Deps, c, func() (*models.Talent, error) {
-		return s.Store.UpdateTalent(ctx, id, ifVersion, func(t *models.Talent) error {
-			in := u.Apply(t.Input())
-			in.Normalize()
-			if err := tax.Validate(in); err != nil {
-				return err
-			}
-			t.ApplyInput(in)
-			return nil
-		})
-	})
+	return withMedia(ctx, &s.Deps, c, func() (*models.Talent, error) { return s.Store.UpdateTalent(ctx, id, ifVersion, apply) })
 }
 
 // Delete implements models.TalentService: it erases the creator's personal
