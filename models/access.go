@@ -7,13 +7,15 @@ import (
 
 // ValidID reports whether id has the form of every talenthub ID: the
 // 24 lower-case hex digits of a MongoDB ObjectID.
-func ValidID(id string) bool {
-	if len(id) != 24 {
+func ValidID(id string) bool { return lowerHex(id, 24) }
+
+// lowerHex reports whether s is n lower-case hexadecimal digits.
+func lowerHex(s string, n int) bool {
+	if len(s) != n {
 		return false
 	}
-	for i := 0; i < len(id); i++ {
-		c := id[i]
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
 			return false
 		}
 	}

@@ -159,17 +159,7 @@ type MediaService interface {
 // ValidBlobKey reports whether key is a blob key: 64 lower-case hex digits
 // (a SHA-256 as hex.EncodeToString writes it). Every BlobStore refuses
 // any other before it builds a path or a query from it.
-func ValidBlobKey(key string) bool {
-	if len(key) != 64 {
-		return false
-	}
-	for i := 0; i < len(key); i++ {
-		if c := key[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return false
-		}
-	}
-	return true
-}
+func ValidBlobKey(key string) bool { return lowerHex(key, 64) }
 
 // CheckBlobKey is nil for a valid key and a CodeBadRequest error of op
 // otherwise.

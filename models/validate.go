@@ -74,6 +74,11 @@ var (
 	langRE = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,2}$`)
 )
 
+// SingleLine reports whether s is a single line of visible text, as the
+// "singleline" rule of the inputs checks it (readers of other formats,
+// such as spreadsheets, check their cells by the same rule).
+func SingleLine(s string) bool { return cleanText(s, false) }
+
 // cleanText rejects text that renders differently from what it stores:
 // invalid UTF-8, control characters, bidirectional overrides and invisible
 // separators that are used to spoof names. Multi-line text may hold

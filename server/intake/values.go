@@ -189,13 +189,8 @@ func text(s string, max int) *bad {
 	if n := utf8.RuneCountInString(s); n > max {
 		return fail(models.RuleMaxChars, strconv.Itoa(max), "has %d characters; at most %d", n, max)
 	}
-	for _, r := range s {
-		switch {
-		case unicode.IsControl(r),
-			r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069, r == 0x200E, r == 0x200F, r == 0x061C,
-			r == 0x200B, r == 0xFEFF, r == 0x2060, r == 0x00AD:
-			return fail(models.RuleSingleLine, "", "must be a single line of visible text (no line breaks, control or invisible characters)")
-		}
+	if !models.SingleLine(s) {
+		return fail(models.RuleSingleLine, "", "must be a single line of visible text (no line breaks, control or invisible characters)")
 	}
 	return nil
 }
@@ -329,12 +324,10 @@ func identity(kind IdentityType, n string, today time.Time) *bad {
 	return nil
 }
 
-var hexID = regexp.MustCompile(`^[0-9a-fA-F]{24}$`)
-
 // orgRef reads an organisation's id or name.
 func orgRef(s string) (OrgRef, *bad) {
-	if hexID.MatchString(s) {
-		return OrgRef{ID: strings.ToLower(s)}, nil
+	if id := strings.ToLower(s); models.ValidID(id) {
+		return OrgRef{ID: id}, nil
 	}
 	if b := text(s, 200); b != nil {
 		return OrgRef{}, b
