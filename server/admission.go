@@ -101,8 +101,8 @@ func (s *Server) admission() fiber.Handler {
 		}
 		if !ac.acquire(ad.wait) {
 			ad.refused(name)
-			// Set here as well as by the error handler: a page's refusal
-			// is rendered by the UI's error page, which sets no header.
+			// The error handler sets Retry-After from RetryAfter, for
+			// pages and the API alike.
 			return &models.Error{Code: models.CodeUnavailable, RetryAfter: time.Second,
 				Message: "the server is busy with other " + plural[name] + "; try again in a second"}
 		}

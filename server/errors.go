@@ -115,7 +115,6 @@ func (s *Server) writeError(c *fiber.Ctx, err error) {
 		// freeing space. No Retry-After either, for the same reason.
 		s.log.ErrorContext(c.UserContext(), "storage full: a write was refused", "request_id", rid, "method", c.Method(), "path", c.Path(), "error", err)
 	}
-	retryAfter(c, err)
 	if code == models.CodeUnauthenticated {
 		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="talenthub"`)
 	}
