@@ -34,12 +34,7 @@ func TestBrowserHiringJourney(t *testing.T) {
 	}
 	// The world, through the API: a verified studio with two projects at
 	// different pay, a bureau officer, and a creator with a profile.
-	adm := must(200, "POST", "/api/v1/auth/login", "", map[string]any{"email": "admin@example.com", "password": journeyPassword})
-	must(201, "POST", "/api/v1/admin/users", str(adm, "token"), map[string]any{"email": "officer@example.com", "password": journeyPassword, "name": "王审核", "role": "bureau"})
-	bu := str(must(200, "POST", "/api/v1/auth/login", "", map[string]any{"email": "officer@example.com", "password": journeyPassword}), "token")
-	hr := str(must(201, "POST", "/api/v1/auth/register", "", map[string]any{"email": "hr@studio.example", "password": journeyPassword, "name": "陈经理", "role": "org"}), "token")
-	org := must(201, "POST", "/api/v1/orgs", hr, map[string]any{"name": "山海游戏工作室", "kind": "enterprise", "district": "nanshan", "industries": []string{"games"}})
-	must(200, "POST", "/api/v1/orgs/"+str(org, "id")+"/verify", bu, map[string]string{"decision": "verified"})
+	_, _, hr, _ := journeyAPI{t, a}.officerAndOrg(map[string]any{"name": "山海游戏工作室", "industries": []string{"games"}})
 	for _, p := range []map[string]any{
 		{"title": "场景原画（兼职）", "pay_min": 300, "pay_max": 500, "pay_unit": "day"},
 		{"title": "角色原画师", "pay_min": 15000, "pay_max": 25000, "pay_unit": "month"},

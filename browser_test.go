@@ -371,3 +371,49 @@ func (b *browser) accessibility(ctx context.Context) []string {
 	}
 	return violations
 }
+
+// journeyAPI is the API side of a browser journey: calls that must answer
+// as the journey expects, and accounts with the journeys' password.
+type journeyAPI struct {
+	t *testing.T
+	a *instance
+}
+
+func (j journeyAPI) call(what, method, path, token string, body any, want int) map[string]any {
+	j.t.Helper()
+	code, out := j.a.call(j.t, method, path, token, body)
+	if code != want {
+		j.t.Fatalf("%s: %d %v", what, code, out)
+	}
+	return out
+}
+
+func (j journeyAPI) signIn(email string) string {
+	j.t.Helper()
+	return str(j.call("sign in "+email, "POST", "/api/v1/auth/login", "", map[string]any{"email": email, "password": journeyPassword}, 200), "token")
+}
+
+func (j journeyAPI) register(email, name, role string) string {
+	j.t.Helper()
+	return str(j.call("register "+email, "POST", "/api/v1/auth/register", "", map[string]any{"email": email, "password": journeyPassword, "name": name, "role": role}, 201), "token")
+}
+
+// officerAndOrg signs the bootstrap admin in, has it create a bureau
+// officer, and registers an organisation (the fields of org added to a
+// games studio in Nanshan) that the officer verifies. It returns the three
+// accounts' tokens and the organisation as created.
+func (j journeyAPI) officerAndOrg(org map[string]any) (admin, bureau, member string, created map[string]any) {
+	j.t.Helper()
+	admin = j.signIn("admin@example.com")
+	j.call("create the officer", "POST", "/api/v1/admin/users", admin, map[string]any{"email": "officer@example.com", "password": journeyPassword,
+		"name": "王审核", "role": "bureau"}, 201)
+	bureau = j.signIn("officer@example.com")
+	member = j.register("hr@studio.example", "陈招聘", "org")
+	body := map[string]any{"name": "深圳星河数字娱乐科技有限公司", "kind": "enterprise", "district": "nanshan"}
+	for k, v := range org {
+		body[k] = v
+	}
+	created = j.call("register the organisation", "POST", "/api/v1/orgs", member, body, 201)
+	j.call("verify it", "POST", "/api/v1/orgs/"+str(created, "id")+"/verify", bureau, map[string]any{"decision": "verified"}, 200)
+	return admin, bureau, member, created
+}
