@@ -206,7 +206,9 @@ func TestMediaLogoAndCover(t *testing.T) {
 	w := newWorld(t)
 	e := w.e
 	logo := e.upload(w.tokens[member], testPNG(t, 300, 300), "purpose", "logo")
-	check(t, "a member uploads a logo", logo, 201, "")
+	check(t, "a manager uploads a logo", logo, 201, "")
+	plain, _ := w.joined()
+	check(t, "a member who is no manager uploads a logo", e.upload(plain, testPNG(t, 300, 300), "purpose", "logo"), 403, "forbidden")
 	r := e.call("PUT", "/api/v1/orgs/"+w.o1.ID+"/logo", w.tokens[member], map[string]any{"logo_id": logo.str("id")})
 	check(t, "set O1's logo", r, 200, "")
 	if r.str("logo_id") != logo.str("id") {

@@ -48,10 +48,18 @@ func (s *Media) Upload(ctx context.Context, actor *models.User, purpose string, 
 			return nil, err
 		}
 	case models.PurposeLogo:
+		// Only who may set the logo (SetLogo: a manager) uploads one.
 		if err := models.Permit(actor, models.ActActForOrg); err != nil {
 			return nil, err
 		}
-		m.OrgID = actor.OrgID
+		o, err := s.Store.Org(ctx, actor.OrgID)
+		if err != nil {
+			return nil, err
+		}
+		if err := models.Authorize(actor, models.ActManageMembers, o.Resource()); err != nil {
+			return nil, err
+		}
+		m.OrgID = o.ID
 	case models.PurposeCover:
 		o, err := s.memberOrg(ctx, actor, models.ActPostProject, "upload project covers")
 		if err != nil {
