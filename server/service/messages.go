@@ -162,17 +162,19 @@ func (s *Messages) tell(ctx context.Context, a *models.Application, m *models.Me
 		if uid == m.AuthorID {
 			continue
 		}
-		n := &models.Notification{ID: models.MessageNoteKeyPrefix(a.ID) + strconv.Itoa(m.N) + ":" + uid, UserID: uid, Kind: models.NoteMessage,
-			Params: params, Link: link, CreatedAt: m.At}
-		if _, err := s.Store.Notify(ctx, n); err != nil {
-			first = cmp.Or(first, err)
-			continue
-		}
+		// The account first: a sweep after its deletion must not make it
+		// an inbox again.
 		u, err := s.Store.User(ctx, uid)
 		switch {
 		case models.IsCode(err, models.CodeNotFound):
 			continue // the account is gone
 		case err != nil:
+			first = cmp.Or(first, err)
+			continue
+		}
+		n := &models.Notification{ID: models.MessageNoteKeyPrefix(a.ID) + strconv.Itoa(m.N) + ":" + uid, UserID: uid, Kind: models.NoteMessage,
+			Params: params, Link: link, CreatedAt: m.At}
+		if _, err := s.Store.Notify(ctx, n); err != nil {
 			first = cmp.Or(first, err)
 			continue
 		}
