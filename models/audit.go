@@ -50,6 +50,10 @@ const (
 	AuditUserPasswordReset   = "user.password_reset"
 	AuditTaxonomyReplace     = "taxonomy.replace"
 	AuditTargetSet           = "target.set"
+	AuditImport              = "import.commit"
+	AuditOrgImport           = "org.import"
+	AuditBaseImport          = "base.import"
+	AuditIdentityLink        = "talent.identity_link"
 )
 
 // AuditFilter selects audit entries for GET /audit.

@@ -16,6 +16,7 @@ const (
 	KindAudit       Kind = "audit"
 	KindTaxonomy    Kind = "taxonomy"
 	KindStats       Kind = "stats"
+	KindImport      Kind = "import"
 )
 
 // Action is what a principal wants to do to a resource.
@@ -220,6 +221,8 @@ const (
 	ActListRecruitments Action = "list_recruitments" // the bureau and admins all, members their organisation's
 	ActDeleteOwnAccount Action = "delete_own_account"
 	ActReviewVocabulary Action = "review_vocabulary" // admins accept or reject mined synonym pairs
+	ActImport           Action = "import"            // the bureau imports spreadsheets; members of an organisation its hires
+	ActLinkIdentity     Action = "link_identity"     // creators link an identity document to their profile
 )
 
 // permits are, for each action on no particular object, the roles that
@@ -244,6 +247,9 @@ var permits = map[Action]struct {
 	ActDeleteOwnAccount: {roles: []Role{RoleCreator, RoleOrg, RoleBureau}, msg: "admin accounts cannot delete themselves"},
 	ActManageUsers:      {roles: []Role{RoleAdmin}, msg: "only an admin can manage accounts"},
 	ActReviewVocabulary: {roles: []Role{RoleAdmin}, msg: "only an admin reviews the vocabulary"},
+	ActImport: {roles: []Role{RoleBureau, RoleOrg}, member: true,
+		msg: "spreadsheets are imported by the bureau, and an organisation's hires by its members"},
+	ActLinkIdentity: {roles: []Role{RoleCreator}, msg: "only creators link an identity document to a profile"},
 }
 
 // Permit decides an action on no particular object (Authorize decides

@@ -9,7 +9,10 @@ import (
 // bureau verifies or rejects it; verified records are what the targets
 // count, and change afterwards only through recorded corrections.
 type Recruitment struct {
-	ID            string       `json:"id"`
+	ID string `json:"id"`
+	// TalentID is the person hired: a talent's id; an erased talent's
+	// pseudonym; or, for a record imported about someone with no profile
+	// here, their PersonKey.
 	TalentID      string       `json:"talent_id"`
 	TalentName    string       `json:"talent_name"`
 	OrgID         string       `json:"org_id"`
@@ -28,10 +31,28 @@ type Recruitment struct {
 	// Erased is set when the creator erased their data: TalentID is then a
 	// pseudonym (stable, so that a person still counts once a year) and
 	// TalentName is empty.
-	Erased    bool      `json:"erased"`
+	Erased bool `json:"erased"`
+	// Person is the PersonKey of the person's identity document when it
+	// is known (imported, or linked by the creator), and IDLast4 the
+	// document's last four characters.
+	Person  string `json:"-"`
+	IDLast4 string `json:"id_last4,omitempty"`
+	// ImportID is the import that made the record, if one did.
+	ImportID  string    `json:"import_id,omitempty"`
 	Version   int64     `json:"version"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// CountedAs is who the record counts for ("once per person per year"):
+// the person of the identity document when it is known, else the talent.
+// So an imported record and a profile linked to the same document count
+// once.
+func (r *Recruitment) CountedAs() string {
+	if r.Person != "" {
+		return r.Person
+	}
+	return r.TalentID
 }
 
 // IsHighEnd reports whether the record is of a high-end talent: level A, B

@@ -64,6 +64,7 @@ const (
 	RuleVocabLine         Rule = "vocab_line"      // a line of the vocabulary editor is not "key | 中文 | English" (Param: its number)
 	RuleAmbiguous         Rule = "ambiguous"       // a label that names several terms (Param: their keys)
 	RuleIdentityNumber    Rule = "identity_number" // not a number of that identity document (Param: the document type)
+	RuleNotOwnOrg         Rule = "not_own_org"     // an import row names another organisation than the importer's
 	RuleInvalid           Rule = "invalid"         // the rest
 )
 
@@ -74,7 +75,7 @@ var Rules = []Rule{RuleMatchSort, RuleMatchSortTooMany, RuleRequired, RuleRequir
 	RuleUnknown, RuleServerOwned, RuleType, RuleRegistered, RuleWrongPassword, RuleNoSuch, RuleOwnOrgRequired,
 	RuleEnterpriseFlags, RuleCannotInvite, RuleCreatorOnly, RuleDiffers, RuleNoChange, RuleStageOrConsent,
 	RuleQueryInvalid, RuleQueryTooLong, RuleQueryTooComplex, RuleQueryOnlyExcluded, RuleTooDeep, RuleTermKey, RuleTermLabels,
-	RuleTermKept, RuleTermsFixed, RuleVocabLine, RuleAmbiguous, RuleIdentityNumber, RuleInvalid}
+	RuleTermKept, RuleTermsFixed, RuleVocabLine, RuleAmbiguous, RuleIdentityNumber, RuleNotOwnOrg, RuleInvalid}
 
 // Refusal names a refusal that is not about one field (a state, a role),
 // for the UI to say in the reader's language.

@@ -23,6 +23,7 @@ type Services struct {
 	Messages      MessageService
 	Desk          DeskService
 	Media         MediaService
+	Imports       ImportService
 	// Vocabulary is nil where no index mines synonyms (its routes answer
 	// 503).
 	Vocabulary Vocabulary

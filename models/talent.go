@@ -343,6 +343,15 @@ type TalentService interface {
 	// Similar finds profiles like profile id ("more like this"; org,
 	// bureau, admin).
 	Similar(ctx context.Context, actor *User, id string, page Page) (*List[TalentHit], error)
+	// LinkIdentity links an identity document to the owner's profile, so
+	// that the records imported about the same person and the profile's
+	// count as one person; the number itself is not kept. Returns
+	// CodeValidation for a number that is not of its type, CodeConflict
+	// when another profile is linked to the document.
+	LinkIdentity(ctx context.Context, actor *User, id string, in IdentityInput) (*Identity, error)
+	// Identity returns the document linked to the owner's profile;
+	// CodeNotFound when none.
+	Identity(ctx context.Context, actor *User, id string) (*Identity, error)
 }
 
 // TalentStore persists talent profiles.

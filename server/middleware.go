@@ -135,6 +135,9 @@ func (s *Server) bodyLimit(c *fiber.Ctx) error {
 	if c.Method() == fiber.MethodPost && (c.Path() == "/api/v1/media" || c.Path() == "/media") {
 		limit = max(limit, mediaBodyLimit) // an image upload (the API's, or the web UI's)
 	}
+	if isImport(c) {
+		limit = max(limit, importBodyLimit)
+	}
 	if len(c.Request().Body()) > limit {
 		return &models.Error{Code: models.CodeTooLarge, Message: fmt.Sprintf("the request body is larger than %d bytes", limit)}
 	}
@@ -144,7 +147,13 @@ func (s *Server) bodyLimit(c *fiber.Ctx) error {
 // deadline gives every request a context that ends after RequestTimeout,
 // so that a slow database fails the request instead of holding it.
 func (s *Server) deadline(c *fiber.Ctx) error {
-	ctx, cancel := context.WithTimeout(c.UserContext(), s.cfg.RequestTimeout)
+	timeout := s.cfg.RequestTimeout
+	if isImport(c) {
+		// Tens of thousands of rows are checked and written in one
+		// request (a minute at most for 50,000, measured).
+		timeout = max(timeout, importTimeout)
+	}
+	ctx, cancel := context.WithTimeout(c.UserContext(), timeout)
 	defer cancel()
 	c.SetUserContext(ctx)
 	return c.Next()

@@ -59,6 +59,8 @@ func (s *Server) routes() {
 	api.Patch("/talents/:id", s.requireUser, change(s.cfg.Talents.Update))
 	api.Delete("/talents/:id", s.requireUser, remove(s.cfg.Talents.Delete))
 	api.Get("/talents/:id/export", s.requireUser, s.handleTalentExport)
+	api.Get("/talents/:id/identity", s.requireUser, s.handleIdentity)
+	api.Put("/talents/:id/identity", s.requireUser, s.handleIdentityLink)
 	api.Get("/talents/:id/matches", s.requireUser, s.handleTalentMatches)
 	api.Get("/talents/:id/similar", s.requireUser, paged(s.cfg.Talents.Similar))
 	api.Get("/talents/:id/notes", s.requireUser, s.handleNotes)
@@ -113,6 +115,9 @@ func (s *Server) routes() {
 	api.Get("/consents", s.requireUser, s.handleConsentList)
 	api.Delete("/consents/:org_id", s.requireUser, s.handleConsentWithdraw)
 
+	api.Post("/imports/:kind", s.requireUser, s.handleImport)
+	api.Get("/imports/templates/:file", s.requireUser, s.handleImportTemplate)
+	api.Get("/imports", s.requireUser, s.handleImports)
 	api.Post("/recruitments", s.requireUser, create(s.cfg.Recruitments.Report, func(r *models.Recruitment) string { return "/api/v1/recruitments/" + r.ID }))
 	api.Get("/recruitments", s.requireUser, s.handleRecruitmentList)
 	api.Get("/recruitments/:id", s.requireUser, get(s.cfg.Recruitments.Get))

@@ -54,6 +54,10 @@ type Config struct {
 	// unknown page, a panic in a page handler) render as its error page
 	// instead of the API's JSON.
 	Pages Pages
+	// RuleText says what a rule of a field means in a language (the web
+	// UI's words), for messages the API writes for people (an import's
+	// report); nil leaves them in English.
+	RuleText func(lang string, rule models.Rule, param string) string
 }
 
 // Pages is a UI served beside the API (package web).
@@ -105,7 +109,7 @@ func New(cfg Config) *Server {
 		// shape. A body the HTTP layer itself refuses makes it close the
 		// connection while the client is still sending, which the client
 		// sees as a reset instead of a 413.
-		BodyLimit:             max(8<<20, 8*cfg.BodyLimit, 2*mediaBodyLimit),
+		BodyLimit:             max(8<<20, 8*cfg.BodyLimit, 2*mediaBodyLimit, importBodyLimit+1<<20),
 		DisableStartupMessage: true,
 		// Strings from the request outlive handlers (logs, services);
 		// fasthttp would otherwise reuse their bytes.

@@ -55,6 +55,12 @@ func (w *Web) refusalText(lang string, err error) string {
 	return w.tr.t(lang, "form.code."+string(models.ErrorCode(err)))
 }
 
+// RuleText says what a rule of a field means in lang: for the messages the
+// API writes for people (an import's report).
+func (w *Web) RuleText(lang string, rule models.Rule, param string) string {
+	return w.ruleText(lang, models.FieldRule{Rule: rule, Param: param})
+}
+
 // ruleText says what is wrong with a field in the page's language, from
 // its rule (a field error without one says it is invalid).
 func (w *Web) ruleText(lang string, r models.FieldRule) string {

@@ -10,7 +10,6 @@ import (
 	"unicode"
 
 	"github.com/gofiber/fiber/v2"
-	"golang.org/x/text/language"
 
 	"github.com/szdc/talenthub/models"
 )
@@ -103,7 +102,7 @@ func (w *Web) loadSession(c *fiber.Ctx, authenticate bool) {
 		lang = u.Language
 	}
 	if lang == "" {
-		lang = browserLanguage(c.Get(fiber.HeaderAcceptLanguage))
+		lang = models.BrowserLanguage(c.Get(fiber.HeaderAcceptLanguage))
 	}
 	if lang != models.LangEN {
 		lang = models.LangZH
@@ -179,26 +178,4 @@ func (w *Web) redirect(c *fiber.Ctx, to, flashKey string) (string, error) {
 
 func clientOf(c *fiber.Ctx) models.ClientInfo {
 	return models.ClientInfo{Addr: c.IP(), UserAgent: c.Get(fiber.HeaderUserAgent)}
-}
-
-// browserLanguage is the UI's language for a first visit, from the
-// browser's Accept-Language: Chinese when the browser prefers Chinese (any
-// script or region: the UI is in Simplified Chinese) before English,
-// English when it prefers English or names only other languages (an
-// overseas visitor reads English sooner than Chinese), Chinese when it
-// says nothing.
-func browserLanguage(header string) string {
-	tags, _, err := language.ParseAcceptLanguage(header)
-	if err != nil || len(tags) == 0 {
-		return models.LangZH
-	}
-	for _, t := range tags {
-		switch base, _ := t.Base(); base.String() {
-		case "zh":
-			return models.LangZH
-		case "en":
-			return models.LangEN
-		}
-	}
-	return models.LangEN
 }

@@ -9,10 +9,13 @@
 //   - a recruitment record counts when it is verified and high-end (level A,
 //     B or C, or flagged high-end by the bureau);
 //   - its year is the calendar year of its date as written (Shenzhen dates);
-//   - a talent counts at most once a year: among a talent's counting records
+//   - a person counts at most once a year: among a person's counting records
 //     of a year, the earliest (by date, then id) decides the month, district,
-//     industry, origin and level the talent is counted under, so every
-//     breakdown sums to the total;
+//     industry, origin and level the person is counted under, so every
+//     breakdown sums to the total. The person is the identity document's
+//     (models.Recruitment.CountedAs) when one is known — imported, or
+//     linked by the creator to the profile — else the talent: an imported
+//     record and a linked profile's report of one person count once;
 //   - a rejected or corrected record stops counting (or moves) at once; an
 //     erased talent's records keep counting under their pseudonym;
 //   - a base counts once when verified, whatever its number of operators, in
@@ -140,13 +143,14 @@ func (in interner) of(s string) string {
 
 func (in interner) record(r *models.Recruitment) {
 	// The strings of its own in one allocation.
-	all := r.ID + r.TalentID + r.TalentName + r.ProjectID + r.ApplicationID
+	all := r.ID + r.TalentID + r.TalentName + r.ProjectID + r.ApplicationID + r.Person + r.IDLast4
 	cut := func(s string) string {
 		part := all[:len(s)]
 		all = all[len(s):]
 		return part
 	}
 	r.ID, r.TalentID, r.TalentName, r.ProjectID, r.ApplicationID = cut(r.ID), cut(r.TalentID), cut(r.TalentName), cut(r.ProjectID), cut(r.ApplicationID)
+	r.Person, r.IDLast4, r.ImportID = cut(r.Person), cut(r.IDLast4), in.of(r.ImportID)
 	r.OrgID, r.Date, r.District, r.Industry = in.of(r.OrgID), in.of(r.Date), in.of(r.District), in.of(r.Industry)
 	r.Origin, r.Level, r.Status, r.ReportedBy = models.Origin(in.of(string(r.Origin))), models.Level(in.of(string(r.Level))), models.Status(in.of(string(r.Status))), in.of(r.ReportedBy)
 	if r.Decision != nil {
@@ -389,7 +393,7 @@ func (f *Figures) setRec(id string, r *models.Recruitment) {
 	touched := map[key]bool{}
 	if old, ok := f.recs[id]; ok {
 		y := f.yearOf(old.year)
-		t := old.m.TalentID
+		t := old.m.CountedAs()
 		if l := y.counting[t].without(id); l.empty() {
 			delete(y.counting, t)
 		} else {
@@ -406,7 +410,7 @@ func (f *Figures) setRec(id string, r *models.Recruitment) {
 	}
 	if r != nil {
 		nr := f.place(r)
-		touched[key{nr.year, r.TalentID}] = true
+		touched[key{nr.year, r.CountedAs()}] = true
 	}
 	for k := range touched {
 		f.yearOf(k.year).reattribute(k.talent)
@@ -420,7 +424,7 @@ func (f *Figures) place(r *models.Recruitment) *rec {
 	nr := newRec(r)
 	f.recs[r.ID] = nr
 	y := f.yearOf(nr.year)
-	t := r.TalentID
+	t := r.CountedAs()
 	if nr.counts {
 		y.counting[t] = y.counting[t].with(nr)
 	}

@@ -505,7 +505,7 @@ func (f *Figures) Report(ts []models.Target, yr int, records bool) *models.Repor
 		}
 		counted := false
 		if y != nil {
-			a := y.attr[rc.m.TalentID]
+			a := y.attr[rc.m.CountedAs()]
 			counted = a != nil && a.m.ID == rc.m.ID
 		}
 		r.Records = append(r.Records, models.ReportRecord{Recruitment: *rc.m, Counts: counted})

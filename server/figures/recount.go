@@ -174,7 +174,7 @@ func computeRecruitment(recs []*models.Recruitment) map[int]*expected {
 		if r.Status != models.StatusVerified || !r.IsHighEnd() {
 			continue
 		}
-		k := key{models.DateYear(r.Date), r.TalentID}
+		k := key{models.DateYear(r.Date), r.CountedAs()}
 		if b, ok := best[k]; !ok || cmp.Or(cmp.Compare(r.Date, b.Date), cmp.Compare(r.ID, b.ID)) < 0 {
 			best[k] = r
 		}

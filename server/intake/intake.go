@@ -72,6 +72,7 @@ import (
 	"hash"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/szdc/talenthub/models"
 )
@@ -222,6 +223,10 @@ type Result struct {
 	Problems     []Problem        `json:"problems"`
 	// Truncated is true when more problems were found than listed.
 	Truncated bool `json:"truncated,omitempty"`
+	// Columns are the headers as written (or, for a missing column, in the
+	// sheet's language), by column key: what the service names in the
+	// problems it finds (an organisation that does not exist).
+	Columns map[string]string `json:"-"`
 }
 
 // OK reports whether the file had no problem.
@@ -320,4 +325,21 @@ func (h *hasher) of(kind Kind, what string, parts ...string) string {
 	h.h.Write(b)
 	h.sum = h.h.Sum(h.sum[:0])
 	return hex.EncodeToString(h.sum[:16])
+}
+
+// Fold is the form names and labels are compared in: width and case
+// folded, spaces and the punctuation of headers dropped.
+func Fold(s string) string { return fold(s) }
+
+// CheckIdentity normalises and checks an identity document's number
+// (Parse's rules) for a type of models.IdentityTypes: the normalised
+// number, or a models.CodeValidation error on the field "number" whose
+// message never repeats it.
+func CheckIdentity(idType, number string, today time.Time) (string, error) {
+	n := normalizeIdentity(number)
+	if b := identity(IdentityType(idType), n, today); b != nil {
+		return "", &models.Error{Code: models.CodeValidation, Message: "some fields are invalid",
+			Fields: map[string]string{"number": b.msg}, Rules: map[string]models.FieldRule{"number": {Rule: b.rule, Param: b.param}}}
+	}
+	return n, nil
 }

@@ -82,6 +82,10 @@ func (p *parser) run(src source) error {
 		return nil
 	}
 	p.header(head)
+	p.res.Columns = make(map[string]string, len(p.cols))
+	for _, c := range p.cols {
+		_, p.res.Columns[c.key] = p.cell(c.key)
+	}
 	records := 0
 	for {
 		row, line, err := src.next()

@@ -31,6 +31,7 @@ type All struct {
 	Messages      *Messages
 	Desk          *Desk
 	Media         *Media
+	Imports       *Imports
 	// Vocabulary is nil without an index that mines synonyms.
 	Vocabulary *Vocabulary
 	// Mailer takes the mail that services send; Mail serves preferences,
@@ -43,7 +44,8 @@ type All struct {
 func (a *All) Models() models.Services {
 	m := models.Services{Accounts: a.Accounts, Talents: a.Talents, Orgs: a.Orgs, Bases: a.Bases, Projects: a.Projects,
 		Applications: a.Applications, Recruitments: a.Recruitments, Audit: a.Audit, Taxonomies: a.Taxonomies, Stats: a.Stats, Mail: a.Mail,
-		Notifications: a.Notifications, SavedSearches: a.SavedSearches, Messages: a.Messages, Desk: a.Desk, Media: a.Media}
+		Notifications: a.Notifications, SavedSearches: a.SavedSearches, Messages: a.Messages, Desk: a.Desk, Media: a.Media,
+		Imports: a.Imports}
 	if a.Vocabulary != nil {
 		m.Vocabulary = a.Vocabulary
 	}
@@ -128,6 +130,7 @@ func New(cfg Config) *All {
 		Messages:      NewMessages(d),
 		Desk:          NewDesk(d),
 		Media:         NewMedia(d),
+		Imports:       NewImports(d),
 		Mailer:        mailer,
 		Mail:          cfg.Mail,
 	}

@@ -52,6 +52,8 @@ type Stores interface {
 	models.DeskStore
 	models.SynonymStore
 	models.MediaStore
+	models.ImportStore
+	models.IdentityStore
 	UserSessions(ctx context.Context, userID string) ([]*models.Session, error)
 	BeginErasure(ctx context.Context, e models.Erasure) error
 	EndErasure(ctx context.Context, talentID string) error

@@ -119,6 +119,14 @@ func (s *Recruitments) Draft(ctx context.Context, actor *models.User, in models.
 		return nil, &models.Error{Code: models.CodeValidation, Message: "some fields are invalid", Fields: missing, Rules: rules}
 	}
 	r.TalentName = t.Name
+	// A profile linked to an identity document counts as that person, once
+	// with the records imported about them.
+	switch ident, err := s.Store.TalentIdentity(ctx, t.ID); {
+	case err == nil:
+		r.Person, r.IDLast4 = ident.Person, ident.Last4
+	case !models.IsCode(err, models.CodeNotFound):
+		return nil, err
+	}
 	return r, nil
 }
 

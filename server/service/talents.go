@@ -247,6 +247,12 @@ func (s *Talents) Erase(ctx context.Context, e models.Erasure, actor *models.Use
 			return err
 		}
 	}
+	// The records keep the person's key (a keyed hash, not the number),
+	// so that the person still counts once with records imported about
+	// them; the link to the profile goes.
+	if err := s.Store.UnlinkIdentity(ctx, e.TalentID); err != nil {
+		return err
+	}
 	if err := s.Store.DeleteTalent(ctx, e.TalentID, 0); err != nil && !models.IsCode(err, models.CodeNotFound) {
 		return err
 	}

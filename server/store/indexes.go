@@ -33,7 +33,7 @@ var collections = []string{collUsers, collUserEmails, collSessions, collTalents,
 	models.CollOrgs, models.CollBases, models.CollProjects, models.CollApplications, collConsents,
 	models.CollRecruitments, models.CollAudit, collChanges, collErasures, collTargets, collInvites,
 	collMails, collMailPrefs, collMailDigests, collInboxes, collInboxItems, collInboxKeys, collTokens, collSaved, collThreads, collMessages, collNotes, collFavourites,
-	collMedia, collMediaOwner}
+	collMedia, collMediaOwner, collImports, collImportRows, collIdentities}
 
 // indexes declares every secondary index, in one place. Most lookups are by
 // _id and need none; these serve expiry and maintenance queries.
@@ -74,6 +74,14 @@ var indexes = map[string][]mongo.IndexModel{
 	// The orphans' sweep of the janitor.
 	collMedia: {
 		{Keys: bson.D{{Key: "attached_to", Value: 1}, {Key: "created_at", Value: 1}}, Options: options.Index().SetName("attached_created")},
+	},
+	// An import's lookup of its rows, on the embedded database a scan of
+	// one kind's; a report's lookup of its talent's linked document.
+	collImportRows: {
+		{Keys: bson.D{{Key: "kind", Value: 1}}, Options: options.Index().SetName("kind")},
+	},
+	collIdentities: {
+		{Keys: bson.D{{Key: "talent_id", Value: 1}}, Options: options.Index().SetName("talent_id")},
 	},
 	models.CollAudit: {
 		{Keys: bson.D{{Key: "resource_id", Value: 1}}, Options: options.Index().SetName("resource_id")},

@@ -1,0 +1,181 @@
+package server
+
+import (
+	"errors"
+	"io"
+	"mime"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/szdc/talenthub/models"
+)
+
+// importBodyLimit is the largest import request: the file's own limit
+// (20 MiB, package intake) and the form around it.
+const importBodyLimit = 20<<20 + 256<<10
+
+// isImport reports whether a request uploads a spreadsheet (the API's or
+// the web UI's form).
+func isImport(c *fiber.Ctx) bool {
+	return c.Method() == fiber.MethodPost && (strings.HasPrefix(c.Path(), "/api/v1/imports/") || strings.HasPrefix(c.Path(), "/imports/"))
+}
+
+// requestLanguage is the language of messages meant for a person: the
+// account's, else the request's Accept-Language.
+func requestLanguage(c *fiber.Ctx) string {
+	if u := userOf(c); u != nil && u.Language != "" {
+		return u.Language
+	}
+	return models.BrowserLanguage(c.Get(fiber.HeaderAcceptLanguage))
+}
+
+// handleImport answers POST /imports/{kind}: the report, 200 when the file
+// was applied (or, dry, could be), 422 with the report and the error when a
+// row has a problem and nothing changed.
+func (s *Server) handleImport(c *fiber.Ctx) error {
+	q := parseQuery(c, "dry_run")
+	dry := q.Bool("dry_run")
+	if err := q.err(); err != nil {
+		return err
+	}
+	ct, _, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
+	if err != nil || ct != fiber.MIMEMultipartForm {
+		return models.Errorf(models.CodeUnsupportedMediaType, "a spreadsheet is sent as multipart/form-data with the file in the field file")
+	}
+	form, err := c.MultipartForm()
+	if err != nil {
+		return models.Errorf(models.CodeBadRequest, "the multipart form cannot be read")
+	}
+	files := form.File["file"]
+	if len(files) != 1 {
+		return models.FieldProblem(models.CodeValidation, "file", models.RuleRequired, "", "must be one XLSX or CSV file")
+	}
+	for name, v := range form.Value {
+		if name != "on_behalf" || len(v) != 1 {
+			return models.FieldProblem(models.CodeValidation, name, models.RuleUnknown, "", "is not a field of an import")
+		}
+	}
+	for name := range form.File {
+		if name != "file" {
+			return models.FieldProblem(models.CodeValidation, name, models.RuleUnknown, "", "is not a field of an import")
+		}
+	}
+	f, err := files[0].Open()
+	if err != nil {
+		return models.Errorf(models.CodeBadRequest, "the uploaded file cannot be read")
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, importBodyLimit+1))
+	if err != nil {
+		return models.Errorf(models.CodeBadRequest, "the uploaded file cannot be read")
+	}
+	in := models.ImportInput{Kind: c.Params("kind"), File: files[0].Filename, Data: data, DryRun: dry != nil && *dry,
+		Lang: requestLanguage(c)}
+	if v := form.Value["on_behalf"]; len(v) == 1 {
+		in.OnBehalf = v[0]
+	}
+	rep, err := s.cfg.Imports.Import(c.UserContext(), userOf(c), in)
+	if rep == nil {
+		if err == nil {
+			err = models.Internal("server.handleImport", errNoReport)
+		}
+		return err
+	}
+	s.translateReport(rep, in.Lang)
+	if err == nil {
+		return c.JSON(rep)
+	}
+	body := struct {
+		*models.ImportReport
+		Error errorDetail `json:"error"`
+	}{rep, errorDetail{Code: models.ErrorCode(err), Message: models.ErrorMessage(err), RequestID: requestIDOf(c)}}
+	return c.Status(models.ErrorCode(err).HTTPStatus()).JSON(body)
+}
+
+var errNoReport = errors.New("an import answered neither a report nor an error")
+
+// translateReport puts the report's messages in lang: a rule in the
+// reader's language when the server has the words for it.
+func (s *Server) translateReport(rep *models.ImportReport, lang string) {
+	if s.cfg.RuleText == nil || lang == models.LangEN {
+		return
+	}
+	for i, e := range rep.Errors {
+		if t := s.cfg.RuleText(lang, e.Code, e.Param); t != "" {
+			rep.Errors[i].Message = t
+		}
+	}
+}
+
+// handleImportTemplate answers GET /imports/templates/{kind}.xlsx.
+func (s *Server) handleImportTemplate(c *fiber.Ctx) error {
+	q := parseQuery(c, "lang")
+	lang := q.Enum("lang", models.LangZH, models.LangEN)
+	if err := q.err(); err != nil {
+		return err
+	}
+	kind, ok := strings.CutSuffix(c.Params("file"), ".xlsx")
+	if !ok {
+		return models.Errorf(models.CodeNotFound, "templates are XLSX files: /imports/templates/{kind}.xlsx")
+	}
+	l := requestLanguage(c)
+	if len(lang) > 0 {
+		l = lang[0]
+	}
+	b, err := s.cfg.Imports.Template(c.UserContext(), userOf(c), kind, l)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="talenthub-`+kind+`.xlsx"`)
+	return c.Send(b)
+}
+
+// handleImports answers GET /imports: the imports the caller may see.
+func (s *Server) handleImports(c *fiber.Ctx) error {
+	q := parseQuery(c)
+	page := q.page()
+	if err := q.err(); err != nil {
+		return err
+	}
+	l, err := s.cfg.Imports.List(c.UserContext(), userOf(c), page)
+	if err != nil {
+		return err
+	}
+	return c.JSON(l)
+}
+
+// handleIdentity answers GET /talents/{id}/identity.
+func (s *Server) handleIdentity(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	v, err := s.cfg.Talents.Identity(c.UserContext(), userOf(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
+}
+
+// handleIdentityLink answers PUT /talents/{id}/identity.
+func (s *Server) handleIdentityLink(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	var in models.IdentityInput
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	v, err := s.cfg.Talents.LinkIdentity(c.UserContext(), userOf(c), id, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
+}
+
+// importTimeout bounds an import request.
+const importTimeout = 5 * time.Minute

@@ -1,0 +1,627 @@
+package service
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/szdc/talenthub/models"
+	"github.com/szdc/talenthub/server/intake"
+)
+
+// Imports implements models.ImportService: the bureau's spreadsheets of
+// organisations, bases and recruitment records, and organisations' lists
+// of their own hires.
+//
+// The rules:
+//   - All or nothing: every row is checked (the file by intake, then the
+//     organisations it names and who may import them) before anything is
+//     written; a file with one problem changes nothing, and a dry run
+//     reports what the file would do.
+//   - Idempotent: a row is known by what it describes (a recruitment by the
+//     person's identity document, the organisation and the date; an
+//     organisation by its name; a base by its name and district), never by
+//     the file it came in. A row seen before with the same content is
+//     unchanged; with other content it is a recorded change (a
+//     recruitment's correction, an organisation's or base's audit entry
+//     with before and after), never a silent overwrite.
+//   - A recruitment's record id is derived from its row key, so an import
+//     cut off between its writes completes when the same file is imported
+//     again: nothing is made twice.
+//   - What the bureau imports is its own data: records, organisations and
+//     bases are created verified. An organisation's import is a report like
+//     any other (reported, for the bureau to verify); a change it imports
+//     to a decided record sends the record back to the bureau.
+//   - The person of an imported record is known only by the keyed hash of
+//     the document (models.PersonKey) and its last four characters.
+type Imports struct {
+	Deps
+	// one lets one import at a time plan and write in this process: two
+	// files naming one new organisation would otherwise both create it.
+	one sync.Mutex
+}
+
+var _ models.ImportService = (*Imports)(nil)
+
+// NewImports returns the import service.
+func NewImports(d Deps) *Imports { d.defaults(); return &Imports{Deps: d} }
+
+// importer is who imports: the bureau (own nil) or an organisation.
+type importer struct {
+	actor  *models.User
+	own    *models.Org
+	secret []byte
+}
+
+func (s *Imports) importer(ctx context.Context, actor *models.User, kind string) (*importer, error) {
+	if !slices.Contains(models.ImportKinds, kind) {
+		return nil, models.Errorf(models.CodeNotFound, "no such kind of import: the kinds are %s", strings.Join(models.ImportKinds, ", "))
+	}
+	if err := models.Permit(actor, models.ActImport); err != nil {
+		return nil, err
+	}
+	im := &importer{actor: actor}
+	if actor.Role == models.RoleOrg {
+		if kind != models.ImportRecruitments {
+			return nil, models.Errorf(models.CodeForbidden, "organisations import their own hires; organisations and bases are imported by the bureau")
+		}
+		own, err := s.memberOrg(ctx, actor, models.ActReport, "import recruitment records")
+		if err != nil {
+			return nil, err
+		}
+		im.own = own
+	}
+	secret, err := s.Store.Secret(ctx, models.SecretPersonKey)
+	if err != nil {
+		return nil, err
+	}
+	im.secret = secret
+	return im, nil
+}
+
+// Template implements models.ImportService.
+func (s *Imports) Template(ctx context.Context, actor *models.User, kind, lang string) ([]byte, error) {
+	if _, err := s.importer(ctx, actor, kind); err != nil {
+		return nil, err
+	}
+	tax, err := s.taxonomy(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if lang != models.LangEN {
+		lang = "zh"
+	}
+	return intake.Template(intake.Kind(kind), lang, tax)
+}
+
+// List implements models.ImportService.
+func (s *Imports) List(ctx context.Context, actor *models.User, page models.Page) (*models.List[*models.ImportReport], error) {
+	if err := models.Permit(actor, models.ActImport); err != nil {
+		return nil, err
+	}
+	orgID := ""
+	if actor.Role == models.RoleOrg {
+		orgID = actor.OrgID
+	}
+	items, total, err := s.Store.Imports(ctx, orgID, page)
+	if err != nil {
+		return nil, err
+	}
+	return &models.List[*models.ImportReport]{Items: items, Total: total, Page: page.Page, PerPage: page.PerPage}, nil
+}
+
+// fileName keeps what a person recognises of an uploaded file's name: its
+// base name, one line, at most 200 characters.
+func fileName(name string) string {
+	name = path.Base(strings.ReplaceAll(name, `\`, "/"))
+	name = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || r == utf8.RuneError {
+			return -1
+		}
+		return r
+	}, name)
+	if name == "." || name == "/" {
+		name = ""
+	}
+	if utf8.RuneCountInString(name) > 200 {
+		name = string([]rune(name)[:200])
+	}
+	return name
+}
+
+// plan is what an import would do: the lines, the problems, and the writes
+// that apply it.
+type plan struct {
+	rep    *models.ImportReport
+	writes []func(ctx context.Context) error
+}
+
+func (p *plan) problem(row int, column string, rule models.Rule, param, format string, args ...any) {
+	p.rep.Errors = append(p.rep.Errors, models.ImportProblem{Row: row, Column: column, Code: rule, Param: param, Message: fmt.Sprintf(format, args...)})
+}
+
+func (p *plan) line(l models.ImportLine) {
+	p.rep.Lines = append(p.rep.Lines, l)
+	switch l.Outcome {
+	case models.RowCreated:
+		p.rep.Created++
+	case models.RowUpdated:
+		p.rep.Updated++
+	case models.RowUnchanged:
+		p.rep.Unchanged++
+	}
+}
+
+// Import implements models.ImportService.
+func (s *Imports) Import(ctx context.Context, actor *models.User, in models.ImportInput) (*models.ImportReport, error) {
+	im, err := s.importer(ctx, actor, in.Kind)
+	if err != nil {
+		return nil, err
+	}
+	in.OnBehalf = strings.TrimSpace(in.OnBehalf)
+	switch {
+	case im.own != nil && in.OnBehalf != "":
+		return nil, fieldError("on_behalf", models.RuleUnknown, "is for the bureau, importing the list of a district or park")
+	case utf8.RuneCountInString(in.OnBehalf) > 100 || strings.ContainsFunc(in.OnBehalf, func(r rune) bool { return r < 0x20 || r == 0x7f }):
+		return nil, models.FieldProblem(models.CodeValidation, "on_behalf", models.RuleMaxChars, "100", "must be one line of at most 100 characters")
+	}
+	tax, err := s.taxonomy(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.one.Lock()
+	defer s.one.Unlock()
+	res, err := intake.Options{KeySecret: im.secret}.Parse(in.Data, intake.Kind(in.Kind), tax)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(in.Data)
+	rep := &models.ImportReport{Kind: in.Kind, DryRun: in.DryRun, File: fileName(in.File), SHA256: hex.EncodeToString(sum[:]),
+		Format: res.Format, Rows: res.Rows, By: actor.ID, OnBehalf: in.OnBehalf, At: s.now(), Truncated: res.Truncated,
+		Errors: make([]models.ImportProblem, 0, len(res.Problems)), Lines: []models.ImportLine{}}
+	if im.own != nil {
+		rep.OrgID = im.own.ID
+	}
+	// The import's id is known before its writes, which the records name.
+	rep.ID = newObjectID(s.now())
+	for _, p := range res.Problems {
+		rep.Errors = append(rep.Errors, models.ImportProblem{Row: p.Row, Column: p.Column, Code: p.Code, Param: p.Param, Message: p.Message})
+	}
+	p := &plan{rep: rep}
+	switch in.Kind {
+	case models.ImportRecruitments:
+		err = s.planRecruitments(ctx, im, res, p)
+	case models.ImportOrgs:
+		err = s.planOrgs(ctx, im, res, p)
+	case models.ImportBases:
+		err = s.planBases(ctx, im, res, p)
+	}
+	if err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(rep.Errors, func(a, b models.ImportProblem) int { return a.Row - b.Row })
+	bad := map[int]bool{}
+	for _, e := range rep.Errors {
+		bad[e.Row] = true
+	}
+	rep.OK = rep.Rows
+	for row := range bad {
+		if row > 1 {
+			rep.OK--
+		}
+	}
+	if len(rep.Errors) > 0 || rep.Truncated {
+		// Nothing is written; the lines say what the good rows would do.
+		rep.Created, rep.Updated, rep.Unchanged = 0, 0, 0
+		return rep, importRefused(rep)
+	}
+	if in.DryRun {
+		rep.ID = ""
+		return rep, nil
+	}
+	for _, w := range p.writes {
+		if err := w(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.Store.RecordImport(ctx, rep); err != nil {
+		return nil, err
+	}
+	s.audit(ctx, actor, models.AuditImport, models.KindImport, rep.ID, nil, map[string]any{
+		"kind": rep.Kind, "file": rep.File, "sha256": rep.SHA256, "rows": rep.Rows, "created": rep.Created,
+		"updated": rep.Updated, "unchanged": rep.Unchanged, "on_behalf": rep.OnBehalf, "org_id": rep.OrgID}, "")
+	return rep, nil
+}
+
+func importRefused(rep *models.ImportReport) error {
+	return &models.Error{Code: models.CodeValidation,
+		Message: fmt.Sprintf("the file has problems in %d of its %d rows; nothing was imported", rep.Rows-rep.OK, rep.Rows)}
+}
+
+// newObjectID makes an id of the database's form (4 bytes of time, 8
+// random), for a record named before it is written.
+func newObjectID(now time.Time) string {
+	var b [12]byte
+	binary.BigEndian.PutUint32(b[:4], uint32(now.Unix()))
+	_, _ = rand.Read(b[4:])
+	return hex.EncodeToString(b[:])
+}
+
+// rowKey is the identity of what a row describes, under the secret.
+func rowKey(secret []byte, kind string, parts ...string) string {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte(kind))
+	for _, p := range parts {
+		m.Write([]byte{0})
+		m.Write([]byte(p))
+	}
+	return hex.EncodeToString(m.Sum(nil)[:16])
+}
+
+// recordID is the id of the record a recruitment row makes: derived from
+// its key, so that the same row always makes the same record.
+func recordID(secret []byte, key string) string {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte("record\x00" + key))
+	return hex.EncodeToString(m.Sum(nil)[:12])
+}
+
+// orgIndex finds organisations by id or name for the rows.
+type orgIndex struct {
+	byID   map[string]*models.Org
+	byName map[string][]*models.Org
+}
+
+func (s *Imports) orgIndex(ctx context.Context) (*orgIndex, error) {
+	orgs, err := s.Store.AllOrgs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	x := &orgIndex{byID: map[string]*models.Org{}, byName: map[string][]*models.Org{}}
+	for _, o := range orgs {
+		x.byID[o.ID] = o
+		k := intake.Fold(o.Name)
+		x.byName[k] = append(x.byName[k], o)
+	}
+	return x, nil
+}
+
+// find resolves a reference; a problem otherwise.
+func (x *orgIndex) find(p *plan, row int, column string, ref intake.OrgRef) *models.Org {
+	if ref.ID != "" {
+		if o := x.byID[ref.ID]; o != nil {
+			return o
+		}
+		p.problem(row, column, models.RuleNoSuch, ref.ID, "no organisation has the id %s", ref.ID)
+		return nil
+	}
+	switch found := x.byName[intake.Fold(ref.Name)]; len(found) {
+	case 1:
+		return found[0]
+	case 0:
+		p.problem(row, column, models.RuleNoSuch, ref.Name, "no organisation is called %q: register it (or import it) first, or write its id", ref.Name)
+	default:
+		ids := make([]string, len(found))
+		for i, o := range found {
+			ids[i] = o.ID
+		}
+		p.problem(row, column, models.RuleAmbiguous, strings.Join(ids, ", "), "%d organisations are called %q: write the id of the one meant (%s)", len(found), ref.Name, strings.Join(ids, ", "))
+	}
+	return nil
+}
+
+func (s *Imports) planRecruitments(ctx context.Context, im *importer, res *intake.Result, p *plan) error {
+	orgs, err := s.orgIndex(ctx)
+	if err != nil {
+		return err
+	}
+	col := res.Columns
+	type row struct {
+		r   intake.RecruitmentRow
+		org *models.Org
+		key string
+		rec *models.Recruitment
+	}
+	rows := make([]row, 0, len(res.Recruitments))
+	seen := map[string]int{}
+	for _, r := range res.Recruitments {
+		o := orgs.find(p, r.Line, col["org"], r.Org)
+		if o == nil {
+			continue
+		}
+		if im.own != nil && o.ID != im.own.ID {
+			p.problem(r.Line, col["org"], models.RuleNotOwnOrg, "", "%q is another organisation: you import your own organisation's hires only", o.Name)
+			continue
+		}
+		person := models.PersonKey(im.secret, string(r.IDType), r.IDNumber.Reveal())
+		key := rowKey(im.secret, models.ImportRecruitments, person, o.ID, r.Date)
+		if first, dup := seen[key]; dup {
+			p.problem(r.Line, col["id_number"], models.RuleRepeated, strconv.Itoa(first), "repeats row %d (the same person, organisation and date)", first)
+			continue
+		}
+		seen[key] = r.Line
+		rec := &models.Recruitment{ID: recordID(im.secret, key), TalentID: person, TalentName: r.PersonName, OrgID: o.ID, Date: r.Date,
+			Origin: r.Origin, Level: r.Level, District: r.District, Industry: r.Industry, Status: models.StatusReported,
+			ReportedBy: im.actor.ID, Person: person, IDLast4: models.Last4(r.IDNumber.Reveal()), ImportID: p.rep.ID, Corrections: []models.Correction{}}
+		if im.own == nil {
+			rec.Status = models.StatusVerified
+			rec.Decision = &models.Decision{By: im.actor.ID, At: s.now(), Reason: importReason(p.rep, r.Line)}
+		}
+		rows = append(rows, row{r: r, org: o, key: key, rec: rec})
+	}
+	keys := make([]string, len(rows))
+	for i, r := range rows {
+		keys[i] = r.key
+	}
+	known, err := s.Store.ImportRows(ctx, models.ImportRecruitments, keys)
+	if err != nil {
+		return err
+	}
+	var fresh []*models.Recruitment
+	var saved []models.ImportRow
+	for _, r := range rows {
+		label := fmt.Sprintf("%s · %s ****%s · %s · %s", r.r.PersonName, r.r.IDType, r.rec.IDLast4, r.org.Name, r.r.Date)
+		had, ok := known[r.key]
+		switch {
+		case ok && had.Hash == r.r.Hash:
+			p.line(models.ImportLine{Row: r.r.Line, Outcome: models.RowUnchanged, Label: label, RecordID: had.RecordID})
+			continue
+		case ok:
+			cur, err := s.Store.Recruitment(ctx, had.RecordID)
+			if err == nil {
+				changes := recordChanges(cur, r.rec)
+				p.line(models.ImportLine{Row: r.r.Line, Outcome: models.RowUpdated, Label: label, RecordID: cur.ID, Changes: changes})
+				saved = append(saved, models.ImportRow{Key: r.key, RecordID: cur.ID, Hash: r.r.Hash})
+				p.writes = append(p.writes, s.correctFromImport(im, p.rep, r.r.Line, cur.ID, r.rec))
+				continue
+			}
+			if !models.IsCode(err, models.CodeNotFound) {
+				return err
+			}
+			// Withdrawn since: the row makes it again.
+		}
+		p.line(models.ImportLine{Row: r.r.Line, Outcome: models.RowCreated, Label: label, RecordID: r.rec.ID})
+		fresh = append(fresh, r.rec)
+		saved = append(saved, models.ImportRow{Key: r.key, RecordID: r.rec.ID, Hash: r.r.Hash})
+	}
+	if len(fresh) > 0 {
+		p.writes = append([]func(context.Context) error{func(ctx context.Context) error { return s.Store.CreateRecruitments(ctx, fresh) }}, p.writes...)
+	}
+	p.writes = append(p.writes, func(ctx context.Context) error { return s.Store.SaveImportRows(ctx, models.ImportRecruitments, saved) })
+	return nil
+}
+
+func importReason(rep *models.ImportReport, line int) string {
+	return fmt.Sprintf("import %s of %q (SHA-256 %s…), row %d", rep.ID, rep.File, rep.SHA256[:12], line)
+}
+
+// recordChanges are the fields an imported row changes, before → after.
+func recordChanges(cur, next *models.Recruitment) map[string][2]string {
+	out := map[string][2]string{}
+	add := func(field, a, b string) {
+		if a != b {
+			out[field] = [2]string{a, b}
+		}
+	}
+	add("talent_name", cur.TalentName, next.TalentName)
+	add("origin", string(cur.Origin), string(next.Origin))
+	add("level", string(cur.Level), string(next.Level))
+	add("district", cur.District, next.District)
+	add("industry", cur.Industry, next.Industry)
+	return out
+}
+
+// correctFromImport is the write of a changed row: the fields set, the
+// change recorded as a correction (and audited); an organisation's change
+// to a decided record sends it back to the bureau.
+func (s *Imports) correctFromImport(im *importer, rep *models.ImportReport, line int, id string, next *models.Recruitment) func(context.Context) error {
+	return func(ctx context.Context) error {
+		var before, after map[string]any
+		r, err := s.Store.UpdateRecruitment(ctx, id, 0, func(r *models.Recruitment) error {
+			b := recordFields(r)
+			b["talent_name"] = r.TalentName
+			r.TalentName, r.Origin, r.Level, r.District, r.Industry = next.TalentName, next.Origin, next.Level, next.District, next.Industry
+			if im.own != nil && r.Status != models.StatusReported {
+				r.Status, r.Decision = models.StatusReported, nil
+			}
+			a := recordFields(r)
+			a["talent_name"] = r.TalentName
+			before, after = map[string]any{}, map[string]any{}
+			for k, v := range a {
+				if fmt.Sprint(b[k]) != fmt.Sprint(v) {
+					before[k], after[k] = b[k], v
+				}
+			}
+			if len(after) > 0 {
+				r.Corrections = append(r.Corrections, models.Correction{At: s.now(), By: im.actor.ID, Reason: importReason(rep, line), Before: before, After: after})
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if len(after) > 0 {
+			s.audit(ctx, im.actor, models.AuditRecruitmentCorrect, models.KindRecruitment, r.ID, before, after, importReason(rep, line))
+		}
+		return nil
+	}
+}
+
+func (s *Imports) planOrgs(ctx context.Context, im *importer, res *intake.Result, p *plan) error {
+	orgs, err := s.orgIndex(ctx)
+	if err != nil {
+		return err
+	}
+	for _, r := range res.Orgs {
+		in := r.OrgInput
+		in.Normalize()
+		label := in.Name
+		switch found := orgs.byName[intake.Fold(in.Name)]; len(found) {
+		case 0:
+			o := &models.Org{Name: in.Name, Kind: in.Kind, District: in.District, Industries: nonNil(in.Industries), Flags: nonNil(in.Flags),
+				Status: models.StatusVerified, Decision: &models.Decision{By: im.actor.ID, At: s.now(), Reason: importReason(p.rep, r.Line)},
+				MemberIDs: []string{}, ManagerIDs: []string{}}
+			p.line(models.ImportLine{Row: r.Line, Outcome: models.RowCreated, Label: label})
+			p.writes = append(p.writes, func(ctx context.Context) error {
+				// A run cut off after this write finds the organisation by
+				// its name the next time: unchanged, not made twice.
+				if err := s.Store.CreateOrg(ctx, o); err != nil {
+					return err
+				}
+				s.audit(ctx, im.actor, models.AuditOrgImport, models.KindOrg, o.ID, nil, orgFields(o), importReason(p.rep, r.Line))
+				return nil
+			})
+		case 1:
+			cur := found[0]
+			next := *cur
+			next.Kind, next.District, next.Industries, next.Flags = in.Kind, in.District, nonNil(in.Industries), nonNil(in.Flags)
+			changes := fieldChanges(orgFields(cur), orgFields(&next))
+			if len(changes) == 0 {
+				p.line(models.ImportLine{Row: r.Line, Outcome: models.RowUnchanged, Label: label, RecordID: cur.ID})
+				continue
+			}
+			p.line(models.ImportLine{Row: r.Line, Outcome: models.RowUpdated, Label: label, RecordID: cur.ID, Changes: changes})
+			p.writes = append(p.writes, func(ctx context.Context) error {
+				var before, after map[string]any
+				o, err := s.Store.UpdateOrg(ctx, cur.ID, 0, func(o *models.Org) error {
+					before = orgFields(o)
+					o.Kind, o.District, o.Industries, o.Flags = next.Kind, next.District, next.Industries, next.Flags
+					after = orgFields(o)
+					return nil
+				})
+				if err != nil {
+					return err
+				}
+				s.audit(ctx, im.actor, models.AuditOrgImport, models.KindOrg, o.ID, before, after, importReason(p.rep, r.Line))
+				return nil
+			})
+		default:
+			p.problem(r.Line, res.Columns["name"], models.RuleAmbiguous, "", "%d organisations are called %q; correct them one by one", len(found), in.Name)
+		}
+	}
+	return nil
+}
+
+func (s *Imports) planBases(ctx context.Context, im *importer, res *intake.Result, p *plan) error {
+	orgs, err := s.orgIndex(ctx)
+	if err != nil {
+		return err
+	}
+	bases, err := s.Store.AllBases(ctx)
+	if err != nil {
+		return err
+	}
+	byKey := map[string][]*models.Base{}
+	for _, b := range bases {
+		k := intake.Fold(b.Name) + "\x00" + b.District
+		byKey[k] = append(byKey[k], b)
+	}
+	for _, r := range res.Bases {
+		var ops []string
+		ok := true
+		for _, ref := range r.Operators {
+			o := orgs.find(p, r.Line, res.Columns["operators"], ref)
+			if o == nil {
+				ok = false
+				continue
+			}
+			if !slices.Contains(ops, o.ID) {
+				ops = append(ops, o.ID)
+			}
+		}
+		if !ok {
+			continue
+		}
+		label := r.Name
+		switch found := byKey[intake.Fold(r.Name)+"\x00"+r.District]; len(found) {
+		case 0:
+			b := &models.Base{Name: strings.TrimSpace(r.Name), Kind: r.Kind, District: r.District, Industries: nonNil(r.Industries),
+				OperatorOrgIDs: ops, PendingOperatorIDs: []string{}, EstablishedOn: r.EstablishedOn, Capacity: r.Capacity,
+				Status: models.StatusVerified, Decision: &models.Decision{By: im.actor.ID, At: s.now(), Reason: importReason(p.rep, r.Line)},
+				RegisteredBy: im.actor.ID}
+			p.line(models.ImportLine{Row: r.Line, Outcome: models.RowCreated, Label: label})
+			p.writes = append(p.writes, func(ctx context.Context) error {
+				if err := s.Store.CreateBase(ctx, b); err != nil {
+					return err
+				}
+				s.audit(ctx, im.actor, models.AuditBaseImport, models.KindBase, b.ID, nil, baseFields(b), importReason(p.rep, r.Line))
+				return nil
+			})
+		case 1:
+			cur := found[0]
+			next := *cur
+			next.Kind, next.Industries, next.OperatorOrgIDs, next.EstablishedOn, next.Capacity = r.Kind, nonNil(r.Industries), ops, r.EstablishedOn, r.Capacity
+			changes := fieldChanges(baseFields(cur), baseFields(&next))
+			if len(changes) == 0 {
+				p.line(models.ImportLine{Row: r.Line, Outcome: models.RowUnchanged, Label: label, RecordID: cur.ID})
+				continue
+			}
+			p.line(models.ImportLine{Row: r.Line, Outcome: models.RowUpdated, Label: label, RecordID: cur.ID, Changes: changes})
+			p.writes = append(p.writes, func(ctx context.Context) error {
+				var before, after map[string]any
+				b, err := s.Store.UpdateBase(ctx, cur.ID, 0, func(b *models.Base) error {
+					before = baseFields(b)
+					b.Kind, b.Industries, b.EstablishedOn, b.Capacity = next.Kind, next.Industries, next.EstablishedOn, next.Capacity
+					b.OperatorOrgIDs = next.OperatorOrgIDs
+					b.PendingOperatorIDs = slices.DeleteFunc(b.PendingOperatorIDs, func(id string) bool { return slices.Contains(b.OperatorOrgIDs, id) })
+					after = baseFields(b)
+					return nil
+				})
+				if err != nil {
+					return err
+				}
+				s.audit(ctx, im.actor, models.AuditBaseImport, models.KindBase, b.ID, before, after, importReason(p.rep, r.Line))
+				return nil
+			})
+		default:
+			p.problem(r.Line, res.Columns["name"], models.RuleAmbiguous, "", "%d bases in this district are called %q; correct them one by one", len(found), r.Name)
+		}
+	}
+	return nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func sortedList(s []string) string {
+	s = slices.Clone(s)
+	slices.Sort(s)
+	return strings.Join(s, ", ")
+}
+
+func orgFields(o *models.Org) map[string]any {
+	return map[string]any{"name": o.Name, "kind": o.Kind, "district": o.District, "industries": sortedList(o.Industries),
+		"flags": sortedList(o.Flags), "status": string(o.Status)}
+}
+
+func baseFields(b *models.Base) map[string]any {
+	return map[string]any{"name": b.Name, "kind": b.Kind, "district": b.District, "industries": sortedList(b.Industries),
+		"operator_org_ids": sortedList(b.OperatorOrgIDs), "established_on": b.EstablishedOn, "capacity": b.Capacity,
+		"status": string(b.Status)}
+}
+
+// fieldChanges are the fields whose values differ, before → after.
+func fieldChanges(before, after map[string]any) map[string][2]string {
+	out := map[string][2]string{}
+	for k, v := range after {
+		if a, b := fmt.Sprint(before[k]), fmt.Sprint(v); a != b {
+			out[k] = [2]string{a, b}
+		}
+	}
+	return out
+}
