@@ -52,11 +52,14 @@ func Last4(number string) string {
 // Identity is the identity document a creator linked to their profile:
 // the person key and what can be shown of the document.
 type Identity struct {
-	TalentID string    `json:"talent_id"`
-	Person   string    `json:"-"`
-	Type     string    `json:"type"`
-	Last4    string    `json:"last4"`
-	At       time.Time `json:"at"`
+	TalentID string `json:"talent_id"`
+	// Linked is false when the profile has no document linked (the rest
+	// is then empty).
+	Linked bool      `json:"linked"`
+	Person string    `json:"-"`
+	Type   string    `json:"type"`
+	Last4  string    `json:"last4"`
+	At     time.Time `json:"at"`
 }
 
 // IdentityInput is the body of PUT /talents/{id}/identity.

@@ -349,8 +349,8 @@ type TalentService interface {
 	// CodeValidation for a number that is not of its type, CodeConflict
 	// when another profile is linked to the document.
 	LinkIdentity(ctx context.Context, actor *User, id string, in IdentityInput) (*Identity, error)
-	// Identity returns the document linked to the owner's profile;
-	// CodeNotFound when none.
+	// Identity returns the document linked to the owner's profile (Linked
+	// false when none).
 	Identity(ctx context.Context, actor *User, id string) (*Identity, error)
 }
 

@@ -27,7 +27,7 @@ func (s *Talents) LinkIdentity(ctx context.Context, actor *models.User, id strin
 	if err != nil {
 		return nil, err
 	}
-	ident := &models.Identity{TalentID: t.ID, Person: models.PersonKey(key, in.Type, number), Type: in.Type, Last4: models.Last4(number), At: s.now()}
+	ident := &models.Identity{TalentID: t.ID, Linked: true, Person: models.PersonKey(key, in.Type, number), Type: in.Type, Last4: models.Last4(number), At: s.now()}
 	if err := s.Store.LinkIdentity(ctx, ident); err != nil {
 		return nil, err
 	}
@@ -58,7 +58,11 @@ func (s *Talents) Identity(ctx context.Context, actor *models.User, id string) (
 	if err != nil {
 		return nil, err
 	}
-	return s.Store.TalentIdentity(ctx, t.ID)
+	ident, err := s.Store.TalentIdentity(ctx, t.ID)
+	if models.IsCode(err, models.CodeNotFound) {
+		return &models.Identity{TalentID: t.ID, Type: "", Last4: ""}, nil
+	}
+	return ident, err
 }
 
 // owned returns the actor's own profile id; another's is not found.

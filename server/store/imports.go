@@ -305,7 +305,7 @@ func (s *Store) TalentIdentity(ctx context.Context, talentID string) (*models.Id
 	if err := s.db.Collection(collIdentities).FindOne(ctx, bson.D{{Key: "talent_id", Value: talentID}}).Decode(&d); err != nil {
 		return nil, notFoundAs(translate("store.TalentIdentity", err), "identity document")
 	}
-	return &models.Identity{TalentID: d.TalentID, Person: d.ID, Type: d.Type, Last4: d.Last4, At: d.At}, nil
+	return &models.Identity{TalentID: d.TalentID, Linked: true, Person: d.ID, Type: d.Type, Last4: d.Last4, At: d.At}, nil
 }
 
 // UnlinkIdentity implements models.IdentityStore.
