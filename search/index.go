@@ -314,6 +314,10 @@ func (ix *Index) markClosed() error {
 // the write is answered, so that a creator finds their change at once. It
 // is registered with the store.
 func (ix *Index) Observe(ctx context.Context, c models.Change) {
+	if b := models.BatchOf(ctx); b != nil {
+		ix.observeInBatch(ctx, b, c)
+		return
+	}
 	bt := ix.newBatch()
 	var err error
 	if c.Deleted {
@@ -337,6 +341,48 @@ func (ix *Index) Observe(ctx context.Context, c models.Change) {
 	// same time may have read the document before this write and index the
 	// older version after it; the follower then sees, by version, that the
 	// feed entry of this change still needs applying.
+}
+
+// pending is the index's part of a models.Batch: one Bleve batch for all
+// the changes, committed at the batch's flush.
+type pending struct {
+	mu         sync.Mutex
+	bt         *batch
+	n          int
+	unrecorded bool
+}
+
+// observeInBatch adds a change to the batch's Bleve batch (Observe's rules,
+// one commit for all).
+func (ix *Index) observeInBatch(ctx context.Context, b *models.Batch, c models.Change) {
+	p := b.Get(ix, func() (any, func()) {
+		p := &pending{bt: ix.newBatch()}
+		return p, func() {
+			p.mu.Lock()
+			defer p.mu.Unlock()
+			var err error
+			if p.bt.Size() > 0 {
+				err = ix.commit(p.bt)
+			}
+			if !applied(err) {
+				ix.log.WarnContext(ctx, "search: index local changes", "changes", p.n, "error", err)
+				if p.unrecorded {
+					ix.follower.MarkGap()
+				}
+			}
+		}
+	}).(*pending)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.n++
+	p.unrecorded = p.unrecorded || c.Unrecorded
+	if c.Deleted {
+		p.bt.Delete(c.Coll, c.ID)
+	} else if c.Doc != nil {
+		if err := ix.index(p.bt, c.Doc); err != nil {
+			ix.log.WarnContext(ctx, "search: index a local change", "coll", c.Coll, "id", c.ID, "error", err)
+		}
+	}
 }
 
 // index adds a document to a batch, with its facet row.

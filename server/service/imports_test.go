@@ -19,7 +19,7 @@ const (
 // counted is the number of people the year's recruitment target counts,
 // after checking that the kept figures agree with a recount from the
 // records.
-func (w *journeyWorld) counted(t *testing.T, year int) int {
+func (w *journeyWorld) counted(t testing.TB, year int) int {
 	t.Helper()
 	rc, err := w.fig.Recount(w.ctx)
 	must(t, err)

@@ -38,12 +38,16 @@ type journeyWorld struct {
 	talent  *models.Talent
 }
 
-func newJourneyWorld(t *testing.T) *journeyWorld {
+func newJourneyWorld(t *testing.T) *journeyWorld { return newJourneyWorldIn(t, "") }
+
+// newJourneyWorldIn is newJourneyWorld with the search index on disk in
+// dir (as a server keeps it), or in memory when dir is "".
+func newJourneyWorldIn(t testing.TB, dir string) *journeyWorld {
 	t.Helper()
 	ctx := context.Background()
 	st := storetest.MustOpen(t)
 	logger := slog.New(slog.DiscardHandler)
-	ix, err := search.Open(ctx, search.Options{Source: st, Logger: logger})
+	ix, err := search.Open(ctx, search.Options{Source: st, Logger: logger, Dir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +77,7 @@ func newJourneyWorld(t *testing.T) *journeyWorld {
 	return w
 }
 
-func (w *journeyWorld) account(t *testing.T, email string, role models.Role) *models.User {
+func (w *journeyWorld) account(t testing.TB, email string, role models.Role) *models.User {
 	t.Helper()
 	u := &models.User{Email: email, Name: strings.Split(email, "@")[0], Role: role}
 	must(t, w.st.CreateUser(w.ctx, u, "h"))
@@ -81,7 +85,7 @@ func (w *journeyWorld) account(t *testing.T, email string, role models.Role) *mo
 }
 
 // refresh reads a user as Authenticate would give it.
-func (w *journeyWorld) refresh(t *testing.T, u *models.User) *models.User {
+func (w *journeyWorld) refresh(t testing.TB, u *models.User) *models.User {
 	t.Helper()
 	fresh, err := w.st.User(w.ctx, u.ID)
 	must(t, err)
@@ -93,7 +97,7 @@ func (w *journeyWorld) refresh(t *testing.T, u *models.User) *models.User {
 	return fresh
 }
 
-func must(t *testing.T, err error) {
+func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)

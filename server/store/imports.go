@@ -80,23 +80,36 @@ func (s *Store) ImportRows(ctx context.Context, kind string, keys []string) (map
 	return out, nil
 }
 
-// SaveImportRows implements models.ImportStore.
+// SaveImportRows implements models.ImportStore: new rows inserted a
+// thousand at a time (an upsert each is ten times slower on the embedded
+// database), the rows that exist (changed, or saved by a run cut short)
+// replaced one by one.
 func (s *Store) SaveImportRows(ctx context.Context, kind string, rows []models.ImportRow) error {
 	const op = "store.SaveImportRows"
 	now := s.nowUTC()
-	writes := make([]mongo.WriteModel, 0, 1000)
+	c := s.db.Collection(collImportRows)
+	batch := make([]any, 0, 1000)
 	flush := func() error {
-		if len(writes) == 0 {
+		if len(batch) == 0 {
 			return nil
 		}
-		_, err := s.db.Collection(collImportRows).BulkWrite(ctx, writes, options.BulkWrite().SetOrdered(false))
-		writes = writes[:0]
-		return translate(op, err)
+		_, err := c.InsertMany(ctx, batch, options.InsertMany().SetOrdered(false))
+		dups, only := duplicates(err)
+		if err != nil && !only {
+			return translate(op, err)
+		}
+		for i := range dups {
+			d := batch[i].(importRowDoc)
+			if _, err := c.ReplaceOne(ctx, idFilter(d.ID), d, options.Replace().SetUpsert(true)); err != nil {
+				return translate(op, err)
+			}
+		}
+		batch = batch[:0]
+		return nil
 	}
 	for _, r := range rows {
-		d := importRowDoc{ID: kind + ":" + r.Key, Kind: kind, RecordID: r.RecordID, Hash: r.Hash, At: now}
-		writes = append(writes, mongo.NewReplaceOneModel().SetFilter(idFilter(d.ID)).SetReplacement(d).SetUpsert(true))
-		if len(writes) == cap(writes) {
+		batch = append(batch, importRowDoc{ID: kind + ":" + r.Key, Kind: kind, RecordID: r.RecordID, Hash: r.Hash, At: now})
+		if len(batch) == cap(batch) {
 			if err := flush(); err != nil {
 				return err
 			}
@@ -197,10 +210,12 @@ func (s *Store) changedMany(ctx context.Context, coll string, docs []*models.Rec
 		s.log.WarnContext(ctx, "change feed: records lost; followers will reconcile", "coll", coll, "records", len(docs), "error", err)
 		unrecorded = !s.streams
 	}
+	bctx, b := models.WithBatch(ctx)
 	for _, c := range changes {
 		c.Unrecorded = unrecorded
-		s.tell(ctx, c)
+		s.tell(bctx, c)
 	}
+	b.Flush()
 }
 
 type importDoc struct {
