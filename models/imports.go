@@ -100,6 +100,28 @@ type ImportService interface {
 	// bureau's and admins' all, an organisation member's their
 	// organisation's.
 	List(ctx context.Context, actor *User, page Page) (*List[*ImportReport], error)
+	// Progress says how far the actor's running import is (Running false
+	// when none is).
+	Progress(ctx context.Context, actor *User) (*ImportProgress, error)
+}
+
+// The phases of an import.
+const (
+	PhaseReading  = "reading"  // the file, row by row
+	PhaseChecking = "checking" // the organisations named, the rows seen before
+	PhaseWriting  = "writing"  // the records (Done of Total)
+)
+
+// ImportProgress is how far a running import is.
+type ImportProgress struct {
+	Running bool      `json:"running"`
+	Kind    string    `json:"kind,omitempty"`
+	File    string    `json:"file,omitempty"`
+	DryRun  bool      `json:"dry_run"`
+	Phase   string    `json:"phase,omitempty"`
+	Done    int       `json:"done"`
+	Total   int       `json:"total"`
+	Started time.Time `json:"started,omitzero"`
 }
 
 // ImportRow links a row's key (the identity of what it describes) to the

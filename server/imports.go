@@ -19,7 +19,7 @@ const importBodyLimit = 20<<20 + 256<<10
 // isImport reports whether a request uploads a spreadsheet (the API's or
 // the web UI's form).
 func isImport(c *fiber.Ctx) bool {
-	return c.Method() == fiber.MethodPost && (strings.HasPrefix(c.Path(), "/api/v1/imports/") || strings.HasPrefix(c.Path(), "/imports/"))
+	return c.Method() == fiber.MethodPost && (strings.HasPrefix(c.Path(), "/api/v1/imports/") || c.Path() == "/imports")
 }
 
 // requestLanguage is the language of messages meant for a person: the
@@ -145,6 +145,20 @@ func (s *Server) handleImports(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(l)
+}
+
+// handleImportProgress answers GET /imports/progress: how far the
+// caller's running import is (the web page polls it while it waits).
+func (s *Server) handleImportProgress(c *fiber.Ctx) error {
+	if err := parseQuery(c).err(); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	p, err := s.cfg.Imports.Progress(c.UserContext(), userOf(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(p)
 }
 
 // handleIdentity answers GET /talents/{id}/identity.

@@ -458,6 +458,7 @@ func rows(w *world) []row {
 		}, [nRoles]int{401, 403, 403, 403, 403, ok, 403}},
 		{"GET", "/api/v1/imports/templates/:file", "", fixed("/api/v1/imports/templates/recruitments.xlsx", nil), [nRoles]int{401, 403, 403, ok, ok, ok, 403}},
 		{"GET", "/api/v1/imports", "", fixed("/api/v1/imports", nil), [nRoles]int{401, 403, 403, ok, ok, ok, 403}},
+		{"GET", "/api/v1/imports/progress", "", fixed("/api/v1/imports/progress", nil), [nRoles]int{401, 403, 403, ok, ok, ok, 403}},
 		{"GET", "/api/v1/recruitments/:id", "O1's record", func(w *world, _ role) target {
 			return target{path: "/api/v1/recruitments/" + w.recruitment(models.StatusReported).ID}
 		}, [nRoles]int{401, 404, 404, ok, 404, ok, ok}},

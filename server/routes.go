@@ -118,6 +118,7 @@ func (s *Server) routes() {
 	api.Post("/imports/:kind", s.requireUser, s.handleImport)
 	api.Get("/imports/templates/:file", s.requireUser, s.handleImportTemplate)
 	api.Get("/imports", s.requireUser, s.handleImports)
+	api.Get("/imports/progress", s.requireUser, s.handleImportProgress)
 	api.Post("/recruitments", s.requireUser, create(s.cfg.Recruitments.Report, func(r *models.Recruitment) string { return "/api/v1/recruitments/" + r.ID }))
 	api.Get("/recruitments", s.requireUser, s.handleRecruitmentList)
 	api.Get("/recruitments/:id", s.requireUser, get(s.cfg.Recruitments.Get))

@@ -87,6 +87,8 @@ var formMatrix = map[string][6]int{
 	"/org/invite":                    {refused, refused, 403, 403, refused, refused},
 	"/org/applications/:id/move":     {refused, refused, 404, 404, refused, refused},
 	"/org/recruitments/new":          {refused, refused, 422, 403, refused, refused},
+	"/imports":                       {refused, refused, 422, 403, 422, refused}, // no file: nothing read, nothing changed
+	"/me/identity":                   {refused, 422, refused, refused, refused, refused},
 	"/org/recruitments/:id/edit":     {refused, refused, 404, 404, refused, refused},
 	"/org/recruitments/:id/withdraw": {refused, refused, 404, 404, refused, refused},
 	"/talents/:id/notes":             {refused, refused, 303, 403, refused, refused}, // the member's organisation's own notes
@@ -383,6 +385,8 @@ func formWorld(t *testing.T) (w *realWorld, forms map[string]formCell, tokens, e
 		"/org/invite":                     {"/org/invite", url.Values{"project": {proj2.ID}, "talent_id": {tal2.ID}}},
 		"/org/applications/:id/move":      {"/org/applications/" + app2.ID + "/move", url.Values{"stage": {string(models.StageShortlisted)}}},
 		"/org/recruitments/new":           {"/org/recruitments/new", none},
+		"/imports":                        {"/imports", url.Values{"kind": {models.ImportRecruitments}, "action": {"import"}}},
+		"/me/identity":                    {"/me/identity", none},
 		"/org/recruitments/:id/edit":      {"/org/recruitments/" + rec2.ID + "/edit", none},
 		"/org/recruitments/:id/withdraw":  {"/org/recruitments/" + rec2.ID + "/withdraw", none},
 		"/talents/:id/notes":              {"/talents/" + tal2.ID + "/notes", url.Values{"body": {"备注"}}},

@@ -323,6 +323,10 @@ func (w *Web) myApplicationAct(c *fiber.Ctx, p *page) (string, error) {
 // with its withdrawal.
 type privacyData struct {
 	Shared []sharedWith
+	// Identity is the document linked to the profile (nil without a
+	// profile).
+	Identity *models.Identity
+	IDTypes  []string
 }
 
 type sharedWith struct {
@@ -362,8 +366,31 @@ func (w *Web) privacy(c *fiber.Ctx, p *page) (string, error) {
 			break
 		}
 	}
+	switch ident, err := w.cfg.Talents.Identity(c.UserContext(), p.User, p.User.ID); {
+	case err == nil:
+		d.Identity, d.IDTypes = ident, models.IdentityTypes
+	case !models.IsCode(err, models.CodeNotFound):
+		return "", err
+	}
 	p.Data = d
 	return "privacy", nil
+}
+
+// identityLink links an identity document to the creator's profile
+// (POST /me/identity).
+func (w *Web) identityLink(c *fiber.Ctx, p *page) (string, error) {
+	in := models.IdentityInput{Type: c.FormValue("type"), Number: c.FormValue("number")}
+	if _, err := w.cfg.Talents.LinkIdentity(c.UserContext(), p.User, p.User.ID, in); err != nil {
+		if w.formErrors(p, err) {
+			p.Form = map[string]string{"type": in.Type}
+			status := p.Status
+			name, err2 := w.privacy(c, p)
+			p.Status = status
+			return name, err2
+		}
+		return "", err
+	}
+	return w.redirect(c, "/me/privacy#identity", "flash.identity_linked")
 }
 
 // consentWithdraw withdraws the creator's consent to contact from an

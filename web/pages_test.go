@@ -186,7 +186,7 @@ func englishWords(page string) []string {
 	var out []string
 	page = regexp.MustCompile(`erased-[0-9a-f]+|[\w.+*-]+@[\w.-]+`).ReplaceAllString(page, "")
 	for _, wd := range regexp.MustCompile(`[A-Za-z]{4,}`).FindAllString(text(page), -1) {
-		if wd != "Excel" && wd != "English" { // a name, and the language toggle
+		if wd != "Excel" && wd != "English" && wd != "XLSX" { // names (a program, a file format), and the language toggle
 			out = append(out, wd)
 		}
 	}

@@ -84,6 +84,7 @@ func TestEveryPageRendersForEveryRole(t *testing.T) {
 		"/org/projects/:id/pipeline": "/org/projects/" + proj.ID + "/pipeline",
 		"/applications/:id/messages": "/applications/" + app.ID + "/messages",
 		"/org/recruitments":          "/org/recruitments", "/org/recruitments/new": "/org/recruitments/new", "/org/favourites": "/org/favourites",
+		"/imports":                   "/imports",
 		"/org/recruitments/:id/edit": "/org/recruitments/" + waiting.ID + "/edit",
 		"/talents":                   "/talents", "/talents/:id": "/talents/" + tal.ID,
 		"/bureau": "/bureau", "/bureau/verify": "/bureau/verify", "/bureau/audit": "/bureau/audit",
@@ -187,6 +188,7 @@ var pageMatrix = map[string][6]int{
 	"/org/projects/:id/matches":  {303, 403, 200, 403, 403, 403},
 	"/org/projects/:id/pipeline": {303, 403, 200, 403, 403, 403},
 	"/org/recruitments":          {303, 403, 200, 403, 403, 403},
+	"/imports":                   {303, 403, 200, 403, 200, 403},
 	"/org/recruitments/new":      {303, 403, 200, 200, 403, 403},
 	"/org/favourites":            {303, 403, 200, 403, 403, 403},
 	"/org/recruitments/:id/edit": {303, 403, 200, 404, 403, 403}, // the member's organisation's report

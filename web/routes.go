@@ -56,6 +56,7 @@ func (w *Web) routes(app *fiber.App) {
 	r.Post("/me/applications/:id", creator, w.view(w.myApplicationAct))
 	r.Get("/me/privacy", creator, w.view(w.privacy))
 	r.Post("/me/consents/:org/withdraw", creator, w.view(w.consentWithdraw))
+	r.Post("/me/identity", creator, w.view(w.identityLink))
 	r.Get("/me/export.json", creator, w.exportData)
 	r.Post("/me/delete", creator, w.view(w.deleteAccount))
 	r.Get("/projects", anyone, w.view(w.projectSearch))
@@ -95,6 +96,11 @@ func (w *Web) routes(app *fiber.App) {
 	r.Post("/talents/:id/notes", org, w.view(w.noteAdd))
 	r.Post("/talents/:id/favourite", org, w.view(w.favourite))
 	r.Get("/org/favourites", org, w.view(w.favourites))
+
+	// Spreadsheets: the bureau's, and an organisation's own hires.
+	importers := w.signedIn(models.RoleOrg, models.RoleBureau)
+	r.Get("/imports", importers, w.view(w.imports))
+	r.Post("/imports", importers, w.view(w.importFile))
 
 	// The bureau (and admins).
 	r.Get("/bureau", bureau, w.view(w.dashboard))

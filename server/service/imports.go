@@ -50,12 +50,41 @@ type Imports struct {
 	// one lets one import at a time plan and write in this process: two
 	// files naming one new organisation would otherwise both create it.
 	one sync.Mutex
+
+	mu       sync.Mutex
+	progress map[string]*models.ImportProgress // by actor, while running
 }
 
 var _ models.ImportService = (*Imports)(nil)
 
 // NewImports returns the import service.
-func NewImports(d Deps) *Imports { d.defaults(); return &Imports{Deps: d} }
+func NewImports(d Deps) *Imports {
+	d.defaults()
+	return &Imports{Deps: d, progress: map[string]*models.ImportProgress{}}
+}
+
+// Progress implements models.ImportService.
+func (s *Imports) Progress(ctx context.Context, actor *models.User) (*models.ImportProgress, error) {
+	if err := models.Permit(actor, models.ActImport); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if p, ok := s.progress[actor.ID]; ok {
+		cp := *p
+		return &cp, nil
+	}
+	return &models.ImportProgress{}, nil
+}
+
+// step records how far the actor's import is.
+func (s *Imports) step(actor *models.User, fn func(p *models.ImportProgress)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if p, ok := s.progress[actor.ID]; ok {
+		fn(p)
+	}
+}
 
 // importer is who imports: the bureau (own nil) or an organisation.
 type importer struct {
@@ -145,6 +174,7 @@ func fileName(name string) string {
 type plan struct {
 	rep    *models.ImportReport
 	writes []func(ctx context.Context) error
+	size   int // the writes' records, for the progress
 }
 
 func (p *plan) problem(row int, column string, rule models.Rule, param, format string, args ...any) {
@@ -180,6 +210,19 @@ func (s *Imports) Import(ctx context.Context, actor *models.User, in models.Impo
 	if err != nil {
 		return nil, err
 	}
+	s.mu.Lock()
+	if _, busy := s.progress[actor.ID]; busy {
+		s.mu.Unlock()
+		return nil, models.Errorf(models.CodeConflict, "you have an import running; wait for it to end")
+	}
+	s.progress[actor.ID] = &models.ImportProgress{Running: true, Kind: in.Kind, File: fileName(in.File), DryRun: in.DryRun,
+		Phase: models.PhaseReading, Started: s.now()}
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		delete(s.progress, actor.ID)
+		s.mu.Unlock()
+	}()
 	s.one.Lock()
 	defer s.one.Unlock()
 	res, err := intake.Options{KeySecret: im.secret}.Parse(in.Data, intake.Kind(in.Kind), tax)
@@ -198,6 +241,7 @@ func (s *Imports) Import(ctx context.Context, actor *models.User, in models.Impo
 	for _, p := range res.Problems {
 		rep.Errors = append(rep.Errors, models.ImportProblem{Row: p.Row, Column: p.Column, Code: p.Code, Param: p.Param, Message: p.Message})
 	}
+	s.step(actor, func(pr *models.ImportProgress) { pr.Phase, pr.Total = models.PhaseChecking, rep.Rows })
 	p := &plan{rep: rep}
 	switch in.Kind {
 	case models.ImportRecruitments:
@@ -230,9 +274,16 @@ func (s *Imports) Import(ctx context.Context, actor *models.User, in models.Impo
 		rep.ID = ""
 		return rep, nil
 	}
+	if in.Kind != models.ImportRecruitments {
+		p.size = len(p.writes)
+	}
+	s.step(actor, func(pr *models.ImportProgress) { pr.Phase, pr.Total = models.PhaseWriting, p.size })
 	for _, w := range p.writes {
 		if err := w(ctx); err != nil {
 			return nil, err
+		}
+		if in.Kind != models.ImportRecruitments {
+			s.step(actor, func(pr *models.ImportProgress) { pr.Done++ })
 		}
 	}
 	if err := s.Store.RecordImport(ctx, rep); err != nil {
@@ -371,7 +422,7 @@ func (s *Imports) planRecruitments(ctx context.Context, im *importer, res *intak
 	var fresh []*models.Recruitment
 	var saved []models.ImportRow
 	for _, r := range rows {
-		label := fmt.Sprintf("%s · %s ****%s · %s · %s", r.r.PersonName, r.r.IDType, r.rec.IDLast4, r.org.Name, r.r.Date)
+		label := fmt.Sprintf("%s · ****%s · %s · %s", r.r.PersonName, r.rec.IDLast4, r.org.Name, r.r.Date)
 		had, ok := known[r.key]
 		switch {
 		case ok && had.Hash == r.r.Hash:
@@ -395,9 +446,21 @@ func (s *Imports) planRecruitments(ctx context.Context, im *importer, res *intak
 		fresh = append(fresh, r.rec)
 		saved = append(saved, models.ImportRow{Key: r.key, RecordID: r.rec.ID, Hash: r.r.Hash})
 	}
-	if len(fresh) > 0 {
-		p.writes = append([]func(context.Context) error{func(ctx context.Context) error { return s.Store.CreateRecruitments(ctx, fresh) }}, p.writes...)
+	// The new records first, a few thousand at a time so that the
+	// progress moves; the corrections after.
+	var creates []func(context.Context) error
+	for from := 0; from < len(fresh); from += 5000 {
+		part := fresh[from:min(from+5000, len(fresh))]
+		creates = append(creates, func(ctx context.Context) error {
+			if err := s.Store.CreateRecruitments(ctx, part); err != nil {
+				return err
+			}
+			s.step(im.actor, func(pr *models.ImportProgress) { pr.Done += len(part) })
+			return nil
+		})
 	}
+	p.writes = append(creates, p.writes...)
+	p.size = len(fresh)
 	p.writes = append(p.writes, func(ctx context.Context) error { return s.Store.SaveImportRows(ctx, models.ImportRecruitments, saved) })
 	return nil
 }

@@ -35,6 +35,35 @@
     root.querySelectorAll('input[data-check-all][hidden]').forEach(function (c) { c.hidden = false; });
   }
 
+  // An import's form submits as usual (the page that answers is the
+  // report); while it waits, the progress of the server's work is polled
+  // and shown, phase by phase and record by record.
+  document.addEventListener('submit', function (e) {
+    var f = e.target;
+    if (!f || f.id !== 'import-form' || e.defaultPrevented) return;
+    var box = document.getElementById('import-progress');
+    if (!box) return;
+    var bar = box.querySelector('progress'), text = box.querySelector('[data-phase]');
+    box.hidden = false;
+    bar.removeAttribute('value');
+    var poll = function () {
+      fetch(f.getAttribute('data-progress'), { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (p) {
+          if (p && p.running) {
+            text.textContent = box.getAttribute('data-' + p.phase) || '';
+            if (p.phase === 'writing' && p.total > 0) {
+              bar.value = Math.round(100 * p.done / p.total);
+              text.textContent += ' ' + p.done + ' / ' + p.total;
+            }
+          }
+        })
+        .catch(function () {})
+        .then(function () { window.setTimeout(poll, 700); });
+    };
+    window.setTimeout(poll, 300);
+  });
+
   // ---- Charts (ECharts, loaded only on the dashboard) ----
   var charts = [];
   var palette = ['#c8102e', '#1f5fa8', '#2e8b57', '#d98b00', '#6b4fa0', '#0f8c8c', '#8c5a2b', '#5b6770'];
