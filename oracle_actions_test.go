@@ -53,7 +53,7 @@ var actionWeights = []struct {
 	{"org", 7}, {"decide_org", 6}, {"base", 5}, {"decide_base", 5},
 	{"project", 9}, {"edit_project", 5}, {"close_project", 3}, {"delete_project", 2},
 	{"apply", 6}, {"invite", 4}, {"move", 8}, {"creator_move", 3},
-	{"report", 9}, {"decide_rec", 7}, {"correct_rec", 4}, {"withdraw_rec", 2},
+	{"report", 9}, {"decide_rec", 7}, {"correct_rec", 4}, {"withdraw_rec", 2}, {"import", 5}, {"link_identity", 3},
 	{"confirm_operator", 4}, {"invite_member", 3}, {"answer_invitation", 3}, {"leave_org", 1}, {"withdraw_consent", 2}, {"read_notes", 2},
 	{"taxonomy", 1}, {"target", 2}, {"reindex", 2}, {"recount", 1}, {"restart", 1}, {"crash", 1},
 }
@@ -168,6 +168,9 @@ var (
 	oProjKinds = []string{"job", "incubation", "training", "collaboration"}
 	oStages    = []string{"shortlisted", "interviewing", "offered", "hired", "rejected", "withdrawn", "applied", "invited"}
 	oLevels    = []string{"", "A", "B", "C"}
+	// oPassports are the people imports and identity links draw from: few,
+	// so that the same person comes back.
+	oPassports = []string{"E1000001", "E1000002", "E1000003", "G2000004", "G2000005", "P3000006"}
 )
 
 func pick[T any](r *rand.Rand, xs []T) T { return xs[r.IntN(len(xs))] }
@@ -678,6 +681,55 @@ func (w *world) do(ctx context.Context, s step) error {
 		}
 		a, err := call("POST", "/api/v1/recruitments", u.token, body, false)
 		created(a, &w.recs)
+		return err
+	case "import":
+		// A list of one to four hires from a small pool of people, so that
+		// people come back: in another list (unchanged), changed (a
+		// correction), at another organisation, or as a profile that links
+		// the same document. The bureau's are verified at once; a member's
+		// are reports, and a row naming another organisation refuses the
+		// whole file.
+		token := w.bureau.token
+		if u, _ := w.orgMember(r); u != nil && r.IntN(3) == 0 {
+			token = u.token
+		}
+		if len(w.orgs) == 0 {
+			return nil
+		}
+		var csv strings.Builder
+		csv.WriteString("name,id type,id number,organisation,date,origin,level,district,industry\n")
+		for range 1 + r.IntN(4) {
+			org, _ := nth(r, w.orgs)
+			fmt.Fprintf(&csv, "%s,passport,%s,%s,%s,%s,%s,%s,%s\n", pick(r, []string{"王芳", "Li Lei", "张伟"}), pick(r, oPassports), org,
+				randomDate(r), pick(r, []string{"overseas", "domestic"}), pick(r, oLevels), pick(r, oDistricts), pick(r, oIndustry))
+		}
+		path := "/api/v1/imports/recruitments"
+		if r.IntN(5) == 0 {
+			path += "?dry_run=true"
+		}
+		a, err := call("POST", path, token, upload{"list.csv", []byte(csv.String())}, false)
+		var rep struct {
+			Lines []struct {
+				Outcome  string `json:"outcome"`
+				RecordID string `json:"record_id"`
+			} `json:"lines"`
+			ID string `json:"id"`
+		}
+		if a.code == 200 && a.json(&rep) == nil && rep.ID != "" {
+			for _, l := range rep.Lines {
+				if l.Outcome == "created" && !slices.Contains(w.recs, l.RecordID) {
+					w.recs = append(w.recs, l.RecordID)
+				}
+			}
+		}
+		return err
+	case "link_identity":
+		us := w.usersOf("creator")
+		if len(us) == 0 {
+			return nil
+		}
+		u := pick(r, us)
+		_, err := call("PUT", "/api/v1/talents/"+u.id+"/identity", u.token, map[string]any{"type": "passport", "number": pick(r, oPassports)}, false)
 		return err
 	case "correct_rec":
 		id, ok := nth(r, w.recs)

@@ -1365,7 +1365,7 @@ func (q figuresQuery) xlsx(w *world, s *snapshot, want map[string]oTarget, yf ye
 			continue
 		}
 		wantRecs[r.ID()] = "否"
-		if yf.attributed[r.TalentID] == r {
+		if yf.attributed[r.person] == r {
 			wantRecs[r.ID()] = "是"
 		}
 	}

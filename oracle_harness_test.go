@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"os"
 	"os/exec"
@@ -212,9 +213,29 @@ var oracleHTTP = &http.Client{Timeout: 60 * time.Second}
 
 // call sends one request: a JSON body if body is not nil, the token as a
 // bearer header, or as the web UI's session cookie when cookie is set.
+// upload is a body of call sent as a file upload.
+type upload struct {
+	name string
+	data []byte
+}
+
 func (s *oServer) call(method, path, token string, body any, cookie bool) (answer, error) {
 	var rd io.Reader
-	if body != nil {
+	contentType := "application/json"
+	switch b := body.(type) {
+	case nil:
+	case upload:
+		// A file in the field "file" of a multipart form.
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		fw, err := mw.CreateFormFile("file", b.name)
+		if err != nil {
+			return answer{}, err
+		}
+		_, _ = fw.Write(b.data)
+		_ = mw.Close()
+		rd, contentType = &buf, mw.FormDataContentType()
+	default:
 		j, err := json.Marshal(body)
 		if err != nil {
 			return answer{}, err
@@ -226,7 +247,7 @@ func (s *oServer) call(method, path, token string, body any, cookie bool) (answe
 		return answer{}, err
 	}
 	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", contentType)
 	}
 	if token != "" {
 		if cookie {

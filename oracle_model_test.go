@@ -149,7 +149,10 @@ type rawRec struct {
 	Industry   string             `bson:"industry"`
 	Status     string             `bson:"status"`
 	Erased     bool               `bson:"erased"`
+	Person     string             `bson:"person"`
 	RawMeta    `bson:",inline"`
+	// person is who the record counts for, worked out by readSnapshot.
+	person string
 }
 
 func (r *rawRec) ID() string { return r.OID.Hex() }
@@ -246,6 +249,27 @@ func readSnapshot(ctx context.Context, db *mongo.Database) (*snapshot, error) {
 	if s.audit, err = readAll(ctx, db, "audit", (*rawAudit).ID); err != nil {
 		return nil, err
 	}
+	// A person counts once a year: the person of an identity document a
+	// profile is linked to, else the document a record carries (imported,
+	// or linked before an erasure), else the talent.
+	type link struct {
+		Person   string `bson:"_id"`
+		TalentID string `bson:"talent_id"`
+	}
+	links, err := readAll(ctx, db, "identities", func(l *link) string { return l.TalentID })
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range s.recs {
+		switch l, ok := links[r.TalentID]; {
+		case ok:
+			r.person = l.Person
+		case r.Person != "":
+			r.person = r.Person
+		default:
+			r.person = r.TalentID
+		}
+	}
 	type user struct {
 		ID    primitive.ObjectID `bson:"_id"`
 		OrgID string             `bson:"org_id"`
@@ -333,10 +357,10 @@ func (r *rawRec) year() int {
 	return y
 }
 
-// yearFigures is a year's counted talents: each talent once, under its
+// yearFigures is a year's counted people: each person once, under their
 // earliest counting record of the year (by date, then id).
 type yearFigures struct {
-	attributed map[string]*rawRec // talent → the record it counts under
+	attributed map[string]*rawRec // person → the record they count under
 }
 
 func (s *snapshot) year(y int) yearFigures {
@@ -345,9 +369,9 @@ func (s *snapshot) year(y int) yearFigures {
 		if !r.counts() || r.year() != y {
 			continue
 		}
-		best := f.attributed[r.TalentID]
+		best := f.attributed[r.person]
 		if best == nil || r.Date < best.Date || r.Date == best.Date && r.ID() < best.ID() {
-			f.attributed[r.TalentID] = r
+			f.attributed[r.person] = r
 		}
 	}
 	return f
