@@ -161,6 +161,42 @@ func TestImportEndToEnd(t *testing.T) {
 	if len(items) != 2 || str(items[0].(map[string]any), "after", "sha256") != str(rep, "sha256") {
 		t.Fatalf("the audit trail: %v", audit)
 	}
+	// The year published: its files are the same bytes before and after a
+	// correction of the records, and its digest is of its figures.
+	pub := call("POST", "/api/v1/publications", bureau, map[string]any{"period": "2025"}, 201)
+	fetch := func(path string) []byte {
+		t.Helper()
+		res, err := http.Get(a.base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		if res.StatusCode != 200 || res.Header.Get("X-Publication-SHA256") != str(pub, "sha256") {
+			t.Fatalf("%s: %d %s", path, res.StatusCode, b)
+		}
+		return b
+	}
+	xlsx, csv := fetch("/api/v1/publications/"+str(pub, "id")+"/figures.xlsx"), fetch("/api/v1/publications/"+str(pub, "id")+"/figures.csv")
+	if !bytes.Contains(csv, []byte("合计,2")) {
+		t.Fatalf("the published CSV: %s", csv)
+	}
+	recs := call("GET", "/api/v1/recruitments?year=2025", bureau, nil, 200)
+	first := recs["items"].([]any)[0].(map[string]any)
+	call("POST", "/api/v1/recruitments/"+str(first, "id")+"/corrections", bureau, map[string]any{"reason": "not high-end after all", "level": ""}, 200)
+	if n := total(); n != 1 {
+		t.Fatalf("after the correction: %v people, want 1", n)
+	}
+	if x2 := fetch("/api/v1/publications/" + str(pub, "id") + "/figures.xlsx"); !bytes.Equal(x2, xlsx) {
+		t.Fatalf("a publication's workbook changed after a correction (%d bytes, then %d)", len(xlsx), len(x2))
+	}
+	if c2 := fetch("/api/v1/publications/" + str(pub, "id") + "/figures.csv"); !bytes.Equal(c2, csv) {
+		t.Fatalf("a publication's CSV changed after a correction:\n%s\nthen\n%s", csv, c2)
+	}
+	if got := call("GET", "/api/v1/publications/"+str(pub, "id"), bureau, nil, 200); got["revised"].(float64) != -1 {
+		t.Fatalf("revised since publication: %v", got["revised"])
+	}
+
 	// Hostile input: not a form, a form without a file, an old .xls, a
 	// field that is not the import's.
 	if code, out := a.call(t, "POST", "/api/v1/imports/recruitments", bureau, map[string]any{"file": "x"}); code != 415 {

@@ -54,6 +54,7 @@ const (
 	AuditOrgImport           = "org.import"
 	AuditBaseImport          = "base.import"
 	AuditIdentityLink        = "talent.identity_link"
+	AuditPublish             = "figures.publish"
 )
 
 // AuditFilter selects audit entries for GET /audit.

@@ -223,6 +223,7 @@ const (
 	ActReviewVocabulary Action = "review_vocabulary" // admins accept or reject mined synonym pairs
 	ActImport           Action = "import"            // the bureau imports spreadsheets; members of an organisation its hires
 	ActLinkIdentity     Action = "link_identity"     // creators link an identity document to their profile
+	ActPublish          Action = "publish"           // the bureau publishes a period's figures
 )
 
 // permits are, for each action on no particular object, the roles that
@@ -250,6 +251,7 @@ var permits = map[Action]struct {
 	ActImport: {roles: []Role{RoleBureau, RoleOrg}, member: true,
 		msg: "spreadsheets are imported by the bureau, and an organisation's hires by its members"},
 	ActLinkIdentity: {roles: []Role{RoleCreator}, msg: "only creators link an identity document to a profile"},
+	ActPublish:      {roles: []Role{RoleBureau}, msg: "only the bureau publishes figures"},
 }
 
 // Permit decides an action on no particular object (Authorize decides

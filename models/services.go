@@ -24,6 +24,7 @@ type Services struct {
 	Desk          DeskService
 	Media         MediaService
 	Imports       ImportService
+	Publications  PublicationService
 	// Vocabulary is nil where no index mines synonyms (its routes answer
 	// 503).
 	Vocabulary Vocabulary

@@ -40,6 +40,7 @@ type world struct {
 	talentA, talentB string
 	p1               *models.Project
 	seq              atomic.Int64
+	published        string
 }
 
 func (w *world) ctx() context.Context { return context.Background() }
@@ -149,6 +150,16 @@ func (w *world) recruitment(status models.Status) *models.Recruitment {
 		w.must(err)
 	}
 	return r
+}
+
+// publication is the figures of 2023, published once.
+func (w *world) publication() string {
+	if w.published == "" {
+		p, err := w.e.svc.Publications.Publish(w.ctx(), w.users[bureau], models.PublicationInput{Period: "2023"})
+		w.must(err)
+		w.published = p.ID
+	}
+	return w.published
 }
 
 // importTarget is a dry run of a CSV file of a kind.
@@ -458,6 +469,17 @@ func rows(w *world) []row {
 		}, [nRoles]int{401, 403, 403, 403, 403, ok, 403}},
 		{"GET", "/api/v1/imports/templates/:file", "", fixed("/api/v1/imports/templates/recruitments.xlsx", nil), [nRoles]int{401, 403, 403, ok, ok, ok, 403}},
 		{"GET", "/api/v1/imports", "", fixed("/api/v1/imports", nil), [nRoles]int{401, 403, 403, ok, ok, ok, 403}},
+		// Published figures are public; the bureau publishes.
+		{"POST", "/api/v1/publications", "2024-Q1, once", fixed("/api/v1/publications", map[string]any{"period": "2024-Q1"}), [nRoles]int{401, 403, 403, 403, 403, 201, 403}},
+		{"GET", "/api/v1/publications", "", fixed("/api/v1/publications", nil), [nRoles]int{ok, ok, ok, ok, ok, ok, ok}},
+		{"GET", "/api/v1/publications/:id", "", func(w *world, _ role) target { return target{path: "/api/v1/publications/" + w.publication()} },
+			[nRoles]int{ok, ok, ok, ok, ok, ok, ok}},
+		{"GET", "/api/v1/publications/:id/figures.xlsx", "", func(w *world, _ role) target {
+			return target{path: "/api/v1/publications/" + w.publication() + "/figures.xlsx"}
+		}, [nRoles]int{ok, ok, ok, ok, ok, ok, ok}},
+		{"GET", "/api/v1/publications/:id/figures.csv", "", func(w *world, _ role) target {
+			return target{path: "/api/v1/publications/" + w.publication() + "/figures.csv"}
+		}, [nRoles]int{ok, ok, ok, ok, ok, ok, ok}},
 		{"GET", "/api/v1/imports/progress", "", fixed("/api/v1/imports/progress", nil), [nRoles]int{401, 403, 403, ok, ok, ok, 403}},
 		{"GET", "/api/v1/recruitments/:id", "O1's record", func(w *world, _ role) target {
 			return target{path: "/api/v1/recruitments/" + w.recruitment(models.StatusReported).ID}

@@ -115,6 +115,11 @@ func (s *Server) routes() {
 	api.Get("/consents", s.requireUser, s.handleConsentList)
 	api.Delete("/consents/:org_id", s.requireUser, s.handleConsentWithdraw)
 
+	api.Post("/publications", s.requireUser, s.handlePublish)
+	api.Get("/publications", s.handlePublications)
+	api.Get("/publications/:id", s.handlePublication)
+	api.Get("/publications/:id/figures.xlsx", s.handlePublicationFile("xlsx"))
+	api.Get("/publications/:id/figures.csv", s.handlePublicationFile("csv"))
 	api.Post("/imports/:kind", s.requireUser, s.handleImport)
 	api.Get("/imports/templates/:file", s.requireUser, s.handleImportTemplate)
 	api.Get("/imports", s.requireUser, s.handleImports)

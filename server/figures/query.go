@@ -515,3 +515,52 @@ func (f *Figures) Report(ts []models.Target, yr int, records bool) *models.Repor
 	})
 	return r
 }
+
+// PeriodBreakdowns returns the breakdowns of GET /stats/recruitment
+// (models.RecruitmentDims) for the people counted in year yr whose counting
+// record is dated in the months from..to: a quarter's figures, or the
+// year's (1..12, equal to Recruitment's). Each person counts where their
+// earliest record of the year says, so a person counted in a quarter is not
+// counted again in a later one.
+func (f *Figures) PeriodBreakdowns(yr, from, to int) []models.Breakdown {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	counts := map[string]map[string]int{}
+	for _, d := range models.RecruitmentDims {
+		counts[d] = map[string]int{}
+	}
+	total := 0
+	if y := f.years[yr]; y != nil {
+		for _, r := range y.attr {
+			a := attributionOf(r.m)
+			if a.month < from || a.month > to {
+				continue
+			}
+			total++
+			counts[models.ByMonth][fmt.Sprintf("%02d", a.month)]++
+			for i, d := range dims {
+				counts[d][a.keys[i]]++
+			}
+		}
+	}
+	out := make([]models.Breakdown, 0, len(models.RecruitmentDims))
+	for _, by := range models.RecruitmentDims {
+		b := models.Breakdown{AsOf: f.asOf, Year: yr, By: by, Total: total, Groups: []models.Group{}}
+		if by == models.ByMonth {
+			for m := from; m <= to; m++ {
+				b.Groups = append(b.Groups, models.Group{Key: fmt.Sprintf("%02d", m), Count: counts[by][fmt.Sprintf("%02d", m)]})
+			}
+		} else {
+			for k, n := range counts[by] {
+				g := models.Group{Key: k, Count: n}
+				if by == models.ByDistrictIndustry {
+					g.District, g.Industry = models.SplitPair(k)
+				}
+				b.Groups = append(b.Groups, g)
+			}
+			sortGroups(b.Groups)
+		}
+		out = append(out, b)
+	}
+	return out
+}

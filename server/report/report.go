@@ -7,10 +7,14 @@
 package report
 
 import (
+	"archive/zip"
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"fmt"
 	"io"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -359,8 +363,63 @@ func XLSX(w io.Writer, r *models.Report, tax *models.Taxonomy) error {
 		return err
 	}
 	f.SetActiveSheet(0)
-	_, err = f.WriteTo(w)
+	var buf bytes.Buffer
+	if _, err := f.WriteTo(&buf); err != nil {
+		return err
+	}
+	out, err := steadyContentTypes(buf.Bytes())
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(out)
 	return err
+}
+
+var defaultTypes = regexp.MustCompile(`(?:<Default Extension="[^"]*" ContentType="[^"]*"></Default>)+`)
+var defaultType = regexp.MustCompile(`<Default Extension="[^"]*" ContentType="[^"]*"></Default>`)
+
+// steadyContentTypes makes the same report the same bytes: excelize lists
+// the image types of a workbook with a chart in [Content_Types].xml in the
+// order of a map's iteration, so two writes of one report differed there
+// (and a publication's workbook must be the same file every time). The
+// entries are sorted; the rest of the archive is copied as it is.
+func steadyContentTypes(book []byte) ([]byte, error) {
+	zr, err := zip.NewReader(bytes.NewReader(book), int64(len(book)))
+	if err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			return nil, err
+		}
+		body, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			return nil, err
+		}
+		if f.Name == "[Content_Types].xml" {
+			body = defaultTypes.ReplaceAllFunc(body, func(run []byte) []byte {
+				items := defaultType.FindAll(run, -1)
+				slices.SortFunc(items, bytes.Compare)
+				return bytes.Join(items, nil)
+			})
+		}
+		hdr := f.FileHeader
+		fw, err := zw.CreateHeader(&hdr)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := fw.Write(body); err != nil {
+			return nil, err
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
 }
 
 func unitZH(u string) string {

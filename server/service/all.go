@@ -32,6 +32,7 @@ type All struct {
 	Desk          *Desk
 	Media         *Media
 	Imports       *Imports
+	Publications  *Publications
 	// Vocabulary is nil without an index that mines synonyms.
 	Vocabulary *Vocabulary
 	// Mailer takes the mail that services send; Mail serves preferences,
@@ -45,7 +46,7 @@ func (a *All) Models() models.Services {
 	m := models.Services{Accounts: a.Accounts, Talents: a.Talents, Orgs: a.Orgs, Bases: a.Bases, Projects: a.Projects,
 		Applications: a.Applications, Recruitments: a.Recruitments, Audit: a.Audit, Taxonomies: a.Taxonomies, Stats: a.Stats, Mail: a.Mail,
 		Notifications: a.Notifications, SavedSearches: a.SavedSearches, Messages: a.Messages, Desk: a.Desk, Media: a.Media,
-		Imports: a.Imports}
+		Imports: a.Imports, Publications: a.Publications}
 	if a.Vocabulary != nil {
 		m.Vocabulary = a.Vocabulary
 	}
@@ -113,6 +114,7 @@ func New(cfg Config) *All {
 	if vi, ok := index.(VocabularyIndex); ok {
 		vocab = NewVocabulary(st, vi, now, logger)
 	}
+	stats := NewStats(d, figures, st)
 	return &All{
 		Vocabulary:    vocab,
 		Accounts:      NewAccounts(st, st, st, st, acc),
@@ -124,7 +126,8 @@ func New(cfg Config) *All {
 		Recruitments:  NewRecruitments(d),
 		Audit:         NewAudit(d),
 		Taxonomies:    tax,
-		Stats:         NewStats(d, figures, st),
+		Stats:         stats,
+		Publications:  NewPublications(d, stats),
 		Notifications: NewNotifications(st),
 		SavedSearches: NewSavedSearches(st, now),
 		Messages:      NewMessages(d),

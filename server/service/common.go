@@ -54,6 +54,7 @@ type Stores interface {
 	models.MediaStore
 	models.ImportStore
 	models.IdentityStore
+	models.PublicationStore
 	UserSessions(ctx context.Context, userID string) ([]*models.Session, error)
 	BeginErasure(ctx context.Context, e models.Erasure) error
 	EndErasure(ctx context.Context, talentID string) error

@@ -1,8 +1,14 @@
 package service_test
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 
@@ -299,5 +305,71 @@ func TestImportOrgsAndBases(t *testing.T) {
 	bad := "基地名称,基地类型,所在区,运营机构\n某基地,人才培训基地,福田区,不存在的机构\n"
 	if rep, err := w.importFile(t, w.bureau, models.ImportBases, bad, false); !models.IsCode(err, models.CodeValidation) || rep.Errors[0].Code != models.RuleNoSuch {
 		t.Fatalf("an unknown operator: %v", err)
+	}
+}
+
+func TestPublicationsAreFrozen(t *testing.T) {
+	w := newJourneyWorld(t)
+	file := "name,id type,id number,organisation,date,origin,level,district,industry\n" +
+		"A,passport,E1000001," + w.org.ID + ",2025-02-01,overseas,A,nanshan,games\n" +
+		"B,passport,E1000002," + w.org.ID + ",2025-03-15,domestic,B,futian,games\n" +
+		"C,passport,E1000003," + w.org.ID + ",2025-08-01,domestic,C,nanshan,games\n" +
+		"A,passport,E1000001," + w.org.ID + ",2025-09-01,overseas,A,futian,games\n"
+	rep, err := w.importFile(t, w.bureau, models.ImportRecruitments, file, false)
+	must(t, err)
+
+	year, err := w.svc.Publications.Publish(w.ctx, w.bureau, models.PublicationInput{Period: "2025"})
+	must(t, err)
+	q1, err := w.svc.Publications.Publish(w.ctx, w.bureau, models.PublicationInput{Period: "2025-Q1"})
+	must(t, err)
+	var yf, qf models.PublishedFigures
+	must(t, json.Unmarshal(year.Figures, &yf))
+	must(t, json.Unmarshal(q1.Figures, &qf))
+	if yf.Total() != 3 || qf.Total() != 2 || *year.Revised != 0 {
+		t.Fatalf("published: the year %d people, Q1 %d, revised %d", yf.Total(), qf.Total(), *year.Revised)
+	}
+	// The year's breakdowns are the dashboard's.
+	for _, b := range yf.Recruitment {
+		live, err := w.fig.Recruitment(2025, b.By)
+		must(t, err)
+		live.AsOf = b.AsOf
+		if d := cmp.Diff(live, b); d != "" {
+			t.Fatalf("the published %s breakdown differs from the live one (-live +published):\n%s", b.By, d)
+		}
+	}
+	if sum := sha256.Sum256(year.Figures); hex.EncodeToString(sum[:]) != year.SHA256 {
+		t.Fatalf("the digest is not of the figures")
+	}
+
+	for _, c := range []struct {
+		period string
+		code   models.Code
+	}{{"2025", models.CodeConflict}, {"2026", models.CodeConflict}, {"2026-Q4", models.CodeConflict}, {"2025-Q5", models.CodeValidation}, {"25", models.CodeValidation}} {
+		if _, err := w.svc.Publications.Publish(w.ctx, w.bureau, models.PublicationInput{Period: c.period}); !models.IsCode(err, c.code) {
+			t.Errorf("publish %s: %v, want %s", c.period, err, c.code)
+		}
+	}
+	if _, err := w.svc.Publications.Publish(w.ctx, w.member, models.PublicationInput{Period: "2025-Q2"}); !models.IsCode(err, models.CodeForbidden) {
+		t.Errorf("an organisation publishes: %v", err)
+	}
+
+	// A correction after: the publication is the same bytes; it says how
+	// far the live figures moved.
+	_, err = w.svc.Recruitments.Correct(w.ctx, w.bureau, rep.Lines[1].RecordID, models.CorrectionInput{Reason: "not high-end", Level: ptr(models.Level(""))}, 0)
+	must(t, err)
+	again, err := w.svc.Publications.Get(w.ctx, w.bureau, year.ID)
+	must(t, err)
+	if !bytes.Equal(again.Figures, year.Figures) || again.SHA256 != year.SHA256 || *again.Revised != -1 {
+		t.Fatalf("after a correction: same bytes %v, revised %d", bytes.Equal(again.Figures, year.Figures), *again.Revised)
+	}
+	anon, err := w.svc.Publications.Get(w.ctx, nil, q1.ID)
+	must(t, err)
+	if anon.Revised != nil || !bytes.Equal(anon.Figures, q1.Figures) {
+		t.Fatalf("anyone reads a publication, without the live figures: %+v", anon.Revised)
+	}
+	list, err := w.svc.Publications.List(w.ctx, nil, 2025, models.Page{Page: 1, PerPage: 10})
+	must(t, err)
+	if list.Total != 2 || list.Items[0].Period != "2025" || list.Items[1].Period != "2025-Q1" {
+		t.Fatalf("listed: %d, %v", list.Total, list.Items)
 	}
 }

@@ -19,6 +19,9 @@ type Figures interface {
 	Lagging(goal float64, year int, districts, industries []string) models.Lagging
 	Report(ts []models.Target, year int, records bool) *models.Report
 	Recount(ctx context.Context) (*models.RecountResult, error)
+	// PeriodBreakdowns are the recruitment breakdowns of the people whose
+	// counting record is dated in the months from..to of a year.
+	PeriodBreakdowns(year, from, to int) []models.Breakdown
 }
 
 // Stats implements models.StatsService.

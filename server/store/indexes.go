@@ -33,7 +33,7 @@ var collections = []string{collUsers, collUserEmails, collSessions, collTalents,
 	models.CollOrgs, models.CollBases, models.CollProjects, models.CollApplications, collConsents,
 	models.CollRecruitments, models.CollAudit, collChanges, collErasures, collTargets, collInvites,
 	collMails, collMailPrefs, collMailDigests, collInboxes, collInboxItems, collInboxKeys, collTokens, collSaved, collThreads, collMessages, collNotes, collFavourites,
-	collMedia, collMediaOwner, collImports, collImportRows, collIdentities}
+	collMedia, collMediaOwner, collImports, collImportRows, collIdentities, collPublications}
 
 // indexes declares every secondary index, in one place. Most lookups are by
 // _id and need none; these serve expiry and maintenance queries.
@@ -82,6 +82,10 @@ var indexes = map[string][]mongo.IndexModel{
 	},
 	collIdentities: {
 		{Keys: bson.D{{Key: "talent_id", Value: 1}}, Options: options.Index().SetName("talent_id")},
+	},
+	// One publication per period: the figures of a period never change.
+	collPublications: {
+		{Keys: bson.D{{Key: "period", Value: 1}}, Options: options.Index().SetName("period").SetUnique(true)},
 	},
 	models.CollAudit: {
 		{Keys: bson.D{{Key: "resource_id", Value: 1}}, Options: options.Index().SetName("resource_id")},
