@@ -132,6 +132,42 @@ func TestImportInTheBrowser(t *testing.T) {
 		b.shot(ctx, "import-done-"+lang)
 	}
 
+	// The bureau publishes 2025's first quarter from the dashboard; a
+	// correction after it shows as a revision, and the publication's
+	// workbook stays the same bytes.
+	for _, lang := range []string{models.LangZH, models.LangEN} {
+		ctx := as("bureau-"+lang, bureau, lang, lang == models.LangZH)
+		b.visit(ctx, "/bureau?year=2025")
+		if lang == models.LangZH {
+			b.run(ctx, "the first quarter", chromedp.SetValue(`#f-period`, "2025-Q1"))
+			b.submit(ctx, `#publish-form button[type="submit"]`, "/bureau")
+		}
+		if got := b.text(ctx, "#pub-2025-Q1"); !strings.Contains(got, "2025-Q1") {
+			t.Fatalf("%s: the publication is not listed: %q", lang, got)
+		}
+		if lang == models.LangZH {
+			if got := b.text(ctx, "#pub-2025-Q1 .revised"); got != "无变化" {
+				t.Errorf("zh: a fresh publication shows %q", got)
+			}
+			// A record of the quarter stops counting.
+			recs := api.call("records", "GET", "/api/v1/recruitments?year=2025&per_page=100", bureau, nil, 200)
+			for _, it := range recs["items"].([]any) {
+				r := it.(map[string]any)
+				if str(r, "date") == "2025-03-01" && str(r, "status") == "verified" {
+					api.call("a correction", "POST", "/api/v1/recruitments/"+str(r, "id")+"/corrections", bureau, map[string]any{"reason": "复核：不属于高端人才", "level": ""}, 200)
+					break
+				}
+			}
+			b.visit(ctx, "/bureau?year=2025")
+			if got := b.text(ctx, "#pub-2025-Q1 .revised"); !strings.Contains(got, "-1") {
+				t.Errorf("zh: after a correction the publication shows %q", got)
+			}
+			fits(ctx, "zh /bureau with a publication")
+		}
+		b.run(ctx, "scroll to the publications", chromedp.ScrollIntoView(chromedp.CSS(`#published`)))
+		b.shot(ctx, "publication-"+lang)
+	}
+
 	// The organisation's member, from its recruitments page: its own hires,
 	// sent to the bureau.
 	ctx := as("member", member, models.LangZH, true)

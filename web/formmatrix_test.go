@@ -96,6 +96,7 @@ var formMatrix = map[string][6]int{
 	// The bureau decides; an admin sees its queues but decides nothing.
 	"/bureau/verify/:kind":     {refused, refused, refused, refused, 303, 403},
 	"/bureau/verify/:kind/:id": {refused, refused, refused, refused, 422, 403},
+	"/bureau/publications":     {refused, refused, refused, refused, 422, 403}, // no period
 	// Admins.
 	"/admin/users":                    {refused, refused, refused, refused, refused, 422},
 	"/admin/users/:id":                {refused, refused, refused, refused, refused, 422},
@@ -393,6 +394,7 @@ func formWorld(t *testing.T) (w *realWorld, forms map[string]formCell, tokens, e
 		"/talents/:id/favourite":          {"/talents/" + tal2.ID + "/favourite", url.Values{"on": {"true"}}},
 		"/bureau/verify/:kind":            {"/bureau/verify/recruitments", url.Values{"id": {rec3.ID}}},
 		"/bureau/verify/:kind/:id":        {"/bureau/verify/recruitments/" + rec2.ID, none},
+		"/bureau/publications":            {"/bureau/publications", none},
 		"/admin/users":                    {"/admin/users", none},
 		"/admin/users/:id":                {"/admin/users/" + creator2.ID, none},
 		"/admin/users/:id/password-reset": {"/admin/users/" + creator2.ID + "/password-reset", none},

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"net/url"
@@ -31,6 +32,20 @@ type dashboardData struct {
 	Bases      *models.Breakdown
 	Lagging    *models.Lagging
 	Charts     map[string]any
+	// Published are the year's publications (with how far the live figures
+	// moved since); Publishable the periods of the year that are over and
+	// not published, for the bureau.
+	Published   []publishedRow
+	Publishable []string
+	CanPublish  bool
+}
+
+// publishedRow is a publication as the dashboard lists it.
+type publishedRow struct {
+	*models.Publication
+	Total int
+	// Change is the revision since publication ("+2", "-1", "" unchanged).
+	Change string
 }
 
 // gauge is a target's status with the words that explain it.
@@ -108,9 +123,54 @@ func (w *Web) dashboard(c *fiber.Ctx, p *page) (string, error) {
 	if d.Lagging, err = w.cfg.Stats.Lagging(ctx, p.User, year); err != nil {
 		return "", err
 	}
+	if err := w.publications(c, p, &d); err != nil {
+		return "", err
+	}
 	d.Charts = w.chartData(p, &d)
 	p.Data = d
 	return "dashboard", nil
+}
+
+// publications fills the dashboard's published figures of its year.
+func (w *Web) publications(c *fiber.Ctx, p *page, d *dashboardData) error {
+	list, err := w.cfg.Publications.List(c.UserContext(), p.User, d.Year, models.Page{Page: 1, PerPage: 10})
+	if err != nil {
+		return err
+	}
+	done := map[string]bool{}
+	for _, pub := range list.Items {
+		var f models.PublishedFigures
+		if err := json.Unmarshal(pub.Figures, &f); err != nil {
+			return models.Internal("web.publications", err)
+		}
+		row := publishedRow{Publication: pub, Total: f.Total()}
+		if pub.Revised != nil && *pub.Revised != 0 {
+			row.Change = fmt.Sprintf("%+d", *pub.Revised)
+		}
+		d.Published = append(d.Published, row)
+		done[pub.Period] = true
+	}
+	d.CanPublish = p.User.Role == models.RoleBureau
+	now := w.cfg.Now()
+	for q := 1; q <= 4; q++ {
+		if name := models.PeriodName(d.Year, q); !done[name] && !now.Before(models.PeriodEnd(d.Year, 3*q)) {
+			d.Publishable = append(d.Publishable, name)
+		}
+	}
+	if name := models.PeriodName(d.Year, 0); !done[name] && !now.Before(models.PeriodEnd(d.Year, 12)) {
+		d.Publishable = append(d.Publishable, name)
+	}
+	return nil
+}
+
+// publish publishes a period's figures (POST /bureau/publications).
+func (w *Web) publish(c *fiber.Ctx, p *page) (string, error) {
+	period := c.FormValue("period")
+	if _, err := w.cfg.Publications.Publish(c.UserContext(), p.User, models.PublicationInput{Period: period}); err != nil {
+		return "", err
+	}
+	year, _, _, _, _ := models.ParsePeriod(period)
+	return w.redirect(c, fmt.Sprintf("/bureau?year=%d#published", year), "flash.published")
 }
 
 // trendScale is the top of the trend's y-axis: the larger of the count so

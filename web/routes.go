@@ -108,6 +108,7 @@ func (w *Web) routes(app *fiber.App) {
 	r.Post("/bureau/verify/:kind", bureau, w.view(w.decideMany))
 	r.Post("/bureau/verify/:kind/:id", bureau, w.view(w.decide))
 	r.Get("/bureau/audit", bureau, w.view(w.auditTrail))
+	r.Post("/bureau/publications", bureau, w.view(w.publish))
 
 	// Admins.
 	r.Get("/admin", admin, w.view(w.adminHome))

@@ -121,7 +121,7 @@ func usedKeys(t *testing.T) map[string]bool {
 			"org.member_remove", "org.manager", "base.operator_confirm", "base.operator_decline", "base.decide", "recruitment.report", "recruitment.decide", "recruitment.correct",
 			"recruitment.withdraw", "recruitment.amend", "contact.accept", "contact.reveal", "contact.withdraw", "talent.erase", "user.create", "taxonomy.replace", "target.set",
 			"org.verified", "org.rejected", "base.verified", "base.rejected", "recruitment.verified", "recruitment.rejected",
-			"import.commit", "org.import", "base.import", "talent.identity_link"},
+			"import.commit", "org.import", "base.import", "talent.identity_link", "figures.publish"},
 		"audit_field":     auditFields,
 		"ui_language":     {"zh-CN", "en"},
 		"resource":        {"talent", "org", "base", "project", "application", "recruitment", "audit", "users", "taxonomy", "stats", "target", "import"},
