@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"mime/multipart"
@@ -164,6 +166,18 @@ func TestImportEndToEnd(t *testing.T) {
 	// The year published: its files are the same bytes before and after a
 	// correction of the records, and its digest is of its figures.
 	pub := call("POST", "/api/v1/publications", bureau, map[string]any{"period": "2025"}, 201)
+	// A reader checks the digest against the figures as served (a label
+	// with "&" once made them differ from the bytes hashed).
+	_, raw, _, _ := jsonRequest(http.DefaultClient, "GET", a.base+"/api/v1/publications/"+str(pub, "id"), "", nil, nil)
+	var served struct {
+		Figures json.RawMessage `json:"figures"`
+	}
+	if err := json.Unmarshal(raw, &served); err != nil {
+		t.Fatal(err)
+	}
+	if sum := sha256.Sum256(served.Figures); hex.EncodeToString(sum[:]) != str(pub, "sha256") || !bytes.Contains(served.Figures, []byte(`\u0026`)) {
+		t.Fatalf("the figures served do not hash to the publication's digest")
+	}
 	fetch := func(path string) []byte {
 		t.Helper()
 		res, err := http.Get(a.base + path)

@@ -10,6 +10,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -53,7 +54,7 @@ var actionWeights = []struct {
 	{"org", 7}, {"decide_org", 6}, {"base", 5}, {"decide_base", 5},
 	{"project", 9}, {"edit_project", 5}, {"close_project", 3}, {"delete_project", 2},
 	{"apply", 6}, {"invite", 4}, {"move", 8}, {"creator_move", 3},
-	{"report", 9}, {"decide_rec", 7}, {"correct_rec", 4}, {"withdraw_rec", 2}, {"import", 5}, {"link_identity", 3},
+	{"report", 9}, {"decide_rec", 7}, {"correct_rec", 4}, {"withdraw_rec", 2}, {"import", 5}, {"link_identity", 3}, {"publish", 2},
 	{"confirm_operator", 4}, {"invite_member", 3}, {"answer_invitation", 3}, {"leave_org", 1}, {"withdraw_consent", 2}, {"read_notes", 2},
 	{"taxonomy", 1}, {"target", 2}, {"reindex", 2}, {"recount", 1}, {"restart", 1}, {"crash", 1},
 }
@@ -100,6 +101,14 @@ type world struct {
 	// accepted counts, by kind of step, the writes answered 2xx (the rest
 	// were refused, as they may be: a closed project, an illegal move).
 	accepted map[string]int
+	// pubs are the publications made, as first read: they never change.
+	pubs map[string]*published
+}
+
+// published is a publication as the step that made it read it.
+type published struct {
+	period, sha        string
+	figures, xlsx, csv []byte
 }
 
 func (w *world) start(ctx context.Context) error {
@@ -723,6 +732,41 @@ func (w *world) do(ctx context.Context, s step) error {
 			}
 		}
 		return err
+	case "publish":
+		// A year or a quarter of the plan, over by now; a period published
+		// already is refused (409).
+		period := strconv.Itoa(2022 + r.IntN(4))
+		if r.IntN(2) == 0 {
+			period += fmt.Sprintf("-Q%d", 1+r.IntN(4))
+		}
+		a, err := call("POST", "/api/v1/publications", w.bureau.token, map[string]any{"period": period}, false)
+		if err != nil || a.code != 201 {
+			return err
+		}
+		var p struct {
+			ID      string          `json:"id"`
+			SHA     string          `json:"sha256"`
+			Figures json.RawMessage `json:"figures"`
+		}
+		if err := a.json(&p); err != nil {
+			return fmt.Errorf("publish %s: %w", period, err)
+		}
+		pub := &published{period: period, sha: p.SHA, figures: p.Figures}
+		for _, f := range []struct {
+			ext string
+			to  *[]byte
+		}{{"xlsx", &pub.xlsx}, {"csv", &pub.csv}} {
+			fa, err := w.srv.call("GET", "/api/v1/publications/"+p.ID+"/figures."+f.ext, "", nil, false)
+			if err != nil || fa.code != 200 {
+				return fmt.Errorf("publication %s as %s: %v %s", period, f.ext, err, fa)
+			}
+			*f.to = fa.body
+		}
+		if w.pubs == nil {
+			w.pubs = map[string]*published{}
+		}
+		w.pubs[p.ID] = pub
+		return nil
 	case "link_identity":
 		us := w.usersOf("creator")
 		if len(us) == 0 {

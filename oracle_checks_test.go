@@ -8,7 +8,9 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"html"
@@ -845,6 +847,65 @@ func (q objectRead) ask(w *world, s *snapshot) error {
 // membership: every organisation's member list names exactly the accounts
 // that belong to it (the account's organisation is the authority), in the
 // records and in GET /orgs/{id}/members.
+// publications asks again for every publication made: its figures, digest
+// and files are the bytes first read, whatever changed since, and its
+// revision is how far the raw records have moved the period's count.
+type publications struct{}
+
+func (publications) String() string { return "every publication" }
+
+func (publications) ask(w *world, s *snapshot) error {
+	for id, p := range w.pubs {
+		a, err := w.srv.call("GET", "/api/v1/publications/"+id, w.bureau.token, nil, false)
+		if err != nil {
+			return err
+		}
+		var got struct {
+			SHA     string          `json:"sha256"`
+			Figures json.RawMessage `json:"figures"`
+			Revised *int            `json:"revised"`
+		}
+		if a.code != 200 || a.json(&got) != nil {
+			return fmt.Errorf("publication %s: %s", p.period, a)
+		}
+		sum := sha256.Sum256(got.Figures)
+		if !bytes.Equal(got.Figures, p.figures) || got.SHA != p.sha || hex.EncodeToString(sum[:]) != p.sha {
+			return fmt.Errorf("publication %s changed (digest %s, was %s)", p.period, got.SHA, p.sha)
+		}
+		for ext, first := range map[string][]byte{"xlsx": p.xlsx, "csv": p.csv} {
+			fa, err := w.srv.call("GET", "/api/v1/publications/"+id+"/figures."+ext, "", nil, false)
+			if err != nil {
+				return err
+			}
+			if fa.code != 200 || !bytes.Equal(fa.body, first) {
+				return fmt.Errorf("publication %s: its %s is not the file first served (%d bytes, then %d)", p.period, ext, len(first), len(fa.body))
+			}
+		}
+		var f struct {
+			Year        int `json:"year"`
+			Quarter     int `json:"quarter"`
+			Recruitment []struct {
+				Total int `json:"total"`
+			} `json:"recruitment"`
+		}
+		if err := json.Unmarshal(p.figures, &f); err != nil || len(f.Recruitment) == 0 {
+			return fmt.Errorf("publication %s: figures %v", p.period, err)
+		}
+		now := 0
+		for _, r := range s.year(f.Year).attributed {
+			var m int
+			fmt.Sscanf(r.Date[5:7], "%d", &m)
+			if f.Quarter == 0 || (m+2)/3 == f.Quarter {
+				now++
+			}
+		}
+		if got.Revised == nil || *got.Revised != now-f.Recruitment[0].Total {
+			return fmt.Errorf("publication %s: revised %v, but the records count %d now against %d published", p.period, got.Revised, now, f.Recruitment[0].Total)
+		}
+	}
+	return nil
+}
+
 type membership struct{}
 
 func (membership) String() string { return "every organisation's members" }
@@ -1617,7 +1678,7 @@ func sweep() []question {
 	for _, st := range [][]string{nil, {"open"}, {"closed"}} {
 		qs = append(qs, projectQuery{As: asker{Role: "creator"}, Status: st, PerPage: 4}, projectQuery{As: asker{Role: "org"}, Status: st, PerPage: 20, Sort: "deadline"})
 	}
-	qs = append(qs, projectQuery{As: asker{Role: "creator"}, Web: true, PerPage: 20}, membership{}, notices{})
+	qs = append(qs, projectQuery{As: asker{Role: "creator"}, Web: true, PerPage: 20}, membership{}, notices{}, publications{})
 	for _, coll := range []string{"orgs", "bases", "applications", "recruitments", "audit"} {
 		for _, role := range []string{"creator", "org", "orgless", "bureau"} {
 			qs = append(qs, listQuery{As: asker{Role: role}, Coll: coll, PerPage: 3})

@@ -1,7 +1,6 @@
 package service
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -63,17 +62,11 @@ func (s *Publications) figuresOf(ctx context.Context, period string) (*models.Pu
 }
 
 // Canonical is the bytes a publication's digest is of: the JSON of the
-// figures, as encoding/json writes it (struct fields in order, map keys
-// sorted, no spaces).
-func Canonical(p *models.PublishedFigures) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(p); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
-}
+// figures as encoding/json.Marshal writes it (struct fields in order, map
+// keys sorted, no spaces, <, > and & escaped). Those bytes go through any
+// later encoding of the API's answers unchanged (compact, escaped already),
+// so the figures a reader gets hash to the digest.
+func Canonical(p *models.PublishedFigures) ([]byte, error) { return json.Marshal(p) }
 
 // Publish implements models.PublicationService.
 func (s *Publications) Publish(ctx context.Context, actor *models.User, in models.PublicationInput) (*models.Publication, error) {
