@@ -28,7 +28,7 @@ func TestImportInTheBrowser(t *testing.T) {
 	defer a.stop(t)
 	defer serverErrors(t, a)
 	api := journeyAPI{t, a}
-	_, bureau, member, org := api.officerAndOrg(map[string]any{"name": "山海游戏工作室", "industries": []string{"games"}})
+	admin, bureau, member, org := api.officerAndOrg(map[string]any{"name": "山海游戏工作室", "industries": []string{"games"}})
 
 	dir := t.TempDir()
 	write := func(name, body string) string {
@@ -166,6 +166,32 @@ func TestImportInTheBrowser(t *testing.T) {
 		}
 		b.run(ctx, "scroll to the publications", chromedp.ScrollIntoView(chromedp.CSS(`#published`)))
 		b.shot(ctx, "publication-"+lang)
+	}
+
+	// The plan's period is over (today is after 2025): the admin opens the
+	// next one from the targets' page, and changes a goal.
+	for _, lang := range []string{models.LangZH, models.LangEN} {
+		ctx := as("admin-"+lang, admin, lang, lang == models.LangZH)
+		b.visit(ctx, "/admin")
+		if lang == models.LangZH {
+			if !b.has(ctx, "#period-form") {
+				t.Fatalf("zh: the admin is not offered the next period")
+			}
+			b.run(ctx, "scroll to it", chromedp.ScrollIntoView(chromedp.CSS(`#next-period`)))
+			b.shot(ctx, "period-offered-"+lang)
+			b.submit(ctx, `#period-form button[type="submit"]`, "/admin")
+		}
+		if !b.has(ctx, `#target-talents_imported_2026`) || !b.has(ctx, `#target-talents_imported`) {
+			t.Fatalf("%s: the new period's targets and the old ones are not both on the page", lang)
+		}
+		if b.has(ctx, "#period-form") {
+			t.Errorf("%s: the next period is still offered once opened", lang)
+		}
+		if lang == models.LangZH {
+			fits(ctx, "zh /admin with two periods")
+		}
+		b.run(ctx, "scroll to the copy", chromedp.ScrollIntoView(chromedp.CSS(`#target-talents_imported_2026`)))
+		b.shot(ctx, "period-opened-"+lang)
 	}
 
 	// The organisation's member, from its recruitments page: its own hires,

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -144,8 +145,12 @@ type TargetInput struct {
 	Origin        Origin     `json:"origin" validate:"omitempty,oneof=overseas domestic"`
 }
 
-// MetricKey checks the name of a new metric.
-func MetricKey(s string) bool { return termKeyRE.MatchString(s) && !strings.Contains(s, "__") }
+// MetricKey checks the name of a new metric: 2-48 lower-case letters,
+// digits and single underscores (the plan's longest, 37, with a period's
+// "_2026").
+func MetricKey(s string) bool { return metricRE.MatchString(s) && !strings.Contains(s, "__") }
+
+var metricRE = regexp.MustCompile(`^[a-z][a-z0-9_]{1,47}$`)
 
 // TargetStatus is a target's progress in a year (GET /targets).
 type TargetStatus struct {
@@ -345,6 +350,20 @@ type StatsService interface {
 	// only when records is set.
 	Report(ctx context.Context, actor *User, year int, records bool) (*Report, error)
 	Recount(ctx context.Context, actor *User) (*RecountResult, error)
+	// StartPeriod opens a new plan period (admins): every target of the
+	// last period before it is copied under a new metric for the new
+	// period, with its goal and what it counts, for the admin to change;
+	// the old period's targets and results stay. Returns the new targets;
+	// CodeConflict when no period ends before it or a copy's metric is
+	// taken by a target of another period. Running it again for the same
+	// period changes nothing.
+	StartPeriod(ctx context.Context, actor *User, in PeriodInput) ([]Target, error)
+}
+
+// PeriodInput is the body of POST /targets/periods.
+type PeriodInput struct {
+	From int `json:"from" validate:"gte=2000,lte=2100"`
+	To   int `json:"to" validate:"gtefield=From,lte=2100"`
 }
 
 // TargetStore persists targets.

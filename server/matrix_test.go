@@ -501,6 +501,8 @@ func rows(w *world) []row {
 		{"GET", "/api/v1/targets", "", fixed("/api/v1/targets?year=2025", nil), [nRoles]int{401, 403, 403, 403, 403, ok, ok}},
 		{"PUT", "/api/v1/targets/:metric", "", fixed("/api/v1/targets/theme_parks", map[string]any{"kind": "bases", "label_zh": "主题园区", "label_en": "Theme parks",
 			"period": map[string]any{"from": 2022, "to": 2025}, "goal": 12, "base_kind": "theme_park"}), [nRoles]int{401, 403, 403, 403, 403, 403, ok}},
+		{"POST", "/api/v1/targets/periods", "2026-2030 (again: the same copies)", fixed("/api/v1/targets/periods", map[string]any{"from": 2026, "to": 2030}),
+			[nRoles]int{401, 403, 403, 403, 403, 403, 201}},
 		{"GET", "/api/v1/stats/recruitment", "", fixed("/api/v1/stats/recruitment?year=2025&by=district", nil), [nRoles]int{401, 403, 403, 403, 403, ok, ok}},
 		{"GET", "/api/v1/stats/bases", "", fixed("/api/v1/stats/bases?by=kind", nil), [nRoles]int{401, 403, 403, 403, 403, ok, ok}},
 		{"GET", "/api/v1/stats/lagging", "", fixed("/api/v1/stats/lagging?year=2025", nil), [nRoles]int{401, 403, 403, 403, 403, ok, ok}},

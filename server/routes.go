@@ -135,6 +135,7 @@ func (s *Server) routes() {
 	api.Get("/targets", s.requireUser, s.handleTargets)
 	api.Get("/progress", s.handleProgress)
 	api.Put("/targets/:metric", s.requireUser, s.handleTargetPut)
+	api.Post("/targets/periods", s.requireUser, s.handleStartPeriod)
 	api.Get("/stats/recruitment", s.requireUser, s.handleStatsRecruitment)
 	api.Get("/stats/bases", s.requireUser, s.handleStatsBases)
 	api.Get("/stats/lagging", s.requireUser, s.handleStatsLagging)

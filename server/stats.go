@@ -57,6 +57,20 @@ func (s *Server) handleTargetPut(c *fiber.Ctx) error {
 	return c.JSON(t)
 }
 
+// handleStartPeriod answers POST /targets/periods: the next plan period's
+// targets, copied from the last period's.
+func (s *Server) handleStartPeriod(c *fiber.Ctx) error {
+	var in models.PeriodInput
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	ts, err := s.cfg.Stats.StartPeriod(c.UserContext(), userOf(c), in)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"items": ts, "total": len(ts)})
+}
+
 func (s *Server) handleStatsRecruitment(c *fiber.Ctx) error {
 	q := parseQuery(c, "year", "by")
 	year := q.number("year", 2000, 2100)

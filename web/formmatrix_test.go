@@ -102,6 +102,7 @@ var formMatrix = map[string][6]int{
 	"/admin/users/:id":                {refused, refused, refused, refused, refused, 422},
 	"/admin/users/:id/password-reset": {refused, refused, refused, refused, refused, 303},
 	"/admin/targets/:metric":          {refused, refused, refused, refused, refused, 422},
+	"/admin/targets/period":           {refused, refused, refused, refused, refused, 422}, // no years
 	"/admin/taxonomies":               {refused, refused, refused, refused, refused, 422},
 	"/admin/synonyms":                 {refused, refused, refused, refused, refused, 422},
 	"/admin/reindex":                  {refused, refused, refused, refused, refused, 503}, // no rebuild in this test's server
@@ -399,6 +400,7 @@ func formWorld(t *testing.T) (w *realWorld, forms map[string]formCell, tokens, e
 		"/admin/users/:id":                {"/admin/users/" + creator2.ID, none},
 		"/admin/users/:id/password-reset": {"/admin/users/" + creator2.ID + "/password-reset", none},
 		"/admin/targets/:metric":          {"/admin/targets/" + models.DefaultTargets()[0].Metric, none},
+		"/admin/targets/period":           {"/admin/targets/period", none},
 		"/admin/taxonomies":               {"/admin/taxonomies", none},
 		"/admin/synonyms":                 {"/admin/synonyms", none},
 		"/admin/reindex":                  {"/admin/reindex", none},

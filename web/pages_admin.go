@@ -131,6 +131,32 @@ func (w *Web) adminTargetSave(c *fiber.Ctx, p *page) (string, error) {
 	return w.redirect(c, "/admin#targets", "flash.saved")
 }
 
+// adminPeriodOpen opens the next plan period (POST /admin/targets/period):
+// the last period's targets copied, for their goals to be set below.
+func (w *Web) adminPeriodOpen(c *fiber.Ctx, p *page) (string, error) {
+	in := models.PeriodInput{From: atoi(c.FormValue("from")), To: atoi(c.FormValue("to"))}
+	if _, err := w.cfg.Stats.StartPeriod(c.UserContext(), p.User, in); err != nil {
+		if w.formErrors(p, err) || models.IsCode(err, models.CodeConflict) {
+			if p.Errors == nil {
+				p.Errors = map[string]string{}
+			}
+			p.Errors["period"] = w.refusalText(p.Lang, err)
+			for k, v := range p.Errors {
+				if k != "_" && k != "period" {
+					p.Errors["period"] = v
+				}
+			}
+			p.Status = models.ErrorCode(err).HTTPStatus()
+			status := p.Status
+			name, err := w.adminHome(c, p)
+			p.Status = status
+			return name, err
+		}
+		return "", err
+	}
+	return w.redirect(c, "/admin#targets", "flash.period_opened")
+}
+
 // vocabLineError is a line of a vocabulary that is not "key | 中文 |
 // English [| retired]"; the page says which, in its language.
 type vocabLineError struct{ line int }

@@ -115,6 +115,7 @@ func (w *Web) routes(app *fiber.App) {
 	r.Post("/admin/users", admin, w.view(w.adminUserCreate))
 	r.Post("/admin/users/:id", admin, w.view(w.adminUserUpdate))
 	r.Post("/admin/users/:id/password-reset", admin, w.view(w.adminUserReset))
+	r.Post("/admin/targets/period", admin, w.view(w.adminPeriodOpen))
 	r.Post("/admin/targets/:metric", admin, w.view(w.adminTargetSave))
 	r.Post("/admin/taxonomies", admin, w.view(w.adminTaxonomySave))
 	r.Get("/admin/synonyms", admin, w.view(w.adminSynonyms))

@@ -373,3 +373,60 @@ func TestPublicationsAreFrozen(t *testing.T) {
 		t.Fatalf("listed: %d, %v", list.Total, list.Items)
 	}
 }
+
+func TestTheNextPlanPeriod(t *testing.T) {
+	w := newJourneyWorld(t)
+	admin := &models.User{ID: "a", Role: models.RoleAdmin}
+	if _, err := w.svc.Stats.StartPeriod(w.ctx, w.bureau, models.PeriodInput{From: 2026, To: 2030}); !models.IsCode(err, models.CodeForbidden) {
+		t.Fatalf("the bureau opens a period: %v", err)
+	}
+	if _, err := w.svc.Stats.StartPeriod(w.ctx, admin, models.PeriodInput{From: 2024, To: 2028}); !models.IsCode(err, models.CodeConflict) {
+		t.Fatalf("a period overlapping the plan: %v", err)
+	}
+	if _, err := w.svc.Stats.StartPeriod(w.ctx, admin, models.PeriodInput{From: 2026, To: 2020}); !models.IsCode(err, models.CodeValidation) {
+		t.Fatalf("a period that ends before it starts: %v", err)
+	}
+	made, err := w.svc.Stats.StartPeriod(w.ctx, admin, models.PeriodInput{From: 2026, To: 2030})
+	must(t, err)
+	plan := models.DefaultTargets()
+	if len(made) != len(plan) {
+		t.Fatalf("%d targets copied, want %d", len(made), len(plan))
+	}
+	for i, m := range made {
+		if m.Period != (models.Period{From: 2026, To: 2030}) || !strings.HasSuffix(m.Metric, "_2026") || m.Goal == 0 || m.Kind == "" {
+			t.Errorf("copy %d: %+v", i, m)
+		}
+	}
+	again, err := w.svc.Stats.StartPeriod(w.ctx, admin, models.PeriodInput{From: 2026, To: 2030})
+	must(t, err)
+	if len(again) != len(made) {
+		t.Fatalf("again: %d targets", len(again))
+	}
+	// The old period keeps its targets and its final result; the new one
+	// has the copies, whose goals the admin changes one by one.
+	old, err := w.svc.Stats.Targets(w.ctx, w.bureau, 2025)
+	must(t, err)
+	inPlan := 0
+	for _, s := range old {
+		if s.Period == (models.Period{From: 2022, To: 2025}) {
+			inPlan++
+		}
+	}
+	if inPlan != len(plan) {
+		t.Fatalf("2025 shows %d targets of 2022-2025, want %d", inPlan, len(plan))
+	}
+	first := made[0]
+	_, err = w.svc.Stats.SetTarget(w.ctx, admin, first.Metric, models.TargetInput{Kind: first.Kind, LabelZH: first.LabelZH, LabelEN: first.LabelEN,
+		Period: first.Period, Goal: 1500, BaseKind: first.BaseKind, OrgFlag: first.OrgFlag}, 0)
+	must(t, err)
+	cur, err := w.svc.Stats.Targets(w.ctx, w.bureau, 2027)
+	must(t, err)
+	for _, s := range cur {
+		if s.Metric == first.Metric && s.Goal != 1500 {
+			t.Fatalf("the new period's goal: %v", s.Goal)
+		}
+		if s.Metric == plan[0].Metric && s.Goal != plan[0].Goal {
+			t.Fatalf("the old period's goal changed: %v", s.Goal)
+		}
+	}
+}

@@ -3,7 +3,9 @@ package service
 import (
 	"cmp"
 	"context"
+	"regexp"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -129,13 +131,86 @@ func (s *Stats) Progress(ctx context.Context, year int) ([]models.TargetStatus, 
 	return out, nil
 }
 
+var yearSuffix = regexp.MustCompile(`_\d{4}$`)
+
+// StartPeriod implements models.StatsService. All the copies are checked
+// before the first is written; one found made (a run cut short) is left
+// as it is.
+func (s *Stats) StartPeriod(ctx context.Context, actor *models.User, in models.PeriodInput) ([]models.Target, error) {
+	if err := s.may(actor, models.ActUpdate); err != nil {
+		return nil, err
+	}
+	if err := s.validate(ctx, in); err != nil {
+		return nil, err
+	}
+	if in.To-in.From > 10 {
+		return nil, models.FieldProblem(models.CodeValidation, "to", models.RuleMax, strconv.Itoa(in.From+10), "a plan period is at most eleven years")
+	}
+	ts, err := s.targets.Targets(ctx)
+	if err != nil {
+		return nil, err
+	}
+	last := 0
+	for _, t := range ts {
+		if t.Period.To < in.From {
+			last = max(last, t.Period.To)
+		}
+	}
+	if last == 0 {
+		return nil, models.Errorf(models.CodeConflict, "no plan period ends before %d: set its targets one by one", in.From)
+	}
+	byMetric := map[string]models.Target{}
+	for _, t := range ts {
+		byMetric[t.Metric] = t
+	}
+	var copies []models.Target
+	for _, t := range ts {
+		if t.Period.To != last {
+			continue
+		}
+		c := t
+		c.Metric = yearSuffix.ReplaceAllString(t.Metric, "") + "_" + strconv.Itoa(in.From)
+		c.Period = models.Period{From: in.From, To: in.To}
+		c.Version = 0
+		if had, ok := byMetric[c.Metric]; ok {
+			if had.Period != c.Period {
+				return nil, models.Errorf(models.CodeConflict, "the metric %s counts %d-%d already", c.Metric, had.Period.From, had.Period.To)
+			}
+			copies = append(copies, had)
+			continue
+		}
+		if !models.MetricKey(c.Metric) {
+			return nil, models.Errorf(models.CodeConflict, "the metric %s is too long to copy", t.Metric)
+		}
+		copies = append(copies, c)
+	}
+	out := make([]models.Target, 0, len(copies))
+	for _, c := range copies {
+		if c.Version != 0 {
+			out = append(out, c)
+			continue
+		}
+		t, err := s.targets.PutTarget(ctx, &c, 0)
+		if err != nil {
+			return nil, err
+		}
+		s.audit(ctx, actor, models.AuditTargetSet, models.KindStats, t.Metric, nil,
+			map[string]any{"goal": t.Goal, "period_from": t.Period.From, "period_to": t.Period.To, "kind": string(t.Kind)}, "the next plan period")
+		out = append(out, *t)
+	}
+	s.mu.Lock()
+	s.cached = nil
+	s.mu.Unlock()
+	return out, nil
+}
+
 // SetTarget implements models.StatsService.
 func (s *Stats) SetTarget(ctx context.Context, actor *models.User, metric string, in models.TargetInput, ifVersion int64) (*models.Target, error) {
 	if err := s.may(actor, models.ActUpdate); err != nil {
 		return nil, err
 	}
 	if !models.MetricKey(metric) {
-		return nil, models.Errorf(models.CodeBadRequest, "a metric is 2-40 lower-case letters, digits or _")
+		return nil, models.Errorf(models.CodeBadRequest, "a metric is 2-48 lower-case letters, digits or _")
 	}
 	if err := s.validate(ctx, in); err != nil {
 		return nil, err
