@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -166,6 +167,26 @@ func TestImportInTheBrowser(t *testing.T) {
 		}
 		b.run(ctx, "scroll to the publications", chromedp.ScrollIntoView(chromedp.CSS(`#published`)))
 		b.shot(ctx, "publication-"+lang)
+
+		// Filtered by district from the form: the quarters and the same
+		// point of last year, as the API counts them.
+		b.run(ctx, "a district", chromedp.SetValue(`#flt-district`, "nanshan"))
+		b.submit(ctx, `#dashboard-filter button[type="submit"]`, "/bureau")
+		if !b.has(ctx, "#filter-note") {
+			t.Fatalf("%s: the filtered dashboard does not say it is filtered", lang)
+		}
+		slice := api.call("the slice", "GET", "/api/v1/stats/slice?year=2025&district=nanshan", bureau, nil, 200)
+		if got, want := b.text(ctx, "#quarters tbody td:last-child"), fmt.Sprint(slice["total"]); got != want {
+			t.Errorf("%s: the filtered total is %s on the page, %s in the API", lang, got, want)
+		}
+		if got := b.text(ctx, "#same-point"); !strings.Contains(got, "2024") {
+			t.Errorf("%s: no comparison with 2024: %q", lang, got)
+		}
+		if lang == models.LangZH {
+			fits(ctx, "zh /bureau filtered")
+		}
+		b.run(ctx, "scroll to the quarters", chromedp.ScrollIntoView(chromedp.CSS(`#period-figures`)))
+		b.shot(ctx, "dashboard-filtered-"+lang)
 	}
 
 	// The plan's period is over (today is after 2025): the admin opens the

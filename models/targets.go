@@ -358,6 +358,38 @@ type StatsService interface {
 	// taken by a target of another period. Running it again for the same
 	// period changes nothing.
 	StartPeriod(ctx context.Context, actor *User, in PeriodInput) ([]Target, error)
+	// Slice is a year's recruitment under a filter, with its quarters and
+	// the same point of the previous year (bureau, admins).
+	Slice(ctx context.Context, actor *User, year int, f SliceFilter) (*RecruitmentSlice, error)
+}
+
+// SliceFilter narrows the people counted to a district, an industry and an
+// origin (each "" for any).
+type SliceFilter struct {
+	District string `json:"district,omitempty"`
+	Industry string `json:"industry,omitempty"`
+	Origin   string `json:"origin,omitempty"`
+}
+
+// RecruitmentSlice is GET /stats/slice: a year's people counted under a
+// filter, every breakdown, the quarters, and the count at the same point of
+// the previous year.
+type RecruitmentSlice struct {
+	AsOf       time.Time   `json:"as_of"`
+	Year       int         `json:"year"`
+	Filter     SliceFilter `json:"filter"`
+	Total      int         `json:"total"`
+	Breakdowns []Breakdown `json:"breakdowns"`
+	Quarters   [4]int      `json:"quarters"`
+	SamePoint  SamePoint   `json:"same_point"`
+}
+
+// SamePoint compares a year with the previous one up to the same day: today
+// for this year, the year's end for a year that is over.
+type SamePoint struct {
+	Day      string `json:"day"` // MM-DD
+	This     int    `json:"this"`
+	Previous int    `json:"previous"`
 }
 
 // PeriodInput is the body of POST /targets/periods.

@@ -504,6 +504,7 @@ func rows(w *world) []row {
 		{"POST", "/api/v1/targets/periods", "2026-2030 (again: the same copies)", fixed("/api/v1/targets/periods", map[string]any{"from": 2026, "to": 2030}),
 			[nRoles]int{401, 403, 403, 403, 403, 403, 201}},
 		{"GET", "/api/v1/stats/recruitment", "", fixed("/api/v1/stats/recruitment?year=2025&by=district", nil), [nRoles]int{401, 403, 403, 403, 403, ok, ok}},
+		{"GET", "/api/v1/stats/slice", "", fixed("/api/v1/stats/slice?year=2025&district=nanshan&origin=overseas", nil), [nRoles]int{401, 403, 403, 403, 403, ok, ok}},
 		{"GET", "/api/v1/stats/bases", "", fixed("/api/v1/stats/bases?by=kind", nil), [nRoles]int{401, 403, 403, 403, 403, ok, ok}},
 		{"GET", "/api/v1/stats/lagging", "", fixed("/api/v1/stats/lagging?year=2025", nil), [nRoles]int{401, 403, 403, 403, 403, ok, ok}},
 		{"GET", "/api/v1/reports/recruitment.xlsx", "", fixed("/api/v1/reports/recruitment.xlsx?year=2025", nil), [nRoles]int{401, 403, 403, 403, 403, ok, ok}},

@@ -137,6 +137,7 @@ func (s *Server) routes() {
 	api.Put("/targets/:metric", s.requireUser, s.handleTargetPut)
 	api.Post("/targets/periods", s.requireUser, s.handleStartPeriod)
 	api.Get("/stats/recruitment", s.requireUser, s.handleStatsRecruitment)
+	api.Get("/stats/slice", s.requireUser, s.handleStatsSlice)
 	api.Get("/stats/bases", s.requireUser, s.handleStatsBases)
 	api.Get("/stats/lagging", s.requireUser, s.handleStatsLagging)
 	api.Get("/reports/recruitment.xlsx", s.requireUser, s.handleReport("xlsx"))

@@ -71,6 +71,22 @@ func (s *Server) handleStartPeriod(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"items": ts, "total": len(ts)})
 }
 
+// handleStatsSlice answers GET /stats/slice: a year's people under a
+// filter, with the quarters and the previous year at the same point.
+func (s *Server) handleStatsSlice(c *fiber.Ctx) error {
+	q := parseQuery(c, "year", "district", "industry", "origin")
+	year := q.number("year", 2000, 2100)
+	f := models.SliceFilter{District: q.text("district", 40), Industry: q.text("industry", 40), Origin: q.text("origin", 40)}
+	if err := q.err(); err != nil {
+		return err
+	}
+	r, err := s.cfg.Stats.Slice(c.UserContext(), userOf(c), year, f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(r)
+}
+
 func (s *Server) handleStatsRecruitment(c *fiber.Ctx) error {
 	q := parseQuery(c, "year", "by")
 	year := q.number("year", 2000, 2100)

@@ -38,6 +38,11 @@ type dashboardData struct {
 	Published   []publishedRow
 	Publishable []string
 	CanPublish  bool
+	// Filter narrows the trend and the breakdowns (not the targets);
+	// Slice has them, the quarters and last year at this point.
+	Filter   models.SliceFilter
+	Filtered bool
+	Slice    *models.RecruitmentSlice
 }
 
 // publishedRow is a publication as the dashboard lists it.
@@ -107,16 +112,21 @@ func (w *Web) dashboard(c *fiber.Ctx, p *page) (string, error) {
 			d.Finals[i].Targets = append(d.Finals[i].Targets, t)
 		}
 	}
-	if d.Months, err = w.cfg.Stats.Recruitment(ctx, p.User, year, models.ByMonth); err != nil {
+	// The trend and the breakdowns of the people counted under the filter
+	// (all, without one), with the quarters and last year at this point.
+	d.Filter = models.SliceFilter{District: c.Query("district"), Industry: c.Query("industry"), Origin: c.Query("origin")}
+	if d.Slice, err = w.cfg.Stats.Slice(ctx, p.User, year, d.Filter); err != nil {
 		return "", err
 	}
-	for _, by := range []string{models.ByDistrict, models.ByIndustry, models.ByOrigin, models.ByLevel} {
-		b, err := w.cfg.Stats.Recruitment(ctx, p.User, year, by)
-		if err != nil {
-			return "", err
+	for i := range d.Slice.Breakdowns {
+		switch b := &d.Slice.Breakdowns[i]; b.By {
+		case models.ByMonth:
+			d.Months = b
+		case models.ByDistrict, models.ByIndustry, models.ByOrigin, models.ByLevel:
+			d.Breakdowns = append(d.Breakdowns, b)
 		}
-		d.Breakdowns = append(d.Breakdowns, b)
 	}
+	d.Filtered = d.Filter != (models.SliceFilter{})
 	if d.Bases, err = w.cfg.Stats.Bases(ctx, p.User, models.ByKind); err != nil {
 		return "", err
 	}

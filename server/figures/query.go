@@ -523,6 +523,14 @@ func (f *Figures) Report(ts []models.Target, yr int, records bool) *models.Repor
 // earliest record of the year says, so a person counted in a quarter is not
 // counted again in a later one.
 func (f *Figures) PeriodBreakdowns(yr, from, to int) []models.Breakdown {
+	return f.Slice(yr, from, to, "", models.SliceFilter{})
+}
+
+// Slice is PeriodBreakdowns of the people counted under a district, an
+// industry and an origin (each "" for any), up to a day of the year
+// ("MM-DD", "" for all): what the dashboard shows filtered, and the same
+// point of the previous year.
+func (f *Figures) Slice(yr, from, to int, upTo string, flt models.SliceFilter) []models.Breakdown {
 	f.mu.RLock()
 	defer f.mu.RUnlock()
 	counts := map[string]map[string]int{}
@@ -533,7 +541,9 @@ func (f *Figures) PeriodBreakdowns(yr, from, to int) []models.Breakdown {
 	if y := f.years[yr]; y != nil {
 		for _, r := range y.attr {
 			a := attributionOf(r.m)
-			if a.month < from || a.month > to {
+			if a.month < from || a.month > to || upTo != "" && len(r.m.Date) == 10 && r.m.Date[5:] > upTo ||
+				flt.District != "" && r.m.District != flt.District || flt.Industry != "" && r.m.Industry != flt.Industry ||
+				flt.Origin != "" && string(r.m.Origin) != flt.Origin {
 				continue
 			}
 			total++

@@ -430,3 +430,56 @@ func TestTheNextPlanPeriod(t *testing.T) {
 		}
 	}
 }
+
+func TestRecruitmentSlice(t *testing.T) {
+	w := newJourneyWorld(t)
+	file := "name,id type,id number,organisation,date,origin,level,district,industry\n" +
+		"A,passport,E1000001," + w.org.ID + ",2024-02-01,overseas,A,nanshan,games\n" +
+		"B,passport,E1000002," + w.org.ID + ",2024-11-15,domestic,B,futian,games\n" +
+		"A,passport,E1000001," + w.org.ID + ",2025-01-10,overseas,A,nanshan,games\n" +
+		"C,passport,E1000003," + w.org.ID + ",2025-05-01,domestic,C,nanshan,animation\n" +
+		"A,passport,E1000001," + w.org.ID + ",2025-09-01,domestic,A,futian,games\n" +
+		"D,passport,E1000004," + w.org.ID + ",2025-10-01,overseas,B,futian,games\n"
+	_, err := w.importFile(t, w.bureau, models.ImportRecruitments, file, false)
+	must(t, err)
+	all, err := w.svc.Stats.Slice(w.ctx, w.bureau, 2025, models.SliceFilter{})
+	must(t, err)
+	for _, b := range all.Breakdowns {
+		live, err := w.fig.Recruitment(2025, b.By)
+		must(t, err)
+		if d := cmp.Diff(live, b); d != "" {
+			t.Fatalf("unfiltered %s differs from /stats/recruitment:\n%s", b.By, d)
+		}
+	}
+	// A counts once in 2025, under her first record (January, Nanshan,
+	// overseas): her September record in Futian does not count.
+	if all.Total != 3 || all.Quarters != [4]int{1, 1, 0, 1} || all.SamePoint != (models.SamePoint{Day: "12-31", This: 3, Previous: 2}) {
+		t.Fatalf("2025: total %d, quarters %v, same point %+v", all.Total, all.Quarters, all.SamePoint)
+	}
+	for _, c := range []struct {
+		f          models.SliceFilter
+		total, was int
+	}{
+		{models.SliceFilter{District: "nanshan"}, 2, 1},
+		{models.SliceFilter{District: "futian"}, 1, 1},
+		{models.SliceFilter{Origin: "overseas"}, 2, 1},
+		{models.SliceFilter{District: "futian", Origin: "domestic"}, 0, 1},
+		{models.SliceFilter{Industry: "animation"}, 1, 0},
+	} {
+		s, err := w.svc.Stats.Slice(w.ctx, w.bureau, 2025, c.f)
+		must(t, err)
+		sum := 0
+		for _, g := range s.Breakdowns[1].Groups {
+			sum += g.Count
+		}
+		if s.Total != c.total || s.SamePoint.Previous != c.was || sum != s.Total {
+			t.Errorf("%+v: total %d (districts sum %d), 2024 %d; want %d, %d", c.f, s.Total, sum, s.SamePoint.Previous, c.total, c.was)
+		}
+	}
+	if _, err := w.svc.Stats.Slice(w.ctx, w.bureau, 2025, models.SliceFilter{District: "atlantis"}); !models.IsCode(err, models.CodeBadRequest) {
+		t.Fatalf("an unknown district: %v", err)
+	}
+	if _, err := w.svc.Stats.Slice(w.ctx, w.member, 2025, models.SliceFilter{}); !models.IsCode(err, models.CodeForbidden) {
+		t.Fatalf("an organisation reads the slice: %v", err)
+	}
+}

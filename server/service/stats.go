@@ -24,6 +24,8 @@ type Figures interface {
 	// PeriodBreakdowns are the recruitment breakdowns of the people whose
 	// counting record is dated in the months from..to of a year.
 	PeriodBreakdowns(year, from, to int) []models.Breakdown
+	// Slice is PeriodBreakdowns under a filter, up to a day ("MM-DD").
+	Slice(year, from, to int, upTo string, f models.SliceFilter) []models.Breakdown
 }
 
 // Stats implements models.StatsService.
@@ -201,6 +203,42 @@ func (s *Stats) StartPeriod(ctx context.Context, actor *models.User, in models.P
 	s.mu.Lock()
 	s.cached = nil
 	s.mu.Unlock()
+	return out, nil
+}
+
+// Slice implements models.StatsService. The filter's values are checked
+// against the taxonomy (a district that does not exist is an error, not an
+// empty answer).
+func (s *Stats) Slice(ctx context.Context, actor *models.User, year int, f models.SliceFilter) (*models.RecruitmentSlice, error) {
+	if err := s.canRead(actor); err != nil {
+		return nil, err
+	}
+	tax, err := s.taxonomy(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for field, c := range map[string]struct {
+		v     string
+		terms []models.Term
+	}{"district": {f.District, tax.Districts}, "industry": {f.Industry, tax.Industries}, "origin": {f.Origin, tax.Origins}} {
+		if c.v != "" && !slices.ContainsFunc(c.terms, func(t models.Term) bool { return t.Key == c.v }) {
+			return nil, models.FieldProblem(models.CodeBadRequest, field, models.RuleTaxonomy, "", "is not a key of the taxonomy")
+		}
+	}
+	year = s.year(year)
+	now := s.Now().In(models.ChinaTime)
+	day := "12-31"
+	if year == now.Year() {
+		day = now.Format("01-02")
+	}
+	bs := s.figures.Slice(year, 1, 12, "", f)
+	out := &models.RecruitmentSlice{AsOf: bs[0].AsOf, Year: year, Filter: f, Total: bs[0].Total, Breakdowns: bs}
+	for _, g := range bs[0].Groups { // by month
+		m, _ := strconv.Atoi(g.Key)
+		out.Quarters[(m-1)/3] += g.Count
+	}
+	out.SamePoint = models.SamePoint{Day: day, This: s.figures.Slice(year, 1, 12, day, f)[0].Total,
+		Previous: s.figures.Slice(year-1, 1, 12, day, f)[0].Total}
 	return out, nil
 }
 
