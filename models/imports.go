@@ -140,6 +140,9 @@ type ImportStore interface {
 	ImportRows(ctx context.Context, kind string, keys []string) (map[string]ImportRow, error)
 	// SaveImportRows records rows (a row's key again replaces it).
 	SaveImportRows(ctx context.Context, kind string, rows []ImportRow) error
+	// DeleteImportRow forgets a row (its record was withdrawn: the row
+	// imported again makes it again).
+	DeleteImportRow(ctx context.Context, kind, key string) error
 	// CreateRecruitments stores new records with their ids set, in
 	// batches, each with its feed entry. A record whose id exists is
 	// skipped (an import resumed after a crash).

@@ -37,8 +37,10 @@ type Recruitment struct {
 	// document's last four characters.
 	Person  string `json:"-"`
 	IDLast4 string `json:"id_last4,omitempty"`
-	// ImportID is the import that made the record, if one did.
+	// ImportID is the import that made the record, if one did, and
+	// ImportKey the key of its row (what makes a row seen again).
 	ImportID  string    `json:"import_id,omitempty"`
+	ImportKey string    `json:"-"`
 	Version   int64     `json:"version"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`

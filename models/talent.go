@@ -310,6 +310,9 @@ type TalentExport struct {
 	Media []*Medium `json:"media"`
 	// Threads are the messages of each application, by its id.
 	Threads map[string][]*Message `json:"threads"`
+	// Identity is the identity document linked to the profile (its type
+	// and last four characters: the number is not kept).
+	Identity *Identity `json:"identity,omitempty"`
 }
 
 // TalentService manages talent profiles on behalf of an actor (nil for an

@@ -143,14 +143,14 @@ func (in interner) of(s string) string {
 
 func (in interner) record(r *models.Recruitment) {
 	// The strings of its own in one allocation.
-	all := r.ID + r.TalentID + r.TalentName + r.ProjectID + r.ApplicationID + r.Person + r.IDLast4
+	all := r.ID + r.TalentID + r.TalentName + r.ProjectID + r.ApplicationID + r.Person + r.IDLast4 + r.ImportKey
 	cut := func(s string) string {
 		part := all[:len(s)]
 		all = all[len(s):]
 		return part
 	}
 	r.ID, r.TalentID, r.TalentName, r.ProjectID, r.ApplicationID = cut(r.ID), cut(r.TalentID), cut(r.TalentName), cut(r.ProjectID), cut(r.ApplicationID)
-	r.Person, r.IDLast4, r.ImportID = cut(r.Person), cut(r.IDLast4), in.of(r.ImportID)
+	r.Person, r.IDLast4, r.ImportKey, r.ImportID = cut(r.Person), cut(r.IDLast4), cut(r.ImportKey), in.of(r.ImportID)
 	r.OrgID, r.Date, r.District, r.Industry = in.of(r.OrgID), in.of(r.Date), in.of(r.District), in.of(r.Industry)
 	r.Origin, r.Level, r.Status, r.ReportedBy = models.Origin(in.of(string(r.Origin))), models.Level(in.of(string(r.Level))), models.Status(in.of(string(r.Status))), in.of(r.ReportedBy)
 	if r.Decision != nil {

@@ -404,7 +404,8 @@ func (s *Imports) planRecruitments(ctx context.Context, im *importer, res *intak
 		seen[key] = r.Line
 		rec := &models.Recruitment{ID: recordID(im.secret, key), TalentID: person, TalentName: r.PersonName, OrgID: o.ID, Date: r.Date,
 			Origin: r.Origin, Level: r.Level, District: r.District, Industry: r.Industry, Status: models.StatusReported,
-			ReportedBy: im.actor.ID, Person: person, IDLast4: models.Last4(r.IDNumber.Reveal()), ImportID: p.rep.ID, Corrections: []models.Correction{}}
+			ReportedBy: im.actor.ID, Person: person, IDLast4: models.Last4(r.IDNumber.Reveal()), ImportID: p.rep.ID, ImportKey: key,
+			Corrections: []models.Correction{}}
 		if im.own == nil {
 			rec.Status = models.StatusVerified
 			rec.Decision = &models.Decision{By: im.actor.ID, At: s.now(), Reason: importReason(p.rep, r.Line)}

@@ -255,6 +255,11 @@ func TestImportedPersonAndLinkedProfileCountOnce(t *testing.T) {
 	if n := w.counted(t, 2025); n != base+1 {
 		t.Fatalf("after a later report: %d, want %d", n, base+1)
 	}
+	x, err := w.svc.Talents.Export(w.ctx, w.creator, w.talent.ID)
+	must(t, err)
+	if x.Identity == nil || x.Identity.Last4 != "5678" || x.Identity.Type != models.IDPassport {
+		t.Fatalf("the export's identity document: %+v", x.Identity)
+	}
 	// Erased, the person still counts once.
 	must(t, w.svc.Talents.Delete(w.ctx, w.creator, w.talent.ID, 0))
 	if n := w.counted(t, 2025); n != base+1 {
@@ -481,5 +486,22 @@ func TestRecruitmentSlice(t *testing.T) {
 	}
 	if _, err := w.svc.Stats.Slice(w.ctx, w.member, 2025, models.SliceFilter{}); !models.IsCode(err, models.CodeForbidden) {
 		t.Fatalf("an organisation reads the slice: %v", err)
+	}
+}
+
+func TestAWithdrawnImportedRecordIsMadeAgain(t *testing.T) {
+	w := newJourneyWorld(t)
+	file := "name,id type,id number,organisation,date,origin,level,district,industry\n" +
+		"A,passport,E1000001," + w.org.ID + ",2025-02-01,overseas,A,nanshan,games\n"
+	rep, err := w.importFile(t, w.member, models.ImportRecruitments, file, false)
+	must(t, err)
+	must(t, w.svc.Recruitments.Withdraw(w.ctx, w.member, rep.Lines[0].RecordID, 0))
+	again, err := w.importFile(t, w.member, models.ImportRecruitments, file, false)
+	must(t, err)
+	if outcomes(again) != "c" {
+		t.Fatalf("the withdrawn row imported again: %s", outcomes(again))
+	}
+	if _, err := w.st.Recruitment(w.ctx, again.Lines[0].RecordID); err != nil {
+		t.Fatalf("the record made again: %v", err)
 	}
 }

@@ -339,6 +339,14 @@ func (s *Recruitments) Withdraw(ctx context.Context, actor *models.User, id stri
 	if ifVersion == 0 {
 		ifVersion = r.Version
 	}
+	if r.ImportKey != "" {
+		// First the row: a crash before the record goes leaves the record,
+		// which the next import of the row finds again; the other order
+		// would leave a row that says "unchanged" about nothing.
+		if err := s.Store.DeleteImportRow(ctx, models.ImportRecruitments, r.ImportKey); err != nil {
+			return err
+		}
+	}
 	if err := s.Store.DeleteRecruitment(ctx, id, ifVersion); err != nil {
 		return err
 	}

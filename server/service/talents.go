@@ -387,6 +387,12 @@ func (s *Talents) Export(ctx context.Context, actor *models.User, id string) (*m
 	if x.Media, err = s.Store.OwnerMedia(ctx, t.OwnerID); err != nil {
 		return nil, err
 	}
+	switch ident, err := s.Store.TalentIdentity(ctx, t.ID); {
+	case err == nil:
+		x.Identity = ident
+	case !models.IsCode(err, models.CodeNotFound):
+		return nil, err
+	}
 	return x, nil
 }
 

@@ -118,6 +118,12 @@ func (s *Store) SaveImportRows(ctx context.Context, kind string, rows []models.I
 	return flush()
 }
 
+// DeleteImportRow implements models.ImportStore.
+func (s *Store) DeleteImportRow(ctx context.Context, kind, key string) error {
+	_, err := s.db.Collection(collImportRows).DeleteOne(ctx, idFilter(kind+":"+key))
+	return translate("store.DeleteImportRow", err)
+}
+
 // CreateRecruitments implements models.ImportStore: the records in batches
 // of a thousand, then their feed entries, then the in-process followers
 // are told. An id that exists already is skipped, so that an import

@@ -39,6 +39,7 @@ type recruitmentDoc struct {
 	Person        string             `bson:"person,omitempty"`
 	IDLast4       string             `bson:"id_last4,omitempty"`
 	ImportID      string             `bson:"import_id,omitempty"`
+	ImportKey     string             `bson:"import_key,omitempty"`
 	Meta          `bson:",inline"`
 	// Rest keeps the fields this version does not know (written by a newer
 	// one during a rolling deploy), so that a replace does not drop them.
@@ -51,7 +52,7 @@ func toRecruitment(d *recruitmentDoc) *models.Recruitment {
 		Origin: models.Origin(d.Origin), Level: models.Level(d.Level), HighEnd: d.HighEnd, District: d.District,
 		Industry: d.Industry, ProjectID: d.ProjectID, ApplicationID: d.ApplicationID, Status: models.Status(d.Status),
 		ReportedBy: d.ReportedBy, Decision: toDecision(d.Decision), Corrections: make([]models.Correction, len(d.Corrections)),
-		Erased: d.Erased, Person: d.Person, IDLast4: d.IDLast4, ImportID: d.ImportID, Version: d.Version, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
+		Erased: d.Erased, Person: d.Person, IDLast4: d.IDLast4, ImportID: d.ImportID, ImportKey: d.ImportKey, Version: d.Version, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
 	}
 	for i, c := range d.Corrections {
 		r.Corrections[i] = models.Correction{At: c.At, By: c.By, Reason: c.Reason, Before: map[string]any(c.Before), After: map[string]any(c.After)}
@@ -66,7 +67,7 @@ func (d *recruitmentDoc) setModel(r *models.Recruitment) error {
 		Level: string(r.Level), HighEnd: r.HighEnd, District: r.District, Industry: r.Industry, ProjectID: r.ProjectID,
 		ApplicationID: r.ApplicationID, Status: string(r.Status), ReportedBy: r.ReportedBy, Decision: toDecisionDoc(r.Decision),
 		Corrections: make([]correctionDoc, len(r.Corrections)), Erased: r.Erased, Person: r.Person, IDLast4: r.IDLast4,
-		ImportID: r.ImportID, Meta: d.Meta,
+		ImportID: r.ImportID, ImportKey: r.ImportKey, Meta: d.Meta,
 	}
 	for i, c := range r.Corrections {
 		d.Corrections[i] = correctionDoc{At: c.At.UTC().Truncate(time.Millisecond), By: c.By, Reason: c.Reason, Before: bson.M(c.Before), After: bson.M(c.After)}
