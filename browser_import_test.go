@@ -2,14 +2,12 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"github.com/szdc/talenthub/models"
@@ -52,30 +50,8 @@ func TestImportInTheBrowser(t *testing.T) {
 
 	b := newBrowser(t, a.base)
 	defer b.check()
-	host := strings.TrimPrefix(strings.TrimPrefix(a.base, "http://"), "https://")
-	host, _, _ = strings.Cut(host, ":")
-	as := func(who, token, lang string, phone bool) context.Context {
-		ctx := b.user(who)
-		if phone {
-			b.run(ctx, "phone size", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch))
-		}
-		for name, value := range map[string]string{"th_lang": lang, models.SessionCookie: token} {
-			if _, err := chromedp.Call(ctx, network.SetCookie, network.SetCookieParams{Name: name, Value: value, Domain: host, Path: "/"}); err != nil {
-				t.Fatalf("%s: cookie %s: %v", who, name, err)
-			}
-		}
-		return ctx
-	}
-	fits := func(ctx context.Context, what string) {
-		t.Helper()
-		var faults []string
-		if err := json.Unmarshal([]byte(b.eval(ctx, phoneCheck)), &faults); err != nil {
-			t.Fatal(err)
-		}
-		for _, f := range faults {
-			t.Errorf("%s at 390px: %s", what, f)
-		}
-	}
+	as := b.signedIn
+	fits := b.fits
 	rows := func(ctx context.Context, table string) int {
 		return len(strings.Fields(b.eval(ctx, `Array.from(document.querySelectorAll("`+table+` tbody tr")).map(() => "r").join(" ")`)))
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"image"
 	"image/color"
@@ -15,7 +14,6 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/fetch"
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"github.com/szdc/talenthub/models"
@@ -71,28 +69,8 @@ func TestPortfolioImagesInTheBrowser(t *testing.T) {
 
 	b := newBrowser(t, a.base)
 	defer b.check()
-	host := strings.TrimPrefix(strings.TrimPrefix(a.base, "http://"), "https://")
-	host, _, _ = strings.Cut(host, ":")
-	as := func(who, token, lang string) context.Context {
-		ctx := b.user(who)
-		b.run(ctx, "phone size", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch))
-		for name, value := range map[string]string{"th_lang": lang, models.SessionCookie: token} {
-			if _, err := chromedp.Call(ctx, network.SetCookie, network.SetCookieParams{Name: name, Value: value, Domain: host, Path: "/"}); err != nil {
-				t.Fatalf("%s: cookie %s: %v", who, name, err)
-			}
-		}
-		return ctx
-	}
-	fits := func(ctx context.Context, what string) {
-		t.Helper()
-		var faults []string
-		if err := json.Unmarshal([]byte(b.eval(ctx, phoneCheck)), &faults); err != nil {
-			t.Fatal(err)
-		}
-		for _, f := range faults {
-			t.Errorf("%s at 390px: %s", what, f)
-		}
-	}
+	as := func(who, token, lang string) context.Context { return b.signedIn(who, token, lang, true) }
+	fits := b.fits
 	ids := func(ctx context.Context, sel string) string {
 		return b.eval(ctx, fmt.Sprintf(`Array.from(document.querySelectorAll(%q)).map(i => i.value).join(",")`, sel))
 	}

@@ -22,6 +22,8 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/szdc/talenthub/models"
 )
 
 // The browser tests drive Debian's Chromium, headless, against run() on
@@ -416,4 +418,35 @@ func (j journeyAPI) officerAndOrg(org map[string]any) (admin, bureau, member str
 	created = j.call("register the organisation", "POST", "/api/v1/orgs", member, body, 201)
 	j.call("verify it", "POST", "/api/v1/orgs/"+str(created, "id")+"/verify", bureau, map[string]any{"decision": "verified"}, 200)
 	return admin, bureau, member, created
+}
+
+// signedIn is a new browser user with a session token and a language, at a
+// phone's 390 px when phone is set.
+func (b *browser) signedIn(who, token, lang string, phone bool) context.Context {
+	b.t.Helper()
+	ctx := b.user(who)
+	if phone {
+		b.run(ctx, "phone size", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch))
+	}
+	host := strings.TrimPrefix(strings.TrimPrefix(b.base, "http://"), "https://")
+	host, _, _ = strings.Cut(host, ":")
+	for name, value := range map[string]string{"th_lang": lang, models.SessionCookie: token} {
+		if _, err := chromedp.Call(ctx, network.SetCookie, network.SetCookieParams{Name: name, Value: value, Domain: host, Path: "/"}); err != nil {
+			b.t.Fatalf("%s: cookie %s: %v", who, name, err)
+		}
+	}
+	return ctx
+}
+
+// fits fails the test for whatever does not fit the page's width (a
+// phone's, see phoneCheck).
+func (b *browser) fits(ctx context.Context, what string) {
+	b.t.Helper()
+	var faults []string
+	if err := json.Unmarshal([]byte(b.eval(ctx, phoneCheck)), &faults); err != nil {
+		b.t.Fatal(err)
+	}
+	for _, f := range faults {
+		b.t.Errorf("%s at 390px: %s", what, f)
+	}
 }
