@@ -211,6 +211,16 @@ func TestImportInTheBrowser(t *testing.T) {
 	if !strings.Contains(b.text(ctx, "table"), "赵雷") {
 		t.Errorf("the imported hire is not among the organisation's reports")
 	}
+	// The bureau's queue has it, by name and the document's last four
+	// characters, with no link to a profile there is not.
+	bctx := as("bureau-queue", bureau, models.LangZH, true)
+	b.visit(bctx, "/bureau/verify")
+	if got := b.text(bctx, "table.queue"); !strings.Contains(got, "赵雷") || !strings.Contains(got, "****6778") {
+		t.Errorf("the imported report in the bureau's queue: %q", got)
+	}
+	if b.has(bctx, `a[href^="/talents/person-"]`) {
+		t.Errorf("the queue links an imported person to a profile")
+	}
 
 	// A creator the bureau imported links the same document to her
 	// profile: a mistyped number first, then the right one.

@@ -189,6 +189,9 @@ func (w *Web) funcs(lang string) template.FuncMap {
 		// nextPeriod says, when every target's period ended before year,
 		// the last year of the latest one: the next plan's targets are not
 		// set yet (nil otherwise).
+		// personKey tells a record about someone known only by an identity
+		// document (imported): no profile to link to.
+		"personKey": models.IsPersonKey,
 		"nextPeriod": func(ts []models.TargetStatus, year int) map[string]int {
 			plan := make([]models.Target, len(ts))
 			last := 0
