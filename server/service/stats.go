@@ -172,7 +172,7 @@ func (s *Stats) StartPeriod(ctx context.Context, actor *models.User, in models.P
 		}
 		c := t
 		c.Metric = yearSuffix.ReplaceAllString(t.Metric, "") + "_" + strconv.Itoa(in.From)
-		c.Period = models.Period{From: in.From, To: in.To}
+		c.Period = models.Period(in)
 		c.Version = 0
 		if had, ok := byMetric[c.Metric]; ok {
 			if had.Period != c.Period {
