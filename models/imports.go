@@ -156,3 +156,12 @@ type ImportStore interface {
 	AllOrgs(ctx context.Context) ([]*Org, error)
 	AllBases(ctx context.Context) ([]*Base, error)
 }
+
+// LockStore holds named locks across the processes of one database.
+type LockStore interface {
+	// TryLock takes the lock called name for owner until ttl has passed,
+	// or reports false when another owner holds it.
+	TryLock(ctx context.Context, name, owner string, ttl time.Duration) (bool, error)
+	// Unlock gives owner's lock back.
+	Unlock(ctx context.Context, name, owner string) error
+}

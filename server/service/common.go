@@ -55,6 +55,7 @@ type Stores interface {
 	models.ImportStore
 	models.IdentityStore
 	models.PublicationStore
+	models.LockStore
 	UserSessions(ctx context.Context, userID string) ([]*models.Session, error)
 	BeginErasure(ctx context.Context, e models.Erasure) error
 	EndErasure(ctx context.Context, talentID string) error

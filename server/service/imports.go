@@ -86,6 +86,14 @@ func (s *Imports) step(actor *models.User, fn func(p *models.ImportProgress)) {
 	}
 }
 
+// importLock is the lock of the database's imports; an import of 100,000
+// rows takes about a minute here, and a lock left by a process that died
+// is free again after importLockTTL.
+const (
+	importLock    = "imports"
+	importLockTTL = 10 * time.Minute
+)
+
 // importer is who imports: the bureau (own nil) or an organisation.
 type importer struct {
 	actor  *models.User
@@ -225,6 +233,20 @@ func (s *Imports) Import(ctx context.Context, actor *models.User, in models.Impo
 	}()
 	s.one.Lock()
 	defer s.one.Unlock()
+	// Other processes of the database (on MongoDB) import too: one at a
+	// time across them, for the same reason.
+	owner := newObjectID(s.now())
+	switch ok, err := s.Store.TryLock(ctx, importLock, owner, importLockTTL); {
+	case err != nil:
+		return nil, err
+	case !ok:
+		return nil, &models.Error{Code: models.CodeConflict, Message: "another import is running; try again in a minute", RetryAfter: time.Minute}
+	}
+	defer func() {
+		if err := s.Store.Unlock(context.WithoutCancel(ctx), importLock, owner); err != nil {
+			s.Logger.WarnContext(ctx, "imports: the lock was not given back; it expires by itself", "error", err)
+		}
+	}()
 	res, err := intake.Options{KeySecret: im.secret}.Parse(in.Data, intake.Kind(in.Kind), tax)
 	if err != nil {
 		return nil, err

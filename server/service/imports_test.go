@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -503,5 +504,39 @@ func TestAWithdrawnImportedRecordIsMadeAgain(t *testing.T) {
 	}
 	if _, err := w.st.Recruitment(w.ctx, again.Lines[0].RecordID); err != nil {
 		t.Fatalf("the record made again: %v", err)
+	}
+}
+
+// TestImportsAreOneAtATimeAcrossProcesses: another process's import holds
+// the database's lock; this one is refused (409, nothing written) until it
+// is given back or expires.
+func TestImportsAreOneAtATimeAcrossProcesses(t *testing.T) {
+	w := newJourneyWorld(t)
+	file := "name,id type,id number,organisation,date,origin,level,district,industry\n" +
+		"A,passport,E1000001," + w.org.ID + ",2025-02-01,overseas,A,nanshan,games\n"
+	ok, err := w.st.TryLock(w.ctx, "imports", "another process", time.Minute)
+	must(t, err)
+	if !ok {
+		t.Fatal("the lock was not free")
+	}
+	if _, err := w.importFile(t, w.bureau, models.ImportRecruitments, file, false); !models.IsCode(err, models.CodeConflict) {
+		t.Fatalf("an import while another runs: %v", err)
+	}
+	if n := w.counted(t, 2025); n != 0 {
+		t.Fatalf("a refused import counted %d", n)
+	}
+	must(t, w.st.Unlock(w.ctx, "imports", "another process"))
+	_, err = w.importFile(t, w.bureau, models.ImportRecruitments, file, false)
+	must(t, err)
+	// A lock left by a process that died expires.
+	ok, err = w.st.TryLock(w.ctx, "imports", "a process that died", -time.Second)
+	must(t, err)
+	if !ok {
+		t.Fatal("the lock was not given back after the import")
+	}
+	rep, err := w.importFile(t, w.bureau, models.ImportRecruitments, file, false)
+	must(t, err)
+	if rep.Unchanged != 1 {
+		t.Fatalf("after an expired lock: %+v", rep)
 	}
 }
