@@ -222,7 +222,6 @@ const (
 	ActDeleteOwnAccount Action = "delete_own_account"
 	ActReviewVocabulary Action = "review_vocabulary" // admins accept or reject mined synonym pairs
 	ActImport           Action = "import"            // the bureau imports spreadsheets; members of an organisation its hires
-	ActLinkIdentity     Action = "link_identity"     // creators link an identity document to their profile
 	ActPublish          Action = "publish"           // the bureau publishes a period's figures
 )
 
@@ -250,8 +249,7 @@ var permits = map[Action]struct {
 	ActReviewVocabulary: {roles: []Role{RoleAdmin}, msg: "only an admin reviews the vocabulary"},
 	ActImport: {roles: []Role{RoleBureau, RoleOrg}, member: true,
 		msg: "spreadsheets are imported by the bureau, and an organisation's hires by its members"},
-	ActLinkIdentity: {roles: []Role{RoleCreator}, msg: "only creators link an identity document to a profile"},
-	ActPublish:      {roles: []Role{RoleBureau}, msg: "only the bureau publishes figures"},
+	ActPublish: {roles: []Role{RoleBureau}, msg: "only the bureau publishes figures"},
 }
 
 // Permit decides an action on no particular object (Authorize decides

@@ -164,9 +164,9 @@ type IdentityType string
 
 // The identity documents.
 const (
-	IDResident  IdentityType = "resident_id" // 居民身份证
-	IDPassport  IdentityType = "passport"    // 护照
-	IDHMTPermit IdentityType = "hmt_permit"  // 港澳台通行证
+	IDResident  IdentityType = models.IDResident  // 居民身份证
+	IDPassport  IdentityType = models.IDPassport  // 护照
+	IDHMTPermit IdentityType = models.IDHMTPermit // 港澳台通行证
 )
 
 // IdentityNumber is a normalised identity document number. It prints and

@@ -65,14 +65,15 @@ func (s *Talents) Identity(ctx context.Context, actor *models.User, id string) (
 	return ident, err
 }
 
-// owned returns the actor's own profile id; another's is not found.
+// owned returns the profile if actor may change it (its owner), under the
+// rule of every change to a profile.
 func (s *Talents) owned(ctx context.Context, actor *models.User, id string) (*models.Talent, error) {
-	if err := models.Permit(actor, models.ActLinkIdentity); err != nil {
+	t, err := s.Store.Talent(ctx, id)
+	if err != nil {
 		return nil, err
 	}
-	t, err := s.Store.Talent(ctx, id)
-	if models.IsCode(err, models.CodeNotFound) || err == nil && t.OwnerID != actor.ID {
-		return nil, notFound()
+	if err := models.Authorize(actor, models.ActUpdate, t.Resource()); err != nil {
+		return nil, err
 	}
-	return t, err
+	return t, nil
 }

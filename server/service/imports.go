@@ -454,7 +454,7 @@ func (s *Imports) planRecruitments(ctx context.Context, im *importer, res *intak
 		case ok:
 			cur, err := s.Store.Recruitment(ctx, had.RecordID)
 			if err == nil {
-				changes := recordChanges(cur, r.rec)
+				changes := fieldChanges(importedFields(cur), importedFields(r.rec))
 				p.line(models.ImportLine{Row: r.r.Line, Outcome: models.RowUpdated, Label: label, RecordID: cur.ID, Changes: changes})
 				saved = append(saved, models.ImportRow{Key: r.key, RecordID: cur.ID, Hash: r.r.Hash})
 				p.writes = append(p.writes, s.correctFromImport(im, p.rep, r.r.Line, cur.ID, r.rec))
@@ -492,20 +492,11 @@ func importReason(rep *models.ImportReport, line int) string {
 	return fmt.Sprintf("import %s of %q (SHA-256 %s…), row %d", rep.ID, rep.File, rep.SHA256[:12], line)
 }
 
-// recordChanges are the fields an imported row changes, before → after.
-func recordChanges(cur, next *models.Recruitment) map[string][2]string {
-	out := map[string][2]string{}
-	add := func(field, a, b string) {
-		if a != b {
-			out[field] = [2]string{a, b}
-		}
-	}
-	add("talent_name", cur.TalentName, next.TalentName)
-	add("origin", string(cur.Origin), string(next.Origin))
-	add("level", string(cur.Level), string(next.Level))
-	add("district", cur.District, next.District)
-	add("industry", cur.Industry, next.Industry)
-	return out
+// importedFields are the fields of a record that a recruitment row sets
+// (its key aside: the person, organisation and date).
+func importedFields(r *models.Recruitment) map[string]any {
+	return map[string]any{"talent_name": r.TalentName, "origin": string(r.Origin), "level": string(r.Level),
+		"district": r.District, "industry": r.Industry}
 }
 
 // correctFromImport is the write of a changed row: the fields set, the
@@ -523,12 +514,7 @@ func (s *Imports) correctFromImport(im *importer, rep *models.ImportReport, line
 			}
 			a := recordFields(r)
 			a["talent_name"] = r.TalentName
-			before, after = map[string]any{}, map[string]any{}
-			for k, v := range a {
-				if fmt.Sprint(b[k]) != fmt.Sprint(v) {
-					before[k], after[k] = b[k], v
-				}
-			}
+			before, after = changedFields(b, a)
 			if len(after) > 0 {
 				r.Corrections = append(r.Corrections, models.Correction{At: s.now(), By: im.actor.ID, Reason: importReason(rep, line), Before: before, After: after})
 			}
@@ -544,55 +530,85 @@ func (s *Imports) correctFromImport(im *importer, rep *models.ImportReport, line
 	}
 }
 
+// matched is how a row of organisations or bases meets what exists: what
+// it would be made as, which fields the file sets, and the store's writes.
+type matched[M any] struct {
+	kind   models.Kind
+	action string
+	idOf   func(*M) string
+	fields func(*M) map[string]any
+	set    func(dst, src *M)
+	create func(context.Context, *M) error
+	update func(ctx context.Context, id string, fn func(*M) error) (*M, error)
+}
+
+// plan plans one row: made when nothing has its name, changed when one has
+// (the fields that differ, audited before and after), unchanged when they
+// are all the same. It reports false when several have its name.
+func (m matched[M]) plan(s *Imports, im *importer, p *plan, line int, label string, found []*M, fresh *M) bool {
+	reason := importReason(p.rep, line)
+	switch len(found) {
+	case 0:
+		p.line(models.ImportLine{Row: line, Outcome: models.RowCreated, Label: label})
+		p.writes = append(p.writes, func(ctx context.Context) error {
+			// A run cut off after this write finds the row by its name the
+			// next time: unchanged, not made twice.
+			if err := m.create(ctx, fresh); err != nil {
+				return err
+			}
+			s.audit(ctx, im.actor, m.action, m.kind, m.idOf(fresh), nil, m.fields(fresh), reason)
+			return nil
+		})
+	case 1:
+		cur := found[0]
+		next := *cur
+		m.set(&next, fresh)
+		changes := fieldChanges(m.fields(cur), m.fields(&next))
+		if len(changes) == 0 {
+			p.line(models.ImportLine{Row: line, Outcome: models.RowUnchanged, Label: label, RecordID: m.idOf(cur)})
+			return true
+		}
+		p.line(models.ImportLine{Row: line, Outcome: models.RowUpdated, Label: label, RecordID: m.idOf(cur), Changes: changes})
+		p.writes = append(p.writes, func(ctx context.Context) error {
+			var before, after map[string]any
+			_, err := m.update(ctx, m.idOf(cur), func(x *M) error {
+				before = m.fields(x)
+				m.set(x, fresh)
+				after = m.fields(x)
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			s.audit(ctx, im.actor, m.action, m.kind, m.idOf(cur), before, after, reason)
+			return nil
+		})
+	default:
+		return false
+	}
+	return true
+}
+
 func (s *Imports) planOrgs(ctx context.Context, im *importer, res *intake.Result, p *plan) error {
 	orgs, err := s.orgIndex(ctx)
 	if err != nil {
 		return err
 	}
+	m := matched[models.Org]{kind: models.KindOrg, action: models.AuditOrgImport, idOf: func(o *models.Org) string { return o.ID }, fields: orgFields,
+		set: func(dst, src *models.Org) {
+			dst.Kind, dst.District, dst.Industries, dst.Flags = src.Kind, src.District, src.Industries, src.Flags
+		},
+		create: s.Store.CreateOrg,
+		update: func(ctx context.Context, id string, fn func(*models.Org) error) (*models.Org, error) {
+			return s.Store.UpdateOrg(ctx, id, 0, fn)
+		}}
 	for _, r := range res.Orgs {
 		in := r.OrgInput
 		in.Normalize()
-		label := in.Name
-		switch found := orgs.byName[intake.Fold(in.Name)]; len(found) {
-		case 0:
-			o := &models.Org{Name: in.Name, Kind: in.Kind, District: in.District, Industries: nonNil(in.Industries), Flags: nonNil(in.Flags),
-				Status: models.StatusVerified, Decision: &models.Decision{By: im.actor.ID, At: s.now(), Reason: importReason(p.rep, r.Line)},
-				MemberIDs: []string{}, ManagerIDs: []string{}}
-			p.line(models.ImportLine{Row: r.Line, Outcome: models.RowCreated, Label: label})
-			p.writes = append(p.writes, func(ctx context.Context) error {
-				// A run cut off after this write finds the organisation by
-				// its name the next time: unchanged, not made twice.
-				if err := s.Store.CreateOrg(ctx, o); err != nil {
-					return err
-				}
-				s.audit(ctx, im.actor, models.AuditOrgImport, models.KindOrg, o.ID, nil, orgFields(o), importReason(p.rep, r.Line))
-				return nil
-			})
-		case 1:
-			cur := found[0]
-			next := *cur
-			next.Kind, next.District, next.Industries, next.Flags = in.Kind, in.District, nonNil(in.Industries), nonNil(in.Flags)
-			changes := fieldChanges(orgFields(cur), orgFields(&next))
-			if len(changes) == 0 {
-				p.line(models.ImportLine{Row: r.Line, Outcome: models.RowUnchanged, Label: label, RecordID: cur.ID})
-				continue
-			}
-			p.line(models.ImportLine{Row: r.Line, Outcome: models.RowUpdated, Label: label, RecordID: cur.ID, Changes: changes})
-			p.writes = append(p.writes, func(ctx context.Context) error {
-				var before, after map[string]any
-				o, err := s.Store.UpdateOrg(ctx, cur.ID, 0, func(o *models.Org) error {
-					before = orgFields(o)
-					o.Kind, o.District, o.Industries, o.Flags = next.Kind, next.District, next.Industries, next.Flags
-					after = orgFields(o)
-					return nil
-				})
-				if err != nil {
-					return err
-				}
-				s.audit(ctx, im.actor, models.AuditOrgImport, models.KindOrg, o.ID, before, after, importReason(p.rep, r.Line))
-				return nil
-			})
-		default:
+		fresh := &models.Org{Name: in.Name, Kind: in.Kind, District: in.District, Industries: nonNil(in.Industries), Flags: nonNil(in.Flags),
+			Status: models.StatusVerified, Decision: &models.Decision{By: im.actor.ID, At: s.now(), Reason: importReason(p.rep, r.Line)},
+			MemberIDs: []string{}, ManagerIDs: []string{}}
+		if found := orgs.byName[intake.Fold(in.Name)]; !m.plan(s, im, p, r.Line, in.Name, found, fresh) {
 			p.problem(r.Line, res.Columns["name"], models.RuleAmbiguous, "", "%d organisations are called %q; correct them one by one", len(found), in.Name)
 		}
 	}
@@ -613,6 +629,16 @@ func (s *Imports) planBases(ctx context.Context, im *importer, res *intake.Resul
 		k := intake.Fold(b.Name) + "\x00" + b.District
 		byKey[k] = append(byKey[k], b)
 	}
+	m := matched[models.Base]{kind: models.KindBase, action: models.AuditBaseImport, idOf: func(b *models.Base) string { return b.ID }, fields: baseFields,
+		set: func(dst, src *models.Base) {
+			dst.Kind, dst.Industries, dst.OperatorOrgIDs, dst.EstablishedOn, dst.Capacity = src.Kind, src.Industries, src.OperatorOrgIDs, src.EstablishedOn, src.Capacity
+			// A co-operator the file names as an operator is one.
+			dst.PendingOperatorIDs = slices.DeleteFunc(slices.Clone(dst.PendingOperatorIDs), func(id string) bool { return slices.Contains(dst.OperatorOrgIDs, id) })
+		},
+		create: s.Store.CreateBase,
+		update: func(ctx context.Context, id string, fn func(*models.Base) error) (*models.Base, error) {
+			return s.Store.UpdateBase(ctx, id, 0, fn)
+		}}
 	for _, r := range res.Bases {
 		var ops []string
 		ok := true
@@ -629,48 +655,11 @@ func (s *Imports) planBases(ctx context.Context, im *importer, res *intake.Resul
 		if !ok {
 			continue
 		}
-		label := r.Name
-		switch found := byKey[intake.Fold(r.Name)+"\x00"+r.District]; len(found) {
-		case 0:
-			b := &models.Base{Name: strings.TrimSpace(r.Name), Kind: r.Kind, District: r.District, Industries: nonNil(r.Industries),
-				OperatorOrgIDs: ops, PendingOperatorIDs: []string{}, EstablishedOn: r.EstablishedOn, Capacity: r.Capacity,
-				Status: models.StatusVerified, Decision: &models.Decision{By: im.actor.ID, At: s.now(), Reason: importReason(p.rep, r.Line)},
-				RegisteredBy: im.actor.ID}
-			p.line(models.ImportLine{Row: r.Line, Outcome: models.RowCreated, Label: label})
-			p.writes = append(p.writes, func(ctx context.Context) error {
-				if err := s.Store.CreateBase(ctx, b); err != nil {
-					return err
-				}
-				s.audit(ctx, im.actor, models.AuditBaseImport, models.KindBase, b.ID, nil, baseFields(b), importReason(p.rep, r.Line))
-				return nil
-			})
-		case 1:
-			cur := found[0]
-			next := *cur
-			next.Kind, next.Industries, next.OperatorOrgIDs, next.EstablishedOn, next.Capacity = r.Kind, nonNil(r.Industries), ops, r.EstablishedOn, r.Capacity
-			changes := fieldChanges(baseFields(cur), baseFields(&next))
-			if len(changes) == 0 {
-				p.line(models.ImportLine{Row: r.Line, Outcome: models.RowUnchanged, Label: label, RecordID: cur.ID})
-				continue
-			}
-			p.line(models.ImportLine{Row: r.Line, Outcome: models.RowUpdated, Label: label, RecordID: cur.ID, Changes: changes})
-			p.writes = append(p.writes, func(ctx context.Context) error {
-				var before, after map[string]any
-				b, err := s.Store.UpdateBase(ctx, cur.ID, 0, func(b *models.Base) error {
-					before = baseFields(b)
-					b.Kind, b.Industries, b.EstablishedOn, b.Capacity = next.Kind, next.Industries, next.EstablishedOn, next.Capacity
-					b.OperatorOrgIDs = next.OperatorOrgIDs
-					b.PendingOperatorIDs = slices.DeleteFunc(b.PendingOperatorIDs, func(id string) bool { return slices.Contains(b.OperatorOrgIDs, id) })
-					after = baseFields(b)
-					return nil
-				})
-				if err != nil {
-					return err
-				}
-				s.audit(ctx, im.actor, models.AuditBaseImport, models.KindBase, b.ID, before, after, importReason(p.rep, r.Line))
-				return nil
-			})
-		default:
+		fresh := &models.Base{Name: strings.TrimSpace(r.Name), Kind: r.Kind, District: r.District, Industries: nonNil(r.Industries),
+			OperatorOrgIDs: ops, PendingOperatorIDs: []string{}, EstablishedOn: r.EstablishedOn, Capacity: r.Capacity,
+			Status: models.StatusVerified, Decision: &models.Decision{By: im.actor.ID, At: s.now(), Reason: importReason(p.rep, r.Line)},
+			RegisteredBy: im.actor.ID}
+		if found := byKey[intake.Fold(r.Name)+"\x00"+r.District]; !m.plan(s, im, p, r.Line, r.Name, found, fresh) {
 			p.problem(r.Line, res.Columns["name"], models.RuleAmbiguous, "", "%d bases in this district are called %q; correct them one by one", len(found), r.Name)
 		}
 	}
@@ -701,13 +690,13 @@ func baseFields(b *models.Base) map[string]any {
 		"status": string(b.Status)}
 }
 
-// fieldChanges are the fields whose values differ, before → after.
+// fieldChanges are the fields whose values differ, before → after, as
+// text (an import's line shows them).
 func fieldChanges(before, after map[string]any) map[string][2]string {
-	out := map[string][2]string{}
-	for k, v := range after {
-		if a, b := fmt.Sprint(before[k]), fmt.Sprint(v); a != b {
-			out[k] = [2]string{a, b}
-		}
+	b, a := changedFields(before, after)
+	out := make(map[string][2]string, len(a))
+	for k, v := range a {
+		out[k] = [2]string{fmt.Sprint(b[k]), fmt.Sprint(v)}
 	}
 	return out
 }

@@ -22,6 +22,18 @@ func recordFields(r *models.Recruitment) map[string]any {
 		"high_end": r.HighEnd, "district": r.District, "industry": r.Industry}
 }
 
+// changedFields keeps, of two views of the same fields, those whose values
+// differ: what a correction records before and after.
+func changedFields(before, after map[string]any) (map[string]any, map[string]any) {
+	b, a := map[string]any{}, map[string]any{}
+	for k, v := range after {
+		if fmt.Sprint(before[k]) != fmt.Sprint(v) {
+			b[k], a[k] = before[k], v
+		}
+	}
+	return b, a
+}
+
 // Report implements models.RecruitmentService.
 func (s *Recruitments) Report(ctx context.Context, actor *models.User, in models.RecruitmentInput) (*models.Recruitment, error) {
 	r, err := s.Draft(ctx, actor, in)
@@ -259,18 +271,11 @@ func (s *Recruitments) Correct(ctx context.Context, actor *models.User, id strin
 		if in.Status != nil {
 			r.Status = *in.Status
 		}
-		after = recordFields(r)
-		changedBefore, changedAfter := map[string]any{}, map[string]any{}
-		for k, v := range after {
-			if fmt.Sprint(before[k]) != fmt.Sprint(v) {
-				changedBefore[k], changedAfter[k] = before[k], v
-			}
-		}
-		if len(changedAfter) == 0 {
+		before, after = changedFields(before, recordFields(r))
+		if len(after) == 0 {
 			return &models.Error{Code: models.CodeValidation, Message: "the correction changes nothing",
 				Fields: map[string]string{"reason": "a correction must change at least one field"}, Rules: map[string]models.FieldRule{"reason": {Rule: models.RuleNoChange}}}
 		}
-		before, after = changedBefore, changedAfter
 		r.Corrections = append(r.Corrections, models.Correction{At: s.now(), By: actor.ID, Reason: in.Reason, Before: before, After: after})
 		return nil
 	})
