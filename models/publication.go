@@ -37,23 +37,9 @@ type PublishedFigures struct {
 	Recruitment []Breakdown    `json:"recruitment"`
 	Bases       []Breakdown    `json:"bases"`
 	// Labels are the vocabularies the figures are labelled with, as they
-	// were: a later edit of the taxonomy does not change a publication's
-	// files.
-	Labels PublishedLabels `json:"labels"`
-}
-
-// PublishedLabels are the vocabularies of a publication.
-type PublishedLabels struct {
-	Districts  []Term `json:"districts"`
-	Industries []Term `json:"industries"`
-	Origins    []Term `json:"origins"`
-	Levels     []Term `json:"levels"`
-	BaseKinds  []Term `json:"base_kinds"`
-}
-
-// Taxonomy is the labels as a taxonomy (for the report writers).
-func (l PublishedLabels) Taxonomy() *Taxonomy {
-	return &Taxonomy{Districts: l.Districts, Industries: l.Industries, Origins: l.Origins, Levels: l.Levels, BaseKinds: l.BaseKinds}
+	// were (districts, industries, origins, levels, base kinds): a later
+	// edit of the taxonomy does not change a publication's files.
+	Labels Taxonomy `json:"labels"`
 }
 
 // Total is the period's people counted.

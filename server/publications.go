@@ -76,10 +76,10 @@ func (s *Server) handlePublicationFile(format string) fiber.Handler {
 		var buf bytes.Buffer
 		switch format {
 		case "xlsx":
-			err = report.XLSX(&buf, figs.Report(), figs.Labels.Taxonomy())
+			err = report.XLSX(&buf, figs.Report(), &figs.Labels)
 			c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 		default:
-			err = report.CSV(&buf, figs.Report(), figs.Labels.Taxonomy())
+			err = report.CSV(&buf, figs.Report(), &figs.Labels)
 			c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 		}
 		if err != nil {

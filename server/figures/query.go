@@ -516,20 +516,15 @@ func (f *Figures) Report(ts []models.Target, yr int, records bool) *models.Repor
 	return r
 }
 
-// PeriodBreakdowns returns the breakdowns of GET /stats/recruitment
+// Slice returns the breakdowns of GET /stats/recruitment
 // (models.RecruitmentDims) for the people counted in year yr whose counting
-// record is dated in the months from..to: a quarter's figures, or the
-// year's (1..12, equal to Recruitment's). Each person counts where their
-// earliest record of the year says, so a person counted in a quarter is not
-// counted again in a later one.
-func (f *Figures) PeriodBreakdowns(yr, from, to int) []models.Breakdown {
-	return f.Slice(yr, from, to, "", models.SliceFilter{})
-}
-
-// Slice is PeriodBreakdowns of the people counted under a district, an
-// industry and an origin (each "" for any), up to a day of the year
-// ("MM-DD", "" for all): what the dashboard shows filtered, and the same
-// point of the previous year.
+// record is dated in the months from..to (a quarter, or the year: 1..12
+// equals Recruitment's), up to a day of the year ("MM-DD", "" for all), and
+// under a district, an industry and an origin (each "" for any): a
+// publication's figures, the dashboard filtered, the same point of the
+// previous year. Each person counts where their earliest record of the year
+// says, so a person counted in a quarter is not counted again in a later
+// one.
 func (f *Figures) Slice(yr, from, to int, upTo string, flt models.SliceFilter) []models.Breakdown {
 	f.mu.RLock()
 	defer f.mu.RUnlock()

@@ -41,8 +41,8 @@ func (s *Publications) figuresOf(ctx context.Context, period string) (*models.Pu
 		return nil, err
 	}
 	p := &models.PublishedFigures{Period: models.PeriodName(year, quarter), Year: year, Quarter: quarter, AsOf: s.now(),
-		Targets: targets, Recruitment: s.stats.figures.PeriodBreakdowns(year, from, to),
-		Labels: models.PublishedLabels{Districts: tax.Districts, Industries: tax.Industries, Origins: tax.Origins, Levels: tax.Levels, BaseKinds: tax.BaseKinds}}
+		Targets: targets, Recruitment: s.stats.figures.Slice(year, from, to, "", models.SliceFilter{}),
+		Labels: models.Taxonomy{Districts: tax.Districts, Industries: tax.Industries, Origins: tax.Origins, Levels: tax.Levels, BaseKinds: tax.BaseKinds}}
 	for _, by := range []string{models.ByKind, models.ByDistrict} {
 		b, err := s.stats.figures.Bases(by)
 		if err != nil {
@@ -98,12 +98,13 @@ func (s *Publications) Publish(ctx context.Context, actor *models.User, in model
 	}
 	s.audit(ctx, actor, models.AuditPublish, models.KindStats, p.ID, nil,
 		map[string]any{"period": p.Period, "sha256": p.SHA256, "total": figs.Total()}, "")
-	return s.revised(ctx, actor, p)
+	return s.revised(actor, p)
 }
 
 // revised sets how far the live figures are from the published ones, for
-// those who may read the live figures.
-func (s *Publications) revised(ctx context.Context, actor *models.User, p *models.Publication) (*models.Publication, error) {
+// those who may read the live figures: the period's people counted now,
+// less those it counted then.
+func (s *Publications) revised(actor *models.User, p *models.Publication) (*models.Publication, error) {
 	if s.stats.canRead(actor) != nil {
 		return p, nil
 	}
@@ -111,11 +112,11 @@ func (s *Publications) revised(ctx context.Context, actor *models.User, p *model
 	if err := json.Unmarshal(p.Figures, &then); err != nil {
 		return nil, models.Internal("service.Publications", err)
 	}
-	now, err := s.figuresOf(ctx, p.Period)
+	year, _, from, to, err := models.ParsePeriod(p.Period)
 	if err != nil {
-		return nil, err
+		return nil, models.Internal("service.Publications", err)
 	}
-	d := now.Total() - then.Total()
+	d := s.stats.figures.Slice(year, from, to, "", models.SliceFilter{})[0].Total - then.Total()
 	p.Revised = &d
 	return p, nil
 }
@@ -136,7 +137,7 @@ func (s *Publications) List(ctx context.Context, actor *models.User, year int, p
 	from := min((page.Page-1)*page.PerPage, total)
 	items = items[from:min(from+page.PerPage, total)]
 	for i, p := range items {
-		if items[i], err = s.revised(ctx, actor, p); err != nil {
+		if items[i], err = s.revised(actor, p); err != nil {
 			return nil, err
 		}
 	}
@@ -152,5 +153,5 @@ func (s *Publications) Get(ctx context.Context, actor *models.User, id string) (
 	if err != nil {
 		return nil, err
 	}
-	return s.revised(ctx, actor, p)
+	return s.revised(actor, p)
 }

@@ -21,10 +21,9 @@ type Figures interface {
 	Lagging(goal float64, year int, districts, industries []string) models.Lagging
 	Report(ts []models.Target, year int, records bool) *models.Report
 	Recount(ctx context.Context) (*models.RecountResult, error)
-	// PeriodBreakdowns are the recruitment breakdowns of the people whose
-	// counting record is dated in the months from..to of a year.
-	PeriodBreakdowns(year, from, to int) []models.Breakdown
-	// Slice is PeriodBreakdowns under a filter, up to a day ("MM-DD").
+	// Slice is the recruitment breakdowns of the people whose counting
+	// record is dated in the months from..to of a year, up to a day
+	// ("MM-DD", "" for all), under a filter.
 	Slice(year, from, to int, upTo string, f models.SliceFilter) []models.Breakdown
 }
 
@@ -237,8 +236,10 @@ func (s *Stats) Slice(ctx context.Context, actor *models.User, year int, f model
 		m, _ := strconv.Atoi(g.Key)
 		out.Quarters[(m-1)/3] += g.Count
 	}
-	out.SamePoint = models.SamePoint{Day: day, This: s.figures.Slice(year, 1, 12, day, f)[0].Total,
-		Previous: s.figures.Slice(year-1, 1, 12, day, f)[0].Total}
+	out.SamePoint = models.SamePoint{Day: day, This: out.Total, Previous: s.figures.Slice(year-1, 1, 12, day, f)[0].Total}
+	if day != "12-31" {
+		out.SamePoint.This = s.figures.Slice(year, 1, 12, day, f)[0].Total
+	}
 	return out, nil
 }
 
