@@ -18,12 +18,7 @@ import (
 // by name, changes that report and withdraws it.
 func TestBrowserHiringJourney(t *testing.T) {
 	began := time.Now()
-	a := start(t, map[string]string{
-		"ADDR": "127.0.0.1:0", "DATA_DIR": t.TempDir(),
-		"ADMIN_EMAIL": "admin@example.com", "ADMIN_PASSWORD": journeyPassword,
-	})
-	defer a.stop(t)
-	defer serverErrors(t, a)
+	a := startJourney(t, nil)
 	must := func(want int, method, path, token string, body any) map[string]any {
 		t.Helper()
 		code, got := a.call(t, method, path, token, body)

@@ -20,12 +20,7 @@ import (
 // the imports; an organisation's member imports the organisation's hires
 // from its recruitments page.
 func TestImportInTheBrowser(t *testing.T) {
-	a := start(t, map[string]string{
-		"ADDR": "127.0.0.1:0", "DATA_DIR": t.TempDir(),
-		"ADMIN_EMAIL": "admin@example.com", "ADMIN_PASSWORD": journeyPassword,
-	})
-	defer a.stop(t)
-	defer serverErrors(t, a)
+	a := startJourney(t, nil)
 	api := journeyAPI{t, a}
 	admin, bureau, member, org := api.officerAndOrg(map[string]any{"name": "山海游戏工作室", "industries": []string{"games"}})
 

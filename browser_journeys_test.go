@@ -32,12 +32,7 @@ const journeyPassword = "a long journey password"
 // elsewhere.
 func TestBrowserJourneys(t *testing.T) {
 	began := time.Now()
-	a := start(t, map[string]string{
-		"ADDR": "127.0.0.1:0", "DATA_DIR": t.TempDir(),
-		"ADMIN_EMAIL": "admin@example.com", "ADMIN_PASSWORD": journeyPassword,
-	})
-	defer a.stop(t)
-	defer serverErrors(t, a)
+	a := startJourney(t, nil)
 	b := newBrowser(t, a.base)
 	defer b.check()
 

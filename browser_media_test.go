@@ -50,12 +50,7 @@ func writePNG(t *testing.T, path string, w, h int, c, band color.Color) {
 // the gallery in the new order; a member of an organisation sees the photo
 // and the gallery, and opens the large view in the lightbox.
 func TestPortfolioImagesInTheBrowser(t *testing.T) {
-	a := start(t, map[string]string{
-		"ADDR": "127.0.0.1:0", "DATA_DIR": t.TempDir(),
-		"ADMIN_EMAIL": "admin@example.com", "ADMIN_PASSWORD": journeyPassword,
-	})
-	defer a.stop(t)
-	defer serverErrors(t, a)
+	a := startJourney(t, nil)
 
 	api := journeyAPI{t, a}
 	call, register := api.call, api.register

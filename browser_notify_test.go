@@ -34,13 +34,9 @@ func TestBrowserNotificationJourneys(t *testing.T) {
 	// so that the links in the mails point at this very server.
 	addr := freePort(t)
 	public := "http://" + addr
-	a := start(t, map[string]string{
-		"ADDR": addr, "DATA_DIR": t.TempDir(),
-		"ADMIN_EMAIL": "admin@example.com", "ADMIN_PASSWORD": journeyPassword,
+	a := startJourney(t, map[string]string{"ADDR": addr,
 		"SMTP_URL": smtpSrv.url(), "MAIL_FROM": "深圳数字创意人才平台 <noreply@talent.example.cn>", "PUBLIC_URL": public,
 	})
-	defer a.stop(t)
-	defer serverErrors(t, a)
 	if a.base != public {
 		t.Fatalf("the server listens on %s, PUBLIC_URL is %s", a.base, public)
 	}

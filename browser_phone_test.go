@@ -60,12 +60,7 @@ const phoneCheck = `(() => {
 // faults before (phone-*.png).
 func TestEveryPageOnAPhone(t *testing.T) {
 	began := time.Now()
-	a := start(t, map[string]string{
-		"ADDR": "127.0.0.1:0", "DATA_DIR": t.TempDir(),
-		"ADMIN_EMAIL": "admin@example.com", "ADMIN_PASSWORD": journeyPassword,
-	})
-	defer a.stop(t)
-	defer serverErrors(t, a)
+	a := startJourney(t, nil)
 
 	// ---- The world, through the API. ----
 	api := journeyAPI{t, a}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"os"
 	"os/exec"
@@ -449,4 +450,17 @@ func (b *browser) fits(ctx context.Context, what string) {
 	for _, f := range faults {
 		b.t.Errorf("%s at 390px: %s", what, f)
 	}
+}
+
+// startJourney starts the server of a browser journey, whose admin signs in
+// with journeyPassword, with env added; it stops it when the test ends,
+// after printing the server's errors if the test failed.
+func startJourney(t *testing.T, env map[string]string) *instance {
+	t.Helper()
+	all := map[string]string{"ADDR": "127.0.0.1:0", "DATA_DIR": t.TempDir(), "ADMIN_EMAIL": "admin@example.com", "ADMIN_PASSWORD": journeyPassword}
+	maps.Copy(all, env)
+	a := start(t, all)
+	t.Cleanup(func() { a.stop(t) })
+	t.Cleanup(func() { serverErrors(t, a) })
+	return a
 }
