@@ -55,6 +55,9 @@ const (
 	AuditBaseImport          = "base.import"
 	AuditIdentityLink        = "talent.identity_link"
 	AuditPublish             = "figures.publish"
+	AuditTeamInvite          = "team.invite"
+	AuditCallReviewer        = "call.reviewer"
+	AuditEntryDecide         = "entry.decide"
 )
 
 // AuditFilter selects audit entries for GET /audit.

@@ -42,6 +42,8 @@ const (
 	ActMoveAsCreator Action = "move_as_creator"
 	ActCreateStaff   Action = "create_staff"
 	ActManageUsers   Action = "manage_users"
+	ActReview        Action = "review" // a call's reviewer scores its entries
+	ActDecide        Action = "decide" // a call's incubator decides its entries
 )
 
 // Resource describes an object for authorization: who owns it and what
@@ -61,6 +63,11 @@ type Resource struct {
 	// Managers of an organisation (Org.Managers; they manage it while
 	// they are its members).
 	Managers []string
+	// Members are a team's accounts (a team, a team's entry); for a call,
+	// its reviewers.
+	Members []string
+	// Reviewers of the call an entry is for.
+	Reviewers []string
 }
 
 // Resource describes the profile for Authorize.
@@ -147,6 +154,14 @@ func CanSee(p *User, r Resource) bool {
 		return p.Is(RoleBureau, RoleAdmin) || r.member(p)
 	case KindAudit, KindStats:
 		return p.Is(RoleBureau, RoleAdmin)
+	case KindTeam, KindCall:
+		// Teams and calls are shown to everyone signed in (incubators look
+		// for teams, teams for calls).
+		return p != nil
+	case KindEntry:
+		// The applicants, the call's incubator and its reviewers.
+		return p != nil && (p.ID == r.OwnerID || slices.Contains(r.Members, p.ID) || r.member(p) ||
+			slices.Contains(r.Reviewers, p.ID))
 	}
 	return false
 }
@@ -200,6 +215,29 @@ func allowed(p *User, act Action, r Resource) bool {
 			// (while it is reported: the service's state rule).
 			return r.member(p)
 		}
+	case KindTeam:
+		switch act {
+		case ActUpdate, ActAddMember, ActManageMembers:
+			return p.ID == r.OwnerID
+		case ActApply:
+			return slices.Contains(r.Members, p.ID)
+		}
+	case KindCall:
+		switch act {
+		case ActUpdate, ActDecide:
+			return r.member(p)
+		case ActReview:
+			return slices.Contains(r.Members, p.ID)
+		}
+	case KindEntry:
+		switch act {
+		case ActUpdate:
+			return p.ID == r.OwnerID || slices.Contains(r.Members, p.ID)
+		case ActDecide:
+			return r.member(p)
+		case ActReview:
+			return slices.Contains(r.Reviewers, p.ID)
+		}
 	case KindTaxonomy, KindStats:
 		// Targets, taxonomies and recounts are the platform operator's.
 		return act == ActUpdate && p.Role == RoleAdmin
@@ -223,6 +261,8 @@ const (
 	ActReviewVocabulary Action = "review_vocabulary" // admins accept or reject mined synonym pairs
 	ActImport           Action = "import"            // the bureau imports spreadsheets; members of an organisation its hires
 	ActPublish          Action = "publish"           // the bureau publishes a period's figures
+	ActFoundTeam        Action = "found_team"        // creators found startup teams
+	ActOpenCall         Action = "open_call"         // members of a verified organisation open calls
 )
 
 // permits are, for each action on no particular object, the roles that
@@ -244,12 +284,14 @@ var permits = map[Action]struct {
 	ActListRecruitments: {roles: []Role{RoleOrg, RoleBureau, RoleAdmin}, member: true,
 		msg: "recruitment records are seen by the bureau, admins and the reporting organisation"},
 	// Admin accounts keep the platform running: another admin removes one.
-	ActDeleteOwnAccount: {roles: []Role{RoleCreator, RoleOrg, RoleBureau}, msg: "admin accounts cannot delete themselves"},
+	ActDeleteOwnAccount: {roles: []Role{RoleCreator, RoleOrg, RoleBureau, RoleReviewer}, msg: "admin accounts cannot delete themselves"},
 	ActManageUsers:      {roles: []Role{RoleAdmin}, msg: "only an admin can manage accounts"},
 	ActReviewVocabulary: {roles: []Role{RoleAdmin}, msg: "only an admin reviews the vocabulary"},
 	ActImport: {roles: []Role{RoleBureau, RoleOrg}, member: true,
 		msg: "spreadsheets are imported by the bureau, and an organisation's hires by its members"},
-	ActPublish: {roles: []Role{RoleBureau}, msg: "only the bureau publishes figures"},
+	ActPublish:   {roles: []Role{RoleBureau}, msg: "only the bureau publishes figures"},
+	ActFoundTeam: {roles: []Role{RoleCreator}, msg: "only creators found teams"},
+	ActOpenCall:  {roles: []Role{RoleOrg}, member: true, msg: "only members of an organisation open calls"},
 }
 
 // Permit decides an action on no particular object (Authorize decides

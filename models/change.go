@@ -20,7 +20,8 @@ const (
 )
 
 // FeedCollections lists the collections of the change feed.
-var FeedCollections = []string{CollTalents, CollOrgs, CollBases, CollProjects, CollApplications, CollRecruitments, CollAudit}
+var FeedCollections = []string{CollTalents, CollOrgs, CollBases, CollProjects, CollApplications, CollRecruitments, CollAudit,
+	CollTeams, CollCalls, CollEntries, CollMilestones}
 
 // Change is one entry of the change feed: document ID of collection Coll
 // now has Version, or was deleted. Doc carries the document (a *Talent,

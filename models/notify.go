@@ -115,6 +115,9 @@ type MailRequest struct {
 const (
 	MailPasswordReset = "password_reset"
 	MailVerifyEmail   = "verify_email"
+	// MailReviewerInvite invites an outside expert to review a call, with a
+	// link that sets the new reviewer account's password.
+	MailReviewerInvite = "reviewer_invite"
 )
 
 // Mailer takes mail to send: it stores it (an outbox) and a worker sends

@@ -96,12 +96,18 @@ const (
 	RefusalProjectHasApplicants Refusal = "project_applicants"
 	RefusalOrgNotVerified       Refusal = "org_not_verified" // Param: the status
 	RefusalNotHired             Refusal = "not_hired"
+	RefusalCallNotOpen          Refusal = "call_not_open"        // Param: the first day
+	RefusalCallClosed           Refusal = "call_closed"          // Param: the last day
+	RefusalConflictOfInterest   Refusal = "conflict_of_interest" // a reviewer in the applying team
+	RefusalTooFewReviews        Refusal = "too_few_reviews"
+	RefusalCohortFull           Refusal = "cohort_full" // Param: the seats
 )
 
 // Refusals lists every refusal the UI explains (the locale test reads it).
 var Refusals = []Refusal{RefusalProjectClosed, RefusalProfileFirst, RefusalInOrg, RefusalLastManager, RefusalManagerStays,
 	RefusalAlreadyDecided, RefusalNotDecided, RefusalNotWithdrawable, RefusalIllegalMove, RefusalNotInvited,
-	RefusalProjectHasApplicants, RefusalOrgNotVerified, RefusalNotHired}
+	RefusalProjectHasApplicants, RefusalOrgNotVerified, RefusalNotHired, RefusalCallNotOpen, RefusalCallClosed,
+	RefusalConflictOfInterest, RefusalTooFewReviews, RefusalCohortFull}
 
 // Refusef is Errorf with the refusal named for the UI.
 func Refusef(code Code, refusal Refusal, param, format string, args ...any) *Error {

@@ -25,6 +25,7 @@ type Services struct {
 	Media         MediaService
 	Imports       ImportService
 	Publications  PublicationService
+	Incubation    IncubationService
 	// Vocabulary is nil where no index mines synonyms (its routes answer
 	// 503).
 	Vocabulary Vocabulary

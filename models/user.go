@@ -17,6 +17,10 @@ const (
 	RoleOrg     Role = "org"
 	RoleBureau  Role = "bureau"
 	RoleAdmin   Role = "admin"
+	// RoleReviewer is an outside expert's account, made by an incubator
+	// that invites the expert to review its calls: it reviews the calls
+	// that name it and does nothing else.
+	RoleReviewer Role = "reviewer"
 )
 
 // User is an account. The password hash never leaves the store.

@@ -164,6 +164,28 @@ func (a *Accounts) sendReset(ctx context.Context, u *models.User) error {
 		Kind: models.MailPasswordReset, Title: t.title, Body: t.body, Link: "/password-reset/confirm?t=" + token, Security: true})
 }
 
+// InviteReviewer makes the reviewer account of an outside expert, with a
+// password no one knows, and mails the expert a link that sets it (the
+// link proves the address, as a reset's does).
+func (a *Accounts) InviteReviewer(ctx context.Context, email, name, lang string) (*models.User, error) {
+	secret, _, err := newToken()
+	if err != nil {
+		return nil, err
+	}
+	u := &models.User{Email: email, Name: name, Role: models.RoleReviewer, Language: lang}
+	if err := a.createUser(ctx, a.hasher, u, secret); err != nil {
+		return nil, err
+	}
+	token, err := a.issue(ctx, u, models.TokenPasswordReset, a.cfg.VerifyTTL, false)
+	if err != nil {
+		return nil, err
+	}
+	lang = langOf(u)
+	t := mailTexts[lang][models.MailReviewerInvite]
+	return u, a.cfg.Mailer.Send(ctx, &models.MailRequest{Key: "reviewer:" + tokenID(token), UserID: u.ID, To: u.Email, Lang: lang,
+		Kind: models.MailReviewerInvite, Title: t.title, Body: t.body, Link: "/password-reset/confirm?t=" + token, Security: true})
+}
+
 func (a *Accounts) sendVerification(ctx context.Context, u *models.User, first bool) error {
 	token, err := a.issue(ctx, u, models.TokenVerifyEmail, a.cfg.VerifyTTL, first)
 	if err != nil {
@@ -549,6 +571,8 @@ var mailTexts = map[string]map[string]mailText{
 	models.LangZH: {
 		models.MailPasswordReset: {"重置您的 talenthub 密码",
 			"有人（希望是您本人）请求重置此账号的密码。请在 30 分钟内打开下面的链接设置新密码，链接只能使用一次。如果不是您本人操作，请忽略本邮件，您的密码不会改变。"},
+		models.MailReviewerInvite: {"邀请您评审 talenthub 上的孵化项目征集",
+			"一家孵化机构邀请您担任其孵化项目征集的评审专家，并为您创建了评审账号。请在 7 天内打开下面的链接设置密码，链接只能使用一次。此账号只能评审邀请您的征集。"},
 		models.MailVerifyEmail: {"请验证您的邮箱地址",
 			"请打开下面的链接，确认此邮箱地址属于您。链接 7 天内有效，只能使用一次。"},
 		models.NotePasswordChanged: {"您的密码已更改",
@@ -559,6 +583,8 @@ var mailTexts = map[string]map[string]mailText{
 	models.LangEN: {
 		models.MailPasswordReset: {"Reset your talenthub password",
 			"Someone (we hope you) asked to reset the password of this account. Open the link below within 30 minutes to choose a new password; it works once. If it was not you, ignore this mail: your password stays as it is."},
+		models.MailReviewerInvite: {"You are invited to review an incubation call on talenthub",
+			"An incubator invited you to review the entries of its call and made you a reviewer account. Open the link below within 7 days to set its password; it works once. The account reviews the calls that invite it and nothing else."},
 		models.MailVerifyEmail: {"Verify your email address",
 			"Open the link below to confirm that this address is yours. The link works once, for 7 days."},
 		models.NotePasswordChanged: {"Your password was changed",

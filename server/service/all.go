@@ -33,6 +33,7 @@ type All struct {
 	Media         *Media
 	Imports       *Imports
 	Publications  *Publications
+	Incubation    *Incubation
 	// Vocabulary is nil without an index that mines synonyms.
 	Vocabulary *Vocabulary
 	// Mailer takes the mail that services send; Mail serves preferences,
@@ -46,7 +47,7 @@ func (a *All) Models() models.Services {
 	m := models.Services{Accounts: a.Accounts, Talents: a.Talents, Orgs: a.Orgs, Bases: a.Bases, Projects: a.Projects,
 		Applications: a.Applications, Recruitments: a.Recruitments, Audit: a.Audit, Taxonomies: a.Taxonomies, Stats: a.Stats, Mail: a.Mail,
 		Notifications: a.Notifications, SavedSearches: a.SavedSearches, Messages: a.Messages, Desk: a.Desk, Media: a.Media,
-		Imports: a.Imports, Publications: a.Publications}
+		Imports: a.Imports, Publications: a.Publications, Incubation: a.Incubation}
 	if a.Vocabulary != nil {
 		m.Vocabulary = a.Vocabulary
 	}
@@ -115,9 +116,15 @@ func New(cfg Config) *All {
 		vocab = NewVocabulary(st, vi, now, logger)
 	}
 	stats := NewStats(d, figures, st)
+	accounts := NewAccounts(st, st, st, st, acc)
+	var teams models.TeamSearcher
+	if ts, ok := index.(models.TeamSearcher); ok {
+		teams = ts
+	}
 	return &All{
+		Incubation:    NewIncubation(d, teams, accounts),
 		Vocabulary:    vocab,
-		Accounts:      NewAccounts(st, st, st, st, acc),
+		Accounts:      accounts,
 		Talents:       NewTalents(d),
 		Orgs:          NewOrgs(d),
 		Bases:         NewBases(d),

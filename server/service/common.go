@@ -56,6 +56,7 @@ type Stores interface {
 	models.IdentityStore
 	models.PublicationStore
 	models.LockStore
+	models.IncubationStore
 	UserSessions(ctx context.Context, userID string) ([]*models.Session, error)
 	BeginErasure(ctx context.Context, e models.Erasure) error
 	EndErasure(ctx context.Context, talentID string) error

@@ -146,6 +146,14 @@ func (s *Store) feedColl(coll string) (*mongo.Collection, func() modelOf, error)
 		return s.recruitments, func() modelOf { return new(recruitmentDoc) }, nil
 	case models.CollAudit:
 		return s.audit, func() modelOf { return new(auditDoc) }, nil
+	case models.CollTeams:
+		return s.db.Collection(coll), func() modelOf { return new(teamDoc) }, nil
+	case models.CollCalls:
+		return s.db.Collection(coll), func() modelOf { return new(callDoc) }, nil
+	case models.CollEntries:
+		return s.db.Collection(coll), func() modelOf { return new(entryDoc) }, nil
+	case models.CollMilestones:
+		return s.db.Collection(coll), func() modelOf { return new(milestoneDoc) }, nil
 	}
 	return nil, nil, fmt.Errorf("store: %q is not a feed collection", coll)
 }

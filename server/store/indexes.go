@@ -33,7 +33,8 @@ var collections = []string{collUsers, collUserEmails, collSessions, collTalents,
 	models.CollOrgs, models.CollBases, models.CollProjects, models.CollApplications, collConsents,
 	models.CollRecruitments, models.CollAudit, collChanges, collErasures, collTargets, collInvites,
 	collMails, collMailPrefs, collMailDigests, collInboxes, collInboxItems, collInboxKeys, collTokens, collSaved, collThreads, collMessages, collNotes, collFavourites,
-	collMedia, collMediaOwner, collImports, collImportRows, collIdentities, collPublications}
+	collMedia, collMediaOwner, collImports, collImportRows, collIdentities, collPublications,
+	models.CollTeams, models.CollCalls, models.CollEntries, models.CollMilestones, collReviews}
 
 // indexes declares every secondary index, in one place. Most lookups are by
 // _id and need none; these serve expiry and maintenance queries.
@@ -86,6 +87,17 @@ var indexes = map[string][]mongo.IndexModel{
 	// One publication per period: the figures of a period never change.
 	collPublications: {
 		{Keys: bson.D{{Key: "period", Value: 1}}, Options: options.Index().SetName("period").SetUnique(true)},
+	},
+	// A call's entries and reviews, a team's milestones: read by the
+	// call's and the team's pages (scans on the embedded database).
+	models.CollEntries: {
+		{Keys: bson.D{{Key: "call_id", Value: 1}}, Options: options.Index().SetName("call_id")},
+	},
+	collReviews: {
+		{Keys: bson.D{{Key: "call_id", Value: 1}}, Options: options.Index().SetName("call_id")},
+	},
+	models.CollMilestones: {
+		{Keys: bson.D{{Key: "team_id", Value: 1}}, Options: options.Index().SetName("team_id")},
 	},
 	models.CollAudit: {
 		{Keys: bson.D{{Key: "resource_id", Value: 1}}, Options: options.Index().SetName("resource_id")},
