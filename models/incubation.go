@@ -381,7 +381,7 @@ func (e *Entry) Decided() bool {
 // call's incubator and reviewers see it once submitted (the service's
 // rule).
 func (e *Entry) Resource(team *Team, reviewers []string) Resource {
-	r := Resource{Kind: KindEntry, OwnerID: e.ApplicantID, OrgIDs: []string{e.OrgID}}
+	r := Resource{Kind: KindEntry, OwnerID: e.ApplicantID, OrgIDs: []string{e.OrgID}, Reviewers: reviewers}
 	if team != nil {
 		r.Members = team.MemberIDs()
 	}
@@ -938,7 +938,7 @@ func ScoreTeamForCall(c *Call, t *Team, text float64) (float64, []Reason) {
 	for _, f := range fs {
 		w := f.weight / total
 		score += w * f.score
-		reasons = append(reasons, Reason{Factor: f.name, Weight: round3(w), Score: round3(f.score), Detail: f.detail})
+		reasons = append(reasons, Reason{Factor: f.name, Weight: math.Round(w*100) / 100, Score: round3(f.score), Detail: f.detail})
 	}
 	return round3(score), reasons
 }
@@ -1038,4 +1038,26 @@ type IncubationStore interface {
 	// teams per call, so these stay small where entries and reviews grow.
 	AcceptedEntries(ctx context.Context) ([]*Entry, error)
 	Milestones(ctx context.Context) ([]*Milestone, error)
+}
+
+// GetVersion returns the team's version, for ETags.
+func (t *Team) GetVersion() int64 { return t.Version }
+
+// GetVersion returns the call's version, for ETags.
+func (c *Call) GetVersion() int64 { return c.Version }
+
+// GetVersion returns the entry's version, for ETags.
+func (e *Entry) GetVersion() int64 { return e.Version }
+
+// GetVersion returns the review's version, for ETags.
+func (r *Review) GetVersion() int64 { return r.Version }
+
+// GetVersion returns the milestone's version, for ETags.
+func (m *Milestone) GetVersion() int64 { return m.Version }
+
+// ValidEntryID reports whether id can be an entry's: a call's id and an
+// applicant's (a team's or a creator's), joined by "-".
+func ValidEntryID(id string) bool {
+	call, applicant, ok := strings.Cut(id, "-")
+	return ok && ValidID(call) && ValidID(applicant)
 }

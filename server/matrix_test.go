@@ -592,7 +592,7 @@ func pendingOrg(suffix string) func(*world, role) target {
 
 func TestAuthorizationMatrix(t *testing.T) {
 	w := newWorld(t)
-	table := rows(w)
+	table := append(rows(w), incubationRows()...)
 	cells := 0
 	for _, rw := range table {
 		for r := anon; r < nRoles; r++ {

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"context"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/szdc/talenthub/models"
@@ -147,6 +149,37 @@ func (s *Server) routes() {
 	api.Get("/admin/reindex", s.requireRole(models.RoleAdmin), s.handleReindexStatus)
 	api.Get("/admin/synonyms", s.requireRole(models.RoleAdmin), s.handleSynonymReview)
 	api.Post("/admin/synonyms", s.requireRole(models.RoleAdmin), s.handleSynonymDecide)
+
+	inc := s.cfg.Incubation
+	api.Post("/teams", s.requireUser, create(inc.CreateTeam, func(t *models.Team) string { return "/api/v1/teams/" + t.ID }))
+	api.Get("/teams", s.requireUser, s.handleTeamSearch)
+	api.Get("/teams/:id", s.requireUser, get(inc.Team))
+	api.Put("/teams/:id", s.requireUser, change(inc.UpdateTeam))
+	api.Post("/teams/:id/members", s.requireUser, act(inc.InviteMember))
+	api.Delete("/teams/:id/members/:user_id", s.requireUser, s.handleTeamMemberRemove)
+	api.Post("/teams/:id/invitation", s.requireUser, s.handleTeamInvitation)
+	api.Get("/teams/:id/matches", s.requireUser, paged(inc.TeamMatches))
+	api.Post("/calls", s.requireUser, create(inc.CreateCall, func(c *models.Call) string { return "/api/v1/calls/" + c.ID }))
+	api.Get("/calls", s.requireUser, s.handleCallList)
+	api.Get("/calls/:id", s.requireUser, get(inc.Call))
+	api.Put("/calls/:id", s.requireUser, change(inc.UpdateCall))
+	api.Post("/calls/:id/reviewers", s.requireUser, act(inc.AddReviewer))
+	api.Delete("/calls/:id/reviewers/:user_id", s.requireUser, s.handleReviewerRemove)
+	api.Post("/calls/:id/entries", s.requireUser, s.handleEntryCreate)
+	api.Get("/calls/:id/entries", s.requireUser, paged(func(ctx context.Context, u *models.User, id string, p models.Page) (*models.List[*models.Entry], error) {
+		return inc.Entries(ctx, u, id, p)
+	}))
+	api.Get("/calls/:id/ranking", s.requireUser, s.handleRanking)
+	api.Get("/calls/:id/cohort", s.requireUser, s.handleCohort)
+	api.Post("/calls/:id/cohort/:team_id/milestones", s.requireUser, s.handleMilestone)
+	api.Get("/calls/:id/matches", s.requireUser, paged(inc.CallMatches))
+	api.Get("/entries", s.requireUser, s.handleMyEntries)
+	api.Get("/entries/:id", s.requireUser, s.handleEntry)
+	api.Patch("/entries/:id", s.requireUser, s.handleEntryUpdate)
+	api.Put("/entries/:id/review", s.requireUser, s.handleReview)
+	api.Get("/entries/:id/reviews", s.requireUser, s.handleReviews)
+	api.Post("/entries/:id/decision", s.requireUser, s.handleDecide)
+	api.Get("/stats/incubation", s.requireUser, s.handleStatsIncubation)
 
 	api.Get("/audit", s.requireUser, s.handleAuditList)
 	api.Get("/taxonomies", s.handleTaxonomyGet)

@@ -777,7 +777,7 @@ func (s *Incubation) Decide(ctx context.Context, actor *models.User, entryID str
 }
 
 // Cohort implements models.IncubationService: the accepted teams with
-// their milestones, to the incubator, the bureau, and the teams' members.
+// their milestones.
 func (s *Incubation) Cohort(ctx context.Context, actor *models.User, callID string) (*models.Cohort, error) {
 	c, err := s.Call(ctx, actor, callID)
 	if err != nil {
@@ -789,12 +789,17 @@ func (s *Incubation) Cohort(ctx context.Context, actor *models.User, callID stri
 	}
 	entries = slices.DeleteFunc(entries, func(e *models.Entry) bool { return e.Status != models.EntryAccepted })
 	slices.SortFunc(entries, func(a, b *models.Entry) int { return cmp.Or(strings.Compare(a.DecidedOn, b.DecidedOn), strings.Compare(a.ID, b.ID)) })
+	// Funding and revenue are the teams' business: the cohort is shown to
+	// the incubator, the bureau and the cohort's own members.
+	allowed := models.Authorize(actor, models.ActUpdate, c.Resource()) == nil || actor.Is(models.RoleBureau, models.RoleAdmin)
 	out := &models.Cohort{Call: c, Teams: []models.CohortTeam{}}
 	for _, e := range entries {
 		ct := models.CohortTeam{Entry: e, Milestones: []*models.Milestone{}}
+		allowed = allowed || e.ApplicantID == actor.ID
 		if e.TeamID != "" {
 			if t, err := s.Store.Team(ctx, e.TeamID); err == nil {
 				ct.Team = t
+				allowed = allowed || slices.Contains(t.MemberIDs(), actor.ID)
 			}
 			ms, err := s.Store.TeamMilestones(ctx, e.TeamID)
 			if err != nil {
@@ -810,6 +815,9 @@ func (s *Incubation) Cohort(ctx context.Context, actor *models.User, callID stri
 			})
 		}
 		out.Teams = append(out.Teams, ct)
+	}
+	if !allowed {
+		return nil, models.Errorf(models.CodeForbidden, "a cohort is seen by its incubator, its teams and the bureau")
 	}
 	out.Outcomes = models.Outcomes(out.Teams)
 	return out, nil
@@ -942,6 +950,9 @@ func (s *Incubation) TeamMatches(ctx context.Context, actor *models.User, teamID
 // the accepted entries and the milestones (see models.CountIncubation).
 func (s *Incubation) Figures(ctx context.Context, actor *models.User, year int) (*models.IncubationFigures, error) {
 	if err := models.Authorize(actor, models.ActRead, models.Resource{Kind: models.KindStats}); err != nil {
+		if models.IsCode(err, models.CodeNotFound) {
+			return nil, models.Errorf(models.CodeForbidden, "the figures are for the bureau and admins")
+		}
 		return nil, err
 	}
 	if year == 0 {
