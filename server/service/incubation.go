@@ -788,7 +788,9 @@ func (s *Incubation) Cohort(ctx context.Context, actor *models.User, callID stri
 		return nil, err
 	}
 	entries = slices.DeleteFunc(entries, func(e *models.Entry) bool { return e.Status != models.EntryAccepted })
-	slices.SortFunc(entries, func(a, b *models.Entry) int { return cmp.Or(strings.Compare(a.DecidedOn, b.DecidedOn), strings.Compare(a.ID, b.ID)) })
+	slices.SortFunc(entries, func(a, b *models.Entry) int {
+		return cmp.Or(strings.Compare(a.DecidedOn, b.DecidedOn), strings.Compare(a.ID, b.ID))
+	})
 	// Funding and revenue are the teams' business: the cohort is shown to
 	// the incubator, the bureau and the cohort's own members.
 	allowed := models.Authorize(actor, models.ActUpdate, c.Resource()) == nil || actor.Is(models.RoleBureau, models.RoleAdmin)
