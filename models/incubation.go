@@ -260,7 +260,7 @@ type CallInput struct {
 	Stages      []TeamStage `json:"stages" validate:"required,min=1,max=5,unique,dive,oneof=idea prototype launched revenue scaling"`
 	Seats       int         `json:"seats" validate:"gte=1,lte=1000"`
 	Opens       string      `json:"opens" validate:"required,date"`
-	Closes      string      `json:"closes" validate:"required,date,gtefield=Opens"`
+	Closes      string      `json:"closes" validate:"required,date"`
 	Individuals bool        `json:"individuals"`
 	Questions   []Question  `json:"questions" validate:"max=30,dive"`
 	Rubric      []Criterion `json:"rubric" validate:"required,min=1,max=20,dive"`
@@ -282,9 +282,12 @@ func (in *CallInput) Normalize() {
 	}
 }
 
-// Check is what the tags cannot say: question and criterion ids are
-// unique.
+// Check is what the tags cannot say: the call closes on or after it
+// opens, and question and criterion ids are unique.
 func (in *CallInput) Check() error {
+	if in.Closes < in.Opens {
+		return FieldProblem(CodeValidation, "closes", RuleDate, "", "must be on or after opens")
+	}
 	seen := map[string]bool{}
 	for i, q := range in.Questions {
 		if seen[q.ID] {

@@ -60,6 +60,18 @@ var noticeTexts = map[string]map[string][2]string{
 		LangZH: {"「{project}」有新消息：{name}", "{name} 在「{project}」的沟通中给您发了一条消息。"},
 		LangEN: {"New message about “{project}” from {name}", "{name} wrote to you about “{project}”."},
 	},
+	NoteTeamInvited: {
+		LangZH: {"{name}邀请您加入团队「{team}」", "{name}邀请您加入创业团队「{team}」。请在团队页面接受或拒绝。"},
+		LangEN: {"{name} invites you to the team “{team}”", "{name} invites you to join the startup team “{team}”. Accept or decline on the team's page."},
+	},
+	NoteReviewerAdded: {
+		LangZH: {"请评审「{call}」", "「{org}」请您评审其孵化征集「{call}」的申请。"},
+		LangEN: {"Please review “{call}”", "“{org}” asks you to review the entries of its call “{call}”."},
+	},
+	NoteEntryDecided: {
+		LangZH: {"「{call}」的申请结果：{status}", "「{org}」对您在「{call}」的申请的决定：{status}。{reason}"},
+		LangEN: {"Your entry to “{call}”: {status}", "“{org}” decided on your entry to “{call}”: {status}. {reason}"},
+	},
 	NotePasswordChanged: {
 		LangZH: {"您的密码已更改", "您账号的密码刚刚被更改，所有登录会话已结束。如果不是您本人操作，请立即重设密码并联系管理员。"},
 		LangEN: {"Your password was changed", "The password of your account was just changed and every session ended. If this was not you, reset your password now and tell an administrator."},
@@ -80,11 +92,12 @@ var noticeWords = map[string]map[string]string{
 	LangZH: {
 		"applied": "已申请", "invited": "已邀请", "shortlisted": "入围", "interviewing": "面试中", "offered": "已发录用",
 		"hired": "已录用", "rejected": "未通过", "withdrawn": "已撤回", "verified": "已认定", "pending": "待审核",
+		"accepted": "已录取", "waitlisted": "候补",
 	},
 	LangEN: {
 		"applied": "applied", "invited": "invited", "shortlisted": "shortlisted", "interviewing": "interviewing",
 		"offered": "offered", "hired": "hired", "rejected": "rejected", "withdrawn": "withdrawn", "verified": "verified",
-		"pending": "pending",
+		"pending": "pending", "accepted": "accepted", "waitlisted": "waitlisted",
 	},
 }
 

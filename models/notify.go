@@ -21,12 +21,15 @@ const (
 	NotePasswordChanged    = "password_changed"    // security notice: the password was changed or reset
 	NoteAccountDisabled    = "account_disabled"    // security notice: an admin disabled the account
 	NoteMessage            = "message"             // a message in an application's thread, to the other side
+	NoteTeamInvited        = "team_invited"        // creator: invited into a startup team
+	NoteReviewerAdded      = "reviewer_added"      // reviewer: asked to review a call's entries
+	NoteEntryDecided       = "entry_decided"       // applicants: the incubator's decision on their entry to a call
 )
 
 // NoteKinds lists every notification kind (preferences, tests).
 var NoteKinds = []string{NoteInvited, NoteMoved, NoteApplied, NoteAccepted, NoteWithdrew, NoteContactShared,
 	NoteOrgDecided, NoteBaseDecided, NoteRecruitmentDecided, NoteMemberInvited, NoteSavedSearch,
-	NotePasswordChanged, NoteAccountDisabled, NoteMessage}
+	NotePasswordChanged, NoteAccountDisabled, NoteMessage, NoteTeamInvited, NoteReviewerAdded, NoteEntryDecided}
 
 // SecurityNote reports whether a kind is a security notice: mailed to the
 // account's address whether or not it is verified, and whatever the

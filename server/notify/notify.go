@@ -259,6 +259,8 @@ func (n *Notifier) auditEvents(ctx context.Context, e *models.AuditEntry) ([]eve
 		}
 		ev.kind, ev.link, ev.recipients = models.NoteRecruitmentDecided, "/org/recruitments", members
 		ev.params = map[string]string{"date": r.Date, "status": status, "reason": e.Reason}
+	case models.AuditTeamInvite, models.AuditCallReviewer, models.AuditEntryDecide:
+		return n.incubationEvent(ctx, e, ev)
 	case models.AuditOrgInvite:
 		member, _ := e.After["member_id"].(string)
 		_, name, err := n.members(ctx, e.ResourceID)
@@ -269,6 +271,76 @@ func (n *Notifier) auditEvents(ctx context.Context, e *models.AuditEntry) ([]eve
 		ev.params = map[string]string{"org": name}
 	default:
 		return nil, nil
+	}
+	return []event{ev}, nil
+}
+
+// incubationEvent is the event of an audited step of incubation: an
+// invitation into a team, a reviewer added to a call, a decision on an
+// entry (to its applicant and the team's members).
+func (n *Notifier) incubationEvent(ctx context.Context, e *models.AuditEntry, ev event) ([]event, error) {
+	doc := func(coll, id string) (any, error) {
+		d, err := n.src.Doc(ctx, coll, id)
+		if models.IsCode(err, models.CodeNotFound) {
+			return nil, nil
+		}
+		return d, err
+	}
+	member, _ := e.After["member_id"].(string)
+	switch e.Action {
+	case models.AuditTeamInvite:
+		d, err := doc(models.CollTeams, e.ResourceID)
+		if d == nil || err != nil {
+			return nil, err
+		}
+		t := d.(*models.Team)
+		founder, _ := t.Member(t.FounderID)
+		ev.kind, ev.link, ev.recipients = models.NoteTeamInvited, "/teams/"+t.ID, []string{member}
+		ev.params = map[string]string{"team": t.Name, "name": founder.Name}
+	case models.AuditCallReviewer:
+		d, err := doc(models.CollCalls, e.ResourceID)
+		if d == nil || err != nil {
+			return nil, err
+		}
+		c := d.(*models.Call)
+		_, org, err := n.members(ctx, c.OrgID)
+		if err != nil {
+			return nil, err
+		}
+		ev.kind, ev.link, ev.recipients = models.NoteReviewerAdded, "/calls/"+c.ID, []string{member}
+		ev.params = map[string]string{"call": c.Title, "org": org}
+	case models.AuditEntryDecide:
+		d, err := doc(models.CollEntries, e.ResourceID)
+		if d == nil || err != nil {
+			return nil, err
+		}
+		en := d.(*models.Entry)
+		cd, err := doc(models.CollCalls, en.CallID)
+		if cd == nil || err != nil {
+			return nil, err
+		}
+		c := cd.(*models.Call)
+		_, org, err := n.members(ctx, c.OrgID)
+		if err != nil {
+			return nil, err
+		}
+		ev.recipients = []string{en.ApplicantID}
+		if en.TeamID != "" {
+			td, err := doc(models.CollTeams, en.TeamID)
+			if err != nil {
+				return nil, err
+			}
+			if td != nil {
+				for _, id := range td.(*models.Team).MemberIDs() {
+					if id != en.ApplicantID {
+						ev.recipients = append(ev.recipients, id)
+					}
+				}
+			}
+		}
+		status, _ := e.After["status"].(string)
+		ev.kind, ev.link = models.NoteEntryDecided, "/calls/"+c.ID
+		ev.params = map[string]string{"call": c.Title, "org": org, "status": status, "reason": e.Reason}
 	}
 	return []event{ev}, nil
 }
