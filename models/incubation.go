@@ -375,6 +375,15 @@ type Entry struct {
 // each.
 func EntryID(callID, applicant string) string { return callID + "-" + applicant }
 
+// Applicant is who applied: the team, or the creator who applied alone
+// (whose milestones are recorded under its account's id).
+func (e *Entry) Applicant() string {
+	if e.TeamID != "" {
+		return e.TeamID
+	}
+	return e.ApplicantID
+}
+
 // Decided reports whether the entry has a decision.
 func (e *Entry) Decided() bool {
 	return e.Status == EntryAccepted || e.Status == EntryWaitlisted || e.Status == EntryRejected
@@ -814,10 +823,7 @@ func CountIncubation(year int, entries []*Entry, milestones []*Milestone) Incuba
 		if e.Status != EntryAccepted {
 			continue
 		}
-		team := e.TeamID
-		if team == "" {
-			team = "u:" + e.ApplicantID
-		}
+		team := e.Applicant()
 		if prev, ok := accepted[team]; !ok || e.DecidedOn < prev.DecidedOn || (e.DecidedOn == prev.DecidedOn && e.ID < prev.ID) {
 			accepted[team] = e
 		}
@@ -884,7 +890,7 @@ func CountIncubation(year int, entries []*Entry, milestones []*Milestone) Incuba
 	}
 	for call, teams := range cohorts {
 		for i := range teams {
-			teams[i].Milestones = byTeamCall[teamKey{call, teams[i].Entry.TeamID}]
+			teams[i].Milestones = byTeamCall[teamKey{call, teams[i].Entry.Applicant()}]
 		}
 		f.Cohorts = append(f.Cohorts, CohortFigures{CallID: call, OrgID: callOrg[call], CohortOutcomes: Outcomes(teams)})
 	}

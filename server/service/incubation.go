@@ -803,19 +803,19 @@ func (s *Incubation) Cohort(ctx context.Context, actor *models.User, callID stri
 				ct.Team = t
 				allowed = allowed || slices.Contains(t.MemberIDs(), actor.ID)
 			}
-			ms, err := s.Store.TeamMilestones(ctx, e.TeamID)
-			if err != nil {
-				return nil, err
-			}
-			for _, m := range ms {
-				if m.CallID == callID {
-					ct.Milestones = append(ct.Milestones, m)
-				}
-			}
-			slices.SortFunc(ct.Milestones, func(a, b *models.Milestone) int {
-				return cmp.Or(strings.Compare(a.Date, b.Date), a.CreatedAt.Compare(b.CreatedAt))
-			})
 		}
+		ms, err := s.Store.TeamMilestones(ctx, e.Applicant())
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range ms {
+			if m.CallID == callID {
+				ct.Milestones = append(ct.Milestones, m)
+			}
+		}
+		slices.SortFunc(ct.Milestones, func(a, b *models.Milestone) int {
+			return cmp.Or(strings.Compare(a.Date, b.Date), a.CreatedAt.Compare(b.CreatedAt))
+		})
 		out.Teams = append(out.Teams, ct)
 	}
 	if !allowed {
