@@ -90,8 +90,54 @@ func indexDoc(doc any) (coll, id string, fields map[string]any, err error) {
 		f := meta(1, d.At, d.At)
 		f["action"], f["resource_type"], f["resource_id"], f["actor_id"] = d.Action, d.ResourceType, d.ResourceID, d.ActorID
 		return models.CollAudit, d.ID, f, nil
+	case *models.Team:
+		f := meta(d.Version, d.CreatedAt, d.UpdatedAt)
+		f["text"] = teamText(d)
+		f[rawField] = f["text"]
+		f["stage"], f["industry"], f["district"] = string(d.Stage), d.Industry, d.District
+		// Accepted members only: an invitation does not make a team
+		// anyone's ("mine").
+		f["member_ids"], f["founder_id"] = d.MemberIDs(), d.FounderID
+		return models.CollTeams, d.ID, f, nil
+	case *models.Call:
+		f := meta(d.Version, d.CreatedAt, d.UpdatedAt)
+		f["text"] = callText(d)
+		f[rawField] = f["text"]
+		stages := make([]string, len(d.Stages))
+		for i, s := range d.Stages {
+			stages[i] = string(s)
+		}
+		f["org_id"], f["industries"], f["stages"], f["reviewers"] = d.OrgID, d.Industries, stages, d.Reviewers
+		f["individuals"], f["created_by"] = d.Individuals, d.CreatedBy
+		// Absent rather than empty, as a project's deadline: an empty day
+		// would fall inside every range open below.
+		if d.Opens != "" {
+			f["opens"] = d.Opens
+		}
+		if d.Closes != "" {
+			f["closes"] = d.Closes
+		}
+		return models.CollCalls, d.ID, f, nil
+	case *models.Entry:
+		f := meta(d.Version, d.CreatedAt, d.UpdatedAt)
+		f["call_id"], f["org_id"], f["team_id"], f["applicant_id"] = d.CallID, d.OrgID, d.TeamID, d.ApplicantID
+		f["status"] = d.Status
+		if d.SubmittedAt != nil {
+			f["submitted_at"] = *d.SubmittedAt
+		}
+		return models.CollEntries, d.ID, f, nil
+	case *models.Milestone:
+		// In the feed for the incubation figures, not searched: no fields.
+		return models.CollMilestones, d.ID, nil, nil
 	}
 	return "", "", nil, fmt.Errorf("search: cannot index %T", doc)
+}
+
+// indexes reports whether the index keeps documents of coll: the feed
+// carries collections it does not (milestones).
+func indexes(coll string) bool {
+	_, ok := fields[coll]
+	return ok
 }
 
 // talentText is a profile's searchable text: the headline and skills twice
@@ -104,6 +150,17 @@ func talentText(t *models.Talent) string {
 		parts = append(parts, w.Title, w.Description, strings.Join(w.Tags, " "))
 	}
 	return strings.Join(parts, "\n")
+}
+
+// teamText is a team's searchable text, its name twice (it says more than
+// a pitch of a hundred words).
+func teamText(t *models.Team) string {
+	return strings.Join([]string{t.Name, t.Name, t.Pitch}, "\n")
+}
+
+// callText is a call's searchable text, its title twice.
+func callText(c *models.Call) string {
+	return strings.Join([]string{c.Title, c.Title, c.Description}, "\n")
 }
 
 // projectText is a project's searchable text, title and skills twice.

@@ -33,6 +33,7 @@ type facetRow struct {
 var facetFields = map[string][]string{
 	models.CollTalents:  {"district", "origin", "level", "industries", "skills", "visibility"},
 	models.CollProjects: {"district", "kind", "industries", "skills"},
+	models.CollTeams:    teamFacets,
 }
 
 func facetRowOf(doc any) (string, string, *facetRow) {
@@ -45,6 +46,10 @@ func facetRowOf(doc any) (string, string, *facetRow) {
 	case *models.Project:
 		return models.CollProjects, d.ID, &facetRow{values: map[string][]string{
 			"district": {d.District}, "kind": {string(d.Kind)}, "industries": d.Industries, "skills": d.Skills,
+		}}
+	case *models.Team:
+		return models.CollTeams, d.ID, &facetRow{values: map[string][]string{
+			"stage": {string(d.Stage)}, "industry": {d.Industry}, "district": {d.District},
 		}}
 	}
 	return "", "", nil
@@ -312,10 +317,16 @@ func (ix *Index) initFacets(coll string) error {
 
 func joinKey(parts ...string) string { return strings.Join(parts, "\x00") }
 
-// generationOf is the counter of a faceted collection's changes.
+// generationOf is the counter of a faceted collection's changes. Each
+// faceted collection has its own: a commit moves its collection's counter
+// and retires the cached counts exact at the old value, and a write to a
+// team must not retire those of profile searches.
 func (ix *Index) generationOf(coll string) *atomic.Uint64 {
-	if coll == models.CollProjects {
+	switch coll {
+	case models.CollProjects:
 		return &ix.generations[1]
+	case models.CollTeams:
+		return &ix.generations[2]
 	}
 	return &ix.generations[0]
 }

@@ -32,6 +32,9 @@ func (ix *Index) rebuild(ctx context.Context, position string, progress func(don
 	}
 	n := 0
 	for _, coll := range models.FeedCollections {
+		if !indexes(coll) {
+			continue
+		}
 		if err := ix.rebuildColl(ctx, coll, &n, progress); err != nil {
 			return fmt.Errorf("search: rebuild %s: %w", coll, err)
 		}
@@ -128,7 +131,7 @@ func (ix *Index) Reconcile(ctx context.Context) (int, error) { return ix.followe
 // it reached, reconciliation by versions to resynchronise.
 type indexApplier Index
 
-func (a *indexApplier) Follows(coll string) bool { _, ok := fields[coll]; return ok }
+func (a *indexApplier) Follows(coll string) bool { return indexes(coll) }
 
 func (a *indexApplier) HeldVersion(coll, id string) (int64, error) {
 	return (*Index)(a).version(coll, id)
@@ -182,6 +185,9 @@ func (a *indexApplier) Resync(ctx context.Context, position string) (int, error)
 	ix := (*Index)(a)
 	fixed := 0
 	for _, coll := range models.FeedCollections {
+		if !indexes(coll) {
+			continue
+		}
 		indexed, err := ix.versions(ctx, coll)
 		if err != nil {
 			return fixed, err

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -64,7 +65,7 @@ type Index struct {
 	commitMu    sync.RWMutex
 	facets      *facetTable
 	facetCache  facetCache
-	generations [2]atomic.Uint64 // profiles, projects: see generationOf
+	generations [3]atomic.Uint64 // profiles, projects, teams: see generationOf
 	rebuilt     int              // documents of the last rebuild
 
 	// pairs are the accepted mined synonyms (mined.go).
@@ -314,6 +315,9 @@ func (ix *Index) markClosed() error {
 // the write is answered, so that a creator finds their change at once. It
 // is registered with the store.
 func (ix *Index) Observe(ctx context.Context, c models.Change) {
+	if !indexes(c.Coll) {
+		return
+	}
 	if b := models.BatchOf(ctx); b != nil {
 		ix.observeInBatch(ctx, b, c)
 		return
@@ -385,11 +389,15 @@ func (ix *Index) observeInBatch(ctx context.Context, b *models.Batch, c models.C
 	}
 }
 
-// index adds a document to a batch, with its facet row.
+// index adds a document to a batch, with its facet row; a document of a
+// collection the index does not keep is passed over.
 func (ix *Index) index(bt *batch, doc any) error {
 	coll, id, fields, err := indexDoc(doc)
 	if err != nil {
 		return err
+	}
+	if !indexes(coll) {
+		return nil
 	}
 	fields[typeField] = coll
 	if err := bt.Index(docID(coll, id), fields); err != nil {
@@ -488,13 +496,23 @@ func (ix *Index) buildQuery(q models.ListQuery) (query.Query, error) {
 		must = append(must, query.NewDisjunctionQuery(or))
 	}
 	for _, r := range q.Ranges {
-		if known[r.Field] != num {
-			return nil, fmt.Errorf("search: %s has no numeric field %q", q.Coll, r.Field)
-		}
 		incl, excl := true, false
-		rq := query.NewNumericRangeInclusiveQuery(r.Min, r.Max, &incl, &excl)
-		rq.SetField(r.Field)
-		must = append(must, rq)
+		switch {
+		case known[r.Field] == num:
+			rq := query.NewNumericRangeInclusiveQuery(r.Min, r.Max, &incl, &excl)
+			rq.SetField(r.Field)
+			must = append(must, rq)
+		case known[r.Field] == kw && dayFields[r.Field]:
+			lo, hi, err := dayBounds(r)
+			if err != nil {
+				return nil, err
+			}
+			rq := query.NewTermRangeInclusiveQuery(lo, hi, &incl, &excl)
+			rq.SetField(r.Field)
+			must = append(must, rq)
+		default:
+			return nil, fmt.Errorf("search: %s has no numeric or day field %q", q.Coll, r.Field)
+		}
 	}
 	var not []query.Query
 	if q.Text != "" {
@@ -519,6 +537,38 @@ func (ix *Index) buildQuery(q models.ListQuery) (query.Query, error) {
 		bq.AddMustNot(termQuery(m.Field, m.Value))
 	}
 	return bq, nil
+}
+
+// dayFields are the keyword fields that hold days (YYYY-MM-DD). A Range
+// bounds them too: its bounds are numbers, so it gives the days as
+// YYYYMMDD (20260315 is 2026-03-15), Min <= day < Max as for numbers. The
+// days are compared as written, which orders them, so an exclusive bound
+// past a month's last day (20260332) is still the day after it.
+var dayFields = map[string]bool{"opens": true, "closes": true, "deadline": true, "date": true}
+
+// dayBounds are a Range's bounds as days ("" where open).
+func dayBounds(r models.Range) (lo, hi string, err error) {
+	day := func(f *float64) (string, error) {
+		if f == nil {
+			return "", nil
+		}
+		n := *f
+		if n != math.Trunc(n) || n < 0 || n > 99_99_99_99 {
+			return "", fmt.Errorf("search: %s: %v is not a day written YYYYMMDD", r.Field, n)
+		}
+		d := int64(n)
+		return fmt.Sprintf("%04d-%02d-%02d", d/1_00_00, d/100%100, d%100), nil
+	}
+	if lo, err = day(r.Min); err != nil {
+		return "", "", err
+	}
+	if hi, err = day(r.Max); err != nil {
+		return "", "", err
+	}
+	if lo == "" && hi == "" {
+		return "", "", fmt.Errorf("search: the range of %s has no bound", r.Field)
+	}
+	return lo, hi, nil
 }
 
 func termQuery(field, value string) query.Query {

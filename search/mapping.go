@@ -1,8 +1,9 @@
 // Package search is talenthub's Bleve index: the documents of the change
 // feed (profiles, organisations, bases, projects, applications, recruitment
-// records, audit entries) indexed for search, lists, filters and facets,
-// kept in sync with MongoDB by following the change feed, rebuilt from it
-// when needed. It never holds contact data or ID numbers.
+// records, audit entries, startup teams, incubator calls and their entries)
+// indexed for search, lists, filters and facets, kept in sync with MongoDB
+// by following the change feed, rebuilt from it when needed. It never holds
+// contact data or ID numbers.
 //
 // It imports models, Bleve and its analysis (gse) only; main wires it to the
 // store.
@@ -19,7 +20,7 @@ import (
 // mappingVersion changes whenever the mapping does; an index built with
 // another version (or another dictionary or synonym table) is rebuilt at
 // open.
-const mappingVersion = "9"
+const mappingVersion = "10"
 
 // typeField names the collection of every indexed document.
 const typeField = "_type"
@@ -38,7 +39,9 @@ const (
 // fields is the whole mapping on one screen: each collection's indexed
 // fields and their kinds. Nothing else is indexed (dynamic mapping is off),
 // so a field reaches the index only by being named here: contact data
-// never does.
+// never does. A collection of the feed that is not named here (milestones)
+// is not indexed at all: rebuilds, catch-ups, reconciliations and local
+// changes pass over it (indexes).
 var fields = map[string]map[string]string{
 	models.CollTalents: {
 		"text": txt, rawField: raw, "skills": kw, "tools": kw, "skills_key": key, "tools_key": key, pinyinField: kw,
@@ -70,6 +73,21 @@ var fields = map[string]map[string]string{
 		"action": kw, "resource_type": kw, "resource_id": kw, "actor_id": kw,
 		"version": num, "created_at": date, "updated_at": date,
 	},
+	models.CollTeams: {
+		"text": txt, rawField: raw, "stage": kw, "industry": kw, "district": kw, "member_ids": kw, "founder_id": kw,
+		"version": num, "created_at": date, "updated_at": date,
+	},
+	// opens and closes are days (YYYY-MM-DD): they sort and range as
+	// written (List takes day bounds for them, index.go dayFields).
+	models.CollCalls: {
+		"text": txt, rawField: raw, "org_id": kw, "industries": kw, "stages": kw, "reviewers": kw,
+		"opens": kw, "closes": kw, "individuals": flag, "created_by": kw,
+		"version": num, "created_at": date, "updated_at": date,
+	},
+	models.CollEntries: {
+		"call_id": kw, "org_id": kw, "team_id": kw, "applicant_id": kw, "status": kw, "submitted_at": date,
+		"version": num, "created_at": date, "updated_at": date,
+	},
 }
 
 // textFields are the free-text fields of a collection with their boosts.
@@ -83,6 +101,8 @@ var textFields = map[string]map[string]float64{
 	models.CollProjects: {"text": 1},
 	models.CollOrgs:     {"name": 1},
 	models.CollBases:    {"name": 1},
+	models.CollTeams:    {"text": 1},
+	models.CollCalls:    {"text": 1},
 }
 
 // Analysis chooses the analyser of free text.

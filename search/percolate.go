@@ -151,7 +151,7 @@ func (p *Percolator) Match(ctx context.Context, doc any, kind string, searches [
 	if err != nil {
 		return nil, err
 	}
-	if (kind == models.SavedTalents) != (coll == models.CollTalents) {
+	if coll != models.CollTalents && coll != models.CollProjects || (kind == models.SavedTalents) != (coll == models.CollTalents) {
 		return nil, fmt.Errorf("search: a %s search cannot match a document of %s", kind, coll)
 	}
 	fields[typeField] = coll

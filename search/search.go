@@ -29,6 +29,7 @@ const (
 var facets = map[string][]string{
 	models.CollTalents:  models.TalentFacets,
 	models.CollProjects: models.ProjectFacets,
+	models.CollTeams:    teamFacets,
 }
 
 // filter adds "field is one of values" to must.
