@@ -219,6 +219,11 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 		return err
 	}
 	db.store.Observe(fig.Observe)
+	incTally := figures.NewIncubation(db.store, nil, logger)
+	if err := incTally.Load(ctx); err != nil {
+		return fmt.Errorf("incubation figures: %w", err)
+	}
+	db.store.Observe(incTally.Observe)
 
 	mcfg := mail.Config{SMTPURL: cfg.SMTPURL, From: cfg.MailFrom, PublicURL: cfg.PublicURL, Store: db.store, Logger: logger,
 		Backoff: cfg.MailRetryAfter, Timeout: cfg.MailTimeout, Lease: cfg.MailLease}
@@ -234,7 +239,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	if err != nil {
 		return err
 	}
-	svc := service.New(service.Config{Store: db.store, Index: ix, Figures: fig, Accounts: service.AccountsConfig{SessionTTL: cfg.SessionTTL},
+	svc := service.New(service.Config{Store: db.store, Index: ix, Figures: fig, Incubation: incTally, Accounts: service.AccountsConfig{SessionTTL: cfg.SessionTTL},
 		Weights: cfg.weights, Logger: logger, Mailer: mailer, Mail: mailer,
 		Images: media.NewProcessor(media.Limits{}), Blobs: blobs})
 	if err := svc.Taxonomies.Seed(ctx); err != nil {
@@ -309,11 +314,13 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 		// One process sees every write of the embedded database: its
 		// observers keep the figures, the feed only repeats them.
 		go fig.Follow(ctx, time.Second, 0)
+		go incTally.Follow(ctx, time.Second, 0)
 	} else {
 		// Other processes write too; an entry can be lost (the changes
 		// collection) or a change rolled back: reconcile hourly, and keep
 		// a snapshot fresh for a start after a crash.
 		go fig.Follow(ctx, time.Second, time.Hour)
+		go incTally.Follow(ctx, time.Second, time.Hour)
 		go snapshotEvery(ctx, fig, snapshot, epoch, 15*time.Minute, logger)
 	}
 	// Notifications follow the feed like the index and the figures; they

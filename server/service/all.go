@@ -58,11 +58,14 @@ func (a *All) Models() models.Services {
 // may be left zero (no index: lists and searches fail; no figures: the
 // statistics fail; the clock: time.Now; the logger: slog's default).
 type Config struct {
-	Store    Stores
-	Index    Index
-	Figures  Figures
-	Accounts AccountsConfig
-	Weights  models.MatchWeights
+	Store   Stores
+	Index   Index
+	Figures Figures
+	// Incubation counts the incubation figures from entries and milestones
+	// kept in memory; nil reads them from the store at each request.
+	Incubation IncubationTally
+	Accounts   AccountsConfig
+	Weights    models.MatchWeights
 	// Mailer takes mail to send; nil drops every mail (tests that send none).
 	Mailer models.Mailer
 	// Mail serves mail preferences and unsubscribe links; nil leaves them
@@ -122,7 +125,7 @@ func New(cfg Config) *All {
 		teams = ts
 	}
 	return &All{
-		Incubation:    NewIncubation(d, teams, accounts),
+		Incubation:    newIncubation(d, teams, accounts, cfg.Incubation),
 		Vocabulary:    vocab,
 		Accounts:      accounts,
 		Talents:       NewTalents(d),
