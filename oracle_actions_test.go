@@ -57,6 +57,7 @@ var actionWeights = []struct {
 	{"report", 9}, {"decide_rec", 7}, {"correct_rec", 4}, {"withdraw_rec", 2}, {"import", 5}, {"link_identity", 3}, {"publish", 2},
 	{"confirm_operator", 4}, {"invite_member", 3}, {"answer_invitation", 3}, {"leave_org", 1}, {"withdraw_consent", 2}, {"read_notes", 2},
 	{"taxonomy", 1}, {"target", 2}, {"reindex", 2}, {"recount", 1}, {"restart", 1}, {"crash", 1},
+	{"team", 2}, {"edit_team", 2}, {"call", 3}, {"enter", 6}, {"review", 9}, {"decide_entry", 5}, {"milestone", 4},
 }
 
 func drawSteps(r *rand.Rand, n int) []step {
@@ -103,6 +104,7 @@ type world struct {
 	accepted map[string]int
 	// pubs are the publications made, as first read: they never change.
 	pubs map[string]*published
+	inc  incubation
 }
 
 // published is a publication as the step that made it read it.
@@ -441,6 +443,9 @@ func (w *world) do(ctx context.Context, s step) error {
 			w.accepted[s.Kind]++
 		}
 		return a, err
+	}
+	if slices.Contains(incubationActions, s.Kind) {
+		return w.doIncubation(r, s.Kind, call)
 	}
 	switch s.Kind {
 	case "creator":

@@ -967,6 +967,10 @@ func (notices) ask(w *world, s *snapshot) error {
 			}
 		}
 	}
+	decided := s.decisionNotices()
+	for u, ids := range decided {
+		want[u] = append(want[u], ids...)
+	}
 	deadline := time.Now().Add(60 * time.Second)
 	for _, u := range w.users {
 		if u.gone {
@@ -992,6 +996,7 @@ func (notices) ask(w *world, s *snapshot) error {
 func (u *ouser) inboxMatches(w *world, want []string, exists map[string]bool) error {
 	type note struct {
 		ID   string `json:"id"`
+		Kind string `json:"kind"`
 		Read bool   `json:"read"`
 	}
 	var got []string
@@ -1023,6 +1028,9 @@ func (u *ouser) inboxMatches(w *world, want []string, exists map[string]bool) er
 			// profile or its project) stay, as what happened; only those of
 			// the applications in the records can be checked.
 			if app, _, ok := strings.Cut(strings.TrimPrefix(n.ID, "app:"), ":"); ok && strings.HasPrefix(n.ID, "app:") && u.role == "creator" && exists[app] {
+				got = append(got, n.ID)
+			}
+			if n.Kind == "entry_decided" && u.role == "creator" {
 				got = append(got, n.ID)
 			}
 		}
@@ -1662,6 +1670,12 @@ func drawQuestion(r *rand.Rand) question {
 	if r.IntN(4) == 0 {
 		return dashboard{Year: 2022 + r.IntN(5)}
 	}
+	if r.IntN(4) == 0 {
+		if r.IntN(2) == 0 {
+			return rankings{}
+		}
+		return incubationFigures{Year: time.Now().In(shenzhen).Year() - r.IntN(2)}
+	}
 	return figuresQuery{Year: 2022 + r.IntN(5), Export: pick(r, []string{"", "", "csv", "xlsx"})}
 }
 
@@ -1678,7 +1692,10 @@ func sweep() []question {
 	for _, st := range [][]string{nil, {"open"}, {"closed"}} {
 		qs = append(qs, projectQuery{As: asker{Role: "creator"}, Status: st, PerPage: 4}, projectQuery{As: asker{Role: "org"}, Status: st, PerPage: 20, Sort: "deadline"})
 	}
-	qs = append(qs, projectQuery{As: asker{Role: "creator"}, Web: true, PerPage: 20}, membership{}, notices{}, publications{})
+	qs = append(qs, projectQuery{As: asker{Role: "creator"}, Web: true, PerPage: 20}, membership{}, notices{}, publications{}, rankings{})
+	for y := time.Now().In(shenzhen).Year() - 1; y <= time.Now().In(shenzhen).Year(); y++ {
+		qs = append(qs, incubationFigures{Year: y})
+	}
 	for _, coll := range []string{"orgs", "bases", "applications", "recruitments", "audit"} {
 		for _, role := range []string{"creator", "org", "orgless", "bureau"} {
 			qs = append(qs, listQuery{As: asker{Role: role}, Coll: coll, PerPage: 3})

@@ -207,6 +207,7 @@ type snapshot struct {
 	userOrg  map[string]string // user → the organisation it belongs to
 	// the taxonomy's live districts and industries
 	districts, industries []string
+	inc                   *incubationRecords
 }
 
 func readAll[T any](ctx context.Context, db *mongo.Database, coll string, id func(*T) string) (map[string]*T, error) {
@@ -247,6 +248,9 @@ func readSnapshot(ctx context.Context, db *mongo.Database) (*snapshot, error) {
 		return nil, err
 	}
 	if s.audit, err = readAll(ctx, db, "audit", (*rawAudit).ID); err != nil {
+		return nil, err
+	}
+	if s.inc, err = readIncubation(ctx, db); err != nil {
 		return nil, err
 	}
 	// A person counts once a year: the person of an identity document a

@@ -1047,6 +1047,11 @@ type IncubationStore interface {
 	// teams per call, so these stay small where entries and reviews grow.
 	AcceptedEntries(ctx context.Context) ([]*Entry, error)
 	Milestones(ctx context.Context) ([]*Milestone, error)
+	// UserTeams and UserEntries are the teams an account is in (or invited
+	// to) and the entries it made, for its export and its erasure (scans
+	// on the embedded database, as erasures are).
+	UserTeams(ctx context.Context, userID string) ([]*Team, error)
+	UserEntries(ctx context.Context, userID string) ([]*Entry, error)
 }
 
 // GetVersion returns the team's version, for ETags.

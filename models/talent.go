@@ -313,6 +313,10 @@ type TalentExport struct {
 	// Identity is the identity document linked to the profile (its type
 	// and last four characters: the number is not kept).
 	Identity *Identity `json:"identity,omitempty"`
+	// Teams are the startup teams the creator is in or invited to, and
+	// Entries the entries to calls the creator made.
+	Teams   []*Team  `json:"teams"`
+	Entries []*Entry `json:"entries"`
 }
 
 // TalentService manages talent profiles on behalf of an actor (nil for an

@@ -988,3 +988,51 @@ func (s *Incubation) Figures(ctx context.Context, actor *models.User, year int) 
 	f := models.CountIncubation(year, entries, ms)
 	return &f, nil
 }
+
+// eraseIncubation takes an erased creator out of incubation: out of every
+// team (a founder's team passes to its earliest member, or keeps no
+// member), and, of the entries the creator made alone, the name and the
+// answers. The entries stay, decided as they were, for the figures (an
+// entry's id names an account that no longer exists, and nothing else).
+// Each step is idempotent, as the erasure's are.
+func (d *Deps) eraseIncubation(ctx context.Context, userID string) error {
+	teams, err := d.Store.UserTeams(ctx, userID)
+	if err != nil {
+		return err
+	}
+	for _, t := range teams {
+		_, err := d.Store.UpdateTeam(ctx, t.ID, 0, func(t *models.Team) error {
+			t.Members = slices.DeleteFunc(t.Members, func(m models.TeamMember) bool { return m.UserID == userID })
+			if t.FounderID == userID {
+				t.FounderID = ""
+				for i, m := range t.Members {
+					if m.Status == models.MemberActive {
+						t.FounderID, t.Members[i].Founder = m.UserID, true
+						break
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil && !models.IsCode(err, models.CodeNotFound) {
+			return err
+		}
+	}
+	entries, err := d.Store.UserEntries(ctx, userID)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if e.TeamID != "" {
+			continue // the team's, written in its name
+		}
+		_, err := d.Store.UpdateEntry(ctx, e.ID, 0, func(e *models.Entry) error {
+			e.Name, e.Answers = "", map[string]string{}
+			return nil
+		})
+		if err != nil && !models.IsCode(err, models.CodeNotFound) {
+			return err
+		}
+	}
+	return nil
+}

@@ -679,3 +679,56 @@ func TestACallsRubricIsFixedOnceItHasEntries(t *testing.T) {
 	_, err = w.inc.UpdateCall(w.ctx, w.hr, c.ID, in, 0)
 	wantField(t, "closing before opening", err, "closes")
 }
+
+func TestAnErasedCreatorLeavesTeamsAndEntriesButTheFiguresStay(t *testing.T) {
+	w := newIncWorld(t)
+	founder, _ := w.creator("周雨桐")
+	mate, mateTalent := w.creator("李明")
+	team := w.team(founder, "星火", models.StageIdea)
+	_, err := w.inc.InviteMember(w.ctx, founder, team.ID, models.TeamInvite{TalentID: mateTalent.ID})
+	must(t, err)
+	_, err = w.inc.AnswerInvitation(w.ctx, mate, team.ID, true)
+	must(t, err)
+	in := models.CallInput{Title: "个人赛道", Description: "独立创作者", Stages: []models.TeamStage{models.StageIdea}, Seats: 3,
+		Opens: "2026-03-01", Closes: "2026-03-31", Individuals: true, Rubric: []models.Criterion{{ID: "overall", Label: "Overall", Weight: 1}}}
+	c, err := w.inc.CreateCall(w.ctx, w.hr, in)
+	if err != nil {
+		t.Fatal(err, models.ErrorFields(err))
+	}
+	w.addReviewer(c, w.hr)
+	expert := w.expert(c, "expert@uni.example")
+	alone, err := w.inc.Apply(w.ctx, founder, c.ID, models.EntryInput{Answers: map[string]string{}, Submit: true})
+	must(t, err)
+	withTeam, err := w.inc.Apply(w.ctx, founder, c.ID, models.EntryInput{TeamID: team.ID, Submit: true})
+	must(t, err)
+	for _, e := range []*models.Entry{alone, withTeam} {
+		w.review(w.hr, e, map[string]int{"overall": 6})
+		w.review(expert, e, map[string]int{"overall": 7})
+		_, err := w.inc.Decide(w.ctx, w.hr, e.ID, models.DecideInput{Decision: models.EntryAccepted})
+		must(t, err)
+	}
+	x, err := w.svc.Talents.Export(w.ctx, founder, founder.ID)
+	must(t, err)
+	if len(x.Teams) != 1 || len(x.Entries) != 2 {
+		t.Fatalf("the export holds the creator's teams and entries: %d teams, %d entries", len(x.Teams), len(x.Entries))
+	}
+	before, err := w.inc.Figures(w.ctx, w.bureau, 2026)
+	must(t, err)
+
+	must(t, w.svc.Talents.DeleteAccount(w.ctx, founder))
+	team, err = w.inc.Team(w.ctx, mate, team.ID)
+	must(t, err)
+	if _, ok := team.Member(founder.ID); ok || team.FounderID != mate.ID {
+		t.Fatalf("the team passes to its remaining member: %+v", team)
+	}
+	got, err := w.inc.Entry(w.ctx, w.hr, alone.ID)
+	must(t, err)
+	if got.Name != "" || got.Status != models.EntryAccepted {
+		t.Fatalf("an erased creator's own entry keeps its decision, not its name: %+v", got)
+	}
+	after, err := w.inc.Figures(w.ctx, w.bureau, 2026)
+	must(t, err)
+	if after.Teams != before.Teams || before.Teams != 2 {
+		t.Fatalf("the figures move with an erasure: %d teams before, %d after", before.Teams, after.Teams)
+	}
+}

@@ -253,6 +253,9 @@ func (s *Talents) Erase(ctx context.Context, e models.Erasure, actor *models.Use
 	if err := s.Store.UnlinkIdentity(ctx, e.TalentID); err != nil {
 		return err
 	}
+	if err := s.eraseIncubation(ctx, e.TalentID); err != nil {
+		return err
+	}
 	if err := s.Store.DeleteTalent(ctx, e.TalentID, 0); err != nil && !models.IsCode(err, models.CodeNotFound) {
 		return err
 	}
@@ -393,6 +396,12 @@ func (s *Talents) Export(ctx context.Context, actor *models.User, id string) (*m
 	case !models.IsCode(err, models.CodeNotFound):
 		return nil, err
 	}
+	if x.Teams, err = s.Store.UserTeams(ctx, t.OwnerID); err != nil {
+		return nil, err
+	}
+	if x.Entries, err = s.Store.UserEntries(ctx, t.OwnerID); err != nil {
+		return nil, err
+	}
 	return x, nil
 }
 
@@ -409,7 +418,12 @@ func (s *Talents) DeleteAccount(ctx context.Context, actor *models.User) error {
 			if err := s.Erase(ctx, models.Erasure{TalentID: actor.ID, By: actor.ID, At: s.now()}, actor); err != nil {
 				return err
 			}
-		case !models.IsCode(err, models.CodeNotFound):
+		case models.IsCode(err, models.CodeNotFound):
+			// No profile, but perhaps teams and entries.
+			if err := s.eraseIncubation(ctx, actor.ID); err != nil {
+				return err
+			}
+		default:
 			return err
 		}
 	}

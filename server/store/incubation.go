@@ -420,3 +420,15 @@ func (s *Store) AcceptedEntries(ctx context.Context) ([]*models.Entry, error) {
 func (s *Store) Milestones(ctx context.Context) ([]*models.Milestone, error) {
 	return findAll[models.Milestone, milestoneDoc](ctx, s.db.Collection(models.CollMilestones), "store.Milestones", bson.D{})
 }
+
+// UserTeams implements models.IncubationStore.
+func (s *Store) UserTeams(ctx context.Context, userID string) ([]*models.Team, error) {
+	return findAll[models.Team, teamDoc](ctx, s.db.Collection(models.CollTeams), "store.UserTeams",
+		bson.D{{Key: "members.user_id", Value: userID}})
+}
+
+// UserEntries implements models.IncubationStore.
+func (s *Store) UserEntries(ctx context.Context, userID string) ([]*models.Entry, error) {
+	return findAll[models.Entry, entryDoc](ctx, s.db.Collection(models.CollEntries), "store.UserEntries",
+		bson.D{{Key: "applicant_id", Value: userID}})
+}
