@@ -2,7 +2,9 @@ package figures
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"reflect"
 	"sync"
 	"time"
 
@@ -242,4 +244,57 @@ func incVersionOf(doc any) int64 {
 		return d.Version
 	}
 	return 0
+}
+
+// Recount reads every entry and milestone from the database after a
+// catch-up and compares them, and every year's figures counted from them,
+// with the tally's: what differs, and how many documents were checked.
+func (in *Incubation) Recount(ctx context.Context) ([]string, int, error) {
+	var entries []*models.Entry
+	var milestones []*models.Milestone
+	err := in.src.Docs(ctx, models.CollEntries, func(d any) error { entries = append(entries, d.(*models.Entry)); return nil })
+	if err == nil {
+		err = in.src.Docs(ctx, models.CollMilestones, func(d any) error { milestones = append(milestones, d.(*models.Milestone)); return nil })
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	if _, err := in.CatchUp(ctx); err != nil {
+		return nil, 0, err
+	}
+	var diffs []string
+	years := map[int]bool{}
+	in.mu.RLock()
+	for _, e := range entries {
+		if held := in.version(models.CollEntries, e.ID); held != e.Version {
+			diffs = append(diffs, fmt.Sprintf("entry %s is at version %d in the incubation figures, %d in the database", e.ID, held, e.Version))
+		}
+		years[models.DateYear(e.DecidedOn)] = true
+	}
+	for _, m := range milestones {
+		if held := in.version(models.CollMilestones, m.ID); held != m.Version {
+			diffs = append(diffs, fmt.Sprintf("milestone %s is at version %d in the incubation figures, %d in the database", m.ID, held, m.Version))
+		}
+		years[models.DateYear(m.Date)] = true
+	}
+	held := len(in.entries) + len(in.milestones)
+	in.mu.RUnlock()
+	if held != len(entries)+len(milestones) {
+		diffs = append(diffs, fmt.Sprintf("the incubation figures hold %d entries and milestones, the database %d", held, len(entries)+len(milestones)))
+	}
+	var accepted []*models.Entry
+	for _, e := range entries {
+		if e.Status == models.EntryAccepted {
+			accepted = append(accepted, e)
+		}
+	}
+	for y := range years {
+		if y == 0 {
+			continue
+		}
+		if live, want := in.Figures(y), models.CountIncubation(y, accepted, milestones); !reflect.DeepEqual(live, want) {
+			diffs = append(diffs, fmt.Sprintf("the incubation figures of %d are %+v; the records say %+v", y, live, want))
+		}
+	}
+	return diffs, len(entries) + len(milestones), nil
 }

@@ -109,3 +109,31 @@ func TestIncubationTallyFollowsTheDatabase(t *testing.T) {
 		t.Fatalf("a tally in step has nothing to reconcile: %d, %v", n, err)
 	}
 }
+
+func TestIncubationRecountFindsADifference(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.MustOpen(t)
+	tally := figures.NewIncubation(st, nil, slog.New(slog.DiscardHandler))
+	if err := tally.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	call, team := store.NewID(), store.NewID()
+	e := &models.Entry{ID: models.EntryID(call, team), CallID: call, TeamID: team, ApplicantID: store.NewID(), Status: models.EntryAccepted, DecidedOn: "2026-02-01"}
+	if err := st.CreateEntry(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	// Told through the feed: the recount catches up first, and agrees.
+	diffs, n, err := tally.Recount(ctx)
+	if err != nil || len(diffs) != 0 || n != 1 {
+		t.Fatalf("a tally behind only by the feed: %v %d %v", diffs, n, err)
+	}
+	// A change the tally was told wrongly (an observer given a document
+	// the database does not hold) is found.
+	wrong := *e
+	wrong.Version, wrong.Status = e.Version+1, models.EntryRejected
+	tally.Observe(ctx, models.Change{Coll: models.CollEntries, ID: e.ID, Version: wrong.Version, Doc: &wrong})
+	diffs, _, err = tally.Recount(ctx)
+	if err != nil || len(diffs) < 2 {
+		t.Fatalf("a wrong version and the figures it changes are differences: %v %v", diffs, err)
+	}
+}

@@ -119,6 +119,9 @@ func New(cfg Config) *All {
 		vocab = NewVocabulary(st, vi, now, logger)
 	}
 	stats := NewStats(d, figures, st)
+	if r, ok := cfg.Incubation.(IncubationRecount); ok {
+		stats.incubation = r
+	}
 	accounts := NewAccounts(st, st, st, st, acc)
 	var teams models.TeamSearcher
 	if ts, ok := index.(models.TeamSearcher); ok {

@@ -32,6 +32,8 @@ type Stats struct {
 	Deps
 	figures Figures
 	targets models.TargetStore
+	// incubation, if set, is recounted with the figures.
+	incubation IncubationRecount
 
 	mu     sync.Mutex
 	cached []models.Target
@@ -360,5 +362,21 @@ func (s *Stats) Recount(ctx context.Context, actor *models.User) (*models.Recoun
 	if err := s.may(actor, models.ActUpdate); err != nil {
 		return nil, err
 	}
-	return s.figures.Recount(ctx)
+	res, err := s.figures.Recount(ctx)
+	if err != nil || s.incubation == nil {
+		return res, err
+	}
+	diffs, n, err := s.incubation.Recount(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res.Checked += n
+	res.Differences = append(res.Differences, diffs...)
+	return res, nil
+}
+
+// IncubationRecount compares the incubation figures with the records
+// (figures.Incubation), for the recount.
+type IncubationRecount interface {
+	Recount(ctx context.Context) (differences []string, checked int, err error)
 }
