@@ -30,12 +30,18 @@ type auditChange struct {
 // auditFields are the fields audit entries record, in the order the trail
 // lists them; each has a label "audit_field.<field>".
 var auditFields = []string{"status", "date", "origin", "level", "high_end", "district", "industry", "org_id", "member_id",
-	"application_id", "kind", "goal", "period_from", "period_to", "applications", "recruitments_pseudonymised", "version"}
+	"application_id", "call_id", "kind", "goal", "period_from", "period_to", "applications", "recruitments_pseudonymised", "version"}
 
 // auditActionKey is the message id of what an entry did: a decision is
 // named by its outcome, since "decided" would call a rejection a
 // verification.
 func auditActionKey(e *models.AuditEntry) string {
+	if e.Action == models.AuditEntryDecide {
+		// An entry is accepted, waitlisted or rejected, not verified.
+		if st, _ := e.After["status"].(string); st == models.EntryAccepted || st == models.EntryWaitlisted || st == models.EntryRejected {
+			return "audit_action.entry." + st
+		}
+	}
 	if prefix, ok := strings.CutSuffix(e.Action, ".decide"); ok {
 		if st, _ := e.After["status"].(string); st == string(models.StatusVerified) || st == string(models.StatusRejected) {
 			return "audit_action." + prefix + "." + st

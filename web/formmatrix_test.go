@@ -33,95 +33,113 @@ const refused = 0
 // POST route, what each kind of visitor (the columns of pageMatrix) gets
 // for the form as its page sends it, empty or minimal, naming objects of
 // someone else (another organisation's member, project, application,
-// base, reports and invitation, another creator's application and saved
-// search). 303 is a form done, or one that had nothing to do (no consent
+// base, reports, invitation and call with an entry, another creator's
+// application, saved search and team). 303 is a form done, or one that had nothing to do (no consent
 // to withdraw, no invitation to cancel or answer); 403 and 404 are the
 // services' refusals; 400, 409 and 422 the form's errors.
-var formMatrix = map[string][6]int{
+var formMatrix = map[string][7]int{
 	// Anyone: the forms that sign up, in and out, and those whose mailed
 	// token is the authority (none is sent here).
-	"/signup":                 {422, 422, 422, 422, 422, 422},
-	"/signin":                 {422, 422, 422, 422, 422, 422},
-	"/signout":                {303, 303, 303, 303, 303, 303},
-	"/lang":                   {303, 303, 303, 303, 303, 303},
-	"/unsubscribe":            {400, 400, 400, 400, 400, 400},
-	"/password-reset":         {422, 422, 422, 422, 422, 422},
-	"/password-reset/confirm": {422, 422, 422, 422, 422, 422},
+	"/signup":                 {422, 422, 422, 422, 422, 422, 422},
+	"/signin":                 {422, 422, 422, 422, 422, 422, 422},
+	"/signout":                {303, 303, 303, 303, 303, 303, 303},
+	"/lang":                   {303, 303, 303, 303, 303, 303, 303},
+	"/unsubscribe":            {400, 400, 400, 400, 400, 400, 400},
+	"/password-reset":         {422, 422, 422, 422, 422, 422, 422},
+	"/password-reset/confirm": {422, 422, 422, 422, 422, 422, 422},
 	// Every signed-in user: their own account.
-	"/account":                   {refused, 422, 422, 422, 422, 422},
-	"/account/password":          {refused, 422, 422, 422, 422, 422},
-	"/account/mail":              {refused, 303, 303, 303, 303, 303},
-	"/account/verify-email":      {refused, 303, 303, 303, 303, 303},
-	"/notifications/read":        {refused, 303, 303, 303, 303, 303},
-	"/saved":                     {refused, 422, 422, 422, 422, 422},
-	"/saved/:id/delete":          {refused, 404, 404, 404, 404, 404}, // another user's saved search
-	"/media":                     {401, 422, 422, 422, 422, 422},     // a picker's upload without its file (JSON for its script)
-	"/media/:id/delete":          {401, 404, 404, 404, 404, 404},     // an upload of nobody's
-	"/applications/:id/messages": {refused, 404, 404, 404, refused, refused},
+	"/account":                   {refused, 422, 422, 422, 422, 422, 422},
+	"/account/password":          {refused, 422, 422, 422, 422, 422, 422},
+	"/account/mail":              {refused, 303, 303, 303, 303, 303, 303},
+	"/account/verify-email":      {refused, 303, 303, 303, 303, 303, 409}, // the expert's address is verified by its invitation's link
+	"/notifications/read":        {refused, 303, 303, 303, 303, 303, 303},
+	"/saved":                     {refused, 422, 422, 422, 422, 422, 403}, // a reviewer searches nothing to save
+	"/saved/:id/delete":          {refused, 404, 404, 404, 404, 404, 404}, // another user's saved search
+	"/media":                     {401, 422, 422, 422, 422, 422, 422},     // a picker's upload without its file (JSON for its script)
+	"/media/:id/delete":          {401, 404, 404, 404, 404, 404, 404},     // an upload of nobody's
+	"/applications/:id/messages": {refused, 404, 404, 404, refused, refused, refused},
 	// Creators.
-	"/me/profile":                 {refused, 422, refused, refused, refused, refused},
-	"/me/profile/works":           {refused, 422, refused, refused, refused, refused},
-	"/me/profile/works/:i":        {refused, 404, refused, refused, refused, refused}, // a work the profile does not have
-	"/me/profile/works/:i/delete": {refused, 404, refused, refused, refused, refused},
-	"/me/profile/works/:i/move":   {refused, 404, refused, refused, refused, refused},
-	"/me/applications/:id":        {refused, 404, refused, refused, refused, refused}, // another creator's application
-	"/me/consents/:org/withdraw":  {refused, 303, refused, refused, refused, refused},
-	"/me/delete":                  {refused, 422, refused, refused, refused, refused}, // without the typed confirmation
-	"/projects/:id/apply":         {refused, 303, refused, refused, refused, refused},
+	"/me/profile":                 {refused, 422, refused, refused, refused, refused, refused},
+	"/me/profile/works":           {refused, 422, refused, refused, refused, refused, refused},
+	"/me/profile/works/:i":        {refused, 404, refused, refused, refused, refused, refused}, // a work the profile does not have
+	"/me/profile/works/:i/delete": {refused, 404, refused, refused, refused, refused, refused},
+	"/me/profile/works/:i/move":   {refused, 404, refused, refused, refused, refused, refused},
+	"/me/applications/:id":        {refused, 404, refused, refused, refused, refused, refused}, // another creator's application
+	"/me/consents/:org/withdraw":  {refused, 303, refused, refused, refused, refused, refused},
+	"/me/delete":                  {refused, 422, refused, refused, refused, refused, refused}, // without the typed confirmation
+	"/projects/:id/apply":         {refused, 303, refused, refused, refused, refused, refused},
 	// Organisation accounts: the member's organisation's forms, on another
 	// organisation's objects; the account without an organisation has no
 	// members, projects, bases or reports.
-	"/org":                           {refused, refused, 409, 422, refused, refused}, // a member registers no second organisation
-	"/org/logo":                      {refused, refused, 303, 404, refused, refused}, // the logo it does not have removed
-	"/org/members":                   {refused, refused, 422, 404, refused, refused},
-	"/org/members/:user/remove":      {refused, refused, 404, 404, refused, refused},
-	"/org/members/:user/manager":     {refused, refused, 404, 404, refused, refused},
-	"/org/invitations/:user/cancel":  {refused, refused, 303, 303, refused, refused},
-	"/org/invited/:org":              {refused, refused, 303, 303, refused, refused},
-	"/org/bases":                     {refused, refused, 422, 403, refused, refused},
-	"/org/bases/:id/operators":       {refused, refused, 404, 404, refused, refused},
-	"/org/projects/new":              {refused, refused, 422, 403, refused, refused},
-	"/org/projects/:id/edit":         {refused, refused, 403, 403, refused, refused},
-	"/org/projects/:id/status":       {refused, refused, 403, 403, refused, refused},
-	"/org/projects/:id/invite":       {refused, refused, 403, 403, refused, refused},
-	"/org/invite":                    {refused, refused, 403, 403, refused, refused},
-	"/org/applications/:id/move":     {refused, refused, 404, 404, refused, refused},
-	"/org/recruitments/new":          {refused, refused, 422, 403, refused, refused},
-	"/imports":                       {refused, refused, 422, 403, 422, refused}, // no file: nothing read, nothing changed
-	"/me/identity":                   {refused, 422, refused, refused, refused, refused},
-	"/org/recruitments/:id/edit":     {refused, refused, 404, 404, refused, refused},
-	"/org/recruitments/:id/withdraw": {refused, refused, 404, 404, refused, refused},
-	"/talents/:id/notes":             {refused, refused, 303, 403, refused, refused}, // the member's organisation's own notes
-	"/talents/:id/favourite":         {refused, refused, 303, 403, refused, refused},
+	"/org":                           {refused, refused, 409, 422, refused, refused, refused}, // a member registers no second organisation
+	"/org/logo":                      {refused, refused, 303, 404, refused, refused, refused}, // the logo it does not have removed
+	"/org/members":                   {refused, refused, 422, 404, refused, refused, refused},
+	"/org/members/:user/remove":      {refused, refused, 404, 404, refused, refused, refused},
+	"/org/members/:user/manager":     {refused, refused, 404, 404, refused, refused, refused},
+	"/org/invitations/:user/cancel":  {refused, refused, 303, 303, refused, refused, refused},
+	"/org/invited/:org":              {refused, refused, 303, 303, refused, refused, refused},
+	"/org/bases":                     {refused, refused, 422, 403, refused, refused, refused},
+	"/org/bases/:id/operators":       {refused, refused, 404, 404, refused, refused, refused},
+	"/org/projects/new":              {refused, refused, 422, 403, refused, refused, refused},
+	"/org/projects/:id/edit":         {refused, refused, 403, 403, refused, refused, refused},
+	"/org/projects/:id/status":       {refused, refused, 403, 403, refused, refused, refused},
+	"/org/projects/:id/invite":       {refused, refused, 403, 403, refused, refused, refused},
+	"/org/invite":                    {refused, refused, 403, 403, refused, refused, refused},
+	"/org/applications/:id/move":     {refused, refused, 404, 404, refused, refused, refused},
+	"/org/recruitments/new":          {refused, refused, 422, 403, refused, refused, refused},
+	"/imports":                       {refused, refused, 422, 403, 422, refused, refused}, // no file: nothing read, nothing changed
+	"/me/identity":                   {refused, 422, refused, refused, refused, refused, refused},
+	"/org/recruitments/:id/edit":     {refused, refused, 404, 404, refused, refused, refused},
+	"/org/recruitments/:id/withdraw": {refused, refused, 404, 404, refused, refused, refused},
+	"/talents/:id/notes":             {refused, refused, 303, 403, refused, refused, refused}, // the member's organisation's own notes
+	"/talents/:id/favourite":         {refused, refused, 303, 403, refused, refused, refused},
 	// The bureau decides; an admin sees its queues but decides nothing.
-	"/bureau/verify/:kind":     {refused, refused, refused, refused, 303, 403},
-	"/bureau/verify/:kind/:id": {refused, refused, refused, refused, 422, 403},
-	"/bureau/publications":     {refused, refused, refused, refused, 422, 403}, // no period
+	"/bureau/verify/:kind":     {refused, refused, refused, refused, 303, 403, refused},
+	"/bureau/verify/:kind/:id": {refused, refused, refused, refused, 422, 403, refused},
+	"/bureau/publications":     {refused, refused, refused, refused, 422, 403, refused}, // no period
 	// Admins.
-	"/admin/users":                    {refused, refused, refused, refused, refused, 422},
-	"/admin/users/:id":                {refused, refused, refused, refused, refused, 422},
-	"/admin/users/:id/password-reset": {refused, refused, refused, refused, refused, 303},
-	"/admin/targets/:metric":          {refused, refused, refused, refused, refused, 422},
-	"/admin/targets/period":           {refused, refused, refused, refused, refused, 422}, // no years
-	"/admin/taxonomies":               {refused, refused, refused, refused, refused, 422},
-	"/admin/synonyms":                 {refused, refused, refused, refused, refused, 422},
-	"/admin/reindex":                  {refused, refused, refused, refused, refused, 503}, // no rebuild in this test's server
-	"/admin/recount":                  {refused, refused, refused, refused, refused, 200},
+	"/admin/users":                    {refused, refused, refused, refused, refused, 422, refused},
+	"/admin/users/:id":                {refused, refused, refused, refused, refused, 422, refused},
+	"/admin/users/:id/password-reset": {refused, refused, refused, refused, refused, 303, refused},
+	"/admin/targets/:metric":          {refused, refused, refused, refused, refused, 422, refused},
+	"/admin/targets/period":           {refused, refused, refused, refused, refused, 422, refused}, // no years
+	"/admin/taxonomies":               {refused, refused, refused, refused, refused, 422, refused},
+	"/admin/synonyms":                 {refused, refused, refused, refused, refused, 422, refused},
+	"/admin/reindex":                  {refused, refused, refused, refused, refused, 503, refused}, // no rebuild in this test's server
+	"/admin/recount":                  {refused, refused, refused, refused, refused, 200, refused},
+	// Incubation: a creator's forms on another creator's team and on
+	// another organisation's call (one that takes teams only); a member's
+	// on another organisation's call and entry; the outside reviewer's on
+	// an entry of a call it does not review.
+	"/teams/new":                         {refused, 422, refused, refused, refused, refused, refused},
+	"/teams/:id/edit":                    {refused, 403, refused, refused, refused, refused, refused},
+	"/teams/:id/members":                 {refused, 403, refused, refused, refused, refused, refused},
+	"/teams/:id/members/:user/remove":    {refused, 403, refused, refused, refused, refused, refused},
+	"/teams/:id/invitation":              {refused, 303, refused, refused, refused, refused, refused}, // no invitation to answer
+	"/calls/new":                         {refused, refused, 422, 403, refused, refused, refused},
+	"/calls/:id/edit":                    {refused, refused, 403, 403, refused, refused, refused},
+	"/calls/:id/apply":                   {refused, 422, refused, refused, refused, refused, refused},
+	"/calls/:id/reviewers":               {refused, refused, 403, 403, refused, refused, refused},
+	"/calls/:id/reviewers/:user/remove":  {refused, refused, 403, 403, refused, refused, refused},
+	"/calls/:id/cohort/:team/milestones": {refused, refused, 403, 403, refused, refused, refused},
+	"/entries/:id/review":                {refused, refused, 404, 404, refused, refused, 404},
+	"/entries/:id/decision":              {refused, refused, 404, 404, refused, refused, refused},
 }
 
 // formWrites are the cells of formMatrix whose form changes the database,
 // each the visitor's own records; every other cell, refusals and forms
 // that had nothing to do alike, changes nothing.
 var formWrites = map[string][]string{
-	"/signout":                        {"creator", "member", "orgless", "bureau", "admin"}, // their session
-	"/lang":                           {"creator", "member", "orgless", "bureau", "admin"}, // their language
-	"/account/mail":                   {"creator", "member", "orgless", "bureau", "admin"}, // their mail settings
-	"/account/verify-email":           {"creator", "member", "orgless", "bureau", "admin"}, // a mail to them
-	"/projects/:id/apply":             {"creator"},                                         // their application
-	"/talents/:id/notes":              {"member"},                                          // their organisation's note
-	"/talents/:id/favourite":          {"member"},                                          // their organisation's favourite
-	"/bureau/verify/:kind":            {"bureau"},                                          // the report approved
-	"/admin/users/:id/password-reset": {"admin"},                                           // the reset mailed
+	"/signout":                        {"creator", "member", "orgless", "bureau", "admin", "reviewer"}, // their session
+	"/lang":                           {"creator", "member", "orgless", "bureau", "admin", "reviewer"}, // their language
+	"/account/mail":                   {"creator", "member", "orgless", "bureau", "admin", "reviewer"}, // their mail settings
+	"/account/verify-email":           {"creator", "member", "orgless", "bureau", "admin"},             // a mail to them
+	"/notifications/read":             {"reviewer"},                                                    // their notification (asked to review)
+	"/projects/:id/apply":             {"creator"},                                                     // their application
+	"/talents/:id/notes":              {"member"},                                                      // their organisation's note
+	"/talents/:id/favourite":          {"member"},                                                      // their organisation's favourite
+	"/bureau/verify/:kind":            {"bureau"},                                                      // the report approved
+	"/admin/users/:id/password-reset": {"admin"},                                                       // the reset mailed
 }
 
 // formCell is one form of formMatrix as the test sends it: the route's
@@ -176,7 +194,7 @@ func TestFormMatrix(t *testing.T) {
 	cells, refusals := 0, 0
 	for _, route := range routes {
 		f := forms[route]
-		var seen [6]int
+		var seen [7]int
 		for i, who := range visitors {
 			before := fp()
 			form := url.Values{}
@@ -300,11 +318,13 @@ func withCSRF(form url.Values, token string) url.Values {
 // an application and a recruitment report waiting for the bureau each; a
 // creator with a public profile who applied to the first, another who
 // applied to the second and saved a search; an organisation account
-// without organisation, an officer of the bureau and an admin. The
-// visitors are the first organisation's member, the first creator and
-// the others; the forms name the second organisation's objects and the
-// second creator's. It returns the forms by route, the visitors' session
-// tokens and emails.
+// without organisation, an officer of the bureau and an admin; a call of
+// each organisation, the first reviewed by an outside expert, the second
+// with the entry of the second creator's team. The visitors are the first
+// organisation's member, the first creator, the outside expert and the
+// others; the forms name the second organisation's objects and the second
+// creator's. It returns the forms by route, the visitors' session tokens
+// and emails.
 func formWorld(t *testing.T) (w *realWorld, forms map[string]formCell, tokens, emails map[string]string) {
 	w = newRealWorld(t)
 	w.clock.set(at(2026, 11, 30))
@@ -351,6 +371,20 @@ func formWorld(t *testing.T) (w *realWorld, forms map[string]formCell, tokens, e
 	w.must(err)
 	saved2, err := w.svc.SavedSearches.Create(w.ctx, creator2, models.SavedSearchInput{Name: "原画", Query: "q=原画"})
 	w.must(err)
+	// Incubation: the member's organisation's call, which an outside
+	// expert reviews (the seventh visitor); the other organisation's call
+	// (teams only), with the second creator's team's entry.
+	call1, err := w.svc.Incubation.CreateCall(w.ctx, member, w.callInput("星河孵化营"))
+	w.must(err)
+	_, reviewerEmail := w.outsideReviewer(member, call1.ID, "赵评审")
+	team2, err := w.svc.Incubation.CreateTeam(w.ctx, creator2, models.TeamInput{Name: "光子团队", Stage: models.StageIdea, Industry: "games",
+		District: "futian", Pitch: "一个游戏团队。"})
+	w.must(err)
+	call2, err := w.svc.Incubation.CreateCall(w.ctx, member2, w.callInput("光子孵化营"))
+	w.must(err)
+	entry2, err := w.svc.Incubation.Apply(w.ctx, creator2, call2.ID, models.EntryInput{TeamID: team2.ID, Submit: true,
+		Answers: map[string]string{"pitch": "一款游戏"}})
+	w.must(err)
 
 	none := url.Values{}
 	forms = map[string]formCell{
@@ -374,39 +408,54 @@ func formWorld(t *testing.T) (w *realWorld, forms map[string]formCell, tokens, e
 		"/me/delete":                  {"/me/delete", none},
 		"/projects/:id/apply":         {"/projects/" + proj2.ID + "/apply", none},
 		"/org":                        {"/org", none}, "/org/members": {"/org/members", none},
-		"/org/members/:user/remove":       {"/org/members/" + member2.ID + "/remove", none},
-		"/org/members/:user/manager":      {"/org/members/" + member2.ID + "/manager", url.Values{"manager": {"false"}}},
-		"/org/invitations/:user/cancel":   {"/org/invitations/" + invitee.ID + "/cancel", none},
-		"/org/invited/:org":               {"/org/invited/" + other.ID, url.Values{"decision": {"accept"}}},
-		"/org/bases":                      {"/org/bases", none},
-		"/org/bases/:id/operators":        {"/org/bases/" + base2.ID + "/operators", url.Values{"decision": {"confirm"}}},
-		"/org/projects/new":               {"/org/projects/new", none},
-		"/org/projects/:id/edit":          {"/org/projects/" + proj2.ID + "/edit", url.Values{"title": {"改了"}}},
-		"/org/projects/:id/status":        {"/org/projects/" + proj2.ID + "/status", url.Values{"status": {string(models.ProjectClosed)}}},
-		"/org/projects/:id/invite":        {"/org/projects/" + proj2.ID + "/invite", url.Values{"talent_id": {tal2.ID}}},
-		"/org/invite":                     {"/org/invite", url.Values{"project": {proj2.ID}, "talent_id": {tal2.ID}}},
-		"/org/applications/:id/move":      {"/org/applications/" + app2.ID + "/move", url.Values{"stage": {string(models.StageShortlisted)}}},
-		"/org/recruitments/new":           {"/org/recruitments/new", none},
-		"/imports":                        {"/imports", url.Values{"kind": {models.ImportRecruitments}, "action": {"import"}}},
-		"/me/identity":                    {"/me/identity", none},
-		"/org/recruitments/:id/edit":      {"/org/recruitments/" + rec2.ID + "/edit", none},
-		"/org/recruitments/:id/withdraw":  {"/org/recruitments/" + rec2.ID + "/withdraw", none},
-		"/talents/:id/notes":              {"/talents/" + tal2.ID + "/notes", url.Values{"body": {"备注"}}},
-		"/talents/:id/favourite":          {"/talents/" + tal2.ID + "/favourite", url.Values{"on": {"true"}}},
-		"/bureau/verify/:kind":            {"/bureau/verify/recruitments", url.Values{"id": {rec3.ID}}},
-		"/bureau/verify/:kind/:id":        {"/bureau/verify/recruitments/" + rec2.ID, none},
-		"/bureau/publications":            {"/bureau/publications", none},
-		"/admin/users":                    {"/admin/users", none},
-		"/admin/users/:id":                {"/admin/users/" + creator2.ID, none},
-		"/admin/users/:id/password-reset": {"/admin/users/" + creator2.ID + "/password-reset", none},
-		"/admin/targets/:metric":          {"/admin/targets/" + models.DefaultTargets()[0].Metric, none},
-		"/admin/targets/period":           {"/admin/targets/period", none},
-		"/admin/taxonomies":               {"/admin/taxonomies", none},
-		"/admin/synonyms":                 {"/admin/synonyms", none},
-		"/admin/reindex":                  {"/admin/reindex", none},
-		"/admin/recount":                  {"/admin/recount", none},
+		"/org/members/:user/remove":         {"/org/members/" + member2.ID + "/remove", none},
+		"/org/members/:user/manager":        {"/org/members/" + member2.ID + "/manager", url.Values{"manager": {"false"}}},
+		"/org/invitations/:user/cancel":     {"/org/invitations/" + invitee.ID + "/cancel", none},
+		"/org/invited/:org":                 {"/org/invited/" + other.ID, url.Values{"decision": {"accept"}}},
+		"/org/bases":                        {"/org/bases", none},
+		"/org/bases/:id/operators":          {"/org/bases/" + base2.ID + "/operators", url.Values{"decision": {"confirm"}}},
+		"/org/projects/new":                 {"/org/projects/new", none},
+		"/org/projects/:id/edit":            {"/org/projects/" + proj2.ID + "/edit", url.Values{"title": {"改了"}}},
+		"/org/projects/:id/status":          {"/org/projects/" + proj2.ID + "/status", url.Values{"status": {string(models.ProjectClosed)}}},
+		"/org/projects/:id/invite":          {"/org/projects/" + proj2.ID + "/invite", url.Values{"talent_id": {tal2.ID}}},
+		"/org/invite":                       {"/org/invite", url.Values{"project": {proj2.ID}, "talent_id": {tal2.ID}}},
+		"/org/applications/:id/move":        {"/org/applications/" + app2.ID + "/move", url.Values{"stage": {string(models.StageShortlisted)}}},
+		"/org/recruitments/new":             {"/org/recruitments/new", none},
+		"/imports":                          {"/imports", url.Values{"kind": {models.ImportRecruitments}, "action": {"import"}}},
+		"/me/identity":                      {"/me/identity", none},
+		"/org/recruitments/:id/edit":        {"/org/recruitments/" + rec2.ID + "/edit", none},
+		"/org/recruitments/:id/withdraw":    {"/org/recruitments/" + rec2.ID + "/withdraw", none},
+		"/talents/:id/notes":                {"/talents/" + tal2.ID + "/notes", url.Values{"body": {"备注"}}},
+		"/talents/:id/favourite":            {"/talents/" + tal2.ID + "/favourite", url.Values{"on": {"true"}}},
+		"/bureau/verify/:kind":              {"/bureau/verify/recruitments", url.Values{"id": {rec3.ID}}},
+		"/bureau/verify/:kind/:id":          {"/bureau/verify/recruitments/" + rec2.ID, none},
+		"/bureau/publications":              {"/bureau/publications", none},
+		"/admin/users":                      {"/admin/users", none},
+		"/admin/users/:id":                  {"/admin/users/" + creator2.ID, none},
+		"/admin/users/:id/password-reset":   {"/admin/users/" + creator2.ID + "/password-reset", none},
+		"/admin/targets/:metric":            {"/admin/targets/" + models.DefaultTargets()[0].Metric, none},
+		"/admin/targets/period":             {"/admin/targets/period", none},
+		"/admin/taxonomies":                 {"/admin/taxonomies", none},
+		"/admin/synonyms":                   {"/admin/synonyms", none},
+		"/admin/reindex":                    {"/admin/reindex", none},
+		"/admin/recount":                    {"/admin/recount", none},
+		"/teams/new":                        {"/teams/new", none},
+		"/teams/:id/edit":                   {"/teams/" + team2.ID + "/edit", url.Values{"name": {"改了"}}},
+		"/teams/:id/members":                {"/teams/" + team2.ID + "/members", url.Values{"talent_id": {tal2.ID}}},
+		"/teams/:id/members/:user/remove":   {"/teams/" + team2.ID + "/members/" + creator2.ID + "/remove", none},
+		"/teams/:id/invitation":             {"/teams/" + team2.ID + "/invitation", url.Values{"decision": {"accept"}}},
+		"/calls/new":                        {"/calls/new", none},
+		"/calls/:id/edit":                   {"/calls/" + call2.ID + "/edit", url.Values{"title": {"改了"}, "rubric": {"a | b | 1"}}},
+		"/calls/:id/apply":                  {"/calls/" + call2.ID + "/apply", url.Values{"action": {"submit"}}},
+		"/calls/:id/reviewers":              {"/calls/" + call2.ID + "/reviewers", url.Values{"user_id": {member.ID}}},
+		"/calls/:id/reviewers/:user/remove": {"/calls/" + call2.ID + "/reviewers/" + member2.ID + "/remove", none},
+		"/calls/:id/cohort/:team/milestones": {"/calls/" + call2.ID + "/cohort/" + team2.ID + "/milestones",
+			url.Values{"kind": {"award"}, "date": {"2026-11-01"}}},
+		"/entries/:id/review":   {"/entries/" + entry2.ID + "/review", url.Values{"score.team": {"5"}}},
+		"/entries/:id/decision": {"/entries/" + entry2.ID + "/decision", url.Values{"decision": {"accepted"}}},
 	}
-	emails = map[string]string{"creator": creatorEmail, "member": memberEmail, "orgless": orglessEmail, "bureau": bureauEmail, "admin": adminEmail}
+	emails = map[string]string{"creator": creatorEmail, "member": memberEmail, "orgless": orglessEmail, "bureau": bureauEmail, "admin": adminEmail,
+		"reviewer": reviewerEmail}
 	tokens = map[string]string{"anonymous": ""}
 	for who, email := range emails {
 		tokens[who] = w.signIn(email)

@@ -206,6 +206,15 @@ func (w *Web) funcs(lang string) template.FuncMap {
 		"why": func(tax *models.Taxonomy, r models.Reason, t *models.Talent, p *models.Project, matched, missing []string) string {
 			return w.why(lang, tax, r, t, p, matched, missing)
 		},
+		// whyTeam explains a factor of a team's match to a call.
+		"whyTeam": func(tax *models.Taxonomy, r models.Reason, c *models.Call, t *models.Team) string {
+			return w.whyTeam(lang, tax, r, c, t)
+		},
+		// num2 writes a score with two decimals (a normalised one may be
+		// below zero).
+		"num2":       func(v any) string { return groupDigits(toFloat(v), 2) },
+		"daysLeft":   daysLeft,
+		"teamStages": teamStages,
 	}
 }
 

@@ -109,22 +109,26 @@ func TestMediaRoutesForEveryVisitor(t *testing.T) {
 	_, member, _ := w.org(bureau, "星河数字工作室", models.OrgEnterprise, models.StatusVerified, "")
 	orgless, _ := w.user("未注册机构的联系人", models.RoleOrg)
 	creator, _ := w.user("李明", models.RoleCreator)
-	users := map[string]*models.User{"creator": creator, "member": member, "orgless": orgless, "bureau": bureau, "admin": admin}
+	call, err := w.svc.Incubation.CreateCall(w.ctx, member, w.callInput("星河孵化营"))
+	w.must(err)
+	reviewer, _ := w.outsideReviewer(member, call.ID, "赵评审")
+	users := map[string]*models.User{"creator": creator, "member": member, "orgless": orgless, "bureau": bureau, "admin": admin, "reviewer": reviewer}
 	tokens := map[string]string{"anonymous": ""}
 	for who, u := range users {
 		auth, err := w.svc.Accounts.Login(w.ctx, models.LoginInput{Email: u.Email, Password: testPassword}, models.ClientInfo{Addr: "10.0.0.1"})
 		w.must(err)
 		tokens[who] = auth.Token
 	}
-	all := []*models.User{creator, member, orgless, bureau, admin}
+	all := []*models.User{creator, member, orgless, bureau, admin, reviewer}
 	img := testImage(t, color.RGBA{200, 30, 40, 255})
 
-	// visitors: anonymous, creator, member, orgless, bureau, admin.
-	uploads := map[string][6]int{
-		models.PurposeWork:   {401, 201, 403, 403, 403, 403},
-		models.PurposeAvatar: {401, 201, 403, 403, 403, 403},
-		models.PurposeLogo:   {401, 403, 201, 403, 403, 403},
-		models.PurposeCover:  {401, 403, 201, 403, 403, 403},
+	// visitors: anonymous, creator, member, orgless, bureau, admin,
+	// reviewer.
+	uploads := map[string][7]int{
+		models.PurposeWork:   {401, 201, 403, 403, 403, 403, 403},
+		models.PurposeAvatar: {401, 201, 403, 403, 403, 403, 403},
+		models.PurposeLogo:   {401, 403, 201, 403, 403, 403, 403},
+		models.PurposeCover:  {401, 403, 201, 403, 403, 403, 403},
 	}
 	ids := map[string]string{} // visitor → an upload of theirs
 	for _, purpose := range models.MediaPurposes {
@@ -196,7 +200,7 @@ func TestMediaRoutesForEveryVisitor(t *testing.T) {
 		t.Fatalf("the logo's upload: %d %v", code, out)
 	}
 	logo := out["id"].(string)
-	logoMatrix := [6]int{303, 403, 303, 404, 403, 403} // the member is its manager; a creator, the staff may not; orgless has none
+	logoMatrix := [7]int{303, 403, 303, 404, 403, 403, 403} // the member is its manager; a creator, the staff, a reviewer may not; orgless has none
 	for i, who := range visitors {
 		before := w.mediaFingerprint(all...)
 		res, body := w.postIn("/org/logo", tokens[who], models.LangEN, url.Values{"logo_id": {logo}, "logo_id_sent": {"1"}})

@@ -43,6 +43,9 @@ type dashboardData struct {
 	Filter   models.SliceFilter
 	Filtered bool
 	Slice    *models.RecruitmentSlice
+	// Incubation are the year's incubation figures (nil without the
+	// service).
+	Incubation *incubationCard
 }
 
 // publishedRow is a publication as the dashboard lists it.
@@ -134,6 +137,9 @@ func (w *Web) dashboard(c *fiber.Ctx, p *page) (string, error) {
 		return "", err
 	}
 	if err := w.publications(c, p, &d); err != nil {
+		return "", err
+	}
+	if d.Incubation, err = w.incubationFigures(c, p, year); err != nil {
 		return "", err
 	}
 	d.Charts = w.chartData(p, &d)

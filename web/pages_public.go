@@ -161,6 +161,8 @@ func homeOf(u *models.User) string {
 		return "/bureau"
 	case models.RoleAdmin:
 		return "/admin"
+	case models.RoleReviewer:
+		return "/calls"
 	}
 	return "/"
 }

@@ -49,6 +49,9 @@ type realWorld struct {
 	app   *fiber.App
 	st    *store.Store
 	mail  *mail.Mailer
+	// sent records the mail the services send (the mailer's outbox keeps
+	// only hashes of the tokens its links carry).
+	sent *mailLog
 }
 
 func newRealWorld(t *testing.T, opts ...func(*service.Config)) *realWorld {
@@ -72,7 +75,8 @@ func newRealWorld(t *testing.T, opts ...func(*service.Config)) *realWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	scfg := service.Config{Store: st, Index: ix, Figures: fig, Now: c.now, Logger: logger, Mailer: mailer, Mail: mailer}
+	sent := &mailLog{next: mailer}
+	scfg := service.Config{Store: st, Index: ix, Figures: fig, Now: c.now, Logger: logger, Mailer: sent, Mail: mailer}
 	for _, o := range opts {
 		o(&scfg)
 	}
@@ -87,7 +91,7 @@ func newRealWorld(t *testing.T, opts ...func(*service.Config)) *realWorld {
 	app := fiber.New()
 	w := Register(app, Config{Services: svc.Models(), Now: c.now, Logger: logger})
 	app.Use(func(c *fiber.Ctx) error { return w.RenderError(c, models.Errorf(models.CodeNotFound, "no such page")) })
-	return &realWorld{t: t, ctx: ctx, clock: c, svc: svc, app: app, st: st, mail: mailer}
+	return &realWorld{t: t, ctx: ctx, clock: c, svc: svc, app: app, st: st, mail: mailer, sent: sent}
 }
 
 func (w *realWorld) must(err error) {

@@ -66,8 +66,13 @@ func TestEveryPageRendersForEveryRole(t *testing.T) {
 		Origin: models.OriginDomestic, District: "nanshan", Industry: "games"})
 	w.must(err)
 
+	// A call with an entry reviewed, decided and a milestone; its outside
+	// reviewer is the seventh visitor.
+	inc := w.incubation(member, creator)
+
 	tokens := map[string]string{"anonymous": ""}
-	for who, email := range map[string]string{"creator": creatorEmail, "member": memberEmail, "orgless": orglessEmail, "bureau": bureauEmail, "admin": adminEmail} {
+	for who, email := range map[string]string{"creator": creatorEmail, "member": memberEmail, "orgless": orglessEmail, "bureau": bureauEmail, "admin": adminEmail,
+		"reviewer": inc.reviewerEmail} {
 		auth, err := w.svc.Accounts.Login(w.ctx, models.LoginInput{Email: email, Password: testPassword}, models.ClientInfo{Addr: "10.0.0.1"})
 		w.must(err)
 		tokens[who] = auth.Token
@@ -92,6 +97,11 @@ func TestEveryPageRendersForEveryRole(t *testing.T) {
 		"/unsubscribe":    "/unsubscribe?t=" + url.QueryEscape(w.mail.UnsubscribeToken(creator.ID, models.NoteMoved)),
 		"/password-reset": "/password-reset", "/password-reset/confirm": "/password-reset/confirm?t=" + strings.Repeat("A", 43),
 		"/verify-email": "/verify-email",
+		"/teams":        "/teams?q=山海&stage=prototype", "/teams/new": "/teams/new", "/teams/:id": "/teams/" + inc.team.ID,
+		"/teams/:id/edit": "/teams/" + inc.team.ID + "/edit",
+		"/calls":          "/calls", "/calls/new": "/calls/new", "/calls/:id": "/calls/" + inc.call.ID, "/calls/:id/edit": "/calls/" + inc.call.ID + "/edit",
+		"/calls/:id/ranking": "/calls/" + inc.call.ID + "/ranking", "/calls/:id/cohort": "/calls/" + inc.call.ID + "/cohort",
+		"/entries/:id/review": "/entries/" + inc.entry.ID + "/review",
 	}
 	// Every page of the route table is here and in the matrix: a page
 	// added without a row fails.
@@ -156,54 +166,70 @@ func TestEveryPageRendersForEveryRole(t *testing.T) {
 	t.Logf("%d pages rendered (%d routes × %d visitors × 2 languages)", rendered, len(pages), len(tokens))
 }
 
-// visitors are the columns of pageMatrix.
-var visitors = []string{"anonymous", "creator", "member", "orgless", "bureau", "admin"}
+// visitors are the columns of pageMatrix (and of the forms' formMatrix).
+var visitors = []string{"anonymous", "creator", "member", "orgless", "bureau", "admin", "reviewer"}
 
 // pageMatrix is the web UI's authorization matrix: for every page, what
 // each kind of visitor gets (anonymous, a creator, a member of a verified
 // organisation, an organisation account without one, a bureau officer, an
-// admin). 303 sends an anonymous visitor to sign in (and the rebuild's
-// status, a fragment, to the admin page); the project and talent pages
-// are the creator's and the member's own.
-var pageMatrix = map[string][6]int{
-	"/":                          {200, 200, 200, 200, 200, 200},
-	"/signup":                    {200, 200, 200, 200, 200, 200},
-	"/signin":                    {200, 200, 200, 200, 200, 200},
-	"/account":                   {303, 200, 200, 200, 200, 200},
-	"/notifications":             {303, 200, 200, 200, 200, 200},
-	"/notifications/bell":        {303, 200, 200, 200, 200, 200},
-	"/saved":                     {303, 200, 200, 200, 200, 200},
-	"/me/profile":                {303, 200, 403, 403, 403, 403},
-	"/me/matches":                {303, 200, 403, 403, 403, 403},
-	"/me/applications":           {303, 200, 403, 403, 403, 403},
-	"/applications/:id/messages": {303, 200, 200, 404, 403, 403}, // the creator's application to the member's organisation; others may not see it
-	"/me/privacy":                {303, 200, 403, 403, 403, 403},
+// admin, an outside expert's reviewer account). 303 sends an anonymous
+// visitor to sign in (and the rebuild's status, a fragment, to the admin
+// page); the project and talent pages are the creator's and the member's
+// own, the team and call pages the creator's team and the member's call,
+// which the reviewer reviews.
+var pageMatrix = map[string][7]int{
+	"/":                          {200, 200, 200, 200, 200, 200, 200},
+	"/signup":                    {200, 200, 200, 200, 200, 200, 200},
+	"/signin":                    {200, 200, 200, 200, 200, 200, 200},
+	"/account":                   {303, 200, 200, 200, 200, 200, 200},
+	"/notifications":             {303, 200, 200, 200, 200, 200, 200},
+	"/notifications/bell":        {303, 200, 200, 200, 200, 200, 200},
+	"/saved":                     {303, 200, 200, 200, 200, 200, 200},
+	"/me/profile":                {303, 200, 403, 403, 403, 403, 403},
+	"/me/matches":                {303, 200, 403, 403, 403, 403, 403},
+	"/me/applications":           {303, 200, 403, 403, 403, 403, 403},
+	"/applications/:id/messages": {303, 200, 200, 404, 403, 403, 403}, // the creator's application to the member's organisation; others may not see it
+	"/me/privacy":                {303, 200, 403, 403, 403, 403, 403},
 	"/me/export.json":            {},
-	"/projects":                  {303, 200, 200, 200, 200, 200},
-	"/projects/:id":              {303, 200, 200, 200, 200, 200},
-	"/org":                       {303, 403, 200, 200, 403, 403},
-	"/org/projects":              {303, 403, 200, 200, 403, 403},
-	"/org/projects/new":          {303, 403, 200, 200, 403, 403},
-	"/org/projects/:id/edit":     {303, 403, 200, 403, 403, 403},
-	"/org/projects/:id/matches":  {303, 403, 200, 403, 403, 403},
-	"/org/projects/:id/pipeline": {303, 403, 200, 403, 403, 403},
-	"/org/recruitments":          {303, 403, 200, 403, 403, 403},
-	"/imports":                   {303, 403, 200, 403, 200, 403},
-	"/org/recruitments/new":      {303, 403, 200, 200, 403, 403},
-	"/org/favourites":            {303, 403, 200, 403, 403, 403},
-	"/org/recruitments/:id/edit": {303, 403, 200, 404, 403, 403}, // the member's organisation's report
-	"/talents":                   {303, 403, 200, 200, 200, 200},
-	"/talents/:id":               {303, 200, 200, 200, 200, 200},
-	"/bureau":                    {303, 403, 403, 403, 200, 200},
-	"/bureau/verify":             {303, 403, 403, 403, 200, 200},
-	"/bureau/audit":              {303, 403, 403, 403, 200, 200},
-	"/admin":                     {303, 403, 403, 403, 403, 200},
-	"/admin/reindex":             {303, 403, 403, 403, 403, 303},
-	"/admin/synonyms":            {303, 403, 403, 403, 403, 200},
-	"/unsubscribe":               {200, 200, 200, 200, 200, 200}, // the link's token is the authority
-	"/password-reset":            {200, 200, 200, 200, 200, 200},
-	"/password-reset/confirm":    {200, 200, 200, 200, 200, 200},
-	"/verify-email":              {200, 200, 200, 200, 200, 200},
+	"/projects":                  {303, 200, 200, 200, 200, 200, 200},
+	"/projects/:id":              {303, 200, 200, 200, 200, 200, 200},
+	"/org":                       {303, 403, 200, 200, 403, 403, 403},
+	"/org/projects":              {303, 403, 200, 200, 403, 403, 403},
+	"/org/projects/new":          {303, 403, 200, 200, 403, 403, 403},
+	"/org/projects/:id/edit":     {303, 403, 200, 403, 403, 403, 403},
+	"/org/projects/:id/matches":  {303, 403, 200, 403, 403, 403, 403},
+	"/org/projects/:id/pipeline": {303, 403, 200, 403, 403, 403, 403},
+	"/org/recruitments":          {303, 403, 200, 403, 403, 403, 403},
+	"/imports":                   {303, 403, 200, 403, 200, 403, 403},
+	"/org/recruitments/new":      {303, 403, 200, 200, 403, 403, 403},
+	"/org/favourites":            {303, 403, 200, 403, 403, 403, 403},
+	"/org/recruitments/:id/edit": {303, 403, 200, 404, 403, 403, 403}, // the member's organisation's report
+	"/talents":                   {303, 403, 200, 200, 200, 200, 403},
+	"/talents/:id":               {303, 200, 200, 200, 200, 200, 200},
+	"/bureau":                    {303, 403, 403, 403, 200, 200, 403},
+	"/bureau/verify":             {303, 403, 403, 403, 200, 200, 403},
+	"/bureau/audit":              {303, 403, 403, 403, 200, 200, 403},
+	"/admin":                     {303, 403, 403, 403, 403, 200, 403},
+	"/admin/reindex":             {303, 403, 403, 403, 403, 303, 403},
+	"/admin/synonyms":            {303, 403, 403, 403, 403, 200, 403},
+	"/unsubscribe":               {200, 200, 200, 200, 200, 200, 200}, // the link's token is the authority
+	"/password-reset":            {200, 200, 200, 200, 200, 200, 200},
+	"/password-reset/confirm":    {200, 200, 200, 200, 200, 200, 200},
+	"/verify-email":              {200, 200, 200, 200, 200, 200, 200},
+	// Incubation: teams and calls are seen by everyone signed in (an
+	// outside reviewer's account only the calls that name it); the
+	// incubator runs its calls, the reviewers score their entries.
+	"/teams":              {303, 200, 200, 200, 200, 200, 200},
+	"/teams/new":          {303, 200, 403, 403, 403, 403, 403},
+	"/teams/:id":          {303, 200, 200, 200, 200, 200, 200},
+	"/teams/:id/edit":     {303, 200, 403, 403, 403, 403, 403}, // the creator founded it
+	"/calls":              {303, 200, 200, 200, 200, 200, 200},
+	"/calls/new":          {303, 403, 200, 403, 403, 403, 403},
+	"/calls/:id":          {303, 200, 200, 200, 200, 200, 200},
+	"/calls/:id/edit":     {303, 403, 200, 403, 403, 403, 403},
+	"/calls/:id/ranking":  {303, 403, 200, 403, 403, 403, 200}, // the incubator and the call's reviewers
+	"/calls/:id/cohort":   {303, 200, 200, 403, 200, 200, 403}, // the incubator, the bureau and the cohort's teams
+	"/entries/:id/review": {303, 403, 200, 404, 403, 403, 200}, // the member and the outside expert review it
 }
 
 // untranslatedIDs matches a message id shown as text: a prefix of the

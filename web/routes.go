@@ -97,6 +97,35 @@ func (w *Web) routes(app *fiber.App) {
 	r.Post("/talents/:id/favourite", org, w.view(w.favourite))
 	r.Get("/org/favourites", org, w.view(w.favourites))
 
+	// Incubation: teams, calls, reviews, decisions and cohorts. The role
+	// gates keep each form to the role that sends it; the service decides
+	// on which team, call or entry.
+	reviewers := w.signedIn(models.RoleOrg, models.RoleReviewer)
+	r.Get("/teams", anyone, w.view(w.teams))
+	r.Get("/teams/new", creator, w.view(w.teamNew))
+	r.Post("/teams/new", creator, w.view(w.teamCreate))
+	r.Get("/teams/:id", anyone, w.view(w.teamView))
+	r.Get("/teams/:id/edit", creator, w.view(w.teamEdit))
+	r.Post("/teams/:id/edit", creator, w.view(w.teamUpdate))
+	r.Post("/teams/:id/members", creator, w.view(w.teamInvite))
+	r.Post("/teams/:id/members/:user/remove", creator, w.view(w.teamMemberRemove))
+	r.Post("/teams/:id/invitation", creator, w.view(w.teamInvitation))
+	r.Get("/calls", anyone, w.view(w.calls))
+	r.Get("/calls/new", org, w.view(w.callNew))
+	r.Post("/calls/new", org, w.view(w.callCreate))
+	r.Get("/calls/:id", anyone, w.view(w.callView))
+	r.Get("/calls/:id/edit", org, w.view(w.callEdit))
+	r.Post("/calls/:id/edit", org, w.view(w.callUpdate))
+	r.Post("/calls/:id/apply", creator, w.view(w.entryApply))
+	r.Post("/calls/:id/reviewers", org, w.view(w.reviewerAdd))
+	r.Post("/calls/:id/reviewers/:user/remove", org, w.view(w.reviewerRemove))
+	r.Get("/calls/:id/ranking", reviewers, w.view(w.ranking))
+	r.Get("/calls/:id/cohort", anyone, w.view(w.cohort))
+	r.Post("/calls/:id/cohort/:team/milestones", org, w.view(w.milestoneAdd))
+	r.Get("/entries/:id/review", reviewers, w.view(w.review))
+	r.Post("/entries/:id/review", reviewers, w.view(w.reviewSave))
+	r.Post("/entries/:id/decision", org, w.view(w.entryDecide))
+
 	// Spreadsheets: the bureau's, and an organisation's own hires.
 	importers := w.signedIn(models.RoleOrg, models.RoleBureau)
 	r.Get("/imports", importers, w.view(w.imports))

@@ -104,14 +104,14 @@ func usedKeys(t *testing.T) map[string]bool {
 		}
 	}
 	built := map[string][]string{
-		"role":       {"creator", "org", "bureau", "admin"},
+		"role":       {"creator", "org", "bureau", "admin", "reviewer"},
 		"stage":      {"applied", "invited", "shortlisted", "interviewing", "offered", "hired", "rejected", "withdrawn"},
-		"status":     {"pending", "reported", "verified", "rejected", "open", "closed"},
+		"status":     {"pending", "reported", "verified", "rejected", "open", "closed", "draft", "submitted", "accepted", "waitlisted"},
 		"kind":       {"talents_per_year", "bases", "bases_per_org", "orgs_flagged"},
 		"unit":       {"talents", "bases", "organisations", "organisations reaching the goal"},
 		"dim":        {"month", "district", "industry", "origin", "level"},
-		"facet":      {"district", "industries", "skills", "origin", "level"},
-		"factor":     {"text", "skills", "industry", "district", "availability", "experience"},
+		"facet":      {"district", "industries", "skills", "origin", "level", "stage", "industry"},
+		"factor":     {"text", "skills", "industry", "district", "availability", "experience", "stage"},
 		"field":      {"name", "headline", "bio", "skills", "tools", "works", "title", "description"},
 		"visibility": {"public", "orgs", "private", "public_help", "orgs_help", "private_help"},
 		"action":     {"apply", "invite", "move", "accept_invitation", "accept_contact", "withdraw_contact"},
@@ -121,11 +121,13 @@ func usedKeys(t *testing.T) map[string]bool {
 			"org.member_remove", "org.manager", "base.operator_confirm", "base.operator_decline", "base.decide", "recruitment.report", "recruitment.decide", "recruitment.correct",
 			"recruitment.withdraw", "recruitment.amend", "contact.accept", "contact.reveal", "contact.withdraw", "talent.erase", "user.create", "taxonomy.replace", "target.set",
 			"org.verified", "org.rejected", "base.verified", "base.rejected", "recruitment.verified", "recruitment.rejected",
-			"import.commit", "org.import", "base.import", "talent.identity_link", "figures.publish"},
-		"audit_field":     auditFields,
-		"ui_language":     {"zh-CN", "en"},
-		"resource":        {"talent", "org", "base", "project", "application", "recruitment", "audit", "users", "taxonomy", "stats", "target", "import"},
-		"mailkind":        append(slices.Clone(models.NoteKinds), models.MailPasswordReset, models.MailVerifyEmail, models.MailDigest),
+			"import.commit", "org.import", "base.import", "talent.identity_link", "figures.publish",
+			"team.invite", "call.reviewer", "entry.decide", "entry.accepted", "entry.waitlisted", "entry.rejected"},
+		"audit_field": auditFields,
+		"ui_language": {"zh-CN", "en"},
+		"resource": {"talent", "org", "base", "project", "application", "recruitment", "audit", "users", "taxonomy", "stats", "target", "import",
+			"team", "call", "entry"},
+		"mailkind":        append(slices.Clone(models.NoteKinds), models.MailPasswordReset, models.MailVerifyEmail, models.MailDigest, models.MailReviewerInvite),
 		"mailstate":       {models.MailPending, models.MailSending, models.MailSent, models.MailFailed},
 		"saved.param":     append(slices.Clone(models.SavedTalentParams), models.SavedProjectParams...),
 		"saved.yes_no":    {"true", "false"},
@@ -136,6 +138,14 @@ func usedKeys(t *testing.T) map[string]bool {
 		"id_type":         models.IdentityTypes,
 		"imports.outcome": {models.RowCreated, models.RowUpdated, models.RowUnchanged},
 		"imports.phase":   {models.PhaseReading, models.PhaseChecking, models.PhaseWriting},
+		// Incubation's.
+		"team_stage":   teamStages(),
+		"entry_status": {models.EntryDraft, models.EntrySubmitted, models.EntryAccepted, models.EntryWaitlisted, models.EntryRejected},
+		"phase":        {models.PhaseUpcoming, models.PhaseOpen, models.PhaseClosed},
+		"milestone":    milestoneKinds,
+		"band":         models.RevenueBands,
+		"review_state": {"draft", "submitted", "conflict"},
+		"call_form":    {"question_line", "question_choices", "rubric_line", "rubric_weight"},
 	}
 	for prefix, values := range built {
 		for _, v := range values {
