@@ -248,6 +248,18 @@ func TestHostileRequests(t *testing.T) {
 	}
 	_, recs := in.call(t, "GET", "/api/v1/recruitments?per_page=5", B, nil)
 	rec := str(recs["items"].([]any)[0].(map[string]any), "id")
+	// A team of creator 1 and a call of organisation 1.
+	_, team := in.call(t, "POST", "/api/v1/teams", C1, map[string]any{"name": "星火", "stage": "idea", "industry": "games", "district": "nanshan", "pitch": "数字人"})
+	today := time.Now().In(models.ChinaTime)
+	callBody := map[string]any{"title": "孵化营", "description": "数字人", "stages": []string{"idea"}, "seats": 2,
+		"opens": today.Format(models.DateLayout), "closes": today.AddDate(0, 0, 9).Format(models.DateLayout),
+		"questions": []any{map[string]any{"id": "why", "kind": "text", "label": "Why", "required": true}},
+		"rubric":    []any{map[string]any{"id": "team", "label": "Team", "weight": 1}}}
+	_, call := in.call(t, "POST", "/api/v1/calls", O1, callBody)
+	teamID, callID := str(team, "id"), str(call, "id")
+	if teamID == "" || callID == "" {
+		t.Fatalf("a team and a call: %v %v", team, call)
+	}
 	// Images of other accounts, for requests that must not use them.
 	foreignAvatar, foreignLogo := uploadImage(t, in, C2, models.PurposeAvatar), uploadImage(t, in, O2, models.PurposeLogo)
 	in.stop(t)
@@ -277,6 +289,11 @@ func TestHostileRequests(t *testing.T) {
 		{"POST", "/api/v1/recruitments/" + rec + "/verify", B, map[string]any{"decision": "rejected", "reason": "x"}},
 		{"POST", "/api/v1/admin/users", B, map[string]any{"email": "x@example.com", "password": "correct horse battery", "name": "X", "role": "admin"}},
 		{"PUT", "/api/v1/taxonomies", B, map[string]any{"industries": []any{}}},
+		{"POST", "/api/v1/teams", C2, map[string]any{"name": "燎原", "stage": "idea", "industry": "games", "district": "nanshan", "pitch": "p"}},
+		{"PUT", "/api/v1/teams/" + teamID, C1, map[string]any{"name": "燎原", "stage": "idea", "industry": "games", "district": "nanshan", "pitch": "p"}},
+		{"POST", "/api/v1/calls", O1, callBody},
+		{"POST", "/api/v1/calls/" + callID + "/entries", C1, map[string]any{"team_id": teamID, "answers": map[string]any{"why": "因为"}, "submit": true}},
+		{"POST", "/api/v1/calls/" + callID + "/reviewers", O1, map[string]any{"email": "expert@example.com", "name": "Expert"}},
 	}
 	var reqs []hostile
 	add := func(cat, method, path, token string, body []byte) {

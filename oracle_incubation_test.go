@@ -163,20 +163,29 @@ func (w *world) doIncubation(r *rand.Rand, kind string, call func(method, path, 
 		created(a, &inc.entries)
 		return err
 	case "review":
+		// An entry the sequence made (a draft is refused), reviewed by one
+		// of its call's reviewers, or by each of them in turn.
 		id, ok := nth(r, inc.entries)
 		if !ok {
 			return nil
 		}
 		callID, _, _ := strings.Cut(id, "-")
-		rev, ok := nth(r, inc.reviewers[callID])
-		u := w.user(rev)
-		if !ok || u == nil {
-			return nil
+		revs := inc.reviewers[callID]
+		if r.IntN(2) == 0 && len(revs) > 0 {
+			revs = []string{pick(r, revs)}
 		}
-		body := map[string]any{"scores": map[string]int{"team": 1 + r.IntN(10), "idea": 1 + r.IntN(10)}, "submit": r.IntN(5) > 0,
-			"conflict": r.IntN(12) == 0}
-		_, err := call("PUT", "/api/v1/entries/"+id+"/review", u.token, body, false)
-		return err
+		for _, rev := range revs {
+			u := w.user(rev)
+			if u == nil {
+				continue
+			}
+			body := map[string]any{"scores": map[string]int{"team": 1 + r.IntN(10), "idea": 1 + r.IntN(10)}, "submit": r.IntN(5) > 0,
+				"conflict": r.IntN(12) == 0}
+			if _, err := call("PUT", "/api/v1/entries/"+id+"/review", u.token, body, false); err != nil {
+				return err
+			}
+		}
+		return nil
 	case "decide_entry":
 		id, ok := nth(r, inc.entries)
 		if !ok {
@@ -195,11 +204,12 @@ func (w *world) doIncubation(r *rand.Rand, kind string, call func(method, path, 
 		if !ok {
 			return nil
 		}
-		callID, team, _ := strings.Cut(id, "-")
+		callID, _, _ := strings.Cut(id, "-")
 		u := w.incubatorOf(r, callID)
 		if u == nil {
 			return nil
 		}
+		_, team, _ := strings.Cut(id, "-")
 		kind := pick(r, []string{"incorporated", "incorporated", "funding", "headcount", "award", "revenue"})
 		body := map[string]any{"kind": kind, "date": today.AddDate(0, 0, -r.IntN(500)).Format("2006-01-02"),
 			"amount": r.IntN(5_000_000), "note": words(r, 2)}
