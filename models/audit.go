@@ -74,7 +74,8 @@ type AuditService interface {
 	List(ctx context.Context, actor *User, f AuditFilter) (*List[*AuditEntry], error)
 	// Names returns the names of the objects the entries name, as their
 	// resource or in their changes, by kind ("talent", "org", "base",
-	// "recruitment", "application", "user") and id. An erased talent is
+	// "recruitment", "application", "user", "team", "call", "entry") and
+	// id. An erased talent is
 	// named by its pseudonym, never by its name; an object that is gone
 	// otherwise has no name. Returns CodeForbidden as List does.
 	Names(ctx context.Context, actor *User, entries []*AuditEntry) (map[string]map[string]string, error)

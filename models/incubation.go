@@ -147,9 +147,11 @@ type TeamSearch struct {
 	Stage    []string
 	Industry []string
 	District []string
-	// MemberID keeps the teams of one account ("mine").
-	MemberID string
-	Page     Page
+	// MemberID keeps the teams of one account ("mine"), InvitedID those
+	// that invited it and wait for its answer.
+	MemberID  string
+	InvitedID string
+	Page      Page
 }
 
 // Question kinds of a call.
@@ -334,6 +336,17 @@ type ReviewerInput struct {
 // Normalize trims the input.
 func (in *ReviewerInput) Normalize() {
 	in.UserID, in.Email, in.Name = strings.TrimSpace(in.UserID), NormalizeEmail(in.Email), strings.TrimSpace(in.Name)
+}
+
+// CallReviewer is a call's reviewer as its incubator sees it: the name,
+// an outside expert or a member, and the reviews submitted and conflicts
+// declared so far.
+type CallReviewer struct {
+	UserID    string `json:"user_id"`
+	Name      string `json:"name"`
+	Outside   bool   `json:"outside"`
+	Submitted int    `json:"submitted"`
+	Conflicts int    `json:"conflicts"`
 }
 
 // Entry states.
@@ -982,6 +995,8 @@ type IncubationService interface {
 	// incubator, reviewing to their reviewers.
 	Calls(ctx context.Context, actor *User, f CallFilter) (*List[*Call], error)
 	AddReviewer(ctx context.Context, actor *User, callID string, in ReviewerInput) (*Call, error)
+	// Reviewers are a call's reviewers as its incubator sees them.
+	Reviewers(ctx context.Context, actor *User, callID string) ([]CallReviewer, error)
 	RemoveReviewer(ctx context.Context, actor *User, callID, userID string) (*Call, error)
 
 	// Apply makes (or changes, while the call is open) the entry of a team

@@ -65,6 +65,7 @@ const (
 	RuleAmbiguous         Rule = "ambiguous"       // a label that names several terms (Param: their keys)
 	RuleIdentityNumber    Rule = "identity_number" // not a number of that identity document (Param: the document type)
 	RuleNotOwnOrg         Rule = "not_own_org"     // an import row names another organisation than the importer's
+	RuleCannotReview      Rule = "cannot_review"   // not an account that may review the organisation's call
 	RuleInvalid           Rule = "invalid"         // the rest
 )
 
@@ -75,7 +76,7 @@ var Rules = []Rule{RuleMatchSort, RuleMatchSortTooMany, RuleRequired, RuleRequir
 	RuleUnknown, RuleServerOwned, RuleType, RuleRegistered, RuleWrongPassword, RuleNoSuch, RuleOwnOrgRequired,
 	RuleEnterpriseFlags, RuleCannotInvite, RuleCreatorOnly, RuleDiffers, RuleNoChange, RuleStageOrConsent,
 	RuleQueryInvalid, RuleQueryTooLong, RuleQueryTooComplex, RuleQueryOnlyExcluded, RuleTooDeep, RuleTermKey, RuleTermLabels,
-	RuleTermKept, RuleTermsFixed, RuleVocabLine, RuleAmbiguous, RuleIdentityNumber, RuleNotOwnOrg, RuleInvalid}
+	RuleTermKept, RuleTermsFixed, RuleVocabLine, RuleAmbiguous, RuleIdentityNumber, RuleNotOwnOrg, RuleCannotReview, RuleInvalid}
 
 // Refusal names a refusal that is not about one field (a state, a role),
 // for the UI to say in the reader's language.

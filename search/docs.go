@@ -98,6 +98,13 @@ func indexDoc(doc any) (coll, id string, fields map[string]any, err error) {
 		// Accepted members only: an invitation does not make a team
 		// anyone's ("mine").
 		f["member_ids"], f["founder_id"] = d.MemberIDs(), d.FounderID
+		var invited []string
+		for _, m := range d.Members {
+			if m.Status == models.MemberInvited {
+				invited = append(invited, m.UserID)
+			}
+		}
+		f["invited_ids"] = invited
 		return models.CollTeams, d.ID, f, nil
 	case *models.Call:
 		f := meta(d.Version, d.CreatedAt, d.UpdatedAt)

@@ -20,7 +20,7 @@ import (
 // mappingVersion changes whenever the mapping does; an index built with
 // another version (or another dictionary or synonym table) is rebuilt at
 // open.
-const mappingVersion = "10"
+const mappingVersion = "11"
 
 // typeField names the collection of every indexed document.
 const typeField = "_type"
@@ -74,7 +74,7 @@ var fields = map[string]map[string]string{
 		"version": num, "created_at": date, "updated_at": date,
 	},
 	models.CollTeams: {
-		"text": txt, rawField: raw, "stage": kw, "industry": kw, "district": kw, "member_ids": kw, "founder_id": kw,
+		"text": txt, rawField: raw, "stage": kw, "industry": kw, "district": kw, "member_ids": kw, "invited_ids": kw, "founder_id": kw,
 		"version": num, "created_at": date, "updated_at": date,
 	},
 	// opens and closes are days (YYYY-MM-DD): they sort and range as

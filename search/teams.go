@@ -32,6 +32,9 @@ func teamFilters(q models.TeamSearch) []query.Query {
 	if q.MemberID != "" {
 		must = append(must, termQuery("member_ids", q.MemberID))
 	}
+	if q.InvitedID != "" {
+		must = append(must, termQuery("invited_ids", q.InvitedID))
+	}
 	return must
 }
 

@@ -239,6 +239,9 @@ func TestTeamFilters(t *testing.T) {
 		{models.TeamSearch{MemberID: "founder3", Stage: []string{"scaling"}}, []string{c.ID}},
 		// An invitation does not make a team the invitee's.
 		{models.TeamSearch{MemberID: "invited1"}, nil},
+		// It finds the team among the invitations.
+		{models.TeamSearch{InvitedID: "invited1"}, []string{a.ID}},
+		{models.TeamSearch{InvitedID: "founder1"}, nil},
 		{models.TeamSearch{Stage: []string{"launched"}}, nil},
 	} {
 		p := searchTeams(t, ix, tc.q)

@@ -302,3 +302,19 @@ func (s *Server) handleStatsIncubation(c *fiber.Ctx) error {
 	}
 	return c.JSON(f)
 }
+
+// handleReviewers answers GET /calls/{id}/reviewers.
+func (s *Server) handleReviewers(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	if err := parseQuery(c).err(); err != nil {
+		return err
+	}
+	rs, err := s.cfg.Incubation.Reviewers(c.UserContext(), userOf(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": rs, "total": len(rs)})
+}

@@ -106,6 +106,8 @@ func incubationRows() []row {
 		{"PUT", "/api/v1/calls/:id", "O1's", func(w *world, _ role) target {
 			return target{path: "/api/v1/calls/" + w.call().ID, body: w.callInput()}
 		}, [nRoles]int{401, 403, 403, ok, 403, 403, 403}},
+		{"GET", "/api/v1/calls/:id/reviewers", "", func(w *world, _ role) target { return target{path: "/api/v1/calls/" + w.call().ID + "/reviewers"} },
+			[nRoles]int{401, 403, 403, ok, 403, 403, 403}},
 		{"POST", "/api/v1/calls/:id/reviewers", "O1's member", func(w *world, _ role) target {
 			return target{path: "/api/v1/calls/" + w.call().ID + "/reviewers", body: map[string]any{"user_id": w.users[member].ID}}
 		}, [nRoles]int{401, 403, 403, ok, 403, 403, 403}},

@@ -163,6 +163,7 @@ func (s *Server) routes() {
 	api.Get("/calls", s.requireUser, s.handleCallList)
 	api.Get("/calls/:id", s.requireUser, get(inc.Call))
 	api.Put("/calls/:id", s.requireUser, change(inc.UpdateCall))
+	api.Get("/calls/:id/reviewers", s.requireUser, s.handleReviewers)
 	api.Post("/calls/:id/reviewers", s.requireUser, act(inc.AddReviewer))
 	api.Delete("/calls/:id/reviewers/:user_id", s.requireUser, s.handleReviewerRemove)
 	api.Post("/calls/:id/entries", s.requireUser, s.handleEntryCreate)

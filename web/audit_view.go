@@ -76,8 +76,8 @@ func (w *Web) auditRows(lang string, tax *models.Taxonomy, entries []*models.Aud
 			return termLabel(tax, "industries", s, en)
 		case "kind":
 			return w.tr.t(lang, "kind."+s)
-		case "org_id", "member_id", "application_id":
-			kind := map[string]string{"org_id": "org", "member_id": "user", "application_id": "application"}[field]
+		case "org_id", "member_id", "application_id", "call_id":
+			kind := map[string]string{"org_id": "org", "member_id": "user", "application_id": "application", "call_id": "call"}[field]
 			if n := names[kind][s]; n != "" {
 				return n
 			}
@@ -108,7 +108,7 @@ func (w *Web) auditRows(lang string, tax *models.Taxonomy, entries []*models.Aud
 	for _, e := range entries {
 		r := auditRow{AuditEntry: e, ActionKey: auditActionKey(e), Actor: actors[e.ActorID], Changes: auditDiff(e.Before, e.After)}
 		switch models.Kind(e.ResourceType) {
-		case models.KindTalent, models.KindOrg, models.KindBase, models.KindRecruitment:
+		case models.KindTalent, models.KindOrg, models.KindBase, models.KindRecruitment, models.KindTeam, models.KindCall, models.KindEntry:
 			r.Object = names[e.ResourceType][e.ResourceID]
 		case models.KindStats:
 			for _, t := range targets {

@@ -304,7 +304,7 @@ func TestIncubationFormsSayWhatIsWrong(t *testing.T) {
 	// Adding a reviewer: an address that is another organisation's member.
 	_, otherMember, _ := w.org(bureau, "光子工作室", models.OrgEnterprise, models.StatusVerified, "")
 	status, _, page = postIn("/calls/"+in.call.ID+"/reviewers", memberTok, models.LangEN, url.Values{"email": {otherMember.Email}, "name": {"某人"}})
-	if status != 422 || !strings.Contains(page, "This address cannot review") {
+	if status != 422 || !strings.Contains(page, "cannot review this call") {
 		t.Errorf("another organisation's member as reviewer: %d %.600s", status, page)
 	}
 }

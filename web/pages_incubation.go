@@ -38,6 +38,8 @@ type teamsData struct {
 	// visitor may found one.
 	Mine     []*models.Team
 	CanFound bool
+	// Invited are the teams that invited the creator, awaiting an answer.
+	Invited []*models.Team
 }
 
 func (w *Web) teams(c *fiber.Ctx, p *page) (string, error) {
@@ -61,6 +63,11 @@ func (w *Web) teams(c *fiber.Ctx, p *page) (string, error) {
 			return "", err
 		}
 		d.Mine = mine.Items
+		invited, err := w.cfg.Incubation.SearchTeams(c.UserContext(), p.User, models.TeamSearch{InvitedID: p.User.ID, Page: models.Page{Page: 1, PerPage: 50}})
+		if err != nil {
+			return "", err
+		}
+		d.Invited = invited.Items
 	}
 	p.Data = d
 	return "teams", nil
@@ -653,7 +660,7 @@ type callData struct {
 
 	// The incubator's.
 	Submitted  []*models.Entry
-	Reviewers  []reviewerRow
+	Reviewers  []models.CallReviewer
 	Candidates []option // the organisation's members who are not reviewers
 	Matches    []models.TeamMatch
 
@@ -665,12 +672,6 @@ type callData struct {
 type teamChoice struct {
 	Team *models.Team
 	Fits bool // the call takes its stage
-}
-
-// reviewerRow is a reviewer of a call as its incubator sees it.
-type reviewerRow struct {
-	ID, Name string
-	Outside  bool // not a member of the organisation
 }
 
 // queueRow is an entry in a reviewer's queue.
@@ -805,27 +806,13 @@ func (w *Web) incubatorSide(c *fiber.Ctx, p *page, cl *models.Call, d *callData)
 	if err != nil {
 		return err
 	}
-	inside := map[string]string{}
 	for _, m := range members {
-		inside[m.ID] = m.Name
 		if !slices.Contains(cl.Reviewers, m.ID) {
 			d.Candidates = append(d.Candidates, option{Key: m.ID, Label: m.Name + " · " + m.Email})
 		}
 	}
-	// An outside reviewer's name is known here once they have reviewed
-	// (the ranking names its reviewers).
-	outside := map[string]string{}
-	if rk, err := w.cfg.Incubation.Ranking(ctx, p.User, cl.ID); err == nil {
-		for _, st := range rk.Reviewers {
-			outside[st.ReviewerID] = st.Name
-		}
-	}
-	for _, id := range cl.Reviewers {
-		row := reviewerRow{ID: id, Name: inside[id]}
-		if _, ok := inside[id]; !ok {
-			row.Outside, row.Name = true, outside[id]
-		}
-		d.Reviewers = append(d.Reviewers, row)
+	if d.Reviewers, err = w.cfg.Incubation.Reviewers(ctx, p.User, cl.ID); err != nil {
+		return err
 	}
 	if m, err := w.cfg.Incubation.CallMatches(ctx, p.User, cl.ID, models.Page{Page: 1, PerPage: 10}); err == nil {
 		d.Matches = m.Items
@@ -899,10 +886,6 @@ func (w *Web) reviewerAdd(c *fiber.Ctx, p *page) (string, error) {
 	if _, err := w.cfg.Incubation.AddReviewer(c.UserContext(), p.User, id, in); err != nil {
 		if !w.formErrors(p, err) {
 			return "", err
-		}
-		if models.ErrorRules(err)["email"].Rule == models.RuleCannotInvite {
-			// The rule's text is about inviting members to organisations.
-			p.Errors["email"] = w.tr.t(p.Lang, "call.reviewer_refused")
 		}
 		status := p.Status
 		name, err := w.callView(c, p)

@@ -53,11 +53,11 @@ func (s *Audit) Names(ctx context.Context, actor *models.User, entries []*models
 	}
 	for _, e := range entries {
 		switch models.Kind(e.ResourceType) {
-		case models.KindTalent, models.KindOrg, models.KindBase, models.KindRecruitment:
+		case models.KindTalent, models.KindOrg, models.KindBase, models.KindRecruitment, models.KindTeam, models.KindCall, models.KindEntry:
 			ask(e.ResourceType, e.ResourceID)
 		}
 		for _, m := range []map[string]any{e.Before, e.After} {
-			for key, kind := range map[string]string{"org_id": "org", "member_id": "user", "application_id": "application"} {
+			for key, kind := range map[string]string{"org_id": "org", "member_id": "user", "application_id": "application", "call_id": "call"} {
 				if id, ok := m[key].(string); ok {
 					ask(kind, id)
 				}
@@ -114,6 +114,31 @@ func (s *Audit) name(ctx context.Context, kind, id string) (string, error) {
 			return "", err
 		}
 		return u.Name, nil
+	case "team":
+		t, err := s.Store.Team(ctx, id)
+		if err != nil {
+			return "", err
+		}
+		return t.Name, nil
+	case "call":
+		c, err := s.Store.Call(ctx, id)
+		if err != nil {
+			return "", err
+		}
+		return c.Title, nil
+	case "entry":
+		e, err := s.Store.Entry(ctx, id)
+		if err != nil {
+			return "", err
+		}
+		c, err := s.Store.Call(ctx, e.CallID)
+		if err != nil {
+			return "", err
+		}
+		if e.Name == "" {
+			return c.Title, nil
+		}
+		return e.Name + " · " + c.Title, nil
 	case "application":
 		a, err := s.Store.Application(ctx, id)
 		if err != nil {

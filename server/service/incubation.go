@@ -338,7 +338,7 @@ func (s *Incubation) AddReviewer(ctx context.Context, actor *models.User, callID
 			if err != nil && !models.IsCode(err, models.CodeNotFound) {
 				return nil, err
 			}
-			return nil, fieldError("user_id", models.RuleNoSuch, "is not a member of your organisation")
+			return nil, fieldError("user_id", models.RuleCannotReview, "is not a member of your organisation")
 		}
 		reviewer = u.ID
 	} else {
@@ -364,7 +364,7 @@ func (s *Incubation) AddReviewer(ctx context.Context, actor *models.User, callID
 			return nil, err
 		case u.Role == models.RoleReviewer, u.Role == models.RoleOrg && u.OrgID == c.OrgID:
 		default:
-			return nil, fieldError("email", models.RuleCannotInvite,
+			return nil, fieldError("email", models.RuleCannotReview,
 				"cannot review: it must be a new address, an outside reviewer's, or a member of your organisation's")
 		}
 		reviewer = u.ID
@@ -379,6 +379,44 @@ func (s *Incubation) AddReviewer(ctx context.Context, actor *models.User, callID
 		return nil, err
 	}
 	s.audit(ctx, actor, models.AuditCallReviewer, models.KindCall, callID, nil, map[string]any{"member_id": reviewer}, "")
+	return out, nil
+}
+
+// Reviewers implements models.IncubationService: to the call's
+// incubator, its reviewers with their names, whether each is an outside
+// expert, and how far each has come (reviews submitted, conflicts).
+func (s *Incubation) Reviewers(ctx context.Context, actor *models.User, callID string) ([]models.CallReviewer, error) {
+	c, err := s.Call(ctx, actor, callID)
+	if err != nil {
+		return nil, err
+	}
+	if err := models.Authorize(actor, models.ActUpdate, c.Resource()); err != nil {
+		return nil, err
+	}
+	reviews, err := s.Store.CallReviews(ctx, callID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]models.CallReviewer, 0, len(c.Reviewers))
+	for _, id := range c.Reviewers {
+		r := models.CallReviewer{UserID: id}
+		switch u, err := s.Store.User(ctx, id); {
+		case err == nil:
+			r.Name, r.Outside = u.Name, u.Role == models.RoleReviewer
+		case !models.IsCode(err, models.CodeNotFound):
+			return nil, err
+		}
+		for _, rv := range reviews {
+			if rv.ReviewerID == id && rv.Submitted {
+				if rv.Conflict {
+					r.Conflicts++
+				} else {
+					r.Submitted++
+				}
+			}
+		}
+		out = append(out, r)
+	}
 	return out, nil
 }
 
@@ -547,8 +585,18 @@ func (s *Incubation) Entries(ctx context.Context, actor *models.User, callID str
 		return nil, models.Errorf(models.CodeUnauthenticated, "sign in first")
 	}
 	if callID == "" {
-		q := models.ListQuery{Coll: models.CollEntries, Page: page, Sort: []string{"-created_at", "_id"},
-			All: []models.AnyOf{models.Terms("applicant_id", actor.ID)}}
+		// The actor's own, and those of the teams the actor is in.
+		mine := models.Terms("applicant_id", actor.ID)
+		if ts, err := s.searcher(); err == nil && actor.Role == models.RoleCreator {
+			teams, err := ts.SearchTeams(ctx, models.TeamSearch{MemberID: actor.ID, Page: models.Page{Page: 1, PerPage: models.MaxPerPage}})
+			if err != nil {
+				return nil, err
+			}
+			for _, h := range teams.Hits {
+				mine = append(mine, models.Match{Field: "team_id", Value: h.ID})
+			}
+		}
+		q := models.ListQuery{Coll: models.CollEntries, Page: page, Sort: []string{"-created_at", "_id"}, All: []models.AnyOf{mine}}
 		return listPage(ctx, s.Lister, q, s.Store.Entry, func(*models.Entry) bool { return true })
 	}
 	c, err := s.Call(ctx, actor, callID)

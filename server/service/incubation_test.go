@@ -732,3 +732,43 @@ func TestAnErasedCreatorLeavesTeamsAndEntriesButTheFiguresStay(t *testing.T) {
 		t.Fatalf("the figures move with an erasure: %d teams before, %d after", before.Teams, after.Teams)
 	}
 }
+
+func TestATeamsMembersSeeItsEntriesAndItsInvitationsAreFound(t *testing.T) {
+	w := newIncWorld(t)
+	founder, _ := w.creator("周雨桐")
+	mate, mateTalent := w.creator("李明")
+	team := w.team(founder, "星火", models.StageIdea)
+	_, err := w.inc.InviteMember(w.ctx, founder, team.ID, models.TeamInvite{TalentID: mateTalent.ID})
+	must(t, err)
+	invited, err := w.inc.SearchTeams(w.ctx, mate, models.TeamSearch{InvitedID: mate.ID, Page: models.Page{Page: 1, PerPage: 10}})
+	must(t, err)
+	if invited.Total != 1 || invited.Items[0].ID != team.ID {
+		t.Fatalf("the invited creator finds the team among its invitations: %+v", invited)
+	}
+	_, err = w.inc.AnswerInvitation(w.ctx, mate, team.ID, true)
+	must(t, err)
+	c := w.call("2026-03-01", "2026-03-31", 5)
+	e := w.apply(founder, c, team)
+	for _, who := range []*models.User{founder, mate} {
+		mine, err := w.inc.Entries(w.ctx, who, "", models.Page{Page: 1, PerPage: 10})
+		must(t, err)
+		if mine.Total != 1 || mine.Items[0].ID != e.ID {
+			t.Fatalf("a member of the team sees its entry among its own: %+v", mine)
+		}
+	}
+	w.addReviewer(c, w.hr2)
+	rs, err := w.inc.Reviewers(w.ctx, w.hr, c.ID)
+	must(t, err)
+	if len(rs) != 1 || rs[0].Name != w.hr2.Name || rs[0].Outside {
+		t.Fatalf("the call's reviewers: %+v", rs)
+	}
+	expert := w.expert(c, "expert@uni.example")
+	w.review(expert, e, map[string]int{"overall": 7})
+	rs, err = w.inc.Reviewers(w.ctx, w.hr2, c.ID)
+	must(t, err)
+	if len(rs) != 2 || !rs[1].Outside || rs[1].Name != "专家" || rs[1].Submitted != 1 {
+		t.Fatalf("an outside expert is named, with its reviews: %+v", rs)
+	}
+	_, err = w.inc.Reviewers(w.ctx, expert, c.ID)
+	wantCode(t, "a reviewer lists the reviewers", err, models.CodeForbidden)
+}
