@@ -605,7 +605,8 @@ func (rankings) ask(w *world, s *snapshot) error {
 			return fmt.Errorf("ranking of %s: %s", callID, a)
 		}
 		var got struct {
-			Items []struct {
+			NormalisedHidden bool `json:"normalised_hidden"`
+			Items            []struct {
 				Entry struct {
 					ID string `json:"id"`
 				} `json:"entry"`
@@ -621,10 +622,17 @@ func (rankings) ask(w *world, s *snapshot) error {
 		}
 		want := s.inc.ranking(callID, c)
 		var ids []string
+		left := false // entries the reader has not reviewed nor declared a conflict on
 		for _, e := range s.inc.entries {
 			if e.CallID == callID && e.Status != "draft" {
 				ids = append(ids, e.ID)
+				if r := s.inc.reviews[e.ID+":"+u.id]; r == nil || !r.Submitted {
+					left = true
+				}
 			}
+		}
+		if got.NormalisedHidden != left {
+			return fmt.Errorf("ranking of %s: normalised hidden %v for a reviewer with entries left %v", callID, got.NormalisedHidden, left)
 		}
 		if len(got.Items) != len(ids) {
 			return fmt.Errorf("ranking of %s: %d entries; the records have %d submitted", callID, len(got.Items), len(ids))
@@ -639,11 +647,21 @@ func (rankings) ask(w *world, s *snapshot) error {
 			if it.Hidden {
 				continue
 			}
+			if left {
+				// No normalised score until every entry is reviewed; the
+				// reviewed ones rank by raw score.
+				x.norm = 0
+			}
 			if it.Reviews != x.n || math.Abs(it.Raw-x.raw) > 1e-3 || math.Abs(it.Normalised-x.norm) > 1e-3 || math.Abs(it.Spread-x.spread) > 1e-3 {
 				return fmt.Errorf("ranking of %s: entry %s reviews %d raw %v normalised %v spread %v; the records say %+v", callID,
 					it.Entry.ID, it.Reviews, it.Raw, it.Normalised, it.Spread, x)
 			}
-			if i > 0 {
+			if i > 0 && left {
+				p := got.Items[i-1]
+				if p.Hidden && !it.Hidden || !p.Hidden && !it.Hidden && p.Raw < it.Raw-1e-6 {
+					return fmt.Errorf("ranking of %s by raw score: %s (%+v) ranked above %s (%+v)", callID, p.Entry.ID, p, it.Entry.ID, it)
+				}
+			} else if i > 0 {
 				p := want[got.Items[i-1].Entry.ID]
 				if (p.n == 0 && x.n > 0) || (p.n > 0 && x.n > 0 && p.norm < x.norm-1e-6) {
 					return fmt.Errorf("ranking of %s: %s (%+v) ranked above %s (%+v)", callID, got.Items[i-1].Entry.ID, p, it.Entry.ID, x)

@@ -573,6 +573,10 @@ type Ranking struct {
 	Items     []RankedEntry   `json:"items"`
 	Reviewers []ReviewerStats `json:"reviewers"`
 	Accepted  int             `json:"accepted"`
+	// NormalisedHidden: the reader reviews the call and has entries left
+	// to review; no normalised score or z-score is shown, and the entries
+	// the reader reviewed rank by their raw scores.
+	NormalisedHidden bool `json:"normalised_hidden"`
 }
 
 // Rank ranks the submitted entries of a call by their reviews: each

@@ -738,13 +738,50 @@ func (s *Incubation) Ranking(ctx context.Context, actor *models.User, callID str
 		return nil, err
 	}
 	ranked, stats := models.Rank(entries, reviews)
-	reviewed := map[string]bool{}
+	reviewed, done := map[string]bool{}, map[string]bool{}
 	for _, r := range reviews {
-		if r.ReviewerID == actor.ID && r.Submitted && !r.Conflict {
-			reviewed[r.EntryID] = true
+		if r.ReviewerID == actor.ID && r.Submitted {
+			done[r.EntryID] = true
+			if !r.Conflict {
+				reviewed[r.EntryID] = true
+			}
 		}
 	}
 	out := &models.Ranking{Call: c, Items: ranked, Reviewers: stats}
+	if reviewer && slices.ContainsFunc(entries, func(e *models.Entry) bool { return !done[e.ID] }) {
+		// A z-score is taken over all of its reviewer's reviews, so another
+		// reviewer's z-scores of the entries the reader has reviewed would
+		// tell what that reviewer gave the others: until the reader has
+		// reviewed every entry (or declared a conflict), the normalised
+		// scores wait, and the reviewed entries rank by their raw scores.
+		out.NormalisedHidden = true
+		for i := range out.Items {
+			it := &out.Items[i]
+			it.Normalised = 0
+			for j := range it.Scores {
+				it.Scores[j].Z = 0
+			}
+		}
+		slices.SortStableFunc(out.Items, func(a, b models.RankedEntry) int {
+			ra, rb := reviewed[a.Entry.ID], reviewed[b.Entry.ID]
+			switch {
+			case ra != rb:
+				if ra {
+					return -1
+				}
+				return 1
+			case ra && a.Raw != b.Raw:
+				if a.Raw > b.Raw {
+					return -1
+				}
+				return 1
+			}
+			return submittedAt(a.Entry).Compare(submittedAt(b.Entry))
+		})
+		for i := range out.Items {
+			out.Items[i].Rank = i + 1
+		}
+	}
 	for i := range out.Items {
 		it := &out.Items[i]
 		if it.Entry.Status == models.EntryAccepted {

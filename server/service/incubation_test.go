@@ -454,6 +454,27 @@ func TestNormalisedScoresWeighHarshAndLenientReviewersAlike(t *testing.T) {
 	if wantOrder := []string{es[3].ID, es[1].ID, es[2].ID, es[0].ID}; !slices.Equal(order, wantOrder) {
 		t.Fatalf("ranked %v, want %v (the harsh reviewer's best above the lenient one's worst)", order, wantOrder)
 	}
+	// The harsh reviewer, who has two entries left, sees raw scores of its
+	// own two only: another's z-scores would tell the scores it has not
+	// yet seen.
+	hr, err := w.inc.Ranking(w.ctx, harsh, c.ID)
+	must(t, err)
+	if !hr.NormalisedHidden || hr.Items[0].Entry.ID != es[1].ID || hr.Items[1].Entry.ID != es[0].ID || !hr.Items[2].Hidden || !hr.Items[3].Hidden {
+		t.Fatalf("a reviewer with entries left: %+v", hr)
+	}
+	for _, it := range hr.Items {
+		for _, sc := range it.Scores {
+			if it.Normalised != 0 || sc.Z != 0 {
+				t.Fatalf("a z-score shown to a reviewer with entries left: %+v", it)
+			}
+		}
+	}
+	// The member, who reviewed all four, sees the ranking whole.
+	mr, err := w.inc.Ranking(w.ctx, w.hr2, c.ID)
+	must(t, err)
+	if mr.NormalisedHidden || mr.Items[0].Entry.ID != es[3].ID || mr.Items[0].Normalised != 0.5 {
+		t.Fatalf("a reviewer who reviewed every entry: %+v", mr.Items[0])
+	}
 	byID := map[string]models.ReviewerStats{}
 	for _, st := range rank.Reviewers {
 		byID[st.ReviewerID] = st
