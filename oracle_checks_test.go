@@ -1262,6 +1262,17 @@ func (q dashboard) ask(w *world, s *snapshot) error {
 			return fmt.Errorf("dashboard %d bars by %s: %v; the records say %v", q.Year, dim, charts.Bars[dim].Counts, counts)
 		}
 	}
+	// The incubation card: teams incubated and companies incorporated.
+	inc := s.inc.figures(q.Year)
+	for id, want := range map[string]int{"teams-incubated": inc.Teams, "companies-incorporated": inc.Incorporated} {
+		m := regexp.MustCompile(`id="` + id + `">([0-9,]+)<`).FindSubmatch(a.body)
+		if m == nil {
+			return fmt.Errorf("dashboard %d: no %s", q.Year, id)
+		}
+		if got := strings.ReplaceAll(string(m[1]), ",", ""); got != strconv.Itoa(want) {
+			return fmt.Errorf("dashboard %d %s: %s; the records say %d", q.Year, id, got, want)
+		}
+	}
 	return nil
 }
 
