@@ -211,7 +211,13 @@ func (w *world) doIncubation(r *rand.Rand, kind string, call func(method, path, 
 		}
 		_, team, _ := strings.Cut(id, "-")
 		kind := pick(r, []string{"incorporated", "incorporated", "funding", "headcount", "award", "revenue"})
-		body := map[string]any{"kind": kind, "date": today.AddDate(0, 0, -r.IntN(500)).Format("2006-01-02"),
+		// Mostly today or yesterday (after the acceptance), now and then
+		// long before (refused: before the team joined).
+		date := today.AddDate(0, 0, -r.IntN(2))
+		if r.IntN(5) == 0 {
+			date = today.AddDate(0, 0, -r.IntN(500))
+		}
+		body := map[string]any{"kind": kind, "date": date.Format("2006-01-02"),
 			"amount": r.IntN(5_000_000), "note": words(r, 2)}
 		if kind == "revenue" {
 			body["band"] = pick(r, []string{"lt1m", "1m-5m", "5m-20m"})
@@ -314,10 +320,13 @@ func (s *snapshot) decisionNotices() map[string][]string {
 			continue
 		}
 		to := []string{e.ApplicantID}
-		if t := s.inc.teams[e.TeamID]; t != nil {
-			for _, m := range t.Members {
-				if m.Status == "member" && m.UserID != e.ApplicantID {
-					to = append(to, m.UserID)
+		if e.TeamID != "" {
+			to = nil
+			if t := s.inc.teams[e.TeamID]; t != nil {
+				for _, m := range t.Members {
+					if m.Status == "member" {
+						to = append(to, m.UserID)
+					}
 				}
 			}
 		}
@@ -472,7 +481,7 @@ func (ir *incubationRecords) figures(year int) oIncFigures {
 	}
 	incorporated := map[string]*rawMilestone{}
 	for _, m := range ir.milestones {
-		if m.Kind != "incorporated" || first[m.TeamID] == nil {
+		if m.Kind != "incorporated" || first[m.TeamID] == nil || m.Date < first[m.TeamID].DecidedOn {
 			continue
 		}
 		if p := incorporated[m.TeamID]; p == nil || m.Date < p.Date || m.Date == p.Date && m.OID.Hex() < p.OID.Hex() {

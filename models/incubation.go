@@ -406,8 +406,13 @@ func (e *Entry) Decided() bool {
 // call's incubator and reviewers see it once submitted (the service's
 // rule).
 func (e *Entry) Resource(team *Team, reviewers []string) Resource {
-	r := Resource{Kind: KindEntry, OwnerID: e.ApplicantID, OrgIDs: []string{e.OrgID}, Reviewers: reviewers}
-	if team != nil {
+	r := Resource{Kind: KindEntry, OrgIDs: []string{e.OrgID}, Reviewers: reviewers}
+	switch {
+	case e.TeamID == "":
+		r.OwnerID = e.ApplicantID
+	case team != nil:
+		// A team's entry is its members' now: one who left it, the
+		// member who applied included, has no more say.
 		r.Members = team.MemberIDs()
 	}
 	return r
@@ -861,7 +866,10 @@ func CountIncubation(year int, entries []*Entry, milestones []*Milestone) Incuba
 		if m.Kind != MilestoneIncorporated {
 			continue
 		}
-		if _, ok := accepted[m.TeamID]; !ok {
+		// Incorporated from incubation: on or after the team's first
+		// acceptance (a company that existed before is not the
+		// incubation's).
+		if e, ok := accepted[m.TeamID]; !ok || m.Date < e.DecidedOn {
 			continue
 		}
 		if p, ok := first[m.TeamID]; !ok || m.Date < p.Date || (m.Date == p.Date && m.ID < p.ID) {
@@ -1041,6 +1049,8 @@ type IncubationStore interface {
 	CreateTeam(ctx context.Context, t *Team) error
 	Team(ctx context.Context, id string) (*Team, error)
 	UpdateTeam(ctx context.Context, id string, ifVersion int64, fn func(*Team) error) (*Team, error)
+	// DeleteTeam removes a team (one whose last member was erased).
+	DeleteTeam(ctx context.Context, id string) error
 	CreateCall(ctx context.Context, c *Call) error
 	Call(ctx context.Context, id string) (*Call, error)
 	UpdateCall(ctx context.Context, id string, ifVersion int64, fn func(*Call) error) (*Call, error)

@@ -127,7 +127,7 @@ func incubationRows() []row {
 		}, [nRoles]int{401, ok, 403, ok, 403, ok, ok}},
 		{"POST", "/api/v1/calls/:id/cohort/:team_id/milestones", "", func(w *world, _ role) target {
 			c, t := w.accepted()
-			return target{path: "/api/v1/calls/" + c.ID + "/cohort/" + t.ID + "/milestones", body: map[string]any{"kind": "incorporated", "date": "2025-01-02"}}
+			return target{path: "/api/v1/calls/" + c.ID + "/cohort/" + t.ID + "/milestones", body: map[string]any{"kind": "incorporated", "date": models.Today(time.Now())}}
 		}, [nRoles]int{401, 403, 403, cr, 403, 403, 403}},
 		{"GET", "/api/v1/calls/:id/matches", "", func(w *world, _ role) target { return target{path: "/api/v1/calls/" + w.call().ID + "/matches"} },
 			[nRoles]int{401, 403, 403, ok, 403, 403, 403}},

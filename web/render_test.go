@@ -219,7 +219,7 @@ var pageMatrix = map[string][7]int{
 	// Incubation: teams and calls are seen by everyone signed in (an
 	// outside reviewer's account only the calls that name it); the
 	// incubator runs its calls, the reviewers score their entries.
-	"/teams":              {303, 200, 200, 200, 200, 200, 200},
+	"/teams":              {303, 200, 200, 200, 200, 200, 403},
 	"/teams/new":          {303, 200, 403, 403, 403, 403, 403},
 	"/teams/:id":          {303, 200, 200, 200, 200, 200, 200},
 	"/teams/:id/edit":     {303, 200, 403, 403, 403, 403, 403}, // the creator founded it

@@ -324,18 +324,16 @@ func (n *Notifier) incubationEvent(ctx context.Context, e *models.AuditEntry, ev
 		if err != nil {
 			return nil, err
 		}
+		// The creator who applied alone, or the team's members now.
 		ev.recipients = []string{en.ApplicantID}
 		if en.TeamID != "" {
 			td, err := doc(models.CollTeams, en.TeamID)
 			if err != nil {
 				return nil, err
 			}
+			ev.recipients = nil
 			if td != nil {
-				for _, id := range td.(*models.Team).MemberIDs() {
-					if id != en.ApplicantID {
-						ev.recipients = append(ev.recipients, id)
-					}
-				}
+				ev.recipients = td.(*models.Team).MemberIDs()
 			}
 		}
 		status, _ := e.After["status"].(string)

@@ -176,13 +176,19 @@ func (a *Accounts) InviteReviewer(ctx context.Context, email, name, lang string)
 	if err := a.createUser(ctx, a.hasher, u, secret); err != nil {
 		return nil, err
 	}
+	return u, a.ResendReviewerInvite(ctx, u)
+}
+
+// ResendReviewerInvite mails a reviewer account a new link that sets its
+// password (the newest link ends the older ones).
+func (a *Accounts) ResendReviewerInvite(ctx context.Context, u *models.User) error {
 	token, err := a.issue(ctx, u, models.TokenPasswordReset, a.cfg.VerifyTTL, false)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	lang = langOf(u)
+	lang := langOf(u)
 	t := mailTexts[lang][models.MailReviewerInvite]
-	return u, a.cfg.Mailer.Send(ctx, &models.MailRequest{Key: "reviewer:" + tokenID(token), UserID: u.ID, To: u.Email, Lang: lang,
+	return a.cfg.Mailer.Send(ctx, &models.MailRequest{Key: "reviewer:" + tokenID(token), UserID: u.ID, To: u.Email, Lang: lang,
 		Kind: models.MailReviewerInvite, Title: t.title, Body: t.body, Link: "/password-reset/confirm?t=" + token, Security: true})
 }
 

@@ -3,7 +3,7 @@ package service
 import (
 	"cmp"
 	"context"
-	"reflect"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -84,7 +84,21 @@ func (s *Incubation) Team(ctx context.Context, actor *models.User, id string) (*
 	if err := models.Authorize(actor, models.ActRead, t.Resource()); err != nil {
 		return nil, err
 	}
-	return t, nil
+	return teamShown(t, actor), nil
+}
+
+// teamShown is the team as the actor sees it: an invitation is the team's
+// business and the invitee's until it is accepted, not everyone's (a
+// founder could otherwise show any creator as tied to the team).
+func teamShown(t *models.Team, actor *models.User) *models.Team {
+	if actor != nil && slices.Contains(t.MemberIDs(), actor.ID) {
+		return t
+	}
+	c := *t
+	c.Members = slices.DeleteFunc(slices.Clone(t.Members), func(m models.TeamMember) bool {
+		return m.Status == models.MemberInvited && (actor == nil || m.UserID != actor.ID)
+	})
+	return &c
 }
 
 // UpdateTeam implements models.IncubationService.
@@ -108,6 +122,11 @@ func (s *Incubation) SearchTeams(ctx context.Context, actor *models.User, q mode
 	if actor == nil {
 		return nil, models.Errorf(models.CodeUnauthenticated, "sign in first")
 	}
+	if actor.Role == models.RoleReviewer {
+		// An outside expert reviews the calls that name it; it reads the
+		// teams of their entries, and searches none.
+		return nil, models.Errorf(models.CodeForbidden, "an outside reviewer's account does not search teams")
+	}
 	ts, err := s.searcher()
 	if err != nil {
 		return nil, err
@@ -123,6 +142,9 @@ func (s *Incubation) SearchTeams(ctx context.Context, actor *models.User, q mode
 	items, err := fetchPage(ctx, ids, s.Store.Team, func(*models.Team) bool { return true })
 	if err != nil {
 		return nil, err
+	}
+	for i, t := range items {
+		items[i] = teamShown(t, actor)
 	}
 	return &models.SearchResult[*models.Team]{Items: items, Total: page.Total, Page: q.Page.Page, PerPage: q.Page.PerPage,
 		Facets: page.Facets, TookMS: float64(page.Took.Microseconds()) / 1000, Partial: page.Partial}, nil
@@ -261,7 +283,22 @@ func (s *Incubation) Call(ctx context.Context, actor *models.User, id string) (*
 		// An outside expert's account sees the calls that invited it only.
 		return nil, models.Errorf(models.CodeNotFound, "call not found")
 	}
-	return c, nil
+	return callShown(c, actor), nil
+}
+
+// callShown is the call as the actor sees it: who reviews it is its
+// incubator's to know (an applicant could otherwise look for its
+// reviewers); a reviewer sees itself among them.
+func callShown(c *models.Call, actor *models.User) *models.Call {
+	if models.Authorize(actor, models.ActUpdate, c.Resource()) == nil {
+		return c
+	}
+	shown := *c
+	shown.Reviewers = []string{}
+	if actor != nil && slices.Contains(c.Reviewers, actor.ID) {
+		shown.Reviewers = []string{actor.ID}
+	}
+	return &shown
 }
 
 // UpdateCall implements models.IncubationService. Once entries exist the
@@ -281,10 +318,30 @@ func (s *Incubation) UpdateCall(ctx context.Context, actor *models.User, id stri
 	if err != nil {
 		return nil, err
 	}
-	if len(entries) > 0 && (!reflect.DeepEqual(in.Questions, c.Questions) || !slices.Equal(in.Rubric, c.Rubric)) {
+	if len(entries) > 0 && (questionsKey(in.Questions) != questionsKey(c.Questions) || !slices.Equal(in.Rubric, c.Rubric)) {
 		return nil, models.Errorf(models.CodeConflict, "the call has entries: its questions and rubric can no longer change")
 	}
+	accepted := 0
+	for _, e := range entries {
+		if e.Status == models.EntryAccepted {
+			accepted++
+		}
+	}
+	if in.Seats < accepted {
+		return nil, models.Refusef(models.CodeConflict, models.RefusalCohortFull, strconv.Itoa(accepted),
+			"the cohort has %d accepted teams: the seats cannot be fewer", accepted)
+	}
 	return s.Store.UpdateCall(ctx, id, ifVersion, func(c *models.Call) error { c.ApplyInput(in); return nil })
+}
+
+// questionsKey is what a call's questions say, for comparing them: no
+// questions and an empty list are the same, as are no choices and none.
+func questionsKey(qs []models.Question) string {
+	var b strings.Builder
+	for _, q := range qs {
+		fmt.Fprintf(&b, "%q|%q|%q|%q|%t\n", q.ID, q.Kind, q.Label, strings.Join(q.Choices, "\x00"), q.Required)
+	}
+	return b.String()
 }
 
 // Calls implements models.IncubationService.
@@ -312,7 +369,14 @@ func (s *Incubation) Calls(ctx context.Context, actor *models.User, f models.Cal
 		tomorrow := today + 1
 		q.Ranges = append(q.Ranges, models.Range{Field: "closes", Min: &today}, models.Range{Field: "opens", Max: &tomorrow})
 	}
-	return listPage(ctx, s.Lister, q, s.Store.Call, func(*models.Call) bool { return true })
+	list, err := listPage(ctx, s.Lister, q, s.Store.Call, func(*models.Call) bool { return true })
+	if err != nil {
+		return nil, err
+	}
+	for i, c := range list.Items {
+		list.Items[i] = callShown(c, actor)
+	}
+	return list, nil
 }
 
 // AddReviewer implements models.IncubationService: a member of the
@@ -342,19 +406,23 @@ func (s *Incubation) AddReviewer(ctx context.Context, actor *models.User, callID
 		}
 		reviewer = u.ID
 	} else {
+		// Every address tried counts toward the day's limit, those refused
+		// too: whether an address has an account shows in the answer (a
+		// new one is invited, a creator's is refused), so the limit is
+		// what bounds that probing.
+		lim, err := s.Store.LimitHit(ctx, "invite:reviewers:"+c.OrgID, 24*time.Hour)
+		if err != nil {
+			return nil, err
+		}
+		if lim.Count > models.MaxInvitationsPerDay {
+			return nil, &models.Error{Code: models.CodeRateLimited, RetryAfter: max(time.Second, lim.ResetAt.Sub(s.Now()).Round(time.Second)),
+				Message: "your organisation tried too many reviewers' addresses today; try again tomorrow"}
+		}
 		u, _, err := s.Store.UserByEmail(ctx, in.Email)
 		switch {
 		case models.IsCode(err, models.CodeNotFound):
 			if s.Accounts == nil {
 				return nil, models.Errorf(models.CodeUnavailable, "reviewer accounts cannot be made here")
-			}
-			lim, err := s.Store.LimitHit(ctx, "invite:reviewers:"+c.OrgID, 24*time.Hour)
-			if err != nil {
-				return nil, err
-			}
-			if lim.Count > models.MaxInvitationsPerDay {
-				return nil, &models.Error{Code: models.CodeRateLimited, RetryAfter: max(time.Second, lim.ResetAt.Sub(s.Now())),
-					Message: "your organisation invited too many reviewers today; try again tomorrow"}
 			}
 			u, err = s.Accounts.InviteReviewer(ctx, in.Email, in.Name, actor.Language)
 			if err != nil {
@@ -362,6 +430,12 @@ func (s *Incubation) AddReviewer(ctx context.Context, actor *models.User, callID
 			}
 		case err != nil:
 			return nil, err
+		case u.Role == models.RoleReviewer && !u.EmailVerified && s.Accounts != nil:
+			// An expert who never followed the link (or whose mail was
+			// lost with the request that made the account) gets a new one.
+			if err := s.Accounts.ResendReviewerInvite(ctx, u); err != nil {
+				return nil, err
+			}
 		case u.Role == models.RoleReviewer, u.Role == models.RoleOrg && u.OrgID == c.OrgID:
 		default:
 			return nil, fieldError("email", models.RuleCannotReview,
@@ -528,11 +602,19 @@ func (s *Incubation) entryAccess(ctx context.Context, actor *models.User, id str
 	if err := models.Authorize(actor, models.ActRead, r); err != nil {
 		return nil, nil, nil, err
 	}
-	applicant := actor.ID == e.ApplicantID || (t != nil && slices.Contains(t.MemberIDs(), actor.ID))
-	if e.Status == models.EntryDraft && !applicant {
+	if e.Status == models.EntryDraft && !applies(actor, e, t) {
 		return nil, nil, nil, models.Errorf(models.CodeNotFound, "entry not found")
 	}
 	return e, c, t, nil
+}
+
+// applies reports whether the actor is the entry's applicant: the creator
+// who applied alone, or a member of the team now (not one who left it).
+func applies(actor *models.User, e *models.Entry, t *models.Team) bool {
+	if e.TeamID == "" {
+		return actor.ID == e.ApplicantID
+	}
+	return t != nil && slices.Contains(t.MemberIDs(), actor.ID)
 }
 
 // Entry implements models.IncubationService.
@@ -566,6 +648,19 @@ func (s *Incubation) UpdateEntry(ctx context.Context, actor *models.User, id str
 	if err := c.CheckAnswers(answers, submit); err != nil {
 		return nil, err
 	}
+	if e.Decided() {
+		return nil, models.Refusef(models.CodeConflict, models.RefusalAlreadyDecided, e.Status, "the entry is %s", e.Status)
+	}
+	if e.Status != models.EntryDraft {
+		// What the reviewers score stays what they read.
+		reviews, err := s.Store.CallReviews(ctx, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		if slices.ContainsFunc(reviews, func(r *models.Review) bool { return r.EntryID == e.ID }) {
+			return nil, models.Refusef(models.CodeConflict, models.RefusalUnderReview, "", "the entry is being reviewed: its answers can no longer change")
+		}
+	}
 	return s.Store.UpdateEntry(ctx, id, ifVersion, func(e *models.Entry) error {
 		if e.Decided() {
 			return models.Refusef(models.CodeConflict, models.RefusalAlreadyDecided, e.Status, "the entry is %s", e.Status)
@@ -585,19 +680,24 @@ func (s *Incubation) Entries(ctx context.Context, actor *models.User, callID str
 		return nil, models.Errorf(models.CodeUnauthenticated, "sign in first")
 	}
 	if callID == "" {
-		// The actor's own, and those of the teams the actor is in.
+		// The actor's own, and those of the teams the actor is in now (an
+		// entry the actor made for a team it has left is the team's).
 		mine := models.Terms("applicant_id", actor.ID)
+		teams := map[string]bool{}
 		if ts, err := s.searcher(); err == nil && actor.Role == models.RoleCreator {
-			teams, err := ts.SearchTeams(ctx, models.TeamSearch{MemberID: actor.ID, Page: models.Page{Page: 1, PerPage: models.MaxPerPage}})
+			found, err := ts.SearchTeams(ctx, models.TeamSearch{MemberID: actor.ID, Page: models.Page{Page: 1, PerPage: models.MaxPerPage}})
 			if err != nil {
 				return nil, err
 			}
-			for _, h := range teams.Hits {
+			for _, h := range found.Hits {
 				mine = append(mine, models.Match{Field: "team_id", Value: h.ID})
+				teams[h.ID] = true
 			}
 		}
 		q := models.ListQuery{Coll: models.CollEntries, Page: page, Sort: []string{"-created_at", "_id"}, All: []models.AnyOf{mine}}
-		return listPage(ctx, s.Lister, q, s.Store.Entry, func(*models.Entry) bool { return true })
+		return listPage(ctx, s.Lister, q, s.Store.Entry, func(e *models.Entry) bool {
+			return e.TeamID == "" && e.ApplicantID == actor.ID || teams[e.TeamID]
+		})
 	}
 	c, err := s.Call(ctx, actor, callID)
 	if err != nil {
@@ -725,10 +825,6 @@ func (s *Incubation) Ranking(ctx context.Context, actor *models.User, callID str
 		return nil, err
 	}
 	member := models.Authorize(actor, models.ActUpdate, c.Resource()) == nil
-	reviewer := slices.Contains(c.Reviewers, actor.ID)
-	if !member && !reviewer {
-		return nil, models.Errorf(models.CodeForbidden, "the ranking is seen by the call's incubator and reviewers")
-	}
 	entries, err := s.submitted(ctx, callID)
 	if err != nil {
 		return nil, err
@@ -737,23 +833,30 @@ func (s *Incubation) Ranking(ctx context.Context, actor *models.User, callID str
 	if err != nil {
 		return nil, err
 	}
+	// A reviewer is blind whether or not it is still on the panel: a
+	// member who reviewed and then left it does not see the others' scores
+	// by leaving.
+	reviewer := slices.Contains(c.Reviewers, actor.ID) ||
+		slices.ContainsFunc(reviews, func(r *models.Review) bool { return r.ReviewerID == actor.ID })
+	if !member && !reviewer {
+		return nil, models.Errorf(models.CodeForbidden, "the ranking is seen by the call's incubator and reviewers")
+	}
 	ranked, stats := models.Rank(entries, reviews)
-	reviewed, done := map[string]bool{}, map[string]bool{}
+	reviewed := map[string]bool{}
 	for _, r := range reviews {
-		if r.ReviewerID == actor.ID && r.Submitted {
-			done[r.EntryID] = true
-			if !r.Conflict {
-				reviewed[r.EntryID] = true
-			}
+		if r.ReviewerID == actor.ID && r.Submitted && !r.Conflict {
+			reviewed[r.EntryID] = true
 		}
 	}
 	out := &models.Ranking{Call: c, Items: ranked, Reviewers: stats}
-	if reviewer && slices.ContainsFunc(entries, func(e *models.Entry) bool { return !done[e.ID] }) {
+	if reviewer && slices.ContainsFunc(entries, func(e *models.Entry) bool { return !reviewed[e.ID] }) {
 		// A z-score is taken over all of its reviewer's reviews, so another
 		// reviewer's z-scores of the entries the reader has reviewed would
 		// tell what that reviewer gave the others: until the reader has
-		// reviewed every entry (or declared a conflict), the normalised
-		// scores wait, and the reviewed entries rank by their raw scores.
+		// reviewed every entry, the normalised scores wait, and the
+		// reviewed entries rank by their raw scores. A declared conflict
+		// is not a review: its entry's scores stay the others' for good,
+		// and so do the normalised scores.
 		out.NormalisedHidden = true
 		for i := range out.Items {
 			it := &out.Items[i]
@@ -789,7 +892,7 @@ func (s *Incubation) Ranking(ctx context.Context, actor *models.User, callID str
 		}
 		if reviewer && !reviewed[it.Entry.ID] {
 			// Blind: the entry's scores wait for the reader's own review.
-			it.Hidden, it.Raw, it.Normalised, it.Spread, it.Scores = true, 0, 0, 0, []models.RankedScore{}
+			it.Hidden, it.Reviews, it.Raw, it.Normalised, it.Spread, it.Scores = true, 0, 0, 0, 0, []models.RankedScore{}
 		}
 	}
 	if reviewer {
@@ -837,8 +940,28 @@ func (s *Incubation) Decide(ctx context.Context, actor *models.User, entryID str
 	if n < models.MinReviews {
 		return nil, models.Refusef(models.CodeConflict, models.RefusalTooFewReviews, "", "the entry has %d submitted reviews: it needs %d before a decision", n, models.MinReviews)
 	}
+	// Where the incubation counts: the team's district and industry, or
+	// those of the profile of a creator who applied alone.
+	district, industry := "", ""
+	if t != nil {
+		district, industry = t.District, t.Industry
+	} else if p, err := s.Store.Talent(ctx, e.ApplicantID); err == nil {
+		district = p.District
+		if len(p.Industries) > 0 {
+			industry = p.Industries[0]
+		}
+	}
 	s.decideMu.Lock()
 	defer s.decideMu.Unlock()
+	// The entry as it is now, under the lock: another decision may have
+	// moved it since it was read.
+	e, err = s.Store.Entry(ctx, entryID)
+	if err != nil {
+		return nil, err
+	}
+	if e.Status == in.Decision && e.Message == in.Message {
+		return e, nil
+	}
 	if in.Decision == models.EntryAccepted && e.Status != models.EntryAccepted {
 		all, err := s.Store.CallEntries(ctx, c.ID)
 		if err != nil {
@@ -859,9 +982,11 @@ func (s *Incubation) Decide(ctx context.Context, actor *models.User, entryID str
 		if e.Status == models.EntryDraft {
 			return models.Errorf(models.CodeConflict, "a draft is not decided")
 		}
-		e.Status, e.Message, e.DecidedBy, e.DecidedOn = in.Decision, in.Message, actor.ID, models.Today(s.Now())
-		if t != nil {
-			e.District, e.Industry = t.District, t.Industry
+		e.Message, e.DecidedBy = in.Message, actor.ID
+		if e.Status != in.Decision {
+			// A new decision is counted on its day, where the team is
+			// then; a message changed is not a new decision.
+			e.Status, e.DecidedOn, e.District, e.Industry = in.Decision, models.Today(s.Now()), district, industry
 		}
 		return nil
 	})
@@ -894,7 +1019,7 @@ func (s *Incubation) Cohort(ctx context.Context, actor *models.User, callID stri
 	out := &models.Cohort{Call: c, Teams: []models.CohortTeam{}}
 	for _, e := range entries {
 		ct := models.CohortTeam{Entry: e, Milestones: []*models.Milestone{}}
-		allowed = allowed || e.ApplicantID == actor.ID
+		allowed = allowed || e.TeamID == "" && e.ApplicantID == actor.ID
 		if e.TeamID != "" {
 			if t, err := s.Store.Team(ctx, e.TeamID); err == nil {
 				ct.Team = t
@@ -945,6 +1070,10 @@ func (s *Incubation) AddMilestone(ctx context.Context, actor *models.User, callI
 		return nil, models.Errorf(models.CodeNotFound, "the team is not in this call's cohort")
 	} else if err != nil {
 		return nil, err
+	}
+	if in.Date < e.DecidedOn {
+		// What the team did before it joined is not the incubation's.
+		return nil, fieldError("date", models.RuleDate, "is before the team joined the cohort ("+e.DecidedOn+")")
 	}
 	m := &models.Milestone{TeamID: teamID, CallID: callID, OrgID: c.OrgID, Kind: in.Kind, Date: in.Date, Amount: in.Amount,
 		Band: in.Band, RegistrationNo: in.RegistrationNo, Note: in.Note, RecordedBy: actor.ID}
@@ -1075,18 +1204,19 @@ func (s *Incubation) Figures(ctx context.Context, actor *models.User, year int) 
 }
 
 // eraseIncubation takes an erased creator out of incubation: out of every
-// team (a founder's team passes to its earliest member, or keeps no
-// member), and, of the entries the creator made alone, the name and the
-// answers. The entries stay, decided as they were, for the figures (an
-// entry's id names an account that no longer exists, and nothing else).
-// Each step is idempotent, as the erasure's are.
+// team (a founder's team passes to its earliest member; a team left with
+// no member goes, its invitations with it), and, of the entries the
+// creator made alone, the name, the answers, the decision's message and
+// the reviewers' comments. The entries stay, decided as they were, for
+// the figures (an entry's id names an account that no longer exists, and
+// nothing else). Each step is idempotent, as the erasure's are.
 func (d *Deps) eraseIncubation(ctx context.Context, userID string) error {
 	teams, err := d.Store.UserTeams(ctx, userID)
 	if err != nil {
 		return err
 	}
 	for _, t := range teams {
-		_, err := d.Store.UpdateTeam(ctx, t.ID, 0, func(t *models.Team) error {
+		left, err := d.Store.UpdateTeam(ctx, t.ID, 0, func(t *models.Team) error {
 			t.Members = slices.DeleteFunc(t.Members, func(m models.TeamMember) bool { return m.UserID == userID })
 			if t.FounderID == userID {
 				t.FounderID = ""
@@ -1099,8 +1229,16 @@ func (d *Deps) eraseIncubation(ctx context.Context, userID string) error {
 			}
 			return nil
 		})
-		if err != nil && !models.IsCode(err, models.CodeNotFound) {
+		if models.IsCode(err, models.CodeNotFound) {
+			continue
+		}
+		if err != nil {
 			return err
+		}
+		if len(left.MemberIDs()) == 0 {
+			if err := d.Store.DeleteTeam(ctx, t.ID); err != nil && !models.IsCode(err, models.CodeNotFound) {
+				return err
+			}
 		}
 	}
 	entries, err := d.Store.UserEntries(ctx, userID)
@@ -1112,11 +1250,23 @@ func (d *Deps) eraseIncubation(ctx context.Context, userID string) error {
 			continue // the team's, written in its name
 		}
 		_, err := d.Store.UpdateEntry(ctx, e.ID, 0, func(e *models.Entry) error {
-			e.Name, e.Answers = "", map[string]string{}
+			e.Name, e.Answers, e.Message = "", map[string]string{}, ""
 			return nil
 		})
 		if err != nil && !models.IsCode(err, models.CodeNotFound) {
 			return err
+		}
+		reviews, err := d.Store.CallReviews(ctx, e.CallID)
+		if err != nil {
+			return err
+		}
+		for _, r := range reviews {
+			if r.EntryID != e.ID || r.Comment == "" {
+				continue
+			}
+			if _, err := d.Store.SaveReview(ctx, r.ID, func(r *models.Review) error { r.Comment = ""; return nil }); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

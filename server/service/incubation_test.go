@@ -518,22 +518,32 @@ func TestDecisionsCohortsAndMilestones(t *testing.T) {
 	_, err = w.inc.UpdateEntry(w.ctx, b, eb.ID, models.EntryInput{Answers: map[string]string{"why": "再说"}}, 0)
 	wantRefusal(t, "a decided entry changes", err, models.RefusalAlreadyDecided)
 
-	// Milestones: the cohort's teams only, not in the future.
-	_, err = w.inc.AddMilestone(w.ctx, w.hr, c.ID, tb.ID, models.MilestoneInput{Kind: models.MilestoneFunding, Date: "2026-03-05", Amount: 1})
+	// A message changed is not a new decision: its day stays.
+	w.clk.t = time.Date(2026, 3, 20, 2, 0, 0, 0, time.UTC)
+	got, err = w.inc.Decide(w.ctx, w.hr, ea.ID, models.DecideInput{Decision: models.EntryAccepted, Message: "欢迎加入，三月二十日开营"})
+	must(t, err)
+	if got.DecidedOn != "2026-03-10" || got.Message != "欢迎加入，三月二十日开营" {
+		t.Fatalf("a decision's message changed: %+v", got)
+	}
+	// Milestones: the cohort's teams only, from the day they joined, not
+	// in the future.
+	_, err = w.inc.AddMilestone(w.ctx, w.hr, c.ID, tb.ID, models.MilestoneInput{Kind: models.MilestoneFunding, Date: "2026-03-15", Amount: 1})
 	wantCode(t, "a milestone of a waitlisted team", err, models.CodeNotFound)
-	_, err = w.inc.AddMilestone(w.ctx, w.hr, c.ID, ta.ID, models.MilestoneInput{Kind: models.MilestoneIncorporated, Date: "2026-03-11"})
+	_, err = w.inc.AddMilestone(w.ctx, w.hr, c.ID, ta.ID, models.MilestoneInput{Kind: models.MilestoneIncorporated, Date: "2026-03-21"})
 	wantField(t, "a milestone in the future", err, "date")
-	_, err = w.inc.AddMilestone(w.ctx, w.other, c.ID, ta.ID, models.MilestoneInput{Kind: models.MilestoneAward, Date: "2026-03-05"})
+	_, err = w.inc.AddMilestone(w.ctx, w.hr, c.ID, ta.ID, models.MilestoneInput{Kind: models.MilestoneIncorporated, Date: "2026-03-09"})
+	wantField(t, "a milestone before the team joined", err, "date")
+	_, err = w.inc.AddMilestone(w.ctx, w.other, c.ID, ta.ID, models.MilestoneInput{Kind: models.MilestoneAward, Date: "2026-03-15"})
 	wantCode(t, "another organisation records a milestone", err, models.CodeForbidden)
-	_, err = w.inc.AddMilestone(w.ctx, w.hr, c.ID, ta.ID, models.MilestoneInput{Kind: models.MilestoneRevenue, Date: "2026-03-05"})
+	_, err = w.inc.AddMilestone(w.ctx, w.hr, c.ID, ta.ID, models.MilestoneInput{Kind: models.MilestoneRevenue, Date: "2026-03-15"})
 	wantField(t, "revenue without its band", err, "band")
 	for _, in := range []models.MilestoneInput{
-		{Kind: models.MilestoneIncorporated, Date: "2026-03-06", RegistrationNo: "91440300ma5abcde1x"},
-		{Kind: models.MilestoneFunding, Date: "2026-03-07", Amount: 2_000_000},
-		{Kind: models.MilestoneFunding, Date: "2026-03-08", Amount: 500_000},
-		{Kind: models.MilestoneHeadcount, Date: "2026-03-08", Amount: 12},
-		{Kind: models.MilestoneHeadcount, Date: "2026-03-02", Amount: 5},
-		{Kind: models.MilestoneAward, Date: "2026-03-09", Note: "深圳创新创业大赛"},
+		{Kind: models.MilestoneIncorporated, Date: "2026-03-16", RegistrationNo: "91440300ma5abcde1x"},
+		{Kind: models.MilestoneFunding, Date: "2026-03-17", Amount: 2_000_000},
+		{Kind: models.MilestoneFunding, Date: "2026-03-18", Amount: 500_000},
+		{Kind: models.MilestoneHeadcount, Date: "2026-03-18", Amount: 12},
+		{Kind: models.MilestoneHeadcount, Date: "2026-03-12", Amount: 5},
+		{Kind: models.MilestoneAward, Date: "2026-03-19", Note: "深圳创新创业大赛"},
 	} {
 		_, err := w.inc.AddMilestone(w.ctx, w.hr, c.ID, ta.ID, in)
 		must(t, err)
@@ -598,8 +608,8 @@ func TestIncubationFigures(t *testing.T) {
 	_, err = w.inc.UpdateTeam(w.ctx, b, tb.ID, in, 0)
 	must(t, err)
 	// Team A incorporates in 2026 (recorded by both cohorts' calls: once).
-	for _, c := range []*models.Call{c1, c2} {
-		_, err := w.inc.AddMilestone(w.ctx, w.hr, c.ID, ta.ID, models.MilestoneInput{Kind: models.MilestoneIncorporated, Date: "2026-02-0" + fmt.Sprint(len(c.ID)%2+1)})
+	for c, date := range map[*models.Call]string{c1: "2026-02-01", c2: "2026-03-01"} {
+		_, err := w.inc.AddMilestone(w.ctx, w.hr, c.ID, ta.ID, models.MilestoneInput{Kind: models.MilestoneIncorporated, Date: date})
 		must(t, err)
 	}
 	f25, err := w.inc.Figures(w.ctx, w.bureau, 2025)
@@ -792,4 +802,145 @@ func TestATeamsMembersSeeItsEntriesAndItsInvitationsAreFound(t *testing.T) {
 	}
 	_, err = w.inc.Reviewers(w.ctx, expert, c.ID)
 	wantCode(t, "a reviewer lists the reviewers", err, models.CodeForbidden)
+}
+
+// TestTheReviewFindingsStayFixed keeps the holes an attacker's review of
+// incubation found closed.
+func TestTheReviewFindingsStayFixed(t *testing.T) {
+	w := newIncWorld(t)
+	c := w.call("2026-03-01", "2026-03-31", 1)
+	w.addReviewer(c, w.hr2)
+	expert, judge := w.expert(c, "expert@uni.example"), w.expert(c, "judge@uni.example")
+	founder, _ := w.creator("周雨桐")
+	mate, mateTalent := w.creator("李明")
+	team := w.team(founder, "星火", models.StageIdea)
+	_, err := w.inc.InviteMember(w.ctx, founder, team.ID, models.TeamInvite{TalentID: mateTalent.ID})
+	must(t, err)
+
+	t.Run("an invitation is the team's and the invitee's business", func(t *testing.T) {
+		stranger, _ := w.creator("路人")
+		for who, want := range map[*models.User]int{stranger: 1, w.hr: 1, mate: 2, founder: 2} {
+			got, err := w.inc.Team(w.ctx, who, team.ID)
+			must(t, err)
+			if len(got.Members) != want {
+				t.Errorf("%s sees %d rows of the team, want %d", who.Name, len(got.Members), want)
+			}
+		}
+		_, err := w.inc.SearchTeams(w.ctx, expert, models.TeamSearch{Page: models.Page{Page: 1, PerPage: 10}})
+		wantCode(t, "an outside reviewer searches teams", err, models.CodeForbidden)
+	})
+	_, err = w.inc.AnswerInvitation(w.ctx, mate, team.ID, true)
+	must(t, err)
+	e, err := w.inc.Apply(w.ctx, mate, c.ID, models.EntryInput{TeamID: team.ID, Answers: map[string]string{"why": "因为"}, Submit: true})
+	must(t, err)
+
+	t.Run("who reviews a call is its incubator's to know", func(t *testing.T) {
+		got, err := w.inc.Call(w.ctx, founder, c.ID)
+		must(t, err)
+		if len(got.Reviewers) != 0 {
+			t.Errorf("an applicant sees the reviewers: %v", got.Reviewers)
+		}
+		got, err = w.inc.Call(w.ctx, expert, c.ID)
+		must(t, err)
+		if !slices.Equal(got.Reviewers, []string{expert.ID}) {
+			t.Errorf("a reviewer sees %v, want itself", got.Reviewers)
+		}
+	})
+	t.Run("a member who leaves has no more say over the team's entry", func(t *testing.T) {
+		_, err := w.inc.RemoveMember(w.ctx, mate, team.ID, mate.ID)
+		must(t, err)
+		_, err = w.inc.Entry(w.ctx, mate, e.ID)
+		wantCode(t, "the member who applied, gone, reads the entry", err, models.CodeNotFound)
+		_, err = w.inc.UpdateEntry(w.ctx, mate, e.ID, models.EntryInput{Answers: map[string]string{"why": "我改了"}}, 0)
+		wantCode(t, "the member who applied, gone, changes the entry", err, models.CodeNotFound)
+		mine, err := w.inc.Entries(w.ctx, mate, "", models.Page{Page: 1, PerPage: 10})
+		must(t, err)
+		if len(mine.Items) != 0 {
+			t.Errorf("the former member still lists the team's entry: %+v", mine.Items)
+		}
+	})
+	t.Run("answers are fixed once a reviewer has begun", func(t *testing.T) {
+		_, err := w.inc.Review(w.ctx, expert, e.ID, models.ReviewInput{Scores: map[string]int{"overall": 3}})
+		must(t, err)
+		_, err = w.inc.UpdateEntry(w.ctx, founder, e.ID, models.EntryInput{Answers: map[string]string{"why": "换个说法"}}, 0)
+		wantRefusal(t, "answers changed under review", err, models.RefusalUnderReview)
+	})
+	other, _ := w.creator("王五")
+	e2 := w.apply(other, c, w.team(other, "燎原", models.StageIdea))
+	t.Run("a declared conflict never sees the normalised scores", func(t *testing.T) {
+		w.review(w.hr2, e, map[string]int{"overall": 9})
+		w.review(w.hr2, e2, map[string]int{"overall": 3})
+		_, err := w.inc.Review(w.ctx, judge, e.ID, models.ReviewInput{Conflict: true})
+		must(t, err)
+		w.review(judge, e2, map[string]int{"overall": 6})
+		rk, err := w.inc.Ranking(w.ctx, judge, c.ID)
+		must(t, err)
+		if !rk.NormalisedHidden || rk.Items[0].Entry.ID != e2.ID || !rk.Items[1].Hidden || rk.Items[1].Reviews != 0 {
+			t.Fatalf("the judge, in conflict on one entry: %+v", rk)
+		}
+		for _, it := range rk.Items {
+			for _, sc := range it.Scores {
+				if sc.Z != 0 {
+					t.Fatalf("a z-score shown to a reviewer in conflict: %+v", it)
+				}
+			}
+		}
+	})
+	t.Run("a reviewer leaving the panel stays blind", func(t *testing.T) {
+		_, err := w.inc.RemoveReviewer(w.ctx, w.hr, c.ID, w.hr2.ID)
+		must(t, err)
+		w.review(expert, e2, map[string]int{"overall": 7})
+		rk, err := w.inc.Ranking(w.ctx, w.hr2, c.ID)
+		must(t, err)
+		if !rk.NormalisedHidden && len(rk.Reviewers) > 1 {
+			t.Fatalf("a member who reviewed and left the panel sees every reviewer's scale: %+v", rk.Reviewers)
+		}
+	})
+	t.Run("seats cannot fall below the cohort", func(t *testing.T) {
+		w.review(expert, e, map[string]int{"overall": 5})
+		_, err := w.inc.Decide(w.ctx, w.hr, e2.ID, models.DecideInput{Decision: models.EntryAccepted})
+		must(t, err)
+		in := c.Input()
+		in.Seats = 2
+		c2, err := w.inc.UpdateCall(w.ctx, w.hr, c.ID, in, 0)
+		must(t, err)
+		_, err = w.inc.Decide(w.ctx, w.hr, e.ID, models.DecideInput{Decision: models.EntryAccepted})
+		must(t, err)
+		in = c2.Input()
+		in.Seats = 1
+		_, err = w.inc.UpdateCall(w.ctx, w.hr, c.ID, in, 0)
+		wantRefusal(t, "seats below the accepted", err, models.RefusalCohortFull)
+	})
+	t.Run("a creator alone counts where its profile is", func(t *testing.T) {
+		c3 := w.call("2026-03-01", "2026-03-31", 3)
+		in := c3.Input()
+		in.Individuals = true
+		c3, err := w.inc.UpdateCall(w.ctx, w.hr, c3.ID, in, 0)
+		must(t, err)
+		w.addReviewer(c3, w.hr2)
+		x := w.expert(c3, "x3@uni.example")
+		solo := &models.User{}
+		*solo = *w.account("solo@example.com", models.RoleCreator)
+		_, err = w.svc.Talents.Create(w.ctx, solo, models.TalentInput{Name: "独行", Visibility: models.VisibilityPublic, District: "futian", Industries: []string{"animation"}})
+		must(t, err)
+		se, err := w.inc.Apply(w.ctx, solo, c3.ID, models.EntryInput{Answers: map[string]string{"why": "x"}, Submit: true})
+		must(t, err)
+		w.review(w.hr2, se, map[string]int{"overall": 8})
+		w.review(x, se, map[string]int{"overall": 8})
+		got, err := w.inc.Decide(w.ctx, w.hr, se.ID, models.DecideInput{Decision: models.EntryAccepted})
+		must(t, err)
+		if got.District != "futian" || got.Industry != "animation" {
+			t.Fatalf("a creator accepted alone: %+v", got)
+		}
+	})
+	t.Run("an erased sole founder's team goes", func(t *testing.T) {
+		must(t, w.svc.Talents.DeleteAccount(w.ctx, other))
+		_, err := w.inc.Team(w.ctx, founder, e2.TeamID)
+		wantCode(t, "the team of an erased sole founder", err, models.CodeNotFound)
+		f, err := w.inc.Figures(w.ctx, w.bureau, 2026)
+		must(t, err)
+		if f.Teams != 3 {
+			t.Fatalf("the figures keep the erased founder's team: %d teams, want 3", f.Teams)
+		}
+	})
 }

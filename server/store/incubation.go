@@ -262,6 +262,15 @@ func (s *Store) UpdateTeam(ctx context.Context, id string, ifVersion int64, fn f
 	return t, notFoundAs(err, "team")
 }
 
+// DeleteTeam implements models.IncubationStore.
+func (s *Store) DeleteTeam(ctx context.Context, id string) error {
+	oid, err := objectID(id)
+	if err != nil {
+		return notFoundAs(err, "team")
+	}
+	return notFoundAs(removeModel(ctx, s, "store.DeleteTeam", s.db.Collection(models.CollTeams), oid, 0), "team")
+}
+
 // CreateCall implements models.IncubationStore.
 func (s *Store) CreateCall(ctx context.Context, c *models.Call) error {
 	oid := primitive.NewObjectIDFromTimestamp(s.nowUTC())
