@@ -26,11 +26,47 @@ type incubation struct {
 	teams, calls, entries []string
 	founder               map[string]string // team → its founder's account id
 	reviewers             map[string][]string
+	// reviewed are the entries with two reviews submitted, as answered:
+	// the ones a decision is mostly tried on.
+	reviewed map[string]int
+	// accepted are the entries last answered accepted (milestones are
+	// mostly tried on them).
+	accepted map[string]bool
 }
 
 var oTeamStages = []string{"idea", "prototype", "launched", "revenue", "scaling"}
 
 var incubationActions = []string{"team", "edit_team", "call", "enter", "review", "decide_entry", "milestone"}
+
+// drawIncubationSteps is a sequence for incubation: creators and verified
+// organisations first, then incubation's steps (with a restart, a crash,
+// a rebuild of the index and a recount among them).
+func drawIncubationSteps(r *rand.Rand, n int) []step {
+	var out []step
+	for _, k := range []string{"creator", "creator", "creator", "org", "decide_org", "call", "team"} {
+		out = append(out, step{Kind: k, Seed: r.Uint64()})
+	}
+	weighted := []struct {
+		kind   string
+		weight int
+	}{{"enter", 6}, {"review", 12}, {"decide_entry", 6}, {"milestone", 5}, {"call", 2}, {"team", 1}, {"edit_team", 1},
+		{"creator", 1}, {"erase_account", 1}, {"restart", 1}, {"crash", 1}, {"reindex", 1}, {"recount", 1}}
+	total := 0
+	for _, a := range weighted {
+		total += a.weight
+	}
+	for len(out) < n {
+		x := r.IntN(total)
+		for _, a := range weighted {
+			if x < a.weight {
+				out = append(out, step{Kind: a.kind, Seed: r.Uint64()})
+				break
+			}
+			x -= a.weight
+		}
+	}
+	return out
+}
 
 // user is the sequence's account of an id.
 func (w *world) user(id string) *ouser {
@@ -45,7 +81,7 @@ func (w *world) user(id string) *ouser {
 func (w *world) doIncubation(r *rand.Rand, kind string, call func(method, path, token string, body any, cookie bool) (answer, error)) error {
 	inc := &w.inc
 	if inc.founder == nil {
-		inc.founder, inc.reviewers = map[string]string{}, map[string][]string{}
+		inc.founder, inc.reviewers, inc.reviewed, inc.accepted = map[string]string{}, map[string][]string{}, map[string]int{}, map[string]bool{}
 	}
 	today := time.Now().In(shenzhen)
 	switch kind {
@@ -179,15 +215,31 @@ func (w *world) doIncubation(r *rand.Rand, kind string, call func(method, path, 
 			if u == nil {
 				continue
 			}
-			body := map[string]any{"scores": map[string]int{"team": 1 + r.IntN(10), "idea": 1 + r.IntN(10)}, "submit": r.IntN(5) > 0,
-				"conflict": r.IntN(12) == 0}
-			if _, err := call("PUT", "/api/v1/entries/"+id+"/review", u.token, body, false); err != nil {
+			body := map[string]any{"scores": map[string]int{"team": 1 + r.IntN(10), "idea": 1 + r.IntN(10)}, "submit": r.IntN(10) > 0,
+				"conflict": r.IntN(20) == 0}
+			a, err := call("PUT", "/api/v1/entries/"+id+"/review", u.token, body, false)
+			if err != nil {
 				return err
+			}
+			var rv struct {
+				Submitted, Conflict bool
+			}
+			if a.code == 200 && a.json(&rv) == nil && rv.Submitted && !rv.Conflict {
+				inc.reviewed[id]++
 			}
 		}
 		return nil
 	case "decide_entry":
-		id, ok := nth(r, inc.entries)
+		var ready []string
+		for _, id := range inc.entries {
+			if inc.reviewed[id] >= 2 {
+				ready = append(ready, id)
+			}
+		}
+		id, ok := nth(r, ready)
+		if !ok || r.IntN(5) == 0 {
+			id, ok = nth(r, inc.entries)
+		}
 		if !ok {
 			return nil
 		}
@@ -197,10 +249,25 @@ func (w *world) doIncubation(r *rand.Rand, kind string, call func(method, path, 
 			return nil
 		}
 		body := map[string]string{"decision": pick(r, []string{"accepted", "accepted", "waitlisted", "rejected"}), "message": words(r, 3)}
-		_, err := call("POST", "/api/v1/entries/"+id+"/decision", u.token, body, false)
+		a, err := call("POST", "/api/v1/entries/"+id+"/decision", u.token, body, false)
+		var e struct {
+			Status string `json:"status"`
+		}
+		if err == nil && a.code == 200 && a.json(&e) == nil {
+			inc.accepted[id] = e.Status == "accepted"
+		}
 		return err
 	case "milestone":
-		id, ok := nth(r, inc.entries)
+		var cohort []string
+		for _, id := range inc.entries {
+			if inc.accepted[id] {
+				cohort = append(cohort, id)
+			}
+		}
+		id, ok := nth(r, cohort)
+		if !ok || r.IntN(5) == 0 {
+			id, ok = nth(r, inc.entries)
+		}
 		if !ok {
 			return nil
 		}
