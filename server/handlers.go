@@ -31,10 +31,19 @@ func create[In any, T versioned](fn func(context.Context, *models.User, In) (T, 
 	}
 }
 
+// idOf reads the object's id from the path, or answers 400: idParam for
+// most objects, entryParam for an incubation entry's composite id.
+type idOf func(*fiber.Ctx) (string, error)
+
 // get answers GET /things/:id.
 func get[T versioned](fn func(context.Context, *models.User, string) (T, error)) fiber.Handler {
+	return getBy(idParam, fn)
+}
+
+// getBy is get for objects whose id idParam does not read.
+func getBy[T versioned](idOf idOf, fn func(context.Context, *models.User, string) (T, error)) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := idParam(c)
+		id, err := idOf(c)
 		if err != nil {
 			return err
 		}
@@ -49,8 +58,23 @@ func get[T versioned](fn func(context.Context, *models.User, string) (T, error))
 
 // act answers POST /things/:id/<action> with a body (a decision).
 func act[In any, T versioned](fn func(context.Context, *models.User, string, In) (T, error)) fiber.Handler {
+	return actBy(idParam, fn)
+}
+
+// actBy is act for objects whose id idParam does not read.
+func actBy[In any, T versioned](idOf idOf, fn func(context.Context, *models.User, string, In) (T, error)) fiber.Handler {
+	return actAnswering(idOf, fn, nil)
+}
+
+// createUnder answers POST /things/:id/<children>: act, answered 201 with
+// the new child's location.
+func createUnder[In any, T versioned](fn func(context.Context, *models.User, string, In) (T, error), location func(T) string) fiber.Handler {
+	return actAnswering(idParam, fn, location)
+}
+
+func actAnswering[In any, T versioned](idOf idOf, fn func(context.Context, *models.User, string, In) (T, error), location func(T) string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := idParam(c)
+		id, err := idOf(c)
 		if err != nil {
 			return err
 		}
@@ -63,6 +87,10 @@ func act[In any, T versioned](fn func(context.Context, *models.User, string, In)
 			return err
 		}
 		setVersion(c, v.GetVersion())
+		if location != nil {
+			c.Location(location(v))
+			return c.Status(fiber.StatusCreated).JSON(v)
+		}
 		return c.JSON(v)
 	}
 }
@@ -70,8 +98,13 @@ func act[In any, T versioned](fn func(context.Context, *models.User, string, In)
 // change answers a write of /things/:id that honours If-Match (PATCH, a
 // correction).
 func change[In any, T versioned](fn func(context.Context, *models.User, string, In, int64) (T, error)) fiber.Handler {
+	return changeBy(idParam, fn)
+}
+
+// changeBy is change for objects whose id idParam does not read.
+func changeBy[In any, T versioned](idOf idOf, fn func(context.Context, *models.User, string, In, int64) (T, error)) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := idParam(c)
+		id, err := idOf(c)
 		if err != nil {
 			return err
 		}
@@ -127,6 +160,45 @@ func removeFrom(param string, fn func(context.Context, *models.User, string, str
 			return err
 		}
 		return c.SendStatus(fiber.StatusNoContent)
+	}
+}
+
+// view answers GET /things/:id/<view> (a ranking, a cohort): the object's
+// id, no query parameters, the answer without a version.
+func view[T any](idOf idOf, fn func(context.Context, *models.User, string) (T, error)) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := idOf(c)
+		if err != nil {
+			return err
+		}
+		if err := parseQuery(c).err(); err != nil {
+			return err
+		}
+		v, err := fn(c.UserContext(), userOf(c), id)
+		if err != nil {
+			return err
+		}
+		return c.JSON(v)
+	}
+}
+
+// items answers a whole list as {items, total}.
+func items[T any](fn func(context.Context, *models.User, string) ([]T, error)) func(context.Context, *models.User, string) (fiber.Map, error) {
+	return func(ctx context.Context, u *models.User, id string) (fiber.Map, error) {
+		list, err := fn(ctx, u, id)
+		if err != nil {
+			return nil, err
+		}
+		return fiber.Map{"items": list, "total": len(list)}, nil
+	}
+}
+
+// dropResult adapts a removal that returns what remains to removeFrom's
+// shape: the route answers 204 and says nothing of it.
+func dropResult[T any](fn func(context.Context, *models.User, string, string) (T, error)) func(context.Context, *models.User, string, string) error {
+	return func(ctx context.Context, u *models.User, id, other string) error {
+		_, err := fn(ctx, u, id, other)
+		return err
 	}
 }
 

@@ -60,22 +60,6 @@ func (s *Server) handleTeamInvitation(c *fiber.Ctx) error {
 	return c.JSON(t)
 }
 
-// handleTeamMemberRemove answers DELETE /teams/{id}/members/{user_id}.
-func (s *Server) handleTeamMemberRemove(c *fiber.Ctx) error {
-	id, err := idParam(c)
-	if err != nil {
-		return err
-	}
-	user, err := idParamNamed(c, "user_id")
-	if err != nil {
-		return err
-	}
-	if _, err := s.cfg.Incubation.RemoveMember(c.UserContext(), userOf(c), id, user); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
-}
-
 // handleCallList answers GET /calls: open ones, ?mine=true the caller's
 // organisation's, ?reviewing=true those the caller reviews.
 func (s *Server) handleCallList(c *fiber.Ctx) error {
@@ -98,41 +82,6 @@ func (s *Server) handleCallList(c *fiber.Ctx) error {
 	return c.JSON(res)
 }
 
-// handleReviewerRemove answers DELETE /calls/{id}/reviewers/{user_id}.
-func (s *Server) handleReviewerRemove(c *fiber.Ctx) error {
-	id, err := idParam(c)
-	if err != nil {
-		return err
-	}
-	user, err := idParamNamed(c, "user_id")
-	if err != nil {
-		return err
-	}
-	if _, err := s.cfg.Incubation.RemoveReviewer(c.UserContext(), userOf(c), id, user); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
-}
-
-// handleEntryCreate answers POST /calls/{id}/entries.
-func (s *Server) handleEntryCreate(c *fiber.Ctx) error {
-	id, err := idParam(c)
-	if err != nil {
-		return err
-	}
-	var in models.EntryInput
-	if err := decode(c, &in); err != nil {
-		return err
-	}
-	e, err := s.cfg.Incubation.Apply(c.UserContext(), userOf(c), id, in)
-	if err != nil {
-		return err
-	}
-	setVersion(c, e.Version)
-	c.Location("/api/v1/entries/" + e.ID)
-	return c.Status(fiber.StatusCreated).JSON(e)
-}
-
 // handleMyEntries answers GET /entries: the caller's own.
 func (s *Server) handleMyEntries(c *fiber.Ctx) error {
 	q := parseQuery(c, "page", "per_page")
@@ -145,126 +94,6 @@ func (s *Server) handleMyEntries(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(res)
-}
-
-// handleEntry answers GET /entries/{id}.
-func (s *Server) handleEntry(c *fiber.Ctx) error {
-	id, err := entryParam(c)
-	if err != nil {
-		return err
-	}
-	e, err := s.cfg.Incubation.Entry(c.UserContext(), userOf(c), id)
-	if err != nil {
-		return err
-	}
-	setVersion(c, e.Version)
-	return c.JSON(e)
-}
-
-// handleEntryUpdate answers PATCH /entries/{id} (If-Match).
-func (s *Server) handleEntryUpdate(c *fiber.Ctx) error {
-	id, err := entryParam(c)
-	if err != nil {
-		return err
-	}
-	version, err := ifMatch(c)
-	if err != nil {
-		return err
-	}
-	var in models.EntryInput
-	if err := decode(c, &in); err != nil {
-		return err
-	}
-	e, err := s.cfg.Incubation.UpdateEntry(c.UserContext(), userOf(c), id, in, version)
-	if err != nil {
-		return err
-	}
-	setVersion(c, e.Version)
-	return c.JSON(e)
-}
-
-// handleReview answers PUT /entries/{id}/review: the caller's review.
-func (s *Server) handleReview(c *fiber.Ctx) error {
-	id, err := entryParam(c)
-	if err != nil {
-		return err
-	}
-	var in models.ReviewInput
-	if err := decode(c, &in); err != nil {
-		return err
-	}
-	r, err := s.cfg.Incubation.Review(c.UserContext(), userOf(c), id, in)
-	if err != nil {
-		return err
-	}
-	setVersion(c, r.Version)
-	return c.JSON(r)
-}
-
-// handleReviews answers GET /entries/{id}/reviews.
-func (s *Server) handleReviews(c *fiber.Ctx) error {
-	id, err := entryParam(c)
-	if err != nil {
-		return err
-	}
-	if err := parseQuery(c).err(); err != nil {
-		return err
-	}
-	rs, err := s.cfg.Incubation.Reviews(c.UserContext(), userOf(c), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"items": rs, "total": len(rs)})
-}
-
-// handleDecide answers POST /entries/{id}/decision.
-func (s *Server) handleDecide(c *fiber.Ctx) error {
-	id, err := entryParam(c)
-	if err != nil {
-		return err
-	}
-	var in models.DecideInput
-	if err := decode(c, &in); err != nil {
-		return err
-	}
-	e, err := s.cfg.Incubation.Decide(c.UserContext(), userOf(c), id, in)
-	if err != nil {
-		return err
-	}
-	setVersion(c, e.Version)
-	return c.JSON(e)
-}
-
-// handleRanking answers GET /calls/{id}/ranking.
-func (s *Server) handleRanking(c *fiber.Ctx) error {
-	id, err := idParam(c)
-	if err != nil {
-		return err
-	}
-	if err := parseQuery(c).err(); err != nil {
-		return err
-	}
-	r, err := s.cfg.Incubation.Ranking(c.UserContext(), userOf(c), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(r)
-}
-
-// handleCohort answers GET /calls/{id}/cohort.
-func (s *Server) handleCohort(c *fiber.Ctx) error {
-	id, err := idParam(c)
-	if err != nil {
-		return err
-	}
-	if err := parseQuery(c).err(); err != nil {
-		return err
-	}
-	r, err := s.cfg.Incubation.Cohort(c.UserContext(), userOf(c), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(r)
 }
 
 // handleMilestone answers POST /calls/{id}/cohort/{team_id}/milestones.
@@ -301,20 +130,4 @@ func (s *Server) handleStatsIncubation(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(f)
-}
-
-// handleReviewers answers GET /calls/{id}/reviewers.
-func (s *Server) handleReviewers(c *fiber.Ctx) error {
-	id, err := idParam(c)
-	if err != nil {
-		return err
-	}
-	if err := parseQuery(c).err(); err != nil {
-		return err
-	}
-	rs, err := s.cfg.Incubation.Reviewers(c.UserContext(), userOf(c), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"items": rs, "total": len(rs)})
 }

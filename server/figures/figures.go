@@ -554,20 +554,37 @@ func (a *applier) Apply(_ context.Context, docs []models.FeedDoc, cursor string)
 
 func (a *applier) Resync(ctx context.Context, position string) (int, error) {
 	f := (*Figures)(a)
+	fixed, err := resync(ctx, f.src, &f.mu, []string{models.CollRecruitments, models.CollBases, models.CollOrgs}, f.versions, f.version, f.apply)
+	if err != nil {
+		return fixed, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.cursor = max(f.cursor, position)
+	f.asOf = f.now().UTC()
+	return fixed, nil
+}
+
+// resync compares the version held of every document of colls with the
+// database's and re-reads each that differs, is missing or is gone: what a
+// tally does when the feed may have lost entries. versions, version and
+// apply are the tally's, called with mu held.
+func resync(ctx context.Context, src models.FeedSource, mu *sync.RWMutex, colls []string,
+	versions func(coll string) map[string]int64, version func(coll, id string) int64, apply func(coll, id string, doc any)) (int, error) {
 	fixed := 0
-	for _, coll := range []string{models.CollRecruitments, models.CollBases, models.CollOrgs} {
-		// What the figures hold before the scan: a document written
-		// after it began is either seen by the scan or applied by its
-		// observer, and either way not taken for deleted.
-		f.mu.RLock()
-		held := f.versions(coll)
-		f.mu.RUnlock()
+	for _, coll := range colls {
+		// What the tally holds before the scan: a document written after
+		// it began is either seen by the scan or applied by its observer,
+		// and either way not taken for deleted.
+		mu.RLock()
+		held := versions(coll)
+		mu.RUnlock()
 		type stale struct {
 			id   string
 			held int64
 		}
 		var diff []stale
-		err := f.src.Versions(ctx, coll, func(dv models.DocVersion) error {
+		err := src.Versions(ctx, coll, func(dv models.DocVersion) error {
 			v, ok := held[dv.ID]
 			delete(held, dv.ID)
 			if !ok || v != dv.Version {
@@ -582,28 +599,24 @@ func (a *applier) Resync(ctx context.Context, position string) (int, error) {
 			diff = append(diff, stale{id, v}) // held, gone from the database
 		}
 		for _, d := range diff {
-			doc, err := f.src.Doc(ctx, coll, d.id)
+			doc, err := src.Doc(ctx, coll, d.id)
 			switch {
 			case models.IsCode(err, models.CodeNotFound):
 				doc = nil
 			case err != nil:
 				return fixed, err
 			}
-			f.mu.Lock()
+			mu.Lock()
 			// Unless a local write moved it meanwhile: the database's
 			// state wins, even over a newer version held (a write a
 			// replica set rolled back).
-			if f.version(coll, d.id) == d.held {
-				f.apply(coll, d.id, doc)
+			if version(coll, d.id) == d.held {
+				apply(coll, d.id, doc)
 				fixed++
 			}
-			f.mu.Unlock()
+			mu.Unlock()
 		}
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.cursor = max(f.cursor, position)
-	f.asOf = f.now().UTC()
 	return fixed, nil
 }
 

@@ -168,59 +168,30 @@ func (a *incApplier) Apply(_ context.Context, docs []models.FeedDoc, cursor stri
 // Resync compares versions with the database's, as the figures do.
 func (a *incApplier) Resync(ctx context.Context, position string) (int, error) {
 	in := (*Incubation)(a)
-	fixed := 0
-	for _, coll := range []string{models.CollEntries, models.CollMilestones} {
-		in.mu.RLock()
-		held := map[string]int64{}
-		if coll == models.CollEntries {
-			for id, e := range in.entries {
-				held[id] = e.Version
-			}
-		} else {
-			for id, m := range in.milestones {
-				held[id] = m.Version
-			}
-		}
-		in.mu.RUnlock()
-		type stale struct {
-			id   string
-			held int64
-		}
-		var diff []stale
-		err := in.src.Versions(ctx, coll, func(dv models.DocVersion) error {
-			v, ok := held[dv.ID]
-			delete(held, dv.ID)
-			if !ok || v != dv.Version {
-				diff = append(diff, stale{dv.ID, v})
-			}
-			return nil
-		})
-		if err != nil {
-			return fixed, err
-		}
-		for id, v := range held {
-			diff = append(diff, stale{id, v})
-		}
-		for _, d := range diff {
-			doc, err := in.src.Doc(ctx, coll, d.id)
-			switch {
-			case models.IsCode(err, models.CodeNotFound):
-				doc = nil
-			case err != nil:
-				return fixed, err
-			}
-			in.mu.Lock()
-			if in.version(coll, d.id) == d.held {
-				in.apply(coll, d.id, doc)
-				fixed++
-			}
-			in.mu.Unlock()
-		}
+	fixed, err := resync(ctx, in.src, &in.mu, []string{models.CollEntries, models.CollMilestones}, in.versions, in.version, in.apply)
+	if err != nil {
+		return fixed, err
 	}
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	in.cursor = max(in.cursor, position)
 	return fixed, nil
+}
+
+// versions returns the id and version of every document of coll held.
+// Call with in.mu held.
+func (in *Incubation) versions(coll string) map[string]int64 {
+	held := map[string]int64{}
+	if coll == models.CollEntries {
+		for id, e := range in.entries {
+			held[id] = e.Version
+		}
+	} else {
+		for id, m := range in.milestones {
+			held[id] = m.Version
+		}
+	}
+	return held
 }
 
 func (a *incApplier) Cursor() (string, error) {
