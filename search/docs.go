@@ -2,6 +2,7 @@ package search
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -33,8 +34,9 @@ func indexDoc(doc any) (coll, id string, fields map[string]any, err error) {
 		f := meta(d.Version, d.CreatedAt, d.UpdatedAt)
 		f["text"] = talentText(d)
 		f[rawField] = f["text"]
-		if py := namePinyin(d.Name); len(py) > 0 {
-			f[pinyinField] = py
+		f[listedField] = strings.Join(append(slices.Clone(d.Skills), d.Tools...), "\n")
+		if forms := nameForms(d.Name); len(forms) > 0 {
+			f[pinyinField] = forms
 		}
 		f["skills"], f["tools"], f["industries"] = d.Skills, d.Tools, d.Industries
 		f["skills_key"], f["tools_key"] = keys(d.Skills), keys(d.Tools)
@@ -55,6 +57,7 @@ func indexDoc(doc any) (coll, id string, fields map[string]any, err error) {
 		f := meta(d.Version, d.CreatedAt, d.UpdatedAt)
 		f["text"] = projectText(d)
 		f[rawField] = f["text"]
+		f[listedField] = strings.Join(d.Skills, "\n")
 		f["kind"], f["org_id"] = string(d.Kind), d.OrgID
 		f["skills"], f["industries"], f["district"] = d.Skills, d.Industries, d.District
 		f["skills_key"] = keys(d.Skills)

@@ -20,7 +20,7 @@ import (
 // mappingVersion changes whenever the mapping does; an index built with
 // another version (or another dictionary or synonym table) is rebuilt at
 // open.
-const mappingVersion = "11"
+const mappingVersion = "12"
 
 // typeField names the collection of every indexed document.
 const typeField = "_type"
@@ -31,6 +31,7 @@ const (
 	key  = "key"      // exact terms folded (lower case, Simplified): skill and tool filters
 	txt  = "text"     // analysed words: free text (q)
 	raw  = "raw"      // the English words of free text as written: typos (rawAnalyzer)
+	lst  = "listed"   // analysed like text, without positions: the skills and tools a profile lists
 	num  = "number"   // numbers: ranges, sorting
 	date = "datetime" // times: sorting
 	flag = "bool"
@@ -44,7 +45,7 @@ const (
 // changes pass over it (indexes).
 var fields = map[string]map[string]string{
 	models.CollTalents: {
-		"text": txt, rawField: raw, "skills": kw, "tools": kw, "skills_key": key, "tools_key": key, pinyinField: kw,
+		"text": txt, rawField: raw, listedField: lst, "skills": kw, "tools": kw, "skills_key": key, "tools_key": key, pinyinField: kw,
 		"industries": kw, "district": kw, "origin": kw, "level": kw, "available": flag, "visibility": kw,
 		"years_experience": num, "version": num, "created_at": date, "updated_at": date,
 	},
@@ -57,7 +58,7 @@ var fields = map[string]map[string]string{
 		"version": num, "created_at": date, "updated_at": date,
 	},
 	models.CollProjects: {
-		"text": txt, rawField: raw, "kind": kw, "org_id": kw, "skills": kw, "skills_key": key,
+		"text": txt, rawField: raw, listedField: lst, "kind": kw, "org_id": kw, "skills": kw, "skills_key": key,
 		"industries": kw, "district": kw, "status": kw, "deadline": kw, "version": num, "created_at": date, "updated_at": date,
 		"pay_unit": kw, "pay_min": num, "pay_max": num, "pay_monthly": num,
 	},
@@ -158,6 +159,10 @@ func newMapping(a Analysis) (mapping.IndexMapping, error) {
 				fm.Analyzer = text
 				// Positions, for phrases.
 				fm.IncludeTermVectors = true
+			case lst:
+				fm = bleve.NewTextFieldMapping()
+				fm.Analyzer = text
+				fm.IncludeTermVectors = false
 			case raw:
 				fm = bleve.NewTextFieldMapping()
 				fm.Analyzer = rawAnalyzer

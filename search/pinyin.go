@@ -13,7 +13,7 @@ import (
 // every word would bring back the sound-alike false hits the word analysis
 // keeps out.
 
-// pinyinField holds the pinyin forms of a profile's name (exact terms).
+// pinyinField holds the forms of a profile's name (exact terms, nameForms).
 const pinyinField = "name_pinyin"
 
 // surnameReadings are surnames whose reading as a surname is not the
@@ -76,6 +76,44 @@ func namePinyin(name string) []string {
 		}
 	}
 	return forms
+}
+
+// nameForms are the terms a profile's name is found by besides its text:
+// its pinyin forms, and the name, the surname and the given name in
+// characters (周 finds 周明, which the text holds as one word); an English
+// name's words as written, not stemmed (Martin is not Leo Martins).
+func nameForms(name string) []string {
+	forms := namePinyin(name)
+	var han []rune
+	for _, r := range Fold(name) {
+		if unicode.Is(unicode.Han, r) {
+			han = append(han, r)
+		}
+	}
+	if len(forms) > 0 {
+		surname := 1
+		if compoundSurnames[string(han[:2])] && len(han) > 2 {
+			surname = 2
+		}
+		return append(forms, string(han), string(han[:surname]), string(han[surname:]))
+	}
+	if len(han) > 0 {
+		return nil
+	}
+	return strings.FieldsFunc(Fold(name), func(r rune) bool { return r < 'a' || r > 'z' })
+}
+
+// hanNameWord reports whether a word typed may be a Chinese name or part of
+// one: one to four characters, all Han.
+func hanNameWord(w string) bool {
+	n := 0
+	for _, r := range w {
+		if !unicode.Is(unicode.Han, r) {
+			return false
+		}
+		n++
+	}
+	return n >= 1 && n <= 4
 }
 
 // pinyinWord reports whether a word typed may be pinyin: letters a-z only

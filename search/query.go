@@ -356,13 +356,25 @@ func (ix *Index) corrected(coll string, words []string) ([]string, error) {
 		if known {
 			continue
 		}
-		best, bestN := "", uint64(0)
+		// The word that makes a term of the vocabulary with a word next to
+		// it first (voise actor is voice actor, not noise actor, though
+		// more texts say noise), then the word most documents hold.
+		best, bestN, bestTerm := "", uint64(0), false
 		err = nearWords(r, rawField, lw, func(term string) error {
 			n, err := docCount(r, rawField, term)
-			if err == nil && (n > bestN || n == bestN && n > 0 && term < best) {
-				best, bestN = term, n
+			if err != nil {
+				return err
 			}
-			return err
+			isTerm, err := ix.makesTerm(out, i, term)
+			if err != nil {
+				return err
+			}
+			better := isTerm != bestTerm && isTerm ||
+				isTerm == bestTerm && (n > bestN || n == bestN && n > 0 && term < best)
+			if better {
+				best, bestN, bestTerm = term, n, isTerm
+			}
+			return nil
 		})
 		if err != nil {
 			return nil, err
@@ -372,6 +384,28 @@ func (ix *Index) corrected(coll string, words []string) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// makesTerm reports whether word, in place of words[i], forms a variant of
+// several words of a synonym group with the word before or after it.
+func (ix *Index) makesTerm(words []string, i int, word string) (bool, error) {
+	for _, pair := range [][2]int{{i - 1, i}, {i, i + 1}} {
+		if pair[0] < 0 || pair[1] >= len(words) {
+			continue
+		}
+		two := []string{words[pair[0]], words[pair[1]]}
+		two[i-pair[0]] = word
+		cs, _, err := ix.conceptsOf(strings.Join(two, " "))
+		if err != nil {
+			return false, err
+		}
+		for _, c := range cs {
+			if len(c.typed) >= 2 {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
 }
 
 // docCount is how many documents hold term in field.
@@ -433,27 +467,55 @@ func oneEdit(a, b string) bool {
 	return a[i:] == b[i+1:]
 }
 
-// pinyinBoost weighs a name found by its pinyin against words found in
-// text.
-const pinyinBoost = 0.5
+// The weights of a name: found by its forms alone (zhouyutong, 周 for 周明),
+// against the words found in text; and the bonus of a text match whose
+// name holds the words too (Chloe Martin above Leo Martins for Martin),
+// small, since a name's forms are rare and weigh much (Maya Patel is not
+// the first answer to Maya).
+const (
+	nameAloneBoost = 0.5
+	nameBonusBoost = 0.1
+)
 
-// pinyinQuery matches profiles whose name has every word as one of its
-// pinyin forms (namePinyin), when every word may be pinyin; nil otherwise.
-func pinyinQuery(coll string, words []string) query.Query {
+// nameWords returns the words folded when every one is a form of some
+// profile's name (nameForms): the words may name someone. Nil otherwise,
+// and for a query of more than three words, which is not a name.
+func (ix *Index) nameWords(coll string, words []string) ([]string, error) {
 	if coll != models.CollTalents || len(words) == 0 || len(words) > 3 {
-		return nil
+		return nil, nil
 	}
-	var all []query.Query
-	for _, w := range words {
-		w = Fold(w)
-		if !pinyinWord(w) {
-			return nil
+	out := make([]string, len(words))
+	for i, w := range words {
+		out[i] = Fold(w)
+		if !pinyinWord(out[i]) && !hanNameWord(out[i]) {
+			return nil, nil
 		}
-		all = append(all, termQuery(pinyinField, w))
 	}
-	q := query.NewConjunctionQuery(all)
-	q.SetBoost(pinyinBoost)
-	return q
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	for _, w := range out {
+		if n, err := docCount(r, pinyinField, w); err != nil || n == 0 {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// nameQuery matches the profiles whose name has every one of words among
+// its forms, weighed by boost.
+func nameQuery(words []string, boost float64) query.Query {
+	all := make([]query.Query, len(words))
+	for i, w := range words {
+		all[i] = termQuery(pinyinField, w)
+	}
+	return boosted(query.NewConjunctionQuery(all), boost)
 }
 
 // exactBoost weighs the words as typed against the other variants of
@@ -484,9 +546,59 @@ func (ix *Index) conceptQuery(coll string, c concept) query.Query {
 	// A bonus, not an alternative: in a disjunction the text with only
 	// another variant would score half (Bleve's coordination factor), and
 	// a bio that mentions "animation" would outrank a 动画师 for "animator".
-	b := query.NewDisjunctionQuery([]query.Query{exact})
-	b.SetBoost(exactBoost)
-	return query.NewBooleanQuery([]query.Query{q}, []query.Query{b}, nil)
+	return query.NewBooleanQuery([]query.Query{q}, []query.Query{boosted(exact, exactBoost)}, nil)
+}
+
+// listedField holds the skills and tools a profile lists (a project's
+// skills), analysed like free text.
+const listedField = "listed"
+
+// listedBoost weighs a concept a profile lists as a skill or tool against
+// the same concept in its text alone.
+const listedBoost = 1
+
+// listedBonus ranks the documents that list the concepts as skills or tools
+// above those whose text merely mentions them: "Maya" is first the
+// animators who use it, then Maya Patel; "Houdini" the effects artists, then
+// the magician inspired by Houdini. Nil where coll lists nothing.
+func listedBonus(coll string, cs []concept) query.Query {
+	if _, ok := fields[coll][listedField]; !ok || len(cs) == 0 {
+		return nil
+	}
+	any := make([]query.Query, len(cs))
+	for i, c := range cs {
+		any[i] = termQuery(listedField, c.term)
+	}
+	return boosted(query.NewDisjunctionQuery(any), listedBoost)
+}
+
+// boosted multiplies the boost of every term and phrase in q by b. Bleve
+// weighs only those: the boost of a conjunction, disjunction or boolean
+// query is kept but never applied to its score.
+func boosted(q query.Query, b float64) query.Query {
+	var walk func(q query.Query)
+	walk = func(q query.Query) {
+		switch q := q.(type) {
+		case *query.ConjunctionQuery:
+			for _, c := range q.Conjuncts {
+				walk(c)
+			}
+		case *query.DisjunctionQuery:
+			for _, c := range q.Disjuncts {
+				walk(c)
+			}
+		case *query.BooleanQuery:
+			for _, c := range []query.Query{q.Must, q.Should, q.MustNot} {
+				if c != nil {
+					walk(c)
+				}
+			}
+		case query.BoostableQuery:
+			q.SetBoost(q.Boost() * b)
+		}
+	}
+	walk(q)
+	return q
 }
 
 // textQuery builds the query of parsed text on coll: what must match, and
@@ -562,13 +674,35 @@ func (ix *Index) textParts(coll string, p Parsed) ([]query.Query, []query.Query,
 		if words, err = ix.withPartners(coll, cs, words); err != nil {
 			return nil, nil, err
 		}
-		if py := pinyinQuery(coll, p.Words); py != nil {
-			// The words as text, or all of them as the pinyin of a name,
-			// which ranks below.
-			words = []query.Query{query.NewDisjunctionQuery([]query.Query{query.NewConjunctionQuery(words), py})}
-			clauses += len(p.Words)
+		names, err := ix.nameWords(coll, p.Words)
+		if err != nil {
+			return nil, nil, err
 		}
-		must = append(must, words...)
+		text := query.Query(query.NewConjunctionQuery(words))
+		var bonuses []query.Query
+		if bonus := listedBonus(coll, cs); bonus != nil {
+			bonuses = append(bonuses, bonus)
+			clauses += len(cs)
+		}
+		if names != nil {
+			bonuses = append(bonuses, nameQuery(names, nameBonusBoost))
+			clauses += len(names)
+		}
+		scored := text
+		if len(bonuses) > 0 {
+			scored = query.NewBooleanQuery([]query.Query{text}, bonuses, nil)
+		}
+		if names != nil {
+			// The words as text, or all of them as forms of a name alone,
+			// which ranks below. Each profile matches one side (a
+			// disjunction scores a match of one side of two at half, and
+			// a name that holds the words as text too must not count
+			// twice: Maya Patel is not the first answer to Maya).
+			alone := query.NewBooleanQuery([]query.Query{nameQuery(names, nameAloneBoost)}, nil, []query.Query{text})
+			scored = query.NewDisjunctionQuery([]query.Query{scored, alone})
+			clauses += len(names)
+		}
+		must = append(must, scored)
 	}
 	for _, ph := range p.Phrases {
 		// Quotes are literal: the phrase as written, never its synonyms

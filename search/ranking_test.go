@@ -1,0 +1,86 @@
+package search
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/szdc/talenthub/models"
+)
+
+// The ranking rules beyond the words themselves, each on profiles built to
+// tell it apart: what a profile lists outranks what its text mentions, a
+// name is found by its characters and its words as written, and a typo is
+// corrected towards a term of the vocabulary.
+func TestRankingRules(t *testing.T) {
+	ix := memIndex(t)
+	people := []models.Talent{
+		{Name: "Maya Patel", Headline: "Localization specialist", Bio: "Localization for games.", Skills: []string{"Localization"}}, // 1
+		{Name: "Tom Reed", Headline: "3D animator", Bio: "Keyframe animation for games.", Tools: []string{"Maya"}},                  // 2
+		{Name: "Harry Blake", Headline: "Stage magician", Bio: "An escape artist inspired by Houdini."},                             // 3
+		{Name: "卢强", Headline: "特效技术美术", Bio: "程序化特效与破碎模拟。", Tools: []string{"Houdini"}},                                            // 4
+		{Name: "周明", Headline: "电竞解说", Bio: "KPL解说，擅长赛后点评。"},                                                                        // 5
+		{Name: "王芳", Headline: "周边产品设计师", Bio: "动漫周边与IP衍生品设计，每周出稿。"},                                                                // 6: 周 in words only
+		{Name: "Chloe Martin", Headline: "Video director", Bio: "Short-form video for brands."},                                     // 7
+		{Name: "Leo Martins", Headline: "Storyboard artist", Bio: "Boards for animated series."},                                    // 8
+		{Name: "欧阳婧", Headline: "游戏配音演员", Bio: "为手游角色配音。"},                                                                          // 9
+		{Name: "Sam Cole", Headline: "Acoustic engineer", Bio: "Noise control and noise reduction for studios; noise surveys."},     // 10
+		{Name: "Ann Lee", Headline: "Noise artist", Bio: "Experimental noise music."},                                               // 11
+	}
+	for i := range people {
+		p := &people[i]
+		p.ID, p.OwnerID, p.Visibility, p.Version = hex24(i+1), hex24(i+1), models.VisibilityPublic, 1
+		ix.Observe(context.Background(), models.Change{Coll: models.CollTalents, ID: p.ID, Version: 1, Doc: p})
+	}
+	find := func(q string) []string {
+		t.Helper()
+		page, err := ix.SearchTalents(context.Background(), models.TalentSearch{Q: q, Visibility: []models.Visibility{models.VisibilityPublic},
+			Page: models.Page{Page: 1, PerPage: 10}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, h := range page.Hits {
+			out = append(out, h.ID)
+		}
+		return out
+	}
+	for _, c := range []struct {
+		q, why string
+		want   []int // the first answers, in order
+	}{
+		{"Maya", "the animator who lists Maya before Maya Patel", []int{2, 1}},
+		{"Houdini", "the effects artist who lists Houdini before the magician", []int{4, 3}},
+		{"周", "a surname finds the person named 周明, not the 周边 designer", []int{5}},
+		{"Martin", "Chloe Martin before Leo Martins (the stem is the same)", []int{7, 8}},
+		{"voise actor", "voice actor, a term of the vocabulary, not noise, which more texts hold", []int{9}},
+	} {
+		var want []string
+		for _, n := range c.want {
+			want = append(want, hex24(n))
+		}
+		if got := find(c.q); len(got) < len(want) || !slices.Equal(got[:len(want)], want) {
+			t.Errorf("%q found %v, want first %v: %s", c.q, got, want, c.why)
+		}
+	}
+	if got := find("周"); slices.Contains(got, hex24(6)) {
+		t.Errorf("周 found the 周边 designer: %v", got)
+	}
+}
+
+// Bleve applies the boost of terms and phrases only; boosted must reach
+// them through every compound query.
+func TestBoostedReachesEveryTerm(t *testing.T) {
+	a, b, c := query.NewTermQuery("a"), query.NewTermQuery("b"), query.NewMatchPhraseQuery("c d")
+	q := query.NewBooleanQuery([]query.Query{query.NewConjunctionQuery([]query.Query{a})},
+		[]query.Query{query.NewDisjunctionQuery([]query.Query{b})}, []query.Query{c})
+	boosted(q, 0.5)
+	boosted(q, 0.5)
+	for _, l := range []query.BoostableQuery{a, b, c} {
+		if l.Boost() != 0.25 {
+			t.Errorf("%T boost %v, want 0.25", l, l.Boost())
+		}
+	}
+}
