@@ -38,6 +38,8 @@ var classes = []struct{ class, q string }{
 	{"typo", "Houdni"},
 	{"pinyin", "zhouyutong"},
 	{"pinyin initials", "zyt"},
+	{"tool listed by many", "Maya"},
+	{"name in characters", "周"},
 	{"partial (no profile has every word)", "电竞 原画"},
 }
 
