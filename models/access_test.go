@@ -125,6 +125,7 @@ func TestPermitDecidesWhatARoleMayDoAtAll(t *testing.T) {
 	orgless := &User{ID: "n", Role: RoleOrg}
 	bureau := &User{ID: "b", Role: RoleBureau}
 	admin := &User{ID: "a", Role: RoleAdmin}
+	expert := &User{ID: "r", Role: RoleReviewer}
 	for act, allowed := range map[Action][]*User{
 		ActCreateProfile: {creator},
 		ActOwnApply:      {creator},
@@ -134,8 +135,11 @@ func TestPermitDecidesWhatARoleMayDoAtAll(t *testing.T) {
 		ActSearchTalents: {member, orgless, bureau, admin},
 		ActSeeActors:     {bureau, admin},
 		ActCreateStaff:   {admin},
+		ActSearchTeams:   {creator, member, orgless, bureau, admin},
+		ActFoundTeam:     {creator},
+		ActOpenCall:      {member},
 	} {
-		for _, u := range []*User{creator, member, orgless, bureau, admin} {
+		for _, u := range []*User{creator, member, orgless, bureau, admin, expert} {
 			err := Permit(u, act)
 			if want := slices.Contains(allowed, u); (err == nil) != want {
 				t.Errorf("%s by %s (org %q): %v", act, u.Role, u.OrgID, err)
@@ -149,5 +153,26 @@ func TestPermitDecidesWhatARoleMayDoAtAll(t *testing.T) {
 	}
 	if !IsCode(Permit(admin, Action("frobnicate")), CodeForbidden) {
 		t.Error("an action without a rule is allowed")
+	}
+}
+
+// An outside expert's account sees the calls that invited it, and no other
+// call exists for it; everyone else signed in sees every call.
+func TestCallsAnOutsideReviewerSees(t *testing.T) {
+	call := (&Call{OrgID: "o", Reviewers: []string{"r"}}).Resource()
+	for _, c := range []struct {
+		u    *User
+		want Code
+	}{
+		{&User{ID: "r", Role: RoleReviewer}, ""},
+		{&User{ID: "x", Role: RoleReviewer}, CodeNotFound},
+		{&User{ID: "c", Role: RoleCreator}, ""},
+		{&User{ID: "m", Role: RoleOrg, OrgID: "p"}, ""},
+		{nil, CodeUnauthenticated},
+	} {
+		err := Authorize(c.u, ActRead, call)
+		if c.want == "" && err != nil || c.want != "" && !IsCode(err, c.want) {
+			t.Errorf("%+v reads the call: %v, want %q", c.u, err, c.want)
+		}
 	}
 }

@@ -154,10 +154,14 @@ func CanSee(p *User, r Resource) bool {
 		return p.Is(RoleBureau, RoleAdmin) || r.member(p)
 	case KindAudit, KindStats:
 		return p.Is(RoleBureau, RoleAdmin)
-	case KindTeam, KindCall:
-		// Teams and calls are shown to everyone signed in (incubators look
-		// for teams, teams for calls).
+	case KindTeam:
+		// Teams are shown to everyone signed in (incubators look for
+		// teams).
 		return p != nil
+	case KindCall:
+		// Calls too (teams look for calls), but an outside expert's
+		// account sees the calls that invited it only.
+		return p != nil && (p.Role != RoleReviewer || slices.Contains(r.Members, p.ID))
 	case KindEntry:
 		// The applicants, the call's incubator and its reviewers.
 		return p != nil && (p.ID == r.OwnerID || slices.Contains(r.Members, p.ID) || r.member(p) ||
@@ -263,6 +267,7 @@ const (
 	ActPublish          Action = "publish"           // the bureau publishes a period's figures
 	ActFoundTeam        Action = "found_team"        // creators found startup teams
 	ActOpenCall         Action = "open_call"         // members of a verified organisation open calls
+	ActSearchTeams      Action = "search_teams"      // everyone signed in but an outside reviewer searches teams
 )
 
 // permits are, for each action on no particular object, the roles that
@@ -292,6 +297,9 @@ var permits = map[Action]struct {
 	ActPublish:   {roles: []Role{RoleBureau}, msg: "only the bureau publishes figures"},
 	ActFoundTeam: {roles: []Role{RoleCreator}, msg: "only creators found teams"},
 	ActOpenCall:  {roles: []Role{RoleOrg}, member: true, msg: "only members of an organisation open calls"},
+	// An outside expert reviews the calls that name it and reads the
+	// teams of their entries; it searches none.
+	ActSearchTeams: {roles: []Role{RoleCreator, RoleOrg, RoleBureau, RoleAdmin}, msg: "an outside reviewer's account does not search teams"},
 }
 
 // Permit decides an action on no particular object (Authorize decides
