@@ -76,7 +76,7 @@ func TestEveryPageOnAPhone(t *testing.T) {
 		"skills": []string{"原画", "角色设计"}, "industries": []string{"games"}, "district": "nanshan", "origin": "overseas",
 		"years_experience": 8, "visibility": "public", "available": true, "contact": map[string]any{"email": "lin.art@example.com"}}, 201)
 	talentID := str(talent, "id")
-	call("apply", "POST", "/api/v1/projects/"+projectID+"/applications", creator, map[string]any{"message": "您好，我对这个职位很感兴趣。"}, 201)
+	appID := str(call("apply", "POST", "/api/v1/projects/"+projectID+"/applications", creator, map[string]any{"message": "您好，我对这个职位很感兴趣。"}, 201), "id")
 
 	// Waiting for the bureau: an organisation, a base and a hire report.
 	other := register("contact@academy.example", "周老师", "org")
@@ -85,8 +85,8 @@ func TestEveryPageOnAPhone(t *testing.T) {
 	call("a pending base", "POST", "/api/v1/bases", member, map[string]any{"name": "星河数字创意人才培训基地", "kind": "training",
 		"district": "nanshan", "industries": []string{"games"}, "operator_org_ids": []string{str(org, "id")}, "established_on": "2021-04-01",
 		"capacity": 300}, 201)
-	call("a hire report", "POST", "/api/v1/recruitments", member, map[string]any{"talent_id": talentID, "org_id": str(org, "id"),
-		"date": time.Now().Format("2006-01-02"), "origin": "overseas", "level": "B", "district": "nanshan", "industry": "games"}, 201)
+	recID := str(call("a hire report", "POST", "/api/v1/recruitments", member, map[string]any{"talent_id": talentID, "org_id": str(org, "id"),
+		"date": time.Now().Format("2006-01-02"), "origin": "overseas", "level": "B", "district": "nanshan", "industry": "games"}, 201), "id")
 	orgless := register("solo@example.com", "未注册机构的联系人", "org")
 	// Two bilingual headlines: a synonym pair for the admin to review.
 	for i, h := range []string{"资深节奏编程师 / Senior Beat Programmer", "节奏编程师（Beat Programmer）"} {
@@ -94,21 +94,40 @@ func TestEveryPageOnAPhone(t *testing.T) {
 		call("a bilingual profile", "POST", "/api/v1/talents", tok, map[string]any{"name": "周雨桐", "headline": h, "visibility": "public"}, 201)
 	}
 
+	// Incubation: the creator's team applies to the organisation's call,
+	// which the member reviews.
+	teamID := str(call("a team", "POST", "/api/v1/teams", creator, map[string]any{"name": "山海工作室", "stage": "prototype", "industry": "games",
+		"district": "nanshan", "pitch": "以山海经为题材的独立游戏团队，已完成可玩原型。"}, 201), "id")
+	today := time.Now().In(models.ChinaTime)
+	callID := str(call("a call", "POST", "/api/v1/calls", member, map[string]any{"title": "2026 星河数字创意孵化营",
+		"description": "面向游戏与动漫早期团队的三个月孵化计划，提供办公空间、导师与投资对接。", "industries": []string{"games"},
+		"stages": []string{"idea", "prototype"}, "seats": 2, "opens": today.Format(models.DateLayout), "closes": today.AddDate(0, 0, 7).Format(models.DateLayout),
+		"questions": []map[string]any{{"id": "pitch", "kind": "text", "label": "一句话介绍你们的产品", "required": true}},
+		"rubric":    []map[string]any{{"id": "team", "label": "团队", "weight": 3}, {"id": "product", "label": "产品", "weight": 1}}}, 201), "id")
+	memberID := str(call("who the member is", "GET", "/api/v1/me", member, nil, 200), "id")
+	call("the member reviews", "POST", "/api/v1/calls/"+callID+"/reviewers", member, map[string]any{"user_id": memberID}, 200)
+	entryID := str(call("the team applies", "POST", "/api/v1/calls/"+callID+"/entries", creator, map[string]any{"team_id": teamID,
+		"answers": map[string]string{"pitch": "山海经题材的动作游戏，已有可玩原型。"}, "submit": true}, 201), "id")
+
 	// ---- Every page of every role (pageMatrix's 200s; the bell is a
 	// fragment, the export a download). ----
-	common := []string{"/", "/account", "/notifications", "/saved", "/projects", "/projects/" + projectID, "/talents/" + talentID}
+	common := []string{"/", "/account", "/notifications", "/saved", "/projects", "/projects/" + projectID, "/talents/" + talentID,
+		"/teams", "/teams/" + teamID, "/calls", "/calls/" + callID}
 	roles := []struct {
 		who, token string
 		pages      []string
 	}{
 		{"anonymous", "", []string{"/", "/signin", "/signup", "/password-reset", "/password-reset/confirm?t=" + strings.Repeat("A", 43),
 			"/verify-email", "/unsubscribe?t=x"}},
-		{"creator", creator, append(common, "/me/profile", "/me/matches", "/me/applications", "/me/privacy")},
+		{"creator", creator, append(common, "/me/profile", "/me/matches", "/me/applications", "/me/privacy", "/applications/"+appID+"/messages",
+			"/teams/new", "/teams/"+teamID+"/edit")},
 		{"member", member, append(common, "/org", "/org/projects", "/org/projects/new", "/org/projects/"+projectID+"/edit",
 			"/org/projects/"+projectID+"/matches", "/org/projects/"+projectID+"/pipeline", "/org/recruitments", "/org/recruitments/new",
+			"/org/recruitments/"+recID+"/edit", "/org/favourites", "/applications/"+appID+"/messages", "/imports",
+			"/calls/new", "/calls/"+callID+"/edit", "/calls/"+callID+"/ranking", "/calls/"+callID+"/cohort", "/entries/"+entryID+"/review",
 			"/talents", "/talents?q=原画")},
 		{"orgless", orgless, append(common, "/org", "/org/projects", "/org/projects/new", "/org/recruitments/new", "/talents")},
-		{"bureau", bureau, append(common, "/talents", "/bureau", "/bureau/verify", "/bureau/audit")},
+		{"bureau", bureau, append(common, "/talents", "/bureau", "/bureau/verify", "/bureau/audit", "/imports", "/calls/"+callID+"/cohort")},
 		{"admin", admin, append(common, "/talents", "/bureau", "/bureau/verify", "/bureau/audit", "/admin", "/admin/synonyms")},
 	}
 	// The pages that did not fit before, kept as screenshots to look at.

@@ -240,6 +240,17 @@ func (s *Applications) Board(ctx context.Context, actor *models.User, projectID 
 		return nil, err
 	}
 	out := &models.List[*models.ApplicationCard]{Items: make([]*models.ApplicationCard, 0, len(list.Items)), Total: list.Total, Page: list.Page, PerPage: list.PerPage}
+	// The text factor as the project's matches page weighs it (relative to
+	// its best candidate), so that a card and that page give one applicant
+	// the same score.
+	var rel map[string]float64
+	if s.Searcher != nil && len(list.Items) > 0 {
+		hits, err := s.Searcher.TalentCandidates(ctx, pr, candidates)
+		if err != nil {
+			return nil, err
+		}
+		rel = relative(hits)
+	}
 	for _, a := range list.Items {
 		c := &models.ApplicationCard{Application: a, LastMove: a.CreatedAt}
 		if n := len(a.History); n > 0 {
@@ -253,7 +264,7 @@ func (s *Applications) Board(ctx context.Context, actor *models.User, projectID 
 		case models.CanViewTalent(actor, t):
 			c.Headline = t.Headline
 			if s.Searcher != nil {
-				score, _, matched, _ := models.Score(models.MatchInput{Project: pr, Talent: t, SkillKey: s.Searcher.SkillKey}, s.Weights)
+				score, _, matched, _ := models.Score(models.MatchInput{Project: pr, Talent: t, Text: rel[t.ID], SkillKey: s.Searcher.SkillKey}, s.Weights)
 				c.Score, c.Matched = &score, matched
 			}
 		}

@@ -159,6 +159,22 @@ func TestBoardCards(t *testing.T) {
 		!lin.LastMove.Equal(moved.History[len(moved.History)-1].At) {
 		t.Fatalf("the card of the shortlisted applicant: %+v", lin)
 	}
+	// The card's score is the project's matches page's for the same
+	// applicant (the text factor included).
+	matches, err := w.svc.Projects.Matches(w.ctx, w.member, w.project.ID, models.Page{Page: 1, PerPage: 100})
+	must(t, err)
+	found := false
+	for _, m := range matches.Items {
+		if m.Talent.ID == lin.TalentID {
+			found = true
+			if m.Score != *lin.Score {
+				t.Errorf("the card scores %v, the matches page %v", *lin.Score, m.Score)
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("the applicant is not on the matches page: %+v", matches.Items)
+	}
 	page2, err := w.svc.Applications.Board(w.ctx, w.member, w.project.ID, models.Page{Page: 2, PerPage: 2})
 	must(t, err)
 	if page2.Total != 3 || len(page2.Items) != 1 {
