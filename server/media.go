@@ -81,8 +81,11 @@ func (s *Server) handleMediumDelete(c *fiber.Ctx) error {
 
 // handleMediumServe answers GET /media/{id}/{size}: the image's bytes, to
 // those who may see the object that shows it. An id's bytes never change,
-// so a browser keeps them for a year without asking; "private", because
-// what one viewer may see another may not.
+// so a browser keeps them, but asks each time before showing them again
+// ("no-cache"; the ETag makes the answer a 304 without bytes): a profile
+// made private, a work taken down, must stop showing its images to those
+// who saw them before, which a year's "immutable" would not. "private",
+// because what one viewer may see another may not.
 func (s *Server) handleMediumServe(c *fiber.Ctx) error {
 	id, size := c.Params("id"), c.Params("size")
 	if !models.ValidID(id) || size != models.SizeLarge && size != models.SizeThumb {
@@ -93,7 +96,7 @@ func (s *Server) handleMediumServe(c *fiber.Ctx) error {
 		return err
 	}
 	etag := `"` + m.Key(size) + `"`
-	c.Set(fiber.HeaderCacheControl, "private, max-age=31536000, immutable")
+	c.Set(fiber.HeaderCacheControl, "private, no-cache")
 	c.Set(fiber.HeaderETag, etag)
 	if match := c.Get(fiber.HeaderIfNoneMatch); match != "" && strings.Contains(match, etag) {
 		return c.SendStatus(fiber.StatusNotModified)

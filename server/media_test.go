@@ -88,7 +88,7 @@ func TestMediaUploadServeAndVisibility(t *testing.T) {
 	}
 	img := e.call("GET", "/media/"+id+"/thumb", tok, nil)
 	if img.status != 200 || !strings.HasPrefix(img.header.Get("Content-Type"), "image/") ||
-		!strings.Contains(img.header.Get("Cache-Control"), "immutable") || img.header.Get("X-Content-Type-Options") != "nosniff" {
+		img.header.Get("Cache-Control") != "private, no-cache" || img.header.Get("X-Content-Type-Options") != "nosniff" {
 		t.Fatalf("the owner's thumbnail: %d %v", img.status, img.header)
 	}
 	if cfg, _, err := image.DecodeConfig(strings.NewReader(img.raw)); err != nil || cfg.Width != 400 || cfg.Height != 200 {
@@ -113,9 +113,16 @@ func TestMediaUploadServeAndVisibility(t *testing.T) {
 		}
 	}
 	check(t, "delete an image in use", e.call("DELETE", "/api/v1/media/"+id, tok, nil), 409, "conflict")
-	// Made private, the profile's images are the creator's alone.
+	seen := e.call("GET", "/media/"+id+"/thumb", w.tokens[member], nil)
+	if again := e.call("GET", "/media/"+id+"/thumb", w.tokens[member], nil, "If-None-Match", seen.header.Get("ETag")); again.status != 304 || again.raw != "" {
+		t.Fatalf("the organisation's copy asked again: %d, %d bytes", again.status, len(again.raw))
+	}
+	// Made private, the profile's images are the creator's alone, also for
+	// a browser that kept them: it asks before each use (no-cache).
 	check(t, "make the profile private", e.call("PATCH", "/api/v1/talents/"+w.talentA, tok, map[string]any{"visibility": "private"}), 200, "")
 	check(t, "a private profile's image to an organisation", e.call("GET", "/media/"+id+"/thumb", w.tokens[member], nil), 404, "not_found")
+	check(t, "a private profile's image to an organisation that kept it",
+		e.call("GET", "/media/"+id+"/thumb", w.tokens[member], nil, "If-None-Match", seen.header.Get("ETag")), 404, "not_found")
 	check(t, "the owner still sees it", e.call("GET", "/media/"+id+"/thumb", tok, nil), 200, "")
 
 	// Another creator cannot put my image on their profile, nor an avatar
