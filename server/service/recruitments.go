@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/szdc/talenthub/models"
 )
@@ -47,6 +48,18 @@ func (s *Recruitments) Report(ctx context.Context, actor *models.User, in models
 	return r, nil
 }
 
+// hiredOn is the day (Shenzhen's) an application last moved to hired: the
+// day of the hire a report defaults to, whenever it is reported; today for
+// an application hired without a move on record.
+func hiredOn(a *models.Application, now time.Time) string {
+	for i := len(a.History) - 1; i >= 0; i-- {
+		if m := a.History[i]; m.To == models.StageHired {
+			return models.Today(m.At)
+		}
+	}
+	return models.Today(now)
+}
+
 // Draft implements models.RecruitmentService: the record a report would
 // make, checked and filled from the application, the profile and the
 // project, without recording it (the form a member reviews before it goes
@@ -86,7 +99,7 @@ func (s *Recruitments) Draft(ctx context.Context, actor *models.User, in models.
 			r.OrgID = own.ID
 		}
 		if r.Date == "" {
-			r.Date = models.Today(s.now())
+			r.Date = hiredOn(a, s.now())
 		}
 	}
 	if r.OrgID != own.ID {
