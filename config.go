@@ -79,6 +79,7 @@ type config struct {
 	AdmitViews    int           `env:"ADMIT_VIEWS" envDefault:"16"`
 	AdmitReads    int           `env:"ADMIT_READS" envDefault:"4"`
 	AdmitWrites   int           `env:"ADMIT_WRITES" envDefault:"4"`
+	AdmitSignIns  int           `env:"ADMIT_SIGNINS" envDefault:"2"`
 	AdmitQueue    int           `env:"ADMIT_QUEUE" envDefault:"4"`
 	AdmitWait     time.Duration `env:"ADMIT_WAIT" envDefault:"10s"`
 }
@@ -124,8 +125,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 			return cfg, fmt.Errorf("configuration: TRUSTED_PROXIES: %q is neither an IP address nor a CIDR range", p)
 		}
 	}
-	if cfg.AdmitSearches < 0 || cfg.AdmitViews < 0 || cfg.AdmitReads < 0 || cfg.AdmitWrites < 0 || cfg.AdmitQueue < 1 || cfg.AdmitWait <= 0 {
-		return cfg, fmt.Errorf("configuration: ADMIT_SEARCHES, ADMIT_VIEWS, ADMIT_READS and ADMIT_WRITES must be 0 (no limit) or more, ADMIT_QUEUE 1 or more and ADMIT_WAIT positive")
+	if cfg.AdmitSearches < 0 || cfg.AdmitViews < 0 || cfg.AdmitReads < 0 || cfg.AdmitWrites < 0 || cfg.AdmitSignIns < 0 || cfg.AdmitQueue < 1 || cfg.AdmitWait <= 0 {
+		return cfg, fmt.Errorf("configuration: ADMIT_SEARCHES, ADMIT_VIEWS, ADMIT_READS, ADMIT_WRITES and ADMIT_SIGNINS must be 0 (no limit) or more, ADMIT_QUEUE 1 or more and ADMIT_WAIT positive")
 	}
 	if (cfg.AdminEmail == "") != (cfg.AdminPassword == "") {
 		return cfg, fmt.Errorf("configuration: set both ADMIN_EMAIL and ADMIN_PASSWORD, or neither")

@@ -287,7 +287,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 		Services: svc.Models(), Ready: ready, Gate: watch.Gate, Logger: logger, RequestTimeout: cfg.RequestTimeout,
 		Maintenance: maintenance, Pages: ui, RuleText: ui.RuleText, TrustedProxies: cfg.TrustedProxies,
 		Admission: server.Admission{Searches: cfg.AdmitSearches, Views: cfg.AdmitViews, Reads: cfg.AdmitReads, Writes: cfg.AdmitWrites,
-			Queue: cfg.AdmitQueue, Wait: cfg.AdmitWait},
+			SignIns: cfg.AdmitSignIns, Queue: cfg.AdmitQueue, Wait: cfg.AdmitWait},
 	})
 
 	perc, err := ix.NewPercolator()

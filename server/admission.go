@@ -33,14 +33,17 @@ import (
 // made every refusal of a waiter take 50 ms, and refused requests of a
 // fixed number of clients once the machine was slow.)
 type Admission struct {
-	// Searches, Views, Reads and Writes are the limits of concurrent
-	// requests of each class (zero: no limit for that class). Searches are
-	// the GETs of the search and match routes and any GET with q; views
-	// the GETs of one profile (API and page); reads every other GET or
-	// HEAD, the web UI's pages too; writes every other method. The probes,
+	// Searches, Views, Reads, Writes and SignIns are the limits of
+	// concurrent requests of each class (zero: no limit for that class).
+	// Searches are the GETs of the search and match routes and any GET
+	// with q; views the GETs of one profile (API and page); reads every
+	// other GET or HEAD, the web UI's pages too; sign-ins the POSTs that
+	// sign in (API and page); writes every other method. The probes,
 	// /metrics, the OpenAPI document and the UI's assets are never
-	// limited.
-	Searches, Views, Reads, Writes int
+	// limited. Sign-ins are a class of their own so that a flood of
+	// registrations or of any other write, which fills the writes' queue,
+	// never refuses a real sign-in.
+	Searches, Views, Reads, Writes, SignIns int
 	// Queue is how many requests may wait per slot (4 if zero).
 	Queue int
 	// Wait is the longest a request waits for a slot (10s if zero).
@@ -53,7 +56,12 @@ const (
 	classView   = "view"
 	classRead   = "read"
 	classWrite  = "write"
+	classSignIn = "sign-in"
 )
+
+// signInPaths are the routes that sign in: their POSTs are the sign-in
+// class.
+var signInPaths = map[string]bool{"/api/v1/auth/login": true, "/signin": true}
 
 type admitter struct {
 	wait    time.Duration
@@ -81,7 +89,7 @@ func newAdmitter(a Admission, refused func(class string)) *admitter {
 		a.Queue = 4
 	}
 	ad := &admitter{wait: a.Wait, classes: map[string]*admitClass{}, refused: refused}
-	for name, n := range map[string]int{classSearch: a.Searches, classView: a.Views, classRead: a.Reads, classWrite: a.Writes} {
+	for name, n := range map[string]int{classSearch: a.Searches, classView: a.Views, classRead: a.Reads, classWrite: a.Writes, classSignIn: a.SignIns} {
 		if n > 0 {
 			ad.classes[name] = &admitClass{slots: make(chan struct{}, n), capacity: int64(n + a.Queue*n)}
 		}
@@ -111,7 +119,7 @@ func (s *Server) admission() fiber.Handler {
 	}
 }
 
-var plural = map[string]string{classSearch: "searches", classView: "profile views", classRead: "reads", classWrite: "writes"}
+var plural = map[string]string{classSearch: "searches", classView: "profile views", classRead: "reads", classWrite: "writes", classSignIn: "sign-ins"}
 
 // acquire takes a slot: at once if one is free, else after waiting behind
 // fewer than the queue's length others, for at most wait. Go queues the
@@ -151,6 +159,8 @@ func classOf(c *fiber.Ctx) string {
 	case path == "/healthz" || path == "/readyz" || path == "/metrics" || path == "/api/v1/openapi.json" ||
 		strings.HasPrefix(path, "/static/"):
 		return ""
+	case c.Method() == fiber.MethodPost && signInPaths[path]:
+		return classSignIn
 	case c.Method() != fiber.MethodGet && c.Method() != fiber.MethodHead:
 		return classWrite
 	case searchPaths[path] || strings.HasSuffix(path, "/matches") || strings.HasSuffix(path, "/similar"):

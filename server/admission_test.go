@@ -154,3 +154,99 @@ func TestAdmissionRefusesAtOnceOverItsClassLimit(t *testing.T) {
 		t.Errorf("the request that waited for the slot: %d %s", got.status, got.body)
 	}
 }
+
+// TestSignInsAreAdmittedWhileWritesAreFull: a sign-in is a class of its
+// own, so a flood of registrations (writes) that holds every write slot
+// and fills the writes' queue never refuses it. With the one write slot
+// held and its one place in the queue taken, another write (a
+// registration) is refused with 503, and a sign-in through the API and
+// through the page is still answered: 200 for the right password.
+func TestSignInsAreAdmittedWhileWritesAreFull(t *testing.T) {
+	e := newEnv(t)
+	e.staff("officer@example.com", models.RoleBureau)
+	cfg := configOf(e.svc, e.store.Ping, slog.New(slog.DiscardHandler))
+	cfg.Admission = server.Admission{Writes: 1, SignIns: 1, Queue: 1, Wait: time.Hour}
+	cfg.Pages = web.New(web.Config{Services: e.svc.Models(), Logger: slog.New(slog.DiscardHandler)})
+	srv := server.New(cfg)
+	entered, release := make(chan struct{}, 2), make(chan struct{})
+	srv.App().Post("/api/v1/test/hold", func(c *fiber.Ctx) error {
+		entered <- struct{}{}
+		<-release
+		return c.SendString("released")
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { _ = srv.App().Shutdown() })
+	base := "http://" + ln.Addr().String()
+	client := &http.Client{Timeout: time.Minute, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	send := func(path, contentType, body string) <-chan admitted {
+		out := make(chan admitted, 1)
+		go func() {
+			res, err := client.Post(base+path, contentType, strings.NewReader(body))
+			if err != nil {
+				out <- admitted{status: -1, body: err.Error()}
+				return
+			}
+			raw, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			out <- admitted{status: res.StatusCode, header: res.Header, body: string(raw)}
+		}()
+		return out
+	}
+
+	held := send("/api/v1/test/hold", "application/json", "{}")
+	select {
+	case <-entered:
+	case got := <-held:
+		t.Fatalf("the held write was answered: %d %s", got.status, got.body)
+	}
+	// A second held write and three registrations: one of the four takes
+	// the queue's one place, the other three are refused at once.
+	pending := []<-chan admitted{send("/api/v1/test/hold", "application/json", "{}")}
+	for range 3 {
+		pending = append(pending, send("/api/v1/auth/register", "application/json",
+			`{"email":"flood@example.com","password":"correct horse battery","name":"Flood","role":"creator"}`))
+	}
+	// The three refusals come at once, whatever the machine's speed; the
+	// one not answered is the one waiting.
+	type answer struct {
+		i   int
+		got admitted
+	}
+	answers := make(chan answer, len(pending))
+	for i, ch := range pending {
+		go func() { answers <- answer{i, <-ch} }()
+	}
+	answered := map[int]bool{}
+	for range 3 {
+		a := <-answers
+		if a.got.status != http.StatusServiceUnavailable || a.got.header.Get("Retry-After") != "1" {
+			t.Fatalf("a write over the limit: %d, Retry-After %q: %s", a.got.status, a.got.header.Get("Retry-After"), a.got.body)
+		}
+		answered[a.i] = true
+	}
+
+	login := <-send("/api/v1/auth/login", "application/json", `{"email":"officer@example.com","password":"correct horse battery"}`)
+	if login.status != http.StatusOK || !strings.Contains(login.body, `"token"`) {
+		t.Errorf("a sign-in while the writes are full: %d %s", login.status, login.body)
+	}
+	wrong := <-send("/api/v1/auth/login", "application/json", `{"email":"officer@example.com","password":"not the password"}`)
+	if wrong.status != http.StatusUnauthorized {
+		t.Errorf("a wrong password while the writes are full: %d %s", wrong.status, wrong.body)
+	}
+	page := <-send("/signin", "application/x-www-form-urlencoded", "email=officer%40example.com&password=correct+horse+battery")
+	if page.status == http.StatusServiceUnavailable || page.status >= 500 {
+		t.Errorf("the sign-in page's POST while the writes are full: %d %.200s", page.status, page.body)
+	}
+
+	close(release)
+	if got := <-held; got.status != 200 {
+		t.Errorf("the held write: %d %s", got.status, got.body)
+	}
+	if a := <-answers; answered[a.i] || (a.got.status != 200 && a.got.status != 201) {
+		t.Errorf("the write that waited: %d %s", a.got.status, a.got.body)
+	}
+}

@@ -41,9 +41,9 @@ func newMetrics() *metrics {
 		}, []string{"method", "route"}),
 	}
 	m.refusals = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "talenthub_admission_refused_total", Help: "Requests refused (503) because their class was at its limit, by class (search, view, read, write).",
+		Name: "talenthub_admission_refused_total", Help: "Requests refused (503) because their class was at its limit, by class (search, view, read, write, sign-in).",
 	}, []string{"class"})
-	for _, c := range []string{classSearch, classView, classRead, classWrite} {
+	for _, c := range []string{classSearch, classView, classRead, classWrite, classSignIn} {
 		m.refusals.WithLabelValues(c)
 	}
 	reg.MustRegister(m.requests, m.duration, m.refusals,
