@@ -45,9 +45,9 @@ var ciSeeds = []uint64{1, 2, incubationSeed}
 // organisation, a call, an entry and two reviews before it).
 const incubationSeed = 5
 
-// ciLength is the length of each CI sequence: two of 30 steps take about
-// 40 s under -race on the 2-core machine (every step answered, checked and,
-// every tenth, swept).
+// ciLength is the length of each CI sequence: 30 steps, each answered,
+// checked and, every tenth, swept, keep the CI run of ciSeeds near a
+// minute under -race on the 2-core machine.
 const ciLength = 30
 
 func TestOracle(t *testing.T) {
