@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/fetch"
@@ -46,7 +47,8 @@ func writePNG(t *testing.T, path string, w, h int, c, band color.Color) {
 // TestPortfolioImagesInTheBrowser: on a phone (390 px), in Chinese and in
 // English, a creator uploads two images to a work from the file picker,
 // sees their previews, moves the second before the first with the arrow
-// (the keyboard's way), adds a profile photo, saves, and the profile shows
+// (the keyboard's way), drops a third from the desktop (its progress shown)
+// and removes it again, adds a profile photo, saves, and the profile shows
 // the gallery in the new order; a member of an organisation sees the photo
 // and the gallery, and opens the large view in the lightbox.
 func TestPortfolioImagesInTheBrowser(t *testing.T) {
@@ -111,6 +113,57 @@ func TestPortfolioImagesInTheBrowser(t *testing.T) {
 			t.Errorf("%s: the focus left the picker after a move", lang)
 		}
 		b.shot(ctx, "media-picker-reordered-"+lang)
+		// A third image dropped from the desktop: a drop carrying a file,
+		// as the browser makes one. Over the picker it is marked as a place
+		// to drop; its upload shows a progress bar; once done it is the
+		// third, and its remove button takes it out again (the focus stays
+		// in the picker) and deletes the upload the form never saved.
+		dropped := b.eval(ctx, `(async () => {
+			const c = document.createElement("canvas"); c.width = 640; c.height = 480;
+			const g = c.getContext("2d"); g.fillStyle = "#c83"; g.fillRect(0, 0, 640, 480);
+			const blob = await new Promise(r => c.toBlob(r, "image/png"));
+			const dt = new DataTransfer(); dt.items.add(new File([blob], "dropped.png", {type: "image/png"}));
+			const el = document.querySelector("#w-0-images");
+			el.dispatchEvent(new DragEvent("dragover", {dataTransfer: dt, bubbles: true, cancelable: true}));
+			const over = el.classList.contains("drop-over");
+			el.querySelector(".media-list").dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true}));
+			const bar = el.querySelector(".media-item.uploading .media-progress");
+			return [over, !!bar && !bar.hidden, !el.classList.contains("drop-over")].join(",");
+		})()`)
+		if dropped != "true,true,true" {
+			t.Errorf("%s: dropping a file (marked over, progress shown, mark cleared): %s", lang, dropped)
+		}
+		b.until(ctx, "the dropped image uploads", fmt.Sprintf(`document.querySelectorAll(%q).length === 3 && !document.querySelector(%q)`,
+			picker+` .media-item[data-id]`, picker+` .media-item.uploading`))
+		if b.has(ctx, picker+` .media-item .media-progress:not([hidden])`) {
+			t.Errorf("%s: a progress bar stays after the upload", lang)
+		}
+		third := strings.Split(ids(ctx, picker+` input[name="images"]`), ",")
+		if len(third) != 3 || third[0] != uploaded[1] || third[1] != uploaded[0] {
+			t.Fatalf("%s: after the drop the picker holds %v", lang, third)
+		}
+		b.shot(ctx, "media-picker-dropped-"+lang)
+		b.run(ctx, "remove the dropped image", click(picker+` .media-item:nth-child(3) [data-media="remove"]`))
+		if got := ids(ctx, picker+` input[name="images"]`); got != uploaded[1]+","+uploaded[0] {
+			t.Fatalf("%s: after removing the dropped image: %s", lang, got)
+		}
+		if b.eval(ctx, `document.activeElement.closest("#w-0-images") ? "in" : ""`) == "" {
+			t.Errorf("%s: the focus left the picker after a removal", lang)
+		}
+		for i := 0; ; i++ {
+			res, err := b.get(ctx, "/media/"+third[2]+"/thumb")
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode == 404 {
+				break
+			}
+			if i == 200 { // a guard against a hang: the delete is sent at once
+				t.Fatalf("%s: the removed upload is still served: %d", lang, res.StatusCode)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
 		b.submit(ctx, `#w-0-images ~ button[type="submit"]`, "/me/profile")
 		b.run(ctx, "open the work again", click(`ol.works > li.work:first-child summary`))
 		if got := ids(ctx, picker+` input[name="images"]`); got != uploaded[1]+","+uploaded[0] {
