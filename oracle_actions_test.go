@@ -51,7 +51,7 @@ var actionWeights = []struct {
 	weight int
 }{
 	{"creator", 10}, {"edit_talent", 10}, {"visibility", 4}, {"delete_talent", 2}, {"erase_account", 2},
-	{"org", 7}, {"decide_org", 6}, {"base", 5}, {"decide_base", 5},
+	{"org", 7}, {"decide_org", 6}, {"edit_org", 3}, {"base", 5}, {"decide_base", 5},
 	{"project", 9}, {"edit_project", 5}, {"close_project", 3}, {"delete_project", 2},
 	{"apply", 6}, {"invite", 4}, {"move", 8}, {"creator_move", 3},
 	{"report", 9}, {"decide_rec", 7}, {"correct_rec", 4}, {"withdraw_rec", 2}, {"import", 5}, {"link_identity", 3}, {"publish", 2},
@@ -512,6 +512,61 @@ func (w *world) do(ctx context.Context, s step) error {
 			"district": pick(r, oDistricts), "industries": some(r, oIndustry, 3), "flags": flags}
 		a, err := call("POST", "/api/v1/orgs", u.token, body, false)
 		created(a, &w.orgs)
+		return err
+	case "edit_org":
+		// A member changes its organisation (its managers may while the
+		// bureau has not verified it; a rejected one goes back to the
+		// bureau), or the bureau corrects one: the kind, district,
+		// industries and flags move the figures and the directory.
+		w.n++
+		body := map[string]any{}
+		if r.IntN(2) == 0 {
+			body["name"] = fmt.Sprintf("Org %d %s", w.n, pick(r, oWords))
+		}
+		if r.IntN(2) == 0 {
+			body["kind"] = pick(r, oOrgKinds)
+		}
+		if r.IntN(2) == 0 {
+			body["district"] = pick(r, oDistricts)
+		}
+		if r.IntN(2) == 0 {
+			body["industries"] = some(r, oIndustry, 3)
+		}
+		if r.IntN(2) == 0 {
+			body["flags"] = some(r, oFlags, 2)
+		}
+		if r.IntN(2) == 0 {
+			id, ok := nth(r, w.orgs)
+			if !ok {
+				return nil
+			}
+			_, err := call("PATCH", "/api/v1/orgs/"+id, w.bureau.token, body, false)
+			return err
+		}
+		// Mostly a member of an organisation the bureau has not verified
+		// (a verified one's member is refused).
+		u, org := w.orgMember(r)
+		if r.IntN(4) > 0 {
+			for _, i := range r.Perm(len(w.usersOf("org"))) {
+				m := w.usersOf("org")[i]
+				id := w.memberOrg(m)
+				if id == "" {
+					continue
+				}
+				a, err := w.srv.call("GET", "/api/v1/orgs/"+id, m.token, nil, false)
+				var o struct {
+					Status string `json:"status"`
+				}
+				if err == nil && a.code == 200 && a.json(&o) == nil && o.Status != "verified" {
+					u, org = m, id
+					break
+				}
+			}
+		}
+		if u == nil {
+			return nil
+		}
+		_, err := call("PATCH", "/api/v1/orgs/"+org, u.token, body, false)
 		return err
 	case "decide_org", "decide_base", "decide_rec":
 		list := map[string][]string{"decide_org": w.orgs, "decide_base": w.bases, "decide_rec": w.recs}[s.Kind]

@@ -23,6 +23,7 @@ type AuditEntry struct {
 // Audited actions.
 const (
 	AuditOrgDecide           = "org.decide"
+	AuditOrgUpdate           = "org.update"
 	AuditOrgMemberAdd        = "org.member_add" // before invitations; still in older trails
 	AuditOrgInvite           = "org.invite"
 	AuditOrgInviteCancel     = "org.invite_cancel"

@@ -189,6 +189,10 @@ func allowed(p *User, act Action, r Resource) bool {
 			return r.member(p) && slices.Contains(r.Managers, p.ID) && r.Status == StatusVerified
 		case ActManageMembers:
 			return r.member(p) && slices.Contains(r.Managers, p.ID)
+		case ActUpdate:
+			// Its managers, and the bureau correcting what it verifies
+			// (the service's rule says which state each may change).
+			return r.member(p) && slices.Contains(r.Managers, p.ID) || p.Role == RoleBureau
 		case ActListMembers:
 			return r.member(p) || p.Is(RoleBureau, RoleAdmin)
 		case ActPostProject, ActRegisterBase, ActReport:

@@ -85,6 +85,31 @@ func (in *OrgInput) Normalize() {
 	in.Flags = cleanList(in.Flags)
 }
 
+// OrgUpdate is the body of PATCH /orgs/{id}: the fields given replace the
+// organisation's, validated as at registration.
+type OrgUpdate struct {
+	Name       *string   `json:"name"`
+	Kind       *string   `json:"kind"`
+	District   *string   `json:"district"`
+	Industries *[]string `json:"industries"`
+	Flags      *[]string `json:"flags"`
+}
+
+// Apply returns in with the fields u gives replaced.
+func (u OrgUpdate) Apply(in OrgInput) OrgInput {
+	setIf(&in.Name, u.Name)
+	setIf(&in.Kind, u.Kind)
+	setIf(&in.District, u.District)
+	setListIf(&in.Industries, u.Industries)
+	setListIf(&in.Flags, u.Flags)
+	return in
+}
+
+// Input returns the organisation's fields an update applies to.
+func (o *Org) Input() OrgInput {
+	return OrgInput{Name: o.Name, Kind: o.Kind, District: o.District, Industries: slices.Clone(o.Industries), Flags: slices.Clone(o.Flags)}
+}
+
 // MemberInput is the body of POST /orgs/{id}/members: the email of the
 // organisation account to invite.
 type MemberInput struct {
@@ -149,6 +174,13 @@ type OrgService interface {
 	Get(ctx context.Context, actor *User, id string) (*Org, error)
 	// List returns the organisations the actor may see that match f.
 	List(ctx context.Context, actor *User, f OrgFilter) (*List[*Org], error)
+	// Update changes the organisation's name, kind, district, industries
+	// or flags: its managers while it is pending (a rejected one goes
+	// back to pending, for the bureau to decide again), the bureau at any
+	// time (a correction; the status stays). A manager's change to a
+	// verified organisation is CodeConflict (RefusalOrgVerified): the
+	// figures count what the bureau verified. ifVersion 0: no If-Match.
+	Update(ctx context.Context, actor *User, id string, u OrgUpdate, ifVersion int64) (*Org, error)
 	// Decide verifies or rejects a pending organisation (bureau). Returns
 	// CodeConflict when it is not pending.
 	Decide(ctx context.Context, actor *User, id string, in DecisionInput) (*Org, error)

@@ -103,13 +103,14 @@ const (
 	RefusalTooFewReviews        Refusal = "too_few_reviews"
 	RefusalCohortFull           Refusal = "cohort_full"  // Param: the seats
 	RefusalUnderReview          Refusal = "under_review" // an entry's answers once a reviewer has begun
+	RefusalOrgVerified          Refusal = "org_verified" // a manager's change to a verified organisation
 )
 
 // Refusals lists every refusal the UI explains (the locale test reads it).
 var Refusals = []Refusal{RefusalProjectClosed, RefusalProfileFirst, RefusalInOrg, RefusalLastManager, RefusalManagerStays,
 	RefusalAlreadyDecided, RefusalNotDecided, RefusalNotWithdrawable, RefusalIllegalMove, RefusalNotInvited,
 	RefusalProjectHasApplicants, RefusalOrgNotVerified, RefusalNotHired, RefusalCallNotOpen, RefusalCallClosed,
-	RefusalConflictOfInterest, RefusalTooFewReviews, RefusalCohortFull, RefusalUnderReview}
+	RefusalConflictOfInterest, RefusalTooFewReviews, RefusalCohortFull, RefusalUnderReview, RefusalOrgVerified}
 
 // Refusef is Errorf with the refusal named for the UI.
 func Refusef(code Code, refusal Refusal, param, format string, args ...any) *Error {

@@ -301,6 +301,10 @@ func rows(w *world) []row {
 		{"GET", "/api/v1/orgs/:id", "verified", fixed("/api/v1/orgs/"+O1, nil), [nRoles]int{401, ok, ok, ok, ok, ok, ok}},
 		{"GET", "/api/v1/orgs/:id", "pending", pendingOrg(""), [nRoles]int{401, 404, 404, ok, 404, ok, ok}},
 		{"POST", "/api/v1/orgs/:id/verify", "pending", pendingOrg("/verify"), [nRoles]int{401, 404, 404, 403, 404, ok, 403}},
+		{"PATCH", "/api/v1/orgs/:id", "a pending organisation renamed by its manager", orgWithStatus(models.StatusPending, map[string]any{"name": "更名工作室"}),
+			[nRoles]int{401, 404, 404, ok, 404, ok, 403}},
+		{"PATCH", "/api/v1/orgs/:id", "a verified organisation renamed: the bureau corrects, its manager may not", orgWithStatus(models.StatusVerified, map[string]any{"name": "更名工作室"}),
+			[nRoles]int{401, 403, 403, 409, 403, ok, 403}},
 		{"GET", "/api/v1/orgs/:id/members", "", fixed("/api/v1/orgs/"+O1+"/members", nil), [nRoles]int{401, 403, 403, ok, 403, ok, ok}},
 		{"POST", "/api/v1/orgs/:id/members", "invite to O1 (its member manages it)", func(w *world, _ role) target {
 			_, u := w.throwaway(member)
@@ -587,6 +591,16 @@ func pendingOrg(suffix string) func(*world, role) target {
 			body = map[string]any{"decision": "verified"}
 		}
 		return target{path: "/api/v1/orgs/" + o.ID + suffix, body: body, tokens: map[role]string{member: tok}}
+	}
+}
+
+// orgWithStatus is a fresh organisation of the status whose only member
+// (its manager) acts as the "org member" of the cell, and body.
+func orgWithStatus(st models.Status, body any) func(*world, role) target {
+	return func(w *world, _ role) target {
+		tok, u := w.throwaway(member)
+		o := w.verifiedOrg(u, st)
+		return target{path: "/api/v1/orgs/" + o.ID, body: body, tokens: map[role]string{member: tok}}
 	}
 }
 

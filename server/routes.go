@@ -77,6 +77,7 @@ func (s *Server) routes() {
 	api.Post("/orgs", s.requireUser, create(s.cfg.Orgs.Create, func(o *models.Org) string { return "/api/v1/orgs/" + o.ID }))
 	api.Get("/orgs", s.requireUser, s.handleOrgList)
 	api.Get("/orgs/:id", s.requireUser, get(s.cfg.Orgs.Get))
+	api.Patch("/orgs/:id", s.requireUser, change(s.cfg.Orgs.Update))
 	api.Post("/orgs/:id/verify", s.requireUser, act(s.cfg.Orgs.Decide))
 	api.Put("/orgs/:id/logo", s.requireUser, act(s.cfg.Orgs.SetLogo))
 	api.Get("/orgs/:id/members", s.requireUser, s.handleOrgMembers)

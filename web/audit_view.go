@@ -29,7 +29,7 @@ type auditChange struct {
 
 // auditFields are the fields audit entries record, in the order the trail
 // lists them; each has a label "audit_field.<field>".
-var auditFields = []string{"status", "date", "origin", "level", "high_end", "district", "industry", "org_id", "member_id",
+var auditFields = []string{"status", "name", "org_kind", "date", "origin", "level", "high_end", "district", "industry", "industries", "flags", "org_id", "member_id",
 	"application_id", "call_id", "kind", "goal", "period_from", "period_to", "applications", "recruitments_pseudonymised", "version"}
 
 // auditActionKey is the message id of what an entry did: a decision is
@@ -74,6 +74,22 @@ func (w *Web) auditRows(lang string, tax *models.Taxonomy, entries []*models.Aud
 			return termLabel(tax, "districts", s, en)
 		case "industry":
 			return termLabel(tax, "industries", s, en)
+		case "org_kind":
+			return termLabel(tax, "org_kinds", s, en)
+		case "industries", "flags":
+			// A list of keys, comma-separated (an organisation's).
+			vocab := map[string]string{"industries": "industries", "flags": "org_flags"}[field]
+			var labels []string
+			for k := range strings.SplitSeq(s, ",") {
+				if k != "" {
+					labels = append(labels, termLabel(tax, vocab, k, en))
+				}
+			}
+			sep := "、"
+			if en {
+				sep = ", "
+			}
+			return strings.Join(labels, sep)
 		case "kind":
 			return w.tr.t(lang, "kind."+s)
 		case "org_id", "member_id", "application_id", "call_id":

@@ -72,6 +72,7 @@ var formMatrix = map[string][7]int{
 	// organisation's objects; the account without an organisation has no
 	// members, projects, bases or reports.
 	"/org":                           {refused, refused, 409, 422, refused, refused, refused}, // a member registers no second organisation
+	"/org/details":                   {refused, refused, 409, 404, refused, refused, refused}, // a verified organisation's are the bureau's to correct
 	"/org/logo":                      {refused, refused, 303, 404, refused, refused, refused}, // the logo it does not have removed
 	"/org/members":                   {refused, refused, 422, 404, refused, refused, refused},
 	"/org/members/:user/remove":      {refused, refused, 404, 404, refused, refused, refused},
@@ -395,6 +396,7 @@ func formWorld(t *testing.T) (w *realWorld, forms map[string]formCell, tokens, e
 		"/account/verify-email": {"/account/verify-email", none}, "/notifications/read": {"/notifications/read", url.Values{"all": {"true"}}},
 		"/media":                     {"/media", url.Values{"purpose": {"work"}}},
 		"/org/logo":                  {"/org/logo", url.Values{"logo_id": {""}}},
+		"/org/details":               {"/org/details", url.Values{"name": {"改名"}}},
 		"/media/:id/delete":          {"/media/" + strings.Repeat("ab", 12) + "/delete", none},
 		"/saved":                     {"/saved", none},
 		"/saved/:id/delete":          {"/saved/" + saved2.ID + "/delete", none},

@@ -54,6 +54,11 @@ func (w *Web) orgHome(c *fiber.Ctx, p *page) (string, error) {
 		return "", err
 	}
 	d := orgHomeData{Org: o, Manager: slices.Contains(o.Managers(), p.User.ID)}
+	if _, sent := p.Form["name"]; !sent {
+		// The details form starts from the organisation as it is.
+		p.Form["name"], p.Form["kind"], p.Form["district"] = o.Name, o.Kind, o.District
+		p.Form["industries"], p.Form["flags"] = strings.Join(o.Industries, ","), strings.Join(o.Flags, ",")
+	}
 	if d.Members, err = w.cfg.Orgs.Members(c.UserContext(), p.User, o.ID); err != nil {
 		return "", err
 	}
@@ -147,6 +152,23 @@ func (w *Web) orgRegister(c *fiber.Ctx, p *page) (string, error) {
 		return "", err
 	}
 	return w.redirect(c, "/org", "flash.org_registered")
+}
+
+// orgUpdate changes the organisation's details (its managers, before the
+// bureau verifies it; after a rejection it goes back to the bureau).
+func (w *Web) orgUpdate(c *fiber.Ctx, p *page) (string, error) {
+	p.Form = formOf(c)
+	name, kind, district := p.Form["name"], p.Form["kind"], p.Form["district"]
+	industries, flags := valuesOf(c, "industries"), valuesOf(c, "flags")
+	u := models.OrgUpdate{Name: &name, Kind: &kind, District: &district, Industries: &industries, Flags: &flags}
+	if _, err := w.cfg.Orgs.Update(c.UserContext(), p.User, p.User.OrgID, u, 0); err != nil {
+		if w.formErrors(p, err) {
+			p.Form["edit_open"] = "1"
+			return w.orgHome(c, p)
+		}
+		return "", err
+	}
+	return w.redirect(c, "/org", "flash.org_updated")
 }
 
 // orgMemberInvite invites an organisation account by email. Every

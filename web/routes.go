@@ -66,6 +66,7 @@ func (w *Web) routes(app *fiber.App) {
 	// Organisations.
 	r.Get("/org", org, w.view(w.orgHome))
 	r.Post("/org", org, w.view(w.orgRegister))
+	r.Post("/org/details", org, w.view(w.orgUpdate))
 	r.Post("/org/logo", org, w.view(w.logoSave))
 	r.Post("/org/members", org, w.view(w.orgMemberInvite))
 	r.Post("/org/members/:user/remove", org, w.view(w.orgMemberRemove))

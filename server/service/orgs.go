@@ -41,12 +41,8 @@ func (s *Orgs) Create(ctx context.Context, actor *models.User, in models.OrgInpu
 	if err := s.validate(ctx, in); err != nil {
 		return nil, err
 	}
-	if in.Kind != models.OrgEnterprise {
-		for _, f := range in.Flags {
-			if slices.Contains(enterpriseFlags, f) {
-				return nil, fieldError("flags", models.RuleEnterpriseFlags, "leading, sme and specialized apply to enterprises only")
-			}
-		}
+	if err := enterpriseOnly(in); err != nil {
+		return nil, err
 	}
 	o := &models.Org{Name: in.Name, Kind: in.Kind, District: in.District, Industries: in.Industries, Flags: in.Flags,
 		Status: models.StatusPending, MemberIDs: []string{actor.ID}, CreatedBy: actor.ID}
@@ -73,6 +69,75 @@ func (s *Orgs) Create(ctx context.Context, actor *models.User, in models.OrgInpu
 		return nil, err
 	}
 	return o, nil
+}
+
+// Update implements models.OrgService. The audit entry records the fields
+// that changed (and the status, when a rejected organisation goes back to
+// the bureau).
+func (s *Orgs) Update(ctx context.Context, actor *models.User, id string, u models.OrgUpdate, ifVersion int64) (*models.Org, error) {
+	if err := signedIn(actor); err != nil {
+		return nil, err
+	}
+	o, err := s.Store.Org(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := models.Authorize(actor, models.ActUpdate, o.Resource()); err != nil {
+		return nil, err
+	}
+	tax, err := s.taxonomy(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var before, after map[string]any
+	o, err = s.Store.UpdateOrg(ctx, id, ifVersion, func(o *models.Org) error {
+		bureau := actor.Role == models.RoleBureau
+		if !bureau && o.Status == models.StatusVerified {
+			return models.Refusef(models.CodeConflict, models.RefusalOrgVerified, "",
+				"a verified organisation's details are what the bureau verified; ask the bureau to correct them")
+		}
+		in := u.Apply(o.Input())
+		in.Normalize()
+		if err := tax.Validate(in); err != nil {
+			return err
+		}
+		if err := enterpriseOnly(in); err != nil {
+			return err
+		}
+		was := orgAudit(o)
+		o.Name, o.Kind, o.District, o.Industries, o.Flags = in.Name, in.Kind, in.District, nonNil(in.Industries), nonNil(in.Flags)
+		if !bureau && o.Status == models.StatusRejected {
+			// Changed after a rejection: the bureau decides again.
+			o.Status, o.Decision = models.StatusPending, nil
+		}
+		before, after = changedFields(was, orgAudit(o))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(after) > 0 {
+		s.audit(ctx, actor, models.AuditOrgUpdate, models.KindOrg, o.ID, before, after, "")
+	}
+	return o, nil
+}
+
+// enterpriseOnly refuses the flags only enterprises carry on another kind.
+func enterpriseOnly(in models.OrgInput) error {
+	if in.Kind != models.OrgEnterprise {
+		for _, f := range in.Flags {
+			if slices.Contains(enterpriseFlags, f) {
+				return fieldError("flags", models.RuleEnterpriseFlags, "leading, sme and specialized apply to enterprises only")
+			}
+		}
+	}
+	return nil
+}
+
+// orgAudit is what the audit trail records of an organisation.
+func orgAudit(o *models.Org) map[string]any {
+	return map[string]any{"name": o.Name, "org_kind": o.Kind, "district": o.District,
+		"industries": strings.Join(o.Industries, ","), "flags": strings.Join(o.Flags, ","), "status": string(o.Status)}
 }
 
 // dropMember takes a user off an organisation's member and manager lists
