@@ -51,7 +51,7 @@ var actionWeights = []struct {
 	weight int
 }{
 	{"creator", 10}, {"edit_talent", 10}, {"visibility", 4}, {"delete_talent", 2}, {"erase_account", 2},
-	{"org", 7}, {"decide_org", 6}, {"edit_org", 3}, {"base", 5}, {"decide_base", 5},
+	{"org", 7}, {"decide_org", 6}, {"edit_org", 3}, {"base", 5}, {"edit_base", 3}, {"decide_base", 5},
 	{"project", 9}, {"edit_project", 5}, {"close_project", 3}, {"delete_project", 2},
 	{"apply", 6}, {"invite", 4}, {"move", 8}, {"creator_move", 3},
 	{"report", 9}, {"decide_rec", 7}, {"correct_rec", 4}, {"withdraw_rec", 2}, {"import", 5}, {"link_identity", 3}, {"publish", 2},
@@ -567,6 +567,50 @@ func (w *world) do(ctx context.Context, s step) error {
 			return nil
 		}
 		_, err := call("PATCH", "/api/v1/orgs/"+org, u.token, body, false)
+		return err
+	case "edit_base":
+		// A member of the organisation that registered a base changes it
+		// (before the bureau verifies it), or the bureau corrects one: its
+		// kind and district move the figures and the breakdowns.
+		body := map[string]any{}
+		if r.IntN(2) == 0 {
+			w.n++
+			body["name"] = fmt.Sprintf("Base %d %s", w.n, pick(r, oWords))
+		}
+		if r.IntN(2) == 0 {
+			body["kind"] = pick(r, oBaseKinds)
+		}
+		if r.IntN(2) == 0 {
+			body["district"] = pick(r, oDistricts)
+		}
+		if r.IntN(3) == 0 {
+			body["industries"] = some(r, oIndustry, 2)
+		}
+		if r.IntN(3) == 0 {
+			body["capacity"] = r.IntN(500)
+		}
+		if r.IntN(2) == 0 {
+			id, ok := nth(r, w.bases)
+			if !ok {
+				return nil
+			}
+			_, err := call("PATCH", "/api/v1/bases/"+id, w.bureau.token, body, false)
+			return err
+		}
+		// A member's own base, mostly one still waiting for the bureau.
+		u, org := w.orgMember(r)
+		if u == nil {
+			return nil
+		}
+		status := "pending"
+		if r.IntN(4) == 0 {
+			status = "rejected"
+		}
+		id, ok := w.pickListed(r, "/api/v1/bases?org_id="+org+"&status="+status+"&per_page=100", u.token)
+		if !ok {
+			return nil
+		}
+		_, err := call("PATCH", "/api/v1/bases/"+id, u.token, body, false)
 		return err
 	case "decide_org", "decide_base", "decide_rec":
 		list := map[string][]string{"decide_org": w.orgs, "decide_base": w.bases, "decide_rec": w.recs}[s.Kind]

@@ -33,6 +33,7 @@ const (
 	AuditOrgMemberRemove     = "org.member_remove"
 	AuditOrgManager          = "org.manager"
 	AuditBaseDecide          = "base.decide"
+	AuditBaseUpdate          = "base.update"
 	AuditBaseOperatorConfirm = "base.operator_confirm"
 	AuditBaseOperatorDecline = "base.operator_decline"
 	AuditRecruitmentReport   = "recruitment.report"

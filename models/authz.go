@@ -68,6 +68,8 @@ type Resource struct {
 	Members []string
 	// Reviewers of the call an entry is for.
 	Reviewers []string
+	// Registrar is the organisation that registered a base.
+	Registrar string
 }
 
 // Resource describes the profile for Authorize.
@@ -83,7 +85,11 @@ func (o *Org) Resource() Resource {
 // Resource describes the base for Authorize: the organisations named as
 // co-operators see it too, to answer.
 func (b *Base) Resource() Resource {
-	return Resource{Kind: KindBase, OrgIDs: slices.Concat(b.OperatorOrgIDs, b.PendingOperatorIDs), Status: b.Status}
+	r := Resource{Kind: KindBase, OrgIDs: slices.Concat(b.OperatorOrgIDs, b.PendingOperatorIDs), Status: b.Status}
+	if len(b.OperatorOrgIDs) > 0 {
+		r.Registrar = b.OperatorOrgIDs[0] // the registering organisation comes first (Bases.Create)
+	}
+	return r
 }
 
 // Resource describes the project for Authorize.
@@ -199,7 +205,15 @@ func allowed(p *User, act Action, r Resource) bool {
 			return r.member(p) && r.Status == StatusVerified
 		}
 	case KindBase:
-		return act == ActVerify && p.Role == RoleBureau
+		switch act {
+		case ActVerify:
+			return p.Role == RoleBureau
+		case ActUpdate:
+			// The members of the organisation that registered it, and the
+			// bureau correcting what it verifies (the service's rule says
+			// which state each may change).
+			return p.Role == RoleBureau || p.Role == RoleOrg && r.Registrar != "" && p.OrgID == r.Registrar
+		}
 	case KindProject:
 		switch act {
 		case ActUpdate, ActDelete, ActInvite:

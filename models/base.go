@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 )
@@ -51,6 +52,35 @@ type BaseInput struct {
 	Capacity       int      `json:"capacity" validate:"gte=0,lte=1000000"`
 }
 
+// BaseUpdate is the body of PATCH /bases/{id}: the fields given replace
+// the base's, validated as at registration. Its operators are not among
+// them: co-operators are asked and confirm (POST /bases).
+type BaseUpdate struct {
+	Name          *string   `json:"name"`
+	Kind          *string   `json:"kind"`
+	District      *string   `json:"district"`
+	Industries    *[]string `json:"industries"`
+	EstablishedOn *string   `json:"established_on"`
+	Capacity      *int      `json:"capacity"`
+}
+
+// Apply returns in with the fields u gives replaced.
+func (u BaseUpdate) Apply(in BaseInput) BaseInput {
+	setIf(&in.Name, u.Name)
+	setIf(&in.Kind, u.Kind)
+	setIf(&in.District, u.District)
+	setListIf(&in.Industries, u.Industries)
+	setIf(&in.EstablishedOn, u.EstablishedOn)
+	setIf(&in.Capacity, u.Capacity)
+	return in
+}
+
+// Input returns the base's fields an update applies to.
+func (b *Base) Input() BaseInput {
+	return BaseInput{Name: b.Name, Kind: b.Kind, District: b.District, Industries: slices.Clone(b.Industries),
+		OperatorOrgIDs: slices.Clone(b.OperatorOrgIDs), EstablishedOn: b.EstablishedOn, Capacity: b.Capacity}
+}
+
 // Normalize trims and cleans the input.
 func (in *BaseInput) Normalize() {
 	in.Name = strings.TrimSpace(in.Name)
@@ -78,6 +108,12 @@ type BaseService interface {
 	Create(ctx context.Context, actor *User, in BaseInput) (*Base, error)
 	Get(ctx context.Context, actor *User, id string) (*Base, error)
 	List(ctx context.Context, actor *User, f BaseFilter) (*List[*Base], error)
+	// Update changes the base's name, kind, district, industries, date of
+	// establishment or capacity: members of the organisation that
+	// registered it while it is pending (a rejected one goes back to
+	// pending), the bureau at any time (its status stays). A member's
+	// change to a verified base is CodeConflict (RefusalBaseVerified).
+	Update(ctx context.Context, actor *User, id string, u BaseUpdate, ifVersion int64) (*Base, error)
 	// Decide verifies or rejects a pending base (bureau).
 	Decide(ctx context.Context, actor *User, id string, in DecisionInput) (*Base, error)
 	// AnswerOperation confirms or declines, for the actor's organisation

@@ -354,6 +354,12 @@ func rows(w *world) []row {
 		{"GET", "/api/v1/bases/:id", "pending", func(w *world, _ role) target {
 			return target{path: "/api/v1/bases/" + w.base(models.StatusPending).ID}
 		}, [nRoles]int{401, 404, 404, ok, 404, ok, ok}},
+		{"PATCH", "/api/v1/bases/:id", "O1's pending base renamed", func(w *world, _ role) target {
+			return target{path: "/api/v1/bases/" + w.base(models.StatusPending).ID, body: map[string]any{"name": "更名基地"}}
+		}, [nRoles]int{401, 404, 404, ok, 404, ok, 403}},
+		{"PATCH", "/api/v1/bases/:id", "O1's verified base renamed: the bureau corrects, its members may not", func(w *world, _ role) target {
+			return target{path: "/api/v1/bases/" + w.base(models.StatusVerified).ID, body: map[string]any{"name": "更名基地"}}
+		}, [nRoles]int{401, 403, 403, 409, 403, ok, 403}},
 		{"POST", "/api/v1/bases/:id/verify", "pending", func(w *world, _ role) target {
 			return target{path: "/api/v1/bases/" + w.base(models.StatusPending).ID + "/verify", body: map[string]any{"decision": "verified"}}
 		}, [nRoles]int{401, 404, 404, 403, 404, ok, 403}},

@@ -97,6 +97,7 @@ func (s *Server) routes() {
 	api.Post("/bases", s.requireUser, create(s.cfg.Bases.Create, func(b *models.Base) string { return "/api/v1/bases/" + b.ID }))
 	api.Get("/bases", s.requireUser, s.handleBaseList)
 	api.Get("/bases/:id", s.requireUser, get(s.cfg.Bases.Get))
+	api.Patch("/bases/:id", s.requireUser, change(s.cfg.Bases.Update))
 	api.Post("/bases/:id/verify", s.requireUser, act(s.cfg.Bases.Decide))
 	api.Post("/bases/:id/operators", s.requireUser, act(s.cfg.Bases.AnswerOperation))
 	api.Get("/orgs/:id/base-requests", s.requireUser, s.handleBaseRequests)

@@ -29,7 +29,7 @@ type auditChange struct {
 
 // auditFields are the fields audit entries record, in the order the trail
 // lists them; each has a label "audit_field.<field>".
-var auditFields = []string{"status", "name", "org_kind", "date", "origin", "level", "high_end", "district", "industry", "industries", "flags", "org_id", "member_id",
+var auditFields = []string{"status", "name", "org_kind", "date", "origin", "level", "high_end", "district", "industry", "industries", "flags", "base_kind", "established_on", "capacity", "org_id", "member_id",
 	"application_id", "call_id", "kind", "goal", "period_from", "period_to", "applications", "recruitments_pseudonymised", "version"}
 
 // auditActionKey is the message id of what an entry did: a decision is
@@ -76,6 +76,8 @@ func (w *Web) auditRows(lang string, tax *models.Taxonomy, entries []*models.Aud
 			return termLabel(tax, "industries", s, en)
 		case "org_kind":
 			return termLabel(tax, "org_kinds", s, en)
+		case "base_kind":
+			return termLabel(tax, "base_kinds", s, en)
 		case "industries", "flags":
 			// A list of keys, comma-separated (an organisation's).
 			vocab := map[string]string{"industries": "industries", "flags": "org_flags"}[field]

@@ -81,6 +81,7 @@ var formMatrix = map[string][7]int{
 	"/org/invited/:org":              {refused, refused, 303, 303, refused, refused, refused},
 	"/org/bases":                     {refused, refused, 422, 403, refused, refused, refused},
 	"/org/bases/:id/operators":       {refused, refused, 404, 404, refused, refused, refused},
+	"/org/bases/:id/details":         {refused, refused, 404, 404, refused, refused, refused}, // another organisation's pending base
 	"/org/projects/new":              {refused, refused, 422, 403, refused, refused, refused},
 	"/org/projects/:id/edit":         {refused, refused, 403, 403, refused, refused, refused},
 	"/org/projects/:id/status":       {refused, refused, 403, 403, refused, refused, refused},
@@ -416,6 +417,7 @@ func formWorld(t *testing.T) (w *realWorld, forms map[string]formCell, tokens, e
 		"/org/invited/:org":                 {"/org/invited/" + other.ID, url.Values{"decision": {"accept"}}},
 		"/org/bases":                        {"/org/bases", none},
 		"/org/bases/:id/operators":          {"/org/bases/" + base2.ID + "/operators", url.Values{"decision": {"confirm"}}},
+		"/org/bases/:id/details":            {"/org/bases/" + base2.ID + "/details", url.Values{"b" + base2.ID + "_name": {"改名"}}},
 		"/org/projects/new":                 {"/org/projects/new", none},
 		"/org/projects/:id/edit":            {"/org/projects/" + proj2.ID + "/edit", url.Values{"title": {"改了"}}},
 		"/org/projects/:id/status":          {"/org/projects/" + proj2.ID + "/status", url.Values{"status": {string(models.ProjectClosed)}}},

@@ -11,7 +11,8 @@ import (
 // TestOrganisationDetailsForm: the manager of a rejected organisation
 // corrects its details on its page (the form starts from the details as
 // they are) and sends it back to the bureau; a bad name is shown at its
-// field and changes nothing; a verified organisation's page says the
+// field and changes nothing; a base it registered is changed the same way
+// before the bureau decides; a verified organisation's page says the
 // bureau corrects it, with no form; the bureau's audit trail names the
 // change with its labels. Both languages.
 func TestOrganisationDetailsForm(t *testing.T) {
@@ -55,6 +56,30 @@ func TestOrganisationDetailsForm(t *testing.T) {
 		if strings.Contains(page, `id="org-edit-form"`) || section(page, "p", "org-edit-verified") == "" {
 			t.Errorf("%s: a verified organisation's page offers the form or lacks the bureau's note", lang)
 		}
+	}
+
+	// A base it registered, pending: its own form, from the base as it is.
+	u, _ := w.login(email)
+	b, err := w.svc.Bases.Create(w.ctx, u, models.BaseInput{Name: "光子实训基地", Kind: models.BaseTraining, District: "nanshan",
+		OperatorOrgIDs: []string{o.ID}, Capacity: 40})
+	w.must(err)
+	pre := "b" + b.ID + "_"
+	page := w.page("/org", tok, models.LangZH)
+	if section(page, "details", "base-edit-"+b.ID) == "" || !strings.Contains(page, `name="`+pre+`capacity" type="number" value="40"`) {
+		t.Fatalf("no form for the pending base: %.2000s", section(page, "section", "bases"))
+	}
+	status, _, body = w.post("/org/bases/"+b.ID+"/details", tok, url.Values{pre + "name": {""}, pre + "kind": {models.BaseTraining},
+		pre + "district": {"nanshan"}, pre + "capacity": {"40"}})
+	if status != 422 || section(body, "p", "e-"+pre+"name") == "" || !strings.Contains(body, `id="base-edit-`+b.ID+`" open`) {
+		t.Fatalf("an empty base name: %d, error %q", status, section(body, "p", "e-"+pre+"name"))
+	}
+	status, to, _ = w.post("/org/bases/"+b.ID+"/details", tok, url.Values{pre + "name": {"光子数字实训基地"}, pre + "kind": {models.BaseTraining},
+		pre + "district": {"nanshan"}, pre + "capacity": {"80"}, pre + "established_on": {"2023-09-01"}})
+	if status != 303 || to != "/org#bases" {
+		t.Fatalf("the base's change: %d %q", status, to)
+	}
+	if got, _ := w.svc.Bases.Get(w.ctx, bureau, b.ID); got.Name != "光子数字实训基地" || got.Capacity != 80 || got.EstablishedOn != "2023-09-01" {
+		t.Fatalf("the base after its change: %+v", got)
 	}
 
 	bTok := w.signIn(bureauEmail)

@@ -32,8 +32,11 @@ type orgHomeData struct {
 	// Requests are the bases that name the organisation as co-operator
 	// and wait for its answer; CoOperators the verified organisations a
 	// new base may name.
-	Requests    []*models.Base
-	CoOperators []option
+	Requests []*models.Base
+	// EditableBases are the bases the organisation registered that the
+	// bureau has not verified: its members may change them.
+	EditableBases []*models.Base
+	CoOperators   []option
 }
 
 func (w *Web) orgHome(c *fiber.Ctx, p *page) (string, error) {
@@ -76,6 +79,18 @@ func (w *Web) orgHome(c *fiber.Ctx, p *page) (string, error) {
 		return "", err
 	}
 	d.Bases = bases.Items
+	for _, b := range d.Bases {
+		if b.Status == models.StatusVerified || len(b.OperatorOrgIDs) == 0 || b.OperatorOrgIDs[0] != o.ID {
+			continue
+		}
+		d.EditableBases = append(d.EditableBases, b)
+		if pre := baseFormPrefix(b.ID); p.Form[pre+"name"] == "" && p.Form[pre+"open"] == "" {
+			// Each base's form starts from the base as it is.
+			p.Form[pre+"name"], p.Form[pre+"kind"], p.Form[pre+"district"] = b.Name, b.Kind, b.District
+			p.Form[pre+"industries"], p.Form[pre+"established_on"] = strings.Join(b.Industries, ","), b.EstablishedOn
+			p.Form[pre+"capacity"] = strconv.Itoa(b.Capacity)
+		}
+	}
 	if d.BaseNotes, err = w.baseNotesOf(c, p, o, d.Bases); err != nil {
 		return "", err
 	}
@@ -270,6 +285,36 @@ func (w *Web) baseRegister(c *fiber.Ctx, p *page) (string, error) {
 		return "", err
 	}
 	return w.redirect(c, "/org#bases", "flash.base_registered")
+}
+
+// baseFormPrefix names the fields of a base's form on the organisation
+// page, which shows one per base it may change.
+func baseFormPrefix(id string) string { return "b" + id + "_" }
+
+// baseUpdate changes a base the organisation registered (before the bureau
+// verifies it; after a rejection it goes back to the bureau).
+func (w *Web) baseUpdate(c *fiber.Ctx, p *page) (string, error) {
+	id := c.Params("id")
+	pre := baseFormPrefix(id)
+	p.Form = formOf(c)
+	name, kind, district, established := p.Form[pre+"name"], p.Form[pre+"kind"], p.Form[pre+"district"], p.Form[pre+"established_on"]
+	industries, capacity := valuesOf(c, pre+"industries"), atoi(p.Form[pre+"capacity"])
+	u := models.BaseUpdate{Name: &name, Kind: &kind, District: &district, Industries: &industries, EstablishedOn: &established, Capacity: &capacity}
+	if _, err := w.cfg.Bases.Update(c.UserContext(), p.User, id, u, 0); err != nil {
+		if w.formErrors(p, err) {
+			errs := map[string]string{"_": p.Errors["_"]}
+			for k, msg := range p.Errors {
+				if k != "_" {
+					errs[pre+k] = msg
+				}
+			}
+			p.Errors = errs
+			p.Form[pre+"open"] = "1"
+			return w.orgHome(c, p)
+		}
+		return "", err
+	}
+	return w.redirect(c, "/org#bases", "flash.base_updated")
 }
 
 // baseOperationAnswer confirms or declines, for the user's organisation,

@@ -74,6 +74,7 @@ func (w *Web) routes(app *fiber.App) {
 	r.Post("/org/invitations/:user/cancel", org, w.view(w.orgInvitationCancel))
 	r.Post("/org/invited/:org", org, w.view(w.invitationAnswer))
 	r.Post("/org/bases", org, w.view(w.baseRegister))
+	r.Post("/org/bases/:id/details", org, w.view(w.baseUpdate))
 	r.Post("/org/bases/:id/operators", org, w.view(w.baseOperationAnswer))
 	r.Get("/org/projects", org, w.view(w.orgProjects))
 	r.Get("/org/projects/new", org, w.view(w.projectNew))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/szdc/talenthub/models"
 )
@@ -97,6 +98,59 @@ func (s *Bases) List(ctx context.Context, actor *models.User, f models.BaseFilte
 		models.Terms("industries", f.Industry...), models.Terms("status", f.Status...), models.Terms("operator_org_ids", f.OrgID...),
 	}}
 	return listPage(ctx, s.Lister, q, s.Store.Base, func(b *models.Base) bool { return models.CanSee(actor, b.Resource()) })
+}
+
+// Update implements models.BaseService, as Orgs.Update does for an
+// organisation: the audit entry records the fields that changed.
+func (s *Bases) Update(ctx context.Context, actor *models.User, id string, u models.BaseUpdate, ifVersion int64) (*models.Base, error) {
+	if err := signedIn(actor); err != nil {
+		return nil, err
+	}
+	b, err := s.Store.Base(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := models.Authorize(actor, models.ActUpdate, b.Resource()); err != nil {
+		return nil, err
+	}
+	tax, err := s.taxonomy(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var before, after map[string]any
+	b, err = s.Store.UpdateBase(ctx, id, ifVersion, func(b *models.Base) error {
+		bureau := actor.Role == models.RoleBureau
+		if !bureau && b.Status == models.StatusVerified {
+			return models.Refusef(models.CodeConflict, models.RefusalBaseVerified, "",
+				"a verified base's details are what the bureau verified; ask the bureau to correct them")
+		}
+		in := u.Apply(b.Input())
+		in.Normalize()
+		if err := tax.Validate(in); err != nil {
+			return err
+		}
+		was := baseAudit(b)
+		b.Name, b.Kind, b.District, b.Industries = in.Name, in.Kind, in.District, nonNil(in.Industries)
+		b.EstablishedOn, b.Capacity = in.EstablishedOn, in.Capacity
+		if !bureau && b.Status == models.StatusRejected {
+			b.Status, b.Decision = models.StatusPending, nil
+		}
+		before, after = changedFields(was, baseAudit(b))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(after) > 0 {
+		s.audit(ctx, actor, models.AuditBaseUpdate, models.KindBase, b.ID, before, after, "")
+	}
+	return b, nil
+}
+
+// baseAudit is what the audit trail records of a base.
+func baseAudit(b *models.Base) map[string]any {
+	return map[string]any{"name": b.Name, "base_kind": b.Kind, "district": b.District, "industries": strings.Join(b.Industries, ","),
+		"established_on": b.EstablishedOn, "capacity": b.Capacity, "status": string(b.Status)}
 }
 
 // Decide implements models.BaseService.

@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -133,4 +134,96 @@ func TestOrgUpdate(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestBaseUpdate: the same rule for a base. The members of the
+// organisation that registered it change it before the bureau verifies it
+// (a co-operator's members may not); after a rejection their change sends
+// it back to the bureau; a verified one is the bureau's to correct, and
+// the innovation-bases figure follows the bureau's correction of its kind.
+func TestBaseUpdate(t *testing.T) {
+	w := newJourneyWorld(t)
+	str := func(s string) *string { return &s }
+	n := func(v int) *int { return &v }
+	// A second verified organisation, named as co-operator and confirming.
+	other := w.account(t, "uni@campus.example", models.RoleOrg)
+	o2, err := w.svc.Orgs.Create(w.ctx, other, models.OrgInput{Name: "数字大学", Kind: models.OrgUniversity, District: "nanshan"})
+	must(t, err)
+	_, err = w.svc.Orgs.Decide(w.ctx, w.bureau, o2.ID, models.DecisionInput{Decision: models.StatusVerified})
+	must(t, err)
+	other = w.refresh(t, other)
+	b, err := w.svc.Bases.Create(w.ctx, w.member, models.BaseInput{Name: "星河实训基地", Kind: models.BaseTraining, District: "nanshan",
+		OperatorOrgIDs: []string{w.org.ID, o2.ID}, Capacity: 40})
+	must(t, err)
+	b, err = w.svc.Bases.AnswerOperation(w.ctx, other, b.ID, models.OperationAnswer{Decision: "confirm"})
+	must(t, err)
+
+	got, err := w.svc.Bases.Update(w.ctx, w.member, b.ID, models.BaseUpdate{Name: str(" 星河数字实训基地 "), Capacity: n(60), EstablishedOn: str("2024-03-01")}, b.Version)
+	must(t, err)
+	if got.Name != "星河数字实训基地" || got.Capacity != 60 || got.EstablishedOn != "2024-03-01" || got.Status != models.StatusPending ||
+		len(got.OperatorOrgIDs) != 2 {
+		t.Fatalf("after the change: %+v", got)
+	}
+	b = got
+	for _, c := range []struct {
+		name  string
+		actor *models.User
+		u     models.BaseUpdate
+		code  models.Code
+	}{
+		{"a co-operator's member", other, models.BaseUpdate{Name: str("夺走")}, models.CodeForbidden},
+		{"a creator", w.creator, models.BaseUpdate{Name: str("夺走")}, models.CodeNotFound},
+		{"an unknown kind", w.member, models.BaseUpdate{Kind: str("castle")}, models.CodeValidation},
+		{"a bad date", w.member, models.BaseUpdate{EstablishedOn: str("2024-13-01")}, models.CodeValidation},
+		{"a negative capacity", w.member, models.BaseUpdate{Capacity: n(-1)}, models.CodeValidation},
+	} {
+		if _, err := w.svc.Bases.Update(w.ctx, c.actor, b.ID, c.u, 0); !models.IsCode(err, c.code) {
+			t.Errorf("%s: %v, want %s", c.name, err, c.code)
+		}
+	}
+	if now, _ := w.st.Base(w.ctx, b.ID); now.Version != b.Version {
+		t.Fatalf("a refusal changed the base: %+v", now)
+	}
+
+	_, err = w.svc.Bases.Decide(w.ctx, w.bureau, b.ID, models.DecisionInput{Decision: models.StatusRejected, Reason: "容量不实"})
+	must(t, err)
+	got, err = w.svc.Bases.Update(w.ctx, w.member, b.ID, models.BaseUpdate{Capacity: n(30)}, 0)
+	must(t, err)
+	if got.Status != models.StatusPending || got.Decision != nil {
+		t.Fatalf("a rejected base changed: %s", got.Status)
+	}
+	_, err = w.svc.Bases.Decide(w.ctx, w.bureau, b.ID, models.DecisionInput{Decision: models.StatusVerified})
+	must(t, err)
+	_, err = w.svc.Bases.Update(w.ctx, w.member, b.ID, models.BaseUpdate{Capacity: n(90)}, 0)
+	if r, _ := models.ErrorRefusal(err); !models.IsCode(err, models.CodeConflict) || r != models.RefusalBaseVerified {
+		t.Fatalf("a member's change to a verified base: %v", err)
+	}
+
+	// The bureau makes it an innovation base: run by a university, it
+	// counts toward the innovation bases at once.
+	innovation := func() int {
+		t.Helper()
+		year := time.Now().In(models.ChinaTime).Year()
+		for _, tg := range w.fig.Targets(models.DefaultTargets(), year) {
+			if tg.Metric == "innovation_bases" {
+				return int(tg.Actual)
+			}
+		}
+		t.Fatal("no innovation_bases target")
+		return 0
+	}
+	before := innovation()
+	got, err = w.svc.Bases.Update(w.ctx, w.bureau, b.ID, models.BaseUpdate{Kind: str(models.BaseInnovation)}, 0)
+	must(t, err)
+	if got.Status != models.StatusVerified || got.Kind != models.BaseInnovation {
+		t.Fatalf("the bureau's correction: %+v", got)
+	}
+	if after := innovation(); after != before+1 {
+		t.Errorf("innovation bases %d after the correction, %d before", after, before)
+	}
+	trail, err := w.svc.Audit.List(w.ctx, w.bureau, models.AuditFilter{Action: []string{models.AuditBaseUpdate}, ResourceID: []string{b.ID}})
+	must(t, err)
+	if len(trail.Items) != 3 || trail.Items[0].After["base_kind"] != models.BaseInnovation || trail.Items[0].ActorRole != models.RoleBureau {
+		t.Errorf("the audit trail of the base's changes: %d entries, newest %+v", len(trail.Items), trail.Items[0])
+	}
 }
