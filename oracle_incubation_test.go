@@ -698,11 +698,14 @@ func (rankings) ask(w *world, s *snapshot) error {
 		}
 		want := s.inc.ranking(callID, c)
 		var ids []string
-		left := false // entries the reader has not reviewed nor declared a conflict on
+		// Entries the reader has not reviewed: a declared conflict is not a
+		// review, so a reviewer with one never sees the normalised scores
+		// (they would tell what the others gave the entry it may not see).
+		left := false
 		for _, e := range s.inc.entries {
 			if e.CallID == callID && e.Status != "draft" {
 				ids = append(ids, e.ID)
-				if r := s.inc.reviews[e.ID+":"+u.id]; r == nil || !r.Submitted {
+				if r := s.inc.reviews[e.ID+":"+u.id]; r == nil || !r.Submitted || r.Conflict {
 					left = true
 				}
 			}
