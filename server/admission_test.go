@@ -25,6 +25,29 @@ type admitted struct {
 	body   string
 }
 
+// holdingServer serves the real server (with the UI) under adm over a
+// real socket, with a route of the test's, method path, that holds each
+// request until release is closed and tells entered when one is held.
+func holdingServer(t *testing.T, e *env, adm server.Admission, method, path string) (base string, entered chan struct{}, release chan struct{}) {
+	cfg := configOf(e.svc, e.store.Ping, slog.New(slog.DiscardHandler))
+	cfg.Admission = adm
+	cfg.Pages = web.New(web.Config{Services: e.svc.Models(), Logger: slog.New(slog.DiscardHandler)})
+	srv := server.New(cfg)
+	entered, release = make(chan struct{}, 2), make(chan struct{})
+	srv.App().Add(method, path, func(c *fiber.Ctx) error {
+		entered <- struct{}{}
+		<-release
+		return c.SendString("released")
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { _ = srv.App().Shutdown() })
+	return "http://" + ln.Addr().String(), entered, release
+}
+
 // TestAdmissionRefusesAtOnceOverItsClassLimit: with one slot and one place
 // in the queue per class, a request held in the reads' slot and another
 // waiting behind it, a third read is refused with 503, the error shape and
@@ -36,25 +59,10 @@ type admitted struct {
 func TestAdmissionRefusesAtOnceOverItsClassLimit(t *testing.T) {
 	e := newEnv(t)
 	bureau, _ := e.staff("officer@example.com", models.RoleBureau)
-	cfg := configOf(e.svc, e.store.Ping, slog.New(slog.DiscardHandler))
 	// A wait far longer than the test: a waiter is refused only if the
 	// queue is full, never by the clock.
-	cfg.Admission = server.Admission{Searches: 1, Views: 1, Reads: 1, Writes: 1, Queue: 1, Wait: time.Hour}
-	cfg.Pages = web.New(web.Config{Services: e.svc.Models(), Logger: slog.New(slog.DiscardHandler)})
-	srv := server.New(cfg)
-	entered, release := make(chan struct{}, 1), make(chan struct{})
-	srv.App().Get("/test/hold", func(c *fiber.Ctx) error {
-		entered <- struct{}{}
-		<-release
-		return c.SendString("released")
-	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() { _ = srv.App().Shutdown() })
-	base := "http://" + ln.Addr().String()
+	base, entered, release := holdingServer(t, e, server.Admission{Searches: 1, Views: 1, Reads: 1, Writes: 1, Queue: 1, Wait: time.Hour},
+		fiber.MethodGet, "/test/hold")
 	client := &http.Client{Timeout: time.Minute}
 	send := func(method, path string, body string) <-chan admitted {
 		out := make(chan admitted, 1)
@@ -164,23 +172,8 @@ func TestAdmissionRefusesAtOnceOverItsClassLimit(t *testing.T) {
 func TestSignInsAreAdmittedWhileWritesAreFull(t *testing.T) {
 	e := newEnv(t)
 	e.staff("officer@example.com", models.RoleBureau)
-	cfg := configOf(e.svc, e.store.Ping, slog.New(slog.DiscardHandler))
-	cfg.Admission = server.Admission{Writes: 1, SignIns: 1, Queue: 1, Wait: time.Hour}
-	cfg.Pages = web.New(web.Config{Services: e.svc.Models(), Logger: slog.New(slog.DiscardHandler)})
-	srv := server.New(cfg)
-	entered, release := make(chan struct{}, 2), make(chan struct{})
-	srv.App().Post("/api/v1/test/hold", func(c *fiber.Ctx) error {
-		entered <- struct{}{}
-		<-release
-		return c.SendString("released")
-	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() { _ = srv.App().Shutdown() })
-	base := "http://" + ln.Addr().String()
+	base, entered, release := holdingServer(t, e, server.Admission{Writes: 1, SignIns: 1, Queue: 1, Wait: time.Hour},
+		fiber.MethodPost, "/api/v1/test/hold")
 	client := &http.Client{Timeout: time.Minute, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	send := func(path, contentType, body string) <-chan admitted {
 		out := make(chan admitted, 1)

@@ -119,24 +119,19 @@ func (s *Bases) Update(ctx context.Context, actor *models.User, id string, u mod
 	}
 	var before, after map[string]any
 	b, err = s.Store.UpdateBase(ctx, id, ifVersion, func(b *models.Base) error {
-		bureau := actor.Role == models.RoleBureau
-		if !bureau && b.Status == models.StatusVerified {
-			return models.Refusef(models.CodeConflict, models.RefusalBaseVerified, "",
-				"a verified base's details are what the bureau verified; ask the bureau to correct them")
-		}
-		in := u.Apply(b.Input())
-		in.Normalize()
-		if err := tax.Validate(in); err != nil {
-			return err
-		}
 		was := baseAudit(b)
-		b.Name, b.Kind, b.District, b.Industries = in.Name, in.Kind, in.District, nonNil(in.Industries)
-		b.EstablishedOn, b.Capacity = in.EstablishedOn, in.Capacity
-		if !bureau && b.Status == models.StatusRejected {
-			b.Status, b.Decision = models.StatusPending, nil
-		}
+		err := underVerification(actor, &b.Status, &b.Decision, models.RefusalBaseVerified, "base", func() error {
+			in := u.Apply(b.Input())
+			in.Normalize()
+			if err := tax.Validate(in); err != nil {
+				return err
+			}
+			b.Name, b.Kind, b.District, b.Industries = in.Name, in.Kind, in.District, nonNil(in.Industries)
+			b.EstablishedOn, b.Capacity = in.EstablishedOn, in.Capacity
+			return nil
+		})
 		before, after = changedFields(was, baseAudit(b))
-		return nil
+		return err
 	})
 	if err != nil {
 		return nil, err

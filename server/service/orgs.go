@@ -91,27 +91,21 @@ func (s *Orgs) Update(ctx context.Context, actor *models.User, id string, u mode
 	}
 	var before, after map[string]any
 	o, err = s.Store.UpdateOrg(ctx, id, ifVersion, func(o *models.Org) error {
-		bureau := actor.Role == models.RoleBureau
-		if !bureau && o.Status == models.StatusVerified {
-			return models.Refusef(models.CodeConflict, models.RefusalOrgVerified, "",
-				"a verified organisation's details are what the bureau verified; ask the bureau to correct them")
-		}
-		in := u.Apply(o.Input())
-		in.Normalize()
-		if err := tax.Validate(in); err != nil {
-			return err
-		}
-		if err := enterpriseOnly(in); err != nil {
-			return err
-		}
 		was := orgAudit(o)
-		o.Name, o.Kind, o.District, o.Industries, o.Flags = in.Name, in.Kind, in.District, nonNil(in.Industries), nonNil(in.Flags)
-		if !bureau && o.Status == models.StatusRejected {
-			// Changed after a rejection: the bureau decides again.
-			o.Status, o.Decision = models.StatusPending, nil
-		}
+		err := underVerification(actor, &o.Status, &o.Decision, models.RefusalOrgVerified, "organisation", func() error {
+			in := u.Apply(o.Input())
+			in.Normalize()
+			if err := tax.Validate(in); err != nil {
+				return err
+			}
+			if err := enterpriseOnly(in); err != nil {
+				return err
+			}
+			o.Name, o.Kind, o.District, o.Industries, o.Flags = in.Name, in.Kind, in.District, nonNil(in.Industries), nonNil(in.Flags)
+			return nil
+		})
 		before, after = changedFields(was, orgAudit(o))
-		return nil
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -120,6 +114,26 @@ func (s *Orgs) Update(ctx context.Context, actor *models.User, id string, u mode
 		s.audit(ctx, actor, models.AuditOrgUpdate, models.KindOrg, o.ID, before, after, "")
 	}
 	return o, nil
+}
+
+// underVerification is the rule of a change to what the bureau verifies
+// (an organisation, a base), whose status and decision are st and d:
+// change applies it. The bureau corrects it in any state, the status kept;
+// anyone else (the service authorized them) changes it only before it is
+// verified, since the figures count what the bureau verified, and a change
+// after a rejection sends it back to the bureau for a new decision.
+func underVerification(actor *models.User, st *models.Status, d **models.Decision, refusal models.Refusal, what string, change func() error) error {
+	bureau := actor.Role == models.RoleBureau
+	if !bureau && *st == models.StatusVerified {
+		return models.Refusef(models.CodeConflict, refusal, "", "a verified %s's details are what the bureau verified; ask the bureau to correct them", what)
+	}
+	if err := change(); err != nil {
+		return err
+	}
+	if !bureau && *st == models.StatusRejected {
+		*st, *d = models.StatusPending, nil
+	}
+	return nil
 }
 
 // enterpriseOnly refuses the flags only enterprises carry on another kind.
