@@ -457,7 +457,11 @@ func (b *browser) fits(ctx context.Context, what string) {
 // after printing the server's errors if the test failed.
 func startJourney(t *testing.T, env map[string]string) *instance {
 	t.Helper()
-	all := map[string]string{"ADDR": "127.0.0.1:0", "DATA_DIR": t.TempDir(), "ADMIN_EMAIL": "admin@example.com", "ADMIN_PASSWORD": journeyPassword}
+	// A request's deadline far beyond the 10 s default: an image's upload
+	// under the race detector on a busy machine may take that long, and the
+	// journeys test what people get, not how fast.
+	all := map[string]string{"ADDR": "127.0.0.1:0", "DATA_DIR": t.TempDir(), "ADMIN_EMAIL": "admin@example.com", "ADMIN_PASSWORD": journeyPassword,
+		"REQUEST_TIMEOUT": "2m"}
 	maps.Copy(all, env)
 	a := start(t, all)
 	t.Cleanup(func() { a.stop(t) })

@@ -45,8 +45,12 @@ type env struct {
 }
 
 // configOf is the server configuration over every service.
+// configOf is the server's configuration in the tests. Its requests'
+// deadline is far beyond the 10 s default: an image's upload under the
+// race detector on a busy machine has taken longer (a 503 "not processed
+// in time"), and these tests assert what a request answers, not how fast.
 func configOf(svc *service.All, ready func(context.Context) error, logger *slog.Logger) server.Config {
-	return server.Config{Services: svc.Models(), Ready: ready, Logger: logger}
+	return server.Config{Services: svc.Models(), Ready: ready, Logger: logger, RequestTimeout: 2 * time.Minute}
 }
 
 // lockedBuffer is a log sink that handlers may write from many goroutines.
