@@ -79,7 +79,7 @@ func (w *Web) auditRows(lang string, tax *models.Taxonomy, entries []*models.Aud
 		case "base_kind":
 			return termLabel(tax, "base_kinds", s, en)
 		case "industries", "flags":
-			// A list of keys, comma-separated (an organisation's).
+			// A list of keys, comma-separated (an organisation's or a base's).
 			vocab := map[string]string{"industries": "industries", "flags": "org_flags"}[field]
 			var labels []string
 			for k := range strings.SplitSeq(s, ",") {

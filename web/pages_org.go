@@ -33,10 +33,18 @@ type orgHomeData struct {
 	// and wait for its answer; CoOperators the verified organisations a
 	// new base may name.
 	Requests []*models.Base
-	// EditableBases are the bases the organisation registered that the
-	// bureau has not verified: its members may change them.
-	EditableBases []*models.Base
+	// EditableBases are the bases the user may change (those its
+	// organisation registered, until the bureau verifies them), each with
+	// the prefix of its form's fields.
+	EditableBases []editableBase
 	CoOperators   []option
+}
+
+// editableBase is a base with the prefix of its form's fields on the
+// organisation page, which shows one form per base.
+type editableBase struct {
+	*models.Base
+	Prefix string
 }
 
 func (w *Web) orgHome(c *fiber.Ctx, p *page) (string, error) {
@@ -57,7 +65,7 @@ func (w *Web) orgHome(c *fiber.Ctx, p *page) (string, error) {
 		return "", err
 	}
 	d := orgHomeData{Org: o, Manager: slices.Contains(o.Managers(), p.User.ID)}
-	if _, sent := p.Form["name"]; !sent {
+	if p.Form["edit_open"] == "" {
 		// The details form starts from the organisation as it is.
 		p.Form["name"], p.Form["kind"], p.Form["district"] = o.Name, o.Kind, o.District
 		p.Form["industries"], p.Form["flags"] = strings.Join(o.Industries, ","), strings.Join(o.Flags, ",")
@@ -80,11 +88,12 @@ func (w *Web) orgHome(c *fiber.Ctx, p *page) (string, error) {
 	}
 	d.Bases = bases.Items
 	for _, b := range d.Bases {
-		if b.Status == models.StatusVerified || len(b.OperatorOrgIDs) == 0 || b.OperatorOrgIDs[0] != o.ID {
+		if b.Status == models.StatusVerified || models.Authorize(p.User, models.ActUpdate, b.Resource()) != nil {
 			continue
 		}
-		d.EditableBases = append(d.EditableBases, b)
-		if pre := baseFormPrefix(b.ID); p.Form[pre+"name"] == "" && p.Form[pre+"open"] == "" {
+		pre := baseFormPrefix(b.ID)
+		d.EditableBases = append(d.EditableBases, editableBase{b, pre})
+		if p.Form[pre+"open"] == "" {
 			// Each base's form starts from the base as it is.
 			p.Form[pre+"name"], p.Form[pre+"kind"], p.Form[pre+"district"] = b.Name, b.Kind, b.District
 			p.Form[pre+"industries"], p.Form[pre+"established_on"] = strings.Join(b.Industries, ","), b.EstablishedOn
