@@ -13,8 +13,9 @@ import (
 // Chinese and in English, the manager of a rejected organisation opens
 // its details form on the organisation page, corrects the name and sends
 // it back (the status reads pending); a member of a verified organisation
-// opens the form of its pending base, changes its capacity and saves. Both
-// forms fit the width.
+// opens the form of its pending base, changes its capacity and saves; the
+// bureau finds the verified organisation in its directory and corrects its
+// name, which keeps it verified. Every form fits the width.
 func TestOrganisationAndBaseDetailsInTheBrowser(t *testing.T) {
 	a := startJourney(t, nil)
 	api := journeyAPI{t, a}
@@ -55,6 +56,27 @@ func TestOrganisationAndBaseDetailsInTheBrowser(t *testing.T) {
 		b.submit(mctx, form+` button[type="submit"]`, "/org")
 		if got := call("read the base", "GET", "/api/v1/bases/"+str(base, "id"), member, nil, 200); fmt.Sprint(got["capacity"]) != capacity {
 			t.Errorf("%s: the base's capacity after saving: %v", lang, got["capacity"])
+		}
+
+		// The bureau finds the verified organisation in its directory and
+		// corrects it: it stays verified.
+		bctx := b.signedIn("bureau-"+lang, bureau, lang, true)
+		b.visit(bctx, "/bureau/orgs?status=verified")
+		b.fits(bctx, lang+" /bureau/orgs")
+		b.shot(bctx, "directory-"+lang)
+		page := "/bureau/orgs/" + str(org, "id")
+		b.submit(bctx, `#dir-`+str(org, "id")+` a`, page)
+		b.run(bctx, "open the correction form", click(`#org-edit summary`))
+		b.fits(bctx, lang+" "+page+" with the correction form open")
+		b.shot(bctx, "directory-org-"+lang)
+		name := "星河数字 " + lang
+		b.run(bctx, "correct the name", chromedp.SetValue(chromedp.CSS(`#org-edit-form input[name="name"]`), name))
+		b.submit(bctx, `#org-edit-submit`, page)
+		if got := b.text(bctx, `h1`); got != name {
+			t.Errorf("%s: the directory's page after the correction: %q", lang, got)
+		}
+		if got := b.text(bctx, `#org-status`); got != map[string]string{models.LangZH: "已认定", models.LangEN: "Verified"}[lang] {
+			t.Errorf("%s: the status after the bureau's correction reads %q", lang, got)
 		}
 	}
 }

@@ -329,9 +329,8 @@ type bulkOutcome struct {
 	Error    string // empty when approved
 }
 
-// queueFilter is the verification page's filters; values outside the
-// vocabularies are dropped (a hand-edited address lists everything rather
-// than nothing, and the form shows no filter set).
+// queueFilter is the verification page's filters, those outside the
+// vocabularies dropped.
 func queueFilter(c *fiber.Ctx, tax *models.Taxonomy) (q map[string]string, order string) {
 	q = queryOf(c, queueParams...)
 	order = q["order"]
@@ -339,12 +338,19 @@ func queueFilter(c *fiber.Ctx, tax *models.Taxonomy) (q map[string]string, order
 		order = models.OrderOldest
 		delete(q, "order")
 	}
-	for param, vocab := range map[string]string{"district": "districts", "industry": "industries", "org_kind": "org_kinds", "base_kind": "base_kinds"} {
+	dropUnknown(q, tax, map[string]string{"district": "districts", "industry": "industries", "org_kind": "org_kinds", "base_kind": "base_kinds"})
+	return q, order
+}
+
+// dropUnknown removes from a page's filters the values outside their
+// vocabularies (vocabs names each parameter's): a hand-edited address
+// lists everything rather than nothing, and the form shows no filter set.
+func dropUnknown(q map[string]string, tax *models.Taxonomy, vocabs map[string]string) {
+	for param, vocab := range vocabs {
 		if v, ok := q[param]; ok && !slices.ContainsFunc(activeTerms(tax, vocab), func(t models.Term) bool { return t.Key == v }) {
 			delete(q, param)
 		}
 	}
-	return q, order
 }
 
 // queuePage reads a queue's own page parameter.

@@ -65,11 +65,7 @@ func (w *Web) orgHome(c *fiber.Ctx, p *page) (string, error) {
 		return "", err
 	}
 	d := orgHomeData{Org: o, Manager: slices.Contains(o.Managers(), p.User.ID)}
-	if p.Form["edit_open"] == "" {
-		// The details form starts from the organisation as it is.
-		p.Form["name"], p.Form["kind"], p.Form["district"] = o.Name, o.Kind, o.District
-		p.Form["industries"], p.Form["flags"] = strings.Join(o.Industries, ","), strings.Join(o.Flags, ",")
-	}
+	fillOrgForm(p.Form, o)
 	if d.Members, err = w.cfg.Orgs.Members(c.UserContext(), p.User, o.ID); err != nil {
 		return "", err
 	}
@@ -91,14 +87,7 @@ func (w *Web) orgHome(c *fiber.Ctx, p *page) (string, error) {
 		if b.Status == models.StatusVerified || models.Authorize(p.User, models.ActUpdate, b.Resource()) != nil {
 			continue
 		}
-		pre := baseFormPrefix(b.ID)
-		d.EditableBases = append(d.EditableBases, editableBase{b, pre})
-		if p.Form[pre+"open"] == "" {
-			// Each base's form starts from the base as it is.
-			p.Form[pre+"name"], p.Form[pre+"kind"], p.Form[pre+"district"] = b.Name, b.Kind, b.District
-			p.Form[pre+"industries"], p.Form[pre+"established_on"] = strings.Join(b.Industries, ","), b.EstablishedOn
-			p.Form[pre+"capacity"] = strconv.Itoa(b.Capacity)
-		}
+		d.EditableBases = append(d.EditableBases, editableBase{b, fillBaseForm(p.Form, b)})
 	}
 	if d.BaseNotes, err = w.baseNotesOf(c, p, o, d.Bases); err != nil {
 		return "", err
@@ -181,18 +170,38 @@ func (w *Web) orgRegister(c *fiber.Ctx, p *page) (string, error) {
 // orgUpdate changes the organisation's details (its managers, before the
 // bureau verifies it; after a rejection it goes back to the bureau).
 func (w *Web) orgUpdate(c *fiber.Ctx, p *page) (string, error) {
-	p.Form = formOf(c)
-	name, kind, district := p.Form["name"], p.Form["kind"], p.Form["district"]
-	industries, flags := valuesOf(c, "industries"), valuesOf(c, "flags")
-	u := models.OrgUpdate{Name: &name, Kind: &kind, District: &district, Industries: &industries, Flags: &flags}
-	if _, err := w.cfg.Orgs.Update(c.UserContext(), p.User, p.User.OrgID, u, 0); err != nil {
+	if err := w.saveOrgForm(c, p, p.User.OrgID); err != nil {
 		if w.formErrors(p, err) {
-			p.Form["edit_open"] = "1"
 			return w.orgHome(c, p)
 		}
 		return "", err
 	}
 	return w.redirect(c, "/org", "flash.org_updated")
+}
+
+// fillOrgForm starts an organisation's details form from the organisation
+// as it is, unless the form comes back from its own failed post.
+func fillOrgForm(form map[string]string, o *models.Org) {
+	if form["edit_open"] != "" {
+		return
+	}
+	form["name"], form["kind"], form["district"] = o.Name, o.Kind, o.District
+	form["industries"], form["flags"] = strings.Join(o.Industries, ","), strings.Join(o.Flags, ",")
+}
+
+// saveOrgForm changes an organisation from its details form (the
+// organisation's page and the bureau's directory post the same form).
+// The form stays open when the change is refused.
+func (w *Web) saveOrgForm(c *fiber.Ctx, p *page, id string) error {
+	p.Form = formOf(c)
+	name, kind, district := p.Form["name"], p.Form["kind"], p.Form["district"]
+	industries, flags := valuesOf(c, "industries"), valuesOf(c, "flags")
+	u := models.OrgUpdate{Name: &name, Kind: &kind, District: &district, Industries: &industries, Flags: &flags}
+	_, err := w.cfg.Orgs.Update(c.UserContext(), p.User, id, u, 0)
+	if err != nil {
+		p.Form["edit_open"] = "1"
+	}
+	return err
 }
 
 // orgMemberInvite invites an organisation account by email. Every
@@ -304,26 +313,59 @@ func baseFormPrefix(id string) string { return "b" + id + "_" }
 // verifies it; after a rejection it goes back to the bureau).
 func (w *Web) baseUpdate(c *fiber.Ctx, p *page) (string, error) {
 	id := c.Params("id")
-	pre := baseFormPrefix(id)
-	p.Form = formOf(c)
-	name, kind, district, established := p.Form[pre+"name"], p.Form[pre+"kind"], p.Form[pre+"district"], p.Form[pre+"established_on"]
-	industries, capacity := valuesOf(c, pre+"industries"), atoi(p.Form[pre+"capacity"])
-	u := models.BaseUpdate{Name: &name, Kind: &kind, District: &district, Industries: &industries, EstablishedOn: &established, Capacity: &capacity}
-	if _, err := w.cfg.Bases.Update(c.UserContext(), p.User, id, u, 0); err != nil {
-		if w.formErrors(p, err) {
-			errs := map[string]string{"_": p.Errors["_"]}
-			for k, msg := range p.Errors {
-				if k != "_" {
-					errs[pre+k] = msg
-				}
-			}
-			p.Errors = errs
-			p.Form[pre+"open"] = "1"
+	if err := w.saveBaseForm(c, p, id); err != nil {
+		if w.baseFormErrors(p, id, err) {
 			return w.orgHome(c, p)
 		}
 		return "", err
 	}
 	return w.redirect(c, "/org#bases", "flash.base_updated")
+}
+
+// fillBaseForm starts a base's details form from the base as it is,
+// unless the form comes back from its own failed post, and returns the
+// prefix of the form's fields.
+func fillBaseForm(form map[string]string, b *models.Base) string {
+	pre := baseFormPrefix(b.ID)
+	if form[pre+"open"] == "" {
+		form[pre+"name"], form[pre+"kind"], form[pre+"district"] = b.Name, b.Kind, b.District
+		form[pre+"industries"], form[pre+"established_on"] = strings.Join(b.Industries, ","), b.EstablishedOn
+		form[pre+"capacity"] = strconv.Itoa(b.Capacity)
+	}
+	return pre
+}
+
+// saveBaseForm changes a base from its details form (the organisation's
+// page and the bureau's directory post the same form). When the change is
+// refused the form stays open (baseFormErrors names its field errors).
+func (w *Web) saveBaseForm(c *fiber.Ctx, p *page, id string) error {
+	pre := baseFormPrefix(id)
+	p.Form = formOf(c)
+	name, kind, district, established := p.Form[pre+"name"], p.Form[pre+"kind"], p.Form[pre+"district"], p.Form[pre+"established_on"]
+	industries, capacity := valuesOf(c, pre+"industries"), atoi(p.Form[pre+"capacity"])
+	u := models.BaseUpdate{Name: &name, Kind: &kind, District: &district, Industries: &industries, EstablishedOn: &established, Capacity: &capacity}
+	_, err := w.cfg.Bases.Update(c.UserContext(), p.User, id, u, 0)
+	if err != nil {
+		p.Form[pre+"open"] = "1"
+	}
+	return err
+}
+
+// baseFormErrors is formErrors for a base's form: the field errors are
+// named with the form's prefix.
+func (w *Web) baseFormErrors(p *page, id string, err error) bool {
+	if !w.formErrors(p, err) {
+		return false
+	}
+	pre := baseFormPrefix(id)
+	errs := map[string]string{"_": p.Errors["_"]}
+	for k, msg := range p.Errors {
+		if k != "_" {
+			errs[pre+k] = msg
+		}
+	}
+	p.Errors = errs
+	return true
 }
 
 // baseOperationAnswer confirms or declines, for the user's organisation,

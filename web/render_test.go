@@ -93,6 +93,7 @@ func TestEveryPageRendersForEveryRole(t *testing.T) {
 		"/org/recruitments/:id/edit": "/org/recruitments/" + waiting.ID + "/edit",
 		"/talents":                   "/talents", "/talents/:id": "/talents/" + tal.ID,
 		"/bureau": "/bureau", "/bureau/verify": "/bureau/verify", "/bureau/audit": "/bureau/audit",
+		"/bureau/orgs": "/bureau/orgs?q=星河&status=verified", "/bureau/orgs/:id": "/bureau/orgs/" + org.ID,
 		"/admin": "/admin?q=example&role=creator", "/admin/reindex": "/admin/reindex", "/admin/synonyms": "/admin/synonyms",
 		"/unsubscribe":    "/unsubscribe?t=" + url.QueryEscape(w.mail.UnsubscribeToken(creator.ID, models.NoteMoved)),
 		"/password-reset": "/password-reset", "/password-reset/confirm": "/password-reset/confirm?t=" + strings.Repeat("A", 43),
@@ -209,6 +210,8 @@ var pageMatrix = map[string][7]int{
 	"/bureau":                    {303, 403, 403, 403, 200, 200, 403},
 	"/bureau/verify":             {303, 403, 403, 403, 200, 200, 403},
 	"/bureau/audit":              {303, 403, 403, 403, 200, 200, 403},
+	"/bureau/orgs":               {303, 403, 403, 403, 200, 200, 403},
+	"/bureau/orgs/:id":           {303, 403, 403, 403, 200, 200, 403}, // the member's organisation, in the bureau's directory
 	"/admin":                     {303, 403, 403, 403, 403, 200, 403},
 	"/admin/reindex":             {303, 403, 403, 403, 403, 303, 403},
 	"/admin/synonyms":            {303, 403, 403, 403, 403, 200, 403},

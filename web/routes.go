@@ -10,6 +10,8 @@ import (
 func (w *Web) routes(app *fiber.App) {
 	creator, org, bureau, admin := w.signedIn(models.RoleCreator), w.signedIn(models.RoleOrg),
 		w.signedIn(models.RoleBureau, models.RoleAdmin), w.signedIn(models.RoleAdmin)
+	// Officers: the bureau's own, which admins (who read its pages) may not do.
+	officer := w.signedIn(models.RoleBureau)
 	anyone := w.signedIn()
 	r := app.Group("", w.session)
 
@@ -138,6 +140,10 @@ func (w *Web) routes(app *fiber.App) {
 	r.Get("/bureau/verify", bureau, w.view(w.verifyQueues))
 	r.Post("/bureau/verify/:kind", bureau, w.view(w.decideMany))
 	r.Post("/bureau/verify/:kind/:id", bureau, w.view(w.decide))
+	r.Get("/bureau/orgs", bureau, w.view(w.directory))
+	r.Get("/bureau/orgs/:id", bureau, w.view(w.directoryOrg))
+	r.Post("/bureau/orgs/:id/details", officer, w.view(w.directoryOrgUpdate))
+	r.Post("/bureau/orgs/:id/bases/:base/details", officer, w.view(w.directoryBaseUpdate))
 	r.Get("/bureau/audit", bureau, w.view(w.auditTrail))
 	r.Post("/bureau/publications", bureau, w.view(w.publish))
 
