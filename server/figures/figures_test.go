@@ -549,12 +549,27 @@ func TestRecountFindsDrift(t *testing.T) {
 	c := *r
 	c.Status, c.Version = models.StatusRejected, 2
 	x.src.docs[models.CollRecruitments][r.ID] = &c
+	// A base it never heard of; an organisation deleted behind its back.
+	x.src.docs[models.CollBases]["b1"] = &models.Base{ID: "b1", Name: "基地", Kind: models.BaseTraining, Status: models.StatusPending,
+		OperatorOrgIDs: []string{"o1"}, Version: 1}
+	x.put(models.CollOrgs, "o1", &models.Org{ID: "o1", Name: "机构", Kind: models.OrgEnterprise, Status: models.StatusVerified, Version: 1}, 1)
+	delete(x.src.docs[models.CollOrgs], "o1")
 	res, err := x.f.Recount(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Differences) < 2 {
-		t.Fatalf("drift not found: %+v", res)
+	all := strings.Join(res.Differences, "\n")
+	for _, want := range []string{
+		"recruitment " + r.ID + " is at version 1 live, 2 in the database",
+		"base b1 is missing from the live figures",
+		"organisation o1 is in the live figures but not in the database",
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("the recount does not say %q:\n%s", want, all)
+		}
+	}
+	if !strings.Contains(all, "2025") {
+		t.Errorf("the recount names no figure of the year that moved:\n%s", all)
 	}
 }
 

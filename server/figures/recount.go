@@ -49,30 +49,12 @@ func (f *Figures) Recount(ctx context.Context) (*models.RecountResult, error) {
 			}
 		}
 	}
-	raw, live := map[string]int64{}, map[string]int64{}
-	for _, r := range recs {
-		raw[r.ID] = r.Version
-	}
-	for id, r := range f.recs {
-		live[id] = r.m.Version
-	}
-	check("recruitment", raw, live)
-	raw, live = map[string]int64{}, map[string]int64{}
-	for _, b := range bases {
-		raw[b.ID] = b.Version
-	}
-	for id, b := range f.bases {
-		live[id] = b.m.Version
-	}
-	check("base", raw, live)
-	raw, live = map[string]int64{}, map[string]int64{}
-	for _, o := range orgs {
-		raw[o.ID] = o.Version
-	}
-	for id, o := range f.orgs {
-		live[id] = o.m.Version
-	}
-	check("organisation", raw, live)
+	check("recruitment", versionsOf(recs, func(r *models.Recruitment) (string, int64) { return r.ID, r.Version }),
+		liveVersionsOf(f.recs, func(r *rec) int64 { return r.m.Version }))
+	check("base", versionsOf(bases, func(b *models.Base) (string, int64) { return b.ID, b.Version }),
+		liveVersionsOf(f.bases, func(b baseRow) int64 { return b.m.Version }))
+	check("organisation", versionsOf(orgs, func(o *models.Org) (string, int64) { return o.ID, o.Version }),
+		liveVersionsOf(f.orgs, func(o orgRow) int64 { return o.m.Version }))
 
 	// Every figure of every year.
 	years := map[int]bool{}
@@ -197,6 +179,25 @@ func computeRecruitment(recs []*models.Recruitment) map[int]*expected {
 		e.byDim[models.ByOrigin][string(r.Origin)]++
 		e.byDim[models.ByLevel][levelKey(r)]++
 		e.byDim[models.ByDistrictIndustry][models.PairKey(r.District, r.Industry)]++
+	}
+	return out
+}
+
+// versionsOf maps the raw documents' ids to their versions.
+func versionsOf[T any](docs []T, of func(T) (string, int64)) map[string]int64 {
+	out := make(map[string]int64, len(docs))
+	for _, d := range docs {
+		id, v := of(d)
+		out[id] = v
+	}
+	return out
+}
+
+// liveVersionsOf maps the live figures' ids to the versions they reflect.
+func liveVersionsOf[V any](live map[string]V, of func(V) int64) map[string]int64 {
+	out := make(map[string]int64, len(live))
+	for id, x := range live {
+		out[id] = of(x)
 	}
 	return out
 }

@@ -154,14 +154,23 @@ func (a *Accounts) issue(ctx context.Context, u *models.User, kind string, ttl t
 }
 
 func (a *Accounts) sendReset(ctx context.Context, u *models.User) error {
-	token, err := a.issue(ctx, u, models.TokenPasswordReset, a.cfg.ResetTTL, false)
+	return a.mailToken(ctx, u, models.TokenPasswordReset, a.cfg.ResetTTL, false, models.MailPasswordReset, "reset:", "/password-reset/confirm?t=")
+}
+
+// mailToken issues a new token of kind to u and mails u a link that
+// carries it (link, then the token), in u's language, as a security mail
+// (sent whatever u's mail settings say). The mail's key names the token,
+// so that a retried send is one mail.
+func (a *Accounts) mailToken(ctx context.Context, u *models.User, kind string, ttl time.Duration, first bool,
+	mail, keyPrefix, link string) error {
+	token, err := a.issue(ctx, u, kind, ttl, first)
 	if err != nil {
 		return err
 	}
 	lang := langOf(u)
-	t := mailTexts[lang][models.MailPasswordReset]
-	return a.cfg.Mailer.Send(ctx, &models.MailRequest{Key: "reset:" + tokenID(token), UserID: u.ID, To: u.Email, Lang: lang,
-		Kind: models.MailPasswordReset, Title: t.title, Body: t.body, Link: "/password-reset/confirm?t=" + token, Security: true})
+	t := mailTexts[lang][mail]
+	return a.cfg.Mailer.Send(ctx, &models.MailRequest{Key: keyPrefix + tokenID(token), UserID: u.ID, To: u.Email, Lang: lang,
+		Kind: mail, Title: t.title, Body: t.body, Link: link + token, Security: true})
 }
 
 // InviteReviewer makes the reviewer account of an outside expert, with a
@@ -182,25 +191,11 @@ func (a *Accounts) InviteReviewer(ctx context.Context, email, name, lang string)
 // ResendReviewerInvite mails a reviewer account a new link that sets its
 // password (the newest link ends the older ones).
 func (a *Accounts) ResendReviewerInvite(ctx context.Context, u *models.User) error {
-	token, err := a.issue(ctx, u, models.TokenPasswordReset, a.cfg.VerifyTTL, false)
-	if err != nil {
-		return err
-	}
-	lang := langOf(u)
-	t := mailTexts[lang][models.MailReviewerInvite]
-	return a.cfg.Mailer.Send(ctx, &models.MailRequest{Key: "reviewer:" + tokenID(token), UserID: u.ID, To: u.Email, Lang: lang,
-		Kind: models.MailReviewerInvite, Title: t.title, Body: t.body, Link: "/password-reset/confirm?t=" + token, Security: true})
+	return a.mailToken(ctx, u, models.TokenPasswordReset, a.cfg.VerifyTTL, false, models.MailReviewerInvite, "reviewer:", "/password-reset/confirm?t=")
 }
 
 func (a *Accounts) sendVerification(ctx context.Context, u *models.User, first bool) error {
-	token, err := a.issue(ctx, u, models.TokenVerifyEmail, a.cfg.VerifyTTL, first)
-	if err != nil {
-		return err
-	}
-	lang := langOf(u)
-	t := mailTexts[lang][models.MailVerifyEmail]
-	return a.cfg.Mailer.Send(ctx, &models.MailRequest{Key: "verify:" + tokenID(token), UserID: u.ID, To: u.Email, Lang: lang,
-		Kind: models.MailVerifyEmail, Title: t.title, Body: t.body, Link: "/verify-email?t=" + token, Security: true})
+	return a.mailToken(ctx, u, models.TokenVerifyEmail, a.cfg.VerifyTTL, first, models.MailVerifyEmail, "verify:", "/verify-email?t=")
 }
 
 // verifyAtSignup mails the verification link of a new account. The
