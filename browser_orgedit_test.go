@@ -80,3 +80,56 @@ func TestOrganisationAndBaseDetailsInTheBrowser(t *testing.T) {
 		}
 	}
 }
+
+// TestCoOperatorsInTheBrowser: on a phone, in both languages, an
+// incubator's member asks an enterprise to co-operate a verified base from
+// the organisation page; the enterprise's manager confirms on its page and
+// later stops co-operating (after the confirmation dialog). The operators'
+// panel fits the width.
+func TestCoOperatorsInTheBrowser(t *testing.T) {
+	a := startJourney(t, nil)
+	api := journeyAPI{t, a}
+	call := api.call
+	_, bureau, member, inc := api.officerAndOrg(map[string]any{"name": "深圳星河孵化器", "kind": "incubator", "industries": []string{"games"}})
+	boss := api.register("boss@ent.example", "周经理", "org")
+	ent := call("register the enterprise", "POST", "/api/v1/orgs", boss, map[string]any{"name": "光子科技", "kind": "enterprise", "district": "futian"}, 201)
+	call("verify it", "POST", "/api/v1/orgs/"+str(ent, "id")+"/verify", bureau, map[string]any{"decision": "verified"}, 200)
+	base := call("register a base", "POST", "/api/v1/bases", member, map[string]any{"name": "星河创新基地", "kind": "innovation",
+		"district": "nanshan", "operator_org_ids": []string{str(inc, "id")}}, 201)
+	id, entID := str(base, "id"), str(ent, "id")
+	call("verify the base", "POST", "/api/v1/bases/"+id+"/verify", bureau, map[string]any{"decision": "verified"}, 200)
+	operators := func() string {
+		b := call("read the base", "GET", "/api/v1/bases/"+id, member, nil, 200)
+		return fmt.Sprint(b["operator_org_ids"], b["pending_operator_org_ids"])
+	}
+
+	b := newBrowser(t, a.base)
+	defer b.check()
+	for _, lang := range []string{models.LangZH, models.LangEN} {
+		ctx := b.signedIn("member-ops-"+lang, member, lang, true)
+		b.visit(ctx, "/org")
+		panel := `#base-ops-` + id
+		b.run(ctx, "open the operators' panel", chromedp.ScrollIntoView(chromedp.CSS(panel)), click(panel+` summary`))
+		b.fits(ctx, lang+" /org with the operators' panel open")
+		b.shot(ctx, "org-operators-"+lang)
+		b.run(ctx, "choose the enterprise", chromedp.SetValue(chromedp.CSS(panel+` select`), entID))
+		b.submit(ctx, panel+` form[action$="/co-operators"] button[type="submit"]`, "/org")
+		if got, want := operators(), fmt.Sprint([]any{str(inc, "id")}, []any{entID}); got != want {
+			t.Fatalf("%s: after asking: %s, want %s", lang, got, want)
+		}
+
+		ectx := b.signedIn("boss-ops-"+lang, boss, lang, true)
+		b.visit(ectx, "/org")
+		b.shot(ectx, "org-operator-request-"+lang)
+		b.submit(ectx, `#request-`+id+` button[type="submit"]`, "/org")
+		if got, want := operators(), fmt.Sprint([]any{str(inc, "id"), entID}, []any{}); got != want {
+			t.Fatalf("%s: after confirming: %s, want %s", lang, got, want)
+		}
+		b.run(ectx, "find the way out", chromedp.ScrollIntoView(chromedp.CSS(`#leave-`+id)))
+		b.fits(ectx, lang+" /org as a co-operator")
+		b.submit(ectx, `#leave-`+id+` button[type="submit"]`, "/org")
+		if got, want := operators(), fmt.Sprint([]any{str(inc, "id")}, []any{}); got != want {
+			t.Fatalf("%s: after leaving: %s, want %s", lang, got, want)
+		}
+	}
+}

@@ -55,7 +55,7 @@ var actionWeights = []struct {
 	{"project", 9}, {"edit_project", 5}, {"close_project", 3}, {"delete_project", 2},
 	{"apply", 6}, {"invite", 4}, {"move", 8}, {"creator_move", 3},
 	{"report", 9}, {"decide_rec", 7}, {"correct_rec", 4}, {"withdraw_rec", 2}, {"import", 5}, {"link_identity", 3}, {"publish", 2},
-	{"confirm_operator", 4}, {"invite_member", 3}, {"answer_invitation", 3}, {"leave_org", 1}, {"withdraw_consent", 2}, {"read_notes", 2},
+	{"confirm_operator", 4}, {"ask_operator", 2}, {"remove_operator", 2}, {"invite_member", 3}, {"answer_invitation", 3}, {"leave_org", 1}, {"withdraw_consent", 2}, {"read_notes", 2},
 	{"taxonomy", 1}, {"target", 2}, {"reindex", 2}, {"recount", 1}, {"restart", 1}, {"crash", 1},
 	{"team", 2}, {"edit_team", 2}, {"call", 3}, {"enter", 6}, {"review", 9}, {"decide_entry", 5}, {"milestone", 4},
 }
@@ -916,6 +916,44 @@ func (w *world) do(ctx context.Context, s step) error {
 			return nil
 		}
 		_, err := call("POST", "/api/v1/bases/"+id+"/operators", u.token, map[string]string{"decision": pick(r, []string{"confirm", "confirm", "decline"})}, false)
+		return err
+	case "ask_operator", "remove_operator":
+		// A base's co-operators change after its registration: its
+		// registering organisation asks another (verified or not: a
+		// refusal changes nothing) or takes one off, or a co-operator
+		// leaves. A verified base's figures follow its operators' kinds.
+		u, org := w.orgMember(r)
+		if u == nil {
+			return nil
+		}
+		id, ok := w.pickListed(r, "/api/v1/bases?org_id="+org+"&per_page=100", u.token)
+		if !ok {
+			return nil
+		}
+		if s.Kind == "ask_operator" {
+			other, ok := nth(r, w.orgs)
+			if !ok {
+				return nil
+			}
+			_, err := call("POST", "/api/v1/bases/"+id+"/co-operators", u.token, map[string]string{"org_id": other}, false)
+			return err
+		}
+		a, err := call("GET", "/api/v1/bases/"+id, u.token, nil, false)
+		if err != nil || a.code != 200 {
+			return err
+		}
+		var b struct {
+			Operators []string `json:"operator_org_ids"`
+			Pending   []string `json:"pending_operator_org_ids"`
+		}
+		if err := a.json(&b); err != nil {
+			return err
+		}
+		named := slices.Concat(b.Operators, b.Pending)
+		if len(named) == 0 {
+			return nil
+		}
+		_, err = call("DELETE", "/api/v1/bases/"+id+"/co-operators/"+named[r.IntN(len(named))], u.token, nil, false)
 		return err
 	case "invite_member":
 		u, org := w.orgMember(r)

@@ -36,6 +36,8 @@ const (
 	AuditBaseUpdate          = "base.update"
 	AuditBaseOperatorConfirm = "base.operator_confirm"
 	AuditBaseOperatorDecline = "base.operator_decline"
+	AuditBaseOperatorAsk     = "base.operator_ask"
+	AuditBaseOperatorRemove  = "base.operator_remove"
 	AuditRecruitmentReport   = "recruitment.report"
 	AuditRecruitmentDecide   = "recruitment.decide"
 	AuditRecruitmentCorrect  = "recruitment.correct"

@@ -44,6 +44,8 @@ const (
 	ActManageUsers   Action = "manage_users"
 	ActReview        Action = "review" // a call's reviewer scores its entries
 	ActDecide        Action = "decide" // a call's incubator decides its entries
+	// ActManageOperators asks and removes a base's co-operators.
+	ActManageOperators Action = "manage_operators"
 )
 
 // Resource describes an object for authorization: who owns it and what
@@ -103,6 +105,12 @@ func (a *Application) Resource() Resource {
 // Resource describes the record for Authorize.
 func (r *Recruitment) Resource() Resource {
 	return Resource{Kind: KindRecruitment, OrgIDs: []string{r.OrgID}}
+}
+
+// registrant reports whether p belongs to the organisation that
+// registered the base r.
+func (r Resource) registrant(p *User) bool {
+	return p != nil && p.Role == RoleOrg && r.Registrar != "" && p.OrgID == r.Registrar
 }
 
 // member reports whether p belongs to one of the organisations of r.
@@ -212,7 +220,9 @@ func allowed(p *User, act Action, r Resource) bool {
 			// The members of the organisation that registered it, and the
 			// bureau correcting what it verifies (the service's rule says
 			// which state each may change).
-			return p.Role == RoleBureau || p.Role == RoleOrg && r.Registrar != "" && p.OrgID == r.Registrar
+			return p.Role == RoleBureau || r.registrant(p)
+		case ActManageOperators:
+			return r.registrant(p)
 		}
 	case KindProject:
 		switch act {

@@ -54,7 +54,7 @@ type BaseInput struct {
 
 // BaseUpdate is the body of PATCH /bases/{id}: the fields given replace
 // the base's, validated as at registration. Its operators are not among
-// them: co-operators are asked and confirm (POST /bases).
+// them: co-operators are asked and confirm (POST /bases/{id}/co-operators).
 type BaseUpdate struct {
 	Name          *string   `json:"name"`
 	Kind          *string   `json:"kind"`
@@ -123,6 +123,24 @@ type BaseService interface {
 	// OperationRequests lists the bases that wait for the organisation to
 	// answer (its members, bureau, admin).
 	OperationRequests(ctx context.Context, actor *User, orgID string) ([]*Base, error)
+	// AskOperator names a verified organisation as a co-operator of a base
+	// after its registration (the members of the organisation that
+	// registered it): pending until the organisation's managers confirm,
+	// as at registration. Returns CodeConflict (RefusalAlreadyOperator)
+	// when it operates the base or was asked already.
+	AskOperator(ctx context.Context, actor *User, id string, in OperatorInput) (*Base, error)
+	// RemoveOperator takes an organisation off a base, confirmed or only
+	// asked: the members of the organisation that registered it remove
+	// any co-operator, the managers of a co-operator remove their own
+	// organisation (it leaves). The registering organisation stays
+	// (CodeConflict, RefusalRegistrarStays); an organisation the base does
+	// not name is CodeNotFound. Every figure follows at once.
+	RemoveOperator(ctx context.Context, actor *User, id, orgID string) error
+}
+
+// OperatorInput is the body of POST /bases/{id}/co-operators.
+type OperatorInput struct {
+	OrgID string `json:"org_id" validate:"required,len=24,hexadecimal"`
 }
 
 // OperationAnswer is the body of POST /bases/{id}/operators.

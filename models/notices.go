@@ -72,6 +72,10 @@ var noticeTexts = map[string]map[string][2]string{
 		LangZH: {"「{call}」的申请结果：{status}", "「{org}」对您在「{call}」的申请的决定：{status}。{reason}"},
 		LangEN: {"Your entry to “{call}”: {status}", "“{org}” decided on your entry to “{call}”: {status}. {reason}"},
 	},
+	NoteOperatorAsked: {
+		LangZH: {"「{org}」请贵机构合作运营基地「{base}」", "机构「{org}」请贵机构作为合作运营方加入基地「{base}」。请机构管理员在机构页面确认或拒绝。"},
+		LangEN: {"“{org}” asks you to co-operate the base “{base}”", "The organisation “{org}” asks yours to co-operate the base “{base}”. A manager confirms or declines on the organisation page."},
+	},
 	NotePasswordChanged: {
 		LangZH: {"您的密码已更改", "您账号的密码刚刚被更改，所有登录会话已结束。如果不是您本人操作，请立即重设密码并联系管理员。"},
 		LangEN: {"Your password was changed", "The password of your account was just changed and every session ended. If this was not you, reset your password now and tell an administrator."},

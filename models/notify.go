@@ -24,12 +24,14 @@ const (
 	NoteTeamInvited        = "team_invited"        // creator: invited into a startup team
 	NoteReviewerAdded      = "reviewer_added"      // reviewer: asked to review a call's entries
 	NoteEntryDecided       = "entry_decided"       // applicants: the incubator's decision on their entry to a call
+	NoteOperatorAsked      = "operator_asked"      // organisation: asked to co-operate a base
 )
 
 // NoteKinds lists every notification kind (preferences, tests).
 var NoteKinds = []string{NoteInvited, NoteMoved, NoteApplied, NoteAccepted, NoteWithdrew, NoteContactShared,
 	NoteOrgDecided, NoteBaseDecided, NoteRecruitmentDecided, NoteMemberInvited, NoteSavedSearch,
-	NotePasswordChanged, NoteAccountDisabled, NoteMessage, NoteTeamInvited, NoteReviewerAdded, NoteEntryDecided}
+	NotePasswordChanged, NoteAccountDisabled, NoteMessage, NoteTeamInvited, NoteReviewerAdded, NoteEntryDecided,
+	NoteOperatorAsked}
 
 // SecurityNote reports whether a kind is a security notice: mailed to the
 // account's address whether or not it is verified, and whatever the

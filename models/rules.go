@@ -101,17 +101,20 @@ const (
 	RefusalCallClosed           Refusal = "call_closed"          // Param: the last day
 	RefusalConflictOfInterest   Refusal = "conflict_of_interest" // a reviewer in the applying team
 	RefusalTooFewReviews        Refusal = "too_few_reviews"
-	RefusalCohortFull           Refusal = "cohort_full"   // Param: the seats
-	RefusalUnderReview          Refusal = "under_review"  // an entry's answers once a reviewer has begun
-	RefusalOrgVerified          Refusal = "org_verified"  // a manager's change to a verified organisation
-	RefusalBaseVerified         Refusal = "base_verified" // a member's change to a verified base
+	RefusalCohortFull           Refusal = "cohort_full"      // Param: the seats
+	RefusalUnderReview          Refusal = "under_review"     // an entry's answers once a reviewer has begun
+	RefusalOrgVerified          Refusal = "org_verified"     // a manager's change to a verified organisation
+	RefusalBaseVerified         Refusal = "base_verified"    // a member's change to a verified base
+	RefusalAlreadyOperator      Refusal = "already_operator" // an organisation the base names already
+	RefusalRegistrarStays       Refusal = "registrar_stays"  // the organisation that registered a base
 )
 
 // Refusals lists every refusal the UI explains (the locale test reads it).
 var Refusals = []Refusal{RefusalProjectClosed, RefusalProfileFirst, RefusalInOrg, RefusalLastManager, RefusalManagerStays,
 	RefusalAlreadyDecided, RefusalNotDecided, RefusalNotWithdrawable, RefusalIllegalMove, RefusalNotInvited,
 	RefusalProjectHasApplicants, RefusalOrgNotVerified, RefusalNotHired, RefusalCallNotOpen, RefusalCallClosed,
-	RefusalConflictOfInterest, RefusalTooFewReviews, RefusalCohortFull, RefusalUnderReview, RefusalOrgVerified, RefusalBaseVerified}
+	RefusalConflictOfInterest, RefusalTooFewReviews, RefusalCohortFull, RefusalUnderReview, RefusalOrgVerified, RefusalBaseVerified,
+	RefusalAlreadyOperator, RefusalRegistrarStays}
 
 // Refusef is Errorf with the refusal named for the UI.
 func Refusef(code Code, refusal Refusal, param, format string, args ...any) *Error {

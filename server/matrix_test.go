@@ -370,6 +370,22 @@ func rows(w *world) []row {
 			w.must(err)
 			return target{path: "/api/v1/bases/" + b.ID + "/operators", body: map[string]any{"decision": "confirm"}}
 		}, [nRoles]int{401, 404, 404, 409, ok, 403, 403}},
+		{"POST", "/api/v1/bases/:id/co-operators", "O1's verified base asks O2", func(w *world, _ role) target {
+			return target{path: "/api/v1/bases/" + w.base(models.StatusVerified).ID + "/co-operators", body: map[string]any{"org_id": w.o2.ID}}
+		}, [nRoles]int{401, 403, 403, ok, 403, 403, 403}},
+		{"DELETE", "/api/v1/bases/:id/co-operators/:org_id", "O2 off O1's verified base it co-operates (O1 removes it, or O2 leaves)", func(w *world, _ role) target {
+			b, err := w.e.svc.Bases.Create(w.ctx(), w.users[member], models.BaseInput{Name: fmt.Sprintf("B%d", w.next()), Kind: models.BaseTraining,
+				District: "nanshan", OperatorOrgIDs: []string{w.o1.ID, w.o2.ID}})
+			w.must(err)
+			_, err = w.e.svc.Bases.AnswerOperation(w.ctx(), w.users[member2], b.ID, models.OperationAnswer{Decision: "confirm"})
+			w.must(err)
+			_, err = w.e.svc.Bases.Decide(w.ctx(), w.users[bureau], b.ID, models.DecisionInput{Decision: models.StatusVerified})
+			w.must(err)
+			return target{path: "/api/v1/bases/" + b.ID + "/co-operators/" + w.o2.ID}
+		}, [nRoles]int{401, 403, 403, no, no, 403, 403}},
+		{"DELETE", "/api/v1/bases/:id/co-operators/:org_id", "O1 off the verified base it registered", func(w *world, _ role) target {
+			return target{path: "/api/v1/bases/" + w.base(models.StatusVerified).ID + "/co-operators/" + w.o1.ID}
+		}, [nRoles]int{401, 403, 403, 409, 403, 403, 403}},
 		{"GET", "/api/v1/orgs/:id/base-requests", "O1's", fixed("/api/v1/orgs/"+O1+"/base-requests", nil), [nRoles]int{401, 403, 403, ok, 403, ok, ok}},
 
 		{"POST", "/api/v1/projects", "", fixed("/api/v1/projects", map[string]any{"title": "Job", "kind": "job"}), [nRoles]int{401, 403, 403, cr, cr, 403, 403}},

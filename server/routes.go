@@ -100,6 +100,8 @@ func (s *Server) routes() {
 	api.Patch("/bases/:id", s.requireUser, change(s.cfg.Bases.Update))
 	api.Post("/bases/:id/verify", s.requireUser, act(s.cfg.Bases.Decide))
 	api.Post("/bases/:id/operators", s.requireUser, act(s.cfg.Bases.AnswerOperation))
+	api.Post("/bases/:id/co-operators", s.requireUser, act(s.cfg.Bases.AskOperator))
+	api.Delete("/bases/:id/co-operators/:org_id", s.requireUser, removeFrom("org_id", s.cfg.Bases.RemoveOperator))
 	api.Get("/orgs/:id/base-requests", s.requireUser, s.handleBaseRequests)
 
 	api.Post("/projects", s.requireUser, create(s.cfg.Projects.Create, func(p *models.Project) string { return "/api/v1/projects/" + p.ID }))

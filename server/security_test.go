@@ -585,6 +585,86 @@ func TestCoOperatorsConfirm(t *testing.T) {
 	}
 }
 
+// TestCoOperatorsChangeAfterRegistration: the API of a registered base's
+// co-operators, as an attacker tries it. Asking a pending organisation and
+// a made-up id read the same; asking twice, or the registering
+// organisation, is 409 with its refusal; only the registering
+// organisation's members ask; a co-operator's member who does not manage
+// it cannot take it off; the registering organisation stays; an
+// organisation the base does not name is 404; malformed requests are 4xx.
+// Nothing refused changes the base.
+func TestCoOperatorsChangeAfterRegistration(t *testing.T) {
+	w := newWorld(t)
+	e := w.e
+	_, pendingUser := w.throwaway(member)
+	pending := w.verifiedOrg(pendingUser, models.StatusPending)
+	b := w.base(models.StatusVerified) // O1's
+	path := "/api/v1/bases/" + b.ID + "/co-operators"
+	version := func() float64 {
+		return e.call("GET", "/api/v1/bases/"+b.ID, w.tokens[member], nil).body["version"].(float64)
+	}
+	v0 := version()
+
+	toPending := e.call("POST", path, w.tokens[member], map[string]any{"org_id": pending.ID})
+	toNothing := e.call("POST", path, w.tokens[member], map[string]any{"org_id": "65f0c0ffee00000000000001"})
+	check(t, "ask a pending organisation", toPending, 422, "validation_failed")
+	check(t, "ask a made-up one", toNothing, 422, "validation_failed")
+	if toPending.str("error", "message") != toNothing.str("error", "message") {
+		t.Errorf("the answers tell a pending organisation from none: %s / %s", toPending.raw, toNothing.raw)
+	}
+	check(t, "ask the registering organisation", e.call("POST", path, w.tokens[member], map[string]any{"org_id": w.o1.ID}), 409, "conflict")
+	check(t, "a malformed id", e.call("POST", path, w.tokens[member], map[string]any{"org_id": "O2"}), 422, "validation_failed")
+	check(t, "an unknown field", e.call("POST", path, w.tokens[member], map[string]any{"org_id": w.o2.ID, "confirmed": true}), 400, "bad_request")
+	check(t, "another organisation asks", e.call("POST", path, w.tokens[member2], map[string]any{"org_id": w.o2.ID}), 403, "forbidden")
+	if v := version(); v != v0 {
+		t.Fatalf("refused requests changed the base: version %v, was %v", v, v0)
+	}
+
+	r := e.call("POST", path, w.tokens[member], map[string]any{"org_id": w.o2.ID})
+	check(t, "ask O2", r, 200, "")
+	if fmt.Sprint(r.body["pending_operator_org_ids"]) != fmt.Sprint([]any{w.o2.ID}) {
+		t.Fatalf("asked: %s", r.raw)
+	}
+	r = e.call("POST", path, w.tokens[member], map[string]any{"org_id": w.o2.ID})
+	check(t, "ask O2 twice", r, 409, "conflict")
+	if !strings.Contains(r.str("error", "message"), "asked already") {
+		t.Errorf("asking twice does not say why: %s", r.raw)
+	}
+	check(t, "O2 confirms", e.call("POST", "/api/v1/bases/"+b.ID+"/operators", w.tokens[member2], map[string]any{"decision": "confirm"}), 200, "")
+
+	// O2's base, which O1 co-operates: a member of O1 who does not manage
+	// it cannot take O1 off.
+	b2, err := e.svc.Bases.Create(w.ctx(), w.users[member2], models.BaseInput{Name: "O2 基地", Kind: models.BaseTraining, District: "futian",
+		OperatorOrgIDs: []string{w.o2.ID, w.o1.ID}})
+	w.must(err)
+	_, err = e.svc.Bases.AnswerOperation(w.ctx(), w.users[member], b2.ID, models.OperationAnswer{Decision: "confirm"})
+	w.must(err)
+	tok, _ := w.joined()
+	check(t, "a co-operator's member who does not manage it", e.call("DELETE", "/api/v1/bases/"+b2.ID+"/co-operators/"+w.o1.ID, tok, nil), 403, "forbidden")
+	check(t, "nor asks for a base it co-operates", e.call("POST", "/api/v1/bases/"+b2.ID+"/co-operators", w.tokens[member], map[string]any{"org_id": pending.ID}), 403, "forbidden")
+	r = e.call("DELETE", path+"/"+w.o1.ID, w.tokens[member], nil)
+	check(t, "take off the registering organisation", r, 409, "conflict")
+	if !strings.Contains(r.str("error", "message"), "stays its operator") {
+		t.Errorf("the refusal does not say why: %s", r.raw)
+	}
+	check(t, "an organisation the base does not name", e.call("DELETE", path+"/"+pending.ID, w.tokens[member], nil), 404, "not_found")
+	check(t, "a malformed organisation id", e.call("DELETE", path+"/nope", w.tokens[member], nil), 400, "bad_request")
+	check(t, "the bureau takes O2 off", e.call("DELETE", path+"/"+w.o2.ID, w.tokens[bureau], nil), 403, "forbidden")
+	got := e.call("GET", "/api/v1/bases/"+b.ID, w.tokens[member], nil)
+	if fmt.Sprint(got.body["operator_org_ids"]) != fmt.Sprint([]any{w.o1.ID, w.o2.ID}) {
+		t.Fatalf("refusals changed the operators: %s", got.raw)
+	}
+	check(t, "O2's manager takes it off", e.call("DELETE", path+"/"+w.o2.ID, w.tokens[member2], nil), 204, "")
+	got = e.call("GET", "/api/v1/bases/"+b.ID, w.tokens[member], nil)
+	if fmt.Sprint(got.body["operator_org_ids"]) != fmt.Sprint([]any{w.o1.ID}) {
+		t.Fatalf("after O2 left: %s", got.raw)
+	}
+	r = e.call("GET", "/api/v1/audit?resource_id="+b.ID+"&per_page=100", w.tokens[admin], nil)
+	if !strings.Contains(r.raw, "base.operator_ask") || !strings.Contains(r.raw, "base.operator_remove") {
+		t.Errorf("the changes are not audited: %.300s", r.raw)
+	}
+}
+
 // TestMembersFollowTheirAccounts: an account belongs to one organisation,
 // and the member lists say the same. A member of a rejected organisation
 // who registered a new one, or accepted an invitation elsewhere, stayed on

@@ -38,6 +38,17 @@ type orgHomeData struct {
 	// the prefix of its form's fields.
 	EditableBases []editableBase
 	CoOperators   []option
+	// OperatedBases are the bases the organisation registered, whose
+	// co-operators its members ask and remove, each with the verified
+	// organisations it may still ask.
+	OperatedBases []operatedBase
+}
+
+// operatedBase is a base whose co-operators the user manages.
+type operatedBase struct {
+	*models.Base
+	Prefix  string
+	Choices []option
 }
 
 // editableBase is a base with the prefix of its form's fields on the
@@ -118,6 +129,14 @@ func (w *Web) orgHome(c *fiber.Ctx, p *page) (string, error) {
 			}
 		}
 		slices.SortFunc(d.CoOperators, func(a, b option) int { return strings.Compare(a.Label, b.Label) })
+		for _, b := range d.Bases {
+			if models.Authorize(p.User, models.ActManageOperators, b.Resource()) != nil {
+				continue
+			}
+			named := slices.Concat(b.OperatorOrgIDs, b.PendingOperatorIDs)
+			d.OperatedBases = append(d.OperatedBases, operatedBase{b, baseFormPrefix(b.ID), slices.DeleteFunc(slices.Clone(d.CoOperators),
+				func(o option) bool { return slices.Contains(named, o.Key) })})
+		}
 	}
 	p.Data = d
 	return "org", nil
@@ -366,6 +385,39 @@ func (w *Web) baseFormErrors(p *page, id string, err error) bool {
 	}
 	p.Errors = errs
 	return true
+}
+
+// operatorAsk asks a verified organisation to co-operate a base the
+// user's organisation registered.
+func (w *Web) operatorAsk(c *fiber.Ctx, p *page) (string, error) {
+	id := c.Params("id")
+	pre := baseFormPrefix(id)
+	p.Form = formOf(c)
+	if _, err := w.cfg.Bases.AskOperator(c.UserContext(), p.User, id, models.OperatorInput{OrgID: p.Form[pre+"org_id"]}); err != nil {
+		if w.baseFormErrors(p, id, err) {
+			p.Form[pre+"ops_open"] = "1"
+			return w.orgHome(c, p)
+		}
+		return "", err
+	}
+	return w.redirect(c, "/org#base-ops-"+id, "flash.operator_asked")
+}
+
+// operatorRemove takes an organisation off a base: a co-operator (or a
+// request) of a base the user's organisation registered, or the user's
+// organisation itself (it leaves the base).
+func (w *Web) operatorRemove(c *fiber.Ctx, p *page) (string, error) {
+	id, org := c.Params("id"), c.Params("org")
+	if err := w.cfg.Bases.RemoveOperator(c.UserContext(), p.User, id, org); err != nil {
+		if w.formErrors(p, err) {
+			return w.orgHome(c, p)
+		}
+		return "", err
+	}
+	if org == p.User.OrgID {
+		return w.redirect(c, "/org#bases", "flash.base_left")
+	}
+	return w.redirect(c, "/org#base-ops-"+id, "flash.operator_removed")
 }
 
 // baseOperationAnswer confirms or declines, for the user's organisation,

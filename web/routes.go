@@ -78,6 +78,8 @@ func (w *Web) routes(app *fiber.App) {
 	r.Post("/org/bases", org, w.view(w.baseRegister))
 	r.Post("/org/bases/:id/details", org, w.view(w.baseUpdate))
 	r.Post("/org/bases/:id/operators", org, w.view(w.baseOperationAnswer))
+	r.Post("/org/bases/:id/co-operators", org, w.view(w.operatorAsk))
+	r.Post("/org/bases/:id/co-operators/:org/remove", org, w.view(w.operatorRemove))
 	r.Get("/org/projects", org, w.view(w.orgProjects))
 	r.Get("/org/projects/new", org, w.view(w.projectNew))
 	r.Post("/org/projects/new", org, w.view(w.projectCreate))

@@ -118,7 +118,7 @@ func usedKeys(t *testing.T) map[string]bool {
 		"vocab":      vocabNames,
 		"language":   {"zh", "en", "yue", "ja", "ko", "fr", "de"},
 		"audit_action": {"org.decide", "org.update", "base.update", "org.member_add", "org.invite", "org.invite_cancel", "org.invite_decline", "org.member_join", "org.member_leave",
-			"org.member_remove", "org.manager", "base.operator_confirm", "base.operator_decline", "base.decide", "recruitment.report", "recruitment.decide", "recruitment.correct",
+			"org.member_remove", "org.manager", "base.operator_confirm", "base.operator_decline", "base.operator_ask", "base.operator_remove", "base.decide", "recruitment.report", "recruitment.decide", "recruitment.correct",
 			"recruitment.withdraw", "recruitment.amend", "contact.accept", "contact.reveal", "contact.withdraw", "talent.erase", "user.create", "taxonomy.replace", "target.set",
 			"org.verified", "org.rejected", "base.verified", "base.rejected", "recruitment.verified", "recruitment.rejected",
 			"import.commit", "org.import", "base.import", "talent.identity_link", "figures.publish",

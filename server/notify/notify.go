@@ -14,6 +14,7 @@ package notify
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -245,6 +246,30 @@ func (n *Notifier) auditEvents(ctx context.Context, e *models.AuditEntry) ([]eve
 		}
 		ev.kind, ev.link = models.NoteBaseDecided, "/org"
 		ev.params = map[string]string{"base": b.Name, "status": status, "reason": e.Reason}
+	case models.AuditBaseOperatorAsk:
+		asked, _ := e.After["org_id"].(string)
+		doc, err := n.src.Doc(ctx, models.CollBases, e.ResourceID)
+		if models.IsCode(err, models.CodeNotFound) {
+			return nil, nil
+		} else if err != nil {
+			return nil, err
+		}
+		b := doc.(*models.Base)
+		if !slices.Contains(b.PendingOperatorIDs, asked) {
+			// Answered or taken off before the notice was made: nothing
+			// waits for the organisation any more.
+			return nil, nil
+		}
+		members, _, err := n.members(ctx, asked)
+		if err != nil {
+			return nil, err
+		}
+		_, registrar, err := n.members(ctx, b.Resource().Registrar)
+		if err != nil {
+			return nil, err
+		}
+		ev.kind, ev.link, ev.recipients = models.NoteOperatorAsked, "/org#requests", members
+		ev.params = map[string]string{"base": b.Name, "org": registrar}
 	case models.AuditRecruitmentDecide:
 		doc, err := n.src.Doc(ctx, models.CollRecruitments, e.ResourceID)
 		if models.IsCode(err, models.CodeNotFound) {

@@ -73,6 +73,10 @@ func (s *Bases) Create(ctx context.Context, actor *models.User, in models.BaseIn
 	if err := s.Store.CreateBase(ctx, b); err != nil {
 		return nil, err
 	}
+	// Each co-operator asked is told (the notifications follow the trail).
+	for _, id := range pending {
+		s.audit(ctx, actor, models.AuditBaseOperatorAsk, models.KindBase, b.ID, nil, map[string]any{"org_id": id}, "")
+	}
 	return b, nil
 }
 
@@ -236,4 +240,93 @@ func (s *Bases) OperationRequests(ctx context.Context, actor *models.User, orgID
 	}
 	slices.SortFunc(bs, func(a, b *models.Base) int { return a.CreatedAt.Compare(b.CreatedAt) })
 	return bs, nil
+}
+
+// maxOperators is the most organisations a base names, confirmed and
+// asked, as at registration (BaseInput's operator_org_ids).
+const maxOperators = 20
+
+// AskOperator implements models.BaseService.
+func (s *Bases) AskOperator(ctx context.Context, actor *models.User, id string, in models.OperatorInput) (*models.Base, error) {
+	b, err := s.Store.Base(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := models.Authorize(actor, models.ActManageOperators, b.Resource()); err != nil {
+		return nil, err
+	}
+	if _, err := s.memberOrg(ctx, actor, models.ActRegisterBase, "ask co-operators"); err != nil {
+		return nil, err
+	}
+	if err := models.Validate(in); err != nil {
+		return nil, err
+	}
+	// As at registration: only an organisation the member may see in the
+	// directory (a verified one) is asked, and any other id gets the one
+	// same answer.
+	o, err := s.Store.Org(ctx, in.OrgID)
+	if err != nil && !models.IsCode(err, models.CodeNotFound) {
+		return nil, err
+	}
+	if err != nil || o.Status != models.StatusVerified || !models.CanSee(actor, o.Resource()) {
+		return nil, fieldError("org_id", models.RuleNoSuch, "no such organisation")
+	}
+	b, err = s.Store.UpdateBase(ctx, id, 0, func(b *models.Base) error {
+		if slices.Contains(b.OperatorOrgIDs, o.ID) || slices.Contains(b.PendingOperatorIDs, o.ID) {
+			return models.Refusef(models.CodeConflict, models.RefusalAlreadyOperator, "", "the organisation operates this base or was asked already")
+		}
+		if len(b.OperatorOrgIDs)+len(b.PendingOperatorIDs) >= maxOperators {
+			return models.FieldProblem(models.CodeValidation, "org_id", models.RuleMaxItems, fmt.Sprint(maxOperators),
+				fmt.Sprintf("a base names at most %d organisations", maxOperators))
+		}
+		b.PendingOperatorIDs = append(b.PendingOperatorIDs, o.ID)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.audit(ctx, actor, models.AuditBaseOperatorAsk, models.KindBase, b.ID, nil, map[string]any{"org_id": o.ID}, "")
+	return b, nil
+}
+
+// RemoveOperator implements models.BaseService.
+func (s *Bases) RemoveOperator(ctx context.Context, actor *models.User, id, orgID string) error {
+	b, err := s.Store.Base(ctx, id)
+	if err != nil {
+		return err
+	}
+	r := b.Resource()
+	if err := models.Authorize(actor, models.ActRead, r); err != nil {
+		return err
+	}
+	if models.Authorize(actor, models.ActManageOperators, r) != nil {
+		// Otherwise only a manager of the organisation itself, which
+		// leaves.
+		if actor.OrgID != orgID {
+			return models.Errorf(models.CodeForbidden, "the organisation that registered the base removes co-operators; a co-operator's managers take it off")
+		}
+		o, err := s.Store.Org(ctx, orgID)
+		if err != nil {
+			return err
+		}
+		if err := models.Authorize(actor, models.ActManageMembers, o.Resource()); err != nil {
+			return models.Errorf(models.CodeForbidden, "a manager of the organisation takes it off a base")
+		}
+	}
+	if orgID == r.Registrar {
+		return models.Refusef(models.CodeConflict, models.RefusalRegistrarStays, "", "the organisation that registered the base stays its operator")
+	}
+	if _, err := s.Store.UpdateBase(ctx, id, 0, func(b *models.Base) error {
+		if !slices.Contains(b.OperatorOrgIDs, orgID) && !slices.Contains(b.PendingOperatorIDs, orgID) {
+			return models.Errorf(models.CodeNotFound, "the base does not name this organisation")
+		}
+		named := func(x string) bool { return x == orgID }
+		b.OperatorOrgIDs = slices.DeleteFunc(b.OperatorOrgIDs, named)
+		b.PendingOperatorIDs = slices.DeleteFunc(b.PendingOperatorIDs, named)
+		return nil
+	}); err != nil {
+		return err
+	}
+	s.audit(ctx, actor, models.AuditBaseOperatorRemove, models.KindBase, id, map[string]any{"org_id": orgID}, nil, "")
+	return nil
 }
