@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"net/url"
 	"os"
@@ -327,6 +328,19 @@ func TestIncubationJourney(t *testing.T) {
 	}
 	b.visit(inc, callPath+"/ranking")
 	checkRanking(inc, "the incubator (zh)")
+	// The incubator downloads it as a workbook; a reviewer has no link,
+	// and the address refuses it.
+	fetch := `fetch(%s).then(r => r.status + " " + r.headers.get("Content-Type") + " " + r.headers.get("Content-Disposition"))`
+	if got := b.eval(inc, fmt.Sprintf(fetch, `document.querySelector("#ranking-xlsx").href`)); !strings.HasPrefix(got, "200 application/vnd.openxmlformats-officedocument.spreadsheetml.sheet attachment") {
+		t.Errorf("the incubator's ranking download: %s", got)
+	}
+	b.visit(rb, callPath+"/ranking")
+	if b.has(rb, "#ranking-xlsx") {
+		t.Errorf("a reviewer is offered the ranking's download")
+	}
+	if got := b.eval(rb, fmt.Sprintf(fetch, `"/api/v1/calls/`+strings.TrimPrefix(callPath, "/calls/")+`/ranking.xlsx"`)); !strings.HasPrefix(got, "403 application/json") {
+		t.Errorf("a reviewer's download of the ranking: %s", got)
+	}
 	if got := b.text(inc, "#rank-"+entry1+" .raw"); got != "6.50" {
 		t.Errorf("entry 1's raw mean: %q", got)
 	}

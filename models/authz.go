@@ -256,7 +256,7 @@ func allowed(p *User, act Action, r Resource) bool {
 		}
 	case KindCall:
 		switch act {
-		case ActUpdate, ActDecide:
+		case ActUpdate, ActDecide, ActExport:
 			return r.member(p)
 		case ActReview:
 			return slices.Contains(r.Members, p.ID)

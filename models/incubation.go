@@ -1024,6 +1024,10 @@ type IncubationService interface {
 	// Reviews lists an entry's reviews the actor may see (blind review).
 	Reviews(ctx context.Context, actor *User, entryID string) ([]*Review, error)
 	Ranking(ctx context.Context, actor *User, callID string) (*Ranking, error)
+	// RankingExport is the ranking for the call's incubator to download
+	// (its members; reviewers see the page only). CodeForbidden for
+	// anyone else who sees the call.
+	RankingExport(ctx context.Context, actor *User, callID string) (*Ranking, error)
 	Decide(ctx context.Context, actor *User, entryID string, in DecideInput) (*Entry, error)
 
 	Cohort(ctx context.Context, actor *User, callID string) (*Cohort, error)

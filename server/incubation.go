@@ -1,9 +1,13 @@
 package server
 
 import (
+	"bytes"
+	"fmt"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/szdc/talenthub/models"
+	"github.com/szdc/talenthub/server/report"
 )
 
 // Incubation's routes: teams, calls, entries, reviews, cohorts.
@@ -130,4 +134,28 @@ func (s *Server) handleStatsIncubation(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(f)
+}
+
+// handleRankingFile answers GET /calls/{id}/ranking.xlsx: the ranking as
+// the incubator's workbook, in the caller's language.
+func (s *Server) handleRankingFile(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	r, err := s.cfg.Incubation.RankingExport(c.UserContext(), userOf(c), id)
+	if err != nil {
+		return err
+	}
+	tax, err := s.cfg.Taxonomies.Get(c.UserContext())
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := report.RankingXLSX(&buf, r, tax, requestLanguage(c)); err != nil {
+		return models.Internal("server.ranking", err)
+	}
+	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="ranking-%s.xlsx"`, id))
+	return c.Send(buf.Bytes())
 }

@@ -121,6 +121,9 @@ func incubationRows() []row {
 			[nRoles]int{401, 403, 403, ok, 403, 403, 403}},
 		{"GET", "/api/v1/calls/:id/ranking", "", func(w *world, _ role) target { return target{path: "/api/v1/calls/" + w.entry().CallID + "/ranking"} },
 			[nRoles]int{401, 403, 403, ok, 403, 403, 403}},
+		{"GET", "/api/v1/calls/:id/ranking.xlsx", "", func(w *world, _ role) target {
+			return target{path: "/api/v1/calls/" + w.entry().CallID + "/ranking.xlsx"}
+		}, [nRoles]int{401, 403, 403, ok, 403, 403, 403}},
 		{"GET", "/api/v1/calls/:id/cohort", "creator A's team accepted", func(w *world, _ role) target {
 			c, _ := w.accepted()
 			return target{path: "/api/v1/calls/" + c.ID + "/cohort"}

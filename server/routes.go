@@ -175,6 +175,7 @@ func (s *Server) routes() {
 		return inc.Entries(ctx, u, id, p)
 	}))
 	api.Get("/calls/:id/ranking", s.requireUser, view(idParam, inc.Ranking))
+	api.Get("/calls/:id/ranking.xlsx", s.requireUser, s.handleRankingFile)
 	api.Get("/calls/:id/cohort", s.requireUser, view(idParam, inc.Cohort))
 	api.Post("/calls/:id/cohort/:team_id/milestones", s.requireUser, s.handleMilestone)
 	api.Get("/calls/:id/matches", s.requireUser, paged(inc.CallMatches))

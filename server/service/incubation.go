@@ -807,6 +807,18 @@ func (s *Incubation) Reviews(ctx context.Context, actor *models.User, entryID st
 	return blind(actor, c, mine), nil
 }
 
+// RankingExport implements models.IncubationService.
+func (s *Incubation) RankingExport(ctx context.Context, actor *models.User, callID string) (*models.Ranking, error) {
+	c, err := s.Call(ctx, actor, callID)
+	if err != nil {
+		return nil, err
+	}
+	if err := models.Authorize(actor, models.ActExport, c.Resource()); err != nil {
+		return nil, models.Errorf(models.CodeForbidden, "the call's incubator downloads its ranking")
+	}
+	return s.Ranking(ctx, actor, callID)
+}
+
 // Ranking implements models.IncubationService: the incubator's members
 // and the call's reviewers; a reviewer sees the scores of the entries they
 // have reviewed only.
