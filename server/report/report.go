@@ -1,7 +1,8 @@
 // Package report renders the bureau's recruitment report (models.Report,
 // one snapshot of the figures) as an Excel workbook and as CSV, with
 // Chinese headings and labels from the taxonomy. The numbers are the
-// snapshot's, unchanged, so both agree with the API to the unit.
+// snapshot's, unchanged, so both agree with the API to the unit. It also
+// renders a call's ranking as its incubator's workbook (ranking.go).
 //
 // It imports models and excelize only; the API and the web UI both use it.
 package report
