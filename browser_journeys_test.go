@@ -162,11 +162,11 @@ func TestBrowserJourneys(t *testing.T) {
 	}
 	// A base: registered, rejected without a reason (refused, said by the
 	// row), then with one, which the organisation sees.
-	b.run(org, "open the base form", click("#bases summary"))
+	b.run(org, "open the base form", click("#base-new summary"))
 	b.run(org, "register a base", fill("#f-base_name", "星河游戏人才培训基地"), fill("#f-base_kind", "training"),
 		fill("#f-base_district", "nanshan"), click(`input[name="base_industries"][value="games"]`),
-		fill("#f-established_on", "2024-05-01"), fill("#f-capacity", "120"))
-	b.submit(org, "#bases form button[type=submit]", "/org")
+		fill("#f-base_established_on", "2024-05-01"), fill("#f-base_capacity", "120"))
+	b.submit(org, "#base-new form button[type=submit]", "/org")
 	b.visit(bu, "/bureau/verify")
 	b.submit(bu, `#queue-bases tr[id^="bases-"] button.reject`, "/bureau/verify/bases/"+b.eval(bu, `document.querySelector('#queue-bases tr[id^="bases-"]').id.slice(6)`))
 	if got := b.text(bu, "#queue-bases .error"); got == "" {

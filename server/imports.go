@@ -128,9 +128,7 @@ func (s *Server) handleImportTemplate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="talenthub-`+kind+`.xlsx"`)
-	return c.Send(b)
+	return sendFile(c, xlsxType, "talenthub-"+kind+".xlsx", b)
 }
 
 // handleImports answers GET /imports: the imports the caller may see.

@@ -2,7 +2,6 @@ package server
 
 import (
 	"bytes"
-	"fmt"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -155,7 +154,5 @@ func (s *Server) handleRankingFile(c *fiber.Ctx) error {
 	if err := report.RankingXLSX(&buf, r, tax, requestLanguage(c)); err != nil {
 		return models.Internal("server.ranking", err)
 	}
-	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="ranking-%s.xlsx"`, id))
-	return c.Send(buf.Bytes())
+	return sendFile(c, xlsxType, "ranking-"+id+".xlsx", buf.Bytes())
 }

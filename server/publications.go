@@ -1,14 +1,12 @@
 package server
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/szdc/talenthub/models"
-	"github.com/szdc/talenthub/server/report"
 )
 
 // handlePublish answers POST /publications.
@@ -73,20 +71,7 @@ func (s *Server) handlePublicationFile(format string) fiber.Handler {
 		if err := json.Unmarshal(p.Figures, &figs); err != nil {
 			return models.Internal("server.publication", err)
 		}
-		var buf bytes.Buffer
-		switch format {
-		case "xlsx":
-			err = report.XLSX(&buf, figs.Report(), &figs.Labels)
-			c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-		default:
-			err = report.CSV(&buf, figs.Report(), &figs.Labels)
-			c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-		}
-		if err != nil {
-			return models.Internal("server.publication", err)
-		}
-		c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="figures-%s.%s"`, p.Period, format))
 		c.Set("X-Publication-SHA256", p.SHA256)
-		return c.Send(buf.Bytes())
+		return sendReport(c, format, fmt.Sprintf("figures-%s.%s", p.Period, format), figs.Report(), &figs.Labels)
 	}
 }

@@ -143,22 +143,8 @@ func (s *Server) handleReport(format string) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		var buf bytes.Buffer
-		name := fmt.Sprintf("recruitment-%d.%s", r.Year, format)
-		switch format {
-		case "xlsx":
-			err = report.XLSX(&buf, r, tax)
-			c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-		default:
-			err = report.CSV(&buf, r, tax)
-			c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-		}
-		if err != nil {
-			return models.Internal("server.report", err)
-		}
-		c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"`, name))
 		c.Set("X-As-Of", r.AsOf.UTC().Format("2006-01-02T15:04:05.000Z07:00"))
-		return c.Send(buf.Bytes())
+		return sendReport(c, format, fmt.Sprintf("recruitment-%d.%s", r.Year, format), r, tax)
 	}
 }
 
@@ -168,4 +154,30 @@ func (s *Server) handleRecount(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(res)
+}
+
+// xlsxType is the media type of an Excel workbook.
+const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+// sendReport answers with a report as an Excel workbook (format "xlsx")
+// or as CSV, to download under name.
+func sendReport(c *fiber.Ctx, format, name string, r *models.Report, tax *models.Taxonomy) error {
+	var buf bytes.Buffer
+	if format == "xlsx" {
+		if err := report.XLSX(&buf, r, tax); err != nil {
+			return models.Internal("server.report", err)
+		}
+		return sendFile(c, xlsxType, name, buf.Bytes())
+	}
+	if err := report.CSV(&buf, r, tax); err != nil {
+		return models.Internal("server.report", err)
+	}
+	return sendFile(c, "text/csv; charset=utf-8", name, buf.Bytes())
+}
+
+// sendFile answers with a file to download under name.
+func sendFile(c *fiber.Ctx, contentType, name string, body []byte) error {
+	c.Set(fiber.HeaderContentType, contentType)
+	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"`, name))
+	return c.Send(body)
 }

@@ -10,7 +10,8 @@ import (
 )
 
 // TestBaseCoOperatorsConfirmOnTheirPage: a base registered on the
-// organisation page names a co-operator, which is asked; the
+// organisation page (after a try with errors, shown at their fields)
+// names a co-operator, which is asked; the
 // co-operator's manager confirms on its own page, and only then operates
 // the base.
 func TestBaseCoOperatorsConfirmOnTheirPage(t *testing.T) {
@@ -24,8 +25,16 @@ func TestBaseCoOperatorsConfirmOnTheirPage(t *testing.T) {
 	if !strings.Contains(page, `name="co_operators" value="`+b.ID+`"`) {
 		t.Fatalf("the base form does not offer the co-operator")
 	}
+	// A form with errors comes back open, each error at its field.
+	status, _, body := w.post("/org/bases", aTok, url.Values{"base_open": {"1"}, "base_name": {""}, "base_kind": {"innovation"},
+		"base_district": {"nanshan"}, "base_capacity": {"-3"}, "co_operators": {"65f0c0ffee00000000000001"}})
+	if status != 422 || !strings.Contains(body, `id="base-new" open`) || section(body, "p", "e-base_name") == "" ||
+		section(body, "p", "e-base_capacity") == "" {
+		t.Fatalf("a base without a name and with a negative capacity: %d, errors %q %q", status,
+			section(body, "p", "e-base_name"), section(body, "p", "e-base_capacity"))
+	}
 	status, to, body := w.post("/org/bases", aTok, url.Values{"base_name": {"联合创新基地"}, "base_kind": {"innovation"}, "base_district": {"nanshan"},
-		"co_operators": {b.ID}})
+		"base_established_on": {"2024-05-01"}, "base_capacity": {"60"}, "co_operators": {b.ID}})
 	if status != 303 || to != "/org#bases" {
 		t.Fatalf("register: %d %q %.800s", status, to, body)
 	}
@@ -40,7 +49,7 @@ func TestBaseCoOperatorsConfirmOnTheirPage(t *testing.T) {
 	bo, _ := w.login(bEmail)
 	reqs, err := w.svc.Bases.OperationRequests(w.ctx, bo, b.ID)
 	w.must(err)
-	if len(reqs) != 1 || slices.Contains(reqs[0].OperatorOrgIDs, b.ID) {
+	if len(reqs) != 1 || slices.Contains(reqs[0].OperatorOrgIDs, b.ID) || reqs[0].Capacity != 60 || reqs[0].EstablishedOn != "2024-05-01" {
 		t.Fatalf("requests: %+v", reqs)
 	}
 	if status, to, _ := w.post("/org/bases/"+reqs[0].ID+"/operators", bTok, url.Values{"decision": {"confirm"}}); status != 303 || to != "/org#bases" {

@@ -300,19 +300,14 @@ func (w *Web) invitationAnswer(c *fiber.Ctx, p *page) (string, error) {
 
 func (w *Web) baseRegister(c *fiber.Ctx, p *page) (string, error) {
 	p.Form = formOf(c)
-	in := models.BaseInput{Name: p.Form["base_name"], Kind: p.Form["base_kind"], District: p.Form["base_district"],
-		Industries: valuesOf(c, "base_industries"), OperatorOrgIDs: append([]string{p.User.OrgID}, valuesOf(c, "co_operators")...),
-		EstablishedOn: p.Form["established_on"], Capacity: atoi(p.Form["capacity"])}
+	in := models.BaseInput{Name: p.Form[newBasePrefix+"name"], Kind: p.Form[newBasePrefix+"kind"], District: p.Form[newBasePrefix+"district"],
+		Industries: valuesOf(c, newBasePrefix+"industries"), OperatorOrgIDs: append([]string{p.User.OrgID}, valuesOf(c, "co_operators")...),
+		EstablishedOn: p.Form[newBasePrefix+"established_on"], Capacity: atoi(p.Form[newBasePrefix+"capacity"])}
 	if _, err := w.cfg.Bases.Create(c.UserContext(), p.User, in); err != nil {
-		if w.formErrors(p, err) {
-			for k, v := range map[string]string{"name": "base_name", "kind": "base_kind", "district": "base_district", "industries": "base_industries"} {
-				if msg, ok := p.Errors[k]; ok {
-					p.Errors[v] = msg
-					delete(p.Errors, k)
-				}
-			}
+		if w.prefixedFormErrors(p, newBasePrefix, err) {
 			for k, msg := range p.Errors {
-				if strings.HasPrefix(k, "operator_org_ids") {
+				if strings.HasPrefix(k, newBasePrefix+"operator_org_ids") {
+					// The co-operators are a field of this form only.
 					p.Errors["co_operators"] = msg
 					delete(p.Errors, k)
 				}
@@ -323,6 +318,10 @@ func (w *Web) baseRegister(c *fiber.Ctx, p *page) (string, error) {
 	}
 	return w.redirect(c, "/org#bases", "flash.base_registered")
 }
+
+// newBasePrefix names the fields of the form that registers a base (the
+// same fields as a base's details form, which has its own prefix).
+const newBasePrefix = "base_"
 
 // baseFormPrefix names the fields of a base's form on the organisation
 // page, which shows one per base it may change.
@@ -373,10 +372,16 @@ func (w *Web) saveBaseForm(c *fiber.Ctx, p *page, id string) error {
 // baseFormErrors is formErrors for a base's form: the field errors are
 // named with the form's prefix.
 func (w *Web) baseFormErrors(p *page, id string, err error) bool {
+	return w.prefixedFormErrors(p, baseFormPrefix(id), err)
+}
+
+// prefixedFormErrors is formErrors for a form whose fields are named with
+// a prefix (a page with several forms of the same fields): the field
+// errors are named as the form names its fields.
+func (w *Web) prefixedFormErrors(p *page, pre string, err error) bool {
 	if !w.formErrors(p, err) {
 		return false
 	}
-	pre := baseFormPrefix(id)
 	errs := map[string]string{"_": p.Errors["_"]}
 	for k, msg := range p.Errors {
 		if k != "_" {

@@ -171,6 +171,18 @@ func (n *Notifier) members(ctx context.Context, orgID string) ([]string, string,
 	return o.MemberIDs, o.Name, nil
 }
 
+// base returns a base, or nil if it is gone.
+func (n *Notifier) base(ctx context.Context, id string) (*models.Base, error) {
+	doc, err := n.src.Doc(ctx, models.CollBases, id)
+	switch {
+	case models.IsCode(err, models.CodeNotFound):
+		return nil, nil
+	case err != nil:
+		return nil, err
+	}
+	return doc.(*models.Base), nil
+}
+
 // applicationEvents are the moves of an application's history since floor.
 func (n *Notifier) applicationEvents(ctx context.Context, a *models.Application, floor time.Time) ([]event, error) {
 	var out []event
@@ -230,13 +242,10 @@ func (n *Notifier) auditEvents(ctx context.Context, e *models.AuditEntry) ([]eve
 		ev.kind, ev.link, ev.recipients = models.NoteOrgDecided, "/org", members
 		ev.params = map[string]string{"org": name, "status": status, "reason": e.Reason}
 	case models.AuditBaseDecide:
-		doc, err := n.src.Doc(ctx, models.CollBases, e.ResourceID)
-		if models.IsCode(err, models.CodeNotFound) {
-			return nil, nil
-		} else if err != nil {
+		b, err := n.base(ctx, e.ResourceID)
+		if b == nil {
 			return nil, err
 		}
-		b := doc.(*models.Base)
 		for _, id := range b.OperatorOrgIDs {
 			members, _, err := n.members(ctx, id)
 			if err != nil {
@@ -248,13 +257,10 @@ func (n *Notifier) auditEvents(ctx context.Context, e *models.AuditEntry) ([]eve
 		ev.params = map[string]string{"base": b.Name, "status": status, "reason": e.Reason}
 	case models.AuditBaseOperatorAsk:
 		asked, _ := e.After["org_id"].(string)
-		doc, err := n.src.Doc(ctx, models.CollBases, e.ResourceID)
-		if models.IsCode(err, models.CodeNotFound) {
-			return nil, nil
-		} else if err != nil {
+		b, err := n.base(ctx, e.ResourceID)
+		if b == nil {
 			return nil, err
 		}
-		b := doc.(*models.Base)
 		if !slices.Contains(b.PendingOperatorIDs, asked) {
 			// Answered or taken off before the notice was made: nothing
 			// waits for the organisation any more.
