@@ -327,6 +327,16 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	// keep their position in the database, so a restart tells what was
 	// missed and nothing twice.
 	go notifier.Follow(ctx, time.Second)
+	// An import a crash cut off is finished from the file its journal
+	// keeps (on the embedded database at once; on MongoDB once the lock
+	// the dead run held expires).
+	go func() {
+		if n, err := svc.Imports.ResumeCutOff(ctx, db.embedded != nil, 30*time.Second); err != nil && ctx.Err() == nil {
+			logger.Error("imports: finishing the imports cut off", "error", err)
+		} else if n > 0 {
+			logger.Info("imports: finished the imports cut off", "count", n)
+		}
+	}()
 	// Security notices and messages are told by their services, not from
 	// the feed; what a crash left untold (kept with the change itself) is
 	// told at once, and again after a failure (and hourly on MongoDB, for

@@ -133,6 +133,26 @@ type ImportRow struct {
 	Hash     string
 }
 
+// ImportJournal is an import being written, kept from before its first
+// write until its report is recorded, so that an import cut off (a crash,
+// a kill, a power cut) is finished from its file at the next start:
+// importing the same file again makes nothing twice.
+type ImportJournal struct {
+	ID       string // the import's id, which its records and corrections name
+	Kind     string
+	File     string
+	SHA256   string
+	Data     []byte
+	By       string // the account that imported it
+	OnBehalf string
+	Lang     string
+	// LockOwner is the owner of the imports' lock the import held.
+	LockOwner string
+	At        time.Time
+	// Complete says that Data is the whole file (UnfinishedImports).
+	Complete bool
+}
+
 // ImportStore persists imports.
 type ImportStore interface {
 	// ImportRows returns the rows of earlier imports of a kind with the
@@ -151,6 +171,14 @@ type ImportStore interface {
 	RecordImport(ctx context.Context, r *ImportReport) error
 	// Imports lists kept reports, newest first; orgID "" for all.
 	Imports(ctx context.Context, orgID string, page Page) ([]*ImportReport, int, error)
+	// BeginImport journals an import, with its file, before its first
+	// write; EndImport forgets it once its report is recorded;
+	// UnfinishedImports returns the imports journaled and not ended (cut
+	// off by a crash), oldest first, each with its file when the journal
+	// holds all of it (Complete).
+	BeginImport(ctx context.Context, j *ImportJournal) error
+	EndImport(ctx context.Context, id string) error
+	UnfinishedImports(ctx context.Context) ([]*ImportJournal, error)
 	// AllOrgs and AllBases read every organisation and base, to match
 	// rows by name.
 	AllOrgs(ctx context.Context) ([]*Org, error)

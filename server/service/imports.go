@@ -203,6 +203,13 @@ func (p *plan) line(l models.ImportLine) {
 
 // Import implements models.ImportService.
 func (s *Imports) Import(ctx context.Context, actor *models.User, in models.ImportInput) (*models.ImportReport, error) {
+	return s.run(ctx, actor, in, nil, false)
+}
+
+// run imports in.Data; resumed is the journal of the import it finishes
+// (nil for a new one), under the same id; takeOver releases the lock the
+// run cut off held (ResumeCutOff).
+func (s *Imports) run(ctx context.Context, actor *models.User, in models.ImportInput, resumed *models.ImportJournal, takeOver bool) (*models.ImportReport, error) {
 	im, err := s.importer(ctx, actor, in.Kind)
 	if err != nil {
 		return nil, err
@@ -236,6 +243,13 @@ func (s *Imports) Import(ctx context.Context, actor *models.User, in models.Impo
 	// Other processes of the database (on MongoDB) import too: one at a
 	// time across them, for the same reason.
 	owner := newObjectID(s.now())
+	if resumed != nil && resumed.LockOwner != "" && takeOver {
+		// The run cut off held the lock until it expires; on a database
+		// one process serves, that run is dead.
+		if err := s.Store.Unlock(ctx, importLock, resumed.LockOwner); err != nil {
+			return nil, err
+		}
+	}
 	switch ok, err := s.Store.TryLock(ctx, importLock, owner, importLockTTL); {
 	case err != nil:
 		return nil, err
@@ -260,6 +274,9 @@ func (s *Imports) Import(ctx context.Context, actor *models.User, in models.Impo
 	}
 	// The import's id is known before its writes, which the records name.
 	rep.ID = newObjectID(s.now())
+	if resumed != nil {
+		rep.ID, rep.At = resumed.ID, resumed.At
+	}
 	for _, p := range res.Problems {
 		rep.Errors = append(rep.Errors, models.ImportProblem{Row: p.Row, Column: p.Column, Code: p.Code, Param: p.Param, Message: p.Message})
 	}
@@ -300,6 +317,14 @@ func (s *Imports) Import(ctx context.Context, actor *models.User, in models.Impo
 		p.size = len(p.writes)
 	}
 	s.step(actor, func(pr *models.ImportProgress) { pr.Phase, pr.Total = models.PhaseWriting, p.size })
+	if resumed == nil {
+		// Journaled with its file before the first write: cut off, it is
+		// finished at the next start.
+		if err := s.Store.BeginImport(ctx, &models.ImportJournal{ID: rep.ID, Kind: in.Kind, File: rep.File, SHA256: rep.SHA256,
+			Data: in.Data, By: actor.ID, OnBehalf: in.OnBehalf, Lang: in.Lang, LockOwner: owner, At: rep.At}); err != nil {
+			return nil, err
+		}
+	}
 	for _, w := range p.writes {
 		if err := w(ctx); err != nil {
 			return nil, err
@@ -308,13 +333,76 @@ func (s *Imports) Import(ctx context.Context, actor *models.User, in models.Impo
 			s.step(actor, func(pr *models.ImportProgress) { pr.Done++ })
 		}
 	}
-	if err := s.Store.RecordImport(ctx, rep); err != nil {
+	switch err := s.Store.RecordImport(ctx, rep); {
+	case resumed != nil && models.IsCode(err, models.CodeConflict):
+		// The run cut off recorded it, and was cut off before it ended
+		// its journal: audited already.
+	case err != nil:
 		return nil, err
+	default:
+		s.audit(ctx, actor, models.AuditImport, models.KindImport, rep.ID, nil, map[string]any{
+			"kind": rep.Kind, "file": rep.File, "sha256": rep.SHA256, "rows": rep.Rows, "created": rep.Created,
+			"updated": rep.Updated, "unchanged": rep.Unchanged, "on_behalf": rep.OnBehalf, "org_id": rep.OrgID}, "")
 	}
-	s.audit(ctx, actor, models.AuditImport, models.KindImport, rep.ID, nil, map[string]any{
-		"kind": rep.Kind, "file": rep.File, "sha256": rep.SHA256, "rows": rep.Rows, "created": rep.Created,
-		"updated": rep.Updated, "unchanged": rep.Unchanged, "on_behalf": rep.OnBehalf, "org_id": rep.OrgID}, "")
+	if err := s.Store.EndImport(context.WithoutCancel(ctx), rep.ID); err != nil {
+		// Finished again at the next start, which makes nothing twice.
+		s.Logger.WarnContext(ctx, "imports: the journal of a finished import was not cleared", "import_id", rep.ID, "error", err)
+	}
 	return rep, nil
+}
+
+// ResumeCutOff finishes the imports a crash cut off, from the files their
+// journals keep, as the accounts that started them: the rows already
+// written are found again and nothing is made twice (each record's id
+// comes from its row), the rest is written, and the report recorded.
+// takeOver says that this process alone serves the database (the embedded
+// one), so the imports' lock a cut-off run held is its own to release;
+// otherwise (MongoDB, several processes) it waits for the lock to expire
+// or for the process that holds it to finish. It returns how many
+// imports it finished; one it cannot finish (its account gone, or a row no
+// longer valid) stays journaled and is logged.
+func (s *Imports) ResumeCutOff(ctx context.Context, takeOver bool, retry time.Duration) (int, error) {
+	done := 0
+	for {
+		js, err := s.Store.UnfinishedImports(ctx)
+		if err != nil {
+			return done, err
+		}
+		waiting := false
+		for _, j := range js {
+			if !j.Complete {
+				// Cut off while its file was journaled: before any write.
+				if err := s.Store.EndImport(ctx, j.ID); err != nil {
+					return done, err
+				}
+				continue
+			}
+			u, err := s.Store.User(ctx, j.By)
+			if err != nil {
+				s.Logger.ErrorContext(ctx, "imports: an import cut off cannot be finished: its account is gone", "import_id", j.ID, "error", err)
+				continue
+			}
+			rep, err := s.run(ctx, u, models.ImportInput{Kind: j.Kind, File: j.File, Data: j.Data, OnBehalf: j.OnBehalf, Lang: j.Lang}, j, takeOver)
+			switch {
+			case models.IsCode(err, models.CodeConflict):
+				waiting = true // the lock is held: another run, or one that has not expired
+			case err != nil:
+				s.Logger.ErrorContext(ctx, "imports: an import cut off was not finished", "import_id", j.ID, "file", j.File, "error", err)
+			default:
+				done++
+				s.Logger.InfoContext(ctx, "imports: finished an import cut off", "import_id", j.ID, "file", j.File,
+					"created", rep.Created, "updated", rep.Updated, "unchanged", rep.Unchanged)
+			}
+		}
+		if !waiting {
+			return done, nil
+		}
+		select {
+		case <-ctx.Done():
+			return done, ctx.Err()
+		case <-time.After(retry):
+		}
+	}
 }
 
 func importRefused(rep *models.ImportReport) error {

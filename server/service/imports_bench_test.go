@@ -11,12 +11,16 @@ import (
 
 // imports50k is a CSV of 50,000 recruitment records of 50,000 people at
 // the orgs named, labels and keys mixed.
-func imports50k(orgs []string) []byte {
+func imports50k(orgs []string) []byte { return importRows(orgs, 50_000) }
+
+// importRows is a CSV of n recruitment records of n people at the orgs
+// named, a quarter of them below the high-end levels.
+func importRows(orgs []string, n int) []byte {
 	var b strings.Builder
 	b.WriteString("姓名,证件类型,证件号码,用人单位,引进日期,人才来源,人才层次,所在区,行业领域\n")
 	districts := []string{"南山区", "福田", "nanshan", "Bao'an", "龙华区"}
 	industries := []string{"游戏", "esports", "网络视听", "Digital art", "影视"}
-	for i := range 50_000 {
+	for i := range n {
 		fmt.Fprintf(&b, "人才%d,护照,E%08d,%s,2025/%d/%d,%s,%s,%s,%s\n", i, i, orgs[i%len(orgs)], 1+i%12, 1+i%28,
 			[]string{"国内", "海外"}[i%2], []string{"", "A类", "B", "C类（后备级）"}[i%4], districts[i%5], industries[i%5])
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"time"
 
@@ -18,7 +19,15 @@ const (
 	collImports    = "imports"     // _id: the import's ObjectID; kept reports
 	collImportRows = "import_rows" // _id: kind:row key → the record it made
 	collIdentities = "identities"  // _id: person key → the profile linked to it
+	// An import being written: its header (_id: the import's id) and its
+	// file in chunks (_id: import id/n), a document's size being bounded.
+	collImportJournal = "import_journal"
+	collImportChunks  = "import_journal_chunks"
 )
+
+// importChunk is the most of an import's file one document holds (a
+// MongoDB document holds 16 MiB at most; a file, 20 MiB).
+const importChunk = 4 << 20
 
 var (
 	_ models.ImportStore   = (*Store)(nil)
@@ -344,4 +353,97 @@ func (s *Store) AllOrgs(ctx context.Context) ([]*models.Org, error) {
 // AllBases implements models.ImportStore (a scan).
 func (s *Store) AllBases(ctx context.Context) ([]*models.Base, error) {
 	return findAll[models.Base, baseDoc](ctx, s.bases, "store.AllBases", bson.D{})
+}
+
+type importJournalDoc struct {
+	ID        string    `bson:"_id"`
+	Kind      string    `bson:"kind"`
+	File      string    `bson:"file"`
+	SHA256    string    `bson:"sha256"`
+	Chunks    int       `bson:"chunks"`
+	By        string    `bson:"by"`
+	OnBehalf  string    `bson:"on_behalf"`
+	Lang      string    `bson:"lang"`
+	LockOwner string    `bson:"lock_owner"`
+	At        time.Time `bson:"at"`
+}
+
+type importChunkDoc struct {
+	ID       string `bson:"_id"`
+	ImportID string `bson:"import_id"`
+	N        int    `bson:"n"`
+	Data     []byte `bson:"data"`
+}
+
+// BeginImport implements models.ImportStore: the header first, then the
+// file's chunks, so that a header whose chunks are not all there is an
+// import cut off before its first write (UnfinishedImports returns it
+// without its data).
+func (s *Store) BeginImport(ctx context.Context, j *models.ImportJournal) error {
+	const op = "store.BeginImport"
+	n := (len(j.Data) + importChunk - 1) / importChunk
+	d := importJournalDoc{ID: j.ID, Kind: j.Kind, File: j.File, SHA256: j.SHA256, Chunks: n, By: j.By, OnBehalf: j.OnBehalf,
+		Lang: j.Lang, LockOwner: j.LockOwner, At: j.At.UTC().Truncate(time.Millisecond)}
+	if _, err := s.db.Collection(collImportJournal).InsertOne(ctx, d); err != nil {
+		return translate(op, err)
+	}
+	for i := range n {
+		part := j.Data[i*importChunk : min((i+1)*importChunk, len(j.Data))]
+		c := importChunkDoc{ID: fmt.Sprintf("%s/%d", j.ID, i), ImportID: j.ID, N: i, Data: part}
+		if _, err := s.db.Collection(collImportChunks).InsertOne(ctx, c); err != nil {
+			return translate(op, err)
+		}
+	}
+	return nil
+}
+
+// EndImport implements models.ImportStore.
+func (s *Store) EndImport(ctx context.Context, id string) error {
+	const op = "store.EndImport"
+	if _, err := s.db.Collection(collImportJournal).DeleteOne(ctx, idFilter(id)); err != nil {
+		return translate(op, err)
+	}
+	_, err := s.db.Collection(collImportChunks).DeleteMany(ctx, bson.D{{Key: "import_id", Value: id}})
+	return translate(op, err)
+}
+
+// UnfinishedImports implements models.ImportStore (scans: the journal
+// holds the imports being written, a handful at most).
+func (s *Store) UnfinishedImports(ctx context.Context) ([]*models.ImportJournal, error) {
+	const op = "store.UnfinishedImports"
+	cur, err := s.db.Collection(collImportJournal).Find(ctx, bson.D{})
+	if err != nil {
+		return nil, translate(op, err)
+	}
+	var heads []importJournalDoc
+	if err := cur.All(ctx, &heads); err != nil {
+		return nil, translate(op, err)
+	}
+	out := make([]*models.ImportJournal, 0, len(heads))
+	for _, h := range heads {
+		j := &models.ImportJournal{ID: h.ID, Kind: h.Kind, File: h.File, SHA256: h.SHA256, By: h.By, OnBehalf: h.OnBehalf,
+			Lang: h.Lang, LockOwner: h.LockOwner, At: h.At}
+		cur, err := s.db.Collection(collImportChunks).Find(ctx, bson.D{{Key: "import_id", Value: h.ID}})
+		if err != nil {
+			return nil, translate(op, err)
+		}
+		var chunks []importChunkDoc
+		if err := cur.All(ctx, &chunks); err != nil {
+			return nil, translate(op, err)
+		}
+		slices.SortFunc(chunks, func(a, b importChunkDoc) int { return a.N - b.N })
+		whole := len(chunks) == h.Chunks
+		for i, c := range chunks {
+			whole = whole && c.N == i
+		}
+		if whole {
+			for _, c := range chunks {
+				j.Data = append(j.Data, c.Data...)
+			}
+			j.Complete = true
+		}
+		out = append(out, j)
+	}
+	slices.SortFunc(out, func(a, b *models.ImportJournal) int { return a.At.Compare(b.At) })
+	return out, nil
 }

@@ -33,7 +33,7 @@ var collections = []string{collUsers, collUserEmails, collSessions, collTalents,
 	models.CollOrgs, models.CollBases, models.CollProjects, models.CollApplications, collConsents,
 	models.CollRecruitments, models.CollAudit, collChanges, collErasures, collTargets, collInvites,
 	collMails, collMailPrefs, collMailDigests, collInboxes, collInboxItems, collInboxKeys, collTokens, collSaved, collThreads, collMessages, collNotes, collFavourites,
-	collMedia, collMediaOwner, collImports, collImportRows, collIdentities, collPublications,
+	collMedia, collMediaOwner, collImports, collImportRows, collIdentities, collImportJournal, collImportChunks, collPublications,
 	models.CollTeams, models.CollCalls, models.CollEntries, models.CollMilestones, collReviews}
 
 // indexes declares every secondary index, in one place. Most lookups are by

@@ -1,0 +1,131 @@
+package service_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/szdc/talenthub/models"
+)
+
+// TestAnImportCutOffIsFinished: an import cut off while it writes (its
+// context ended between two batches of records: what a crash does to the
+// writes, on the real database) leaves part of its records and its
+// journal, with its file, and no report. Finishing it makes the rest and
+// nothing twice: every row counted once, the report recorded under the
+// same id, the journal gone, and the same file again changes nothing.
+// The imports' lock the cut-off run held is waited for, unless the
+// process serves the database alone (takeOver).
+func TestAnImportCutOffIsFinished(t *testing.T) {
+	w := newJourneyWorld(t)
+	// The officer's account, which the resume acts as.
+	officer := &models.User{Email: "officer@sz.gov.cn", Name: "审核员", Role: models.RoleBureau}
+	must(t, w.st.CreateUser(w.ctx, officer, "not a real hash"))
+	w.bureau = officer
+	var names []string
+	for i := range 20 {
+		o := &models.Org{Name: fmt.Sprint("深圳示例", i, "科技有限公司"), Kind: models.OrgEnterprise, District: "nanshan",
+			Industries: []string{}, Flags: []string{}, Status: models.StatusVerified, MemberIDs: []string{}, ManagerIDs: []string{}}
+		must(t, w.st.CreateOrg(w.ctx, o))
+		names = append(names, o.Name)
+	}
+	const rows = 12_000 // three batches of writes
+	data := importRows(names, rows)
+	in := models.ImportInput{Kind: models.ImportRecruitments, File: "12k.csv", Data: data}
+
+	// Cut it off once the first batch is written. A machine fast enough
+	// to finish before the cut is seen tries again with the same file
+	// (its second run is one that changes nothing, and cannot be cut).
+	var journal *models.ImportJournal
+	for attempt := 0; journal == nil; attempt++ {
+		if attempt == 3 {
+			t.Fatal("the import finished before it could be cut off, three times")
+		}
+		ctx, cancel := context.WithCancel(w.ctx)
+		done := make(chan error, 1)
+		go func() {
+			_, err := w.svc.Imports.Import(ctx, w.bureau, in)
+			done <- err
+		}()
+		var err error
+	poll:
+		for {
+			select {
+			case err = <-done:
+				break poll
+			case <-time.After(2 * time.Millisecond):
+				p, perr := w.svc.Imports.Progress(w.ctx, w.bureau)
+				must(t, perr)
+				if p.Phase == models.PhaseWriting && p.Done >= 5000 {
+					cancel()
+					err = <-done
+					break poll
+				}
+			}
+		}
+		cancel()
+		js, jerr := w.st.UnfinishedImports(w.ctx)
+		must(t, jerr)
+		switch {
+		case err == nil && len(js) == 0:
+			continue // finished whole
+		case err == nil || len(js) != 1 || !js[0].Complete || string(js[0].Data) != string(data):
+			t.Fatalf("after the cut: %v, journals %d", err, len(js))
+		}
+		journal = js[0]
+	}
+	cut := w.counted(t, 2025)
+	if cut == 0 || cut >= rows*3/4 {
+		t.Fatalf("the cut-off import counts %d people: it was not cut while writing", cut)
+	}
+	if l, err := w.svc.Imports.List(w.ctx, w.bureau, models.Page{Page: 1, PerPage: 10}); err != nil || l.Total != 0 {
+		t.Fatalf("the cut-off import has a report: %v %+v", err, l)
+	}
+
+	// A crash leaves the lock held until it expires: not taken over, the
+	// resume waits.
+	ok, err := w.st.TryLock(w.ctx, "imports", journal.LockOwner, 10*time.Minute)
+	must(t, err)
+	if !ok {
+		t.Fatal("the lock of the cut-off run is held by someone else")
+	}
+	short, cancel := context.WithTimeout(w.ctx, 300*time.Millisecond)
+	n, err := w.svc.Imports.ResumeCutOff(short, false, 20*time.Millisecond)
+	cancel()
+	if n != 0 || err == nil {
+		t.Fatalf("resumed while the lock was held: %d %v", n, err)
+	}
+	if got := w.counted(t, 2025); got != cut {
+		t.Fatalf("waiting for the lock wrote: %d counted, was %d", got, cut)
+	}
+
+	n, err = w.svc.Imports.ResumeCutOff(w.ctx, true, time.Second)
+	if err != nil || n != 1 {
+		t.Fatalf("resume: %d %v", n, err)
+	}
+	if got := w.counted(t, 2025); got != rows*3/4 {
+		t.Errorf("after the resume %d people count, want %d", got, rows*3/4)
+	}
+	l, err := w.svc.Imports.List(w.ctx, w.bureau, models.Page{Page: 1, PerPage: 10})
+	must(t, err)
+	if l.Total != 1 || l.Items[0].ID != journal.ID || l.Items[0].Created != rows || l.Items[0].File != "12k.csv" {
+		t.Fatalf("the finished import's report: %+v", l.Items)
+	}
+	if js, err := w.st.UnfinishedImports(w.ctx); err != nil || len(js) != 0 {
+		t.Fatalf("journals left: %d %v", len(js), err)
+	}
+	recs, err := w.svc.Recruitments.List(w.ctx, w.bureau, models.RecruitmentFilter{Page: models.Page{Page: 1, PerPage: 1}})
+	must(t, err)
+	if recs.Total != rows {
+		t.Errorf("%d records, want %d", recs.Total, rows)
+	}
+	again, err := w.svc.Imports.Import(w.ctx, w.bureau, in)
+	if err != nil || again.Unchanged != rows || again.Created != 0 {
+		t.Fatalf("the same file again: %v, %d unchanged, %d created", err, again.Unchanged, again.Created)
+	}
+	// Nothing left to finish: a start finds nothing.
+	if n, err := w.svc.Imports.ResumeCutOff(w.ctx, true, time.Second); err != nil || n != 0 {
+		t.Fatalf("a second resume: %d %v", n, err)
+	}
+}
