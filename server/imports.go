@@ -189,5 +189,5 @@ func (s *Server) handleIdentityLink(c *fiber.Ctx) error {
 	return c.JSON(v)
 }
 
-// importTimeout bounds an import request.
+// importTimeout bounds an import request (and a recount's).
 const importTimeout = 5 * time.Minute
