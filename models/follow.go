@@ -84,8 +84,19 @@ type Follower struct {
 	lastSync atomic.Int64 // unix nanos of the last resynchronisation
 }
 
+// FeedPager is a feed source that says how many entries a follower should
+// read at once (FollowerOptions.Batch, unless set): a database that scans
+// the whole feed for each read (the embedded one: it sorts in memory)
+// wants few reads, so large ones.
+type FeedPager interface {
+	FeedBatch() int
+}
+
 // NewFollower returns a follower of src for app.
 func NewFollower(src FeedSource, app FeedApplier, opts FollowerOptions) *Follower {
+	if p, ok := src.(FeedPager); ok && opts.Batch <= 0 {
+		opts.Batch = p.FeedBatch()
+	}
 	if opts.Batch <= 0 {
 		opts.Batch = 1000
 	}

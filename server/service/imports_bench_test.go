@@ -68,3 +68,48 @@ func BenchmarkImport50k(b *testing.B) {
 		b.ReportMetric(time.Since(start).Seconds(), "s/reimport")
 	}
 }
+
+// BenchmarkFeedReadAfterABurst reads the change feed of the embedded
+// database after an import of 12,000 records, whole, in pages of 1,000 (a
+// follower's page before) and in one read (its page there now,
+// store.FeedBatch): the database decodes and sorts every entry it holds
+// for each read. BENCHMARKS.md "Following the feed after a burst".
+//
+//	go test -run '^$' -bench FeedReadAfterABurst -benchtime 5x ./server/service
+func BenchmarkFeedReadAfterABurst(b *testing.B) {
+	w := newJourneyWorldIn(b, b.TempDir())
+	var names []string
+	for i := range 20 {
+		o := &models.Org{Name: fmt.Sprint("深圳示例", i, "科技有限公司"), Kind: models.OrgEnterprise, District: "nanshan",
+			Industries: []string{}, Flags: []string{}, Status: models.StatusVerified, MemberIDs: []string{}, ManagerIDs: []string{}}
+		if err := w.st.CreateOrg(w.ctx, o); err != nil {
+			b.Fatal(err)
+		}
+		names = append(names, o.Name)
+	}
+	if _, err := w.svc.Imports.Import(w.ctx, w.bureau, models.ImportInput{Kind: models.ImportRecruitments, File: "12k.csv",
+		Data: importRows(names, 12_000)}); err != nil {
+		b.Fatal(err)
+	}
+	for _, page := range []int{1000, w.st.FeedBatch()} {
+		b.Run(fmt.Sprint("page=", page), func(b *testing.B) {
+			for b.Loop() {
+				from, n := "", 0
+				for {
+					cs, err := w.st.ChangesAfter(w.ctx, from, page)
+					if err != nil {
+						b.Fatal(err)
+					}
+					n += len(cs)
+					if len(cs) < page {
+						break
+					}
+					from = cs[len(cs)-1].Seq
+				}
+				if n < 12_000 {
+					b.Fatalf("read %d entries", n)
+				}
+			}
+		})
+	}
+}
