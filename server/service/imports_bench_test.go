@@ -13,6 +13,20 @@ import (
 // the orgs named, labels and keys mixed.
 func imports50k(orgs []string) []byte { return importRows(orgs, 50_000) }
 
+// verifiedOrgs stores n verified enterprises, named as the generated rows
+// name them, and returns their names.
+func (w *journeyWorld) verifiedOrgs(t testing.TB, n int) []string {
+	t.Helper()
+	var names []string
+	for i := range n {
+		o := &models.Org{Name: fmt.Sprint("深圳示例", i, "科技有限公司"), Kind: models.OrgEnterprise, District: "nanshan",
+			Industries: []string{}, Flags: []string{}, Status: models.StatusVerified, MemberIDs: []string{}, ManagerIDs: []string{}}
+		must(t, w.st.CreateOrg(w.ctx, o))
+		names = append(names, o.Name)
+	}
+	return names
+}
+
 // importRows is a CSV of n recruitment records of n people at the orgs
 // named, a quarter of them below the high-end levels.
 func importRows(orgs []string, n int) []byte {
@@ -37,16 +51,7 @@ func BenchmarkImport50k(b *testing.B) {
 		b.StopTimer()
 		// The index on disk, as a server keeps it.
 		w := newJourneyWorldIn(b, b.TempDir())
-		var names []string
-		for i := range 500 {
-			o := &models.Org{Name: fmt.Sprint("深圳示例", i, "科技有限公司"), Kind: models.OrgEnterprise, District: "nanshan",
-				Industries: []string{}, Flags: []string{}, Status: models.StatusVerified, MemberIDs: []string{}, ManagerIDs: []string{}}
-			if err := w.st.CreateOrg(w.ctx, o); err != nil {
-				b.Fatal(err)
-			}
-			names = append(names, o.Name)
-		}
-		data := imports50k(names)
+		data := imports50k(w.verifiedOrgs(b, 500))
 		b.StartTimer()
 		start := time.Now()
 		rep, err := w.svc.Imports.Import(w.ctx, w.bureau, models.ImportInput{Kind: models.ImportRecruitments, File: "50k.csv", Data: data})
@@ -78,17 +83,8 @@ func BenchmarkImport50k(b *testing.B) {
 //	go test -run '^$' -bench FeedReadAfterABurst -benchtime 5x ./server/service
 func BenchmarkFeedReadAfterABurst(b *testing.B) {
 	w := newJourneyWorldIn(b, b.TempDir())
-	var names []string
-	for i := range 20 {
-		o := &models.Org{Name: fmt.Sprint("深圳示例", i, "科技有限公司"), Kind: models.OrgEnterprise, District: "nanshan",
-			Industries: []string{}, Flags: []string{}, Status: models.StatusVerified, MemberIDs: []string{}, ManagerIDs: []string{}}
-		if err := w.st.CreateOrg(w.ctx, o); err != nil {
-			b.Fatal(err)
-		}
-		names = append(names, o.Name)
-	}
 	if _, err := w.svc.Imports.Import(w.ctx, w.bureau, models.ImportInput{Kind: models.ImportRecruitments, File: "12k.csv",
-		Data: importRows(names, 12_000)}); err != nil {
+		Data: importRows(w.verifiedOrgs(b, 20), 12_000)}); err != nil {
 		b.Fatal(err)
 	}
 	for _, page := range []int{1000, w.st.FeedBatch()} {

@@ -2,7 +2,6 @@ package service_test
 
 import (
 	"context"
-	"fmt"
 	"testing"
 	"time"
 
@@ -23,15 +22,8 @@ func TestAnImportCutOffIsFinished(t *testing.T) {
 	officer := &models.User{Email: "officer@sz.gov.cn", Name: "审核员", Role: models.RoleBureau}
 	must(t, w.st.CreateUser(w.ctx, officer, "not a real hash"))
 	w.bureau = officer
-	var names []string
-	for i := range 20 {
-		o := &models.Org{Name: fmt.Sprint("深圳示例", i, "科技有限公司"), Kind: models.OrgEnterprise, District: "nanshan",
-			Industries: []string{}, Flags: []string{}, Status: models.StatusVerified, MemberIDs: []string{}, ManagerIDs: []string{}}
-		must(t, w.st.CreateOrg(w.ctx, o))
-		names = append(names, o.Name)
-	}
 	const rows = 12_000 // three batches of writes
-	data := importRows(names, rows)
+	data := importRows(w.verifiedOrgs(t, 20), rows)
 	in := models.ImportInput{Kind: models.ImportRecruitments, File: "12k.csv", Data: data}
 
 	// Cut it off once the first batch is written. A machine fast enough
