@@ -816,7 +816,7 @@ func (s *Incubation) RankingExport(ctx context.Context, actor *models.User, call
 	if err := models.Authorize(actor, models.ActExport, c.Resource()); err != nil {
 		return nil, models.Errorf(models.CodeForbidden, "the call's incubator downloads its ranking")
 	}
-	return s.Ranking(ctx, actor, callID)
+	return s.ranking(ctx, actor, c)
 }
 
 // Ranking implements models.IncubationService: the incubator's members
@@ -827,6 +827,12 @@ func (s *Incubation) Ranking(ctx context.Context, actor *models.User, callID str
 	if err != nil {
 		return nil, err
 	}
+	return s.ranking(ctx, actor, c)
+}
+
+// ranking is Ranking of a call the actor may read.
+func (s *Incubation) ranking(ctx context.Context, actor *models.User, c *models.Call) (*models.Ranking, error) {
+	callID := c.ID
 	member := models.Authorize(actor, models.ActUpdate, c.Resource()) == nil
 	entries, err := s.submitted(ctx, callID)
 	if err != nil {
