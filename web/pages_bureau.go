@@ -387,7 +387,7 @@ func (w *Web) verifyQueues(c *fiber.Ctx, p *page) (string, error) {
 		return "", err
 	}
 	d.OrgPages, d.BasePages, d.ReportPages = pages(d.Orgs.Total, queuePerPage), pages(d.Bases.Total, queuePerPage), pages(d.Recruitments.Total, queuePerPage)
-	ids := map[string]bool{}
+	ids := operatorIDs(d.Bases.Items)
 	var reporters []string
 	now := w.cfg.Now()
 	for _, o := range d.Orgs.Items {
@@ -395,23 +395,13 @@ func (w *Web) verifyQueues(c *fiber.Ctx, p *page) (string, error) {
 	}
 	for _, b := range d.Bases.Items {
 		d.Waited[b.ID] = w.waited(p.Lang, b.CreatedAt, now)
-		for _, id := range b.OperatorOrgIDs {
-			ids[id] = true
-		}
-		for _, id := range b.PendingOperatorIDs {
-			ids[id] = true
-		}
 	}
 	for _, r := range d.Recruitments.Items {
 		d.Waited[r.ID] = w.waited(p.Lang, r.CreatedAt, now)
-		ids[r.OrgID] = true
+		ids = append(ids, r.OrgID)
 		reporters = append(reporters, r.ReportedBy)
 	}
-	for id := range ids {
-		if o, err := w.cfg.Orgs.Get(ctx, p.User, id); err == nil {
-			d.OrgNames[id] = o.Name
-		}
-	}
+	w.orgNames(ctx, p.User, d.OrgNames, ids...)
 	var contacts []string
 	for _, o := range d.Orgs.Items {
 		contacts = append(contacts, o.CreatedBy)

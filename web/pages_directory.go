@@ -88,8 +88,7 @@ func (w *Web) directoryOrg(c *fiber.Ctx, p *page) (string, error) {
 	if p.Form == nil {
 		p.Form = map[string]string{}
 	}
-	d := directoryOrgData{Org: o, CanEdit: models.Authorize(p.User, models.ActUpdate, o.Resource()) == nil,
-		OrgNames: map[string]string{o.ID: o.Name}}
+	d := directoryOrgData{Org: o, CanEdit: models.Authorize(p.User, models.ActUpdate, o.Resource()) == nil}
 	if d.CanEdit {
 		fillOrgForm(p.Form, o)
 	}
@@ -109,18 +108,11 @@ func (w *Web) directoryOrg(c *fiber.Ctx, p *page) (string, error) {
 		if b.Decision != nil {
 			deciders = append(deciders, b.Decision.By)
 		}
-		for _, id := range append(append([]string{}, b.OperatorOrgIDs...), b.PendingOperatorIDs...) {
-			if _, ok := d.OrgNames[id]; !ok {
-				d.OrgNames[id] = id
-				if other, err := w.cfg.Orgs.Get(ctx, p.User, id); err == nil {
-					d.OrgNames[id] = other.Name
-				}
-			}
-		}
 		if models.Authorize(p.User, models.ActUpdate, b.Resource()) == nil {
 			d.EditableBases = append(d.EditableBases, editableBase{b, fillBaseForm(p.Form, b)})
 		}
 	}
+	d.OrgNames = w.orgNames(ctx, p.User, map[string]string{o.ID: o.Name}, operatorIDs(d.Bases)...)
 	if d.DecidedBy, err = w.cfg.Accounts.Names(ctx, p.User, deciders); err != nil {
 		return "", err
 	}

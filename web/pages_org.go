@@ -2,6 +2,7 @@ package web
 
 import (
 	"cmp"
+	"context"
 	"slices"
 	"strconv"
 	"strings"
@@ -106,17 +107,7 @@ func (w *Web) orgHome(c *fiber.Ctx, p *page) (string, error) {
 	if d.Requests, err = w.cfg.Bases.OperationRequests(c.UserContext(), p.User, o.ID); err != nil {
 		return "", err
 	}
-	d.OrgNames = map[string]string{o.ID: o.Name}
-	for _, b := range append(slices.Clone(d.Bases), d.Requests...) {
-		for _, id := range slices.Concat(b.OperatorOrgIDs, b.PendingOperatorIDs) {
-			if _, ok := d.OrgNames[id]; !ok {
-				d.OrgNames[id] = id
-				if other, err := w.cfg.Orgs.Get(c.UserContext(), p.User, id); err == nil {
-					d.OrgNames[id] = other.Name
-				}
-			}
-		}
-	}
+	d.OrgNames = w.orgNames(c.UserContext(), p.User, map[string]string{o.ID: o.Name}, operatorIDs(slices.Concat(d.Bases, d.Requests))...)
 	if o.Status == models.StatusVerified {
 		verified, err := w.cfg.Orgs.List(c.UserContext(), p.User, models.OrgFilter{Status: []models.Status{models.StatusVerified},
 			Page: models.Page{Page: 1, PerPage: models.MaxPerPage}})
@@ -140,6 +131,32 @@ func (w *Web) orgHome(c *fiber.Ctx, p *page) (string, error) {
 	}
 	p.Data = d
 	return "org", nil
+}
+
+// orgNames adds to names (by id) the names of the organisations ids
+// names that the user may see, each read once; one it may not see is
+// named by its id.
+func (w *Web) orgNames(ctx context.Context, u *models.User, names map[string]string, ids ...string) map[string]string {
+	for _, id := range ids {
+		if _, ok := names[id]; ok {
+			continue
+		}
+		names[id] = id
+		if o, err := w.cfg.Orgs.Get(ctx, u, id); err == nil {
+			names[id] = o.Name
+		}
+	}
+	return names
+}
+
+// operatorIDs are the organisations bases name, confirmed or asked.
+func operatorIDs(bases []*models.Base) []string {
+	var ids []string
+	for _, b := range bases {
+		ids = append(ids, b.OperatorOrgIDs...)
+		ids = append(ids, b.PendingOperatorIDs...)
+	}
+	return ids
 }
 
 // baseNotesOf explains, for each verified base of the organisation, the
