@@ -141,7 +141,6 @@ type ImportJournal struct {
 	ID       string // the import's id, which its records and corrections name
 	Kind     string
 	File     string
-	SHA256   string
 	Data     []byte
 	By       string // the account that imported it
 	OnBehalf string

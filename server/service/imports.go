@@ -320,7 +320,7 @@ func (s *Imports) run(ctx context.Context, actor *models.User, in models.ImportI
 	if resumed == nil {
 		// Journaled with its file before the first write: cut off, it is
 		// finished at the next start.
-		if err := s.Store.BeginImport(ctx, &models.ImportJournal{ID: rep.ID, Kind: in.Kind, File: rep.File, SHA256: rep.SHA256,
+		if err := s.Store.BeginImport(ctx, &models.ImportJournal{ID: rep.ID, Kind: in.Kind, File: rep.File,
 			Data: in.Data, By: actor.ID, OnBehalf: in.OnBehalf, Lang: in.Lang, LockOwner: owner, At: rep.At}); err != nil {
 			return nil, err
 		}

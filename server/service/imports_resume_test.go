@@ -2,10 +2,16 @@ package service_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+
 	"github.com/szdc/talenthub/models"
+	"github.com/szdc/talenthub/server/store/storetest"
 )
 
 // TestAnImportCutOffIsFinished: an import cut off while it writes (its
@@ -119,5 +125,47 @@ func TestAnImportCutOffIsFinished(t *testing.T) {
 	// Nothing left to finish: a start finds nothing.
 	if n, err := w.svc.Imports.ResumeCutOff(w.ctx, true, time.Second); err != nil || n != 0 {
 		t.Fatalf("a second resume: %d %v", n, err)
+	}
+}
+
+// TestResumeLeavesWhatItCannotFinish: a journal whose account is gone
+// stays journaled (logged, not finished as anyone else); one whose file
+// was not all written (cut off before its first record) is cleared; a
+// file that no longer passes its checks writes nothing and stays.
+func TestResumeLeavesWhatItCannotFinish(t *testing.T) {
+	w := newJourneyWorld(t)
+	officer := &models.User{Email: "officer@sz.gov.cn", Name: "审核员", Role: models.RoleBureau}
+	must(t, w.st.CreateUser(w.ctx, officer, "not a real hash"))
+	at := time.Date(2025, 3, 1, 2, 0, 0, 0, time.UTC)
+	orphan := &models.ImportJournal{ID: "65f0c0ffee00000000000001", Kind: models.ImportRecruitments, File: "a.csv",
+		Data: importRows(w.verifiedOrgs(t, 1), 10), By: "65f0c0ffee0000000000dead", At: at}
+	broken := &models.ImportJournal{ID: "65f0c0ffee00000000000002", Kind: models.ImportRecruitments, File: "b.csv",
+		Data: []byte("姓名,证件类型\n张三,护照\n"), By: officer.ID, At: at.Add(time.Minute)}
+	partial := &models.ImportJournal{ID: "65f0c0ffee00000000000003", Kind: models.ImportRecruitments, File: "c.csv",
+		Data: importRows(nil, 0), By: officer.ID, At: at.Add(2 * time.Minute)}
+	for _, j := range []*models.ImportJournal{orphan, broken, partial} {
+		must(t, w.st.BeginImport(w.ctx, j))
+	}
+	c, err := mongo.Connect(w.ctx, options.Client().ApplyURI(storetest.URI()))
+	must(t, err)
+	defer c.Disconnect(w.ctx)
+	_, err = c.Database(w.st.Database()).Collection("import_journal_chunks").DeleteOne(w.ctx, bson.D{{Key: "_id", Value: partial.ID + "/0"}})
+	must(t, err)
+
+	n, err := w.svc.Imports.ResumeCutOff(w.ctx, true, time.Second)
+	if err != nil || n != 0 {
+		t.Fatalf("resume: %d %v", n, err)
+	}
+	js, err := w.st.UnfinishedImports(w.ctx)
+	must(t, err)
+	var left []string
+	for _, j := range js {
+		left = append(left, j.File)
+	}
+	if fmt.Sprint(left) != "[a.csv b.csv]" {
+		t.Errorf("journals left: %v, want the orphan's and the broken one's", left)
+	}
+	if got := w.counted(t, 2025); got != 0 {
+		t.Errorf("%d people counted after imports that were not finished", got)
 	}
 }

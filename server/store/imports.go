@@ -359,7 +359,6 @@ type importJournalDoc struct {
 	ID        string    `bson:"_id"`
 	Kind      string    `bson:"kind"`
 	File      string    `bson:"file"`
-	SHA256    string    `bson:"sha256"`
 	Chunks    int       `bson:"chunks"`
 	By        string    `bson:"by"`
 	OnBehalf  string    `bson:"on_behalf"`
@@ -382,7 +381,7 @@ type importChunkDoc struct {
 func (s *Store) BeginImport(ctx context.Context, j *models.ImportJournal) error {
 	const op = "store.BeginImport"
 	n := (len(j.Data) + importChunk - 1) / importChunk
-	d := importJournalDoc{ID: j.ID, Kind: j.Kind, File: j.File, SHA256: j.SHA256, Chunks: n, By: j.By, OnBehalf: j.OnBehalf,
+	d := importJournalDoc{ID: j.ID, Kind: j.Kind, File: j.File, Chunks: n, By: j.By, OnBehalf: j.OnBehalf,
 		Lang: j.Lang, LockOwner: j.LockOwner, At: j.At.UTC().Truncate(time.Millisecond)}
 	if _, err := s.db.Collection(collImportJournal).InsertOne(ctx, d); err != nil {
 		return translate(op, err)
@@ -421,7 +420,7 @@ func (s *Store) UnfinishedImports(ctx context.Context) ([]*models.ImportJournal,
 	}
 	out := make([]*models.ImportJournal, 0, len(heads))
 	for _, h := range heads {
-		j := &models.ImportJournal{ID: h.ID, Kind: h.Kind, File: h.File, SHA256: h.SHA256, By: h.By, OnBehalf: h.OnBehalf,
+		j := &models.ImportJournal{ID: h.ID, Kind: h.Kind, File: h.File, By: h.By, OnBehalf: h.OnBehalf,
 			Lang: h.Lang, LockOwner: h.LockOwner, At: h.At}
 		cur, err := s.db.Collection(collImportChunks).Find(ctx, bson.D{{Key: "import_id", Value: h.ID}})
 		if err != nil {
