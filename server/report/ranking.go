@@ -61,16 +61,6 @@ func RankingXLSX(w io.Writer, r *models.Ranking, tax *models.Taxonomy, lang stri
 		end, _ := excelize.CoordinatesToCellName(len(cells), row)
 		return f.SetCellStyle(sheet, cell, end, style)
 	}
-	label := func(terms []models.Term, key string) string {
-		if key == "" || tax == nil {
-			return key
-		}
-		return models.Label(terms, key, lang)
-	}
-	var districts, industries []models.Term
-	if tax != nil {
-		districts, industries = tax.Districts, tax.Industries
-	}
 
 	c := r.Call
 	if err := put(sheet, 1, []any{fmt.Sprintf(tx["title"], c.Title, c.ID)}, bold); err != nil {
@@ -101,8 +91,12 @@ func RankingXLSX(w io.Writer, r *models.Ranking, tax *models.Taxonomy, lang stri
 		if e.SubmittedAt != nil {
 			submitted = e.SubmittedAt.In(models.ChinaTime).Format("2006-01-02 15:04")
 		}
-		row := []any{it.Rank, e.Name, kind, status, it.Reviews, round2(it.Raw), round2(it.Normalised), round2(it.Spread),
-			label(districts, e.District), label(industries, e.Industry), submitted, e.Message}
+		var normalised any = round2(it.Normalised)
+		if r.NormalisedHidden {
+			normalised = ""
+		}
+		row := []any{it.Rank, e.Name, kind, status, it.Reviews, round2(it.Raw), normalised, round2(it.Spread),
+			models.Label(tax.Districts, e.District, lang), models.Label(tax.Industries, e.Industry, lang), submitted, e.Message}
 		for _, q := range c.Questions {
 			row = append(row, e.Answers[q.ID])
 		}
@@ -114,9 +108,6 @@ func RankingXLSX(w io.Writer, r *models.Ranking, tax *models.Taxonomy, lang stri
 				}
 			}
 			row = append(row, score)
-		}
-		if r.NormalisedHidden {
-			row[6] = ""
 		}
 		if err := put(sheet, 4+i, row, 0); err != nil {
 			return err
