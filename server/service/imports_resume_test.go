@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
-	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"github.com/szdc/talenthub/models"
 	"github.com/szdc/talenthub/server/store/storetest"
@@ -146,10 +144,7 @@ func TestResumeLeavesWhatItCannotFinish(t *testing.T) {
 	for _, j := range []*models.ImportJournal{orphan, broken, partial} {
 		must(t, w.st.BeginImport(w.ctx, j))
 	}
-	c, err := mongo.Connect(w.ctx, options.Client().ApplyURI(storetest.URI()))
-	must(t, err)
-	defer c.Disconnect(w.ctx)
-	_, err = c.Database(w.st.Database()).Collection("import_journal_chunks").DeleteOne(w.ctx, bson.D{{Key: "_id", Value: partial.ID + "/0"}})
+	_, err := storetest.Raw(t, w.st.Database()).Collection("import_journal_chunks").DeleteOne(w.ctx, bson.D{{Key: "_id", Value: partial.ID + "/0"}})
 	must(t, err)
 
 	n, err := w.svc.Imports.ResumeCutOff(w.ctx, true, time.Second)

@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
-	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"github.com/szdc/talenthub/models"
 	"github.com/szdc/talenthub/server/store/storetest"
@@ -43,12 +41,8 @@ func TestImportJournal(t *testing.T) {
 	}
 
 	// A chunk lost: the journal is incomplete and carries no file.
-	c, err := mongo.Connect(ctx, options.Client().ApplyURI(storetest.URI()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Disconnect(ctx)
-	if res, err := c.Database(s.Database()).Collection("import_journal_chunks").DeleteOne(ctx,
+	chunks := storetest.Raw(t, s.Database()).Collection("import_journal_chunks")
+	if res, err := chunks.DeleteOne(ctx,
 		bson.D{{Key: "_id", Value: "65f0c0ffee00000000000001/1"}}); err != nil || res.DeletedCount != 1 {
 		t.Fatalf("delete a chunk: %v %v", res, err)
 	}
@@ -65,7 +59,7 @@ func TestImportJournal(t *testing.T) {
 	if js, err := s.UnfinishedImports(ctx); err != nil || len(js) != 0 {
 		t.Fatalf("after the ends: %d %v", len(js), err)
 	}
-	if n, err := c.Database(s.Database()).Collection("import_journal_chunks").CountDocuments(ctx, bson.D{}); err != nil || n != 0 {
+	if n, err := chunks.CountDocuments(ctx, bson.D{}); err != nil || n != 0 {
 		t.Errorf("%d chunks left, %v", n, err)
 	}
 }

@@ -16,6 +16,9 @@ import (
 	"testing"
 	"time"
 
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+
 	"github.com/szdc/talenthub/server/embeddb"
 	"github.com/szdc/talenthub/server/store"
 )
@@ -103,4 +106,17 @@ func MustOpen(tb testing.TB, modify ...func(*store.Options)) *store.Store {
 		}
 	})
 	return s
+}
+
+// Raw returns the database a test store uses through a client of its own,
+// for a test that damages what the store wrote (a document lost, say);
+// the client is closed when the test ends.
+func Raw(tb testing.TB, database string) *mongo.Database {
+	tb.Helper()
+	c, err := mongo.Connect(context.Background(), options.Client().ApplyURI(env.uri))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = c.Disconnect(context.Background()) })
+	return c.Database(database)
 }
