@@ -1,9 +1,12 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -230,6 +233,93 @@ func TestRebuildKeepsFacetCountsExact(t *testing.T) {
 		}
 		if p.Total != 6 || fmt.Sprint(p.Facets["district"], p.Facets["skills"]) != "[{baoan 6}] [{maya 6}]" {
 			t.Fatalf("after rebuild %d: total %d, facets %v", round+1, p.Total, p.Facets)
+		}
+	}
+}
+
+// TestRelevancePagesFollowTheFullOrder: a page of a scored search is cut
+// from hits sorted by score alone and ordered by id only where equal scores
+// straddle its edges (searchPage). Every page must be the same page of the
+// full order (score, then id), whether its edges fall inside a group of
+// equal scores or between two, with the memory of tied searches empty or
+// kept, and across a merge of segments between two pages.
+func TestRelevancePagesFollowTheFullOrder(t *testing.T) {
+	ix := openOnDisk(t)
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(7, 11))
+	ids := rng.Perm(70) // ids in an order unrelated to the scores
+	add := func(id int, title, desc string) {
+		p := &models.Project{ID: fmt.Sprintf("%024x", id), OrgID: "org", Title: title, Description: desc,
+			Kind: models.ProjectJob, District: "nanshan", Status: models.ProjectOpen, Version: 1}
+		ix.Observe(ctx, models.Change{Coll: models.CollProjects, ID: p.ID, Version: 1, Doc: p})
+	}
+	// quaxel: 45 projects in groups of equal text (sizes 1 to 9), so of
+	// equal scores; zorblat: 25 projects of lengths all different.
+	i := 0
+	for g := 1; g <= 9; g++ {
+		for range g {
+			add(0xb0000+ids[i], "quaxel", strings.Repeat("设计 ", g))
+			i++
+		}
+	}
+	for k := range 25 {
+		add(0xb0000+ids[i], "zorblat", strings.Repeat("设计 ", k))
+		i++
+	}
+	read := func(q string, page, per int) []models.SearchHit {
+		p, err := ix.SearchProjects(ctx, models.ProjectSearch{Q: q, Page: models.Page{Page: page, PerPage: per}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p.Hits
+	}
+	for _, c := range []struct {
+		q      string
+		n      int
+		groups int // distinct scores
+		ties   bool
+	}{{"quaxel", 45, 9, true}, {"zorblat", 25, 25, false}} {
+		// The full order, made here from the scores of one page of all.
+		want := read(c.q, 1, 100)
+		if len(want) != c.n {
+			t.Fatalf("%s: %d hits, want %d", c.q, len(want), c.n)
+		}
+		scores := map[float64]bool{}
+		for _, h := range want {
+			scores[h.Score] = true
+		}
+		if len(scores) != c.groups {
+			t.Fatalf("%s: %d distinct scores, want %d: the test's texts no longer make the groups it needs", c.q, len(scores), c.groups)
+		}
+		slices.SortStableFunc(want, func(a, b models.SearchHit) int {
+			if a.Score != b.Score {
+				return cmp.Compare(b.Score, a.Score)
+			}
+			return strings.Compare(a.ID, b.ID)
+		})
+		ix.tied.Clear()
+		sawTie := false
+		for _, keep := range []bool{false, true} {
+			for _, per := range []int{1, 2, 3, 4, 5, 7, 10, 20} {
+				var got []models.SearchHit
+				for page := 1; (page-1)*per < c.n; page++ {
+					if !keep {
+						ix.tied.Clear()
+					}
+					if page == 3 {
+						add(0xc0000+page*per, "unrelated", "merge") // a write, then a merge, between two pages
+						forceMerge(t, ix)
+					}
+					got = append(got, read(c.q, page, per)...)
+					ix.tied.Range(func(any, any) bool { sawTie = true; return false })
+				}
+				if !slices.EqualFunc(got, want, func(a, b models.SearchHit) bool { return a.ID == b.ID }) {
+					t.Fatalf("%s, %d a page (memory of ties kept: %v): pages give\n%v\nwant\n%v", c.q, per, keep, got, want)
+				}
+			}
+		}
+		if sawTie != c.ties {
+			t.Errorf("%s: a page's edge fell among equal scores: %v, want %v", c.q, sawTie, c.ties)
 		}
 	}
 }

@@ -75,6 +75,11 @@ type Index struct {
 	// candidates with a few skills each, and skills repeat.
 	skillKeys sync.Map
 	skillN    atomic.Int64
+
+	// tied remembers the searches whose equal scores straddled an edge of
+	// a page (searchPage): their pages are sorted in full at once.
+	tied  sync.Map
+	tiedN atomic.Int64
 }
 
 // Open opens the index in opts.Dir, or creates it. A broken index is moved

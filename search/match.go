@@ -71,10 +71,9 @@ func (ix *Index) candidates(ctx context.Context, must []query.Query, should []qu
 	}
 	req := bleve.NewSearchRequestOptions(bq, limit, 0, false)
 	req.Fields = []string{"version"}
-	req.SortBy([]string{"-_score", "_id"})
 	ctx, cancel := context.WithTimeout(ctx, searchBudget)
 	defer cancel()
-	res, err := ix.bi.SearchInContext(ctx, req)
+	res, err := ix.searchPage(ctx, req, relevance, 0, limit, "")
 	if err != nil {
 		return nil, fmt.Errorf("search: candidates: %w", err)
 	}

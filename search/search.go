@@ -255,7 +255,6 @@ func distinctQueries(qs []query.Query) []query.Query {
 func (ix *Index) runSearch(ctx context.Context, coll string, bq query.Query, scored bool, sortBy []string, page models.Page, browseScopes []string) (*models.SearchPage, error) {
 	req := bleve.NewSearchRequestOptions(bq, page.PerPage, page.Offset(), false)
 	req.Fields = []string{"version"}
-	req.SortBy(sortBy)
 
 	// With no words there is nothing to rank: the scores are not computed
 	// (every hit scores 0 and the id orders them). The sort always has a
@@ -270,7 +269,11 @@ func (ix *Index) runSearch(ctx context.Context, coll string, bq query.Query, sco
 			addFacets(req, coll)
 		}
 	}
-	res, err := ix.bi.SearchInContext(ctx, req)
+	memo := ""
+	if plan != nil {
+		memo = plan.key
+	}
+	res, err := ix.searchPage(ctx, req, sortBy, page.Offset(), page.PerPage, memo)
 	if err != nil {
 		if plan != nil {
 			_, _ = plan.done(ctx, nil)
@@ -351,10 +354,9 @@ func (ix *Index) partialSearch(ctx context.Context, coll string, filters, parts,
 			skip -= count
 			continue
 		}
-		req := bleve.NewSearchRequestOptions(tier(k), min(want, count-skip), skip, false)
+		req := bleve.NewSearchRequestOptions(tier(k), 0, 0, false)
 		req.Fields = []string{"version"}
-		req.SortBy(sortBy)
-		res, err := ix.bi.SearchInContext(ctx, req)
+		res, err := ix.searchPage(ctx, req, sortBy, skip, min(want, count-skip), fmt.Sprintf("%s\x00%d", key, k))
 		if err != nil {
 			return nil, fmt.Errorf("search: %w", err)
 		}
@@ -366,6 +368,79 @@ func (ix *Index) partialSearch(ctx context.Context, coll string, filters, parts,
 		skip = 0
 	}
 	return out, nil
+}
+
+// relevance is the order of scored hits: by score, ties by id.
+var relevance = []string{"-_score", "_id"}
+
+// searchPage runs req (its query, fields and facets set) for the size hits
+// from from in the order sortBy.
+//
+// Breaking ties by id makes Bleve load the id of every match, a third of
+// the time of a search whose words match a fifth of the profiles
+// (BENCHMARKS.md, "Ties broken only where they cut a page"). In the
+// relevance order the id matters only where equal scores straddle an edge
+// of the page: which of them fall on it. So the hits are sorted by score
+// alone, with one more on each side of the page; when the score changes
+// across both edges the page holds exactly the documents the full order
+// puts on it (those scoring between the two edges' scores), and only they
+// are ordered by id. Otherwise the search runs again in the full order
+// (without its facets, which the first pass counted), and memo (the
+// search's key; "" for none) remembers that its scores tie, so that its
+// next pages go to the full order at once.
+func (ix *Index) searchPage(ctx context.Context, req *bleve.SearchRequest, sortBy []string, from, size int, memo string) (*bleve.SearchResult, error) {
+	tied := false
+	if memo != "" {
+		_, tied = ix.tied.Load(memo)
+	}
+	if size == 0 || tied || req.Score == bleve.ScoreNone || !slices.Equal(sortBy, relevance) {
+		if size == 0 {
+			// Counting: no order to keep.
+			sortBy = []string{"-_score"}
+		}
+		req.From, req.Size = from, size
+		req.SortBy(sortBy)
+		return ix.bi.SearchInContext(ctx, req)
+	}
+	before := min(from, 1)
+	req.From, req.Size = from-before, size+before+1
+	req.SortBy([]string{"-_score"})
+	res, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	hits := res.Hits
+	end := min(len(hits), before+size)
+	cut := func(i int) bool { return i <= 0 || i >= len(hits) || hits[i-1].Score > hits[i].Score }
+	if before < len(hits) && (!cut(before) || !cut(end)) {
+		if memo != "" {
+			if ix.tiedN.Add(1) > 2_000 {
+				ix.tied.Clear()
+				ix.tiedN.Store(0)
+			}
+			ix.tied.Store(memo, struct{}{})
+		}
+		req.From, req.Size, req.Facets = from, size, nil
+		req.SortBy(sortBy)
+		full, err := ix.bi.SearchInContext(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		res.Hits, res.Total = full.Hits, full.Total
+		return res, nil
+	}
+	page := hits[min(before, len(hits)):end]
+	slices.SortStableFunc(page, func(a, b *blevesearch.DocumentMatch) int {
+		if a.Score != b.Score {
+			if a.Score > b.Score {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	res.Hits = page
+	return res, nil
 }
 
 // count is how many documents match q.

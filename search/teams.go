@@ -150,11 +150,10 @@ func (ix *Index) matchWithFill(ctx context.Context, coll string, filters, should
 		req := bleve.NewSearchRequestOptions(q, size, 0, false)
 		req.Fields = []string{"version"}
 		// Two sort keys at least, so that Bleve does not stop early.
-		req.SortBy(sortBy)
 		if !scored {
 			req.Score = bleve.ScoreNone
 		}
-		res, err := ix.bi.SearchInContext(ctx, req)
+		res, err := ix.searchPage(ctx, req, sortBy, 0, size, "")
 		if err != nil {
 			return nil, fmt.Errorf("search: candidates: %w", err)
 		}
@@ -180,7 +179,7 @@ func (ix *Index) matchWithFill(ctx context.Context, coll string, filters, should
 			bq.AddFilter(query.NewConjunctionQuery(filters))
 		}
 		var err error
-		if hits, err = run(bq, limit, []string{"-_score", "_id"}, true); err != nil {
+		if hits, err = run(bq, limit, relevance, true); err != nil {
 			return nil, err
 		}
 	}

@@ -14,7 +14,9 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"runtime/pprof"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/szdc/talenthub/models"
@@ -46,7 +48,21 @@ var classes = []struct{ class, q string }{
 func main() {
 	data := flag.String("data", "./data", "the data directory (its index/ is opened)")
 	reps := flag.Int("reps", 30, "searches per query after the warm one")
+	only := flag.String("only", "", "run only the queries whose class contains this text")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the timed searches to this file")
 	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	ctx := context.Background()
 	ix, err := search.Open(ctx, search.Options{Dir: *data + "/index", Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
@@ -58,6 +74,9 @@ func main() {
 	fmt.Println("| class | query | matches | p50 | p99 | max |")
 	fmt.Println("| --- | --- | --- | --- | --- | --- |")
 	for _, c := range classes {
+		if !strings.Contains(c.class, *only) {
+			continue
+		}
 		q := models.TalentSearch{Q: c.q, Visibility: vis, Page: models.Page{Page: 1, PerPage: 20}}
 		first, err := ix.SearchTalents(ctx, q)
 		if err != nil {
