@@ -84,3 +84,47 @@ func TestBoostedReachesEveryTerm(t *testing.T) {
 		}
 	}
 }
+
+// TestFiltersDoNotRank: profiles with the same text score the same whatever
+// value of a filter they pass. When the filters were required parts of the
+// query, Bleve added each one's weight to the score, so the rarer value
+// (one profile visible to organisations among public ones; a district with
+// fewer profiles) ranked first for no reason the searcher gave.
+func TestFiltersDoNotRank(t *testing.T) {
+	ix := memIndex(t)
+	add := func(n int, vis models.Visibility, district string) {
+		p := &models.Talent{ID: hex24(n), OwnerID: hex24(n), Name: "同名", Headline: "原画师", Bio: "角色原画。",
+			District: district, Visibility: vis, Version: 1}
+		ix.Observe(context.Background(), models.Change{Coll: models.CollTalents, ID: p.ID, Version: 1, Doc: p})
+	}
+	// Ids in the order the tie-break gives: the rare values last.
+	for n := 1; n <= 8; n++ {
+		add(n, models.VisibilityPublic, "nanshan")
+	}
+	add(9, models.VisibilityOrgs, "nanshan")
+	add(10, models.VisibilityPublic, "pingshan")
+	for _, q := range []models.TalentSearch{
+		{Q: "原画", Visibility: []models.Visibility{models.VisibilityPublic, models.VisibilityOrgs}},
+		{Q: "原画", Visibility: []models.Visibility{models.VisibilityPublic, models.VisibilityOrgs}, District: []string{"nanshan", "pingshan"}},
+	} {
+		q.Page = models.Page{Page: 1, PerPage: 20}
+		page, err := ix.SearchTalents(context.Background(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, h := range page.Hits {
+			ids = append(ids, h.ID)
+			if h.Score != page.Hits[0].Score {
+				t.Errorf("%+v: %s scores %v, %s %v: a filter's value moved the score", q.District, h.ID, h.Score, page.Hits[0].ID, page.Hits[0].Score)
+			}
+		}
+		want := make([]string, 10)
+		for i := range want {
+			want[i] = hex24(i + 1)
+		}
+		if !slices.Equal(ids, want) {
+			t.Errorf("%+v: order %v, want the ids in order %v", q.District, ids, want)
+		}
+	}
+}

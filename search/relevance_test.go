@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/blevesearch/bleve/v2/search/query"
+
 	"github.com/szdc/talenthub/models"
 )
 
@@ -487,4 +489,59 @@ func TestRelevance(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestLeanQueriesFindAndScoreTheSame: lean removes layers of a query that
+// change nothing; every query of the relevance set, with each sort, finds
+// the same hits with the same scores (to the bit) with and without it.
+func TestLeanQueriesFindAndScoreTheSame(t *testing.T) {
+	var queries []relQuery
+	loadJSON(t, "queries.json", &queries)
+	ix, _ := relevanceIndex(t, AnalysisWords)
+	run := func(q models.TalentSearch, leaned bool) *models.SearchPage {
+		leanQueries = leaned
+		defer func() { leanQueries = true }()
+		ix.tied.Clear()
+		p, err := ix.SearchTalents(context.Background(), q)
+		if err != nil {
+			t.Fatalf("%q: %v", q.Q, err)
+		}
+		return p
+	}
+	differed := 0
+	for _, rq := range queries {
+		for _, sort := range []string{"relevance", "experience"} {
+			q := rq.search()
+			q.Sort, q.Page.PerPage = sort, 30
+			lq, err := ParseText(q.Q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			parts, _, err := ix.textParts(models.CollTalents, lq)
+			if err != nil {
+				t.Fatal(err)
+			}
+			whole := query.NewBooleanQuery(parts, nil, nil)
+			if a, b := jsonOf(t, whole), jsonOf(t, lean(whole)); a != b {
+				differed++
+			}
+			want, got := run(q, false), run(q, true)
+			if want.Total != got.Total || !slices.EqualFunc(want.Hits, got.Hits, func(a, b models.SearchHit) bool {
+				return a.ID == b.ID && math.Float64bits(a.Score) == math.Float64bits(b.Score)
+			}) {
+				t.Errorf("%s %q (%s): leaned %d %v, want %d %v", rq.ID, rq.Q, sort, got.Total, got.Hits, want.Total, want.Hits)
+			}
+		}
+	}
+	if differed == 0 {
+		t.Error("lean left every query as it was: the test compares nothing")
+	}
+}
+
+func jsonOf(t *testing.T, v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

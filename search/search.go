@@ -185,13 +185,13 @@ func checkPage(page models.Page, what, advice string) (models.Page, error) {
 // counts; other searches from Bleve, cached until the index changes. When
 // no document has every word and phrase asked, it answers the documents
 // with the most of them instead, marked partial.
-func (ix *Index) search(ctx context.Context, coll, text string, must []query.Query, sortBy []string, page models.Page, browseScopes []string) (*models.SearchPage, error) {
+func (ix *Index) search(ctx context.Context, coll, text string, filters []query.Query, sortBy []string, page models.Page, browseScopes []string) (*models.SearchPage, error) {
 	start := time.Now()
 	page, err := checkPage(page, "results", "narrow the search")
 	if err != nil {
 		return nil, err
 	}
-	filters := must
+	var words query.Query
 	var parsed Parsed
 	var not []query.Query
 	if text != "" {
@@ -203,7 +203,7 @@ func (ix *Index) search(ctx context.Context, coll, text string, must []query.Que
 			return nil, err
 		}
 		if len(parts) > 0 {
-			must = append(slices.Clip(must), query.NewConjunctionQuery(parts))
+			words = query.NewConjunctionQuery(parts)
 		}
 	}
 	ctx, cancel := context.WithTimeout(ctx, searchBudget)
@@ -216,7 +216,7 @@ func (ix *Index) search(ctx context.Context, coll, text string, must []query.Que
 		out.Took = time.Since(start)
 		return out, nil
 	}
-	out, err := ix.runSearch(ctx, coll, query.NewBooleanQuery(must, nil, not), text != "", sortBy, page, browseScopes)
+	out, err := ix.runSearch(ctx, coll, scoped(words, filters, not), text != "", sortBy, page, browseScopes)
 	if err == nil && out.Total == 0 && !parsed.Empty() {
 		var parts []query.Query
 		if parts, err = ix.partialParts(coll, parsed); err == nil {
@@ -233,6 +233,24 @@ func (ix *Index) search(ctx context.Context, coll, text string, must []query.Que
 	}
 	out.Took = time.Since(start)
 	return out, nil
+}
+
+// scoped is words (nil: none) among the documents that pass every filter
+// and match nothing of not. The filters do not score: as a query's
+// required parts Bleve added each one's weight to a match's score, so a
+// rarer value ranked the same text higher (a profile visible to
+// organisations only above a public one, a district with fewer profiles
+// above another, TestFiltersDoNotRank). Without words the filters are the
+// query itself: a filter alone makes Bleve visit every document.
+func scoped(words query.Query, filters, not []query.Query) query.Query {
+	if words == nil {
+		return query.NewBooleanQuery(filters, nil, not)
+	}
+	bq := query.NewBooleanQuery([]query.Query{words}, nil, not)
+	if len(filters) > 0 {
+		bq.AddFilter(query.NewConjunctionQuery(filters))
+	}
+	return bq
 }
 
 // distinctQueries drops repeated parts ("原画 原画"): a repeated word is
@@ -315,9 +333,9 @@ func (ix *Index) partialSearch(ctx context.Context, coll string, filters, parts,
 		if k < len(parts) {
 			notK = append(slices.Clip(not), atLeast(k+1))
 		}
-		return query.NewBooleanQuery(append(slices.Clip(filters), atLeast(k)), nil, notK)
+		return scoped(atLeast(k), filters, notK)
 	}
-	anyQ := query.NewBooleanQuery(append(slices.Clip(filters), atLeast(1)), nil, not)
+	anyQ := scoped(atLeast(1), filters, not)
 	// The total and the tiers' sizes are passes over every match: kept, as
 	// the facets are, until the collection changes.
 	raw, _ := json.Marshal(anyQ)
@@ -389,6 +407,9 @@ var relevance = []string{"-_score", "_id"}
 // search's key; "" for none) remembers that its scores tie, so that its
 // next pages go to the full order at once.
 func (ix *Index) searchPage(ctx context.Context, req *bleve.SearchRequest, sortBy []string, from, size int, memo string) (*bleve.SearchResult, error) {
+	if leanQueries {
+		req.Query = lean(req.Query)
+	}
 	tied := false
 	if memo != "" {
 		_, tied = ix.tied.Load(memo)
@@ -460,4 +481,56 @@ func hitVersion(h *blevesearch.DocumentMatch) int64 {
 		return int64(v)
 	}
 	return 0
+}
+
+// leanQueries is off only in the test that compares the two.
+var leanQueries = true
+
+// lean drops the layers of q that change neither what matches nor any
+// score: a conjunction or disjunction (of at most one required) around a
+// single query. Bleve builds a searcher for each layer, and every match
+// passes through it (its heap, its scorer summing one score), which for
+// a word with its synonyms and the visibility filter was three layers
+// more than the terms. A boolean query's should part keeps its wrapper:
+// the boolean searcher reads its minimum from it.
+func lean(q query.Query) query.Query {
+	switch t := q.(type) {
+	case *query.ConjunctionQuery:
+		if len(t.Conjuncts) == 1 {
+			return lean(t.Conjuncts[0])
+		}
+		c := *t
+		c.Conjuncts = leanAll(t.Conjuncts)
+		return &c
+	case *query.DisjunctionQuery:
+		if len(t.Disjuncts) == 1 && t.Min <= 1 {
+			return lean(t.Disjuncts[0])
+		}
+		d := *t
+		d.Disjuncts = leanAll(t.Disjuncts)
+		return &d
+	case *query.BooleanQuery:
+		b := *t
+		if b.Must != nil {
+			b.Must = lean(b.Must)
+		}
+		if d, ok := b.Should.(*query.DisjunctionQuery); ok {
+			s := *d
+			s.Disjuncts = leanAll(d.Disjuncts)
+			b.Should = &s
+		}
+		if b.MustNot != nil {
+			b.MustNot = lean(b.MustNot)
+		}
+		return &b
+	}
+	return q
+}
+
+func leanAll(qs []query.Query) []query.Query {
+	out := make([]query.Query, len(qs))
+	for i, q := range qs {
+		out[i] = lean(q)
+	}
+	return out
 }
