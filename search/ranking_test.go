@@ -89,12 +89,13 @@ func TestBoostedReachesEveryTerm(t *testing.T) {
 // value of a filter they pass. When the filters were required parts of the
 // query, Bleve added each one's weight to the score, so the rarer value
 // (one profile visible to organisations among public ones; a district with
-// fewer profiles) ranked first for no reason the searcher gave.
+// fewer profiles) ranked first for no reason the searcher gave; a project's
+// candidates likewise.
 func TestFiltersDoNotRank(t *testing.T) {
 	ix := memIndex(t)
 	add := func(n int, vis models.Visibility, district string) {
 		p := &models.Talent{ID: hex24(n), OwnerID: hex24(n), Name: "同名", Headline: "原画师", Bio: "角色原画。",
-			District: district, Visibility: vis, Version: 1}
+			District: district, Visibility: vis, Available: true, Version: 1}
 		ix.Observe(context.Background(), models.Change{Coll: models.CollTalents, ID: p.ID, Version: 1, Doc: p})
 	}
 	// Ids in the order the tie-break gives: the rare values last.
@@ -125,6 +126,20 @@ func TestFiltersDoNotRank(t *testing.T) {
 		}
 		if !slices.Equal(ids, want) {
 			t.Errorf("%+v: order %v, want the ids in order %v", q.District, ids, want)
+		}
+	}
+	// The candidates of a project's matches: their scores are read as how
+	// well the text matches, relative to the best.
+	hits, err := ix.TalentCandidates(context.Background(), &models.Project{Title: "原画", Skills: []string{"原画"}}, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hits) != 10 {
+		t.Fatalf("%d candidates, want the 10 profiles", len(hits))
+	}
+	for _, h := range hits {
+		if h.Score != hits[0].Score {
+			t.Errorf("candidate %s scores %v, %s %v: a filter's value moved the score", h.ID, h.Score, hits[0].ID, hits[0].Score)
 		}
 	}
 }
