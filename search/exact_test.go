@@ -287,6 +287,9 @@ func TestRelevancePagesFollowTheFullOrder(t *testing.T) {
 		scores := map[float64]bool{}
 		for _, h := range want {
 			scores[h.Score] = true
+			if h.Version != 1 {
+				t.Fatalf("%s: hit %s has version %d, want 1", c.q, h.ID, h.Version)
+			}
 		}
 		if len(scores) != c.groups {
 			t.Fatalf("%s: %d distinct scores, want %d: the test's texts no longer make the groups it needs", c.q, len(scores), c.groups)
@@ -297,29 +300,38 @@ func TestRelevancePagesFollowTheFullOrder(t *testing.T) {
 			}
 			return strings.Compare(a.ID, b.ID)
 		})
-		ix.tied.Clear()
-		sawTie := false
-		for _, keep := range []bool{false, true} {
-			for _, per := range []int{1, 2, 3, 4, 5, 7, 10, 20} {
-				var got []models.SearchHit
-				for page := 1; (page-1)*per < c.n; page++ {
-					if !keep {
-						ix.tied.Clear()
+		orig := tieWindows
+		t.Cleanup(func() { tieWindows = orig })
+		for _, w := range []struct {
+			windows []int
+			step    int // the largest step a tied search needs
+		}{{[]int{1, 32, 1024}, 1}, {[]int{1}, 1}, {[]int{1, 4}, 2}} {
+			tieWindows = w.windows
+			ix.tied.Clear()
+			most := 0
+			for _, keep := range []bool{false, true} {
+				for _, per := range []int{1, 2, 3, 4, 5, 7, 10, 20} {
+					var got []models.SearchHit
+					for page := 1; (page-1)*per < c.n; page++ {
+						if !keep {
+							ix.tied.Clear()
+						}
+						if page == 3 {
+							add(0xc0000+page*per, "unrelated", "merge") // a write, then a merge, between two pages
+							forceMerge(t, ix)
+						}
+						got = append(got, read(c.q, page, per)...)
+						ix.tied.Range(func(_, v any) bool { most = max(most, v.(int)); return true })
 					}
-					if page == 3 {
-						add(0xc0000+page*per, "unrelated", "merge") // a write, then a merge, between two pages
-						forceMerge(t, ix)
+					if !slices.EqualFunc(got, want, func(a, b models.SearchHit) bool { return a.ID == b.ID && a.Version == b.Version }) {
+						t.Fatalf("%s, %d a page, windows %v (memory of ties kept: %v): pages give\n%v\nwant\n%v", c.q, per, w.windows, keep, got, want)
 					}
-					got = append(got, read(c.q, page, per)...)
-					ix.tied.Range(func(any, any) bool { sawTie = true; return false })
-				}
-				if !slices.EqualFunc(got, want, func(a, b models.SearchHit) bool { return a.ID == b.ID }) {
-					t.Fatalf("%s, %d a page (memory of ties kept: %v): pages give\n%v\nwant\n%v", c.q, per, keep, got, want)
 				}
 			}
+			if want := map[bool]int{true: w.step, false: 0}[c.ties]; most != want {
+				t.Errorf("%s, windows %v: the searches needed step %d at most, want %d", c.q, w.windows, most, want)
+			}
 		}
-		if sawTie != c.ties {
-			t.Errorf("%s: a page's edge fell among equal scores: %v, want %v", c.q, sawTie, c.ties)
-		}
+		tieWindows = orig
 	}
 }

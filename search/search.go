@@ -1,6 +1,7 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -397,24 +398,27 @@ var relevance = []string{"-_score", "_id"}
 // Breaking ties by id makes Bleve load the id of every match, a third of
 // the time of a search whose words match a fifth of the profiles
 // (BENCHMARKS.md, "Ties broken only where they cut a page"). In the
-// relevance order the id matters only where equal scores straddle an edge
-// of the page: which of them fall on it. So the hits are sorted by score
-// alone, with one more on each side of the page; when the score changes
-// across both edges the page holds exactly the documents the full order
-// puts on it (those scoring between the two edges' scores), and only they
-// are ordered by id. Otherwise the search runs again in the full order
-// (without its facets, which the first pass counted), and memo (the
-// search's key; "" for none) remembers that its scores tie, so that its
-// next pages go to the full order at once.
+// relevance order the id matters only among equal scores that straddle an
+// edge of the page: which of them fall on it. So the hits are sorted by
+// score alone, in a window of w more on each side of the page; where the
+// score changes at a place inside the window before the page and at one
+// after it, the hits between the two places are exactly those the full
+// order puts there, and only they are ordered by id. When the window holds
+// no such places (a group of equal scores wider than it), a window 32
+// times wider is tried, then the full order (without the facets, which
+// the first pass counted). memo (the search's key; "" for none) remembers
+// the window that served, so that the next pages start from it.
 func (ix *Index) searchPage(ctx context.Context, req *bleve.SearchRequest, sortBy []string, from, size int, memo string) (*bleve.SearchResult, error) {
 	if leanQueries {
 		req.Query = lean(req.Query)
 	}
-	tied := false
+	step := 0
 	if memo != "" {
-		_, tied = ix.tied.Load(memo)
+		if v, ok := ix.tied.Load(memo); ok {
+			step = v.(int)
+		}
 	}
-	if size == 0 || tied || req.Score == bleve.ScoreNone || !slices.Equal(sortBy, relevance) {
+	if size == 0 || step >= len(tieWindows) || req.Score == bleve.ScoreNone || !slices.Equal(sortBy, relevance) {
 		if size == 0 {
 			// Counting: no order to keep.
 			sortBy = []string{"-_score"}
@@ -423,45 +427,119 @@ func (ix *Index) searchPage(ctx context.Context, req *bleve.SearchRequest, sortB
 		req.SortBy(sortBy)
 		return ix.bi.SearchInContext(ctx, req)
 	}
-	before := min(from, 1)
-	req.From, req.Size = from-before, size+before+1
-	req.SortBy([]string{"-_score"})
-	res, err := ix.bi.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, err
-	}
-	hits := res.Hits
-	end := min(len(hits), before+size)
-	cut := func(i int) bool { return i <= 0 || i >= len(hits) || hits[i-1].Score > hits[i].Score }
-	if before < len(hits) && (!cut(before) || !cut(end)) {
-		if memo != "" {
-			if ix.tiedN.Add(1) > 2_000 {
-				ix.tied.Clear()
-				ix.tiedN.Store(0)
+	var res *bleve.SearchResult
+	fields := req.Fields
+	for ; step <= len(tieWindows); step++ {
+		req.Fields = fields
+		if step == len(tieWindows) {
+			req.From, req.Size = from, size
+			req.SortBy(sortBy)
+		} else {
+			w := tieWindows[step]
+			before := min(from, w)
+			req.From, req.Size = from-before, size+before+w
+			req.SortBy([]string{"-_score"})
+			if w > 1 {
+				// The stored fields of the page only (loadFields), not
+				// of the whole window.
+				req.Fields = nil
 			}
-			ix.tied.Store(memo, struct{}{})
 		}
-		req.From, req.Size, req.Facets = from, size, nil
-		req.SortBy(sortBy)
-		full, err := ix.bi.SearchInContext(ctx, req)
+		r, err := ix.bi.SearchInContext(ctx, req)
 		if err != nil {
 			return nil, err
 		}
-		res.Hits, res.Total = full.Hits, full.Total
-		return res, nil
-	}
-	page := hits[min(before, len(hits)):end]
-	slices.SortStableFunc(page, func(a, b *blevesearch.DocumentMatch) int {
-		if a.Score != b.Score {
-			if a.Score > b.Score {
-				return -1
-			}
-			return 1
+		if res == nil {
+			res = r
+		} else {
+			res.Hits, res.Total = r.Hits, r.Total
 		}
-		return strings.Compare(a.ID, b.ID)
-	})
-	res.Hits = page
+		req.Facets = nil
+		if step == len(tieWindows) {
+			break
+		}
+		if page, ok := windowPage(r.Hits, from-req.From, size, req.From == 0, len(r.Hits) < req.Size); ok {
+			res.Hits = page
+			if req.Fields == nil && len(fields) > 0 {
+				if err := ix.loadFields(ctx, page, fields); err != nil {
+					return nil, err
+				}
+			}
+			break
+		}
+	}
+	if memo != "" && step > 0 {
+		if ix.tiedN.Add(1) > 2_000 {
+			ix.tied.Clear()
+			ix.tiedN.Store(0)
+		}
+		ix.tied.Store(memo, step)
+	}
 	return res, nil
+}
+
+// loadFields reads the stored fields of hits, as a search asking for them
+// would have. A hit deleted since has none.
+func (ix *Index) loadFields(ctx context.Context, hits blevesearch.DocumentMatchCollection, fields []string) error {
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	req := bleve.NewSearchRequestOptions(query.NewDocIDQuery(ids), len(ids), 0, false)
+	req.Score, req.Fields = bleve.ScoreNone, fields
+	res, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return err
+	}
+	byID := make(map[string]map[string]any, len(res.Hits))
+	for _, h := range res.Hits {
+		byID[h.ID] = h.Fields
+	}
+	for _, h := range hits {
+		h.Fields = byID[h.ID]
+	}
+	return nil
+}
+
+// tieWindows are the widths of the windows searchPage tries in turn.
+var tieWindows = []int{1, 32, 1024}
+
+// windowPage cuts a page from hits sorted by score alone: the page starts
+// at hits[at]; first is whether hits[0] is the first match, last whether
+// the last hit is the last match. It reports false when the window holds
+// no change of score at or before the page's start, or none at or after
+// its end: equal scores outside the window could then belong on the page.
+func windowPage(hits blevesearch.DocumentMatchCollection, at, size int, first, last bool) (blevesearch.DocumentMatchCollection, bool) {
+	n := len(hits)
+	if at >= n {
+		return hits[n:], last // past the last match: an empty page
+	}
+	// A cut at i: the hits before i all score more than those from i on.
+	cut := func(i int) bool {
+		switch {
+		case i == 0:
+			return first
+		case i == n:
+			return last
+		}
+		return hits[i-1].Score > hits[i].Score
+	}
+	lo := at
+	for lo >= 0 && !cut(lo) {
+		lo--
+	}
+	hi := min(at+size, n)
+	for hi <= n && !cut(hi) {
+		hi++
+	}
+	if lo < 0 || hi > n {
+		return nil, false
+	}
+	seg := hits[lo:hi]
+	slices.SortStableFunc(seg, func(a, b *blevesearch.DocumentMatch) int {
+		return cmp.Or(cmp.Compare(b.Score, a.Score), strings.Compare(a.ID, b.ID))
+	})
+	return seg[at-lo : min(at-lo+size, len(seg))], true
 }
 
 // count is how many documents match q.
