@@ -246,7 +246,7 @@ func (p *facetPlan) done(ctx context.Context, res *bleve.SearchResult) (map[stri
 		return cached, nil
 	}
 	// The other search failed, or the index changed meanwhile: count them.
-	req := bleve.NewSearchRequestOptions(p.q, 0, 0, false)
+	req := bleve.NewSearchRequestOptions(lean(p.q), 0, 0, false)
 	req.Score = bleve.ScoreNone
 	addFacets(req, p.coll)
 	r, err := ix.bi.SearchInContext(ctx, req)
@@ -278,7 +278,7 @@ func (ix *Index) facetsOf(ctx context.Context, coll string, q query.Query) (map[
 	if !p.computes() {
 		return p.done(ctx, &bleve.SearchResult{}) // waits for the one counting
 	}
-	req := bleve.NewSearchRequestOptions(q, 0, 0, false)
+	req := bleve.NewSearchRequestOptions(lean(q), 0, 0, false)
 	req.Score = bleve.ScoreNone
 	addFacets(req, coll)
 	res, err := ix.bi.SearchInContext(ctx, req)
@@ -475,7 +475,7 @@ func moveCounts(counts map[string]map[string]int, r *facetRow, n int) {
 
 // matchingAmong returns which of the index ids match q.
 func (ix *Index) matchingAmong(ctx context.Context, q query.Query, ids []string) ([]string, error) {
-	only := query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(ids), q})
+	only := query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(ids), lean(q)})
 	req := bleve.NewSearchRequestOptions(only, len(ids), 0, false)
 	req.Score = bleve.ScoreNone
 	res, err := ix.bi.SearchInContext(ctx, req)

@@ -409,9 +409,7 @@ var relevance = []string{"-_score", "_id"}
 // the first pass counted). memo (the search's key; "" for none) remembers
 // the window that served, so that the next pages start from it.
 func (ix *Index) searchPage(ctx context.Context, req *bleve.SearchRequest, sortBy []string, from, size int, memo string) (*bleve.SearchResult, error) {
-	if leanQueries {
-		req.Query = lean(req.Query)
-	}
+	req.Query = lean(req.Query)
 	step := 0
 	if memo != "" {
 		if v, ok := ix.tied.Load(memo); ok {
@@ -544,7 +542,7 @@ func windowPage(hits blevesearch.DocumentMatchCollection, at, size int, first, l
 
 // count is how many documents match q.
 func (ix *Index) count(ctx context.Context, q query.Query) (int, error) {
-	req := bleve.NewSearchRequestOptions(q, 0, 0, false)
+	req := bleve.NewSearchRequestOptions(lean(q), 0, 0, false)
 	req.Score = bleve.ScoreNone
 	res, err := ix.bi.SearchInContext(ctx, req)
 	if err != nil {
@@ -572,6 +570,9 @@ var leanQueries = true
 // more than the terms. A boolean query's should part keeps its wrapper:
 // the boolean searcher reads its minimum from it.
 func lean(q query.Query) query.Query {
+	if !leanQueries {
+		return q
+	}
 	switch t := q.(type) {
 	case *query.ConjunctionQuery:
 		if len(t.Conjuncts) == 1 {
@@ -599,6 +600,9 @@ func lean(q query.Query) query.Query {
 		}
 		if b.MustNot != nil {
 			b.MustNot = lean(b.MustNot)
+		}
+		if b.Filter != nil {
+			b.Filter = lean(b.Filter)
 		}
 		return &b
 	}
