@@ -146,7 +146,16 @@ func (s *Store) CreateRecruitments(ctx context.Context, recs []*models.Recruitme
 		if len(docs) == 0 {
 			return nil
 		}
-		_, err := s.recruitments.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+		if err := ctx.Err(); err != nil {
+			return translate(op, err)
+		}
+		// A batch is not cancelled halfway: the database may commit what
+		// the driver reports as cancelled, and the records would then be
+		// written with no feed entry and no observer told (the figures
+		// missed a batch of a cut-off import; a resume takes them for the
+		// interrupted run's own, announced ones). A cancelled import stops
+		// at the next batch instead.
+		_, err := s.recruitments.InsertMany(context.WithoutCancel(ctx), docs, options.InsertMany().SetOrdered(false))
 		docs = docs[:0]
 		dups, only := duplicates(err)
 		if err != nil && !only {
