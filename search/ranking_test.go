@@ -2,9 +2,12 @@ package search
 
 import (
 	"context"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
+	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/szdc/talenthub/models"
@@ -141,5 +144,57 @@ func TestFiltersDoNotRank(t *testing.T) {
 		if h.Score != hits[0].Score {
 			t.Errorf("candidate %s scores %v, %s %v: a filter's value moved the score", h.ID, h.Score, hits[0].ID, hits[0].Score)
 		}
+	}
+}
+
+// TestProjectScopeWeighsNothing: a search of projects keeps the projects'
+// own term among the required parts, to lead the words' matches (scoped);
+// it must not move a score, and the other filters must not either.
+func TestProjectScopeWeighsNothing(t *testing.T) {
+	ix := memIndex(t)
+	for n := 1; n <= 6; n++ {
+		d := "nanshan"
+		if n == 6 {
+			d = "pingshan"
+		}
+		p := &models.Project{ID: hex24(n), OrgID: "org", Title: "原画", Description: strings.Repeat("角色 ", n%3),
+			Kind: models.ProjectJob, District: d, Status: models.ProjectOpen, Version: 1}
+		ix.Observe(context.Background(), models.Change{Coll: models.CollProjects, ID: p.ID, Version: 1, Doc: p})
+	}
+	// A profile with the same words: the text field is shared.
+	tal := &models.Talent{ID: hex24(7), OwnerID: hex24(7), Name: "x", Headline: "原画", Visibility: models.VisibilityPublic, Version: 1}
+	ix.Observe(context.Background(), models.Change{Coll: models.CollTalents, ID: tal.ID, Version: 1, Doc: tal})
+	p, err := ParseText("原画")
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts, _, err := ix.textParts(models.CollProjects, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	words := query.NewConjunctionQuery(parts)
+	scope := termQuery(typeField, models.CollProjects)
+	district := query.NewDisjunctionQuery([]query.Query{termQuery("district", "nanshan"), termQuery("district", "pingshan")})
+	scores := func(q query.Query) map[string]float64 {
+		req := bleve.NewSearchRequestOptions(q, 20, 0, false)
+		res, err := ix.bi.Search(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]float64{}
+		for _, h := range res.Hits {
+			out[h.ID] = h.Score
+		}
+		return out
+	}
+	led := scoped(words, []query.Query{scope, district}, nil)      // the scope leads, weighing nothing
+	filtered := scoped(words, []query.Query{district, scope}, nil) // both in the filter
+	if got, want := scores(led), scores(filtered); len(got) != 6 || fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("scores with the scope leading %v, with it filtering %v: want the 6 projects, the same scores", got, want)
+	}
+	// Projects 3 and 6 have the same text; 6 alone is in pingshan.
+	got := scores(led)
+	if rare, other := got[docID(models.CollProjects, hex24(6))], got[docID(models.CollProjects, hex24(3))]; rare != other {
+		t.Errorf("the project in the rarer district scores %v, the same text elsewhere %v", rare, other)
 	}
 }

@@ -25,24 +25,32 @@ import (
 
 // classes are the query classes of the search-quality issue, with queries
 // the seeded data answers.
-var classes = []struct{ class, q string }{
-	{"word", "原画"},
-	{"word, a third of the profiles", "游戏"},
-	{"two words", "角色 设计"},
-	{"English words", "concept art"},
-	{"cross-language", "animator"},
-	{"phrase", `"角色设计"`},
-	{"English phrase", `"concept art"`},
-	{"abbreviation", "UE5"},
-	{"tool with symbols", "C#"},
-	{"exclusion", "原画 -Procreate"},
-	{"typo", "Photoshp"},
-	{"typo", "Houdni"},
-	{"pinyin", "zhouyutong"},
-	{"pinyin initials", "zyt"},
-	{"tool listed by many", "Maya"},
-	{"name in characters", "周"},
-	{"partial (no profile has every word)", "电竞 原画"},
+var classes = []struct {
+	class, q string
+	filters  bool // the district, available and at least 3 years (scripts/load's "filter talents")
+	projects bool // a search of projects, not profiles
+}{
+	{"word", "原画", false, false},
+	{"word, a third of the profiles", "游戏", false, false},
+	{"two words", "角色 设计", false, false},
+	{"English words", "concept art", false, false},
+	{"cross-language", "animator", false, false},
+	{"phrase", `"角色设计"`, false, false},
+	{"English phrase", `"concept art"`, false, false},
+	{"abbreviation", "UE5", false, false},
+	{"tool with symbols", "C#", false, false},
+	{"exclusion", "原画 -Procreate", false, false},
+	{"typo", "Photoshp", false, false},
+	{"typo", "Houdni", false, false},
+	{"pinyin", "zhouyutong", false, false},
+	{"pinyin initials", "zyt", false, false},
+	{"tool listed by many", "Maya", false, false},
+	{"name in characters", "周", false, false},
+	{"partial (no profile has every word)", "电竞 原画", false, false},
+	{"filters only", "", true, false},
+	{"word and filters", "原画", true, false},
+	{"projects: word", "原画", false, true},
+	{"projects: two words", "游戏 策划", false, true},
 }
 
 func main() {
@@ -78,7 +86,17 @@ func main() {
 			continue
 		}
 		q := models.TalentSearch{Q: c.q, Visibility: vis, Page: models.Page{Page: 1, PerPage: 20}}
-		first, err := ix.SearchTalents(ctx, q)
+		if c.filters {
+			yes, three := true, 3
+			q.District, q.Available, q.MinYears = []string{"nanshan"}, &yes, &three
+		}
+		run := func() (*models.SearchPage, error) {
+			if c.projects {
+				return ix.SearchProjects(ctx, models.ProjectSearch{Q: c.q, Page: q.Page})
+			}
+			return ix.SearchTalents(ctx, q)
+		}
+		first, err := run()
 		if err != nil {
 			fmt.Printf("| %s | `%s` | error: %v | | | |\n", c.class, c.q, err)
 			continue
@@ -86,7 +104,7 @@ func main() {
 		var ds []time.Duration
 		for range *reps {
 			t0 := time.Now()
-			if _, err := ix.SearchTalents(ctx, q); err != nil {
+			if _, err := run(); err != nil {
 				fmt.Fprintln(os.Stderr, err)
 				os.Exit(1)
 			}
