@@ -76,8 +76,8 @@ type Index struct {
 	skillKeys sync.Map
 	skillN    atomic.Int64
 
-	// tied remembers the searches whose equal scores straddled an edge of
-	// a page (searchPage): their pages are sorted in full at once.
+	// tied remembers, per search, the step of searchPage's windows that
+	// its last page needed (equal scores straddled a narrower one).
 	tied  sync.Map
 	tiedN atomic.Int64
 }

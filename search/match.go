@@ -60,19 +60,20 @@ func truncateRunes(s string, n int) string {
 }
 
 // candidates runs a "should" query: filters that must hold, clauses of which
-// at least one must match, best first. The filters do not score (as in a
-// search, scoped): the services read the scores as how well the text
-// matches, relative to the best.
+// at least one must match, best first. The filters do not score and the
+// collection's term leads, as in a search (scoped): the services read the
+// scores as how well the text matches, relative to the best.
 func (ix *Index) candidates(ctx context.Context, must []query.Query, should []query.Query, not []query.Query, limit int) ([]models.SearchHit, error) {
 	if len(should) > 200 {
 		should = should[:200]
 	}
-	bq := query.NewBooleanQuery(must, should, not)
+	var words query.Query
 	if len(should) > 0 {
-		bq = query.NewBooleanQuery(nil, should, not)
-		bq.SetMinShould(1)
-		bq.AddFilter(query.NewConjunctionQuery(must))
+		d := query.NewDisjunctionQuery(should)
+		d.SetMin(1)
+		words = d
 	}
+	bq := scoped(words, must, not)
 	req := bleve.NewSearchRequestOptions(bq, limit, 0, false)
 	req.Fields = []string{"version"}
 	ctx, cancel := context.WithTimeout(ctx, searchBudget)

@@ -482,11 +482,10 @@ func (ix *Index) searchPage(ctx context.Context, req *bleve.SearchRequest, sortB
 		}
 	}
 	if memo != "" && step > 0 {
-		if ix.tiedN.Add(1) > 2_000 {
+		if _, known := ix.tied.Swap(memo, step); !known && ix.tiedN.Add(1) > 2_000 {
 			ix.tied.Clear()
 			ix.tiedN.Store(0)
 		}
-		ix.tied.Store(memo, step)
 	}
 	return res, nil
 }
