@@ -1,6 +1,7 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -306,9 +307,10 @@ const typoMinLetters = 5
 
 // corrected returns the words of a query with each misspelling replaced
 // by the word it most likely meant: an English word (letters only, at
-// least typoMinLetters) that no text of coll holds becomes the word one
-// edit away, as texts write it, that the most documents hold (Photoshp is
-// Photoshop, animatr animator), and the corrected word then has its
+// least typoMinLetters) that no text of coll holds becomes a word one
+// edit or one swap of neighbours away, as texts write it (Photoshp is
+// Photoshop, animatr animator; typoCandidate.before says which when
+// several are), and the corrected word then has its
 // synonyms like any other (voise actor finds 配音演员). Never Chinese: one
 // character off is another word. A word that some text holds is taken as
 // meant.
@@ -356,34 +358,110 @@ func (ix *Index) corrected(coll string, words []string) ([]string, error) {
 		if known {
 			continue
 		}
-		// The word that makes a term of the vocabulary with a word next to
-		// it first (voise actor is voice actor, not noise actor, though
-		// more texts say noise), then the word most documents hold.
-		best, bestN, bestTerm := "", uint64(0), false
-		err = nearWords(r, rawField, lw, func(term string) error {
+		// Of the words one edit away, the one with which the whole query
+		// finds something first (esports castr is esports caster: no text
+		// pairs esports with Castro), then the one that makes a term of the
+		// vocabulary with a word next to it (voise actor is voice actor,
+		// not noise actor, though more texts say noise), then the one most
+		// documents hold.
+		var cands []typoCandidate
+		add := func(term string) error {
+			if slices.ContainsFunc(cands, func(c typoCandidate) bool { return c.term == term }) {
+				return nil
+			}
 			n, err := docCount(r, rawField, term)
-			if err != nil {
+			if err != nil || n == 0 {
 				return err
 			}
 			isTerm, err := ix.makesTerm(out, i, term)
 			if err != nil {
 				return err
 			}
-			better := isTerm != bestTerm && isTerm ||
-				isTerm == bestTerm && (n > bestN || n == bestN && n > 0 && term < best)
-			if better {
-				best, bestN, bestTerm = term, n, isTerm
-			}
+			cands = append(cands, typoCandidate{term: term, n: n, isTerm: isTerm})
 			return nil
-		})
-		if err != nil {
+		}
+		if err := nearWords(r, rawField, lw, add); err != nil {
 			return nil, err
 		}
-		if best != "" {
-			out[i] = best
+		// Two letters swapped are one slip of the fingers (Untiy), as
+		// spelling correctors count them, though two edits to Levenshtein.
+		for j := 0; j+1 < len(lw); j++ {
+			if lw[j] != lw[j+1] {
+				b := []byte(lw)
+				b[j], b[j+1] = b[j+1], b[j]
+				if err := add(string(b)); err != nil {
+					return nil, err
+				}
+			}
+		}
+		if len(cands) > 1 && len(words) > 1 {
+			if err := ix.collate(coll, out, i, cands); err != nil {
+				return nil, err
+			}
+		}
+		if len(cands) > 0 {
+			out[i] = slices.MinFunc(cands, typoCandidate.before).term
 		}
 	}
 	return out, nil
+}
+
+// typoCandidate is a word of the texts that a misspelled word may stand
+// for: how many documents hold it, whether it makes a term of the
+// vocabulary with a word beside it, and whether the whole query finds
+// something with it.
+type typoCandidate struct {
+	term             string
+	n                uint64
+	isTerm, collates bool
+}
+
+// before orders candidates, the likeliest first.
+func (a typoCandidate) before(b typoCandidate) int {
+	rank := func(c typoCandidate) int {
+		r := 0
+		if c.collates {
+			r += 2
+		}
+		if c.isTerm {
+			r++
+		}
+		return r
+	}
+	return cmp.Or(cmp.Compare(rank(b), rank(a)), cmp.Compare(b.n, a.n), strings.Compare(a.term, b.term))
+}
+
+// maxCollations bounds the candidates of one word tried against the whole
+// query (the most frequent first): each try is a count over the index.
+const maxCollations = 8
+
+// collate marks the candidates for words[i] with which the query's words
+// all match one document of coll, as a spelling corrector checks its
+// correction against the texts before it offers it.
+func (ix *Index) collate(coll string, words []string, i int, cands []typoCandidate) error {
+	order := make([]int, len(cands))
+	for k := range order {
+		order[k] = k
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(cands[b].n, cands[a].n) })
+	for _, k := range order[:min(len(order), maxCollations)] {
+		try := slices.Clone(words)
+		try[i] = cands[k].term
+		cs, _, err := ix.conceptsOf(strings.Join(try, " "))
+		if err != nil {
+			return err
+		}
+		must := []query.Query{termQuery(typeField, coll)}
+		for _, c := range cs {
+			must = append(must, anyField(coll, c.term))
+		}
+		n, err := ix.count(context.Background(), query.NewConjunctionQuery(must))
+		if err != nil {
+			return err
+		}
+		cands[k].collates = n > 0
+	}
+	return nil
 }
 
 // makesTerm reports whether word, in place of words[i], forms a variant of

@@ -93,7 +93,9 @@ func TestTyposForgivenInEnglishWordsOnly(t *testing.T) {
 	for q, want := range map[string][]string{
 		"Photoshp": {hex24(4)},
 		"Houdni":   {hex24(5)},
-		"Untiy":    nil, // two edits (a swap is two)
+		"Untiy":    {hex24(6)}, // two letters swapped: one slip
+		"Uinty":    {hex24(6)},
+		"Utniy":    nil, // two swaps
 		"Unty":     nil, // four letters: not forgiven
 		"unity":    {hex24(6)},
 		"壁画":       {hex24(8)}, // the word itself
@@ -102,6 +104,42 @@ func TestTyposForgivenInEnglishWordsOnly(t *testing.T) {
 	} {
 		if got := find(q); !slices.Equal(got, want) {
 			t.Errorf("%q found %v, want %v", q, got, want)
+		}
+	}
+}
+
+// TestTypoCorrectedTowardsWhatTheQueryFinds: a misspelling one edit from
+// several words becomes the one with which the whole query finds
+// something, though another is more frequent in the texts.
+func TestTypoCorrectedTowardsWhatTheQueryFinds(t *testing.T) {
+	ix := memIndex(t)
+	for i, p := range []struct{ name, headline string }{
+		{"Mia Lund", "League of Legends caster"}, // 1
+		{"Rosa Castro", "bronze sculptor"},       // 2: castro, one edit from castr
+		{"Luis Castro", "choir singer"},          // 3: so castro is the more frequent
+		{"Ivo Kern", "league organiser"},         // 4
+	} {
+		tl := &models.Talent{ID: hex24(i + 1), OwnerID: hex24(i + 1), Name: p.name, Headline: p.headline,
+			Visibility: models.VisibilityPublic, Version: 1}
+		ix.Observe(context.Background(), models.Change{Coll: models.CollTalents, ID: tl.ID, Version: 1, Doc: tl})
+	}
+	for q, want := range map[string][]string{
+		"league castr": {hex24(1)}, // caster: no text pairs league with Castro
+		"castr":        {hex24(2), hex24(3)},
+		"bronze castr": {hex24(2)},
+	} {
+		page, err := ix.SearchTalents(context.Background(), models.TalentSearch{Q: q, Visibility: []models.Visibility{models.VisibilityPublic},
+			Page: models.Page{Page: 1, PerPage: 10}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, h := range page.Hits {
+			got = append(got, h.ID)
+		}
+		slices.Sort(got)
+		if page.Partial || !slices.Equal(got, want) {
+			t.Errorf("%q found %v (partial %v), want %v", q, got, page.Partial, want)
 		}
 	}
 }
