@@ -362,8 +362,8 @@ func (ix *Index) corrected(coll string, words []string) ([]string, error) {
 		// finds something first (esports castr is esports caster: no text
 		// pairs esports with Castro), then the one that makes a term of the
 		// vocabulary with a word next to it (voise actor is voice actor,
-		// not noise actor, though more texts say noise), then the one most
-		// documents hold.
+		// not noise actor, though more texts say noise), then a term of the
+		// vocabulary alone, then the one most documents hold.
 		var cands []typoCandidate
 		add := func(term string) error {
 			if slices.ContainsFunc(cands, func(c typoCandidate) bool { return c.term == term }) {
@@ -373,11 +373,11 @@ func (ix *Index) corrected(coll string, words []string) ([]string, error) {
 			if err != nil || n == 0 {
 				return err
 			}
-			isTerm, err := ix.makesTerm(out, i, term)
+			vocab, err := ix.makesTerm(out, i, term)
 			if err != nil {
 				return err
 			}
-			cands = append(cands, typoCandidate{term: term, n: n, isTerm: isTerm})
+			cands = append(cands, typoCandidate{term: term, n: n, vocab: vocab})
 			return nil
 		}
 		if err := nearWords(r, rawField, lw, add); err != nil {
@@ -407,24 +407,21 @@ func (ix *Index) corrected(coll string, words []string) ([]string, error) {
 }
 
 // typoCandidate is a word of the texts that a misspelled word may stand
-// for: how many documents hold it, whether it makes a term of the
-// vocabulary with a word beside it, and whether the whole query finds
-// something with it.
+// for: how many documents hold it, whether it is a term of the vocabulary
+// (makesTerm), and whether the whole query finds something with it.
 type typoCandidate struct {
-	term             string
-	n                uint64
-	isTerm, collates bool
+	term     string
+	n        uint64
+	vocab    int
+	collates bool
 }
 
 // before orders candidates, the likeliest first.
 func (a typoCandidate) before(b typoCandidate) int {
 	rank := func(c typoCandidate) int {
-		r := 0
+		r := c.vocab
 		if c.collates {
-			r += 2
-		}
-		if c.isTerm {
-			r++
+			r += 3
 		}
 		return r
 	}
@@ -464,9 +461,11 @@ func (ix *Index) collate(coll string, words []string, i int, cands []typoCandida
 	return nil
 }
 
-// makesTerm reports whether word, in place of words[i], forms a variant of
-// several words of a synonym group with the word before or after it.
-func (ix *Index) makesTerm(words []string, i int, word string) (bool, error) {
+// makesTerm says how much word, in place of words[i], is a term of the
+// vocabulary: 2 if it forms a variant of several words of a synonym group
+// with the word before or after it (voice beside actor), 1 if it is a
+// variant of a group alone (unity, not until, for Untiy), 0 otherwise.
+func (ix *Index) makesTerm(words []string, i int, word string) (int, error) {
 	for _, pair := range [][2]int{{i - 1, i}, {i, i + 1}} {
 		if pair[0] < 0 || pair[1] >= len(words) {
 			continue
@@ -475,15 +474,24 @@ func (ix *Index) makesTerm(words []string, i int, word string) (bool, error) {
 		two[i-pair[0]] = word
 		cs, _, err := ix.conceptsOf(strings.Join(two, " "))
 		if err != nil {
-			return false, err
+			return 0, err
 		}
 		for _, c := range cs {
 			if len(c.typed) >= 2 {
-				return true, nil
+				return 2, nil
 			}
 		}
 	}
-	return false, nil
+	cs, _, err := ix.conceptsOf(word)
+	if err != nil {
+		return 0, err
+	}
+	for _, c := range cs {
+		if len(c.typed) > 0 {
+			return 1, nil
+		}
+	}
+	return 0, nil
 }
 
 // docCount is how many documents hold term in field.

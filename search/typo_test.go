@@ -110,23 +110,28 @@ func TestTyposForgivenInEnglishWordsOnly(t *testing.T) {
 
 // TestTypoCorrectedTowardsWhatTheQueryFinds: a misspelling one edit from
 // several words becomes the one with which the whole query finds
-// something, though another is more frequent in the texts.
+// something, then a term of the vocabulary, though another word is more
+// frequent in the texts.
 func TestTypoCorrectedTowardsWhatTheQueryFinds(t *testing.T) {
 	ix := memIndex(t)
 	for i, p := range []struct{ name, headline string }{
-		{"Mia Lund", "League of Legends caster"}, // 1
-		{"Rosa Castro", "bronze sculptor"},       // 2: castro, one edit from castr
-		{"Luis Castro", "choir singer"},          // 3: so castro is the more frequent
-		{"Ivo Kern", "league organiser"},         // 4
+		{"Mia Lund", "League of Legends caster"},  // 1
+		{"Rosa Castro", "bronze sculptor"},        // 2: castro, one edit from castr
+		{"Luis Castro", "choir singer"},           // 3: so castro is more frequent than caster
+		{"Ivo Kern", "league organiser"},          // 4
+		{"Ada Wolf", "Unity developer"},           // 5
+		{"Eva Holm", "available until March"},     // 6: until, one edit from untiy
+		{"Tom Berg", "in Shenzhen until October"}, // 7: so until is more frequent than unity
 	} {
 		tl := &models.Talent{ID: hex24(i + 1), OwnerID: hex24(i + 1), Name: p.name, Headline: p.headline,
 			Visibility: models.VisibilityPublic, Version: 1}
 		ix.Observe(context.Background(), models.Change{Coll: models.CollTalents, ID: tl.ID, Version: 1, Doc: tl})
 	}
 	for q, want := range map[string][]string{
-		"league castr": {hex24(1)}, // caster: no text pairs league with Castro
-		"castr":        {hex24(2), hex24(3)},
-		"bronze castr": {hex24(2)},
+		"league castr": {hex24(1)}, // no text pairs league with Castro
+		"castr":        {hex24(1)}, // caster is a term of the vocabulary, Castro is not
+		"bronze castr": {hex24(2)}, // but the whole query finds Castro, not a caster
+		"Untiy":        {hex24(5)}, // two letters swapped, towards a term, not until
 	} {
 		page, err := ix.SearchTalents(context.Background(), models.TalentSearch{Q: q, Visibility: []models.Visibility{models.VisibilityPublic},
 			Page: models.Page{Page: 1, PerPage: 10}})
