@@ -45,6 +45,9 @@ type config struct {
 	weights      models.MatchWeights // MatchWeights, parsed
 	// SynonymsFile replaces the search's embedded synonym table.
 	SynonymsFile string `env:"SYNONYMS_FILE"`
+	// FacetsDeferFrom is search.Options.FacetsDeferFrom: from how many
+	// matches a search without kept facets answers without them.
+	FacetsDeferFrom int `env:"SEARCH_FACETS_DEFER_FROM"`
 	// SMTPURL is where mail goes (empty: mail is off); MailFrom its sender;
 	// PublicURL the address that mails link to.
 	SMTPURL   string `env:"SMTP_URL"`

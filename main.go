@@ -197,7 +197,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 		}
 	}
 	ix, err := search.Open(ctx, search.Options{
-		Dir: filepath.Join(cfg.DataDir, "index"), Source: db.store, Logger: logger,
+		Dir: filepath.Join(cfg.DataDir, "index"), Source: db.store, Logger: logger, FacetsDeferFrom: cfg.FacetsDeferFrom,
 	})
 	if err != nil {
 		return err

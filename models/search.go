@@ -68,6 +68,11 @@ type SearchPage struct {
 	// Partial is set when no result had every word and phrase asked, and
 	// the results are those with the most of them (the most first).
 	Partial bool
+	// FacetsPending is set when the facets were not counted in time for
+	// this answer (a search matching very many documents whose counts are
+	// not kept yet): they are being counted, and a search again shortly
+	// has them. Facets is then empty.
+	FacetsPending bool
 }
 
 // Searcher answers searches and finds match candidates (the search index).
@@ -122,4 +127,6 @@ type SearchResult[T any] struct {
 	// Partial: no result matched every word, and these match some
 	// (SearchPage.Partial).
 	Partial bool `json:"partial"`
+	// FacetsPending: the facets are being counted (SearchPage.FacetsPending).
+	FacetsPending bool `json:"facets_pending"`
 }

@@ -91,6 +91,7 @@ type FacetCacheStats struct {
 	Hits, Misses, Shared uint64 // Shared: searches that waited for another's count
 	Maintained, Dropped  uint64 // entries kept exact by a commit, or dropped by one
 	Loaded               uint64 // entries taken back at open
+	Deferred             uint64 // counts handed to the background (facetCounter)
 }
 
 // FacetCacheStats reports what the facet cache did since open.
@@ -246,14 +247,23 @@ func (p *facetPlan) done(ctx context.Context, res *bleve.SearchResult) (map[stri
 		return cached, nil
 	}
 	// The other search failed, or the index changed meanwhile: count them.
-	req := bleve.NewSearchRequestOptions(lean(p.q), 0, 0, false)
+	r, err := ix.countFacets(ctx, p.coll, p.q)
+	if err != nil {
+		return nil, err
+	}
+	return (&facetEntry{counts: wholeCounts(r.Facets)}).shown(), nil
+}
+
+// countFacets counts the facets of q alone, in a request of their own.
+func (ix *Index) countFacets(ctx context.Context, coll string, q query.Query) (*bleve.SearchResult, error) {
+	req := bleve.NewSearchRequestOptions(lean(q), 0, 0, false)
 	req.Score = bleve.ScoreNone
-	addFacets(req, p.coll)
-	r, err := ix.bi.SearchInContext(ctx, req)
+	addFacets(req, coll)
+	res, err := ix.bi.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
-	return (&facetEntry{counts: wholeCounts(r.Facets)}).shown(), nil
+	return res, nil
 }
 
 // peek is lookup without leading.
@@ -278,16 +288,142 @@ func (ix *Index) facetsOf(ctx context.Context, coll string, q query.Query) (map[
 	if !p.computes() {
 		return p.done(ctx, &bleve.SearchResult{}) // waits for the one counting
 	}
-	req := bleve.NewSearchRequestOptions(lean(q), 0, 0, false)
-	req.Score = bleve.ScoreNone
-	addFacets(req, coll)
-	res, err := ix.bi.SearchInContext(ctx, req)
+	res, err := ix.countFacets(ctx, coll, q)
 	if err != nil {
 		_, _ = p.done(ctx, nil)
-		return nil, fmt.Errorf("search: %w", err)
+		return nil, err
 	}
 	return p.done(ctx, res)
 }
+
+// defaultFacetsDeferFrom is where a search's facets are no longer counted
+// in its request (Options.FacetsDeferFrom): at a million profiles a word
+// matching 300,000 of them spends 250-400 ms of a core on its facets alone
+// (after a start without saved facets, every new search of the first
+// minute did, and every other search queued behind them), against 40-60
+// ms for its page. Under 50,000 matches a count costs a few tens of
+// milliseconds and is made at once.
+const defaultFacetsDeferFrom = 50_000
+
+// facetsDeferFrom is Options.FacetsDeferFrom in force: 0 for never.
+func (ix *Index) facetsDeferFrom() int {
+	switch n := ix.opts.FacetsDeferFrom; {
+	case n < 0:
+		return 0
+	case n == 0:
+		return defaultFacetsDeferFrom
+	default:
+		return n
+	}
+}
+
+// facetCounter counts deferred facets in the background, one search at a
+// time, so that at most one core counts them while the other answers
+// searches; a search of the same words after the count has them at once,
+// from the cache, and the cache keeps them exact from then on. Searches
+// that arrive while their count waits are answered without facets too, and
+// not counted twice (the count leads their key's flight).
+type facetCounter struct {
+	mu      sync.Mutex
+	jobs    []*facetPlan
+	running bool
+	closed  bool
+	cancel  context.CancelFunc
+	ctx     context.Context
+	wg      sync.WaitGroup
+	// hook, if set (tests), runs before each count.
+	hook func()
+}
+
+// maxDeferredFacets bounds the counts waiting: past it a search's count is
+// dropped, and a later search of the same words asks for it again.
+const maxDeferredFacets = 256
+
+// deferredFacetsTimeout bounds one background count.
+const deferredFacetsTimeout = 30 * time.Second
+
+// deferFacets hands the count of p's facets to the counter if p leads
+// its key's flight; a search that does not (another leads, or a commit is
+// under way) leaves it to whoever does.
+func (ix *Index) deferFacets(p *facetPlan) {
+	if !p.lead {
+		return
+	}
+	c := &ix.counter
+	c.mu.Lock()
+	if c.closed || len(c.jobs) >= maxDeferredFacets {
+		c.mu.Unlock()
+		ix.land(p.key, nil)
+		return
+	}
+	c.jobs = append(c.jobs, p)
+	ix.facetCache.mu.Lock()
+	ix.facetCache.stats.Deferred++
+	ix.facetCache.mu.Unlock()
+	if !c.running {
+		c.running = true
+		if c.ctx == nil {
+			c.ctx, c.cancel = context.WithCancel(context.Background())
+		}
+		c.wg.Add(1)
+		go ix.countDeferred()
+	}
+	c.mu.Unlock()
+}
+
+// countDeferred counts the waiting facets until none is left.
+func (ix *Index) countDeferred() {
+	c := &ix.counter
+	defer c.wg.Done()
+	for {
+		c.mu.Lock()
+		if len(c.jobs) == 0 || c.closed {
+			for _, p := range c.jobs {
+				ix.land(p.key, nil)
+			}
+			c.jobs, c.running = nil, false
+			c.mu.Unlock()
+			return
+		}
+		p := c.jobs[0]
+		c.jobs = c.jobs[1:]
+		hook, ctx := c.hook, c.ctx
+		c.mu.Unlock()
+		if hook != nil {
+			hook()
+		}
+		// The counts are of the generation seen before the count began;
+		// land keeps them only if no commit began since.
+		gen := ix.generationOf(p.coll).Load()
+		if gen%2 == 1 {
+			ix.land(p.key, nil)
+			continue
+		}
+		cctx, cancel := context.WithTimeout(ctx, deferredFacetsTimeout)
+		res, err := ix.countFacets(cctx, p.coll, p.q)
+		cancel()
+		if err != nil {
+			ix.land(p.key, nil)
+			continue
+		}
+		ix.land(p.key, &facetEntry{coll: p.coll, q: p.q, gen: gen, counts: wholeCounts(res.Facets)})
+	}
+}
+
+// stop ends the counter: the count under way is cancelled, those waiting
+// are dropped, and it returns once nothing counts.
+func (c *facetCounter) stop() {
+	c.mu.Lock()
+	c.closed = true
+	if c.cancel != nil {
+		c.cancel()
+	}
+	c.mu.Unlock()
+	c.wg.Wait()
+}
+
+// settled returns once the counter has nothing left to count (tests).
+func (c *facetCounter) settled() { c.wg.Wait() }
 
 // partialCounts are the sizes of a partial search (search.go
 // partialSearch): its total and its tiers' (tiers[k]: documents matching

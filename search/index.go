@@ -44,6 +44,11 @@ type Options struct {
 	Logger   *slog.Logger
 	// Now is the clock (time.Now).
 	Now func() time.Time
+	// FacetsDeferFrom is the number of matches from which a search whose
+	// facets are not kept answers without them and has them counted in
+	// the background (facetcache.go, counter): 0 takes
+	// defaultFacetsDeferFrom, a negative number never defers.
+	FacetsDeferFrom int
 }
 
 // Index is the Bleve index of the feed's documents.
@@ -75,6 +80,9 @@ type Index struct {
 	// candidates with a few skills each, and skills repeat.
 	skillKeys sync.Map
 	skillN    atomic.Int64
+
+	// counter counts deferred facets in the background, one at a time.
+	counter facetCounter
 
 	// tied remembers, per search, the step of searchPage's windows that
 	// its last page needed (equal scores straddled a narrower one).
@@ -280,6 +288,7 @@ func (ix *Index) rebuildIfSource(ctx context.Context) error {
 // next start reconciles it. A second Close does nothing.
 func (ix *Index) Close() error {
 	ix.closeOnce.Do(func() {
+		ix.counter.stop()
 		ix.closeErr = ix.follower.Exclusive(func() error {
 			_ = ix.markClosed()
 			err := ix.bi.Close()

@@ -297,9 +297,10 @@ func (ix *Index) runSearch(ctx context.Context, coll string, bq query.Query, sco
 		req.Score = bleve.ScoreNone
 	}
 	var plan *facetPlan
+	deferFrom := ix.facetsDeferFrom()
 	if browseScopes == nil {
 		plan = ix.planFacets(coll, bq)
-		if plan.computes() {
+		if plan.computes() && deferFrom == 0 {
 			addFacets(req, coll)
 		}
 	}
@@ -324,6 +325,21 @@ func (ix *Index) runSearch(ctx context.Context, coll string, bq query.Query, sco
 		_, out.Facets = ix.facets.browse(coll, browseScopes, facets[coll])
 		ix.commitMu.RUnlock()
 		return out, nil
+	}
+	if plan.cached == nil && deferFrom > 0 {
+		if out.Total >= deferFrom {
+			// A count this large is not made in the request: others would
+			// queue behind it (facetcache.go, counter).
+			out.Facets, out.FacetsPending = map[string][]models.FacetCount{}, true
+			ix.deferFacets(plan)
+			return out, nil
+		}
+		if plan.computes() {
+			if res, err = ix.countFacets(ctx, coll, plan.q); err != nil {
+				_, _ = plan.done(ctx, nil)
+				return nil, err
+			}
+		}
 	}
 	if out.Facets, err = plan.done(ctx, res); err != nil {
 		return nil, err

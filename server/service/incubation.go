@@ -142,7 +142,7 @@ func (s *Incubation) SearchTeams(ctx context.Context, actor *models.User, q mode
 		items[i] = teamShown(t, actor)
 	}
 	return &models.SearchResult[*models.Team]{Items: items, Total: page.Total, Page: q.Page.Page, PerPage: q.Page.PerPage,
-		Facets: page.Facets, TookMS: float64(page.Took.Microseconds()) / 1000, Partial: page.Partial}, nil
+		Facets: page.Facets, TookMS: float64(page.Took.Microseconds()) / 1000, Partial: page.Partial, FacetsPending: page.FacetsPending}, nil
 }
 
 // InviteMember implements models.IncubationService: the founder invites

@@ -55,7 +55,7 @@ func resultOf[T, H any](page *models.SearchPage, p models.Page, docs []T, id fun
 		byID[h.ID] = h
 	}
 	out := &models.SearchResult[H]{Items: make([]H, 0, len(docs)), Total: page.Total, Page: p.Page, PerPage: p.PerPage,
-		Facets: page.Facets, TookMS: ms(page.Took), Partial: page.Partial}
+		Facets: page.Facets, TookMS: ms(page.Took), Partial: page.Partial, FacetsPending: page.FacetsPending}
 	for _, d := range docs {
 		out.Items = append(out.Items, item(d, byID[id(d)]))
 	}
@@ -176,7 +176,7 @@ func (s *Projects) searchByMatch(ctx context.Context, actor *models.User, q mode
 	from := min(q.Page.Offset(), len(ps))
 	to := min(from+q.Page.PerPage, len(ps))
 	out := &models.SearchResult[models.ProjectHit]{Items: []models.ProjectHit{}, Total: page.Total, Page: q.Page.Page, PerPage: q.Page.PerPage,
-		Facets: page.Facets, TookMS: ms(page.Took), Partial: page.Partial}
+		Facets: page.Facets, TookMS: ms(page.Took), Partial: page.Partial, FacetsPending: page.FacetsPending}
 	hl := s.Searcher.Highlighter(q.Q)
 	orgs := s.orgsOf()
 	byID := map[string]models.SearchHit{}
