@@ -104,6 +104,16 @@ func main() {
 			fmt.Printf("| %s | `%s` | error: %v | | | |\n", c.class, c.q, err)
 			continue
 		}
+		// A search too large to count its facets in the request has them
+		// counted in the background: the timed searches start once they
+		// are kept, as a repeated query's are.
+		for p := first; p.FacetsPending; {
+			time.Sleep(50 * time.Millisecond)
+			if p, err = run(); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(1)
+			}
+		}
 		var ds []time.Duration
 		for range *reps {
 			t0 := time.Now()
