@@ -33,7 +33,7 @@ func TestHugeSearchesCountTheirFacetsAside(t *testing.T) {
 	for i := 31; i <= 40; i++ {
 		put(i, "动画师", "luohu")
 	}
-	started, release := make(chan struct{}), make(chan struct{})
+	started, release := make(chan struct{}, 1), make(chan struct{})
 	ix.counter.hook = func() { started <- struct{}{}; <-release }
 	released := false
 	defer func() {
@@ -73,6 +73,13 @@ func TestHugeSearchesCountTheirFacetsAside(t *testing.T) {
 	if p := search("原画"); !p.FacetsPending {
 		t.Fatal("the same search while its count waits has facets it cannot have")
 	}
+	// Nor does it wait for that count when it has become small enough to
+	// be counted at once (here the limit moves; a write can do the same).
+	ix.opts.FacetsDeferFrom = 100
+	if p := search("原画"); !p.FacetsPending {
+		t.Fatal("a search under the limit while its words' count waits did not say pending")
+	}
+	ix.opts.FacetsDeferFrom = 20
 	// A write while the count waits: a concept artist moves to Luohu.
 	mv := &models.Talent{ID: hex24(1), OwnerID: hex24(1), Name: "P", Headline: "原画师", District: "luohu",
 		Visibility: models.VisibilityPublic, Version: 2}
@@ -112,7 +119,7 @@ func TestClosingDropsDeferredCounts(t *testing.T) {
 			Visibility: models.VisibilityPublic, Version: 1}
 		ix.Observe(ctx, models.Change{Coll: models.CollTalents, ID: tl.ID, Version: 1, Doc: tl})
 	}
-	started, release := make(chan struct{}), make(chan struct{})
+	started, release := make(chan struct{}, 1), make(chan struct{})
 	ix.counter.hook = func() { started <- struct{}{}; <-release }
 	for _, q := range []string{"原画", "原画师", "原画 原画师"} {
 		p, err := ix.SearchTalents(ctx, models.TalentSearch{Q: q, Visibility: []models.Visibility{models.VisibilityPublic},
@@ -132,5 +139,68 @@ func TestClosingDropsDeferredCounts(t *testing.T) {
 	defer ix.counter.mu.Unlock()
 	if len(ix.counter.jobs) != 0 || ix.counter.running {
 		t.Fatalf("after close: %d counts waiting, running %v", len(ix.counter.jobs), ix.counter.running)
+	}
+}
+
+// TestPartialSearchesDeferTheirFacetsToo: a search that no document
+// matches in full answers with the documents matching some of its words;
+// when they are many its facets are deferred as well, say so each time
+// until counted (the second time from the kept sizes of the first), and are
+// exact once counted.
+func TestPartialSearchesDeferTheirFacetsToo(t *testing.T) {
+	ctx := context.Background()
+	ix := memIndex(t)
+	ix.opts.FacetsDeferFrom = 20
+	want := map[string]int{}
+	for i := 1; i <= 40; i++ {
+		headline, district := "原画师", []string{"nanshan", "futian"}[i%2]
+		if i > 30 {
+			headline, district = "动画师", "luohu"
+		}
+		want[district]++
+		tl := &models.Talent{ID: hex24(i), OwnerID: hex24(i), Name: "P", Headline: headline, District: district,
+			Visibility: models.VisibilityPublic, Version: 1}
+		ix.Observe(ctx, models.Change{Coll: models.CollTalents, ID: tl.ID, Version: 1, Doc: tl})
+	}
+	started, release := make(chan struct{}, 1), make(chan struct{})
+	ix.counter.hook = func() { started <- struct{}{}; <-release }
+	released := false
+	defer func() {
+		if !released {
+			close(release)
+		}
+	}()
+	search := func() *models.SearchPage {
+		t.Helper()
+		p, err := ix.SearchTalents(ctx, models.TalentSearch{Q: "原画 动画", Visibility: []models.Visibility{models.VisibilityPublic},
+			Page: models.Page{Page: 1, PerPage: 5}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !p.Partial || p.Total != 40 || len(p.Hits) != 5 {
+			t.Fatalf("partial %v, total %d, %d hits; want partial, 40, 5", p.Partial, p.Total, len(p.Hits))
+		}
+		return p
+	}
+	if p := search(); !p.FacetsPending || len(p.Facets) != 0 {
+		t.Fatalf("first: pending %v, facets %v", p.FacetsPending, p.Facets)
+	}
+	<-started
+	if p := search(); !p.FacetsPending || len(p.Facets) != 0 {
+		t.Fatalf("again while counting: pending %v, facets %v", p.FacetsPending, p.Facets)
+	}
+	close(release)
+	released = true
+	ix.counter.settled()
+	p := search()
+	got := map[string]int{}
+	for _, c := range p.Facets["district"] {
+		got[c.Key] = c.Count
+	}
+	if p.FacetsPending || !maps.Equal(got, want) {
+		t.Fatalf("after the count: pending %v, districts %v, want %v", p.FacetsPending, got, want)
+	}
+	if st := ix.FacetCacheStats(); st.Deferred != 1 {
+		t.Fatalf("%d counts deferred, want 1", st.Deferred)
 	}
 }

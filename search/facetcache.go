@@ -326,6 +326,7 @@ func (ix *Index) facetsDeferFrom() int {
 type facetCounter struct {
 	mu      sync.Mutex
 	jobs    []*facetPlan
+	keys    map[string]bool // of the jobs waiting or under way
 	running bool
 	closed  bool
 	cancel  context.CancelFunc
@@ -357,6 +358,10 @@ func (ix *Index) deferFacets(p *facetPlan) {
 		return
 	}
 	c.jobs = append(c.jobs, p)
+	if c.keys == nil {
+		c.keys = map[string]bool{}
+	}
+	c.keys[p.key] = true
 	ix.facetCache.mu.Lock()
 	ix.facetCache.stats.Deferred++
 	ix.facetCache.mu.Unlock()
@@ -371,6 +376,17 @@ func (ix *Index) deferFacets(p *facetPlan) {
 	c.mu.Unlock()
 }
 
+// keptOrDeferred is the kept facets of q, or none and true with their count
+// deferred (by this search if nobody counts them yet).
+func (ix *Index) keptOrDeferred(coll string, q query.Query) (map[string][]models.FacetCount, bool) {
+	p := ix.planFacets(coll, q)
+	if p.cached != nil {
+		return p.cached, false
+	}
+	ix.deferFacets(p)
+	return map[string][]models.FacetCount{}, true
+}
+
 // countDeferred counts the waiting facets until none is left.
 func (ix *Index) countDeferred() {
 	c := &ix.counter
@@ -381,7 +397,7 @@ func (ix *Index) countDeferred() {
 			for _, p := range c.jobs {
 				ix.land(p.key, nil)
 			}
-			c.jobs, c.running = nil, false
+			c.jobs, c.keys, c.running = nil, nil, false
 			c.mu.Unlock()
 			return
 		}
@@ -392,22 +408,37 @@ func (ix *Index) countDeferred() {
 		if hook != nil {
 			hook()
 		}
-		// The counts are of the generation seen before the count began;
-		// land keeps them only if no commit began since.
-		gen := ix.generationOf(p.coll).Load()
-		if gen%2 == 1 {
-			ix.land(p.key, nil)
-			continue
-		}
-		cctx, cancel := context.WithTimeout(ctx, deferredFacetsTimeout)
-		res, err := ix.countFacets(cctx, p.coll, p.q)
-		cancel()
-		if err != nil {
-			ix.land(p.key, nil)
-			continue
-		}
-		ix.land(p.key, &facetEntry{coll: p.coll, q: p.q, gen: gen, counts: wholeCounts(res.Facets)})
+		e := ix.countAside(ctx, p)
+		c.mu.Lock()
+		delete(c.keys, p.key)
+		c.mu.Unlock()
+		ix.land(p.key, e)
 	}
+}
+
+// countAside counts p's facets for the counter: nil if they cannot be
+// kept. The counts are of the generation seen before the count began;
+// land keeps them only if no commit began since.
+func (ix *Index) countAside(ctx context.Context, p *facetPlan) *facetEntry {
+	gen := ix.generationOf(p.coll).Load()
+	if gen%2 == 1 {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, deferredFacetsTimeout)
+	defer cancel()
+	res, err := ix.countFacets(ctx, p.coll, p.q)
+	if err != nil {
+		return nil
+	}
+	return &facetEntry{coll: p.coll, q: p.q, gen: gen, counts: wholeCounts(res.Facets)}
+}
+
+// counting reports whether the counter has key's facets to count: a
+// search of the same words does not wait for them.
+func (c *facetCounter) counting(key string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.keys[key]
 }
 
 // stop ends the counter: the count under way is cancelled, those waiting

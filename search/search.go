@@ -327,7 +327,7 @@ func (ix *Index) runSearch(ctx context.Context, coll string, bq query.Query, sco
 		return out, nil
 	}
 	if plan.cached == nil && deferFrom > 0 {
-		if out.Total >= deferFrom {
+		if out.Total >= deferFrom || plan.wait != nil && ix.counter.counting(plan.key) {
 			// A count this large is not made in the request: others would
 			// queue behind it (facetcache.go, counter).
 			out.Facets, out.FacetsPending = map[string][]models.FacetCount{}, true
@@ -379,7 +379,7 @@ func (ix *Index) partialSearch(ctx context.Context, coll string, filters, parts,
 		if err != nil || all.Total == 0 {
 			return all, err
 		}
-		out.Facets = all.Facets // counted by that pass: not again below
+		out.Facets, out.FacetsPending = all.Facets, all.FacetsPending // counted (or deferred) by that pass: not again below
 		counts = partialCounts{gen: gen, total: all.Total, tiers: make([]int, len(parts)+1)}
 		for k := len(parts); k >= 1; k-- {
 			if counts.tiers[k], err = ix.count(ctx, tier(k)); err != nil {
@@ -390,7 +390,11 @@ func (ix *Index) partialSearch(ctx context.Context, coll string, filters, parts,
 	}
 	out.Total = counts.total
 	var err error
-	if out.Facets == nil {
+	switch d := ix.facetsDeferFrom(); {
+	case out.Facets != nil:
+	case d > 0 && out.Total >= d:
+		out.Facets, out.FacetsPending = ix.keptOrDeferred(coll, anyQ)
+	default:
 		if out.Facets, err = ix.facetsOf(ctx, coll, anyQ); err != nil {
 			return nil, err
 		}
