@@ -12,21 +12,8 @@ import (
 // languages and on a phone.
 func TestBrowserFacetsArriveOnTheirOwn(t *testing.T) {
 	a := startJourney(t, map[string]string{"SEARCH_FACETS_DEFER_FROM": "1"})
-	code, reg := a.call(t, "POST", "/api/v1/auth/register", "", map[string]any{"email": "ming@example.com", "password": "correct horse", "name": "李明", "role": "creator"})
-	if code != 201 {
-		t.Fatalf("register %d %v", code, reg)
-	}
-	if code, got := a.call(t, "POST", "/api/v1/talents", str(reg, "token"), map[string]any{
-		"name": "李明", "headline": "原画师 concept artist", "skills": []string{"原画", "插画", "Photoshop"}, "district": "nanshan",
-		"visibility": "public",
-	}); code != 201 {
-		t.Fatalf("profile %d %v", code, got)
-	}
-	code, reg = a.call(t, "POST", "/api/v1/auth/register", "", map[string]any{"email": "hr@studio.example", "password": "correct horse", "name": "HR", "role": "org"})
-	if code != 201 {
-		t.Fatalf("register org %d %v", code, reg)
-	}
-	org := str(reg, "token")
+	org := creatorAndOrg(t, a, map[string]any{"name": "李明", "headline": "原画师 concept artist", "skills": []string{"原画", "插画", "Photoshop"},
+		"district": "nanshan", "visibility": "public"})
 	b := newBrowser(t, a.base)
 	for _, c := range []struct {
 		lang, q, district string

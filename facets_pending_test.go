@@ -18,21 +18,7 @@ import (
 func TestFacetsPendingEndToEnd(t *testing.T) {
 	a := start(t, map[string]string{"ADDR": "127.0.0.1:0", "DATA_DIR": t.TempDir(), "SEARCH_FACETS_DEFER_FROM": "1"})
 	defer a.stop(t)
-	code, reg := a.call(t, "POST", "/api/v1/auth/register", "", map[string]any{"email": "ming@example.com", "password": "correct horse", "name": "李明", "role": "creator"})
-	if code != 201 {
-		t.Fatalf("register %d %v", code, reg)
-	}
-	creator := str(reg, "token")
-	if code, got := a.call(t, "POST", "/api/v1/talents", creator, map[string]any{
-		"name": "李明", "headline": "原画师", "skills": []string{"原画"}, "district": "nanshan", "visibility": "public",
-	}); code != 201 {
-		t.Fatalf("create profile %d %v", code, got)
-	}
-	code, reg = a.call(t, "POST", "/api/v1/auth/register", "", map[string]any{"email": "hr@studio.example", "password": "correct horse", "name": "HR", "role": "org"})
-	if code != 201 {
-		t.Fatalf("register org %d %v", code, reg)
-	}
-	org := str(reg, "token")
+	org := creatorAndOrg(t, a, map[string]any{"name": "李明", "headline": "原画师", "skills": []string{"原画"}, "district": "nanshan", "visibility": "public"})
 
 	code, got := a.call(t, "GET", "/api/v1/talents?q="+url.QueryEscape("原画"), org, nil)
 	if code != 200 || got["facets_pending"] != true || got["total"] != float64(1) || len(got["facets"].(map[string]any)) != 0 {
@@ -72,4 +58,22 @@ func TestFacetsPendingEndToEnd(t *testing.T) {
 			t.Errorf("%s page for %q: %d, no note %q", lang, q, res.StatusCode, want)
 		}
 	}
+}
+
+// creatorAndOrg registers a creator with the given profile and an
+// organisation's account, and returns the organisation's token.
+func creatorAndOrg(t *testing.T, a *instance, profile map[string]any) string {
+	t.Helper()
+	code, reg := a.call(t, "POST", "/api/v1/auth/register", "", map[string]any{"email": "ming@example.com", "password": "correct horse", "name": "李明", "role": "creator"})
+	if code != 201 {
+		t.Fatalf("register %d %v", code, reg)
+	}
+	if code, got := a.call(t, "POST", "/api/v1/talents", str(reg, "token"), profile); code != 201 {
+		t.Fatalf("create profile %d %v", code, got)
+	}
+	code, reg = a.call(t, "POST", "/api/v1/auth/register", "", map[string]any{"email": "hr@studio.example", "password": "correct horse", "name": "HR", "role": "org"})
+	if code != 201 {
+		t.Fatalf("register org %d %v", code, reg)
+	}
+	return str(reg, "token")
 }

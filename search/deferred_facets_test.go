@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"maps"
+	"sync"
 	"testing"
 
 	"github.com/szdc/talenthub/models"
@@ -33,14 +34,8 @@ func TestHugeSearchesCountTheirFacetsAside(t *testing.T) {
 	for i := 31; i <= 40; i++ {
 		put(i, "动画师", "luohu")
 	}
-	started, release := make(chan struct{}, 1), make(chan struct{})
-	ix.counter.hook = func() { started <- struct{}{}; <-release }
-	released := false
-	defer func() {
-		if !released {
-			close(release)
-		}
-	}()
+	started, release := holdCounts(ix)
+	defer release()
 	search := func(q string) *models.SearchPage {
 		t.Helper()
 		p, err := ix.SearchTalents(ctx, models.TalentSearch{Q: q, Visibility: []models.Visibility{models.VisibilityPublic},
@@ -87,8 +82,7 @@ func TestHugeSearchesCountTheirFacetsAside(t *testing.T) {
 	want[districts[1%3]]--
 	want["luohu"]++
 
-	close(release)
-	released = true
+	release()
 	ix.counter.settled()
 	p = search("原画")
 	if p.FacetsPending || !maps.Equal(districtsOf(p), want) {
@@ -106,6 +100,22 @@ func TestHugeSearchesCountTheirFacetsAside(t *testing.T) {
 	}
 }
 
+// holdCounts makes ix's background counter stop before each count until
+// release is called (any number of times): started receives as a count
+// begins. A failing test's deferred release lets the counter go.
+func holdCounts(ix *Index) (started <-chan struct{}, release func()) {
+	begun, held := make(chan struct{}, 1), make(chan struct{})
+	ix.counter.hook = func() {
+		select {
+		case begun <- struct{}{}:
+		default:
+		}
+		<-held
+	}
+	var once sync.Once
+	return begun, func() { once.Do(func() { close(held) }) }
+}
+
 // TestClosingDropsDeferredCounts: an index closed while counts wait
 // closes, and nothing counts after it.
 func TestClosingDropsDeferredCounts(t *testing.T) {
@@ -119,8 +129,7 @@ func TestClosingDropsDeferredCounts(t *testing.T) {
 			Visibility: models.VisibilityPublic, Version: 1}
 		ix.Observe(ctx, models.Change{Coll: models.CollTalents, ID: tl.ID, Version: 1, Doc: tl})
 	}
-	started, release := make(chan struct{}, 1), make(chan struct{})
-	ix.counter.hook = func() { started <- struct{}{}; <-release }
+	started, release := holdCounts(ix)
 	for _, q := range []string{"原画", "原画师", "原画 原画师"} {
 		p, err := ix.SearchTalents(ctx, models.TalentSearch{Q: q, Visibility: []models.Visibility{models.VisibilityPublic},
 			Page: models.Page{Page: 1, PerPage: 5}})
@@ -131,7 +140,7 @@ func TestClosingDropsDeferredCounts(t *testing.T) {
 	<-started
 	closed := make(chan error)
 	go func() { closed <- ix.Close() }()
-	close(release)
+	release()
 	if err := <-closed; err != nil {
 		t.Fatal(err)
 	}
@@ -162,14 +171,8 @@ func TestPartialSearchesDeferTheirFacetsToo(t *testing.T) {
 			Visibility: models.VisibilityPublic, Version: 1}
 		ix.Observe(ctx, models.Change{Coll: models.CollTalents, ID: tl.ID, Version: 1, Doc: tl})
 	}
-	started, release := make(chan struct{}, 1), make(chan struct{})
-	ix.counter.hook = func() { started <- struct{}{}; <-release }
-	released := false
-	defer func() {
-		if !released {
-			close(release)
-		}
-	}()
+	started, release := holdCounts(ix)
+	defer release()
 	search := func() *models.SearchPage {
 		t.Helper()
 		p, err := ix.SearchTalents(ctx, models.TalentSearch{Q: "原画 动画", Visibility: []models.Visibility{models.VisibilityPublic},
@@ -189,8 +192,7 @@ func TestPartialSearchesDeferTheirFacetsToo(t *testing.T) {
 	if p := search(); !p.FacetsPending || len(p.Facets) != 0 {
 		t.Fatalf("again while counting: pending %v, facets %v", p.FacetsPending, p.Facets)
 	}
-	close(release)
-	released = true
+	release()
 	ix.counter.settled()
 	p := search()
 	got := map[string]int{}

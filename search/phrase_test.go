@@ -36,22 +36,14 @@ func TestQuotedPhrasesAreLiteral(t *testing.T) {
 		`"concept art"`:          {8},
 		`"Interaction Designer"`: {2},
 	} {
-		page, err := ix.SearchTalents(context.Background(), models.TalentSearch{Q: q, Visibility: []models.Visibility{models.VisibilityPublic},
-			Page: models.Page{Page: 1, PerPage: 20}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got []string
-		for _, h := range page.Hits {
-			got = append(got, h.ID)
-		}
+		got, partial := publicHits(t, ix, q, 20)
 		slices.Sort(got)
 		var w []string
 		for _, n := range want {
 			w = append(w, hex24(n))
 		}
-		if page.Partial || !slices.Equal(got, w) {
-			t.Errorf("%s found %v (partial %v), want %v", q, got, page.Partial, w)
+		if partial || !slices.Equal(got, w) {
+			t.Errorf("%s found %v (partial %v), want %v", q, got, partial, w)
 		}
 	}
 }

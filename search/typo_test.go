@@ -29,21 +29,29 @@ func namesIndex(t *testing.T) (*Index, func(q string) []string) {
 	}
 	find := func(q string) []string {
 		t.Helper()
-		page, err := ix.SearchTalents(context.Background(), models.TalentSearch{Q: q, Visibility: []models.Visibility{models.VisibilityPublic},
-			Page: models.Page{Page: 1, PerPage: 10}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var out []string
-		for _, h := range page.Hits {
-			out = append(out, h.ID)
-		}
-		if page.Partial {
+		ids, partial := publicHits(t, ix, q, 10)
+		if partial {
 			return nil // what matched only some words is not what was asked
 		}
-		return out
+		return ids
 	}
 	return ix, find
+}
+
+// publicHits is the ids of the first page of public profiles that q finds,
+// in rank order, and whether the search was partial.
+func publicHits(t testing.TB, ix *Index, q string, perPage int) ([]string, bool) {
+	t.Helper()
+	page, err := ix.SearchTalents(context.Background(), models.TalentSearch{Q: q, Visibility: []models.Visibility{models.VisibilityPublic},
+		Page: models.Page{Page: 1, PerPage: perPage}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, h := range page.Hits {
+		out = append(out, h.ID)
+	}
+	return out, page.Partial
 }
 
 func TestNamesByPinyin(t *testing.T) {
@@ -133,18 +141,10 @@ func TestTypoCorrectedTowardsWhatTheQueryFinds(t *testing.T) {
 		"bronze castr": {hex24(2)}, // but the whole query finds Castro, not a caster
 		"Untiy":        {hex24(5)}, // two letters swapped, towards a term, not until
 	} {
-		page, err := ix.SearchTalents(context.Background(), models.TalentSearch{Q: q, Visibility: []models.Visibility{models.VisibilityPublic},
-			Page: models.Page{Page: 1, PerPage: 10}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got []string
-		for _, h := range page.Hits {
-			got = append(got, h.ID)
-		}
+		got, partial := publicHits(t, ix, q, 10)
 		slices.Sort(got)
-		if page.Partial || !slices.Equal(got, want) {
-			t.Errorf("%q found %v (partial %v), want %v", q, got, page.Partial, want)
+		if partial || !slices.Equal(got, want) {
+			t.Errorf("%q found %v (partial %v), want %v", q, got, partial, want)
 		}
 	}
 }
