@@ -278,22 +278,35 @@ func (c *facetCache) peek(key string, gen uint64) map[string][]models.FacetCount
 	return nil
 }
 
-// facetsOf is the facets of q alone (no page): cached, counted, or waited
-// for.
-func (ix *Index) facetsOf(ctx context.Context, coll string, q query.Query) (map[string][]models.FacetCount, error) {
-	p := ix.planFacets(coll, q)
+// facets finishes p for a search of total matches: the kept facets; none
+// and pending, their count handed to the counter, when they are too many
+// to count in the request; otherwise the facets res counted (counted: the
+// search's own request asked for them) or a count of their own, or those
+// of the search that counts them. res is the search's own result, or an
+// empty one for a search that has none (it must not be nil: done takes a
+// nil one for a failed search).
+func (p *facetPlan) facets(ctx context.Context, res *bleve.SearchResult, counted bool, total int) (map[string][]models.FacetCount, bool, error) {
+	ix := p.ix
 	if p.cached != nil {
-		return p.cached, nil
+		return p.cached, false, nil
 	}
-	if !p.computes() {
-		return p.done(ctx, &bleve.SearchResult{}) // waits for the one counting
+	if d := ix.facetsDeferFrom(); d > 0 && (total >= d || p.wait != nil && ix.counter.counting(p.key)) {
+		// A count this large is not made in the request: others would
+		// queue behind it. Nor is a search of words whose count the
+		// counter holds kept waiting for it (a write may have made it
+		// small since).
+		ix.deferFacets(p)
+		return map[string][]models.FacetCount{}, true, nil
 	}
-	res, err := ix.countFacets(ctx, coll, q)
-	if err != nil {
-		_, _ = p.done(ctx, nil)
-		return nil, err
+	if p.computes() && !counted {
+		var err error
+		if res, err = ix.countFacets(ctx, p.coll, p.q); err != nil {
+			_, _ = p.done(ctx, nil)
+			return nil, false, err
+		}
 	}
-	return p.done(ctx, res)
+	f, err := p.done(ctx, res)
+	return f, false, err
 }
 
 // defaultFacetsDeferFrom is where a search's facets are no longer counted
@@ -326,7 +339,7 @@ func (ix *Index) facetsDeferFrom() int {
 type facetCounter struct {
 	mu      sync.Mutex
 	jobs    []*facetPlan
-	keys    map[string]bool // of the jobs waiting or under way
+	current string // the key of the count under way
 	running bool
 	closed  bool
 	cancel  context.CancelFunc
@@ -358,10 +371,6 @@ func (ix *Index) deferFacets(p *facetPlan) {
 		return
 	}
 	c.jobs = append(c.jobs, p)
-	if c.keys == nil {
-		c.keys = map[string]bool{}
-	}
-	c.keys[p.key] = true
 	ix.facetCache.mu.Lock()
 	ix.facetCache.stats.Deferred++
 	ix.facetCache.mu.Unlock()
@@ -376,17 +385,6 @@ func (ix *Index) deferFacets(p *facetPlan) {
 	c.mu.Unlock()
 }
 
-// keptOrDeferred is the kept facets of q, or none and true with their count
-// deferred (by this search if nobody counts them yet).
-func (ix *Index) keptOrDeferred(coll string, q query.Query) (map[string][]models.FacetCount, bool) {
-	p := ix.planFacets(coll, q)
-	if p.cached != nil {
-		return p.cached, false
-	}
-	ix.deferFacets(p)
-	return map[string][]models.FacetCount{}, true
-}
-
 // countDeferred counts the waiting facets until none is left.
 func (ix *Index) countDeferred() {
 	c := &ix.counter
@@ -397,12 +395,12 @@ func (ix *Index) countDeferred() {
 			for _, p := range c.jobs {
 				ix.land(p.key, nil)
 			}
-			c.jobs, c.keys, c.running = nil, nil, false
+			c.jobs, c.running = nil, false
 			c.mu.Unlock()
 			return
 		}
 		p := c.jobs[0]
-		c.jobs = c.jobs[1:]
+		c.jobs, c.current = c.jobs[1:], p.key
 		hook, ctx := c.hook, c.ctx
 		c.mu.Unlock()
 		if hook != nil {
@@ -410,7 +408,7 @@ func (ix *Index) countDeferred() {
 		}
 		e := ix.countAside(ctx, p)
 		c.mu.Lock()
-		delete(c.keys, p.key)
+		c.current = ""
 		c.mu.Unlock()
 		ix.land(p.key, e)
 	}
@@ -438,7 +436,7 @@ func (ix *Index) countAside(ctx context.Context, p *facetPlan) *facetEntry {
 func (c *facetCounter) counting(key string) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.keys[key]
+	return key == c.current || slices.ContainsFunc(c.jobs, func(p *facetPlan) bool { return p.key == key })
 }
 
 // stop ends the counter: the count under way is cancelled, those waiting

@@ -297,10 +297,12 @@ func (ix *Index) runSearch(ctx context.Context, coll string, bq query.Query, sco
 		req.Score = bleve.ScoreNone
 	}
 	var plan *facetPlan
-	deferFrom := ix.facetsDeferFrom()
+	counted := false // the request counts the facets
 	if browseScopes == nil {
 		plan = ix.planFacets(coll, bq)
-		if plan.computes() && deferFrom == 0 {
+		// Where large counts are deferred, the count waits for the
+		// page's total (facetPlan.facets).
+		if counted = plan.computes() && ix.facetsDeferFrom() == 0; counted {
 			addFacets(req, coll)
 		}
 	}
@@ -326,22 +328,7 @@ func (ix *Index) runSearch(ctx context.Context, coll string, bq query.Query, sco
 		ix.commitMu.RUnlock()
 		return out, nil
 	}
-	if plan.cached == nil && deferFrom > 0 {
-		if out.Total >= deferFrom || plan.wait != nil && ix.counter.counting(plan.key) {
-			// A count this large is not made in the request: others would
-			// queue behind it (facetcache.go, counter).
-			out.Facets, out.FacetsPending = map[string][]models.FacetCount{}, true
-			ix.deferFacets(plan)
-			return out, nil
-		}
-		if plan.computes() {
-			if res, err = ix.countFacets(ctx, coll, plan.q); err != nil {
-				_, _ = plan.done(ctx, nil)
-				return nil, err
-			}
-		}
-	}
-	if out.Facets, err = plan.done(ctx, res); err != nil {
+	if out.Facets, out.FacetsPending, err = plan.facets(ctx, res, counted, out.Total); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -390,12 +377,9 @@ func (ix *Index) partialSearch(ctx context.Context, coll string, filters, parts,
 	}
 	out.Total = counts.total
 	var err error
-	switch d := ix.facetsDeferFrom(); {
-	case out.Facets != nil:
-	case d > 0 && out.Total >= d:
-		out.Facets, out.FacetsPending = ix.keptOrDeferred(coll, anyQ)
-	default:
-		if out.Facets, err = ix.facetsOf(ctx, coll, anyQ); err != nil {
+	if out.Facets == nil {
+		out.Facets, out.FacetsPending, err = ix.planFacets(coll, anyQ).facets(ctx, &bleve.SearchResult{}, false, out.Total)
+		if err != nil {
 			return nil, err
 		}
 	}
