@@ -434,14 +434,11 @@ const maxCollations = 8
 
 // collate marks the candidates for words[i] with which the query's words
 // all match one document of coll, as a spelling corrector checks its
-// correction against the texts before it offers it.
+// correction against the texts before it offers it. It orders cands by
+// frequency, the most frequent first.
 func (ix *Index) collate(coll string, words []string, i int, cands []typoCandidate) error {
-	order := make([]int, len(cands))
-	for k := range order {
-		order[k] = k
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(cands[b].n, cands[a].n) })
-	for _, k := range order[:min(len(order), maxCollations)] {
+	slices.SortStableFunc(cands, func(a, b typoCandidate) int { return cmp.Compare(b.n, a.n) })
+	for k := range cands[:min(len(cands), maxCollations)] {
 		try := slices.Clone(words)
 		try[i] = cands[k].term
 		cs, _, err := ix.conceptsOf(strings.Join(try, " "))
