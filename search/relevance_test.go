@@ -425,8 +425,7 @@ type relResult struct {
 func (r relResult) get(class, part string) tally { return r.by[[2]string{class, part}].mean() }
 
 // evaluate runs every query and tallies the measures.
-func evaluate(t *testing.T, a Analysis, queries []relQuery) relResult {
-	ix, back := relevanceIndex(t, a)
+func evaluate(t *testing.T, ix *Index, back map[string]string, queries []relQuery) relResult {
 	r := relResult{by: map[[2]string]tally{}}
 	for _, q := range queries {
 		page, err := ix.SearchTalents(context.Background(), q.search())
@@ -507,7 +506,8 @@ func TestRelevance(t *testing.T) {
 		t.FailNow()
 	}
 	for _, a := range []Analysis{AnalysisWords, AnalysisBigrams} {
-		r := evaluate(t, a, queries)
+		ix, back := relevanceIndex(t, a)
+		r := evaluate(t, ix, back, queries)
 		var b strings.Builder
 		fmt.Fprintf(&b, "%s: %d profiles, %d queries\n", a, len(profiles), len(queries))
 		fmt.Fprintf(&b, "    %-13s %-8s %s\n", "all", "", r.get("", ""))
@@ -523,7 +523,7 @@ func TestRelevance(t *testing.T) {
 				fmt.Fprintf(&b, "    %-13s %-8s %s\n", c, label, r.get(c, part))
 			}
 		}
-		rf := evaluate(t, a, fresh)
+		rf := evaluate(t, ix, back, fresh)
 		fmt.Fprintf(&b, "    %-13s %-8s %s\n", "all", "fresh", rf.get("", ""))
 		for _, c := range relClasses {
 			fmt.Fprintf(&b, "    %-13s %-8s %s\n", c, "fresh", rf.get(c, ""))
