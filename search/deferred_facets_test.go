@@ -4,7 +4,9 @@ import (
 	"context"
 	"maps"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/szdc/talenthub/models"
 )
@@ -34,7 +36,7 @@ func TestHugeSearchesCountTheirFacetsAside(t *testing.T) {
 	for i := 31; i <= 40; i++ {
 		put(i, "动画师", "luohu")
 	}
-	started, release := holdCounts(ix)
+	started, release, _ := holdCounts(ix)
 	defer release()
 	search := func(q string) *models.SearchPage {
 		t.Helper()
@@ -102,22 +104,26 @@ func TestHugeSearchesCountTheirFacetsAside(t *testing.T) {
 
 // holdCounts makes ix's background counter stop before each count until
 // release is called (any number of times): started receives as a count
-// begins. A failing test's deferred release lets the counter go.
-func holdCounts(ix *Index) (started <-chan struct{}, release func()) {
-	begun, held := make(chan struct{}, 1), make(chan struct{})
+// begins, and begun says how many have. A failing test's deferred release
+// lets the counter go.
+func holdCounts(ix *Index) (started <-chan struct{}, release func(), begun *atomic.Int32) {
+	ch, held := make(chan struct{}, 1), make(chan struct{})
+	begun = new(atomic.Int32)
 	ix.counter.hook = func() {
+		begun.Add(1)
 		select {
-		case begun <- struct{}{}:
+		case ch <- struct{}{}:
 		default:
 		}
 		<-held
 	}
 	var once sync.Once
-	return begun, func() { once.Do(func() { close(held) }) }
+	return ch, func() { once.Do(func() { close(held) }) }, begun
 }
 
-// TestClosingDropsDeferredCounts: an index closed while counts wait
-// closes, and nothing counts after it.
+// TestClosingDropsDeferredCounts: an index closed while one count runs
+// and two wait closes; the two are never begun, and no search's key is
+// left waiting for a count.
 func TestClosingDropsDeferredCounts(t *testing.T) {
 	ctx := context.Background()
 	ix, err := Open(ctx, Options{FacetsDeferFrom: 2})
@@ -125,84 +131,48 @@ func TestClosingDropsDeferredCounts(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := 1; i <= 5; i++ {
-		tl := &models.Talent{ID: hex24(i), OwnerID: hex24(i), Name: "P", Headline: "原画师", District: "nanshan",
+		tl := &models.Talent{ID: hex24(i), OwnerID: hex24(i), Name: "P", Headline: "原画师 动画师 插画师", District: "nanshan",
 			Visibility: models.VisibilityPublic, Version: 1}
 		ix.Observe(ctx, models.Change{Coll: models.CollTalents, ID: tl.ID, Version: 1, Doc: tl})
 	}
-	started, release := holdCounts(ix)
-	for _, q := range []string{"原画", "原画师", "原画 原画师"} {
+	started, release, begun := holdCounts(ix)
+	defer release()
+	for _, q := range []string{"原画", "动画", "插画"} {
 		p, err := ix.SearchTalents(ctx, models.TalentSearch{Q: q, Visibility: []models.Visibility{models.VisibilityPublic},
 			Page: models.Page{Page: 1, PerPage: 5}})
 		if err != nil || !p.FacetsPending {
 			t.Fatalf("%q: %v, pending %v", q, err, p != nil && p.FacetsPending)
 		}
 	}
+	if st := ix.FacetCacheStats(); st.Deferred != 3 {
+		t.Fatalf("%d counts deferred, want 3", st.Deferred)
+	}
 	<-started
 	closed := make(chan error)
 	go func() { closed <- ix.Close() }()
+	for { // until Close has stopped the counter (a guard, not a time limit)
+		ix.counter.mu.Lock()
+		stopped := ix.counter.closed
+		ix.counter.mu.Unlock()
+		if stopped {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
 	release()
 	if err := <-closed; err != nil {
 		t.Fatal(err)
 	}
+	if n := begun.Load(); n != 1 {
+		t.Fatalf("%d counts begun, want only the one under way at close", n)
+	}
 	ix.counter.mu.Lock()
-	defer ix.counter.mu.Unlock()
-	if len(ix.counter.jobs) != 0 || ix.counter.running {
-		t.Fatalf("after close: %d counts waiting, running %v", len(ix.counter.jobs), ix.counter.running)
-	}
-}
-
-// TestPartialSearchesDeferTheirFacetsToo: a search that no document
-// matches in full answers with the documents matching some of its words;
-// when they are many its facets are deferred as well, say so each time
-// until counted (the second time from the kept sizes of the first), and are
-// exact once counted.
-func TestPartialSearchesDeferTheirFacetsToo(t *testing.T) {
-	ctx := context.Background()
-	ix := memIndex(t)
-	ix.opts.FacetsDeferFrom = 20
-	want := map[string]int{}
-	for i := 1; i <= 40; i++ {
-		headline, district := "原画师", []string{"nanshan", "futian"}[i%2]
-		if i > 30 {
-			headline, district = "动画师", "luohu"
-		}
-		want[district]++
-		tl := &models.Talent{ID: hex24(i), OwnerID: hex24(i), Name: "P", Headline: headline, District: district,
-			Visibility: models.VisibilityPublic, Version: 1}
-		ix.Observe(ctx, models.Change{Coll: models.CollTalents, ID: tl.ID, Version: 1, Doc: tl})
-	}
-	started, release := holdCounts(ix)
-	defer release()
-	search := func() *models.SearchPage {
-		t.Helper()
-		p, err := ix.SearchTalents(ctx, models.TalentSearch{Q: "原画 动画", Visibility: []models.Visibility{models.VisibilityPublic},
-			Page: models.Page{Page: 1, PerPage: 5}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !p.Partial || p.Total != 40 || len(p.Hits) != 5 {
-			t.Fatalf("partial %v, total %d, %d hits; want partial, 40, 5", p.Partial, p.Total, len(p.Hits))
-		}
-		return p
-	}
-	if p := search(); !p.FacetsPending || len(p.Facets) != 0 {
-		t.Fatalf("first: pending %v, facets %v", p.FacetsPending, p.Facets)
-	}
-	<-started
-	if p := search(); !p.FacetsPending || len(p.Facets) != 0 {
-		t.Fatalf("again while counting: pending %v, facets %v", p.FacetsPending, p.Facets)
-	}
-	release()
-	ix.counter.settled()
-	p := search()
-	got := map[string]int{}
-	for _, c := range p.Facets["district"] {
-		got[c.Key] = c.Count
-	}
-	if p.FacetsPending || !maps.Equal(got, want) {
-		t.Fatalf("after the count: pending %v, districts %v, want %v", p.FacetsPending, got, want)
-	}
-	if st := ix.FacetCacheStats(); st.Deferred != 1 {
-		t.Fatalf("%d counts deferred, want 1", st.Deferred)
+	waiting, running := len(ix.counter.jobs), ix.counter.running
+	ix.counter.mu.Unlock()
+	ix.facetCache.mu.Lock()
+	flights := len(ix.facetCache.flights)
+	ix.facetCache.mu.Unlock()
+	if waiting != 0 || running || flights != 0 {
+		t.Fatalf("after close: %d counts waiting, running %v, %d keys waiting for a count", waiting, running, flights)
 	}
 }
