@@ -534,7 +534,7 @@ func (ix *Index) buildQuery(q models.ListQuery) (query.Query, error) {
 		if err != nil {
 			return nil, err
 		}
-		tq, nq, err := ix.textQuery(q.Coll, parsed)
+		tq, nq, err := ix.textQuery(q.Coll, parsed, nil)
 		if err != nil {
 			return nil, err
 		}

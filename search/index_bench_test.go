@@ -86,7 +86,7 @@ func BenchmarkExactTotals(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	tq, _, err := ix.textQuery(models.CollTalents, p)
+	tq, _, err := ix.textQuery(models.CollTalents, p, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

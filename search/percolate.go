@@ -73,7 +73,7 @@ func (p *Percolator) build(kind, raw string) (query.Query, error) {
 		if err != nil {
 			return nil, err
 		}
-		tq, nq, err := p.ix.textQuery(coll, parsed)
+		tq, nq, err := p.ix.textQuery(coll, parsed, nil)
 		if err != nil {
 			return nil, err
 		}

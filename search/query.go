@@ -314,7 +314,12 @@ const typoMinLetters = 5
 // synonyms like any other (voise actor finds 配音演员). Never Chinese: one
 // character off is another word. A word that some text holds is taken as
 // meant.
-func (ix *Index) corrected(coll string, words []string) ([]string, error) {
+//
+// Only the texts in seen count (nil: all of coll): a word held only by
+// profiles the caller may not see is corrected like one nobody wrote, and
+// a candidate is weighed by the visible texts that hold it, so that no
+// correction tells whether a hidden profile holds a word.
+func (ix *Index) corrected(coll string, words []string, seen query.Query) ([]string, error) {
 	if _, ok := fields[coll][rawField]; !ok {
 		return words, nil
 	}
@@ -339,17 +344,40 @@ func (ix *Index) corrected(coll string, words []string) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
+		// held counts the documents in seen with term in field; the
+		// term dictionary answers first, and nothing is searched for a
+		// term no document holds.
+		held := func(field, term string, all bool) (uint64, error) {
+			n, err := docCount(r, field, term)
+			if err != nil || n == 0 || seen == nil {
+				return n, err
+			}
+			q := query.NewConjunctionQuery([]query.Query{seen, termQuery(field, term)})
+			if !all {
+				ok, err := ix.exists(context.Background(), q)
+				if ok {
+					return 1, err
+				}
+				return 0, err
+			}
+			c, err := ix.count(context.Background(), q)
+			return uint64(c), err
+		}
 		known := false
 		for _, c := range cs {
-			n, err := docCount(r, "text", c.term)
+			if len(c.typed) > 0 {
+				known = true
+				break
+			}
+			n, err := held("text", c.term, false)
 			if err != nil {
 				return nil, err
 			}
-			known = known || n > 0 || len(c.typed) > 0
+			known = known || n > 0
 		}
 		if coll == models.CollTalents && !known {
 			// The pinyin of a name is not a misspelling.
-			n, err := docCount(r, pinyinField, lw)
+			n, err := held(pinyinField, lw, false)
 			if err != nil {
 				return nil, err
 			}
@@ -369,7 +397,7 @@ func (ix *Index) corrected(coll string, words []string) ([]string, error) {
 			if slices.ContainsFunc(cands, func(c typoCandidate) bool { return c.term == term }) {
 				return nil
 			}
-			n, err := docCount(r, rawField, term)
+			n, err := held(rawField, term, true)
 			if err != nil || n == 0 {
 				return err
 			}
@@ -395,7 +423,7 @@ func (ix *Index) corrected(coll string, words []string) ([]string, error) {
 			}
 		}
 		if len(cands) > 1 && len(words) > 1 {
-			if err := ix.collate(coll, out, i, cands); err != nil {
+			if err := ix.collate(coll, seen, out, i, cands); err != nil {
 				return nil, err
 			}
 		}
@@ -435,8 +463,9 @@ const maxCollations = 8
 // collate marks the candidates for words[i] with which the query's words
 // all match one document of coll, as a spelling corrector checks its
 // correction against the texts before it offers it. It orders cands by
-// frequency, the most frequent first.
-func (ix *Index) collate(coll string, words []string, i int, cands []typoCandidate) error {
+// frequency, the most frequent first. Only documents in seen count (nil:
+// all of coll).
+func (ix *Index) collate(coll string, seen query.Query, words []string, i int, cands []typoCandidate) error {
 	slices.SortStableFunc(cands, func(a, b typoCandidate) int { return cmp.Compare(b.n, a.n) })
 	for k := range cands[:min(len(cands), maxCollations)] {
 		try := slices.Clone(words)
@@ -445,15 +474,19 @@ func (ix *Index) collate(coll string, words []string, i int, cands []typoCandida
 		if err != nil {
 			return err
 		}
-		must := []query.Query{termQuery(typeField, coll)}
+		scope := seen
+		if scope == nil {
+			scope = termQuery(typeField, coll)
+		}
+		must := []query.Query{scope}
 		for _, c := range cs {
 			must = append(must, anyField(coll, c.term))
 		}
-		n, err := ix.count(context.Background(), query.NewConjunctionQuery(must))
+		found, err := ix.exists(context.Background(), query.NewConjunctionQuery(must))
 		if err != nil {
 			return err
 		}
-		cands[k].collates = n > 0
+		cands[k].collates = found
 	}
 	return nil
 }
@@ -686,8 +719,8 @@ func boosted(q query.Query, b float64) query.Query {
 
 // textQuery builds the query of parsed text on coll: what must match, and
 // what must not.
-func (ix *Index) textQuery(coll string, p Parsed) (query.Query, []query.Query, error) {
-	must, not, err := ix.textParts(coll, p)
+func (ix *Index) textQuery(coll string, p Parsed, seen query.Query) (query.Query, []query.Query, error) {
+	must, not, err := ix.textParts(coll, p, seen)
 	if err != nil || len(must) == 0 {
 		return nil, not, err
 	}
@@ -698,7 +731,7 @@ func (ix *Index) textQuery(coll string, p Parsed) (query.Query, []query.Query, e
 // all match: each word's fine concepts, each phrase as written.
 func (ix *Index) partialParts(coll string, p Parsed) ([]query.Query, error) {
 	if ix.opts.Analysis == AnalysisBigrams {
-		must, _, err := ix.textParts(coll, p)
+		must, _, err := ix.textParts(coll, p, nil)
 		return must, err
 	}
 	var parts []query.Query
@@ -712,7 +745,7 @@ func (ix *Index) partialParts(coll string, p Parsed) ([]query.Query, error) {
 		}
 	}
 	for _, ph := range p.Phrases {
-		must, _, err := ix.textParts(coll, Parsed{Phrases: []string{ph}})
+		must, _, err := ix.textParts(coll, Parsed{Phrases: []string{ph}}, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -727,7 +760,8 @@ func (ix *Index) partialParts(coll string, p Parsed) ([]query.Query, error) {
 // textParts builds the parts of parsed text on coll, each of which must
 // match (a word's concept, a phrase), and what must not match. A search
 // whose parts do not all match anything falls back on fewer (partial).
-func (ix *Index) textParts(coll string, p Parsed) ([]query.Query, []query.Query, error) {
+// seen is what the caller may see of coll (nil: all), for corrected.
+func (ix *Index) textParts(coll string, p Parsed, seen query.Query) ([]query.Query, []query.Query, error) {
 	if len(textFields[coll]) == 0 {
 		return nil, nil, fmt.Errorf("search: %s has no free text", coll)
 	}
@@ -741,7 +775,7 @@ func (ix *Index) textParts(coll string, p Parsed) ([]query.Query, []query.Query,
 	} else if len(p.Words) > 0 {
 		// The words are analysed together, so that a synonym of several
 		// words ("motion capture") is one concept.
-		typed, err := ix.corrected(coll, p.Words)
+		typed, err := ix.corrected(coll, p.Words, seen)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -47,7 +47,7 @@ func TestTooComplexQueryIsRefused(t *testing.T) {
 	if err != nil {
 		t.Fatalf("within the parse limits, refused: %v", err)
 	}
-	if _, _, err := ix.textQuery(models.CollTalents, p); !models.IsCode(err, models.CodeBadRequest) || !strings.Contains(err.Error(), "too complex") {
+	if _, _, err := ix.textQuery(models.CollTalents, p, nil); !models.IsCode(err, models.CodeBadRequest) || !strings.Contains(err.Error(), "too complex") {
 		t.Fatalf("a query of 66 terms: %v", err)
 	}
 	if _, err := ix.SearchTalents(context.Background(), models.TalentSearch{Q: q, Visibility: []models.Visibility{models.VisibilityPublic}}); !models.IsCode(err, models.CodeBadRequest) {

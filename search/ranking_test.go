@@ -168,7 +168,7 @@ func TestProjectScopeWeighsNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	parts, _, err := ix.textParts(models.CollProjects, p)
+	parts, _, err := ix.textParts(models.CollProjects, p, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

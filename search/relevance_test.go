@@ -609,7 +609,7 @@ func TestLeanQueriesFindAndScoreTheSame(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			parts, _, err := ix.textParts(models.CollTalents, lq)
+			parts, _, err := ix.textParts(models.CollTalents, lq, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

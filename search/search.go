@@ -133,7 +133,7 @@ func (ix *Index) SearchTalents(ctx context.Context, q models.TalentSearch) (*mod
 	if browse {
 		scopes = vis
 	}
-	return ix.search(ctx, models.CollTalents, q.Q, must, sortBy, q.Page, scopes)
+	return ix.search(ctx, models.CollTalents, q.Q, must[0], must, sortBy, q.Page, scopes)
 }
 
 // SearchProjects implements models.Searcher.
@@ -159,7 +159,7 @@ func (ix *Index) SearchProjects(ctx context.Context, q models.ProjectSearch) (*m
 	if browse {
 		scopes = []string{""}
 	}
-	return ix.search(ctx, models.CollProjects, q.Q, must, sortBy, q.Page, scopes)
+	return ix.search(ctx, models.CollProjects, q.Q, nil, must, sortBy, q.Page, scopes)
 }
 
 func badSort(allowed string) error {
@@ -186,7 +186,11 @@ func checkPage(page models.Page, what, advice string) (models.Page, error) {
 // counts; other searches from Bleve, cached until the index changes. When
 // no document has every word and phrase asked, it answers the documents
 // with the most of them instead, marked partial.
-func (ix *Index) search(ctx context.Context, coll, text string, filters []query.Query, sortBy []string, page models.Page, browseScopes []string) (*models.SearchPage, error) {
+//
+// seen is what the caller may see of coll (nil: all of it); a misspelling
+// is corrected towards words of those documents only, so that a correction
+// never tells of a text the caller cannot read.
+func (ix *Index) search(ctx context.Context, coll, text string, seen query.Query, filters []query.Query, sortBy []string, page models.Page, browseScopes []string) (*models.SearchPage, error) {
 	start := time.Now()
 	page, err := checkPage(page, "results", "narrow the search")
 	if err != nil {
@@ -200,7 +204,7 @@ func (ix *Index) search(ctx context.Context, coll, text string, filters []query.
 			return nil, err
 		}
 		var parts []query.Query
-		if parts, not, err = ix.textParts(coll, parsed); err != nil {
+		if parts, not, err = ix.textParts(coll, parsed, seen); err != nil {
 			return nil, err
 		}
 		if len(parts) > 0 {
@@ -556,6 +560,18 @@ func windowPage(hits blevesearch.DocumentMatchCollection, at, size int, first, l
 		return cmp.Or(cmp.Compare(b.Score, a.Score), strings.Compare(a.ID, b.ID))
 	})
 	return seg[at-lo : min(at-lo+size, len(seg))], true
+}
+
+// exists says whether any document matches q: Bleve stops at the first
+// when nothing is scored and one hit is asked.
+func (ix *Index) exists(ctx context.Context, q query.Query) (bool, error) {
+	req := bleve.NewSearchRequestOptions(lean(q), 1, 0, false)
+	req.Score = bleve.ScoreNone
+	res, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return false, fmt.Errorf("search: %w", err)
+	}
+	return len(res.Hits) > 0, nil
 }
 
 // count is how many documents match q.

@@ -57,7 +57,7 @@ func (ix *Index) SearchTeams(ctx context.Context, q models.TeamSearch) (*models.
 		// Every team: the kept counts are its facets.
 		scopes = []string{""}
 	}
-	return ix.search(ctx, models.CollTeams, q.Q, must, sortBy, q.Page, scopes)
+	return ix.search(ctx, models.CollTeams, q.Q, nil, must, sortBy, q.Page, scopes)
 }
 
 // Limits of the words a match takes from a call's or a team's text: a

@@ -148,3 +148,50 @@ func TestTypoCorrectedTowardsWhatTheQueryFinds(t *testing.T) {
 		}
 	}
 }
+
+// TestTypoCorrectionsTellNothingOfHiddenProfiles: a misspelling is
+// corrected against the profiles the caller may see, so that what a
+// query finds never depends on a profile it cannot find. A word that only
+// hidden profiles hold is corrected as if nobody wrote it, and a candidate
+// that only hidden profiles hold is no candidate, however many hold it.
+func TestTypoCorrectionsTellNothingOfHiddenProfiles(t *testing.T) {
+	ix := memIndex(t)
+	add := func(n int, name, headline string, vis models.Visibility) {
+		tl := &models.Talent{ID: hex24(n), OwnerID: hex24(n), Name: name, Headline: headline, Visibility: vis, Version: 1}
+		ix.Observe(context.Background(), models.Change{Coll: models.CollTalents, ID: tl.ID, Version: 1, Doc: tl})
+	}
+	add(1, "Rosa Lind", "choir singer", models.VisibilityPublic)
+	add(2, "Ivo Kern", "plume maker", models.VisibilityPublic)
+	queries := []string{"signer", "plumer", "choir signer"}
+	before := map[string][]string{}
+	for _, q := range queries {
+		before[q], _ = publicHits(t, ix, q, 10)
+	}
+	if !slices.Equal(before["signer"], []string{hex24(1)}) || !slices.Equal(before["plumer"], []string{hex24(2)}) {
+		t.Fatalf("without hidden profiles: signer found %v, plumer %v; want the singer and the plume maker", before["signer"], before["plumer"])
+	}
+	add(3, "Ola Berg", "contract signer", models.VisibilityPrivate) // signer: held, but hidden
+	add(4, "Tom Holm", "plumber", models.VisibilityOrgs)            // plumber: more frequent than plume,
+	add(5, "Eva Wolf", "plumber", models.VisibilityPrivate)         // but seen by organisations at most
+	for _, q := range queries {
+		if got, _ := publicHits(t, ix, q, 10); !slices.Equal(got, before[q]) {
+			t.Errorf("%q found %v for the public once hidden profiles held its words, %v before", q, got, before[q])
+		}
+	}
+	// Those who may see them are given the words as the hidden texts hold them.
+	all := []models.Visibility{models.VisibilityPublic, models.VisibilityOrgs, models.VisibilityPrivate}
+	for q, want := range map[string][]string{"signer": {hex24(3)}, "plumer": {hex24(4), hex24(5)}} {
+		page, err := ix.SearchTalents(context.Background(), models.TalentSearch{Q: q, Visibility: all, Page: models.Page{Page: 1, PerPage: 10}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, h := range page.Hits {
+			got = append(got, h.ID)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			t.Errorf("%q found %v for a caller who sees every profile, want %v", q, got, want)
+		}
+	}
+}

@@ -62,6 +62,7 @@ func main() {
 	only := flag.String("only", "", "run only the queries whose class contains this text")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the timed searches to this file")
 	cold := flag.Bool("cold", false, "forget the kept facets before each timed search, so that each counts its own")
+	as := flag.String("as", "bureau", "whose profile searches: bureau (every profile), org (public and organisations') or public")
 	flag.Parse()
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
@@ -82,7 +83,15 @@ func main() {
 		os.Exit(1)
 	}
 	defer ix.Close()
-	vis := []models.Visibility{models.VisibilityPublic, models.VisibilityOrgs, models.VisibilityPrivate}
+	vis, ok := map[string][]models.Visibility{
+		"bureau": {models.VisibilityPublic, models.VisibilityOrgs, models.VisibilityPrivate},
+		"org":    {models.VisibilityPublic, models.VisibilityOrgs},
+		"public": {models.VisibilityPublic},
+	}[*as]
+	if !ok {
+		fmt.Fprintln(os.Stderr, "-as must be bureau, org or public")
+		os.Exit(2)
+	}
 	fmt.Println("| class | query | matches | p50 | p99 | max |")
 	fmt.Println("| --- | --- | --- | --- | --- | --- |")
 	for _, c := range classes {
