@@ -85,6 +85,12 @@ type config struct {
 	AdmitSignIns  int           `env:"ADMIT_SIGNINS" envDefault:"2"`
 	AdmitQueue    int           `env:"ADMIT_QUEUE" envDefault:"4"`
 	AdmitWait     time.Duration `env:"ADMIT_WAIT" envDefault:"10s"`
+	// DebugAddr, when set, serves Go's profiles (net/http/pprof) on a
+	// listener of its own, apart from the API's admission, sessions and
+	// access log: what an operator needs to see where a slow process
+	// spends its time. Off by default; a loopback address is advised, as
+	// a profile tells much about the process and has no authentication.
+	DebugAddr string `env:"DEBUG_ADDR"`
 }
 
 func (c config) feedRetention() time.Duration {
