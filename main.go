@@ -424,6 +424,12 @@ const figuresSnapshot = "figures.snapshot"
 // is missing and the start sweeps.
 const noticesToldFile = "notices.told"
 
+// markExists reports whether the file path is there.
+func markExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
 // takeMark removes the file path and reports whether it was there.
 func takeMark(path string) bool { return os.Remove(path) == nil }
 

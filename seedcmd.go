@@ -236,6 +236,12 @@ func seedCmd(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Wri
 	if *recruitments == 0 {
 		*recruitments = *talents / 3
 	}
+	// A seed writes no notice: the next start need not sweep for untold
+	// ones (a scan of every account, a core for most of the first minute
+	// at a million) if nothing was left untold before it either, that is,
+	// if the database is new or its last stop was clean.
+	_, statErr := os.Stat(filepath.Join(cfg.DataDir, "db"))
+	nothingUntold := errors.Is(statErr, os.ErrNotExist) || markExists(filepath.Join(cfg.DataDir, noticesToldFile))
 	db, err := openDatabase(ctx, cfg, logger)
 	if err != nil {
 		return err
@@ -407,6 +413,11 @@ func seedCmd(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Wri
 	}
 	if err := sd.wait(); err != nil {
 		return fmt.Errorf("seed: index: %w", err)
+	}
+	if db.embedded != nil && nothingUntold {
+		if err := os.WriteFile(filepath.Join(cfg.DataDir, noticesToldFile), nil, 0o600); err != nil {
+			logger.Warn("notices: the next start sweeps them", "error", err)
+		}
 	}
 	took := time.Since(t0)
 	fmt.Fprintf(stdout, "seeded %d talents, %d organisations, %d bases, %d projects, %d applications, %d recruitment records (seed %d)\n",

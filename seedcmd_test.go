@@ -3,8 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -35,6 +38,12 @@ func TestSeedAndReindex(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Fatalf("seed output lacks %q:\n%s", want, out.String())
 		}
+	}
+
+	// A new database seeded has no notice untold: the first start does
+	// not sweep for them.
+	if _, err := os.Stat(filepath.Join(env["DATA_DIR"], noticesToldFile)); err != nil {
+		t.Errorf("the seed of a new database left no %s: %v", noticesToldFile, err)
 	}
 
 	// The index the seed wrote holds exactly the database's documents and
@@ -197,5 +206,23 @@ func TestSeederStopsAtTheIndexersFirstError(t *testing.T) {
 	}
 	if err := sd.wait(); err == nil {
 		t.Fatal("wait does not report the indexer's error")
+	}
+}
+
+// TestSeedKeepsTheSweepAfterACrash: a seed into a database whose last stop
+// was not clean (no mark: notices may be untold) leaves the sweep to the
+// next start.
+func TestSeedKeepsTheSweepAfterACrash(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "db"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"ADDR": "127.0.0.1:0", "DATA_DIR": dir}
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"seed", "--talents", "5", "--orgs", "2"}, func(k string) string { return env[k] }, &out); err != nil {
+		t.Fatalf("seed: %v\n%s", err, out.String())
+	}
+	if _, err := os.Stat(filepath.Join(dir, noticesToldFile)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a seed after an unclean stop marked the notices told (%v)", err)
 	}
 }
