@@ -302,6 +302,11 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	if err := notifier.Load(ctx); err != nil {
 		return fmt.Errorf("notifications: %w", err)
 	}
+	// The start's garbage (the figures loaded from a million records leave
+	// gigabytes) is collected now, before the first request: left to the
+	// collector, its first cycle under load walked it for most of a second
+	// while every search waited (BENCHMARKS.md, "The first seconds").
+	runtime.GC()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)

@@ -11,7 +11,7 @@ set -euo pipefail
 BIN=$1 DATA=$2 OUT=$3 LOADGEN=${LOADGEN:-/work/bin/loadgen}
 DEBUG= GCTRACE=
 if [ -n "${PROFILE:-}" ]; then DEBUG=127.0.0.1:18182 GCTRACE=gctrace=1; fi
-GODEBUG=$GCTRACE ADDR=127.0.0.1:18181 DEBUG_ADDR=$DEBUG DATA_DIR=$DATA LOG_LEVEL=warn "$BIN" >"$OUT.server.log" 2>&1 &
+GODEBUG=$GCTRACE ADDR=127.0.0.1:18181 DEBUG_ADDR=$DEBUG DATA_DIR=$DATA LOG_LEVEL=${LOG_LEVEL:-warn} "$BIN" >"$OUT.server.log" 2>&1 &
 PID=$!
 t0=$(date +%s.%N)
 until curl -sf http://127.0.0.1:18181/readyz >/dev/null; do sleep 0.2; done

@@ -314,9 +314,13 @@ func (p *facetPlan) facets(ctx context.Context, res *bleve.SearchResult, counted
 // matching 300,000 of them spends 250-400 ms of a core on its facets alone
 // (after a start without saved facets, every new search of the first
 // minute did, and every other search queued behind them), against 40-60
-// ms for its page. Under 50,000 matches a count costs a few tens of
-// milliseconds and is made at once.
-const defaultFacetsDeferFrom = 50_000
+// ms for its page. From 50,000 it was not enough: in the first seconds
+// after such a start the words of 40,000-odd matches each spent 150-180 ms
+// on their count against 20 ms for the page, the two search slots filled
+// and every request of the mix waited up to a second (BENCHMARKS.md,
+// "The first seconds"). Under 15,000 matches a count costs under 60 ms and
+// is made at once.
+const defaultFacetsDeferFrom = 15_000
 
 // facetsDeferFrom is Options.FacetsDeferFrom in force: 0 for never.
 func (ix *Index) facetsDeferFrom() int {
