@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"net/url"
 	"testing"
 )
@@ -23,20 +24,28 @@ func TestBrowserFacetsArriveOnTheirOwn(t *testing.T) {
 		{"zh-CN", "插画", "南山", false},
 		{"zh-CN", "Photoshop", "南山", true},
 	} {
-		ctx := b.signedIn("org "+c.lang+" "+c.q, org, c.lang, c.phone)
-		b.visit(ctx, "/talents?q="+url.QueryEscape(c.q))
-		b.shot(ctx, "facets-pending-"+c.lang+map[bool]string{true: "-phone"}[c.phone]) // the note, unless the counts came first
-		b.until(ctx, "the counts of "+c.q+" arrive",
-			`!document.querySelector('#facets-pending') && [...document.querySelectorAll('aside.facets fieldset.facet label')].some(l => l.innerText.includes(`+"`"+c.district+"`"+`))`)
-		if got := b.text(ctx, "#result-count"); got == "" {
-			t.Errorf("%s %q: no result count", c.lang, c.q)
-		}
-		if c.phone {
-			b.fits(ctx, "a search whose facets arrived")
-		}
-		b.shot(ctx, "facets-arrived-"+c.lang+map[bool]string{true: "-phone"}[c.phone])
+		facetsArrive(b.signedIn("org "+c.lang+" "+c.q, org, c.lang, c.phone), t, b, "/talents", c.q, c.district, "facets-"+c.lang, c.phone)
 	}
 	b.check()
+}
+
+// facetsArrive opens the search page path for q, whose facets are counted
+// in the background, and waits until they show a facet labelled label,
+// with screenshots (shot-pending, shot-arrived) before and after.
+func facetsArrive(ctx context.Context, t *testing.T, b *browser, path, q, label, shot string, phone bool) {
+	t.Helper()
+	suffix := map[bool]string{true: "-phone"}[phone]
+	b.visit(ctx, path+"?q="+url.QueryEscape(q))
+	b.shot(ctx, shot+"-pending"+suffix) // the note, unless the counts came first
+	b.until(ctx, "the counts of "+q+" arrive on "+path,
+		`!document.querySelector('#facets-pending') && [...document.querySelectorAll('aside.facets fieldset.facet label')].some(l => l.innerText.includes(`+"`"+label+"`"+`))`)
+	if got := b.text(ctx, "#result-count"); got == "" {
+		t.Errorf("%s %q: no result count", path, q)
+	}
+	if phone {
+		b.fits(ctx, "a search whose facets arrived")
+	}
+	b.shot(ctx, shot+"-arrived"+suffix)
 }
 
 // TestBrowserTeamFacetsArriveOnTheirOwn: the same on the teams' search,
@@ -64,18 +73,7 @@ func TestBrowserTeamFacetsArriveOnTheirOwn(t *testing.T) {
 		{"en", "独立游戏", "Prototype", false},
 		{"zh-CN", "游戏", "原型", true},
 	} {
-		ctx := b.signedIn("org teams "+c.lang, org, c.lang, c.phone)
-		b.visit(ctx, "/teams?q="+url.QueryEscape(c.q))
-		b.shot(ctx, "team-facets-pending-"+c.lang+map[bool]string{true: "-phone"}[c.phone])
-		b.until(ctx, "the team counts of "+c.q+" arrive",
-			`!document.querySelector('#facets-pending') && [...document.querySelectorAll('aside.facets fieldset.facet label')].some(l => l.innerText.includes(`+"`"+c.stage+"`"+`))`)
-		if got := b.text(ctx, "#result-count"); got == "" {
-			t.Errorf("%s %q: no result count", c.lang, c.q)
-		}
-		if c.phone {
-			b.fits(ctx, "a team search whose facets arrived")
-		}
-		b.shot(ctx, "team-facets-arrived-"+c.lang+map[bool]string{true: "-phone"}[c.phone])
+		facetsArrive(b.signedIn("org teams "+c.lang, org, c.lang, c.phone), t, b, "/teams", c.q, c.stage, "team-facets-"+c.lang, c.phone)
 	}
 	b.check()
 }
