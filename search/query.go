@@ -324,6 +324,25 @@ func (ix *Index) corrected(coll string, words []string, seen query.Query) ([]str
 		return words, nil
 	}
 	var r index.IndexReader
+	// held is how many documents in seen hold term in field; unless exact,
+	// 1 stands for "one or more" (the search stops at the first). The
+	// term dictionary answers first, and nothing is searched for a term
+	// no document holds.
+	held := func(field, term string, exact bool) (uint64, error) {
+		n, err := docCount(r, field, term)
+		if err != nil || n == 0 || seen == nil {
+			return n, err
+		}
+		q := query.NewConjunctionQuery([]query.Query{seen, termQuery(field, term)})
+		if !exact {
+			if found, err := ix.exists(context.Background(), q); err != nil || !found {
+				return 0, err
+			}
+			return 1, nil
+		}
+		c, err := ix.count(context.Background(), q)
+		return uint64(c), err
+	}
 	out := slices.Clone(words)
 	for i, w := range words {
 		lw := strings.ToLower(w)
@@ -344,36 +363,17 @@ func (ix *Index) corrected(coll string, words []string, seen query.Query) ([]str
 		if err != nil {
 			return nil, err
 		}
-		// held counts the documents in seen with term in field; the
-		// term dictionary answers first, and nothing is searched for a
-		// term no document holds.
-		held := func(field, term string, all bool) (uint64, error) {
-			n, err := docCount(r, field, term)
-			if err != nil || n == 0 || seen == nil {
-				return n, err
-			}
-			q := query.NewConjunctionQuery([]query.Query{seen, termQuery(field, term)})
-			if !all {
-				ok, err := ix.exists(context.Background(), q)
-				if ok {
-					return 1, err
-				}
-				return 0, err
-			}
-			c, err := ix.count(context.Background(), q)
-			return uint64(c), err
-		}
 		known := false
 		for _, c := range cs {
-			if len(c.typed) > 0 {
-				known = true
+			n := uint64(len(c.typed)) // a term of the vocabulary is meant
+			if n == 0 {
+				if n, err = held("text", c.term, false); err != nil {
+					return nil, err
+				}
+			}
+			if known = n > 0; known {
 				break
 			}
-			n, err := held("text", c.term, false)
-			if err != nil {
-				return nil, err
-			}
-			known = known || n > 0
 		}
 		if coll == models.CollTalents && !known {
 			// The pinyin of a name is not a misspelling.
@@ -467,6 +467,9 @@ const maxCollations = 8
 // all of coll).
 func (ix *Index) collate(coll string, seen query.Query, words []string, i int, cands []typoCandidate) error {
 	slices.SortStableFunc(cands, func(a, b typoCandidate) int { return cmp.Compare(b.n, a.n) })
+	if seen == nil {
+		seen = termQuery(typeField, coll)
+	}
 	for k := range cands[:min(len(cands), maxCollations)] {
 		try := slices.Clone(words)
 		try[i] = cands[k].term
@@ -474,11 +477,7 @@ func (ix *Index) collate(coll string, seen query.Query, words []string, i int, c
 		if err != nil {
 			return err
 		}
-		scope := seen
-		if scope == nil {
-			scope = termQuery(typeField, coll)
-		}
-		must := []query.Query{scope}
+		must := []query.Query{seen}
 		for _, c := range cs {
 			must = append(must, anyField(coll, c.term))
 		}

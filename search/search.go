@@ -117,7 +117,8 @@ func (ix *Index) SearchTalents(ctx context.Context, q models.TalentSearch) (*mod
 	}
 	// Only profiles have a visibility: the filter scopes the search to them
 	// without a (costly, every-document) type clause.
-	must := append(filter(nil, "visibility", vis), talentFilters(q)...)
+	seen := filter(nil, "visibility", vis)[0]
+	must := append([]query.Query{seen}, talentFilters(q)...)
 	browse := q.Q == "" && len(must) == 1
 	// Ties are broken by id: the index's own order of equal hits changes
 	// when Bleve merges segments, and pages read before and after a merge
@@ -133,7 +134,7 @@ func (ix *Index) SearchTalents(ctx context.Context, q models.TalentSearch) (*mod
 	if browse {
 		scopes = vis
 	}
-	return ix.search(ctx, models.CollTalents, q.Q, must[0], must, sortBy, q.Page, scopes)
+	return ix.search(ctx, models.CollTalents, q.Q, seen, must, sortBy, q.Page, scopes)
 }
 
 // SearchProjects implements models.Searcher.
