@@ -102,7 +102,7 @@ func backupCmd(ctx context.Context, cfg config, stdout io.Writer, args []string)
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("backup: %w", err)
 	}
-	dbDir := filepath.Join(cfg.DataDir, "db")
+	dbDir := cfg.embeddedDir()
 	sources, err := filepath.Glob(filepath.Join(dbDir, "*.sqlite"))
 	if err != nil {
 		return fmt.Errorf("backup: %w", err)

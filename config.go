@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"time"
@@ -92,6 +93,9 @@ type config struct {
 	// a profile tells much about the process and has no authentication.
 	DebugAddr string `env:"DEBUG_ADDR"`
 }
+
+// embeddedDir is where the embedded database keeps its files.
+func (c config) embeddedDir() string { return filepath.Join(c.DataDir, "db") }
 
 func (c config) feedRetention() time.Duration {
 	switch {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"io"
 	"net"
 	"net/http"
@@ -47,5 +49,33 @@ func TestProfilesOnlyOnTheDebugAddress(t *testing.T) {
 	if c, err := net.Dial("tcp", debug); err == nil {
 		c.Close()
 		t.Error("the debug address still listens after the server stopped")
+	}
+}
+
+// TestUnservableDebugAddressStopsTheStart: a DEBUG_ADDR already taken is
+// an error of the start, before the API answers anything, not a server
+// running without the profiles asked for, nor one left serving after run
+// returned.
+func TestUnservableDebugAddressStopsTheStart(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	free, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := free.Addr().String()
+	free.Close()
+	var out bytes.Buffer
+	env := map[string]string{"ADDR": api, "DATA_DIR": t.TempDir(), "DEBUG_ADDR": taken.Addr().String()}
+	err = run(context.Background(), nil, func(k string) string { return env[k] }, &out)
+	if err == nil || !strings.Contains(err.Error(), "DEBUG_ADDR") {
+		t.Fatalf("run with a taken DEBUG_ADDR returned %v, want an error naming DEBUG_ADDR", err)
+	}
+	if c, err := net.Dial("tcp", api); err == nil {
+		c.Close()
+		t.Errorf("the API's address %s still listens after the start failed", api)
 	}
 }

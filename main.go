@@ -151,7 +151,7 @@ func openDatabase(ctx context.Context, cfg config, logger *slog.Logger) (*databa
 	d := &database{}
 	opts := store.Options{URI: cfg.MongoURI, Database: cfg.MongoDatabase}
 	if cfg.MongoURI == "" {
-		emb, err := embeddb.Start(ctx, filepath.Join(cfg.DataDir, "db"), logger)
+		emb, err := embeddb.Start(ctx, cfg.embeddedDir(), logger)
 		if err != nil {
 			return nil, err
 		}
@@ -303,16 +303,13 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 		return fmt.Errorf("notifications: %w", err)
 	}
 	// The start's garbage (the figures loaded from a million records leave
-	// gigabytes) is collected now, before the first request: left to the
-	// collector, its first cycle under load walked it for most of a second
-	// while every search waited (BENCHMARKS.md, "The first seconds").
+	// gigabytes) is collected now, for 160 ms of the start at that size,
+	// rather than by the collector's first cycle under load, which marked
+	// for 0.6-0.8 s while the first searches ran (whether that slowed them
+	// was within the noise of the runs: BENCHMARKS.md, "The first seconds").
 	runtime.GC()
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
-	}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
+	// The profiles' listener first: a DEBUG_ADDR that cannot be served
+	// stops the start before the API answers anything.
 	if cfg.DebugAddr != "" {
 		stop, err := serveDebug(cfg.DebugAddr, logger)
 		if err != nil {
@@ -320,6 +317,12 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 		}
 		defer stop()
 	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
 
 	go watch.run(ctx)
 	go janitor(ctx, db.store, svc.Media.SweepOrphans, cfg.feedRetention(), logger)
@@ -374,7 +377,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 		// The embedded database's own address is printed too: an operator
 		// (or a test) may read the records with any MongoDB client while
 		// it runs.
-		where = "embedded database in " + filepath.Join(cfg.DataDir, "db") + " at " + db.embedded.URI()
+		where = "embedded database in " + cfg.embeddedDir() + " at " + db.embedded.URI()
 	}
 	// One write, so that a reader who sees the address sees the note too.
 	fmt.Fprintf(stdout, "talenthub listening on http://%s (%s, ready in %s)\n%s\n",

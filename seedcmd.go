@@ -240,7 +240,7 @@ func seedCmd(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Wri
 	// ones (a scan of every account, a core for most of the first minute
 	// at a million) if nothing was left untold before it either, that is,
 	// if the database is new or its last stop was clean.
-	_, statErr := os.Stat(filepath.Join(cfg.DataDir, "db"))
+	_, statErr := os.Stat(cfg.embeddedDir())
 	nothingUntold := errors.Is(statErr, os.ErrNotExist) || markExists(filepath.Join(cfg.DataDir, noticesToldFile))
 	db, err := openDatabase(ctx, cfg, logger)
 	if err != nil {
