@@ -188,6 +188,14 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	// Taken before anything can write, so that a crash from here on
 	// leaves no mark and the next start sweeps the notices.
 	noticesSwept := takeMark(filepath.Join(cfg.DataDir, noticesToldFile))
+	if noticesSwept && db.embedded != nil {
+		// Nothing was left untold, so nothing lacks its entry: a data
+		// directory of a release that kept none needs no scan after its
+		// first crash either.
+		if err := db.store.NothingUntold(ctx); err != nil {
+			return err
+		}
+	}
 
 	if cfg.SynonymsFile != "" {
 		text, err := os.ReadFile(cfg.SynonymsFile)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"slices"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -27,6 +28,13 @@ func (s *Store) UpdateAccount(ctx context.Context, id string, fn func(*models.Us
 		if err := fn(toUser(d), &st); err != nil {
 			return err
 		}
+		for _, n := range st.Notices {
+			if !slices.ContainsFunc(d.Notices, func(o noticeDoc) bool { return o.Key == n.Key }) {
+				if err := s.noteUntold(ctx, "store.UpdateAccount", untoldNotice+id+"/"+n.Key, id); err != nil {
+					return err
+				}
+			}
+		}
 		d.Role, d.Disabled, d.EmailVerified = string(st.Role), st.Disabled, st.EmailVerified
 		d.ResetToken, d.VerifyToken, d.PasswordHash = st.ResetToken, st.VerifyToken, st.PasswordHash
 		// The change and its notice, and the end of the sessions it ends,
@@ -45,8 +53,7 @@ func (s *Store) UpdateAccount(ctx context.Context, id string, fn func(*models.Us
 // (thousands) a scan handles; see BENCHMARKS.md.
 func (s *Store) AllUsers(ctx context.Context) ([]*models.User, error) {
 	const op = "store.AllUsers"
-	cur, err := s.users.Find(ctx, bson.D{}, options.Find().SetProjection(bson.D{
-		{Key: "password_hash", Value: 0}, {Key: "reset_token", Value: 0}, {Key: "verify_token", Value: 0}}))
+	cur, err := s.users.Find(ctx, bson.D{}, options.Find().SetProjection(secretless))
 	if err != nil {
 		return nil, translate(op, err)
 	}
@@ -77,13 +84,71 @@ func (s *Store) AllUsers(ctx context.Context) ([]*models.User, error) {
 	return out, nil
 }
 
-// PendingNotices implements models.UserStore: a scan (the embedded
-// database decodes every account for a filter that is not an _id), run
-// at start and now and then, never on a request.
+// PendingNotices implements models.UserStore. On the embedded database
+// it reads the untold entries and the accounts they name (untold.go); on
+// MongoDB, or once on a database from a release that kept no entries, it
+// asks for the accounts with notices (MongoDB's sparse index; a scan on
+// the embedded database, which then writes the entries it lacked).
 func (s *Store) PendingNotices(ctx context.Context) ([]models.AccountNotices, error) {
 	const op = "store.PendingNotices"
+	entries, kept, err := s.untoldEntries(ctx, op, untoldNotice, untoldNoticesKept)
+	if err != nil {
+		return nil, err
+	}
+	if !kept {
+		return s.scanPendingNotices(ctx)
+	}
+	var out []models.AccountNotices
+	seen := map[string]int{} // account id → its place in out, or -1: nothing untold
+	for _, e := range entries {
+		at, ok := seen[e.Ref]
+		if !ok {
+			at = -1
+			d, err := s.accountNotices(ctx, op, e.Ref)
+			if err != nil {
+				return nil, err
+			}
+			if d != nil && len(d.Notices) > 0 {
+				at = len(out)
+				out = append(out, models.AccountNotices{User: toUser(d), Notices: toNotices(d.Notices)})
+			}
+			seen[e.Ref] = at
+		}
+		_, key, _ := strings.Cut(e.ID, "/")
+		if at < 0 || !slices.ContainsFunc(out[at].Notices, func(n models.PendingNotice) bool { return n.Key == key }) {
+			if err := s.dropStale(ctx, op, e); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
+}
+
+// accountNotices reads account id without its secrets; nil if there is
+// none.
+func (s *Store) accountNotices(ctx context.Context, op, id string) (*userDoc, error) {
+	oid, err := objectID(id)
+	if err != nil {
+		return nil, nil
+	}
+	var d userDoc
+	ok, err := found(op, s.users.FindOne(ctx, idFilter(oid), options.FindOne().SetProjection(secretless)).Decode(&d))
+	if err != nil || !ok {
+		return nil, err
+	}
+	return &d, nil
+}
+
+// secretless leaves an account's secrets out of what is read.
+var secretless = bson.D{{Key: "password_hash", Value: 0}, {Key: "reset_token", Value: 0}, {Key: "verify_token", Value: 0}}
+
+// scanPendingNotices finds the accounts with notices by a query on the
+// field, and on the embedded database writes the entry of each notice it
+// finds and marks the entries kept.
+func (s *Store) scanPendingNotices(ctx context.Context) ([]models.AccountNotices, error) {
+	const op = "store.PendingNotices"
 	cur, err := s.users.Find(ctx, bson.D{{Key: "notices", Value: bson.D{{Key: "$exists", Value: true}}}},
-		options.Find().SetProjection(bson.D{{Key: "password_hash", Value: 0}, {Key: "reset_token", Value: 0}, {Key: "verify_token", Value: 0}}))
+		options.Find().SetProjection(secretless))
 	if err != nil {
 		return nil, translate(op, err)
 	}
@@ -93,11 +158,17 @@ func (s *Store) PendingNotices(ctx context.Context) ([]models.AccountNotices, er
 	}
 	var out []models.AccountNotices
 	for i := range docs {
-		if len(docs[i].Notices) > 0 {
-			out = append(out, models.AccountNotices{User: toUser(&docs[i]), Notices: toNotices(docs[i].Notices)})
+		if len(docs[i].Notices) == 0 {
+			continue
+		}
+		out = append(out, models.AccountNotices{User: toUser(&docs[i]), Notices: toNotices(docs[i].Notices)})
+		for _, n := range docs[i].Notices {
+			if err := s.noteUntold(ctx, op, untoldNotice+docs[i].ID.Hex()+"/"+n.Key, docs[i].ID.Hex()); err != nil {
+				return nil, err
+			}
 		}
 	}
-	return out, nil
+	return out, s.markUntoldKept(ctx, untoldNoticesKept)
 }
 
 // NoticeTold implements models.UserStore. It writes the notices left, or
@@ -107,6 +178,13 @@ func (s *Store) PendingNotices(ctx context.Context) ([]models.AccountNotices, er
 // notice back; it is then told again under its key, which adds nothing.
 func (s *Store) NoticeTold(ctx context.Context, id, key string) error {
 	const op = "store.NoticeTold"
+	if err := s.noticeTold(ctx, op, id, key); err != nil {
+		return err
+	}
+	return s.toldUntold(ctx, op, untoldNotice+id+"/"+key)
+}
+
+func (s *Store) noticeTold(ctx context.Context, op, id, key string) error {
 	oid, err := objectID(id)
 	if err != nil {
 		return nil // no such account: nothing pending

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -69,4 +70,63 @@ func (s *Store) RawField(t testing.TB, coll, id, field string) any {
 		t.Fatal(err)
 	}
 	return m[field]
+}
+
+// UntoldIDs returns the ids of the untold entries, sorted.
+func (s *Store) UntoldIDs(t testing.TB) []string {
+	t.Helper()
+	cur, err := s.db.Collection(collUntold).Find(context.Background(), bson.D{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var docs []untoldDoc
+	if err := cur.All(context.Background(), &docs); err != nil {
+		t.Fatal(err)
+	}
+	ids := make([]string, len(docs))
+	for i, d := range docs {
+		ids[i] = d.ID
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// PutUntold writes the untold entry id pointing at ref, made at.
+func (s *Store) PutUntold(t testing.TB, id, ref string, at time.Time) {
+	t.Helper()
+	if _, err := s.db.Collection(collUntold).InsertOne(context.Background(), untoldDoc{ID: id, Ref: ref, At: at}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// ForgetUntold makes the database look like one of a release that kept
+// no untold entries: no entries, no markers.
+func (s *Store) ForgetUntold(t testing.TB) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := s.db.Collection(collUntold).DeleteMany(ctx, bson.D{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []string{untoldNoticesKept, untoldMessagesKept} {
+		if _, err := s.meta.DeleteOne(ctx, idFilter("marker:"+m)); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// PutNotice writes a pending notice into account id as a release that
+// kept no untold entries did: without its entry.
+func (s *Store) PutNotice(t testing.TB, id, key string, at time.Time) {
+	t.Helper()
+	s.SetRawField(t, collUsers, id, "notices", []noticeDoc{{Key: key, Kind: models.NotePasswordChanged, At: at}})
+}
+
+// PutUntoldMessage writes a message marked untold as a release that kept
+// no untold entries did: without its entry.
+func (s *Store) PutUntoldMessage(t testing.TB, appID string, n int, at time.Time) {
+	t.Helper()
+	if _, err := s.db.Collection(collMessages).InsertOne(context.Background(), messageDoc{ID: messageID(appID, n), App: appID, N: n,
+		Side: string(models.SideOrg), AuthorID: "u1", AuthorName: "A", Body: "old", At: at, Untold: true}); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -34,7 +34,7 @@ var collections = []string{collUsers, collUserEmails, collSessions, collTalents,
 	models.CollRecruitments, models.CollAudit, collChanges, collErasures, collTargets, collInvites,
 	collMails, collMailPrefs, collMailDigests, collInboxes, collInboxItems, collInboxKeys, collTokens, collSaved, collThreads, collMessages, collNotes, collFavourites,
 	collMedia, collMediaOwner, collImports, collImportRows, collIdentities, collImportJournal, collImportChunks, collPublications,
-	models.CollTeams, models.CollCalls, models.CollEntries, models.CollMilestones, collReviews}
+	models.CollTeams, models.CollCalls, models.CollEntries, models.CollMilestones, collReviews, collUntold}
 
 // indexes declares every secondary index, in one place. Most lookups are by
 // _id and need none; these serve expiry and maintenance queries.
@@ -141,7 +141,7 @@ func indexSpecs(onMongo bool) map[string][]mongo.IndexModel {
 	}
 	// The notices' sweep looks for the few accounts and messages that
 	// hold an untold notice; on MongoDB a sparse index finds them without
-	// a scan (the embedded database scans, and sweeps only at start).
+	// a scan (the embedded database keeps entries instead: untold.go).
 	specs[collUsers] = append(specs[collUsers], mongo.IndexModel{Keys: bson.D{{Key: "notices", Value: 1}},
 		Options: options.Index().SetName("untold_notices").SetSparse(true)})
 	specs[collMessages] = append(specs[collMessages], mongo.IndexModel{Keys: bson.D{{Key: "untold", Value: 1}},
@@ -174,6 +174,17 @@ func (s *Store) ensureSchema(ctx context.Context) error {
 		var ce mongo.CommandError
 		if err != nil && !(errors.As(err, &ce) && ce.Name == "NamespaceExists") {
 			return fmt.Errorf("store: create collection %s: %w", name, translate("store.ensureSchema", err))
+		}
+	}
+	// A new database has nothing untold without its entry.
+	if !have[collUsers] {
+		if err := s.markUntoldKept(ctx, untoldNoticesKept); err != nil {
+			return err
+		}
+	}
+	if !have[collMessages] {
+		if err := s.markUntoldKept(ctx, untoldMessagesKept); err != nil {
+			return err
 		}
 	}
 	for name, specs := range indexSpecs(s.locks == nil) {

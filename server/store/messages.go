@@ -1,8 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -80,6 +83,9 @@ func (s *Store) AppendMessage(ctx context.Context, appID string, m *models.Messa
 		}
 		d := messageDoc{ID: messageID(appID, h.Count), App: appID, N: h.Count, Side: string(m.Side), AuthorID: m.AuthorID,
 			AuthorName: m.AuthorName, Body: m.Body, At: m.At.UTC().Truncate(time.Millisecond), Untold: true}
+		if err := s.noteUntold(ctx, op, untoldMessage+d.ID, d.ID); err != nil {
+			return nil, err
+		}
 		_, err = msgs.InsertOne(ctx, d)
 		err = translate(op, err)
 		if err != nil && !models.IsCode(err, models.CodeConflict) {
@@ -124,23 +130,59 @@ func (s *Store) Messages(ctx context.Context, appID string, from, to int) ([]*mo
 
 // MessageTold implements models.MessageStore.
 func (s *Store) MessageTold(ctx context.Context, id string) error {
+	const op = "store.MessageTold"
 	_, err := s.db.Collection(collMessages).UpdateOne(ctx, idFilter(id), bson.D{{Key: "$unset", Value: bson.D{{Key: "untold", Value: ""}}}})
-	return translate("store.MessageTold", err)
+	if err != nil {
+		return translate(op, err)
+	}
+	return s.toldUntold(ctx, op, untoldMessage+id)
 }
 
-// UntoldMessages implements models.MessageStore: a scan (the embedded
-// database decodes every message for a filter that is not an _id), run at
-// start and now and then, never on a request.
+// UntoldMessages implements models.MessageStore, in the order they were
+// written in each thread. On the embedded database it reads the untold
+// entries and the messages they name (untold.go); on MongoDB, or once on a
+// database from a release that kept no entries, it asks for the messages
+// marked untold (MongoDB's sparse index; a scan on the embedded database,
+// which then writes the entries it lacked).
 func (s *Store) UntoldMessages(ctx context.Context) ([]*models.Message, error) {
 	const op = "store.UntoldMessages"
-	cur, err := s.db.Collection(collMessages).Find(ctx, bson.D{{Key: "untold", Value: true}})
+	entries, kept, err := s.untoldEntries(ctx, op, untoldMessage, untoldMessagesKept)
 	if err != nil {
-		return nil, translate(op, err)
+		return nil, err
 	}
 	var docs []messageDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, translate(op, err)
+	if kept {
+		msgs := s.db.Collection(collMessages)
+		for _, e := range entries {
+			var d messageDoc
+			ok, err := found(op, msgs.FindOne(ctx, idFilter(e.Ref)).Decode(&d))
+			if err != nil {
+				return nil, err
+			}
+			if ok && d.Untold {
+				docs = append(docs, d)
+			} else if err := s.dropStale(ctx, op, e); err != nil {
+				return nil, err
+			}
+		}
+	} else {
+		cur, err := s.db.Collection(collMessages).Find(ctx, bson.D{{Key: "untold", Value: true}})
+		if err != nil {
+			return nil, translate(op, err)
+		}
+		if err := cur.All(ctx, &docs); err != nil {
+			return nil, translate(op, err)
+		}
+		for i := range docs {
+			if err := s.noteUntold(ctx, op, untoldMessage+docs[i].ID, docs[i].ID); err != nil {
+				return nil, err
+			}
+		}
+		if err := s.markUntoldKept(ctx, untoldMessagesKept); err != nil {
+			return nil, err
+		}
 	}
+	slices.SortFunc(docs, func(a, b messageDoc) int { return cmp.Or(strings.Compare(a.App, b.App), cmp.Compare(a.N, b.N)) })
 	out := make([]*models.Message, len(docs))
 	for i := range docs {
 		out[i] = toMessage(&docs[i])
