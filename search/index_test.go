@@ -205,3 +205,58 @@ func forceMerge(t *testing.T, ix *Index) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// TestVersionsReadFromTheIndex: the versions a reconciliation compares
+// with the database, read from the index's postings and doc values, are
+// those of the documents as last indexed, over several segments: no
+// replaced version, no deleted document, no document of another
+// collection, and every version as Document reads it back.
+func TestVersionsReadFromTheIndex(t *testing.T) {
+	ctx := context.Background()
+	ix := memIndex(t)
+	want := map[string]int64{}
+	observe := func(c models.Change) {
+		t.Helper()
+		ix.Observe(ctx, c)
+	}
+	for n := range 300 {
+		id := hex24(n + 1)
+		observe(models.Change{Coll: models.CollOrgs, ID: id, Version: 1, Doc: &models.Org{ID: id, Name: "O", Version: 1}})
+		want[id] = 1
+		// A project with the same id: another collection.
+		observe(models.Change{Coll: models.CollProjects, ID: id, Version: 7, Doc: &models.Project{ID: id, Title: "P", Version: 7}})
+	}
+	for n := 0; n < 300; n += 3 {
+		id := hex24(n + 1)
+		v := int64(2 + n%1000) // versions above what a float's small integers hide
+		observe(models.Change{Coll: models.CollOrgs, ID: id, Version: v, Doc: &models.Org{ID: id, Name: "O2", Version: v}})
+		want[id] = v
+	}
+	for n := 1; n < 300; n += 7 {
+		id := hex24(n + 1)
+		observe(models.Change{Coll: models.CollOrgs, ID: id, Deleted: true})
+		delete(want, id)
+	}
+	big := hex24(1000)
+	observe(models.Change{Coll: models.CollOrgs, ID: big, Version: 1 << 40, Doc: &models.Org{ID: big, Name: "O", Version: 1 << 40}})
+	want[big] = 1 << 40
+	got, err := ix.versions(ctx, models.CollOrgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d versions, want %d", len(got), len(want))
+	}
+	for id, v := range want {
+		if got[id] != v {
+			t.Errorf("%s: version %d, want %d", id, got[id], v)
+		}
+		if stored, err := ix.version(models.CollOrgs, id); err != nil || stored != v {
+			t.Errorf("%s: Document reads version %d (%v), want %d", id, stored, err, v)
+		}
+	}
+	projects, err := ix.versions(ctx, models.CollProjects)
+	if err != nil || len(projects) != 300 || projects[hex24(1)] != 7 {
+		t.Errorf("projects: %d versions (%v), the first %d", len(projects), err, projects[hex24(1)])
+	}
+}
