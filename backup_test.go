@@ -186,21 +186,24 @@ func getenvOf(env map[string]string) func(string) string {
 	return func(k string) string { return env[k] }
 }
 
-// waitReady waits until /readyz answers 200: after a restore or a copy the
-// index is built from the database first.
+// waitReady waits until /readyz answers 200 and says that the index is not
+// being reconciled: after a restore or a copy the index is built from the
+// database first, and after a crash reconciled beside the requests.
 func waitReady(t *testing.T, in *instance) {
 	t.Helper()
 	deadline := time.Now().Add(2 * time.Minute)
 	for {
 		res, err := http.Get(in.base + "/readyz")
 		if err == nil {
+			var body struct{ Reconciling bool }
+			derr := json.NewDecoder(res.Body).Decode(&body)
 			res.Body.Close()
-			if res.StatusCode == 200 {
+			if res.StatusCode == 200 && derr == nil && !body.Reconciling {
 				return
 			}
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("/readyz not 200 after 2 minutes\n%s", in.out.String())
+			t.Fatalf("/readyz not 200, or the index still reconciling, after 2 minutes\n%s", in.out.String())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

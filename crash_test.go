@@ -115,22 +115,30 @@ func startProcess(t *testing.T, env map[string]string) *process {
 	return p
 }
 
-// ready waits until /readyz says so (the index caught up and, after an
-// unclean stop, reconciled).
-func (p *process) ready(t *testing.T) {
+// ready waits until /readyz says so (the index caught up with the feed).
+func (p *process) ready(t *testing.T) { p.readyz(t, false) }
+
+// reconciled waits until /readyz says so and that the index is not being
+// reconciled (after an unclean stop, the reconciliation runs beside the
+// requests).
+func (p *process) reconciled(t *testing.T) { p.readyz(t, true) }
+
+func (p *process) readyz(t *testing.T, reconciled bool) {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
 		res, err := http.Get(p.base + "/readyz")
 		if err == nil {
+			var body struct{ Reconciling bool }
+			derr := json.NewDecoder(res.Body).Decode(&body)
 			res.Body.Close()
-			if res.StatusCode == 200 {
+			if res.StatusCode == 200 && derr == nil && (!reconciled || !body.Reconciling) {
 				return
 			}
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	t.Fatalf("not ready within 60 s\n%s", p.logs.String())
+	t.Fatalf("not ready (reconciled: %v) within 60 s\n%s", reconciled, p.logs.String())
 }
 
 // stop sends SIGTERM and waits for a clean exit.
@@ -242,6 +250,7 @@ func TestKill9DuringWrites(t *testing.T) {
 		p = startProcess(t, env)
 		p.ready(t)
 		checkAcknowledged(t, p.base, ack, run)
+		p.reconciled(t)
 		p.stop(t, 15*time.Second)
 		indexMatchesDatabase(t, env)
 		checkNothingHalfMade(t, env)

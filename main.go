@@ -294,7 +294,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	maintenance := service.NewReindexer(ctx, ix.RebuildReporting, ix.Reconcile, logger)
 	ui := web.New(web.Config{Services: svc.Models(), Maintenance: maintenance, SessionTTL: cfg.SessionTTL, Logger: logger})
 	srv := server.New(server.Config{
-		Services: svc.Models(), Ready: ready, Gate: watch.Gate, Logger: logger, RequestTimeout: cfg.RequestTimeout,
+		Services: svc.Models(), Ready: ready, Reconciling: ix.Reconciling, Gate: watch.Gate, Logger: logger, RequestTimeout: cfg.RequestTimeout,
 		Maintenance: maintenance, Pages: ui, RuleText: ui.RuleText, TrustedProxies: cfg.TrustedProxies,
 		Admission: server.Admission{Searches: cfg.AdmitSearches, Views: cfg.AdmitViews, Reads: cfg.AdmitReads, Writes: cfg.AdmitWrites,
 			SignIns: cfg.AdmitSignIns, Queue: cfg.AdmitQueue, Wait: cfg.AdmitWait},

@@ -47,6 +47,17 @@ type FeedApplier interface {
 	Caught(cursor string) error
 }
 
+// ResyncBeside is a FeedApplier whose Resync may run while catch-ups go
+// on: it re-checks, as it writes each document, that it does not hold a
+// newer version than the one it read (the search index). A
+// resynchronisation reads every document's version, minutes at a million
+// profiles; for one that is not, catch-ups wait for it, and the changes of
+// other processes with them.
+type ResyncBeside interface {
+	FeedApplier
+	ResyncBesideCatchUps()
+}
+
 // FollowerOptions configure a Follower.
 type FollowerOptions struct {
 	// Name is the follower's name in the log ("search", "figures").
@@ -73,15 +84,26 @@ type Follower struct {
 	app  FeedApplier
 	opts FollowerOptions
 
-	// mu serialises catch-ups, resynchronisations and whatever else the
-	// applier must not run beside them (Exclusive).
+	// mu serialises catch-ups, and resynchronisations unless the applier
+	// runs them beside catch-ups (beside), and whatever else the applier
+	// must not run beside either (Exclusive). resyncMu serialises the
+	// resynchronisations; it is taken before mu.
 	mu       sync.Mutex
+	resyncMu sync.Mutex
+	beside   bool
 	seenMu   sync.Mutex
 	seen     map[string]struct{}
 	seenQ    []string
-	gap      atomic.Bool
 	caughtUp atomic.Int64 // unix nanos of the last complete catch-up
 	lastSync atomic.Int64 // unix nanos of the last resynchronisation
+
+	// Gaps are numbered: marked is the number of the last (any kind),
+	// blocking that of the last that keeps the follower from counting as
+	// caught up, cleared the last a completed resynchronisation covers
+	// (the one marked when it began: a gap marked while it runs waits for
+	// the next).
+	marked, blocking, cleared atomic.Uint64
+	resyncing                 atomic.Bool
 }
 
 // FeedPager is a feed source that says how many entries a follower should
@@ -107,26 +129,51 @@ func NewFollower(src FeedSource, app FeedApplier, opts FollowerOptions) *Followe
 		opts.Logger = slog.Default()
 	}
 	f := &Follower{src: src, app: app, opts: opts, seen: map[string]struct{}{}}
+	_, f.beside = app.(ResyncBeside)
 	f.lastSync.Store(opts.Now().UnixNano())
 	return f
 }
 
-// MarkGap says that entries may have been missed: the next Follow round
-// resynchronises first.
-func (f *Follower) MarkGap() { f.gap.Store(true) }
+// MarkGap says that entries may have been missed, any number of them (the
+// feed was pruned past the cursor, a change failed with its entry): the
+// next Follow round resynchronises first, and the follower does not count
+// as caught up until a resynchronisation begun after this completes.
+func (f *Follower) MarkGap() {
+	f.blocking.Store(f.marked.Add(1))
+}
+
+// MarkUnclean says that the applier's last run ended without a clean stop
+// (a crash): the feed still holds every change since its cursor but those
+// in flight at the crash, whose documents may have been written without
+// their entries. The next Follow round resynchronises to find them, and
+// the follower counts as caught up once the feed is, a resynchronisation
+// running beside catch-ups for an applier that allows it (ResyncBeside).
+// What a search could get wrong meanwhile is bounded by those few
+// documents, and never their visibility: hits are read back from the
+// database, with its visibility rules, before they are shown.
+func (f *Follower) MarkUnclean() { f.marked.Add(1) }
 
 // NeedsResync reports whether entries may have been missed.
-func (f *Follower) NeedsResync() bool { return f.gap.Load() }
+func (f *Follower) NeedsResync() bool { return f.marked.Load() > f.cleared.Load() }
 
-// CaughtUp reports whether the last catch-up completed within maxAge.
+// CaughtUp reports whether the last catch-up completed within maxAge and
+// no gap that blocks it is waiting for a resynchronisation.
 func (f *Follower) CaughtUp(maxAge time.Duration) bool {
+	if f.blocking.Load() > f.cleared.Load() {
+		return false
+	}
 	last := f.caughtUp.Load()
 	return last != 0 && f.opts.Now().Sub(time.Unix(0, last)) <= maxAge
 }
 
+// Resyncing reports whether a resynchronisation is running.
+func (f *Follower) Resyncing() bool { return f.resyncing.Load() }
+
 // Exclusive runs fn with catch-ups and resynchronisations held off (the
 // applier closing).
 func (f *Follower) Exclusive(fn func() error) error {
+	f.resyncMu.Lock()
+	defer f.resyncMu.Unlock()
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return fn()
@@ -137,9 +184,12 @@ func (f *Follower) Exclusive(fn func() error) error {
 // fn reads anything), with catch-ups and resynchronisations held off; once
 // it succeeds, nothing is missed any more.
 func (f *Follower) Rebuild(ctx context.Context, fn func(position string) error) error {
+	f.resyncMu.Lock()
+	defer f.resyncMu.Unlock()
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	start := f.opts.Now()
+	gap := f.marked.Load()
 	pos, err := f.src.FeedPosition(ctx)
 	if err != nil {
 		return fmt.Errorf("%s: %w", f.opts.Name, err)
@@ -147,16 +197,25 @@ func (f *Follower) Rebuild(ctx context.Context, fn func(position string) error) 
 	if err := fn(pos); err != nil {
 		return err
 	}
-	f.gap.Store(false)
+	f.clear(gap)
 	f.lastSync.Store(start.UnixNano())
 	return nil
 }
 
-// Resync resynchronises the applier with the database and clears the gap.
+// Resync resynchronises the applier with the database and clears the
+// gaps marked before it began. For an applier that allows it
+// (ResyncBeside), catch-ups go on meanwhile.
 func (f *Follower) Resync(ctx context.Context) (int, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	f.resyncMu.Lock()
+	defer f.resyncMu.Unlock()
+	if !f.beside {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+	}
+	f.resyncing.Store(true)
+	defer f.resyncing.Store(false)
 	start := f.opts.Now()
+	gap := f.marked.Load()
 	pos, err := f.src.FeedPosition(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", f.opts.Name, err)
@@ -165,10 +224,23 @@ func (f *Follower) Resync(ctx context.Context) (int, error) {
 	if err != nil {
 		return n, err
 	}
-	f.gap.Store(false)
+	f.clear(gap)
 	f.lastSync.Store(start.UnixNano())
-	f.caughtUp.Store(start.UnixNano())
+	if !f.beside {
+		// Everything up to pos is applied; beside, catch-ups say so.
+		f.caughtUp.Store(start.UnixNano())
+	}
 	return n, nil
+}
+
+// clear records that the gaps up to number gap are resynchronised.
+func (f *Follower) clear(gap uint64) {
+	for {
+		c := f.cleared.Load()
+		if c >= gap || f.cleared.CompareAndSwap(c, gap) {
+			return
+		}
+	}
 }
 
 // CatchUp applies the feed's entries since the applier's cursor (the
@@ -191,13 +263,13 @@ func (f *Follower) CatchUp(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	if lost {
-		f.gap.Store(true)
+		f.MarkGap()
 	}
 	applied := 0
 	for {
 		read, err := f.src.ReadFeed(ctx, from, f.opts.Batch)
 		if errors.Is(err, ErrFeedLost) {
-			f.gap.Store(true)
+			f.MarkGap()
 			return applied, nil
 		}
 		if err != nil {
@@ -260,17 +332,24 @@ func (f *Follower) CatchUp(ctx context.Context) (int, error) {
 // applier when entries may have been missed and, if resyncEvery is set,
 // that often. A resynchronisation that fails is tried again after a wait
 // that doubles with each failure (from the interval up to five minutes),
-// not every interval: it reads every document's version.
+// not every interval: it reads every document's version. For an applier
+// that allows it (ResyncBeside), the resynchronisation runs in a goroutine
+// of its own while the catch-ups go on every interval.
 func (f *Follower) Follow(ctx context.Context, interval, resyncEvery time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	var background sync.WaitGroup
+	defer background.Wait()
+	var busy atomic.Bool // a resynchronisation runs in the background
 	var backoff time.Duration
 	var retryAt time.Time
 	resync := func() {
 		if !retryAt.IsZero() && f.opts.Now().Before(retryAt) {
 			return
 		}
+		began := f.opts.Now()
 		n, err := f.Resync(ctx)
+		took := f.opts.Now().Sub(began)
 		switch {
 		case err != nil:
 			if ctx.Err() != nil {
@@ -280,22 +359,43 @@ func (f *Follower) Follow(ctx context.Context, interval, resyncEvery time.Durati
 			retryAt = f.opts.Now().Add(backoff)
 			f.opts.Logger.Warn(f.opts.Name+": resynchronise with the database", "error", err, "retry_in", backoff.String())
 			return
-		case n > 0:
-			f.opts.Logger.Info(f.opts.Name+": resynchronised with the database", "fixed", n)
+		case n > 0 || took >= time.Second:
+			// A long one is worth a line even when it fixed nothing.
+			f.opts.Logger.Info(f.opts.Name+": resynchronised with the database", "fixed", n, "took", took.Round(time.Millisecond).String())
 		}
 		backoff, retryAt = 0, time.Time{}
 	}
+	// backoff and retryAt are used by one resync at a time: busy's
+	// atomic operations order the goroutines that run them.
+	startResync := func() {
+		if ctx.Err() != nil {
+			return
+		}
+		if !f.beside {
+			resync()
+			return
+		}
+		if !busy.CompareAndSwap(false, true) {
+			return
+		}
+		background.Add(1)
+		go func() {
+			defer background.Done()
+			defer busy.Store(false)
+			resync()
+		}()
+	}
 	for {
 		due := resyncEvery > 0 && f.opts.Now().Sub(time.Unix(0, f.lastSync.Load())) > resyncEvery
-		if f.gap.Load() || due {
-			resync()
+		if f.NeedsResync() || due {
+			startResync()
 		}
 		if _, err := f.CatchUp(ctx); err != nil && ctx.Err() == nil {
 			f.opts.Logger.Warn(f.opts.Name+": catch up with the change feed", "error", err)
 		}
-		if f.gap.Load() {
+		if f.NeedsResync() {
 			// The catch-up found entries lost before it read them.
-			resync()
+			startResync()
 		}
 		select {
 		case <-ctx.Done():

@@ -221,3 +221,141 @@ func TestFailedResyncBacksOff(t *testing.T) {
 		t.Fatalf("%d resynchronisations after the wait; want 2", dst.resyncs)
 	}
 }
+
+// besideStub is a copy whose resynchronisation runs beside catch-ups
+// (ResyncBeside) and waits, once begun, to be released.
+type besideStub struct {
+	mu      sync.Mutex
+	src     *feedStub
+	held    map[string]int64
+	cursor  string
+	began   chan struct{}
+	once    sync.Once
+	release chan struct{}
+}
+
+func (b *besideStub) Follows(coll string) bool { return coll == "things" }
+func (b *besideStub) HeldVersion(_, id string) (int64, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.held[id], nil
+}
+func (b *besideStub) Apply(_ context.Context, docs []FeedDoc, cursor string) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, d := range docs {
+		b.held[d.ID] = d.Doc.(int64)
+	}
+	b.cursor = max(b.cursor, cursor)
+	return nil
+}
+func (b *besideStub) Resync(ctx context.Context, _ string) (int, error) {
+	b.once.Do(func() { close(b.began) })
+	select {
+	case <-b.release:
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
+	return 0, nil
+}
+func (b *besideStub) Cursor() (string, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.cursor, nil
+}
+func (b *besideStub) Caught(cursor string) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.cursor = max(b.cursor, cursor)
+	return nil
+}
+func (b *besideStub) ResyncBesideCatchUps() {}
+
+// A follower whose applier resynchronises beside the catch-ups keeps
+// catching up while a resynchronisation runs, and counts as caught up
+// after an unclean stop (the feed has all but the changes in flight at the
+// crash) but not after a gap of unknown size (a pruned feed) until a
+// resynchronisation begun after it completes.
+func TestResyncBesideCatchUps(t *testing.T) {
+	ctx := context.Background()
+	src := &feedStub{now: time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC), docs: map[string]int64{}}
+	dst := &besideStub{src: src, held: map[string]int64{}, began: make(chan struct{}), release: make(chan struct{})}
+	f := NewFollower(src, dst, FollowerOptions{Name: "test", Now: src.clock})
+	src.write("a", false)
+	if _, err := f.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	f.MarkUnclean()
+	if !f.NeedsResync() || !f.CaughtUp(time.Minute) {
+		t.Fatalf("after an unclean stop: needs a resync %v (want true), caught up %v (want true)", f.NeedsResync(), f.CaughtUp(time.Minute))
+	}
+	resynced := make(chan error, 1)
+	go func() { _, err := f.Resync(ctx); resynced <- err }()
+	<-dst.began
+	src.write("b", false)
+	caught := make(chan error, 1)
+	go func() { _, err := f.CatchUp(ctx); caught <- err }()
+	select {
+	case err := <-caught:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(time.Minute):
+		close(dst.release)
+		t.Fatal("the catch-up waited for the resynchronisation")
+	}
+	if v, _ := dst.HeldVersion("things", "b"); v != 1 || !f.Resyncing() {
+		t.Fatalf("beside a resynchronisation: b held at %d (want 1), resyncing %v", v, f.Resyncing())
+	}
+	// A gap of unknown size marked now is not covered by the running
+	// resynchronisation, and until another covers it the follower is not
+	// caught up.
+	f.MarkGap()
+	if f.CaughtUp(time.Minute) {
+		t.Fatal("caught up with a gap of unknown size pending")
+	}
+	close(dst.release)
+	if err := <-resynced; err != nil {
+		t.Fatal(err)
+	}
+	if !f.NeedsResync() || f.CaughtUp(time.Minute) || f.Resyncing() {
+		t.Fatalf("the gap marked during the resynchronisation was cleared by it (needs %v, caught up %v, resyncing %v)",
+			f.NeedsResync(), f.CaughtUp(time.Minute), f.Resyncing())
+	}
+	dst.release = make(chan struct{})
+	close(dst.release)
+	if _, err := f.Resync(ctx); err != nil || f.NeedsResync() || !f.CaughtUp(time.Minute) {
+		t.Fatalf("after the next resynchronisation: %v, needs %v, caught up %v", err, f.NeedsResync(), f.CaughtUp(time.Minute))
+	}
+}
+
+// Follow runs the resynchronisation of such an applier in a goroutine and
+// goes on catching up every interval; when its context ends it returns
+// only once the resynchronisation has ended too.
+func TestFollowResyncsBesideCatchUps(t *testing.T) {
+	src := &feedStub{now: time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC), docs: map[string]int64{}}
+	dst := &besideStub{src: src, held: map[string]int64{}, began: make(chan struct{}), release: make(chan struct{})}
+	f := NewFollower(src, dst, FollowerOptions{Name: "test", Now: src.clock, Logger: slog.New(slog.DiscardHandler)})
+	f.MarkUnclean()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { f.Follow(ctx, time.Millisecond, 0); close(done) }()
+	<-dst.began
+	deadline := time.Now().Add(time.Minute)
+	for r := src.reads.Load(); src.reads.Load() < r+20; {
+		if time.Now().After(deadline) {
+			cancel()
+			close(dst.release)
+			t.Fatal("no catch-up beside the resynchronisation in a minute")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if !f.Resyncing() || !f.CaughtUp(time.Minute) {
+		t.Fatalf("twenty catch-ups beside a resynchronisation: resyncing %v, caught up %v", f.Resyncing(), f.CaughtUp(time.Minute))
+	}
+	cancel()
+	<-done
+	if f.Resyncing() {
+		t.Fatal("Follow returned with its resynchronisation running")
+	}
+}

@@ -111,8 +111,12 @@ func (ix *Index) Follow(ctx context.Context, interval, reconcileEvery time.Durat
 // waits for Reconcile (Follow runs it).
 func (ix *Index) NeedsReconcile() bool { return ix.follower.NeedsResync() }
 
-// CaughtUp reports whether the last catch-up completed within maxAge.
+// CaughtUp reports whether the last catch-up completed within maxAge and
+// no gap of unknown size waits for a reconciliation (models.Follower).
 func (ix *Index) CaughtUp(maxAge time.Duration) bool { return ix.follower.CaughtUp(maxAge) }
+
+// Reconciling reports whether a reconciliation is running or waits to.
+func (ix *Index) Reconciling() bool { return ix.follower.Resyncing() || ix.follower.NeedsResync() }
 
 // CatchUp applies the changes of the feed since the cursor (re-reading the
 // overlap window before it) and returns how many it applied
@@ -182,6 +186,12 @@ func (a *indexApplier) Caught(cursor string) error {
 	return nil
 }
 
+// ResyncBesideCatchUps implements models.ResyncBeside: Resync writes a
+// document only if the index does not hold it newer, checked with commits
+// held off, so catch-ups and local writes go on while it reads a million
+// versions.
+func (a *indexApplier) ResyncBesideCatchUps() {}
+
 func (a *indexApplier) Resync(ctx context.Context, position string) (int, error) {
 	ix := (*Index)(a)
 	fixed := 0
@@ -193,16 +203,16 @@ func (a *indexApplier) Resync(ctx context.Context, position string) (int, error)
 		if err != nil {
 			return fixed, err
 		}
-		b := ix.newBatch()
+		var docs []any    // read from the database, to write
+		var gone []string // indexed, no longer in the database
 		flush := func() error {
-			if b.Size() == 0 {
+			if len(docs) == 0 && len(gone) == 0 {
 				return nil
 			}
-			// As in Apply: applied is enough.
-			if err := ix.commit(b); !applied(err) {
-				return err
-			}
-			return nil
+			n, err := ix.resyncWrite(coll, docs, gone)
+			fixed += n
+			docs, gone = docs[:0], gone[:0]
+			return err
 		}
 		err = ix.opts.Source.Versions(ctx, coll, func(dv models.DocVersion) error {
 			have, ok := indexed[dv.ID]
@@ -217,11 +227,7 @@ func (a *indexApplier) Resync(ctx context.Context, position string) (int, error)
 			if err != nil {
 				return err
 			}
-			fixed++
-			if err := ix.index(b, doc); err != nil {
-				return err
-			}
-			if b.Size() >= batchSize {
+			if docs = append(docs, doc); len(docs) >= batchSize {
 				return flush()
 			}
 			return nil
@@ -229,23 +235,76 @@ func (a *indexApplier) Resync(ctx context.Context, position string) (int, error)
 		if err != nil {
 			return fixed, fmt.Errorf("search: reconcile %s: %w", coll, err)
 		}
-		// What is indexed but no longer in the database.
 		for id := range indexed {
-			b.Delete(coll, id)
-			fixed++
+			gone = append(gone, id)
 		}
 		if err := flush(); err != nil {
 			return fixed, fmt.Errorf("search: reconcile %s: %w", coll, err)
 		}
 	}
 	// Every document now is as the database had it at the position or
-	// later: the feed before it needs no reading.
+	// later: the feed before it needs no reading. Catch-ups running beside
+	// may have moved the cursor past it already.
+	ix.commitMu.Lock()
+	defer ix.commitMu.Unlock()
 	if have, err := a.Cursor(); err == nil && have < position {
-		if err := ix.setInternal(keyCursor, []byte(position)); !applied(err) {
+		bt := ix.newBatch()
+		bt.b.SetInternal(keyCursor, []byte(position))
+		if err := ix.commitLocked(bt); !applied(err) {
 			return fixed, fmt.Errorf("search: %w", err)
 		}
 	}
 	return fixed, nil
+}
+
+// resyncWrite writes what a resynchronisation found different: the
+// documents read from the database, each unless the index now holds it at
+// its version or newer (a catch-up or a local write got there while the
+// resynchronisation read), and the deletions of documents gone (an id is
+// never used again). Commits are held off from the check to the write. It
+// returns how many documents it changed.
+func (ix *Index) resyncWrite(coll string, docs []any, gone []string) (int, error) {
+	ix.commitMu.Lock()
+	defer ix.commitMu.Unlock()
+	b := ix.newBatch()
+	for _, doc := range docs {
+		c, id, v, err := versionOf(doc)
+		if err != nil {
+			return 0, err
+		}
+		held, err := ix.version(c, id)
+		if err != nil {
+			return 0, err
+		}
+		if held >= v && held > 0 {
+			continue
+		}
+		if err := ix.index(b, doc); err != nil {
+			return 0, err
+		}
+	}
+	for _, id := range gone {
+		b.Delete(coll, id)
+	}
+	n := b.Size()
+	if n == 0 {
+		return 0, nil
+	}
+	// As in Apply: applied is enough.
+	if err := ix.commitLocked(b); !applied(err) {
+		return 0, err
+	}
+	return n, nil
+}
+
+// versionOf is a document's collection, id and version.
+func versionOf(doc any) (coll, id string, v int64, err error) {
+	coll, id, fields, err := indexDoc(doc)
+	if err != nil {
+		return "", "", 0, err
+	}
+	v, _ = fields["version"].(int64)
+	return coll, id, v, nil
 }
 
 // versions returns the indexed version of every document of coll, read

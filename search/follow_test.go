@@ -279,3 +279,119 @@ func TestAFailedChangeWithoutFeedEntryIsReconciled(t *testing.T) {
 		t.Fatal("a failed change without a feed entry left the index to the hourly reconcile")
 	}
 }
+
+// heldDoc is a store whose Doc, once armed, reads a document and then
+// waits before it answers, as a reconciliation reading at a million
+// profiles leaves time for other writes between its read and its write.
+type heldDoc struct {
+	*store.Store
+	armed   chan struct{} // closed: the next Doc is held
+	read    chan struct{} // closed when the held Doc has read
+	release chan struct{}
+}
+
+func (h *heldDoc) Doc(ctx context.Context, coll, id string) (any, error) {
+	doc, err := h.Store.Doc(ctx, coll, id)
+	select {
+	case <-h.armed:
+		h.armed = make(chan struct{}) // once
+		close(h.read)
+		<-h.release
+	default:
+	}
+	return doc, err
+}
+
+// A reconciliation runs beside the catch-ups (at a million profiles it
+// reads for minutes): a change the feed brings meanwhile is applied at
+// once, and the reconciliation does not then write over it the older
+// version it had read.
+func TestReconcileBesideCatchUpsKeepsTheNewerVersion(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.MustOpen(t)
+	src := &heldDoc{Store: st, armed: make(chan struct{}), read: make(chan struct{}), release: make(chan struct{})}
+	ix, err := search.Open(ctx, search.Options{Source: src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ix.Close() })
+	a := newOrg(t, st, "A")
+	if _, err := ix.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// A change whose feed entry is lost: only a reconciliation finds it.
+	if _, err := st.UpdateOrg(ctx, a.ID, 0, func(o *models.Org) error { o.Name = "A2"; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.PruneChanges(ctx, time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	close(src.armed)
+	reconciled := make(chan error, 1)
+	go func() { _, err := ix.Reconcile(ctx); reconciled <- err }()
+	<-src.read // the reconciliation holds A as "A2", pending
+	if _, err := st.UpdateOrg(ctx, a.ID, 0, func(o *models.Org) error { o.Status = models.StatusVerified; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	caught := make(chan error, 1)
+	go func() { _, err := ix.CatchUp(ctx); caught <- err }()
+	select {
+	case err := <-caught:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(time.Minute):
+		close(src.release)
+		t.Fatal("the catch-up waited for the reconciliation")
+	}
+	if got := orgs(t, ix, "verified"); len(got) != 1 {
+		t.Fatalf("the catch-up beside a reconciliation did not apply the change: %v", got)
+	}
+	close(src.release)
+	if err := <-reconciled; err != nil {
+		t.Fatal(err)
+	}
+	if got := orgs(t, ix, "verified"); len(got) != 1 {
+		t.Fatalf("the reconciliation wrote the older version it had read over the newer: verified %v, pending %v", got, orgs(t, ix, "pending"))
+	}
+	// The catch-up found the feed pruned past its cursor while the
+	// reconciliation ran: that gap waits for the next one.
+	if !ix.NeedsReconcile() {
+		t.Fatal("a gap found during a reconciliation was taken as covered by it")
+	}
+	if _, err := ix.Reconcile(ctx); err != nil || ix.NeedsReconcile() {
+		t.Fatalf("after a second reconciliation: %v, needs another: %v", err, ix.NeedsReconcile())
+	}
+}
+
+// An index closed while a reconciliation is still owed (a stop soon after
+// a crash, a change lost with its feed entry) is not marked closed
+// cleanly: the next start reconciles it, rather than forgetting the gap.
+func TestAnIndexClosedBeforeItsReconciliationIsReconciledAtTheNextStart(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.MustOpen(t)
+	dir := filepath.Join(t.TempDir(), "index")
+	ix, err := search.Open(ctx, search.Options{Dir: dir, Source: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A change that failed with its feed entry (Observe's rule).
+	ix.Observe(ctx, models.Change{Coll: models.CollOrgs, ID: "65f0c0ffee00000000000001", Version: 1, Doc: struct{}{}, Unrecorded: true})
+	if !ix.NeedsReconcile() {
+		t.Fatal("no reconcile owed")
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ix, err = search.Open(ctx, search.Options{Dir: dir, Source: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if !ix.NeedsReconcile() {
+		t.Fatal("the reconcile owed at the close was forgotten at the next start")
+	}
+	if _, err := ix.Reconcile(ctx); err != nil || ix.NeedsReconcile() {
+		t.Fatalf("reconcile: %v, still owed: %v", err, ix.NeedsReconcile())
+	}
+}

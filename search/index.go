@@ -198,8 +198,11 @@ func (ix *Index) openDir(ctx context.Context, im mapping.IndexMapping, version s
 			return err
 		}
 	} else if open, _ := ix.bi.GetInternal(keyOpen); string(open) == "1" {
+		// The feed has every change since the cursor, but those a crash
+		// cut between their write and their entry: a reconciliation finds
+		// them, beside the catch-ups.
 		ix.log.Info("search: the index was not closed cleanly; it will be reconciled with the database")
-		ix.follower.MarkGap()
+		ix.follower.MarkUnclean()
 	} else {
 		// Closed cleanly: nothing was committed after the facets were
 		// saved, if this release saved them (the mark is its own).
@@ -306,6 +309,13 @@ func (ix *Index) Close() error {
 // directory, the cached facets (facetcache.go), in one batch and with
 // commits held off, so that the next Open knows they are exact.
 func (ix *Index) markClosed() error {
+	if ix.follower.NeedsResync() {
+		// Closed before a reconciliation found what may be missing (a
+		// stop soon after a crash, a change lost with its feed entry):
+		// left marked open, the next start reconciles.
+		ix.log.Info("search: the index is closed before its reconciliation; the next start reconciles it")
+		return nil
+	}
 	ix.commitMu.Lock()
 	defer ix.commitMu.Unlock()
 	bt := ix.newBatch()

@@ -28,7 +28,8 @@ func (s *Server) handleReadyz(c *fiber.Ctx) error {
 		}
 		return &models.Error{Code: models.CodeUnavailable, Message: msg, Err: err}
 	}
-	return c.JSON(fiber.Map{"status": "ready"})
+	reconciling := s.cfg.Reconciling != nil && s.cfg.Reconciling()
+	return c.JSON(fiber.Map{"status": "ready", "reconciling": reconciling})
 }
 
 func (s *Server) handleOpenAPI(c *fiber.Ctx) error {

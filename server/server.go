@@ -28,6 +28,10 @@ type Config struct {
 	// Ready reports whether the service can take traffic (the database
 	// answers); /readyz calls it.
 	Ready func(ctx context.Context) error
+	// Reconciling, if set, reports whether the search index is being
+	// reconciled with the database (after a crash, hourly): /readyz says
+	// so beside its answer, which it does not change.
+	Reconciling func() bool
 	// Gate, if set, says whether the database is reachable now, with a
 	// context that ends when the requests in flight must stop waiting for
 	// it (the embedded database; on MongoDB it never ends, so that the
