@@ -10,6 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/bson/primitive"
+
 	"github.com/szdc/talenthub/models"
 	"github.com/szdc/talenthub/server/store"
 )
@@ -18,9 +21,10 @@ import (
 // feed position; the next start reads them from there instead of decoding
 // every record (the start at 1M profiles: BENCHMARKS.md), answers the same
 // figures, and `recount` against the running server finds no difference.
-// The snapshot is used once (a crash afterwards loads from the database),
-// and one written before a bulk load (a seed writes no feed entries) is
-// not used.
+// One written before a bulk load (a seed writes no feed entries) is not
+// used. After a crash (the mark of a running server left behind) the
+// snapshot is reconciled with the database by versions, which finds a
+// change the feed never recorded.
 func TestStartFromFiguresSnapshot(t *testing.T) {
 	env := map[string]string{"ADDR": "127.0.0.1:0", "DATA_DIR": t.TempDir(), "ADMIN_EMAIL": "admin@example.com", "ADMIN_PASSWORD": "correct horse battery staple"}
 	getenv := func(k string) string { return env[k] }
@@ -103,10 +107,13 @@ func TestStartFromFiguresSnapshot(t *testing.T) {
 		t.Fatal("a record rejected after the snapshot still counts")
 	}
 	recountClean(b)
-	if _, err := os.Stat(snapshot); !os.IsNotExist(err) {
-		t.Fatalf("the snapshot is still there while the server runs (a crash would reuse it): %v", err)
+	if _, err := os.Stat(snapshot + ".running"); err != nil {
+		t.Fatalf("no mark of a running server beside the snapshot (a crash would pass for a clean stop): %v", err)
 	}
 	b.stop(t)
+	if _, err := os.Stat(snapshot + ".running"); !os.IsNotExist(err) {
+		t.Fatalf("the mark of a running server outlived a clean stop: %v", err)
+	}
 
 	// A bulk load after the snapshot (as a seed or an import makes, with
 	// no feed entries on the embedded database): it must not be used.
@@ -127,8 +134,43 @@ func TestStartFromFiguresSnapshot(t *testing.T) {
 	if figuresOf(c) == want {
 		t.Fatal("the figures did not change with forty more records")
 	}
+	want = figuresOf(c)
 	recountClean(c)
 	c.stop(t)
+
+	// A crash: the mark stays, and a record was changed without its feed
+	// entry (a crash between the two writes).
+	db, cfg := openStopped(t, env)
+	var other *models.Recruitment
+	err = db.store.Docs(ctx, models.CollRecruitments, func(d any) error {
+		if r := d.(*models.Recruitment); other == nil && r.Status == models.StatusVerified && strings.HasPrefix(r.Date, "2025") {
+			other = r
+		}
+		return nil
+	})
+	if err != nil || other == nil {
+		t.Fatalf("no verified record of 2025 left (%v)", err)
+	}
+	raw, disconnect := rawDatabase(t, db, cfg)
+	oid, _ := primitive.ObjectIDFromHex(other.ID)
+	if _, err := raw.Collection("recruitments").UpdateOne(ctx, bson.D{{Key: "_id", Value: oid}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: "rejected"}, {Key: "version", Value: other.Version + 1}}}}); err != nil {
+		t.Fatal(err)
+	}
+	disconnect()
+	db.Close()
+	if err := os.WriteFile(snapshot+".running", nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e := start(t, env)
+	if !strings.Contains(e.out.String(), "figures loaded from a snapshot") || !strings.Contains(e.out.String(), "figures: the snapshot reconciled") {
+		t.Fatalf("after a crash the snapshot was not used and reconciled:\n%s", e.out.String())
+	}
+	if figuresOf(e) == want {
+		t.Fatal("a record rejected without its feed entry before a crash still counts")
+	}
+	recountClean(e)
+	e.stop(t)
 }
 
 // stripAsOf removes the "as of" times, which differ between two starts.

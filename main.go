@@ -158,6 +158,9 @@ func openDatabase(ctx context.Context, cfg config, logger *slog.Logger) (*databa
 		d.embedded = emb
 		opts.URI = emb.URI()
 		opts.SerializeWrites = true
+		opts.Versions = func(ctx context.Context, coll string, fn func(string, int64) error) error {
+			return emb.Versions(ctx, cfg.MongoDatabase, coll, fn)
+		}
 	}
 	opts.Logger = logger
 	s, err := store.Open(ctx, opts)
@@ -342,12 +345,13 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 		go incTally.Follow(ctx, time.Second, 0)
 	} else {
 		// Other processes write too; an entry can be lost (the changes
-		// collection) or a change rolled back: reconcile hourly, and keep
-		// a snapshot fresh for a start after a crash.
+		// collection) or a change rolled back: reconcile hourly.
 		go fig.Follow(ctx, time.Second, time.Hour)
 		go incTally.Follow(ctx, time.Second, time.Hour)
-		go snapshotEvery(ctx, fig, snapshot, epoch, 15*time.Minute, logger)
 	}
+	// A snapshot kept fresh for a start after a crash, which reconciles it
+	// with the database rather than loading every record.
+	go snapshotEvery(ctx, fig, snapshot, epoch, 15*time.Minute, logger)
 	// Notifications follow the feed like the index and the figures; they
 	// keep their position in the database, so a restart tells what was
 	// missed and nothing twice.
@@ -426,7 +430,9 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 		logger.Warn("figures: last catch-up", "error", err)
 	}
 	if err := fig.SaveSnapshot(snapshot, epoch); err != nil {
-		logger.Warn("figures: the snapshot was not saved; the next start loads from the database", "error", err)
+		logger.Warn("figures: the snapshot was not saved; the next start reconciles the last one or loads from the database", "error", err)
+	} else if err := fig.Stopped(snapshot); err != nil {
+		logger.Warn("figures: the next start reconciles the snapshot", "error", err)
 	}
 	logger.Info("stopped")
 	return nil

@@ -3,8 +3,9 @@
 # data directory SEED_DIR (left by a clean stop or a seed) to OUT.data,
 # starts the server BIN on it, waits for /readyz, lets it run 5 s, kills it
 # with SIGKILL, starts it again and writes to OUT when the second start
-# listened, when /readyz answered 200 and the CPU it had used by then (the
-# servers' own logs to OUT.first.log and OUT.second.log). BENCHMARKS.md, "A
+# listened, when /readyz answered 200 and the CPU it had used by then, and
+# when /readyz no longer said "reconciling": true (the servers' own logs to
+# OUT.first.log and OUT.second.log). BENCHMARKS.md, "A
 # start after a crash at one million". With PROFILE=1, a CPU profile of
 # the second start's first 120 s (OUT.cpu, from DEBUG_ADDR).
 set -euo pipefail
@@ -38,6 +39,11 @@ fi
 ready
 echo "readyz after $(echo "$(date +%s.%N) - $t0" | bc) s" >>"$OUT"
 # utime + stime of the process, in clock ticks.
+read -r -a stat </proc/$PID/stat
+echo "cpu by then $(echo "(${stat[13]} + ${stat[14]}) / $(getconf CLK_TCK)" | bc) s" >>"$OUT"
+# A release without the field reconciled before it was ready.
+while curl -sf "http://$ADDR/readyz" | grep -q '"reconciling":true'; do sleep 0.5; done
+echo "reconciled after $(echo "$(date +%s.%N) - $t0" | bc) s" >>"$OUT"
 read -r -a stat </proc/$PID/stat
 echo "cpu by then $(echo "(${stat[13]} + ${stat[14]}) / $(getconf CLK_TCK)" | bc) s" >>"$OUT"
 if [ -n "$DEBUG" ]; then wait $PROF || true; fi

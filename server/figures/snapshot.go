@@ -101,11 +101,22 @@ func (f *Figures) SaveSnapshot(path, epoch string) error {
 
 // Start loads the figures for a server's start: from the snapshot at path
 // when it can be trusted for a database of epoch, from the database
-// otherwise. The snapshot is used once: a crash before the next clean stop
-// (which saves a new one) finds none and loads from the database, so that
-// nothing the feed failed to record since is missed.
+// otherwise. A mark beside the snapshot (runningMark) is there from the
+// start to the clean stop: found at a start, it says the last run crashed,
+// and the snapshot (saved by that run every so often, or at the clean stop
+// before it) is then reconciled with the database by versions after its
+// catch-up, to find the changes a crash cut off from their feed entries.
+// (Before, the snapshot was used once and a crash loaded every record: 51
+// s at a million profiles, BENCHMARKS.md "A start after a crash at one
+// million".) Stopped takes the mark away after the last save.
 func (f *Figures) Start(ctx context.Context, path, epoch string) error {
-	ok, err := f.LoadSnapshot(ctx, path, epoch)
+	mark := runningMark(path)
+	_, err := os.Stat(mark)
+	crashed := err == nil
+	if err := writeSynced(mark); err != nil {
+		return fmt.Errorf("figures: %w", err)
+	}
+	ok, err := f.loadSnapshot(ctx, path, epoch, crashed)
 	if err != nil {
 		f.log.Warn("figures: the snapshot could not be caught up; loading from the database", "error", err)
 	}
@@ -114,16 +125,58 @@ func (f *Figures) Start(ctx context.Context, path, epoch string) error {
 			return fmt.Errorf("load the figures: %w", err)
 		}
 	}
-	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+	return nil
+}
+
+// Stopped records a clean stop, after the snapshot was saved at it: the
+// next start trusts the snapshot without a reconciliation.
+func (f *Figures) Stopped(path string) error {
+	if err := os.Remove(runningMark(path)); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("figures: %w", err)
 	}
 	return nil
+}
+
+// runningMark is the file that says the figures of the snapshot at path
+// are in use by a running server.
+func runningMark(path string) string { return path + ".running" }
+
+// writeSynced creates an empty file and syncs it and its directory: a
+// power cut after the start must not lose the mark.
+func writeSynced(path string) error {
+	fh, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := fh.Sync(); err != nil {
+		fh.Close()
+		return err
+	}
+	if err := fh.Close(); err != nil {
+		return err
+	}
+	dir, err := os.Open(filepath.Dir(path))
+	if err != nil {
+		return err
+	}
+	defer dir.Close()
+	return dir.Sync()
 }
 
 // LoadSnapshot loads the figures from the snapshot at path if it can be
 // trusted for a database of epoch, and catches them up from the feed. It
 // reports false (and why, in the log) when the caller must Load instead.
 func (f *Figures) LoadSnapshot(ctx context.Context, path, epoch string) (bool, error) {
+	return f.loadSnapshot(ctx, path, epoch, false)
+}
+
+// loadSnapshot is LoadSnapshot, reconciling the figures with the database
+// after the catch-up when the last run crashed, or when the feed no longer
+// has every entry since the snapshot: the versions of every record, base
+// and organisation compared (read from the database's file on the
+// embedded database, from an index on MongoDB), and each that differs
+// read again.
+func (f *Figures) loadSnapshot(ctx context.Context, path, epoch string, crashed bool) (bool, error) {
 	began := time.Now()
 	// A start builds a million small objects that all stay alive: the
 	// collector's passes over them were a third of the time. It runs
@@ -160,11 +213,14 @@ func (f *Figures) LoadSnapshot(ctx context.Context, path, epoch string) (bool, e
 	if _, err := f.follower.CatchUp(ctx); err != nil {
 		return false, err
 	}
-	if f.follower.NeedsResync() {
-		// Entries after the snapshot are gone: reading every record's
-		// version costs what loading them does.
-		f.log.Info("figures: the snapshot is older than the feed keeps; loading from the database", "saved_at", s.SavedAt)
-		return false, nil
+	if f.follower.NeedsResync() || crashed {
+		f.log.Info("figures: reconciling the snapshot with the database", "saved_at", s.SavedAt,
+			"after_a_crash", crashed, "older_than_the_feed", f.follower.NeedsResync())
+		fixed, err := f.follower.Resync(ctx)
+		if err != nil {
+			return false, err
+		}
+		f.log.Info("figures: the snapshot reconciled", "fixed", fixed)
 	}
 	f.log.Info("figures loaded from a snapshot", "records", len(s.Recs), "bases", len(s.Bases), "orgs", len(s.Orgs),
 		"saved_at", s.SavedAt, "took", time.Since(began).Round(time.Millisecond).String())

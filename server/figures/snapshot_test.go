@@ -3,6 +3,7 @@ package figures
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -14,9 +15,10 @@ import (
 
 // A snapshot brings back exactly what the figures held (the report with
 // its records, corrections included, is the same to the byte), and the
-// feed after it is caught up; a snapshot that cannot be trusted — of
-// another database or bulk load, damaged, or older than the feed keeps —
-// is refused, and the caller loads from the database.
+// feed after it is caught up; one older than the feed keeps is reconciled
+// with the database by versions; a snapshot that cannot be trusted — of
+// another database or bulk load, damaged — is refused, and the caller
+// loads from the database.
 func TestSnapshotRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	x := newFixture(t)
@@ -65,9 +67,16 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	if _, ok := open("db-2"); ok {
 		t.Error("a snapshot of another epoch was used")
 	}
-	x.src.pruned = now // the feed no longer holds what follows the snapshot
-	if _, ok := open("db-1"); ok {
-		t.Error("a snapshot older than the feed keeps was used")
+	// The feed no longer holds what follows the snapshot (t3 and a change
+	// of t2): the versions tell.
+	x.src.pruned = now
+	x.change(x.src.docs[models.CollRecruitments][fmt.Sprintf("%024d", 2)].(*models.Recruitment), func(r *models.Recruitment) { r.Status = models.StatusVerified })
+	g, ok = open("db-1")
+	if !ok {
+		t.Fatal("a snapshot older than the feed keeps was neither reconciled nor used")
+	}
+	if got, want := report(g), report(x.f); got != want {
+		t.Fatalf("after a snapshot older than the feed, reconciled:\n%s\nwant\n%s", got, want)
 	}
 	x.src.pruned = time.Time{}
 	raw, _ := os.ReadFile(path)

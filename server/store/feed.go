@@ -227,6 +227,17 @@ func (s *Store) Versions(ctx context.Context, coll string, fn func(models.DocVer
 	if err != nil {
 		return err
 	}
+	if s.versions != nil {
+		var fnErr error // the caller's, returned as it is
+		err := s.versions(ctx, c.Name(), func(id string, v int64) error {
+			fnErr = fn(models.DocVersion{ID: id, Version: v})
+			return fnErr
+		})
+		if fnErr != nil {
+			return fnErr
+		}
+		return translate("store.Versions", err)
+	}
 	opts := options.Find().SetProjection(bson.D{{Key: "version", Value: 1}}).SetBatchSize(5000)
 	if s.locks == nil {
 		// On MongoDB the scan reads the index {_id, version} alone (a

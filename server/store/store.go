@@ -64,6 +64,10 @@ type Options struct {
 	// authCache): 30s if zero with SerializeWrites (one process sees
 	// every write), 2s if zero otherwise; negative turns the cache off.
 	AuthCacheTTL time.Duration
+	// Versions, if set, reads the _id and version of every document of a
+	// collection without the driver (the embedded database's own file:
+	// embeddb.Server.Versions), for Store.Versions.
+	Versions func(ctx context.Context, coll string, fn func(id string, version int64) error) error
 }
 
 // defaultServerSelectionTimeout is Options.ServerSelectionTimeout when zero.
@@ -75,6 +79,8 @@ type Store struct {
 	db     *mongo.Database
 	now    func() time.Time
 	locks  *docLocks // nil on MongoDB
+	// versions is Options.Versions.
+	versions func(ctx context.Context, coll string, fn func(id string, version int64) error) error
 	// replSet: the database is a MongoDB replica set (transactions);
 	// streams: the feed is read from its change streams.
 	replSet, streams bool
@@ -129,7 +135,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: connect: %w", err)
 	}
-	s := &Store{client: client, db: client.Database(opts.Database), now: opts.Now, log: opts.Logger}
+	s := &Store{client: client, db: client.Database(opts.Database), now: opts.Now, log: opts.Logger, versions: opts.Versions}
 	if opts.SerializeWrites {
 		s.locks = &docLocks{seed: maphash.MakeSeed()}
 	}

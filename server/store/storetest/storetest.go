@@ -70,12 +70,19 @@ func Options(tb testing.TB) store.Options {
 	if env.uri == "" {
 		tb.Fatal("storetest: call storetest.Main from TestMain")
 	}
-	return store.Options{
+	opts := store.Options{
 		URI:             env.uri,
 		Database:        fmt.Sprintf("t%d_%d", os.Getpid(), env.seq.Add(1)),
 		SerializeWrites: env.embedded != nil,
 		Now:             time.Now,
 	}
+	if srv := env.embedded; srv != nil {
+		// As the server opens the embedded database.
+		opts.Versions = func(ctx context.Context, coll string, fn func(string, int64) error) error {
+			return srv.Versions(ctx, opts.Database, coll, fn)
+		}
+	}
+	return opts
 }
 
 // MustOpen opens a store on a fresh database that is dropped when the test
