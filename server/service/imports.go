@@ -378,6 +378,9 @@ func (s *Imports) ResumeCutOff(ctx context.Context, takeOver bool, retry time.Du
 				continue
 			}
 			u, err := s.Store.User(ctx, j.By)
+			if err != nil && ctx.Err() != nil {
+				return done, ctx.Err()
+			}
 			if err != nil {
 				s.Logger.ErrorContext(ctx, "imports: an import cut off cannot be finished: its account is gone", "import_id", j.ID, "error", err)
 				continue
@@ -386,6 +389,9 @@ func (s *Imports) ResumeCutOff(ctx context.Context, takeOver bool, retry time.Du
 			switch {
 			case models.IsCode(err, models.CodeConflict):
 				waiting = true // the lock is held: another run, or one that has not expired
+			case err != nil && ctx.Err() != nil:
+				// Stopped, not failed: the next start finishes it.
+				return done, ctx.Err()
 			case err != nil:
 				s.Logger.ErrorContext(ctx, "imports: an import cut off was not finished", "import_id", j.ID, "file", j.File, "error", err)
 			default:
