@@ -2,7 +2,9 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"maps"
+	"strings"
 	"testing"
 
 	"github.com/szdc/talenthub/models"
@@ -67,5 +69,50 @@ func TestVersionsReadFromTheFileAgreeWithTheDriver(t *testing.T) {
 		if coll == models.CollOrgs && (len(got) != 4 || got[ids[1]] != 3 || got[ids[0]] != 1) {
 			t.Fatalf("orgs: %v; want four, %s at version 3", got, ids[1])
 		}
+	}
+}
+
+// BenchmarkVersions: every profile's id and version, 20,000 profiles with
+// a bio, a work and skills, read from the SQLite
+// file (what the server does on the embedded database) against through
+// the driver's projected query (what FerretDB answers by decoding every
+// document). BENCHMARKS.md, "A start after a crash at one million".
+func BenchmarkVersions(b *testing.B) {
+	if storetest.Embedded() == nil {
+		b.Skip("MONGODB_TEST_URI: the driver's query is the only path")
+	}
+	ctx := context.Background()
+	var opts store.Options
+	direct := storetest.MustOpen(b, func(o *store.Options) { opts = *o })
+	opts.Versions = nil
+	driver, err := store.Open(ctx, opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer driver.Close(ctx)
+	const n = 20_000
+	docs := make([]any, 0, n)
+	for i := range n {
+		docs = append(docs, &models.Talent{ID: store.NewID(), Name: fmt.Sprint("创作者", i), Headline: "角色原画设计师 · 游戏美术",
+			Bio:    strings.Repeat("十年游戏美术经验，擅长角色设计与场景概念。", 8),
+			Skills: []string{"原画", "角色设计", "场景设计"}, Tools: []string{"Photoshop", "Blender"},
+			Works:      []models.Work{{Title: "作品一", Description: strings.Repeat("赛博朋克城市夜景。", 6), Tags: []string{"概念", "场景"}}},
+			Visibility: models.VisibilityPublic, Version: 1})
+	}
+	if err := direct.BulkInsert(ctx, models.CollTalents, docs); err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		st   *store.Store
+	}{{"file", direct}, {"driver", driver}} {
+		b.Run(c.name, func(b *testing.B) {
+			for range b.N {
+				got := 0
+				if err := c.st.Versions(ctx, models.CollTalents, func(models.DocVersion) error { got++; return nil }); err != nil || got != n {
+					b.Fatalf("%d versions (%v)", got, err)
+				}
+			}
+		})
 	}
 }
