@@ -47,21 +47,17 @@ type FeedApplier interface {
 	Caught(cursor string) error
 }
 
-// ResyncBeside is a FeedApplier whose Resync may run while catch-ups go
-// on: it re-checks, as it writes each document, that it does not hold a
-// newer version than the one it read (the search index). A
-// resynchronisation reads every document's version, minutes at a million
-// profiles; for one that is not, catch-ups wait for it, and the changes of
-// other processes with them.
-type ResyncBeside interface {
-	FeedApplier
-	ResyncBesideCatchUps()
-}
-
 // FollowerOptions configure a Follower.
 type FollowerOptions struct {
 	// Name is the follower's name in the log ("search", "figures").
 	Name string
+	// ResyncBeside says that the applier's Resync may run while catch-ups
+	// go on: it re-checks, as it writes each document, that it does not
+	// hold a newer version than the one it read (the search index). A
+	// resynchronisation reads every document's version, a minute at a
+	// million profiles; otherwise catch-ups wait for it, and the changes of
+	// other processes with them.
+	ResyncBeside bool
 	// Batch bounds the entries of one read (1,000).
 	Batch int
 	// Now is the clock (time.Now).
@@ -84,13 +80,12 @@ type Follower struct {
 	app  FeedApplier
 	opts FollowerOptions
 
-	// mu serialises catch-ups, and resynchronisations unless the applier
-	// runs them beside catch-ups (beside), and whatever else the applier
+	// mu serialises catch-ups, and resynchronisations unless they run
+	// beside catch-ups (opts.ResyncBeside), and whatever else the applier
 	// must not run beside either (Exclusive). resyncMu serialises the
 	// resynchronisations; it is taken before mu.
 	mu       sync.Mutex
 	resyncMu sync.Mutex
-	beside   bool
 	seenMu   sync.Mutex
 	seen     map[string]struct{}
 	seenQ    []string
@@ -129,7 +124,6 @@ func NewFollower(src FeedSource, app FeedApplier, opts FollowerOptions) *Followe
 		opts.Logger = slog.Default()
 	}
 	f := &Follower{src: src, app: app, opts: opts, seen: map[string]struct{}{}}
-	_, f.beside = app.(ResyncBeside)
 	f.lastSync.Store(opts.Now().UnixNano())
 	return f
 }
@@ -147,7 +141,7 @@ func (f *Follower) MarkGap() {
 // in flight at the crash, whose documents may have been written without
 // their entries. The next Follow round resynchronises to find them, and
 // the follower counts as caught up once the feed is, a resynchronisation
-// running beside catch-ups for an applier that allows it (ResyncBeside).
+// running beside catch-ups where the options allow it (ResyncBeside).
 // What a search could get wrong meanwhile is bounded by those few
 // documents, and never their visibility: hits are read back from the
 // database, with its visibility rules, before they are shown.
@@ -203,12 +197,12 @@ func (f *Follower) Rebuild(ctx context.Context, fn func(position string) error) 
 }
 
 // Resync resynchronises the applier with the database and clears the
-// gaps marked before it began. For an applier that allows it
-// (ResyncBeside), catch-ups go on meanwhile.
+// gaps marked before it began. With ResyncBeside, catch-ups go on
+// meanwhile.
 func (f *Follower) Resync(ctx context.Context) (int, error) {
 	f.resyncMu.Lock()
 	defer f.resyncMu.Unlock()
-	if !f.beside {
+	if !f.opts.ResyncBeside {
 		f.mu.Lock()
 		defer f.mu.Unlock()
 	}
@@ -226,7 +220,7 @@ func (f *Follower) Resync(ctx context.Context) (int, error) {
 	}
 	f.clear(gap)
 	f.lastSync.Store(start.UnixNano())
-	if !f.beside {
+	if !f.opts.ResyncBeside {
 		// Everything up to pos is applied; beside, catch-ups say so.
 		f.caughtUp.Store(start.UnixNano())
 	}
@@ -332,9 +326,9 @@ func (f *Follower) CatchUp(ctx context.Context) (int, error) {
 // applier when entries may have been missed and, if resyncEvery is set,
 // that often. A resynchronisation that fails is tried again after a wait
 // that doubles with each failure (from the interval up to five minutes),
-// not every interval: it reads every document's version. For an applier
-// that allows it (ResyncBeside), the resynchronisation runs in a goroutine
-// of its own while the catch-ups go on every interval.
+// not every interval: it reads every document's version. With
+// ResyncBeside, the resynchronisation runs in a goroutine of its own while
+// the catch-ups go on every interval.
 func (f *Follower) Follow(ctx context.Context, interval, resyncEvery time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
@@ -371,7 +365,7 @@ func (f *Follower) Follow(ctx context.Context, interval, resyncEvery time.Durati
 		if ctx.Err() != nil {
 			return
 		}
-		if !f.beside {
+		if !f.opts.ResyncBeside {
 			resync()
 			return
 		}

@@ -222,8 +222,8 @@ func TestFailedResyncBacksOff(t *testing.T) {
 	}
 }
 
-// besideStub is a copy whose resynchronisation runs beside catch-ups
-// (ResyncBeside) and waits, once begun, to be released.
+// besideStub is a copy whose resynchronisation (run beside catch-ups:
+// ResyncBeside) waits, once begun, to be released.
 type besideStub struct {
 	mu      sync.Mutex
 	src     *feedStub
@@ -269,7 +269,6 @@ func (b *besideStub) Caught(cursor string) error {
 	b.cursor = max(b.cursor, cursor)
 	return nil
 }
-func (b *besideStub) ResyncBesideCatchUps() {}
 
 // A follower whose applier resynchronises beside the catch-ups keeps
 // catching up while a resynchronisation runs, and counts as caught up
@@ -280,7 +279,7 @@ func TestResyncBesideCatchUps(t *testing.T) {
 	ctx := context.Background()
 	src := &feedStub{now: time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC), docs: map[string]int64{}}
 	dst := &besideStub{src: src, held: map[string]int64{}, began: make(chan struct{}), release: make(chan struct{})}
-	f := NewFollower(src, dst, FollowerOptions{Name: "test", Now: src.clock})
+	f := NewFollower(src, dst, FollowerOptions{Name: "test", Now: src.clock, ResyncBeside: true})
 	src.write("a", false)
 	if _, err := f.CatchUp(ctx); err != nil {
 		t.Fatal(err)
@@ -335,7 +334,7 @@ func TestResyncBesideCatchUps(t *testing.T) {
 func TestFollowResyncsBesideCatchUps(t *testing.T) {
 	src := &feedStub{now: time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC), docs: map[string]int64{}}
 	dst := &besideStub{src: src, held: map[string]int64{}, began: make(chan struct{}), release: make(chan struct{})}
-	f := NewFollower(src, dst, FollowerOptions{Name: "test", Now: src.clock, Logger: slog.New(slog.DiscardHandler)})
+	f := NewFollower(src, dst, FollowerOptions{Name: "test", Now: src.clock, Logger: slog.New(slog.DiscardHandler), ResyncBeside: true})
 	f.MarkUnclean()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})

@@ -186,12 +186,10 @@ func (a *indexApplier) Caught(cursor string) error {
 	return nil
 }
 
-// ResyncBesideCatchUps implements models.ResyncBeside: Resync writes a
-// document only if the index does not hold it newer, checked with commits
-// held off, so catch-ups and local writes go on while it reads a million
-// versions.
-func (a *indexApplier) ResyncBesideCatchUps() {}
-
+// Resync runs beside the catch-ups (models.FollowerOptions.ResyncBeside):
+// it writes a document only if the index does not hold it newer, checked
+// with commits held off (resyncWrite), so catch-ups and local writes go on
+// while it reads a million versions.
 func (a *indexApplier) Resync(ctx context.Context, position string) (int, error) {
 	ix := (*Index)(a)
 	fixed := 0
@@ -268,7 +266,7 @@ func (ix *Index) resyncWrite(coll string, docs []any, gone []string) (int, error
 	defer ix.commitMu.Unlock()
 	b := ix.newBatch()
 	for _, doc := range docs {
-		c, id, v, err := versionOf(doc)
+		c, id, fields, err := indexDoc(doc)
 		if err != nil {
 			return 0, err
 		}
@@ -276,10 +274,10 @@ func (ix *Index) resyncWrite(coll string, docs []any, gone []string) (int, error
 		if err != nil {
 			return 0, err
 		}
-		if held >= v && held > 0 {
+		if v, _ := fields["version"].(int64); held > 0 && held >= v {
 			continue
 		}
-		if err := ix.index(b, doc); err != nil {
+		if err := ix.add(b, doc, c, id, fields); err != nil {
 			return 0, err
 		}
 	}
@@ -295,16 +293,6 @@ func (ix *Index) resyncWrite(coll string, docs []any, gone []string) (int, error
 		return 0, err
 	}
 	return n, nil
-}
-
-// versionOf is a document's collection, id and version.
-func versionOf(doc any) (coll, id string, v int64, err error) {
-	coll, id, fields, err := indexDoc(doc)
-	if err != nil {
-		return "", "", 0, err
-	}
-	v, _ = fields["version"].(int64)
-	return coll, id, v, nil
 }
 
 // versions returns the indexed version of every document of coll, read

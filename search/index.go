@@ -106,7 +106,7 @@ func Open(ctx context.Context, opts Options) (*Index, error) {
 	}
 	ix := &Index{opts: opts, log: opts.Logger, facets: newFacetTable()}
 	ix.follower = models.NewFollower(opts.Source, (*indexApplier)(ix), models.FollowerOptions{Name: "search",
-		Batch: batchSize, Now: opts.Now, Logger: opts.Logger})
+		Batch: batchSize, Now: opts.Now, Logger: opts.Logger, ResyncBeside: true})
 	im, err := newMapping(opts.Analysis)
 	if err != nil {
 		return nil, fmt.Errorf("search: mapping: %w", err)
@@ -420,6 +420,11 @@ func (ix *Index) index(bt *batch, doc any) error {
 	if err != nil {
 		return err
 	}
+	return ix.add(bt, doc, coll, id, fields)
+}
+
+// add is index with the document's fields already made (indexDoc).
+func (ix *Index) add(bt *batch, doc any, coll, id string, fields map[string]any) error {
 	if !indexes(coll) {
 		return nil
 	}

@@ -188,7 +188,7 @@ func OpenFile(path string, readOnly bool) (*sql.DB, error) {
 // database name, read from its SQLite file with SQLite's JSON functions,
 // in the table's order. FerretDB answers the same query, even projected to
 // those two fields, by decoding every document in full in Go: a
-// reconciliation of the search index spent four-fifths of its time there,
+// reconciliation of the search index spent 70 % of its CPU there (a profile),
 // five minutes at a million profiles (BENCHMARKS.md, "A start after a
 // crash at one million"). The file is opened read-only for the call: in
 // WAL mode the read never blocks FerretDB's writer, and it sees what was
