@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/bson/primitive"
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
 
@@ -204,4 +205,43 @@ func TestSecondServerOnTheSameDirIsRefused(t *testing.T) {
 		t.Fatalf("Start after Close: %v", err)
 	}
 	_ = again.Close()
+}
+
+// Versions reads ids and versions as the driver gives them for the odd
+// documents too: a string _id, an ObjectID, a version stored as a 32-bit
+// or a 64-bit integer, none at all (0); a collection that does not exist,
+// or a database that does not, has no documents or an error, never a panic.
+func TestVersionsOfOddDocuments(t *testing.T) {
+	ctx := context.Background()
+	srv, client := start(t)
+	coll := client.Database("odd").Collection("things")
+	oid, err := primitive.ObjectIDFromHex("65f0c0ffee00000000000001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := coll.InsertMany(ctx, []any{
+		bson.D{{Key: "_id", Value: "doc-a"}, {Key: "version", Value: int64(7)}},
+		bson.D{{Key: "_id", Value: oid}, {Key: "version", Value: int32(3)}},
+		bson.D{{Key: "_id", Value: "doc-none"}, {Key: "name", Value: "no version"}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int64{}
+	if err := srv.Versions(ctx, "odd", "things", func(id string, v int64) error { got[id] = v; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if want := "map[65f0c0ffee00000000000001:3 doc-a:7 doc-none:0]"; fmt.Sprint(got) != want {
+		t.Fatalf("versions %v, want %s", got, want)
+	}
+	calls := 0
+	if err := srv.Versions(ctx, "odd", "nothing", func(string, int64) error { calls++; return nil }); err != nil || calls != 0 {
+		t.Fatalf("a collection that does not exist: %d calls, %v", calls, err)
+	}
+	if err := srv.Versions(ctx, "nodb", "things", func(string, int64) error { return nil }); err == nil {
+		t.Fatal("a database that does not exist read without an error")
+	}
+	stop := errors.New("stop")
+	if err := srv.Versions(ctx, "odd", "things", func(string, int64) error { return stop }); !errors.Is(err, stop) {
+		t.Fatalf("the callback's error came back as %v", err)
+	}
 }

@@ -18,21 +18,8 @@ import (
 // created, changed twice and deleted, in a collection of ObjectIDs and in
 // one the store never wrote to.
 func TestVersionsReadFromTheFileAgreeWithTheDriver(t *testing.T) {
-	if storetest.Embedded() == nil {
-		t.Skip("MONGODB_TEST_URI: the driver's query is the only path")
-	}
 	ctx := context.Background()
-	var opts store.Options
-	direct := storetest.MustOpen(t, func(o *store.Options) { opts = *o })
-	if opts.Versions == nil {
-		t.Fatal("the test store does not read versions from the file, as the server does")
-	}
-	opts.Versions = nil
-	driver, err := store.Open(ctx, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer driver.Close(ctx)
+	direct, driver := fileAndDriver(t)
 
 	var ids []string
 	for _, name := range []string{"A", "B", "C", "D"} {
@@ -78,18 +65,8 @@ func TestVersionsReadFromTheFileAgreeWithTheDriver(t *testing.T) {
 // the driver's projected query (what FerretDB answers by decoding every
 // document). BENCHMARKS.md, "A start after a crash at one million".
 func BenchmarkVersions(b *testing.B) {
-	if storetest.Embedded() == nil {
-		b.Skip("MONGODB_TEST_URI: the driver's query is the only path")
-	}
 	ctx := context.Background()
-	var opts store.Options
-	direct := storetest.MustOpen(b, func(o *store.Options) { opts = *o })
-	opts.Versions = nil
-	driver, err := store.Open(ctx, opts)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer driver.Close(ctx)
+	direct, driver := fileAndDriver(b)
 	const n = 20_000
 	docs := make([]any, 0, n)
 	for i := range n {
@@ -115,4 +92,26 @@ func BenchmarkVersions(b *testing.B) {
 			}
 		})
 	}
+}
+
+// fileAndDriver opens a fresh embedded database twice: as the server does
+// (versions read from the SQLite file) and with versions read through the
+// driver.
+func fileAndDriver(tb testing.TB) (direct, driver *store.Store) {
+	tb.Helper()
+	if storetest.Embedded() == nil {
+		tb.Skip("MONGODB_TEST_URI: the driver's query is the only path")
+	}
+	var opts store.Options
+	direct = storetest.MustOpen(tb, func(o *store.Options) { opts = *o })
+	if opts.Versions == nil {
+		tb.Fatal("the test store does not read versions from the file, as the server does")
+	}
+	opts.Versions = nil
+	driver, err := store.Open(context.Background(), opts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = driver.Close(context.Background()) })
+	return direct, driver
 }
