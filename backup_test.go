@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"net/http"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -192,16 +191,7 @@ func getenvOf(env map[string]string) func(string) string {
 func waitReady(t *testing.T, in *instance) {
 	t.Helper()
 	deadline := time.Now().Add(2 * time.Minute)
-	for {
-		res, err := http.Get(in.base + "/readyz")
-		if err == nil {
-			var body struct{ Reconciling bool }
-			derr := json.NewDecoder(res.Body).Decode(&body)
-			res.Body.Close()
-			if res.StatusCode == 200 && derr == nil && !body.Reconciling {
-				return
-			}
-		}
+	for !readyzSays(in.base, true) {
 		if time.Now().After(deadline) {
 			t.Fatalf("/readyz not 200, or the index still reconciling, after 2 minutes\n%s", in.out.String())
 		}

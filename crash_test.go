@@ -127,18 +127,27 @@ func (p *process) readyz(t *testing.T, reconciled bool) {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
-		res, err := http.Get(p.base + "/readyz")
-		if err == nil {
-			var body struct{ Reconciling bool }
-			derr := json.NewDecoder(res.Body).Decode(&body)
-			res.Body.Close()
-			if res.StatusCode == 200 && derr == nil && (!reconciled || !body.Reconciling) {
-				return
-			}
+		if readyzSays(p.base, reconciled) {
+			return
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Fatalf("not ready (reconciled: %v) within 60 s\n%s", reconciled, p.logs.String())
+}
+
+// readyzSays asks base's /readyz once: 200, and with reconciled, not
+// "reconciling" either.
+func readyzSays(base string, reconciled bool) bool {
+	res, err := http.Get(base + "/readyz")
+	if err != nil {
+		return false
+	}
+	defer res.Body.Close()
+	var body struct{ Reconciling bool }
+	if err := json.NewDecoder(res.Body).Decode(&body); err != nil {
+		return false
+	}
+	return res.StatusCode == 200 && (!reconciled || !body.Reconciling)
 }
 
 // stop sends SIGTERM and waits for a clean exit.
