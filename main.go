@@ -172,7 +172,7 @@ func openDatabase(ctx context.Context, cfg config, logger *slog.Logger) (*databa
 	}
 	d.store = s
 	if d.embedded != nil {
-		if _, err := d.embedded.RepairIndexes(ctx, cfg.MongoDatabase); err != nil {
+		if _, err := d.embedded.RepairIndexes(ctx, cfg.MongoDatabase, models.FeedCollections); err != nil {
 			d.Close()
 			return nil, err
 		}

@@ -78,7 +78,7 @@ func benchIndex(b *testing.B, st *store.Store, database string, logger *slog.Log
 	b.Helper()
 	ctx := context.Background()
 	if e := storetest.Embedded(); e != nil {
-		if _, err := e.RepairIndexes(ctx, database); err != nil {
+		if _, err := e.RepairIndexes(ctx, database, models.FeedCollections); err != nil {
 			b.Fatal(err)
 		}
 	}

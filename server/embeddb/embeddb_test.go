@@ -107,7 +107,7 @@ func TestRepairIndexesMakesIDLookupsUseAnIndex(t *testing.T) {
 		t.Fatalf("before repair the plan is %q; FerretDB's own index is now used, revisit the repair", p)
 	}
 
-	n, err := srv.RepairIndexes(ctx, "plan")
+	n, err := srv.RepairIndexes(ctx, "plan", nil)
 	if err != nil || n != 2 {
 		t.Fatalf("RepairIndexes = %d, %v; want 2 indexes created", n, err)
 	}
@@ -119,7 +119,7 @@ func TestRepairIndexesMakesIDLookupsUseAnIndex(t *testing.T) {
 	}
 
 	// Idempotent: a second run creates nothing.
-	if n, err := srv.RepairIndexes(ctx, "plan"); err != nil || n != 0 {
+	if n, err := srv.RepairIndexes(ctx, "plan", nil); err != nil || n != 0 {
 		t.Fatalf("second RepairIndexes = %d, %v", n, err)
 	}
 
@@ -182,7 +182,7 @@ func BenchmarkFindOneByID(b *testing.B) {
 		}
 	}
 	b.Run("unrepaired", find)
-	if _, err := srv.RepairIndexes(ctx, "bench"); err != nil {
+	if _, err := srv.RepairIndexes(ctx, "bench", nil); err != nil {
 		b.Fatal(err)
 	}
 	b.Run("repaired", find)
@@ -211,6 +211,8 @@ func TestSecondServerOnTheSameDirIsRefused(t *testing.T) {
 // documents too: a string _id, an ObjectID, a version stored as a 32-bit
 // or a 64-bit integer, none at all (0); a collection that does not exist,
 // or a database that does not, has no documents or an error, never a panic.
+// It reads the same from the table and, once RepairIndexes made it, from
+// the versions index, which SQLite then uses and FerretDB's writes keep.
 func TestVersionsOfOddDocuments(t *testing.T) {
 	ctx := context.Background()
 	srv, client := start(t)
@@ -226,13 +228,46 @@ func TestVersionsOfOddDocuments(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	got := map[string]int64{}
-	if err := srv.Versions(ctx, "odd", "things", func(id string, v int64) error { got[id] = v; return nil }); err != nil {
+	read := func() string {
+		t.Helper()
+		got := map[string]int64{}
+		if err := srv.Versions(ctx, "odd", "things", func(id string, v int64) error { got[id] = v; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprint(got)
+	}
+	if got, want := read(), "map[65f0c0ffee00000000000001:3 doc-a:7 doc-none:0]"; got != want {
+		t.Fatalf("versions from the table %v, want %s", got, want)
+	}
+	table := versionsPlan(t, srv, "odd", "things", "")
+	if n, err := srv.RepairIndexes(ctx, "odd", []string{"things", "nothing"}); err != nil || n != 2 {
+		t.Fatalf("RepairIndexes = %d, %v; want the _id and the versions index of things", n, err)
+	}
+	versionsPlan(t, srv, "odd", "things", embeddb.VersionsIndexName(table))
+	if got, want := read(), "map[65f0c0ffee00000000000001:3 doc-a:7 doc-none:0]"; got != want {
+		t.Fatalf("versions from the index %v, want %s", got, want)
+	}
+	// Writes through FerretDB keep the index: a new version, a document
+	// without one that gains one, an insert and a delete.
+	if _, err := coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: "doc-a"}}, bson.D{{Key: "$set", Value: bson.D{{Key: "version", Value: int64(8)}}}}); err != nil {
 		t.Fatal(err)
 	}
-	if want := "map[65f0c0ffee00000000000001:3 doc-a:7 doc-none:0]"; fmt.Sprint(got) != want {
-		t.Fatalf("versions %v, want %s", got, want)
+	if _, err := coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: "doc-none"}}, bson.D{{Key: "$set", Value: bson.D{{Key: "version", Value: int64(1)}}}}); err != nil {
+		t.Fatal(err)
 	}
+	if _, err := coll.InsertOne(ctx, bson.D{{Key: "_id", Value: "doc-b"}, {Key: "version", Value: int64(2)}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := coll.DeleteOne(ctx, bson.D{{Key: "_id", Value: oid}}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := read(), "map[doc-a:8 doc-b:2 doc-none:1]"; got != want {
+		t.Fatalf("versions from the index after writes %v, want %s", got, want)
+	}
+	if n, err := srv.RepairIndexes(ctx, "odd", []string{"things"}); err != nil || n != 0 {
+		t.Fatalf("second RepairIndexes = %d, %v", n, err)
+	}
+
 	calls := 0
 	if err := srv.Versions(ctx, "odd", "nothing", func(string, int64) error { calls++; return nil }); err != nil || calls != 0 {
 		t.Fatalf("a collection that does not exist: %d calls, %v", calls, err)
@@ -244,4 +279,90 @@ func TestVersionsOfOddDocuments(t *testing.T) {
 	if err := srv.Versions(ctx, "odd", "things", func(string, int64) error { return stop }); !errors.Is(err, stop) {
 		t.Fatalf("the callback's error came back as %v", err)
 	}
+}
+
+// versionsPlan checks that SQLite reads the versions of coll from the
+// index named index, or from the table itself when index is empty, and
+// returns the collection's table.
+func versionsPlan(tb testing.TB, srv *embeddb.Server, database, coll, index string) string {
+	tb.Helper()
+	ctx := context.Background()
+	db, err := embeddb.OpenFile(srv.DatabaseFile(database), true)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer db.Close()
+	tables, err := embeddb.Tables(ctx, db)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	table := tables[coll]
+	var id, parent, notused int
+	var detail string
+	// The query Versions runs.
+	q := fmt.Sprintf(`EXPLAIN QUERY PLAN SELECT _ferretdb_sjson->>'$._id', _ferretdb_sjson->>'$.version' FROM %q`, table)
+	if err := db.QueryRowContext(ctx, q).Scan(&id, &parent, &notused, &detail); err != nil {
+		tb.Fatal(err)
+	}
+	if index == "" && detail != "SCAN "+table {
+		tb.Fatalf("plan %q, want a scan of %s", detail, table)
+	}
+	if index != "" && !strings.HasSuffix(detail, "INDEX "+index) {
+		tb.Fatalf("plan %q, want a read of the index %s", detail, index)
+	}
+	return table
+}
+
+// BenchmarkWritesWithVersionsIndex measures what the versions index costs
+// a write: updates by _id (a new version and a changed field) and inserts
+// of documents about the size of a profile (2 KB), among 20k, with the
+// _id repair index, before and after the versions index is added, in one
+// run:
+//
+//	go test -run '^$' -bench WritesWithVersionsIndex -benchtime 2000x -count 3 ./server/embeddb
+func BenchmarkWritesWithVersionsIndex(b *testing.B) {
+	const n = 20_000
+	ctx := context.Background()
+	srv, client := start(b)
+	coll := client.Database("bench").Collection("talents")
+	bio := strings.Repeat("资深原画师，擅长角色设计与场景概念。", 40) // about 2 KB
+	doc := func(id string, v int) bson.D {
+		return bson.D{{Key: "_id", Value: id}, {Key: "version", Value: int64(v)}, {Key: "bio", Value: bio}, {Key: "n", Value: v}}
+	}
+	for i := 0; i < n; i += 1000 {
+		docs := make([]any, 0, 1000)
+		for j := i; j < i+1000; j++ {
+			docs = append(docs, doc(fmt.Sprintf("doc-%d", j), 1))
+		}
+		if _, err := coll.InsertMany(ctx, docs); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if _, err := srv.RepairIndexes(ctx, "bench", nil); err != nil {
+		b.Fatal(err)
+	}
+	inserted := 0
+	writes := func(b *testing.B) {
+		b.Run("update", func(b *testing.B) {
+			for i := 0; b.Loop(); i++ {
+				id := fmt.Sprintf("doc-%d", (i*7919)%n)
+				if _, err := coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}, {Key: "n", Value: 1}}}}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("insert", func(b *testing.B) {
+			for b.Loop() {
+				inserted++
+				if _, err := coll.InsertOne(ctx, doc(fmt.Sprintf("new-%d", inserted), 1)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	b.Run("without", writes)
+	if n, err := srv.RepairIndexes(ctx, "bench", []string{"talents"}); err != nil || n != 1 {
+		b.Fatalf("versions index: %d, %v", n, err)
+	}
+	b.Run("with", writes)
 }

@@ -19,6 +19,7 @@ import (
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
 
+	"github.com/szdc/talenthub/models"
 	"github.com/szdc/talenthub/server/embeddb"
 	"github.com/szdc/talenthub/server/store"
 )
@@ -99,7 +100,7 @@ func MustOpen(tb testing.TB, modify ...func(*store.Options)) *store.Store {
 		tb.Fatal(err)
 	}
 	if env.embedded != nil {
-		if _, err := env.embedded.RepairIndexes(ctx, opts.Database); err != nil {
+		if _, err := env.embedded.RepairIndexes(ctx, opts.Database, models.FeedCollections); err != nil {
 			tb.Fatal(err)
 		}
 	}
