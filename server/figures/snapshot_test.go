@@ -1,7 +1,10 @@
 package figures
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/gob"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -92,5 +95,83 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	}
 	if _, ok := open("db-1"); ok {
 		t.Error("a missing snapshot was used")
+	}
+}
+
+// The records of a snapshot are written in chunks, each a gob stream of
+// its own decoded on any core, and come back whole and in order for any
+// chunk size; a body cut anywhere is refused, never half read; and a
+// snapshot of the first format (one gob of everything), which a server of
+// the previous release left, is still read, so an upgrade does not load
+// every record from the database.
+func TestSnapshotChunksAndTheFirstFormat(t *testing.T) {
+	var s snapshot
+	s.Position, s.Epoch, s.SavedAt = "pos-1", "db-1", now
+	for i := range 10 {
+		s.Recs = append(s.Recs, &models.Recruitment{ID: fmt.Sprintf("r%02d", i), TalentID: fmt.Sprintf("t%d", i%4), Date: "2025-03-01",
+			District: "nanshan", Status: models.StatusVerified, Level: models.LevelA, Version: int64(i + 1)})
+	}
+	s.Bases = []*models.Base{{ID: "b1", Name: "基地", Version: 2}}
+	s.Orgs = []*models.Org{{ID: "o1", Name: "光子", Version: 3}}
+	text := func(s snapshot) string {
+		// Empty lists as readSnapshot gives them back.
+		for _, r := range s.Recs {
+			nonNilSlices(r)
+		}
+		for _, b := range s.Bases {
+			nonNilSlices(b)
+		}
+		for _, o := range s.Orgs {
+			nonNilSlices(o)
+		}
+		raw, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(raw)
+	}
+	want := text(s)
+	for _, chunk := range []int{1, 3, 10, 11} {
+		body, err := encodeSnapshot(s, chunk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := decodeSnapshot(body.Bytes())
+		if err != nil {
+			t.Fatalf("chunks of %d: %v", chunk, err)
+		}
+		got.Records, got.Chunk = 0, 0
+		if text(got) != want {
+			t.Fatalf("chunks of %d:\n%s\nwant\n%s", chunk, text(got), want)
+		}
+		raw := body.Bytes()
+		for cut := range len(raw) {
+			if _, err := decodeSnapshot(raw[:cut]); err == nil {
+				t.Fatalf("chunks of %d: a body cut at %d of %d bytes was read", chunk, cut, len(raw))
+			}
+		}
+	}
+	empty := snapshot{Position: "p", Epoch: "e", SavedAt: now}
+	body, err := encodeSnapshot(empty, snapshotChunk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := decodeSnapshot(body.Bytes()); err != nil || len(got.Recs) != 0 || got.Position != "p" {
+		t.Fatalf("no records: %+v, %v", got, err)
+	}
+
+	// The first format, written as the previous release wrote it.
+	var old bytes.Buffer
+	if err := gob.NewEncoder(&old).Encode(s); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "figures.snapshot")
+	file := fmt.Sprintf("%s%x\n%s", snapshotMagicV1, sha256.Sum256(old.Bytes()), old.Bytes())
+	if err := os.WriteFile(path, []byte(file), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got, why := readSnapshot(path)
+	if why != "" || text(got) != want {
+		t.Fatalf("the first format: %q\n%s\nwant\n%s", why, text(got), want)
 	}
 }
