@@ -376,11 +376,17 @@ func (f *Figures) addAll(recs []*models.Recruitment) {
 		in.record(r)
 		f.place(r)
 	}
+	// A year's attributions touch that year alone: the years on all the
+	// cores (at a million records this was 1.4 s of a 3 s build on one).
+	var wg sync.WaitGroup
 	for _, y := range f.years {
-		for t := range y.counting {
-			y.reattribute(t)
-		}
+		wg.Go(func() {
+			for t := range y.counting {
+				y.reattribute(t)
+			}
+		})
 	}
+	wg.Wait()
 }
 
 // setRec replaces record id with r (nil deletes it) and recounts the talents
@@ -623,20 +629,25 @@ func resync(ctx context.Context, src models.FeedSource, mu *sync.RWMutex, colls 
 // versions returns the id and version of every document of coll the
 // figures hold. Call with f.mu held.
 func (f *Figures) versions(coll string) map[string]int64 {
-	out := map[string]int64{}
+	var out map[string]int64
 	switch coll {
 	case models.CollRecruitments:
+		out = make(map[string]int64, len(f.recs))
 		for id, r := range f.recs {
 			out[id] = r.m.Version
 		}
 	case models.CollBases:
+		out = make(map[string]int64, len(f.bases))
 		for id, b := range f.bases {
 			out[id] = b.m.Version
 		}
 	case models.CollOrgs:
+		out = make(map[string]int64, len(f.orgs))
 		for id, o := range f.orgs {
 			out[id] = o.m.Version
 		}
+	default:
+		out = map[string]int64{}
 	}
 	return out
 }
