@@ -211,6 +211,11 @@ func (s *Server) Versions(ctx context.Context, name, coll string, fn func(id str
 		return err
 	}
 	defer db.Close()
+	return VersionsIn(ctx, db, coll, fn)
+}
+
+// VersionsIn is Versions on the database file open in db.
+func VersionsIn(ctx context.Context, db *sql.DB, coll string, fn func(id string, version int64) error) error {
 	tables, err := Tables(ctx, db)
 	if err != nil {
 		return err
