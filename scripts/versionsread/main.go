@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"log"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/szdc/talenthub/server/embeddb"
@@ -42,30 +41,20 @@ func main() {
 		if !ok {
 			log.Fatalf("no collection %s", coll)
 		}
-		var plan []string
-		rows, err := db.QueryContext(ctx, fmt.Sprintf(`EXPLAIN QUERY PLAN SELECT _ferretdb_sjson->>'$._id', _ferretdb_sjson->>'$.version' FROM %q`, table))
+		plan, err := embeddb.QueryPlan(ctx, db, embeddb.VersionsQuery(table))
 		if err != nil {
 			log.Fatal(err)
 		}
-		for rows.Next() {
-			var id, parent, notused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-				log.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
 		n, began := 0, time.Now()
 		if err := embeddb.VersionsIn(ctx, db, coll, func(string, int64) error { n++; return nil }); err != nil {
 			log.Fatal(err)
 		}
-		fmt.Printf("%s: %d documents in %v (%s)\n", coll, n, time.Since(began).Round(time.Millisecond), strings.Join(plan, "; "))
+		fmt.Printf("%s: %d documents in %v (%s)\n", coll, n, time.Since(began).Round(time.Millisecond), plan)
 		if *scan {
 			// The same read with the indexes set aside: every document's
 			// JSON parsed, as without the versions index.
 			n, began := 0, time.Now()
-			rows, err := db.QueryContext(ctx, fmt.Sprintf(`SELECT _ferretdb_sjson->>'$._id', _ferretdb_sjson->>'$.version' FROM %q NOT INDEXED`, table))
+			rows, err := db.QueryContext(ctx, embeddb.VersionsQuery(table)+` NOT INDEXED`)
 			if err != nil {
 				log.Fatal(err)
 			}

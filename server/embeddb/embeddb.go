@@ -224,7 +224,7 @@ func VersionsIn(ctx context.Context, db *sql.DB, coll string, fn func(id string,
 	if !ok {
 		return nil
 	}
-	rows, err := db.QueryContext(ctx, `SELECT `+versionsExprs+` FROM `+quoteIdent(table))
+	rows, err := db.QueryContext(ctx, VersionsQuery(table))
 	if err != nil {
 		return fmt.Errorf("embeddb: versions of %s: %w", coll, err)
 	}
@@ -345,6 +345,31 @@ func (s *Server) RepairIndexes(ctx context.Context, name string, versioned []str
 		s.logger.Log(ctx, level, "embeddb: added index", "database", name, "collection", ix.coll, "index", ix.name, "took", time.Since(began).Round(time.Millisecond))
 	}
 	return created, nil
+}
+
+// VersionsQuery is the query by which Versions reads a table.
+func VersionsQuery(table string) string {
+	return `SELECT ` + versionsExprs + ` FROM ` + quoteIdent(table)
+}
+
+// QueryPlan returns SQLite's plan for query (EXPLAIN QUERY PLAN), its
+// lines joined by "; ": which table it scans, which index it reads.
+func QueryPlan(ctx context.Context, db *sql.DB, query string, args ...any) (string, error) {
+	rows, err := db.QueryContext(ctx, `EXPLAIN QUERY PLAN `+query, args...)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id, parent, notused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+			return "", err
+		}
+		out = append(out, detail)
+	}
+	return strings.Join(out, "; "), rows.Err()
 }
 
 // IDIndexName returns the name of the repair index of a table.

@@ -84,21 +84,11 @@ func TestRepairIndexesMakesIDLookupsUseAnIndex(t *testing.T) {
 		if _, err := sqldb.ExecContext(ctx, fmt.Sprintf(`SELECT count(*) FROM %q`, table)); err != nil {
 			t.Fatal(err)
 		}
-		rows, err := sqldb.QueryContext(ctx, fmt.Sprintf(`EXPLAIN QUERY PLAN SELECT _ferretdb_sjson FROM %q WHERE _ferretdb_sjson->'$._id' = ?`, table), `"doc-1"`)
+		p, err := embeddb.QueryPlan(ctx, sqldb, fmt.Sprintf(`SELECT _ferretdb_sjson FROM %q WHERE _ferretdb_sjson->'$._id' = ?`, table), `"doc-1"`)
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer rows.Close()
-		var out []string
-		for rows.Next() {
-			var id, parent, notused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, detail)
-		}
-		return strings.Join(out, "; ")
+		return p
 	}
 
 	// Without the repair SQLite scans: this is the defect, and if a
@@ -297,11 +287,8 @@ func versionsPlan(tb testing.TB, srv *embeddb.Server, database, coll, index stri
 		tb.Fatal(err)
 	}
 	table := tables[coll]
-	var id, parent, notused int
-	var detail string
-	// The query Versions runs.
-	q := fmt.Sprintf(`EXPLAIN QUERY PLAN SELECT _ferretdb_sjson->>'$._id', _ferretdb_sjson->>'$.version' FROM %q`, table)
-	if err := db.QueryRowContext(ctx, q).Scan(&id, &parent, &notused, &detail); err != nil {
+	detail, err := embeddb.QueryPlan(ctx, db, embeddb.VersionsQuery(table))
+	if err != nil {
 		tb.Fatal(err)
 	}
 	if index == "" && detail != "SCAN "+table {

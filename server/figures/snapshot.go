@@ -282,8 +282,14 @@ func readSnapshot(path string) (s snapshot, why string) {
 	if err != nil {
 		return snapshot{}, "undecodable: " + err.Error()
 	}
-	// gob gives an empty slice back as nil; the store gives every slice
-	// of these documents non-nil (an empty list, not null, in the API).
+	s.nonNil()
+	return s, ""
+}
+
+// nonNil gives every list of the snapshot's documents as the store does:
+// gob gives an empty slice back as nil, the store every slice of these
+// documents non-nil (an empty list, not null, in the API).
+func (s snapshot) nonNil() {
 	for _, r := range s.Recs {
 		nonNilSlices(r)
 	}
@@ -293,7 +299,6 @@ func readSnapshot(path string) (s snapshot, why string) {
 	for _, o := range s.Orgs {
 		nonNilSlices(o)
 	}
-	return s, ""
 }
 
 // encodeSnapshot writes s as the parts of version 2.

@@ -114,16 +114,7 @@ func TestSnapshotChunksAndTheFirstFormat(t *testing.T) {
 	s.Bases = []*models.Base{{ID: "b1", Name: "基地", Version: 2}}
 	s.Orgs = []*models.Org{{ID: "o1", Name: "光子", Version: 3}}
 	text := func(s snapshot) string {
-		// Empty lists as readSnapshot gives them back.
-		for _, r := range s.Recs {
-			nonNilSlices(r)
-		}
-		for _, b := range s.Bases {
-			nonNilSlices(b)
-		}
-		for _, o := range s.Orgs {
-			nonNilSlices(o)
-		}
+		s.nonNil() // empty lists as readSnapshot gives them back
 		raw, err := json.Marshal(s)
 		if err != nil {
 			t.Fatal(err)
