@@ -127,17 +127,20 @@ func TestPermitDecidesWhatARoleMayDoAtAll(t *testing.T) {
 	admin := &User{ID: "a", Role: RoleAdmin}
 	expert := &User{ID: "r", Role: RoleReviewer}
 	for act, allowed := range map[Action][]*User{
-		ActCreateProfile: {creator},
-		ActOwnApply:      {creator},
-		ActRegisterOrg:   {member, orgless},
-		ActJoinOrg:       {member, orgless},
-		ActActForOrg:     {member},
-		ActSearchTalents: {member, orgless, bureau, admin},
-		ActSeeActors:     {bureau, admin},
-		ActCreateStaff:   {admin},
-		ActSearchTeams:   {creator, member, orgless, bureau, admin},
-		ActFoundTeam:     {creator},
-		ActOpenCall:      {member},
+		ActCreateProfile:   {creator},
+		ActOwnApply:        {creator},
+		ActRegisterOrg:     {member, orgless},
+		ActJoinOrg:         {member, orgless},
+		ActActForOrg:       {member},
+		ActSearchTalents:   {member, orgless, bureau, admin},
+		ActSeeActors:       {bureau, admin},
+		ActCreateStaff:     {admin},
+		ActSearchTeams:     {creator, member, orgless, bureau, admin},
+		ActFoundTeam:       {creator},
+		ActOpenCall:        {member},
+		ActPublish:         {bureau},
+		ActImportDirectory: {bureau},
+		ActListAll:         {bureau, admin},
 	} {
 		for _, u := range []*User{creator, member, orgless, bureau, admin, expert} {
 			err := Permit(u, act)
@@ -173,6 +176,38 @@ func TestCallsAnOutsideReviewerSees(t *testing.T) {
 		err := Authorize(c.u, ActRead, call)
 		if c.want == "" && err != nil || c.want != "" && !IsCode(err, c.want) {
 			t.Errorf("%+v reads the call: %v, want %q", c.u, err, c.want)
+		}
+	}
+}
+
+// The bureau corrects an organisation or a base it decides on, in any
+// state, and nobody else does (its managers change it before it is
+// verified: the service's rule); a cohort's funding and revenue are read
+// by the call's incubator and the staff, not by another organisation or a
+// creator (a team sees its own, by the service's rule).
+func TestCorrectionsAndOutcomesAreDecidedHere(t *testing.T) {
+	member := &User{ID: "m", Role: RoleOrg, OrgID: "o"}
+	other := &User{ID: "x", Role: RoleOrg, OrgID: "p"}
+	creator := &User{ID: "c", Role: RoleCreator}
+	bureau := &User{ID: "b", Role: RoleBureau}
+	admin := &User{ID: "a", Role: RoleAdmin}
+	org := (&Org{ID: "o", Status: StatusVerified, MemberIDs: []string{"m"}, ManagerIDs: []string{"m"}}).Resource()
+	base := (&Base{ID: "b1", Status: StatusVerified, OperatorOrgIDs: []string{"o"}, RegisteredBy: "o"}).Resource()
+	call := (&Call{OrgID: "o"}).Resource()
+	for _, c := range []struct {
+		act     Action
+		r       Resource
+		allowed []*User
+	}{
+		{ActCorrect, org, []*User{bureau}},
+		{ActCorrect, base, []*User{bureau}},
+		{ActReadOutcomes, call, []*User{member, bureau, admin}},
+	} {
+		for _, u := range []*User{member, other, creator, bureau, admin} {
+			err := Authorize(u, c.act, c.r)
+			if want := slices.Contains(c.allowed, u); (err == nil) != want {
+				t.Errorf("%s on %s by %s of %q: %v", c.act, c.r.Kind, u.Role, u.OrgID, err)
+			}
 		}
 	}
 }

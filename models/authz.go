@@ -42,8 +42,9 @@ const (
 	ActMoveAsCreator Action = "move_as_creator"
 	ActCreateStaff   Action = "create_staff"
 	ActManageUsers   Action = "manage_users"
-	ActReview        Action = "review" // a call's reviewer scores its entries
-	ActDecide        Action = "decide" // a call's incubator decides its entries
+	ActReview        Action = "review"        // a call's reviewer scores its entries
+	ActDecide        Action = "decide"        // a call's incubator decides its entries
+	ActReadOutcomes  Action = "read_outcomes" // a cohort's funding and revenue
 	// ActManageOperators asks and removes a base's co-operators.
 	ActManageOperators Action = "manage_operators"
 )
@@ -195,7 +196,9 @@ func allowed(p *User, act Action, r Resource) bool {
 		}
 	case KindOrg:
 		switch act {
-		case ActVerify:
+		case ActVerify, ActCorrect:
+			// The bureau decides, and corrects what it verified in any
+			// state (the service's rule says which state each may change).
 			return p.Role == RoleBureau
 		case ActAddMember:
 			// Only a verified organisation invites: a pending one could
@@ -214,7 +217,7 @@ func allowed(p *User, act Action, r Resource) bool {
 		}
 	case KindBase:
 		switch act {
-		case ActVerify:
+		case ActVerify, ActCorrect:
 			return p.Role == RoleBureau
 		case ActUpdate:
 			// The members of the organisation that registered it, and the
@@ -258,6 +261,10 @@ func allowed(p *User, act Action, r Resource) bool {
 		switch act {
 		case ActUpdate, ActDecide, ActExport:
 			return r.member(p)
+		case ActReadOutcomes:
+			// Funding and revenue are the teams' business: the incubator
+			// and the staff see a cohort's, its own teams theirs.
+			return r.member(p) || p.Is(RoleBureau, RoleAdmin)
 		case ActReview:
 			return slices.Contains(r.Members, p.ID)
 		}
@@ -296,6 +303,8 @@ const (
 	ActFoundTeam        Action = "found_team"        // creators found startup teams
 	ActOpenCall         Action = "open_call"         // members of a verified organisation open calls
 	ActSearchTeams      Action = "search_teams"      // everyone signed in but an outside reviewer searches teams
+	ActImportDirectory  Action = "import_directory"  // the bureau imports organisations and bases
+	ActListAll          Action = "list_all"          // the bureau and admins list organisations, bases and records in every state
 )
 
 // permits are, for each action on no particular object, the roles that
@@ -328,6 +337,9 @@ var permits = map[Action]struct {
 	// An outside expert reviews the calls that name it and reads the
 	// teams of their entries; it searches none.
 	ActSearchTeams: {roles: []Role{RoleCreator, RoleOrg, RoleBureau, RoleAdmin}, msg: "an outside reviewer's account does not search teams"},
+	ActImportDirectory: {roles: []Role{RoleBureau},
+		msg: "organisations import their own hires; organisations and bases are imported by the bureau"},
+	ActListAll: {roles: []Role{RoleBureau, RoleAdmin}, msg: "only the bureau and admins list what is not verified"},
 }
 
 // Permit decides an action on no particular object (Authorize decides

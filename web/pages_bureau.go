@@ -166,7 +166,7 @@ func (w *Web) publications(c *fiber.Ctx, p *page, d *dashboardData) error {
 		d.Published = append(d.Published, row)
 		done[pub.Period] = true
 	}
-	d.CanPublish = p.User.Role == models.RoleBureau
+	d.CanPublish = models.Permit(p.User, models.ActPublish) == nil
 	now := w.cfg.Now()
 	for q := 1; q <= 4; q++ {
 		if name := models.PeriodName(d.Year, q); !done[name] && !now.Before(models.PeriodEnd(d.Year, 3*q)) {

@@ -30,7 +30,7 @@ type importProblem struct {
 // imports shows the page (GET /imports).
 func (w *Web) imports(c *fiber.Ctx, p *page) (string, error) {
 	p.Title = w.tr.t(p.Lang, "imports.title")
-	d := &importsData{Bureau: p.User.Role == models.RoleBureau}
+	d := &importsData{Bureau: models.Permit(p.User, models.ActImportDirectory) == nil}
 	if p.Form == nil {
 		p.Form = map[string]string{"kind": models.ImportRecruitments}
 	}
@@ -58,7 +58,7 @@ func (w *Web) importFile(c *fiber.Ctx, p *page) (string, error) {
 	if _, err := w.cfg.Imports.Progress(c.UserContext(), p.User); err != nil {
 		return "", err
 	}
-	d := &importsData{Bureau: p.User.Role == models.RoleBureau}
+	d := &importsData{Bureau: models.Permit(p.User, models.ActImportDirectory) == nil}
 	p.Form = map[string]string{"kind": c.FormValue("kind"), "on_behalf": c.FormValue("on_behalf")}
 	if !slices.Contains(models.ImportKinds, p.Form["kind"]) {
 		p.Form["kind"] = models.ImportRecruitments

@@ -124,7 +124,7 @@ func (s *Bases) Update(ctx context.Context, actor *models.User, id string, u mod
 	var before, after map[string]any
 	b, err = s.Store.UpdateBase(ctx, id, ifVersion, func(b *models.Base) error {
 		was := baseAudit(b)
-		err := underVerification(actor, &b.Status, &b.Decision, models.RefusalBaseVerified, "base", func() error {
+		err := underVerification(actor, b.Resource(), &b.Status, &b.Decision, models.RefusalBaseVerified, "base", func() error {
 			in := u.Apply(b.Input())
 			in.Normalize()
 			if err := tax.Validate(in); err != nil {

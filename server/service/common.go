@@ -179,8 +179,9 @@ func listPage[T any](ctx context.Context, lister models.Lister, q models.ListQue
 	return &models.List[T]{Items: items, Total: total, Page: q.Page.Page, PerPage: q.Page.PerPage}, nil
 }
 
-// staff reports whether u is a bureau officer or an admin.
-func staff(u *models.User) bool { return u.Is(models.RoleBureau, models.RoleAdmin) }
+// staff reports whether u lists organisations, bases and records in every
+// state (the bureau and admins), not only the verified and its own.
+func staff(u *models.User) bool { return models.Permit(u, models.ActListAll) == nil }
 
 func fieldError(field string, rule models.Rule, msg string) error {
 	return models.FieldProblem(models.CodeValidation, field, rule, "", msg)

@@ -108,11 +108,14 @@ func (s *Imports) importer(ctx context.Context, actor *models.User, kind string)
 	if err := models.Permit(actor, models.ActImport); err != nil {
 		return nil, err
 	}
-	im := &importer{actor: actor}
-	if actor.Role == models.RoleOrg {
-		if kind != models.ImportRecruitments {
-			return nil, models.Errorf(models.CodeForbidden, "organisations import their own hires; organisations and bases are imported by the bureau")
+	if kind != models.ImportRecruitments {
+		if err := models.Permit(actor, models.ActImportDirectory); err != nil {
+			return nil, err
 		}
+	}
+	im := &importer{actor: actor}
+	if models.Permit(actor, models.ActActForOrg) == nil {
+		// A member imports the hires of its own organisation only.
 		own, err := s.memberOrg(ctx, actor, models.ActReport, "import recruitment records")
 		if err != nil {
 			return nil, err
@@ -147,8 +150,8 @@ func (s *Imports) List(ctx context.Context, actor *models.User, page models.Page
 	if err := models.Permit(actor, models.ActImport); err != nil {
 		return nil, err
 	}
-	orgID := ""
-	if actor.Role == models.RoleOrg {
+	orgID := "" // the bureau's list has every import, a member's its organisation's
+	if !staff(actor) {
 		orgID = actor.OrgID
 	}
 	items, total, err := s.Store.Imports(ctx, orgID, page)

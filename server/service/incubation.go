@@ -1024,7 +1024,7 @@ func (s *Incubation) Cohort(ctx context.Context, actor *models.User, callID stri
 	})
 	// Funding and revenue are the teams' business: the cohort is shown to
 	// the incubator, the bureau and the cohort's own members.
-	allowed := models.Authorize(actor, models.ActUpdate, c.Resource()) == nil || actor.Is(models.RoleBureau, models.RoleAdmin)
+	allowed := models.Authorize(actor, models.ActReadOutcomes, c.Resource()) == nil
 	out := &models.Cohort{Call: c, Teams: []models.CohortTeam{}}
 	for _, e := range entries {
 		ct := models.CohortTeam{Entry: e, Milestones: []*models.Milestone{}}

@@ -92,7 +92,7 @@ func (s *Orgs) Update(ctx context.Context, actor *models.User, id string, u mode
 	var before, after map[string]any
 	o, err = s.Store.UpdateOrg(ctx, id, ifVersion, func(o *models.Org) error {
 		was := orgAudit(o)
-		err := underVerification(actor, &o.Status, &o.Decision, models.RefusalOrgVerified, "organisation", func() error {
+		err := underVerification(actor, o.Resource(), &o.Status, &o.Decision, models.RefusalOrgVerified, "organisation", func() error {
 			in := u.Apply(o.Input())
 			in.Normalize()
 			if err := tax.Validate(in); err != nil {
@@ -122,8 +122,8 @@ func (s *Orgs) Update(ctx context.Context, actor *models.User, id string, u mode
 // anyone else (the service authorized them) changes it only before it is
 // verified, since the figures count what the bureau verified, and a change
 // after a rejection sends it back to the bureau for a new decision.
-func underVerification(actor *models.User, st *models.Status, d **models.Decision, refusal models.Refusal, what string, change func() error) error {
-	bureau := actor.Role == models.RoleBureau
+func underVerification(actor *models.User, r models.Resource, st *models.Status, d **models.Decision, refusal models.Refusal, what string, change func() error) error {
+	bureau := models.Authorize(actor, models.ActCorrect, r) == nil
 	if !bureau && *st == models.StatusVerified {
 		return models.Refusef(models.CodeConflict, refusal, "", "a verified %s's details are what the bureau verified; ask the bureau to correct them", what)
 	}

@@ -136,7 +136,7 @@ func (s *Projects) searchByMatch(ctx context.Context, actor *models.User, q mode
 		return &models.Error{Code: models.CodeBadRequest, Message: msg, Fields: map[string]string{"sort": msg},
 			Rules: map[string]models.FieldRule{"sort": {Rule: models.RuleMatchSort}}}
 	}
-	if !actor.Is(models.RoleCreator) {
+	if models.Permit(actor, models.ActCreateProfile) != nil { // the score is against the creator's own profile
 		return nil, refuse("sorting by match is for a creator with a profile")
 	}
 	t, err := s.Store.Talent(ctx, actor.ID)
