@@ -159,9 +159,7 @@ func openDatabase(ctx context.Context, cfg config, logger *slog.Logger) (*databa
 		d.embedded = emb
 		opts.URI = emb.URI()
 		opts.SerializeWrites = true
-		opts.Versions = func(ctx context.Context, coll string, fn func(string, int64) error) error {
-			return emb.Versions(ctx, cfg.MongoDatabase, coll, fn)
-		}
+		opts.File = emb.Reader(cfg.MongoDatabase)
 	}
 	opts.Logger = logger
 	s, err := store.Open(ctx, opts)

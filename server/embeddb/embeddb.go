@@ -15,6 +15,7 @@ package embeddb
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -22,6 +23,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
@@ -46,6 +48,16 @@ type Server struct {
 	logger *slog.Logger
 	cancel context.CancelFunc
 	done   chan struct{}
+
+	readersMu sync.Mutex
+	readers   map[string]*fileReader // by database name
+}
+
+// fileReader is a read-only pool on one database's SQLite file, and the
+// file it was opened on: a database dropped and made again is a new file.
+type fileReader struct {
+	db   *sql.DB
+	file os.FileInfo
 }
 
 // SQLite's synchronous settings (PRAGMA synchronous), for Options.
@@ -153,12 +165,166 @@ func (s *Server) URI() string { return s.uri }
 // Close stops the server and waits until its files are closed.
 func (s *Server) Close() error {
 	s.cancel()
+	s.readersMu.Lock()
+	for name, r := range s.readers {
+		_ = r.db.Close()
+		delete(s.readers, name)
+	}
+	s.readersMu.Unlock()
 	select {
 	case <-s.done:
 		return nil
 	case <-time.After(30 * time.Second):
 		return errors.New("embeddb: FerretDB did not stop within 30s")
 	}
+}
+
+// reader returns the read-only pool on the SQLite file of database name,
+// opened once and kept while the file is the same one. In WAL mode its
+// reads never block FerretDB's writer, and each sees what was committed
+// when it began.
+func (s *Server) reader(name string) (*sql.DB, error) {
+	path := s.DatabaseFile(name)
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("embeddb: database %q: %w", name, err)
+	}
+	s.readersMu.Lock()
+	defer s.readersMu.Unlock()
+	if r, ok := s.readers[name]; ok {
+		if os.SameFile(r.file, fi) {
+			return r.db, nil
+		}
+		_ = r.db.Close()
+		delete(s.readers, name)
+	}
+	db, err := OpenFile(path, true)
+	if err != nil {
+		return nil, err
+	}
+	if s.readers == nil {
+		s.readers = map[string]*fileReader{}
+	}
+	s.readers[name] = &fileReader{db: db, file: fi}
+	return db, nil
+}
+
+// Reader is one database's file, read beside FerretDB where FerretDB would
+// decode every document of a collection to answer.
+type Reader struct {
+	s    *Server
+	name string
+}
+
+// Reader returns the file reads of database name.
+func (s *Server) Reader(name string) Reader { return Reader{s, name} }
+
+// Versions is Server.Versions on the reader's database.
+func (r Reader) Versions(ctx context.Context, coll string, fn func(id string, version int64) error) error {
+	return r.s.Versions(ctx, r.name, coll, fn)
+}
+
+// ReadAfter is Server.ReadAfter on the reader's database.
+func (r Reader) ReadAfter(ctx context.Context, coll, after string, limit int, fields []string, fn func(values []any) error) error {
+	return r.s.ReadAfter(ctx, r.name, coll, after, limit, fields, fn)
+}
+
+// ReadAfter calls fn with the values of fields (top-level fields, as
+// SQLite's ->> gives them: a string, an int64, a float64 or nil; an
+// ObjectID as its hex, a date as its milliseconds, a bool as 0 or 1) of
+// every document of collection coll of database name whose _id (a string
+// or an ObjectID) sorts after the string after, in _id order, at most limit
+// of them (no limit when limit ≤ 0). FerretDB answers the same query, a
+// follower's read of the change feed, by decoding and sorting every
+// document of the collection in Go whatever the limit: under load, with
+// several followers, a quarter of the server's CPU (BENCHMARKS.md, "Reading
+// the feed from the file"). Here the _id repair index gives the range and
+// the order, and only the documents read are parsed.
+func (s *Server) ReadAfter(ctx context.Context, name, coll, after string, limit int, fields []string, fn func(values []any) error) error {
+	var cols []string
+	for _, f := range fields {
+		if !plainField(f) {
+			return fmt.Errorf("embeddb: read %s: field %q", coll, f)
+		}
+		cols = append(cols, `_ferretdb_sjson->>'$.`+f+`'`)
+	}
+	if len(cols) == 0 {
+		return fmt.Errorf("embeddb: read %s: no fields", coll)
+	}
+	db, err := s.reader(name)
+	if err != nil {
+		return err
+	}
+	tables, err := Tables(ctx, db)
+	if err != nil {
+		return err
+	}
+	table, ok := tables[coll]
+	if !ok {
+		return nil
+	}
+	q, args := ReadAfterQuery(table, cols, after != ""), []any{}
+	if after != "" {
+		quoted, _ := json.Marshal(after) // as the index holds a string _id: JSON text
+		args = append(args, string(quoted))
+	}
+	if limit <= 0 {
+		limit = -1
+	}
+	rows, err := db.QueryContext(ctx, q, append(args, limit)...)
+	if err != nil {
+		return fmt.Errorf("embeddb: read %s: %w", coll, err)
+	}
+	defer rows.Close()
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for rows.Next() {
+		for i := range vals {
+			vals[i] = nil
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return fmt.Errorf("embeddb: read %s: %w", coll, err)
+		}
+		for i, v := range vals {
+			if b, ok := v.([]byte); ok {
+				vals[i] = string(b)
+			}
+		}
+		if err := fn(vals); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("embeddb: read %s: %w", coll, err)
+	}
+	return nil
+}
+
+// ReadAfterQuery is the query by which ReadAfter reads columns cols of a
+// table, after an _id (a first parameter) or from the start, with a limit
+// (the last parameter). Spelled as the _id repair index is, so that SQLite
+// takes the range and the order from it.
+func ReadAfterQuery(table string, cols []string, after bool) string {
+	q := `SELECT ` + strings.Join(cols, ", ") + ` FROM ` + quoteIdent(table)
+	if after {
+		q += ` WHERE _ferretdb_sjson->'$._id' > ?`
+	}
+	return q + ` ORDER BY _ferretdb_sjson->'$._id' LIMIT ?`
+}
+
+// plainField reports whether f is a field name ReadAfter may put in its
+// query: letters, digits and underscores.
+func plainField(f string) bool {
+	if f == "" {
+		return false
+	}
+	for _, c := range f {
+		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // DatabaseFile returns the SQLite file that holds database name.
@@ -202,15 +368,13 @@ func OpenFile(path string, readOnly bool) (*sql.DB, error) {
 // crash at one million"). Where RepairIndexes gave the collection its
 // versions index, SQLite reads the pairs from the index alone instead of
 // parsing every document (a million profiles: 0.6 s instead of 23 s). The
-// file is opened read-only for the call: in WAL mode the read never blocks
-// FerretDB's writer, and it sees what was committed when it began. A
-// collection that does not exist has no documents.
+// file is read read-only (reader). A collection that does not exist has
+// no documents.
 func (s *Server) Versions(ctx context.Context, name, coll string, fn func(id string, version int64) error) error {
-	db, err := OpenFile(s.DatabaseFile(name), true)
+	db, err := s.reader(name)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
 	return VersionsIn(ctx, db, coll, fn)
 }
 

@@ -353,3 +353,84 @@ func BenchmarkWritesWithVersionsIndex(b *testing.B) {
 	}
 	b.Run("with", writes)
 }
+
+// ReadAfter reads the documents after an _id in _id order, through the
+// _id repair index (a range, not a scan of the table), with a limit or
+// none; string and ObjectID ids alike; a field name that could change the
+// query is refused; and a database dropped and made again is read anew,
+// not from the file the reader had open.
+func TestReadAfterInIDOrderByTheIndex(t *testing.T) {
+	ctx := context.Background()
+	srv, client := start(t)
+	db := client.Database("feed")
+	coll := db.Collection("changes")
+	var oids []primitive.ObjectID
+	for i := range 5 {
+		oid := primitive.NewObjectIDFromTimestamp(time.Unix(int64(1_700_000_000+i), 0))
+		oids = append(oids, oid)
+	}
+	// Inserted out of order, so that the table's order is not the answer.
+	for _, i := range []int{3, 0, 4, 1, 2} {
+		if _, err := coll.InsertOne(ctx, bson.D{{Key: "_id", Value: oids[i]}, {Key: "n", Value: int64(i)}, {Key: "deleted", Value: i%2 == 1},
+			{Key: "at", Value: time.UnixMilli(int64(1000 * i)).UTC()}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := srv.RepairIndexes(ctx, "feed", nil); err != nil {
+		t.Fatal(err)
+	}
+	read := func(after string, limit int) string {
+		t.Helper()
+		var out []string
+		err := srv.ReadAfter(ctx, "feed", "changes", after, limit, []string{"_id", "n", "deleted", "at", "missing"}, func(v []any) error {
+			out = append(out, fmt.Sprintf("%v/%v/%v/%v/%v", v[0] == oids[v[1].(int64)].Hex(), v[1], v[2], v[3], v[4]))
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(out, " ")
+	}
+	if got, want := read("", 0), "true/0/0/0/<nil> true/1/1/1000/<nil> true/2/0/2000/<nil> true/3/1/3000/<nil> true/4/0/4000/<nil>"; got != want {
+		t.Fatalf("from the start: %s, want %s", got, want)
+	}
+	if got, want := read(oids[1].Hex(), 2), "true/2/0/2000/<nil> true/3/1/3000/<nil>"; got != want {
+		t.Fatalf("after the second, two: %s, want %s", got, want)
+	}
+	if got := read(oids[4].Hex(), 0); got != "" {
+		t.Fatalf("after the last: %s", got)
+	}
+	sqldb, err := srv.OpenSQL("feed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sqldb.Close()
+	tables, err := embeddb.Tables(ctx, sqldb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := embeddb.ReadAfterQuery(tables["changes"], []string{`_ferretdb_sjson->>'$.n'`}, true)
+	if p, err := embeddb.QueryPlan(ctx, sqldb, q, `"x"`, 10); err != nil || !strings.Contains(p, "SEARCH") || !strings.Contains(p, embeddb.IDIndexName(tables["changes"])) {
+		t.Fatalf("plan %q (%v), want a search of the _id repair index", p, err)
+	}
+	for _, bad := range []string{"n') FROM x --", "a.b", ""} {
+		if err := srv.ReadAfter(ctx, "feed", "changes", "", 0, []string{bad}, func([]any) error { return nil }); err == nil {
+			t.Errorf("field %q was read", bad)
+		}
+	}
+
+	// Dropped and made again: the new database's documents, not the old.
+	if err := db.Drop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := coll.InsertOne(ctx, bson.D{{Key: "_id", Value: "again"}, {Key: "n", Value: int64(9)}}); err != nil {
+		t.Fatal(err)
+	}
+	var got []any
+	if err := srv.ReadAfter(ctx, "feed", "changes", "", 0, []string{"_id", "n"}, func(v []any) error { got = append(got, v...); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(got) != "[again 9]" {
+		t.Fatalf("after the database was made again: %v", got)
+	}
+}

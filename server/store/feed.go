@@ -74,6 +74,9 @@ func (s *Store) tell(ctx context.Context, change models.Change) {
 // ChangesAfter implements models.SeqLog. On the embedded database the
 // range filter scans the feed collection, which PruneChanges keeps short.
 func (s *Store) ChangesAfter(ctx context.Context, seq string, limit int) ([]models.Change, error) {
+	if s.file != nil {
+		return s.changesFromFile(ctx, seq, limit)
+	}
 	filter := bson.D{}
 	if seq != "" {
 		after, err := primitive.ObjectIDFromHex(seq)
@@ -95,6 +98,58 @@ func (s *Store) ChangesAfter(ctx context.Context, seq string, limit int) ([]mode
 		out[i] = models.Change{Seq: d.ID.Hex(), Coll: d.Coll, ID: d.DocID, Version: d.Version, Deleted: d.Deleted, At: d.At}
 	}
 	return out, nil
+}
+
+// changeFields are the fields of a changeDoc, by their names in the
+// database, in the order changesFromFile reads them.
+var changeFields = []string{"_id", "coll", "doc_id", "version", "deleted", "at"}
+
+// changesFromFile is ChangesAfter read from the embedded database's file:
+// FerretDB answers the driver's query by decoding and sorting the whole
+// feed in Go, for every read of every follower (a quarter of the server's
+// CPU under load, BENCHMARKS.md "Reading the feed from the file").
+func (s *Store) changesFromFile(ctx context.Context, seq string, limit int) ([]models.Change, error) {
+	if seq != "" {
+		if _, err := primitive.ObjectIDFromHex(seq); err != nil {
+			return nil, fmt.Errorf("store: bad feed sequence %q: %w", seq, err)
+		}
+	}
+	var out []models.Change
+	err := s.file.ReadAfter(ctx, s.changes.Name(), seq, limit, changeFields, func(v []any) error {
+		// A field the entry lacks is its zero value, as the driver decodes it.
+		id, ok1 := v[0].(string)
+		coll, ok2 := orZero[string](v[1])
+		docID, ok3 := orZero[string](v[2])
+		version, ok4 := orZero[int64](v[3])
+		deleted, ok5 := orZero[int64](v[4])
+		ms, ok6 := orZero[int64](v[5])
+		if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) {
+			return fmt.Errorf("store: a feed entry of unexpected types: %v", v)
+		}
+		var at time.Time
+		if v[5] != nil {
+			at = time.UnixMilli(ms).UTC()
+		}
+		out = append(out, models.Change{Seq: id, Coll: coll, ID: docID, Version: version, Deleted: deleted != 0, At: at})
+		return nil
+	})
+	if err != nil {
+		return nil, translate("store.ChangesAfter", err)
+	}
+	if out == nil {
+		out = []models.Change{}
+	}
+	return out, nil
+}
+
+// orZero returns v as a T, the zero T for nil, and whether v was either.
+func orZero[T any](v any) (T, bool) {
+	if v == nil {
+		var zero T
+		return zero, true
+	}
+	t, ok := v.(T)
+	return t, ok
 }
 
 // FeedBatch implements models.FeedPager. The embedded database filters and
@@ -227,9 +282,9 @@ func (s *Store) Versions(ctx context.Context, coll string, fn func(models.DocVer
 	if err != nil {
 		return err
 	}
-	if s.versions != nil {
+	if s.file != nil {
 		var fnErr error // the caller's, returned as it is
-		err := s.versions(ctx, c.Name(), func(id string, v int64) error {
+		err := s.file.Versions(ctx, c.Name(), func(id string, v int64) error {
 			fnErr = fn(models.DocVersion{ID: id, Version: v})
 			return fnErr
 		})

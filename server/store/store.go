@@ -64,10 +64,21 @@ type Options struct {
 	// authCache): 30s if zero with SerializeWrites (one process sees
 	// every write), 2s if zero otherwise; negative turns the cache off.
 	AuthCacheTTL time.Duration
-	// Versions, if set, reads the _id and version of every document of a
-	// collection without the driver (the embedded database's own file:
-	// embeddb.Server.Versions), for Store.Versions.
-	Versions func(ctx context.Context, coll string, fn func(id string, version int64) error) error
+	// File, if set, reads the embedded database's own file where FerretDB
+	// would decode every document of a collection to answer: the versions
+	// of a reconciliation (Store.Versions) and the change feed
+	// (Store.ChangesAfter). embeddb.Server.Reader.
+	File FileReader
+}
+
+// FileReader reads a database's documents without the driver (the
+// embedded database's file: embeddb.Reader).
+type FileReader interface {
+	// Versions calls fn with the _id and version of every document of coll.
+	Versions(ctx context.Context, coll string, fn func(id string, version int64) error) error
+	// ReadAfter calls fn with the values of fields of the documents of coll
+	// whose _id sorts after after, in _id order, at most limit.
+	ReadAfter(ctx context.Context, coll, after string, limit int, fields []string, fn func(values []any) error) error
 }
 
 // defaultServerSelectionTimeout is Options.ServerSelectionTimeout when zero.
@@ -79,8 +90,8 @@ type Store struct {
 	db     *mongo.Database
 	now    func() time.Time
 	locks  *docLocks // nil on MongoDB
-	// versions is Options.Versions.
-	versions func(ctx context.Context, coll string, fn func(id string, version int64) error) error
+	// file is Options.File.
+	file FileReader
 	// replSet: the database is a MongoDB replica set (transactions);
 	// streams: the feed is read from its change streams.
 	replSet, streams bool
@@ -135,7 +146,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: connect: %w", err)
 	}
-	s := &Store{client: client, db: client.Database(opts.Database), now: opts.Now, log: opts.Logger, versions: opts.Versions}
+	s := &Store{client: client, db: client.Database(opts.Database), now: opts.Now, log: opts.Logger, file: opts.File}
 	if opts.SerializeWrites {
 		s.locks = &docLocks{seed: maphash.MakeSeed()}
 	}

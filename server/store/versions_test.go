@@ -4,8 +4,12 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/szdc/talenthub/models"
 	"github.com/szdc/talenthub/server/store"
@@ -104,14 +108,106 @@ func fileAndDriver(tb testing.TB) (direct, driver *store.Store) {
 	}
 	var opts store.Options
 	direct = storetest.MustOpen(tb, func(o *store.Options) { opts = *o })
-	if opts.Versions == nil {
-		tb.Fatal("the test store does not read versions from the file, as the server does")
+	if opts.File == nil {
+		tb.Fatal("the test store does not read the file, as the server does")
 	}
-	opts.Versions = nil
+	opts.File = nil
 	driver, err := store.Open(context.Background(), opts)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { _ = driver.Close(context.Background()) })
 	return direct, driver
+}
+
+// On the embedded database the change feed is read from the SQLite file
+// too (ChangesAfter): the same entries, fields and order as the driver's
+// query gives, from the start, after any entry, after the last, with and
+// without a limit; and a bad position is refused both ways.
+func TestChangesReadFromTheFileAgreeWithTheDriver(t *testing.T) {
+	ctx := context.Background()
+	direct, driver := fileAndDriver(t)
+	var ids []string
+	for _, name := range []string{"A", "B", "C"} {
+		o := &models.Org{Name: name, Kind: models.OrgEnterprise, District: "nanshan", Status: models.StatusPending, CreatedBy: "x"}
+		if err := direct.CreateOrg(ctx, o); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, o.ID)
+	}
+	if _, err := direct.UpdateOrg(ctx, ids[1], 0, func(o *models.Org) error { o.Name += "+"; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	talent := &models.Talent{ID: store.NewID(), Name: "T", Headline: "原画师", Visibility: models.VisibilityPublic}
+	if err := direct.CreateTalent(ctx, talent); err != nil {
+		t.Fatal(err)
+	}
+	if err := direct.DeleteTalent(ctx, talent.ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	all, err := driver.ChangesAfter(ctx, "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) < 6 || !slices.ContainsFunc(all, func(c models.Change) bool { return c.Deleted && c.ID == talent.ID }) {
+		t.Fatalf("the driver read %d entries, want the six writes' with the deletion: %+v", len(all), all)
+	}
+	afters := []string{"", all[0].Seq, all[len(all)/2].Seq, all[len(all)-1].Seq, models.SeqAt(all[0].At.Add(-time.Hour))}
+	for _, after := range afters {
+		for _, limit := range []int{0, 1, 2, 1000} {
+			want, err := driver.ChangesAfter(ctx, after, limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := direct.ChangesAfter(ctx, after, limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Fatalf("after %q, limit %d: the file's read differs from the driver's (-driver +file):\n%s", after, limit, diff)
+			}
+		}
+	}
+	if _, err := direct.ChangesAfter(ctx, "not-a-position", 10); err == nil {
+		t.Fatal("a bad position was read from the file")
+	}
+}
+
+// BenchmarkChangesAfter: a follower's read of the change feed holding
+// 3,000 entries (a busy few minutes: the embedded feed keeps two), through
+// the driver and from the file, whole and at its head (the last ten, what
+// a follower that keeps up reads every time).
+//
+//	go test -run '^$' -bench ChangesAfter -benchtime 200x -count 2 ./server/store   (130 s)
+func BenchmarkChangesAfter(b *testing.B) {
+	ctx := context.Background()
+	direct, driver := fileAndDriver(b)
+	for i := range 3000 {
+		o := &models.Org{Name: fmt.Sprint("org ", i), Kind: models.OrgEnterprise, District: "nanshan", Status: models.StatusPending, CreatedBy: "x"}
+		if err := direct.CreateOrg(ctx, o); err != nil {
+			b.Fatal(err)
+		}
+	}
+	all, err := driver.ChangesAfter(ctx, "", 0)
+	if err != nil || len(all) < 3000 {
+		b.Fatalf("%d entries, %v", len(all), err)
+	}
+	head := all[len(all)-11].Seq
+	for _, st := range []struct {
+		name string
+		s    *store.Store
+	}{{"driver", driver}, {"file", direct}} {
+		for _, r := range []struct {
+			name, after string
+			want        int
+		}{{"all", "", len(all)}, {"head", head, 10}} {
+			b.Run(st.name+"/"+r.name, func(b *testing.B) {
+				for b.Loop() {
+					if cs, err := st.s.ChangesAfter(ctx, r.after, 0); err != nil || len(cs) != r.want {
+						b.Fatalf("%d entries, %v", len(cs), err)
+					}
+				}
+			})
+		}
+	}
 }

@@ -79,9 +79,7 @@ func Options(tb testing.TB) store.Options {
 	}
 	if srv := env.embedded; srv != nil {
 		// As the server opens the embedded database.
-		opts.Versions = func(ctx context.Context, coll string, fn func(string, int64) error) error {
-			return srv.Versions(ctx, opts.Database, coll, fn)
-		}
+		opts.File = srv.Reader(opts.Database)
 	}
 	return opts
 }
