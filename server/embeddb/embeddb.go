@@ -255,13 +255,9 @@ func (s *Server) ReadAfter(ctx context.Context, name, coll, after string, limit 
 	if err != nil {
 		return err
 	}
-	tables, err := Tables(ctx, db)
-	if err != nil {
+	table, ok, err := tableOf(ctx, db, coll)
+	if !ok || err != nil {
 		return err
-	}
-	table, ok := tables[coll]
-	if !ok {
-		return nil
 	}
 	q, args := ReadAfterQuery(table, cols, after != ""), []any{}
 	if after != "" {
@@ -380,13 +376,9 @@ func (s *Server) Versions(ctx context.Context, name, coll string, fn func(id str
 
 // VersionsIn is Versions on the database file open in db.
 func VersionsIn(ctx context.Context, db *sql.DB, coll string, fn func(id string, version int64) error) error {
-	tables, err := Tables(ctx, db)
-	if err != nil {
+	table, ok, err := tableOf(ctx, db, coll)
+	if !ok || err != nil {
 		return err
-	}
-	table, ok := tables[coll]
-	if !ok {
-		return nil
 	}
 	rows, err := db.QueryContext(ctx, VersionsQuery(table))
 	if err != nil {
@@ -434,6 +426,17 @@ func Counts(ctx context.Context, db *sql.DB) (map[string]int64, error) {
 		counts[coll] = n
 	}
 	return counts, nil
+}
+
+// tableOf returns the SQLite table of collection coll of the database open
+// in db, and false if the collection does not exist.
+func tableOf(ctx context.Context, db *sql.DB, coll string) (string, bool, error) {
+	tables, err := Tables(ctx, db)
+	if err != nil {
+		return "", false, err
+	}
+	table, ok := tables[coll]
+	return table, ok, nil
 }
 
 // Tables returns the SQLite table of every collection of database name.

@@ -25,26 +25,7 @@ func TestVersionsReadFromTheFileAgreeWithTheDriver(t *testing.T) {
 	ctx := context.Background()
 	direct, driver := fileAndDriver(t)
 
-	var ids []string
-	for _, name := range []string{"A", "B", "C", "D"} {
-		o := &models.Org{Name: name, Kind: models.OrgEnterprise, District: "nanshan", Status: models.StatusPending, CreatedBy: "x"}
-		if err := direct.CreateOrg(ctx, o); err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, o.ID)
-	}
-	for range 2 {
-		if _, err := direct.UpdateOrg(ctx, ids[1], 0, func(o *models.Org) error { o.Name += "+"; return nil }); err != nil {
-			t.Fatal(err)
-		}
-	}
-	talent := &models.Talent{ID: store.NewID(), Name: "T", Headline: "原画师", Visibility: models.VisibilityPublic}
-	if err := direct.CreateTalent(ctx, talent); err != nil {
-		t.Fatal(err)
-	}
-	if err := direct.DeleteTalent(ctx, talent.ID, 0); err != nil {
-		t.Fatal(err)
-	}
+	ids, _ := writeSome(t, direct, 4)
 	read := func(st *store.Store, coll string) map[string]int64 {
 		out := map[string]int64{}
 		if err := st.Versions(ctx, coll, func(dv models.DocVersion) error { out[dv.ID] = dv.Version; return nil }); err != nil {
@@ -120,6 +101,33 @@ func fileAndDriver(tb testing.TB) (direct, driver *store.Store) {
 	return direct, driver
 }
 
+// writeSome writes n organisations, changes the second twice, and creates
+// and deletes a profile, whose id it returns with the organisations'.
+func writeSome(t *testing.T, st *store.Store, n int) (orgIDs []string, talentID string) {
+	t.Helper()
+	ctx := context.Background()
+	for i := range n {
+		o := &models.Org{Name: string(rune('A' + i)), Kind: models.OrgEnterprise, District: "nanshan", Status: models.StatusPending, CreatedBy: "x"}
+		if err := st.CreateOrg(ctx, o); err != nil {
+			t.Fatal(err)
+		}
+		orgIDs = append(orgIDs, o.ID)
+	}
+	for range 2 {
+		if _, err := st.UpdateOrg(ctx, orgIDs[1], 0, func(o *models.Org) error { o.Name += "+"; return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	talent := &models.Talent{ID: store.NewID(), Name: "T", Headline: "原画师", Visibility: models.VisibilityPublic}
+	if err := st.CreateTalent(ctx, talent); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.DeleteTalent(ctx, talent.ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	return orgIDs, talent.ID
+}
+
 // On the embedded database the change feed is read from the SQLite file
 // too (ChangesAfter): the same entries, fields and order as the driver's
 // query gives, from the start, after any entry, after the last, with and
@@ -127,29 +135,12 @@ func fileAndDriver(tb testing.TB) (direct, driver *store.Store) {
 func TestChangesReadFromTheFileAgreeWithTheDriver(t *testing.T) {
 	ctx := context.Background()
 	direct, driver := fileAndDriver(t)
-	var ids []string
-	for _, name := range []string{"A", "B", "C"} {
-		o := &models.Org{Name: name, Kind: models.OrgEnterprise, District: "nanshan", Status: models.StatusPending, CreatedBy: "x"}
-		if err := direct.CreateOrg(ctx, o); err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, o.ID)
-	}
-	if _, err := direct.UpdateOrg(ctx, ids[1], 0, func(o *models.Org) error { o.Name += "+"; return nil }); err != nil {
-		t.Fatal(err)
-	}
-	talent := &models.Talent{ID: store.NewID(), Name: "T", Headline: "原画师", Visibility: models.VisibilityPublic}
-	if err := direct.CreateTalent(ctx, talent); err != nil {
-		t.Fatal(err)
-	}
-	if err := direct.DeleteTalent(ctx, talent.ID, 0); err != nil {
-		t.Fatal(err)
-	}
+	_, talentID := writeSome(t, direct, 3)
 	all, err := driver.ChangesAfter(ctx, "", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(all) < 6 || !slices.ContainsFunc(all, func(c models.Change) bool { return c.Deleted && c.ID == talent.ID }) {
+	if len(all) < 6 || !slices.ContainsFunc(all, func(c models.Change) bool { return c.Deleted && c.ID == talentID }) {
 		t.Fatalf("the driver read %d entries, want the six writes' with the deletion: %+v", len(all), all)
 	}
 	afters := []string{"", all[0].Seq, all[len(all)/2].Seq, all[len(all)-1].Seq, models.SeqAt(all[0].At.Add(-time.Hour))}
