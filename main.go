@@ -303,7 +303,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 		}
 		return nil
 	}
-	maintenance := service.NewReindexer(ctx, ix.RebuildReporting, ix.Reconcile, logger)
+	maintenance := service.NewReindexer(ctx, ix, logger)
 	ui := web.New(web.Config{Services: svc.Models(), Maintenance: maintenance, SessionTTL: cfg.SessionTTL, Logger: logger})
 	srv := server.New(server.Config{
 		Services: svc.Models(), Ready: ready, Reconciling: ix.Reconciling, Gate: watch.Gate, Logger: logger, RequestTimeout: cfg.RequestTimeout,

@@ -20,4 +20,8 @@ type ReindexStatus struct {
 	Started  time.Time `json:"started"`
 	Finished time.Time `json:"finished"`
 	Err      string    `json:"error,omitempty"`
+	// Reconciling says the index is being reconciled with the database
+	// (after an unclean stop, or the hourly check): a change made just
+	// before may reach search a little late meanwhile.
+	Reconciling bool `json:"reconciling"`
 }

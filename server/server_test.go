@@ -111,7 +111,7 @@ func newEnv(t *testing.T, opts ...func(*service.Config)) *env {
 		t.Fatal(err)
 	}
 	cfg := configOf(svc, st.Ping, logger)
-	cfg.Maintenance = service.NewReindexer(context.Background(), ix.RebuildReporting, ix.Reconcile, logger)
+	cfg.Maintenance = service.NewReindexer(context.Background(), ix, logger)
 	srv := server.New(cfg)
 	srv.App().Get("/test/panic", func(*fiber.Ctx) error { panic("secret detail 42") })
 	return &env{t: t, app: srv.App(), store: st, logs: logs, svc: svc, mail: mailer, blobs: blobs}

@@ -15,10 +15,9 @@ import (
 // and then reconciles, which drops what no longer exists. It implements
 // models.Maintenance.
 type Reindexer struct {
-	rebuild   func(context.Context, func(done int)) error
-	reconcile func(context.Context) (int, error)
-	ctx       context.Context // the server's: a stop ends a rebuild
-	log       *slog.Logger
+	ix  Reindexable
+	ctx context.Context // the server's: a stop ends a rebuild
+	log *slog.Logger
 
 	mu     sync.Mutex
 	status models.ReindexStatus
@@ -26,11 +25,20 @@ type Reindexer struct {
 
 var _ models.Maintenance = (*Reindexer)(nil)
 
-// NewReindexer returns the runner of rebuilds of an index: rebuild tells
-// its progress as it goes, reconcile runs after it; ctx is the server's (a
-// stop ends a rebuild).
-func NewReindexer(ctx context.Context, rebuild func(context.Context, func(done int)) error, reconcile func(context.Context) (int, error), logger *slog.Logger) *Reindexer {
-	return &Reindexer{ctx: ctx, rebuild: rebuild, reconcile: reconcile, log: logger}
+// Reindexable is the search index as a Reindexer drives it (search.Index).
+type Reindexable interface {
+	// RebuildReporting re-indexes every document, telling its progress.
+	RebuildReporting(ctx context.Context, progress func(done int)) error
+	// Reconcile drops and fixes what differs from the database.
+	Reconcile(ctx context.Context) (int, error)
+	// Reconciling says whether a reconciliation runs or is due.
+	Reconciling() bool
+}
+
+// NewReindexer returns the runner of rebuilds of ix, which reconciles after
+// each; ctx is the server's (a stop ends a rebuild).
+func NewReindexer(ctx context.Context, ix Reindexable, logger *slog.Logger) *Reindexer {
+	return &Reindexer{ctx: ctx, ix: ix, log: logger}
 }
 
 // progress is the rebuild's progress callback.
@@ -50,9 +58,9 @@ func (r *Reindexer) StartReindex() error {
 	}
 	r.status = models.ReindexStatus{Running: true, Started: time.Now()}
 	go func() {
-		err := r.rebuild(r.ctx, r.progress)
+		err := r.ix.RebuildReporting(r.ctx, r.progress)
 		if err == nil {
-			_, err = r.reconcile(r.ctx)
+			_, err = r.ix.Reconcile(r.ctx)
 		}
 		r.mu.Lock()
 		defer r.mu.Unlock()
@@ -68,6 +76,8 @@ func (r *Reindexer) StartReindex() error {
 
 func (r *Reindexer) ReindexStatus() models.ReindexStatus {
 	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.status
+	st := r.status
+	r.mu.Unlock()
+	st.Reconciling = r.ix.Reconciling()
+	return st
 }
