@@ -16,9 +16,9 @@ import (
 	"runtime"
 	"runtime/debug"
 	"slices"
-	"sync"
-	"sync/atomic"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/szdc/talenthub/models"
 )
@@ -352,28 +352,23 @@ func decodeSnapshot(body []byte) (snapshot, error) {
 		return snapshot{}, fmt.Errorf("%d chunks of records where %d records make %d", len(chunks), s.Records, want)
 	}
 	s.Recs = make([]*models.Recruitment, s.Records)
-	errs := make([]error, len(chunks))
-	next := atomic.Int64{}
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(chunks)) {
-		wg.Go(func() {
-			for i := int(next.Add(1) - 1); i < len(chunks); i = int(next.Add(1) - 1) {
-				var recs []*models.Recruitment
-				if err := gob.NewDecoder(bytes.NewReader(chunks[i])).Decode(&recs); err != nil {
-					errs[i] = err
-					return
-				}
-				dst := s.Recs[i*s.Chunk : min((i+1)*s.Chunk, s.Records)]
-				if len(recs) != len(dst) || slices.Contains(recs, nil) {
-					errs[i] = fmt.Errorf("chunk %d has %d records, want %d", i, len(recs), len(dst))
-					return
-				}
-				copy(dst, recs)
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, chunk := range chunks {
+		g.Go(func() error {
+			var recs []*models.Recruitment
+			if err := gob.NewDecoder(bytes.NewReader(chunk)).Decode(&recs); err != nil {
+				return err
 			}
+			dst := s.Recs[i*s.Chunk : min((i+1)*s.Chunk, s.Records)]
+			if len(recs) != len(dst) || slices.Contains(recs, nil) {
+				return fmt.Errorf("chunk %d has %d records, want %d", i, len(recs), len(dst))
+			}
+			copy(dst, recs)
+			return nil
 		})
 	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	if err := g.Wait(); err != nil {
 		return snapshot{}, err
 	}
 	return s, nil
