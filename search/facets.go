@@ -233,7 +233,10 @@ func (ix *Index) commitLocked(bt *batch) error {
 	for _, m := range ms {
 		ix.finishMaintenance(ctx, m)
 	}
-	bt.b.Reset()
+	// A new batch rather than Reset: Bleve's Batch can return while the
+	// goroutine that queued the analysis still reads the old batch's map
+	// (scorch.Batch), so a Reset here is a data race.
+	bt.b = ix.bi.NewBatch()
 	clear(bt.rows)
 	return written()
 }
