@@ -384,6 +384,10 @@ func (s *Imports) ResumeCutOff(ctx context.Context, takeOver bool, retry time.Du
 			if err != nil && ctx.Err() != nil {
 				return done, ctx.Err()
 			}
+			if models.IsCode(err, models.CodeUnavailable) {
+				waiting = true
+				continue
+			}
 			if err != nil {
 				s.Logger.ErrorContext(ctx, "imports: an import cut off cannot be finished: its account is gone", "import_id", j.ID, "error", err)
 				continue
@@ -395,6 +399,12 @@ func (s *Imports) ResumeCutOff(ctx context.Context, takeOver bool, retry time.Du
 			case err != nil && ctx.Err() != nil:
 				// Stopped, not failed: the next start finishes it.
 				return done, ctx.Err()
+			case models.IsCode(err, models.CodeUnavailable):
+				// The database did not answer in time (the driver gives
+				// up a little before a deadline, while ctx.Err() is still
+				// nil): tried again, not given up until the next start.
+				s.Logger.WarnContext(ctx, "imports: an import cut off waits for the database", "import_id", j.ID, "error", err)
+				waiting = true
 			case err != nil:
 				s.Logger.ErrorContext(ctx, "imports: an import cut off was not finished", "import_id", j.ID, "file", j.File, "error", err)
 			default:
