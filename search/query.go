@@ -167,8 +167,20 @@ func (ix *Index) conceptsOf(word string) ([]concept, bool, error) {
 			base = append(base, t)
 		}
 	}
-	// The longest canonical span first, so "unreal engine 5" wins over "unreal".
-	sort.SliceStable(canon, func(i, j int) bool { return canon[i].End-canon[i].Start > canon[j].End-canon[j].Start })
+	// The longest canonical span first, so "unreal engine 5" wins over
+	// "unreal"; of equal spans the narrower group first. A link (A > B)
+	// puts B's token over the same words as A's, and a word of the variant
+	// may be a variant of B itself ("vfx" in "game vfx", "animation" in
+	// "2d animation"), whose token then comes first in the stream: taken
+	// by order, 2D animation asked for every animator and "esports caster"
+	// for every caster.
+	broader := synonyms().broader
+	sort.SliceStable(canon, func(i, j int) bool {
+		if a, b := canon[i].End-canon[i].Start, canon[j].End-canon[j].Start; a != b {
+			return a > b
+		}
+		return len(broader[string(canon[i].Term)]) > len(broader[string(canon[j].Term)])
+	})
 	var out []concept
 	has := func(term string) bool {
 		return slices.ContainsFunc(out, func(c concept) bool { return c.term == term })

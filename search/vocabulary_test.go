@@ -300,6 +300,18 @@ func TestVocabularySearches(t *testing.T) {
 		"sculptor-en": {"Digital Sculptor", "ZBrush sculpting of creatures and busts."},
 		"ps-zh":       {"电商美工", "熟练使用PS修图与排版。"},
 		"ue-zh":       {"虚幻引擎开发", "虚幻引擎C++开发三年。"},
+		// The painting, 3D and engineering crafts added on 2026-12-03.
+		"paint-en":   {"Digital Painter", "Digital painting of key art and splash screens."},
+		"cel-zh":     {"三渲二技术美术", "负责卡通渲染着色器。"},
+		"envart-en":  {"Environment Artist", "Environment art for open-world games, modular kits in Maya."},
+		"envdes-zh":  {"场景设计师", "负责关卡场景设计与气氛图。"},
+		"light-en":   {"Lighting Artist", "Lighting artist for cinematics and levels in Unreal."},
+		"stage-zh":   {"舞台灯光设计师", "演唱会与剧场的灯光设计。"},
+		"gfx-zh":     {"图形程序员", "负责渲染管线与阴影。"},
+		"cloth-en":   {"Technical Artist", "Cloth simulation and hair for characters in Houdini."},
+		"gamevfx-zh": {"游戏特效师", "负责技能特效与受击特效。"},
+		"filmvfx-en": {"VFX Artist", "Visual effects for feature films: explosions and smoke."},
+		"anim3d-en":  {"3D Animator", "Character animation in Maya for cinematics."},
 	}
 	var names []string
 	for name := range profiles {
@@ -348,6 +360,26 @@ func TestVocabularySearches(t *testing.T) {
 		{q: "三维建模", want: []string{"modeler-zh", "archviz-zh"}, not: []string{"sculptor-en"}},
 		{q: "雕刻", want: []string{"sculptor-en"}, not: []string{"modeler-zh", "archviz-zh", "charmod-en"}},
 		{q: "角色建模", want: []string{"charmod-en"}, not: []string{"archviz-zh", "modeler-zh"}},
+		// The crafts added on 2026-12-03, each in both languages, and the
+		// senses kept apart: a CG lighting artist is not a stage lighting
+		// designer, an environment artist not an environment designer; a
+		// game effects artist is a kind of effects artist (one way).
+		{q: "板绘", want: []string{"paint-en"}},
+		{q: "cel shading", want: []string{"cel-zh"}},
+		{q: "场景美术", want: []string{"envart-en"}, not: []string{"envdes-zh"}},
+		{q: "environment designer", want: []string{"envdes-zh"}, not: []string{"envart-en"}},
+		{q: "灯光美术", want: []string{"light-en"}, not: []string{"stage-zh"}},
+		{q: "lighting designer", want: []string{"stage-zh"}, not: []string{"light-en"}},
+		{q: "graphics programmer", want: []string{"gfx-zh"}},
+		{q: "布料模拟", want: []string{"cloth-en"}},
+		{q: "game vfx", want: []string{"gamevfx-zh"}, not: []string{"filmvfx-en"}},
+		{q: "vfx", want: []string{"gamevfx-zh", "filmvfx-en"}},
+		// A narrower group whose variant holds a word of the broader one
+		// ("animation", "vfx") is asked for, not the broader: 2D animation
+		// is not every animator.
+		{q: "2d animation", want: []string{"animator-zh"}, not: []string{"anim3d-en"}},
+		{q: "2D动画", want: []string{"animator-zh"}, not: []string{"anim3d-en"}},
+		{q: "animation", want: []string{"animator-zh", "anim3d-en"}},
 		// Abbreviations in the field's sense.
 		{q: "Photoshop", want: []string{"ps-zh"}},
 		{q: "UE5", want: []string{"ue-zh"}},
