@@ -64,3 +64,19 @@ func TestMailSettingsAndUnsubscribePages(t *testing.T) {
 }
 
 func ptrTo[T any](v T) *T { return &v }
+
+// TestTheAdminSeesMailWaitingWhileMailIsOff: with no SMTP server, the
+// mail of a registration waits in the outbox, never tried: the admin's
+// email box says it waits, not that it is being retried.
+func TestTheAdminSeesMailWaitingWhileMailIsOff(t *testing.T) {
+	w := newRealWorld(t)
+	w.user("李明", models.RoleCreator) // an address to verify: one mail
+	_, email := w.user("管理员", models.RoleAdmin)
+	adminTok := w.signIn(email)
+	for lang, want := range map[string][2]string{models.LangEN: {"Waiting, not tried yet", "Retrying"}, models.LangZH: {"等待发送，尚未尝试", "重试中"}} {
+		page := text(w.page("/admin", adminTok, lang))
+		if !strings.Contains(page, want[0]) || strings.Contains(page, want[1]) {
+			t.Errorf("%s: the mail box does not say the mail waits:\n%.3000s", lang, page[strings.Index(page, "SMTP"):])
+		}
+	}
+}
