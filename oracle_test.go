@@ -10,6 +10,7 @@ package main
 //
 //	go test -run TestOracle .                                  # the CI run
 //	go test -run TestOracle -oracle.steps=20000 -timeout 10h . # a long run
+//	go test -run TestOracle -oracle.steps=6000 -oracle.from=3000 . # seeds 3000 on
 //	go test -run TestOracle -oracle.seed=7 -oracle.len=300 .   # one sequence
 //
 // RELIABILITY.md records what the long runs covered.
@@ -27,6 +28,7 @@ import (
 
 var (
 	oracleSteps   = flag.Int("oracle.steps", 0, "total steps of a long oracle run (0: the short CI run)")
+	oracleFrom    = flag.Uint64("oracle.from", 1000, "the first seed of a long run (the next ones follow): a run on new seeds plays sequences no earlier run played")
 	oracleSeed    = flag.Uint64("oracle.seed", 0, "run the one sequence of this seed")
 	oracleLen     = flag.Int("oracle.len", 0, "steps per sequence (default 30, 150 in a long run)")
 	oracleAsks    = flag.Int("oracle.asks", 4, "random questions after each step")
@@ -65,7 +67,7 @@ func TestOracle(t *testing.T) {
 			length = 150
 		}
 		for i := 0; i*length < *oracleSteps; i++ {
-			seeds = append(seeds, uint64(1000+i))
+			seeds = append(seeds, *oracleFrom+uint64(i))
 		}
 	default:
 		seeds = ciSeeds
