@@ -386,8 +386,15 @@ func (s *snapshot) decisionNotices() map[string][]string {
 		if e == nil {
 			continue
 		}
+		// The creator who applied alone; for a team, the members the
+		// decision recorded (its members when it was decided).
 		to := []string{e.ApplicantID}
-		if e.TeamID != "" {
+		if members, ok := a.After["members"].(bson.A); ok && e.TeamID != "" {
+			to = nil
+			for _, m := range members {
+				to = append(to, m.(string))
+			}
+		} else if e.TeamID != "" {
 			to = nil
 			if t := s.inc.teams[e.TeamID]; t != nil {
 				for _, m := range t.Members {

@@ -164,6 +164,7 @@ type rawAudit struct {
 	Action       string             `bson:"action"`
 	ResourceType string             `bson:"resource_type"`
 	ResourceID   string             `bson:"resource_id"`
+	After        bson.M             `bson:"after"`
 }
 
 func (a *rawAudit) ID() string { return a.OID.Hex() }

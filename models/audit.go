@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"reflect"
 	"time"
 )
 
@@ -96,4 +97,26 @@ type AuditStore interface {
 	// the talent: those about their profile (contact consents and their
 	// withdrawals, reveals) and those they made.
 	DeleteTalentAudit(ctx context.Context, talentID string) error
+}
+
+// StringsOf reads a list of strings recorded in an audit entry: []string
+// as written, a slice of any (the database driver's own named type) as
+// read back.
+func StringsOf(v any) ([]string, bool) {
+	if l, ok := v.([]string); ok {
+		return l, true
+	}
+	rv := reflect.ValueOf(v)
+	if v == nil || rv.Kind() != reflect.Slice {
+		return nil, false
+	}
+	out := make([]string, 0, rv.Len())
+	for i := range rv.Len() {
+		s, ok := rv.Index(i).Interface().(string)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, s)
+	}
+	return out, true
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -30,7 +31,7 @@ type auditChange struct {
 // auditFields are the fields audit entries record, in the order the trail
 // lists them; each has a label "audit_field.<field>".
 var auditFields = []string{"status", "name", "org_kind", "date", "origin", "level", "high_end", "district", "industry", "industries", "flags", "base_kind", "established_on", "capacity", "org_id", "member_id",
-	"application_id", "call_id", "kind", "goal", "period_from", "period_to", "applications", "recruitments_pseudonymised", "version"}
+	"application_id", "call_id", "members", "kind", "goal", "period_from", "period_to", "applications", "recruitments_pseudonymised", "version"}
 
 // auditActionKey is the message id of what an entry did: a decision is
 // named by its outcome, since "decided" would call a rejection a
@@ -94,6 +95,18 @@ func (w *Web) auditRows(lang string, tax *models.Taxonomy, entries []*models.Aud
 			return strings.Join(labels, sep)
 		case "kind":
 			return w.tr.t(lang, "kind."+s)
+		case "members":
+			// The team's members a decision was told to, by name.
+			ids, _ := models.StringsOf(v)
+			var ns []string
+			for _, id := range ids {
+				ns = append(ns, cmp.Or(names["user"][id], w.tr.t(lang, "audit.gone")))
+			}
+			sep := "、"
+			if en {
+				sep = ", "
+			}
+			return strings.Join(ns, sep)
 		case "org_id", "member_id", "application_id", "call_id":
 			kind := map[string]string{"org_id": "org", "member_id": "user", "application_id": "application", "call_id": "call"}[field]
 			if n := names[kind][s]; n != "" {

@@ -523,3 +523,24 @@ func TestSearchPagesReadTheParametersAsTheAPIDoes(t *testing.T) {
 		t.Errorf("a bad parameter: %d, want 400 with the reason in Chinese: %.500s", res.StatusCode, text(body))
 	}
 }
+
+// TestAuditTrailNamesTheTeamADecisionWasToldTo: a decision on a team's
+// entry records the members it was told to; the trail names them in the
+// page's language, and says "gone" for an account deleted since.
+func TestAuditTrailNamesTheTeamADecisionWasToldTo(t *testing.T) {
+	w := newRealWorld(t)
+	a, _ := w.user("周雨桐", models.RoleCreator)
+	b, _ := w.user("李明", models.RoleCreator)
+	_, email := w.user("审核员", models.RoleBureau)
+	tok := w.signIn(email)
+	w.must(w.st.Audit(w.ctx, &models.AuditEntry{ActorID: a.ID, Action: models.AuditEntryDecide, ResourceType: string(models.KindEntry),
+		ResourceID: "65f0c0ffee0000000000000c-65f0c0ffee0000000000000d", Before: map[string]any{"status": models.EntrySubmitted},
+		After: map[string]any{"status": models.EntryRejected, "members": []string{a.ID, b.ID, "65f0c0ffee0000000000dead"}}}))
+	for lang, want := range map[string]string{models.LangZH: "已通知的团队成员: 周雨桐、李明、", models.LangEN: "Team members told: 周雨桐, 李明, "} {
+		page := text(w.page("/bureau/audit", tok, lang))
+		gone := map[string]string{models.LangZH: "已删除", models.LangEN: "deleted"}[lang]
+		if i := strings.Index(page, want); i < 0 || !strings.Contains(page[i:min(len(page), i+len(want)+40)], gone) {
+			t.Errorf("%s: the decision's members are not named: %.3000s", lang, page)
+		}
+	}
+}

@@ -30,6 +30,9 @@ type Store interface {
 	models.NotificationStore
 	models.SavedSearchStore
 	User(ctx context.Context, id string) (*models.User, error)
+	// ForgetUser deletes what names an account (its notifications, its
+	// mail): the notifier's own writes for an account deleted meanwhile.
+	ForgetUser(ctx context.Context, id string) error
 	// FollowerPosition returns the saved feed position and the time the
 	// notifier first ran (events before it are not told).
 	FollowerPosition(ctx context.Context, name string) (cursor string, since time.Time, err error)
@@ -136,19 +139,35 @@ func (n *Notifier) tell(ctx context.Context, e event) error {
 		if _, err := n.st.Notify(ctx, note); err != nil {
 			return err
 		}
-		if n.opts.Mailer == nil {
-			continue
-		}
+		// The account is read after the notification is written: one
+		// deleted meanwhile (an erasure between the event and its
+		// telling) is gone by then, and what was written for it goes.
+		// An account deleted after this read was still there when the
+		// notification was written, and its deletion sweeps it.
 		u, err := n.st.User(ctx, uid)
 		switch {
 		case models.IsCode(err, models.CodeNotFound):
-			continue // the account is gone
+			if err := n.st.ForgetUser(ctx, uid); err != nil {
+				return err
+			}
+			continue
 		case err != nil:
 			return err
+		}
+		if n.opts.Mailer == nil {
+			continue
 		}
 		title, body := models.NoticeText(e.kind, u.Language, e.params)
 		if err := n.opts.Mailer.Send(ctx, &models.MailRequest{Key: note.ID, UserID: uid, To: u.Email, Lang: u.Language,
 			Kind: e.kind, Title: title, Body: body, Link: e.link, Security: models.SecurityNote(e.kind), Digest: e.digest}); err != nil {
+			return err
+		}
+		// The same for the mail, asked for after the read above.
+		if _, err := n.st.User(ctx, uid); models.IsCode(err, models.CodeNotFound) {
+			if err := n.st.ForgetUser(ctx, uid); err != nil {
+				return err
+			}
+		} else if err != nil {
 			return err
 		}
 	}
@@ -355,9 +374,13 @@ func (n *Notifier) incubationEvent(ctx context.Context, e *models.AuditEntry, ev
 		if err != nil {
 			return nil, err
 		}
-		// The creator who applied alone, or the team's members now.
+		// The creator who applied alone, or the team's members when it
+		// was decided (the decision records them); for a decision
+		// recorded before it did, the team's members now.
 		ev.recipients = []string{en.ApplicantID}
-		if en.TeamID != "" {
+		if members, ok := models.StringsOf(e.After["members"]); ok && en.TeamID != "" {
+			ev.recipients = members
+		} else if en.TeamID != "" {
 			td, err := doc(models.CollTeams, en.TeamID)
 			if err != nil {
 				return nil, err

@@ -62,6 +62,12 @@ func (s *Audit) Names(ctx context.Context, actor *models.User, entries []*models
 					ask(kind, id)
 				}
 			}
+			// The members a decision on a team's entry was told to.
+			if ids, ok := models.StringsOf(m["members"]); ok {
+				for _, id := range ids {
+					ask("user", id)
+				}
+			}
 		}
 	}
 	for kind, ids := range want {

@@ -1002,8 +1002,14 @@ func (s *Incubation) Decide(ctx context.Context, actor *models.User, entryID str
 	if err != nil {
 		return nil, err
 	}
-	s.audit(ctx, actor, models.AuditEntryDecide, models.KindEntry, entryID, map[string]any{"status": before},
-		map[string]any{"status": out.Status, "call_id": c.ID}, in.Message)
+	after := map[string]any{"status": out.Status, "call_id": c.ID}
+	if t != nil {
+		// Who is told: the team's members when it was decided, not
+		// whoever they are when the notifier reads the entry a moment
+		// later (a member may leave or erase their profile meanwhile).
+		after["members"] = t.MemberIDs()
+	}
+	s.audit(ctx, actor, models.AuditEntryDecide, models.KindEntry, entryID, map[string]any{"status": before}, after, in.Message)
 	return out, nil
 }
 

@@ -511,6 +511,17 @@ func TestDecisionsCohortsAndMilestones(t *testing.T) {
 	if got.Status != models.EntryAccepted || got.Message != "欢迎加入" || got.DecidedOn != "2026-03-10" || got.District != "nanshan" {
 		t.Fatalf("accepted: %+v", got)
 	}
+	// The decision records whom it concerns: the team's members then,
+	// whom the notifier tells (whoever the team is when it reads it).
+	trail, err := w.svc.Audit.List(w.ctx, w.bureau, models.AuditFilter{Action: []string{models.AuditEntryDecide}, ResourceID: []string{ea.ID},
+		Page: models.Page{Page: 1, PerPage: 10}})
+	must(t, err)
+	if len(trail.Items) != 1 {
+		t.Fatalf("%d audit entries of the decision", len(trail.Items))
+	}
+	if members, ok := models.StringsOf(trail.Items[0].After["members"]); !ok || !slices.Equal(members, ta.MemberIDs()) || len(members) != 1 {
+		t.Fatalf("the decision's audit entry: %+v; want the members %v", trail.Items[0].After, ta.MemberIDs())
+	}
 	_, err = w.inc.Decide(w.ctx, w.hr, eb.ID, models.DecideInput{Decision: models.EntryAccepted})
 	wantRefusal(t, "a second team into one seat", err, models.RefusalCohortFull)
 	_, err = w.inc.Decide(w.ctx, w.hr, eb.ID, models.DecideInput{Decision: models.EntryWaitlisted})

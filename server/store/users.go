@@ -325,6 +325,9 @@ func (s *Store) MarkAdminExists(ctx context.Context) error {
 
 // DeleteUser implements models.UserStore: the email claim first, so that a
 // crash leaves an unreachable user rather than a reachable half-deleted one.
+// What names the account is deleted before the account and again after it:
+// a follower of the feed (the notifier) that found the account still there
+// may write a notification or a mail between the two.
 func (s *Store) DeleteUser(ctx context.Context, id string) error {
 	s.auth.dropUser(id)
 	defer s.auth.dropUser(id)
@@ -333,7 +336,13 @@ func (s *Store) DeleteUser(ctx context.Context, id string) error {
 		return err
 	}
 	// One transaction on a replica set; elsewhere the order above.
-	return s.Atomically(ctx, func(ctx context.Context) error { return s.deleteUser(ctx, u) })
+	if err := s.Atomically(ctx, func(ctx context.Context) error { return s.deleteUser(ctx, u) }); err != nil {
+		return err
+	}
+	// A read of the account from here on finds it gone (not in the
+	// cache), so a write this sweep misses is one whose writer sees that.
+	s.auth.dropUser(id)
+	return s.ForgetUser(ctx, id)
 }
 
 func (s *Store) deleteUser(ctx context.Context, u *models.User) error {
@@ -342,7 +351,27 @@ func (s *Store) deleteUser(ctx context.Context, u *models.User) error {
 	if _, err := s.emails.DeleteOne(ctx, idFilter(u.Email)); err != nil {
 		return translate(op, err)
 	}
+	if err := s.ForgetUser(ctx, id); err != nil {
+		return err
+	}
 	oid, _ := objectID(id)
+	if err := remove(ctx, s, op, s.users, oid, 0); err != nil && !models.IsCode(err, models.CodeNotFound) {
+		return err
+	}
+	return nil
+}
+
+// ForgetUser deletes what names an account beside the account itself: its
+// sessions, notifications, saved searches, mailed tokens, mail (sent or
+// waiting), held digests, mail settings and list of uploads. DeleteUser
+// runs it; the notifier runs it when the account it has just told is gone,
+// so that what it wrote after the deletion goes too. Idempotent.
+func (s *Store) ForgetUser(ctx context.Context, id string) error {
+	const op = "store.ForgetUser"
+	oid, err := objectID(id)
+	if err != nil {
+		return nil // no account has such an id, nothing names it
+	}
 	if _, err := s.sessions.DeleteMany(ctx, bson.D{{Key: "user_id", Value: oid}}); err != nil {
 		return translate(op, err)
 	}
@@ -368,9 +397,6 @@ func (s *Store) deleteUser(ctx context.Context, u *models.User) error {
 		if _, err := s.db.Collection(del.coll).DeleteMany(ctx, del.filter); err != nil {
 			return translate(op, err)
 		}
-	}
-	if err := remove(ctx, s, op, s.users, oid, 0); err != nil && !models.IsCode(err, models.CodeNotFound) {
-		return err
 	}
 	return nil
 }
