@@ -388,8 +388,19 @@ func (s *Imports) ResumeCutOff(ctx context.Context, takeOver bool, retry time.Du
 				waiting = true
 				continue
 			}
+			if models.IsCode(err, models.CodeNotFound) {
+				// Nobody can finish it, and the file it keeps names people
+				// (their documents' numbers): dropped. The rows written
+				// stay; the same file imported again writes the rest.
+				s.Logger.ErrorContext(ctx, "imports: an import cut off cannot be finished: its account is gone; its journal and file are dropped (import the file again)",
+					"import_id", j.ID, "file", j.File, "error", err)
+				if err := s.Store.EndImport(ctx, j.ID); err != nil {
+					return done, err
+				}
+				continue
+			}
 			if err != nil {
-				s.Logger.ErrorContext(ctx, "imports: an import cut off cannot be finished: its account is gone", "import_id", j.ID, "error", err)
+				s.Logger.ErrorContext(ctx, "imports: an import cut off cannot be finished: its account cannot be read", "import_id", j.ID, "error", err)
 				continue
 			}
 			rep, err := s.run(ctx, u, models.ImportInput{Kind: j.Kind, File: j.File, Data: j.Data, OnBehalf: j.OnBehalf, Lang: j.Lang}, j, takeOver)
@@ -405,6 +416,16 @@ func (s *Imports) ResumeCutOff(ctx context.Context, takeOver bool, retry time.Du
 				// nil): tried again, not given up until the next start.
 				s.Logger.WarnContext(ctx, "imports: an import cut off waits for the database", "import_id", j.ID, "error", err)
 				waiting = true
+			case err != nil && s.now().Sub(j.At) > importJournalKept && (models.IsCode(err, models.CodeValidation) ||
+				models.IsCode(err, models.CodeForbidden) || models.IsCode(err, models.CodeBadRequest)):
+				// A file that no longer passes its checks (a taxonomy
+				// changed since) is kept a while for an operator to look
+				// at, not for ever: it names people.
+				s.Logger.ErrorContext(ctx, "imports: an import cut off was not finished and is too old to keep; its journal and file are dropped (import the file again)",
+					"import_id", j.ID, "file", j.File, "at", j.At, "error", err)
+				if err := s.Store.EndImport(ctx, j.ID); err != nil {
+					return done, err
+				}
 			case err != nil:
 				s.Logger.ErrorContext(ctx, "imports: an import cut off was not finished", "import_id", j.ID, "file", j.File, "error", err)
 			default:
@@ -423,6 +444,10 @@ func (s *Imports) ResumeCutOff(ctx context.Context, takeOver bool, retry time.Du
 		}
 	}
 }
+
+// importJournalKept is how long the journal of a cut-off import that
+// cannot be finished is kept, with its file, for an operator to look at.
+const importJournalKept = 7 * 24 * time.Hour
 
 func importRefused(rep *models.ImportReport) error {
 	return &models.Error{Code: models.CodeValidation,

@@ -135,22 +135,26 @@ func TestAnImportCutOffIsFinished(t *testing.T) {
 	}
 }
 
-// TestResumeLeavesWhatItCannotFinish: a journal whose account is gone
-// stays journaled (logged, not finished as anyone else); one whose file
-// was not all written (cut off before its first record) is cleared; a
-// file that no longer passes its checks writes nothing and stays.
+// TestResumeLeavesWhatItCannotFinish: a journal whose account is gone is
+// dropped with its file (nobody can finish it as that account, and the
+// file names people); one whose file was not all written (cut off before
+// its first record) is cleared; a file that no longer passes its checks
+// writes nothing and stays for an operator to look at, for a week: older,
+// it is dropped too.
 func TestResumeLeavesWhatItCannotFinish(t *testing.T) {
 	w := newJourneyWorld(t)
 	officer := &models.User{Email: "officer@sz.gov.cn", Name: "审核员", Role: models.RoleBureau}
 	must(t, w.st.CreateUser(w.ctx, officer, "not a real hash"))
-	at := time.Date(2025, 3, 1, 2, 0, 0, 0, time.UTC)
+	at := time.Now().Add(-time.Hour)
 	orphan := &models.ImportJournal{ID: "65f0c0ffee00000000000001", Kind: models.ImportRecruitments, File: "a.csv",
 		Data: importRows(w.verifiedOrgs(t, 1), 10), By: "65f0c0ffee0000000000dead", At: at}
 	broken := &models.ImportJournal{ID: "65f0c0ffee00000000000002", Kind: models.ImportRecruitments, File: "b.csv",
 		Data: []byte("姓名,证件类型\n张三,护照\n"), By: officer.ID, At: at.Add(time.Minute)}
 	partial := &models.ImportJournal{ID: "65f0c0ffee00000000000003", Kind: models.ImportRecruitments, File: "c.csv",
 		Data: importRows(nil, 0), By: officer.ID, At: at.Add(2 * time.Minute)}
-	for _, j := range []*models.ImportJournal{orphan, broken, partial} {
+	stale := &models.ImportJournal{ID: "65f0c0ffee00000000000004", Kind: models.ImportRecruitments, File: "d.csv",
+		Data: []byte("姓名,证件类型\n李四,护照\n"), By: officer.ID, At: at.Add(-8 * 24 * time.Hour)}
+	for _, j := range []*models.ImportJournal{orphan, broken, partial, stale} {
 		must(t, w.st.BeginImport(w.ctx, j))
 	}
 	_, err := storetest.Raw(t, w.st.Database()).Collection("import_journal_chunks").DeleteOne(w.ctx, bson.D{{Key: "_id", Value: partial.ID + "/0"}})
@@ -166,8 +170,14 @@ func TestResumeLeavesWhatItCannotFinish(t *testing.T) {
 	for _, j := range js {
 		left = append(left, j.File)
 	}
-	if fmt.Sprint(left) != "[a.csv b.csv]" {
-		t.Errorf("journals left: %v, want the orphan's and the broken one's", left)
+	if fmt.Sprint(left) != "[b.csv]" {
+		t.Errorf("journals left: %v, want the broken one's of an hour ago", left)
+	}
+	// The dropped journals' files are gone with them.
+	for _, id := range []string{orphan.ID, stale.ID} {
+		if n, err := storetest.Raw(t, w.st.Database()).Collection("import_journal_chunks").CountDocuments(w.ctx, bson.D{{Key: "import_id", Value: id}}); err != nil || n != 0 {
+			t.Errorf("journal %s: %d chunks of its file left (%v)", id, n, err)
+		}
 	}
 	if got := w.counted(t, 2025); got != 0 {
 		t.Errorf("%d people counted after imports that were not finished", got)
