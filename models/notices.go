@@ -11,6 +11,10 @@ var noticeTexts = map[string]map[string][2]string{
 		LangZH: {"{org}邀请您参加「{project}」", "{org}邀请您参加项目「{project}」。接受邀请即进入入围阶段。"},
 		LangEN: {"{org} invites you to “{project}”", "{org} invites you to the project “{project}”. Accepting the invitation shortlists you."},
 	},
+	NoteInviteWithdrawn: {
+		LangZH: {"{org}撤回了「{project}」的邀请", "{org}撤回了邀请您参加项目「{project}」的邀请。"},
+		LangEN: {"{org} withdrew its invitation to “{project}”", "{org} withdrew its invitation to the project “{project}”."},
+	},
 	NoteMoved: {
 		LangZH: {"您对「{project}」的申请：{stage}", "{org}把您对「{project}」的申请移到了「{stage}」。"},
 		LangEN: {"Your application to “{project}”: {stage}", "{org} moved your application to “{project}” to “{stage}”."},

@@ -7,28 +7,29 @@ import (
 
 // Notification kinds: what happened that concerns the recipient.
 const (
-	NoteInvited            = "invitation"          // creator: an organisation invites them to a project
-	NoteMoved              = "application_moved"   // creator: the organisation moved their application
-	NoteApplied            = "candidate_applied"   // organisation: a creator applied to its project
-	NoteAccepted           = "candidate_accepted"  // organisation: a creator accepted its invitation
-	NoteWithdrew           = "candidate_withdrew"  // organisation: a creator withdrew
-	NoteContactShared      = "contact_shared"      // organisation: a creator shared contact details
-	NoteOrgDecided         = "org_decided"         // organisation: the bureau verified or rejected it
-	NoteBaseDecided        = "base_decided"        // operators of a base: the bureau's decision
-	NoteRecruitmentDecided = "recruitment_decided" // reporting organisation: the bureau's decision on a hire report
-	NoteMemberInvited      = "member_invited"      // organisation account: invited to join an organisation
-	NoteSavedSearch        = "saved_search"        // new matches of a saved search
-	NotePasswordChanged    = "password_changed"    // security notice: the password was changed or reset
-	NoteAccountDisabled    = "account_disabled"    // security notice: an admin disabled the account
-	NoteMessage            = "message"             // a message in an application's thread, to the other side
-	NoteTeamInvited        = "team_invited"        // creator: invited into a startup team
-	NoteReviewerAdded      = "reviewer_added"      // reviewer: asked to review a call's entries
-	NoteEntryDecided       = "entry_decided"       // applicants: the incubator's decision on their entry to a call
-	NoteOperatorAsked      = "operator_asked"      // organisation: asked to co-operate a base
+	NoteInvited            = "invitation"           // creator: an organisation invites them to a project
+	NoteMoved              = "application_moved"    // creator: the organisation moved their application
+	NoteInviteWithdrawn    = "invitation_withdrawn" // creator: the organisation took its invitation back
+	NoteApplied            = "candidate_applied"    // organisation: a creator applied to its project
+	NoteAccepted           = "candidate_accepted"   // organisation: a creator accepted its invitation
+	NoteWithdrew           = "candidate_withdrew"   // organisation: a creator withdrew
+	NoteContactShared      = "contact_shared"       // organisation: a creator shared contact details
+	NoteOrgDecided         = "org_decided"          // organisation: the bureau verified or rejected it
+	NoteBaseDecided        = "base_decided"         // operators of a base: the bureau's decision
+	NoteRecruitmentDecided = "recruitment_decided"  // reporting organisation: the bureau's decision on a hire report
+	NoteMemberInvited      = "member_invited"       // organisation account: invited to join an organisation
+	NoteSavedSearch        = "saved_search"         // new matches of a saved search
+	NotePasswordChanged    = "password_changed"     // security notice: the password was changed or reset
+	NoteAccountDisabled    = "account_disabled"     // security notice: an admin disabled the account
+	NoteMessage            = "message"              // a message in an application's thread, to the other side
+	NoteTeamInvited        = "team_invited"         // creator: invited into a startup team
+	NoteReviewerAdded      = "reviewer_added"       // reviewer: asked to review a call's entries
+	NoteEntryDecided       = "entry_decided"        // applicants: the incubator's decision on their entry to a call
+	NoteOperatorAsked      = "operator_asked"       // organisation: asked to co-operate a base
 )
 
 // NoteKinds lists every notification kind (preferences, tests).
-var NoteKinds = []string{NoteInvited, NoteMoved, NoteApplied, NoteAccepted, NoteWithdrew, NoteContactShared,
+var NoteKinds = []string{NoteInvited, NoteInviteWithdrawn, NoteMoved, NoteApplied, NoteAccepted, NoteWithdrew, NoteContactShared,
 	NoteOrgDecided, NoteBaseDecided, NoteRecruitmentDecided, NoteMemberInvited, NoteSavedSearch,
 	NotePasswordChanged, NoteAccountDisabled, NoteMessage, NoteTeamInvited, NoteReviewerAdded, NoteEntryDecided,
 	NoteOperatorAsked}

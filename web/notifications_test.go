@@ -143,8 +143,12 @@ func TestInvitationWithdrawnAndClosedProject(t *testing.T) {
 	if _, err := notify.New(w.st, w.st, notify.Options{Now: w.clock.now}).CatchUp(w.ctx); err != nil {
 		t.Fatal(err)
 	}
-	if page := w.page("/notifications", ctok, models.LangZH); !strings.Contains(page, "您对「原画师」的申请：已撤回") {
-		t.Errorf("the creator was not told:\n%.2000s", section(page, "main", "main"))
+	// Told as the invitation taken back, not as "your application:
+	// withdrawn" (the creator never applied).
+	for lang, want := range map[string]string{models.LangZH: "撤回了「原画师」的邀请", models.LangEN: "withdrew its invitation to “原画师”"} {
+		if page := w.page("/notifications", ctok, lang); !strings.Contains(page, want) || strings.Contains(page, "的申请：已撤回") {
+			t.Errorf("%s: the creator was not told of the withdrawn invitation:\n%.2000s", lang, section(page, "main", "main"))
+		}
 	}
 
 	_, err = w.svc.Projects.Update(w.ctx, member, project.ID, models.ProjectUpdate{Status: ptrTo(models.ProjectClosed)}, 0)

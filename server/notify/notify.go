@@ -239,6 +239,10 @@ func (n *Notifier) applicationEvents(ctx context.Context, a *models.Application,
 		case m.Action == "move" && m.Side == models.SideCreator && m.To == models.StageWithdrawn:
 			toOrg.kind = models.NoteWithdrew
 			out = append(out, toOrg)
+		case m.Action == "move" && m.Side == models.SideOrg && m.From == models.StageInvited && m.To == models.StageWithdrawn:
+			// Not "your application: withdrawn": the creator never applied.
+			toCreator.kind = models.NoteInviteWithdrawn
+			out = append(out, toCreator)
 		case m.Action == "move" && m.Side == models.SideOrg:
 			toCreator.kind = models.NoteMoved
 			toCreator.params = map[string]string{"project": a.ProjectTitle, "org": orgName, "stage": string(m.To)}
