@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
@@ -13,9 +14,12 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/szdc/talenthub/models"
+	"github.com/szdc/talenthub/server/service"
 )
 
 // testPNG encodes a w×h image with a gradient (so that it is not blank).
@@ -286,4 +290,42 @@ func TestMediaErasedWithTheProfile(t *testing.T) {
 func (r resp) num(key string) int {
 	f, _ := r.body[key].(float64)
 	return int(f)
+}
+
+// TestOrphanUploadsAreSwept: an upload nothing names within a day is
+// removed by the janitor's sweep (its document and both sizes' bytes); one
+// a work shows stays, and a fresh orphan is left its day.
+func TestOrphanUploadsAreSwept(t *testing.T) {
+	var clk atomic.Int64 // hours ahead of the real time
+	e := newEnv(t, func(c *service.Config) {
+		c.Now = func() time.Time { return time.Now().Add(time.Duration(clk.Load()) * time.Hour) }
+	})
+	tok, id := e.register("orphans@example.com", models.RoleCreator)
+	check(t, "a profile", e.call("POST", "/api/v1/talents", tok, map[string]any{"name": "O", "visibility": "public"}), 201, "")
+	shown, orphan := e.upload(tok, testPNG(t, 30, 20)), e.upload(tok, testPNG(t, 20, 30))
+	check(t, "upload", shown, 201, "")
+	check(t, "upload", orphan, 201, "")
+	check(t, "show one", e.call("PATCH", "/api/v1/talents/"+id, tok, map[string]any{"works": []map[string]any{{"title": "w", "images": []string{shown.str("id")}}}}), 200, "")
+	m, err := e.store.Medium(context.Background(), orphan.str("id"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := e.svc.Media.SweepOrphans(context.Background()); err != nil || n != 0 {
+		t.Fatalf("a sweep within the day removed %d (%v)", n, err)
+	}
+	clk.Store(25)
+	if n, err := e.svc.Media.SweepOrphans(context.Background()); err != nil || n != 1 {
+		t.Fatalf("a sweep a day later removed %d (%v), want the orphan", n, err)
+	}
+	if _, err := e.store.Medium(context.Background(), orphan.str("id")); !models.IsCode(err, models.CodeNotFound) {
+		t.Errorf("the orphan after the sweep: %v", err)
+	}
+	for _, k := range []string{m.LargeKey, m.ThumbKey} {
+		if _, err := e.blobs.Get(context.Background(), k); !models.IsCode(err, models.CodeNotFound) {
+			t.Errorf("the orphan's blob %s after the sweep: %v", k, err)
+		}
+	}
+	if r := e.call("GET", "/media/"+shown.str("id")+"/thumb", tok, nil); r.status != 200 {
+		t.Errorf("the shown image after the sweep: %d", r.status)
+	}
 }
