@@ -1,6 +1,7 @@
 package service_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -42,6 +43,20 @@ func TestApplicationThread(t *testing.T) {
 		if len(in.Items) != 1 || in.Items[0].Kind != models.NoteMessage || in.Items[0].Link != "/applications/"+app.ID+"/messages" ||
 			!strings.Contains(in.Items[0].Title, "游戏原画师") {
 			t.Fatalf("the creator's notifications: %+v", in.Items)
+		}
+	})
+	t.Run("the organisation's thread tells nothing of the creator's contact details", func(t *testing.T) {
+		// The creator has not shared them: the thread carries names and
+		// words only (the phone and the address are in the profile and the
+		// account).
+		th, err := w.svc.Messages.Thread(w.ctx, w.member, app.ID, page)
+		must(t, err)
+		raw, err := json.Marshal(th)
+		must(t, err)
+		for _, secret := range []string{"13812345678", w.creator.Email} {
+			if strings.Contains(string(raw), secret) {
+				t.Fatalf("the organisation's thread holds %q: %s", secret, raw)
+			}
 		}
 	})
 	t.Run("the creator reads and replies; receipts on both sides", func(t *testing.T) {
