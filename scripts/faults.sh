@@ -6,5 +6,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export FAULT_RUNS="${FAULT_RUNS:-30}"
-go test -count=1 -v -timeout 60m -run 'TestKill9DuringWrites|TestSigtermUnderLoad|TestDatabaseUnreachable|TestBrokenIndexIsRebuiltAtStart|TestHostileRequests|TestNotifyMailSMTPDownThenBack|TestNotifyKillBetweenNotificationAndMail|TestDiskFull|TestPowerLossCopies|TestBackupUnderWriteLoad' . 2>&1 |
+go test -count=1 -v -timeout 60m -run 'TestKill9DuringWrites|TestSigtermUnderLoad|TestDatabaseUnreachable|TestBrokenIndexIsRebuiltAtStart|TestHostileRequests|TestNotifyMailSMTPDownThenBack|TestNotifyKillBetweenNotificationAndMail|TestDiskFull|TestPowerLossCopies|TestBackupUnderWriteLoad|TestKill9DuringAnImport|TestUpgradeFromPreviousRelease' . 2>&1 |
   grep -E '^(=== RUN|--- |    [a-z_]+_test\.go|ok|FAIL|PASS)'
