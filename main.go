@@ -345,7 +345,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	go func() { served <- srv.Serve(ln) }()
 
 	go watch.run(ctx)
-	go janitor(ctx, db.store, svc.Media.SweepOrphans, cfg.feedRetention(), logger)
+	go janitor(ctx, db.store, svc.Media, cfg.feedRetention(), logger)
 	go ix.Follow(ctx, time.Second, time.Hour)
 	if db.embedded != nil {
 		// One process sees every write of the embedded database: its
@@ -505,7 +505,7 @@ func bootstrapAdmin(ctx context.Context, cfg config, accounts *service.Accounts,
 // after a long stop the followers move their cursors past the old entries
 // before the prune watermark does (otherwise they would take the prune for
 // a gap and reconcile everything).
-func janitor(ctx context.Context, st *store.Store, sweepMedia func(context.Context) (int, error), retention time.Duration, logger *slog.Logger) {
+func janitor(ctx context.Context, st *store.Store, media *service.Media, retention time.Duration, logger *slog.Logger) {
 	const purgeEvery = time.Hour
 	var lastPurge time.Time // never: the first round purges
 	models.Every(ctx, 30*time.Second, func() {
@@ -523,12 +523,19 @@ func janitor(ctx context.Context, st *store.Store, sweepMedia func(context.Conte
 		} else if n > 0 {
 			logger.Info("purged expired sessions and counters", "count", n)
 		}
-		if n, err := sweepMedia(ctx); err != nil {
+		if n, err := media.SweepOrphans(ctx); err != nil {
 			if ctx.Err() == nil {
 				logger.Warn("remove unused uploads", "error", err)
 			}
 		} else if n > 0 {
 			logger.Info("removed uploads nothing used within a day", "count", n)
+		}
+		if n, err := media.SweepStrayBlobs(ctx); err != nil {
+			if ctx.Err() == nil {
+				logger.Warn("remove image files no upload names", "error", err)
+			}
+		} else if n > 0 {
+			logger.Info("removed image files no upload names (an upload or a removal cut off)", "count", n)
 		}
 	})
 }

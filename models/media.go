@@ -63,9 +63,10 @@ type BlobStore interface {
 	Get(ctx context.Context, key string) ([]byte, error)
 	// Delete removes the blob of key; a missing one is not an error.
 	Delete(ctx context.Context, key string) error
-	// Keys calls fn with every key stored, in no particular order, until
-	// fn returns an error (which Keys then returns).
-	Keys(ctx context.Context, fn func(key string) error) error
+	// Keys calls fn with every key stored and when its blob was written,
+	// in no particular order, until fn returns an error (which Keys then
+	// returns).
+	Keys(ctx context.Context, fn func(key string, stored time.Time) error) error
 }
 
 // Limits of an account's media.
@@ -140,6 +141,9 @@ type MediaStore interface {
 	// UnattachedMedia returns the media attached to nothing that were
 	// uploaded before the time given, at most limit of them.
 	UnattachedMedia(ctx context.Context, before time.Time, limit int) ([]*Medium, error)
+	// MediaKeys calls fn with the blob keys of every medium recorded, until
+	// fn returns an error (which MediaKeys then returns).
+	MediaKeys(ctx context.Context, fn func(key string) error) error
 }
 
 // MediaService uploads, serves and removes images.

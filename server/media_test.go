@@ -3,7 +3,9 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"fmt"
 	"hash/crc32"
 	"image"
@@ -283,6 +285,73 @@ func TestMediaErasedWithTheProfile(t *testing.T) {
 		if _, err := e.blobs.Get(w.ctx(), k); !models.IsCode(err, models.CodeNotFound) {
 			t.Errorf("blob %s after the erasure: %v", k, err)
 		}
+	}
+}
+
+// TestStrayBlobsAreSwept: bytes that no medium names (an upload's blobs
+// written before a crash kept its record from being written, a removal
+// whose blob delete failed after the record went) are removed by the
+// janitor's sweep once an hour old; every named blob stays, whether shown
+// or not yet attached, and a young stray (an upload in flight) is left.
+func TestStrayBlobsAreSwept(t *testing.T) {
+	var clk atomic.Int64 // hours ahead of the real time
+	e := newEnv(t, func(c *service.Config) {
+		c.Now = func() time.Time { return time.Now().Add(time.Duration(clk.Load()) * time.Hour) }
+	})
+	ctx := context.Background()
+	tok, id := e.register("strays@example.com", models.RoleCreator)
+	check(t, "a profile", e.call("POST", "/api/v1/talents", tok, map[string]any{"name": "S", "visibility": "public"}), 201, "")
+	shown, pending, removed := e.upload(tok, testPNG(t, 30, 20)), e.upload(tok, testPNG(t, 20, 30)), e.upload(tok, testPNG(t, 900, 600))
+	for _, r := range []resp{shown, pending, removed} {
+		check(t, "upload", r, 201, "")
+	}
+	check(t, "show one", e.call("PATCH", "/api/v1/talents/"+id, tok, map[string]any{"works": []map[string]any{{"title": "w", "images": []string{shown.str("id")}}}}), 200, "")
+	medium := func(r resp) *models.Medium {
+		m, err := e.store.Medium(ctx, r.str("id"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	kept := []*models.Medium{medium(shown), medium(pending)}
+	// A removal whose blob deletes failed: the record is gone, the bytes not.
+	gone := medium(removed)
+	if err := e.store.DeleteMedium(ctx, gone); err != nil {
+		t.Fatal(err)
+	}
+	// An upload cut off between its blob and its record.
+	crashed := testPNG(t, 40, 10)
+	sum := sha256.Sum256(crashed)
+	crashedKey := hex.EncodeToString(sum[:])
+	if err := e.blobs.Put(ctx, crashedKey, crashed); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := e.svc.Media.SweepStrayBlobs(ctx); err != nil || n != 0 {
+		t.Fatalf("a sweep within the hour removed %d (%v)", n, err)
+	}
+	clk.Store(2)
+	// A small image's two sizes may be the same bytes, one blob.
+	want := len(slices.Compact([]string{gone.LargeKey, gone.ThumbKey})) + 1
+	if n, err := e.svc.Media.SweepStrayBlobs(ctx); err != nil || n != want {
+		t.Fatalf("a sweep two hours later removed %d (%v), want %d (the removed image's blobs, the crashed upload)", n, err, want)
+	}
+	for _, k := range []string{gone.LargeKey, gone.ThumbKey, crashedKey} {
+		if _, err := e.blobs.Get(ctx, k); !models.IsCode(err, models.CodeNotFound) {
+			t.Errorf("stray blob %s after the sweep: %v", k, err)
+		}
+	}
+	for _, m := range kept {
+		for _, k := range []string{m.LargeKey, m.ThumbKey} {
+			if _, err := e.blobs.Get(ctx, k); err != nil {
+				t.Errorf("blob %s of medium %s after the sweep: %v", k, m.ID, err)
+			}
+		}
+	}
+	if r := e.call("GET", "/media/"+shown.str("id")+"/large", tok, nil); r.status != 200 {
+		t.Errorf("the shown image after the sweep: %d", r.status)
+	}
+	if n, err := e.svc.Media.SweepStrayBlobs(ctx); err != nil || n != 0 {
+		t.Errorf("a second sweep removed %d (%v)", n, err)
 	}
 }
 

@@ -6,7 +6,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
+	"time"
 
 	"github.com/szdc/talenthub/models"
 )
@@ -138,10 +140,59 @@ func (s *FileStore) Delete(ctx context.Context, key string) error {
 	return nil
 }
 
-// Keys walks the 256 subdirectories and calls fn with every blob's key,
-// skipping what is not a blob (temporary files, strays).
-func (s *FileStore) Keys(ctx context.Context, fn func(key string) error) error {
+// Keys walks the 256 subdirectories and calls fn with every blob's key and
+// its file's modification time (a blob is written once), skipping what is
+// not a blob (temporary files, strays).
+func (s *FileStore) Keys(ctx context.Context, fn func(key string, stored time.Time) error) error {
 	const op = "media.FileStore.Keys"
+	return s.walk(ctx, op, func(sub string, f fs.DirEntry) error {
+		key := sub + f.Name()
+		if !f.Type().IsRegular() || !models.ValidBlobKey(key) {
+			return nil
+		}
+		info, err := f.Info()
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil // deleted since the directory was read
+		}
+		if err != nil {
+			return fileErr(op, err)
+		}
+		return fn(key, info.ModTime())
+	})
+}
+
+// RemoveTemporaries removes the temporary files of Puts that a crash cut
+// off and that were last written before the time given (a Put in flight
+// writes its file within seconds), and says how many it removed. They hold
+// part of an image that no record names, perhaps an erased person's.
+func (s *FileStore) RemoveTemporaries(ctx context.Context, before time.Time) (int, error) {
+	const op = "media.FileStore.RemoveTemporaries"
+	n := 0
+	err := s.walk(ctx, op, func(sub string, f fs.DirEntry) error {
+		if !f.Type().IsRegular() || !strings.HasPrefix(f.Name(), ".tmp-") {
+			return nil
+		}
+		info, err := f.Info()
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		if err != nil {
+			return fileErr(op, err)
+		}
+		if !info.ModTime().Before(before) {
+			return nil
+		}
+		if err := os.Remove(filepath.Join(s.dir, sub, f.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fileErr(op, err)
+		}
+		n++
+		return nil
+	})
+	return n, err
+}
+
+// walk calls fn with every entry of the 256 subdirectories.
+func (s *FileStore) walk(ctx context.Context, op string, fn func(sub string, f fs.DirEntry) error) error {
 	subs, err := os.ReadDir(s.dir)
 	if err != nil {
 		return fileErr(op, err)
@@ -158,11 +209,7 @@ func (s *FileStore) Keys(ctx context.Context, fn func(key string) error) error {
 			return fileErr(op, err)
 		}
 		for _, f := range files {
-			key := sub.Name() + f.Name()
-			if !f.Type().IsRegular() || !models.ValidBlobKey(key) {
-				continue
-			}
-			if err := fn(key); err != nil {
+			if err := fn(sub.Name(), f); err != nil {
 				return err
 			}
 		}

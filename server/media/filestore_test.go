@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/szdc/talenthub/models"
 	"github.com/szdc/talenthub/server/media"
@@ -43,7 +44,7 @@ func TestFileStoreBlobLayout(t *testing.T) {
 	os.Mkdir(filepath.Join(dir, "zz"), 0o750)
 	os.WriteFile(filepath.Join(dir, "zz", key[2:]), []byte("x"), 0o600)
 	var keys []string
-	if err := s.Keys(ctx, func(k string) error { keys = append(keys, k); return nil }); err != nil {
+	if err := s.Keys(ctx, func(k string, _ time.Time) error { keys = append(keys, k); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if len(keys) != 1 || keys[0] != key {
@@ -55,5 +56,49 @@ func TestFileStoreBlobLayout(t *testing.T) {
 	entries, _ := os.ReadDir(root)
 	if len(entries) != 1 {
 		t.Errorf("written outside the store: %v", entries)
+	}
+}
+
+// TestFileStoreRemovesOldTemporaries: the temporary file of a Put a crash
+// cut off is removed once older than the time given; a younger one (a Put
+// in flight) and the blobs stay.
+func TestFileStoreRemovesOldTemporaries(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "media")
+	s, err := media.NewFileStore(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	key, data := blobtest.Blob(2, 100)
+	if err := s.Put(ctx, key, data); err != nil {
+		t.Fatal(err)
+	}
+	old, young := filepath.Join(dir, key[:2], ".tmp-old"), filepath.Join(dir, key[:2], ".tmp-young")
+	for _, f := range []string{old, young} {
+		if err := os.WriteFile(f, []byte("part of an image"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Chtimes(old, time.Now().Add(-2*time.Hour), time.Now().Add(-2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	// Old and young blobs alike are the sweep's to judge, not this one's.
+	if err := os.Chtimes(filepath.Join(dir, key[:2], key[2:]), time.Now().Add(-3*time.Hour), time.Now().Add(-3*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	rt := s.(interface {
+		RemoveTemporaries(context.Context, time.Time) (int, error)
+	})
+	if n, err := rt.RemoveTemporaries(ctx, time.Now().Add(-time.Hour)); err != nil || n != 1 {
+		t.Fatalf("removed %d (%v), want the old temporary", n, err)
+	}
+	if _, err := os.Stat(old); !os.IsNotExist(err) {
+		t.Errorf("the old temporary is still there: %v", err)
+	}
+	if _, err := os.Stat(young); err != nil {
+		t.Errorf("the young temporary: %v", err)
+	}
+	if got, err := s.Get(ctx, key); err != nil || len(got) != len(data) {
+		t.Errorf("the blob after the sweep: %d bytes, %v", len(got), err)
 	}
 }

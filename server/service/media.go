@@ -84,6 +84,7 @@ func (s *Media) Upload(ctx context.Context, actor *models.User, purpose string, 
 		data []byte
 	}{{m.LargeKey, img.Large}, {m.ThumbKey, img.Thumb}} {
 		if err := s.Blobs.Put(ctx, b.key, b.data); err != nil {
+			s.dropBlobs(context.WithoutCancel(ctx), m) // the size already written
 			return nil, err
 		}
 	}
@@ -376,6 +377,65 @@ func (s *Media) SweepOrphans(ctx context.Context) (int, error) {
 			return n, err
 		}
 		n++
+	}
+	return n, nil
+}
+
+// strayAge is how old a blob that no medium names must be before the sweep
+// removes it. An upload writes its blobs, then its record, within its
+// request's deadline (seconds), so a younger blob may be one whose record
+// is on its way.
+const strayAge = time.Hour
+
+// SweepStrayBlobs removes the bytes that no medium names: those an upload
+// wrote before a crash kept its record from being written, and those whose
+// delete failed after their record was removed (an erasure, a removal, the
+// orphan sweep). Without it an erased person's images could stay on disk
+// for ever, served to no one but kept. It says how many it removed.
+//
+// The keys of every medium are read first, then the blobs: a blob older
+// than strayAge that the first pass did not name cannot gain a record
+// afterwards. On MongoDB every process may sweep; deletes of a missing
+// blob are no-ops.
+func (s *Media) SweepStrayBlobs(ctx context.Context) (int, error) {
+	if s.Blobs == nil {
+		return 0, nil
+	}
+	named := map[string]struct{}{}
+	if err := s.Store.MediaKeys(ctx, func(key string) error {
+		named[key] = struct{}{}
+		return nil
+	}); err != nil {
+		return 0, err
+	}
+	// Blob times are a file's modification time or a GridFS uploadDate
+	// (the writing host's clock): a host whose clock is more than strayAge
+	// ahead of another's would take that one's uploads in flight for strays.
+	before := s.now().Add(-strayAge)
+	var stray []string
+	if err := s.Blobs.Keys(ctx, func(key string, stored time.Time) error {
+		if _, ok := named[key]; !ok && stored.Before(before) {
+			stray = append(stray, key)
+		}
+		return nil
+	}); err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, key := range stray {
+		if err := s.Blobs.Delete(ctx, key); err != nil {
+			return n, err
+		}
+		n++
+	}
+	if t, ok := s.Blobs.(interface {
+		RemoveTemporaries(ctx context.Context, before time.Time) (int, error)
+	}); ok {
+		m, err := t.RemoveTemporaries(ctx, before)
+		n += m
+		if err != nil {
+			return n, err
+		}
 	}
 	return n, nil
 }

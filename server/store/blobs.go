@@ -257,10 +257,11 @@ func (g *gridBlobs) Delete(ctx context.Context, key string) error {
 	return translate(op, err)
 }
 
-// Keys calls fn with the _id of every files document (complete blobs).
-func (g *gridBlobs) Keys(ctx context.Context, fn func(key string) error) error {
+// Keys calls fn with the _id and uploadDate of every files document
+// (complete blobs).
+func (g *gridBlobs) Keys(ctx context.Context, fn func(key string, stored time.Time) error) error {
 	const op = "store.Blobs.Keys"
-	cur, err := g.files.Find(ctx, bson.D{}, options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}))
+	cur, err := g.files.Find(ctx, bson.D{}, options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}, {Key: "uploadDate", Value: 1}}))
 	if err != nil {
 		return translate(op, err)
 	}
@@ -270,7 +271,11 @@ func (g *gridBlobs) Keys(ctx context.Context, fn func(key string) error) error {
 		if !ok || !models.ValidBlobKey(key) {
 			continue // not one of ours
 		}
-		if err := fn(key); err != nil {
+		at, ok := cur.Current.Lookup("uploadDate").DateTimeOK()
+		if !ok {
+			continue // not written by a Bucket: not one of ours either
+		}
+		if err := fn(key, time.UnixMilli(at)); err != nil {
 			return err
 		}
 	}

@@ -203,3 +203,25 @@ func (s *Store) UnattachedMedia(ctx context.Context, before time.Time, limit int
 	}
 	return out, nil
 }
+
+// MediaKeys implements models.MediaStore: the keys alone, so that a
+// hundred thousand media are one pass over the collection.
+func (s *Store) MediaKeys(ctx context.Context, fn func(key string) error) error {
+	const op = "store.MediaKeys"
+	cur, err := s.db.Collection(collMedia).Find(ctx, bson.D{},
+		options.Find().SetProjection(bson.D{{Key: "large_key", Value: 1}, {Key: "thumb_key", Value: 1}}))
+	if err != nil {
+		return translate(op, err)
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		for _, field := range []string{"large_key", "thumb_key"} {
+			if key, ok := cur.Current.Lookup(field).StringValueOK(); ok && key != "" {
+				if err := fn(key); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return translate(op, cur.Err())
+}

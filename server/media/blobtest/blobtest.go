@@ -13,6 +13,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/szdc/talenthub/models"
 )
@@ -30,6 +31,7 @@ func Blob(seed, size int) (string, []byte) {
 // Run checks s, which must be empty, against the BlobStore contract.
 func Run(t *testing.T, s models.BlobStore) {
 	ctx := context.Background()
+	started := time.Now()
 	t.Run("put get", func(t *testing.T) {
 		for i, size := range []int{0, 1, 1000, 255 * 1024, 255*1024 + 1, 700 * 1024} {
 			key, data := Blob(i, size)
@@ -109,7 +111,16 @@ func Run(t *testing.T, s models.BlobStore) {
 	})
 	t.Run("keys", func(t *testing.T) {
 		var all []string
-		if err := s.Keys(ctx, func(k string) error { all = append(all, k); return nil }); err != nil {
+		// Every blob was written by this test, so stored within its run
+		// (a minute's slack either way for a clock that moves).
+		from, to := started.Add(-time.Minute), time.Now().Add(time.Minute)
+		if err := s.Keys(ctx, func(k string, stored time.Time) error {
+			if stored.Before(from) || stored.After(to) {
+				t.Errorf("key %s stored at %v, not within the test's run (%v to %v)", k, stored, from, to)
+			}
+			all = append(all, k)
+			return nil
+		}); err != nil {
 			t.Fatal(err)
 		}
 		want := map[string]bool{}
@@ -132,7 +143,7 @@ func Run(t *testing.T, s models.BlobStore) {
 		}
 		stop := fmt.Errorf("stop")
 		n := 0
-		if err := s.Keys(ctx, func(string) error { n++; return stop }); err != stop || n != 1 {
+		if err := s.Keys(ctx, func(string, time.Time) error { n++; return stop }); err != stop || n != 1 {
 			t.Errorf("Keys did not stop at fn's error: %v after %d", err, n)
 		}
 	})
