@@ -427,3 +427,60 @@ func TestVocabularyForms(t *testing.T) {
 	}
 	t.Log(b.String())
 }
+
+// The words as typed rank above another variant of their group, in both
+// directions and in every pair the issue names: a recruiter who types 音效
+// reads 音效设计师 first, and one who types "sound designer" the English
+// profile first. The two profiles of a pair differ only in language, so
+// only the bonus for the typed words orders them.
+func TestTypedWordsRankAboveTheirSynonyms(t *testing.T) {
+	ix := memIndex(t)
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	profiles := []struct{ key, headline string }{
+		{"sound-zh", "音效设计师"},
+		{"sound-en", "Sound Designer"},
+		{"caster-zh", "电竞解说"},
+		{"caster-en", "Esports Caster"},
+		{"voice-zh", "配音演员"},
+		{"voice-en", "Voice Actor"},
+		{"concept-zh", "原画师"},
+		{"concept-en", "Concept Artist"},
+		{"writer-zh", "编剧"},
+		{"writer-en", "Screenwriter"},
+	}
+	byID := map[string]string{}
+	for i, p := range profiles {
+		id := hex24(i + 1)
+		byID[id] = p.key
+		tal := &models.Talent{ID: id, OwnerID: id, Name: fmt.Sprintf("P%d", i+1), Headline: p.headline,
+			Visibility: models.VisibilityPublic, Version: 1, CreatedAt: at, UpdatedAt: at}
+		if err := ix.put(t, tal); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct{ q, first, second string }{
+		{"音效设计师", "sound-zh", "sound-en"},
+		{"sound designer", "sound-en", "sound-zh"},
+		{"电竞解说", "caster-zh", "caster-en"},
+		{"esports caster", "caster-en", "caster-zh"},
+		{"配音演员", "voice-zh", "voice-en"},
+		{"voice actor", "voice-en", "voice-zh"},
+		{"原画师", "concept-zh", "concept-en"},
+		{"concept artist", "concept-en", "concept-zh"},
+		{"编剧", "writer-zh", "writer-en"},
+		{"screenwriter", "writer-en", "writer-zh"},
+	} {
+		page, err := ix.SearchTalents(context.Background(), models.TalentSearch{Q: tc.q, Visibility: []models.Visibility{models.VisibilityPublic},
+			Page: models.Page{Page: 1, PerPage: 50}})
+		if err != nil {
+			t.Fatalf("%q: %v", tc.q, err)
+		}
+		var got []string
+		for _, h := range page.Hits {
+			got = append(got, byID[h.ID])
+		}
+		if len(got) < 2 || got[0] != tc.first || !slices.Contains(got, tc.second) {
+			t.Errorf("%q: got %v, want %s first and %s among the answers", tc.q, got, tc.first, tc.second)
+		}
+	}
+}
