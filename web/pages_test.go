@@ -536,7 +536,7 @@ func TestAuditTrailNamesTheTeamADecisionWasToldTo(t *testing.T) {
 	w.must(w.st.Audit(w.ctx, &models.AuditEntry{ActorID: a.ID, Action: models.AuditEntryDecide, ResourceType: string(models.KindEntry),
 		ResourceID: "65f0c0ffee0000000000000c-65f0c0ffee0000000000000d", Before: map[string]any{"status": models.EntrySubmitted},
 		After: map[string]any{"status": models.EntryRejected, "members": []string{a.ID, b.ID, "65f0c0ffee0000000000dead"}}}))
-	for lang, want := range map[string]string{models.LangZH: "已通知的团队成员: 周雨桐、李明、", models.LangEN: "Team members told: 周雨桐, 李明, "} {
+	for lang, want := range map[string]string{models.LangZH: "已通知的成员: 周雨桐、李明、", models.LangEN: "Members told: 周雨桐, 李明, "} {
 		page := text(w.page("/bureau/audit", tok, lang))
 		gone := map[string]string{models.LangZH: "已删除", models.LangEN: "deleted"}[lang]
 		if i := strings.Index(page, want); i < 0 || !strings.Contains(page[i:min(len(page), i+len(want)+40)], gone) {

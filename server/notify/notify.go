@@ -262,19 +262,23 @@ func (n *Notifier) auditEvents(ctx context.Context, e *models.AuditEntry) ([]eve
 		if err != nil {
 			return nil, err
 		}
-		ev.kind, ev.link, ev.recipients = models.NoteOrgDecided, "/org", members
+		ev.kind, ev.link, ev.recipients = models.NoteOrgDecided, "/org", told(e, members)
 		ev.params = map[string]string{"org": name, "status": status, "reason": e.Reason}
 	case models.AuditBaseDecide:
 		b, err := n.base(ctx, e.ResourceID)
 		if b == nil {
 			return nil, err
 		}
-		for _, id := range b.OperatorOrgIDs {
-			members, _, err := n.members(ctx, id)
-			if err != nil {
-				return nil, err
+		if members, ok := models.StringsOf(e.After["members"]); ok {
+			ev.recipients = members
+		} else {
+			for _, id := range b.OperatorOrgIDs {
+				members, _, err := n.members(ctx, id)
+				if err != nil {
+					return nil, err
+				}
+				ev.recipients = append(ev.recipients, members...)
 			}
-			ev.recipients = append(ev.recipients, members...)
 		}
 		ev.kind, ev.link = models.NoteBaseDecided, "/org"
 		ev.params = map[string]string{"base": b.Name, "status": status, "reason": e.Reason}
@@ -311,7 +315,7 @@ func (n *Notifier) auditEvents(ctx context.Context, e *models.AuditEntry) ([]eve
 		if err != nil {
 			return nil, err
 		}
-		ev.kind, ev.link, ev.recipients = models.NoteRecruitmentDecided, "/org/recruitments", members
+		ev.kind, ev.link, ev.recipients = models.NoteRecruitmentDecided, "/org/recruitments", told(e, members)
 		ev.params = map[string]string{"date": r.Date, "status": status, "reason": e.Reason}
 	case models.AuditTeamInvite, models.AuditCallReviewer, models.AuditEntryDecide:
 		return n.incubationEvent(ctx, e, ev)
@@ -327,6 +331,17 @@ func (n *Notifier) auditEvents(ctx context.Context, e *models.AuditEntry) ([]eve
 		return nil, nil
 	}
 	return []event{ev}, nil
+}
+
+// told returns the members a decision recorded (who belonged when it was
+// made: one who joins or leaves while the notifier catches up changes
+// nothing), or, for an entry recorded before decisions named them, the
+// members now.
+func told(e *models.AuditEntry, now []string) []string {
+	if members, ok := models.StringsOf(e.After["members"]); ok {
+		return members
+	}
+	return now
 }
 
 // incubationEvent is the event of an audited step of incubation: an

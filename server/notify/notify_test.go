@@ -107,3 +107,53 @@ func TestADecisionIsToldToTheTeamItWasMadeFor(t *testing.T) {
 		}
 	}
 }
+
+// TestOrganisationDecisionsAreToldToTheMembersTheyRecord: a decision on an
+// organisation, a base or a hire report is told to the members it
+// recorded, whoever belongs by the time the notifier reads it; one recorded
+// before decisions named their members is told to the members then.
+func TestOrganisationDecisionsAreToldToTheMembersTheyRecord(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.MustOpen(t)
+	const a, b, c = "65f0c0ffee000000000000a1", "65f0c0ffee000000000000b2", "65f0c0ffee000000000000c3"
+	org := &models.Org{Name: "星河工作室", Kind: models.OrgEnterprise, District: "nanshan", MemberIDs: []string{a, b}}
+	if err := st.CreateOrg(ctx, org); err != nil {
+		t.Fatal(err)
+	}
+	base := &models.Base{Name: "星河实训基地", Kind: models.BaseTraining, District: "nanshan", OperatorOrgIDs: []string{org.ID}}
+	if err := st.CreateBase(ctx, base); err != nil {
+		t.Fatal(err)
+	}
+	rec := &models.Recruitment{TalentID: "65f0c0ffee000000000000d4", OrgID: org.ID, Date: "2025-04-01", Status: models.StatusVerified}
+	if err := st.CreateRecruitment(ctx, rec); err != nil {
+		t.Fatal(err)
+	}
+	// Decided while a and b were the members; then b leaves and c joins.
+	if _, err := st.UpdateOrg(ctx, org.ID, 0, func(o *models.Org) error {
+		o.MemberIDs = []string{a, c}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	n := New(st, st, Options{})
+	for _, action := range []struct{ name, id string }{
+		{models.AuditOrgDecide, org.ID}, {models.AuditBaseDecide, base.ID}, {models.AuditRecruitmentDecide, rec.ID},
+	} {
+		for _, tc := range []struct {
+			after map[string]any
+			want  []string
+		}{
+			{map[string]any{"status": "verified", "members": []any{a, b}}, []string{a, b}}, // as the database gives it back
+			{map[string]any{"status": "verified", "members": []any{}}, nil},                // no member then: nobody
+			{map[string]any{"status": "verified"}, []string{a, c}},                         // recorded before decisions named them
+		} {
+			evs, err := n.auditEvents(ctx, &models.AuditEntry{ID: "65f0c0ffee00000000000009", Action: action.name, ResourceID: action.id, After: tc.after})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(evs) != 1 || !slices.Equal(evs[0].recipients, tc.want) && len(evs[0].recipients)+len(tc.want) > 0 {
+				t.Errorf("%s after %v: told %+v, want %v", action.name, tc.after, evs, tc.want)
+			}
+		}
+	}
+}

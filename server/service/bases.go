@@ -176,8 +176,11 @@ func (s *Bases) Decide(ctx context.Context, actor *models.User, id string, in mo
 	if err != nil {
 		return nil, err
 	}
-	s.audit(ctx, actor, models.AuditBaseDecide, models.KindBase, b.ID,
-		map[string]any{"status": string(models.StatusPending)}, map[string]any{"status": string(b.Status)}, in.Reason)
+	after := map[string]any{"status": string(b.Status)}
+	if members, ok := s.membersOf(ctx, b.OperatorOrgIDs); ok {
+		after["members"] = members
+	}
+	s.audit(ctx, actor, models.AuditBaseDecide, models.KindBase, b.ID, map[string]any{"status": string(models.StatusPending)}, after, in.Reason)
 	return b, nil
 }
 

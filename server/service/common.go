@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -185,4 +186,29 @@ func staff(u *models.User) bool { return models.Permit(u, models.ActListAll) == 
 
 func fieldError(field string, rule models.Rule, msg string) error {
 	return models.FieldProblem(models.CodeValidation, field, rule, "", msg)
+}
+
+// membersOf returns the members of the organisations given, each once: who
+// is told of a decision, recorded with it, so that a member who joins or
+// leaves while the notifier catches up changes nothing. False when one
+// could not be read: the decision stands, and the notifier tells the
+// members it finds when it reads the entry.
+func (d *Deps) membersOf(ctx context.Context, orgIDs []string) ([]string, bool) {
+	out := []string{}
+	for _, id := range orgIDs {
+		o, err := d.Store.Org(context.WithoutCancel(ctx), id)
+		switch {
+		case models.IsCode(err, models.CodeNotFound):
+			continue
+		case err != nil:
+			d.Logger.WarnContext(ctx, "the members a decision is told to were not read; they are read when it is told", "org_id", id, "error", err)
+			return nil, false
+		}
+		for _, m := range o.MemberIDs {
+			if !slices.Contains(out, m) {
+				out = append(out, m)
+			}
+		}
+	}
+	return out, true
 }

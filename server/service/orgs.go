@@ -273,8 +273,10 @@ func (s *Orgs) Decide(ctx context.Context, actor *models.User, id string, in mod
 	if err != nil {
 		return nil, err
 	}
+	// Who is told: the members when it was decided, not whoever they are
+	// when the notifier reads the entry a moment later.
 	s.audit(ctx, actor, models.AuditOrgDecide, models.KindOrg, o.ID,
-		map[string]any{"status": string(models.StatusPending)}, map[string]any{"status": string(o.Status)}, in.Reason)
+		map[string]any{"status": string(models.StatusPending)}, map[string]any{"status": string(o.Status), "members": append([]string{}, o.MemberIDs...)}, in.Reason)
 	return o, nil
 }
 

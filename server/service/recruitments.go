@@ -242,7 +242,11 @@ func (s *Recruitments) Decide(ctx context.Context, actor *models.User, id string
 	if err != nil {
 		return nil, err
 	}
-	s.audit(ctx, actor, models.AuditRecruitmentDecide, models.KindRecruitment, r.ID, before, recordFields(r), in.Reason)
+	after := recordFields(r)
+	if members, ok := s.membersOf(ctx, []string{r.OrgID}); ok {
+		after["members"] = members
+	}
+	s.audit(ctx, actor, models.AuditRecruitmentDecide, models.KindRecruitment, r.ID, before, after, in.Reason)
 	return r, nil
 }
 
