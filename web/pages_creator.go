@@ -17,13 +17,22 @@ import (
 func listOf(s string) []string {
 	f := func(r rune) bool { return r == ',' || r == '，' || r == '、' || r == '\n' || r == ';' || r == '；' }
 	var out []string
-	for _, v := range strings.FieldsFunc(s, f) {
+	for v := range strings.FieldsFuncSeq(s, f) {
 		if v = strings.TrimSpace(v); v != "" {
 			out = append(out, v)
+		}
+		if len(out) > maxFormListItems {
+			break // enough for the validation to refuse the list
 		}
 	}
 	return out
 }
+
+// maxFormListItems bounds what a form's list becomes before the models
+// check it: no list of a form takes more (the API's bound on an array), so
+// one item more is enough for the validation to refuse it, and a body of
+// commas does not become a hundred thousand strings first.
+const maxFormListItems = 200
 
 // valuesOf returns every value of a repeated form field (checkboxes).
 func valuesOf(c *fiber.Ctx, name string) []string {
@@ -31,6 +40,9 @@ func valuesOf(c *fiber.Ctx, name string) []string {
 	for _, v := range c.Context().PostArgs().PeekMulti(name) {
 		if s := strings.TrimSpace(string(v)); s != "" {
 			out = append(out, s)
+		}
+		if len(out) > maxFormListItems {
+			break
 		}
 	}
 	return out

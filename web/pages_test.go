@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -542,5 +543,27 @@ func TestAuditTrailNamesTheTeamADecisionWasToldTo(t *testing.T) {
 		if i := strings.Index(page, want); i < 0 || !strings.Contains(page[i:min(len(page), i+len(want)+40)], gone) {
 			t.Errorf("%s: the decision's members are not named: %.3000s", lang, page)
 		}
+	}
+}
+
+// TestFormListsAreBoundedBeforeTheyAreChecked: a list typed into a form is
+// split on every separator people use, and a body of separators becomes at
+// most one item more than any list takes (enough for the validation to
+// refuse it), not a hundred thousand strings first.
+func TestFormListsAreBoundedBeforeTheyAreChecked(t *testing.T) {
+	if got := listOf(" 原画, 3D建模，动画、UI\n Maya; Blender；,, "); !slices.Equal(got, []string{"原画", "3D建模", "动画", "UI", "Maya", "Blender"}) {
+		t.Errorf("listOf split %q", got)
+	}
+	if got := listOf(strings.Repeat("x,", 100_000)); len(got) != maxFormListItems+1 {
+		t.Errorf("a list of 100,000 items became %d, want %d", len(got), maxFormListItems+1)
+	}
+	var many strings.Builder
+	for i := range 100_000 {
+		fmt.Fprintf(&many, "skill%d,", i)
+	}
+	in := models.TalentInput{Name: "李明", Skills: listOf(many.String())}
+	in.Normalize()
+	if err := models.Validate(in); !models.IsCode(err, models.CodeValidation) {
+		t.Errorf("the bounded list was not refused: %v", err)
 	}
 }
