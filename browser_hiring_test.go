@@ -15,7 +15,8 @@ import (
 // answers in the application's thread, and the creator replies; the
 // organisation moves the card to hired, reviews the report filled from the
 // application before it goes, reports a second hire by choosing the talent
-// by name, changes that report and withdraws it.
+// by name, changes that report and withdraws it. The creator reads the
+// thread in English too, and both sides see it at a phone's width.
 func TestBrowserHiringJourney(t *testing.T) {
 	began := time.Now()
 	a := startJourney(t, nil)
@@ -109,6 +110,29 @@ func TestBrowserHiringJourney(t *testing.T) {
 	b.run(org2, "phone width", chromedp.EmulateViewport(390, 844))
 	b.shot(org2, "hiring-thread-phone-zh")
 	b.run(org2, "desktop width", chromedp.ResetViewport())
+
+	// ---- The creator reads the same thread in English, their choice. ----
+	b.visit(creator, "/account")
+	b.run(creator, "choose English", fill("#f-language", "en"))
+	b.submit(creator, "#account-save", "/account")
+	b.visit(creator, threadPath)
+	if got := b.eval(creator, `document.documentElement.lang`); got != "en" {
+		t.Fatalf("the thread after choosing English is %q", got)
+	}
+	if got := b.text(creator, ".msg.mine .receipt"); got != "Read" {
+		t.Errorf("the creator's reply, read by the organisation, in English: %q", got)
+	}
+	if got := b.text(creator, "#message-send"); got != "Send" {
+		t.Errorf("the thread's send button in English: %q", got)
+	}
+	if got := b.text(creator, ".msg.theirs .body"); got != "您好！周三下午方便来面试吗？" {
+		t.Errorf("the organisation's message is shown as written, whatever the language: %q", got)
+	}
+	b.shot(creator, "hiring-thread-en")
+	b.run(creator, "phone width", chromedp.EmulateViewport(390, 844))
+	b.visit(creator, "/me/applications")
+	b.shot(creator, "hiring-applications-phone-en")
+	b.run(creator, "desktop width", chromedp.ResetViewport())
 
 	// ---- Hired, then the report reviewed before it goes. ----
 	b.visit(org2, pipeline)

@@ -72,7 +72,8 @@ func newBrowser(t *testing.T, base string) *browser {
 		// follows the browser's language on a first visit: a Chinese
 		// browser, as most of the platform's users have.
 		chromedp.Flag("accept-lang", "zh-CN,zh"),
-		chromedp.WindowSize(1280, 900),
+		// A common laptop's width, at which the journeys were reviewed.
+		chromedp.WindowSize(1366, 900),
 		chromedp.UserDataDir(t.TempDir()),
 	)
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
