@@ -384,16 +384,8 @@ func TestVocabularySearches(t *testing.T) {
 		{q: "Photoshop", want: []string{"ps-zh"}},
 		{q: "UE5", want: []string{"ue-zh"}},
 	} {
-		page, err := ix.SearchTalents(context.Background(), models.TalentSearch{Q: tc.q, Visibility: []models.Visibility{models.VisibilityPublic},
-			Page: models.Page{Page: 1, PerPage: 50}})
-		if err != nil {
-			t.Fatalf("%q: %v", tc.q, err)
-		}
-		var got []string
-		for _, h := range page.Hits {
-			got = append(got, byID[h.ID])
-		}
-		if page.Partial {
+		got, partial := publicKeys(t, ix, tc.q, byID)
+		if partial {
 			t.Errorf("%q: partial results %v: no profile had the whole query", tc.q, got)
 			continue
 		}
@@ -470,17 +462,25 @@ func TestTypedWordsRankAboveTheirSynonyms(t *testing.T) {
 		{"编剧", "writer-zh", "writer-en"},
 		{"screenwriter", "writer-en", "writer-zh"},
 	} {
-		page, err := ix.SearchTalents(context.Background(), models.TalentSearch{Q: tc.q, Visibility: []models.Visibility{models.VisibilityPublic},
-			Page: models.Page{Page: 1, PerPage: 50}})
-		if err != nil {
-			t.Fatalf("%q: %v", tc.q, err)
-		}
-		var got []string
-		for _, h := range page.Hits {
-			got = append(got, byID[h.ID])
-		}
+		got, _ := publicKeys(t, ix, tc.q, byID)
 		if len(got) < 2 || got[0] != tc.first || !slices.Contains(got, tc.second) {
 			t.Errorf("%q: got %v, want %s first and %s among the answers", tc.q, got, tc.first, tc.second)
 		}
 	}
+}
+
+// publicKeys searches public profiles for q and returns the first 50 hits'
+// keys (byID names them), in order, and whether the results are partial.
+func publicKeys(t *testing.T, ix *Index, q string, byID map[string]string) ([]string, bool) {
+	t.Helper()
+	page, err := ix.SearchTalents(context.Background(), models.TalentSearch{Q: q, Visibility: []models.Visibility{models.VisibilityPublic},
+		Page: models.Page{Page: 1, PerPage: 50}})
+	if err != nil {
+		t.Fatalf("%q: %v", q, err)
+	}
+	var got []string
+	for _, h := range page.Hits {
+		got = append(got, byID[h.ID])
+	}
+	return got, page.Partial
 }
