@@ -74,6 +74,11 @@ type Page struct {
 // MaxPerPage bounds every list.
 const MaxPerPage = 100
 
+// MaxRequestList bounds every list a request carries, an array of a JSON
+// body or a list typed into a form: no field takes more (each says its own
+// limit, at most this), so a longer one is refused before any other work.
+const MaxRequestList = 200
+
 // NewPage checks and defaults paging parameters (0 means the default).
 func NewPage(page, perPage int) (Page, error) {
 	if page == 0 {

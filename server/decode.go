@@ -67,10 +67,11 @@ func decode(c *fiber.Ctx, v any) error {
 // nests deeper than a few levels.
 const maxJSONDepth = 16
 
-// MaxJSONArrayItems bounds every array of a request body, checked while
-// the body is scanned and before it is decoded: no field of the API takes
-// more (each documents its own maxItems in openapi.yaml, at most this).
-const MaxJSONArrayItems = 200
+// MaxJSONArrayItems bounds every array of a request body (the models'
+// bound on a request's lists), checked while the body is scanned and
+// before it is decoded; each field documents its own maxItems in
+// openapi.yaml, at most this.
+const MaxJSONArrayItems = models.MaxRequestList
 
 // unpairedSurrogate returns the offset of the first \u escape in a string
 // of body that is half of a UTF-16 surrogate pair without its other half,

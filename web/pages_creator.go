@@ -13,7 +13,9 @@ import (
 )
 
 // listOf splits a text field of several values (commas, Chinese commas,
-// enumeration commas or lines) into trimmed, non-empty values.
+// enumeration commas or lines) into trimmed, non-empty values, stopping one
+// past models.MaxRequestList: enough for the validation to refuse the list,
+// and a body of commas does not become a hundred thousand strings first.
 func listOf(s string) []string {
 	f := func(r rune) bool { return r == ',' || r == '，' || r == '、' || r == '\n' || r == ';' || r == '；' }
 	var out []string
@@ -21,18 +23,12 @@ func listOf(s string) []string {
 		if v = strings.TrimSpace(v); v != "" {
 			out = append(out, v)
 		}
-		if len(out) > maxFormListItems {
-			break // enough for the validation to refuse the list
+		if len(out) > models.MaxRequestList {
+			break
 		}
 	}
 	return out
 }
-
-// maxFormListItems bounds what a form's list becomes before the models
-// check it: no list of a form takes more (the API's bound on an array), so
-// one item more is enough for the validation to refuse it, and a body of
-// commas does not become a hundred thousand strings first.
-const maxFormListItems = 200
 
 // valuesOf returns every value of a repeated form field (checkboxes).
 func valuesOf(c *fiber.Ctx, name string) []string {
@@ -41,7 +37,7 @@ func valuesOf(c *fiber.Ctx, name string) []string {
 		if s := strings.TrimSpace(string(v)); s != "" {
 			out = append(out, s)
 		}
-		if len(out) > maxFormListItems {
+		if len(out) > models.MaxRequestList {
 			break
 		}
 	}

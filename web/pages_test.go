@@ -554,8 +554,8 @@ func TestFormListsAreBoundedBeforeTheyAreChecked(t *testing.T) {
 	if got := listOf(" 原画, 3D建模，动画、UI\n Maya; Blender；,, "); !slices.Equal(got, []string{"原画", "3D建模", "动画", "UI", "Maya", "Blender"}) {
 		t.Errorf("listOf split %q", got)
 	}
-	if got := listOf(strings.Repeat("x,", 100_000)); len(got) != maxFormListItems+1 {
-		t.Errorf("a list of 100,000 items became %d, want %d", len(got), maxFormListItems+1)
+	if got := listOf(strings.Repeat("x,", 100_000)); len(got) != models.MaxRequestList+1 {
+		t.Errorf("a list of 100,000 items became %d, want %d", len(got), models.MaxRequestList+1)
 	}
 	var many strings.Builder
 	for i := range 100_000 {
