@@ -88,25 +88,17 @@ func (w *Web) auditRows(lang string, tax *models.Taxonomy, entries []*models.Aud
 					labels = append(labels, termLabel(tax, vocab, k, en))
 				}
 			}
-			sep := "、"
-			if en {
-				sep = ", "
-			}
-			return strings.Join(labels, sep)
+			return listJoin(labels, en)
 		case "kind":
 			return w.tr.t(lang, "kind."+s)
 		case "members":
-			// The team's members a decision was told to, by name.
+			// The members a decision was told to, by name.
 			ids, _ := models.StringsOf(v)
 			var ns []string
 			for _, id := range ids {
 				ns = append(ns, cmp.Or(names["user"][id], w.tr.t(lang, "audit.gone")))
 			}
-			sep := "、"
-			if en {
-				sep = ", "
-			}
-			return strings.Join(ns, sep)
+			return listJoin(ns, en)
 		case "org_id", "member_id", "application_id", "call_id":
 			kind := map[string]string{"org_id": "org", "member_id": "user", "application_id": "application", "call_id": "call"}[field]
 			if n := names[kind][s]; n != "" {

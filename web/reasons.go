@@ -3,7 +3,6 @@ package web
 import (
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/szdc/talenthub/models"
 )
@@ -14,16 +13,12 @@ import (
 // same thing.
 func (w *Web) why(lang string, tax *models.Taxonomy, r models.Reason, t *models.Talent, p *models.Project, matched, missing []string) string {
 	en := lang == models.LangEN
-	sep := "、"
-	if en {
-		sep = ", "
-	}
 	labels := func(vocab string, keys []string) string {
 		out := make([]string, len(keys))
 		for i, k := range keys {
 			out[i] = termLabel(tax, vocab, k, en)
 		}
-		return strings.Join(out, sep)
+		return listJoin(out, en)
 	}
 	switch r.Factor {
 	case "skills":

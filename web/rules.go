@@ -31,10 +31,21 @@ func orList(words []string, en bool) string { return joinWords(words, en, "或",
 // andList joins words as "a, b and c" (English) or "a、b和c" (Chinese).
 func andList(words []string, en bool) string { return joinWords(words, en, "和", " and ") }
 
-func joinWords(words []string, en bool, zhLast, enLast string) string {
-	sep, or := "、", zhLast
+// listJoin joins words as "a, b, c" (English) or "a、b、c" (Chinese).
+func listJoin(words []string, en bool) string { return strings.Join(words, listSep(en)) }
+
+// listSep is what separates the items of a list in running text.
+func listSep(en bool) string {
 	if en {
-		sep, or = ", ", enLast
+		return ", "
+	}
+	return "、"
+}
+
+func joinWords(words []string, en bool, zhLast, enLast string) string {
+	sep, or := listSep(en), zhLast
+	if en {
+		or = enLast
 	}
 	switch len(words) {
 	case 0:

@@ -262,23 +262,28 @@ func (n *Notifier) auditEvents(ctx context.Context, e *models.AuditEntry) ([]eve
 		if err != nil {
 			return nil, err
 		}
-		ev.kind, ev.link, ev.recipients = models.NoteOrgDecided, "/org", told(e, members)
+		if ev.recipients, err = told(e, func() ([]string, error) { return members, nil }); err != nil {
+			return nil, err
+		}
+		ev.kind, ev.link = models.NoteOrgDecided, "/org"
 		ev.params = map[string]string{"org": name, "status": status, "reason": e.Reason}
 	case models.AuditBaseDecide:
 		b, err := n.base(ctx, e.ResourceID)
 		if b == nil {
 			return nil, err
 		}
-		if members, ok := models.StringsOf(e.After["members"]); ok {
-			ev.recipients = members
-		} else {
+		if ev.recipients, err = told(e, func() ([]string, error) {
+			var all []string
 			for _, id := range b.OperatorOrgIDs {
 				members, _, err := n.members(ctx, id)
 				if err != nil {
 					return nil, err
 				}
-				ev.recipients = append(ev.recipients, members...)
+				all = append(all, members...)
 			}
+			return all, nil
+		}); err != nil {
+			return nil, err
 		}
 		ev.kind, ev.link = models.NoteBaseDecided, "/org"
 		ev.params = map[string]string{"base": b.Name, "status": status, "reason": e.Reason}
@@ -311,11 +316,13 @@ func (n *Notifier) auditEvents(ctx context.Context, e *models.AuditEntry) ([]eve
 			return nil, err
 		}
 		r := doc.(*models.Recruitment)
-		members, _, err := n.members(ctx, r.OrgID)
-		if err != nil {
+		if ev.recipients, err = told(e, func() ([]string, error) {
+			members, _, err := n.members(ctx, r.OrgID)
+			return members, err
+		}); err != nil {
 			return nil, err
 		}
-		ev.kind, ev.link, ev.recipients = models.NoteRecruitmentDecided, "/org/recruitments", told(e, members)
+		ev.kind, ev.link = models.NoteRecruitmentDecided, "/org/recruitments"
 		ev.params = map[string]string{"date": r.Date, "status": status, "reason": e.Reason}
 	case models.AuditTeamInvite, models.AuditCallReviewer, models.AuditEntryDecide:
 		return n.incubationEvent(ctx, e, ev)
@@ -335,13 +342,14 @@ func (n *Notifier) auditEvents(ctx context.Context, e *models.AuditEntry) ([]eve
 
 // told returns the members a decision recorded (who belonged when it was
 // made: one who joins or leaves while the notifier catches up changes
-// nothing), or, for an entry recorded before decisions named them, the
-// members now.
-func told(e *models.AuditEntry, now []string) []string {
+// nothing), or, for an entry recorded before decisions named them (or
+// whose organisations could not be read then), the members now, read
+// only in that case.
+func told(e *models.AuditEntry, now func() ([]string, error)) ([]string, error) {
 	if members, ok := models.StringsOf(e.After["members"]); ok {
-		return members
+		return members, nil
 	}
-	return now
+	return now()
 }
 
 // incubationEvent is the event of an audited step of incubation: an
@@ -397,16 +405,15 @@ func (n *Notifier) incubationEvent(ctx context.Context, e *models.AuditEntry, ev
 		// was decided (the decision records them); for a decision
 		// recorded before it did, the team's members now.
 		ev.recipients = []string{en.ApplicantID}
-		if members, ok := models.StringsOf(e.After["members"]); ok && en.TeamID != "" {
-			ev.recipients = members
-		} else if en.TeamID != "" {
-			td, err := doc(models.CollTeams, en.TeamID)
-			if err != nil {
+		if en.TeamID != "" {
+			if ev.recipients, err = told(e, func() ([]string, error) {
+				td, err := doc(models.CollTeams, en.TeamID)
+				if td == nil || err != nil {
+					return nil, err
+				}
+				return td.(*models.Team).MemberIDs(), nil
+			}); err != nil {
 				return nil, err
-			}
-			ev.recipients = nil
-			if td != nil {
-				ev.recipients = td.(*models.Team).MemberIDs()
 			}
 		}
 		status, _ := e.After["status"].(string)

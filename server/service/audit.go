@@ -62,7 +62,7 @@ func (s *Audit) Names(ctx context.Context, actor *models.User, entries []*models
 					ask(kind, id)
 				}
 			}
-			// The members a decision on a team's entry was told to.
+			// The members a decision was told to.
 			if ids, ok := models.StringsOf(m["members"]); ok {
 				for _, id := range ids {
 					ask("user", id)
