@@ -523,19 +523,20 @@ func janitor(ctx context.Context, st *store.Store, media *service.Media, retenti
 		} else if n > 0 {
 			logger.Info("purged expired sessions and counters", "count", n)
 		}
-		if n, err := media.SweepOrphans(ctx); err != nil {
-			if ctx.Err() == nil {
-				logger.Warn("remove unused uploads", "error", err)
+		for _, sw := range []struct {
+			what  string
+			sweep func(context.Context) (int, error)
+		}{
+			{"uploads nothing used within a day", media.SweepOrphans},
+			{"image files no upload names (an upload or a removal cut off)", media.SweepStrayBlobs},
+		} {
+			if n, err := sw.sweep(ctx); err != nil {
+				if ctx.Err() == nil {
+					logger.Warn("remove "+sw.what, "error", err)
+				}
+			} else if n > 0 {
+				logger.Info("removed "+sw.what, "count", n)
 			}
-		} else if n > 0 {
-			logger.Info("removed uploads nothing used within a day", "count", n)
-		}
-		if n, err := media.SweepStrayBlobs(ctx); err != nil {
-			if ctx.Err() == nil {
-				logger.Warn("remove image files no upload names", "error", err)
-			}
-		} else if n > 0 {
-			logger.Info("removed image files no upload names (an upload or a removal cut off)", "count", n)
 		}
 	})
 }
