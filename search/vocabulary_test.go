@@ -7,6 +7,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"maps"
 	"os"
 	"slices"
 	"strconv"
@@ -276,7 +277,6 @@ func TestVocabularyCoversTheSeededWords(t *testing.T) {
 // senses kept apart kept apart.
 func TestVocabularySearches(t *testing.T) {
 	ix := memIndex(t)
-	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	profiles := map[string]struct{ headline, bio string }{
 		"sound-en":    {"Sound Designer", "Sound designer for mobile games: footsteps, impacts and UI sounds, implemented in Wwise."},
 		"sound-zh":    {"游戏音效设计师", "负责技能与界面音效，熟悉Wwise。"},
@@ -313,23 +313,7 @@ func TestVocabularySearches(t *testing.T) {
 		"filmvfx-en": {"VFX Artist", "Visual effects for feature films: explosions and smoke."},
 		"anim3d-en":  {"3D Animator", "Character animation in Maya for cinematics."},
 	}
-	var names []string
-	for name := range profiles {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	byID := map[string]string{}
-	for i, name := range names {
-		p := profiles[name]
-		id := hex24(i + 1)
-		byID[id] = name
-		// The name is indexed too: a neutral one, not the profile's key.
-		tal := &models.Talent{ID: id, OwnerID: id, Name: fmt.Sprintf("P%d", i+1), Headline: p.headline, Bio: p.bio, Visibility: models.VisibilityPublic,
-			Version: 1, CreatedAt: at, UpdatedAt: at}
-		if err := ix.put(t, tal); err != nil {
-			t.Fatal(err)
-		}
-	}
+	byID := indexProfiles(t, ix, profiles)
 	for _, tc := range []struct {
 		q         string
 		want, not []string
@@ -427,29 +411,18 @@ func TestVocabularyForms(t *testing.T) {
 // only the bonus for the typed words orders them.
 func TestTypedWordsRankAboveTheirSynonyms(t *testing.T) {
 	ix := memIndex(t)
-	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	profiles := []struct{ key, headline string }{
-		{"sound-zh", "音效设计师"},
-		{"sound-en", "Sound Designer"},
-		{"caster-zh", "电竞解说"},
-		{"caster-en", "Esports Caster"},
-		{"voice-zh", "配音演员"},
-		{"voice-en", "Voice Actor"},
-		{"concept-zh", "原画师"},
-		{"concept-en", "Concept Artist"},
-		{"writer-zh", "编剧"},
-		{"writer-en", "Screenwriter"},
-	}
-	byID := map[string]string{}
-	for i, p := range profiles {
-		id := hex24(i + 1)
-		byID[id] = p.key
-		tal := &models.Talent{ID: id, OwnerID: id, Name: fmt.Sprintf("P%d", i+1), Headline: p.headline,
-			Visibility: models.VisibilityPublic, Version: 1, CreatedAt: at, UpdatedAt: at}
-		if err := ix.put(t, tal); err != nil {
-			t.Fatal(err)
-		}
-	}
+	byID := indexProfiles(t, ix, map[string]struct{ headline, bio string }{
+		"sound-zh":   {"音效设计师", ""},
+		"sound-en":   {"Sound Designer", ""},
+		"caster-zh":  {"电竞解说", ""},
+		"caster-en":  {"Esports Caster", ""},
+		"voice-zh":   {"配音演员", ""},
+		"voice-en":   {"Voice Actor", ""},
+		"concept-zh": {"原画师", ""},
+		"concept-en": {"Concept Artist", ""},
+		"writer-zh":  {"编剧", ""},
+		"writer-en":  {"Screenwriter", ""},
+	})
 	for _, tc := range []struct{ q, first, second string }{
 		{"音效设计师", "sound-zh", "sound-en"},
 		{"sound designer", "sound-en", "sound-zh"},
@@ -483,4 +456,24 @@ func publicKeys(t *testing.T, ix *Index, q string, byID map[string]string) ([]st
 		got = append(got, byID[h.ID])
 	}
 	return got, page.Partial
+}
+
+// indexProfiles indexes a public profile of each headline and bio, under
+// ids given in the order of their keys, and returns the keys by id. The
+// name is indexed too: a neutral one, not the profile's key.
+func indexProfiles(t *testing.T, ix *Index, profiles map[string]struct{ headline, bio string }) map[string]string {
+	t.Helper()
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	byID := map[string]string{}
+	for i, key := range slices.Sorted(maps.Keys(profiles)) {
+		p := profiles[key]
+		id := hex24(i + 1)
+		byID[id] = key
+		tal := &models.Talent{ID: id, OwnerID: id, Name: fmt.Sprintf("P%d", i+1), Headline: p.headline, Bio: p.bio,
+			Visibility: models.VisibilityPublic, Version: 1, CreatedAt: at, UpdatedAt: at}
+		if err := ix.put(t, tal); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return byID
 }

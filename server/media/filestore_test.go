@@ -12,12 +12,23 @@ import (
 	"github.com/szdc/talenthub/server/media/blobtest"
 )
 
-func TestFileStoreBlobContract(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "media")
+// fileStore opens a file store in a new directory "media" under root (a
+// temporary one when root is "") and returns it with its directory.
+func fileStore(t *testing.T, root string) (models.BlobStore, string) {
+	t.Helper()
+	if root == "" {
+		root = t.TempDir()
+	}
+	dir := filepath.Join(root, "media")
 	s, err := media.NewFileStore(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return s, dir
+}
+
+func TestFileStoreBlobContract(t *testing.T) {
+	s, _ := fileStore(t, "")
 	blobtest.Run(t, s)
 }
 
@@ -25,11 +36,7 @@ func TestFileStoreBlobContract(t *testing.T) {
 // files and strays; nothing is written outside dir whatever the key.
 func TestFileStoreBlobLayout(t *testing.T) {
 	root := t.TempDir()
-	dir := filepath.Join(root, "media")
-	s, err := media.NewFileStore(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, dir := fileStore(t, root)
 	ctx := context.Background()
 	key, data := blobtest.Blob(1, 100)
 	if err := s.Put(ctx, key, data); err != nil {
@@ -63,11 +70,7 @@ func TestFileStoreBlobLayout(t *testing.T) {
 // cut off is removed once older than the time given; a younger one (a Put
 // in flight) and the blobs stay.
 func TestFileStoreRemovesOldTemporaries(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "media")
-	s, err := media.NewFileStore(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, dir := fileStore(t, "")
 	ctx := context.Background()
 	key, data := blobtest.Blob(2, 100)
 	if err := s.Put(ctx, key, data); err != nil {
