@@ -355,6 +355,51 @@ func TestStrayBlobsAreSwept(t *testing.T) {
 	}
 }
 
+// failingPuts is a blob store whose Puts fail once armed (a disk filling
+// up between an upload's two sizes).
+type failingPuts struct {
+	models.BlobStore
+	puts, failFrom atomic.Int64 // the Put that fails first (1-based), 0: none
+}
+
+func (f *failingPuts) Put(ctx context.Context, key string, data []byte) error {
+	if n := f.puts.Add(1); f.failFrom.Load() != 0 && n >= f.failFrom.Load() {
+		return &models.Error{Code: models.CodeStorageFull, Message: "the server's storage is full; the image was not saved"}
+	}
+	return f.BlobStore.Put(ctx, key, data)
+}
+
+// TestAnUploadThatFailsLeavesNoBytes: an upload whose second size cannot
+// be written answers with the storage's error, and leaves neither a record
+// nor the first size's bytes; once space is back the same upload works.
+func TestAnUploadThatFailsLeavesNoBytes(t *testing.T) {
+	var blobs *failingPuts
+	e := newEnv(t, func(c *service.Config) {
+		blobs = &failingPuts{BlobStore: c.Blobs}
+		c.Blobs = blobs
+	})
+	ctx := context.Background()
+	tok, id := e.register("full@example.com", models.RoleCreator)
+	blobs.failFrom.Store(2) // the first Put of the upload below works, the second fails
+	check(t, "an upload onto a full disk", e.upload(tok, testPNG(t, 900, 600)), 507, "storage_full")
+	var left []string
+	if err := e.blobs.Keys(ctx, func(k string, _ time.Time) error { left = append(left, k); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(left) != 0 {
+		t.Errorf("the failed upload left %d blobs: %v", len(left), left)
+	}
+	if ms, err := e.store.OwnerMedia(ctx, id); err != nil || len(ms) != 0 {
+		t.Errorf("the failed upload left records: %v %v", ms, err)
+	}
+	blobs.failFrom.Store(0)
+	r := e.upload(tok, testPNG(t, 900, 600))
+	check(t, "the same upload with space again", r, 201, "")
+	if r := e.call("GET", "/media/"+r.str("id")+"/large", tok, nil); r.status != 200 {
+		t.Errorf("the upload made with space again: %d", r.status)
+	}
+}
+
 // num reads a number of the answer.
 func (r resp) num(key string) int {
 	f, _ := r.body[key].(float64)
