@@ -1,10 +1,14 @@
 package service_test
 
 import (
+	"context"
+	"errors"
+	"log/slog"
 	"slices"
 	"testing"
 
 	"github.com/szdc/talenthub/models"
+	"github.com/szdc/talenthub/server/service"
 )
 
 // TestDecisionsRecordTheMembersTheyAreToldTo: the bureau's decision on an
@@ -55,5 +59,38 @@ func TestDecisionsRecordTheMembersTheyAreToldTo(t *testing.T) {
 	must(t, err)
 	if got := told(models.AuditRecruitmentDecide, r.ID); !slices.Equal(got, both) {
 		t.Errorf("the hire report's decision told %v, want %v", got, both)
+	}
+}
+
+// orgReadsFail is a store whose reads of organisations fail (the database
+// slow at that moment).
+type orgReadsFail struct{ service.Stores }
+
+func (orgReadsFail) Org(context.Context, string) (*models.Org, error) {
+	return nil, models.Internal("test.Org", errors.New("the database did not answer"))
+}
+
+// TestADecisionStandsWhenItsMembersCannotBeRead: the members are read after
+// the decision is written; when they cannot be, the decision still stands
+// (no error for what was done) and its entry names no members, so the
+// notifier reads them when it tells it.
+func TestADecisionStandsWhenItsMembersCannotBeRead(t *testing.T) {
+	w := newJourneyWorld(t)
+	b, err := w.svc.Bases.Create(w.ctx, w.member, models.BaseInput{Name: "星河实训基地", Kind: models.BaseTraining, District: "nanshan",
+		OperatorOrgIDs: []string{w.org.ID}, Capacity: 40})
+	must(t, err)
+	svc := service.New(service.Config{Store: orgReadsFail{w.st}, Logger: slog.New(slog.DiscardHandler)})
+	got, err := svc.Bases.Decide(w.ctx, w.bureau, b.ID, models.DecisionInput{Decision: models.StatusVerified})
+	if err != nil || got.Status != models.StatusVerified {
+		t.Fatalf("the decision: %+v, %v", got, err)
+	}
+	trail, err := w.svc.Audit.List(w.ctx, w.bureau, models.AuditFilter{Action: []string{models.AuditBaseDecide}, ResourceID: []string{b.ID},
+		Page: models.Page{Page: 1, PerPage: 10}})
+	must(t, err)
+	if len(trail.Items) != 1 {
+		t.Fatalf("%d audit entries of the decision", len(trail.Items))
+	}
+	if m, ok := trail.Items[0].After["members"]; ok {
+		t.Errorf("the entry names members it could not read: %v", m)
 	}
 }
