@@ -19,7 +19,7 @@ import (
 // once, atomically and durably: a temporary file in the same subdirectory,
 // synced, renamed to its name, and the subdirectory synced. A crash leaves
 // either the whole blob or none, and at worst a temporary file (".tmp-…"),
-// which Keys skips. Keys other than 64 lower-case hex digits are refused
+// which Keys skips and RemoveTemporaries deletes once it is old. Keys other than 64 lower-case hex digits are refused
 // with CodeBadRequest before any path is made of them: no traversal.
 type FileStore struct {
 	dir string
