@@ -75,34 +75,21 @@ func (d *applicationDoc) anyModel() any              { return toApplication(d) }
 func (s *Store) CreateApplication(ctx context.Context, a *models.Application) error {
 	const op = "store.CreateApplication"
 	oid := primitive.NewObjectIDFromTimestamp(s.nowUTC())
-	out, err := insertModel[applicationDoc](ctx, s, op, s.applications, oid, a, func(d *applicationDoc) { d.ID = oid })
+	err := insertModel[applicationDoc](ctx, s, op, s.applications, oid, a, func(d *applicationDoc) { d.ID = oid })
 	if models.IsCode(err, models.CodeConflict) {
 		return &models.Error{Code: models.CodeConflict, Message: "this talent already has an application to this project", Op: op}
 	}
-	if err != nil {
-		return err
-	}
-	*a = *out
-	return nil
+	return err
 }
 
 // Application implements models.ApplicationStore.
 func (s *Store) Application(ctx context.Context, id string) (*models.Application, error) {
-	oid, err := objectID(id)
-	if err != nil {
-		return nil, notFoundAs(err, "application")
-	}
-	return findModel[models.Application, applicationDoc](ctx, s.applications, "store.Application", "application", oid)
+	return findHex[models.Application, applicationDoc](ctx, s.applications, "store.Application", "application", id)
 }
 
 // UpdateApplication implements models.ApplicationStore.
 func (s *Store) UpdateApplication(ctx context.Context, id string, ifVersion int64, fn func(*models.Application) error) (*models.Application, error) {
-	oid, err := objectID(id)
-	if err != nil {
-		return nil, notFoundAs(err, "application")
-	}
-	a, err := updateModel[applicationDoc](ctx, s, "store.UpdateApplication", s.applications, oid, ifVersion, fn)
-	return a, notFoundAs(err, "application")
+	return updateHex[applicationDoc](ctx, s, "store.UpdateApplication", "application", s.applications, id, ifVersion, fn)
 }
 
 // DeleteApplication implements models.ApplicationStore.
@@ -116,7 +103,7 @@ func (s *Store) DeleteApplication(ctx context.Context, id string) error {
 	if err := s.DeleteThread(ctx, id); err != nil {
 		return err
 	}
-	return notFoundAs(removeModel(ctx, s, "store.DeleteApplication", s.applications, oid, 0), "application")
+	return removeModel(ctx, s, "store.DeleteApplication", "application", s.applications, oid, 0)
 }
 
 // TalentApplications implements models.ApplicationStore. It filters on

@@ -86,12 +86,7 @@ func (s *Store) Audit(ctx context.Context, e *models.AuditEntry) error {
 		e.At = now
 	}
 	oid := primitive.NewObjectIDFromTimestamp(now)
-	out, err := insertModel[auditDoc](ctx, s, "store.Audit", s.audit, oid, e, func(d *auditDoc) { d.ID = oid })
-	if err != nil {
-		return err
-	}
-	*e = *out
-	return nil
+	return insertModel[auditDoc](ctx, s, "store.Audit", s.audit, oid, e, func(d *auditDoc) { d.ID = oid })
 }
 
 // AppendAudit writes entries whose ids the caller made (ObjectIDs in hex;
@@ -190,11 +185,7 @@ func (s *Store) AppendAudit(ctx context.Context, entries []*models.AuditEntry) [
 
 // AuditEntry implements models.AuditStore.
 func (s *Store) AuditEntry(ctx context.Context, id string) (*models.AuditEntry, error) {
-	oid, err := objectID(id)
-	if err != nil {
-		return nil, notFoundAs(err, "audit entry")
-	}
-	return findModel[models.AuditEntry, auditDoc](ctx, s.audit, "store.AuditEntry", "audit entry", oid)
+	return findHex[models.AuditEntry, auditDoc](ctx, s.audit, "store.AuditEntry", "audit entry", id)
 }
 
 func revealsFilter(talentID string) bson.D {
@@ -223,7 +214,7 @@ func (s *Store) DeleteTalentAudit(ctx context.Context, talentID string) error {
 	}
 	for _, e := range append(about, by...) {
 		oid, _ := primitive.ObjectIDFromHex(e.ID)
-		if err := removeModel(ctx, s, op, s.audit, oid, 0); err != nil && !models.IsCode(err, models.CodeNotFound) {
+		if err := removeModel(ctx, s, op, "audit entry", s.audit, oid, 0); err != nil && !models.IsCode(err, models.CodeNotFound) {
 			return err
 		}
 	}

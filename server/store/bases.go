@@ -52,32 +52,17 @@ func (d *baseDoc) anyModel() any       { return toBase(d) }
 
 // CreateBase implements models.BaseStore.
 func (s *Store) CreateBase(ctx context.Context, b *models.Base) error {
-	oid := primitive.NewObjectIDFromTimestamp(s.nowUTC())
-	out, err := insertModel[baseDoc](ctx, s, "store.CreateBase", s.bases, oid, b, func(d *baseDoc) { d.ID = oid })
-	if err != nil {
-		return err
-	}
-	*b = *out
-	return nil
+	return insertNew[baseDoc](ctx, s, "store.CreateBase", s.bases, b, func(d *baseDoc, id primitive.ObjectID) { d.ID = id })
 }
 
 // Base implements models.BaseStore.
 func (s *Store) Base(ctx context.Context, id string) (*models.Base, error) {
-	oid, err := objectID(id)
-	if err != nil {
-		return nil, notFoundAs(err, "base")
-	}
-	return findModel[models.Base, baseDoc](ctx, s.bases, "store.Base", "base", oid)
+	return findHex[models.Base, baseDoc](ctx, s.bases, "store.Base", "base", id)
 }
 
 // UpdateBase implements models.BaseStore.
 func (s *Store) UpdateBase(ctx context.Context, id string, ifVersion int64, fn func(*models.Base) error) (*models.Base, error) {
-	oid, err := objectID(id)
-	if err != nil {
-		return nil, notFoundAs(err, "base")
-	}
-	b, err := updateModel[baseDoc](ctx, s, "store.UpdateBase", s.bases, oid, ifVersion, fn)
-	return b, notFoundAs(err, "base")
+	return updateHex[baseDoc](ctx, s, "store.UpdateBase", "base", s.bases, id, ifVersion, fn)
 }
 
 // BasesAwaiting implements models.BaseStore.

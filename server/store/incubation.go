@@ -234,85 +234,47 @@ func (d *reviewDoc) model() *models.Review {
 
 // CreateTeam implements models.IncubationStore.
 func (s *Store) CreateTeam(ctx context.Context, t *models.Team) error {
-	oid := primitive.NewObjectIDFromTimestamp(s.nowUTC())
-	out, err := insertModel[teamDoc](ctx, s, "store.CreateTeam", s.db.Collection(models.CollTeams), oid, t, func(d *teamDoc) { d.ID = oid })
-	if err != nil {
-		return err
-	}
-	*t = *out
-	return nil
+	return insertNew[teamDoc](ctx, s, "store.CreateTeam", s.db.Collection(models.CollTeams), t, func(d *teamDoc, id primitive.ObjectID) { d.ID = id })
 }
 
 // Team implements models.IncubationStore.
 func (s *Store) Team(ctx context.Context, id string) (*models.Team, error) {
-	oid, err := objectID(id)
-	if err != nil {
-		return nil, notFoundAs(err, "team")
-	}
-	return findModel[models.Team, teamDoc](ctx, s.db.Collection(models.CollTeams), "store.Team", "team", oid)
+	return findHex[models.Team, teamDoc](ctx, s.db.Collection(models.CollTeams), "store.Team", "team", id)
 }
 
 // UpdateTeam implements models.IncubationStore.
 func (s *Store) UpdateTeam(ctx context.Context, id string, ifVersion int64, fn func(*models.Team) error) (*models.Team, error) {
-	oid, err := objectID(id)
-	if err != nil {
-		return nil, notFoundAs(err, "team")
-	}
-	t, err := updateModel[teamDoc](ctx, s, "store.UpdateTeam", s.db.Collection(models.CollTeams), oid, ifVersion, fn)
-	return t, notFoundAs(err, "team")
+	return updateHex[teamDoc](ctx, s, "store.UpdateTeam", "team", s.db.Collection(models.CollTeams), id, ifVersion, fn)
 }
 
 // DeleteTeam implements models.IncubationStore.
 func (s *Store) DeleteTeam(ctx context.Context, id string) error {
-	oid, err := objectID(id)
-	if err != nil {
-		return notFoundAs(err, "team")
-	}
-	return notFoundAs(removeModel(ctx, s, "store.DeleteTeam", s.db.Collection(models.CollTeams), oid, 0), "team")
+	return removeHex(ctx, s, "store.DeleteTeam", "team", s.db.Collection(models.CollTeams), id, 0)
 }
 
 // CreateCall implements models.IncubationStore.
 func (s *Store) CreateCall(ctx context.Context, c *models.Call) error {
-	oid := primitive.NewObjectIDFromTimestamp(s.nowUTC())
-	out, err := insertModel[callDoc](ctx, s, "store.CreateCall", s.db.Collection(models.CollCalls), oid, c, func(d *callDoc) { d.ID = oid })
-	if err != nil {
-		return err
-	}
-	*c = *out
-	return nil
+	return insertNew[callDoc](ctx, s, "store.CreateCall", s.db.Collection(models.CollCalls), c, func(d *callDoc, id primitive.ObjectID) { d.ID = id })
 }
 
 // Call implements models.IncubationStore.
 func (s *Store) Call(ctx context.Context, id string) (*models.Call, error) {
-	oid, err := objectID(id)
-	if err != nil {
-		return nil, notFoundAs(err, "call")
-	}
-	return findModel[models.Call, callDoc](ctx, s.db.Collection(models.CollCalls), "store.Call", "call", oid)
+	return findHex[models.Call, callDoc](ctx, s.db.Collection(models.CollCalls), "store.Call", "call", id)
 }
 
 // UpdateCall implements models.IncubationStore.
 func (s *Store) UpdateCall(ctx context.Context, id string, ifVersion int64, fn func(*models.Call) error) (*models.Call, error) {
-	oid, err := objectID(id)
-	if err != nil {
-		return nil, notFoundAs(err, "call")
-	}
-	c, err := updateModel[callDoc](ctx, s, "store.UpdateCall", s.db.Collection(models.CollCalls), oid, ifVersion, fn)
-	return c, notFoundAs(err, "call")
+	return updateHex[callDoc](ctx, s, "store.UpdateCall", "call", s.db.Collection(models.CollCalls), id, ifVersion, fn)
 }
 
 // CreateEntry implements models.IncubationStore: the entry's id is its
 // call's and applicant's, so a second one is the unique _id's conflict.
 func (s *Store) CreateEntry(ctx context.Context, e *models.Entry) error {
-	out, err := insertModel[entryDoc](ctx, s, "store.CreateEntry", s.db.Collection(models.CollEntries), e.ID, e, func(d *entryDoc) { d.ID = e.ID })
+	err := insertModel[entryDoc](ctx, s, "store.CreateEntry", s.db.Collection(models.CollEntries), e.ID, e, func(d *entryDoc) { d.ID = e.ID })
 	if models.IsCode(err, models.CodeConflict) {
 		return models.Errorf(models.CodeConflict, "there is already an entry of this applicant to this call; change it instead")
 	}
-	if err != nil {
-		return err
-	}
-	*e = *out
-	return nil
+	return err
 }
 
 // Entry implements models.IncubationStore.
@@ -322,8 +284,7 @@ func (s *Store) Entry(ctx context.Context, id string) (*models.Entry, error) {
 
 // UpdateEntry implements models.IncubationStore.
 func (s *Store) UpdateEntry(ctx context.Context, id string, ifVersion int64, fn func(*models.Entry) error) (*models.Entry, error) {
-	e, err := updateModel[entryDoc](ctx, s, "store.UpdateEntry", s.db.Collection(models.CollEntries), id, ifVersion, fn)
-	return e, notFoundAs(err, "entry")
+	return updateModel[entryDoc](ctx, s, "store.UpdateEntry", "entry", s.db.Collection(models.CollEntries), id, ifVersion, fn)
 }
 
 // CallEntries implements models.IncubationStore.
@@ -403,14 +364,8 @@ func (s *Store) CallReviews(ctx context.Context, callID string) ([]*models.Revie
 
 // CreateMilestone implements models.IncubationStore.
 func (s *Store) CreateMilestone(ctx context.Context, m *models.Milestone) error {
-	oid := primitive.NewObjectIDFromTimestamp(s.nowUTC())
-	out, err := insertModel[milestoneDoc](ctx, s, "store.CreateMilestone", s.db.Collection(models.CollMilestones), oid, m,
-		func(d *milestoneDoc) { d.ID = oid })
-	if err != nil {
-		return err
-	}
-	*m = *out
-	return nil
+	return insertNew[milestoneDoc](ctx, s, "store.CreateMilestone", s.db.Collection(models.CollMilestones), m,
+		func(d *milestoneDoc, id primitive.ObjectID) { d.ID = id })
 }
 
 // TeamMilestones implements models.IncubationStore.

@@ -73,32 +73,17 @@ func (d *orgDoc) anyModel() any      { return toOrg(d) }
 
 // CreateOrg implements models.OrgStore.
 func (s *Store) CreateOrg(ctx context.Context, o *models.Org) error {
-	oid := primitive.NewObjectIDFromTimestamp(s.nowUTC())
-	out, err := insertModel[orgDoc](ctx, s, "store.CreateOrg", s.orgs, oid, o, func(d *orgDoc) { d.ID = oid })
-	if err != nil {
-		return err
-	}
-	*o = *out
-	return nil
+	return insertNew[orgDoc](ctx, s, "store.CreateOrg", s.orgs, o, func(d *orgDoc, id primitive.ObjectID) { d.ID = id })
 }
 
 // Org implements models.OrgStore.
 func (s *Store) Org(ctx context.Context, id string) (*models.Org, error) {
-	oid, err := objectID(id)
-	if err != nil {
-		return nil, notFoundAs(err, "organisation")
-	}
-	return findModel[models.Org, orgDoc](ctx, s.orgs, "store.Org", "organisation", oid)
+	return findHex[models.Org, orgDoc](ctx, s.orgs, "store.Org", "organisation", id)
 }
 
 // UpdateOrg implements models.OrgStore.
 func (s *Store) UpdateOrg(ctx context.Context, id string, ifVersion int64, fn func(*models.Org) error) (*models.Org, error) {
-	oid, err := objectID(id)
-	if err != nil {
-		return nil, notFoundAs(err, "organisation")
-	}
-	o, err := updateModel[orgDoc](ctx, s, "store.UpdateOrg", s.orgs, oid, ifVersion, fn)
-	return o, notFoundAs(err, "organisation")
+	return updateHex[orgDoc](ctx, s, "store.UpdateOrg", "organisation", s.orgs, id, ifVersion, fn)
 }
 
 // SetUserOrg makes user id a member of orgID if check (given the user as

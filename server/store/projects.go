@@ -63,41 +63,22 @@ func (d *projectDoc) anyModel() any          { return toProject(d) }
 
 // CreateProject implements models.ProjectStore.
 func (s *Store) CreateProject(ctx context.Context, p *models.Project) error {
-	oid := primitive.NewObjectIDFromTimestamp(s.nowUTC())
-	out, err := insertModel[projectDoc](ctx, s, "store.CreateProject", s.projects, oid, p, func(d *projectDoc) { d.ID = oid })
-	if err != nil {
-		return err
-	}
-	*p = *out
-	return nil
+	return insertNew[projectDoc](ctx, s, "store.CreateProject", s.projects, p, func(d *projectDoc, id primitive.ObjectID) { d.ID = id })
 }
 
 // Project implements models.ProjectStore.
 func (s *Store) Project(ctx context.Context, id string) (*models.Project, error) {
-	oid, err := objectID(id)
-	if err != nil {
-		return nil, notFoundAs(err, "project")
-	}
-	return findModel[models.Project, projectDoc](ctx, s.projects, "store.Project", "project", oid)
+	return findHex[models.Project, projectDoc](ctx, s.projects, "store.Project", "project", id)
 }
 
 // UpdateProject implements models.ProjectStore.
 func (s *Store) UpdateProject(ctx context.Context, id string, ifVersion int64, fn func(*models.Project) error) (*models.Project, error) {
-	oid, err := objectID(id)
-	if err != nil {
-		return nil, notFoundAs(err, "project")
-	}
-	p, err := updateModel[projectDoc](ctx, s, "store.UpdateProject", s.projects, oid, ifVersion, fn)
-	return p, notFoundAs(err, "project")
+	return updateHex[projectDoc](ctx, s, "store.UpdateProject", "project", s.projects, id, ifVersion, fn)
 }
 
 // DeleteProject implements models.ProjectStore.
 func (s *Store) DeleteProject(ctx context.Context, id string, ifVersion int64) error {
-	oid, err := objectID(id)
-	if err != nil {
-		return notFoundAs(err, "project")
-	}
-	return notFoundAs(removeModel(ctx, s, "store.DeleteProject", s.projects, oid, ifVersion), "project")
+	return removeHex(ctx, s, "store.DeleteProject", "project", s.projects, id, ifVersion)
 }
 
 // ProjectHasApplications implements models.ApplicationStore. It filters on

@@ -82,48 +82,31 @@ func (d *recruitmentDoc) anyModel() any              { return toRecruitment(d) }
 // (talent_id, org_id, date) refuses the same report twice.
 func (s *Store) CreateRecruitment(ctx context.Context, r *models.Recruitment) error {
 	const op = "store.CreateRecruitment"
-	oid := primitive.NewObjectIDFromTimestamp(s.nowUTC())
-	out, err := insertModel[recruitmentDoc](ctx, s, op, s.recruitments, oid, r, func(d *recruitmentDoc) { d.ID = oid })
+	err := insertNew[recruitmentDoc](ctx, s, op, s.recruitments, r, func(d *recruitmentDoc, id primitive.ObjectID) { d.ID = id })
 	if models.IsCode(err, models.CodeConflict) {
 		return &models.Error{Code: models.CodeConflict, Message: "this talent's recruitment by this organisation on this date is already reported", Op: op}
 	}
-	if err != nil {
-		return err
-	}
-	*r = *out
-	return nil
+	return err
 }
 
 // Recruitment implements models.RecruitmentStore.
 func (s *Store) Recruitment(ctx context.Context, id string) (*models.Recruitment, error) {
-	oid, err := objectID(id)
-	if err != nil {
-		return nil, notFoundAs(err, "recruitment record")
-	}
-	return findModel[models.Recruitment, recruitmentDoc](ctx, s.recruitments, "store.Recruitment", "recruitment record", oid)
+	return findHex[models.Recruitment, recruitmentDoc](ctx, s.recruitments, "store.Recruitment", "recruitment record", id)
 }
 
 // UpdateRecruitment implements models.RecruitmentStore.
 func (s *Store) UpdateRecruitment(ctx context.Context, id string, ifVersion int64, fn func(*models.Recruitment) error) (*models.Recruitment, error) {
 	const op = "store.UpdateRecruitment"
-	oid, err := objectID(id)
-	if err != nil {
-		return nil, notFoundAs(err, "recruitment record")
-	}
-	r, err := updateModel[recruitmentDoc](ctx, s, op, s.recruitments, oid, ifVersion, fn)
+	r, err := updateHex[recruitmentDoc](ctx, s, op, "recruitment record", s.recruitments, id, ifVersion, fn)
 	if isDuplicate(err) {
 		return nil, &models.Error{Code: models.CodeConflict, Message: "another record has this talent, organisation and date", Op: op}
 	}
-	return r, notFoundAs(err, "recruitment record")
+	return r, err
 }
 
 // DeleteRecruitment implements models.RecruitmentStore.
 func (s *Store) DeleteRecruitment(ctx context.Context, id string, ifVersion int64) error {
-	oid, err := objectID(id)
-	if err != nil {
-		return notFoundAs(err, "recruitment record")
-	}
-	return notFoundAs(removeModel(ctx, s, "store.DeleteRecruitment", s.recruitments, oid, ifVersion), "recruitment record")
+	return removeHex(ctx, s, "store.DeleteRecruitment", "recruitment record", s.recruitments, id, ifVersion)
 }
 
 // ErasedRecruitments returns the records of erased talents (a scan, for

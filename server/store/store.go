@@ -349,11 +349,12 @@ type modelDoc[M any] interface {
 }
 
 // updateModel is update for documents of the change feed: fn changes the
-// model, the document follows, and the change is recorded.
+// model, the document follows, and the change is recorded. A missing
+// document is named what.
 func updateModel[D any, P interface {
 	*D
 	modelDoc[M]
-}, M any](ctx context.Context, s *Store, op string, coll *mongo.Collection, id any, ifVersion int64, fn func(*M) error) (*M, error) {
+}, M any](ctx context.Context, s *Store, op, what string, coll *mongo.Collection, id any, ifVersion int64, fn func(*M) error) (*M, error) {
 	d, err := update(ctx, s, op, coll, id, ifVersion, func(d P) error {
 		m := d.model()
 		if err := fn(m); err != nil {
@@ -362,39 +363,43 @@ func updateModel[D any, P interface {
 		return d.setModel(m)
 	})
 	if err != nil {
-		return nil, err
+		return nil, notFoundAs(err, what)
 	}
 	m := d.model()
 	s.changed(ctx, coll.Name(), idText(id), d.meta().Version, false, m)
 	return m, nil
 }
 
-// insertModel stores a new document of the change feed with version 1 and
-// records the change.
+// insertModel stores m as a new document of the change feed with version 1,
+// records the change and gives m its stored form (id, version, times).
 func insertModel[D any, P interface {
 	*D
 	modelDoc[M]
-}, M any](ctx context.Context, s *Store, op string, coll *mongo.Collection, id any, m *M, setID func(P)) (*M, error) {
+}, M any](ctx context.Context, s *Store, op string, coll *mongo.Collection, id any, m *M, setID func(P)) error {
 	now := s.nowUTC()
 	d := P(new(D))
 	if err := d.setModel(m); err != nil {
-		return nil, err
+		return err
 	}
 	setID(d)
 	*d.meta() = Meta{Version: 1, CreatedAt: now, UpdatedAt: now}
 	if _, err := coll.InsertOne(ctx, d); err != nil {
-		return nil, translate(op, err)
+		return translate(op, err)
 	}
 	out := d.model()
+	*m = *out
+	// The feed gets its own copy: observers may keep it while the caller
+	// goes on with m.
 	s.changed(ctx, coll.Name(), idText(id), 1, false, out)
-	return out, nil
+	return nil
 }
 
 // removeModel deletes a document of the change feed and records the
-// deletion (the tombstone that followers apply).
-func removeModel(ctx context.Context, s *Store, op string, coll *mongo.Collection, id any, ifVersion int64) error {
+// deletion (the tombstone that followers apply). A missing document is
+// named what.
+func removeModel(ctx context.Context, s *Store, op, what string, coll *mongo.Collection, id any, ifVersion int64) error {
 	if err := remove(ctx, s, op, coll, id, ifVersion); err != nil {
-		return err
+		return notFoundAs(err, what)
 	}
 	s.changed(ctx, coll.Name(), idText(id), 0, true, nil)
 	return nil
@@ -410,6 +415,48 @@ func findModel[M any, D any, P interface {
 		return nil, notFoundAs(translate(op, err), what)
 	}
 	return d.model(), nil
+}
+
+// The hex forms take the id as the API gives it: one that is not an
+// ObjectID's hex names no document, without asking the database.
+
+func findHex[M any, D any, P interface {
+	*D
+	modelDoc[M]
+}](ctx context.Context, coll *mongo.Collection, op, what, id string) (*M, error) {
+	oid, err := objectID(id)
+	if err != nil {
+		return nil, notFoundAs(err, what)
+	}
+	return findModel[M, D, P](ctx, coll, op, what, oid)
+}
+
+func updateHex[D any, P interface {
+	*D
+	modelDoc[M]
+}, M any](ctx context.Context, s *Store, op, what string, coll *mongo.Collection, id string, ifVersion int64, fn func(*M) error) (*M, error) {
+	oid, err := objectID(id)
+	if err != nil {
+		return nil, notFoundAs(err, what)
+	}
+	return updateModel[D, P](ctx, s, op, what, coll, oid, ifVersion, fn)
+}
+
+func removeHex(ctx context.Context, s *Store, op, what string, coll *mongo.Collection, id string, ifVersion int64) error {
+	oid, err := objectID(id)
+	if err != nil {
+		return notFoundAs(err, what)
+	}
+	return removeModel(ctx, s, op, what, coll, oid, ifVersion)
+}
+
+// insertNew is insertModel under a new ObjectID.
+func insertNew[D any, P interface {
+	*D
+	modelDoc[M]
+}, M any](ctx context.Context, s *Store, op string, coll *mongo.Collection, m *M, setID func(P, primitive.ObjectID)) error {
+	oid := primitive.NewObjectIDFromTimestamp(s.nowUTC())
+	return insertModel[D, P](ctx, s, op, coll, oid, m, func(d P) { setID(d, oid) })
 }
 
 // findAll returns the models of every document of coll matching filter.

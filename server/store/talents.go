@@ -101,43 +101,26 @@ func (s *Store) CreateTalent(ctx context.Context, t *models.Talent) error {
 	if err != nil {
 		return err
 	}
-	out, err := insertModel[talentDoc](ctx, s, op, s.talents, oid, t, func(d *talentDoc) { d.ID = oid })
+	err = insertModel[talentDoc](ctx, s, op, s.talents, oid, t, func(d *talentDoc) { d.ID = oid })
 	if models.IsCode(err, models.CodeConflict) {
 		return &models.Error{Code: models.CodeConflict, Message: "you already have a talent profile; update it instead", Op: op}
 	}
-	if err != nil {
-		return err
-	}
-	*t = *out
-	return nil
+	return err
 }
 
 // Talent implements models.TalentStore.
 func (s *Store) Talent(ctx context.Context, id string) (*models.Talent, error) {
-	oid, err := objectID(id)
-	if err != nil {
-		return nil, notFoundAs(err, "talent profile")
-	}
-	return findModel[models.Talent, talentDoc](ctx, s.talents, "store.Talent", "talent profile", oid)
+	return findHex[models.Talent, talentDoc](ctx, s.talents, "store.Talent", "talent profile", id)
 }
 
 // UpdateTalent implements models.TalentStore.
 func (s *Store) UpdateTalent(ctx context.Context, id string, ifVersion int64, fn func(*models.Talent) error) (*models.Talent, error) {
-	oid, err := objectID(id)
-	if err != nil {
-		return nil, notFoundAs(err, "talent profile")
-	}
-	t, err := updateModel[talentDoc](ctx, s, "store.UpdateTalent", s.talents, oid, ifVersion, fn)
-	return t, notFoundAs(err, "talent profile")
+	return updateHex[talentDoc](ctx, s, "store.UpdateTalent", "talent profile", s.talents, id, ifVersion, fn)
 }
 
 // DeleteTalent implements models.TalentStore.
 func (s *Store) DeleteTalent(ctx context.Context, id string, ifVersion int64) error {
-	oid, err := objectID(id)
-	if err != nil {
-		return notFoundAs(err, "talent profile")
-	}
-	return notFoundAs(removeModel(ctx, s, "store.DeleteTalent", s.talents, oid, ifVersion), "talent profile")
+	return removeHex(ctx, s, "store.DeleteTalent", "talent profile", s.talents, id, ifVersion)
 }
 
 // notFoundAs names the missing thing in a not-found error.
