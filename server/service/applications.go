@@ -18,11 +18,8 @@ func NewApplications(d Deps) *Applications { d.defaults(); return &Applications{
 
 // Create implements models.ApplicationService.
 func (s *Applications) Create(ctx context.Context, actor *models.User, projectID string, in models.ApplicationInput) (*models.Application, error) {
-	p, err := s.Store.Project(ctx, projectID)
+	p, err := authorized(ctx, actor, models.ActRead, s.Store.Project, projectID)
 	if err != nil {
-		return nil, err
-	}
-	if err := models.Authorize(actor, models.ActRead, p.Resource()); err != nil {
 		return nil, err
 	}
 	in.Normalize()
@@ -95,14 +92,7 @@ func (s *Applications) consent(ctx context.Context, actor *models.User, a *model
 
 // Get implements models.ApplicationService.
 func (s *Applications) Get(ctx context.Context, actor *models.User, id string) (*models.Application, error) {
-	a, err := s.Store.Application(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := models.Authorize(actor, models.ActRead, a.Resource()); err != nil {
-		return nil, err
-	}
-	return a, nil
+	return authorized(ctx, actor, models.ActRead, s.Store.Application, id)
 }
 
 // List implements models.ApplicationService.
@@ -228,11 +218,8 @@ func (s *Applications) WithdrawConsent(ctx context.Context, actor *models.User, 
 
 // Board implements models.ApplicationService.
 func (s *Applications) Board(ctx context.Context, actor *models.User, projectID string, p models.Page) (*models.List[*models.ApplicationCard], error) {
-	pr, err := s.Store.Project(ctx, projectID)
+	pr, err := authorized(ctx, actor, models.ActUpdate, s.Store.Project, projectID)
 	if err != nil {
-		return nil, err
-	}
-	if err := models.Authorize(actor, models.ActUpdate, pr.Resource()); err != nil {
 		return nil, err
 	}
 	list, err := s.List(ctx, actor, models.ApplicationFilter{ProjectID: []string{projectID}, Page: p})

@@ -82,14 +82,7 @@ func (s *Bases) Create(ctx context.Context, actor *models.User, in models.BaseIn
 
 // Get implements models.BaseService.
 func (s *Bases) Get(ctx context.Context, actor *models.User, id string) (*models.Base, error) {
-	b, err := s.Store.Base(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := models.Authorize(actor, models.ActRead, b.Resource()); err != nil {
-		return nil, err
-	}
-	return b, nil
+	return authorized(ctx, actor, models.ActRead, s.Store.Base, id)
 }
 
 // List implements models.BaseService.
@@ -110,11 +103,8 @@ func (s *Bases) Update(ctx context.Context, actor *models.User, id string, u mod
 	if err := signedIn(actor); err != nil {
 		return nil, err
 	}
-	b, err := s.Store.Base(ctx, id)
+	b, err := authorized(ctx, actor, models.ActUpdate, s.Store.Base, id)
 	if err != nil {
-		return nil, err
-	}
-	if err := models.Authorize(actor, models.ActUpdate, b.Resource()); err != nil {
 		return nil, err
 	}
 	tax, err := s.taxonomy(ctx)
@@ -154,11 +144,8 @@ func baseAudit(b *models.Base) map[string]any {
 
 // Decide implements models.BaseService.
 func (s *Bases) Decide(ctx context.Context, actor *models.User, id string, in models.DecisionInput) (*models.Base, error) {
-	b, err := s.Store.Base(ctx, id)
+	b, err := authorized(ctx, actor, models.ActVerify, s.Store.Base, id)
 	if err != nil {
-		return nil, err
-	}
-	if err := models.Authorize(actor, models.ActVerify, b.Resource()); err != nil {
 		return nil, err
 	}
 	in.Normalize()
@@ -186,11 +173,8 @@ func (s *Bases) Decide(ctx context.Context, actor *models.User, id string, in mo
 
 // AnswerOperation implements models.BaseService.
 func (s *Bases) AnswerOperation(ctx context.Context, actor *models.User, id string, in models.OperationAnswer) (*models.Base, error) {
-	b, err := s.Store.Base(ctx, id)
+	b, err := authorized(ctx, actor, models.ActRead, s.Store.Base, id)
 	if err != nil {
-		return nil, err
-	}
-	if err := models.Authorize(actor, models.ActRead, b.Resource()); err != nil {
 		return nil, err
 	}
 	if err := models.Permit(actor, models.ActActForOrg); err != nil {
@@ -230,11 +214,8 @@ func (s *Bases) AnswerOperation(ctx context.Context, actor *models.User, id stri
 
 // OperationRequests implements models.BaseService.
 func (s *Bases) OperationRequests(ctx context.Context, actor *models.User, orgID string) ([]*models.Base, error) {
-	o, err := s.Store.Org(ctx, orgID)
+	o, err := authorized(ctx, actor, models.ActListMembers, s.Store.Org, orgID)
 	if err != nil {
-		return nil, err
-	}
-	if err := models.Authorize(actor, models.ActListMembers, o.Resource()); err != nil {
 		return nil, err
 	}
 	bs, err := s.Store.BasesAwaiting(ctx, o.ID)
@@ -251,11 +232,8 @@ const maxOperators = 20
 
 // AskOperator implements models.BaseService.
 func (s *Bases) AskOperator(ctx context.Context, actor *models.User, id string, in models.OperatorInput) (*models.Base, error) {
-	b, err := s.Store.Base(ctx, id)
+	b, err := authorized(ctx, actor, models.ActManageOperators, s.Store.Base, id)
 	if err != nil {
-		return nil, err
-	}
-	if err := models.Authorize(actor, models.ActManageOperators, b.Resource()); err != nil {
 		return nil, err
 	}
 	if _, err := s.memberOrg(ctx, actor, models.ActRegisterBase, "ask co-operators"); err != nil {

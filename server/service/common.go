@@ -182,6 +182,21 @@ func listPage[T any](ctx context.Context, lister models.Lister, q models.ListQue
 
 // staff reports whether u lists organisations, bases and records in every
 // state (the bureau and admins), not only the verified and its own.
+// authorized reads the record id and lets actor do act on it, or answers why
+// not: the one path from an id to a record a service acts on.
+func authorized[T interface{ Resource() models.Resource }](ctx context.Context, actor *models.User, act models.Action,
+	read func(context.Context, string) (T, error), id string) (T, error) {
+	x, err := read(ctx, id)
+	if err == nil {
+		err = models.Authorize(actor, act, x.Resource())
+	}
+	if err != nil {
+		var none T
+		return none, err
+	}
+	return x, nil
+}
+
 func staff(u *models.User) bool { return models.Permit(u, models.ActListAll) == nil }
 
 func fieldError(field string, rule models.Rule, msg string) error {

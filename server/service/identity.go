@@ -68,12 +68,5 @@ func (s *Talents) Identity(ctx context.Context, actor *models.User, id string) (
 // owned returns the profile if actor may change it (its owner), under the
 // rule of every change to a profile.
 func (s *Talents) owned(ctx context.Context, actor *models.User, id string) (*models.Talent, error) {
-	t, err := s.Store.Talent(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := models.Authorize(actor, models.ActUpdate, t.Resource()); err != nil {
-		return nil, err
-	}
-	return t, nil
+	return authorized(ctx, actor, models.ActUpdate, s.Store.Talent, id)
 }

@@ -77,11 +77,8 @@ func (s *Incubation) CreateTeam(ctx context.Context, actor *models.User, in mode
 
 // Team implements models.IncubationService.
 func (s *Incubation) Team(ctx context.Context, actor *models.User, id string) (*models.Team, error) {
-	t, err := s.Store.Team(ctx, id)
+	t, err := authorized(ctx, actor, models.ActRead, s.Store.Team, id)
 	if err != nil {
-		return nil, err
-	}
-	if err := models.Authorize(actor, models.ActRead, t.Resource()); err != nil {
 		return nil, err
 	}
 	return teamShown(t, actor), nil
@@ -267,11 +264,8 @@ func (s *Incubation) checkCall(ctx context.Context, in *models.CallInput) error 
 
 // Call implements models.IncubationService.
 func (s *Incubation) Call(ctx context.Context, actor *models.User, id string) (*models.Call, error) {
-	c, err := s.Store.Call(ctx, id)
+	c, err := authorized(ctx, actor, models.ActRead, s.Store.Call, id)
 	if err != nil {
-		return nil, err
-	}
-	if err := models.Authorize(actor, models.ActRead, c.Resource()); err != nil {
 		return nil, err
 	}
 	return callShown(c, actor), nil

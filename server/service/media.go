@@ -52,11 +52,8 @@ func (s *Media) Upload(ctx context.Context, actor *models.User, purpose string, 
 		if err := models.Permit(actor, models.ActActForOrg); err != nil {
 			return nil, err
 		}
-		o, err := s.Store.Org(ctx, actor.OrgID)
+		o, err := authorized(ctx, actor, models.ActManageMembers, s.Store.Org, actor.OrgID)
 		if err != nil {
-			return nil, err
-		}
-		if err := models.Authorize(actor, models.ActManageMembers, o.Resource()); err != nil {
 			return nil, err
 		}
 		m.OrgID = o.ID

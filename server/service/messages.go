@@ -30,11 +30,8 @@ func (s *Messages) side(ctx context.Context, actor *models.User, appID string) (
 	if err := signedIn(actor); err != nil {
 		return nil, "", err
 	}
-	a, err := s.Store.Application(ctx, appID)
+	a, err := authorized(ctx, actor, models.ActRead, s.Store.Application, appID)
 	if err != nil {
-		return nil, "", err
-	}
-	if err := models.Authorize(actor, models.ActRead, a.Resource()); err != nil {
 		return nil, "", err
 	}
 	if actor.ID == a.TalentID {

@@ -78,11 +78,8 @@ func (s *Orgs) Update(ctx context.Context, actor *models.User, id string, u mode
 	if err := signedIn(actor); err != nil {
 		return nil, err
 	}
-	o, err := s.Store.Org(ctx, id)
+	o, err := authorized(ctx, actor, models.ActUpdate, s.Store.Org, id)
 	if err != nil {
-		return nil, err
-	}
-	if err := models.Authorize(actor, models.ActUpdate, o.Resource()); err != nil {
 		return nil, err
 	}
 	tax, err := s.taxonomy(ctx)
@@ -175,14 +172,7 @@ func (s *Orgs) dropMember(ctx context.Context, orgID, userID string) error {
 
 // Get implements models.OrgService.
 func (s *Orgs) Get(ctx context.Context, actor *models.User, id string) (*models.Org, error) {
-	o, err := s.Store.Org(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := models.Authorize(actor, models.ActRead, o.Resource()); err != nil {
-		return nil, err
-	}
-	return o, nil
+	return authorized(ctx, actor, models.ActRead, s.Store.Org, id)
 }
 
 // SetLogo implements models.OrgService.
@@ -190,11 +180,8 @@ func (s *Orgs) SetLogo(ctx context.Context, actor *models.User, id string, in mo
 	if err := signedIn(actor); err != nil {
 		return nil, err
 	}
-	o, err := s.Store.Org(ctx, id)
+	o, err := authorized(ctx, actor, models.ActManageMembers, s.Store.Org, id)
 	if err != nil {
-		return nil, err
-	}
-	if err := models.Authorize(actor, models.ActManageMembers, o.Resource()); err != nil {
 		return nil, err
 	}
 	in.LogoID = strings.TrimSpace(in.LogoID)
@@ -251,11 +238,8 @@ func (s *Orgs) List(ctx context.Context, actor *models.User, f models.OrgFilter)
 
 // Decide implements models.OrgService.
 func (s *Orgs) Decide(ctx context.Context, actor *models.User, id string, in models.DecisionInput) (*models.Org, error) {
-	o, err := s.Store.Org(ctx, id)
+	o, err := authorized(ctx, actor, models.ActVerify, s.Store.Org, id)
 	if err != nil {
-		return nil, err
-	}
-	if err := models.Authorize(actor, models.ActVerify, o.Resource()); err != nil {
 		return nil, err
 	}
 	in.Normalize()
@@ -344,11 +328,8 @@ func (s *Orgs) Invite(ctx context.Context, actor *models.User, id string, in mod
 
 // Invitations implements models.OrgService.
 func (s *Orgs) Invitations(ctx context.Context, actor *models.User, id string) ([]models.Invitation, error) {
-	o, err := s.Store.Org(ctx, id)
+	o, err := authorized(ctx, actor, models.ActListMembers, s.Store.Org, id)
 	if err != nil {
-		return nil, err
-	}
-	if err := models.Authorize(actor, models.ActListMembers, o.Resource()); err != nil {
 		return nil, err
 	}
 	invs, err := s.Store.OrgInvitations(ctx, o.ID)
@@ -582,11 +563,8 @@ func (s *Orgs) RemoveMember(ctx context.Context, actor *models.User, id, userID 
 
 // UpdateMember implements models.OrgService.
 func (s *Orgs) UpdateMember(ctx context.Context, actor *models.User, id, userID string, u models.MemberUpdate) (*models.Member, error) {
-	o, err := s.Store.Org(ctx, id)
+	o, err := authorized(ctx, actor, models.ActManageMembers, s.Store.Org, id)
 	if err != nil {
-		return nil, err
-	}
-	if err := models.Authorize(actor, models.ActManageMembers, o.Resource()); err != nil {
 		return nil, err
 	}
 	if err := models.Validate(u); err != nil {
@@ -625,11 +603,8 @@ func (s *Orgs) UpdateMember(ctx context.Context, actor *models.User, id, userID 
 
 // Members implements models.OrgService.
 func (s *Orgs) Members(ctx context.Context, actor *models.User, id string) ([]models.Member, error) {
-	o, err := s.Store.Org(ctx, id)
+	o, err := authorized(ctx, actor, models.ActListMembers, s.Store.Org, id)
 	if err != nil {
-		return nil, err
-	}
-	if err := models.Authorize(actor, models.ActListMembers, o.Resource()); err != nil {
 		return nil, err
 	}
 	out := []models.Member{}

@@ -55,23 +55,13 @@ func projectMedia(p *models.Project) map[string]string {
 
 // Get implements models.ProjectService.
 func (s *Projects) Get(ctx context.Context, actor *models.User, id string) (*models.Project, error) {
-	p, err := s.Store.Project(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := models.Authorize(actor, models.ActRead, p.Resource()); err != nil {
-		return nil, err
-	}
-	return p, nil
+	return authorized(ctx, actor, models.ActRead, s.Store.Project, id)
 }
 
 // Update implements models.ProjectService.
 func (s *Projects) Update(ctx context.Context, actor *models.User, id string, u models.ProjectUpdate, ifVersion int64) (*models.Project, error) {
-	p, err := s.Store.Project(ctx, id)
+	p, err := authorized(ctx, actor, models.ActUpdate, s.Store.Project, id)
 	if err != nil {
-		return nil, err
-	}
-	if err := models.Authorize(actor, models.ActUpdate, p.Resource()); err != nil {
 		return nil, err
 	}
 	tax, err := s.taxonomy(ctx)

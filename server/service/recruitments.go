@@ -182,14 +182,7 @@ func fillFromProfile(r *models.Recruitment, t *models.Talent, p *models.Project)
 
 // Get implements models.RecruitmentService.
 func (s *Recruitments) Get(ctx context.Context, actor *models.User, id string) (*models.Recruitment, error) {
-	r, err := s.Store.Recruitment(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := models.Authorize(actor, models.ActRead, r.Resource()); err != nil {
-		return nil, err
-	}
-	return r, nil
+	return authorized(ctx, actor, models.ActRead, s.Store.Recruitment, id)
 }
 
 // List implements models.RecruitmentService.
@@ -218,11 +211,8 @@ func (s *Recruitments) List(ctx context.Context, actor *models.User, f models.Re
 
 // Decide implements models.RecruitmentService.
 func (s *Recruitments) Decide(ctx context.Context, actor *models.User, id string, in models.DecisionInput) (*models.Recruitment, error) {
-	r, err := s.Store.Recruitment(ctx, id)
+	r, err := authorized(ctx, actor, models.ActVerify, s.Store.Recruitment, id)
 	if err != nil {
-		return nil, err
-	}
-	if err := models.Authorize(actor, models.ActVerify, r.Resource()); err != nil {
 		return nil, err
 	}
 	in.Normalize()
@@ -252,11 +242,8 @@ func (s *Recruitments) Decide(ctx context.Context, actor *models.User, id string
 
 // Correct implements models.RecruitmentService.
 func (s *Recruitments) Correct(ctx context.Context, actor *models.User, id string, in models.CorrectionInput, ifVersion int64) (*models.Recruitment, error) {
-	r, err := s.Store.Recruitment(ctx, id)
+	r, err := authorized(ctx, actor, models.ActCorrect, s.Store.Recruitment, id)
 	if err != nil {
-		return nil, err
-	}
-	if err := models.Authorize(actor, models.ActCorrect, r.Resource()); err != nil {
 		return nil, err
 	}
 	if err := s.validate(ctx, in); err != nil {
@@ -307,11 +294,8 @@ func (s *Recruitments) Correct(ctx context.Context, actor *models.User, id strin
 // the change is audited with what it was, and the record waits for the
 // bureau as before.
 func (s *Recruitments) Amend(ctx context.Context, actor *models.User, id string, in models.RecruitmentAmendment, ifVersion int64) (*models.Recruitment, error) {
-	r, err := s.Store.Recruitment(ctx, id)
+	r, err := authorized(ctx, actor, models.ActUpdate, s.Store.Recruitment, id)
 	if err != nil {
-		return nil, err
-	}
-	if err := models.Authorize(actor, models.ActUpdate, r.Resource()); err != nil {
 		return nil, err
 	}
 	if err := s.validate(ctx, in); err != nil {

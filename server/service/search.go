@@ -216,11 +216,8 @@ func pageOf[T any](items []T, page models.Page) *models.List[T] {
 // Matches implements models.ProjectService: talents for a project, for its
 // organisation. Only available profiles the actor may see.
 func (s *Projects) Matches(ctx context.Context, actor *models.User, id string, page models.Page) (*models.List[models.TalentMatch], error) {
-	p, err := s.Store.Project(ctx, id)
+	p, err := authorized(ctx, actor, models.ActUpdate, s.Store.Project, id)
 	if err != nil {
-		return nil, err
-	}
-	if err := models.Authorize(actor, models.ActUpdate, p.Resource()); err != nil {
 		return nil, err
 	}
 	hits, err := s.Searcher.TalentCandidates(ctx, p, candidates)
@@ -249,11 +246,8 @@ func (s *Projects) Matches(ctx context.Context, actor *models.User, id string, p
 // leaving out those applied or invited to, and those the filter does not
 // keep.
 func (s *Talents) Matches(ctx context.Context, actor *models.User, id string, f models.ProjectMatchFilter) (*models.List[models.ProjectMatch], error) {
-	t, err := s.Store.Talent(ctx, id)
+	t, err := authorized(ctx, actor, models.ActExport, s.Store.Talent, id)
 	if err != nil {
-		return nil, err
-	}
-	if err := models.Authorize(actor, models.ActExport, t.Resource()); err != nil {
 		return nil, err
 	}
 	today := models.Today(s.Now())

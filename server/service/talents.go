@@ -136,11 +136,8 @@ func notFound() error { return models.Errorf(models.CodeNotFound, "talent profil
 
 // Update implements models.TalentService.
 func (s *Talents) Update(ctx context.Context, actor *models.User, id string, u models.TalentUpdate, ifVersion int64) (*models.Talent, error) {
-	t, err := s.Store.Talent(ctx, id)
+	t, err := authorized(ctx, actor, models.ActUpdate, s.Store.Talent, id)
 	if err != nil {
-		return nil, err
-	}
-	if err := models.Authorize(actor, models.ActUpdate, t.Resource()); err != nil {
 		return nil, err
 	}
 	tax, err := s.taxonomy(ctx)
@@ -348,11 +345,8 @@ func (s *Talents) ResumeErasures(ctx context.Context) (int, error) {
 
 // Export implements models.TalentService.
 func (s *Talents) Export(ctx context.Context, actor *models.User, id string) (*models.TalentExport, error) {
-	t, err := s.Store.Talent(ctx, id)
+	t, err := authorized(ctx, actor, models.ActExport, s.Store.Talent, id)
 	if err != nil {
-		return nil, err
-	}
-	if err := models.Authorize(actor, models.ActExport, t.Resource()); err != nil {
 		return nil, err
 	}
 	x := &models.TalentExport{GeneratedAt: s.now(), Profile: t}
