@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -97,24 +98,9 @@ func (ix *Index) TalentCandidates(ctx context.Context, p *models.Project, limit 
 	avail := query.NewBoolFieldQuery(true)
 	avail.SetField("available")
 	must = append(must, avail)
-	var should []query.Query
-	for _, s := range p.Skills {
-		c, err := ix.phraseClause(models.CollTalents, s)
-		if err != nil {
-			return nil, err
-		}
-		if c != nil {
-			c.(*query.DisjunctionQuery).SetBoost(2)
-			should = append(should, c)
-		}
-	}
-	words, err := ix.wordsClauses(models.CollTalents, p.Title)
+	should, err := ix.likeClauses(models.CollTalents, p.Skills, 2, p.Title, p.Industries)
 	if err != nil {
 		return nil, err
-	}
-	should = append(should, words...)
-	for _, ind := range p.Industries {
-		should = append(should, termQuery("industries", ind))
 	}
 	return ix.candidates(ctx, must, should, nil, limit)
 }
@@ -122,23 +108,9 @@ func (ix *Index) TalentCandidates(ctx context.Context, p *models.Project, limit 
 // ProjectCandidates implements models.Searcher.
 func (ix *Index) ProjectCandidates(ctx context.Context, t *models.Talent, limit int) ([]models.SearchHit, error) {
 	must := []query.Query{termQuery(typeField, models.CollProjects), termQuery("status", string(models.ProjectOpen))}
-	var should []query.Query
-	for _, s := range append(append([]string{}, t.Skills...), t.Tools...) {
-		c, err := ix.phraseClause(models.CollProjects, s)
-		if err != nil {
-			return nil, err
-		}
-		if c != nil {
-			should = append(should, c)
-		}
-	}
-	words, err := ix.wordsClauses(models.CollProjects, t.Headline)
+	should, err := ix.likeClauses(models.CollProjects, slices.Concat(t.Skills, t.Tools), 0, t.Headline, t.Industries)
 	if err != nil {
 		return nil, err
-	}
-	should = append(should, words...)
-	for _, ind := range t.Industries {
-		should = append(should, termQuery("industries", ind))
 	}
 	return ix.candidates(ctx, must, should, nil, limit)
 }
@@ -148,26 +120,39 @@ func (ix *Index) ProjectCandidates(ctx context.Context, t *models.Talent, limit 
 func (ix *Index) SimilarTalents(ctx context.Context, t *models.Talent, limit int) ([]models.SearchHit, error) {
 	must := []query.Query{termQuery(typeField, models.CollTalents)}
 	must = filter(must, "visibility", []string{string(models.VisibilityPublic), string(models.VisibilityOrgs)})
+	should, err := ix.likeClauses(models.CollTalents, slices.Concat(t.Skills, t.Tools), 0, t.Headline, t.Industries)
+	if err != nil {
+		return nil, err
+	}
+	self := query.NewDocIDQuery([]string{docID(models.CollTalents, t.ID)})
+	return ix.candidates(ctx, must, should, []query.Query{self}, limit)
+}
+
+// likeClauses are the optional clauses of a match in coll: each skill as a
+// phrase (weighed boost, when not 0), the words of a text, each industry.
+func (ix *Index) likeClauses(coll string, skills []string, boost float64, text string, industries []string) ([]query.Query, error) {
 	var should []query.Query
-	for _, s := range append(append([]string{}, t.Skills...), t.Tools...) {
-		c, err := ix.phraseClause(models.CollTalents, s)
+	for _, s := range skills {
+		c, err := ix.phraseClause(coll, s)
 		if err != nil {
 			return nil, err
 		}
 		if c != nil {
+			if boost != 0 {
+				c.(*query.DisjunctionQuery).SetBoost(boost)
+			}
 			should = append(should, c)
 		}
 	}
-	words, err := ix.wordsClauses(models.CollTalents, t.Headline)
+	words, err := ix.wordsClauses(coll, text)
 	if err != nil {
 		return nil, err
 	}
 	should = append(should, words...)
-	for _, ind := range t.Industries {
+	for _, ind := range industries {
 		should = append(should, termQuery("industries", ind))
 	}
-	self := query.NewDocIDQuery([]string{docID(models.CollTalents, t.ID)})
-	return ix.candidates(ctx, must, should, []query.Query{self}, limit)
+	return should, nil
 }
 
 // SkillKey implements models.Searcher: a skill's concepts, sorted and
