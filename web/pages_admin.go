@@ -147,10 +147,7 @@ func (w *Web) adminPeriodOpen(c *fiber.Ctx, p *page) (string, error) {
 				}
 			}
 			p.Status = models.ErrorCode(err).HTTPStatus()
-			status := p.Status
-			name, err := w.adminHome(c, p)
-			p.Status = status
-			return name, err
+			return again(c, p, w.adminHome)
 		}
 		return "", err
 	}

@@ -391,10 +391,7 @@ func (w *Web) identityLink(c *fiber.Ctx, p *page) (string, error) {
 	if _, err := w.cfg.Talents.LinkIdentity(c.UserContext(), p.User, p.User.ID, in); err != nil {
 		if w.formErrors(p, err) {
 			p.Form = map[string]string{"type": in.Type}
-			status := p.Status
-			name, err2 := w.privacy(c, p)
-			p.Status = status
-			return name, err2
+			return again(c, p, w.privacy)
 		}
 		return "", err
 	}

@@ -213,10 +213,7 @@ func (w *Web) teamInvite(c *fiber.Ctx, p *page) (string, error) {
 		if p.Errors["talent_id"] == "" {
 			p.Errors["talent_id"] = p.Errors["_"]
 		}
-		status := p.Status
-		name, err := w.teamView(c, p)
-		p.Status = status
-		return name, err
+		return again(c, p, w.teamView)
 	}
 	return w.redirect(c, "/teams/"+id+"#members", "flash.team_invited")
 }
@@ -245,10 +242,7 @@ func (w *Web) teamMemberRemove(c *fiber.Ctx, p *page) (string, error) {
 		if !w.formErrors(p, err) {
 			return "", err
 		}
-		status := p.Status
-		name, err := w.teamView(c, p)
-		p.Status = status
-		return name, err
+		return again(c, p, w.teamView)
 	}
 	if who == p.User.ID {
 		return w.redirect(c, "/teams", "flash.team_left")
@@ -863,10 +857,7 @@ func (w *Web) entryApply(c *fiber.Ctx, p *page) (string, error) {
 				p.Errors["answer."+m[1]] = msg
 			}
 		}
-		status := p.Status
-		name, err := w.callView(c, p)
-		p.Status = status
-		return name, err
+		return again(c, p, w.callView)
 	}
 	if in.Submit {
 		return w.redirect(c, "/calls/"+id+"#entry", "flash.entry_submitted")
@@ -887,10 +878,7 @@ func (w *Web) reviewerAdd(c *fiber.Ctx, p *page) (string, error) {
 		if !w.formErrors(p, err) {
 			return "", err
 		}
-		status := p.Status
-		name, err := w.callView(c, p)
-		p.Status = status
-		return name, err
+		return again(c, p, w.callView)
 	}
 	return w.redirect(c, "/calls/"+id+"#reviewers", "flash.reviewer_added")
 }
@@ -972,10 +960,7 @@ func (w *Web) entryDecide(c *fiber.Ctx, p *page) (string, error) {
 		}
 		// The ranking again, the error at the entry's form.
 		p.Form["entry"] = id
-		status := p.Status
-		name, err := w.rankingPage(c, p, e.CallID)
-		p.Status = status
-		return name, err
+		return again(c, p, func(c *fiber.Ctx, p *page) (string, error) { return w.rankingPage(c, p, e.CallID) })
 	}
 	return w.redirect(c, "/calls/"+e.CallID+"/ranking#rank-"+id, "flash.decided")
 }
@@ -1076,10 +1061,7 @@ func (w *Web) reviewSave(c *fiber.Ctx, p *page) (string, error) {
 			p.Errors["_"] = w.tr.t(p.Lang, "review.score_all")
 			delete(p.Errors, "scores")
 		}
-		status := p.Status
-		name, err := w.review(c, p)
-		p.Status = status
-		return name, err
+		return again(c, p, w.review)
 	}
 	if in.Submit || in.Conflict {
 		return w.redirect(c, "/entries/"+id+"/review", "flash.review_submitted")
@@ -1134,10 +1116,7 @@ func (w *Web) milestoneAdd(c *fiber.Ctx, p *page) (string, error) {
 			return "", err
 		}
 		p.Form["team"] = team
-		status := p.Status
-		name, err := w.cohortPage(c, p, id)
-		p.Status = status
-		return name, err
+		return again(c, p, func(c *fiber.Ctx, p *page) (string, error) { return w.cohortPage(c, p, id) })
 	}
 	return w.redirect(c, "/calls/"+id+"/cohort#team-"+team, "flash.milestone_recorded")
 }

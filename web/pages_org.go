@@ -833,22 +833,34 @@ type recruitmentFormData struct {
 func (w *Web) recruitmentNew(c *fiber.Ctx, p *page) (string, error) {
 	p.Title = w.tr.t(p.Lang, "recruitment_form.title")
 	p.Form = map[string]string{"date": models.Today(w.cfg.Now())}
-	if id := c.Query("application_id"); id != "" {
+	id := c.Query("application_id")
+	name, err := w.recruitmentForm(c, p, id)
+	if err != nil || id == "" {
+		return name, err
+	}
+	p.Form["application_id"] = id
+	r, err := w.cfg.Recruitments.Draft(c.UserContext(), p.User, models.RecruitmentInput{ApplicationID: id})
+	switch {
+	case err == nil:
+		p.Form["date"], p.Form["origin"], p.Form["level"] = r.Date, string(r.Origin), string(r.Level)
+		p.Form["district"], p.Form["industry"] = r.District, r.Industry
+	case w.formErrors(p, err):
+		// What the profile and the project do not say is for the member
+		// to fill; a hire that cannot be reported says why.
+		p.Status = 0
+	default:
+		return "", err
+	}
+	return name, nil
+}
+
+// recruitmentForm shows the report form about the application id (a hire
+// from the pipeline), or, without one, with the organisation's applicants
+// to choose from.
+func (w *Web) recruitmentForm(c *fiber.Ctx, p *page, id string) (string, error) {
+	if id != "" {
 		a, err := w.cfg.Applications.Get(c.UserContext(), p.User, id)
 		if err != nil {
-			return "", err
-		}
-		p.Form["application_id"] = a.ID
-		r, err := w.cfg.Recruitments.Draft(c.UserContext(), p.User, models.RecruitmentInput{ApplicationID: a.ID})
-		switch {
-		case err == nil:
-			p.Form["date"], p.Form["origin"], p.Form["level"] = r.Date, string(r.Origin), string(r.Level)
-			p.Form["district"], p.Form["industry"] = r.District, r.Industry
-		case w.formErrors(p, err):
-			// What the profile and the project do not say is for the member
-			// to fill; a hire that cannot be reported says why.
-			p.Status = 0
-		default:
 			return "", err
 		}
 		p.Data = recruitmentFormData{TalentName: a.TalentName}
@@ -909,20 +921,7 @@ func (w *Web) recruitmentReport(c *fiber.Ctx, p *page) (string, error) {
 	if !w.formErrors(p, err) {
 		return "", err
 	}
-	if in.ApplicationID != "" {
-		a, aerr := w.cfg.Applications.Get(c.UserContext(), p.User, in.ApplicationID)
-		if aerr != nil {
-			return "", aerr
-		}
-		p.Data = recruitmentFormData{TalentName: a.TalentName}
-		return "recruitment_form", nil
-	}
-	d, derr := w.applicants(c, p)
-	if derr != nil {
-		return "", derr
-	}
-	p.Data = d
-	return "recruitment_form", nil
+	return w.recruitmentForm(c, p, in.ApplicationID)
 }
 
 // recruitmentEdit opens a report still waiting for the bureau, to change.

@@ -26,6 +26,15 @@ func formOf(c *fiber.Ctx) map[string]string {
 	return out
 }
 
+// again shows view once more, with the errors and the status a refused
+// form gave p (the view would answer 200 over them).
+func again(c *fiber.Ctx, p *page, view func(*fiber.Ctx, *page) (string, error)) (string, error) {
+	status := p.Status
+	name, err := view(c, p)
+	p.Status = status
+	return name, err
+}
+
 // formErrors turns a service error into messages next to the fields (by
 // their JSON names) and one for the form ("_"). It reports false for an
 // error that is not the user's to fix (then the error page shows).
