@@ -100,11 +100,7 @@ func teamShown(t *models.Team, actor *models.User) *models.Team {
 
 // UpdateTeam implements models.IncubationService.
 func (s *Incubation) UpdateTeam(ctx context.Context, actor *models.User, id string, in models.TeamInput, ifVersion int64) (*models.Team, error) {
-	t, err := s.Team(ctx, actor, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := models.Authorize(actor, models.ActUpdate, t.Resource()); err != nil {
+	if _, err := readThen(ctx, actor, models.ActUpdate, s.Team, id); err != nil {
 		return nil, err
 	}
 	in.Normalize()
@@ -145,11 +141,8 @@ func (s *Incubation) SearchTeams(ctx context.Context, actor *models.User, q mode
 // InviteMember implements models.IncubationService: the founder invites
 // the creator of a profile the founder can see.
 func (s *Incubation) InviteMember(ctx context.Context, actor *models.User, teamID string, in models.TeamInvite) (*models.Team, error) {
-	t, err := s.Team(ctx, actor, teamID)
+	t, err := readThen(ctx, actor, models.ActAddMember, s.Team, teamID)
 	if err != nil {
-		return nil, err
-	}
-	if err := models.Authorize(actor, models.ActAddMember, t.Resource()); err != nil {
 		return nil, err
 	}
 	if err := models.Validate(in); err != nil {
@@ -289,11 +282,8 @@ func callShown(c *models.Call, actor *models.User) *models.Call {
 // UpdateCall implements models.IncubationService. Once entries exist the
 // questions and rubric stay as the applicants and reviewers saw them.
 func (s *Incubation) UpdateCall(ctx context.Context, actor *models.User, id string, in models.CallInput, ifVersion int64) (*models.Call, error) {
-	c, err := s.Call(ctx, actor, id)
+	c, err := readThen(ctx, actor, models.ActUpdate, s.Call, id)
 	if err != nil {
-		return nil, err
-	}
-	if err := models.Authorize(actor, models.ActUpdate, c.Resource()); err != nil {
 		return nil, err
 	}
 	if err := s.checkCall(ctx, &in); err != nil {
@@ -369,11 +359,8 @@ func (s *Incubation) Calls(ctx context.Context, actor *models.User, f models.Cal
 // expert's existing one). Every other email is refused with one answer, so
 // that the form tells nothing of other accounts.
 func (s *Incubation) AddReviewer(ctx context.Context, actor *models.User, callID string, in models.ReviewerInput) (*models.Call, error) {
-	c, err := s.Call(ctx, actor, callID)
+	c, err := readThen(ctx, actor, models.ActUpdate, s.Call, callID)
 	if err != nil {
-		return nil, err
-	}
-	if err := models.Authorize(actor, models.ActUpdate, c.Resource()); err != nil {
 		return nil, err
 	}
 	in.Normalize()
@@ -445,11 +432,8 @@ func (s *Incubation) AddReviewer(ctx context.Context, actor *models.User, callID
 // incubator, its reviewers with their names, whether each is an outside
 // expert, and how far each has come (reviews submitted, conflicts).
 func (s *Incubation) Reviewers(ctx context.Context, actor *models.User, callID string) ([]models.CallReviewer, error) {
-	c, err := s.Call(ctx, actor, callID)
+	c, err := readThen(ctx, actor, models.ActUpdate, s.Call, callID)
 	if err != nil {
-		return nil, err
-	}
-	if err := models.Authorize(actor, models.ActUpdate, c.Resource()); err != nil {
 		return nil, err
 	}
 	reviews, err := s.Store.CallReviews(ctx, callID)
@@ -482,11 +466,7 @@ func (s *Incubation) Reviewers(ctx context.Context, actor *models.User, callID s
 // RemoveReviewer implements models.IncubationService. The reviews already
 // given stay (they were given), and count in the ranking.
 func (s *Incubation) RemoveReviewer(ctx context.Context, actor *models.User, callID, userID string) (*models.Call, error) {
-	c, err := s.Call(ctx, actor, callID)
-	if err != nil {
-		return nil, err
-	}
-	if err := models.Authorize(actor, models.ActUpdate, c.Resource()); err != nil {
+	if _, err := readThen(ctx, actor, models.ActUpdate, s.Call, callID); err != nil {
 		return nil, err
 	}
 	return s.Store.UpdateCall(ctx, callID, 0, func(c *models.Call) error {
@@ -1060,11 +1040,8 @@ func (s *Incubation) Cohort(ctx context.Context, actor *models.User, callID stri
 // a milestone of a team of the call's cohort. An incorporation names the
 // team's company code, which the team then carries.
 func (s *Incubation) AddMilestone(ctx context.Context, actor *models.User, callID, teamID string, in models.MilestoneInput) (*models.Milestone, error) {
-	c, err := s.Call(ctx, actor, callID)
+	c, err := readThen(ctx, actor, models.ActUpdate, s.Call, callID)
 	if err != nil {
-		return nil, err
-	}
-	if err := models.Authorize(actor, models.ActUpdate, c.Resource()); err != nil {
 		return nil, err
 	}
 	in.Normalize()
@@ -1108,11 +1085,8 @@ func (s *Incubation) AddMilestone(ctx context.Context, actor *models.User, callI
 // CallMatches implements models.IncubationService: teams for a call, to its
 // incubator.
 func (s *Incubation) CallMatches(ctx context.Context, actor *models.User, callID string, page models.Page) (*models.List[models.TeamMatch], error) {
-	c, err := s.Call(ctx, actor, callID)
+	c, err := readThen(ctx, actor, models.ActUpdate, s.Call, callID)
 	if err != nil {
-		return nil, err
-	}
-	if err := models.Authorize(actor, models.ActUpdate, c.Resource()); err != nil {
 		return nil, err
 	}
 	ts, err := s.searcher()
@@ -1146,11 +1120,8 @@ func (s *Incubation) CallMatches(ctx context.Context, actor *models.User, callID
 // TeamMatches implements models.IncubationService: calls open today for a
 // team, to its members.
 func (s *Incubation) TeamMatches(ctx context.Context, actor *models.User, teamID string, page models.Page) (*models.List[models.CallMatch], error) {
-	t, err := s.Team(ctx, actor, teamID)
+	t, err := readThen(ctx, actor, models.ActApply, s.Team, teamID)
 	if err != nil {
-		return nil, err
-	}
-	if err := models.Authorize(actor, models.ActApply, t.Resource()); err != nil {
 		return nil, err
 	}
 	ts, err := s.searcher()

@@ -344,11 +344,8 @@ func (s *Orgs) Invitations(ctx context.Context, actor *models.User, id string) (
 
 // CancelInvitation implements models.OrgService.
 func (s *Orgs) CancelInvitation(ctx context.Context, actor *models.User, id, userID string) error {
-	o, err := s.Store.Org(ctx, id)
+	o, err := authorized(ctx, actor, models.ActManageMembers, s.Store.Org, id)
 	if err != nil {
-		return err
-	}
-	if err := models.Authorize(actor, models.ActManageMembers, o.Resource()); err != nil {
 		return err
 	}
 	if err := s.Store.DeleteInvitation(ctx, o.ID, userID); err != nil {

@@ -96,11 +96,8 @@ func (s *Projects) Update(ctx context.Context, actor *models.User, id string, u 
 
 // Delete implements models.ProjectService.
 func (s *Projects) Delete(ctx context.Context, actor *models.User, id string, ifVersion int64) error {
-	p, err := s.Store.Project(ctx, id)
+	p, err := authorized(ctx, actor, models.ActDelete, s.Store.Project, id)
 	if err != nil {
-		return err
-	}
-	if err := models.Authorize(actor, models.ActDelete, p.Resource()); err != nil {
 		return err
 	}
 	has, err := s.Store.ProjectHasApplications(ctx, id)

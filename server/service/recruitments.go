@@ -332,11 +332,8 @@ func (s *Recruitments) Amend(ctx context.Context, actor *models.User, id string,
 
 // Withdraw implements models.RecruitmentService.
 func (s *Recruitments) Withdraw(ctx context.Context, actor *models.User, id string, ifVersion int64) error {
-	r, err := s.Store.Recruitment(ctx, id)
+	r, err := authorized(ctx, actor, models.ActDelete, s.Store.Recruitment, id)
 	if err != nil {
-		return err
-	}
-	if err := models.Authorize(actor, models.ActDelete, r.Resource()); err != nil {
 		return err
 	}
 	if r.Status != models.StatusReported {

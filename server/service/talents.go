@@ -170,11 +170,8 @@ func (s *Talents) Update(ctx context.Context, actor *models.User, id string, u m
 // Delete implements models.TalentService: it erases the creator's personal
 // data everywhere (see Erase).
 func (s *Talents) Delete(ctx context.Context, actor *models.User, id string, ifVersion int64) error {
-	t, err := s.Store.Talent(ctx, id)
+	t, err := authorized(ctx, actor, models.ActDelete, s.Store.Talent, id)
 	if err != nil {
-		return err
-	}
-	if err := models.Authorize(actor, models.ActDelete, t.Resource()); err != nil {
 		return err
 	}
 	if ifVersion != 0 && t.Version != ifVersion {
