@@ -488,6 +488,12 @@ func TestHostileRequests(t *testing.T) {
 		"/api/v1/stats/recruitment?year=2025&by=month&format=sql", "/api/v1/targets?year=2025&year2=1"} {
 		add("unknown parameters", "GET", p, B, nil)
 	}
+	// The whole lists of one record or of the caller read their query as
+	// every route does (they answered 200 over a stray parameter).
+	for _, p := range []string{"/api/v1/orgs/" + org1 + "/members?role=admin", "/api/v1/orgs/" + org1 + "/invitations?all=1",
+		"/api/v1/talents/" + talent1 + "/notes?all=1", "/api/v1/favourites?org_id=x", "/api/v1/saved-searches?user_id=x"} {
+		add("unknown parameters", "GET", p, O1, nil)
+	}
 
 	cats := map[string]int{}
 	var fivexx, bad []string

@@ -46,17 +46,6 @@ func (s *Server) handleApplicationList(c *fiber.Ctx) error {
 	return c.JSON(list)
 }
 
-func (s *Server) handleConsentList(c *fiber.Ctx) error {
-	if err := parseQuery(c).err(); err != nil {
-		return err
-	}
-	cs, err := s.cfg.Applications.Consents(c.UserContext(), userOf(c))
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"items": cs, "total": len(cs)})
-}
-
 func (s *Server) handleConsentWithdraw(c *fiber.Ctx) error {
 	orgID, err := idParamNamed(c, "org_id")
 	if err != nil {

@@ -20,17 +20,3 @@ func (s *Server) handleBaseList(c *fiber.Ctx) error {
 	return c.JSON(list)
 }
 
-func (s *Server) handleBaseRequests(c *fiber.Ctx) error {
-	id, err := idParam(c)
-	if err != nil {
-		return err
-	}
-	if err := parseQuery(c).err(); err != nil {
-		return err
-	}
-	bs, err := s.cfg.Bases.OperationRequests(c.UserContext(), userOf(c), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"items": bs, "total": len(bs)})
-}

@@ -6,19 +6,6 @@ import (
 	"github.com/szdc/talenthub/models"
 )
 
-// handleNotes answers GET /talents/{id}/notes: the organisation's notes.
-func (s *Server) handleNotes(c *fiber.Ctx) error {
-	id, err := idParam(c)
-	if err != nil {
-		return err
-	}
-	notes, err := s.cfg.Desk.Notes(c.UserContext(), userOf(c), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"items": notes, "total": len(notes)})
-}
-
 // handleNoteAdd answers POST /talents/{id}/notes.
 func (s *Server) handleNoteAdd(c *fiber.Ctx) error {
 	id, err := idParam(c)
@@ -34,18 +21,6 @@ func (s *Server) handleNoteAdd(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(n)
-}
-
-// handleFavourites answers GET /favourites.
-func (s *Server) handleFavourites(c *fiber.Ctx) error {
-	if err := parseQuery(c).err(); err != nil {
-		return err
-	}
-	ts, err := s.cfg.Desk.Favourites(c.UserContext(), userOf(c))
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"items": ts, "total": len(ts)})
 }
 
 // handleFavourite answers PUT (on) and DELETE (off) /favourites/{talent_id}.

@@ -193,6 +193,13 @@ func items[T any](fn func(context.Context, *models.User, string) ([]T, error)) f
 	}
 }
 
+// mine answers GET of the caller's own whole list (no id, no query
+// parameters) as {items, total}.
+func mine[T any](fn func(context.Context, *models.User) ([]T, error)) fiber.Handler {
+	noID := func(*fiber.Ctx) (string, error) { return "", nil }
+	return view(noID, items(func(ctx context.Context, u *models.User, _ string) ([]T, error) { return fn(ctx, u) }))
+}
+
 // dropResult adapts a removal that returns what remains to removeFrom's
 // shape: the route answers 204 and says nothing of it.
 func dropResult[T any](fn func(context.Context, *models.User, string, string) (T, error)) func(context.Context, *models.User, string, string) error {

@@ -3,7 +3,6 @@ package server
 import (
 	"errors"
 	"io"
-	"mime"
 	"strings"
 	"time"
 
@@ -40,42 +39,17 @@ func (s *Server) handleImport(c *fiber.Ctx) error {
 	if err := q.err(); err != nil {
 		return err
 	}
-	ct, _, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
-	if err != nil || ct != fiber.MIMEMultipartForm {
-		return models.Errorf(models.CodeUnsupportedMediaType, "a spreadsheet is sent as multipart/form-data with the file in the field file")
-	}
-	form, err := c.MultipartForm()
+	f, file, fields, err := formFile(c, "a spreadsheet is sent", "an import", "must be one XLSX or CSV file", "on_behalf")
 	if err != nil {
-		return models.Errorf(models.CodeBadRequest, "the multipart form cannot be read")
-	}
-	files := form.File["file"]
-	if len(files) != 1 {
-		return models.FieldProblem(models.CodeValidation, "file", models.RuleRequired, "", "must be one XLSX or CSV file")
-	}
-	for name, v := range form.Value {
-		if name != "on_behalf" || len(v) != 1 {
-			return models.FieldProblem(models.CodeValidation, name, models.RuleUnknown, "", "is not a field of an import")
-		}
-	}
-	for name := range form.File {
-		if name != "file" {
-			return models.FieldProblem(models.CodeValidation, name, models.RuleUnknown, "", "is not a field of an import")
-		}
-	}
-	f, err := files[0].Open()
-	if err != nil {
-		return models.Errorf(models.CodeBadRequest, "the uploaded file cannot be read")
+		return err
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, importBodyLimit+1))
 	if err != nil {
 		return models.Errorf(models.CodeBadRequest, "the uploaded file cannot be read")
 	}
-	in := models.ImportInput{Kind: c.Params("kind"), File: files[0].Filename, Data: data, DryRun: dry != nil && *dry,
-		Lang: requestLanguage(c)}
-	if v := form.Value["on_behalf"]; len(v) == 1 {
-		in.OnBehalf = v[0]
-	}
+	in := models.ImportInput{Kind: c.Params("kind"), File: file.Filename, Data: data, DryRun: dry != nil && *dry,
+		Lang: requestLanguage(c), OnBehalf: fields["on_behalf"]}
 	rep, err := s.cfg.Imports.Import(c.UserContext(), userOf(c), in)
 	if rep == nil {
 		if err == nil {

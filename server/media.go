@@ -2,6 +2,8 @@ package server
 
 import (
 	"mime"
+	"mime/multipart"
+	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -13,58 +15,56 @@ import (
 // (10 MB, the processor's) and room for the form around it.
 const mediaBodyLimit = 10<<20 + 256<<10
 
-// handleMediaUpload answers POST /media: a multipart form with the image
-// in field file and an optional purpose.
-func (s *Server) handleMediaUpload(c *fiber.Ctx) error {
+// formFile opens the one file of a multipart request, in the field file;
+// besides it the form holds only the fields named, once each. sent, kind
+// and fileRule say in the answers what is sent ("an image is sent"), what
+// the request is ("an upload") and what the file must be.
+func formFile(c *fiber.Ctx, sent, kind, fileRule string, fields ...string) (multipart.File, *multipart.FileHeader, map[string]string, error) {
 	ct, _, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
 	if err != nil || ct != fiber.MIMEMultipartForm {
-		return models.Errorf(models.CodeUnsupportedMediaType, "an image is sent as multipart/form-data with the image in the field file")
+		return nil, nil, nil, models.Errorf(models.CodeUnsupportedMediaType, "%s as multipart/form-data with the file in the field file", sent)
 	}
 	form, err := c.MultipartForm()
 	if err != nil {
-		return models.Errorf(models.CodeBadRequest, "the multipart form cannot be read")
+		return nil, nil, nil, models.Errorf(models.CodeBadRequest, "the multipart form cannot be read")
 	}
 	files := form.File["file"]
 	if len(files) != 1 {
-		return models.FieldProblem(models.CodeValidation, "file", models.RuleRequired, "", "must be one image file")
+		return nil, nil, nil, models.FieldProblem(models.CodeValidation, "file", models.RuleRequired, "", fileRule)
 	}
-	for name := range form.Value {
-		if name != "purpose" {
-			return models.FieldProblem(models.CodeValidation, name, models.RuleUnknown, "", "is not a field of an upload")
+	values := map[string]string{}
+	for name, v := range form.Value {
+		if !slices.Contains(fields, name) || len(v) != 1 {
+			return nil, nil, nil, models.FieldProblem(models.CodeValidation, name, models.RuleUnknown, "", "is not a field of "+kind)
 		}
+		values[name] = v[0]
 	}
 	for name := range form.File {
 		if name != "file" {
-			return models.FieldProblem(models.CodeValidation, name, models.RuleUnknown, "", "is not a field of an upload")
+			return nil, nil, nil, models.FieldProblem(models.CodeValidation, name, models.RuleUnknown, "", "is not a field of "+kind)
 		}
-	}
-	purpose := ""
-	if v := form.Value["purpose"]; len(v) > 0 {
-		purpose = strings.TrimSpace(v[0])
 	}
 	f, err := files[0].Open()
 	if err != nil {
-		return models.Errorf(models.CodeBadRequest, "the uploaded file cannot be read")
+		return nil, nil, nil, models.Errorf(models.CodeBadRequest, "the uploaded file cannot be read")
+	}
+	return f, files[0], values, nil
+}
+
+// handleMediaUpload answers POST /media: a multipart form with the image
+// in field file and an optional purpose.
+func (s *Server) handleMediaUpload(c *fiber.Ctx) error {
+	f, _, fields, err := formFile(c, "an image is sent", "an upload", "must be one image file", "purpose")
+	if err != nil {
+		return err
 	}
 	defer f.Close()
-	m, err := s.cfg.Media.Upload(c.UserContext(), userOf(c), purpose, f)
+	m, err := s.cfg.Media.Upload(c.UserContext(), userOf(c), strings.TrimSpace(fields["purpose"]), f)
 	if err != nil {
 		return err
 	}
 	c.Location(m.URL)
 	return c.Status(fiber.StatusCreated).JSON(m)
-}
-
-// handleMyMedia answers GET /media: the caller's uploads.
-func (s *Server) handleMyMedia(c *fiber.Ctx) error {
-	if err := parseQuery(c).err(); err != nil {
-		return err
-	}
-	ms, err := s.cfg.Media.Mine(c.UserContext(), userOf(c))
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"items": ms, "total": len(ms)})
 }
 
 // handleMediumDelete answers DELETE /media/{id}.

@@ -201,6 +201,9 @@ func TestMediaHostileUploads(t *testing.T) {
 		{"no file", nil, []string{"purpose", "work"}, 422, "validation_failed"},
 		{"an unknown field", testPNG(t, 4, 4), []string{"owner_id", "x"}, 422, "validation_failed"},
 		{"an unknown purpose", testPNG(t, 4, 4), []string{"purpose", "banner"}, 422, "validation_failed"},
+		// Two purposes are one too many, as two on_behalf are for an import
+		// (the two forms are read by one function).
+		{"two purposes", testPNG(t, 4, 4), []string{"purpose", "work", "purpose", "avatar"}, 422, "validation_failed"},
 		{"a creator's logo", testPNG(t, 4, 4), []string{"purpose", "logo"}, 403, "forbidden"},
 	} {
 		check(t, c.name, e.upload(tok, c.file, c.fields...), c.status, c.code)

@@ -38,29 +38,6 @@ func (s *Server) handleOrgInvite(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(inv)
 }
 
-func (s *Server) handleOrgInvitations(c *fiber.Ctx) error {
-	id, err := idParam(c)
-	if err != nil {
-		return err
-	}
-	invs, err := s.cfg.Orgs.Invitations(c.UserContext(), userOf(c), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"items": invs, "total": len(invs)})
-}
-
-func (s *Server) handleMyInvitations(c *fiber.Ctx) error {
-	if err := parseQuery(c).err(); err != nil {
-		return err
-	}
-	invs, err := s.cfg.Orgs.MyInvitations(c.UserContext(), userOf(c))
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"items": invs, "total": len(invs)})
-}
-
 func (s *Server) handleInvitationAnswer(c *fiber.Ctx) error {
 	orgID, err := idParamNamed(c, "org_id")
 	if err != nil {
@@ -101,14 +78,3 @@ func (s *Server) handleOrgMemberUpdate(c *fiber.Ctx) error {
 	return c.JSON(m)
 }
 
-func (s *Server) handleOrgMembers(c *fiber.Ctx) error {
-	id, err := idParam(c)
-	if err != nil {
-		return err
-	}
-	ms, err := s.cfg.Orgs.Members(c.UserContext(), userOf(c), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"items": ms, "total": len(ms)})
-}

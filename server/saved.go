@@ -6,18 +6,6 @@ import (
 	"github.com/szdc/talenthub/models"
 )
 
-// handleSavedSearches answers GET /saved-searches: the caller's own.
-func (s *Server) handleSavedSearches(c *fiber.Ctx) error {
-	if err := parseQuery(c).err(); err != nil {
-		return err
-	}
-	list, err := s.cfg.SavedSearches.List(c.UserContext(), userOf(c))
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"items": list, "total": len(list)})
-}
-
 // handleSavedSearchCreate answers POST /saved-searches.
 func (s *Server) handleSavedSearchCreate(c *fiber.Ctx) error {
 	var in models.SavedSearchInput
