@@ -19,4 +19,3 @@ func (s *Server) handleBaseList(c *fiber.Ctx) error {
 	}
 	return c.JSON(list)
 }
-

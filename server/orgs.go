@@ -77,4 +77,3 @@ func (s *Server) handleOrgMemberUpdate(c *fiber.Ctx) error {
 	}
 	return c.JSON(m)
 }
-
