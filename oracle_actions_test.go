@@ -129,9 +129,23 @@ func (w *world) setup(ctx context.Context) error {
 	if err := w.start(ctx); err != nil {
 		return err
 	}
-	a, err := w.srv.call("POST", "/api/v1/auth/login", "", map[string]string{"email": oracleAdminEmail, "password": oraclePassword}, false)
+	var err error
+	if w.admin, err = w.signIn(oracleAdminEmail, "admin"); err != nil {
+		return err
+	}
+	body := map[string]string{"email": "bureau@oracle.example", "password": oraclePassword, "name": "Bureau Officer", "role": "bureau"}
+	if a, err := w.srv.call("POST", "/api/v1/admin/users", w.admin.token, body, false); err != nil || a.code != 201 {
+		return fmt.Errorf("create the bureau officer: %v %s", err, a)
+	}
+	w.bureau, err = w.signIn("bureau@oracle.example", "bureau")
+	return err
+}
+
+// signIn signs the account of email in, with the oracle's password.
+func (w *world) signIn(email, role string) (*ouser, error) {
+	a, err := w.srv.call("POST", "/api/v1/auth/login", "", map[string]string{"email": email, "password": oraclePassword}, false)
 	if err != nil || a.code != 200 {
-		return fmt.Errorf("admin sign-in: %v %s", err, a)
+		return nil, fmt.Errorf("%s sign-in: %v %s", role, err, a)
 	}
 	var sess struct {
 		Token string `json:"token"`
@@ -140,21 +154,9 @@ func (w *world) setup(ctx context.Context) error {
 		} `json:"user"`
 	}
 	if err := a.json(&sess); err != nil {
-		return err
+		return nil, err
 	}
-	w.admin = &ouser{id: sess.User.ID, role: "admin", token: sess.Token, email: oracleAdminEmail}
-	body := map[string]string{"email": "bureau@oracle.example", "password": oraclePassword, "name": "Bureau Officer", "role": "bureau"}
-	if a, err = w.srv.call("POST", "/api/v1/admin/users", w.admin.token, body, false); err != nil || a.code != 201 {
-		return fmt.Errorf("create the bureau officer: %v %s", err, a)
-	}
-	if a, err = w.srv.call("POST", "/api/v1/auth/login", "", map[string]string{"email": "bureau@oracle.example", "password": oraclePassword}, false); err != nil || a.code != 200 {
-		return fmt.Errorf("bureau sign-in: %v %s", err, a)
-	}
-	if err := a.json(&sess); err != nil {
-		return err
-	}
-	w.bureau = &ouser{id: sess.User.ID, role: "bureau", token: sess.Token}
-	return nil
+	return &ouser{id: sess.User.ID, role: role, token: sess.Token, email: email}, nil
 }
 
 func (w *world) close() {
@@ -253,6 +255,25 @@ func (w *world) register(r *rand.Rand, role string) (*ouser, error) {
 	u.id, u.token = sess.User.ID, sess.Token
 	w.users = append(w.users, u)
 	return u, nil
+}
+
+// maybe is a field a random change sets, one time in oneIn.
+type maybe struct {
+	key   string
+	oneIn int
+	value func() any
+}
+
+// sometimes is a change of the fields, each drawn in the order given (so
+// that a seed plays the same change as ever).
+func sometimes(r *rand.Rand, fields ...maybe) map[string]any {
+	body := map[string]any{}
+	for _, f := range fields {
+		if r.IntN(f.oneIn) == 0 {
+			body[f.key] = f.value()
+		}
+	}
+	return body
 }
 
 func talentBody(r *rand.Rand, name string, partial bool) map[string]any {
@@ -519,22 +540,12 @@ func (w *world) do(ctx context.Context, s step) error {
 		// bureau), or the bureau corrects one: the kind, district,
 		// industries and flags move the figures and the directory.
 		w.n++
-		body := map[string]any{}
-		if r.IntN(2) == 0 {
-			body["name"] = fmt.Sprintf("Org %d %s", w.n, pick(r, oWords))
-		}
-		if r.IntN(2) == 0 {
-			body["kind"] = pick(r, oOrgKinds)
-		}
-		if r.IntN(2) == 0 {
-			body["district"] = pick(r, oDistricts)
-		}
-		if r.IntN(2) == 0 {
-			body["industries"] = some(r, oIndustry, 3)
-		}
-		if r.IntN(2) == 0 {
-			body["flags"] = some(r, oFlags, 2)
-		}
+		body := sometimes(r,
+			maybe{"name", 2, func() any { return fmt.Sprintf("Org %d %s", w.n, pick(r, oWords)) }},
+			maybe{"kind", 2, func() any { return pick(r, oOrgKinds) }},
+			maybe{"district", 2, func() any { return pick(r, oDistricts) }},
+			maybe{"industries", 2, func() any { return some(r, oIndustry, 3) }},
+			maybe{"flags", 2, func() any { return some(r, oFlags, 2) }})
 		if r.IntN(2) == 0 {
 			id, ok := nth(r, w.orgs)
 			if !ok {
@@ -572,23 +583,12 @@ func (w *world) do(ctx context.Context, s step) error {
 		// A member of the organisation that registered a base changes it
 		// (before the bureau verifies it), or the bureau corrects one: its
 		// kind and district move the figures and the breakdowns.
-		body := map[string]any{}
-		if r.IntN(2) == 0 {
-			w.n++
-			body["name"] = fmt.Sprintf("Base %d %s", w.n, pick(r, oWords))
-		}
-		if r.IntN(2) == 0 {
-			body["kind"] = pick(r, oBaseKinds)
-		}
-		if r.IntN(2) == 0 {
-			body["district"] = pick(r, oDistricts)
-		}
-		if r.IntN(3) == 0 {
-			body["industries"] = some(r, oIndustry, 2)
-		}
-		if r.IntN(3) == 0 {
-			body["capacity"] = r.IntN(500)
-		}
+		body := sometimes(r,
+			maybe{"name", 2, func() any { w.n++; return fmt.Sprintf("Base %d %s", w.n, pick(r, oWords)) }},
+			maybe{"kind", 2, func() any { return pick(r, oBaseKinds) }},
+			maybe{"district", 2, func() any { return pick(r, oDistricts) }},
+			maybe{"industries", 3, func() any { return some(r, oIndustry, 2) }},
+			maybe{"capacity", 3, func() any { return r.IntN(500) }})
 		if r.IntN(2) == 0 {
 			id, ok := nth(r, w.bases)
 			if !ok {

@@ -355,21 +355,13 @@ func (w *world) expertFor(callID string, opener *ouser, call func(method, path, 
 	if a, err := w.srv.call("POST", "/api/v1/auth/password-reset/confirm", "", map[string]string{"token": token, "password": oraclePassword}, false); err != nil || a.code != 204 {
 		return fmt.Errorf("the expert sets a password: %v %s", err, a)
 	}
-	a, err = w.srv.call("POST", "/api/v1/auth/login", "", map[string]string{"email": email, "password": oraclePassword}, false)
-	if err != nil || a.code != 200 {
-		return fmt.Errorf("the expert signs in: %v %s", err, a)
-	}
-	var sess struct {
-		Token string `json:"token"`
-		User  struct {
-			ID string `json:"id"`
-		} `json:"user"`
-	}
-	if err := a.json(&sess); err != nil {
+	u, err := w.signIn(email, "reviewer")
+	if err != nil {
 		return err
 	}
-	w.users = append(w.users, &ouser{id: sess.User.ID, email: email, role: "reviewer", token: sess.Token, name: "Expert"})
-	w.inc.reviewers[callID] = append(w.inc.reviewers[callID], sess.User.ID)
+	u.name = "Expert"
+	w.users = append(w.users, u)
+	w.inc.reviewers[callID] = append(w.inc.reviewers[callID], u.id)
 	return nil
 }
 

@@ -1,47 +1,18 @@
 package web
 
 import (
-	"context"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/szdc/talenthub/models"
 	"github.com/szdc/talenthub/server/service"
 )
 
-// outbox records the mail the account service asks for.
-type outbox struct {
-	mu   sync.Mutex
-	sent []models.MailRequest
-}
-
-func (o *outbox) Send(_ context.Context, r *models.MailRequest) error {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.sent = append(o.sent, *r)
-	return nil
-}
-
-// link is the path of the latest mail of kind to the address.
-func (o *outbox) link(t *testing.T, kind, to string) string {
-	t.Helper()
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	for i := len(o.sent) - 1; i >= 0; i-- {
-		if o.sent[i].Kind == kind && o.sent[i].To == to {
-			return o.sent[i].Link
-		}
-	}
-	t.Fatalf("no %s mail to %s", kind, to)
-	return ""
-}
-
 // TestForgotPasswordPages: from the sign-in page's link to a new password
 // that signs in, and a used link refused in the page's language.
 func TestForgotPasswordPages(t *testing.T) {
-	box := &outbox{}
+	box := &mailLog{}
 	w := newRealWorld(t, func(c *service.Config) { c.Mailer = box })
 	_, email := w.user("李明", models.RoleCreator)
 	for lang, want := range map[string]string{models.LangZH: "忘记密码？", models.LangEN: "Forgot password?"} {
@@ -83,7 +54,7 @@ func TestForgotPasswordPages(t *testing.T) {
 // TestVerifyEmailPages: the account page offers a new link until the
 // address is verified; the link verifies once.
 func TestVerifyEmailPages(t *testing.T) {
-	box := &outbox{}
+	box := &mailLog{}
 	w := newRealWorld(t, func(c *service.Config) { c.Mailer = box })
 	_, email := w.user("李明", models.RoleCreator)
 	tok := w.signIn(email)
@@ -110,7 +81,7 @@ func TestVerifyEmailPages(t *testing.T) {
 // sessions end) and cannot disable themselves; the bureau's queue says
 // whether an organisation's contact address is verified.
 func TestAdminAccountsPage(t *testing.T) {
-	box := &outbox{}
+	box := &mailLog{}
 	w := newRealWorld(t, func(c *service.Config) { c.Mailer = box })
 	admin, adminEmail := w.user("系统管理员", models.RoleAdmin)
 	adminTok := w.signIn(adminEmail)

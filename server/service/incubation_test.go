@@ -107,6 +107,20 @@ func (w *incWorld) team(founder *models.User, name string, stage models.TeamStag
 	return t
 }
 
+// teamOfTwo is a team at the idea stage: its founder and a mate who
+// accepted the founder's invitation.
+func (w *incWorld) teamOfTwo() (founder, mate *models.User, team *models.Team) {
+	w.t.Helper()
+	founder, _ = w.creator("周雨桐")
+	mate, mateTalent := w.creator("李明")
+	team = w.team(founder, "星火", models.StageIdea)
+	_, err := w.inc.InviteMember(w.ctx, founder, team.ID, models.TeamInvite{TalentID: mateTalent.ID})
+	must(w.t, err)
+	_, err = w.inc.AnswerInvitation(w.ctx, mate, team.ID, true)
+	must(w.t, err)
+	return founder, mate, team
+}
+
 // call opens a call of the incubator from opens to closes with one
 // criterion of weight 1 (a review's total is its score) unless rubric
 // says otherwise.
@@ -331,19 +345,13 @@ func TestEntriesAreChecked(t *testing.T) {
 
 func TestReviewsAreBlindAndConflictsRespected(t *testing.T) {
 	w := newIncWorld(t)
-	founder, _ := w.creator("周雨桐")
-	mate, mateTalent := w.creator("李明")
-	team := w.team(founder, "星火", models.StageIdea)
-	_, err := w.inc.InviteMember(w.ctx, founder, team.ID, models.TeamInvite{TalentID: mateTalent.ID})
-	must(t, err)
-	_, err = w.inc.AnswerInvitation(w.ctx, mate, team.ID, true)
-	must(t, err)
+	founder, mate, team := w.teamOfTwo()
 	c := w.call("2026-03-01", "2026-03-31", 5, models.Criterion{ID: "team", Label: "Team", Weight: 3}, models.Criterion{ID: "market", Label: "Market", Weight: 1})
 	w.addReviewer(c, w.hr2)
 	expert := w.expert(c, "expert@uni.example")
 	e := w.apply(founder, c, team)
 
-	_, err = w.inc.Review(w.ctx, w.other, e.ID, models.ReviewInput{Scores: map[string]int{"team": 5}})
+	_, err := w.inc.Review(w.ctx, w.other, e.ID, models.ReviewInput{Scores: map[string]int{"team": 5}})
 	wantCode(t, "another organisation reviews", err, models.CodeNotFound)
 	_, err = w.inc.Review(w.ctx, w.hr, e.ID, models.ReviewInput{Scores: map[string]int{"team": 5}})
 	wantCode(t, "a member who is not a reviewer reviews", err, models.CodeForbidden)
@@ -724,13 +732,7 @@ func TestACallsRubricIsFixedOnceItHasEntries(t *testing.T) {
 
 func TestAnErasedCreatorLeavesTeamsAndEntriesButTheFiguresStay(t *testing.T) {
 	w := newIncWorld(t)
-	founder, _ := w.creator("周雨桐")
-	mate, mateTalent := w.creator("李明")
-	team := w.team(founder, "星火", models.StageIdea)
-	_, err := w.inc.InviteMember(w.ctx, founder, team.ID, models.TeamInvite{TalentID: mateTalent.ID})
-	must(t, err)
-	_, err = w.inc.AnswerInvitation(w.ctx, mate, team.ID, true)
-	must(t, err)
+	founder, mate, team := w.teamOfTwo()
 	in := models.CallInput{Title: "个人赛道", Description: "独立创作者", Stages: []models.TeamStage{models.StageIdea}, Seats: 3,
 		Opens: "2026-03-01", Closes: "2026-03-31", Individuals: true, Rubric: []models.Criterion{{ID: "overall", Label: "Overall", Weight: 1}}}
 	c, err := w.inc.CreateCall(w.ctx, w.hr, in)
