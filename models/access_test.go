@@ -211,3 +211,27 @@ func TestCorrectionsAndOutcomesAreDecidedHere(t *testing.T) {
 		}
 	}
 }
+
+// TestOnlyTheTwoSidesUseAThread: an application's messages are its
+// creator's and its organisation's members', not the staff's nor another
+// organisation's, who are not told the application exists.
+func TestOnlyTheTwoSidesUseAThread(t *testing.T) {
+	app := (&Application{TalentID: "c", OrgID: "o"}).Resource()
+	for who, want := range map[*User]Code{
+		{ID: "c", Role: RoleCreator}:         "",
+		{ID: "m", Role: RoleOrg, OrgID: "o"}: "",
+		{ID: "x", Role: RoleOrg, OrgID: "p"}: CodeNotFound,
+		{ID: "y", Role: RoleOrg}:             CodeNotFound,
+		{ID: "d", Role: RoleCreator}:         CodeNotFound,
+		{ID: "b", Role: RoleBureau}:          CodeNotFound,
+		{ID: "a", Role: RoleAdmin}:           CodeNotFound,
+		{ID: "r", Role: RoleReviewer}:        CodeNotFound,
+	} {
+		if got := ErrorCode(Authorize(who, ActMessage, app)); got != want {
+			t.Errorf("%s %s: %q, want %q", who.Role, who.ID, got, want)
+		}
+	}
+	if got := ErrorCode(Authorize(nil, ActMessage, app)); got != CodeUnauthenticated {
+		t.Errorf("anonymous: %q", got)
+	}
+}

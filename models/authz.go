@@ -40,6 +40,7 @@ const (
 	ActInvite        Action = "invite"
 	ActMoveAsOrg     Action = "move_as_org"
 	ActMoveAsCreator Action = "move_as_creator"
+	ActMessage       Action = "message" // read and write an application's thread
 	ActCreateStaff   Action = "create_staff"
 	ActManageUsers   Action = "manage_users"
 	ActReview        Action = "review"        // a call's reviewer scores its entries
@@ -240,6 +241,10 @@ func allowed(p *User, act Action, r Resource) bool {
 			return r.member(p)
 		case ActMoveAsCreator:
 			return p.ID == r.OwnerID
+		case ActMessage:
+			// The thread is the two sides' own, whoever else may ever
+			// read applications.
+			return p.ID == r.OwnerID || r.member(p)
 		}
 	case KindRecruitment:
 		switch act {
