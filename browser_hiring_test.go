@@ -20,14 +20,7 @@ import (
 func TestBrowserHiringJourney(t *testing.T) {
 	began := time.Now()
 	a := startJourney(t, nil)
-	must := func(want int, method, path, token string, body any) map[string]any {
-		t.Helper()
-		code, got := a.call(t, method, path, token, body)
-		if code != want {
-			t.Fatalf("%s %s: %d %v", method, path, code, got)
-		}
-		return got
-	}
+	must := a.expecting(t)
 	// The world, through the API: a verified studio with two projects at
 	// different pay, a bureau officer, and a creator with a profile.
 	_, _, hr, _ := journeyAPI{t, a}.officerAndOrg(map[string]any{"name": "山海游戏工作室", "industries": []string{"games"}})

@@ -139,6 +139,19 @@ func (in *instance) call(t *testing.T, method, path, token string, body any) (in
 	return status, out
 }
 
+// expecting is call for a test that goes on only if in answers as it
+// expects: the answer when its status is want, else the test fails.
+func (in *instance) expecting(t *testing.T) func(want int, method, path, token string, body any) map[string]any {
+	return func(want int, method, path, token string, body any) map[string]any {
+		t.Helper()
+		code, got := in.call(t, method, path, token, body)
+		if code != want {
+			t.Fatalf("%s %s: %d %v", method, path, code, got)
+		}
+		return got
+	}
+}
+
 func str(m map[string]any, path ...string) string {
 	var v any = m
 	for _, p := range path {

@@ -51,14 +51,7 @@ func TestNotificationsFollowTheFeed(t *testing.T) {
 		}
 		return str(reg, "token"), str(reg, "user", "id")
 	}
-	must := func(want int, method, path, token string, body any) map[string]any {
-		t.Helper()
-		code, got := a.call(t, method, path, token, body)
-		if code != want {
-			t.Fatalf("%s %s: %d %v", method, path, code, got)
-		}
-		return got
-	}
+	must := a.expecting(t)
 	_, adm := a.call(t, "POST", "/api/v1/auth/login", "", map[string]any{"email": "admin@example.com", "password": "correct horse battery staple"})
 	must(201, "POST", "/api/v1/admin/users", str(adm, "token"), map[string]any{"email": "officer@gov.example", "password": "correct horse", "name": "王科长", "role": "bureau"})
 	_, bu := a.call(t, "POST", "/api/v1/auth/login", "", map[string]any{"email": "officer@gov.example", "password": "correct horse"})
@@ -139,7 +132,7 @@ func TestNotificationsFollowTheFeed(t *testing.T) {
 	a.stop(t)
 	b := start(t, env)
 	defer b.stop(t)
-	a = b // the helpers above call a
+	a, must = b, b.expecting(t) // the helpers above call a
 	// A new event after the restart: once it is told, the feed before it
 	// has been read again.
 	project2 := must(201, "POST", "/api/v1/projects", hr, map[string]any{"title": "场景原画", "description": "绘制场景", "kind": "job",
@@ -164,14 +157,7 @@ func TestSavedSearchesAlert(t *testing.T) {
 		"ADMIN_EMAIL": "admin@example.com", "ADMIN_PASSWORD": "correct horse battery staple"}
 	a := start(t, env)
 	defer a.stop(t)
-	must := func(want int, method, path, token string, body any) map[string]any {
-		t.Helper()
-		code, got := a.call(t, method, path, token, body)
-		if code != want {
-			t.Fatalf("%s %s: %d %v", method, path, code, got)
-		}
-		return got
-	}
+	must := a.expecting(t)
 	register := func(email, role string) string {
 		return str(must(201, "POST", "/api/v1/auth/register", "", map[string]any{"email": email, "password": "correct horse", "name": "N", "role": role}), "token")
 	}

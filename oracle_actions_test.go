@@ -257,6 +257,21 @@ func (w *world) register(r *rand.Rand, role string) (*ouser, error) {
 	return u, nil
 }
 
+// correct has the bureau change one of ids in coll (a correction), half
+// the time; it reports whether it tried.
+func (w *world) correct(r *rand.Rand, call func(method, path, token string, body any, cookie bool) (answer, error),
+	coll string, ids []string, body any) (bool, error) {
+	if r.IntN(2) != 0 {
+		return false, nil
+	}
+	id, ok := nth(r, ids)
+	if !ok {
+		return true, nil
+	}
+	_, err := call("PATCH", "/api/v1/"+coll+"/"+id, w.bureau.token, body, false)
+	return true, err
+}
+
 // maybe is a field a random change sets, one time in oneIn.
 type maybe struct {
 	key   string
@@ -546,12 +561,7 @@ func (w *world) do(ctx context.Context, s step) error {
 			maybe{"district", 2, func() any { return pick(r, oDistricts) }},
 			maybe{"industries", 2, func() any { return some(r, oIndustry, 3) }},
 			maybe{"flags", 2, func() any { return some(r, oFlags, 2) }})
-		if r.IntN(2) == 0 {
-			id, ok := nth(r, w.orgs)
-			if !ok {
-				return nil
-			}
-			_, err := call("PATCH", "/api/v1/orgs/"+id, w.bureau.token, body, false)
+		if done, err := w.correct(r, call, "orgs", w.orgs, body); done {
 			return err
 		}
 		// Mostly a member of an organisation the bureau has not verified
@@ -589,12 +599,7 @@ func (w *world) do(ctx context.Context, s step) error {
 			maybe{"district", 2, func() any { return pick(r, oDistricts) }},
 			maybe{"industries", 3, func() any { return some(r, oIndustry, 2) }},
 			maybe{"capacity", 3, func() any { return r.IntN(500) }})
-		if r.IntN(2) == 0 {
-			id, ok := nth(r, w.bases)
-			if !ok {
-				return nil
-			}
-			_, err := call("PATCH", "/api/v1/bases/"+id, w.bureau.token, body, false)
+		if done, err := w.correct(r, call, "bases", w.bases, body); done {
 			return err
 		}
 		// A member's own base, mostly one still waiting for the bureau.

@@ -230,21 +230,7 @@ func (w *world) doIncubation(r *rand.Rand, kind string, call func(method, path, 
 		}
 		return nil
 	case "decide_entry":
-		var ready []string
-		for _, id := range inc.entries {
-			if inc.reviewed[id] >= 2 {
-				ready = append(ready, id)
-			}
-		}
-		id, ok := nth(r, ready)
-		if !ok || r.IntN(5) == 0 {
-			id, ok = nth(r, inc.entries)
-		}
-		if !ok {
-			return nil
-		}
-		callID, _, _ := strings.Cut(id, "-")
-		u := w.incubatorOf(r, callID)
+		id, u := w.entryOfIncubator(r, func(id string) bool { return inc.reviewed[id] >= 2 })
 		if u == nil {
 			return nil
 		}
@@ -258,25 +244,11 @@ func (w *world) doIncubation(r *rand.Rand, kind string, call func(method, path, 
 		}
 		return err
 	case "milestone":
-		var cohort []string
-		for _, id := range inc.entries {
-			if inc.accepted[id] {
-				cohort = append(cohort, id)
-			}
-		}
-		id, ok := nth(r, cohort)
-		if !ok || r.IntN(5) == 0 {
-			id, ok = nth(r, inc.entries)
-		}
-		if !ok {
-			return nil
-		}
-		callID, _, _ := strings.Cut(id, "-")
-		u := w.incubatorOf(r, callID)
+		id, u := w.entryOfIncubator(r, func(id string) bool { return inc.accepted[id] })
 		if u == nil {
 			return nil
 		}
-		_, team, _ := strings.Cut(id, "-")
+		callID, team, _ := strings.Cut(id, "-")
 		kind := pick(r, []string{"incorporated", "incorporated", "funding", "headcount", "award", "revenue"})
 		// Mostly today or yesterday (after the acceptance), now and then
 		// long before (refused: before the team joined).
@@ -331,6 +303,21 @@ func (w *world) teamsFitting(callID string) ([]string, []string) {
 		}
 	}
 	return out, c.Stages
+}
+
+// entryOfIncubator is an entry, mostly one of those likely (the others are
+// mostly refused, and that is tried too), and a member of the incubator
+// of its call; no member when there is none.
+func (w *world) entryOfIncubator(r *rand.Rand, likely func(id string) bool) (string, *ouser) {
+	id, ok := nth(r, slices.DeleteFunc(slices.Clone(w.inc.entries), func(id string) bool { return !likely(id) }))
+	if !ok || r.IntN(5) == 0 {
+		id, ok = nth(r, w.inc.entries)
+	}
+	if !ok {
+		return "", nil
+	}
+	callID, _, _ := strings.Cut(id, "-")
+	return id, w.incubatorOf(r, callID)
 }
 
 // expertFor adds an outside expert to a call as its opener would, and

@@ -28,6 +28,23 @@ type admitted struct {
 	body   string
 }
 
+// answerOf sends req in the background; the channel gives its answer
+// (status -1 and the error when there is none).
+func answerOf(client *http.Client, req *http.Request) <-chan admitted {
+	out := make(chan admitted, 1)
+	go func() {
+		res, err := client.Do(req)
+		if err != nil {
+			out <- admitted{status: -1, body: err.Error()}
+			return
+		}
+		raw, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		out <- admitted{status: res.StatusCode, header: res.Header, body: string(raw)}
+	}()
+	return out
+}
+
 // holdingServer serves the real server (with the UI) under adm over a
 // real socket, with a route of the test's, method path, that holds each
 // request until release is closed and tells entered when one is held.
@@ -68,27 +85,16 @@ func TestAdmissionRefusesAtOnceOverItsClassLimit(t *testing.T) {
 		fiber.MethodGet, "/test/hold")
 	client := &http.Client{Timeout: time.Minute}
 	send := func(method, path string, body string) <-chan admitted {
-		out := make(chan admitted, 1)
-		go func() {
-			var rd io.Reader
-			if body != "" {
-				rd = strings.NewReader(body)
-			}
-			req, _ := http.NewRequest(method, base+path, rd)
-			req.Header.Set("Authorization", "Bearer "+bureau)
-			if body != "" {
-				req.Header.Set("Content-Type", "application/json")
-			}
-			res, err := client.Do(req)
-			if err != nil {
-				out <- admitted{status: -1, body: err.Error()}
-				return
-			}
-			raw, _ := io.ReadAll(res.Body)
-			res.Body.Close()
-			out <- admitted{status: res.StatusCode, header: res.Header, body: string(raw)}
-		}()
-		return out
+		var rd io.Reader
+		if body != "" {
+			rd = strings.NewReader(body)
+		}
+		req, _ := http.NewRequest(method, base+path, rd)
+		req.Header.Set("Authorization", "Bearer "+bureau)
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		return answerOf(client, req)
 	}
 	get := func(path string) admitted { return <-send("GET", path, "") }
 
@@ -179,18 +185,9 @@ func TestSignInsAreAdmittedWhileWritesAreFull(t *testing.T) {
 		fiber.MethodPost, "/api/v1/test/hold")
 	client := &http.Client{Timeout: time.Minute, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	send := func(path, contentType, body string) <-chan admitted {
-		out := make(chan admitted, 1)
-		go func() {
-			res, err := client.Post(base+path, contentType, strings.NewReader(body))
-			if err != nil {
-				out <- admitted{status: -1, body: err.Error()}
-				return
-			}
-			raw, _ := io.ReadAll(res.Body)
-			res.Body.Close()
-			out <- admitted{status: res.StatusCode, header: res.Header, body: string(raw)}
-		}()
-		return out
+		req, _ := http.NewRequest(http.MethodPost, base+path, strings.NewReader(body))
+		req.Header.Set("Content-Type", contentType)
+		return answerOf(client, req)
 	}
 
 	held := send("/api/v1/test/hold", "application/json", "{}")

@@ -186,6 +186,16 @@ func run(m *Mailer) (stop func()) {
 	return func() { cancel(); <-done }
 }
 
+// delivering is a fixture whose mailer runs until the test ends, with a
+// server that takes its mail.
+func delivering(t *testing.T) (*fixture, *smtpServer, *Mailer) {
+	f := newFixture(t)
+	srv := startSMTP(t, "127.0.0.1:0")
+	m := f.mailer(t, "smtp://"+srv.addr)
+	t.Cleanup(run(m))
+	return f, srv, m
+}
+
 // parsed is a delivered message read back.
 type parsed struct {
 	header      netmail.Header
@@ -224,11 +234,7 @@ func tokenOf(t *testing.T, link string) string {
 
 func TestDeliveredInTheRecipientsLanguageWithUnsubscribe(t *testing.T) {
 	ctx := context.Background()
-	f := newFixture(t)
-	srv := startSMTP(t, "127.0.0.1:0")
-	m := f.mailer(t, "smtp://"+srv.addr)
-	stop := run(m)
-	defer stop()
+	f, srv, m := delivering(t)
 	en := f.user(t, "ming@example.com")
 	zh := f.user(t, "hong@example.com")
 
@@ -287,11 +293,7 @@ func TestDeliveredInTheRecipientsLanguageWithUnsubscribe(t *testing.T) {
 
 func TestSecurityMailAndUnverifiedAddresses(t *testing.T) {
 	ctx := context.Background()
-	f := newFixture(t)
-	srv := startSMTP(t, "127.0.0.1:0")
-	m := f.mailer(t, "smtp://"+srv.addr)
-	stop := run(m)
-	defer stop()
+	f, srv, m := delivering(t)
 	u := f.user(t, "new@example.com")
 	f.vst.unverified[u.ID] = true
 	must(t, m.Send(ctx, &models.MailRequest{Key: "plain", UserID: u.ID, To: u.Email, Lang: models.LangEN, Kind: models.NoteApplied, Title: "x"}))
@@ -311,11 +313,7 @@ func TestSecurityMailAndUnverifiedAddresses(t *testing.T) {
 
 func TestHeaderInjectionInTitleNeverReachesHeaders(t *testing.T) {
 	ctx := context.Background()
-	f := newFixture(t)
-	srv := startSMTP(t, "127.0.0.1:0")
-	m := f.mailer(t, "smtp://"+srv.addr)
-	stop := run(m)
-	defer stop()
+	f, srv, m := delivering(t)
 	u := f.user(t, "victim@example.com")
 	must(t, m.Send(ctx, &models.MailRequest{Key: "inj", UserID: u.ID, To: u.Email, Lang: models.LangEN, Kind: models.NoteApplied,
 		Title: "Hello\r\nBcc: evil@example.com\r\n\r\n<b>body</b>", Link: "https://evil.example.com/phish"}))
