@@ -187,12 +187,7 @@ func TestBrowserNotificationJourneys(t *testing.T) {
 
 	org := b.user("org")
 	b.visit(org, "/signup?role=org")
-	b.run(org, "org signs up", fill("#f-name", "陈经理"), fill("#f-email", "chen@starlight.example.com"),
-		fill("#f-password", journeyPassword), fill("#f-password2", journeyPassword))
-	b.submit(org, "#signup-submit", "/org")
-	b.run(org, "register the organisation", fill("#f-name", "深圳星河游戏孵化器"), fill("#f-kind", "incubator"),
-		fill("#f-district", "nanshan"), click(`input[name="industries"][value="games"]`))
-	b.submit(org, "#org-submit", "/org")
+	b.registerStudio(org)
 	bu := b.user("bureau")
 	b.visit(bu, "/signin")
 	b.run(bu, "officer signs in", fill("#f-email", "officer@example.com"), fill("#f-password", journeyPassword))
