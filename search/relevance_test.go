@@ -43,21 +43,6 @@ type relQuery struct {
 	Part        string         `json:"part"`
 }
 
-type relProfile struct {
-	ID              string   `json:"id"`
-	Name            string   `json:"name"`
-	Headline        string   `json:"headline"`
-	Bio             string   `json:"bio"`
-	Skills          []string `json:"skills"`
-	Tools           []string `json:"tools"`
-	Industries      []string `json:"industries"`
-	District        string   `json:"district"`
-	Origin          string   `json:"origin"`
-	Level           string   `json:"level"`
-	YearsExperience int      `json:"years_experience"`
-	Available       bool     `json:"available"`
-}
-
 // relClasses are the query classes, each with at least minPerClass queries.
 var relClasses = []string{
 	"zh-skill",     // Chinese skill or role words
@@ -136,7 +121,7 @@ func loadJSON(t testing.TB, name string, v any) {
 // relevanceIndex indexes the test profiles with the given analysis; ids are
 // the profiles' own ("t001") mapped to 24-hex ids and back.
 func relevanceIndex(t testing.TB, a Analysis) (*Index, map[string]string) {
-	var profiles []relProfile
+	var profiles []*models.Talent
 	loadJSON(t, "profiles.json", &profiles)
 	ix, err := Open(context.Background(), Options{Analysis: a})
 	if err != nil {
@@ -148,11 +133,11 @@ func relevanceIndex(t testing.TB, a Analysis) (*Index, map[string]string) {
 	for i, p := range profiles {
 		id := fmt.Sprintf("%024x", i+1)
 		back[id] = p.ID
-		tal := &models.Talent{ID: id, OwnerID: id, Name: p.Name, Headline: p.Headline, Bio: p.Bio, Skills: p.Skills, Tools: p.Tools,
-			Industries: p.Industries, District: p.District, Origin: models.Origin(p.Origin), Level: models.Level(p.Level),
-			YearsExperience: p.YearsExperience, Available: p.Available, Visibility: models.VisibilityPublic, Version: 1,
-			CreatedAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), UpdatedAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
-		if err := ix.index(b, tal); err != nil {
+		tal := *p
+		tal.ID, tal.OwnerID, tal.Visibility, tal.Version = id, id, models.VisibilityPublic, 1
+		tal.CreatedAt = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		tal.UpdatedAt = tal.CreatedAt
+		if err := ix.index(b, &tal); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -190,7 +175,7 @@ func (q relQuery) search() models.TalentSearch {
 
 // validateRelevanceSet checks the set itself: sizes, classes, parts, k and
 // judged ids.
-func validateRelevanceSet(t *testing.T, profiles []relProfile, queries []relQuery) {
+func validateRelevanceSet(t *testing.T, profiles []*models.Talent, queries []relQuery) {
 	t.Helper()
 	if len(profiles) < minProfiles {
 		t.Errorf("%d profiles, want at least %d", len(profiles), minProfiles)
@@ -206,14 +191,14 @@ func validateRelevanceSet(t *testing.T, profiles []relProfile, queries []relQuer
 		}
 		ids[p.ID] = true
 		if p.ID >= firstOldID && p.ID <= lastOldID {
-			keys["district"][p.District], keys["origin"][p.Origin], keys["level"][p.Level] = true, true, true
+			keys["district"][p.District], keys["origin"][string(p.Origin)], keys["level"][string(p.Level)] = true, true, true
 			for _, in := range p.Industries {
 				keys["industries"][in] = true
 			}
 		}
 	}
 	for _, p := range profiles {
-		for k, v := range map[string][]string{"district": {p.District}, "origin": {p.Origin}, "level": {p.Level}, "industries": p.Industries} {
+		for k, v := range map[string][]string{"district": {p.District}, "origin": {string(p.Origin)}, "level": {string(p.Level)}, "industries": p.Industries} {
 			for _, x := range v {
 				if !keys[k][x] {
 					t.Errorf("profile %s: %s %q is not one the original profiles use", p.ID, k, x)
@@ -310,7 +295,7 @@ const (
 
 // validateFresh checks the fresh part: its ids, its part, its judgments and
 // four queries in every class, none the same as a query of the first set.
-func validateFresh(t *testing.T, profiles []relProfile, queries, fresh []relQuery) {
+func validateFresh(t *testing.T, profiles []*models.Talent, queries, fresh []relQuery) {
 	t.Helper()
 	ids := map[string]bool{}
 	for _, p := range profiles {
@@ -494,7 +479,7 @@ func (r relResult) goalMisses(class string) []string {
 }
 
 func TestRelevance(t *testing.T) {
-	var profiles []relProfile
+	var profiles []*models.Talent
 	var queries []relQuery
 	loadJSON(t, "profiles.json", &profiles)
 	loadJSON(t, "queries.json", &queries)
