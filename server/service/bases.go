@@ -100,21 +100,9 @@ func (s *Bases) List(ctx context.Context, actor *models.User, f models.BaseFilte
 // Update implements models.BaseService, as Orgs.Update does for an
 // organisation: the audit entry records the fields that changed.
 func (s *Bases) Update(ctx context.Context, actor *models.User, id string, u models.BaseUpdate, ifVersion int64) (*models.Base, error) {
-	if err := signedIn(actor); err != nil {
-		return nil, err
-	}
-	b, err := authorized(ctx, actor, models.ActUpdate, s.Store.Base, id)
-	if err != nil {
-		return nil, err
-	}
-	tax, err := s.taxonomy(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var before, after map[string]any
-	b, err = s.Store.UpdateBase(ctx, id, ifVersion, func(b *models.Base) error {
-		was := baseAudit(b)
-		err := underVerification(actor, b.Resource(), &b.Status, &b.Decision, models.RefusalBaseVerified, "base", func() error {
+	w := verifiedWrite[*models.Base]{read: s.Store.Base, write: s.Store.UpdateBase, audited: baseAudit, action: models.AuditBaseUpdate, kind: models.KindBase}
+	return w.update(ctx, &s.Deps, actor, id, ifVersion, func(b *models.Base, tax *models.Taxonomy) error {
+		return underVerification(actor, b.Resource(), &b.Status, &b.Decision, models.RefusalBaseVerified, "base", func() error {
 			in := u.Apply(b.Input())
 			in.Normalize()
 			if err := tax.Validate(in); err != nil {
@@ -124,16 +112,7 @@ func (s *Bases) Update(ctx context.Context, actor *models.User, id string, u mod
 			b.EstablishedOn, b.Capacity = in.EstablishedOn, in.Capacity
 			return nil
 		})
-		before, after = changedFields(was, baseAudit(b))
-		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	if len(after) > 0 {
-		s.audit(ctx, actor, models.AuditBaseUpdate, models.KindBase, b.ID, before, after, "")
-	}
-	return b, nil
 }
 
 // baseAudit is what the audit trail records of a base.

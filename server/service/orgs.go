@@ -75,21 +75,9 @@ func (s *Orgs) Create(ctx context.Context, actor *models.User, in models.OrgInpu
 // that changed (and the status, when a rejected organisation goes back to
 // the bureau).
 func (s *Orgs) Update(ctx context.Context, actor *models.User, id string, u models.OrgUpdate, ifVersion int64) (*models.Org, error) {
-	if err := signedIn(actor); err != nil {
-		return nil, err
-	}
-	o, err := authorized(ctx, actor, models.ActUpdate, s.Store.Org, id)
-	if err != nil {
-		return nil, err
-	}
-	tax, err := s.taxonomy(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var before, after map[string]any
-	o, err = s.Store.UpdateOrg(ctx, id, ifVersion, func(o *models.Org) error {
-		was := orgAudit(o)
-		err := underVerification(actor, o.Resource(), &o.Status, &o.Decision, models.RefusalOrgVerified, "organisation", func() error {
+	w := verifiedWrite[*models.Org]{read: s.Store.Org, write: s.Store.UpdateOrg, audited: orgAudit, action: models.AuditOrgUpdate, kind: models.KindOrg}
+	return w.update(ctx, &s.Deps, actor, id, ifVersion, func(o *models.Org, tax *models.Taxonomy) error {
+		return underVerification(actor, o.Resource(), &o.Status, &o.Decision, models.RefusalOrgVerified, "organisation", func() error {
 			in := u.Apply(o.Input())
 			in.Normalize()
 			if err := tax.Validate(in); err != nil {
@@ -101,16 +89,49 @@ func (s *Orgs) Update(ctx context.Context, actor *models.User, id string, u mode
 			o.Name, o.Kind, o.District, o.Industries, o.Flags = in.Name, in.Kind, in.District, nonNil(in.Industries), nonNil(in.Flags)
 			return nil
 		})
-		before, after = changedFields(was, orgAudit(o))
+	})
+}
+
+// verifiedWrite is how a change reaches what the bureau verifies (an
+// organisation, a base): read and write are the store's, audited is what
+// the audit trail records of it, under action and kind.
+type verifiedWrite[T interface{ Resource() models.Resource }] struct {
+	read    func(context.Context, string) (T, error)
+	write   func(context.Context, string, int64, func(T) error) (T, error)
+	audited func(T) map[string]any
+	action  string
+	kind    models.Kind
+}
+
+// update lets a signed-in actor who may update the record id change it
+// with apply (given the current taxonomy), and records the fields that
+// changed, if any.
+func (w verifiedWrite[T]) update(ctx context.Context, d *Deps, actor *models.User, id string, ifVersion int64, apply func(T, *models.Taxonomy) error) (T, error) {
+	var none T
+	if err := signedIn(actor); err != nil {
+		return none, err
+	}
+	if _, err := authorized(ctx, actor, models.ActUpdate, w.read, id); err != nil {
+		return none, err
+	}
+	tax, err := d.taxonomy(ctx)
+	if err != nil {
+		return none, err
+	}
+	var before, after map[string]any
+	x, err := w.write(ctx, id, ifVersion, func(x T) error {
+		was := w.audited(x)
+		err := apply(x, tax)
+		before, after = changedFields(was, w.audited(x))
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return none, err
 	}
 	if len(after) > 0 {
-		s.audit(ctx, actor, models.AuditOrgUpdate, models.KindOrg, o.ID, before, after, "")
+		d.audit(ctx, actor, w.action, w.kind, id, before, after, "")
 	}
-	return o, nil
+	return x, nil
 }
 
 // underVerification is the rule of a change to what the bureau verifies
