@@ -257,6 +257,18 @@ func (w *world) register(r *rand.Rand, role string) (*ouser, error) {
 	return u, nil
 }
 
+// mostlyListed is one of ids or, four times in five, the key of an item of
+// the list at path that token reads (when it has one).
+func (w *world) mostlyListed(r *rand.Rand, ids []string, path, token, key string) (string, bool) {
+	id, ok := nth(r, ids)
+	if r.IntN(5) > 0 {
+		if it, any := w.pickItem(r, path, token); any {
+			id, ok = fmt.Sprint(it[key]), true
+		}
+	}
+	return id, ok
+}
+
 // correct has the bureau change one of ids in coll (a correction), half
 // the time; it reports whether it tried.
 func (w *world) correct(r *rand.Rand, call func(method, path, token string, body any, cookie bool) (answer, error),
@@ -979,13 +991,8 @@ func (w *world) do(ctx context.Context, s step) error {
 			return nil
 		}
 		u := pick(r, us)
-		id, ok := nth(r, w.orgs)
-		if r.IntN(5) > 0 {
-			// An invitation the account has.
-			if inv, any := w.pickItem(r, "/api/v1/me/invitations", u.token); any {
-				id, ok = fmt.Sprint(inv["org_id"]), true
-			}
-		}
+		// Mostly an invitation the account has.
+		id, ok := w.mostlyListed(r, w.orgs, "/api/v1/me/invitations", u.token, "org_id")
 		if !ok {
 			return nil
 		}
@@ -1021,13 +1028,8 @@ func (w *world) do(ctx context.Context, s step) error {
 		if u == nil {
 			return nil
 		}
-		id, ok := nth(r, w.orgs)
-		if r.IntN(5) > 0 {
-			// A consent the creator gave.
-			if c, any := w.pickItem(r, "/api/v1/consents", u.token); any {
-				id, ok = fmt.Sprint(c["org_id"]), true
-			}
-		}
+		// Mostly a consent the creator gave.
+		id, ok := w.mostlyListed(r, w.orgs, "/api/v1/consents", u.token, "org_id")
 		if !ok {
 			return nil
 		}
