@@ -123,15 +123,14 @@ func baseAudit(b *models.Base) map[string]any {
 
 // Decide implements models.BaseService.
 func (s *Bases) Decide(ctx context.Context, actor *models.User, id string, in models.DecisionInput) (*models.Base, error) {
-	b, err := authorized(ctx, actor, models.ActVerify, s.Store.Base, id)
-	if err != nil {
+	if _, err := authorized(ctx, actor, models.ActVerify, s.Store.Base, id); err != nil {
 		return nil, err
 	}
 	in.Normalize()
 	if err := models.Validate(in); err != nil {
 		return nil, err
 	}
-	b, err = s.Store.UpdateBase(ctx, id, 0, func(b *models.Base) error {
+	b, err := s.Store.UpdateBase(ctx, id, 0, func(b *models.Base) error {
 		if b.Status != models.StatusPending {
 			return models.Refusef(models.CodeConflict, models.RefusalAlreadyDecided, string(b.Status), "the base is already %s", b.Status)
 		}
@@ -152,8 +151,7 @@ func (s *Bases) Decide(ctx context.Context, actor *models.User, id string, in mo
 
 // AnswerOperation implements models.BaseService.
 func (s *Bases) AnswerOperation(ctx context.Context, actor *models.User, id string, in models.OperationAnswer) (*models.Base, error) {
-	b, err := authorized(ctx, actor, models.ActRead, s.Store.Base, id)
-	if err != nil {
+	if _, err := authorized(ctx, actor, models.ActRead, s.Store.Base, id); err != nil {
 		return nil, err
 	}
 	if err := models.Permit(actor, models.ActActForOrg); err != nil {
@@ -170,7 +168,7 @@ func (s *Bases) AnswerOperation(ctx context.Context, actor *models.User, id stri
 		return nil, err
 	}
 	confirm := in.Decision == "confirm"
-	b, err = s.Store.UpdateBase(ctx, id, 0, func(b *models.Base) error {
+	b, err := s.Store.UpdateBase(ctx, id, 0, func(b *models.Base) error {
 		if !slices.Contains(b.PendingOperatorIDs, o.ID) {
 			return models.Errorf(models.CodeConflict, "your organisation is not waiting to answer for this base")
 		}
@@ -211,8 +209,7 @@ const maxOperators = 20
 
 // AskOperator implements models.BaseService.
 func (s *Bases) AskOperator(ctx context.Context, actor *models.User, id string, in models.OperatorInput) (*models.Base, error) {
-	b, err := authorized(ctx, actor, models.ActManageOperators, s.Store.Base, id)
-	if err != nil {
+	if _, err := authorized(ctx, actor, models.ActManageOperators, s.Store.Base, id); err != nil {
 		return nil, err
 	}
 	if _, err := s.memberOrg(ctx, actor, models.ActRegisterBase, "ask co-operators"); err != nil {
@@ -231,7 +228,7 @@ func (s *Bases) AskOperator(ctx context.Context, actor *models.User, id string, 
 	if err != nil || o.Status != models.StatusVerified || !models.CanSee(actor, o.Resource()) {
 		return nil, fieldError("org_id", models.RuleNoSuch, "no such organisation")
 	}
-	b, err = s.Store.UpdateBase(ctx, id, 0, func(b *models.Base) error {
+	b, err := s.Store.UpdateBase(ctx, id, 0, func(b *models.Base) error {
 		if slices.Contains(b.OperatorOrgIDs, o.ID) || slices.Contains(b.PendingOperatorIDs, o.ID) {
 			return models.Refusef(models.CodeConflict, models.RefusalAlreadyOperator, "", "the organisation operates this base or was asked already")
 		}

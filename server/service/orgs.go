@@ -259,15 +259,14 @@ func (s *Orgs) List(ctx context.Context, actor *models.User, f models.OrgFilter)
 
 // Decide implements models.OrgService.
 func (s *Orgs) Decide(ctx context.Context, actor *models.User, id string, in models.DecisionInput) (*models.Org, error) {
-	o, err := authorized(ctx, actor, models.ActVerify, s.Store.Org, id)
-	if err != nil {
+	if _, err := authorized(ctx, actor, models.ActVerify, s.Store.Org, id); err != nil {
 		return nil, err
 	}
 	in.Normalize()
 	if err := models.Validate(in); err != nil {
 		return nil, err
 	}
-	o, err = s.Store.UpdateOrg(ctx, id, 0, func(o *models.Org) error {
+	o, err := s.Store.UpdateOrg(ctx, id, 0, func(o *models.Org) error {
 		if o.Status != models.StatusPending {
 			return models.Refusef(models.CodeConflict, models.RefusalAlreadyDecided, string(o.Status), "the organisation is already %s", o.Status)
 		}

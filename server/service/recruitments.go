@@ -211,8 +211,7 @@ func (s *Recruitments) List(ctx context.Context, actor *models.User, f models.Re
 
 // Decide implements models.RecruitmentService.
 func (s *Recruitments) Decide(ctx context.Context, actor *models.User, id string, in models.DecisionInput) (*models.Recruitment, error) {
-	r, err := authorized(ctx, actor, models.ActVerify, s.Store.Recruitment, id)
-	if err != nil {
+	if _, err := authorized(ctx, actor, models.ActVerify, s.Store.Recruitment, id); err != nil {
 		return nil, err
 	}
 	in.Normalize()
@@ -220,7 +219,7 @@ func (s *Recruitments) Decide(ctx context.Context, actor *models.User, id string
 		return nil, err
 	}
 	var before map[string]any
-	r, err = s.Store.UpdateRecruitment(ctx, id, 0, func(r *models.Recruitment) error {
+	r, err := s.Store.UpdateRecruitment(ctx, id, 0, func(r *models.Recruitment) error {
 		if r.Status != models.StatusReported {
 			return models.Refusef(models.CodeConflict, models.RefusalAlreadyDecided, string(r.Status), "the record is already %s; change it with a correction", r.Status)
 		}
@@ -242,15 +241,14 @@ func (s *Recruitments) Decide(ctx context.Context, actor *models.User, id string
 
 // Correct implements models.RecruitmentService.
 func (s *Recruitments) Correct(ctx context.Context, actor *models.User, id string, in models.CorrectionInput, ifVersion int64) (*models.Recruitment, error) {
-	r, err := authorized(ctx, actor, models.ActCorrect, s.Store.Recruitment, id)
-	if err != nil {
+	if _, err := authorized(ctx, actor, models.ActCorrect, s.Store.Recruitment, id); err != nil {
 		return nil, err
 	}
 	if err := s.validate(ctx, in); err != nil {
 		return nil, err
 	}
 	var before, after map[string]any
-	r, err = s.Store.UpdateRecruitment(ctx, id, ifVersion, func(r *models.Recruitment) error {
+	r, err := s.Store.UpdateRecruitment(ctx, id, ifVersion, func(r *models.Recruitment) error {
 		if r.Status == models.StatusReported {
 			return models.Refusef(models.CodeConflict, models.RefusalNotDecided, "", "the record is not decided yet; verify or reject it first")
 		}
