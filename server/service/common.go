@@ -180,8 +180,6 @@ func listPage[T any](ctx context.Context, lister models.Lister, q models.ListQue
 	return &models.List[T]{Items: items, Total: total, Page: q.Page.Page, PerPage: q.Page.PerPage}, nil
 }
 
-// staff reports whether u lists organisations, bases and records in every
-// state (the bureau and admins), not only the verified and its own.
 // authorized reads the record id and lets actor do act on it, or answers why
 // not: the one path from an id to a record a service acts on.
 func authorized[T interface{ Resource() models.Resource }](ctx context.Context, actor *models.User, act models.Action,
@@ -205,6 +203,8 @@ func readThen[T interface{ Resource() models.Resource }](ctx context.Context, ac
 	return authorized(ctx, actor, act, func(ctx context.Context, id string) (T, error) { return read(ctx, actor, id) }, id)
 }
 
+// staff reports whether u lists organisations, bases and records in every
+// state (the bureau and admins), not only the verified and its own.
 func staff(u *models.User) bool { return models.Permit(u, models.ActListAll) == nil }
 
 func fieldError(field string, rule models.Rule, msg string) error {
