@@ -144,20 +144,9 @@ func (s *FileStore) Delete(ctx context.Context, key string) error {
 // its file's modification time (a blob is written once), skipping what is
 // not a blob (temporary files, strays).
 func (s *FileStore) Keys(ctx context.Context, fn func(key string, stored time.Time) error) error {
-	const op = "media.FileStore.Keys"
-	return s.walk(ctx, op, func(sub string, f fs.DirEntry) error {
-		key := sub + f.Name()
-		if !f.Type().IsRegular() || !models.ValidBlobKey(key) {
-			return nil
-		}
-		info, err := f.Info()
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil // deleted since the directory was read
-		}
-		if err != nil {
-			return fileErr(op, err)
-		}
-		return fn(key, info.ModTime())
+	isBlob := func(sub, name string) bool { return models.ValidBlobKey(sub + name) }
+	return s.walk(ctx, "media.FileStore.Keys", isBlob, func(sub, name string, written time.Time) error {
+		return fn(sub+name, written)
 	})
 }
 
@@ -167,22 +156,13 @@ func (s *FileStore) Keys(ctx context.Context, fn func(key string, stored time.Ti
 // part of an image that no record names, perhaps an erased person's.
 func (s *FileStore) RemoveTemporaries(ctx context.Context, before time.Time) (int, error) {
 	const op = "media.FileStore.RemoveTemporaries"
+	isTemporary := func(_, name string) bool { return strings.HasPrefix(name, ".tmp-") }
 	n := 0
-	err := s.walk(ctx, op, func(sub string, f fs.DirEntry) error {
-		if !f.Type().IsRegular() || !strings.HasPrefix(f.Name(), ".tmp-") {
+	err := s.walk(ctx, op, isTemporary, func(sub, name string, written time.Time) error {
+		if !written.Before(before) {
 			return nil
 		}
-		info, err := f.Info()
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil
-		}
-		if err != nil {
-			return fileErr(op, err)
-		}
-		if !info.ModTime().Before(before) {
-			return nil
-		}
-		if err := os.Remove(filepath.Join(s.dir, sub, f.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if err := os.Remove(filepath.Join(s.dir, sub, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fileErr(op, err)
 		}
 		n++
@@ -191,8 +171,10 @@ func (s *FileStore) RemoveTemporaries(ctx context.Context, before time.Time) (in
 	return n, err
 }
 
-// walk calls fn with every entry of the 256 subdirectories.
-func (s *FileStore) walk(ctx context.Context, op string, fn func(sub string, f fs.DirEntry) error) error {
+// walk calls fn with every regular file of the 256 subdirectories that
+// keep keeps, and when it was last written; a file deleted since its
+// directory was read is passed over.
+func (s *FileStore) walk(ctx context.Context, op string, keep func(sub, name string) bool, fn func(sub, name string, written time.Time) error) error {
 	subs, err := os.ReadDir(s.dir)
 	if err != nil {
 		return fileErr(op, err)
@@ -209,7 +191,17 @@ func (s *FileStore) walk(ctx context.Context, op string, fn func(sub string, f f
 			return fileErr(op, err)
 		}
 		for _, f := range files {
-			if err := fn(sub.Name(), f); err != nil {
+			if !f.Type().IsRegular() || !keep(sub.Name(), f.Name()) {
+				continue
+			}
+			info, err := f.Info()
+			if errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
+			if err != nil {
+				return fileErr(op, err)
+			}
+			if err := fn(sub.Name(), f.Name(), info.ModTime()); err != nil {
 				return err
 			}
 		}
