@@ -2,6 +2,7 @@ package web
 
 import (
 	"cmp"
+	"context"
 	"regexp"
 	"slices"
 	"strconv"
@@ -115,21 +116,23 @@ func (w *Web) teamCreate(c *fiber.Ctx, p *page) (string, error) {
 	return w.redirect(c, "/teams/"+t.ID, "flash.team_created")
 }
 
-// ownTeam is the team of the route if the user founded it: only the
-// founder changes it (the service says so again when it is saved).
-func (w *Web) ownTeam(c *fiber.Ctx, p *page) (*models.Team, error) {
-	t, err := w.cfg.Incubation.Team(c.UserContext(), p.User, c.Params("id"))
+// editable is the team or call of the route's id as read shows it to the
+// user, if the user may also change it: its founder, its incubator's
+// members (the service says so again when it is saved).
+func editable[T interface{ Resource() models.Resource }](c *fiber.Ctx, p *page, read func(context.Context, *models.User, string) (T, error)) (T, error) {
+	x, err := read(c.UserContext(), p.User, c.Params("id"))
+	if err == nil {
+		err = models.Authorize(p.User, models.ActUpdate, x.Resource())
+	}
 	if err != nil {
-		return nil, err
+		var none T
+		return none, err
 	}
-	if err := models.Authorize(p.User, models.ActUpdate, t.Resource()); err != nil {
-		return nil, err
-	}
-	return t, nil
+	return x, nil
 }
 
 func (w *Web) teamEdit(c *fiber.Ctx, p *page) (string, error) {
-	t, err := w.ownTeam(c, p)
+	t, err := editable(c, p, w.cfg.Incubation.Team)
 	if err != nil {
 		return "", err
 	}
@@ -140,7 +143,7 @@ func (w *Web) teamEdit(c *fiber.Ctx, p *page) (string, error) {
 }
 
 func (w *Web) teamUpdate(c *fiber.Ctx, p *page) (string, error) {
-	t, err := w.ownTeam(c, p)
+	t, err := editable(c, p, w.cfg.Incubation.Team)
 	if err != nil {
 		return "", err
 	}
@@ -581,20 +584,8 @@ func (w *Web) callCreate(c *fiber.Ctx, p *page) (string, error) {
 	return w.redirect(c, "/calls/"+cl.ID, "flash.call_created")
 }
 
-// ownCall is the call of the route if the user's organisation runs it.
-func (w *Web) ownCall(c *fiber.Ctx, p *page, id string) (*models.Call, error) {
-	cl, err := w.cfg.Incubation.Call(c.UserContext(), p.User, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := models.Authorize(p.User, models.ActUpdate, cl.Resource()); err != nil {
-		return nil, err
-	}
-	return cl, nil
-}
-
 func (w *Web) callEdit(c *fiber.Ctx, p *page) (string, error) {
-	cl, err := w.ownCall(c, p, c.Params("id"))
+	cl, err := editable(c, p, w.cfg.Incubation.Call)
 	if err != nil {
 		return "", err
 	}
@@ -605,7 +596,7 @@ func (w *Web) callEdit(c *fiber.Ctx, p *page) (string, error) {
 }
 
 func (w *Web) callUpdate(c *fiber.Ctx, p *page) (string, error) {
-	cl, err := w.ownCall(c, p, c.Params("id"))
+	cl, err := editable(c, p, w.cfg.Incubation.Call)
 	if err != nil {
 		return "", err
 	}
