@@ -147,6 +147,13 @@ func (w *world) signIn(email, role string) (*ouser, error) {
 	if err != nil || a.code != 200 {
 		return nil, fmt.Errorf("%s sign-in: %v %s", role, err, a)
 	}
+	u := &ouser{role: role, email: email}
+	return u, u.session(a)
+}
+
+// session takes the user's id and token from a sign-in's or a
+// registration's answer.
+func (u *ouser) session(a answer) error {
 	var sess struct {
 		Token string `json:"token"`
 		User  struct {
@@ -154,9 +161,10 @@ func (w *world) signIn(email, role string) (*ouser, error) {
 		} `json:"user"`
 	}
 	if err := a.json(&sess); err != nil {
-		return nil, err
+		return err
 	}
-	return &ouser{id: sess.User.ID, role: role, token: sess.Token, email: email}, nil
+	u.id, u.token = sess.User.ID, sess.Token
+	return nil
 }
 
 func (w *world) close() {
@@ -243,16 +251,9 @@ func (w *world) register(r *rand.Rand, role string) (*ouser, error) {
 	if a.code != 201 {
 		return nil, nil
 	}
-	var sess struct {
-		Token string `json:"token"`
-		User  struct {
-			ID string `json:"id"`
-		} `json:"user"`
-	}
-	if err := a.json(&sess); err != nil {
+	if err := u.session(a); err != nil {
 		return nil, err
 	}
-	u.id, u.token = sess.User.ID, sess.Token
 	w.users = append(w.users, u)
 	return u, nil
 }
