@@ -504,11 +504,29 @@ func bootstrapAdmin(ctx context.Context, cfg config, accounts *service.Accounts,
 // all the same. The first round waits 30 s, so that
 // after a long stop the followers move their cursors past the old entries
 // before the prune watermark does (otherwise they would take the prune for
-// a gap and reconcile everything).
+// a gap and reconcile everything). Image files no upload names are swept
+// every hour from strayDelay after the start: the sweep reads every
+// medium's keys and stats every file, work the first minutes after a
+// start (the index and the figures catching up, the first searches) can
+// do without, for files that no one can reach meanwhile.
 func janitor(ctx context.Context, st *store.Store, media *service.Media, retention time.Duration, logger *slog.Logger) {
 	const purgeEvery = time.Hour
-	var lastPurge time.Time // never: the first round purges
+	var lastPurge, lastStray time.Time // never: the first round purges
+	started := time.Now()
+	sweep := func(what string, fn func(context.Context) (int, error)) {
+		if n, err := fn(ctx); err != nil {
+			if ctx.Err() == nil {
+				logger.Warn("remove "+what, "error", err)
+			}
+		} else if n > 0 {
+			logger.Info("removed "+what, "count", n)
+		}
+	}
 	models.Every(ctx, 30*time.Second, func() {
+		if strayDue(time.Now(), started, lastStray, purgeEvery) {
+			lastStray = time.Now()
+			sweep("image files no upload names (an upload or a removal cut off)", media.SweepStrayBlobs)
+		}
 		if _, err := st.PruneChanges(ctx, time.Now().Add(-retention)); err != nil && ctx.Err() == nil {
 			logger.Warn("prune the change feed", "error", err)
 		}
@@ -523,22 +541,19 @@ func janitor(ctx context.Context, st *store.Store, media *service.Media, retenti
 		} else if n > 0 {
 			logger.Info("purged expired sessions and counters", "count", n)
 		}
-		for _, sw := range []struct {
-			what  string
-			sweep func(context.Context) (int, error)
-		}{
-			{"uploads nothing used within a day", media.SweepOrphans},
-			{"image files no upload names (an upload or a removal cut off)", media.SweepStrayBlobs},
-		} {
-			if n, err := sw.sweep(ctx); err != nil {
-				if ctx.Err() == nil {
-					logger.Warn("remove "+sw.what, "error", err)
-				}
-			} else if n > 0 {
-				logger.Info("removed "+sw.what, "count", n)
-			}
-		}
+		sweep("uploads nothing used within a day", media.SweepOrphans)
 	})
+}
+
+// strayDelay is how long after a start the first sweep of stray image
+// files waits.
+const strayDelay = 10 * time.Minute
+
+// strayDue reports whether the sweep of stray image files is due at now,
+// for a process started at started whose last sweep was at last (zero:
+// none yet): not before strayDelay after the start, then every interval.
+func strayDue(now, started, last time.Time, every time.Duration) bool {
+	return now.Sub(started) >= strayDelay && now.Sub(last) >= every
 }
 
 // openBlobs opens where images' bytes are kept: files under DATA_DIR/media

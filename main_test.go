@@ -324,3 +324,28 @@ func dropTestDatabase(uri, name string) {
 	_ = st.Drop(ctx)
 	_ = st.Close(ctx)
 }
+
+// TestStraySweepWaitsAfterAStart: the sweep of stray image files is kept
+// out of a start's first minutes, then runs every interval.
+func TestStraySweepWaitsAfterAStart(t *testing.T) {
+	start := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		after, sinceLast time.Duration // since the start, since the last sweep (0: none)
+		want             bool
+	}{
+		{30 * time.Second, 0, false},
+		{strayDelay - time.Second, 0, false},
+		{strayDelay, 0, true},
+		{strayDelay + 30*time.Minute, 30 * time.Minute, false},
+		{strayDelay + 2*time.Hour, time.Hour, true},
+	} {
+		now := start.Add(c.after)
+		var last time.Time
+		if c.sinceLast > 0 {
+			last = now.Add(-c.sinceLast)
+		}
+		if got := strayDue(now, start, last, time.Hour); got != c.want {
+			t.Errorf("%v after the start, %v after the last sweep: due %v, want %v", c.after, c.sinceLast, got, c.want)
+		}
+	}
+}
