@@ -195,7 +195,9 @@ func message(fe validator.FieldError) (string, FieldRule) {
 	case "hexadecimal":
 		return "must be an id of 24 hexadecimal digits", FieldRule{RuleID, ""}
 	case "required_without":
-		return "is required unless " + p + " is given", FieldRule{RuleRequiredWithout, p}
+		// The other field by its JSON name, as required_with and gtefield
+		// say it: the tag holds the Go name, which no client sends.
+		return "is required unless " + snake(p) + " is given", FieldRule{RuleRequiredWithout, snake(p)}
 	case "required_with":
 		with := make([]string, 0, 2)
 		for _, f := range strings.Fields(p) {
@@ -218,17 +220,19 @@ func message(fe validator.FieldError) (string, FieldRule) {
 	return "is invalid (" + fe.Tag() + ")", FieldRule{RuleInvalid, ""}
 }
 
-// snake is the JSON name of a Go field a tag names (PayMin → pay_min).
+// snake is the JSON name of a Go field a tag names (PayMin → pay_min,
+// ApplicationID → application_id): a word starts at an upper-case letter
+// after a lower-case one, or at the last upper-case letter of a run that a
+// lower-case one follows (URLPath → url_path).
 func snake(goName string) string {
+	rs := []rune(goName)
 	var b strings.Builder
-	for i, r := range goName {
-		if unicode.IsUpper(r) {
-			if i > 0 {
-				b.WriteByte('_')
-			}
-			r = unicode.ToLower(r)
+	for i, r := range rs {
+		if unicode.IsUpper(r) && i > 0 &&
+			(unicode.IsLower(rs[i-1]) || unicode.IsDigit(rs[i-1]) || i+1 < len(rs) && unicode.IsLower(rs[i+1])) {
+			b.WriteByte('_')
 		}
-		b.WriteRune(r)
+		b.WriteRune(unicode.ToLower(r))
 	}
 	return b.String()
 }

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"errors"
 	"maps"
 	"strings"
 	"testing"
@@ -179,3 +180,30 @@ func TestErrorCodeAndMessage(t *testing.T) {
 type errSentinel string
 
 func (e errSentinel) Error() string { return string(e) }
+
+// TestRequiredWithoutNamesTheJSONField: a field required unless another is
+// given names the other by its JSON name, in the message and the rule's
+// parameter, never by the Go field name a client never sees.
+func TestRequiredWithoutNamesTheJSONField(t *testing.T) {
+	var e *Error
+	if !errors.As(Validate(RecruitmentInput{}), &e) {
+		t.Fatal("an empty report is not refused")
+	}
+	for _, f := range []string{"talent_id", "date", "origin"} {
+		if got := e.Fields[f]; got != "is required unless application_id is given" {
+			t.Errorf("%s: message %q", f, got)
+		}
+		if got := e.Rules[f]; got != (FieldRule{RuleRequiredWithout, "application_id"}) {
+			t.Errorf("%s: rule %+v", f, got)
+		}
+	}
+}
+
+func TestSnakeNamesGoFieldsAsJSONDoes(t *testing.T) {
+	for in, want := range map[string]string{"PayMin": "pay_min", "From": "from", "ApplicationID": "application_id",
+		"UserID": "user_id", "URLPath": "url_path", "Email": "email", "ID": "id", "Top10Skills": "top10_skills"} {
+		if got := snake(in); got != want {
+			t.Errorf("snake(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
