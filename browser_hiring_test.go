@@ -149,6 +149,39 @@ func TestBrowserHiringJourney(t *testing.T) {
 		t.Fatalf("the reported hire: %q", got)
 	}
 
+	// ---- A refused report is shown again, the applicants still to choose
+	// from, in both languages and at a phone's width. ----
+	b.run(org2, "phone width", chromedp.EmulateViewport(390, 844))
+	for _, lang := range []string{"zh", "en"} {
+		if lang == "en" {
+			b.visit(org2, "/account")
+			b.run(org2, "choose English", fill("#f-language", "en"))
+			b.submit(org2, "#account-save", "/account")
+		}
+		b.visit(org2, "/org/recruitments/new")
+		// The browser would not send the form without a date; the server
+		// must refuse it all the same.
+		b.run(org2, "a report without a date", chromedp.Evaluate[chromedp.Void](
+			`document.querySelectorAll("#recruitment-form [required]").forEach(e => e.removeAttribute("required")); document.querySelector("#f-date").value = ""`))
+		b.submit(org2, "#recruitment-form button[type=submit]", "/org/recruitments/new")
+		if !b.has(org2, "#e-date") || !b.has(org2, "#f-talent_id option") || b.has(org2, "#review-talent") {
+			t.Fatalf("the refused report (%s) is not shown again with its error and the applicants", lang)
+		}
+		if got := b.eval(org2, `document.documentElement.lang`); !strings.HasPrefix(got, lang) {
+			t.Errorf("the refused report is in %q, want %s", got, lang)
+		}
+		// Said as a person reads it: no field of the API (the application
+		// the form has not got) in the message.
+		if got, want := b.text(org2, "#e-date"), map[string]string{"zh": "必填", "en": "required"}[lang]; got != want {
+			t.Errorf("the missing date (%s) is said as %q, want %q", lang, got, want)
+		}
+		b.shot(org2, "hiring-report-refused-phone-"+lang)
+	}
+	b.visit(org2, "/account")
+	b.run(org2, "back to Chinese", fill("#f-language", "zh-CN"))
+	b.submit(org2, "#account-save", "/account")
+	b.run(org2, "desktop width", chromedp.ResetViewport())
+
 	// ---- A hire reported by choosing the talent by name. ----
 	b.visit(org2, "/org/recruitments/new")
 	if b.has(org2, "#f-talent_id[type=text]") {
