@@ -127,6 +127,24 @@ func TestIncubationJourney(t *testing.T) {
 	b.visit(c2, "/teams/"+team2)
 	b.fits(c2, "the team page")
 	b.shot(c2, "incubation-team-phone-en")
+	// The founder opens its team's edit form (English, on a phone); another
+	// creator (Chinese) is refused it and opens its own.
+	b.visit(c2, "/teams/"+team2+"/edit")
+	if got := b.eval(c2, `(document.querySelector("#f-name") || {}).value || ""`); got != "潮汐像素" {
+		t.Fatalf("the founder's edit form: %q", got)
+	}
+	b.fits(c2, "the team's edit form")
+	b.shot(c2, "incubation-team-edit-phone-en")
+	b.visit(c1, "/teams/"+team2+"/edit")
+	if b.has(c1, "#f-name") {
+		t.Fatal("another creator is shown the team's edit form")
+	}
+	zh(c1, "incubation-team-edit-refused-zh")
+	b.visit(c1, "/teams/"+team1+"/edit")
+	if got := b.eval(c1, `(document.querySelector("#f-name") || {}).value || ""`); got != "山海工作室" {
+		t.Fatalf("creator 1's edit form: %q", got)
+	}
+	zh(c1, "incubation-team-edit-zh")
 
 	// ---- Creator 1 saves a draft, then submits. ----
 	b.visit(c1, callPath)
